@@ -1,0 +1,324 @@
+/**
+ * The pure codec: frames ↔ bytes. No I/O, no sockets, no timers.
+ *
+ * `decodeMessage` is total: any byte string yields either the frames it holds or a
+ * ProtocolError value; nothing it does throws. `encodeFrame` throws only on a programming
+ * error (a value outside its field), never on input from the network.
+ */
+import {
+  FrameType,
+  HEADER_BYTES,
+  type Endpoint,
+  type Frame,
+} from './frames.js';
+import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from './ip.js';
+
+/** Largest body the codec accepts unless the caller says less (16 MiB). */
+export const MAX_BODY_LIMIT = 16 * 1024 * 1024;
+
+export type ProtocolErrorCode =
+  | 'TRUNCATED'
+  | 'UNKNOWN_TYPE'
+  | 'TOO_LARGE'
+  | 'BAD_BODY'
+  | 'BAD_ADDRESS'
+  | 'BAD_STREAM';
+
+/** What a malformed message decodes to. A value, never thrown. */
+export class ProtocolError {
+  readonly name = 'ProtocolError';
+  constructor(
+    readonly code: ProtocolErrorCode,
+    readonly message: string,
+    /** Offset in the message where decoding stopped. */
+    readonly offset: number,
+  ) {}
+  toString(): string {
+    return `ProtocolError ${this.code} at byte ${this.offset}: ${this.message}`;
+  }
+}
+
+export type DecodeResult = { ok: true; frames: Frame[] } | { ok: false; error: ProtocolError };
+
+const ADDR_NONE = 0;
+const ADDR_IPV4 = 4;
+const ADDR_IPV6 = 6;
+const ADDR_NAME = 0x4e; // 'N'
+
+const utf8Encoder = new TextEncoder();
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+
+// ---------------------------------------------------------------------------------------------
+// Encoding
+
+class Writer {
+  #buf: Uint8Array;
+  #view: DataView;
+  #pos = 0;
+  constructor(size: number) {
+    this.#buf = new Uint8Array(size);
+    this.#view = new DataView(this.#buf.buffer);
+  }
+  #grow(need: number): void {
+    if (this.#pos + need <= this.#buf.length) return;
+    const next = new Uint8Array(Math.max(this.#buf.length * 2, this.#pos + need));
+    next.set(this.#buf);
+    this.#buf = next;
+    this.#view = new DataView(next.buffer);
+  }
+  get position(): number { return this.#pos; }
+  u8(v: number): void { this.#grow(1); this.#view.setUint8(this.#pos, checkInt(v, 0xff)); this.#pos += 1; }
+  u16(v: number): void { this.#grow(2); this.#view.setUint16(this.#pos, checkInt(v, 0xffff)); this.#pos += 2; }
+  u32(v: number): void { this.#grow(4); this.#view.setUint32(this.#pos, checkInt(v, 0xffffffff)); this.#pos += 4; }
+  u32At(at: number, v: number): void { this.#view.setUint32(at, checkInt(v, 0xffffffff)); }
+  bytes(b: Uint8Array): void { this.#grow(b.length); this.#buf.set(b, this.#pos); this.#pos += b.length; }
+  result(): Uint8Array { return this.#buf.subarray(0, this.#pos); }
+}
+
+function checkInt(v: number, max: number): number {
+  if (!Number.isInteger(v) || v < 0 || v > max) throw new RangeError(`ws2web codec: ${v} is not an integer in 0..${max}`);
+  return v;
+}
+
+function writeShortString(w: Writer, s: string, lenBytes: 1 | 2): void {
+  const b = utf8Encoder.encode(s);
+  if (lenBytes === 1) w.u8(b.length); else w.u16(b.length);
+  w.bytes(b);
+}
+
+function writeEndpoint(w: Writer, e: Endpoint | null): void {
+  if (e === null) { w.u8(ADDR_NONE); return; }
+  switch (e.kind) {
+    case 'ipv4': {
+      const b = parseIPv4(e.address);
+      if (!b) throw new RangeError(`ws2web codec: bad IPv4 address ${e.address}`);
+      w.u8(ADDR_IPV4); w.bytes(b); w.u16(e.port);
+      return;
+    }
+    case 'ipv6': {
+      const b = parseIPv6(e.address);
+      if (!b) throw new RangeError(`ws2web codec: bad IPv6 address ${e.address}`);
+      w.u8(ADDR_IPV6); w.bytes(b); w.u16(e.port); w.u32(e.scopeId);
+      return;
+    }
+    case 'name':
+      w.u8(ADDR_NAME); writeShortString(w, e.host, 1); w.u16(e.port);
+      return;
+  }
+}
+
+function writeBody(w: Writer, f: Frame): void {
+  switch (f.type) {
+    case FrameType.HELLO: w.u16(f.version); writeShortString(w, f.token, 2); return;
+    case FrameType.WELCOME: w.u16(f.version); w.u32(f.maxFrameBody); w.u32(f.maxStreams); w.u32(f.capabilities); return;
+    case FrameType.GOAWAY: w.u16(f.reason); writeShortString(w, f.message, 2); return;
+    case FrameType.OPEN: w.u8(f.transport); w.u8(f.flags); w.u32(f.window); writeEndpoint(w, f.remote); writeEndpoint(w, f.local); return;
+    case FrameType.OPENED: w.u32(f.window); writeEndpoint(w, f.local); writeEndpoint(w, f.remote); return;
+    case FrameType.OPEN_FAILED: w.u16(f.reason); return;
+    case FrameType.DATA: w.bytes(f.data); return;
+    case FrameType.CREDIT: w.u32(f.bytes); return;
+    case FrameType.FIN: return;
+    case FrameType.CLOSE: w.u16(f.reason); return;
+    case FrameType.SETOPT: w.u16(f.option); w.u32(f.value); return;
+  }
+}
+
+function streamOf(f: Frame): number {
+  return 'stream' in f ? f.stream : 0;
+}
+
+function writeFrame(w: Writer, f: Frame): void {
+  w.u8(f.type);
+  w.u32(streamOf(f));
+  const lengthAt = w.position;
+  w.u32(0);
+  const bodyStart = w.position;
+  writeBody(w, f);
+  w.u32At(lengthAt, w.position - bodyStart);
+}
+
+/** Encodes one frame as a complete message. */
+export function encodeFrame(f: Frame): Uint8Array {
+  const w = new Writer(HEADER_BYTES + (f.type === FrameType.DATA ? f.data.length : 64));
+  writeFrame(w, f);
+  return w.result();
+}
+
+/** Encodes several frames into one message (they are decoded in order). */
+export function encodeFrames(frames: readonly Frame[]): Uint8Array {
+  let size = 0;
+  for (const f of frames) size += HEADER_BYTES + (f.type === FrameType.DATA ? f.data.length : 64);
+  const w = new Writer(size);
+  for (const f of frames) writeFrame(w, f);
+  return w.result();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decoding
+
+/** Cursor over one frame body; every read checks bounds and reports failure by returning null. */
+class Reader {
+  #view: DataView;
+  #pos: number;
+  constructor(readonly bytes: Uint8Array, start: number, readonly end: number) {
+    this.#view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.#pos = start;
+  }
+  get position(): number { return this.#pos; }
+  get remaining(): number { return this.end - this.#pos; }
+  u8(): number | null { if (this.remaining < 1) return null; const v = this.#view.getUint8(this.#pos); this.#pos += 1; return v; }
+  u16(): number | null { if (this.remaining < 2) return null; const v = this.#view.getUint16(this.#pos); this.#pos += 2; return v; }
+  u32(): number | null { if (this.remaining < 4) return null; const v = this.#view.getUint32(this.#pos); this.#pos += 4; return v; }
+  take(n: number): Uint8Array | null {
+    if (this.remaining < n) return null;
+    const v = this.bytes.subarray(this.#pos, this.#pos + n);
+    this.#pos += n;
+    return v;
+  }
+}
+
+function readString(r: Reader, lenBytes: 1 | 2): string | null {
+  const len = lenBytes === 1 ? r.u8() : r.u16();
+  if (len === null) return null;
+  const b = r.take(len);
+  if (!b) return null;
+  try {
+    return utf8Decoder.decode(b);
+  } catch {
+    return null; // invalid UTF-8 is a malformed body, reported by the caller
+  }
+}
+
+/** Reads an endpoint; `undefined` means malformed, `null` means "none" (allowed only where noted). */
+function readEndpoint(r: Reader): Endpoint | null | undefined {
+  const kind = r.u8();
+  switch (kind) {
+    case ADDR_NONE: return null;
+    case ADDR_IPV4: {
+      const b = r.take(4); const port = r.u16();
+      if (!b || port === null) return undefined;
+      return { kind: 'ipv4', address: formatIPv4(b), port };
+    }
+    case ADDR_IPV6: {
+      const b = r.take(16); const port = r.u16(); const scopeId = r.u32();
+      if (!b || port === null || scopeId === null) return undefined;
+      return { kind: 'ipv6', address: formatIPv6(b), port, scopeId };
+    }
+    case ADDR_NAME: {
+      const host = readString(r, 1); const port = r.u16();
+      if (host === null || port === null) return undefined;
+      return { kind: 'name', host, port };
+    }
+    default: return undefined;
+  }
+}
+
+type BodyDecoder = (r: Reader, stream: number) => Frame | string;
+
+const missing = 'body too short or malformed';
+
+/** One decoder per frame type; each returns a frame or the reason the body is malformed. */
+const bodyDecoders: Record<number, BodyDecoder> = {
+  [FrameType.HELLO]: (r) => {
+    const version = r.u16(); const token = readString(r, 2);
+    return version === null || token === null ? missing : { type: FrameType.HELLO, version, token };
+  },
+  [FrameType.WELCOME]: (r) => {
+    const version = r.u16(); const maxFrameBody = r.u32(); const maxStreams = r.u32(); const capabilities = r.u32();
+    if (version === null || maxFrameBody === null || maxStreams === null || capabilities === null) return missing;
+    return { type: FrameType.WELCOME, version, maxFrameBody, maxStreams, capabilities };
+  },
+  [FrameType.GOAWAY]: (r) => {
+    const reason = r.u16(); const message = readString(r, 2);
+    return reason === null || message === null ? missing : { type: FrameType.GOAWAY, reason, message };
+  },
+  [FrameType.OPEN]: (r, stream) => {
+    const transport = r.u8(); const flags = r.u8(); const window = r.u32();
+    if (transport === null || flags === null || window === null) return missing;
+    const remote = readEndpoint(r);
+    if (!remote) return 'OPEN needs a destination address';
+    const local = readEndpoint(r);
+    if (local === undefined || local?.kind === 'name') return 'OPEN has a malformed local address';
+    return { type: FrameType.OPEN, stream, transport, flags, window, remote, local };
+  },
+  [FrameType.OPENED]: (r, stream) => {
+    const window = r.u32();
+    if (window === null) return missing;
+    const local = readEndpoint(r); const remote = readEndpoint(r);
+    if (!local || !remote || local.kind === 'name' || remote.kind === 'name') return 'OPENED needs two IP addresses';
+    return { type: FrameType.OPENED, stream, window, local, remote };
+  },
+  [FrameType.OPEN_FAILED]: (r, stream) => {
+    const reason = r.u16();
+    return reason === null ? missing : { type: FrameType.OPEN_FAILED, stream, reason };
+  },
+  [FrameType.DATA]: (r, stream) => ({ type: FrameType.DATA, stream, data: r.take(r.remaining)! }),
+  [FrameType.CREDIT]: (r, stream) => {
+    const bytes = r.u32();
+    return bytes === null ? missing : { type: FrameType.CREDIT, stream, bytes };
+  },
+  [FrameType.FIN]: (_r, stream) => ({ type: FrameType.FIN, stream }),
+  [FrameType.CLOSE]: (r, stream) => {
+    const reason = r.u16();
+    return reason === null ? missing : { type: FrameType.CLOSE, stream, reason };
+  },
+  [FrameType.SETOPT]: (r, stream) => {
+    const option = r.u16(); const value = r.u32();
+    return option === null || value === null ? missing : { type: FrameType.SETOPT, stream, option, value };
+  },
+};
+
+/** Frame types that belong to the connection (stream 0) rather than to a stream. */
+const connectionFrames = new Set<number>([FrameType.HELLO, FrameType.WELCOME, FrameType.GOAWAY]);
+
+export interface DecodeOptions {
+  /** Largest body accepted; a larger declared length is TOO_LARGE. Default MAX_BODY_LIMIT. */
+  maxBody?: number;
+}
+
+/**
+ * Decodes one WebSocket message into its frames. Total: returns a ProtocolError for any
+ * malformed input (short header, unknown type, length past the end, malformed body, trailing
+ * bytes inside a body, stream id 0 on a stream frame or non-zero on a connection frame).
+ * DATA payloads are views into `bytes`, not copies.
+ */
+export function decodeMessage(bytes: Uint8Array, options: DecodeOptions = {}): DecodeResult {
+  const maxBody = options.maxBody ?? MAX_BODY_LIMIT;
+  const frames: Frame[] = [];
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let pos = 0;
+  if (bytes.length === 0) return fail('TRUNCATED', 'empty message', 0);
+  while (pos < bytes.length) {
+    if (bytes.length - pos < HEADER_BYTES) return fail('TRUNCATED', `frame header needs ${HEADER_BYTES} bytes, ${bytes.length - pos} left`, pos);
+    const type = view.getUint8(pos);
+    const stream = view.getUint32(pos + 1);
+    const length = view.getUint32(pos + 5);
+    const decodeBody = bodyDecoders[type];
+    if (!decodeBody) return fail('UNKNOWN_TYPE', `unknown frame type 0x${type.toString(16)}`, pos);
+    if (length > maxBody) return fail('TOO_LARGE', `frame body of ${length} bytes exceeds ${maxBody}`, pos);
+    const bodyStart = pos + HEADER_BYTES;
+    if (length > bytes.length - bodyStart) return fail('TRUNCATED', `frame body of ${length} bytes runs past the message end`, pos);
+    const isConnectionFrame = connectionFrames.has(type);
+    if (isConnectionFrame !== (stream === 0)) {
+      return fail('BAD_STREAM', isConnectionFrame ? 'connection frame with a stream id' : 'stream frame with stream id 0', pos);
+    }
+    const reader = new Reader(bytes, bodyStart, bodyStart + length);
+    const frame = decodeBody(reader, stream);
+    if (typeof frame === 'string') return fail('BAD_BODY', `${frameName(type)}: ${frame}`, pos);
+    if (reader.remaining !== 0) return fail('BAD_BODY', `${frameName(type)}: ${reader.remaining} unexpected trailing bytes`, pos);
+    frames.push(frame);
+    pos = bodyStart + length;
+  }
+  return { ok: true, frames };
+}
+
+function fail(code: ProtocolErrorCode, message: string, offset: number): DecodeResult {
+  return { ok: false, error: new ProtocolError(code, message, offset) };
+}
+
+const names = new Map<number, string>(Object.entries(FrameType).map(([k, v]) => [v, k]));
+
+/** Name of a frame type for logs: `frameName(0x20) === 'DATA'`. */
+export function frameName(type: number): string {
+  return names.get(type) ?? `0x${type.toString(16)}`;
+}

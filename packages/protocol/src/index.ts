@@ -1,0 +1,4 @@
+export * from './frames.js';
+export * from './codec.js';
+export * from './reasons.js';
+export * from './ip.js';

@@ -1,0 +1,59 @@
+import { defineConfig } from 'vitest/config';
+import { playwright } from '@vitest/browser-playwright';
+
+/** Debian's Chromium; override with CHROMIUM_PATH. Never a downloaded browser build. */
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        // Pure unit tests and relay integration tests, in Node.
+        test: {
+          name: 'unit',
+          include: ['packages/*/test/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        // End-to-end: the browser library in Node (with `ws`) against the real relay and real servers.
+        test: {
+          name: 'e2e-node',
+          include: ['test/e2e/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/fixtures/global-setup.ts'],
+          setupFiles: ['test/fixtures/setup-node.ts'],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        // The same end-to-end tests, plus browser-only ones, inside headless Chromium.
+        test: {
+          name: 'e2e-chromium',
+          include: ['test/e2e/**/*.test.ts', 'test/browser/**/*.test.ts'],
+          globalSetup: ['test/fixtures/global-setup.ts'],
+          testTimeout: 30_000,
+          browser: {
+            enabled: true,
+            headless: true,
+            provider: playwright({
+              launchOptions: {
+                executablePath: chromiumPath,
+                args: [
+                  '--no-sandbox',
+                  '--disable-gpu',
+                  '--disable-background-networking',
+                  '--disable-component-update',
+                  '--disable-sync',
+                  '--no-first-run',
+                  '--disable-quic',
+                ],
+              },
+            }),
+            instances: [{ browser: 'chromium' }],
+          },
+        },
+      },
+    ],
+  },
+});
