@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+// The two commands of the README: `npm start` and `npm test` on a fresh clone with only Node 20
+// and npm. Installs with pnpm (found or fetched through npx), builds, then runs the demo or the
+// whole test suite. Plain Node, no dependencies: it must run before `pnpm install` has.
+//
+//   node scripts/bootstrap.mjs start            demo: relay + line-echo server + Vite page
+//   node scripts/bootstrap.mjs test [args…]     every vitest project; args go to `vitest run`
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureChromium } from './lib/chromium.mjs';
+import { fail, step } from './lib/log.mjs';
+import { findPnpm } from './lib/pnpm.mjs';
+import { mustRun, run } from './lib/run.mjs';
+import { summarizeVitestJson } from './lib/test-summary.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const [mode, ...extraArgs] = process.argv.slice(2);
+
+async function installAndBuild() {
+  const pnpm = findPnpm();
+  step('Installing dependencies: pnpm install --frozen-lockfile');
+  await mustRun(pnpm.command, [...pnpm.prefix, 'install', '--frozen-lockfile'], { cwd: root });
+  step('Building the packages: pnpm build');
+  await mustRun(pnpm.command, [...pnpm.prefix, 'build'], { cwd: root });
+}
+
+async function startDemo() {
+  await installAndBuild();
+  step('Starting the demo (relay, line-echo server, Vite dev server); Ctrl-C stops everything');
+  const code = await run(process.execPath, [join(root, 'examples/demo/serve.mjs')], { cwd: root });
+  process.exit(code);
+}
+
+async function runTests() {
+  await installAndBuild();
+  if (!(await ensureChromium())) process.exit(1);
+
+  const vitest = join(root, 'node_modules/vitest/vitest.mjs');
+  const wantsOwnReporter = extraArgs.some((arg) => arg.startsWith('--reporter'));
+  const reportDir = join(root, 'test-results');
+  const reportPath = join(reportDir, 'vitest.json');
+  const reporterArgs = wantsOwnReporter
+    ? []
+    : ['--reporter=default', '--reporter=json', `--outputFile.json=${reportPath}`];
+  mkdirSync(reportDir, { recursive: true });
+  rmSync(reportPath, { force: true });
+
+  step(`Running the test suite: vitest run ${extraArgs.join(' ') || '(projects unit, e2e-node, e2e-chromium, demo)'}`);
+  const code = await run(process.execPath, [vitest, 'run', ...reporterArgs, ...extraArgs], { cwd: root });
+  const summary = wantsOwnReporter ? null : summarizeVitestJson(reportPath);
+  if (summary) console.log(summary);
+  step(`vitest exited with code ${code}`);
+  process.exit(code);
+}
+
+const modes = { start: startDemo, test: runTests };
+const selected = modes[mode];
+if (!selected) {
+  fail(`usage: node scripts/bootstrap.mjs <start|test> [vitest args…] (got '${mode ?? ''}')`);
+  process.exit(2);
+}
+selected().catch((error) => {
+  fail(error?.stack ?? String(error));
+  process.exit(1);
+});
