@@ -27,6 +27,15 @@ export default defineConfig({
         },
       },
       {
+        // The demo page (examples/demo) driven in headless Chromium through the real relay.
+        test: {
+          name: 'demo',
+          include: ['examples/demo/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+        },
+      },
+      {
         // The same end-to-end tests, plus browser-only ones, inside headless Chromium.
         test: {
           name: 'e2e-chromium',

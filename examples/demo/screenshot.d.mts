@@ -1,0 +1,6 @@
+export declare const SCREENSHOT_PATH: string;
+export declare function checkDemo(options?: {
+  message?: string;
+  screenshotPath?: string;
+  timeoutMs?: number;
+}): Promise<{ url: string; replies: string; log: string; status: string; screenshotPath: string }>;
