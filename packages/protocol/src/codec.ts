@@ -46,7 +46,12 @@ const ADDR_IPV6 = 6;
 const ADDR_NAME = 0x4e; // 'N'
 
 const utf8Encoder = new TextEncoder();
-const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a leading U+FEFF is part of the string (a token or name may start with one);
+// by default TextDecoder would silently drop it and the value would not survive a round trip.
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** Frame types that belong to the connection (stream 0) rather than to a stream. */
+const connectionFrames = new Set<number>([FrameType.HELLO, FrameType.WELCOME, FrameType.GOAWAY]);
 
 // ---------------------------------------------------------------------------------------------
 // Encoding
@@ -80,14 +85,29 @@ function checkInt(v: number, max: number): number {
   return v;
 }
 
+/** A stream frame needs a stream id 1..0xffffffff: the decoder rejects stream 0 as BAD_STREAM. */
+function checkStreamId(stream: number): number {
+  if (!Number.isInteger(stream) || stream < 1 || stream > 0xffffffff) {
+    throw new RangeError(`ws2web codec: stream id ${stream} is not an integer in 1..${0xffffffff}`);
+  }
+  return stream;
+}
+
 function writeShortString(w: Writer, s: string, lenBytes: 1 | 2): void {
   const b = utf8Encoder.encode(s);
   if (lenBytes === 1) w.u8(b.length); else w.u16(b.length);
   w.bytes(b);
 }
 
-function writeEndpoint(w: Writer, e: Endpoint | null): void {
-  if (e === null) { w.u8(ADDR_NONE); return; }
+/** Which endpoints a field may hold; the encoder refuses what the decoder would reject. */
+type EndpointSlot = 'destination' | 'bind' | 'socket';
+
+function writeEndpoint(w: Writer, e: Endpoint | null, slot: EndpointSlot): void {
+  if (e === null || e === undefined) {
+    if (slot !== 'bind') throw new RangeError(`ws2web codec: a ${slot} address is required`);
+    w.u8(ADDR_NONE);
+    return;
+  }
   switch (e.kind) {
     case 'ipv4': {
       const b = parseIPv4(e.address);
@@ -102,8 +122,11 @@ function writeEndpoint(w: Writer, e: Endpoint | null): void {
       return;
     }
     case 'name':
+      if (slot !== 'destination') throw new RangeError(`ws2web codec: a host name cannot be a ${slot} address`);
       w.u8(ADDR_NAME); writeShortString(w, e.host, 1); w.u16(e.port);
       return;
+    default:
+      throw new RangeError(`ws2web codec: unknown endpoint kind ${String((e as { kind: unknown }).kind)}`);
   }
 }
 
@@ -112,19 +135,28 @@ function writeBody(w: Writer, f: Frame): void {
     case FrameType.HELLO: w.u16(f.version); writeShortString(w, f.token, 2); return;
     case FrameType.WELCOME: w.u16(f.version); w.u32(f.maxFrameBody); w.u32(f.maxStreams); w.u32(f.capabilities); return;
     case FrameType.GOAWAY: w.u16(f.reason); writeShortString(w, f.message, 2); return;
-    case FrameType.OPEN: w.u8(f.transport); w.u8(f.flags); w.u32(f.window); writeEndpoint(w, f.remote); writeEndpoint(w, f.local); return;
-    case FrameType.OPENED: w.u32(f.window); writeEndpoint(w, f.local); writeEndpoint(w, f.remote); return;
+    case FrameType.OPEN: w.u8(f.transport); w.u8(f.flags); w.u32(f.window); writeEndpoint(w, f.remote, 'destination'); writeEndpoint(w, f.local, 'bind'); return;
+    case FrameType.OPENED: w.u32(f.window); writeEndpoint(w, f.local, 'socket'); writeEndpoint(w, f.remote, 'socket'); return;
     case FrameType.OPEN_FAILED: w.u16(f.reason); return;
     case FrameType.DATA: w.bytes(f.data); return;
     case FrameType.CREDIT: w.u32(f.bytes); return;
     case FrameType.FIN: return;
     case FrameType.CLOSE: w.u16(f.reason); return;
     case FrameType.SETOPT: w.u16(f.option); w.u32(f.value); return;
+    default: throw new RangeError(`ws2web codec: unknown frame type ${String((f as { type: unknown }).type)}`);
   }
 }
 
+/** Connection frames go on stream 0 whatever the object says; stream frames need an id. */
 function streamOf(f: Frame): number {
-  return 'stream' in f ? f.stream : 0;
+  return connectionFrames.has(f.type) ? 0 : checkStreamId((f as { stream: number }).stream);
+}
+
+/** Writes the 9-byte header at the start of `out` (values already checked). */
+function writeHeader(out: Uint8Array, type: number, stream: number, length: number): void {
+  out[0] = type;
+  out[1] = stream >>> 24; out[2] = stream >>> 16; out[3] = stream >>> 8; out[4] = stream;
+  out[5] = length >>> 24; out[6] = length >>> 16; out[7] = length >>> 8; out[8] = length;
 }
 
 function writeFrame(w: Writer, f: Frame): void {
@@ -137,9 +169,24 @@ function writeFrame(w: Writer, f: Frame): void {
   w.u32At(lengthAt, w.position - bodyStart);
 }
 
+/**
+ * Encodes one DATA frame as a complete message: the hot path of every `send`. One allocation of
+ * exactly header + payload and one copy of the payload, no intermediate writer or DataView.
+ * The result does not alias `data`, so the caller may reuse its buffer at once.
+ */
+export function encodeData(stream: number, data: Uint8Array): Uint8Array {
+  checkStreamId(stream);
+  checkInt(data.length, 0xffffffff);
+  const out = new Uint8Array(HEADER_BYTES + data.length);
+  writeHeader(out, FrameType.DATA, stream, data.length);
+  out.set(data, HEADER_BYTES);
+  return out;
+}
+
 /** Encodes one frame as a complete message. */
 export function encodeFrame(f: Frame): Uint8Array {
-  const w = new Writer(HEADER_BYTES + (f.type === FrameType.DATA ? f.data.length : 64));
+  if (f.type === FrameType.DATA) return encodeData(f.stream, f.data);
+  const w = new Writer(HEADER_BYTES + 64);
   writeFrame(w, f);
   return w.result();
 }
@@ -189,33 +236,45 @@ function readString(r: Reader, lenBytes: 1 | 2): string | null {
   }
 }
 
-/** Reads an endpoint; `undefined` means malformed, `null` means "none" (allowed only where noted). */
-function readEndpoint(r: Reader): Endpoint | null | undefined {
+/**
+ * Reads an endpoint that `slot` allows: a destination may be a host name, a bind address may be
+ * "none", a socket address (OPENED) must be an IP. A kind the slot does not allow is BAD_ADDRESS;
+ * a short or non-UTF-8 endpoint is BAD_BODY.
+ */
+function readEndpoint(r: Reader, slot: EndpointSlot): Endpoint | null | Malformed {
   const kind = r.u8();
   switch (kind) {
-    case ADDR_NONE: return null;
+    case null: return missing;
+    case ADDR_NONE:
+      return slot === 'bind' ? null : new Malformed('BAD_ADDRESS', `a ${slot} address is required`);
     case ADDR_IPV4: {
       const b = r.take(4); const port = r.u16();
-      if (!b || port === null) return undefined;
+      if (!b || port === null) return missing;
       return { kind: 'ipv4', address: formatIPv4(b), port };
     }
     case ADDR_IPV6: {
       const b = r.take(16); const port = r.u16(); const scopeId = r.u32();
-      if (!b || port === null || scopeId === null) return undefined;
+      if (!b || port === null || scopeId === null) return missing;
       return { kind: 'ipv6', address: formatIPv6(b), port, scopeId };
     }
     case ADDR_NAME: {
+      if (slot !== 'destination') return new Malformed('BAD_ADDRESS', `a host name cannot be a ${slot} address`);
       const host = readString(r, 1); const port = r.u16();
-      if (host === null || port === null) return undefined;
+      if (host === null || port === null) return missing;
       return { kind: 'name', host, port };
     }
-    default: return undefined;
+    default: return new Malformed('BAD_ADDRESS', `unknown address kind 0x${kind.toString(16)}`);
   }
 }
 
-type BodyDecoder = (r: Reader, stream: number) => Frame | string;
+/** Why a body did not decode: BAD_BODY (short, trailing, bad UTF-8) or BAD_ADDRESS (wrong kind). */
+class Malformed {
+  constructor(readonly code: 'BAD_BODY' | 'BAD_ADDRESS', readonly message: string) {}
+}
 
-const missing = 'body too short or malformed';
+type BodyDecoder = (r: Reader, stream: number) => Frame | Malformed;
+
+const missing = new Malformed('BAD_BODY', 'body too short or malformed');
 
 /** One decoder per frame type; each returns a frame or the reason the body is malformed. */
 const bodyDecoders: Record<number, BodyDecoder> = {
@@ -235,17 +294,19 @@ const bodyDecoders: Record<number, BodyDecoder> = {
   [FrameType.OPEN]: (r, stream) => {
     const transport = r.u8(); const flags = r.u8(); const window = r.u32();
     if (transport === null || flags === null || window === null) return missing;
-    const remote = readEndpoint(r);
-    if (!remote) return 'OPEN needs a destination address';
-    const local = readEndpoint(r);
-    if (local === undefined || local?.kind === 'name') return 'OPEN has a malformed local address';
+    const remote = readEndpoint(r, 'destination');
+    if (remote === null || remote instanceof Malformed) return remote ?? missing;
+    const local = readEndpoint(r, 'bind');
+    if (local instanceof Malformed) return local;
     return { type: FrameType.OPEN, stream, transport, flags, window, remote, local };
   },
   [FrameType.OPENED]: (r, stream) => {
     const window = r.u32();
     if (window === null) return missing;
-    const local = readEndpoint(r); const remote = readEndpoint(r);
-    if (!local || !remote || local.kind === 'name' || remote.kind === 'name') return 'OPENED needs two IP addresses';
+    const local = readEndpoint(r, 'socket');
+    if (local === null || local instanceof Malformed) return local ?? missing;
+    const remote = readEndpoint(r, 'socket');
+    if (remote === null || remote instanceof Malformed) return remote ?? missing;
     return { type: FrameType.OPENED, stream, window, local, remote };
   },
   [FrameType.OPEN_FAILED]: (r, stream) => {
@@ -267,9 +328,6 @@ const bodyDecoders: Record<number, BodyDecoder> = {
     return option === null || value === null ? missing : { type: FrameType.SETOPT, stream, option, value };
   },
 };
-
-/** Frame types that belong to the connection (stream 0) rather than to a stream. */
-const connectionFrames = new Set<number>([FrameType.HELLO, FrameType.WELCOME, FrameType.GOAWAY]);
 
 export interface DecodeOptions {
   /** Largest body accepted; a larger declared length is TOO_LARGE. Default MAX_BODY_LIMIT. */
@@ -304,7 +362,7 @@ export function decodeMessage(bytes: Uint8Array, options: DecodeOptions = {}): D
     }
     const reader = new Reader(bytes, bodyStart, bodyStart + length);
     const frame = decodeBody(reader, stream);
-    if (typeof frame === 'string') return fail('BAD_BODY', `${frameName(type)}: ${frame}`, pos);
+    if (frame instanceof Malformed) return fail(frame.code, `${frameName(type)}: ${frame.message}`, pos);
     if (reader.remaining !== 0) return fail('BAD_BODY', `${frameName(type)}: ${reader.remaining} unexpected trailing bytes`, pos);
     frames.push(frame);
     pos = bodyStart + length;
