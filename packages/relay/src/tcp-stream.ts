@@ -1,0 +1,463 @@
+/**
+ * One relayed TCP connection: the stream between an OPEN and its CLOSE.
+ *
+ * States (one at a time, transitions only where named):
+ *
+ *   RESOLVING ──dial──▶ CONNECTING ──'connect'──▶ OPEN ──page CLOSE(OK)──▶ LINGERING ──▶ CLOSED
+ *       │                    │                      │                                      ▲
+ *       └── OPEN_FAILED / page CLOSE / drop ────────┴── CLOSE sent / CLOSE(RESET) / drop ───┘
+ *
+ * Credits (docs/protocol.md "Flow control"):
+ *  - relay → page: `#sendCredit` starts at OPEN.window. A socket chunk is forwarded as far as the
+ *    credit goes; the rest (`#held`, at most one chunk) waits for CREDIT, and the socket is paused
+ *    whenever the credit is zero. The peer's FIN is forwarded only after every held byte.
+ *  - page → relay: `#recvCredit` starts at our window (announced in OPENED). DATA beyond it is a
+ *    protocol violation. Bytes are given back (CREDIT) when `socket.write`'s callback runs, i.e.
+ *    when the kernel took them; the connection coalesces those returns per event-loop turn.
+ */
+import type net from 'node:net';
+import {
+  FrameType,
+  OpenFlag,
+  Reason,
+  SocketOption,
+  Transport,
+  reasonForErrno,
+  reasonRow,
+  type Endpoint,
+  type OpenFrame,
+} from '@ws2web/protocol';
+import { endpointText, localBind, socketEndpoint } from './endpoints.js';
+import type { Metrics } from './metrics.js';
+import type { ResolvedOptions } from './options.js';
+import type { Outbox } from './outbox.js';
+import { resolveDestination } from './resolve.js';
+
+export const StreamState = {
+  RESOLVING: 0,
+  CONNECTING: 1,
+  OPEN: 2,
+  /** The page closed gracefully; queued bytes drain, then FIN; nothing more is sent to the page. */
+  LINGERING: 3,
+  CLOSED: 4,
+} as const;
+export type StreamStateValue = (typeof StreamState)[keyof typeof StreamState];
+
+const stateNames = Object.fromEntries(Object.entries(StreamState).map(([k, v]) => [v, k])) as Record<number, string>;
+
+/** What a stream needs from the connection that owns it. */
+export interface StreamHost {
+  readonly options: ResolvedOptions;
+  readonly metrics: Metrics;
+  readonly outbox: Outbox;
+  /** Fields added to every log record of this connection. */
+  readonly logFields: Record<string, unknown>;
+  /** The stream has bytes to give back; collect them with `takeCreditOwed()` at the next flush. */
+  creditOwed(stream: TcpStream): void;
+  /** The stream id is finished (CLOSE or OPEN_FAILED went either way); the socket may linger. */
+  released(stream: TcpStream): void;
+}
+
+export class TcpStream {
+  readonly id: number;
+  readonly #host: StreamHost;
+  readonly #remote: Endpoint;
+  readonly #local: Endpoint | null;
+  #state: StreamStateValue = StreamState.RESOLVING;
+  #socket: net.Socket | null = null;
+  #noDelay: boolean;
+  #keepAlive: boolean;
+
+  // relay → page
+  #sendCredit: number;
+  #held: Buffer | null = null;
+  #peerEnded = false;
+  #finSent = false;
+  /** The socket closed after the peer's FIN, but held bytes still wait for credit. */
+  #closeWhenDrained = false;
+
+  // page → relay
+  #recvCredit: number;
+  #creditOwed = 0;
+  /** DATA that arrived before the socket existed (while resolving). */
+  #pending: Uint8Array[] = [];
+  #pageFin = false;
+
+  #errorCode: string | undefined;
+  #connectTimer: NodeJS.Timeout | null = null;
+  #lingerTimer: NodeJS.Timeout | null = null;
+  #socketClosed: Promise<void> = Promise.resolve();
+
+  constructor(host: StreamHost, open: OpenFrame) {
+    this.id = open.stream;
+    this.#host = host;
+    this.#remote = open.remote;
+    this.#local = open.local;
+    this.#sendCredit = open.window;
+    this.#recvCredit = host.options.streamWindow;
+    this.#noDelay = (open.flags & OpenFlag.NODELAY) !== 0;
+    this.#keepAlive = (open.flags & OpenFlag.KEEPALIVE) !== 0;
+  }
+
+  get state(): StreamStateValue { return this.#state; }
+
+  /** Resolves when the TCP socket (if any) has emitted 'close'. */
+  get socketClosed(): Promise<void> { return this.#socketClosed; }
+
+  /** Checks, resolves and dials. Never throws; failures become OPEN_FAILED. */
+  async start(open: OpenFrame): Promise<void> {
+    if (open.transport !== Transport.TCP) return this.#openFailed(Reason.INVALID_ARGUMENT, `transport ${open.transport} is not TCP`);
+    if (open.remote.port === 0) return this.#openFailed(Reason.INVALID_ARGUMENT, 'destination port 0');
+    const { options } = this.#host;
+    const family = this.#local === null || this.#local.kind === 'name' ? null : this.#local.kind === 'ipv4' ? 4 : 6;
+    let resolution;
+    try {
+      resolution = await resolveDestination(this.#remote, { policy: options.policy, lookup: options.lookup, family });
+    } catch (err) {
+      resolution = { ok: false as const, reason: Reason.INTERNAL, detail: String(err) };
+    }
+    if (this.#state !== StreamState.RESOLVING) return; // the page closed it, or the connection went, meanwhile
+    if (!resolution.ok) {
+      if (resolution.reason === Reason.POLICY_DENIED) {
+        this.#host.metrics.policyRefusals++;
+        this.#log('info', 'destination refused by policy', { detail: resolution.detail });
+      }
+      return this.#openFailed(resolution.reason, resolution.detail);
+    }
+    if (resolution.refused.length > 0) {
+      this.#log('info', 'skipped refused addresses of a name', { refused: resolution.refused.join(', '), dialling: resolution.address });
+    }
+    const host = resolution.family === 6 && resolution.scopeId !== 0 ? `${resolution.address}%${resolution.scopeId}` : resolution.address;
+    this.#dial(host, resolution.family);
+  }
+
+  #dial(host: string, family: 4 | 6): void {
+    const { options } = this.#host;
+    let socket: net.Socket;
+    try {
+      socket = options.dial({
+        host,
+        port: this.#remote.port,
+        family,
+        ...localBind(this.#local),
+        noDelay: this.#noDelay,
+        keepAlive: this.#keepAlive,
+      });
+    } catch (err) {
+      // net.connect throws synchronously for some bad arguments (ERR_INVALID_ARG_VALUE…).
+      const code = (err as NodeJS.ErrnoException)?.code;
+      return this.#openFailed(reasonForErrno(code), `dial ${host}: ${code ?? String(err)}`);
+    }
+    this.#socket = socket;
+    this.#state = StreamState.CONNECTING;
+    socket.allowHalfOpen = true;
+    this.#socketClosed = new Promise((resolve) => socket.once('close', () => resolve()));
+    socket.on('connect', this.#onSocketConnect);
+    socket.on('data', this.#onSocketData);
+    socket.on('end', this.#onSocketEnd);
+    socket.on('error', this.#onSocketError);
+    socket.on('close', this.#onSocketClose);
+    this.#connectTimer = setTimeout(this.#onConnectTimeout, options.connectTimeoutMs);
+    // Bytes, FIN and options the page sent while we resolved; Node queues writes until connected.
+    for (const chunk of this.#pending) this.#write(chunk);
+    this.#pending = [];
+    if (this.#pageFin) socket.end();
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Frames from the page
+
+  onData(data: Uint8Array): void {
+    if (this.#state === StreamState.LINGERING || this.#state === StreamState.CLOSED) return; // crossed our CLOSE
+    if (data.length > this.#recvCredit) {
+      return this.#violation(`DATA of ${data.length} bytes exceeds the ${this.#recvCredit} bytes of credit granted`);
+    }
+    if (this.#pageFin) return this.#violation('DATA after FIN');
+    this.#recvCredit -= data.length;
+    if (data.length === 0) return;
+    if (this.#socket) this.#write(data);
+    else this.#pending.push(data);
+  }
+
+  onCredit(bytes: number): void {
+    if (this.#state === StreamState.LINGERING || this.#state === StreamState.CLOSED) return;
+    this.#sendCredit += bytes;
+    if (this.#state !== StreamState.OPEN) return;
+    this.#drainHeld();
+  }
+
+  onFin(): void {
+    if (this.#state === StreamState.LINGERING || this.#state === StreamState.CLOSED || this.#pageFin) return;
+    this.#pageFin = true;
+    // end() writes FIN after every queued byte; the read side stays open (allowHalfOpen).
+    this.#socket?.end();
+  }
+
+  onSetopt(option: number, value: number): void {
+    if (this.#state === StreamState.LINGERING || this.#state === StreamState.CLOSED) return;
+    switch (option) {
+      case SocketOption.NODELAY:
+        this.#noDelay = value !== 0;
+        this.#socket?.setNoDelay(this.#noDelay);
+        return;
+      case SocketOption.KEEPALIVE:
+        this.#keepAlive = value !== 0;
+        this.#socket?.setKeepAlive(this.#keepAlive);
+        return;
+      default:
+        this.#log('debug', 'ignored unknown SETOPT option', { option, value });
+    }
+  }
+
+  /** Page CLOSE: OK = graceful (queued bytes, FIN, then release); anything else = abortive (RST). */
+  onClose(reason: number): void {
+    const socket = this.#socket;
+    switch (this.#state) {
+      case StreamState.LINGERING:
+      case StreamState.CLOSED:
+        return;
+      case StreamState.RESOLVING:
+      case StreamState.CONNECTING:
+        // closesocket() during a connect abandons it; nothing was written yet.
+        this.#finish();
+        socket?.destroy();
+        return;
+      case StreamState.OPEN:
+        if (reason === Reason.OK && socket) {
+          this.#linger(socket);
+        } else {
+          this.#finish();
+          resetSocket(socket);
+        }
+        return;
+    }
+  }
+
+  /** The WebSocket went or the relay is closing: drop the socket, send nothing. */
+  destroy(): Promise<void> {
+    if (this.#state !== StreamState.CLOSED) this.#finish();
+    this.#socket?.destroy();
+    return this.#socketClosed;
+  }
+
+  /** Bytes the kernel took since the last CREDIT; the caller sends them as one CREDIT frame. */
+  takeCreditOwed(): number {
+    if (this.#state !== StreamState.OPEN) return 0;
+    const owed = this.#creditOwed;
+    this.#creditOwed = 0;
+    this.#recvCredit += owed;
+    return owed;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Socket events (named handlers)
+
+  #onSocketConnect = (): void => {
+    const socket = this.#socket!;
+    this.#clearConnectTimer();
+    if (this.#state !== StreamState.CONNECTING) return;
+    const remoteScope = this.#remote.kind === 'ipv6' ? this.#remote.scopeId : 0;
+    const local = socketEndpoint(socket.localAddress, socket.localFamily, socket.localPort);
+    const remote = socketEndpoint(socket.remoteAddress, socket.remoteFamily, socket.remotePort, remoteScope);
+    if (!local || !remote) {
+      // The socket died between connect and now; its 'close' will follow.
+      this.#openFailed(Reason.INTERNAL, 'socket has no address after connect');
+      socket.destroy();
+      return;
+    }
+    this.#state = StreamState.OPEN;
+    this.#host.metrics.countOpen(Reason.OK);
+    this.#host.outbox.frame({ type: FrameType.OPENED, stream: this.id, window: this.#host.options.streamWindow, local, remote });
+    this.#log('debug', 'opened', { local: endpointText(local), remote: endpointText(remote) });
+    if (this.#sendCredit === 0) socket.pause();
+  };
+
+  #onSocketData = (chunk: Buffer): void => {
+    if (this.#state !== StreamState.OPEN) return; // LINGERING: the page closed; what the peer sends is discarded
+    const forward = Math.min(chunk.length, this.#sendCredit);
+    if (forward > 0) this.#forward(forward === chunk.length ? chunk : chunk.subarray(0, forward));
+    if (forward < chunk.length) this.#held = chunk.subarray(forward);
+    if (this.#sendCredit === 0) this.#socket!.pause();
+  };
+
+  #onSocketEnd = (): void => {
+    this.#peerEnded = true;
+    if (this.#state === StreamState.OPEN && this.#held === null) this.#sendFin();
+  };
+
+  #onSocketError = (err: NodeJS.ErrnoException): void => {
+    this.#errorCode ??= err.code ?? 'UNKNOWN';
+    if (this.#state === StreamState.CONNECTING) {
+      this.#clearConnectTimer();
+      this.#openFailed(reasonForErrno(err.code), `connect: ${err.code ?? err.message}`);
+    }
+  };
+
+  #onSocketClose = (): void => {
+    this.#clearConnectTimer();
+    this.#clearLingerTimer();
+    switch (this.#state) {
+      case StreamState.CONNECTING:
+        // Closed without 'error' before connecting (a custom dialer's socket, destroyed).
+        this.#openFailed(Reason.ABORTED, 'socket closed while connecting');
+        return;
+      case StreamState.OPEN:
+        if (this.#errorCode !== undefined) {
+          this.#held = null;
+          this.#sendClose(reasonForErrno(this.#errorCode), `socket error ${this.#errorCode}`);
+        } else if (!this.#peerEnded) {
+          this.#sendClose(Reason.ABORTED, 'socket closed without FIN or error');
+        } else if (this.#held !== null || !this.#finSent) {
+          this.#closeWhenDrained = true; // CLOSE(OK) follows the held bytes and FIN (see #drainHeld)
+        } else {
+          this.#sendClose(Reason.OK, 'closed in order');
+        }
+        return;
+      case StreamState.LINGERING:
+        this.#state = StreamState.CLOSED;
+        return;
+      default:
+        return;
+    }
+  };
+
+  #onConnectTimeout = (): void => {
+    this.#connectTimer = null;
+    if (this.#state !== StreamState.CONNECTING) return;
+    this.#openFailed(Reason.TIMED_OUT, `no connection within ${this.#host.options.connectTimeoutMs} ms`);
+    this.#socket?.destroy();
+  };
+
+  #onLingerTimeout = (): void => {
+    this.#lingerTimer = null;
+    this.#log('debug', 'linger timeout: destroying socket', {});
+    this.#socket?.destroy();
+  };
+
+  // ------------------------------------------------------------------------------------------
+
+  #write(chunk: Uint8Array): void {
+    const length = chunk.length;
+    this.#socket!.write(chunk, (err) => this.#onWritten(err, length));
+  }
+
+  /** The kernel took `length` bytes: they may be given back to the page as credit. */
+  #onWritten(err: Error | null | undefined, length: number): void {
+    if (err) return; // the socket's 'error' handler reports it
+    this.#host.metrics.bytesPageToPeer += length;
+    if (this.#state !== StreamState.OPEN) return;
+    this.#creditOwed += length;
+    this.#host.creditOwed(this);
+  }
+
+  /** Sends `bytes` to the page as DATA frames of at most maxFrameBody; spends credit. */
+  #forward(bytes: Buffer): void {
+    const max = this.#host.options.maxFrameBody;
+    for (let at = 0; at < bytes.length; at += max) {
+      this.#host.outbox.data(this.id, at === 0 && bytes.length <= max ? bytes : bytes.subarray(at, at + max));
+    }
+    this.#sendCredit -= bytes.length;
+    this.#host.metrics.bytesPeerToPage += bytes.length;
+  }
+
+  /** After CREDIT: send what is held, then FIN / CLOSE if they were waiting, then read on. */
+  #drainHeld(): void {
+    if (this.#held !== null && this.#sendCredit > 0) {
+      const held = this.#held;
+      const forward = Math.min(held.length, this.#sendCredit);
+      this.#forward(forward === held.length ? held : held.subarray(0, forward));
+      this.#held = forward === held.length ? null : held.subarray(forward);
+    }
+    if (this.#held !== null) return;
+    if (this.#peerEnded && !this.#finSent) this.#sendFin();
+    if (this.#closeWhenDrained) {
+      this.#sendClose(Reason.OK, 'closed in order');
+      return;
+    }
+    if (this.#sendCredit > 0 && this.#socket?.isPaused()) this.#socket.resume();
+  }
+
+  #sendFin(): void {
+    this.#finSent = true;
+    this.#host.outbox.frame({ type: FrameType.FIN, stream: this.id });
+  }
+
+  #linger(socket: net.Socket): void {
+    if (socket.destroyed) {
+      // Already closed (both FINs seen, CLOSE(OK) still waiting for credit): nothing to drain.
+      this.#finish();
+      return;
+    }
+    this.#finish(StreamState.LINGERING);
+    socket.end();
+    // Keep reading (and discarding) so unread bytes do not turn our close into an RST, and
+    // so the socket closes on its own once the peer's FIN arrives too; lingerMs bounds it.
+    socket.resume();
+    this.#lingerTimer = setTimeout(this.#onLingerTimeout, this.#host.options.lingerMs);
+  }
+
+  #violation(message: string): void {
+    this.#log('warn', 'page broke flow control; closing stream', { detail: message });
+    this.#sendClose(Reason.PROTOCOL_ERROR, message);
+    this.#socket?.destroy();
+  }
+
+  #openFailed(reason: number, detail: string): void {
+    if (this.#state === StreamState.CLOSED || this.#state === StreamState.LINGERING) return;
+    this.#host.metrics.countOpen(reason);
+    this.#host.outbox.frame({ type: FrameType.OPEN_FAILED, stream: this.id, reason });
+    this.#log('info', 'open failed', { reason: reasonRow(reason).name, detail });
+    this.#finish();
+  }
+
+  #sendClose(reason: number, detail: string): void {
+    if (this.#state === StreamState.CLOSED || this.#state === StreamState.LINGERING) return;
+    this.#host.outbox.frame({ type: FrameType.CLOSE, stream: this.id, reason });
+    this.#log('debug', 'closed', { reason: reasonRow(reason).name, detail });
+    this.#finish();
+  }
+
+  /** Leaves the stream's id behind: clears timers, tells the connection. */
+  #finish(next: StreamStateValue = StreamState.CLOSED): void {
+    this.#clearConnectTimer();
+    if (next === StreamState.CLOSED) this.#clearLingerTimer();
+    this.#state = next;
+    this.#held = null;
+    this.#pending = [];
+    this.#host.released(this);
+  }
+
+  #clearConnectTimer(): void {
+    if (this.#connectTimer) {
+      clearTimeout(this.#connectTimer);
+      this.#connectTimer = null;
+    }
+  }
+
+  #clearLingerTimer(): void {
+    if (this.#lingerTimer) {
+      clearTimeout(this.#lingerTimer);
+      this.#lingerTimer = null;
+    }
+  }
+
+  #log(level: 'debug' | 'info' | 'warn', msg: string, fields: Record<string, unknown>): void {
+    this.#host.options.log(level, msg, {
+      ...this.#host.logFields,
+      stream: this.id,
+      remote: endpointText(this.#remote),
+      state: stateNames[this.#state],
+      ...fields,
+    });
+  }
+}
+
+/** Abortive close (SO_LINGER 0): RST instead of FIN, queued bytes dropped. */
+function resetSocket(socket: net.Socket | null): void {
+  if (!socket) return;
+  try {
+    socket.resetAndDestroy();
+  } catch {
+    socket.destroy(); // not a TCP handle (a test double): a plain destroy is the best we can do
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Relay tickets: short-lived bearer credentials an application's own server mints with the
+ * relay's shared secret, and the page presents in HELLO (`createWinsock({ token })`).
+ *
+ *   ticket  = base64url(payload JSON) "." base64url(HMAC-SHA256(secret, first part))
+ *   payload = { v: 1, exp: unix seconds, iat: unix seconds, sub?: string, n: random nonce }
+ *
+ * A ticket is a bearer token: anyone holding it may use the relay until `exp`. Keep TTLs short
+ * (seconds to minutes) and mint one per page load.
+ */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+export interface TicketOptions {
+  /** The relay's `secret`. */
+  secret: string;
+  /** Lifetime in seconds (> 0). */
+  ttlSeconds: number;
+  /** Who the ticket is for (user id, session…); logged by the relay. */
+  subject?: string;
+  /** Clock for tests, in milliseconds since the epoch. Default `Date.now()`. */
+  now?: number;
+}
+
+export type TicketVerdict =
+  | { ok: true; subject: string | null; expiresAt: number }
+  | { ok: false; why: 'missing' | 'malformed' | 'forged' | 'expired' };
+
+const TICKET_VERSION = 1;
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
+function sign(secret: string, payloadPart: string): Buffer {
+  return createHmac('sha256', secret).update(payloadPart).digest();
+}
+
+/** Mints a ticket. Throws TypeError/RangeError on a missing secret or a bad TTL. */
+export function createTicket(options: TicketOptions): string {
+  const { secret, ttlSeconds, subject } = options;
+  if (typeof secret !== 'string' || secret.length === 0) throw new TypeError('createTicket: secret must be a non-empty string');
+  if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0) throw new RangeError(`createTicket: ttlSeconds must be > 0, got ${ttlSeconds}`);
+  if (subject !== undefined && typeof subject !== 'string') throw new TypeError('createTicket: subject must be a string');
+  const nowSeconds = Math.floor((options.now ?? Date.now()) / 1000);
+  const payload: Record<string, unknown> = {
+    v: TICKET_VERSION,
+    iat: nowSeconds,
+    exp: nowSeconds + Math.ceil(ttlSeconds),
+    n: randomBytes(9).toString('base64url'),
+  };
+  if (subject !== undefined) payload.sub = subject;
+  const payloadPart = Buffer.from(JSON.stringify(payload)).toString('base64url');
+  return `${payloadPart}.${sign(secret, payloadPart).toString('base64url')}`;
+}
+
+/** Checks a ticket's signature (in constant time) and expiry. Never throws. */
+export function verifyTicket(ticket: string, secret: string, now: number = Date.now()): TicketVerdict {
+  if (ticket.length === 0) return { ok: false, why: 'missing' };
+  const parts = ticket.split('.');
+  if (parts.length !== 2 || !BASE64URL.test(parts[0]!) || !BASE64URL.test(parts[1]!)) return { ok: false, why: 'malformed' };
+  const [payloadPart, signaturePart] = parts as [string, string];
+  const expected = sign(secret, payloadPart);
+  const given = Buffer.from(signaturePart, 'base64url');
+  // Check the signature before looking at the payload: an unsigned payload is never parsed.
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, why: 'forged' };
+  let payload: { v?: unknown; exp?: unknown; sub?: unknown };
+  try {
+    payload = JSON.parse(Buffer.from(payloadPart, 'base64url').toString('utf8'));
+  } catch {
+    return { ok: false, why: 'malformed' };
+  }
+  if (payload === null || typeof payload !== 'object' || payload.v !== TICKET_VERSION || typeof payload.exp !== 'number') {
+    return { ok: false, why: 'malformed' };
+  }
+  if (payload.exp * 1000 <= now) return { ok: false, why: 'expired' };
+  return { ok: true, subject: typeof payload.sub === 'string' ? payload.sub : null, expiresAt: payload.exp * 1000 };
+}
