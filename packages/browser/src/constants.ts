@@ -1,0 +1,188 @@
+/**
+ * Winsock constants with their Windows values (winsock2.h, ws2def.h, ws2ipdef.h, mswsock.h, qos.h).
+ * Every name here is a named export of @ws2web/browser.
+ */
+export * from './error-codes.js';
+
+// Handles and return values
+export const INVALID_SOCKET = 0xffffffff;
+export const SOCKET_ERROR = -1;
+
+// WSAStartup / WSADATA
+export const WSADESCRIPTION_LEN = 256;
+export const WSASYS_STATUS_LEN = 128;
+
+// Address families
+export const AF_UNSPEC = 0;
+export const AF_UNIX = 1;
+export const AF_INET = 2;
+export const AF_IRDA = 26;
+export const AF_INET6 = 23;
+export const AF_BTH = 32;
+export const PF_UNSPEC = AF_UNSPEC;
+export const PF_INET = AF_INET;
+export const PF_INET6 = AF_INET6;
+
+// Socket types
+export const SOCK_STREAM = 1;
+export const SOCK_DGRAM = 2;
+export const SOCK_RAW = 3;
+export const SOCK_RDM = 4;
+export const SOCK_SEQPACKET = 5;
+
+// Protocols and option levels
+export const IPPROTO_IP = 0;
+export const IPPROTO_ICMP = 1;
+export const IPPROTO_TCP = 6;
+export const IPPROTO_UDP = 17;
+export const IPPROTO_IPV6 = 41;
+export const IPPROTO_ICMPV6 = 58;
+export const IPPROTO_RAW = 255;
+export const SOL_SOCKET = 0xffff;
+
+// SOL_SOCKET options
+export const SO_DEBUG = 0x0001;
+export const SO_ACCEPTCONN = 0x0002;
+export const SO_REUSEADDR = 0x0004;
+export const SO_KEEPALIVE = 0x0008;
+export const SO_DONTROUTE = 0x0010;
+export const SO_BROADCAST = 0x0020;
+export const SO_USELOOPBACK = 0x0040;
+export const SO_LINGER = 0x0080;
+export const SO_OOBINLINE = 0x0100;
+/** `(int)(~SO_LINGER)` */
+export const SO_DONTLINGER = ~SO_LINGER;
+/** `(int)(~SO_REUSEADDR)` */
+export const SO_EXCLUSIVEADDRUSE = ~SO_REUSEADDR;
+export const SO_SNDBUF = 0x1001;
+export const SO_RCVBUF = 0x1002;
+export const SO_SNDLOWAT = 0x1003;
+export const SO_RCVLOWAT = 0x1004;
+export const SO_SNDTIMEO = 0x1005;
+export const SO_RCVTIMEO = 0x1006;
+export const SO_ERROR = 0x1007;
+export const SO_TYPE = 0x1008;
+export const SO_GROUP_ID = 0x2001;
+export const SO_GROUP_PRIORITY = 0x2002;
+export const SO_MAX_MSG_SIZE = 0x2003;
+export const SO_PROTOCOL_INFOA = 0x2004;
+export const SO_PROTOCOL_INFOW = 0x2005;
+export const SO_PROTOCOL_INFO = SO_PROTOCOL_INFOW;
+export const SO_CONDITIONAL_ACCEPT = 0x3002;
+export const SO_CONNDATA = 0x7000;
+export const SO_CONNOPT = 0x7001;
+export const SO_DISCDATA = 0x7002;
+export const SO_DISCOPT = 0x7003;
+export const SO_CONNDATALEN = 0x7004;
+export const SO_CONNOPTLEN = 0x7005;
+export const SO_DISCDATALEN = 0x7006;
+export const SO_DISCOPTLEN = 0x7007;
+export const SO_OPENTYPE = 0x7008;
+export const SO_MAXDG = 0x7009;
+export const SO_MAXPATHDG = 0x700a;
+export const SO_UPDATE_ACCEPT_CONTEXT = 0x700b;
+export const SO_CONNECT_TIME = 0x700c;
+export const SO_UPDATE_CONNECT_CONTEXT = 0x7010;
+
+// IPPROTO_TCP options
+export const TCP_NODELAY = 0x0001;
+export const TCP_EXPEDITED_1122 = 0x0002;
+export const TCP_KEEPALIVE = 3;
+export const TCP_MAXSEG = 4;
+export const TCP_MAXRT = 5;
+export const TCP_KEEPCNT = 16;
+export const TCP_KEEPIDLE = TCP_KEEPALIVE;
+export const TCP_KEEPINTVL = 17;
+
+// IPPROTO_IPV6 options
+export const IPV6_V6ONLY = 27;
+
+// ioctlsocket commands
+export const FIONBIO = 0x8004667e;
+export const FIONREAD = 0x4004667f;
+export const SIOCATMARK = 0x40047307;
+
+// shutdown
+export const SD_RECEIVE = 0;
+export const SD_SEND = 1;
+export const SD_BOTH = 2;
+
+// send/recv flags
+export const MSG_OOB = 0x1;
+export const MSG_PEEK = 0x2;
+export const MSG_DONTROUTE = 0x4;
+export const MSG_WAITALL = 0x8;
+export const MSG_PUSH_IMMEDIATE = 0x20;
+export const MSG_PARTIAL = 0x8000;
+
+// Network events (WSAEventSelect / WSAAsyncSelect)
+export const FD_READ_BIT = 0;
+export const FD_WRITE_BIT = 1;
+export const FD_OOB_BIT = 2;
+export const FD_ACCEPT_BIT = 3;
+export const FD_CONNECT_BIT = 4;
+export const FD_CLOSE_BIT = 5;
+export const FD_QOS_BIT = 6;
+export const FD_GROUP_QOS_BIT = 7;
+export const FD_ROUTING_INTERFACE_CHANGE_BIT = 8;
+export const FD_ADDRESS_LIST_CHANGE_BIT = 9;
+export const FD_MAX_EVENTS = 10;
+export const FD_READ = 1 << FD_READ_BIT;
+export const FD_WRITE = 1 << FD_WRITE_BIT;
+export const FD_OOB = 1 << FD_OOB_BIT;
+export const FD_ACCEPT = 1 << FD_ACCEPT_BIT;
+export const FD_CONNECT = 1 << FD_CONNECT_BIT;
+export const FD_CLOSE = 1 << FD_CLOSE_BIT;
+export const FD_QOS = 1 << FD_QOS_BIT;
+export const FD_GROUP_QOS = 1 << FD_GROUP_QOS_BIT;
+export const FD_ROUTING_INTERFACE_CHANGE = 1 << FD_ROUTING_INTERFACE_CHANGE_BIT;
+export const FD_ADDRESS_LIST_CHANGE = 1 << FD_ADDRESS_LIST_CHANGE_BIT;
+export const FD_ALL_EVENTS = (1 << FD_MAX_EVENTS) - 1;
+
+// select
+export const FD_SETSIZE = 64;
+
+// WSAWaitForMultipleEvents
+export const WSA_MAXIMUM_WAIT_EVENTS = 64;
+export const WSA_WAIT_EVENT_0 = 0;
+export const WSA_WAIT_IO_COMPLETION = 0xc0;
+export const WSA_WAIT_ABANDONED_0 = 0x80;
+export const WSA_WAIT_TIMEOUT = 258;
+export const WSA_WAIT_FAILED = 0xffffffff;
+export const WSA_INFINITE = 0xffffffff;
+
+// WSASocket flags
+export const WSA_FLAG_OVERLAPPED = 0x01;
+export const WSA_FLAG_MULTIPOINT_C_ROOT = 0x02;
+export const WSA_FLAG_MULTIPOINT_C_LEAF = 0x04;
+export const WSA_FLAG_MULTIPOINT_D_ROOT = 0x08;
+export const WSA_FLAG_MULTIPOINT_D_LEAF = 0x10;
+export const WSA_FLAG_ACCESS_SYSTEM_SECURITY = 0x40;
+export const WSA_FLAG_NO_HANDLE_INHERIT = 0x80;
+
+// Addresses
+export const INADDR_ANY = 0x00000000;
+export const INADDR_LOOPBACK = 0x7f000001;
+export const INADDR_BROADCAST = 0xffffffff;
+export const INADDR_NONE = 0xffffffff;
+export const SOMAXCONN = 0x7fffffff;
+
+// WSAAccept condition results
+export const CF_ACCEPT = 0x0000;
+export const CF_REJECT = 0x0001;
+export const CF_DEFER = 0x0002;
+
+// QOS service types (qos.h): FLOWSPEC.ServiceType
+export const SERVICETYPE_NOTRAFFIC = 0x00000000;
+export const SERVICETYPE_BESTEFFORT = 0x00000001;
+export const SERVICETYPE_CONTROLLEDLOAD = 0x00000002;
+export const SERVICETYPE_GUARANTEED = 0x00000003;
+export const SERVICETYPE_NETWORK_UNAVAILABLE = 0x00000004;
+export const SERVICETYPE_GENERAL_INFORMATION = 0x00000005;
+export const SERVICETYPE_NOCHANGE = 0x00000006;
+export const SERVICETYPE_NONCONFORMING = 0x00000009;
+export const SERVICETYPE_NETWORK_CONTROL = 0x0000000a;
+export const SERVICETYPE_QUALITATIVE = 0x0000000d;
+export const SERVICE_NO_TRAFFIC_CONTROL = 0x81000000;
+export const SERVICE_NO_QOS_SIGNALING = 0x40000000;
+export const QOS_NOT_SPECIFIED = 0xffffffff;

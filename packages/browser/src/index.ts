@@ -1,0 +1,20 @@
+/**
+ * @ws2web/browser — the Winsock 2 API for web pages, over one WebSocket to @ws2web/relay.
+ * See docs/winsock.md for what each call does and where it differs from Windows.
+ */
+export * from './constants.js';
+export { createWinsock } from './winsock.js';
+export type { Winsock, WinsockOptions, WSABUF, WSADATA, WSANETWORKEVENTS, Ref, timeval } from './winsock.js';
+export { sockaddrIn, sockaddrIn6, parseSockaddr, SOCKADDR_IN_SIZE, SOCKADDR_IN6_SIZE } from './sockaddr.js';
+export { FD_SET, FD_CLR, FD_ISSET, FD_ZERO, fdSet, type FdSet } from './fd-set.js';
+export { WSAMAKESELECTREPLY, WSAGETSELECTEVENT, WSAGETSELECTERROR, type WindowProc } from './network-events.js';
+export { htons, ntohs, htonl, ntohl, inet_addr, inet_ntoa } from './inet.js';
+export { errorName } from './errors.js';
+export { WsaEvent as WSAEVENT } from './event.js';
+export type { QOS, FLOWSPEC } from './qos.js';
+export type { WebSocketConstructor } from './transport.js';
+
+/** MAKEWORD(low, high), for WSAStartup(MAKEWORD(2, 2), …). */
+export function MAKEWORD(low: number, high: number): number {
+  return ((low & 0xff) | ((high & 0xff) << 8)) >>> 0;
+}

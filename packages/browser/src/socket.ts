@@ -1,0 +1,542 @@
+/**
+ * One emulated Winsock socket: its state machine, options, addresses, receive buffer, credits
+ * and network events, and its side of one relay stream. The Winsock functions in winsock.ts
+ * validate arguments and translate byte layouts; this class does the work.
+ */
+import { FrameType, Reason, Transport, OpenFlag, SocketOption, type OpenedFrame } from '@ws2web/protocol';
+import {
+  AF_INET6,
+  FD_CLOSE,
+  FD_CONNECT,
+  FD_READ,
+  FD_WRITE,
+  MSG_OOB,
+  MSG_PEEK,
+  MSG_PUSH_IMMEDIATE,
+  MSG_WAITALL,
+  MSG_DONTROUTE,
+  MSG_PARTIAL,
+  SD_BOTH,
+  SD_RECEIVE,
+  SD_SEND,
+  WSAECONNABORTED,
+  WSAECONNRESET,
+  WSAEINTR,
+  WSAEINVAL,
+  WSAEOPNOTSUPP,
+  WSAESHUTDOWN,
+  WSAETIMEDOUT,
+  WSAEWOULDBLOCK,
+  WSAENETDOWN,
+} from './constants.js';
+import { wsaErrorForReason } from './errors.js';
+import { NetworkEvents } from './network-events.js';
+import { ReceiveBuffer } from './receive-buffer.js';
+import { asFamily, fromEndpoint, isUnspecified, toEndpoint, type SockAddr } from './sockaddr.js';
+import { SocketState, StateMachine, check, type Operation } from './socket-state.js';
+import type { RelayConnection, StreamListener } from './transport.js';
+import { waitUntil } from './waiting.js';
+
+/** Bytes the page lets the relay send ahead of what the application has read (per socket). */
+export const RECEIVE_WINDOW = 256 * 1024;
+
+/** What a socket needs from the Winsock object that owns it. */
+export interface SocketHost {
+  /** The live relay connection (opened on first use). */
+  relay(): RelayConnection;
+  /** Queues a window message for WSAAsyncSelect (delivered after the current call). */
+  post(deliver: () => void): void;
+  log(message: string): void;
+}
+
+export type IoResult = { ok: true; n: number } | { ok: false; error: number };
+const ok = (n: number): IoResult => ({ ok: true, n });
+const fail = (error: number): IoResult => ({ ok: false, error });
+
+/** Socket options as Winsock reports them back (getsockopt) and the relay applies them. */
+export interface SocketOptions {
+  rcvTimeoMs: number;
+  sndTimeoMs: number;
+  keepAlive: boolean;
+  noDelay: boolean;
+  lingerOn: boolean;
+  lingerSeconds: number;
+  reuseAddr: boolean;
+  exclusiveAddrUse: boolean;
+  sndBuf: number;
+  rcvBuf: number;
+  broadcast: boolean;
+  oobInline: boolean;
+  debug: boolean;
+  dontRoute: boolean;
+  v6Only: boolean;
+}
+
+const SUPPORTED_SEND_FLAGS = MSG_DONTROUTE | MSG_OOB | MSG_PUSH_IMMEDIATE;
+const SUPPORTED_RECV_FLAGS = MSG_PEEK | MSG_WAITALL | MSG_OOB | MSG_PUSH_IMMEDIATE | MSG_PARTIAL;
+
+export class Socket implements StreamListener {
+  readonly #sm = new StateMachine();
+  readonly events: NetworkEvents;
+  nonBlocking = false;
+  readonly options: SocketOptions = {
+    rcvTimeoMs: 0,
+    sndTimeoMs: 0,
+    keepAlive: false,
+    noDelay: false,
+    lingerOn: false,
+    lingerSeconds: 0,
+    reuseAddr: false,
+    exclusiveAddrUse: false,
+    sndBuf: 64 * 1024,
+    rcvBuf: 64 * 1024,
+    broadcast: false,
+    oobInline: false,
+    debug: false,
+    dontRoute: false,
+    v6Only: true, // Windows' default for AF_INET6 sockets
+  };
+  /** SO_ERROR: the last asynchronous failure (a non-blocking connect's outcome). */
+  soError = 0;
+  /** The address given to bind (or the implicit any-address of connect). */
+  bound: SockAddr | null = null;
+  /** The relay socket's real local address, once the relay reported it. */
+  relayLocal: SockAddr | null = null;
+  remote: SockAddr | null = null;
+  /** performance.now() at connection, for SO_CONNECT_TIME. */
+  connectedAt = 0;
+
+  #conn: RelayConnection | null = null;
+  #stream = 0;
+  /** Why a DISCONNECTED socket is disconnected (send/recv report it). */
+  #connError = 0;
+  /** A non-blocking connect failed: select reports the socket in exceptfds until the next connect. */
+  #connectFailed = false;
+  /** The outcome of the latest connect, read by a blocking connect when the state settles. */
+  #connectResult = 0;
+  #onConnected: (() => void) | null = null;
+  readonly #recv = new ReceiveBuffer();
+  #peerFin = false;
+  #sendShut = false;
+  #recvShut = false;
+  #sendCredit = 0;
+  /** Bytes the relay may still send before we grant more. */
+  #granted = 0;
+  /** Bytes read by the application since the last CREDIT we sent. */
+  #consumed = 0;
+  readonly #listeners = new Set<() => void>();
+
+  constructor(
+    readonly handle: number,
+    readonly family: number,
+    readonly type: number,
+    readonly protocol: number,
+    private readonly host: SocketHost,
+  ) {
+    this.events = new NetworkEvents(handle, (deliver) => host.post(() => { if (!this.closed) deliver(); }));
+  }
+
+  get state() { return this.#sm.state; }
+  get closed(): boolean { return this.#sm.is(SocketState.CLOSED); }
+  get isListening(): boolean { return this.#sm.is(SocketState.LISTENING); }
+  get isConnected(): boolean { return this.#sm.is(SocketState.CONNECTED, SocketState.HALF_CLOSED); }
+  get available(): number { return this.#recv.available; }
+
+  /** Subscribes to "something about this socket changed" (data, credit, state). */
+  readonly subscribe = (fn: () => void): (() => void) => {
+    this.#listeners.add(fn);
+    return () => this.#listeners.delete(fn);
+  };
+
+  #changed(): void {
+    for (const fn of [...this.#listeners]) fn();
+  }
+
+  /** The state machine's verdict for `op`: 0 or a Winsock error. */
+  verdict(op: Operation): number {
+    const v = check(op, this.#sm.state);
+    return v === 'stored' ? this.#connError : v;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // bind / listen
+
+  bind(address: SockAddr): void {
+    this.bound = address;
+    this.#sm.to(SocketState.BOUND);
+  }
+
+  listen(): void {
+    this.#sm.to(SocketState.LISTENING);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // connect
+
+  /**
+   * Starts a TCP connect through the relay. The outcome arrives as FD_CONNECT, select
+   * readiness, and `waitConnected()`. `onConnected` runs at success, before anyone is woken
+   * (WSAConnect fills lpCalleeData there).
+   */
+  startConnect(remote: SockAddr, onConnected: (() => void) | null): void {
+    if (!this.bound) this.bound = { family: remote.family, address: remote.family === AF_INET6 ? '::' : '0.0.0.0', port: 0, flowinfo: 0, scopeId: 0 };
+    this.remote = remote;
+    this.soError = 0;
+    this.#connectFailed = false;
+    this.#connectResult = 0;
+    this.#onConnected = onConnected;
+    this.#sm.to(SocketState.CONNECTING);
+    const conn = this.host.relay();
+    this.#conn = conn;
+    void conn.ready().then((code) => {
+      if (!this.#sm.is(SocketState.CONNECTING) || this.#conn !== conn) return; // closed meanwhile
+      if (code !== 0) return this.#connectFinished(code);
+      const local = this.bound && !(isUnspecified(this.bound) && this.bound.port === 0) ? toEndpoint(this.bound) : null;
+      this.#granted = RECEIVE_WINDOW;
+      this.#stream = conn.openStream(this, {
+        transport: Transport.TCP,
+        flags: (this.options.noDelay ? OpenFlag.NODELAY : 0) | (this.options.keepAlive ? OpenFlag.KEEPALIVE : 0),
+        window: RECEIVE_WINDOW,
+        remote: toEndpoint(remote),
+        local,
+      });
+    });
+  }
+
+  /** Resolves with 0 or the Winsock error once the connect in flight settles. */
+  waitConnected(): Promise<number> {
+    return waitUntil(
+      [this.subscribe],
+      () => {
+        if (this.closed) return WSAEINTR;
+        if (this.#sm.is(SocketState.CONNECTING)) return undefined;
+        return this.#connectResult;
+      },
+      null,
+      () => WSAETIMEDOUT,
+    );
+  }
+
+  #connectFinished(code: number): void {
+    this.#connectResult = code;
+    if (code === 0) {
+      this.connectedAt = performance.now();
+      this.#sm.to(SocketState.CONNECTED);
+      this.#onConnected?.();
+      this.events.record(FD_CONNECT, 0);
+      if (this.#sendCredit > 0) this.events.record(FD_WRITE, 0);
+    } else {
+      this.#stream = 0;
+      this.soError = code;
+      this.#connectFailed = true;
+      this.#sm.to(SocketState.BOUND); // implicitly bound; the reference allows connecting again
+      this.events.record(FD_CONNECT, code);
+    }
+    this.#onConnected = null;
+    this.#changed();
+  }
+
+  // StreamListener ---------------------------------------------------------------------------
+
+  onOpened(frame: OpenedFrame): void {
+    this.relayLocal = fromEndpoint(frame.local);
+    const remote = fromEndpoint(frame.remote);
+    // Keep the caller's view of the peer (its family and scope) but take the port the relay used.
+    if (this.remote) this.remote = { ...this.remote, port: remote.port };
+    this.#sendCredit = frame.window;
+    this.#connectFinished(0);
+  }
+
+  onOpenFailed(reason: number): void {
+    this.#connectFinished(wsaErrorForReason(reason));
+  }
+
+  onData(data: Uint8Array): void {
+    if (data.length > this.#granted) {
+      this.host.log(`socket ${this.handle}: relay sent ${data.length} bytes with ${this.#granted} credit left; aborting`);
+      this.#sendFrame({ type: FrameType.CLOSE, stream: this.#stream, reason: Reason.PROTOCOL_ERROR });
+      this.#conn?.forget(this.#stream);
+      this.#stream = 0;
+      this.#disconnect(WSAECONNABORTED);
+      return;
+    }
+    this.#granted -= data.length;
+    if (this.#recvShut) {
+      // SD_RECEIVE: Windows discards what arrives; give the credit straight back so the relay never stalls.
+      this.#consumed += data.length;
+      this.#grantCredit(true);
+      return;
+    }
+    this.#recv.push(data);
+    this.events.record(FD_READ, 0);
+    this.#changed();
+  }
+
+  onCredit(bytes: number): void {
+    this.#sendCredit += bytes;
+    if (this.#sendCredit > 0) this.events.record(FD_WRITE, 0);
+    this.#changed();
+  }
+
+  onFin(): void {
+    if (this.#peerFin) return;
+    this.#peerFin = true;
+    if (this.#sm.is(SocketState.CONNECTED)) this.#sm.to(SocketState.HALF_CLOSED);
+    this.events.record(FD_CLOSE, 0);
+    this.#changed();
+  }
+
+  onClose(reason: number): void {
+    this.#stream = 0;
+    if (this.#sm.is(SocketState.CONNECTING)) {
+      this.#connectFinished(reason === Reason.OK ? WSAECONNABORTED : wsaErrorForReason(reason));
+      return;
+    }
+    if (reason === Reason.OK) {
+      // An orderly end: both directions finished. Unread bytes stay readable, then recv returns 0.
+      this.onFin();
+      return;
+    }
+    this.#disconnect(reason === Reason.RESET ? WSAECONNRESET : WSAECONNABORTED);
+  }
+
+  onLost(code: number): void {
+    this.#stream = 0;
+    if (this.#sm.is(SocketState.CONNECTING)) {
+      this.#connectFinished(code === WSAENETDOWN ? WSAENETDOWN : WSAECONNABORTED);
+      return;
+    }
+    if (this.isConnected) this.#disconnect(WSAECONNABORTED);
+  }
+
+  /**
+   * The connection is gone (reset, aborted, relay lost): unread bytes are discarded, as on
+   * Windows, send/recv report `code`, and FD_CLOSE carries WSAECONNABORTED (the contract).
+   */
+  #disconnect(code: number): void {
+    if (!this.isConnected) return;
+    this.#recv.clear();
+    this.#connError = code;
+    this.#sm.to(SocketState.DISCONNECTED);
+    this.events.record(FD_CLOSE, WSAECONNABORTED);
+    this.#changed();
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // send / recv
+
+  /** send/WSASend on a stream socket: `data` is already cut to the length the caller gave. */
+  async send(data: Uint8Array, flags: number): Promise<IoResult> {
+    if (flags & ~SUPPORTED_SEND_FLAGS) return fail(WSAEOPNOTSUPP);
+    if (flags & MSG_OOB) return fail(WSAEOPNOTSUPP); // urgent data is not relayed
+    const pre = this.#sendCheck();
+    if (pre) return fail(pre);
+    if (data.length === 0) return ok(0);
+    if (this.nonBlocking) {
+      if (this.#sendCredit === 0) {
+        this.events.reenable(FD_WRITE); // FD_WRITE is recorded again once credit returns
+        return fail(WSAEWOULDBLOCK);
+      }
+      const n = Math.min(data.length, this.#sendCredit);
+      this.#emitData(data.subarray(0, n));
+      return ok(n);
+    }
+    let sent = 0;
+    const deadline = this.options.sndTimeoMs > 0 ? performance.now() + this.options.sndTimeoMs : null;
+    while (sent < data.length) {
+      const ready = await waitUntil(
+        [this.subscribe],
+        () => (this.#sendCredit > 0 || this.#sendCheck() !== 0 ? true : undefined),
+        deadline === null ? null : deadline - performance.now(),
+        () => false,
+      );
+      if (!ready) return fail(WSAETIMEDOUT);
+      const err = this.#sendCheck();
+      if (err) return fail(err);
+      const n = Math.min(data.length - sent, this.#sendCredit);
+      this.#emitData(data.subarray(sent, sent + n));
+      sent += n;
+    }
+    return ok(sent);
+  }
+
+  #sendCheck(): number {
+    if (this.closed) return WSAEINTR;
+    const v = this.verdict('transfer');
+    if (v) return v;
+    if (this.#sendShut) return WSAESHUTDOWN;
+    if (this.#stream === 0) return WSAECONNRESET; // the relay already released the connection
+    return 0;
+  }
+
+  #emitData(bytes: Uint8Array): void {
+    const max = this.#conn!.maxFrameBody;
+    for (let at = 0; at < bytes.length; at += max) {
+      this.#sendFrame({ type: FrameType.DATA, stream: this.#stream, data: bytes.subarray(at, Math.min(bytes.length, at + max)) });
+    }
+    this.#sendCredit -= bytes.length;
+  }
+
+  /**
+   * recv/WSARecv on a stream socket into `dest[0..len)`. Graceful close → 0 after every byte;
+   * reset → WSAECONNRESET; relay lost → WSAECONNABORTED.
+   */
+  async recv(dest: Uint8Array, len: number, flags: number): Promise<IoResult> {
+    if (flags & ~SUPPORTED_RECV_FLAGS) return fail(WSAEOPNOTSUPP);
+    if (flags & MSG_OOB) return fail(WSAEOPNOTSUPP); // urgent data is not relayed (SIOCATMARK is always TRUE)
+    const peek = (flags & MSG_PEEK) !== 0;
+    const waitAll = (flags & MSG_WAITALL) !== 0;
+    if (waitAll && (peek || this.nonBlocking)) return fail(WSAEOPNOTSUPP); // as Windows documents
+    const pre = this.#recvCheck();
+    if (pre) return fail(pre);
+    this.events.reenable(FD_READ);
+    if (len === 0) return ok(0);
+    if (this.nonBlocking) {
+      if (this.#recv.available > 0) return ok(this.#take(dest, 0, len, peek));
+      if (this.#peerFin) return ok(0);
+      return fail(WSAEWOULDBLOCK);
+    }
+    const deadline = this.options.rcvTimeoMs > 0 ? performance.now() + this.options.rcvTimeoMs : null;
+    let total = 0;
+    for (;;) {
+      const ready = await waitUntil(
+        [this.subscribe],
+        () => (this.#recv.available > 0 || this.#peerFin || this.#recvCheck() !== 0 ? true : undefined),
+        deadline === null ? null : deadline - performance.now(),
+        () => false,
+      );
+      if (!ready) return fail(WSAETIMEDOUT);
+      const err = this.#recvCheck();
+      if (err) return fail(err);
+      if (this.#recv.available === 0) return ok(total); // FIN: 0, or what MSG_WAITALL gathered
+      total += this.#take(dest, total, len - total, peek);
+      if (!waitAll || total === len) return ok(total);
+    }
+  }
+
+  #recvCheck(): number {
+    if (this.closed) return WSAEINTR;
+    const v = this.verdict('transfer');
+    if (v) return v;
+    if (this.#recvShut) return WSAESHUTDOWN;
+    return 0;
+  }
+
+  /** Copies buffered bytes out, returns credit to the relay, re-records FD_READ if bytes remain. */
+  #take(dest: Uint8Array, offset: number, max: number, peek: boolean): number {
+    const n = this.#recv.read(dest, offset, max, peek);
+    if (!peek) {
+      this.#consumed += n;
+      this.#grantCredit(false);
+    }
+    if (this.#recv.available > 0) this.events.record(FD_READ, 0);
+    return n;
+  }
+
+  /**
+   * Returns consumed bytes to the relay as credit, in batches of a quarter window (fewer
+   * frames). The relay can stall only with zero credit, which means a whole window was
+   * consumed, so batching never deadlocks.
+   */
+  #grantCredit(force: boolean): void {
+    if (this.#stream === 0 || this.#consumed === 0) return;
+    if (!force && this.#consumed < RECEIVE_WINDOW / 4) return;
+    this.#sendFrame({ type: FrameType.CREDIT, stream: this.#stream, bytes: this.#consumed });
+    this.#granted += this.#consumed;
+    this.#consumed = 0;
+  }
+
+  #sendFrame(frame: Parameters<RelayConnection['send']>[0]): void {
+    if (this.#stream !== 0) this.#conn?.send(frame);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // shutdown / options / close
+
+  shutdown(how: number): number {
+    if (how !== SD_RECEIVE && how !== SD_SEND && how !== SD_BOTH) return WSAEINVAL;
+    const v = this.verdict('shutdown');
+    if (v) return v;
+    if ((how === SD_SEND || how === SD_BOTH) && !this.#sendShut) {
+      this.#sendShut = true;
+      this.#sendFrame({ type: FrameType.FIN, stream: this.#stream });
+    }
+    if ((how === SD_RECEIVE || how === SD_BOTH) && !this.#recvShut) {
+      this.#recvShut = true;
+      this.#consumed += this.#recv.clear();
+      this.#grantCredit(true);
+    }
+    if (this.#sm.is(SocketState.CONNECTED)) this.#sm.to(SocketState.HALF_CLOSED);
+    this.#changed();
+    return 0;
+  }
+
+  /** Applies TCP_NODELAY / SO_KEEPALIVE to the relay's live socket (before connect they ride in OPEN). */
+  applyOption(option: typeof SocketOption.NODELAY | typeof SocketOption.KEEPALIVE, value: boolean): void {
+    if (this.#sm.is(SocketState.CONNECTED, SocketState.HALF_CLOSED)) {
+      this.#sendFrame({ type: FrameType.SETOPT, stream: this.#stream, option, value: value ? 1 : 0 });
+    }
+  }
+
+  /**
+   * closesocket: graceful (queued bytes, then FIN) unless SO_LINGER is on with a zero timeout,
+   * which resets. Blocking calls in flight on this socket return WSAEINTR.
+   */
+  close(): void {
+    if (this.closed) return;
+    if (this.#stream !== 0) {
+      const abort = this.options.lingerOn && this.options.lingerSeconds === 0;
+      this.#sendFrame({ type: FrameType.CLOSE, stream: this.#stream, reason: abort ? Reason.RESET : Reason.OK });
+      this.#conn?.forget(this.#stream);
+      this.#stream = 0;
+    }
+    this.events.select(null, 0);
+    this.#recv.clear();
+    this.#sm.to(SocketState.CLOSED);
+    this.#changed();
+    this.#listeners.clear();
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // readiness (select) and level-triggered events
+
+  /** select readfds: recv would not block. */
+  get readable(): boolean {
+    if (this.#sm.is(SocketState.DISCONNECTED)) return true;
+    if (!this.isConnected) return false;
+    return this.#recv.available > 0 || this.#peerFin || this.#recvShut;
+  }
+
+  /** select writefds: connected and send would not block. */
+  get writable(): boolean {
+    return this.isConnected && !this.#sendShut && this.#sendCredit > 0;
+  }
+
+  /** select exceptfds: a non-blocking connect failed. */
+  get exceptional(): boolean {
+    return this.#connectFailed;
+  }
+
+  /**
+   * After WSAEventSelect/WSAAsyncSelect, record the conditions that already hold, as Windows
+   * does: data waiting → FD_READ, connected and writable → FD_WRITE, closed → FD_CLOSE.
+   */
+  recordCurrentConditions(): void {
+    if (this.#recv.available > 0) this.events.record(FD_READ, 0);
+    if (this.writable) this.events.record(FD_WRITE, 0);
+    if (this.#peerFin) this.events.record(FD_CLOSE, 0);
+    else if (this.#sm.is(SocketState.DISCONNECTED)) this.events.record(FD_CLOSE, WSAECONNABORTED);
+  }
+
+  /** getsockname's answer: the relay's real address once known, else what bind recorded. */
+  localAddress(): SockAddr | null {
+    if (this.relayLocal) return asFamily(this.relayLocal, this.family);
+    return this.bound;
+  }
+
+  /** SO_CONNECT_TIME: whole seconds connected, 0xFFFFFFFF when not connected. */
+  connectTimeSeconds(): number {
+    if (!this.isConnected && !this.#sm.is(SocketState.DISCONNECTED)) return 0xffffffff;
+    return Math.floor((performance.now() - this.connectedAt) / 1000);
+  }
+}

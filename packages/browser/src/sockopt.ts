@@ -1,0 +1,161 @@
+/**
+ * getsockopt / setsockopt: one table of the options ws2web knows, with Windows' sizes and rules:
+ * an optlen smaller than the option → WSAEFAULT; an option the level does not have →
+ * WSAENOPROTOOPT; an unknown level → WSAEINVAL. Values are little-endian, as in Windows memory.
+ */
+import { SocketOption } from '@ws2web/protocol';
+import {
+  AF_INET6,
+  IPPROTO_IPV6,
+  IPPROTO_TCP,
+  IPV6_V6ONLY,
+  SOCK_STREAM,
+  SOL_SOCKET,
+  SO_ACCEPTCONN,
+  SO_BROADCAST,
+  SO_CONNECT_TIME,
+  SO_DEBUG,
+  SO_DONTLINGER,
+  SO_DONTROUTE,
+  SO_ERROR,
+  SO_EXCLUSIVEADDRUSE,
+  SO_KEEPALIVE,
+  SO_LINGER,
+  SO_OOBINLINE,
+  SO_RCVBUF,
+  SO_RCVTIMEO,
+  SO_REUSEADDR,
+  SO_SNDBUF,
+  SO_SNDTIMEO,
+  SO_TYPE,
+  TCP_NODELAY,
+  WSAEFAULT,
+  WSAEINVAL,
+  WSAENOPROTOOPT,
+} from './constants.js';
+import type { Socket } from './socket.js';
+
+interface OptionSpec {
+  /** Bytes the value occupies (a BOOL, int and DWORD are 4; struct linger is 4). */
+  size: number;
+  get?(s: Socket): number;
+  /** Returns 0 or a Winsock error. */
+  set?(s: Socket, value: number): number;
+  /** Which sockets have it (default: all). */
+  applies?(s: Socket): boolean;
+}
+
+const bool = (v: number) => v !== 0;
+const stream = (s: Socket) => s.type === SOCK_STREAM;
+
+const solSocket: Record<number, OptionSpec> = {
+  [SO_ERROR]: { size: 4, get: (s) => s.soError },
+  [SO_TYPE]: { size: 4, get: (s) => s.type },
+  [SO_ACCEPTCONN]: { size: 4, get: (s) => (s.isListening ? 1 : 0) },
+  [SO_CONNECT_TIME]: { size: 4, get: (s) => s.connectTimeSeconds(), applies: stream },
+  [SO_RCVTIMEO]: { size: 4, get: (s) => s.options.rcvTimeoMs, set: (s, v) => { s.options.rcvTimeoMs = v >>> 0; return 0; } },
+  [SO_SNDTIMEO]: { size: 4, get: (s) => s.options.sndTimeoMs, set: (s, v) => { s.options.sndTimeoMs = v >>> 0; return 0; } },
+  [SO_KEEPALIVE]: {
+    size: 4,
+    applies: stream,
+    get: (s) => (s.options.keepAlive ? 1 : 0),
+    set: (s, v) => { s.options.keepAlive = bool(v); s.applyOption(SocketOption.KEEPALIVE, bool(v)); return 0; },
+  },
+  [SO_LINGER]: {
+    size: 4,
+    applies: stream,
+    // struct linger { u_short l_onoff; u_short l_linger; }
+    get: (s) => (s.options.lingerOn ? 1 : 0) | (s.options.lingerSeconds << 16),
+    set: (s, v) => { s.options.lingerOn = (v & 0xffff) !== 0; s.options.lingerSeconds = v >>> 16; return 0; },
+  },
+  [SO_DONTLINGER]: {
+    size: 4,
+    applies: stream,
+    get: (s) => (s.options.lingerOn ? 0 : 1),
+    set: (s, v) => { s.options.lingerOn = !bool(v); return 0; },
+  },
+  [SO_REUSEADDR]: {
+    size: 4,
+    get: (s) => (s.options.reuseAddr ? 1 : 0),
+    set: (s, v) => { s.options.reuseAddr = bool(v); return 0; },
+  },
+  [SO_EXCLUSIVEADDRUSE]: {
+    size: 4,
+    get: (s) => (s.options.exclusiveAddrUse ? 1 : 0),
+    set: (s, v) => { s.options.exclusiveAddrUse = bool(v); return 0; },
+  },
+  [SO_SNDBUF]: { size: 4, get: (s) => s.options.sndBuf, set: (s, v) => { s.options.sndBuf = v | 0; return 0; } },
+  [SO_RCVBUF]: { size: 4, get: (s) => s.options.rcvBuf, set: (s, v) => { s.options.rcvBuf = v | 0; return 0; } },
+  [SO_BROADCAST]: {
+    size: 4,
+    get: (s) => (s.options.broadcast ? 1 : 0),
+    set: (s, v) => { s.options.broadcast = bool(v); return 0; },
+  },
+  [SO_OOBINLINE]: {
+    size: 4,
+    applies: stream,
+    get: (s) => (s.options.oobInline ? 1 : 0),
+    set: (s, v) => { s.options.oobInline = bool(v); return 0; },
+  },
+  [SO_DEBUG]: { size: 4, get: (s) => (s.options.debug ? 1 : 0), set: (s, v) => { s.options.debug = bool(v); return 0; } },
+  [SO_DONTROUTE]: { size: 4, get: (s) => (s.options.dontRoute ? 1 : 0), set: (s, v) => { s.options.dontRoute = bool(v); return 0; } },
+};
+
+const ipprotoTcp: Record<number, OptionSpec> = {
+  [TCP_NODELAY]: {
+    size: 4,
+    applies: stream,
+    get: (s) => (s.options.noDelay ? 1 : 0),
+    set: (s, v) => { s.options.noDelay = bool(v); s.applyOption(SocketOption.NODELAY, bool(v)); return 0; },
+  },
+};
+
+const ipprotoIpv6: Record<number, OptionSpec> = {
+  [IPV6_V6ONLY]: {
+    size: 4,
+    applies: (s) => s.family === AF_INET6,
+    get: (s) => (s.options.v6Only ? 1 : 0),
+    set: (s, v) => {
+      if (s.state !== 'unbound') return WSAEINVAL; // Windows: only before bind/connect
+      s.options.v6Only = bool(v);
+      return 0;
+    },
+  },
+};
+
+const levels: Record<number, Record<number, OptionSpec>> = {
+  [SOL_SOCKET]: solSocket,
+  [IPPROTO_TCP]: ipprotoTcp,
+  [IPPROTO_IPV6]: ipprotoIpv6,
+};
+
+function lookup(s: Socket, level: number, optname: number): OptionSpec | number {
+  const table = levels[level];
+  if (!table) return WSAEINVAL;
+  const spec = table[optname];
+  if (!spec || (spec.applies && !spec.applies(s))) return WSAENOPROTOOPT;
+  return spec;
+}
+
+/** getsockopt: writes the value into optval and its size into optlen.value. */
+export function getOption(s: Socket, level: number, optname: number, optval: Uint8Array | null, optlen: { value: number } | null): number {
+  const spec = lookup(s, level, optname);
+  if (typeof spec === 'number') return spec;
+  if (!spec.get) return WSAENOPROTOOPT;
+  if (!(optval instanceof Uint8Array) || !optlen || typeof optlen.value !== 'number') return WSAEFAULT;
+  if (optlen.value < spec.size || optval.length < spec.size) return WSAEFAULT;
+  new DataView(optval.buffer, optval.byteOffset, spec.size).setUint32(0, spec.get(s) >>> 0, true);
+  optlen.value = spec.size;
+  return 0;
+}
+
+/** setsockopt: reads the value from optval[0..optlen). */
+export function setOption(s: Socket, level: number, optname: number, optval: Uint8Array | null, optlen: number): number {
+  const spec = lookup(s, level, optname);
+  if (typeof spec === 'number') return spec;
+  if (!spec.set) return WSAENOPROTOOPT;
+  if (!(optval instanceof Uint8Array) || !Number.isInteger(optlen) || optlen < spec.size || optval.length < spec.size) {
+    return WSAEFAULT;
+  }
+  return spec.set(s, new DataView(optval.buffer, optval.byteOffset, spec.size).getUint32(0, true));
+}

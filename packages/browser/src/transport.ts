@@ -1,0 +1,272 @@
+/**
+ * The page's end of the relay connection: one WebSocket, the handshake, and the dispatch of
+ * frames to the streams multiplexed over it. Knows nothing of Winsock; sockets talk to it
+ * through `StreamListener` and `openStream`/`send`.
+ */
+import {
+  FrameType,
+  PROTOCOL_VERSION,
+  Reason,
+  decodeMessage,
+  encodeFrame,
+  frameName,
+  type Endpoint,
+  type Frame,
+  type OpenedFrame,
+  type WelcomeFrame,
+} from '@ws2web/protocol';
+import { WSAEACCES, WSAECONNABORTED, WSAENETDOWN } from './constants.js';
+
+/** What a socket hears from its stream. */
+export interface StreamListener {
+  onOpened(frame: OpenedFrame): void;
+  onOpenFailed(reason: number): void;
+  onData(data: Uint8Array): void;
+  onCredit(bytes: number): void;
+  onFin(): void;
+  onClose(reason: number): void;
+  /** The relay connection is gone; the stream is over with this Winsock error. */
+  onLost(code: number): void;
+}
+
+/** The subset of the WebSocket API we use (browsers' WebSocket and the `ws` package both fit). */
+export interface WebSocketLike {
+  binaryType: string;
+  readonly readyState: number;
+  send(data: Uint8Array): void;
+  close(code?: number, reason?: string): void;
+  addEventListener(type: string, listener: (event: any) => void): void;
+}
+export type WebSocketConstructor = new (url: string) => WebSocketLike;
+
+export interface RelayConnectionOptions {
+  url: string;
+  WebSocket: WebSocketConstructor;
+  token: string;
+  /** No WELCOME within this time → WSAENETDOWN. */
+  handshakeTimeoutMs: number;
+  log: (message: string) => void;
+}
+
+const OPEN = 1;
+
+export class RelayConnection {
+  #ws: WebSocketLike | null = null;
+  #welcome: WelcomeFrame | null = null;
+  #streams = new Map<number, StreamListener>();
+  #nextStream = 1;
+  #outbox: Uint8Array[] = [];
+  #flushScheduled = false;
+  /** 0 while usable; otherwise the Winsock error every caller now gets. */
+  #failure = 0;
+  #ready: Promise<number>;
+  #settleReady!: (code: number) => void;
+  #handshakeTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(readonly options: RelayConnectionOptions) {
+    this.#ready = new Promise((resolve) => { this.#settleReady = resolve; });
+    this.#start();
+  }
+
+  /** Resolves with 0 once the relay said WELCOME, or with WSAENETDOWN / WSAEACCES. */
+  ready(): Promise<number> { return this.#ready; }
+
+  /** True until the connection fails or closes; a dead connection is replaced by the next caller. */
+  get usable(): boolean { return this.#failure === 0; }
+
+  get maxFrameBody(): number { return this.#welcome?.maxFrameBody ?? 16 * 1024; }
+
+  #start(): void {
+    let ws: WebSocketLike;
+    try {
+      ws = new this.options.WebSocket(this.options.url);
+    } catch (err) {
+      this.options.log(`relay ${this.options.url}: cannot open WebSocket: ${String(err)}`);
+      this.#fail(WSAENETDOWN);
+      return;
+    }
+    this.#ws = ws;
+    ws.binaryType = 'arraybuffer';
+    ws.addEventListener('open', () => this.#onOpen());
+    ws.addEventListener('message', (event) => this.#onMessage(event.data));
+    ws.addEventListener('close', (event) => this.#onClose(event?.code, event?.reason));
+    ws.addEventListener('error', () => { /* the close event follows and says what to do */ });
+    this.#handshakeTimer = setTimeout(() => {
+      this.options.log(`relay ${this.options.url}: no WELCOME within ${this.options.handshakeTimeoutMs} ms`);
+      this.#fail(WSAENETDOWN);
+    }, this.options.handshakeTimeoutMs);
+  }
+
+  #onOpen(): void {
+    this.#sendNow(encodeFrame({ type: FrameType.HELLO, version: PROTOCOL_VERSION, token: this.options.token }));
+  }
+
+  #onMessage(data: unknown): void {
+    if (this.#failure) return;
+    if (!(data instanceof ArrayBuffer)) {
+      this.#protocolError('relay sent a non-binary message');
+      return;
+    }
+    const result = decodeMessage(new Uint8Array(data));
+    if (!result.ok) {
+      this.#protocolError(result.error.toString());
+      return;
+    }
+    for (const frame of result.frames) {
+      this.#dispatch(frame);
+      if (this.#failure) return;
+    }
+  }
+
+  #dispatch(frame: Frame): void {
+    if (!this.#welcome) {
+      if (frame.type === FrameType.WELCOME) return this.#onWelcome(frame);
+      if (frame.type === FrameType.GOAWAY) {
+        this.options.log(`relay refused the handshake: ${frame.message}`);
+        return this.#fail(frame.reason === Reason.AUTH_FAILED ? WSAEACCES : WSAENETDOWN);
+      }
+      return this.#protocolError(`expected WELCOME, got ${frameName(frame.type)}`);
+    }
+    switch (frame.type) {
+      case FrameType.GOAWAY:
+        this.options.log(`relay closing the connection: ${frame.message}`);
+        return this.#fail(WSAECONNABORTED);
+      case FrameType.OPENED:
+      case FrameType.OPEN_FAILED:
+      case FrameType.DATA:
+      case FrameType.CREDIT:
+      case FrameType.FIN:
+      case FrameType.CLOSE: {
+        const listener = this.#streams.get(frame.stream);
+        if (!listener) {
+          // A stream we closed: frames crossed on the wire. A stream never opened: a broken relay.
+          if (frame.stream >= this.#nextStream) this.#protocolError(`${frameName(frame.type)} for stream ${frame.stream} that was never opened`);
+          return;
+        }
+        return this.#deliver(listener, frame);
+      }
+      default:
+        return this.#protocolError(`relay sent ${frameName(frame.type)}, which only a page sends`);
+    }
+  }
+
+  #deliver(listener: StreamListener, frame: Frame): void {
+    switch (frame.type) {
+      case FrameType.OPENED: return listener.onOpened(frame);
+      case FrameType.OPEN_FAILED:
+        this.#streams.delete(frame.stream);
+        return listener.onOpenFailed(frame.reason);
+      case FrameType.DATA: return listener.onData(frame.data);
+      case FrameType.CREDIT: return listener.onCredit(frame.bytes);
+      case FrameType.FIN: return listener.onFin();
+      case FrameType.CLOSE:
+        this.#streams.delete(frame.stream);
+        return listener.onClose(frame.reason);
+    }
+  }
+
+  #onWelcome(frame: WelcomeFrame): void {
+    if (frame.version !== PROTOCOL_VERSION) {
+      this.options.log(`relay speaks protocol ${frame.version}, this library speaks ${PROTOCOL_VERSION}`);
+      this.#fail(WSAENETDOWN);
+      return;
+    }
+    clearTimeout(this.#handshakeTimer);
+    this.#welcome = frame;
+    this.#flushScheduled = false;
+    this.#flush();
+    this.#settleReady(0);
+  }
+
+  #onClose(code?: number, reason?: string): void {
+    if (this.#failure) return;
+    this.options.log(`relay connection closed (code ${code ?? '?'}${reason ? `: ${reason}` : ''})`);
+    this.#fail(this.#welcome ? WSAECONNABORTED : WSAENETDOWN);
+  }
+
+  #protocolError(message: string): void {
+    this.options.log(`relay protocol error: ${message}`);
+    this.#fail(this.#welcome ? WSAECONNABORTED : WSAENETDOWN, 1002);
+  }
+
+  /** Ends the connection: every stream hears `code`, waiting callers get it too. */
+  #fail(code: number, closeCode = 1000): void {
+    if (this.#failure) return;
+    this.#failure = code;
+    clearTimeout(this.#handshakeTimer);
+    this.#outbox = [];
+    this.#settleReady(code);
+    const ws = this.#ws;
+    if (ws && ws.readyState <= OPEN) {
+      try { ws.close(closeCode); } catch { /* already closing */ }
+    }
+    const streams = [...this.#streams.values()];
+    this.#streams.clear();
+    for (const s of streams) s.onLost(code);
+  }
+
+  /**
+   * Opens a stream: allocates its id and queues OPEN. Frames for it go to `listener` until
+   * OPEN_FAILED, CLOSE, or `forget`.
+   */
+  openStream(
+    listener: StreamListener,
+    open: { transport: number; flags: number; window: number; remote: Endpoint; local: Endpoint | null },
+  ): number {
+    const stream = this.#nextStream++;
+    this.#streams.set(stream, listener);
+    this.send({ type: FrameType.OPEN, stream, ...open });
+    return stream;
+  }
+
+  /** Stops delivering frames for `stream` (after the page sent CLOSE). */
+  forget(stream: number): void {
+    this.#streams.delete(stream);
+  }
+
+  /**
+   * Queues a frame. Frames of one tick go out as one WebSocket message, in order; frames
+   * queued before WELCOME wait for it. The frame is encoded now, so the caller may reuse
+   * its buffers as soon as this returns.
+   */
+  send(frame: Frame): void {
+    if (this.#failure) return;
+    this.#outbox.push(encodeFrame(frame));
+    if (!this.#flushScheduled && this.#welcome) {
+      this.#flushScheduled = true;
+      queueMicrotask(() => this.#flush());
+    }
+  }
+
+  #flush(): void {
+    this.#flushScheduled = false;
+    if (this.#failure || this.#outbox.length === 0) return;
+    const parts = this.#outbox;
+    this.#outbox = [];
+    if (parts.length === 1) {
+      this.#sendNow(parts[0]!);
+      return;
+    }
+    let size = 0;
+    for (const p of parts) size += p.length;
+    const message = new Uint8Array(size);
+    let at = 0;
+    for (const p of parts) { message.set(p, at); at += p.length; }
+    this.#sendNow(message);
+  }
+
+  #sendNow(bytes: Uint8Array): void {
+    try {
+      this.#ws?.send(bytes);
+    } catch (err) {
+      this.options.log(`relay send failed: ${String(err)}`);
+      this.#fail(this.#welcome ? WSAECONNABORTED : WSAENETDOWN);
+    }
+  }
+
+  /** WSACleanup: closes the WebSocket; streams still open hear WSAECONNABORTED. */
+  close(): void {
+    this.#fail(WSAECONNABORTED);
+  }
+}
+
