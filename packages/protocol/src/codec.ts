@@ -2,8 +2,10 @@
  * The pure codec: frames ↔ bytes. No I/O, no sockets, no timers.
  *
  * `decodeMessage` is total: any byte string yields either the frames it holds or a
- * ProtocolError value; nothing it does throws. `encodeFrame` throws only on a programming
- * error (a value outside its field), never on input from the network.
+ * ProtocolError value; nothing it does throws. The encoders throw RangeError only on a
+ * programming error (a value outside its field, or a frame the decoder would reject such as a
+ * stream frame on stream 0), never on input from the network. Encoding is canonical: bytes that
+ * decode re-encode to exactly the same bytes (packages/protocol/test checks both properties).
  */
 import {
   FrameType,
@@ -17,11 +19,16 @@ import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from './ip.js';
 export const MAX_BODY_LIMIT = 16 * 1024 * 1024;
 
 export type ProtocolErrorCode =
+  /** Empty message, short header, or a body length running past the message end. */
   | 'TRUNCATED'
   | 'UNKNOWN_TYPE'
+  /** Declared body length above `maxBody` (checked before the bytes arrive). */
   | 'TOO_LARGE'
+  /** Body too short, trailing bytes in it, or invalid UTF-8 in a string. */
   | 'BAD_BODY'
+  /** Unknown address kind, or a kind not allowed there (none/host name where an IP is needed). */
   | 'BAD_ADDRESS'
+  /** Stream id 0 on a stream frame, or a stream id on HELLO/WELCOME/GOAWAY. */
   | 'BAD_STREAM';
 
 /** What a malformed message decodes to. A value, never thrown. */
@@ -93,7 +100,17 @@ function checkStreamId(stream: number): number {
   return stream;
 }
 
+/** A DATA payload must be bytes; anything else is a programming error, reported like the rest. */
+function checkBytes(data: Uint8Array): Uint8Array {
+  if (!ArrayBuffer.isView(data) || (data as { BYTES_PER_ELEMENT?: number }).BYTES_PER_ELEMENT !== 1) {
+    throw new RangeError('ws2web codec: a DATA payload must be a Uint8Array');
+  }
+  return data;
+}
+
 function writeShortString(w: Writer, s: string, lenBytes: 1 | 2): void {
+  // TextEncoder would quietly turn undefined into "" and 42 into "42".
+  if (typeof s !== 'string') throw new RangeError(`ws2web codec: ${typeof s} where a string is needed`);
   const b = utf8Encoder.encode(s);
   if (lenBytes === 1) w.u8(b.length); else w.u16(b.length);
   w.bytes(b);
@@ -138,7 +155,7 @@ function writeBody(w: Writer, f: Frame): void {
     case FrameType.OPEN: w.u8(f.transport); w.u8(f.flags); w.u32(f.window); writeEndpoint(w, f.remote, 'destination'); writeEndpoint(w, f.local, 'bind'); return;
     case FrameType.OPENED: w.u32(f.window); writeEndpoint(w, f.local, 'socket'); writeEndpoint(w, f.remote, 'socket'); return;
     case FrameType.OPEN_FAILED: w.u16(f.reason); return;
-    case FrameType.DATA: w.bytes(f.data); return;
+    case FrameType.DATA: w.bytes(checkBytes(f.data)); return;
     case FrameType.CREDIT: w.u32(f.bytes); return;
     case FrameType.FIN: return;
     case FrameType.CLOSE: w.u16(f.reason); return;
@@ -176,6 +193,7 @@ function writeFrame(w: Writer, f: Frame): void {
  */
 export function encodeData(stream: number, data: Uint8Array): Uint8Array {
   checkStreamId(stream);
+  checkBytes(data);
   checkInt(data.length, 0xffffffff);
   const out = new Uint8Array(HEADER_BYTES + data.length);
   writeHeader(out, FrameType.DATA, stream, data.length);
@@ -194,7 +212,8 @@ export function encodeFrame(f: Frame): Uint8Array {
 /** Encodes several frames into one message (they are decoded in order). */
 export function encodeFrames(frames: readonly Frame[]): Uint8Array {
   let size = 0;
-  for (const f of frames) size += HEADER_BYTES + (f.type === FrameType.DATA ? f.data.length : 64);
+  // Only a hint (the writer grows); must not throw before writeFrame validates the frame.
+  for (const f of frames) size += HEADER_BYTES + (f.type === FrameType.DATA ? (f.data?.byteLength ?? 0) : 64);
   const w = new Writer(size);
   for (const f of frames) writeFrame(w, f);
   return w.result();

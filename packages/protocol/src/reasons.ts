@@ -3,7 +3,8 @@
  *
  * The relay maps what Node tells it to a wire reason; the page maps the wire reason to the
  * WSAE code its caller sees. Both directions read this table, so the two ends cannot drift,
- * and docs/protocol.md is generated from it (`pnpm --filter @ws2web/protocol docs`).
+ * and packages/protocol/test/reasons.test.ts fails if the table in docs/protocol.md ("Errors")
+ * differs from it in any code, name, errno or Winsock name.
  */
 
 export interface ReasonRow {
