@@ -241,11 +241,11 @@ describe('the encoder never emits what the decoder refuses', () => {
     fc.record({ kind: fc.constantFrom('ipv4', 'ipv6', 'name', 'unix'), address: fc.oneof(fc.ipV4(), fc.ipV6(), fc.string()), host: fc.string({ maxLength: 300 }), port: loose(u16), scopeId: loose(u32) }),
   );
   const looseFrame = fc.oneof(
-    fc.record({ type: fc.constant(FrameType.HELLO), version: loose(u16), token: fc.string({ maxLength: 5 }), stream: loose(streamId) }, { requiredKeys: ['type', 'version', 'token'] }),
+    fc.record({ type: fc.constant(FrameType.HELLO), version: loose(u16), token: fc.oneof(fc.string({ maxLength: 5 }), fc.constantFrom(undefined, 7)), stream: loose(streamId) }, { requiredKeys: ['type', 'version', 'token'] }),
     fc.record({ type: fc.constant(FrameType.WELCOME), version: loose(u16), maxFrameBody: loose(u32), maxStreams: loose(u32), capabilities: loose(u32) }),
     fc.record({ type: fc.constant(FrameType.OPEN), stream: loose(streamId), transport: loose(u8), flags: loose(u8), window: loose(u32), remote: looseEndpoint, local: looseEndpoint }),
     fc.record({ type: fc.constant(FrameType.OPENED), stream: loose(streamId), window: loose(u32), local: looseEndpoint, remote: looseEndpoint }),
-    fc.record({ type: fc.constant(FrameType.DATA), stream: loose(streamId), data: fc.uint8Array({ maxLength: 8 }) }),
+    fc.record({ type: fc.constant(FrameType.DATA), stream: loose(streamId), data: fc.oneof(fc.uint8Array({ maxLength: 8 }), fc.constantFrom(undefined, 'ab', new ArrayBuffer(1))) }),
     fc.record({ type: fc.constantFrom(FrameType.CREDIT), stream: loose(streamId), bytes: loose(u32) }),
     fc.record({ type: fc.constantFrom(FrameType.CLOSE, FrameType.OPEN_FAILED), stream: loose(streamId), reason: loose(u16) }),
     fc.record({ type: fc.constant(FrameType.SETOPT), stream: loose(streamId), option: loose(u16), value: loose(u32) }),
