@@ -1,0 +1,211 @@
+/** OPEN → dial → OPENED / OPEN_FAILED against real loopback servers. */
+import net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FrameType, OpenFlag, Reason, type GoawayFrame, type OpenedFrame } from '@ws2web/protocol';
+import { startRelay, type DialRequest, type Relay, type RelayOptions } from '../src/index.js';
+import { startBlackhole, type Blackhole } from './helpers/blackhole.js';
+import { PageClient, ipv4, ipv6 } from './helpers/page-client.js';
+import { freePort, hasIPv6Loopback, startEchoServer, startServer, type TestServer } from './helpers/tcp-servers.js';
+
+const LOOPBACK = ['127.0.0.0/8', '::1/128'];
+
+const cleanups: Array<() => Promise<unknown> | unknown> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function relayWith(options: RelayOptions = {}): Promise<Relay> {
+  const relay = await startRelay({ allow: LOOPBACK, log: () => {}, ...options });
+  cleanups.push(() => relay.close());
+  return relay;
+}
+async function server(s: Promise<TestServer>): Promise<TestServer> {
+  const srv = await s;
+  cleanups.push(() => srv.close());
+  return srv;
+}
+async function page(relay: Relay): Promise<PageClient> {
+  const p = await PageClient.ready(relay.url);
+  cleanups.push(() => p.close());
+  return p;
+}
+
+describe('OPEN', () => {
+  it('connects and reports the real local and remote addresses', async () => {
+    const relay = await relayWith();
+    const srv = await server(startEchoServer());
+    const p = await page(relay);
+    const opened = (await p.open(1, ipv4(srv.port))) as OpenedFrame;
+    expect(opened.type).toBe(FrameType.OPENED);
+    const accepted = await srv.accepted();
+    expect(opened.window).toBe(256 * 1024);
+    expect(opened.remote).toEqual({ kind: 'ipv4', address: '127.0.0.1', port: srv.port });
+    expect(opened.local).toEqual({ kind: 'ipv4', address: accepted.remoteAddress, port: accepted.remotePort });
+    expect(relay.metrics().opens).toEqual({ OK: 1 });
+    expect(relay.metrics().streams).toBe(1);
+  });
+
+  it('connects over IPv6 loopback and reports IPv6 endpoints with scope 0', async (ctx) => {
+    if (!(await hasIPv6Loopback())) return ctx.skip('this host has no ::1');
+    const relay = await relayWith();
+    const srv = await server(startEchoServer('::1'));
+    const p = await page(relay);
+    const opened = (await p.open(1, ipv6(srv.port))) as OpenedFrame;
+    expect(opened.type).toBe(FrameType.OPENED);
+    const accepted = await srv.accepted();
+    expect(opened.remote).toEqual({ kind: 'ipv6', address: '::1', port: srv.port, scopeId: 0 });
+    expect(opened.local).toEqual({ kind: 'ipv6', address: '::1', port: accepted.remotePort, scopeId: 0 });
+  });
+
+  it('dials an IPv4-mapped IPv6 destination as IPv6 and judges it as IPv4', async () => {
+    const denying = await relayWith({ allow: [] });
+    const srv = await server(startEchoServer());
+    const p1 = await page(denying);
+    const denied = await p1.open(1, ipv6(srv.port, '::ffff:127.0.0.1'));
+    expect(denied).toEqual({ type: FrameType.OPEN_FAILED, stream: 1, reason: Reason.POLICY_DENIED });
+
+    const relay = await relayWith({ allow: ['127.0.0.0/8'] });
+    const p2 = await page(relay);
+    const opened = (await p2.open(1, ipv6(srv.port, '::ffff:127.0.0.1'))) as OpenedFrame;
+    expect(opened.type).toBe(FrameType.OPENED);
+    // The socket really is AF_INET6; the page is told so.
+    expect(opened.remote).toEqual({ kind: 'ipv6', address: '::ffff:127.0.0.1', port: srv.port, scopeId: 0 });
+    expect(opened.local.kind).toBe('ipv6');
+  });
+
+  it('binds the local address and port from OPEN', async () => {
+    const relay = await relayWith();
+    const srv = await server(startEchoServer());
+    const localPort = await freePort();
+    const p = await page(relay);
+    const opened = (await p.open(1, ipv4(srv.port), { local: ipv4(localPort, '127.0.0.1') })) as OpenedFrame;
+    expect(opened.type).toBe(FrameType.OPENED);
+    expect(opened.local).toEqual({ kind: 'ipv4', address: '127.0.0.1', port: localPort });
+    expect((await srv.accepted()).remotePort).toBe(localPort);
+  });
+
+  it('reports a local port in use as ADDR_IN_USE', async () => {
+    const relay = await relayWith();
+    const srv = await server(startEchoServer());
+    const taken = await server(startServer());
+    const p = await page(relay);
+    const failed = await p.open(1, ipv4(srv.port), { local: ipv4(taken.port, '127.0.0.1') });
+    expect(failed).toEqual({ type: FrameType.OPEN_FAILED, stream: 1, reason: Reason.ADDR_IN_USE });
+  });
+
+  it('reports a closed port as REFUSED', async () => {
+    const relay = await relayWith();
+    const port = await freePort();
+    const p = await page(relay);
+    expect(await p.open(1, ipv4(port))).toEqual({ type: FrameType.OPEN_FAILED, stream: 1, reason: Reason.REFUSED });
+    expect(relay.metrics().opens).toEqual({ REFUSED: 1 });
+    expect(relay.metrics().streams).toBe(0);
+  });
+
+  it('gives up after connectTimeoutMs with TIMED_OUT', async () => {
+    const hole: Blackhole = await startBlackhole();
+    cleanups.push(() => hole.close());
+    const relay = await relayWith({ connectTimeoutMs: 300 });
+    const p = await page(relay);
+    const started = Date.now();
+    const failed = await p.open(1, ipv4(hole.port));
+    const elapsed = Date.now() - started;
+    expect(failed).toEqual({ type: FrameType.OPEN_FAILED, stream: 1, reason: Reason.TIMED_OUT });
+    expect(elapsed).toBeGreaterThanOrEqual(280);
+    expect(elapsed).toBeLessThan(3000);
+  });
+
+  it('refuses destination port 0 with INVALID_ARGUMENT, without dialling', async () => {
+    const dials: DialRequest[] = [];
+    const relay = await relayWith({ dial: (req) => { dials.push(req); return net.connect(req.port, req.host); } });
+    const p = await page(relay);
+    expect(await p.open(1, ipv4(0))).toEqual({ type: FrameType.OPEN_FAILED, stream: 1, reason: Reason.INVALID_ARGUMENT });
+    expect(dials).toEqual([]);
+  });
+
+  it('passes NODELAY / KEEPALIVE flags to the dial and accepts SETOPT on the live socket', async () => {
+    const dials: DialRequest[] = [];
+    const sockets: net.Socket[] = [];
+    const relay = await relayWith({
+      dial: (req) => {
+        dials.push(req);
+        const s = net.connect({ host: req.host, port: req.port, allowHalfOpen: true, noDelay: req.noDelay, keepAlive: req.keepAlive });
+        sockets.push(s);
+        return s;
+      },
+    });
+    const srv = await server(startEchoServer());
+    const p = await page(relay);
+    const opened = await p.open(1, ipv4(srv.port), { flags: OpenFlag.NODELAY | OpenFlag.KEEPALIVE });
+    expect(opened.type).toBe(FrameType.OPENED);
+    expect(dials).toEqual([{ host: '127.0.0.1', port: srv.port, family: 4, noDelay: true, keepAlive: true }]);
+    const calls: string[] = [];
+    const s = sockets[0]!;
+    const origNoDelay = s.setNoDelay.bind(s);
+    const origKeepAlive = s.setKeepAlive.bind(s);
+    s.setNoDelay = (v?: boolean) => { calls.push(`nodelay=${v}`); return origNoDelay(v); };
+    s.setKeepAlive = (v?: boolean, d?: number) => { calls.push(`keepalive=${v}`); return origKeepAlive(v, d); };
+    p.send(
+      { type: FrameType.SETOPT, stream: 1, option: 1, value: 0 },
+      { type: FrameType.SETOPT, stream: 1, option: 2, value: 0 },
+      { type: FrameType.DATA, stream: 1, data: Buffer.from('ping') },
+    );
+    expect((await p.read(1, 4)).toString()).toBe('ping'); // the stream still works after SETOPT
+    expect(calls).toEqual(['nodelay=false', 'keepalive=false']);
+  });
+
+  it('answers OPEN beyond maxStreams with OPEN_FAILED(LIMIT)', async () => {
+    const relay = await relayWith({ maxStreams: 2 });
+    const srv = await server(startEchoServer());
+    const p = await page(relay);
+    expect((await p.open(1, ipv4(srv.port))).type).toBe(FrameType.OPENED);
+    expect((await p.open(2, ipv4(srv.port))).type).toBe(FrameType.OPENED);
+    expect(await p.open(3, ipv4(srv.port))).toEqual({ type: FrameType.OPEN_FAILED, stream: 3, reason: Reason.LIMIT });
+    // Closing one frees a slot.
+    p.send({ type: FrameType.CLOSE, stream: 1, reason: Reason.RESET });
+    await new Promise((r) => setTimeout(r, 20));
+    expect((await p.open(4, ipv4(srv.port))).type).toBe(FrameType.OPENED);
+  });
+
+  it('treats a duplicate OPEN for a live stream as a protocol error', async () => {
+    const relay = await relayWith();
+    const srv = await server(startEchoServer());
+    const p = await page(relay);
+    expect((await p.open(1, ipv4(srv.port))).type).toBe(FrameType.OPENED);
+    const accepted = await srv.accepted();
+    const serverSawClose = new Promise((r) => accepted.once('close', r));
+    p.send({ type: FrameType.OPEN, stream: 1, transport: 1, flags: 0, window: 10, remote: ipv4(srv.port), local: null });
+    const goaway = (await p.next((f) => f.type === FrameType.GOAWAY)) as GoawayFrame;
+    expect(goaway).toEqual({ type: FrameType.GOAWAY, reason: Reason.PROTOCOL_ERROR, message: 'duplicate OPEN for live stream 1' });
+    expect((await p.closed).code).toBe(1002);
+    await serverSawClose; // every socket of the connection is destroyed
+  });
+
+  it('ignores frames for unknown or finished streams', async () => {
+    const relay = await relayWith();
+    const srv = await server(startEchoServer());
+    const p = await page(relay);
+    p.send(
+      { type: FrameType.DATA, stream: 99, data: Buffer.from('x') },
+      { type: FrameType.CREDIT, stream: 99, bytes: 5 },
+      { type: FrameType.FIN, stream: 99 },
+      { type: FrameType.CLOSE, stream: 99, reason: 0 },
+    );
+    expect((await p.open(100, ipv4(srv.port))).type).toBe(FrameType.OPENED);
+    expect(p.inbox).toEqual([]);
+  });
+
+  it('frees the stream when the page closes it while the dial is in progress', async () => {
+    const hole = await startBlackhole();
+    cleanups.push(() => hole.close());
+    const relay = await relayWith({ connectTimeoutMs: 5000 });
+    const p = await page(relay);
+    p.send({ type: FrameType.OPEN, stream: 1, transport: 1, flags: 0, window: 10, remote: ipv4(hole.port), local: null });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(relay.metrics().streams).toBe(1);
+    p.send({ type: FrameType.CLOSE, stream: 1, reason: Reason.OK });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(relay.metrics().streams).toBe(0);
+    expect(p.inbox).toEqual([]); // nothing more is sent for a stream the page closed
+  });
+});
