@@ -303,7 +303,8 @@ export class Socket implements StreamListener {
   onLost(code: number): void {
     this.#stream = 0;
     if (this.#sm.is(SocketState.CONNECTING)) {
-      this.#connectFinished(code === WSAENETDOWN ? WSAENETDOWN : WSAECONNABORTED);
+      // No connection existed yet, so nothing was aborted: the relay (our network) is down.
+      this.#connectFinished(WSAENETDOWN);
       return;
     }
     if (this.isConnected) this.#disconnect(WSAECONNABORTED);
