@@ -42,6 +42,15 @@ async function connected(w: Winsock): Promise<number> {
   return s;
 }
 
+/**
+ * docs/protocol.md says the page closes with 1002 after a protocol error, but a browser script
+ * may only close with 1000 or 3000-4999 (WebSocket.close throws InvalidAccessError otherwise;
+ * msw enforces the same rule). What matters is that the page does close the WebSocket.
+ */
+async function expectPageClosed(conn: MockConnection): Promise<void> {
+  await expect.poll(() => conn.closeCode, { message: 'the page left the WebSocket open after a protocol error' }).not.toBeNull();
+}
+
 describe('mock relay sanity (the scripted relay speaks the protocol)', () => {
   it('handshake, OPEN → OPENED, DATA both ways', async () => {
     const conns = welcomingRelay();
@@ -61,6 +70,10 @@ describe('mock relay sanity (the scripted relay speaks the protocol)', () => {
     expect(await w.recv(s, buf, 4, 0)).toBe(2);
     expect([...buf.subarray(0, 2)]).toEqual([9, 8]);
     expect(conn.decodeErrors).toEqual([]);
+
+    // The mock sees the page close the WebSocket (WSACleanup), with a normal close.
+    expect(w.WSACleanup()).toBe(0);
+    await expect.poll(() => conn.closeCode).toBe(1000);
   }, TEST_TIMEOUT);
 });
 
@@ -101,22 +114,24 @@ describe('hostile relay before WELCOME → WSAENETDOWN / WSAEACCES', () => {
     expect(conns[0]!.sent(FrameType.OPEN)).toEqual([]);
   }, TEST_TIMEOUT);
 
-  it('garbage bytes instead of WELCOME → WSAENETDOWN', async () => {
-    scriptRelay((f, conn) => {
+  it('garbage bytes instead of WELCOME → WSAENETDOWN, and the page closes the WebSocket', async () => {
+    const conns = scriptRelay((f, conn) => {
       if (f.type === FrameType.HELLO) conn.sendRaw(new Uint8Array([0xde, 0xad, 0xbe, 0xef, 0, 0, 0, 0, 0, 0, 0, 1]));
     });
     const w = mockedWinsock();
     const r = await connectResult(w);
     expect([r.rc, r.error]).toEqual([SOCKET_ERROR, 'WSAENETDOWN']);
+    await expectPageClosed(conns[0]!);
   }, TEST_TIMEOUT);
 
-  it('a text message instead of WELCOME → WSAENETDOWN', async () => {
-    scriptRelay((f, conn) => {
+  it('a text message instead of WELCOME → WSAENETDOWN, and the page closes the WebSocket', async () => {
+    const conns = scriptRelay((f, conn) => {
       if (f.type === FrameType.HELLO) conn.sendRaw('{"welcome":true}');
     });
     const w = mockedWinsock();
     const r = await connectResult(w);
     expect([r.rc, r.error]).toEqual([SOCKET_ERROR, 'WSAENETDOWN']);
+    await expectPageClosed(conns[0]!);
   }, TEST_TIMEOUT);
 
   it('the relay closes the WebSocket before WELCOME → WSAENETDOWN', async () => {
@@ -142,20 +157,20 @@ describe('hostile relay after WELCOME → WSAECONNABORTED', () => {
     return { w, s, conn, open, recv };
   }
 
-  it('garbage bytes: pending recv fails WSAECONNABORTED, the page closes with 1002', async () => {
+  it('garbage bytes: pending recv fails WSAECONNABORTED, the page closes the WebSocket', async () => {
     const { w, conn, recv } = await pendingRecv();
     conn.sendRaw(new Uint8Array([0xff, 0, 0, 0, 1, 0, 0, 0, 0]));
     expect(await recv).toBe(SOCKET_ERROR);
     expect(lastError(w)).toBe('WSAECONNABORTED');
-    await expect.poll(() => conn.closeCode).toBe(1002);
+    await expectPageClosed(conn);
   }, TEST_TIMEOUT);
 
-  it('a text message: pending recv fails WSAECONNABORTED, the page closes with 1002', async () => {
+  it('a text message: pending recv fails WSAECONNABORTED, the page closes the WebSocket', async () => {
     const { w, conn, recv } = await pendingRecv();
     conn.sendRaw('hello?');
     expect(await recv).toBe(SOCKET_ERROR);
     expect(lastError(w)).toBe('WSAECONNABORTED');
-    await expect.poll(() => conn.closeCode).toBe(1002);
+    await expectPageClosed(conn);
   }, TEST_TIMEOUT);
 
   it('GOAWAY(SHUTTING_DOWN) then close: pending recv and later send fail WSAECONNABORTED', async () => {
@@ -193,23 +208,22 @@ describe('hostile relay after WELCOME → WSAECONNABORTED', () => {
     expect(total).toBeLessThanOrEqual(open.window);
     await expect.poll(() =>
       conn.sent(FrameType.CLOSE).some((c) => c.stream === open.stream && c.reason === Reason.PROTOCOL_ERROR)
-      || conn.closeCode === 1002,
+      || conn.closeCode !== null,
     ).toBe(true);
   }, 30_000);
 
-  it('a frame for a stream never opened does not throw, hang, or disturb the open socket', async () => {
+  it('a frame for a stream never opened: either ignored, or a protocol error that fails the socket cleanly', async () => {
     const { w, s, conn, open, recv } = await pendingRecv();
     conn.send({ type: FrameType.DATA, stream: 0x7ffffff0, data: new Uint8Array([1, 2, 3]) });
-    conn.send({ type: FrameType.CLOSE, stream: 0x7ffffff1, reason: Reason.RESET });
-    await sleep(50);
-    if (conn.closeCode === 1002) {
-      // Treated as a protocol error: then the open socket must fail cleanly.
-      expect(await recv).toBe(SOCKET_ERROR);
+    const outcome = await settledWithin(recv, 200);
+    if (outcome !== 'pending') {
+      // Treated as a protocol error (a relay inventing streams is broken): clean failure.
+      expect(outcome).toBe(SOCKET_ERROR);
       expect(lastError(w)).toBe('WSAECONNABORTED');
+      await expectPageClosed(conn);
       return;
     }
     // Ignored: the open socket still works both ways.
-    expect(await settledWithin(recv, 20)).toBe('pending');
     conn.send({ type: FrameType.DATA, stream: open.stream, data: new Uint8Array([7]) });
     expect(await recv).toBe(1);
     expect(await w.send(s, new Uint8Array([5]), 1, 0)).toBe(1);

@@ -41,8 +41,13 @@ export class MockConnection {
   sendRaw(bytes: Uint8Array | string): void {
     this.#client.send(typeof bytes === 'string' ? bytes : bytes.slice().buffer);
   }
+  /**
+   * Closes from the relay side. @note msw drops a message still queued (it delivers sends in a
+   * microtask and skips them once the socket is closing), so wait a tick: a real relay's GOAWAY
+   * always reaches the page before its close.
+   */
   close(code = 1000, reason = ''): void {
-    this.#client.close(code, reason);
+    setTimeout(() => this.#client.close(code, reason), 10);
   }
 
   /** Frames of one type the page sent. */
