@@ -140,13 +140,13 @@ async function runEventLoop(current: Session): Promise<void> {
   const handles = [current.networkEvent, current.stopEvent];
   const events = { lNetworkEvents: 0, iErrorCode: new Array<number>(FD_MAX_EVENTS).fill(0) };
   try {
-    while (current.phase !== 'closed') {
+    while (!isClosed(current)) {
       const signalled = await w.WSAWaitForMultipleEvents(handles.length, handles, false, WSA_INFINITE, false);
       if (signalled === WSA_WAIT_FAILED) {
         failSession(current, 'WSAWaitForMultipleEvents', w.WSAGetLastError());
         return;
       }
-      if (signalled === WSA_WAIT_EVENT_0 + 1 || current.phase === 'closed') return;
+      if (signalled === WSA_WAIT_EVENT_0 + 1 || isClosed(current)) return;
       if (w.WSAEnumNetworkEvents(current.s, current.networkEvent, events) === SOCKET_ERROR) {
         failSession(current, 'WSAEnumNetworkEvents', w.WSAGetLastError());
         return;
@@ -252,6 +252,11 @@ function endSession(current: Session, status: 'idle' | 'failed', text: string): 
   logLine('closesocket', `${current.s}: ${text}`);
   if (session === current) session = null;
   setStatus(status, text);
+}
+
+/** Disconnect can close the session while the loop awaits; a function keeps TS from narrowing that away. */
+function isClosed(current: Session): boolean {
+  return current.phase === 'closed';
 }
 
 function releaseEvents(current: Session): void {

@@ -16,12 +16,15 @@ export function errorName(code: number): string {
   return `${errorNames.get(code) ?? 'error'} (${code})`;
 }
 
-/** The FD_* events, in bit order, with the index of each one's slot in WSANETWORKEVENTS.iErrorCode. */
+/**
+ * The FD_* events with the index of each one's slot in WSANETWORKEVENTS.iErrorCode, listed in
+ * the order they usually happen (one WSAEnumNetworkEvents can report several at once).
+ */
 export const NETWORK_EVENTS = [
-  { name: 'FD_READ', mask: winsock.FD_READ, bit: winsock.FD_READ_BIT },
-  { name: 'FD_WRITE', mask: winsock.FD_WRITE, bit: winsock.FD_WRITE_BIT },
-  { name: 'FD_OOB', mask: winsock.FD_OOB, bit: winsock.FD_OOB_BIT },
-  { name: 'FD_ACCEPT', mask: winsock.FD_ACCEPT, bit: winsock.FD_ACCEPT_BIT },
   { name: 'FD_CONNECT', mask: winsock.FD_CONNECT, bit: winsock.FD_CONNECT_BIT },
+  { name: 'FD_ACCEPT', mask: winsock.FD_ACCEPT, bit: winsock.FD_ACCEPT_BIT },
+  { name: 'FD_WRITE', mask: winsock.FD_WRITE, bit: winsock.FD_WRITE_BIT },
+  { name: 'FD_READ', mask: winsock.FD_READ, bit: winsock.FD_READ_BIT },
+  { name: 'FD_OOB', mask: winsock.FD_OOB, bit: winsock.FD_OOB_BIT },
   { name: 'FD_CLOSE', mask: winsock.FD_CLOSE, bit: winsock.FD_CLOSE_BIT },
 ] as const;
