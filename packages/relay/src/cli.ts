@@ -91,8 +91,6 @@ async function main(): Promise<void> {
     process.stderr.write(`ws2web-relay: cannot start: ${e.code ? `${e.code} ` : ''}${e.message}\n`);
     process.exit(e instanceof TypeError || e instanceof RangeError ? 2 : 1);
   }
-  process.stdout.write(`ws2web relay listening on ${relay.url}\n`);
-
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (stopping) return;
@@ -110,6 +108,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // Printed only once the handlers are in place: whoever waits for this line may signal at once.
+  process.stdout.write(`ws2web relay listening on ${relay.url}\n`);
 }
 
 void main();

@@ -91,3 +91,13 @@ export async function hasIPv6Loopback(): Promise<boolean> {
     server.close();
   }
 }
+
+/**
+ * Resolves when the relay side of `socket` is gone. Test servers are half-open capable, so the
+ * relay's FIN alone does not close them: answer it with our own FIN and wait for 'close'.
+ */
+export function peerGone(socket: net.Socket): Promise<void> {
+  if (socket.destroyed) return Promise.resolve();
+  socket.once('end', () => socket.end());
+  return once(socket, 'close').then(() => undefined);
+}
