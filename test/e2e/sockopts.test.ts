@@ -116,7 +116,9 @@ describe('getsockopt / setsockopt', () => {
     expect(await w.connect(s, name, name.length), lastError(w)).toBe(0);
     expect(getU32(w, s, SOL_SOCKET, SO_CONNECT_TIME)).toBe(0);
     await sleep(1100);
-    expect(getU32(w, s, SOL_SOCKET, SO_CONNECT_TIME)).toBe(1);
+    const seconds = getU32(w, s, SOL_SOCKET, SO_CONNECT_TIME);
+    expect(seconds).toBeGreaterThanOrEqual(1);
+    expect(seconds).toBeLessThanOrEqual(2); // 2 only if this machine stalled for most of a second
   });
 });
 
