@@ -10,7 +10,11 @@ test('the demo page connects, sends a line and shows the echo and the FD_* event
   const result = await checkDemo({ message, screenshotPath: join(tmpdir(), `ws2web-demo-${process.pid}.png`) });
   expect(result.replies).toBe(`echo: ${message}\n`);
   expect(result.status).toMatch(/^connected to 127\.0\.0\.1:\d+$/);
-  const events = result.log.split('\n').filter((line) => /FD_[A-Z]+/.test(line));
-  expect(events.some((line) => /FD_CONNECT\s+ok/.test(line))).toBe(true);
-  expect(events.some((line) => /FD_READ\s+ok/.test(line))).toBe(true);
+  const names = result.log.map((entry) => entry.name);
+  expect(names.slice(0, 4)).toEqual(['WSAStartup', 'socket', 'WSAEventSelect', 'connect']);
+  expect(result.log).toContainEqual({ name: 'FD_CONNECT', detail: 'ok' });
+  expect(result.log).toContainEqual({ name: 'FD_READ', detail: 'ok' });
+  expect(result.log).toContainEqual({ name: 'send', detail: `→ ${message.length + 1} bytes` });
+  // FD_CONNECT comes before the first FD_READ: the loop reports events in the order they happen.
+  expect(names.indexOf('FD_CONNECT')).toBeLessThan(names.indexOf('FD_READ'));
 }, 60_000);

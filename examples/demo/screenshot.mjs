@@ -20,7 +20,7 @@ const CHROMIUM_ARGS = [
 
 /**
  * @param {{ message?: string, screenshotPath?: string, timeoutMs?: number }} [options]
- * @returns {Promise<{ url: string, replies: string, log: string, status: string, screenshotPath: string }>}
+ * @returns {Promise<{ url: string, replies: string, log: { name: string, detail: string }[], status: string, screenshotPath: string }>}
  */
 export async function checkDemo({
   message = 'hello from ws2web',
@@ -57,7 +57,12 @@ export async function checkDemo({
     return {
       url: servers.url,
       replies: await page.textContent('#replies'),
-      log: await page.innerText('#log'),
+      log: await page.$$eval('#log li', (items) =>
+        items.map((item) => ({
+          name: item.querySelector('.name')?.textContent ?? '',
+          detail: item.lastElementChild?.textContent ?? '',
+        })),
+      ),
       status: await page.textContent('#status'),
       screenshotPath,
     };
