@@ -11,6 +11,7 @@ import {
   frameName,
   type Endpoint,
   type Frame,
+  type GoawayFrame,
   type OpenFailedFrame,
   type OpenedFrame,
   type WelcomeFrame,
@@ -70,9 +71,10 @@ export class PageClient {
     this.ws.send(data);
   }
 
-  async hello(token = '', version = PROTOCOL_VERSION): Promise<WelcomeFrame> {
+  /** HELLO, then the relay's answer: WELCOME, or GOAWAY when it refuses. */
+  async hello(token = '', version = PROTOCOL_VERSION): Promise<WelcomeFrame | GoawayFrame> {
     this.send({ type: FrameType.HELLO, version, token });
-    return (await this.next((f) => f.type === FrameType.WELCOME || f.type === FrameType.GOAWAY)) as WelcomeFrame;
+    return (await this.next((f) => f.type === FrameType.WELCOME || f.type === FrameType.GOAWAY)) as WelcomeFrame | GoawayFrame;
   }
 
   /** OPEN, then the relay's answer (OPENED or OPEN_FAILED). */
