@@ -60,6 +60,21 @@ describe('blocking connect', () => {
     expect(after.port).toBe(st.last!.remotePort);
   });
 
+  it('bind(127.0.0.1:<free port>) then connect: the relay dials from exactly that port', async () => {
+    const sink = await control.sink();
+    const port = await control.refusedPort(); // free a moment ago
+    const w = winsock();
+    const s = tcpSocket(w);
+    const local = addr(port);
+    expect(w.bind(s, local, local.length), lastError(w)).toBe(0);
+    expect(sockname(w, s, 'getsockname').addr).toMatchObject({ address: '127.0.0.1', port });
+    const name = addr(sink.port);
+    expect(await w.connect(s, name, name.length), lastError(w)).toBe(0);
+    const st = await control.peer(sink.id, 'connected');
+    expect(st.last!.remotePort).toBe(port);
+    expect(sockname(w, s, 'getsockname').addr).toMatchObject({ address: '127.0.0.1', port });
+  });
+
   it('IPv6: connect to [::1] works and getpeername reports ::1', async () => {
     const echo = await control.echo('::1');
     const w = winsock();

@@ -109,6 +109,22 @@ describe('non-blocking connect with select', () => {
     expect(readfds.fd_count).toBe(0);
   });
 
+  it('select with no socket in any set → WSAEINVAL (Windows, unlike POSIX, does not sleep)', async () => {
+    const w = winsock();
+    expect(await w.select(0, null, null, null, { tv_sec: 0, tv_usec: 1000 })).toBe(SOCKET_ERROR);
+    expect(lastError(w)).toBe('WSAEINVAL');
+    expect(await w.select(0, emptySet(), emptySet(), emptySet(), { tv_sec: 0, tv_usec: 1000 })).toBe(SOCKET_ERROR);
+    expect(lastError(w)).toBe('WSAEINVAL');
+  });
+
+  it('select with something that is not a socket → WSAENOTSOCK', async () => {
+    const w = winsock();
+    const readfds = emptySet();
+    FD_SET(0x6161, readfds);
+    expect(await w.select(0, readfds, null, null, { tv_sec: 0, tv_usec: 0 })).toBe(SOCKET_ERROR);
+    expect(lastError(w)).toBe('WSAENOTSOCK');
+  });
+
   it('select with a zero timeval polls: a connected socket is writable at once', async () => {
     const sink = await control.sink();
     const w = winsock();
@@ -253,6 +269,25 @@ describe('non-blocking connect with WSAAsyncSelect', () => {
     expect([m!.uMsg, m!.wParam]).toEqual([WM_SOCKET, s]);
     expect(ws2.WSAGETSELECTEVENT(m!.lParam)).toBe(FD_WRITE);
     expect(ws2.WSAGETSELECTERROR(m!.lParam)).toBe(0);
+  });
+
+  it('messages come in order per socket: FD_CONNECT, FD_WRITE, FD_READ, FD_CLOSE', async () => {
+    const source = await control.source(100, 5);
+    const w = winsock();
+    const s = tcpSocket(w);
+    const win = window();
+    expect(w.WSAAsyncSelect(s, win.hWnd, WM_SOCKET, FD_CONNECT | FD_WRITE | FD_READ | FD_CLOSE), lastError(w)).toBe(0);
+    const name = addr(source.port);
+    expect(await w.connect(s, name, name.length)).toBe(SOCKET_ERROR);
+    expect(lastError(w)).toBe('WSAEWOULDBLOCK');
+    const seen = () => win.msgs.map((m) => fdNames(ws2.WSAGETSELECTEVENT(m.lParam)));
+    expect(await eventually(() => seen().includes('FD_CLOSE')), `got ${seen().join(',')}`).toBe(true);
+    const order = seen().filter((n, i, all) => all.indexOf(n) === i);
+    expect(order).toEqual(['FD_CONNECT', 'FD_WRITE', 'FD_READ', 'FD_CLOSE']);
+    for (const m of win.msgs) {
+      expect(m.wParam).toBe(s);
+      expect(ws2.WSAGETSELECTERROR(m.lParam)).toBe(0);
+    }
   });
 
   it('FIONBIO 0 after WSAAsyncSelect → WSAEINVAL', () => {

@@ -12,7 +12,7 @@ import { seededBytes } from '../fixtures/seeded-bytes.js';
 
 const {
   SOCKET_ERROR, SD_SEND, SD_RECEIVE, SD_BOTH, FIONREAD, FIONBIO, MSG_PEEK, MSG_WAITALL, MSG_OOB,
-  FD_READ, FD_CLOSE, FD_READ_BIT, FD_CLOSE_BIT, WSA_WAIT_TIMEOUT, WSA_WAIT_EVENT_0, SOL_SOCKET, SO_LINGER,
+  FD_READ, FD_WRITE, FD_CLOSE, FD_READ_BIT, FD_CLOSE_BIT, WSA_WAIT_TIMEOUT, WSA_WAIT_EVENT_0, SOL_SOCKET, SO_LINGER,
 } = ws2;
 const control = new Control();
 
@@ -86,6 +86,76 @@ describe('bulk data', () => {
     expect(await w.recv(s, buf, 1000, 0)).toBe(5);
     expect(untext(buf.subarray(0, 5))).toBe('hello');
   });
+});
+
+describe('flow control (credits)', () => {
+  it('a blocking send to a server that does not read waits, and completes once it reads', async () => {
+    const SIZE = 8 * 1024 * 1024;
+    const stall = await control.stall();
+    const w = winsock();
+    const s = await connectedSocket(w, stall.port);
+    const data = randomBytes(SIZE);
+    const sending = w.send(s, data, SIZE, 0);
+    expect(await settledWithin(sending, 500)).toBe('pending');
+    await control.peerResume(stall.id);
+    // A blocking send returns once every byte is taken (Windows does not return partial counts).
+    expect(await sending).toBe(SIZE);
+    const st = await control.peer(stall.id, `bytes:${SIZE}`, 20_000);
+    expect(st.last!.bytes).toBe(SIZE);
+    expect(st.last!.sha256).toBe(await sha256(data));
+  }, 60_000);
+
+  it('non-blocking send: partial counts, then WSAEWOULDBLOCK at zero credit, then FD_WRITE when credit returns', async () => {
+    const stall = await control.stall();
+    const w = winsock();
+    const s = await connectedSocket(w, stall.port);
+    const ev = w.WSACreateEvent();
+    expect(w.WSAEventSelect(s, ev, FD_WRITE), lastError(w)).toBe(0);
+    const initial = await collectEvents(w, s, ev, FD_WRITE);
+    expect(fdNames(initial.lNetworkEvents)).toBe('FD_WRITE');
+
+    const CHUNK = 1_000_003; // not a power of two, so the last accepted send is very likely partial
+    const chunk = randomBytes(CHUNK);
+    let sent = 0;
+    let partial = false;
+    let blocked = false;
+    for (let i = 0; i < 256 && !blocked; i++) {
+      const rc = await w.send(s, chunk, CHUNK, 0);
+      if (rc === SOCKET_ERROR) {
+        expect(lastError(w)).toBe('WSAEWOULDBLOCK');
+        blocked = true;
+      } else {
+        expect(rc).toBeGreaterThan(0);
+        if (rc < CHUNK) partial = true;
+        sent += rc;
+      }
+    }
+    expect(blocked, `never blocked after ${sent} bytes`).toBe(true);
+    expect(partial, 'a non-blocking send never returned a partial count').toBe(true);
+    console.log(`non-blocking sends took ${sent} bytes before WSAEWOULDBLOCK`);
+
+    await control.peerResume(stall.id);
+    const again = await collectEvents(w, s, ev, FD_WRITE, 10_000);
+    expect(fdNames(again.lNetworkEvents)).toBe('FD_WRITE');
+    expect(await w.send(s, chunk, 10, 0)).toBe(10);
+    const st = await control.peer(stall.id, `bytes:${sent + 10}`, 20_000);
+    expect(st.last!.bytes).toBe(sent + 10);
+  }, 60_000);
+
+  it('the page buffers only what it granted: an unread 16 MiB stream stops short of the whole', async () => {
+    const SIZE = 16 * 1024 * 1024;
+    const source = await control.source(SIZE, 9, true);
+    const w = winsock();
+    const s = await connectedSocket(w, source.port);
+    // Do not read for a while: the relay may send only as much as the page's window allows.
+    await sleep(300);
+    const buffered = fionread(w, s);
+    console.log(`unread stream: ${buffered} bytes buffered in the page`);
+    expect(buffered).toBeGreaterThan(0);
+    expect(buffered).toBeLessThan(SIZE);
+    const got = await recvExactly(w, s, SIZE);
+    expect(await sha256(got)).toBe(source.sha256);
+  }, 60_000);
 });
 
 describe('half-close and close', () => {

@@ -170,6 +170,22 @@ describe('ioctlsocket and address queries', () => {
     expect(lastError(w)).toBe('WSAEFAULT');
   });
 
+  it('accept on a listening socket: the relay accepts no inbound connections → WSAEACCES', async () => {
+    const w = winsock();
+    const s = tcpSocket(w);
+    const local = addr(0);
+    expect(w.bind(s, local, local.length), lastError(w)).toBe(0);
+    expect(w.listen(s, 5), lastError(w)).toBe(0);
+    expect(await w.accept(s, null, null)).toBe(ws2.INVALID_SOCKET);
+    expect(lastError(w)).toBe('WSAEACCES');
+  });
+
+  it('accept on a socket that is not listening → WSAEINVAL', async () => {
+    const w = winsock();
+    expect(await w.accept(tcpSocket(w), null, null)).toBe(ws2.INVALID_SOCKET);
+    expect(lastError(w)).toBe('WSAEINVAL');
+  });
+
   it('listen on an unbound socket → WSAEINVAL', () => {
     const w = winsock();
     expect(w.listen(tcpSocket(w), 5)).toBe(SOCKET_ERROR);
