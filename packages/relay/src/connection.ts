@@ -235,7 +235,9 @@ export class Connection implements StreamHost {
     if (this.#streams.has(id)) return this.#protocolError(`duplicate OPEN for live stream ${id}`);
     if (id <= this.#highestStreamId) return this.#protocolError(`OPEN reuses stream id ${id} (last was ${this.#highestStreamId})`);
     this.#highestStreamId = id;
-    if (this.#streams.size >= this.options.maxStreams) {
+    // Sockets still draining after a graceful CLOSE count too: otherwise open/close cycles
+    // against a peer that never reads would pile up sockets without bound.
+    if (this.#streams.size + this.#lingering.size >= this.options.maxStreams) {
       this.metrics.countOpen(Reason.LIMIT);
       this.options.log('info', 'open failed', { ...this.logFields, stream: id, reason: 'LIMIT', detail: `${this.options.maxStreams} streams open` });
       this.outbox.frame({ type: FrameType.OPEN_FAILED, stream: id, reason: Reason.LIMIT });

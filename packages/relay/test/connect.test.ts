@@ -167,6 +167,21 @@ describe('OPEN', () => {
     expect((await p.open(4, ipv4(srv.port))).type).toBe(FrameType.OPENED);
   });
 
+  it('counts sockets still draining after a graceful CLOSE against maxStreams', async () => {
+    const relay = await relayWith({ maxStreams: 1 });
+    const srv = await server(startServer());
+    const p = await page(relay);
+    expect((await p.open(1, ipv4(srv.port))).type).toBe(FrameType.OPENED);
+    const peer = await srv.accepted();
+    p.send({ type: FrameType.CLOSE, stream: 1, reason: Reason.OK }); // the peer has not ended: the socket lingers
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await p.open(2, ipv4(srv.port))).toEqual({ type: FrameType.OPEN_FAILED, stream: 2, reason: Reason.LIMIT });
+    peer.end(); // the peer's FIN completes the graceful close
+    await new Promise((r) => peer.once('close', r));
+    await new Promise((r) => setTimeout(r, 20));
+    expect((await p.open(3, ipv4(srv.port))).type).toBe(FrameType.OPENED);
+  });
+
   it('treats a duplicate OPEN for a live stream as a protocol error', async () => {
     const relay = await relayWith();
     const srv = await server(startEchoServer());

@@ -81,6 +81,20 @@ describe('connection loss and shutdown', () => {
   });
 });
 
+describe('heartbeat', () => {
+  it('drops a page that stops answering pings, and keeps one that answers', async () => {
+    const relay = await relayWith({ heartbeatMs: 50 });
+    const alive = await PageClient.ready(relay.url);
+    const silent = await PageClient.ready(relay.url);
+    cleanups.push(() => alive.close());
+    // Stop reading the silent page's socket: pings go unanswered (ws answers them on read).
+    (silent.ws as unknown as { _socket: net.Socket })._socket.pause();
+    await waitFor(() => relay.metrics().connections === 1, 3000, 'the silent page to be dropped');
+    expect(alive.ws.readyState).toBe(alive.ws.OPEN);
+    silent.ws.terminate();
+  });
+});
+
 describe('HTTP endpoints', () => {
   it('GET /healthz → 200 "ok"', async () => {
     const relay = await relayWith();
