@@ -5,6 +5,7 @@
  */
 import {
   FrameType,
+  HEADER_BYTES,
   PROTOCOL_VERSION,
   Reason,
   decodeMessage,
@@ -49,6 +50,18 @@ export interface RelayConnectionOptions {
 }
 
 const OPEN = 1;
+
+/** Largest WebSocket message either side sends: 16 full frames (docs/protocol.md). */
+export function maxMessageBytes(maxFrameBody: number): number {
+  return 16 * (maxFrameBody + HEADER_BYTES);
+}
+
+function concat(parts: Uint8Array[], start: number, end: number, size: number): Uint8Array {
+  const message = new Uint8Array(size);
+  let at = 0;
+  for (let i = start; i < end; i++) { message.set(parts[i]!, at); at += parts[i]!.length; }
+  return message;
+}
 
 export class RelayConnection {
   #ws: WebSocketLike | null = null;
@@ -238,21 +251,21 @@ export class RelayConnection {
     }
   }
 
+  /** Sends the queued frames, coalesced into as few messages as the message limit allows. */
   #flush(): void {
     this.#flushScheduled = false;
     if (this.#failure || this.#outbox.length === 0) return;
     const parts = this.#outbox;
     this.#outbox = [];
-    if (parts.length === 1) {
-      this.#sendNow(parts[0]!);
-      return;
+    const limit = maxMessageBytes(this.maxFrameBody);
+    let start = 0;
+    while (start < parts.length) {
+      let end = start;
+      let size = 0;
+      while (end < parts.length && (end === start || size + parts[end]!.length <= limit)) size += parts[end++]!.length;
+      this.#sendNow(end - start === 1 ? parts[start]! : concat(parts, start, end, size));
+      start = end;
     }
-    let size = 0;
-    for (const p of parts) size += p.length;
-    const message = new Uint8Array(size);
-    let at = 0;
-    for (const p of parts) { message.set(p, at); at += p.length; }
-    this.#sendNow(message);
   }
 
   #sendNow(bytes: Uint8Array): void {
