@@ -51,6 +51,12 @@ export interface RelayConnectionOptions {
 
 const OPEN = 1;
 
+/**
+ * Close code the page sends on a protocol error. Browsers only let a script send 1000 or
+ * 3000–4999 (1002 throws InvalidAccessError), so the page uses 4002 where the relay uses 1002.
+ */
+export const PAGE_PROTOCOL_ERROR_CLOSE = 4002;
+
 /** Largest WebSocket message either side sends: 16 full frames (docs/protocol.md). */
 export function maxMessageBytes(maxFrameBody: number): number {
   return 16 * (maxFrameBody + HEADER_BYTES);
@@ -199,7 +205,7 @@ export class RelayConnection {
 
   #protocolError(message: string): void {
     this.options.log(`relay protocol error: ${message}`);
-    this.#fail(this.#welcome ? WSAECONNABORTED : WSAENETDOWN, 1002);
+    this.#fail(this.#welcome ? WSAECONNABORTED : WSAENETDOWN, PAGE_PROTOCOL_ERROR_CLOSE);
   }
 
   /** Ends the connection: every stream hears `code`, waiting callers get it too. */
