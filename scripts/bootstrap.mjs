@@ -48,9 +48,10 @@ async function runTests() {
 
   step(`Running the test suite: vitest run ${extraArgs.join(' ') || '(projects unit, e2e-node, e2e-chromium, demo)'}`);
   const code = await run(process.execPath, [vitest, 'run', ...reporterArgs, ...extraArgs], { cwd: root });
+  step(`vitest exited with code ${code}`);
+  // Last, so it is the closing line of the log (CI reads 'N passed, N failed' there).
   const summary = wantsOwnReporter ? null : summarizeVitestJson(reportPath);
   if (summary) console.log(summary);
-  step(`vitest exited with code ${code}`);
   process.exit(code);
 }
 
