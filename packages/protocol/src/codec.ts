@@ -116,12 +116,17 @@ function writeShortString(w: Writer, s: string, lenBytes: 1 | 2): void {
   w.bytes(b);
 }
 
-/** Which endpoints a field may hold; the encoder refuses what the decoder would reject. */
-type EndpointSlot = 'destination' | 'bind' | 'socket';
+/**
+ * Which endpoints a field may hold; the encoder refuses what the decoder would reject.
+ * destination: IP or name; socket: IP; bind and peer: IP or none.
+ */
+type EndpointSlot = 'destination' | 'bind' | 'socket' | 'peer';
+
+const optionalSlots = new Set<EndpointSlot>(['bind', 'peer']);
 
 function writeEndpoint(w: Writer, e: Endpoint | null, slot: EndpointSlot): void {
   if (e === null || e === undefined) {
-    if (slot !== 'bind') throw new RangeError(`ws2web codec: a ${slot} address is required`);
+    if (!optionalSlots.has(slot)) throw new RangeError(`ws2web codec: a ${slot} address is required`);
     w.u8(ADDR_NONE);
     return;
   }
@@ -160,6 +165,17 @@ function writeBody(w: Writer, f: Frame): void {
     case FrameType.FIN: return;
     case FrameType.CLOSE: w.u16(f.reason); return;
     case FrameType.SETOPT: w.u16(f.option); w.u32(f.value); return;
+    case FrameType.DGRAM_OPEN: w.u8(f.family); w.u8(f.flags); w.u32(f.window); writeEndpoint(w, f.local, 'bind'); return;
+    case FrameType.DGRAM_OPENED: w.u32(f.window); writeEndpoint(w, f.local, 'socket'); return;
+    case FrameType.DATAGRAM: writeEndpoint(w, f.address, 'peer'); w.bytes(checkBytes(f.data)); return;
+    case FrameType.PEER: w.u32(f.seq); w.u8(f.mode); writeEndpoint(w, f.address, 'peer'); return;
+    case FrameType.VERDICT: w.u32(f.seq); w.u16(f.reason); return;
+    case FrameType.RESOLVE: w.u8(f.family); w.u8(f.flags); writeShortString(w, f.host, 1); return;
+    case FrameType.RESOLVED:
+      writeShortString(w, f.canonName, 1);
+      w.u16(f.addresses.length);
+      for (const a of f.addresses) writeEndpoint(w, a, 'socket');
+      return;
     default: throw new RangeError(`ws2web codec: unknown frame type ${String((f as { type: unknown }).type)}`);
   }
 }
@@ -265,7 +281,7 @@ function readEndpoint(r: Reader, slot: EndpointSlot): Endpoint | null | Malforme
   switch (kind) {
     case null: return missing;
     case ADDR_NONE:
-      return slot === 'bind' ? null : new Malformed('BAD_ADDRESS', `a ${slot} address is required`);
+      return optionalSlots.has(slot) ? null : new Malformed('BAD_ADDRESS', `a ${slot} address is required`);
     case ADDR_IPV4: {
       const b = r.take(4); const port = r.u16();
       if (!b || port === null) return missing;
@@ -345,6 +361,54 @@ const bodyDecoders: Record<number, BodyDecoder> = {
   [FrameType.SETOPT]: (r, stream) => {
     const option = r.u16(); const value = r.u32();
     return option === null || value === null ? missing : { type: FrameType.SETOPT, stream, option, value };
+  },
+  [FrameType.DGRAM_OPEN]: (r, stream) => {
+    const family = r.u8(); const flags = r.u8(); const window = r.u32();
+    if (family === null || flags === null || window === null) return missing;
+    if (family !== 4 && family !== 6) return new Malformed('BAD_BODY', `family ${family} is neither 4 nor 6`);
+    const local = readEndpoint(r, 'bind');
+    if (local instanceof Malformed) return local;
+    return { type: FrameType.DGRAM_OPEN, stream, family, flags, window, local };
+  },
+  [FrameType.DGRAM_OPENED]: (r, stream) => {
+    const window = r.u32();
+    if (window === null) return missing;
+    const local = readEndpoint(r, 'socket');
+    if (local === null || local instanceof Malformed) return local ?? missing;
+    return { type: FrameType.DGRAM_OPENED, stream, window, local };
+  },
+  [FrameType.DATAGRAM]: (r, stream) => {
+    const address = readEndpoint(r, 'peer');
+    if (address instanceof Malformed) return address;
+    return { type: FrameType.DATAGRAM, stream, address, data: r.take(r.remaining)! };
+  },
+  [FrameType.PEER]: (r, stream) => {
+    const seq = r.u32(); const mode = r.u8();
+    if (seq === null || mode === null) return missing;
+    const address = readEndpoint(r, 'peer');
+    if (address instanceof Malformed) return address;
+    return { type: FrameType.PEER, stream, seq, mode, address };
+  },
+  [FrameType.VERDICT]: (r, stream) => {
+    const seq = r.u32(); const reason = r.u16();
+    return seq === null || reason === null ? missing : { type: FrameType.VERDICT, stream, seq, reason };
+  },
+  [FrameType.RESOLVE]: (r, stream) => {
+    const family = r.u8(); const flags = r.u8(); const host = readString(r, 1);
+    if (family === null || flags === null || host === null) return missing;
+    if (family !== 0 && family !== 4 && family !== 6) return new Malformed('BAD_BODY', `family ${family} is not 0, 4 or 6`);
+    return { type: FrameType.RESOLVE, stream, family, flags, host };
+  },
+  [FrameType.RESOLVED]: (r, stream) => {
+    const canonName = readString(r, 1); const count = r.u16();
+    if (canonName === null || count === null) return missing;
+    const addresses: Endpoint[] = [];
+    for (let i = 0; i < count; i++) {
+      const a = readEndpoint(r, 'socket');
+      if (a === null || a instanceof Malformed) return a ?? missing;
+      addresses.push(a);
+    }
+    return { type: FrameType.RESOLVED, stream, canonName, addresses };
   },
 };
 

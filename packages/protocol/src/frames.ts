@@ -41,14 +41,49 @@ export const FrameType = {
   CLOSE: 0x23,
   /** page → relay: set a socket option on the relay's real socket. */
   SETOPT: 0x24,
+  /** page → relay: open a UDP socket of a family, bound to a local address or an ephemeral one. */
+  DGRAM_OPEN: 0x13,
+  /** relay → page: the UDP socket is bound; its real local address and the initial send credit. */
+  DGRAM_OPENED: 0x14,
+  /**
+   * both ways on a UDP stream: one datagram. Page → relay: to `address`, or (none) to the
+   * connected peer. Relay → page: from `address`. Payload bytes count against the credit.
+   */
+  DATAGRAM: 0x25,
+  /**
+   * page → relay on a UDP stream: check a destination against the policy (mode CHECK), or make
+   * it the connected peer (mode CONNECT; none dissolves the association). Answered by VERDICT.
+   */
+  PEER: 0x26,
+  /** relay → page: the answer to PEER `seq`: Reason.OK or why not (POLICY_DENIED…). */
+  VERDICT: 0x27,
+  /** page → relay on a fresh stream id: resolve a host name (one-shot stream). */
+  RESOLVE: 0x30,
+  /** relay → page: the addresses of a RESOLVE, in resolver order; the stream is then finished. */
+  RESOLVED: 0x31,
 } as const;
 export type FrameTypeValue = (typeof FrameType)[keyof typeof FrameType];
 
 /** WELCOME capability bits. */
-export const Capability = { TCP: 1 << 0 } as const;
+export const Capability = { TCP: 1 << 0, UDP: 1 << 1, RESOLVE: 1 << 2 } as const;
 
 /** OPEN transport byte. */
 export const Transport = { TCP: 1 } as const;
+
+/** DGRAM_OPEN flag bits. */
+export const DgramFlag = {
+  /** SO_BROADCAST: the relay may send to broadcast addresses its policy allows. */
+  BROADCAST: 1 << 0,
+  /** IPV6_V6ONLY off: an AF_INET6 socket that may reach IPv4 through ::ffff:a.b.c.d. */
+  DUAL_STACK: 1 << 1,
+} as const;
+
+/** PEER modes. */
+export const PeerMode = { CHECK: 0, CONNECT: 1 } as const;
+
+/** RESOLVE family byte (0 = any) and flag bits. */
+export const ResolveFamily = { ANY: 0, IPV4: 4, IPV6: 6 } as const;
+export const ResolveFlag = { CANONNAME: 1 << 0 } as const;
 
 /** OPEN flag bits (socket options applied before the dial). */
 export const OpenFlag = { NODELAY: 1 << 0, KEEPALIVE: 1 << 1 } as const;
@@ -99,7 +134,31 @@ export interface FinFrame { type: typeof FrameType.FIN; stream: number }
 export interface CloseFrame { type: typeof FrameType.CLOSE; stream: number; reason: number }
 export interface SetoptFrame { type: typeof FrameType.SETOPT; stream: number; option: number; value: number }
 
+export interface DgramOpenFrame {
+  type: typeof FrameType.DGRAM_OPEN;
+  stream: number;
+  /** 4 or 6. */
+  family: number;
+  flags: number;
+  /** Credit granted to the relay, in datagram payload bytes. */
+  window: number;
+  local: Endpoint | null;
+}
+export interface DgramOpenedFrame { type: typeof FrameType.DGRAM_OPENED; stream: number; window: number; local: Endpoint }
+export interface DatagramFrame { type: typeof FrameType.DATAGRAM; stream: number; address: Endpoint | null; data: Uint8Array }
+export interface PeerFrame { type: typeof FrameType.PEER; stream: number; seq: number; mode: number; address: Endpoint | null }
+export interface VerdictFrame { type: typeof FrameType.VERDICT; stream: number; seq: number; reason: number }
+export interface ResolveFrame { type: typeof FrameType.RESOLVE; stream: number; family: number; flags: number; host: string }
+export interface ResolvedFrame { type: typeof FrameType.RESOLVED; stream: number; canonName: string; addresses: Endpoint[] }
+
 export type Frame =
+  | DgramOpenFrame
+  | DgramOpenedFrame
+  | DatagramFrame
+  | PeerFrame
+  | VerdictFrame
+  | ResolveFrame
+  | ResolvedFrame
   | HelloFrame
   | WelcomeFrame
   | GoawayFrame

@@ -28,7 +28,7 @@ const rows = [
   { code: 6, name: 'RESET', errnos: ['ECONNRESET', 'EPIPE'], wsa: 'WSAECONNRESET', meaning: 'peer reset an established connection' },
   { code: 7, name: 'ADDR_IN_USE', errnos: ['EADDRINUSE'], wsa: 'WSAEADDRINUSE', meaning: 'local address already in use' },
   { code: 8, name: 'ADDR_NOT_AVAIL', errnos: ['EADDRNOTAVAIL'], wsa: 'WSAEADDRNOTAVAIL', meaning: 'local or remote address not valid here' },
-  { code: 9, name: 'HOST_NOT_FOUND', errnos: ['ENOTFOUND', 'ENODATA'], wsa: 'WSAHOST_NOT_FOUND', meaning: 'name does not exist' },
+  { code: 9, name: 'HOST_NOT_FOUND', errnos: ['ENOTFOUND', 'ENONAME'], wsa: 'WSAHOST_NOT_FOUND', meaning: 'name does not exist' },
   { code: 10, name: 'TRY_AGAIN', errnos: ['EAI_AGAIN', 'ESERVFAIL'], wsa: 'WSATRY_AGAIN', meaning: 'temporary name resolution failure' },
   { code: 11, name: 'ABORTED', errnos: ['ECONNABORTED'], wsa: 'WSAECONNABORTED', meaning: 'connection aborted by the relay' },
   { code: 12, name: 'PROTOCOL_ERROR', errnos: [], wsa: 'WSAECONNABORTED', meaning: 'a peer broke the wire protocol' },
@@ -39,6 +39,9 @@ const rows = [
   { code: 17, name: 'SHUTTING_DOWN', errnos: [], wsa: 'WSAECONNABORTED', meaning: 'the relay is closing' },
   { code: 18, name: 'INVALID_ARGUMENT', errnos: ['EINVAL', 'ERR_INVALID_ARG_VALUE', 'ERR_SOCKET_BAD_PORT'], wsa: 'WSAEINVAL', meaning: 'the relay rejected an argument' },
   { code: 19, name: 'AF_NOT_SUPPORTED', errnos: ['EAFNOSUPPORT'], wsa: 'WSAEAFNOSUPPORT', meaning: 'address family not supported on the relay host' },
+  { code: 20, name: 'NO_DATA', errnos: ['ENODATA'], wsa: 'WSANO_DATA', meaning: 'the name exists but has no address of the requested family' },
+  { code: 21, name: 'NO_RECOVERY', errnos: ['EREFUSED', 'EFORMERR', 'EBADRESP', 'ENOTIMP'], wsa: 'WSANO_RECOVERY', meaning: 'the name server failed in a way that retrying will not fix' },
+  { code: 22, name: 'MSG_SIZE', errnos: ['EMSGSIZE'], wsa: 'WSAEMSGSIZE', meaning: 'a datagram is larger than the network allows' },
 ] as const satisfies readonly ReasonRow[];
 
 export type ReasonName = (typeof rows)[number]['name'];
