@@ -30,7 +30,8 @@ describe('REASONS', () => {
       OK: 0, REFUSED: 1, TIMED_OUT: 2, NET_UNREACH: 3, HOST_UNREACH: 4, POLICY_DENIED: 5,
       RESET: 6, ADDR_IN_USE: 7, ADDR_NOT_AVAIL: 8, HOST_NOT_FOUND: 9, TRY_AGAIN: 10, ABORTED: 11,
       PROTOCOL_ERROR: 12, LIMIT: 13, INTERNAL: 14, AUTH_FAILED: 15, VERSION_MISMATCH: 16,
-      SHUTTING_DOWN: 17, INVALID_ARGUMENT: 18, AF_NOT_SUPPORTED: 19,
+      SHUTTING_DOWN: 17, INVALID_ARGUMENT: 18, AF_NOT_SUPPORTED: 19, NO_DATA: 20, NO_RECOVERY: 21,
+      MSG_SIZE: 22,
     });
     expect(Object.isFrozen(Reason)).toBe(true);
   });
@@ -49,7 +50,9 @@ describe('reasonForErrno', () => {
     ['EADDRINUSE', 'ADDR_IN_USE'],
     ['EADDRNOTAVAIL', 'ADDR_NOT_AVAIL'],
     ['ENOTFOUND', 'HOST_NOT_FOUND'],
-    ['ENODATA', 'HOST_NOT_FOUND'],
+    ['ENONAME', 'HOST_NOT_FOUND'],
+    // The name exists but has no address of the family asked for: WSANO_DATA, not "not found".
+    ['ENODATA', 'NO_DATA'],
     ['EAI_AGAIN', 'TRY_AGAIN'],
     ['ESERVFAIL', 'TRY_AGAIN'],
     ['ECONNABORTED', 'ABORTED'],
@@ -61,6 +64,11 @@ describe('reasonForErrno', () => {
     ['ERR_INVALID_ARG_VALUE', 'INVALID_ARGUMENT'],
     ['ERR_SOCKET_BAD_PORT', 'INVALID_ARGUMENT'],
     ['EAFNOSUPPORT', 'AF_NOT_SUPPORTED'],
+    ['EREFUSED', 'NO_RECOVERY'],
+    ['EFORMERR', 'NO_RECOVERY'],
+    ['EBADRESP', 'NO_RECOVERY'],
+    ['ENOTIMP', 'NO_RECOVERY'],
+    ['EMSGSIZE', 'MSG_SIZE'],
   ] as const)('%s → %s', (errno, name) => {
     expect(reasonForErrno(errno)).toBe(Reason[name]);
   });
@@ -82,9 +90,13 @@ describe('reasonRow', () => {
     for (const r of REASONS) expect(reasonRow(r.code)).toBe(r);
     expect(reasonRow(Reason.REFUSED).wsa).toBe('WSAECONNREFUSED');
     expect(reasonRow(Reason.POLICY_DENIED).wsa).toBe('WSAEACCES');
+    expect(reasonRow(Reason.NO_DATA).wsa).toBe('WSANO_DATA');
+    expect(reasonRow(Reason.NO_RECOVERY).wsa).toBe('WSANO_RECOVERY');
+    expect(reasonRow(Reason.MSG_SIZE).wsa).toBe('WSAEMSGSIZE');
   });
 
-  it.each([20, 0xffff, -1, 1.5, NaN])('unknown code %s (e.g. from a newer peer) reads as INTERNAL', (code) => {
+  // 23 is the first code after the table: what a newer peer might send.
+  it.each([23, 0xffff, -1, 1.5, NaN])('unknown code %s (e.g. from a newer peer) reads as INTERNAL', (code) => {
     expect(reasonRow(code)).toBe(reasonRow(Reason.INTERNAL));
     expect(reasonRow(code).wsa).toBe('WSAENETDOWN');
   });
