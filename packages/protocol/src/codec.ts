@@ -10,6 +10,7 @@
 import {
   FrameType,
   HEADER_BYTES,
+  ResolveFamily,
   type Endpoint,
   type Frame,
 } from './frames.js';
@@ -24,7 +25,10 @@ export type ProtocolErrorCode =
   | 'UNKNOWN_TYPE'
   /** Declared body length above `maxBody` (checked before the bytes arrive). */
   | 'TOO_LARGE'
-  /** Body too short, trailing bytes in it, or invalid UTF-8 in a string. */
+  /**
+   * Body too short, trailing bytes in it, invalid UTF-8 in a string, a RESOLVED count larger
+   * than its body, or a family byte outside its set (DGRAM_OPEN: 4, 6; RESOLVE: 0, 4, 6).
+   */
   | 'BAD_BODY'
   /** Unknown address kind, or a kind not allowed there (none/host name where an IP is needed). */
   | 'BAD_ADDRESS'
@@ -56,6 +60,13 @@ const utf8Encoder = new TextEncoder();
 // ignoreBOM: a leading U+FEFF is part of the string (a token or name may start with one);
 // by default TextDecoder would silently drop it and the value would not survive a round trip.
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Family bytes each frame accepts. Shared by encoder and decoder so that the encoder refuses
+ * (RangeError) exactly what the decoder would reject (BAD_BODY).
+ */
+const dgramFamilies: ReadonlySet<number> = new Set([ResolveFamily.IPV4, ResolveFamily.IPV6]);
+const resolveFamilies: ReadonlySet<number> = new Set([ResolveFamily.ANY, ResolveFamily.IPV4, ResolveFamily.IPV6]);
 
 /** Frame types that belong to the connection (stream 0) rather than to a stream. */
 const connectionFrames = new Set<number>([FrameType.HELLO, FrameType.WELCOME, FrameType.GOAWAY]);
@@ -106,6 +117,11 @@ function checkBytes(data: Uint8Array): Uint8Array {
     throw new RangeError('ws2web codec: a DATA payload must be a Uint8Array');
   }
   return data;
+}
+
+function checkFamily(v: number, allowed: ReadonlySet<number>, frame: string): number {
+  if (!allowed.has(v)) throw new RangeError(`ws2web codec: ${frame} family ${String(v)} is not one of ${[...allowed].join(', ')}`);
+  return v;
 }
 
 function writeShortString(w: Writer, s: string, lenBytes: 1 | 2): void {
@@ -165,13 +181,15 @@ function writeBody(w: Writer, f: Frame): void {
     case FrameType.FIN: return;
     case FrameType.CLOSE: w.u16(f.reason); return;
     case FrameType.SETOPT: w.u16(f.option); w.u32(f.value); return;
-    case FrameType.DGRAM_OPEN: w.u8(f.family); w.u8(f.flags); w.u32(f.window); writeEndpoint(w, f.local, 'bind'); return;
+    case FrameType.DGRAM_OPEN: w.u8(checkFamily(f.family, dgramFamilies, 'DGRAM_OPEN')); w.u8(f.flags); w.u32(f.window); writeEndpoint(w, f.local, 'bind'); return;
     case FrameType.DGRAM_OPENED: w.u32(f.window); writeEndpoint(w, f.local, 'socket'); return;
     case FrameType.DATAGRAM: writeEndpoint(w, f.address, 'peer'); w.bytes(checkBytes(f.data)); return;
     case FrameType.PEER: w.u32(f.seq); w.u8(f.mode); writeEndpoint(w, f.address, 'peer'); return;
     case FrameType.VERDICT: w.u32(f.seq); w.u16(f.reason); return;
-    case FrameType.RESOLVE: w.u8(f.family); w.u8(f.flags); writeShortString(w, f.host, 1); return;
+    case FrameType.RESOLVE: w.u8(checkFamily(f.family, resolveFamilies, 'RESOLVE')); w.u8(f.flags); writeShortString(w, f.host, 1); return;
     case FrameType.RESOLVED:
+      // Without this, a missing list would escape as a TypeError from `.length`.
+      if (!Array.isArray(f.addresses)) throw new RangeError('ws2web codec: RESOLVED addresses must be an array');
       writeShortString(w, f.canonName, 1);
       w.u16(f.addresses.length);
       for (const a of f.addresses) writeEndpoint(w, a, 'socket');
@@ -365,7 +383,7 @@ const bodyDecoders: Record<number, BodyDecoder> = {
   [FrameType.DGRAM_OPEN]: (r, stream) => {
     const family = r.u8(); const flags = r.u8(); const window = r.u32();
     if (family === null || flags === null || window === null) return missing;
-    if (family !== 4 && family !== 6) return new Malformed('BAD_BODY', `family ${family} is neither 4 nor 6`);
+    if (!dgramFamilies.has(family)) return new Malformed('BAD_BODY', `family ${family} is neither 4 nor 6`);
     const local = readEndpoint(r, 'bind');
     if (local instanceof Malformed) return local;
     return { type: FrameType.DGRAM_OPEN, stream, family, flags, window, local };
@@ -396,7 +414,7 @@ const bodyDecoders: Record<number, BodyDecoder> = {
   [FrameType.RESOLVE]: (r, stream) => {
     const family = r.u8(); const flags = r.u8(); const host = readString(r, 1);
     if (family === null || flags === null || host === null) return missing;
-    if (family !== 0 && family !== 4 && family !== 6) return new Malformed('BAD_BODY', `family ${family} is not 0, 4 or 6`);
+    if (!resolveFamilies.has(family)) return new Malformed('BAD_BODY', `family ${family} is not 0, 4 or 6`);
     return { type: FrameType.RESOLVE, stream, family, flags, host };
   },
   [FrameType.RESOLVED]: (r, stream) => {
