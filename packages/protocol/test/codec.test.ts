@@ -4,6 +4,7 @@
  * Each fixture is encoded to exactly its hex and decoded back to exactly its value; malformed
  * messages decode to a ProtocolError value, never an exception.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   decodeMessage,
@@ -16,6 +17,7 @@ import {
   MAX_BODY_LIMIT,
   ProtocolError,
   type DecodeResult,
+  type Endpoint,
   type Frame,
   type ProtocolErrorCode,
 } from '../src/index.js';
@@ -45,6 +47,17 @@ function expectError(r: DecodeResult, code: ProtocolErrorCode, offset?: number):
 }
 
 const ascii = (s: string) => toHex(new TextEncoder().encode(s));
+
+/**
+ * A one-frame fixture whose header length is exactly its body, so that an error it decodes to
+ * comes from the body itself and not from a miscounted length (which would be TRUNCATED or,
+ * worse, a "short body" for the wrong reason).
+ */
+function oneFrame(text: string): Uint8Array {
+  const b = hex(text);
+  expect(new DataView(b.buffer).getUint32(5), `declared length of ${text}`).toBe(b.length - HEADER_BYTES);
+  return b;
+}
 
 /** [label, frame, hand-written hex]. */
 const fixtures: Array<[string, Frame, string]> = [
@@ -129,11 +142,147 @@ const fixtures: Array<[string, Frame, string]> = [
   ['CLOSE RESET', { type: FrameType.CLOSE, stream: 1, reason: 6 }, '23 00000001 00000002  0006'],
   ['CLOSE OK on the largest stream id', { type: FrameType.CLOSE, stream: 0xffffffff, reason: 0 }, '23 ffffffff 00000002  0000'],
   ['SETOPT TCP_NODELAY on', { type: FrameType.SETOPT, stream: 1, option: 1, value: 1 }, '24 00000001 00000006  0001 00000001'],
+  [
+    'DGRAM_OPEN udp4, no local address (implicit bind)',
+    { type: FrameType.DGRAM_OPEN, stream: 1, family: 4, flags: 0, window: 65536, local: null },
+    '13 00000001 00000007  04 00 00010000  00',
+  ],
+  [
+    'DGRAM_OPEN udp4 bound to 127.0.0.1:0, SO_BROADCAST',
+    {
+      type: FrameType.DGRAM_OPEN, stream: 2, family: 4, flags: 1, window: 1024,
+      local: { kind: 'ipv4', address: '127.0.0.1', port: 0 },
+    },
+    '13 00000002 0000000d  04 01 00000400  04 7f000001 0000',
+  ],
+  [
+    'DGRAM_OPEN udp6 dual-stack + broadcast bound to [::]:5353',
+    {
+      type: FrameType.DGRAM_OPEN, stream: 3, family: 6, flags: 3, window: 4096,
+      local: { kind: 'ipv6', address: '::', port: 5353, scopeId: 0 },
+    },
+    '13 00000003 0000001d  06 03 00001000  06 00000000000000000000000000000000 14e9 00000000',
+  ],
+  [
+    'DGRAM_OPENED 127.0.0.1:49152',
+    { type: FrameType.DGRAM_OPENED, stream: 1, window: 65536, local: { kind: 'ipv4', address: '127.0.0.1', port: 49152 } },
+    '14 00000001 0000000b  00010000  04 7f000001 c000',
+  ],
+  [
+    'DGRAM_OPENED [::1]:53 with no send credit',
+    { type: FrameType.DGRAM_OPENED, stream: 2, window: 0, local: { kind: 'ipv6', address: '::1', port: 53, scopeId: 0 } },
+    '14 00000002 0000001b  00000000  06 00000000000000000000000000000001 0035 00000000',
+  ],
+  [
+    'DATAGRAM "hi" to 127.0.0.1:53',
+    { type: FrameType.DATAGRAM, stream: 1, address: { kind: 'ipv4', address: '127.0.0.1', port: 53 }, data: hex('6869') },
+    '25 00000001 00000009  04 7f000001 0035  6869',
+  ],
+  [
+    'DATAGRAM "abc" to the connected peer (none)',
+    { type: FrameType.DATAGRAM, stream: 1, address: null, data: hex('616263') },
+    '25 00000001 00000004  00  616263',
+  ],
+  [
+    'empty DATAGRAM from [fe80::1%2]:7',
+    {
+      type: FrameType.DATAGRAM, stream: 4, address: { kind: 'ipv6', address: 'fe80::1', port: 7, scopeId: 2 },
+      data: new Uint8Array(0),
+    },
+    '25 00000004 00000017  06 fe800000000000000000000000000001 0007 00000002',
+  ],
+  [
+    'empty DATAGRAM to the connected peer (the whole body is the "none" byte)',
+    { type: FrameType.DATAGRAM, stream: 5, address: null, data: new Uint8Array(0) },
+    '25 00000005 00000001  00',
+  ],
+  [
+    'DATAGRAM whose payload starts with bytes that look like an address',
+    { type: FrameType.DATAGRAM, stream: 1, address: null, data: hex('04 7f000001 0035') },
+    '25 00000001 00000008  00  04 7f000001 0035',
+  ],
+  [
+    'PEER CHECK 127.0.0.1:9',
+    { type: FrameType.PEER, stream: 1, seq: 1, mode: 0, address: { kind: 'ipv4', address: '127.0.0.1', port: 9 } },
+    '26 00000001 0000000c  00000001 00  04 7f000001 0009',
+  ],
+  [
+    'PEER CONNECT [fe80::1%3]:443',
+    {
+      type: FrameType.PEER, stream: 1, seq: 2, mode: 1,
+      address: { kind: 'ipv6', address: 'fe80::1', port: 443, scopeId: 3 },
+    },
+    '26 00000001 0000001c  00000002 01  06 fe800000000000000000000000000001 01bb 00000003',
+  ],
+  [
+    'PEER CONNECT none (dissolve the association), last seq',
+    { type: FrameType.PEER, stream: 1, seq: 0xffffffff, mode: 1, address: null },
+    '26 00000001 00000006  ffffffff 01  00',
+  ],
+  ['VERDICT OK', { type: FrameType.VERDICT, stream: 1, seq: 1, reason: 0 }, '27 00000001 00000006  00000001 0000'],
+  ['VERDICT POLICY_DENIED', { type: FrameType.VERDICT, stream: 9, seq: 0x01020304, reason: 5 }, '27 00000009 00000006  01020304 0005'],
+  [
+    'RESOLVE localhost, any family, canonical name',
+    { type: FrameType.RESOLVE, stream: 1, family: 0, flags: 1, host: 'localhost' },
+    `30 00000001 0000000c  00 01 09 ${ascii('localhost')}`,
+  ],
+  [
+    'RESOLVE localhost, IPv6 only',
+    { type: FrameType.RESOLVE, stream: 2, family: 6, flags: 0, host: 'localhost' },
+    `30 00000002 0000000c  06 00 09 ${ascii('localhost')}`,
+  ],
+  [
+    'RESOLVE a non-ASCII name, IPv4 (UTF-8 length)',
+    { type: FrameType.RESOLVE, stream: 3, family: 4, flags: 0, host: 'bücher.example' },
+    `30 00000003 00000012  04 00 0f 62 c3bc ${ascii('cher.example')}`,
+  ],
+  [
+    'RESOLVE an empty name',
+    { type: FrameType.RESOLVE, stream: 4, family: 4, flags: 0, host: '' },
+    '30 00000004 00000003  04 00 00',
+  ],
+  [
+    'RESOLVED localhost → 127.0.0.1, ::1',
+    {
+      type: FrameType.RESOLVED, stream: 1, canonName: 'localhost',
+      addresses: [
+        { kind: 'ipv4', address: '127.0.0.1', port: 0 },
+        { kind: 'ipv6', address: '::1', port: 0, scopeId: 0 },
+      ],
+    },
+    `31 00000001 0000002a  09 ${ascii('localhost')} 0002` +
+      '  04 7f000001 0000' +
+      '  06 00000000000000000000000000000001 0000 00000000',
+  ],
+  [
+    'RESOLVED one address, no canonical name',
+    { type: FrameType.RESOLVED, stream: 2, canonName: '', addresses: [{ kind: 'ipv4', address: '10.0.0.1', port: 0 }] },
+    '31 00000002 0000000a  00 0001  04 0a000001 0000',
+  ],
+  [
+    'RESOLVED no addresses at all',
+    { type: FrameType.RESOLVED, stream: 3, canonName: '', addresses: [] },
+    '31 00000003 00000003  00 0000',
+  ],
 ];
 
 describe('each frame type ↔ hand-written bytes', () => {
   it('covers every frame type', () => {
     expect(new Set(fixtures.map(([, f]) => f.type))).toEqual(new Set(Object.values(FrameType)));
+    // The wire values themselves are frozen: a change here breaks every deployed peer.
+    expect(FrameType).toEqual({
+      HELLO: 0x01, WELCOME: 0x02, GOAWAY: 0x03, OPEN: 0x10, OPENED: 0x11, OPEN_FAILED: 0x12,
+      DGRAM_OPEN: 0x13, DGRAM_OPENED: 0x14, DATA: 0x20, CREDIT: 0x21, FIN: 0x22, CLOSE: 0x23,
+      SETOPT: 0x24, DATAGRAM: 0x25, PEER: 0x26, VERDICT: 0x27, RESOLVE: 0x30, RESOLVED: 0x31,
+    });
+  });
+
+  it('matches the frame table of docs/protocol.md, type by type', () => {
+    const md = readFileSync(new URL('../../../docs/protocol.md', import.meta.url), 'utf8');
+    const rows = md.split('\n').filter((l) => /^\| 0x[0-9a-f]{2} \|/i.test(l));
+    const doc = rows.map((l) => l.split('|').map((c) => c.trim())).map(([, type, name]) => [name!, parseInt(type!, 16)]);
+    expect(Object.fromEntries(doc)).toEqual({ ...FrameType });
+    expect(doc).toHaveLength(Object.keys(FrameType).length);
   });
 
   it.each(fixtures)('%s: encodes to exactly the documented bytes', (_label, frame, bytes) => {
@@ -148,6 +297,8 @@ describe('each frame type ↔ hand-written bytes', () => {
   it('names frame types for logs', () => {
     expect(frameName(0x20)).toBe('DATA');
     expect(frameName(0x01)).toBe('HELLO');
+    expect(frameName(0x13)).toBe('DGRAM_OPEN');
+    expect(frameName(0x31)).toBe('RESOLVED');
     expect(frameName(0x99)).toBe('0x99');
   });
 });
@@ -194,6 +345,40 @@ describe('several frames in one message', () => {
   });
 });
 
+describe('a UDP exchange coalesced into one message', () => {
+  const message = hex(
+    '14 00000003 0000000b  00010000  04 7f000001 c000' +
+      '27 00000003 00000006  00000001 0000' +
+      '25 00000003 0000000a  04 7f000001 0035  616263' +
+      '21 00000003 00000004  00000003' +
+      '31 00000004 00000003  00 0000',
+  );
+  const expected: Frame[] = [
+    { type: FrameType.DGRAM_OPENED, stream: 3, window: 65536, local: { kind: 'ipv4', address: '127.0.0.1', port: 49152 } },
+    { type: FrameType.VERDICT, stream: 3, seq: 1, reason: 0 },
+    { type: FrameType.DATAGRAM, stream: 3, address: { kind: 'ipv4', address: '127.0.0.1', port: 53 }, data: hex('616263') },
+    { type: FrameType.CREDIT, stream: 3, bytes: 3 },
+    { type: FrameType.RESOLVED, stream: 4, canonName: '', addresses: [] },
+  ];
+
+  it('decodes in order and re-encodes to the same bytes', () => {
+    expect(frames(decodeMessage(message))).toEqual(expected);
+    expect(toHex(encodeFrames(expected))).toBe(toHex(message));
+  });
+
+  it('a DATAGRAM payload is a view of the input at its offset, after the address', () => {
+    const [, , dgram] = frames(decodeMessage(message));
+    if (dgram?.type !== FrameType.DATAGRAM) throw new Error('expected DATAGRAM');
+    expect(dgram.data.buffer).toBe(message.buffer);
+    expect(dgram.data.byteOffset).toBe(20 + 15 + 9 + 7);
+  });
+
+  it('an error in the RESOLVED at the end fails the whole message at its offset', () => {
+    const bad = hex(toHex(message).slice(0, -3 * 2) + '00 0001'); // same length, count 1, no address
+    expectError(decodeMessage(bad), 'BAD_BODY', 20 + 15 + 19 + 13);
+  });
+});
+
 describe('a message cut at every byte offset', () => {
   it.each(fixtures)('%s: every proper prefix is TRUNCATED', (_label, _frame, bytes) => {
     const whole = hex(bytes);
@@ -225,8 +410,19 @@ describe('malformed messages are ProtocolError values', () => {
     expectError(decodeMessage(new Uint8Array(0)), 'TRUNCATED', 0);
   });
 
-  it.each(['00', '04', '13', '25', 'ff'])('unknown type 0x%s → UNKNOWN_TYPE', (type) => {
+  // Neighbours of the known types: 0x13/0x14 and 0x25..0x27 used to be unknown and no longer are.
+  it.each(['00', '04', '15', '1f', '28', '2f', '32', 'ff'])('unknown type 0x%s → UNKNOWN_TYPE', (type) => {
     expectError(decodeMessage(hex(`${type} 00000001 00000000`)), 'UNKNOWN_TYPE', 0);
+    expectError(decodeMessage(hex(`${type} 00000000 00000000`)), 'UNKNOWN_TYPE', 0);
+  });
+
+  it('every type byte outside FrameType is UNKNOWN_TYPE, and no type in it is', () => {
+    const known = new Set<number>(Object.values(FrameType));
+    for (let type = 0; type <= 0xff; type++) {
+      const r = decodeMessage(Uint8Array.of(type, 0, 0, 0, 1, 0, 0, 0, 0));
+      if (known.has(type)) expect(r.ok ? 'ok' : r.error.code, `type 0x${type.toString(16)}`).not.toBe('UNKNOWN_TYPE');
+      else expectError(r, 'UNKNOWN_TYPE', 0);
+    }
   });
 
   it('unknown type after a valid frame reports its offset', () => {
@@ -264,8 +460,17 @@ describe('malformed messages are ProtocolError values', () => {
     ['GOAWAY with a byte after the message', '03 00000000 00000005  0000 0000 00'],
     ['OPEN with bytes after the local address', '10 00000001 0000000f  01 00 00000000  04 7f000001 0050  00 00'],
     ['OPENED with a byte after the remote', '11 00000001 00000013  00000000  04 7f000001 0050  04 7f000001 0051 00'],
+    ['DGRAM_OPEN with a byte after "none"', '13 00000001 00000008  04 00 00010000  00 00'],
+    ['DGRAM_OPEN with a byte after the local address', '13 00000001 0000000e  04 00 00010000  04 7f000001 0000 00'],
+    ['DGRAM_OPENED with a byte after the local address', '14 00000001 0000000c  00010000  04 7f000001 c000 00'],
+    ['PEER with a byte after the address', '26 00000001 0000000d  00000001 00  04 7f000001 0009 00'],
+    ['PEER with a byte after "none"', '26 00000001 00000007  00000001 01  00 00'],
+    ['VERDICT with a byte too many', '27 00000001 00000007  00000001 0000 00'],
+    ['RESOLVE with a byte after the name', '30 00000001 00000005  00 00 01 61 62'],
+    ['RESOLVED with a byte after the last address', '31 00000001 0000000b  00 0001  04 7f000001 0000 00'],
+    ['RESOLVED count 0 followed by an address (7 bytes)', '31 00000001 0000000a  00 0000  04 7f000001 0000'],
   ])('trailing bytes in a body (%s) → BAD_BODY', (_label, bytes) => {
-    expectError(decodeMessage(hex(bytes)), 'BAD_BODY', 0);
+    expect(expectError(decodeMessage(oneFrame(bytes)), 'BAD_BODY', 0).message).toMatch(/\d+ unexpected trailing bytes$/);
   });
 
   it.each([
@@ -283,8 +488,34 @@ describe('malformed messages are ProtocolError values', () => {
     ['CREDIT of 3 bytes', '21 00000001 00000003  000001'],
     ['CLOSE empty', '23 00000001 00000000'],
     ['SETOPT without value', '24 00000001 00000002  0001'],
+    ['DGRAM_OPEN empty', '13 00000001 00000000'],
+    ['DGRAM_OPEN without its window', '13 00000001 00000004  04 00 0000'],
+    ['DGRAM_OPEN without a local address byte', '13 00000001 00000006  04 00 00010000'],
+    ['DGRAM_OPEN with a cut IPv4 local', '13 00000001 0000000b  04 00 00010000  04 7f000001'],
+    ['DGRAM_OPEN with an IPv6 local missing its scope', '13 00000001 00000019  06 00 00010000  06 00000000000000000000000000000000 0000'],
+    ['DGRAM_OPENED cut after the window', '14 00000001 00000004  00010000'],
+    ['DGRAM_OPENED with a cut IPv4 local', '14 00000001 00000008  00010000  04 7f00 00'],
+    ['DGRAM_OPENED without a whole window', '14 00000001 00000003  000100'],
+    ['DATAGRAM empty (no address byte)', '25 00000001 00000000'],
+    ['DATAGRAM with a cut IPv4 address', '25 00000001 00000005  04 7f000001'],
+    ['DATAGRAM with a cut IPv6 address', '25 00000001 00000013  06 00000000000000000000000000000001 0035'],
+    ['PEER without its mode', '26 00000001 00000004  00000001'],
+    ['PEER without an address byte', '26 00000001 00000005  00000001 00'],
+    ['PEER with a cut IPv4 address', '26 00000001 0000000b  00000001 00  04 7f000001 00'],
+    ['VERDICT without its reason', '27 00000001 00000004  00000001'],
+    ['VERDICT with half a reason', '27 00000001 00000005  00000001 00'],
+    ['RESOLVE without its name length', '30 00000001 00000002  00 00'],
+    ['RESOLVE whose name length runs past the body', '30 00000001 00000005  00 00 03 6162'],
+    ['RESOLVED empty', '31 00000001 00000000'],
+    ['RESOLVED whose canonical name runs past the body', '31 00000001 00000003  05 6162'],
+    ['RESOLVED without its count', '31 00000001 00000001  00'],
+    ['RESOLVED with half a count', '31 00000001 00000002  00 00'],
+    ['RESOLVED count 1 with no address', '31 00000001 00000003  00 0001'],
+    ['RESOLVED count 2 with one address', '31 00000001 0000000a  00 0002  04 7f000001 0000'],
+    ['RESOLVED count 65535 with one address', '31 00000001 0000000a  00 ffff  04 7f000001 0000'],
+    ['RESOLVED count 3, the last address cut', '31 00000001 00000014  00 0003  04 7f000001 0000  04 7f000002 0000  04 7f00'],
   ])('short body (%s) → BAD_BODY', (_label, bytes) => {
-    expectError(decodeMessage(hex(bytes)), 'BAD_BODY', 0);
+    expect(expectError(decodeMessage(oneFrame(bytes)), 'BAD_BODY', 0).message).toMatch(/body too short/);
   });
 
   it.each([
@@ -296,8 +527,19 @@ describe('malformed messages are ProtocolError values', () => {
     ['FIN', '22 00000000 00000000'],
     ['CLOSE', '23 00000000 00000002  0000'],
     ['SETOPT', '24 00000000 00000006  0001 00000001'],
+    ['DGRAM_OPEN', '13 00000000 00000007  04 00 00010000 00'],
+    ['DGRAM_OPENED', '14 00000000 0000000b  00010000 04 7f000001 c000'],
+    ['DATAGRAM', '25 00000000 00000001  00'],
+    ['PEER', '26 00000000 00000006  00000001 00 00'],
+    ['VERDICT', '27 00000000 00000006  00000001 0000'],
+    ['RESOLVE', '30 00000000 00000003  00 00 00'],
+    ['RESOLVED', '31 00000000 00000003  00 0000'],
   ])('stream id 0 on %s → BAD_STREAM', (_label, bytes) => {
-    expectError(decodeMessage(hex(bytes)), 'BAD_STREAM', 0);
+    const b = oneFrame(bytes);
+    expectError(decodeMessage(b), 'BAD_STREAM', 0);
+    // The same bytes on stream 1 are a valid frame: only the stream id is wrong.
+    b[4] = 1;
+    expect(frames(decodeMessage(b))).toHaveLength(1);
   });
 
   it.each([
@@ -330,6 +572,34 @@ describe('malformed messages are ProtocolError values', () => {
     expectError(decodeMessage(hex('10 00000001 0000000d  01 00 00000000  4e 02 c328 0050  00')), 'BAD_BODY', 0);
   });
 
+  it('invalid UTF-8 in a RESOLVE name or a RESOLVED canonical name → BAD_BODY', () => {
+    expectError(decodeMessage(hex('30 00000001 00000005  00 00 02 c328')), 'BAD_BODY', 0);
+    expectError(decodeMessage(hex('30 00000001 00000004  00 00 01 80')), 'BAD_BODY', 0);
+    expectError(decodeMessage(hex('31 00000001 00000005  02 eda0 0000')), 'BAD_BODY', 0);
+  });
+
+  // Everything but the family byte is a valid body, so the family alone decides.
+  it('DGRAM_OPEN accepts family 4 and 6 only; any other byte → BAD_BODY', () => {
+    for (let family = 0; family <= 0xff; family++) {
+      const r = decodeMessage(hex(`13 00000001 00000007  ${family.toString(16).padStart(2, '0')} 00 00010000  00`));
+      if (family === 4 || family === 6) expect(frames(r)).toEqual([{ type: FrameType.DGRAM_OPEN, stream: 1, family, flags: 0, window: 65536, local: null }]);
+      else expect(expectError(r, 'BAD_BODY', 0).message).toContain(`family ${family}`);
+    }
+  });
+
+  it('RESOLVE accepts family 0, 4 and 6 only; any other byte → BAD_BODY', () => {
+    for (let family = 0; family <= 0xff; family++) {
+      const r = decodeMessage(hex(`30 00000001 00000004  ${family.toString(16).padStart(2, '0')} 00 01 61`));
+      if (family === 0 || family === 4 || family === 6) expect(frames(r)).toEqual([{ type: FrameType.RESOLVE, stream: 1, family, flags: 0, host: 'a' }]);
+      else expect(expectError(r, 'BAD_BODY', 0).message).toContain(`family ${family}`);
+    }
+  });
+
+  it('a bad family after a valid frame reports the offset of its frame', () => {
+    expectError(decodeMessage(hex('22 00000001 00000000' + '13 00000002 00000007  05 00 00010000  00')), 'BAD_BODY', 9);
+    expectError(decodeMessage(hex('22 00000001 00000000' + '30 00000002 00000003  01 00 00')), 'BAD_BODY', 9);
+  });
+
   it('keeps a leading U+FEFF in a string (TextDecoder must not eat a BOM)', () => {
     const f: Frame = { type: FrameType.HELLO, version: 1, token: '\ufeffabc' };
     expect(toHex(encodeFrame(f))).toBe(toHex(hex('01 00000000 0000000a  0001 0006 efbbbf 616263')));
@@ -346,8 +616,24 @@ describe('malformed messages are ProtocolError values', () => {
     ['a host name as OPENED local', `11 00000001 00000018  00000000  4e 09 ${ascii('localhost')} 0050  04 7f000001 0050`],
     ['"none" as OPENED local', '11 00000001 0000000c  00000000  00  04 7f000001 0050'],
     ['"none" as OPENED remote', '11 00000001 0000000c  00000000  04 7f000001 0050  00'],
+    ['a host name as DGRAM_OPEN local', `13 00000001 00000013  04 00 00010000  4e 09 ${ascii('localhost')} 0000`],
+    ['an unknown address kind as DGRAM_OPEN local', '13 00000001 00000007  04 00 00010000  05'],
+    ['"none" as DGRAM_OPENED local', '14 00000001 00000005  00010000  00'],
+    ['a host name as DGRAM_OPENED local', `14 00000001 00000011  00010000  4e 09 ${ascii('localhost')} 0035`],
+    // A 'peer' slot is IP or none: a page must resolve names (RESOLVE) before it sends to them.
+    ['a host name as DATAGRAM address', `25 00000001 0000000f  4e 09 ${ascii('localhost')} 0035  6869`],
+    ['a host name as DATAGRAM address, cut short', '25 00000001 00000001  4e'],
+    ['an unknown address kind as DATAGRAM address', '25 00000001 00000003  05 6869'],
+    ['kind 0x4f as DATAGRAM address', '25 00000001 00000001  4f'],
+    ['a host name as PEER CHECK address', `26 00000001 00000012  00000001 00  4e 09 ${ascii('localhost')} 0009`],
+    ['a host name as PEER CONNECT address', `26 00000001 00000012  00000001 01  4e 09 ${ascii('localhost')} 0009`],
+    ['an unknown address kind as PEER address', '26 00000001 00000006  00000001 00  ff'],
+    ['"none" as the only RESOLVED address', '31 00000001 00000004  00 0001  00'],
+    ['"none" as the second RESOLVED address', '31 00000001 0000000b  00 0002  04 7f000001 0000  00'],
+    ['a host name as a RESOLVED address', `31 00000001 00000010  00 0001  4e 09 ${ascii('localhost')} 0000`],
+    ['an unknown address kind as a RESOLVED address', '31 00000001 00000004  00 0001  41'],
   ])('%s → BAD_ADDRESS', (_label, bytes) => {
-    expectError(decodeMessage(hex(bytes)), 'BAD_ADDRESS', 0);
+    expectError(decodeMessage(oneFrame(bytes)), 'BAD_ADDRESS', 0);
   });
 
   it('an error in a later frame reports that frame\'s offset', () => {
@@ -425,6 +711,11 @@ describe('encodeData (the DATA fast path)', () => {
 describe('the encoder rejects values outside their field with RangeError', () => {
   const v4 = { kind: 'ipv4', address: '127.0.0.1', port: 80 } as const;
   const open = { type: FrameType.OPEN, stream: 1, transport: 1, flags: 0, window: 0, remote: v4, local: null } as const;
+  const dgramOpen = { type: FrameType.DGRAM_OPEN, stream: 1, family: 4, flags: 0, window: 0, local: null } as const;
+  const datagram = { type: FrameType.DATAGRAM, stream: 1, address: v4, data: new Uint8Array(1) } as const;
+  const peer = { type: FrameType.PEER, stream: 1, seq: 1, mode: 0, address: v4 } as const;
+  const resolve = { type: FrameType.RESOLVE, stream: 1, family: 0, flags: 0, host: 'localhost' } as const;
+  const resolved = { type: FrameType.RESOLVED, stream: 1, canonName: '', addresses: [v4] } as const;
   const bad: Array<[string, unknown]> = [
     ['HELLO version 65536', { type: FrameType.HELLO, version: 65536, token: '' }],
     ['HELLO version -1', { type: FrameType.HELLO, version: -1, token: '' }],
@@ -468,6 +759,45 @@ describe('the encoder rejects values outside their field with RangeError', () =>
     ['CLOSE reason -1', { type: FrameType.CLOSE, stream: 1, reason: -1 }],
     ['SETOPT option 65536', { type: FrameType.SETOPT, stream: 1, option: 65536, value: 0 }],
     ['SETOPT value 2^32', { type: FrameType.SETOPT, stream: 1, option: 1, value: 2 ** 32 }],
+    ['DGRAM_OPEN family 0 (only RESOLVE means "any" by 0)', { ...dgramOpen, family: 0 }],
+    ['DGRAM_OPEN family 5', { ...dgramOpen, family: 5 }],
+    ['DGRAM_OPEN family 260 (4 + 256)', { ...dgramOpen, family: 260 }],
+    ['DGRAM_OPEN family "4"', { ...dgramOpen, family: '4' }],
+    ['DGRAM_OPEN family missing', { ...dgramOpen, family: undefined }],
+    ['DGRAM_OPEN flags 256', { ...dgramOpen, flags: 256 }],
+    ['DGRAM_OPEN window 2^32', { ...dgramOpen, window: 2 ** 32 }],
+    ['DGRAM_OPEN stream 0', { ...dgramOpen, stream: 0 }],
+    ['DGRAM_OPEN host name as local', { ...dgramOpen, local: { kind: 'name', host: 'localhost', port: 0 } }],
+    ['DGRAM_OPENED none as local', { type: FrameType.DGRAM_OPENED, stream: 1, window: 0, local: null }],
+    ['DGRAM_OPENED host name as local', { type: FrameType.DGRAM_OPENED, stream: 1, window: 0, local: { kind: 'name', host: 'a', port: 1 } }],
+    ['DGRAM_OPENED window -1', { type: FrameType.DGRAM_OPENED, stream: 1, window: -1, local: v4 }],
+    ['DATAGRAM to a host name', { ...datagram, address: { kind: 'name', host: 'localhost', port: 53 } }],
+    ['DATAGRAM port 65536', { ...datagram, address: { ...v4, port: 65536 } }],
+    ['DATAGRAM without a payload', { ...datagram, data: undefined }],
+    ['DATAGRAM with a string payload', { ...datagram, data: 'abc' }],
+    ['DATAGRAM with a Uint32Array payload', { ...datagram, data: new Uint32Array(1) }],
+    ['DATAGRAM stream 0', { ...datagram, stream: 0 }],
+    ['PEER seq 2^32', { ...peer, seq: 2 ** 32 }],
+    ['PEER seq -1', { ...peer, seq: -1 }],
+    ['PEER mode 256', { ...peer, mode: 256 }],
+    ['PEER host name as address', { ...peer, address: { kind: 'name', host: 'localhost', port: 9 } }],
+    ['VERDICT seq 1.5', { type: FrameType.VERDICT, stream: 1, seq: 1.5, reason: 0 }],
+    ['VERDICT reason 65536', { type: FrameType.VERDICT, stream: 1, seq: 1, reason: 65536 }],
+    ['RESOLVE family 1', { ...resolve, family: 1 }],
+    ['RESOLVE family 5', { ...resolve, family: 5 }],
+    ['RESOLVE family 256', { ...resolve, family: 256 }],
+    ['RESOLVE flags 256', { ...resolve, flags: 256 }],
+    ['RESOLVE name of 256 UTF-8 bytes', { ...resolve, host: 'é'.repeat(128) }],
+    ['RESOLVE name missing', { ...resolve, host: undefined }],
+    ['RESOLVE stream 0', { ...resolve, stream: 0 }],
+    ['RESOLVED canonical name of 256 UTF-8 bytes', { ...resolved, canonName: 'x'.repeat(256) }],
+    ['RESOLVED canonical name missing', { ...resolved, canonName: undefined }],
+    ['RESOLVED without addresses', { ...resolved, addresses: undefined }],
+    ['RESOLVED with null addresses', { ...resolved, addresses: null }],
+    ['RESOLVED with one address not in a list', { ...resolved, addresses: v4 }],
+    ['RESOLVED with none in the list', { ...resolved, addresses: [v4, null] }],
+    ['RESOLVED with a host name in the list', { ...resolved, addresses: [{ kind: 'name', host: 'a', port: 0 }] }],
+    ['RESOLVED with 65536 addresses', { ...resolved, addresses: new Array<unknown>(65536).fill(v4) }],
     ['an unknown frame type', { type: 0x7f, stream: 1 }],
   ];
 
@@ -483,6 +813,22 @@ describe('the encoder rejects values outside their field with RangeError', () =>
     expect(frames(decodeMessage(encodeFrame({ ...open, stream: 0xffffffff, window: 0xffffffff, flags: 255, transport: 255, remote: name })))).toEqual([
       { ...open, stream: 0xffffffff, window: 0xffffffff, flags: 255, transport: 255, remote: name },
     ]);
+  });
+
+  it('accepts the extremes of each field of the UDP and name frames', () => {
+    const canonName = 'é'.repeat(127) + 'a'; // 255 UTF-8 bytes
+    const many = Array.from({ length: 65535 }, (_, i): Endpoint => ({ kind: 'ipv4', address: `10.0.${i >> 8}.${i & 0xff}`, port: 0 }));
+    const extremes: Frame[] = [
+      { ...dgramOpen, stream: 0xffffffff, family: 6, flags: 255, window: 0xffffffff, local: { kind: 'ipv6', address: 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', port: 65535, scopeId: 0xffffffff } },
+      { type: FrameType.DGRAM_OPENED, stream: 1, window: 0xffffffff, local: { kind: 'ipv4', address: '255.255.255.255', port: 65535 } },
+      { ...datagram, address: null, data: new Uint8Array(65536).fill(0xab) },
+      { ...peer, seq: 0xffffffff, mode: 255, address: null },
+      { type: FrameType.VERDICT, stream: 1, seq: 0xffffffff, reason: 0xffff },
+      { ...resolve, family: 6, flags: 255, host: canonName },
+      { ...resolved, canonName, addresses: many },
+    ];
+    for (const f of extremes) expect(frames(decodeMessage(encodeFrame(f)))).toEqual([f]);
+    expect(encodeFrame(extremes[6]!)).toHaveLength(HEADER_BYTES + 1 + 255 + 2 + 65535 * 7);
   });
 
   it('writes a connection frame on stream 0 even if the object carries a stream id', () => {
