@@ -81,7 +81,13 @@ const nameEndpoint: fc.Arbitrary<Endpoint> = fc.record({
   port: u16,
 });
 
+
 const ipEndpoint = fc.oneof(ipv4Endpoint, ipv6Endpoint);
+/** An optional IP (a 'bind' or 'peer' slot): none is null on the decoded side. */
+const ipOrNone = fc.option(ipEndpoint, { nil: null });
+/** RESOLVED addresses carry port 0 by the spec; the codec itself carries any port. */
+const resolvedAddress = fc.oneof({ weight: 3, arbitrary: ipEndpoint.map((e) => ({ ...e, port: 0 })) }, ipEndpoint);
+const hostName = fc.oneof(fc.domain().filter((d) => utf8Length(d) <= 255), text(63));
 
 const frameArb: fc.Arbitrary<Frame> = fc.oneof(
   fc.record({ type: fc.constant(FrameType.HELLO), version: u16, token: fc.oneof(text(40), fc.string({ maxLength: 3000 })) }),
@@ -98,6 +104,19 @@ const frameArb: fc.Arbitrary<Frame> = fc.oneof(
   fc.record({ type: fc.constant(FrameType.FIN), stream: streamId }),
   fc.record({ type: fc.constant(FrameType.CLOSE), stream: streamId, reason: u16 }),
   fc.record({ type: fc.constant(FrameType.SETOPT), stream: streamId, option: u16, value: u32 }),
+  fc.record({
+    type: fc.constant(FrameType.DGRAM_OPEN), stream: streamId, family: fc.constantFrom(4, 6), flags: u8, window: u32,
+    local: ipOrNone,
+  }),
+  fc.record({ type: fc.constant(FrameType.DGRAM_OPENED), stream: streamId, window: u32, local: ipEndpoint }),
+  fc.record({ type: fc.constant(FrameType.DATAGRAM), stream: streamId, address: ipOrNone, data: fc.uint8Array({ maxLength: 300 }) }),
+  fc.record({ type: fc.constant(FrameType.PEER), stream: streamId, seq: u32, mode: fc.oneof(fc.constantFrom(0, 1), u8), address: ipOrNone }),
+  fc.record({ type: fc.constant(FrameType.VERDICT), stream: streamId, seq: u32, reason: u16 }),
+  fc.record({ type: fc.constant(FrameType.RESOLVE), stream: streamId, family: fc.constantFrom(0, 4, 6), flags: u8, host: hostName }),
+  fc.record({
+    type: fc.constant(FrameType.RESOLVED), stream: streamId, canonName: fc.oneof(fc.constant(''), hostName),
+    addresses: fc.array(resolvedAddress, { maxLength: 8 }),
+  }),
 );
 
 const frameList = fc.array(frameArb, { minLength: 1, maxLength: 8 });
@@ -127,6 +146,11 @@ function expectTotal(bytes: Uint8Array, maxBody?: number): void {
 }
 
 describe('valid frames round-trip', () => {
+  it('the generator makes every frame type', () => {
+    const seen = new Set(fc.sample(frameArb, { numRuns: 3000, seed: 1 }).map((f) => f.type));
+    expect(seen).toEqual(new Set(Object.values(FrameType)));
+  });
+
   it('encodeFrame → decodeMessage gives back the frame', () => {
     fc.assert(
       fc.property(frameArb, (f) => {
@@ -178,7 +202,8 @@ describe('decodeMessage is total', () => {
   });
 
   it('on arbitrary bytes behind a plausible header (so bodies, not just headers, get parsed)', () => {
-    const typeByte = fc.constantFrom(...Object.values(FrameType), 0x00, 0x13, 0xff);
+    // Every known type, and unknown neighbours of them.
+    const typeByte = fc.constantFrom(...Object.values(FrameType), 0x00, 0x15, 0x28, 0x32, 0xff);
     const message = fc
       .tuple(typeByte, fc.constantFrom(0, 1, 0x80000000), fc.uint8Array({ maxLength: 80 }), fc.integer({ min: -2, max: 2 }))
       .map(([type, stream, body, lengthSkew]) => {
@@ -250,6 +275,27 @@ describe('the encoder never emits what the decoder refuses', () => {
     fc.record({ type: fc.constantFrom(FrameType.CLOSE, FrameType.OPEN_FAILED), stream: loose(streamId), reason: loose(u16) }),
     fc.record({ type: fc.constant(FrameType.SETOPT), stream: loose(streamId), option: loose(u16), value: loose(u32) }),
     fc.record({ type: loose(fc.constant(FrameType.FIN)), stream: loose(streamId) }),
+    // Family bytes: valid, any other u8 (which the decoder would call BAD_BODY), or garbage.
+    fc.record({
+      type: fc.constant(FrameType.DGRAM_OPEN), stream: loose(streamId), family: fc.oneof(loose(fc.constantFrom(4, 6)), u8),
+      flags: loose(u8), window: loose(u32), local: looseEndpoint,
+    }),
+    fc.record({ type: fc.constant(FrameType.DGRAM_OPENED), stream: loose(streamId), window: loose(u32), local: looseEndpoint }),
+    fc.record({
+      type: fc.constant(FrameType.DATAGRAM), stream: loose(streamId), address: looseEndpoint,
+      data: fc.oneof(fc.uint8Array({ maxLength: 8 }), fc.constantFrom(undefined, 'ab', new ArrayBuffer(1), new Int16Array(1))),
+    }, { requiredKeys: ['type', 'stream', 'data'] }),
+    fc.record({ type: fc.constant(FrameType.PEER), stream: loose(streamId), seq: loose(u32), mode: loose(u8), address: looseEndpoint }),
+    fc.record({ type: fc.constant(FrameType.VERDICT), stream: loose(streamId), seq: loose(u32), reason: loose(u16) }),
+    fc.record({
+      type: fc.constant(FrameType.RESOLVE), stream: loose(streamId), family: fc.oneof(loose(fc.constantFrom(0, 4, 6)), u8),
+      flags: loose(u8), host: fc.oneof(fc.string({ maxLength: 300 }), fc.constantFrom(undefined, null, 7)),
+    }),
+    fc.record({
+      type: fc.constant(FrameType.RESOLVED), stream: loose(streamId),
+      canonName: fc.oneof(fc.string({ maxLength: 300 }), fc.constantFrom(undefined, 7)),
+      addresses: fc.oneof({ weight: 4, arbitrary: fc.array(looseEndpoint, { maxLength: 4 }) as fc.Arbitrary<unknown> }, fc.constantFrom(undefined, null, 'x', {}, 3)),
+    }),
   );
 
   it('throws RangeError or produces bytes that decode', () => {
@@ -264,6 +310,8 @@ describe('the encoder never emits what the decoder refuses', () => {
         }
         const r = decodeMessage(bytes);
         expect(r.ok ? r.frames.length : r.error.toString()).toBe(1);
+        // And what it decodes to is canonical: it encodes back to the very same bytes.
+        expect(encodeFrames((r as { frames: Frame[] }).frames)).toEqual(bytes);
       }),
       { numRuns: RUNS },
     );
