@@ -11,7 +11,6 @@ const control = new Control();
 afterEach(releaseWinsocks);
 afterAll(() => control.releaseAll());
 
-const inBrowser = typeof window !== 'undefined';
 
 describe.each<HostileScript>(['garbage-after-open', 'text-after-open', 'unknown-stream-after-open'])('relay protocol error: %s', (script) => {
   it('the pending recv fails with WSAECONNABORTED and the page closes the WebSocket', async () => {
@@ -30,7 +29,7 @@ describe.each<HostileScript>(['garbage-after-open', 'text-after-open', 'unknown-
     }
     console.log(`${script}: page closed the WebSocket with ${state.closeCode ?? 'nothing (still open)'}`);
     expect(state.closeCode, 'the page left the WebSocket open after a protocol error').not.toBeNull();
-    // Node's ws can send 1002 as the protocol says; a browser script may only use 1000 or 3000-4999.
-    if (!inBrowser) expect(state.closeCode).toBe(1002);
+    // docs/protocol.md: the page closes with 4002 (a browser script may not send 1002).
+    expect(state.closeCode).toBe(4002);
   });
 });

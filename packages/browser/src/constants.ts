@@ -186,3 +186,35 @@ export const SERVICETYPE_QUALITATIVE = 0x0000000d;
 export const SERVICE_NO_TRAFFIC_CONTROL = 0x81000000;
 export const SERVICE_NO_QOS_SIGNALING = 0x40000000;
 export const QOS_NOT_SPECIFIED = 0xffffffff;
+
+// getaddrinfo flags (ws2def.h)
+export const AI_PASSIVE = 0x00000001;
+export const AI_CANONNAME = 0x00000002;
+export const AI_NUMERICHOST = 0x00000004;
+export const AI_NUMERICSERV = 0x00000008;
+export const AI_DNS_ONLY = 0x00000010;
+export const AI_ALL = 0x00000100;
+export const AI_ADDRCONFIG = 0x00000400;
+export const AI_V4MAPPED = 0x00000800;
+export const AI_NON_AUTHORITATIVE = 0x00004000;
+export const AI_SECURE = 0x00008000;
+export const AI_RETURN_PREFERRED_NAMES = 0x00010000;
+export const AI_FQDN = 0x00020000;
+export const AI_FILESERVER = 0x00040000;
+export const AI_DISABLE_IDN_ENCODING = 0x00080000;
+
+// getnameinfo flags and buffer sizes
+export const NI_NOFQDN = 0x01;
+export const NI_NUMERICHOST = 0x02;
+export const NI_NAMEREQD = 0x04;
+export const NI_NUMERICSERV = 0x08;
+export const NI_DGRAM = 0x10;
+export const NI_MAXHOST = 1025;
+export const NI_MAXSERV = 32;
+
+// WSAIoctl codes
+export const SIO_GET_EXTENSION_FUNCTION_POINTER = 0xc8000006;
+
+// Overlapped status (NTSTATUS in WSAOVERLAPPED.Internal while an operation is pending)
+export const STATUS_PENDING = 0x103;
+export const ERROR_IO_PENDING = 997;

@@ -4,7 +4,13 @@
  */
 export * from './constants.js';
 export { createWinsock } from './winsock.js';
-export type { Winsock, WinsockOptions, WSABUF, WSADATA, WSANETWORKEVENTS, Ref, timeval } from './winsock.js';
+export type { Winsock, WinsockOptions, WSADATA } from './winsock.js';
+export type { WSABUF, Ref, timeval } from './context.js';
+export type { WSANETWORKEVENTS } from './api-select.js';
+export type { ADDRINFO, HOSTENT, SERVENT } from './api-names.js';
+export type { SOCKET_ADDRESS_LIST } from './api-connect-ex.js';
+export type { WSAOVERLAPPED, CompletionRoutine } from './overlapped.js';
+export { WSAID_CONNECTEX, WSAID_ACCEPTEX, WSAID_GETACCEPTEXSOCKADDRS, WSAID_DISCONNECTEX } from './extension-ids.js';
 export { sockaddrIn, sockaddrIn6, parseSockaddr, SOCKADDR_IN_SIZE, SOCKADDR_IN6_SIZE } from './sockaddr.js';
 export { FD_SET, FD_CLR, FD_ISSET, FD_ZERO, fdSet, type FdSet } from './fd-set.js';
 export { WSAMAKESELECTREPLY, WSAGETSELECTEVENT, WSAGETSELECTERROR, type WindowProc } from './network-events.js';

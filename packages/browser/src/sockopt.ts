@@ -33,7 +33,7 @@ import {
   WSAEINVAL,
   WSAENOPROTOOPT,
 } from './constants.js';
-import type { Socket } from './socket.js';
+import type { SocketBase as Socket } from './socket-base.js';
 
 interface OptionSpec {
   /** Bytes the value occupies (a BOOL, int and DWORD are 4; struct linger is 4). */
@@ -116,7 +116,7 @@ const ipprotoIpv6: Record<number, OptionSpec> = {
     applies: (s) => s.family === AF_INET6,
     get: (s) => (s.options.v6Only ? 1 : 0),
     set: (s, v) => {
-      if (s.state !== 'unbound') return WSAEINVAL; // Windows: only before bind/connect
+      if (!s.isUnbound) return WSAEINVAL; // Windows: only before bind/connect
       s.options.v6Only = bool(v);
       return 0;
     },

@@ -13,22 +13,25 @@ import {
   frameName,
   type Endpoint,
   type Frame,
-  type OpenedFrame,
+  type GoawayFrame,
+  type HelloFrame,
   type WelcomeFrame,
 } from '@ws2web/protocol';
 import { WSAEACCES, WSAECONNABORTED, WSAENETDOWN } from './constants.js';
 
-/** What a socket hears from its stream. */
+/** Frames that belong to one stream (everything but HELLO / WELCOME / GOAWAY). */
+export type StreamFrame = Exclude<Frame, HelloFrame | WelcomeFrame | GoawayFrame>;
+
+/** What a socket (or a one-shot request) hears from its stream. */
 export interface StreamListener {
-  onOpened(frame: OpenedFrame): void;
-  onOpenFailed(reason: number): void;
-  onData(data: Uint8Array): void;
-  onCredit(bytes: number): void;
-  onFin(): void;
-  onClose(reason: number): void;
+  /** A frame for this stream. After OPEN_FAILED, CLOSE or RESOLVED the stream is over. */
+  onFrame(frame: StreamFrame): void;
   /** The relay connection is gone; the stream is over with this Winsock error. */
   onLost(code: number): void;
 }
+
+/** Outcome of a RESOLVE: the addresses, or the wire reason it failed. */
+export type ResolveOutcome = { ok: true; canonName: string; addresses: Endpoint[] } | { ok: false; reason: number; code?: number };
 
 /** The subset of the WebSocket API we use (browsers' WebSocket and the `ws` package both fit). */
 export interface WebSocketLike {
@@ -50,6 +53,14 @@ export interface RelayConnectionOptions {
 }
 
 const OPEN = 1;
+
+/** Stream frames a relay may send. */
+const relayFrames = new Set<number>([
+  FrameType.OPENED, FrameType.OPEN_FAILED, FrameType.DATA, FrameType.CREDIT, FrameType.FIN, FrameType.CLOSE,
+  FrameType.DGRAM_OPENED, FrameType.DATAGRAM, FrameType.VERDICT, FrameType.RESOLVED,
+]);
+/** Frames after which a stream id is finished. */
+const finalFrames = new Set<number>([FrameType.OPEN_FAILED, FrameType.CLOSE, FrameType.RESOLVED]);
 
 /**
  * Close code the page sends on a protocol error. Browsers only let a script send 1000 or
@@ -94,6 +105,9 @@ export class RelayConnection {
   get usable(): boolean { return this.#failure === 0; }
 
   get maxFrameBody(): number { return this.#welcome?.maxFrameBody ?? 16 * 1024; }
+
+  /** WELCOME capability bits (0 before WELCOME). */
+  get capabilities(): number { return this.#welcome?.capabilities ?? 0; }
 
   #start(): void {
     let ws: WebSocketLike;
@@ -150,37 +164,20 @@ export class RelayConnection {
       case FrameType.GOAWAY:
         this.options.log(`relay closing the connection: ${frame.message}`);
         return this.#fail(WSAECONNABORTED);
-      case FrameType.OPENED:
-      case FrameType.OPEN_FAILED:
-      case FrameType.DATA:
-      case FrameType.CREDIT:
-      case FrameType.FIN:
-      case FrameType.CLOSE: {
+      case FrameType.HELLO:
+      case FrameType.WELCOME:
+        return this.#protocolError(`relay sent ${frameName(frame.type)} after the handshake`);
+      default: {
+        if (!relayFrames.has(frame.type)) return this.#protocolError(`relay sent ${frameName(frame.type)}, which only a page sends`);
         const listener = this.#streams.get(frame.stream);
         if (!listener) {
           // A stream we closed: frames crossed on the wire. A stream never opened: a broken relay.
           if (frame.stream >= this.#nextStream) this.#protocolError(`${frameName(frame.type)} for stream ${frame.stream} that was never opened`);
           return;
         }
-        return this.#deliver(listener, frame);
+        if (finalFrames.has(frame.type)) this.#streams.delete(frame.stream);
+        return listener.onFrame(frame);
       }
-      default:
-        return this.#protocolError(`relay sent ${frameName(frame.type)}, which only a page sends`);
-    }
-  }
-
-  #deliver(listener: StreamListener, frame: Frame): void {
-    switch (frame.type) {
-      case FrameType.OPENED: return listener.onOpened(frame);
-      case FrameType.OPEN_FAILED:
-        this.#streams.delete(frame.stream);
-        return listener.onOpenFailed(frame.reason);
-      case FrameType.DATA: return listener.onData(frame.data);
-      case FrameType.CREDIT: return listener.onCredit(frame.bytes);
-      case FrameType.FIN: return listener.onFin();
-      case FrameType.CLOSE:
-        this.#streams.delete(frame.stream);
-        return listener.onClose(frame.reason);
     }
   }
 
@@ -225,17 +222,30 @@ export class RelayConnection {
   }
 
   /**
-   * Opens a stream: allocates its id and queues OPEN. Frames for it go to `listener` until
-   * OPEN_FAILED, CLOSE, or `forget`.
+   * Opens a stream: allocates its id and queues the frame `open(id)` builds (OPEN, DGRAM_OPEN or
+   * RESOLVE). Frames for it go to `listener` until it is over or `forget` is called.
    */
-  openStream(
-    listener: StreamListener,
-    open: { transport: number; flags: number; window: number; remote: Endpoint; local: Endpoint | null },
-  ): number {
+  openStream(listener: StreamListener, open: (stream: number) => Frame): number {
     const stream = this.#nextStream++;
     this.#streams.set(stream, listener);
-    this.send({ type: FrameType.OPEN, stream, ...open });
+    this.send(open(stream));
     return stream;
+  }
+
+  /** Resolves a host name through the relay (RESOLVE → RESOLVED / OPEN_FAILED). */
+  resolve(host: string, family: number, flags: number): Promise<ResolveOutcome> {
+    return new Promise((settle) => {
+      this.openStream(
+        {
+          onFrame: (frame) => {
+            if (frame.type === FrameType.RESOLVED) settle({ ok: true, canonName: frame.canonName, addresses: frame.addresses });
+            else if (frame.type === FrameType.OPEN_FAILED) settle({ ok: false, reason: frame.reason });
+          },
+          onLost: (code) => settle({ ok: false, reason: Reason.ABORTED, code }),
+        },
+        (stream) => ({ type: FrameType.RESOLVE, stream, family, flags, host }),
+      );
+    });
   }
 
   /** Stops delivering frames for `stream` (after the page sent CLOSE). */

@@ -1,9 +1,9 @@
 /**
- * One emulated Winsock socket: its state machine, options, addresses, receive buffer, credits
- * and network events, and its side of one relay stream. The Winsock functions in winsock.ts
+ * One emulated TCP socket: its state machine, addresses, receive buffer and credits, and its
+ * side of one relay stream. The Winsock functions in winsock.ts
  * validate arguments and translate byte layouts; this class does the work.
  */
-import { FrameType, Reason, Transport, OpenFlag, SocketOption, type OpenedFrame } from '@ws2web/protocol';
+import { FrameType, Reason, Transport, OpenFlag, type OpenedFrame } from '@ws2web/protocol';
 import {
   AF_INET6,
   FD_CLOSE,
@@ -30,76 +30,21 @@ import {
   WSAENETDOWN,
 } from './constants.js';
 import { wsaErrorForReason } from './errors.js';
-import { NetworkEvents } from './network-events.js';
+import { SocketBase, fail, ok, type IoResult, type SocketHost } from './socket-base.js';
 import { ReceiveBuffer } from './receive-buffer.js';
 import { asFamily, fromEndpoint, isUnspecified, toEndpoint, type SockAddr } from './sockaddr.js';
 import { SocketState, StateMachine, check, type Operation } from './socket-state.js';
-import type { RelayConnection, StreamListener } from './transport.js';
+import type { RelayConnection, StreamFrame, StreamListener } from './transport.js';
 import { waitUntil } from './waiting.js';
 
 /** Bytes the page lets the relay send ahead of what the application has read (per socket). */
 export const RECEIVE_WINDOW = 256 * 1024;
 
-/** What a socket needs from the Winsock object that owns it. */
-export interface SocketHost {
-  /** The live relay connection (opened on first use). */
-  relay(): RelayConnection;
-  /** Queues a window message for WSAAsyncSelect (delivered after the current call). */
-  post(deliver: () => void): void;
-  log(message: string): void;
-}
-
-export type IoResult = { ok: true; n: number } | { ok: false; error: number };
-const ok = (n: number): IoResult => ({ ok: true, n });
-const fail = (error: number): IoResult => ({ ok: false, error });
-
-/** Socket options as Winsock reports them back (getsockopt) and the relay applies them. */
-export interface SocketOptions {
-  rcvTimeoMs: number;
-  sndTimeoMs: number;
-  keepAlive: boolean;
-  noDelay: boolean;
-  lingerOn: boolean;
-  lingerSeconds: number;
-  reuseAddr: boolean;
-  exclusiveAddrUse: boolean;
-  sndBuf: number;
-  rcvBuf: number;
-  broadcast: boolean;
-  oobInline: boolean;
-  debug: boolean;
-  dontRoute: boolean;
-  v6Only: boolean;
-}
-
 const SUPPORTED_SEND_FLAGS = MSG_DONTROUTE | MSG_OOB | MSG_PUSH_IMMEDIATE;
 const SUPPORTED_RECV_FLAGS = MSG_PEEK | MSG_WAITALL | MSG_OOB | MSG_PUSH_IMMEDIATE | MSG_PARTIAL;
 
-export class Socket implements StreamListener {
+export class StreamSocket extends SocketBase implements StreamListener {
   readonly #sm = new StateMachine();
-  readonly events: NetworkEvents;
-  nonBlocking = false;
-  readonly options: SocketOptions = {
-    rcvTimeoMs: 0,
-    sndTimeoMs: 0,
-    keepAlive: false,
-    noDelay: false,
-    lingerOn: false,
-    lingerSeconds: 0,
-    reuseAddr: false,
-    exclusiveAddrUse: false,
-    sndBuf: 64 * 1024,
-    rcvBuf: 64 * 1024,
-    broadcast: false,
-    oobInline: false,
-    debug: false,
-    dontRoute: false,
-    v6Only: true, // Windows' default for AF_INET6 sockets
-  };
-  /** SO_ERROR: the last asynchronous failure (a non-blocking connect's outcome). */
-  soError = 0;
-  /** The address given to bind (or the implicit any-address of connect). */
-  bound: SockAddr | null = null;
   /** The relay socket's real local address, once the relay reported it. */
   relayLocal: SockAddr | null = null;
   remote: SockAddr | null = null;
@@ -124,33 +69,12 @@ export class Socket implements StreamListener {
   #granted = 0;
   /** Bytes read by the application since the last CREDIT we sent. */
   #consumed = 0;
-  readonly #listeners = new Set<() => void>();
-
-  constructor(
-    readonly handle: number,
-    readonly family: number,
-    readonly type: number,
-    readonly protocol: number,
-    private readonly host: SocketHost,
-  ) {
-    this.events = new NetworkEvents(handle, (deliver) => host.post(() => { if (!this.closed) deliver(); }));
-  }
 
   get state() { return this.#sm.state; }
   get closed(): boolean { return this.#sm.is(SocketState.CLOSED); }
-  get isListening(): boolean { return this.#sm.is(SocketState.LISTENING); }
+  override get isListening(): boolean { return this.#sm.is(SocketState.LISTENING); }
   get isConnected(): boolean { return this.#sm.is(SocketState.CONNECTED, SocketState.HALF_CLOSED); }
   get available(): number { return this.#recv.available; }
-
-  /** Subscribes to "something about this socket changed" (data, credit, state). */
-  readonly subscribe = (fn: () => void): (() => void) => {
-    this.#listeners.add(fn);
-    return () => this.#listeners.delete(fn);
-  };
-
-  #changed(): void {
-    for (const fn of [...this.#listeners]) fn();
-  }
 
   /** The state machine's verdict for `op`: 0 or a Winsock error. */
   verdict(op: Operation): number {
@@ -193,14 +117,26 @@ export class Socket implements StreamListener {
       if (code !== 0) return this.#connectFinished(code);
       const local = this.bound && !(isUnspecified(this.bound) && this.bound.port === 0) ? toEndpoint(this.bound) : null;
       this.#granted = RECEIVE_WINDOW;
-      this.#stream = conn.openStream(this, {
+      this.#stream = conn.openStream(this, (stream) => ({
+        type: FrameType.OPEN,
+        stream,
         transport: Transport.TCP,
         flags: (this.options.noDelay ? OpenFlag.NODELAY : 0) | (this.options.keepAlive ? OpenFlag.KEEPALIVE : 0),
         window: RECEIVE_WINDOW,
         remote: toEndpoint(remote),
         local,
-      });
+      }));
     });
+  }
+
+  /** Abandons a connect in flight (WSAConnectByName's timeout); the relay drops the dial. */
+  abortConnect(code: number): void {
+    if (!this.#sm.is(SocketState.CONNECTING)) return;
+    if (this.#stream !== 0) {
+      this.#sendFrame({ type: FrameType.CLOSE, stream: this.#stream, reason: Reason.RESET });
+      this.#conn?.forget(this.#stream);
+    }
+    this.#connectFinished(code);
   }
 
   /** Resolves with 0 or the Winsock error once the connect in flight settles. */
@@ -233,10 +169,22 @@ export class Socket implements StreamListener {
       this.events.record(FD_CONNECT, code);
     }
     this.#onConnected = null;
-    this.#changed();
+    this.changed();
   }
 
   // StreamListener ---------------------------------------------------------------------------
+
+  onFrame(frame: StreamFrame): void {
+    switch (frame.type) {
+      case FrameType.OPENED: return this.onOpened(frame);
+      case FrameType.OPEN_FAILED: return this.onOpenFailed(frame.reason);
+      case FrameType.DATA: return this.onData(frame.data);
+      case FrameType.CREDIT: return this.onCredit(frame.bytes);
+      case FrameType.FIN: return this.onFin();
+      case FrameType.CLOSE: return this.onClose(frame.reason);
+      default: this.host.log(`socket ${this.handle}: ignoring ${frame.type} on a TCP stream`);
+    }
+  }
 
   onOpened(frame: OpenedFrame): void {
     this.relayLocal = fromEndpoint(frame.local);
@@ -269,13 +217,13 @@ export class Socket implements StreamListener {
     }
     this.#recv.push(data);
     this.events.record(FD_READ, 0);
-    this.#changed();
+    this.changed();
   }
 
   onCredit(bytes: number): void {
     this.#sendCredit += bytes;
     if (this.#sendCredit > 0) this.events.record(FD_WRITE, 0);
-    this.#changed();
+    this.changed();
   }
 
   onFin(): void {
@@ -283,7 +231,7 @@ export class Socket implements StreamListener {
     this.#peerFin = true;
     if (this.#sm.is(SocketState.CONNECTED)) this.#sm.to(SocketState.HALF_CLOSED);
     this.events.record(FD_CLOSE, 0);
-    this.#changed();
+    this.changed();
   }
 
   onClose(reason: number): void {
@@ -320,20 +268,20 @@ export class Socket implements StreamListener {
     this.#connError = code;
     this.#sm.to(SocketState.DISCONNECTED);
     this.events.record(FD_CLOSE, WSAECONNABORTED);
-    this.#changed();
+    this.changed();
   }
 
   // ------------------------------------------------------------------------------------------
   // send / recv
 
   /** send/WSASend on a stream socket: `data` is already cut to the length the caller gave. */
-  async send(data: Uint8Array, flags: number): Promise<IoResult> {
+  async send(data: Uint8Array, flags: number, forceWait = false): Promise<IoResult> {
     if (flags & ~SUPPORTED_SEND_FLAGS) return fail(WSAEOPNOTSUPP);
     if (flags & MSG_OOB) return fail(WSAEOPNOTSUPP); // urgent data is not relayed
     const pre = this.#sendCheck();
     if (pre) return fail(pre);
     if (data.length === 0) return ok(0);
-    if (this.nonBlocking) {
+    if (this.nonBlocking && !forceWait) {
       if (this.#sendCredit === 0) {
         this.events.reenable(FD_WRITE); // FD_WRITE is recorded again once credit returns
         return fail(WSAEWOULDBLOCK);
@@ -382,17 +330,18 @@ export class Socket implements StreamListener {
    * recv/WSARecv on a stream socket into `dest[0..len)`. Graceful close → 0 after every byte;
    * reset → WSAECONNRESET; relay lost → WSAECONNABORTED.
    */
-  async recv(dest: Uint8Array, len: number, flags: number): Promise<IoResult> {
+  async recv(dest: Uint8Array, len: number, flags: number, forceWait = false): Promise<IoResult> {
     if (flags & ~SUPPORTED_RECV_FLAGS) return fail(WSAEOPNOTSUPP);
     if (flags & MSG_OOB) return fail(WSAEOPNOTSUPP); // urgent data is not relayed (SIOCATMARK is always TRUE)
     const peek = (flags & MSG_PEEK) !== 0;
     const waitAll = (flags & MSG_WAITALL) !== 0;
-    if (waitAll && (peek || this.nonBlocking)) return fail(WSAEOPNOTSUPP); // as Windows documents
+    const blocking = forceWait || !this.nonBlocking;
+    if (waitAll && (peek || !blocking)) return fail(WSAEOPNOTSUPP); // as Windows documents
     const pre = this.#recvCheck();
     if (pre) return fail(pre);
     this.events.reenable(FD_READ);
     if (len === 0) return ok(0);
-    if (this.nonBlocking) {
+    if (!blocking) {
       if (this.#recv.available > 0) return ok(this.#take(dest, 0, len, peek));
       if (this.#peerFin) return ok(0);
       return fail(WSAEWOULDBLOCK);
@@ -468,12 +417,12 @@ export class Socket implements StreamListener {
       this.#grantCredit(true);
     }
     if (this.#sm.is(SocketState.CONNECTED)) this.#sm.to(SocketState.HALF_CLOSED);
-    this.#changed();
+    this.changed();
     return 0;
   }
 
   /** Applies TCP_NODELAY / SO_KEEPALIVE to the relay's live socket (before connect they ride in OPEN). */
-  applyOption(option: typeof SocketOption.NODELAY | typeof SocketOption.KEEPALIVE, value: boolean): void {
+  override applyOption(option: number, value: boolean): void {
     if (this.#sm.is(SocketState.CONNECTED, SocketState.HALF_CLOSED)) {
       this.#sendFrame({ type: FrameType.SETOPT, stream: this.#stream, option, value: value ? 1 : 0 });
     }
@@ -494,8 +443,8 @@ export class Socket implements StreamListener {
     this.events.select(null, 0);
     this.#recv.clear();
     this.#sm.to(SocketState.CLOSED);
-    this.#changed();
-    this.#listeners.clear();
+    this.changed();
+    this.dropListeners();
   }
 
   // ------------------------------------------------------------------------------------------
@@ -518,15 +467,9 @@ export class Socket implements StreamListener {
     return this.#connectFailed;
   }
 
-  /**
-   * After WSAEventSelect/WSAAsyncSelect, record the conditions that already hold, as Windows
-   * does: data waiting → FD_READ, connected and writable → FD_WRITE, closed → FD_CLOSE.
-   */
-  recordCurrentConditions(): void {
-    if (this.#recv.available > 0) this.events.record(FD_READ, 0);
-    if (this.writable) this.events.record(FD_WRITE, 0);
-    if (this.#peerFin) this.events.record(FD_CLOSE, 0);
-    else if (this.#sm.is(SocketState.DISCONNECTED)) this.events.record(FD_CLOSE, WSAECONNABORTED);
+  protected override closeCondition(): number | null {
+    if (this.#peerFin) return 0;
+    return this.#sm.is(SocketState.DISCONNECTED) ? WSAECONNABORTED : null;
   }
 
   /** getsockname's answer: the relay's real address once known, else what bind recorded. */
@@ -536,7 +479,7 @@ export class Socket implements StreamListener {
   }
 
   /** SO_CONNECT_TIME: whole seconds connected, 0xFFFFFFFF when not connected. */
-  connectTimeSeconds(): number {
+  override connectTimeSeconds(): number {
     if (!this.isConnected && !this.#sm.is(SocketState.DISCONNECTED)) return 0xffffffff;
     return Math.floor((performance.now() - this.connectedAt) / 1000);
   }

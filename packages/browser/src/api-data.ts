@@ -1,0 +1,287 @@
+/**
+ * Data calls: send, recv, sendto, recvfrom, WSASend, WSARecv, WSASendTo, WSARecvFrom — blocking,
+ * non-blocking, and overlapped (lpOverlapped: SOCKET_ERROR + WSA_IO_PENDING, completion through
+ * the WSAOVERLAPPED, its event, WSAGetOverlappedResult and an optional completion routine).
+ */
+import {
+  AF_INET6,
+  WSAEADDRNOTAVAIL,
+  WSAEFAULT,
+  WSAEMSGSIZE,
+  WSAENOTCONN,
+  WSA_IO_PENDING,
+} from './constants.js';
+import { isRef, lookupSocket, type AnySocket, type Ref, type WinsockContext, type WSABUF } from './context.js';
+import { DatagramSocket } from './datagram-socket.js';
+import { isOverlapped, type CompletionRoutine, type OverlappedResult, type WSAOVERLAPPED } from './overlapped.js';
+import { destinationFor } from './api-sockets.js';
+import { SOCKADDR_IN6_SIZE, SOCKADDR_IN_SIZE, copySockaddrOut, isUnspecified, type SockAddr } from './sockaddr.js';
+import { StreamSocket } from './stream-socket.js';
+
+/** A transfer: runs the call (waiting even on a non-blocking socket when `forceWait`). */
+type Transfer = (forceWait: boolean) => Promise<OverlappedResult>;
+
+/** Validates WSABUFs; returns their total length or WSAEFAULT. */
+function totalLength(buffers: WSABUF[], count: number): number {
+  if (!Array.isArray(buffers) || !Number.isInteger(count) || count < 1 || count > buffers.length) return -1;
+  let total = 0;
+  for (let i = 0; i < count; i++) {
+    const b = buffers[i];
+    if (!b || !(b.buf instanceof Uint8Array) || !Number.isInteger(b.len) || b.len < 0 || b.len > b.buf.length) return -1;
+    total += b.len;
+  }
+  return total;
+}
+
+function gather(buffers: WSABUF[], count: number, total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (let i = 0; i < count; i++) {
+    out.set(buffers[i]!.buf!.subarray(0, buffers[i]!.len), at);
+    at += buffers[i]!.len;
+  }
+  return out;
+}
+
+function scatter(buffers: WSABUF[], count: number, data: Uint8Array): void {
+  let at = 0;
+  for (let i = 0; i < count && at < data.length; i++) {
+    const n = Math.min(buffers[i]!.len, data.length - at);
+    buffers[i]!.buf!.set(data.subarray(at, at + n));
+    at += n;
+  }
+}
+
+const result = (error: number, bytes = 0, flags = 0): OverlappedResult => ({ error, bytes, flags });
+
+/** sockaddr size for a socket's family (recvfrom's `fromlen` must hold it). */
+function sockaddrSize(socket: AnySocket): number {
+  return socket.family === AF_INET6 ? SOCKADDR_IN6_SIZE : SOCKADDR_IN_SIZE;
+}
+
+export function dataCalls(ctx: WinsockContext) {
+  const { failWith } = ctx;
+  const lookup = (s: number) => lookupSocket(ctx, s);
+
+  /** Runs a transfer now, or as an overlapped operation when lpOverlapped is given. */
+  async function run(
+    socket: AnySocket,
+    transfer: Transfer,
+    lpOverlapped: WSAOVERLAPPED | null | undefined,
+    routine: CompletionRoutine | null | undefined,
+  ): Promise<number> {
+    if (lpOverlapped !== null && lpOverlapped !== undefined) {
+      if (!isOverlapped(lpOverlapped)) return failWith(WSAEFAULT);
+      ctx.overlapped.start(socket.handle, lpOverlapped, () => transfer(true), typeof routine === 'function' ? routine : null);
+      return failWith(WSA_IO_PENDING);
+    }
+    const r = await transfer(false);
+    return r.error ? failWith(r.error) : 0;
+  }
+
+  /** The bytes a send-like call sends, to `to` (UDP) or the connection. */
+  function sendTransfer(socket: AnySocket, data: Uint8Array, flags: number, to: SockAddr | null, onDone: ((n: number) => void) | null): Transfer {
+    return async (forceWait) => {
+      const r = socket instanceof StreamSocket ? await socket.send(data, flags, forceWait) : await socket.sendTo(data, flags, to, forceWait);
+      if (!r.ok) return result(r.error);
+      onDone?.(r.n);
+      return result(0, r.n);
+    };
+  }
+
+  /**
+   * The bytes a receive-like call gets: TCP stream bytes, or the next datagram (truncated →
+   * WSAEMSGSIZE with the truncated bytes delivered, as Windows).
+   */
+  function recvTransfer(
+    socket: AnySocket,
+    len: number,
+    flags: number,
+    deliver: (data: Uint8Array, from: SockAddr | null) => number,
+  ): Transfer {
+    return async (forceWait) => {
+      const scratch = new Uint8Array(len);
+      if (socket instanceof StreamSocket) {
+        const r = await socket.recv(scratch, len, flags, forceWait);
+        if (!r.ok) return result(r.error);
+        const code = deliver(scratch.subarray(0, r.n), socket.remote);
+        return result(code, r.n);
+      }
+      const r = await socket.recvFrom(scratch, len, flags, forceWait);
+      if (!r.ok) return result(r.error);
+      const code = deliver(scratch.subarray(0, r.n), r.from);
+      return result(code || (r.truncated ? WSAEMSGSIZE : 0), r.n);
+    };
+  }
+
+  /** Resolves the `to` of sendto-like calls; TCP ignores it, as Windows does. */
+  function destination(socket: AnySocket, to: Uint8Array | null, tolen: number): SockAddr | null | number {
+    if (socket instanceof StreamSocket || to === null || to === undefined) return null;
+    const addr = destinationFor(socket, to, tolen);
+    if (typeof addr === 'number') return addr;
+    if (isUnspecified(addr) || addr.port === 0) return WSAEADDRNOTAVAIL;
+    return addr;
+  }
+
+  function checkBuffer(buf: Uint8Array, len: number): boolean {
+    return buf instanceof Uint8Array && Number.isInteger(len) && len >= 0 && len <= buf.length;
+  }
+
+  /** `from`/`fromlen` of recvfrom-like calls: both null, or a buffer big enough for the family. */
+  function checkFrom(socket: AnySocket, from: Uint8Array | null, fromlen: Ref | null): boolean {
+    if (from === null || from === undefined) return true;
+    return isRef(fromlen) && fromlen.value >= sockaddrSize(socket) && from.length >= sockaddrSize(socket);
+  }
+
+  function copyFrom(address: SockAddr | null, from: Uint8Array | null, fromlen: Ref | null): number {
+    if (!from || !fromlen || !address) return 0;
+    return copySockaddrOut(address, from, fromlen);
+  }
+
+  /** recv/WSARecv on a UDP socket need a default peer. */
+  function needsPeer(socket: AnySocket): boolean {
+    return socket instanceof DatagramSocket && socket.peer === null;
+  }
+
+  return {
+    async send(s: number, buf: Uint8Array, len: number, flags: number): Promise<number> {
+      const socket = lookup(s);
+      if (typeof socket === 'number') return failWith(socket);
+      if (!checkBuffer(buf, len)) return failWith(WSAEFAULT);
+      let sent = 0;
+      const code = await run(socket, sendTransfer(socket, buf.subarray(0, len), flags | 0, null, (n) => { sent = n; }), null, null);
+      return code === 0 ? sent : code;
+    },
+
+    async recv(s: number, buf: Uint8Array, len: number, flags: number): Promise<number> {
+      const socket = lookup(s);
+      if (typeof socket === 'number') return failWith(socket);
+      if (!checkBuffer(buf, len)) return failWith(WSAEFAULT);
+      if (needsPeer(socket)) return failWith(WSAENOTCONN);
+      let got = 0;
+      const code = await run(socket, recvTransfer(socket, len, flags | 0, (data) => { buf.set(data); got = data.length; return 0; }), null, null);
+      return code === 0 ? got : code;
+    },
+
+    /** sendto: UDP to `to` (or the connected peer when null); TCP ignores `to`, as Windows. */
+    async sendto(s: number, buf: Uint8Array, len: number, flags: number, to: Uint8Array | null, tolen: number): Promise<number> {
+      const socket = lookup(s);
+      if (typeof socket === 'number') return failWith(socket);
+      if (!checkBuffer(buf, len)) return failWith(WSAEFAULT);
+      const dest = destination(socket, to, tolen);
+      if (typeof dest === 'number') return failWith(dest);
+      let sent = 0;
+      const code = await run(socket, sendTransfer(socket, buf.subarray(0, len), flags | 0, dest, (n) => { sent = n; }), null, null);
+      return code === 0 ? sent : code;
+    },
+
+    /**
+     * recvfrom: the next datagram and its source (`from`/`fromlen`, optional). A datagram larger
+     * than `len` is truncated: SOCKET_ERROR with WSAEMSGSIZE, the first `len` bytes in `buf`.
+     */
+    async recvfrom(s: number, buf: Uint8Array, len: number, flags: number, from: Uint8Array | null, fromlen: Ref | null): Promise<number> {
+      const socket = lookup(s);
+      if (typeof socket === 'number') return failWith(socket);
+      if (!checkBuffer(buf, len) || !checkFrom(socket, from, fromlen)) return failWith(WSAEFAULT);
+      let got = 0;
+      const code = await run(socket, recvTransfer(socket, len, flags | 0, (data, source) => {
+        buf.set(data);
+        got = data.length;
+        return socket instanceof DatagramSocket ? copyFrom(source, from, fromlen) : 0;
+      }), null, null);
+      return code === 0 ? got : code;
+    },
+
+    /** WSASend: gathers the buffers into one send; overlapped when lpOverlapped is given. */
+    async WSASend(
+      s: number,
+      lpBuffers: WSABUF[],
+      dwBufferCount: number,
+      lpNumberOfBytesSent: Ref | null,
+      dwFlags: number,
+      lpOverlapped: WSAOVERLAPPED | null,
+      lpCompletionRoutine: CompletionRoutine | null,
+    ): Promise<number> {
+      const socket = lookup(s);
+      if (typeof socket === 'number') return failWith(socket);
+      const total = totalLength(lpBuffers, dwBufferCount);
+      if (total < 0) return failWith(WSAEFAULT);
+      const data = gather(lpBuffers, dwBufferCount, total);
+      const done = lpOverlapped ? null : (n: number) => { if (lpNumberOfBytesSent) lpNumberOfBytesSent.value = n; };
+      return run(socket, sendTransfer(socket, data, dwFlags | 0, null, done), lpOverlapped, lpCompletionRoutine);
+    },
+
+    /** WSARecv: scatters into the buffers in order; *lpFlags is in/out (0 on return). */
+    async WSARecv(
+      s: number,
+      lpBuffers: WSABUF[],
+      dwBufferCount: number,
+      lpNumberOfBytesRecvd: Ref | null,
+      lpFlags: Ref | null,
+      lpOverlapped: WSAOVERLAPPED | null,
+      lpCompletionRoutine: CompletionRoutine | null,
+    ): Promise<number> {
+      const socket = lookup(s);
+      if (typeof socket === 'number') return failWith(socket);
+      if (!isRef(lpFlags)) return failWith(WSAEFAULT);
+      const total = totalLength(lpBuffers, dwBufferCount);
+      if (total < 0) return failWith(WSAEFAULT);
+      if (needsPeer(socket)) return failWith(WSAENOTCONN);
+      return run(socket, recvTransfer(socket, total, lpFlags.value | 0, (data) => {
+        scatter(lpBuffers, dwBufferCount, data);
+        if (!lpOverlapped && lpNumberOfBytesRecvd) lpNumberOfBytesRecvd.value = data.length;
+        lpFlags.value = 0;
+        return 0;
+      }), lpOverlapped, lpCompletionRoutine);
+    },
+
+    /** WSASendTo: WSASend with a destination (UDP). */
+    async WSASendTo(
+      s: number,
+      lpBuffers: WSABUF[],
+      dwBufferCount: number,
+      lpNumberOfBytesSent: Ref | null,
+      dwFlags: number,
+      lpTo: Uint8Array | null,
+      iTolen: number,
+      lpOverlapped: WSAOVERLAPPED | null,
+      lpCompletionRoutine: CompletionRoutine | null,
+    ): Promise<number> {
+      const socket = lookup(s);
+      if (typeof socket === 'number') return failWith(socket);
+      const total = totalLength(lpBuffers, dwBufferCount);
+      if (total < 0) return failWith(WSAEFAULT);
+      const dest = destination(socket, lpTo, iTolen);
+      if (typeof dest === 'number') return failWith(dest);
+      const data = gather(lpBuffers, dwBufferCount, total);
+      const done = lpOverlapped ? null : (n: number) => { if (lpNumberOfBytesSent) lpNumberOfBytesSent.value = n; };
+      return run(socket, sendTransfer(socket, data, dwFlags | 0, dest, done), lpOverlapped, lpCompletionRoutine);
+    },
+
+    /** WSARecvFrom: WSARecv that also reports the source address (UDP). */
+    async WSARecvFrom(
+      s: number,
+      lpBuffers: WSABUF[],
+      dwBufferCount: number,
+      lpNumberOfBytesRecvd: Ref | null,
+      lpFlags: Ref | null,
+      lpFrom: Uint8Array | null,
+      lpFromlen: Ref | null,
+      lpOverlapped: WSAOVERLAPPED | null,
+      lpCompletionRoutine: CompletionRoutine | null,
+    ): Promise<number> {
+      const socket = lookup(s);
+      if (typeof socket === 'number') return failWith(socket);
+      if (!isRef(lpFlags)) return failWith(WSAEFAULT);
+      const total = totalLength(lpBuffers, dwBufferCount);
+      if (total < 0 || !checkFrom(socket, lpFrom, lpFromlen)) return failWith(WSAEFAULT);
+      return run(socket, recvTransfer(socket, total, lpFlags.value | 0, (data, source) => {
+        scatter(lpBuffers, dwBufferCount, data);
+        if (!lpOverlapped && lpNumberOfBytesRecvd) lpNumberOfBytesRecvd.value = data.length;
+        lpFlags.value = 0;
+        return socket instanceof DatagramSocket ? copyFrom(source, lpFrom, lpFromlen) : 0;
+      }), lpOverlapped, lpCompletionRoutine);
+    },
+  };
+}
+

@@ -1,0 +1,413 @@
+/**
+ * One emulated UDP socket: a datagram stream on the relay, opened on first use (bind, connect,
+ * sendto: Windows' implicit bind), with boundaries preserved, byte credits both ways, a default
+ * peer set by connect, and the relay's policy verdicts cached per destination.
+ *
+ * States (Windows' names): unbound → bound (address recorded; the relay socket is opened in the
+ * background) → closed. "Connected" is not a separate state for a datagram socket: it is the
+ * presence of a default peer, which connect sets, changes or dissolves at any time.
+ */
+import { Capability, DgramFlag, FrameType, PeerMode, Reason } from '@ws2web/protocol';
+import {
+  AF_INET6,
+  FD_READ,
+  FD_WRITE,
+  MSG_PEEK,
+  MSG_DONTROUTE,
+  MSG_PARTIAL,
+  MSG_PUSH_IMMEDIATE,
+  MSG_OOB,
+  MSG_WAITALL,
+  SD_BOTH,
+  SD_RECEIVE,
+  SD_SEND,
+  WSAEACCES,
+  WSAECONNABORTED,
+  WSAEINTR,
+  WSAEINVAL,
+  WSAEMSGSIZE,
+  WSAENETDOWN,
+  WSAENOTCONN,
+  WSAEOPNOTSUPP,
+  WSAESHUTDOWN,
+  WSAETIMEDOUT,
+  WSAEWOULDBLOCK,
+} from './constants.js';
+import { wsaErrorForReason } from './errors.js';
+import { SocketBase, fail, ok, type IoResult } from './socket-base.js';
+import { anyAddress, asFamily, fromEndpoint, isUnspecified, toEndpoint, type SockAddr } from './sockaddr.js';
+import type { Operation } from './socket-state.js';
+import type { RelayConnection, StreamFrame, StreamListener } from './transport.js';
+import { waitUntil } from './waiting.js';
+
+/** Datagram payload bytes the relay may send ahead of what the application read. */
+export const DATAGRAM_WINDOW = 256 * 1024;
+/** Largest UDP payload: 65535 − 8 (UDP) − 20 (IPv4) / − 40 (IPv6 is 65535 − 8: jumbograms aside). */
+export const MAX_UDP_PAYLOAD_V4 = 65507;
+export const MAX_UDP_PAYLOAD_V6 = 65527;
+/** Destinations whose policy verdict is remembered per socket. */
+const VERDICT_CACHE = 256;
+
+interface Datagram { from: SockAddr; data: Uint8Array }
+
+const SUPPORTED_FLAGS = MSG_PEEK | MSG_DONTROUTE | MSG_PARTIAL | MSG_PUSH_IMMEDIATE | MSG_OOB | MSG_WAITALL;
+
+const key = (a: SockAddr) => `${a.address}|${a.port}`;
+const sameAddress = (a: SockAddr, b: SockAddr) => a.address === b.address && a.port === b.port;
+
+/** True for the limited broadcast address (and, on the wire, IPv4-mapped forms of it). */
+export function isBroadcast(a: SockAddr): boolean {
+  return a.address === '255.255.255.255' || a.address === '::ffff:255.255.255.255';
+}
+
+export class DatagramSocket extends SocketBase implements StreamListener {
+  #closed = false;
+  /** The default destination set by connect; null when unconnected. */
+  peer: SockAddr | null = null;
+  relayLocal: SockAddr | null = null;
+  #conn: RelayConnection | null = null;
+  #stream = 0;
+  /** Settles with 0 or a Winsock error once DGRAM_OPEN is answered. */
+  #opened: Promise<number> | null = null;
+  #settleOpen: ((code: number) => void) | null = null;
+  /** Why the relay socket is unusable (open failed, relay lost): later calls report it. */
+  #broken = 0;
+  readonly #queue: Datagram[] = [];
+  #sendCredit = 0;
+  #granted = 0;
+  #consumed = 0;
+  #seq = 0;
+  readonly #verdictWaiters = new Map<number, (reason: number) => void>();
+  readonly #verdicts = new Map<string, number>();
+  /** A non-blocking connect's refusal, reported by the next send (the contract). */
+  #peerRefusal = 0;
+  #sendShut = false;
+  #recvShut = false;
+
+  get closed(): boolean { return this.#closed; }
+  /** FIONREAD on a datagram socket: the size of the next datagram. */
+  get available(): number { return this.#queue[0]?.data.length ?? 0; }
+  get readable(): boolean { return this.#queue.length > 0 || this.#broken !== 0 || this.#recvShut; }
+  /** Writable until the relay socket opens (sendto then opens it) and while there is credit. */
+  get writable(): boolean { return this.#broken === 0 && !this.#sendShut && (this.#stream === 0 || this.#sendCredit > 0); }
+  get exceptional(): boolean { return false; }
+
+  verdict(op: Operation): number {
+    if (op === 'listen') return WSAEOPNOTSUPP;
+    if (op === 'bind') return this.bound ? WSAEINVAL : 0;
+    if (op === 'getpeername' || op === 'transfer' || op === 'shutdown') return this.peer || op === 'shutdown' ? 0 : WSAENOTCONN;
+    return 0;
+  }
+
+  localAddress(): SockAddr | null {
+    if (this.relayLocal) return asFamily(this.relayLocal, this.family);
+    return this.bound;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Opening the relay socket
+
+  bind(address: SockAddr): void {
+    this.bound = address;
+    // The relay socket must exist to receive; an address conflict surfaces at the next call.
+    void this.ensureOpen();
+  }
+
+  /** Opens the relay socket once (implicit bind); resolves with 0 or the Winsock error. */
+  ensureOpen(): Promise<number> {
+    if (this.#broken) return Promise.resolve(this.#broken);
+    if (this.#opened) return this.#opened;
+    if (!this.bound) this.bound = anyAddress(this.family);
+    this.#opened = new Promise((settle) => { this.#settleOpen = settle; });
+    const conn = this.host.relay();
+    this.#conn = conn;
+    void conn.ready().then((code) => {
+      if (this.#closed) return;
+      if (code !== 0) return this.#openFinished(code === WSAECONNABORTED ? WSAENETDOWN : code);
+      if (!conn.usable || !(conn.capabilities & Capability.UDP)) return this.#openFinished(WSAEOPNOTSUPP);
+      const local = this.bound && !(isUnspecified(this.bound) && this.bound.port === 0) ? toEndpoint(this.bound) : null;
+      this.#granted = DATAGRAM_WINDOW;
+      this.#stream = conn.openStream(this, (stream) => ({
+        type: FrameType.DGRAM_OPEN,
+        stream,
+        family: this.family === AF_INET6 ? 6 : 4,
+        flags: (this.options.broadcast ? DgramFlag.BROADCAST : 0) | (this.family === AF_INET6 && !this.options.v6Only ? DgramFlag.DUAL_STACK : 0),
+        window: DATAGRAM_WINDOW,
+        local,
+      }));
+    });
+    return this.#opened;
+  }
+
+  #openFinished(code: number): void {
+    if (code !== 0) {
+      this.#broken = code;
+      this.#stream = 0;
+    }
+    this.#settleOpen?.(code);
+    this.#settleOpen = null;
+    this.changed();
+  }
+
+  // StreamListener ---------------------------------------------------------------------------
+
+  onFrame(frame: StreamFrame): void {
+    switch (frame.type) {
+      case FrameType.DGRAM_OPENED:
+        this.relayLocal = fromEndpoint(frame.local);
+        this.#sendCredit = frame.window;
+        this.#openFinished(0);
+        if (this.#sendCredit > 0) this.events.record(FD_WRITE, 0);
+        return;
+      case FrameType.OPEN_FAILED:
+        return this.#openFinished(wsaErrorForReason(frame.reason));
+      case FrameType.DATAGRAM:
+        return this.#onDatagram(frame.address ? fromEndpoint(frame.address) : null, frame.data);
+      case FrameType.CREDIT:
+        this.#sendCredit += frame.bytes;
+        if (this.#sendCredit > 0) this.events.record(FD_WRITE, 0);
+        this.changed();
+        return;
+      case FrameType.VERDICT: {
+        const waiter = this.#verdictWaiters.get(frame.seq);
+        this.#verdictWaiters.delete(frame.seq);
+        waiter?.(frame.reason);
+        return;
+      }
+      case FrameType.CLOSE:
+        this.#stream = 0;
+        this.#fail(frame.reason === Reason.OK ? WSAECONNABORTED : wsaErrorForReason(frame.reason));
+        return;
+      default:
+        this.host.log(`socket ${this.handle}: ignoring frame ${frame.type} on a UDP stream`);
+    }
+  }
+
+  onLost(code: number): void {
+    this.#stream = 0;
+    if (this.#settleOpen) return this.#openFinished(WSAENETDOWN);
+    this.#fail(code === WSAENETDOWN ? WSAENETDOWN : WSAECONNABORTED);
+  }
+
+  #fail(code: number): void {
+    this.#broken = code;
+    for (const waiter of this.#verdictWaiters.values()) waiter(Reason.ABORTED);
+    this.#verdictWaiters.clear();
+    this.changed();
+  }
+
+  #onDatagram(from: SockAddr | null, data: Uint8Array): void {
+    if (data.length > this.#granted) {
+      this.host.log(`socket ${this.handle}: relay sent a datagram beyond its credit; closing the stream`);
+      this.#conn?.send({ type: FrameType.CLOSE, stream: this.#stream, reason: Reason.PROTOCOL_ERROR });
+      this.#conn?.forget(this.#stream);
+      this.#stream = 0;
+      this.#fail(WSAECONNABORTED);
+      return;
+    }
+    this.#granted -= data.length;
+    // The relay filters by peer too; this catches datagrams that crossed a connect on the wire.
+    if (!from || this.#recvShut || (this.peer && !sameAddress(asFamily(from, this.family), this.peer))) {
+      this.#consumed += data.length;
+      this.#grantCredit(true);
+      return;
+    }
+    this.#queue.push({ from: asFamily(from, this.family), data });
+    this.events.record(FD_READ, 0);
+    this.changed();
+  }
+
+  #grantCredit(force: boolean): void {
+    if (this.#stream === 0 || this.#consumed === 0) return;
+    if (!force && this.#consumed < DATAGRAM_WINDOW / 4 && this.#queue.length > 0) return;
+    this.#conn!.send({ type: FrameType.CREDIT, stream: this.#stream, bytes: this.#consumed });
+    this.#granted += this.#consumed;
+    this.#consumed = 0;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Policy verdicts
+
+  /** Asks the relay about `address` (CHECK) or makes it the peer (CONNECT); resolves with a reason. */
+  #askPeer(mode: number, address: SockAddr | null): Promise<number> {
+    const seq = ++this.#seq >>> 0;
+    return new Promise((settle) => {
+      this.#verdictWaiters.set(seq, settle);
+      this.#conn!.send({ type: FrameType.PEER, stream: this.#stream, seq, mode, address: address ? toEndpoint(address) : null });
+    });
+  }
+
+  #remember(address: SockAddr, reason: number): void {
+    if (this.#verdicts.size >= VERDICT_CACHE) this.#verdicts.delete(this.#verdicts.keys().next().value!);
+    this.#verdicts.set(key(address), reason);
+  }
+
+  /** 0 if the relay lets this socket send to `address`, else WSAEACCES (or the failure). */
+  async #checkDestination(address: SockAddr, wait: boolean): Promise<number> {
+    const known = this.#verdicts.get(key(address));
+    if (known !== undefined) return known === Reason.OK ? 0 : wsaErrorForReason(known);
+    const asking = this.#askPeer(PeerMode.CHECK, address).then((reason) => {
+      if (reason !== Reason.ABORTED) this.#remember(address, reason);
+      return reason;
+    });
+    if (!wait) return 0; // non-blocking: send now; a refusal is remembered for the next send
+    const reason = await asking;
+    if (reason === Reason.ABORTED) return this.#broken || WSAECONNABORTED;
+    return reason === Reason.OK ? 0 : wsaErrorForReason(reason);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // connect
+
+  /**
+   * connect/WSAConnect on a datagram socket: sets, changes or (with `null`) dissolves the
+   * default peer. Blocking: resolves once the relay checked the destination (refusal →
+   * WSAEACCES). Non-blocking: returns 0 at once; a refusal surfaces at the next send.
+   * Datagrams queued from another source are discarded, as the reference says.
+   */
+  async connect(address: SockAddr | null): Promise<number> {
+    if (address && isBroadcast(address) && !this.options.broadcast) return WSAEACCES;
+    const opened = await this.ensureOpen();
+    if (opened) return opened;
+    if (address === null) {
+      this.peer = null;
+      this.#peerRefusal = 0;
+      void this.#askPeer(PeerMode.CONNECT, null);
+      return 0;
+    }
+    const changing = !this.peer || !sameAddress(this.peer, address);
+    this.peer = address;
+    this.#peerRefusal = 0;
+    if (changing) this.#discardQueued();
+    const verdict = this.#askPeer(PeerMode.CONNECT, address).then((reason) => {
+      if (reason === Reason.ABORTED) return this.#broken || WSAECONNABORTED;
+      this.#remember(address, reason);
+      if (reason === Reason.OK) return 0;
+      const code = wsaErrorForReason(reason);
+      if (this.peer === address) this.#peerRefusal = code;
+      return code;
+    });
+    if (this.nonBlocking) return 0;
+    const code = await verdict;
+    if (code !== 0 && this.peer === address) this.peer = null;
+    return code;
+  }
+
+  #discardQueued(): void {
+    for (const d of this.#queue) this.#consumed += d.data.length;
+    this.#queue.length = 0;
+    this.#grantCredit(true);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // send / receive
+
+  /** sendto / send / WSASendTo: one datagram to `to` (or the peer). */
+  async sendTo(data: Uint8Array, flags: number, to: SockAddr | null, forceWait = false): Promise<IoResult> {
+    if (flags & ~SUPPORTED_FLAGS || flags & (MSG_OOB | MSG_PEEK | MSG_WAITALL)) return fail(WSAEOPNOTSUPP);
+    if (this.#sendShut) return fail(WSAESHUTDOWN);
+    const destination = to ?? this.peer;
+    if (!destination) return fail(WSAENOTCONN);
+    if (!to && this.#peerRefusal) return fail(this.#peerRefusal);
+    if (isBroadcast(destination) && !this.options.broadcast) return fail(WSAEACCES);
+    const max = this.family === AF_INET6 && !destination.address.includes('.') ? MAX_UDP_PAYLOAD_V6 : MAX_UDP_PAYLOAD_V4;
+    if (data.length > max) return fail(WSAEMSGSIZE);
+    const opened = await this.ensureOpen();
+    if (opened) return fail(opened);
+    const blocking = forceWait || !this.nonBlocking;
+    // The peer was checked by connect; other destinations are checked once, then remembered.
+    if (to && !(this.peer && sameAddress(to, this.peer) && !this.#peerRefusal)) {
+      const allowed = await this.#checkDestination(to, blocking);
+      if (allowed) return fail(allowed);
+    }
+    if (this.#sendCredit < data.length) {
+      if (!blocking) {
+        this.events.reenable(FD_WRITE);
+        return fail(WSAEWOULDBLOCK);
+      }
+      const deadline = this.options.sndTimeoMs > 0 ? performance.now() + this.options.sndTimeoMs : null;
+      const ready = await waitUntil(
+        [this.subscribe],
+        () => (this.#sendCredit >= data.length || this.#closed || this.#broken ? true : undefined),
+        deadline === null ? null : deadline - performance.now(),
+        () => false,
+      );
+      if (!ready) return fail(WSAETIMEDOUT);
+    }
+    if (this.#closed) return fail(WSAEINTR);
+    if (this.#broken) return fail(this.#broken);
+    this.#sendCredit -= data.length;
+    this.#conn!.send({ type: FrameType.DATAGRAM, stream: this.#stream, address: to ? toEndpoint(to) : null, data });
+    return ok(data.length);
+  }
+
+  /**
+   * recvfrom / recv / WSARecvFrom: the next datagram into `dest[0..len)`. A datagram larger than
+   * the buffer is truncated and the call fails with WSAEMSGSIZE (the rest is lost), as Windows.
+   * `from` receives the source address.
+   */
+  async recvFrom(
+    dest: Uint8Array,
+    len: number,
+    flags: number,
+    forceWait = false,
+  ): Promise<{ ok: true; n: number; from: SockAddr; truncated: boolean } | { ok: false; error: number }> {
+    if (flags & ~SUPPORTED_FLAGS || flags & (MSG_OOB | MSG_WAITALL)) return { ok: false, error: WSAEOPNOTSUPP };
+    if (!this.#opened) return { ok: false, error: WSAEINVAL }; // never bound: Windows says WSAEINVAL
+    if (this.#recvShut) return { ok: false, error: WSAESHUTDOWN };
+    this.events.reenable(FD_READ);
+    if (this.#queue.length === 0) {
+      if (this.#broken) return { ok: false, error: this.#broken };
+      if (this.nonBlocking && !forceWait) return { ok: false, error: WSAEWOULDBLOCK };
+      const deadline = this.options.rcvTimeoMs > 0 ? performance.now() + this.options.rcvTimeoMs : null;
+      const ready = await waitUntil(
+        [this.subscribe],
+        () => (this.#queue.length > 0 || this.#closed || this.#broken || this.#recvShut ? true : undefined),
+        deadline === null ? null : deadline - performance.now(),
+        () => false,
+      );
+      if (!ready) return { ok: false, error: WSAETIMEDOUT };
+      if (this.#closed) return { ok: false, error: WSAEINTR };
+      if (this.#recvShut) return { ok: false, error: WSAESHUTDOWN };
+      if (this.#queue.length === 0) return { ok: false, error: this.#broken };
+    }
+    const datagram = this.#queue[0]!;
+    const n = Math.min(len, datagram.data.length);
+    dest.set(datagram.data.subarray(0, n));
+    if (!(flags & MSG_PEEK)) {
+      this.#queue.shift();
+      this.#consumed += datagram.data.length;
+      this.#grantCredit(false);
+    }
+    if (this.#queue.length > 0) this.events.record(FD_READ, 0);
+    return { ok: true, n, from: datagram.from, truncated: n < datagram.data.length };
+  }
+
+  shutdown(how: number): number {
+    if (how !== SD_RECEIVE && how !== SD_SEND && how !== SD_BOTH) return WSAEINVAL;
+    if (how !== SD_RECEIVE) this.#sendShut = true;
+    if (how !== SD_SEND) {
+      this.#recvShut = true;
+      this.#discardQueued();
+    }
+    this.changed();
+    return 0;
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#stream !== 0) {
+      this.#conn?.send({ type: FrameType.CLOSE, stream: this.#stream, reason: Reason.OK });
+      this.#conn?.forget(this.#stream);
+      this.#stream = 0;
+    }
+    this.#settleOpen?.(WSAEINTR);
+    for (const waiter of this.#verdictWaiters.values()) waiter(Reason.ABORTED);
+    this.#verdictWaiters.clear();
+    this.events.select(null, 0);
+    this.#queue.length = 0;
+    this.changed();
+    this.dropListeners();
+  }
+}
