@@ -5,13 +5,14 @@
 //
 //   node scripts/bootstrap.mjs start            demo: relay + line-echo server + Vite page
 //   node scripts/bootstrap.mjs test [args…]     every vitest project; args go to `vitest run`
+//                                               (first ensures Chromium, dnsmasq, python3)
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureChromium } from './lib/chromium.mjs';
 import { fail, step } from './lib/log.mjs';
 import { findPnpm } from './lib/pnpm.mjs';
 import { mustRun, run } from './lib/run.mjs';
+import { ensureSystemDeps } from './lib/system-deps.mjs';
 import { summarizeVitestJson } from './lib/test-summary.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -34,7 +35,7 @@ async function startDemo() {
 
 async function runTests() {
   await installAndBuild();
-  if (!(await ensureChromium())) process.exit(1);
+  if (!(await ensureSystemDeps())) process.exit(1);
 
   const vitest = join(root, 'node_modules/vitest/vitest.mjs');
   const wantsOwnReporter = extraArgs.some((arg) => arg.startsWith('--reporter'));
