@@ -5,7 +5,6 @@
 import {
   AF_INET,
   AF_INET6,
-  AF_UNSPEC,
   FD_CLOSE,
   FD_CLOSE_BIT,
   FD_CONNECT,
@@ -25,6 +24,7 @@ import {
   parseSockaddr,
   sockaddrIn,
   sockaddrIn6,
+  type ADDRINFO,
 } from '@ws2web/browser';
 import { appendReply, logLine, setStatus, ui } from './ui.ts';
 import { NETWORK_EVENTS, errorName } from './winsock-names.ts';
@@ -63,21 +63,24 @@ function readConfig() {
   };
 }
 
-/** A sockaddr for an IP literal, or the first getaddrinfo answer (resolved by the relay) for a name. */
+/**
+ * A sockaddr for an IP literal, or the first IPv4 getaddrinfo answer (the relay resolves) for a
+ * name: a one-address demo; a real client would try each address of the chain in turn.
+ */
 async function resolveTarget(host: string, port: number): Promise<Uint8Array | null> {
   if (/^\d{1,3}(\.\d{1,3}){3}$/.test(host)) return sockaddrIn(host, port);
   if (host.includes(':')) return sockaddrIn6(host.replace(/^\[|\]$/g, ''), port);
-  const hints = {
-    ai_flags: 0, ai_family: AF_UNSPEC, ai_socktype: SOCK_STREAM, ai_protocol: IPPROTO_TCP,
+  const hints: ADDRINFO = {
+    ai_flags: 0, ai_family: AF_INET, ai_socktype: SOCK_STREAM, ai_protocol: IPPROTO_TCP,
     ai_addrlen: 0, ai_canonname: null, ai_addr: null, ai_next: null,
   };
-  const result: { value: any } = { value: null };
-  const rc = await w.getaddrinfo(host, String(port), hints as any, result);
-  if (rc !== 0 || !result.value) {
+  const result: { value: ADDRINFO | null } = { value: null };
+  const rc = await w.getaddrinfo(host, String(port), hints, result);
+  const address = result.value?.ai_addr;
+  if (rc !== 0 || !address) {
     logLine('getaddrinfo', `${host}: ${errorName(rc)}`, true);
     return null;
   }
-  const address: Uint8Array = result.value.ai_addr;
   w.freeaddrinfo(result.value);
   logLine('getaddrinfo', `${host} → ${parseSockaddr(address).address}`);
   return address;
