@@ -6,7 +6,7 @@
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import { Control, text, untext } from '../fixtures/control.js';
 import {
-  addr, connectedSocket, lastError, recvExactly, releaseWinsocks, tcpSocket, winsock, ws2,
+  addr, connectedSocket, lastError, recvExactly, releaseWinsocks, tcpSocket, u32, winsock, ws2,
 } from '../fixtures/winsock.js';
 
 const { AF_INET, AF_INET6, SOCKET_ERROR } = ws2;
@@ -133,6 +133,8 @@ describe('blocking connect', () => {
     const w = winsock(inject('denyRelayUrl'));
     for (const host of ['::1', '::ffff:127.0.0.1']) {
       const s = tcpSocket(w, AF_INET6);
+      // IPV6_V6ONLY is TRUE by default (as Windows): only a dual-stack socket may even try a mapped address.
+      expect(w.setsockopt(s, ws2.IPPROTO_IPV6, ws2.IPV6_V6ONLY, u32(0), 4), lastError(w)).toBe(0);
       const name = addr(sink.port, host);
       expect(await w.connect(s, name, name.length), host).toBe(SOCKET_ERROR);
       expect(lastError(w), host).toBe('WSAEACCES');

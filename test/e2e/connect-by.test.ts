@@ -166,7 +166,7 @@ describe('WSAConnectByName with real names (resolved by the relay against the su
     const out = outputs();
     expect(await byName(w, s, ZONE.one, String(echo.port), out), lastError(w)).toBe(true);
     expect(out.remoteLen.value).toBe(16);
-    expect(ws2.parseSockaddr(out.remote.subarray(0, 16))).toEqual({ family: ws2.AF_INET, address: '127.0.0.1', port: echo.port });
+    expect(ws2.parseSockaddr(out.remote.subarray(0, 16))).toMatchObject({ family: ws2.AF_INET, address: '127.0.0.1', port: echo.port });
     expect(out.localLen.value).toBe(16);
     const st = await control.peer(echo.id, 'connected');
     expect(ws2.parseSockaddr(out.local.subarray(0, 16))).toMatchObject({ address: '127.0.0.1', port: st.last!.remotePort });
