@@ -29,7 +29,7 @@ const rows = [
   { code: 7, name: 'ADDR_IN_USE', errnos: ['EADDRINUSE'], wsa: 'WSAEADDRINUSE', meaning: 'local address already in use' },
   { code: 8, name: 'ADDR_NOT_AVAIL', errnos: ['EADDRNOTAVAIL'], wsa: 'WSAEADDRNOTAVAIL', meaning: 'local or remote address not valid here' },
   { code: 9, name: 'HOST_NOT_FOUND', errnos: ['ENOTFOUND', 'ENONAME'], wsa: 'WSAHOST_NOT_FOUND', meaning: 'name does not exist' },
-  { code: 10, name: 'TRY_AGAIN', errnos: ['EAI_AGAIN', 'ESERVFAIL'], wsa: 'WSATRY_AGAIN', meaning: 'temporary name resolution failure' },
+  { code: 10, name: 'TRY_AGAIN', errnos: ['EAI_AGAIN', 'ESERVFAIL', 'ETIMEOUT'], wsa: 'WSATRY_AGAIN', meaning: 'temporary name resolution failure' },
   { code: 11, name: 'ABORTED', errnos: ['ECONNABORTED'], wsa: 'WSAECONNABORTED', meaning: 'connection aborted by the relay' },
   { code: 12, name: 'PROTOCOL_ERROR', errnos: [], wsa: 'WSAECONNABORTED', meaning: 'a peer broke the wire protocol' },
   { code: 13, name: 'LIMIT', errnos: ['EMFILE', 'ENFILE', 'ENOBUFS', 'ENOMEM'], wsa: 'WSAENOBUFS', meaning: 'a relay or OS resource limit was hit' },
