@@ -118,6 +118,14 @@ describe('sendto / recvfrom', () => {
     expect(st.datagrams.every((d) => d.port === port && d.address === '127.0.0.1')).toBe(true);
   });
 
+  it('recvfrom on a socket that was never bound → WSAEINVAL (nothing could ever arrive)', async () => {
+    const w = winsock();
+    const s = udpSocket(w);
+    const rc = await settledWithin(api(w, 'recvfrom').recvfrom(s, new Uint8Array(8), 8, 0, null, null), 1000);
+    expect(rc, 'recvfrom on an unbound datagram socket must fail at once').toBe(SOCKET_ERROR);
+    expect(lastError(w)).toBe('WSAEINVAL');
+  });
+
   it('implicit bind on sendto: getsockname then gives a real port (WSAEINVAL before)', async () => {
     const sink = await control.udpSink();
     const w = winsock();
@@ -391,7 +399,9 @@ describe('connect on a datagram socket (the WSAConnect connectionless rules)', (
       got++;
     }
     expect(got).toBeGreaterThan(0);
-    expect(got).toBeLessThanOrEqual(count);
+    // docs/udp-and-names.md: the relay forwards only within the page's credit (256 KiB of unread
+    // payload) and drops the rest; 2 MB were sent, so most must have been dropped, not buffered.
+    expect(got * 1000, `${got} of ${count} datagrams reached the page`).toBeLessThanOrEqual(256 * 1024 + 64 * 1024);
     // Still alive after the flood: a fresh datagram gets through.
     await control.udpSend(flood.id, { address: '127.0.0.1', port, text: 'after the flood' });
     expect(w.ioctlsocket(s, FIONBIO, { value: 0 }), lastError(w)).toBe(0);
@@ -430,5 +440,24 @@ describe('readiness for datagram sockets', () => {
     const readable = await collectEvents(w, s, ev, FD_READ, 3000);
     expect(fdNames(readable.lNetworkEvents & FD_READ)).toBe('FD_READ');
     expect(readable.iErrorCode[ws2.FD_READ_BIT]).toBe(0);
+  });
+
+  it('WSAAsyncSelect: FD_WRITE then FD_READ messages for the datagram socket, never inside the call', async () => {
+    const echo = await control.udpEcho();
+    const w = winsock();
+    const s = udpSocket(w);
+    await connectUdp(w, s, echo.port);
+    const WM_SOCKET = 0x8001;
+    const msgs: { uMsg: number; wParam: number; lParam: number }[] = [];
+    const hWnd = (uMsg: number, wParam: number, lParam: number): void => { msgs.push({ uMsg, wParam, lParam }); };
+    expect(w.WSAAsyncSelect(s, hWnd, WM_SOCKET, FD_READ | FD_WRITE), lastError(w)).toBe(0);
+    expect(msgs).toEqual([]);
+    expect(await eventually(() => msgs.some((m) => ws2.WSAGETSELECTEVENT(m.lParam) === FD_WRITE), PROMPT_MS), 'no FD_WRITE message').toBe(true);
+    expect(await w.send(s, text('async'), 5, 0)).toBe(5);
+    expect(await eventually(() => msgs.some((m) => ws2.WSAGETSELECTEVENT(m.lParam) === FD_READ), PROMPT_MS), 'no FD_READ message').toBe(true);
+    for (const m of msgs) {
+      expect([m.uMsg, m.wParam]).toEqual([WM_SOCKET, s]);
+      expect(ws2.WSAGETSELECTERROR(m.lParam)).toBe(0);
+    }
   });
 });
