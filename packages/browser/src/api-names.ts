@@ -297,6 +297,7 @@ export function nameCalls(ctx: WinsockContext) {
       if (typeof name !== 'string') return failWith(WSAEFAULT, null);
       const literal = parseIPv4(name);
       let h_name = name;
+      let h_aliases: string[] = [];
       let list: SockAddr[];
       if (literal) {
         list = [{ family: AF_INET, address: name, port: 0, flowinfo: 0, scopeId: 0 }];
@@ -305,11 +306,13 @@ export function nameCalls(ctx: WinsockContext) {
         if (typeof resolved === 'number') return failWith(resolved, null);
         if (resolved.addresses.length === 0) return failWith(WSANO_DATA, null);
         h_name = resolved.canonName;
+        // The name asked for is an alias when it led to another canonical name (a CNAME).
+        if (name !== '' && h_name.toLowerCase() !== name.toLowerCase()) h_aliases = [name];
         list = resolved.addresses;
       }
       return {
         h_name,
-        h_aliases: [],
+        h_aliases,
         h_addrtype: AF_INET,
         h_length: 4,
         h_addr_list: list.map((a) => parseIPv4(a.address)!),

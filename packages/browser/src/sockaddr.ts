@@ -101,9 +101,12 @@ export function readSockaddr(bytes: Uint8Array | null | undefined, namelen: numb
   return WSAEAFNOSUPPORT;
 }
 
-/** Encodes a SockAddr back to bytes. */
+/** Encodes a SockAddr back to bytes (flowinfo and scope id included). */
 export function writeSockaddr(a: SockAddr): Uint8Array {
-  return a.family === AF_INET ? sockaddrIn(a.address, a.port) : sockaddrIn6(a.address, a.port, a.scopeId);
+  if (a.family === AF_INET) return sockaddrIn(a.address, a.port);
+  const bytes = sockaddrIn6(a.address, a.port, a.scopeId);
+  new DataView(bytes.buffer).setUint32(4, a.flowinfo >>> 0, false);
+  return bytes;
 }
 
 /** True if every address byte is zero (INADDR_ANY / in6addr_any). */
