@@ -19,6 +19,9 @@ const USAGE = `Usage: ws2web-relay [options]
   --allow <cidr>             also allow this destination range, e.g. 127.0.0.0/8 or ::1/128
                              (repeatable; default policy: public unicast addresses only)
   --connect-timeout-ms <n>   TCP connect timeout (default ${DEFAULTS.connectTimeoutMs})
+  --dns <ip[:port]>          resolve names with this DNS server instead of the OS resolver
+                             (repeatable; e.g. 127.0.0.1:5353 or [::1]:53)
+  --no-udp                   refuse UDP sockets (DGRAM_OPEN → WSAEACCES; WELCOME omits UDP)
   --secret <s>               require tickets minted with this secret (createTicket);
                              or set WS2WEB_RELAY_SECRET to keep it out of the process list
   --allow-origin <origin>    accept WebSocket upgrades only from this Origin (repeatable)
@@ -51,6 +54,8 @@ function parseCommandLine(argv: string[]): RelayOptions | null {
         port: { type: 'string' },
         allow: { type: 'string', multiple: true },
         'connect-timeout-ms': { type: 'string' },
+        dns: { type: 'string', multiple: true },
+        'no-udp': { type: 'boolean' },
         secret: { type: 'string' },
         'allow-origin': { type: 'string', multiple: true },
         'log-level': { type: 'string' },
@@ -73,6 +78,8 @@ function parseCommandLine(argv: string[]): RelayOptions | null {
     connectTimeoutMs: parseInteger('connect-timeout-ms', values['connect-timeout-ms']),
     secret: secret === undefined || secret === '' ? undefined : secret,
     allowOrigins: values['allow-origin'],
+    dns: values.dns ? { servers: values.dns } : undefined,
+    udp: !values['no-udp'],
     logLevel,
   };
 }

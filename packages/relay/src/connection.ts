@@ -1,11 +1,13 @@
 /**
- * One page's WebSocket: the handshake, frame dispatch to streams, and the outgoing coalescer.
+ * One page's WebSocket: the handshake, frame dispatch to its streams (TCP streams, UDP sockets,
+ * name queries: one id space, one maxStreams limit), and the outgoing coalescer.
  *
  * States: AWAITING_HELLO ──valid HELLO──▶ READY ──GOAWAY / close / error──▶ CLOSING ──'close'──▶ CLOSED.
  * Only HELLO is legal before WELCOME. Any message that does not decode, a text message, a frame
  * the page may not send, or a stream-id rule broken is a protocol error: GOAWAY(PROTOCOL_ERROR)
  * and close 1002. A bad HELLO (version, ticket) is GOAWAY(VERSION_MISMATCH | AUTH_FAILED) and
- * close 1008. When the WebSocket goes, every socket of it is destroyed.
+ * close 1008. A frame of one kind on a stream of another (DATAGRAM on TCP, DATA on UDP…) is a
+ * protocol error too. When the WebSocket goes, every socket of it is destroyed.
  */
 import type { WebSocket } from 'ws';
 import {
@@ -16,15 +18,20 @@ import {
   decodeMessage,
   frameName,
   reasonRow,
+  type DgramOpenFrame,
   type Frame,
   type HelloFrame,
   type OpenFrame,
+  type ResolveFrame,
 } from '@ws2web/protocol';
 import type { Metrics } from './metrics.js';
+import { NameQuery } from './name-query.js';
 import type { ResolvedOptions } from './options.js';
 import { Outbox } from './outbox.js';
-import { StreamState, TcpStream, type StreamHost } from './tcp-stream.js';
+import type { HostedStream, StreamHost } from './stream-host.js';
+import { StreamState, TcpStream } from './tcp-stream.js';
 import { verifyTicket } from './tickets.js';
+import { UdpStream } from './udp-stream.js';
 
 export const ConnectionState = {
   AWAITING_HELLO: 0,
@@ -47,6 +54,22 @@ const CLOSE_GRACE_MS = 2000;
 /** A HELLO body can be 4 bytes plus a 64 KiB token, whatever maxFrameBody is. */
 const MAX_HELLO_BODY = 4 + 0xffff;
 
+/** What the relay offers in WELCOME, given its options. */
+function capabilities(options: ResolvedOptions): number {
+  return Capability.TCP | Capability.RESOLVE | (options.udp ? Capability.UDP : 0);
+}
+
+/**
+ * Unsent WebSocket bytes beyond which a datagram with nothing to charge it to (an empty one)
+ * is dropped rather than queued: a page that reads keeps far below this.
+ */
+const BACKLOG_LIMIT_MESSAGES = 4;
+
+type LiveStream = TcpStream | UdpStream | NameQuery;
+
+/** A stream's kind, for protocol-error messages. */
+const streamKind = (s: LiveStream): string => (s instanceof TcpStream ? 'TCP' : s instanceof UdpStream ? 'UDP' : 'RESOLVE');
+
 let nextConnectionId = 1;
 
 export interface ConnectionInfo {
@@ -61,10 +84,10 @@ export class Connection implements StreamHost {
   readonly logFields: Record<string, unknown>;
   readonly #ws: WebSocket;
   #state: ConnectionStateValue = ConnectionState.AWAITING_HELLO;
-  readonly #streams = new Map<number, TcpStream>();
+  readonly #streams = new Map<number, LiveStream>();
   /** Streams the page closed gracefully whose sockets are still draining. */
   readonly #lingering = new Set<TcpStream>();
-  readonly #creditDirty = new Set<TcpStream>();
+  readonly #creditDirty = new Set<HostedStream>();
   #highestStreamId = 0;
   #handshakeTimer: NodeJS.Timeout | null;
   #closeTimer: NodeJS.Timeout | null = null;
@@ -121,21 +144,26 @@ export class Connection implements StreamHost {
   // ------------------------------------------------------------------------------------------
   // StreamHost
 
-  creditOwed(stream: TcpStream): void {
+  creditOwed(stream: HostedStream): void {
     this.#creditDirty.add(stream);
     this.outbox.schedule();
   }
 
-  released(stream: TcpStream): void {
+  released(stream: HostedStream): void {
     if (this.#streams.get(stream.id) === stream) {
       this.#streams.delete(stream.id);
-      this.metrics.streams--;
+      if (stream instanceof TcpStream) this.metrics.streams--;
+      else if (stream instanceof UdpStream) this.metrics.udpSockets--;
     }
     this.#creditDirty.delete(stream);
-    if (stream.state === StreamState.LINGERING && !this.#lingering.has(stream)) {
+    if (stream instanceof TcpStream && stream.state === StreamState.LINGERING && !this.#lingering.has(stream)) {
       this.#lingering.add(stream);
       void stream.socketClosed.then(() => this.#lingering.delete(stream));
     }
+  }
+
+  backlogged(): boolean {
+    return this.#ws.bufferedAmount + this.outbox.queuedBytes > BACKLOG_LIMIT_MESSAGES * this.options.maxMessageBytes;
   }
 
   // ------------------------------------------------------------------------------------------
@@ -189,21 +217,55 @@ export class Connection implements StreamHost {
     switch (frame.type) {
       case FrameType.HELLO: return this.#onHello(frame);
       case FrameType.OPEN: return this.#onOpen(frame);
+      case FrameType.DGRAM_OPEN: return this.#onDgramOpen(frame);
+      case FrameType.RESOLVE: return this.#onResolve(frame);
       case FrameType.DATA:
         if (frame.data.length > this.options.maxFrameBody) {
           return this.#protocolError(`DATA of ${frame.data.length} bytes exceeds maxFrameBody ${this.options.maxFrameBody}`);
         }
-        return this.#streams.get(frame.stream)?.onData(frame.data);
-      case FrameType.CREDIT: return this.#streams.get(frame.stream)?.onCredit(frame.bytes);
-      case FrameType.FIN: return this.#streams.get(frame.stream)?.onFin();
-      case FrameType.SETOPT: return this.#streams.get(frame.stream)?.onSetopt(frame.option, frame.value);
+        return this.#tcp(frame.stream, frame.type)?.onData(frame.data);
+      case FrameType.FIN: {
+        // FIN has no meaning on a UDP stream (docs/protocol.md): ignored there.
+        const stream = this.#streams.get(frame.stream);
+        return stream instanceof UdpStream ? undefined : this.#tcp(frame.stream, frame.type)?.onFin();
+      }
+      case FrameType.SETOPT: return this.#tcp(frame.stream, frame.type)?.onSetopt(frame.option, frame.value);
+      case FrameType.DATAGRAM: return this.#udp(frame.stream, frame.type)?.onDatagram(frame);
+      case FrameType.PEER: return this.#udp(frame.stream, frame.type)?.onPeer(frame);
+      case FrameType.CREDIT: {
+        const stream = this.#streams.get(frame.stream);
+        if (stream instanceof NameQuery) return this.#protocolError(`CREDIT on RESOLVE stream ${frame.stream}`);
+        return stream?.onCredit(frame.bytes);
+      }
       case FrameType.CLOSE: return this.#streams.get(frame.stream)?.onClose(frame.reason);
       case FrameType.WELCOME:
       case FrameType.GOAWAY:
       case FrameType.OPENED:
       case FrameType.OPEN_FAILED:
+      case FrameType.DGRAM_OPENED:
+      case FrameType.VERDICT:
+      case FrameType.RESOLVED:
         return this.#protocolError(`${frameName(frame.type)} is sent by the relay, not the page`);
     }
+  }
+
+  /**
+   * The live TCP stream `id`, or undefined: none when it is gone (the frame crossed its CLOSE and
+   * is ignored), and a protocol error when the id is a stream of another kind.
+   */
+  #tcp(id: number, type: number): TcpStream | undefined {
+    const stream = this.#streams.get(id);
+    if (stream === undefined || stream instanceof TcpStream) return stream;
+    this.#protocolError(`${frameName(type)} on ${streamKind(stream)} stream ${id}`);
+    return undefined;
+  }
+
+  /** As `#tcp`, for UDP streams. */
+  #udp(id: number, type: number): UdpStream | undefined {
+    const stream = this.#streams.get(id);
+    if (stream === undefined || stream instanceof UdpStream) return stream;
+    this.#protocolError(`${frameName(type)} on ${streamKind(stream)} stream ${id}`);
+    return undefined;
   }
 
   #onHello(hello: HelloFrame): void {
@@ -224,29 +286,65 @@ export class Connection implements StreamHost {
       version: PROTOCOL_VERSION,
       maxFrameBody: this.options.maxFrameBody,
       maxStreams: this.options.maxStreams,
-      capabilities: Capability.TCP,
+      capabilities: capabilities(this.options),
     });
     this.options.log('info', 'page connected', { ...this.logFields, subject: subject ?? undefined });
   }
 
   #onOpen(open: OpenFrame): void {
-    const id = open.stream;
-    if (id >= FIRST_RELAY_STREAM) return this.#protocolError(`OPEN for relay-reserved stream ${id}`);
-    if (this.#streams.has(id)) return this.#protocolError(`duplicate OPEN for live stream ${id}`);
-    if (id <= this.#highestStreamId) return this.#protocolError(`OPEN reuses stream id ${id} (last was ${this.#highestStreamId})`);
-    this.#highestStreamId = id;
-    // Sockets still draining after a graceful CLOSE count too: otherwise open/close cycles
-    // against a peer that never reads would pile up sockets without bound.
-    if (this.#streams.size + this.#lingering.size >= this.options.maxStreams) {
-      this.metrics.countOpen(Reason.LIMIT);
-      this.options.log('info', 'open failed', { ...this.logFields, stream: id, reason: 'LIMIT', detail: `${this.options.maxStreams} streams open` });
-      this.outbox.frame({ type: FrameType.OPEN_FAILED, stream: id, reason: Reason.LIMIT });
-      return;
-    }
+    if (!this.#claimStreamId(open.stream, open.type)) return;
+    if (this.#atLimit(open.stream)) return this.metrics.countOpen(Reason.LIMIT);
     const stream = new TcpStream(this, open);
-    this.#streams.set(id, stream);
+    this.#streams.set(open.stream, stream);
     this.metrics.streams++;
     void stream.start(open);
+  }
+
+  #onDgramOpen(open: DgramOpenFrame): void {
+    if (!this.#claimStreamId(open.stream, open.type)) return;
+    if (this.#atLimit(open.stream)) return this.metrics.countUdpOpen(Reason.LIMIT);
+    const stream = new UdpStream(this, open);
+    this.#streams.set(open.stream, stream);
+    this.metrics.udpSockets++;
+    stream.start();
+  }
+
+  #onResolve(request: ResolveFrame): void {
+    if (!this.#claimStreamId(request.stream, request.type)) return;
+    if (this.#atLimit(request.stream)) return this.metrics.countResolve(Reason.LIMIT);
+    const query = new NameQuery(this, request);
+    this.#streams.set(request.stream, query);
+    void query.start();
+  }
+
+  /**
+   * The stream-id rules of every stream-opening frame (OPEN, DGRAM_OPEN, RESOLVE): a page id,
+   * not live, above every id used before. False after a protocol error.
+   */
+  #claimStreamId(id: number, type: number): boolean {
+    const name = frameName(type);
+    let problem: string | null = null;
+    if (id >= FIRST_RELAY_STREAM) problem = `${name} for relay-reserved stream ${id}`;
+    else if (this.#streams.has(id)) problem = `duplicate ${name} for live stream ${id}`;
+    else if (id <= this.#highestStreamId) problem = `${name} reuses stream id ${id} (last was ${this.#highestStreamId})`;
+    if (problem !== null) {
+      this.#protocolError(problem);
+      return false;
+    }
+    this.#highestStreamId = id;
+    return true;
+  }
+
+  /**
+   * Whether the page already has maxStreams streams (TCP, UDP and name queries alike); if so,
+   * answers OPEN_FAILED(LIMIT). Sockets still draining after a graceful CLOSE count too:
+   * otherwise open/close cycles against a peer that never reads would pile up sockets.
+   */
+  #atLimit(id: number): boolean {
+    if (this.#streams.size + this.#lingering.size < this.options.maxStreams) return false;
+    this.options.log('info', 'open failed', { ...this.logFields, stream: id, reason: 'LIMIT', detail: `${this.options.maxStreams} streams open` });
+    this.outbox.frame({ type: FrameType.OPEN_FAILED, stream: id, reason: Reason.LIMIT });
+    return true;
   }
 
   // ------------------------------------------------------------------------------------------

@@ -8,5 +8,6 @@ export { DEFAULTS, COALESCE_FRAMES, type RelayOptions } from './options.js';
 export { Policy, type PolicyVerdict } from './policy.js';
 export type { MetricsSnapshot } from './metrics.js';
 export type { Dialer, DialRequest } from './dial.js';
-export type { Lookup, LookupAddress } from './resolve.js';
+export type { Lookup, LookupAddress, LookupFamily, DnsOptions } from './name-service.js';
+export type { UdpSocketFactory, UdpSocketRequest } from './udp-socket.js';
 export { createLogger, stderrSink, type LogLevel, type LogSink, type Logger } from './log.js';

@@ -24,7 +24,30 @@ export interface MetricsSnapshot {
   protocolErrors: number;
   /** Upgrades answered 403 because of their Origin. */
   originRefusals: number;
+  /** Relayed UDP sockets open now (from DGRAM_OPEN until CLOSE/OPEN_FAILED). */
+  udpSockets: number;
+  /** DGRAM_OPEN outcomes by wire reason name. */
+  udpOpens: Record<string, number>;
+  /** Datagrams the page sent that the kernel took. */
+  datagramsPageToPeer: number;
+  /** Datagrams received from peers and forwarded to pages. */
+  datagramsPeerToPage: number;
+  /** Datagrams dropped, by why (see DropReason). */
+  datagramsDropped: Record<string, number>;
+  /** RESOLVE outcomes by wire reason name (OK = answered). */
+  resolves: Record<string, number>;
 }
+
+/**
+ * Why a datagram was dropped. Inbound (peer → page): `no_credit` (the page's window is used up),
+ * `wrong_source` (not from the connected peer), `too_large` (does not fit one frame), `backlog`
+ * (the WebSocket is not draining). Outbound (page → peer): `policy`, `bad_destination` (port 0,
+ * wrong family), `no_destination` (no address and no connected peer), `send_error` (the kernel
+ * refused it: EMSGSIZE, EACCES…).
+ */
+export type DropReason =
+  | 'no_credit' | 'wrong_source' | 'too_large' | 'backlog'
+  | 'policy' | 'bad_destination' | 'no_destination' | 'send_error';
 
 export class Metrics {
   connections = 0;
@@ -35,8 +58,14 @@ export class Metrics {
   policyRefusals = 0;
   protocolErrors = 0;
   originRefusals = 0;
+  udpSockets = 0;
+  datagramsPageToPeer = 0;
+  datagramsPeerToPage = 0;
   readonly #opens = new Map<string, number>();
   readonly #handshakeFailures = new Map<string, number>();
+  readonly #udpOpens = new Map<string, number>();
+  readonly #dropped = new Map<string, number>();
+  readonly #resolves = new Map<string, number>();
 
   countOpen(reason: number): void {
     const name = reasonRow(reason).name;
@@ -46,6 +75,20 @@ export class Metrics {
   countHandshakeFailure(reason: number): void {
     const name = reasonRow(reason).name;
     this.#handshakeFailures.set(name, (this.#handshakeFailures.get(name) ?? 0) + 1);
+  }
+
+  countUdpOpen(reason: number): void {
+    const name = reasonRow(reason).name;
+    this.#udpOpens.set(name, (this.#udpOpens.get(name) ?? 0) + 1);
+  }
+
+  countDrop(why: DropReason): void {
+    this.#dropped.set(why, (this.#dropped.get(why) ?? 0) + 1);
+  }
+
+  countResolve(reason: number): void {
+    const name = reasonRow(reason).name;
+    this.#resolves.set(name, (this.#resolves.get(name) ?? 0) + 1);
   }
 
   snapshot(): MetricsSnapshot {
@@ -60,6 +103,12 @@ export class Metrics {
       handshakeFailures: Object.fromEntries(this.#handshakeFailures),
       protocolErrors: this.protocolErrors,
       originRefusals: this.originRefusals,
+      udpSockets: this.udpSockets,
+      udpOpens: Object.fromEntries(this.#udpOpens),
+      datagramsPageToPeer: this.datagramsPageToPeer,
+      datagramsPeerToPage: this.datagramsPeerToPage,
+      datagramsDropped: Object.fromEntries(this.#dropped),
+      resolves: Object.fromEntries(this.#resolves),
     };
   }
 
@@ -85,6 +134,14 @@ export class Metrics {
     metric('ws2web_relay_handshake_failures_total', 'counter', 'HELLOs refused, by reason.', labelled('reason', this.#handshakeFailures));
     metric('ws2web_relay_protocol_errors_total', 'counter', 'Connections closed for a protocol error.', [['', this.protocolErrors]]);
     metric('ws2web_relay_origin_refusals_total', 'counter', 'WebSocket upgrades refused for their Origin.', [['', this.originRefusals]]);
+    metric('ws2web_relay_udp_sockets', 'gauge', 'Relayed UDP sockets open now.', [['', this.udpSockets]]);
+    metric('ws2web_relay_udp_opens_total', 'counter', 'DGRAM_OPEN requests by outcome (wire reason name; OK = bound).', labelled('outcome', this.#udpOpens));
+    metric('ws2web_relay_datagrams_total', 'counter', 'Datagrams relayed, by direction.', [
+      ['{direction="page_to_peer"}', this.datagramsPageToPeer],
+      ['{direction="peer_to_page"}', this.datagramsPeerToPage],
+    ]);
+    metric('ws2web_relay_datagrams_dropped_total', 'counter', 'Datagrams dropped, by reason.', labelled('reason', this.#dropped));
+    metric('ws2web_relay_resolves_total', 'counter', 'RESOLVE requests by outcome (wire reason name; OK = answered).', labelled('outcome', this.#resolves));
     return out.join('\n') + '\n';
   }
 }

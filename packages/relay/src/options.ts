@@ -5,10 +5,10 @@
 import { HEADER_BYTES } from '@ws2web/protocol';
 import type { Dialer } from './dial.js';
 import { createLogger, isLogLevel, type LogLevel, type Logger } from './log.js';
+import { dnsServerNameService, injectedNameService, osNameService, type DnsOptions, type Lookup, type NameService } from './name-service.js';
 import { Policy } from './policy.js';
-import type { Lookup } from './resolve.js';
 import { defaultDialer } from './dial.js';
-import { defaultLookup } from './resolve.js';
+import { defaultUdpSocket, type UdpSocketFactory } from './udp-socket.js';
 
 export interface RelayOptions {
   /** Interface to listen on. Default `127.0.0.1`. */
@@ -39,10 +39,28 @@ export interface RelayOptions {
   logLevel?: LogLevel;
   /** Where records go. Default: one line per record on stderr. */
   log?: Logger;
-  /** Name resolution (tests inject one). Default `dns.promises.lookup(host, { all: true, verbatim: true })`. */
+  /**
+   * Name servers to ask instead of the OS resolver, e.g. `{ servers: ['127.0.0.1:5353'] }`.
+   * Used for RESOLVE and for OPEN to a host name. `localhost` and `*.localhost` then answer
+   * loopback without a query. Default: the OS resolver (`getaddrinfo`).
+   */
+  dns?: DnsOptions;
+  /**
+   * Name resolution (tests inject one); takes precedence over `dns`.
+   * Default `dns.promises.lookup(host, { all: true, verbatim: true, family })`.
+   */
   lookup?: Lookup;
   /** Creates the outgoing TCP socket (tests inject one that records). Default `net.connect`. */
   dial?: Dialer;
+  /** UDP (DGRAM_OPEN) on or off; off answers every DGRAM_OPEN with POLICY_DENIED. Default true. */
+  udp?: boolean;
+  /**
+   * Credit the relay grants the page per UDP socket in DGRAM_OPENED (datagram payload bytes in
+   * flight towards the kernel). At least 65535, so the largest datagram always fits. Default 262144.
+   */
+  datagramWindow?: number;
+  /** Creates the UDP sockets (tests inject one that records sends). Default `dgram.createSocket`. */
+  udpSocket?: UdpSocketFactory;
 }
 
 export interface ResolvedOptions {
@@ -61,8 +79,11 @@ export interface ResolvedOptions {
   /** Largest WebSocket message accepted (ws `maxPayload`) and the size the relay coalesces up to. */
   maxMessageBytes: number;
   log: Logger;
-  lookup: Lookup;
+  names: NameService;
   dial: Dialer;
+  udp: boolean;
+  datagramWindow: number;
+  udpSocket: UdpSocketFactory;
 }
 
 /**
@@ -81,6 +102,7 @@ export const DEFAULTS = {
   maxStreams: 1024,
   streamWindow: 256 * 1024,
   lingerMs: 30_000,
+  datagramWindow: 256 * 1024,
   logLevel: 'warn' as LogLevel,
 } as const;
 
@@ -115,9 +137,21 @@ export function resolveOptions(options: RelayOptions = {}): ResolvedOptions {
     lingerMs: integer('lingerMs', options.lingerMs, DEFAULTS.lingerMs, 0, 2 ** 31 - 1),
     maxMessageBytes: COALESCE_FRAMES * (maxFrameBody + HEADER_BYTES),
     log: createLogger(logLevel, options.log),
-    lookup: options.lookup ?? defaultLookup,
+    names: nameService(options),
     dial: options.dial ?? defaultDialer,
+    udp: options.udp ?? true,
+    datagramWindow: integer('datagramWindow', options.datagramWindow, DEFAULTS.datagramWindow, 0xffff, 0xffffffff),
+    udpSocket: options.udpSocket ?? defaultUdpSocket,
   };
+}
+
+function nameService(options: RelayOptions): NameService {
+  if (options.lookup) return injectedNameService(options.lookup);
+  if (options.dns !== undefined) {
+    if (typeof options.dns !== 'object' || options.dns === null) throw new TypeError('startRelay: dns must be { servers: [...] }');
+    return dnsServerNameService(options.dns);
+  }
+  return osNameService();
 }
 
 /** Origins compare case-insensitively and without a trailing slash (`https://a.example`). */

@@ -7,7 +7,9 @@
  * DATA is queued as a 9-byte header plus a reference to the socket's chunk; the only copy is
  * the one that joins a message's parts into a single buffer for `ws.send`.
  */
-import { FrameType, HEADER_BYTES, encodeFrame, type Frame } from '@ws2web/protocol';
+import { FrameType, HEADER_BYTES, encodeFrame, type Endpoint, type Frame } from '@ws2web/protocol';
+
+const EMPTY = new Uint8Array(0);
 
 export class Outbox {
   readonly #send: (message: Buffer) => void;
@@ -15,6 +17,7 @@ export class Outbox {
   readonly #maxMessageBytes: number;
   /** Complete messages waiting, each as its parts. The last one is still filling. */
   #messages: Array<{ parts: Uint8Array[]; bytes: number }> = [];
+  #queuedBytes = 0;
   #immediate: NodeJS.Immediate | null = null;
   #flushing = false;
   #closed = false;
@@ -43,6 +46,21 @@ export class Outbox {
     this.#push([header, payload]);
   }
 
+  /**
+   * Queues one DATAGRAM frame without copying `payload`: the codec encodes the header and the
+   * address, and the length field is widened to cover the payload that follows it.
+   */
+  datagram(stream: number, address: Endpoint, payload: Uint8Array): void {
+    const head = Buffer.from(encodeFrame({ type: FrameType.DATAGRAM, stream, address, data: EMPTY }));
+    head.writeUInt32BE(head.length - HEADER_BYTES + payload.length, 5);
+    this.#push([head, payload]);
+  }
+
+  /** Bytes queued and not yet handed to the WebSocket. */
+  get queuedBytes(): number {
+    return this.#queuedBytes;
+  }
+
   /** Sends everything queued now (used before a close, so GOAWAY precedes the close frame). */
   flush(): void {
     if (this.#immediate) {
@@ -58,6 +76,7 @@ export class Outbox {
     }
     const messages = this.#messages;
     this.#messages = [];
+    this.#queuedBytes = 0;
     for (const m of messages) {
       this.#send(m.parts.length === 1 ? toBuffer(m.parts[0]!) : Buffer.concat(m.parts, m.bytes));
     }
@@ -67,6 +86,7 @@ export class Outbox {
   close(): void {
     this.#closed = true;
     this.#messages = [];
+    this.#queuedBytes = 0;
     if (this.#immediate) {
       clearImmediate(this.#immediate);
       this.#immediate = null;
@@ -86,6 +106,7 @@ export class Outbox {
     if (this.#closed) return;
     let bytes = 0;
     for (const p of parts) bytes += p.length;
+    this.#queuedBytes += bytes;
     const last = this.#messages[this.#messages.length - 1];
     if (last && last.bytes + bytes <= this.#maxMessageBytes) {
       last.parts.push(...parts);

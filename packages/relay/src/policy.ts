@@ -11,6 +11,7 @@
  * The verdict is about one concrete address: callers resolve names first and dial exactly the
  * address that was allowed (see resolve.ts), so a DNS answer cannot change between check and use.
  */
+import os from 'node:os';
 import ipaddr from 'ipaddr.js';
 
 type Address = ipaddr.IPv4 | ipaddr.IPv6;
@@ -21,12 +22,21 @@ export interface PolicyVerdict {
   why: string;
 }
 
+/** The lowest port a UDP socket may bind explicitly (0 = ephemeral is always fine). */
+export const FIRST_UNPRIVILEGED_PORT = 1024;
+
 export class Policy {
   readonly #allow: ReadonlyArray<[Address, number]>;
+  /** 255.255.255.255 and the directed broadcast address of every local IPv4 subnet. */
+  readonly #broadcasts: ReadonlySet<string>;
 
-  /** @throws TypeError when a CIDR does not parse. */
-  constructor(allow: readonly string[]) {
+  /**
+   * @param interfaces where directed broadcast addresses come from (read once, at start).
+   * @throws TypeError when a CIDR does not parse.
+   */
+  constructor(allow: readonly string[], interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]> = os.networkInterfaces()) {
     this.#allow = allow.map(parseAllowEntry);
+    this.#broadcasts = broadcastAddresses(interfaces);
   }
 
   /** The allow list as given, normalised (`127.0.0.0/8`). */
@@ -52,6 +62,56 @@ export class Policy {
     if (range === 'unicast') return { allowed: true, why: 'public unicast' };
     return { allowed: false, why: range };
   }
+
+  /**
+   * Whether a datagram to `address` would be a broadcast: the limited broadcast address or the
+   * directed broadcast of one of the relay host's IPv4 subnets (IPv4-mapped forms included).
+   * Such a destination needs SO_BROADCAST on the socket as well as `check()`'s consent.
+   */
+  isBroadcast(address: string): boolean {
+    let parsed: Address;
+    try {
+      parsed = ipaddr.process(stripZone(address));
+    } catch {
+      return false;
+    }
+    return parsed.kind() === 'ipv4' && this.#broadcasts.has(parsed.toString());
+  }
+
+  /**
+   * Whether a UDP socket may bind `address`:`port`. Only the wildcard or a loopback address, and
+   * port 0 (ephemeral) or an unprivileged one: a page must not squat on the relay host's public
+   * interfaces or its well-known ports. (Inbound policy proper is a later issue.)
+   */
+  checkBind(address: string, port: number): PolicyVerdict {
+    let parsed: Address;
+    try {
+      parsed = ipaddr.process(stripZone(address));
+    } catch {
+      return { allowed: false, why: 'not an IP address' };
+    }
+    const range = parsed.range();
+    if (range !== 'unspecified' && range !== 'loopback') return { allowed: false, why: `bind to a ${range} address` };
+    if (port !== 0 && port < FIRST_UNPRIVILEGED_PORT) return { allowed: false, why: `bind to privileged port ${port}` };
+    return { allowed: true, why: range };
+  }
+}
+
+function broadcastAddresses(interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]>): Set<string> {
+  const out = new Set<string>(['255.255.255.255']);
+  for (const infos of Object.values(interfaces)) {
+    for (const info of infos ?? []) {
+      if (info.family !== 'IPv4' || !info.cidr) continue;
+      const bits = Number(info.cidr.split('/')[1]);
+      if (bits >= 31) continue; // /31 and /32 have no broadcast address (RFC 3021)
+      try {
+        out.add(ipaddr.IPv4.broadcastAddressFromCIDR(info.cidr).toString());
+      } catch {
+        // an interface Node reports oddly is simply not a broadcast source
+      }
+    }
+  }
+  return out;
 }
 
 function matches(addr: Address, net: Address, bits: number): boolean {

@@ -76,6 +76,8 @@ class RelayServer {
           url: this.url,
           allow: this.#options.policy.allowList.join(',') || '(public unicast only)',
           auth: this.#options.secret ? 'ticket' : 'none',
+          names: this.#options.names.description,
+          udp: this.#options.udp ? 'on' : 'off',
         });
         resolve();
       });

@@ -28,10 +28,8 @@ import {
   type OpenFrame,
 } from '@ws2web/protocol';
 import { endpointText, localBind, socketEndpoint } from './endpoints.js';
-import type { Metrics } from './metrics.js';
-import type { ResolvedOptions } from './options.js';
-import type { Outbox } from './outbox.js';
 import { resolveDestination } from './resolve.js';
+import type { HostedStream, StreamHost } from './stream-host.js';
 
 export const StreamState = {
   RESOLVING: 0,
@@ -45,20 +43,9 @@ export type StreamStateValue = (typeof StreamState)[keyof typeof StreamState];
 
 const stateNames = Object.fromEntries(Object.entries(StreamState).map(([k, v]) => [v, k])) as Record<number, string>;
 
-/** What a stream needs from the connection that owns it. */
-export interface StreamHost {
-  readonly options: ResolvedOptions;
-  readonly metrics: Metrics;
-  readonly outbox: Outbox;
-  /** Fields added to every log record of this connection. */
-  readonly logFields: Record<string, unknown>;
-  /** The stream has bytes to give back; collect them with `takeCreditOwed()` at the next flush. */
-  creditOwed(stream: TcpStream): void;
-  /** The stream id is finished (CLOSE or OPEN_FAILED went either way); the socket may linger. */
-  released(stream: TcpStream): void;
-}
+export type { StreamHost } from './stream-host.js';
 
-export class TcpStream {
+export class TcpStream implements HostedStream {
   readonly id: number;
   readonly #host: StreamHost;
   readonly #remote: Endpoint;
@@ -112,7 +99,7 @@ export class TcpStream {
     const family = this.#local === null || this.#local.kind === 'name' ? null : this.#local.kind === 'ipv4' ? 4 : 6;
     let resolution;
     try {
-      resolution = await resolveDestination(this.#remote, { policy: options.policy, lookup: options.lookup, family });
+      resolution = await resolveDestination(this.#remote, { policy: options.policy, names: options.names, family });
     } catch (err) {
       resolution = { ok: false as const, reason: Reason.INTERNAL, detail: String(err) };
     }
@@ -139,7 +126,7 @@ export class TcpStream {
         host,
         port: this.#remote.port,
         family,
-        ...localBind(this.#local),
+        ...localBind(this.#local, family),
         noDelay: this.#noDelay,
         keepAlive: this.#keepAlive,
       });

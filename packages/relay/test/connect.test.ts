@@ -57,7 +57,7 @@ describe('OPEN', () => {
     expect(opened.local).toEqual({ kind: 'ipv6', address: '::1', port: accepted.remotePort, scopeId: 0 });
   });
 
-  it('dials an IPv4-mapped IPv6 destination as IPv6 and judges it as IPv4', async () => {
+  it('dials an IPv4-mapped IPv6 destination as IPv4, judges it as IPv4, and reports IPv4 endpoints', async () => {
     const denying = await relayWith({ allow: [] });
     const srv = await server(startEchoServer());
     const p1 = await page(denying);
@@ -68,9 +68,22 @@ describe('OPEN', () => {
     const p2 = await page(relay);
     const opened = (await p2.open(1, ipv6(srv.port, '::ffff:127.0.0.1'))) as OpenedFrame;
     expect(opened.type).toBe(FrameType.OPENED);
-    // The socket really is AF_INET6; the page is told so.
-    expect(opened.remote).toEqual({ kind: 'ipv6', address: '::ffff:127.0.0.1', port: srv.port, scopeId: 0 });
-    expect(opened.local.kind).toBe('ipv6');
+    // The relay's socket is AF_INET; the page maps these back for its AF_INET6 socket.
+    const accepted = await srv.accepted();
+    expect(accepted.remoteFamily).toBe('IPv4');
+    expect(opened.remote).toEqual({ kind: 'ipv4', address: '127.0.0.1', port: srv.port });
+    expect(opened.local).toEqual({ kind: 'ipv4', address: '127.0.0.1', port: accepted.remotePort });
+  });
+
+  it('translates an IPv6 wildcard bind when a mapped destination is dialled as IPv4', async () => {
+    const relay = await relayWith({ allow: ['127.0.0.0/8'] });
+    const srv = await server(startEchoServer());
+    const localPort = await freePort();
+    const p = await page(relay);
+    const opened = (await p.open(1, ipv6(srv.port, '::ffff:127.0.0.1'), { local: ipv6(localPort, '::') })) as OpenedFrame;
+    expect(opened.type).toBe(FrameType.OPENED);
+    expect(opened.local).toEqual({ kind: 'ipv4', address: '127.0.0.1', port: localPort });
+    expect((await srv.accepted()).remotePort).toBe(localPort);
   });
 
   it('binds the local address and port from OPEN', async () => {

@@ -1,6 +1,6 @@
 /** HELLO / WELCOME / GOAWAY, and what the relay does with messages it cannot accept. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { FrameType, HEADER_BYTES, PROTOCOL_VERSION, Reason, encodeFrame, type GoawayFrame } from '@ws2web/protocol';
+import { Capability, FrameType, HEADER_BYTES, PROTOCOL_VERSION, Reason, encodeFrame, type GoawayFrame } from '@ws2web/protocol';
 import { startRelay, type Relay } from '../src/index.js';
 import { COALESCE_FRAMES } from '../src/options.js';
 import { PageClient, ipv4 } from './helpers/page-client.js';
@@ -22,7 +22,7 @@ describe('handshake', () => {
       version: PROTOCOL_VERSION,
       maxFrameBody: 65536,
       maxStreams: 1024,
-      capabilities: 1,
+      capabilities: Capability.TCP | Capability.UDP | Capability.RESOLVE,
     });
     expect(relay.metrics().connections).toBe(1);
     await page.close();

@@ -9,8 +9,12 @@ import {
   decodeMessage,
   encodeFrames,
   frameName,
+  type DatagramFrame,
+  type DgramOpenedFrame,
   type Endpoint,
   type Frame,
+  type ResolvedFrame,
+  type VerdictFrame,
   type GoawayFrame,
   type OpenFailedFrame,
   type OpenedFrame,
@@ -91,6 +95,54 @@ export class PageClient {
       (f) => (f.type === FrameType.OPENED || f.type === FrameType.OPEN_FAILED) && f.stream === stream,
       opts.timeoutMs,
     )) as OpenedFrame | OpenFailedFrame;
+  }
+
+  /** DGRAM_OPEN, then the relay's answer (DGRAM_OPENED or OPEN_FAILED). */
+  async dgramOpen(
+    stream: number,
+    family: 4 | 6,
+    opts: { window?: number; flags?: number; local?: Endpoint | null; timeoutMs?: number } = {},
+  ): Promise<DgramOpenedFrame | OpenFailedFrame> {
+    this.send({ type: FrameType.DGRAM_OPEN, stream, family, flags: opts.flags ?? 0, window: opts.window ?? 1 << 20, local: opts.local ?? null });
+    return (await this.next(
+      (f) => (f.type === FrameType.DGRAM_OPENED || f.type === FrameType.OPEN_FAILED) && f.stream === stream,
+      opts.timeoutMs,
+    )) as DgramOpenedFrame | OpenFailedFrame;
+  }
+
+  /** PEER, then its VERDICT. */
+  async peer(stream: number, seq: number, mode: number, address: Endpoint | null): Promise<VerdictFrame> {
+    this.send({ type: FrameType.PEER, stream, seq, mode, address });
+    return (await this.next((f) => f.type === FrameType.VERDICT && f.stream === stream && f.seq === seq)) as VerdictFrame;
+  }
+
+  /** One DATAGRAM of `stream`, waiting up to `timeoutMs`; grants its bytes back when `credit`. */
+  async datagram(stream: number, { credit = true, timeoutMs = 5000 } = {}): Promise<DatagramFrame> {
+    const f = (await this.nextOn(stream, FrameType.DATAGRAM, timeoutMs)) as DatagramFrame;
+    if (credit && f.data.length > 0) this.send({ type: FrameType.CREDIT, stream, bytes: f.data.length });
+    return f;
+  }
+
+  /** RESOLVE, then the relay's answer (RESOLVED or OPEN_FAILED). */
+  async resolve(stream: number, host: string, family = 0, flags = 0, timeoutMs = 5000): Promise<ResolvedFrame | OpenFailedFrame> {
+    this.send({ type: FrameType.RESOLVE, stream, family, flags, host });
+    return (await this.next(
+      (f) => (f.type === FrameType.RESOLVED || f.type === FrameType.OPEN_FAILED) && f.stream === stream,
+      timeoutMs,
+    )) as ResolvedFrame | OpenFailedFrame;
+  }
+
+  /** Sum of CREDIT bytes the relay granted on `stream` so far (taken from the inbox). */
+  takeCredit(stream: number): number {
+    let n = 0;
+    for (let i = this.inbox.length - 1; i >= 0; i--) {
+      const f = this.inbox[i]!;
+      if (f.type === FrameType.CREDIT && f.stream === stream) {
+        n += f.bytes;
+        this.inbox.splice(i, 1);
+      }
+    }
+    return n;
   }
 
   /** Takes the first received frame matching `match`, waiting up to `timeoutMs`. */

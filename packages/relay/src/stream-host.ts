@@ -1,0 +1,36 @@
+/**
+ * What every stream of a connection (TCP, UDP, name query) needs from the connection that owns
+ * it, and what the connection needs from every stream.
+ */
+import type { Metrics } from './metrics.js';
+import type { ResolvedOptions } from './options.js';
+import type { Outbox } from './outbox.js';
+
+/** The connection's side of the contract. */
+export interface StreamHost {
+  readonly options: ResolvedOptions;
+  readonly metrics: Metrics;
+  readonly outbox: Outbox;
+  /** Fields added to every log record of this connection. */
+  readonly logFields: Record<string, unknown>;
+  /** The stream has bytes to give back; collect them with `takeCreditOwed()` at the next flush. */
+  creditOwed(stream: HostedStream): void;
+  /** The stream id is finished (CLOSE, OPEN_FAILED or RESOLVED went either way); a socket may linger. */
+  released(stream: HostedStream): void;
+  /**
+   * True while the WebSocket holds more unsent bytes than a page that reads could explain: a
+   * source without credit control (empty datagrams) must drop instead of queueing more.
+   */
+  backlogged(): boolean;
+}
+
+/** The stream's side. */
+export interface HostedStream {
+  readonly id: number;
+  /** Bytes the kernel took since the last CREDIT; the caller sends them as one CREDIT frame. */
+  takeCreditOwed(): number;
+  /** CLOSE from the page. */
+  onClose(reason: number): void;
+  /** The WebSocket went or the relay is closing: drop the socket, send nothing. */
+  destroy(): Promise<void>;
+}

@@ -1,0 +1,440 @@
+/**
+ * One relayed UDP socket: the stream between a DGRAM_OPEN and its CLOSE.
+ *
+ * States (one at a time, transitions only where named):
+ *
+ *   BINDING ──'listening'──▶ OPEN ──CLOSE either way / socket error / WebSocket gone──▶ CLOSED
+ *      │                                                                                 ▲
+ *      └── OPEN_FAILED (UDP off, bind policy, bind error) / page CLOSE / drop ───────────┘
+ *
+ * Credits (docs/protocol.md "Datagram streams"), in payload bytes:
+ *  - page → relay: `#recvCredit` starts at `datagramWindow` (announced in DGRAM_OPENED). Each
+ *    DATAGRAM spends its payload length; the bytes come back (CREDIT) when `socket.send`'s
+ *    callback runs, or at once when the datagram is dropped. A DATAGRAM beyond the credit is a
+ *    protocol violation: CLOSE(PROTOCOL_ERROR).
+ *  - relay → page: `#sendCredit` starts at DGRAM_OPEN.window. A datagram from outside is
+ *    forwarded whole if it fits, else dropped and counted, as a full socket buffer would drop
+ *    it. Nothing is held back for later: memory per socket is bounded by the page's window.
+ *
+ * Every destination — a DATAGRAM's address, a PEER's — is checked against the policy as the IP
+ * literal that will be sent to (no names here). A broadcast destination also needs the
+ * BROADCAST flag of DGRAM_OPEN, which sets SO_BROADCAST on the real socket. PEER(CONNECT) makes
+ * an address the connected peer: the default destination, and the only source let through.
+ * Frames that arrive while the socket is still binding are handled in order once it is bound,
+ * so VERDICTs always follow DGRAM_OPENED.
+ */
+import type dgram from 'node:dgram';
+import {
+  DgramFlag,
+  FrameType,
+  PeerMode,
+  Reason,
+  formatIPv6,
+  parseIPv6,
+  reasonForErrno,
+  reasonRow,
+  type DatagramFrame,
+  type DgramOpenFrame,
+  type Endpoint,
+  type PeerFrame,
+} from '@ws2web/protocol';
+import { endpointText, socketEndpoint, unmapIPv4 } from './endpoints.js';
+import type { DropReason } from './metrics.js';
+import type { HostedStream, StreamHost } from './stream-host.js';
+
+export const UdpState = {
+  BINDING: 0,
+  OPEN: 1,
+  CLOSED: 2,
+} as const;
+export type UdpStateValue = (typeof UdpState)[keyof typeof UdpState];
+
+const stateNames = Object.fromEntries(Object.entries(UdpState).map(([k, v]) => [v, k])) as Record<number, string>;
+
+/** Size of a DATAGRAM's address field: kind byte, address, port (and scope for IPv6). */
+const ADDRESS_FIELD_BYTES = { ipv4: 1 + 4 + 2, ipv6: 1 + 16 + 2 + 4 } as const;
+
+/** A destination that passed every check, in the form `socket.send` takes. */
+interface Target {
+  host: string;
+  port: number;
+  /** Comparable with `sourceKey` of an incoming datagram. */
+  key: string;
+}
+
+type TargetResult = { ok: true; target: Target } | { ok: false; reason: number; why: string };
+
+/** Frames that wait for the socket to be bound (their credit is already accounted for). */
+type Deferred = DatagramFrame | PeerFrame;
+
+export class UdpStream implements HostedStream {
+  readonly id: number;
+  readonly #host: StreamHost;
+  readonly #family: 4 | 6;
+  readonly #dualStack: boolean;
+  readonly #broadcast: boolean;
+  readonly #local: Endpoint | null;
+  #state: UdpStateValue = UdpState.BINDING;
+  #socket: dgram.Socket | null = null;
+  #socketClosed: Promise<void> = Promise.resolve();
+  #resolveSocketClosed: () => void = () => {};
+
+  // relay → page
+  #sendCredit: number;
+
+  // page → relay
+  #recvCredit: number;
+  #creditOwed = 0;
+  #deferred: Deferred[] = [];
+
+  /** The connected peer (PEER CONNECT), or null. */
+  #peer: Target | null = null;
+  /** The last explicit destination and its verdict: a sendto loop asks about the same one. */
+  #lastTarget: { endpoint: string; result: TargetResult } | null = null;
+
+  constructor(host: StreamHost, open: DgramOpenFrame) {
+    this.id = open.stream;
+    this.#host = host;
+    this.#family = open.family === 4 ? 4 : 6;
+    this.#dualStack = (open.flags & DgramFlag.DUAL_STACK) !== 0;
+    this.#broadcast = (open.flags & DgramFlag.BROADCAST) !== 0;
+    this.#local = open.local;
+    this.#sendCredit = open.window;
+    this.#recvCredit = host.options.datagramWindow;
+  }
+
+  get state(): UdpStateValue { return this.#state; }
+
+  /** Resolves when the UDP socket (if any) has emitted 'close'. */
+  get socketClosed(): Promise<void> { return this.#socketClosed; }
+
+  /** Checks the local address, creates and binds the socket. Never throws; failures become OPEN_FAILED. */
+  start(): void {
+    const { options } = this.#host;
+    if (!options.udp) return this.#openFailed(Reason.POLICY_DENIED, 'UDP is disabled on this relay');
+    const local = this.#local ?? (this.#family === 4 ? WILDCARD_V4 : WILDCARD_V6);
+    if (local.kind === 'name' || (local.kind === 'ipv4') !== (this.#family === 4)) {
+      return this.#openFailed(Reason.INVALID_ARGUMENT, `local ${endpointText(local)} is not an IPv${this.#family} address`);
+    }
+    const verdict = options.policy.checkBind(local.address, local.port);
+    if (!verdict.allowed) {
+      this.#host.metrics.policyRefusals++;
+      this.#log('info', 'bind refused by policy', { local: endpointText(local), detail: verdict.why });
+      return this.#openFailed(Reason.POLICY_DENIED, verdict.why);
+    }
+    let socket: dgram.Socket;
+    try {
+      socket = options.udpSocket({ type: this.#family === 4 ? 'udp4' : 'udp6', ipv6Only: !this.#dualStack });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException)?.code;
+      return this.#openFailed(reasonForErrno(code), `create socket: ${code ?? String(err)}`);
+    }
+    this.#socket = socket;
+    this.#socketClosed = new Promise((resolve) => { this.#resolveSocketClosed = resolve; });
+    socket.once('close', this.#resolveSocketClosed);
+    socket.on('listening', this.#onListening);
+    socket.on('message', this.#onMessage);
+    socket.on('error', this.#onError);
+    const address = local.kind === 'ipv6' && local.scopeId !== 0 ? `${local.address}%${local.scopeId}` : local.address;
+    try {
+      // exclusive: never share the port with a cluster sibling; a taken port is EADDRINUSE.
+      socket.bind({ address, port: local.port, exclusive: true });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException)?.code;
+      this.#openFailed(reasonForErrno(code), `bind ${endpointText(local)}: ${code ?? String(err)}`);
+      this.#closeSocket();
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Frames from the page
+
+  onDatagram(frame: DatagramFrame): void {
+    if (this.#state === UdpState.CLOSED) return; // crossed our CLOSE
+    const length = frame.data.length;
+    if (length > this.#recvCredit) {
+      return this.#violation(`DATAGRAM of ${length} bytes exceeds the ${this.#recvCredit} bytes of credit granted`);
+    }
+    this.#recvCredit -= length;
+    if (this.#state === UdpState.BINDING) {
+      this.#deferred.push(frame);
+      return;
+    }
+    this.#sendDatagram(frame);
+  }
+
+  onPeer(frame: PeerFrame): void {
+    if (this.#state === UdpState.CLOSED) return;
+    if (this.#state === UdpState.BINDING) {
+      this.#deferred.push(frame);
+      return;
+    }
+    this.#answerPeer(frame);
+  }
+
+  onCredit(bytes: number): void {
+    if (this.#state === UdpState.CLOSED) return;
+    this.#sendCredit += bytes;
+  }
+
+  /** CLOSE from the page, whatever the reason: the socket is closed and the id finished. */
+  onClose(_reason: number): void {
+    if (this.#state === UdpState.CLOSED) return;
+    this.#finish();
+    this.#closeSocket();
+  }
+
+  destroy(): Promise<void> {
+    if (this.#state !== UdpState.CLOSED) this.#finish();
+    this.#closeSocket();
+    return this.#socketClosed;
+  }
+
+  takeCreditOwed(): number {
+    if (this.#state !== UdpState.OPEN) return 0;
+    const owed = this.#creditOwed;
+    this.#creditOwed = 0;
+    this.#recvCredit += owed;
+    return owed;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Socket events (named handlers)
+
+  #onListening = (): void => {
+    if (this.#state !== UdpState.BINDING) return;
+    const socket = this.#socket!;
+    const { options, metrics, outbox } = this.#host;
+    let local: Endpoint | null;
+    try {
+      // SO_BROADCAST only when the page set it: without it the kernel refuses broadcasts too (EACCES).
+      if (this.#broadcast) socket.setBroadcast(true);
+      const a = socket.address();
+      local = socketEndpoint(a.address, a.family, a.port);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException)?.code;
+      this.#openFailed(reasonForErrno(code), `after bind: ${code ?? String(err)}`);
+      this.#closeSocket();
+      return;
+    }
+    if (!local) {
+      this.#openFailed(Reason.INTERNAL, 'socket has no address after bind');
+      this.#closeSocket();
+      return;
+    }
+    this.#state = UdpState.OPEN;
+    metrics.countUdpOpen(Reason.OK);
+    outbox.frame({ type: FrameType.DGRAM_OPENED, stream: this.id, window: options.datagramWindow, local });
+    this.#log('debug', 'udp socket bound', { local: endpointText(local) });
+    const deferred = this.#deferred;
+    this.#deferred = [];
+    for (const frame of deferred) {
+      if (this.#state !== UdpState.OPEN) return;
+      if (frame.type === FrameType.DATAGRAM) this.#sendDatagram(frame);
+      else this.#answerPeer(frame);
+    }
+    if (this.#creditOwed > 0) this.#host.creditOwed(this); // drops while binding
+  };
+
+  #onMessage = (msg: Buffer, rinfo: dgram.RemoteInfo): void => {
+    if (this.#state !== UdpState.OPEN) return;
+    const source = socketEndpoint(rinfo.address, rinfo.family, rinfo.port);
+    if (!source || source.kind === 'name') return;
+    if (this.#peer !== null && sourceKey(source) !== this.#peer.key) return this.#drop('wrong_source');
+    if (ADDRESS_FIELD_BYTES[source.kind] + msg.length > this.#host.options.maxFrameBody) return this.#drop('too_large');
+    if (msg.length > this.#sendCredit) return this.#drop('no_credit');
+    if (this.#host.backlogged()) return this.#drop('backlog');
+    this.#sendCredit -= msg.length;
+    this.#host.metrics.datagramsPeerToPage++;
+    this.#host.outbox.datagram(this.id, source, msg);
+  };
+
+  #onError = (err: NodeJS.ErrnoException): void => {
+    const reason = reasonForErrno(err.code);
+    if (this.#state === UdpState.BINDING) {
+      this.#openFailed(reason, `bind: ${err.code ?? err.message}`);
+    } else if (this.#state === UdpState.OPEN) {
+      this.#host.outbox.frame({ type: FrameType.CLOSE, stream: this.id, reason });
+      this.#log('info', 'udp socket error; closed', { reason: reasonRow(reason).name, detail: err.code ?? err.message });
+      this.#finish();
+    }
+    this.#closeSocket();
+  };
+
+  // ------------------------------------------------------------------------------------------
+
+  #sendDatagram(frame: DatagramFrame): void {
+    const length = frame.data.length;
+    let target: Target;
+    if (frame.address === null) {
+      if (this.#peer === null) {
+        this.#log('debug', 'datagram without address on an unconnected socket; dropped', { bytes: length });
+        return this.#dropSent('no_destination', length);
+      }
+      target = this.#peer;
+    } else {
+      const result = this.#targetFor(frame.address);
+      if (!result.ok) {
+        this.#log('debug', 'datagram destination refused; dropped', { to: endpointText(frame.address), detail: result.why });
+        return this.#dropSent(result.reason === Reason.POLICY_DENIED ? 'policy' : 'bad_destination', length);
+      }
+      target = result.target;
+    }
+    try {
+      this.#socket!.send(frame.data, target.port, target.host, (err) => this.#onSent(err, length));
+    } catch (err) {
+      // Synchronous refusals (socket closing, argument errors) are a drop like any other.
+      this.#log('debug', 'send threw; dropped', { detail: (err as NodeJS.ErrnoException)?.code ?? String(err) });
+      this.#dropSent('send_error', length);
+    }
+  }
+
+  /** The kernel took the datagram (or refused it): its bytes go back to the page as credit. */
+  #onSent(err: Error | null, length: number): void {
+    if (err) {
+      this.#log('debug', 'send failed; dropped', { detail: (err as NodeJS.ErrnoException).code ?? err.message });
+      return this.#dropSent('send_error', length);
+    }
+    this.#host.metrics.datagramsPageToPeer++;
+    this.#giveBack(length);
+  }
+
+  #answerPeer(frame: PeerFrame): void {
+    const { seq, mode, address } = frame;
+    let reason: number;
+    if (mode !== PeerMode.CHECK && mode !== PeerMode.CONNECT) {
+      reason = Reason.INVALID_ARGUMENT;
+    } else if (address === null) {
+      // CONNECT to nothing dissolves the association; CHECK of nothing is meaningless.
+      if (mode === PeerMode.CONNECT) this.#peer = null;
+      reason = mode === PeerMode.CONNECT ? Reason.OK : Reason.INVALID_ARGUMENT;
+    } else {
+      const result = this.#targetFor(address);
+      if (result.ok) {
+        if (mode === PeerMode.CONNECT) this.#peer = result.target;
+        reason = Reason.OK;
+      } else {
+        reason = result.reason;
+        if (reason === Reason.POLICY_DENIED) {
+          this.#host.metrics.policyRefusals++;
+          this.#log('info', 'destination refused by policy', { to: endpointText(address), detail: result.why });
+        }
+      }
+    }
+    this.#host.outbox.frame({ type: FrameType.VERDICT, stream: this.id, seq, reason });
+  }
+
+  /** Every check a destination must pass, in the form the socket sends to. */
+  #targetFor(address: Endpoint): TargetResult {
+    const text = endpointText(address);
+    if (this.#lastTarget?.endpoint === text) return this.#lastTarget.result;
+    const result = this.#judge(address);
+    this.#lastTarget = { endpoint: text, result };
+    return result;
+  }
+
+  #judge(address: Endpoint): TargetResult {
+    if (address.kind === 'name') return { ok: false, reason: Reason.INVALID_ARGUMENT, why: 'a host name is not a datagram address' };
+    if (address.port === 0) return { ok: false, reason: Reason.ADDR_NOT_AVAIL, why: 'port 0' };
+    const v4 = address.kind === 'ipv4' ? address.address : unmapIPv4(address.address);
+    let host: string;
+    if (this.#family === 4) {
+      if (v4 === null) return { ok: false, reason: Reason.AF_NOT_SUPPORTED, why: 'IPv6 destination on an IPv4 socket' };
+      host = v4;
+    } else if (v4 !== null) {
+      if (!this.#dualStack) return { ok: false, reason: Reason.AF_NOT_SUPPORTED, why: 'IPv4 destination on an IPv6-only socket' };
+      host = `::ffff:${v4}`;
+    } else {
+      const scopeId = address.kind === 'ipv6' ? address.scopeId : 0;
+      host = scopeId !== 0 ? `${address.address}%${scopeId}` : address.address;
+    }
+    const { policy } = this.#host.options;
+    const judged = v4 ?? address.address;
+    if (policy.isBroadcast(judged) && !this.#broadcast) {
+      return { ok: false, reason: Reason.POLICY_DENIED, why: 'broadcast without SO_BROADCAST' };
+    }
+    const verdict = policy.check(judged);
+    if (!verdict.allowed) return { ok: false, reason: Reason.POLICY_DENIED, why: verdict.why };
+    const key = v4 !== null ? `${v4}:${address.port}` : `[${normalizeIPv6(address.address)}]:${address.port}`;
+    return { ok: true, target: { host, port: address.port, key } };
+  }
+
+  #drop(why: DropReason): void {
+    this.#host.metrics.countDrop(why);
+  }
+
+  /** A datagram from the page that will not be sent: counted, and its credit returned at once. */
+  #dropSent(why: DropReason, length: number): void {
+    this.#drop(why);
+    this.#giveBack(length);
+  }
+
+  #giveBack(length: number): void {
+    if (length === 0 || this.#state === UdpState.CLOSED) return;
+    this.#creditOwed += length;
+    if (this.#state === UdpState.OPEN) this.#host.creditOwed(this);
+  }
+
+  #violation(message: string): void {
+    this.#log('warn', 'page broke flow control; closing udp stream', { detail: message });
+    this.#host.outbox.frame({ type: FrameType.CLOSE, stream: this.id, reason: Reason.PROTOCOL_ERROR });
+    this.#finish();
+    this.#closeSocket();
+  }
+
+  #openFailed(reason: number, detail: string): void {
+    if (this.#state !== UdpState.BINDING) return;
+    this.#host.metrics.countUdpOpen(reason);
+    this.#host.outbox.frame({ type: FrameType.OPEN_FAILED, stream: this.id, reason });
+    this.#log('info', 'udp open failed', { reason: reasonRow(reason).name, detail });
+    this.#finish();
+  }
+
+  /** Leaves the stream's id behind and tells the connection. */
+  #finish(): void {
+    this.#state = UdpState.CLOSED;
+    this.#deferred = [];
+    this.#peer = null;
+    this.#creditOwed = 0;
+    this.#host.released(this);
+  }
+
+  #closeSocket(): void {
+    const socket = this.#socket;
+    if (!socket) return;
+    try {
+      socket.close();
+    } catch {
+      // Already closed (ERR_SOCKET_DGRAM_NOT_RUNNING): its 'close' has been emitted, or never will be.
+      this.#resolveSocketClosed();
+    }
+  }
+
+  #log(level: 'debug' | 'info' | 'warn', msg: string, fields: Record<string, unknown>): void {
+    this.#host.options.log(level, msg, {
+      ...this.#host.logFields,
+      stream: this.id,
+      udp: this.#family === 4 ? 'udp4' : this.#dualStack ? 'udp6 dual-stack' : 'udp6',
+      state: stateNames[this.#state],
+      ...fields,
+    });
+  }
+}
+
+const WILDCARD_V4: Endpoint = { kind: 'ipv4', address: '0.0.0.0', port: 0 };
+const WILDCARD_V6: Endpoint = { kind: 'ipv6', address: '::', port: 0, scopeId: 0 };
+
+/** The comparable form of a datagram's source (see `Target.key`). */
+function sourceKey(source: Endpoint): string {
+  if (source.kind === 'ipv4') return `${source.address}:${source.port}`;
+  if (source.kind === 'ipv6') return `[${normalizeIPv6(source.address)}]:${source.port}`;
+  return '';
+}
+
+/** RFC 5952 text, so that two spellings of one address compare equal. */
+function normalizeIPv6(address: string): string {
+  const pct = address.indexOf('%');
+  const bare = pct < 0 ? address : address.slice(0, pct);
+  const bytes = parseIPv6(bare);
+  return bytes ? formatIPv6(bytes) : bare.toLowerCase();
+}
