@@ -4,6 +4,7 @@
  * injected lookup. No test here sends a packet to a non-loopback address.
  */
 import net from 'node:net';
+import type os from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FrameType, Reason, type OpenedFrame } from '@ws2web/protocol';
 import { Policy, startRelay, type DialRequest, type Lookup, type Relay, type RelayOptions } from '../src/index.js';
@@ -78,6 +79,39 @@ describe('Policy (default: public unicast only)', () => {
 
   it('makes startRelay reject a bad allow entry', async () => {
     await expect(startRelay({ allow: ['300.0.0.0/8'], log: () => {} })).rejects.toThrow(TypeError);
+  });
+});
+
+describe('Policy: broadcast and bind rules (UDP)', () => {
+  const iface = (cidr: string, family: 'IPv4' | 'IPv6' = 'IPv4') => ({
+    address: cidr.split('/')[0]!, netmask: '', family, mac: '00:00:00:00:00:00', internal: false, cidr,
+  }) as unknown as os.NetworkInterfaceInfo;
+  const policy = new Policy([], {
+    lo: [iface('127.0.0.1/8'), iface('::1/128', 'IPv6')],
+    eth0: [iface('192.168.7.20/24'), iface('fd00::2/64', 'IPv6')],
+    p2p: [iface('10.9.9.1/31')],
+  });
+
+  it('knows the limited broadcast and the directed broadcast of each local IPv4 subnet', () => {
+    expect(policy.isBroadcast('255.255.255.255')).toBe(true);
+    expect(policy.isBroadcast('::ffff:255.255.255.255')).toBe(true);
+    expect(policy.isBroadcast('192.168.7.255')).toBe(true);
+    expect(policy.isBroadcast('127.255.255.255')).toBe(true);
+    expect(policy.isBroadcast('192.168.7.254')).toBe(false);
+    expect(policy.isBroadcast('10.9.9.1')).toBe(false); // a /31 has no broadcast address
+    expect(policy.isBroadcast('192.168.8.255')).toBe(false); // not a local subnet
+    expect(policy.isBroadcast('ff02::1')).toBe(false);
+    expect(policy.isBroadcast('not an address')).toBe(false);
+  });
+
+  it('lets UDP bind only the wildcard or loopback, on port 0 or an unprivileged port', () => {
+    expect(policy.checkBind('0.0.0.0', 0)).toEqual({ allowed: true, why: 'unspecified' });
+    expect(policy.checkBind('::', 5353)).toEqual({ allowed: true, why: 'unspecified' });
+    expect(policy.checkBind('127.0.0.1', 1024)).toEqual({ allowed: true, why: 'loopback' });
+    expect(policy.checkBind('::ffff:127.0.0.1', 0)).toEqual({ allowed: true, why: 'loopback' });
+    expect(policy.checkBind('127.0.0.1', 1023)).toEqual({ allowed: false, why: 'bind to privileged port 1023' });
+    expect(policy.checkBind('192.168.7.20', 5000)).toEqual({ allowed: false, why: 'bind to a private address' });
+    expect(policy.checkBind('fe80::1%2', 5000)).toEqual({ allowed: false, why: 'bind to a linkLocal address' });
   });
 });
 

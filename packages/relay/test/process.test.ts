@@ -8,7 +8,8 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FrameType, Reason, type GoawayFrame } from '@ws2web/protocol';
+import { Capability, FrameType, Reason, type GoawayFrame } from '@ws2web/protocol';
+import { startDnsmasq } from './helpers/dnsmasq.js';
 import { PageClient } from './helpers/page-client.js';
 
 const pkgDir = fileURLToPath(new URL('..', import.meta.url));
@@ -79,7 +80,7 @@ describe('ws2web-relay CLI', () => {
 
   it('prints usage for --help and exits 2 on a bad flag', async () => {
     const help = execFileSync(process.execPath, [cli, '--help']).toString();
-    for (const flag of ['--host', '--port', '--allow', '--connect-timeout-ms', '--secret', '--allow-origin', '--log-level']) {
+    for (const flag of ['--host', '--port', '--allow', '--connect-timeout-ms', '--dns', '--no-udp', '--secret', '--allow-origin', '--log-level']) {
       expect(help).toContain(flag);
     }
     const bad = spawn(process.execPath, [cli, '--allow', 'not-a-cidr'], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -90,12 +91,33 @@ describe('ws2web-relay CLI', () => {
     const unknown = spawn(process.execPath, [cli, '--frobnicate'], { stdio: 'ignore' });
     expect((await exitOf(unknown, 5000)).code).toBe(2);
   });
+
+  it('--dns sends names to that server and --no-udp drops the UDP capability', async () => {
+    const dns = await startDnsmasq({ records: { hosts: { 'cli.test': ['192.0.2.9'] } } });
+    const child = spawn(process.execPath, [cli, '--port', '0', '--dns', dns.server, '--no-udp', '--log-level', 'warn'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      const url = /listening on (\S+)$/.exec(await firstLine(child))![1]!;
+      const page = await PageClient.connect(url);
+      expect(await page.hello()).toMatchObject({ type: FrameType.WELCOME, capabilities: Capability.TCP | Capability.RESOLVE });
+      expect(await page.resolve(1, 'cli.test', 4)).toMatchObject({ type: FrameType.RESOLVED, addresses: [{ kind: 'ipv4', address: '192.0.2.9', port: 0 }] });
+      expect(dns.queries()).toContain('A cli.test');
+      expect(await page.dgramOpen(2, 4)).toEqual({ type: FrameType.OPEN_FAILED, stream: 2, reason: Reason.POLICY_DENIED });
+      await page.close();
+      child.kill('SIGTERM');
+      expect(await exitOf(child, 5000)).toEqual({ code: 0, signal: null });
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await dns.stop();
+    }
+  });
 });
 
 describe('close() leaves nothing running', () => {
   it('a process that used the relay exits by itself after close()', async () => {
-    // Opens a stream with data in flight, a page that never said HELLO, and a stream the page
-    // closed gracefully whose peer never reads, then closes. Any leaked timer or socket keeps
+    // Opens a stream with data in flight, a page that never said HELLO, a stream the page
+    // closed gracefully whose peer never reads, and a UDP socket, then closes. Any leaked timer or socket keeps
     // the child alive and fails the test.
     const script = `
       import net from 'node:net';
@@ -118,8 +140,9 @@ describe('close() leaves nothing running', () => {
         { type: FrameType.HELLO, version: 1, token: '' },
         { type: FrameType.OPEN, stream: 1, transport: 1, flags: 0, window: 1 << 20, remote: ep(echo.address().port), local: null },
         { type: FrameType.OPEN, stream: 2, transport: 1, flags: 0, window: 1 << 20, remote: ep(sink.address().port), local: null },
+        { type: FrameType.DGRAM_OPEN, stream: 3, family: 4, flags: 0, window: 1 << 16, local: null },
       ]));
-      while (frames.filter((f) => f.type === FrameType.OPENED).length < 2) await new Promise((r) => setTimeout(r, 5));
+      while (frames.filter((f) => f.type === FrameType.OPENED || f.type === FrameType.DGRAM_OPENED).length < 3) await new Promise((r) => setTimeout(r, 5));
       ws.send(encodeFrames([
         { type: FrameType.DATA, stream: 1, data: new Uint8Array(60000) },
         { type: FrameType.DATA, stream: 2, data: new Uint8Array(60000) },
@@ -138,6 +161,6 @@ describe('close() leaves nothing running', () => {
     expect(Date.now() - started).toBeLessThan(8000);
     expect(out).toMatch(/^closed /);
     const metrics = JSON.parse(out.slice('closed '.length));
-    expect(metrics).toMatchObject({ connections: 0, streams: 0, opens: { OK: 2 } });
+    expect(metrics).toMatchObject({ connections: 0, streams: 0, opens: { OK: 2 }, udpSockets: 0, udpOpens: { OK: 1 } });
   }, 15_000);
 });
