@@ -29,8 +29,20 @@ async function installAndBuild() {
 async function startDemo() {
   await installAndBuild();
   step('Starting the demo (relay, line-echo server, Vite dev server); Ctrl-C stops everything');
+  watchParent();
   const code = await run(process.execPath, [join(root, 'examples/demo/serve.mjs')], { cwd: root });
   process.exit(code);
+}
+
+/**
+ * npm does not pass a SIGTERM sent to it alone on through `sh -c`: we would be orphaned and the
+ * demo's servers would keep their ports. When our parent goes away, stop as if signalled.
+ */
+function watchParent() {
+  const parent = process.ppid;
+  setInterval(function checkParent() {
+    if (process.ppid !== parent) process.emit('SIGTERM', 'SIGTERM');
+  }, 1000).unref();
 }
 
 async function runTests() {
