@@ -1,0 +1,38 @@
+/*
+ * ws2web: the <windows.h> subset that Winsock programs use, for wasm32-wasi.
+ *
+ * Base types (ws2web/wintypes.h), and the few kernel32 calls network programs reach for: Sleep
+ * (blocks the C code like any other blocking call: it awaits a timer), GetTickCount /
+ * GetTickCount64 (the page's monotonic clock), ZeroMemory / CopyMemory. Like real windows.h
+ * built with WIN32_LEAN_AND_MEAN, it does not pull in Winsock: include <winsock2.h> for that,
+ * before or after this file.
+ */
+#ifndef WS2WEB_WINDOWS_H
+#define WS2WEB_WINDOWS_H
+
+#include <string.h>
+#include "ws2web/wintypes.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define WS2WEB_KERNEL32(name) __asm__("__ws2web_kernel32_" #name) __attribute__((import_module("kernel32"), import_name(#name)))
+
+/** Suspends the program for dwMilliseconds (a blocking call: the page keeps running). */
+void WINAPI Sleep(DWORD dwMilliseconds) WS2WEB_KERNEL32(Sleep);
+/** Milliseconds since the page started, wrapping every 49.7 days as on Windows. */
+DWORD WINAPI GetTickCount(void) WS2WEB_KERNEL32(GetTickCount);
+ULONGLONG WINAPI GetTickCount64(void) WS2WEB_KERNEL32(GetTickCount64);
+
+#define ZeroMemory(Destination, Length) memset((Destination), 0, (Length))
+#define SecureZeroMemory(Destination, Length) memset((Destination), 0, (Length))
+#define CopyMemory(Destination, Source, Length) memcpy((Destination), (Source), (Length))
+#define MoveMemory(Destination, Source, Length) memmove((Destination), (Source), (Length))
+#define FillMemory(Destination, Length, Fill) memset((Destination), (Fill), (Length))
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* WS2WEB_WINDOWS_H */

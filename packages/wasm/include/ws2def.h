@@ -1,0 +1,2 @@
+/* ws2web: everything of ws2def.h lives in winsock2.h / ws2tcpip.h. */
+#include <ws2tcpip.h>

@@ -1,0 +1,136 @@
+/**
+ * runWinsockProgram: loads a module built by ws2web-cc and runs its main() against a Winsock
+ * object from @ws2web/browser. Blocking calls suspend the program through JSPI when the engine
+ * has it, else through the Asyncify build; the page keeps running either way.
+ */
+import type { Winsock } from '@ws2web/browser';
+import { AsyncifyDriver } from './asyncify.js';
+import { GlueContext, type ImportGroup } from './context.js';
+import { winsockImports, type ImportTable } from './imports-table.js';
+import { jspiSupported, promising, suspending } from './jspi.js';
+import { WasmMemory } from './memory.js';
+import { ProgramExit, createWasi } from './wasi.js';
+
+/** A module: its URL, its bytes, or an already compiled WebAssembly.Module. */
+export type WasmSource = URL | string | ArrayBuffer | ArrayBufferView | WebAssembly.Module;
+export type RunMode = 'jspi' | 'asyncify';
+
+export interface ProgramOptions {
+  /** The plain build (`prog.wasm`), run with JSPI. */
+  wasm: WasmSource;
+  /** The `wasm-opt --asyncify` build (`prog.asyncify.wasm`), for engines without JSPI. */
+  asyncifyWasm?: WasmSource;
+  /** 'auto' (default): JSPI when WebAssembly.Suspending exists, else Asyncify. */
+  mode?: 'auto' | RunMode;
+  /** The Winsock object the program's ws2_32 calls go to (createWinsock({ relay })). */
+  winsock: Winsock;
+  /** argv[1…]; argv[0] is `programName`. */
+  args?: string[];
+  programName?: string;
+  env?: Record<string, string>;
+  /** What the program reads from stdin (then end-of-file). */
+  stdin?: string | Uint8Array;
+  /** Program output, as it is written (stdout is line-buffered, like a console). */
+  stdout?: (text: string) => void;
+  stderr?: (text: string) => void;
+  /** Bytes for Asyncify's saved stack (default 64 KiB). */
+  asyncifyStackSize?: number;
+}
+
+export interface ProgramResult {
+  /** main()'s return value, or the code given to exit(). */
+  exitCode: number;
+  mode: RunMode;
+}
+
+interface ProgramExports {
+  memory: WebAssembly.Memory;
+  malloc(size: number): number;
+  free(ptr: number): void;
+  _start(): void;
+}
+
+/** Picks the mode: JSPI when available (and not overridden), else the Asyncify build. */
+export function chooseMode(options: Pick<ProgramOptions, 'mode' | 'asyncifyWasm'>): RunMode {
+  const wanted = options.mode ?? 'auto';
+  if (wanted !== 'auto') return wanted;
+  if (jspiSupported()) return 'jspi';
+  if (options.asyncifyWasm === undefined) throw new Error('ws2web: no JSPI in this engine and no asyncifyWasm build given');
+  return 'asyncify';
+}
+
+async function compile(source: WasmSource): Promise<WebAssembly.Module> {
+  if (source instanceof WebAssembly.Module) return source;
+  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(source as BufferSource);
+  const response = await fetch(source);
+  if (!response.ok) throw new Error(`ws2web: fetching ${String(source)} failed: HTTP ${response.status}`);
+  return WebAssembly.compile(await response.arrayBuffer());
+}
+
+/** Imports the module declares that the glue does not provide: a clear error if called. */
+function fillMissing(module: WebAssembly.Module, imports: Record<string, Record<string, unknown>>): void {
+  for (const { module: mod, name, kind } of WebAssembly.Module.imports(module)) {
+    if (kind !== 'function' || imports[mod]?.[name] !== undefined) continue;
+    imports[mod] ??= {};
+    imports[mod][name] = mod === 'wasi_snapshot_preview1'
+      ? () => 52 // ENOSYS
+      : () => { throw new Error(`ws2web: ${mod}.${name} is not available to C programs (see docs/porting.md)`); };
+  }
+}
+
+function bind(group: ImportGroup, wrapBlocking: (fn: (...args: never[]) => Promise<unknown>) => unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...group.sync };
+  for (const [name, fn] of Object.entries(group.blocking)) out[name] = wrapBlocking(fn);
+  return out;
+}
+
+export async function runWinsockProgram(options: ProgramOptions): Promise<ProgramResult> {
+  const mode = chooseMode(options);
+  const source = mode === 'jspi' ? options.wasm : options.asyncifyWasm;
+  if (source === undefined) throw new Error('ws2web: mode asyncify needs the asyncifyWasm build');
+  const module = await compile(source);
+
+  let memory: WasmMemory | null = null;
+  const currentMemory = (): WasmMemory => memory!;
+  const encoder = new TextEncoder();
+  const stdin = typeof options.stdin === 'string' ? encoder.encode(options.stdin) : options.stdin ?? new Uint8Array(0);
+  const wasi = createWasi({
+    args: [options.programName ?? 'program', ...(options.args ?? [])],
+    env: options.env ?? {},
+    stdout: options.stdout ?? ((t) => console.log(t.replace(/\n$/, ''))),
+    stderr: options.stderr ?? ((t) => console.error(t.replace(/\n$/, ''))),
+    stdin,
+  }, currentMemory);
+
+  const table: ImportTable = winsockImports(new GlueContext(options.winsock, currentMemory));
+  let exportsRef: ProgramExports | null = null;
+  const driver = new AsyncifyDriver(() => new DataView(exportsRef!.memory.buffer), options.asyncifyStackSize);
+  const wrapBlocking = mode === 'jspi' ? suspending : (fn: (...args: never[]) => Promise<unknown>) => driver.wrap(fn);
+  const imports: Record<string, Record<string, unknown>> = {
+    wasi_snapshot_preview1: wasi,
+    ws2_32: bind(table.ws2_32, wrapBlocking),
+    kernel32: bind(table.kernel32, wrapBlocking),
+  };
+  fillMissing(module, imports);
+
+  const instance = await WebAssembly.instantiate(module, imports as WebAssembly.Imports);
+  const exports = instance.exports as unknown as ProgramExports;
+  if (typeof exports.malloc !== 'function' || typeof exports.free !== 'function') {
+    throw new Error('ws2web: the module must export malloc and free (build it with ws2web-cc)');
+  }
+  exportsRef = exports;
+  memory = new WasmMemory(exports.memory, exports);
+
+  try {
+    if (mode === 'jspi') {
+      await promising(exports._start)();
+    } else {
+      driver.attach(instance.exports, (size) => exports.malloc(size));
+      await driver.run(() => exports._start());
+    }
+    return { exitCode: 0, mode };
+  } catch (err) {
+    if (err instanceof ProgramExit) return { exitCode: err.code, mode };
+    throw err;
+  }
+}

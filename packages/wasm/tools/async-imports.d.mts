@@ -1,0 +1,1 @@
+export const BLOCKING_IMPORTS: readonly string[];

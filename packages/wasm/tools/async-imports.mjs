@@ -1,0 +1,25 @@
+/**
+ * The imports that may block: they return a Promise in @ws2web/browser, so the C code must be
+ * suspended while they wait. The JSPI glue wraps exactly these in WebAssembly.Suspending; the
+ * Asyncify build instruments only the call paths that reach them (`asyncify-imports`), which is
+ * what keeps its code-size and speed cost down. src/imports-table.ts marks the same names
+ * (a unit test checks the two lists agree).
+ */
+export const BLOCKING_IMPORTS = Object.freeze([
+  'ws2_32.accept',
+  'ws2_32.connect',
+  'ws2_32.WSAConnect',
+  'ws2_32.send',
+  'ws2_32.recv',
+  'ws2_32.sendto',
+  'ws2_32.recvfrom',
+  'ws2_32.WSASend',
+  'ws2_32.WSARecv',
+  'ws2_32.WSASendTo',
+  'ws2_32.WSARecvFrom',
+  'ws2_32.select',
+  'ws2_32.WSAWaitForMultipleEvents',
+  'ws2_32.getaddrinfo',
+  'ws2_32.gethostbyname',
+  'kernel32.Sleep',
+]);

@@ -1,0 +1,2 @@
+export function cLiteral(value: number): string;
+export function renderConstantsHeader(constants: Record<string, unknown>): string;
