@@ -10,6 +10,7 @@
 import {
   FrameType,
   HEADER_BYTES,
+  RELAY_STREAM_BASE,
   ResolveFamily,
   type Endpoint,
   type Frame,
@@ -119,6 +120,12 @@ function checkBytes(data: Uint8Array): Uint8Array {
   return data;
 }
 
+/** INCOMING's new stream must be a relay-allocated id. */
+function checkRelayStream(v: number): number {
+  if (!Number.isInteger(v) || v < RELAY_STREAM_BASE || v > 0xffffffff) throw new RangeError(`ws2web codec: INCOMING stream ${String(v)} is not a relay stream id (0x80000000..0xffffffff)`);
+  return v;
+}
+
 function checkFamily(v: number, allowed: ReadonlySet<number>, frame: string): number {
   if (!allowed.has(v)) throw new RangeError(`ws2web codec: ${frame} family ${String(v)} is not one of ${[...allowed].join(', ')}`);
   return v;
@@ -187,6 +194,11 @@ function writeBody(w: Writer, f: Frame): void {
     case FrameType.PEER: w.u32(f.seq); w.u8(f.mode); writeEndpoint(w, f.address, 'peer'); return;
     case FrameType.VERDICT: w.u32(f.seq); w.u16(f.reason); return;
     case FrameType.RESOLVE: w.u8(checkFamily(f.family, resolveFamilies, 'RESOLVE')); w.u8(f.flags); writeShortString(w, f.host, 1); return;
+    case FrameType.LISTEN: w.u8(checkFamily(f.family, dgramFamilies, 'LISTEN')); w.u8(f.flags); w.u32(f.backlog); writeEndpoint(w, f.local, 'socket'); return;
+    case FrameType.LISTENING: writeEndpoint(w, f.local, 'socket'); return;
+    case FrameType.INCOMING:
+      w.u32(checkRelayStream(f.newStream)); w.u32(f.window); writeEndpoint(w, f.local, 'socket'); writeEndpoint(w, f.remote, 'socket');
+      return;
     case FrameType.RESOLVED:
       // Without this, a missing list would escape as a TypeError from `.length`.
       if (!Array.isArray(f.addresses)) throw new RangeError('ws2web codec: RESOLVED addresses must be an array');
@@ -416,6 +428,29 @@ const bodyDecoders: Record<number, BodyDecoder> = {
     if (family === null || flags === null || host === null) return missing;
     if (!resolveFamilies.has(family)) return new Malformed('BAD_BODY', `family ${family} is not 0, 4 or 6`);
     return { type: FrameType.RESOLVE, stream, family, flags, host };
+  },
+  [FrameType.LISTEN]: (r, stream) => {
+    const family = r.u8(); const flags = r.u8(); const backlog = r.u32();
+    if (family === null || flags === null || backlog === null) return missing;
+    if (!dgramFamilies.has(family)) return new Malformed('BAD_BODY', `family ${family} is neither 4 nor 6`);
+    const local = readEndpoint(r, 'socket');
+    if (local === null || local instanceof Malformed) return local ?? missing;
+    return { type: FrameType.LISTEN, stream, family, flags, backlog, local };
+  },
+  [FrameType.LISTENING]: (r, stream) => {
+    const local = readEndpoint(r, 'socket');
+    if (local === null || local instanceof Malformed) return local ?? missing;
+    return { type: FrameType.LISTENING, stream, local };
+  },
+  [FrameType.INCOMING]: (r, stream) => {
+    const newStream = r.u32(); const window = r.u32();
+    if (newStream === null || window === null) return missing;
+    if (newStream < RELAY_STREAM_BASE) return new Malformed('BAD_BODY', `INCOMING stream ${newStream} is below 0x80000000`);
+    const local = readEndpoint(r, 'socket');
+    if (local === null || local instanceof Malformed) return local ?? missing;
+    const remote = readEndpoint(r, 'socket');
+    if (remote === null || remote instanceof Malformed) return remote ?? missing;
+    return { type: FrameType.INCOMING, stream, newStream, window, local, remote };
   },
   [FrameType.RESOLVED]: (r, stream) => {
     const canonName = readString(r, 1); const count = r.u16();

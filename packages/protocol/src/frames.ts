@@ -61,11 +61,27 @@ export const FrameType = {
   RESOLVE: 0x30,
   /** relay → page: the addresses of a RESOLVE, in resolver order; the stream is then finished. */
   RESOLVED: 0x31,
+  /** page → relay on a fresh stream id: listen for inbound TCP connections on a relay address. */
+  LISTEN: 0x15,
+  /** relay → page: the listener is bound; its real local address. */
+  LISTENING: 0x16,
+  /**
+   * relay → page on a listener stream: a connection arrived. It becomes stream `newStream`
+   * (relay-allocated, ≥ 0x80000000), connected, and the relay reads nothing from it until the page
+   * accepts it by granting credit (CREDIT on newStream) or rejects it (CLOSE RESET on newStream).
+   */
+  INCOMING: 0x17,
 } as const;
 export type FrameTypeValue = (typeof FrameType)[keyof typeof FrameType];
 
 /** WELCOME capability bits. */
-export const Capability = { TCP: 1 << 0, UDP: 1 << 1, RESOLVE: 1 << 2 } as const;
+export const Capability = { TCP: 1 << 0, UDP: 1 << 1, RESOLVE: 1 << 2, INBOUND: 1 << 3 } as const;
+
+/** First stream id the relay allocates (inbound connections); the page's ids stay below it. */
+export const RELAY_STREAM_BASE = 0x80000000;
+
+/** LISTEN flag bits. */
+export const ListenFlag = { REUSEADDR: 1 << 0, EXCLUSIVEADDRUSE: 1 << 1, DUAL_STACK: 1 << 2 } as const;
 
 /** OPEN transport byte. */
 export const Transport = { TCP: 1 } as const;
@@ -151,7 +167,31 @@ export interface VerdictFrame { type: typeof FrameType.VERDICT; stream: number; 
 export interface ResolveFrame { type: typeof FrameType.RESOLVE; stream: number; family: number; flags: number; host: string }
 export interface ResolvedFrame { type: typeof FrameType.RESOLVED; stream: number; canonName: string; addresses: Endpoint[] }
 
+export interface ListenFrame {
+  type: typeof FrameType.LISTEN;
+  stream: number;
+  /** 4 or 6. */
+  family: number;
+  flags: number;
+  backlog: number;
+  /** Address to listen on; port 0 = an ephemeral port. */
+  local: Endpoint;
+}
+export interface ListeningFrame { type: typeof FrameType.LISTENING; stream: number; local: Endpoint }
+export interface IncomingFrame {
+  type: typeof FrameType.INCOMING;
+  stream: number;
+  newStream: number;
+  /** Credit granted to the page on the new stream. */
+  window: number;
+  local: Endpoint;
+  remote: Endpoint;
+}
+
 export type Frame =
+  | ListenFrame
+  | ListeningFrame
+  | IncomingFrame
   | DgramOpenFrame
   | DgramOpenedFrame
   | DatagramFrame
