@@ -63,6 +63,35 @@ export default defineConfig({
           },
         },
       },
+      {
+        // Legacy Winsock C (examples/legacy-*) compiled to wasm by ws2web-cc, run in headless
+        // Chromium through the real relay (JSPI and the Asyncify fallback). globalSetup compiles.
+        test: {
+          name: 'wasm',
+          include: ['test/wasm/**/*.test.ts'],
+          globalSetup: ['test/wasm/global-setup.ts'],
+          testTimeout: 30_000,
+          browser: {
+            enabled: true,
+            headless: true,
+            provider: playwright({
+              launchOptions: {
+                executablePath: chromiumPath,
+                args: [
+                  '--no-sandbox',
+                  '--disable-gpu',
+                  '--disable-background-networking',
+                  '--disable-component-update',
+                  '--disable-sync',
+                  '--no-first-run',
+                  '--disable-quic',
+                ],
+              },
+            }),
+            instances: [{ browser: 'chromium' }],
+          },
+        },
+      },
     ],
   },
 });

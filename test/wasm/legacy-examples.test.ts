@@ -1,0 +1,173 @@
+/**
+ * The three legacy Winsock programs (examples/legacy-*), compiled unmodified by ws2web-cc, run
+ * in headless Chromium through the real relay against loopback servers. Each program's whole
+ * output is compared with what the same source prints natively on Windows (same printf calls,
+ * same Winsock results: error codes are Windows' own values). Every program runs twice: with
+ * JSPI (Chromium's default here) and with the Asyncify build forced, the fallback for engines
+ * without JSPI.
+ */
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { Control } from '../fixtures/control.js';
+import { chooseMode, jspiSupported, type RunMode } from '../../packages/wasm/src/index.js';
+import { EXAMPLES } from './fixtures/examples.js';
+import { runExample } from './run-example.js';
+
+const control = new Control();
+afterAll(() => control.releaseAll());
+
+const PAGE_BODY = 'Hello from a real TCP server, through the relay.\n';
+const MODES: RunMode[] = ['jspi', 'asyncify'];
+
+function httpRequest(host: string, path: string): string {
+  return `GET ${path} HTTP/1.0\r\nHost: ${host}\r\nUser-Agent: legacy-http-client\r\n\r\n`;
+}
+
+/** What legacy-http-client prints for a page served by fixtures/servers.ts (HttpPageServer). */
+function httpClientOutput(port: number, host: string, path: string): string {
+  const response = [
+    'HTTP/1.1 200 OK',
+    'content-type: text/plain',
+    `content-length: ${PAGE_BODY.length}`,
+    'connection: close',
+    '',
+    PAGE_BODY,
+  ].join('\r\n');
+  return [
+    'Winsock 2.2 ready',
+    `Connected to 127.0.0.1 port ${port}`,
+    `Bytes Sent: ${httpRequest(host, path).length}`,
+    '----- response -----',
+    `${response}`,
+    '----- end -----',
+    `Connection closed after ${response.length} bytes`,
+    '',
+  ].join('\n');
+}
+
+describe('the toolchain', () => {
+  it('compiled every example with clang -Wall without a warning, in both builds', () => {
+    const builds = inject('wasmBuilds');
+    for (const name of EXAMPLES) {
+      const b = builds[name];
+      expect(b.warnings, `${name}: clang warnings`).toBe('');
+      expect(b.bytes, `${name}.wasm size`).toBeGreaterThan(10_000);
+      // The Asyncify build is bigger (instrumented call paths) but stays within 2x here.
+      expect(b.asyncifyBytes, `${name}.asyncify.wasm size`).toBeGreaterThan(b.bytes);
+      expect(b.asyncifyBytes).toBeLessThan(2 * b.bytes);
+    }
+    console.log(`wasm builds (${inject('wasmBuildMs')} ms total): ${EXAMPLES.map((n) => {
+      const b = builds[n];
+      return `${n} ${b.bytes} B / asyncify ${b.asyncifyBytes} B (clang ${b.clangMs} ms, wasm-opt ${b.asyncifyMs} ms)`;
+    }).join('; ')}`);
+  });
+
+  it('builds the same sources natively with MinGW-w64 (x86_64-w64-mingw32-gcc main.c -lws2_32)', () => {
+    const native = inject('nativeBuilds');
+    for (const name of EXAMPLES) {
+      const n = native[name];
+      expect(n.ok, `${n.command}\n${n.output}`).toBe(true);
+      expect(n.peMagic, `${name}.exe is a PE executable`).toBe('MZ');
+      expect(n.bytes).toBeGreaterThan(10_000);
+    }
+  });
+
+  it('picks JSPI in this Chromium (WebAssembly.Suspending exists), Asyncify only when told', () => {
+    expect(jspiSupported()).toBe(true);
+    expect(chooseMode({ mode: 'auto', asyncifyWasm: new Uint8Array(0) })).toBe('jspi');
+    expect(chooseMode({ mode: 'asyncify', asyncifyWasm: new Uint8Array(0) })).toBe('asyncify');
+  });
+});
+
+describe.each(MODES)('legacy programs with %s', (mode) => {
+  it('legacy-http-client fetches a page: getaddrinfo("localhost") through the relay, connect, send, recv loop', async () => {
+    const port = inject('httpPagePort');
+    const run = await runExample('legacy-http-client', { args: ['localhost', String(port), '/page'], mode });
+    expect(run.stdout).toBe(httpClientOutput(port, 'localhost', '/page'));
+    expect(run.exitCode).toBe(0);
+    expect(run.mode).toBe(mode);
+    // The server saw exactly the request the C code formatted.
+    const seen = await (await fetch(`http://127.0.0.1:${port}/last-request`)).json();
+    expect(seen).toMatchObject({ method: 'GET', url: '/page', httpVersion: '1.0', headers: { host: 'localhost', 'user-agent': 'legacy-http-client' } });
+  });
+
+  it('legacy-http-client reports a refused connection the Windows way', async () => {
+    const port = await control.refusedPort();
+    const run = await runExample('legacy-http-client', { args: ['127.0.0.1', String(port), '/'], mode });
+    expect(run.stdout).toBe('Winsock 2.2 ready\nUnable to connect to server!\n');
+    expect(run.exitCode).toBe(1);
+  });
+
+  it('legacy-select-chat: non-blocking connect, select() on writefds/exceptfds, then a select+recv dialogue', async () => {
+    const port = inject('chatPort');
+    const run = await runExample('legacy-select-chat', { args: ['127.0.0.1', String(port)], stdin: 'hello\nsecond line\n', mode });
+    expect(run.stdout).toBe([
+      `Connecting to 127.0.0.1:${port}...`,
+      'connect: WSAEWOULDBLOCK, waiting in select()',
+      'Connected (SO_ERROR = 0)',
+      '> hello',
+      '< you said: hello',
+      '> second line',
+      '< you said: second line',
+      '< bye',
+      'Server closed the connection',
+      '',
+    ].join('\n'));
+    expect(run.exitCode).toBe(0);
+  });
+
+  it('legacy-select-chat: a refused connect shows up in exceptfds with SO_ERROR = WSAECONNREFUSED (10061)', async () => {
+    const port = await control.refusedPort();
+    const run = await runExample('legacy-select-chat', { args: ['127.0.0.1', String(port)], stdin: 'never sent\n', mode });
+    expect(run.stdout).toBe([
+      `Connecting to 127.0.0.1:${port}...`,
+      'connect: WSAEWOULDBLOCK, waiting in select()',
+      'connect failed: SO_ERROR = 10061',
+      '',
+    ].join('\n'));
+    expect(run.exitCode).toBe(2);
+  });
+
+  it('legacy-event-client: FD_CONNECT, FD_WRITE, FD_READ and FD_CLOSE through WSAWaitForMultipleEvents', async () => {
+    const port = inject('chatPort');
+    const message = 'hello from an event loop';
+    const run = await runExample('legacy-event-client', { args: ['127.0.0.1', String(port), message], mode });
+    const reply = `you said: ${message}\nbye\n`;
+    expect(run.stdout).toBe([
+      'connect: WSAEWOULDBLOCK, waiting for FD_CONNECT',
+      'FD_CONNECT, error 0',
+      `sent ${message.length + 1} bytes, shutting down the sending side`,
+      'FD_CLOSE, error 0',
+      `received ${reply.length} bytes:`,
+      reply,
+    ].join('\n'));
+    expect(run.exitCode).toBe(0);
+  });
+
+  it('legacy-event-client: a refused connect arrives as FD_CONNECT with error 10061', async () => {
+    const port = await control.refusedPort();
+    const run = await runExample('legacy-event-client', { args: ['127.0.0.1', String(port), 'x'], mode });
+    expect(run.stdout).toBe([
+      'connect: WSAEWOULDBLOCK, waiting for FD_CONNECT',
+      'FD_CONNECT, error 10061',
+      'received 0 bytes:',
+      '',
+    ].join('\n'));
+    expect(run.exitCode).toBe(2);
+  });
+
+  it('the page keeps running while the C code blocks in recv', async () => {
+    const port = inject('httpPagePort');
+    let ticks = 0;
+    const timer = setInterval(() => { ticks++; }, 10);
+    try {
+      const run = await runExample('legacy-http-client', { args: ['127.0.0.1', String(port), '/slow'], mode });
+      expect(run.exitCode).toBe(0);
+      expect(run.stdout).toContain(PAGE_BODY);
+      // The server waits 300 ms before answering; the page's timers ran during that wait.
+      expect(run.ms).toBeGreaterThanOrEqual(290);
+      expect(ticks).toBeGreaterThanOrEqual(10);
+    } finally {
+      clearInterval(timer);
+    }
+  });
+});
