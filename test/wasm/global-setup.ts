@@ -1,6 +1,6 @@
 /**
  * vitest globalSetup for the `wasm` project (runs once, in Node):
- *  1. compiles examples/legacy-* with ws2web-cc's compile step (JSPI + Asyncify builds) and with
+ *  1. compiles examples/legacy-* (and test/wasm/programs/*.c) with ws2web-cc's compile step (JSPI + Asyncify builds) and with
  *     MinGW-w64 (native Windows .exe, compile only), into test-results/wasm/;
  *  2. starts the e2e suite's relay, dnsmasq and control server (test/fixtures/global-setup.ts);
  *  3. starts the servers the examples talk to (fixtures/servers.ts) and one that serves the
@@ -31,7 +31,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const wasmBuilds = buildWasm(outDir);
   const nativeBuilds = buildNative(outDir);
   const buildMs = Math.round(performance.now() - started);
-  console.log(`wasm tests: built ${Object.keys(wasmBuilds).length} examples (wasm + asyncify + MinGW) in ${buildMs} ms`);
+  console.log(`wasm tests: built ${Object.keys(wasmBuilds).length} programs (wasm + asyncify + MinGW) in ${buildMs} ms`);
 
   const teardownE2e = await setupE2e(project);
   const artifacts = await ArtifactServer.start(outDir);
