@@ -26,7 +26,7 @@ import {
 } from './constants.js';
 import { connectStream, destinationFor } from './api-sockets.js';
 import { isRef, lookupSocket, type Ref, type WinsockContext, type timeval } from './context.js';
-import { WSAID_CONNECTEX, sameGuid } from './extension-ids.js';
+import { WSAID_ACCEPTEX, WSAID_CONNECTEX, WSAID_GETACCEPTEXSOCKADDRS, sameGuid } from './extension-ids.js';
 import { isOverlapped, type WSAOVERLAPPED } from './overlapped.js';
 import { copySockaddrOut, readSockaddr, type SockAddr } from './sockaddr.js';
 import { StreamSocket } from './stream-socket.js';
@@ -44,7 +44,13 @@ type Getaddrinfo = (node: string | null, service: string | null, hints: Partial<
 /** What a policy refusal becomes (the reasons table); spots "every candidate refused". */
 const POLICY_REFUSAL = wsaErrorForReason(Reason.POLICY_DENIED);
 
-export function connectExCalls(ctx: WinsockContext, getaddrinfo: Getaddrinfo) {
+/** Extension functions WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER) hands out besides ConnectEx. */
+export interface AcceptExtensions {
+  AcceptEx: (...args: never[]) => unknown;
+  GetAcceptExSockaddrs: (...args: never[]) => unknown;
+}
+
+export function connectExCalls(ctx: WinsockContext, getaddrinfo: Getaddrinfo, inbound: AcceptExtensions) {
   const { failWith } = ctx;
   const lookup = (s: number) => lookupSocket(ctx, s);
 
@@ -282,8 +288,12 @@ export function connectExCalls(ctx: WinsockContext, getaddrinfo: Getaddrinfo) {
         case SIO_GET_EXTENSION_FUNCTION_POINTER: {
           if (!(lpvInBuffer instanceof Uint8Array) || cbInBuffer < 16) return failWith(WSAEFAULT);
           if (!lpvOutBuffer || lpvOutBuffer instanceof Uint8Array || typeof lpvOutBuffer !== 'object') return failWith(WSAEFAULT);
-          if (!sameGuid(lpvInBuffer, WSAID_CONNECTEX)) return failWith(WSAEINVAL);
-          lpvOutBuffer.value = ConnectEx;
+          const fn = sameGuid(lpvInBuffer, WSAID_CONNECTEX) ? ConnectEx
+            : sameGuid(lpvInBuffer, WSAID_ACCEPTEX) ? inbound.AcceptEx
+            : sameGuid(lpvInBuffer, WSAID_GETACCEPTEXSOCKADDRS) ? inbound.GetAcceptExSockaddrs
+            : null;
+          if (!fn) return failWith(WSAEINVAL);
+          lpvOutBuffer.value = fn;
           returned(8);
           return 0;
         }

@@ -184,22 +184,8 @@ export function socketCalls(ctx: WinsockContext) {
       if (!(socket instanceof StreamSocket)) return failWith(WSAEOPNOTSUPP);
       const v = socket.verdict('listen');
       if (v) return failWith(v);
-      void backlog;
-      socket.listen();
+      socket.listen(Number.isInteger(backlog) && backlog > 0 ? backlog : 1);
       return 0;
-    },
-
-    /**
-     * accept: inbound connections are the relay's policy, and this relay version accepts none,
-     * so a listening socket reports WSAEACCES (the contract); others WSAEINVAL.
-     */
-    async accept(s: number, addr: Uint8Array | null, addrlen: Ref | null): Promise<number> {
-      const socket = lookup(s);
-      if (typeof socket === 'number') return failWith(socket, INVALID_SOCKET);
-      void addr; void addrlen;
-      if (!(socket instanceof StreamSocket)) return failWith(WSAEOPNOTSUPP, INVALID_SOCKET);
-      if (!socket.isListening) return failWith(WSAEINVAL, INVALID_SOCKET);
-      return failWith(WSAEACCES, INVALID_SOCKET);
     },
 
     /** connect: WSAConnect without connect data or QOS. */

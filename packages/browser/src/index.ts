@@ -9,6 +9,7 @@ export type { WSABUF, Ref, timeval } from './context.js';
 export type { WSANETWORKEVENTS } from './api-select.js';
 export type { ADDRINFO, HOSTENT, SERVENT } from './api-names.js';
 export type { SOCKET_ADDRESS_LIST } from './api-connect-ex.js';
+export type { ConditionProc } from './api-accept.js';
 export type { WSAOVERLAPPED, CompletionRoutine } from './overlapped.js';
 export { WSAID_CONNECTEX, WSAID_ACCEPTEX, WSAID_GETACCEPTEXSOCKADDRS, WSAID_DISCONNECTEX } from './extension-ids.js';
 export { sockaddrIn, sockaddrIn6, parseSockaddr, SOCKADDR_IN_SIZE, SOCKADDR_IN6_SIZE } from './sockaddr.js';

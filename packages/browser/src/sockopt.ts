@@ -28,6 +28,8 @@ import {
   SO_SNDBUF,
   SO_SNDTIMEO,
   SO_TYPE,
+  SO_UPDATE_ACCEPT_CONTEXT,
+  SO_UPDATE_CONNECT_CONTEXT,
   TCP_NODELAY,
   WSAEFAULT,
   WSAEINVAL,
@@ -97,6 +99,9 @@ const solSocket: Record<number, OptionSpec> = {
     get: (s) => (s.options.oobInline ? 1 : 0),
     set: (s, v) => { s.options.oobInline = bool(v); return 0; },
   },
+  // Set after AcceptEx / ConnectEx so the socket behaves as after accept / connect: it already does.
+  [SO_UPDATE_ACCEPT_CONTEXT]: { size: 4, applies: stream, set: () => 0 },
+  [SO_UPDATE_CONNECT_CONTEXT]: { size: 0, applies: stream, set: () => 0 },
   [SO_DEBUG]: { size: 4, get: (s) => (s.options.debug ? 1 : 0), set: (s, v) => { s.options.debug = bool(v); return 0; } },
   [SO_DONTROUTE]: { size: 4, get: (s) => (s.options.dontRoute ? 1 : 0), set: (s, v) => { s.options.dontRoute = bool(v); return 0; } },
 };
@@ -154,6 +159,7 @@ export function setOption(s: Socket, level: number, optname: number, optval: Uin
   const spec = lookup(s, level, optname);
   if (typeof spec === 'number') return spec;
   if (!spec.set) return WSAENOPROTOOPT;
+  if (spec.size === 0) return spec.set(s, 0); // takes no value (SO_UPDATE_CONNECT_CONTEXT)
   if (!(optval instanceof Uint8Array) || !Number.isInteger(optlen) || optlen < spec.size || optval.length < spec.size) {
     return WSAEFAULT;
   }

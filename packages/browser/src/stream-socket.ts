@@ -6,6 +6,7 @@
 import { FrameType, Reason, Transport, OpenFlag, type OpenedFrame } from '@ws2web/protocol';
 import {
   AF_INET6,
+  FD_ACCEPT,
   FD_CLOSE,
   FD_CONNECT,
   FD_READ,
@@ -31,6 +32,7 @@ import {
 } from './constants.js';
 import { wsaErrorForReason } from './errors.js';
 import { SocketBase, fail, ok, type IoResult, type SocketHost } from './socket-base.js';
+import { Listener, type PendingConnection } from './listener.js';
 import { ReceiveBuffer } from './receive-buffer.js';
 import { asFamily, fromEndpoint, isUnspecified, toEndpoint, type SockAddr } from './sockaddr.js';
 import { SocketState, StateMachine, check, type Operation } from './socket-state.js';
@@ -53,6 +55,7 @@ export class StreamSocket extends SocketBase implements StreamListener {
 
   #conn: RelayConnection | null = null;
   #stream = 0;
+  #listener: Listener | null = null;
   /** Why a DISCONNECTED socket is disconnected (send/recv report it). */
   #connError = 0;
   /** A non-blocking connect failed: select reports the socket in exceptfds until the next connect. */
@@ -90,8 +93,54 @@ export class StreamSocket extends SocketBase implements StreamListener {
     this.#sm.to(SocketState.BOUND);
   }
 
-  listen(): void {
+  /**
+   * listen: the socket becomes a listening socket now (connect on it is WSAEINVAL); the relay
+   * listener is opened in the background and its refusal surfaces at accept / FD_ACCEPT.
+   */
+  listen(backlog: number): void {
+    if (this.#listener) return; // a second listen only changes the backlog on Windows
     this.#sm.to(SocketState.LISTENING);
+    const listener = new Listener(this.host.relay(), {
+      changed: (error) => {
+        if (error) this.events.record(FD_ACCEPT, error);
+        else if (listener.pending > 0) this.events.record(FD_ACCEPT, 0);
+        this.changed();
+      },
+      log: this.host.log,
+    });
+    this.#listener = listener;
+    listener.start(this.family, this.bound!, backlog, {
+      reuseAddr: this.options.reuseAddr,
+      exclusive: this.options.exclusiveAddrUse,
+      dualStack: this.family === AF_INET6 && !this.options.v6Only,
+    });
+  }
+
+  /** The relay listener of a listening socket. */
+  get listener(): Listener | null { return this.#listener; }
+
+  /**
+   * Makes this (unbound, unconnected) socket the accepted end of an inbound connection: the
+   * stream is already connected at the relay, and granting credit tells the relay to start
+   * reading it. Frames that arrived while it was pending are replayed.
+   */
+  adoptIncoming(conn: RelayConnection, pending: PendingConnection): void {
+    const { incoming, parked } = pending;
+    this.#conn = conn;
+    this.#stream = incoming.newStream;
+    this.relayLocal = fromEndpoint(incoming.local);
+    this.bound = asFamily(this.relayLocal, this.family);
+    this.remote = asFamily(fromEndpoint(incoming.remote), this.family);
+    this.#sendCredit = incoming.window;
+    this.#sm.to(SocketState.CONNECTING);
+    this.#sm.to(SocketState.CONNECTED);
+    this.connectedAt = performance.now();
+    conn.adopt(incoming.newStream, this);
+    this.#granted = RECEIVE_WINDOW;
+    this.#sendFrame({ type: FrameType.CREDIT, stream: this.#stream, bytes: RECEIVE_WINDOW });
+    for (const frame of parked.frames) this.onFrame(frame);
+    if (parked.lost) this.onLost(parked.lost);
+    this.changed();
   }
 
   // ------------------------------------------------------------------------------------------
@@ -440,6 +489,7 @@ export class StreamSocket extends SocketBase implements StreamListener {
       this.#conn?.forget(this.#stream);
       this.#stream = 0;
     }
+    this.#listener?.close();
     this.events.select(null, 0);
     this.#recv.clear();
     this.#sm.to(SocketState.CLOSED);
@@ -452,6 +502,7 @@ export class StreamSocket extends SocketBase implements StreamListener {
 
   /** select readfds: recv would not block. */
   get readable(): boolean {
+    if (this.#listener) return this.#listener.pending > 0 || this.#listener.error !== 0;
     if (this.#sm.is(SocketState.DISCONNECTED)) return true;
     if (!this.isConnected) return false;
     return this.#recv.available > 0 || this.#peerFin || this.#recvShut;
@@ -474,6 +525,7 @@ export class StreamSocket extends SocketBase implements StreamListener {
 
   /** getsockname's answer: the relay's real address once known, else what bind recorded. */
   localAddress(): SockAddr | null {
+    if (this.#listener?.local) return asFamily(this.#listener.local, this.family);
     if (this.relayLocal) return asFamily(this.relayLocal, this.family);
     return this.bound;
   }

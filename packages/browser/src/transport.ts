@@ -7,6 +7,7 @@ import {
   FrameType,
   HEADER_BYTES,
   PROTOCOL_VERSION,
+  RELAY_STREAM_BASE,
   Reason,
   decodeMessage,
   encodeFrame,
@@ -58,6 +59,7 @@ const OPEN = 1;
 const relayFrames = new Set<number>([
   FrameType.OPENED, FrameType.OPEN_FAILED, FrameType.DATA, FrameType.CREDIT, FrameType.FIN, FrameType.CLOSE,
   FrameType.DGRAM_OPENED, FrameType.DATAGRAM, FrameType.VERDICT, FrameType.RESOLVED,
+  FrameType.LISTENING, FrameType.INCOMING,
 ]);
 /** Frames after which a stream id is finished. */
 const finalFrames = new Set<number>([FrameType.OPEN_FAILED, FrameType.CLOSE, FrameType.RESOLVED]);
@@ -85,6 +87,8 @@ export class RelayConnection {
   #welcome: WelcomeFrame | null = null;
   #streams = new Map<number, StreamListener>();
   #nextStream = 1;
+  /** Highest relay-allocated stream id announced by INCOMING (frames above it are a protocol error). */
+  #highestRelayStream = RELAY_STREAM_BASE - 1;
   #outbox: Uint8Array[] = [];
   #flushScheduled = false;
   /** 0 while usable; otherwise the Winsock error every caller now gets. */
@@ -172,7 +176,8 @@ export class RelayConnection {
         const listener = this.#streams.get(frame.stream);
         if (!listener) {
           // A stream we closed: frames crossed on the wire. A stream never opened: a broken relay.
-          if (frame.stream >= this.#nextStream) this.#protocolError(`${frameName(frame.type)} for stream ${frame.stream} that was never opened`);
+          const neverOpened = frame.stream >= RELAY_STREAM_BASE ? frame.stream > this.#highestRelayStream : frame.stream >= this.#nextStream;
+          if (neverOpened) this.#protocolError(`${frameName(frame.type)} for stream ${frame.stream} that was never opened`);
           return;
         }
         if (finalFrames.has(frame.type)) this.#streams.delete(frame.stream);
@@ -246,6 +251,12 @@ export class RelayConnection {
         (stream) => ({ type: FrameType.RESOLVE, stream, family, flags, host }),
       );
     });
+  }
+
+  /** Routes frames for a relay-allocated stream (from INCOMING) to `listener`, replacing any earlier one. */
+  adopt(stream: number, listener: StreamListener): void {
+    if (stream >= RELAY_STREAM_BASE && stream > this.#highestRelayStream) this.#highestRelayStream = stream;
+    this.#streams.set(stream, listener);
   }
 
   /** Stops delivering frames for `stream` (after the page sent CLOSE). */

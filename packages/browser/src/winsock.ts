@@ -10,6 +10,7 @@ import {
   WSANOTINITIALISED,
   WSAVERNOTSUPPORTED,
 } from './constants.js';
+import { acceptCalls } from './api-accept.js';
 import { connectExCalls } from './api-connect-ex.js';
 import { dataCalls } from './api-data.js';
 import { nameCalls } from './api-names.js';
@@ -123,6 +124,7 @@ export function createWinsock(options: WinsockOptions) {
   };
 
   const names = nameCalls(ctx);
+  const inbound = acceptCalls(ctx);
 
   return {
     /** WSAStartup: returns 0 or the error code itself (not through WSAGetLastError), as Windows. */
@@ -172,6 +174,7 @@ export function createWinsock(options: WinsockOptions) {
     ...dataCalls(ctx),
     ...selectCalls(ctx),
     ...names,
-    ...connectExCalls(ctx, names.getaddrinfo),
+    ...inbound,
+    ...connectExCalls(ctx, names.getaddrinfo, inbound),
   };
 }

@@ -1,0 +1,230 @@
+/**
+ * Inbound connections: accept, WSAAccept (condition callback: CF_ACCEPT / CF_REJECT / CF_DEFER),
+ * AcceptEx and GetAcceptExSockaddrs. The relay listens and hands connections over; whether it may
+ * is its inbound policy, and a refusal surfaces here as WSAEACCES.
+ */
+import {
+  AF_INET6,
+  CF_ACCEPT,
+  CF_DEFER,
+  CF_REJECT,
+  FD_ACCEPT,
+  INVALID_SOCKET,
+  SOCK_STREAM,
+  IPPROTO_TCP,
+  WSAECONNREFUSED,
+  WSAEFAULT,
+  WSAEINTR,
+  WSAEINVAL,
+  WSAEOPNOTSUPP,
+  WSAEWOULDBLOCK,
+  WSATRY_AGAIN,
+  WSA_IO_PENDING,
+} from './constants.js';
+import { isRef, lookupSocket, type Ref, type WinsockContext, type WSABUF } from './context.js';
+import type { PendingConnection } from './listener.js';
+import { isOverlapped, type WSAOVERLAPPED } from './overlapped.js';
+import { SOCKADDR_IN6_SIZE, SOCKADDR_IN_SIZE, asFamily, copySockaddrOut, fromEndpoint, writeSockaddr } from './sockaddr.js';
+import { StreamSocket } from './stream-socket.js';
+import { waitUntil } from './waiting.js';
+
+/**
+ * WSAAccept's condition function: (lpCallerId, lpCallerData, lpSQOS, lpGQOS, lpCalleeId,
+ * lpCalleeData, g, dwCallbackData) → CF_ACCEPT | CF_REJECT | CF_DEFER. The ids are WSABUFs holding
+ * sockaddrs; connect data is always null (TCP carries none).
+ */
+export type ConditionProc = (
+  lpCallerId: WSABUF,
+  lpCallerData: WSABUF | null,
+  lpSQOS: object | null,
+  lpGQOS: object | null,
+  lpCalleeId: WSABUF,
+  lpCalleeData: WSABUF | null,
+  g: Ref,
+  dwCallbackData: number,
+) => number;
+
+export function acceptCalls(ctx: WinsockContext) {
+  const { failWith } = ctx;
+
+  function listeningSocket(s: number): StreamSocket | number {
+    const socket = lookupSocket(ctx, s);
+    if (typeof socket === 'number') return socket;
+    if (!(socket instanceof StreamSocket)) return WSAEOPNOTSUPP;
+    if (!socket.isListening || !socket.listener) return WSAEINVAL;
+    return socket;
+  }
+
+  /** Waits for the next pending connection (or the listener's failure); WSAEWOULDBLOCK when non-blocking. */
+  async function nextPending(listening: StreamSocket, wait: boolean): Promise<PendingConnection | number> {
+    const listener = listening.listener!;
+    listening.events.reenable(FD_ACCEPT);
+    const poll = (): PendingConnection | number | undefined => {
+      if (listening.closed) return WSAEINTR;
+      const next = listener.peek();
+      if (next) return next;
+      if (listener.error) return listener.error;
+      return wait ? undefined : WSAEWOULDBLOCK;
+    };
+    return waitUntil([listening.subscribe], poll, null, () => WSAEWOULDBLOCK);
+  }
+
+  /**
+   * Creates the accepted socket: connected, with the listener's options and its
+   * WSAEventSelect / WSAAsyncSelect registration, as Windows specifies.
+   */
+  function acceptInto(listening: StreamSocket, pending: PendingConnection, target: StreamSocket | null): StreamSocket {
+    const listener = listening.listener!;
+    listener.take();
+    const socket = target ?? new StreamSocket(ctx.allocateHandle(), listening.family, SOCK_STREAM, IPPROTO_TCP, ctx.host);
+    if (!target) {
+      Object.assign(socket.options, listening.options);
+      socket.nonBlocking = listening.nonBlocking;
+      if (listening.events.target) socket.events.select(listening.events.target, listening.events.mask);
+      ctx.sockets.set(socket.handle, socket);
+    }
+    socket.adoptIncoming(listener.conn, pending);
+    socket.recordCurrentConditions();
+    // More connections waiting: FD_ACCEPT again (accept is its re-enabling call).
+    if (listener.pending > 0) listening.events.record(FD_ACCEPT, 0);
+    return socket;
+  }
+
+  function peerOf(listening: StreamSocket, pending: PendingConnection) {
+    return asFamily(fromEndpoint(pending.incoming.remote), listening.family);
+  }
+
+  async function acceptWith(
+    s: number,
+    addr: Uint8Array | null,
+    addrlen: Ref | null,
+    condition: ConditionProc | null,
+    dwCallbackData: number,
+  ): Promise<number> {
+    const listening = listeningSocket(s);
+    if (typeof listening === 'number') return failWith(listening, INVALID_SOCKET);
+    const size = listening.family === AF_INET6 ? SOCKADDR_IN6_SIZE : SOCKADDR_IN_SIZE;
+    if (addr !== null && addr !== undefined && (!isRef(addrlen) || addrlen.value < size || !(addr instanceof Uint8Array) || addr.length < size)) {
+      return failWith(WSAEFAULT, INVALID_SOCKET);
+    }
+    const pending = await nextPending(listening, !listening.nonBlocking);
+    if (typeof pending === 'number') return failWith(pending, INVALID_SOCKET);
+    const peer = peerOf(listening, pending);
+    if (condition) {
+      const callerId = writeSockaddr(peer);
+      const calleeId = writeSockaddr(asFamily(fromEndpoint(pending.incoming.local), listening.family));
+      const verdict = condition({ len: callerId.length, buf: callerId }, null, null, null, { len: calleeId.length, buf: calleeId }, null, { value: 0 }, dwCallbackData);
+      if (verdict === CF_REJECT) {
+        listening.listener!.reject(pending);
+        return failWith(WSAECONNREFUSED, INVALID_SOCKET);
+      }
+      if (verdict === CF_DEFER) return failWith(WSATRY_AGAIN, INVALID_SOCKET);
+      if (verdict !== CF_ACCEPT) return failWith(WSAEINVAL, INVALID_SOCKET);
+    }
+    const socket = acceptInto(listening, pending, null);
+    if (addr && addrlen) copySockaddrOut(peer, addr, addrlen);
+    return socket.handle;
+  }
+
+  /** AcceptEx's address blocks: u16 LE length, then the sockaddr (the layout is ours; read it with GetAcceptExSockaddrs). */
+  function writeAddressBlock(out: Uint8Array, at: number, bytes: Uint8Array): void {
+    new DataView(out.buffer, out.byteOffset + at, 2).setUint16(0, bytes.length, true);
+    out.set(bytes, at + 2);
+  }
+
+  function readAddressBlock(out: Uint8Array, at: number, room: number): Uint8Array | null {
+    if (at + 2 > out.length) return null;
+    const len = new DataView(out.buffer, out.byteOffset + at, 2).getUint16(0, true);
+    if (len === 0 || len + 2 > room || at + 2 + len > out.length) return null;
+    return out.slice(at + 2, at + 2 + len);
+  }
+
+  return {
+    /**
+     * accept: the next inbound connection as a new connected socket (blocking waits; non-blocking →
+     * WSAEWOULDBLOCK). A relay that refused to listen → WSAEACCES. Not listening → WSAEINVAL.
+     */
+    accept(s: number, addr: Uint8Array | null, addrlen: Ref | null): Promise<number> {
+      return acceptWith(s, addr, addrlen, null, 0);
+    },
+
+    /**
+     * WSAAccept: accept with a condition function deciding from the caller's address: CF_ACCEPT,
+     * CF_REJECT (the connection is reset; WSAECONNREFUSED) or CF_DEFER (it stays queued;
+     * WSATRY_AGAIN).
+     */
+    WSAAccept(s: number, addr: Uint8Array | null, addrlen: Ref | null, lpfnCondition: ConditionProc | null, dwCallbackData: number): Promise<number> {
+      return acceptWith(s, addr, addrlen, typeof lpfnCondition === 'function' ? lpfnCondition : null, dwCallbackData | 0);
+    },
+
+    /**
+     * AcceptEx: accepts into `sAcceptSocket` (a fresh, unbound TCP socket) as an overlapped
+     * operation: false + WSA_IO_PENDING, then — once a connection arrived and, if
+     * dwReceiveDataLength > 0, its first bytes — lpOutputBuffer holds the data, the local and the
+     * remote address blocks, and the WSAOVERLAPPED completes with the byte count. Each address
+     * length must be at least the sockaddr size + 16, as Windows requires.
+     */
+    async AcceptEx(
+      sListenSocket: number,
+      sAcceptSocket: number,
+      lpOutputBuffer: Uint8Array,
+      dwReceiveDataLength: number,
+      dwLocalAddressLength: number,
+      dwRemoteAddressLength: number,
+      lpdwBytesReceived: Ref | null,
+      lpOverlapped: WSAOVERLAPPED,
+    ): Promise<boolean> {
+      const listening = listeningSocket(sListenSocket);
+      if (typeof listening === 'number') return failWith(listening, false);
+      const target = lookupSocket(ctx, sAcceptSocket);
+      if (typeof target === 'number') return failWith(target, false);
+      if (!(target instanceof StreamSocket) || target.state !== 'unbound' || target.family !== listening.family) return failWith(WSAEINVAL, false);
+      const minimum = (listening.family === AF_INET6 ? SOCKADDR_IN6_SIZE : SOCKADDR_IN_SIZE) + 16;
+      if (dwLocalAddressLength < minimum || dwRemoteAddressLength < minimum) return failWith(WSAEINVAL, false);
+      const total = dwReceiveDataLength + dwLocalAddressLength + dwRemoteAddressLength;
+      if (!(lpOutputBuffer instanceof Uint8Array) || lpOutputBuffer.length < total || dwReceiveDataLength < 0) return failWith(WSAEFAULT, false);
+      if (!isOverlapped(lpOverlapped)) return failWith(WSAEFAULT, false);
+      void lpdwBytesReceived; // written only when AcceptEx completes at once, which it never does here
+      ctx.overlapped.start(listening.handle, lpOverlapped, async () => {
+        const pending = await nextPending(listening, true);
+        if (typeof pending === 'number') return { error: pending, bytes: 0, flags: 0 };
+        if (target.closed) return { error: WSAEINTR, bytes: 0, flags: 0 };
+        const peer = peerOf(listening, pending);
+        acceptInto(listening, pending, target);
+        let bytes = 0;
+        if (dwReceiveDataLength > 0) {
+          const r = await target.recv(lpOutputBuffer, dwReceiveDataLength, 0, true);
+          if (!r.ok) return { error: r.error, bytes: 0, flags: 0 };
+          bytes = r.n;
+        }
+        writeAddressBlock(lpOutputBuffer, dwReceiveDataLength, writeSockaddr(target.localAddress()!));
+        writeAddressBlock(lpOutputBuffer, dwReceiveDataLength + dwLocalAddressLength, writeSockaddr(peer));
+        return { error: 0, bytes, flags: 0 };
+      }, null);
+      return failWith(WSA_IO_PENDING, false);
+    },
+
+    /**
+     * GetAcceptExSockaddrs: reads the local and remote sockaddrs out of an AcceptEx output buffer
+     * into `{ value }` refs (`LocalSockaddr.value` / `RemoteSockaddr.value` get Uint8Arrays).
+     */
+    GetAcceptExSockaddrs(
+      lpOutputBuffer: Uint8Array,
+      dwReceiveDataLength: number,
+      dwLocalAddressLength: number,
+      dwRemoteAddressLength: number,
+      LocalSockaddr: { value: Uint8Array | null },
+      LocalSockaddrLength: Ref,
+      RemoteSockaddr: { value: Uint8Array | null },
+      RemoteSockaddrLength: Ref,
+    ): void {
+      if (!(lpOutputBuffer instanceof Uint8Array)) return;
+      const local = readAddressBlock(lpOutputBuffer, dwReceiveDataLength, dwLocalAddressLength);
+      const remote = readAddressBlock(lpOutputBuffer, dwReceiveDataLength + dwLocalAddressLength, dwRemoteAddressLength);
+      if (LocalSockaddr) LocalSockaddr.value = local;
+      if (isRef(LocalSockaddrLength)) LocalSockaddrLength.value = local?.length ?? 0;
+      if (RemoteSockaddr) RemoteSockaddr.value = remote;
+      if (isRef(RemoteSockaddrLength)) RemoteSockaddrLength.value = remote?.length ?? 0;
+    },
+  };
+}
