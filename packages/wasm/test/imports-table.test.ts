@@ -1,0 +1,55 @@
+/**
+ * The import table the glue gives a program, checked against the headers and the build:
+ *  - the blocking imports are exactly the ones the Asyncify build instruments (tools/async-imports.mjs);
+ *  - every function winsock2.h / ws2tcpip.h / windows.h declares as an import is provided.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { createWinsock } from '../../browser/src/index.js';
+import { GlueContext } from '../src/context.js';
+import { blockingImportNames, winsockImports } from '../src/imports-table.js';
+import type { WasmMemory } from '../src/memory.js';
+import { BLOCKING_IMPORTS } from '../tools/async-imports.mjs';
+
+class NoWebSocket { constructor() { throw new Error('these tests never open a relay connection'); } }
+
+function table() {
+  const w = createWinsock({ relay: 'ws://127.0.0.1:9/', WebSocket: NoWebSocket });
+  return winsockImports(new GlueContext(w as never, () => { throw new Error('no memory in this test'); }) as GlueContext);
+}
+
+/** `import_module("m"), import_name(#name)` declarations: WS2WEB_IMPORT(x) and WS2WEB_KERNEL32(x). */
+function declaredImports(): string[] {
+  const names: string[] = [];
+  for (const file of ['winsock2.h', 'ws2tcpip.h', 'windows.h']) {
+    const text = readFileSync(new URL(`../include/${file}`, import.meta.url), 'utf8');
+    for (const m of text.matchAll(/\bWS2WEB_IMPORT\((\w+)\);/g)) names.push(`ws2_32.${m[1]}`);
+    for (const m of text.matchAll(/\bWS2WEB_KERNEL32\((\w+)\);/g)) names.push(`kernel32.${m[1]}`);
+  }
+  return names.sort();
+}
+
+describe('import table', () => {
+  it('blocks on exactly the imports the Asyncify build instruments', () => {
+    expect(blockingImportNames(table())).toEqual([...BLOCKING_IMPORTS].sort());
+  });
+
+  it('provides every function the headers declare as an import, and nothing undeclared', () => {
+    const t = table();
+    const provided = Object.entries(t).flatMap(([mod, g]) => [...Object.keys(g.sync), ...Object.keys(g.blocking)].map((n) => `${mod}.${n}`)).sort();
+    const declared = declaredImports();
+    expect(declared.length).toBeGreaterThanOrEqual(50);
+    expect(provided).toEqual(declared);
+  });
+
+  it('the context hands out event handles that are never NULL and map back to the objects', () => {
+    const w = createWinsock({ relay: 'ws://127.0.0.1:9/', WebSocket: NoWebSocket });
+    const ctx = new GlueContext(w as never, () => ({}) as WasmMemory);
+    const ev = w.WSACreateEvent();
+    const h = ctx.events.add(ev as never);
+    expect(h).toBeGreaterThan(0);
+    expect(ctx.event(h)).toBe(ev);
+    expect(ctx.event(0)).toBeNull();
+    expect(ctx.event(h + 4)).not.toBe(ev);
+  });
+});
