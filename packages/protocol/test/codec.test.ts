@@ -14,8 +14,11 @@ import {
   frameName,
   FrameType,
   HEADER_BYTES,
+  Capability,
+  ListenFlag,
   MAX_BODY_LIMIT,
   ProtocolError,
+  RELAY_STREAM_BASE,
   type DecodeResult,
   type Endpoint,
   type Frame,
@@ -264,6 +267,60 @@ const fixtures: Array<[string, Frame, string]> = [
     { type: FrameType.RESOLVED, stream: 3, canonName: '', addresses: [] },
     '31 00000003 00000003  00 0000',
   ],
+  [
+    'LISTEN on 127.0.0.1, ephemeral port, SO_REUSEADDR, backlog 5',
+    {
+      type: FrameType.LISTEN, stream: 1, family: 4, flags: 1, backlog: 5,
+      local: { kind: 'ipv4', address: '127.0.0.1', port: 0 },
+    },
+    '15 00000001 0000000d  04 01 00000005  04 7f000001 0000',
+  ],
+  [
+    'LISTEN on [::]:8080, dual-stack + SO_EXCLUSIVEADDRUSE, backlog SOMAXCONN (0x7fffffff)',
+    {
+      type: FrameType.LISTEN, stream: 2, family: 6, flags: 6, backlog: 0x7fffffff,
+      local: { kind: 'ipv6', address: '::', port: 8080, scopeId: 0 },
+    },
+    '15 00000002 0000001d  06 06 7fffffff  06 00000000000000000000000000000000 1f90 00000000',
+  ],
+  [
+    'LISTEN on [fe80::1%3]:0, backlog 0',
+    {
+      type: FrameType.LISTEN, stream: 0x7fffffff, family: 6, flags: 0, backlog: 0,
+      local: { kind: 'ipv6', address: 'fe80::1', port: 0, scopeId: 3 },
+    },
+    '15 7fffffff 0000001d  06 00 00000000  06 fe800000000000000000000000000001 0000 00000003',
+  ],
+  [
+    'LISTENING 127.0.0.1:49152',
+    { type: FrameType.LISTENING, stream: 1, local: { kind: 'ipv4', address: '127.0.0.1', port: 49152 } },
+    '16 00000001 00000007  04 7f000001 c000',
+  ],
+  [
+    'LISTENING [::1]:443',
+    { type: FrameType.LISTENING, stream: 2, local: { kind: 'ipv6', address: '::1', port: 443, scopeId: 0 } },
+    '16 00000002 00000017  06 00000000000000000000000000000001 01bb 00000000',
+  ],
+  [
+    'INCOMING 127.0.0.1:54321 → 127.0.0.1:8080 as the first relay stream id',
+    {
+      type: FrameType.INCOMING, stream: 1, newStream: 0x80000000, window: 65536,
+      local: { kind: 'ipv4', address: '127.0.0.1', port: 8080 },
+      remote: { kind: 'ipv4', address: '127.0.0.1', port: 54321 },
+    },
+    '17 00000001 00000016  80000000 00010000  04 7f000001 1f90  04 7f000001 d431',
+  ],
+  [
+    'INCOMING over IPv6 (IPv4-mapped remote) as the last relay stream id, no send credit',
+    {
+      type: FrameType.INCOMING, stream: 0x7fffffff, newStream: 0xffffffff, window: 0,
+      local: { kind: 'ipv6', address: '::1', port: 8080, scopeId: 0 },
+      remote: { kind: 'ipv6', address: '::ffff:127.0.0.1', port: 1, scopeId: 0xffffffff },
+    },
+    '17 7fffffff 00000036  ffffffff 00000000' +
+      '  06 00000000000000000000000000000001 1f90 00000000' +
+      '  06 00000000000000000000ffff7f000001 0001 ffffffff',
+  ],
 ];
 
 describe('each frame type ↔ hand-written bytes', () => {
@@ -274,7 +331,14 @@ describe('each frame type ↔ hand-written bytes', () => {
       HELLO: 0x01, WELCOME: 0x02, GOAWAY: 0x03, OPEN: 0x10, OPENED: 0x11, OPEN_FAILED: 0x12,
       DGRAM_OPEN: 0x13, DGRAM_OPENED: 0x14, DATA: 0x20, CREDIT: 0x21, FIN: 0x22, CLOSE: 0x23,
       SETOPT: 0x24, DATAGRAM: 0x25, PEER: 0x26, VERDICT: 0x27, RESOLVE: 0x30, RESOLVED: 0x31,
+      LISTEN: 0x15, LISTENING: 0x16, INCOMING: 0x17,
     });
+  });
+
+  it('freezes the capability bits, the LISTEN flags and the first relay stream id', () => {
+    expect(Capability).toEqual({ TCP: 1, UDP: 2, RESOLVE: 4, INBOUND: 8 });
+    expect(ListenFlag).toEqual({ REUSEADDR: 1, EXCLUSIVEADDRUSE: 2, DUAL_STACK: 4 });
+    expect(RELAY_STREAM_BASE).toBe(0x80000000);
   });
 
   it('matches the frame table of docs/protocol.md, type by type', () => {
@@ -283,6 +347,35 @@ describe('each frame type ↔ hand-written bytes', () => {
     const doc = rows.map((l) => l.split('|').map((c) => c.trim())).map(([, type, name]) => [name!, parseInt(type!, 16)]);
     expect(Object.fromEntries(doc)).toEqual({ ...FrameType });
     expect(doc).toHaveLength(Object.keys(FrameType).length);
+  });
+
+  it('matches the capability bits, LISTEN flags and relay stream ids that docs/protocol.md states', () => {
+    const text = readFileSync(new URL('../../../docs/protocol.md', import.meta.url), 'utf8');
+    const md = text.replace(/\s+/g, ' ');
+    /** "bit0 TCP, bit1 UDP (…)" → { TCP: 1, UDP: 2 }: each named bit as its value. */
+    const bits = (s: string, rename: Record<string, string> = {}) =>
+      Object.fromEntries([...s.matchAll(/bit(\d+) ([\w-]+)/g)].map(([, n, name]) => [rename[name!] ?? name!, 1 << Number(n)]));
+    // The Versioning section: "bit0 TCP, bit1 UDP (…), bit2 RESOLVE, bit3 INBOUND (LISTEN / LISTENING / INCOMING)".
+    const caps = md.match(/announced by WELCOME capability bits: (.*?)\. /);
+    expect(caps, 'capability sentence in docs/protocol.md').not.toBeNull();
+    expect(bits(caps![1]!)).toEqual({ ...Capability });
+    expect(caps![1]).toContain('bit3 INBOUND (LISTEN / LISTENING / INCOMING)');
+    // [type, name, dir, body] of the frame-table row named `name`.
+    const table = text.split('\n').filter((l) => /^\| 0x[0-9a-f]{2} \|/i.test(l)).map((l) => l.split('|').slice(1, -1).map((c) => c.trim()));
+    const row = (name: string): string[] => {
+      const found = table.find((c) => c[1] === name);
+      if (!found) throw new Error(`no frame-table row for ${name}`);
+      return found;
+    };
+    const listen = row('LISTEN');
+    expect(listen.slice(0, 3)).toEqual(['0x15', 'LISTEN', 'page → relay']);
+    expect(bits(listen[3]!, { SO_REUSEADDR: 'REUSEADDR', SO_EXCLUSIVEADDRUSE: 'EXCLUSIVEADDRUSE', 'dual-stack': 'DUAL_STACK' })).toEqual({ ...ListenFlag });
+    expect(listen[3]).toMatch(/^family:u8 \(4 or 6\), flags:u8 \(.*\), backlog:u32, local:endpoint \(IP; port 0 = ephemeral\)$/);
+    expect(row('LISTENING')).toEqual(['0x16', 'LISTENING', 'relay → page', 'local:endpoint']);
+    const incoming = row('INCOMING');
+    expect(incoming.slice(0, 3)).toEqual(['0x17', 'INCOMING', 'relay → page']);
+    expect(incoming[3]).toBe(`newStream:u32 (≥ 0x${RELAY_STREAM_BASE.toString(16)}), window:u32, local:endpoint, remote:endpoint`);
+    expect(md).toContain(`Ids from 0x${RELAY_STREAM_BASE.toString(16)} are allocated by the relay for inbound connections (INCOMING).`);
   });
 
   it.each(fixtures)('%s: encodes to exactly the documented bytes', (_label, frame, bytes) => {
@@ -299,6 +392,9 @@ describe('each frame type ↔ hand-written bytes', () => {
     expect(frameName(0x01)).toBe('HELLO');
     expect(frameName(0x13)).toBe('DGRAM_OPEN');
     expect(frameName(0x31)).toBe('RESOLVED');
+    expect(frameName(0x15)).toBe('LISTEN');
+    expect(frameName(0x16)).toBe('LISTENING');
+    expect(frameName(0x17)).toBe('INCOMING');
     expect(frameName(0x99)).toBe('0x99');
   });
 });
@@ -379,6 +475,45 @@ describe('a UDP exchange coalesced into one message', () => {
   });
 });
 
+describe('an inbound exchange coalesced into messages', () => {
+  // Relay → page: the listener is bound, then two connections arrive on it.
+  const relayToPage = hex(
+    '16 00000001 00000007  04 7f000001 c000' +
+      '17 00000001 00000016  80000000 00010000  04 7f000001 c000  04 7f000001 d431' +
+      '17 00000001 00000016  80000001 00010000  04 7f000001 c000  04 7f000001 d432',
+  );
+  // Page → relay: accept the first (CREDIT = its receive window), reject the second, stop listening.
+  const pageToRelay = hex(
+    '21 80000000 00000004  00040000' +
+      '23 80000001 00000002  0006' +
+      '23 00000001 00000002  0000',
+  );
+  const local = { kind: 'ipv4', address: '127.0.0.1', port: 49152 } as const;
+  const fromRelay: Frame[] = [
+    { type: FrameType.LISTENING, stream: 1, local },
+    { type: FrameType.INCOMING, stream: 1, newStream: 0x80000000, window: 65536, local, remote: { kind: 'ipv4', address: '127.0.0.1', port: 54321 } },
+    { type: FrameType.INCOMING, stream: 1, newStream: 0x80000001, window: 65536, local, remote: { kind: 'ipv4', address: '127.0.0.1', port: 54322 } },
+  ];
+  const fromPage: Frame[] = [
+    { type: FrameType.CREDIT, stream: 0x80000000, bytes: 262144 },
+    { type: FrameType.CLOSE, stream: 0x80000001, reason: 6 },
+    { type: FrameType.CLOSE, stream: 1, reason: 0 },
+  ];
+
+  it('decodes in order and re-encodes to the same bytes, both ways', () => {
+    expect(frames(decodeMessage(relayToPage))).toEqual(fromRelay);
+    expect(toHex(encodeFrames(fromRelay))).toBe(toHex(relayToPage));
+    expect(frames(decodeMessage(pageToRelay))).toEqual(fromPage);
+    expect(toHex(encodeFrames(fromPage))).toBe(toHex(pageToRelay));
+  });
+
+  it('an INCOMING with a page stream id at the end fails the whole message at its offset', () => {
+    const bad = relayToPage.slice();
+    bad[16 + 31 + 9] = 0x7f; // 0x80000001 → 0x7f000001
+    expect(expectError(decodeMessage(bad), 'BAD_BODY', 16 + 31).message).toContain(`INCOMING stream ${0x7f000001} is below 0x80000000`);
+  });
+});
+
 describe('a message cut at every byte offset', () => {
   it.each(fixtures)('%s: every proper prefix is TRUNCATED', (_label, _frame, bytes) => {
     const whole = hex(bytes);
@@ -410,8 +545,8 @@ describe('malformed messages are ProtocolError values', () => {
     expectError(decodeMessage(new Uint8Array(0)), 'TRUNCATED', 0);
   });
 
-  // Neighbours of the known types: 0x13/0x14 and 0x25..0x27 used to be unknown and no longer are.
-  it.each(['00', '04', '15', '1f', '28', '2f', '32', 'ff'])('unknown type 0x%s → UNKNOWN_TYPE', (type) => {
+  // Neighbours of the known types: 0x13..0x17 and 0x25..0x27 used to be unknown and no longer are.
+  it.each(['00', '04', '18', '1f', '28', '2f', '32', 'ff'])('unknown type 0x%s → UNKNOWN_TYPE', (type) => {
     expectError(decodeMessage(hex(`${type} 00000001 00000000`)), 'UNKNOWN_TYPE', 0);
     expectError(decodeMessage(hex(`${type} 00000000 00000000`)), 'UNKNOWN_TYPE', 0);
   });
@@ -469,6 +604,11 @@ describe('malformed messages are ProtocolError values', () => {
     ['RESOLVE with a byte after the name', '30 00000001 00000005  00 00 01 61 62'],
     ['RESOLVED with a byte after the last address', '31 00000001 0000000b  00 0001  04 7f000001 0000 00'],
     ['RESOLVED count 0 followed by an address (7 bytes)', '31 00000001 0000000a  00 0000  04 7f000001 0000'],
+    ['LISTEN with a byte after the local address', '15 00000001 0000000e  04 00 00000005  04 7f000001 0000 00'],
+    ['LISTEN with a byte after an IPv6 local address', '15 00000001 0000001e  06 00 00000005  06 00000000000000000000000000000001 0000 00000000 00'],
+    ['LISTENING with a byte after the local address', '16 00000001 00000008  04 7f000001 c000 00'],
+    ['LISTENING with a second address', '16 00000001 0000000e  04 7f000001 c000  04 7f000001 c000'],
+    ['INCOMING with a byte after the remote', '17 00000001 00000017  80000000 00010000  04 7f000001 1f90  04 7f000001 d431 00'],
   ])('trailing bytes in a body (%s) → BAD_BODY', (_label, bytes) => {
     expect(expectError(decodeMessage(oneFrame(bytes)), 'BAD_BODY', 0).message).toMatch(/\d+ unexpected trailing bytes$/);
   });
@@ -514,6 +654,25 @@ describe('malformed messages are ProtocolError values', () => {
     ['RESOLVED count 2 with one address', '31 00000001 0000000a  00 0002  04 7f000001 0000'],
     ['RESOLVED count 65535 with one address', '31 00000001 0000000a  00 ffff  04 7f000001 0000'],
     ['RESOLVED count 3, the last address cut', '31 00000001 00000014  00 0003  04 7f000001 0000  04 7f000002 0000  04 7f00'],
+    ['LISTEN empty', '15 00000001 00000000'],
+    ['LISTEN without its flags', '15 00000001 00000001  04'],
+    ['LISTEN without its backlog', '15 00000001 00000002  04 00'],
+    ['LISTEN with half a backlog', '15 00000001 00000004  04 00 0000'],
+    ['LISTEN without a local address byte', '15 00000001 00000006  04 00 00000005'],
+    ['LISTEN with a cut IPv4 local', '15 00000001 0000000b  04 00 00000005  04 7f000001'],
+    ['LISTEN with an IPv4 local missing a port byte', '15 00000001 0000000c  04 00 00000005  04 7f000001 00'],
+    ['LISTEN with an IPv6 local missing its scope', '15 00000001 00000019  06 00 00000005  06 00000000000000000000000000000000 0000'],
+    ['LISTENING empty', '16 00000001 00000000'],
+    ['LISTENING with only the address kind', '16 00000001 00000001  04'],
+    ['LISTENING with a cut IPv4 local', '16 00000001 00000005  04 7f000001'],
+    ['LISTENING with an IPv6 local missing half its scope', '16 00000001 00000015  06 00000000000000000000000000000001 01bb 0000'],
+    ['INCOMING empty', '17 00000001 00000000'],
+    ['INCOMING with half a newStream', '17 00000001 00000002  8000'],
+    ['INCOMING without its window', '17 00000001 00000004  80000000'],
+    ['INCOMING cut after the window', '17 00000001 00000008  80000000 00010000'],
+    ['INCOMING without a remote', '17 00000001 0000000f  80000000 00010000  04 7f000001 1f90'],
+    ['INCOMING with a cut IPv4 remote', '17 00000001 00000013  80000000 00010000  04 7f000001 1f90  04 7f00 00'],
+    ['INCOMING with an IPv6 remote missing its scope', '17 00000001 00000022  80000000 00010000  04 7f000001 1f90  06 00000000000000000000000000000001 d431'],
   ])('short body (%s) → BAD_BODY', (_label, bytes) => {
     expect(expectError(decodeMessage(oneFrame(bytes)), 'BAD_BODY', 0).message).toMatch(/body too short/);
   });
@@ -534,6 +693,9 @@ describe('malformed messages are ProtocolError values', () => {
     ['VERDICT', '27 00000000 00000006  00000001 0000'],
     ['RESOLVE', '30 00000000 00000003  00 00 00'],
     ['RESOLVED', '31 00000000 00000003  00 0000'],
+    ['LISTEN', '15 00000000 0000000d  04 00 00000005  04 7f000001 0000'],
+    ['LISTENING', '16 00000000 00000007  04 7f000001 c000'],
+    ['INCOMING', '17 00000000 00000016  80000000 00010000  04 7f000001 1f90  04 7f000001 d431'],
   ])('stream id 0 on %s → BAD_STREAM', (_label, bytes) => {
     const b = oneFrame(bytes);
     expectError(decodeMessage(b), 'BAD_STREAM', 0);
@@ -595,9 +757,44 @@ describe('malformed messages are ProtocolError values', () => {
     }
   });
 
+  it('LISTEN accepts family 4 and 6 only; any other byte → BAD_BODY', () => {
+    for (let family = 0; family <= 0xff; family++) {
+      const r = decodeMessage(oneFrame(`15 00000001 0000000d  ${family.toString(16).padStart(2, '0')} 00 00000005  04 7f000001 0000`));
+      if (family === 4 || family === 6) {
+        expect(frames(r)).toEqual([{ type: FrameType.LISTEN, stream: 1, family, flags: 0, backlog: 5, local: { kind: 'ipv4', address: '127.0.0.1', port: 0 } }]);
+      } else {
+        expect(expectError(r, 'BAD_BODY', 0).message).toBe(`LISTEN: family ${family} is neither 4 nor 6`);
+      }
+    }
+  });
+
+  // Everything but newStream is a valid body, so newStream alone decides.
+  it.each([
+    ['00000000', false], ['00000001', false], ['7f000001', false], ['7fffffff', false],
+    ['80000000', true], ['80000001', true], ['fffffffe', true], ['ffffffff', true],
+  ])('INCOMING newStream 0x%s: a relay stream id? %s', (ns, ok) => {
+    const newStream = parseInt(ns, 16);
+    const r = decodeMessage(oneFrame(`17 00000001 00000016  ${ns} 00010000  04 7f000001 1f90  04 7f000001 d431`));
+    if (ok) {
+      expect(frames(r)).toEqual([{
+        type: FrameType.INCOMING, stream: 1, newStream, window: 65536,
+        local: { kind: 'ipv4', address: '127.0.0.1', port: 8080 }, remote: { kind: 'ipv4', address: '127.0.0.1', port: 54321 },
+      }]);
+    } else {
+      expect(expectError(r, 'BAD_BODY', 0).message).toBe(`INCOMING: INCOMING stream ${newStream} is below 0x80000000`);
+    }
+  });
+
+  it('INCOMING newStream below 0x80000000 is BAD_BODY whatever else is wrong after it', () => {
+    // The stream id is read before the addresses: "none" as local still reports the stream id.
+    expectError(decodeMessage(oneFrame('17 00000001 00000009  00000001 00010000  00')), 'BAD_BODY', 0);
+    expectError(decodeMessage(oneFrame('17 00000001 00000008  7fffffff 00010000')), 'BAD_BODY', 0);
+  });
+
   it('a bad family after a valid frame reports the offset of its frame', () => {
     expectError(decodeMessage(hex('22 00000001 00000000' + '13 00000002 00000007  05 00 00010000  00')), 'BAD_BODY', 9);
     expectError(decodeMessage(hex('22 00000001 00000000' + '30 00000002 00000003  01 00 00')), 'BAD_BODY', 9);
+    expectError(decodeMessage(hex('22 00000001 00000000' + '15 00000002 0000000d  00 00 00000005  04 7f000001 0000')), 'BAD_BODY', 9);
   });
 
   it('keeps a leading U+FEFF in a string (TextDecoder must not eat a BOM)', () => {
@@ -632,6 +829,18 @@ describe('malformed messages are ProtocolError values', () => {
     ['"none" as the second RESOLVED address', '31 00000001 0000000b  00 0002  04 7f000001 0000  00'],
     ['a host name as a RESOLVED address', `31 00000001 00000010  00 0001  4e 09 ${ascii('localhost')} 0000`],
     ['an unknown address kind as a RESOLVED address', '31 00000001 00000004  00 0001  41'],
+    // LISTEN, LISTENING and INCOMING carry socket addresses: IP only, never none or a name.
+    ['"none" as LISTEN local (the wildcard is 0.0.0.0 or ::)', '15 00000001 00000007  04 00 00000005  00'],
+    ['a host name as LISTEN local', `15 00000001 00000013  04 00 00000005  4e 09 ${ascii('localhost')} 0000`],
+    ['an unknown address kind as LISTEN local', '15 00000001 0000000d  04 00 00000005  05 7f000001 0000'],
+    ['"none" as LISTENING local', '16 00000001 00000001  00'],
+    ['a host name as LISTENING local', `16 00000001 0000000d  4e 09 ${ascii('localhost')} c000`],
+    ['an unknown address kind as LISTENING local', '16 00000001 00000001  4f'],
+    ['"none" as INCOMING local', '17 00000001 00000010  80000000 00010000  00  04 7f000001 d431'],
+    ['"none" as INCOMING remote', '17 00000001 00000010  80000000 00010000  04 7f000001 1f90  00'],
+    ['a host name as INCOMING local', `17 00000001 0000001c  80000000 00010000  4e 09 ${ascii('localhost')} 1f90  04 7f000001 d431`],
+    ['a host name as INCOMING remote', `17 00000001 0000001c  80000000 00010000  04 7f000001 1f90  4e 09 ${ascii('localhost')} d431`],
+    ['an unknown address kind as INCOMING remote', '17 00000001 00000010  80000000 00010000  04 7f000001 1f90  41'],
   ])('%s → BAD_ADDRESS', (_label, bytes) => {
     expectError(decodeMessage(oneFrame(bytes)), 'BAD_ADDRESS', 0);
   });
@@ -716,6 +925,9 @@ describe('the encoder rejects values outside their field with RangeError', () =>
   const peer = { type: FrameType.PEER, stream: 1, seq: 1, mode: 0, address: v4 } as const;
   const resolve = { type: FrameType.RESOLVE, stream: 1, family: 0, flags: 0, host: 'localhost' } as const;
   const resolved = { type: FrameType.RESOLVED, stream: 1, canonName: '', addresses: [v4] } as const;
+  const listen = { type: FrameType.LISTEN, stream: 1, family: 4, flags: 0, backlog: 5, local: v4 } as const;
+  const listening = { type: FrameType.LISTENING, stream: 1, local: v4 } as const;
+  const incoming = { type: FrameType.INCOMING, stream: 1, newStream: 0x80000000, window: 65536, local: v4, remote: v4 } as const;
   const bad: Array<[string, unknown]> = [
     ['HELLO version 65536', { type: FrameType.HELLO, version: 65536, token: '' }],
     ['HELLO version -1', { type: FrameType.HELLO, version: -1, token: '' }],
@@ -798,6 +1010,41 @@ describe('the encoder rejects values outside their field with RangeError', () =>
     ['RESOLVED with none in the list', { ...resolved, addresses: [v4, null] }],
     ['RESOLVED with a host name in the list', { ...resolved, addresses: [{ kind: 'name', host: 'a', port: 0 }] }],
     ['RESOLVED with 65536 addresses', { ...resolved, addresses: new Array<unknown>(65536).fill(v4) }],
+    ['LISTEN family 0', { ...listen, family: 0 }],
+    ['LISTEN family 5', { ...listen, family: 5 }],
+    ['LISTEN family 260 (4 + 256)', { ...listen, family: 260 }],
+    ['LISTEN family "6"', { ...listen, family: '6' }],
+    ['LISTEN family missing', { ...listen, family: undefined }],
+    ['LISTEN flags 256', { ...listen, flags: 256 }],
+    ['LISTEN flags -1', { ...listen, flags: -1 }],
+    ['LISTEN backlog 2^32', { ...listen, backlog: 2 ** 32 }],
+    ['LISTEN backlog -1', { ...listen, backlog: -1 }],
+    ['LISTEN backlog 1.5', { ...listen, backlog: 1.5 }],
+    ['LISTEN stream 0', { ...listen, stream: 0 }],
+    ['LISTEN without a stream', { ...listen, stream: undefined }],
+    ['LISTEN none as local', { ...listen, local: null }],
+    ['LISTEN without a local', { ...listen, local: undefined }],
+    ['LISTEN host name as local', { ...listen, local: { kind: 'name', host: 'localhost', port: 0 } }],
+    ['LISTEN port 65536', { ...listen, local: { ...v4, port: 65536 } }],
+    ['LISTEN bad IPv4 text', { ...listen, local: { ...v4, address: '1.2.3' } }],
+    ['LISTENING none as local', { ...listening, local: null }],
+    ['LISTENING host name as local', { ...listening, local: { kind: 'name', host: 'a', port: 1 } }],
+    ['LISTENING IPv6 scopeId -1', { ...listening, local: { kind: 'ipv6', address: '::1', port: 1, scopeId: -1 } }],
+    ['LISTENING stream 0', { ...listening, stream: 0 }],
+    ['INCOMING newStream 0', { ...incoming, newStream: 0 }],
+    ['INCOMING newStream 1 (a page stream id)', { ...incoming, newStream: 1 }],
+    ['INCOMING newStream 0x7fffffff (the last page stream id)', { ...incoming, newStream: 0x7fffffff }],
+    ['INCOMING newStream 2^32', { ...incoming, newStream: 2 ** 32 }],
+    ['INCOMING newStream 0x80000000.5', { ...incoming, newStream: 0x80000000 + 0.5 }],
+    ['INCOMING newStream NaN', { ...incoming, newStream: NaN }],
+    ['INCOMING newStream "2147483648"', { ...incoming, newStream: '2147483648' }],
+    ['INCOMING newStream missing', { ...incoming, newStream: undefined }],
+    ['INCOMING window 2^32', { ...incoming, window: 2 ** 32 }],
+    ['INCOMING window -1', { ...incoming, window: -1 }],
+    ['INCOMING none as local', { ...incoming, local: null }],
+    ['INCOMING none as remote', { ...incoming, remote: null }],
+    ['INCOMING host name as remote', { ...incoming, remote: { kind: 'name', host: 'localhost', port: 1 } }],
+    ['INCOMING stream 0', { ...incoming, stream: 0 }],
     ['an unknown frame type', { type: 0x7f, stream: 1 }],
   ];
 
@@ -829,6 +1076,19 @@ describe('the encoder rejects values outside their field with RangeError', () =>
     ];
     for (const f of extremes) expect(frames(decodeMessage(encodeFrame(f)))).toEqual([f]);
     expect(encodeFrame(extremes[6]!)).toHaveLength(HEADER_BYTES + 1 + 255 + 2 + 65535 * 7);
+  });
+
+  it('accepts the extremes of each field of the inbound frames', () => {
+    const v6max = { kind: 'ipv6', address: 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', port: 65535, scopeId: 0xffffffff } as const;
+    const v6zero = { kind: 'ipv6', address: '::', port: 0, scopeId: 0 } as const;
+    const extremes: Frame[] = [
+      { ...listen, stream: 0xffffffff, family: 6, flags: 255, backlog: 0xffffffff, local: v6max },
+      { ...listen, family: 4, flags: 0, backlog: 0, local: { kind: 'ipv4', address: '0.0.0.0', port: 0 } },
+      { ...listening, stream: 0xffffffff, local: v6max },
+      { ...incoming, stream: 0xffffffff, newStream: 0xffffffff, window: 0xffffffff, local: v6max, remote: v6zero },
+      { ...incoming, newStream: 0x80000000, window: 0, local: { kind: 'ipv4', address: '255.255.255.255', port: 65535 }, remote: v6max },
+    ];
+    for (const f of extremes) expect(frames(decodeMessage(encodeFrame(f)))).toEqual([f]);
   });
 
   it('writes a connection frame on stream 0 even if the object carries a stream id', () => {
