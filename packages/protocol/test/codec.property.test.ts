@@ -19,7 +19,9 @@ import {
   formatIPv6,
   FrameType,
   HEADER_BYTES,
+  ListenFlag,
   ProtocolError,
+  RELAY_STREAM_BASE,
   type Endpoint,
   type Frame,
 } from '../src/index.js';
@@ -36,6 +38,11 @@ const streamId = fc.oneof(
   fc.integer({ min: 1, max: 0x7fffffff }), // page-allocated
   fc.integer({ min: 0x80000000, max: 0xffffffff }), // relay-initiated
   fc.constantFrom(1, 2, 0x7fffffff, 0x80000000, 0xffffffff),
+);
+/** INCOMING's newStream: relay-allocated only. */
+const relayStreamId = fc.oneof(
+  fc.integer({ min: RELAY_STREAM_BASE, max: 0xffffffff }),
+  fc.constantFrom(RELAY_STREAM_BASE, RELAY_STREAM_BASE + 1, 0xffffffff),
 );
 
 /** Any well-formed Unicode (lone surrogates cannot be UTF-8), sometimes starting with U+FEFF. */
@@ -117,6 +124,13 @@ const frameArb: fc.Arbitrary<Frame> = fc.oneof(
     type: fc.constant(FrameType.RESOLVED), stream: streamId, canonName: fc.oneof(fc.constant(''), hostName),
     addresses: fc.array(resolvedAddress, { maxLength: 8 }),
   }),
+  fc.record({
+    type: fc.constant(FrameType.LISTEN), stream: streamId, family: fc.constantFrom(4, 6),
+    flags: fc.oneof(fc.constantFrom(0, ListenFlag.REUSEADDR, ListenFlag.EXCLUSIVEADDRUSE, ListenFlag.DUAL_STACK), u8),
+    backlog: fc.oneof(fc.constantFrom(0, 5, 0x7fffffff), u32), local: ipEndpoint,
+  }),
+  fc.record({ type: fc.constant(FrameType.LISTENING), stream: streamId, local: ipEndpoint }),
+  fc.record({ type: fc.constant(FrameType.INCOMING), stream: streamId, newStream: relayStreamId, window: u32, local: ipEndpoint, remote: ipEndpoint }),
 );
 
 const frameList = fc.array(frameArb, { minLength: 1, maxLength: 8 });
@@ -203,7 +217,7 @@ describe('decodeMessage is total', () => {
 
   it('on arbitrary bytes behind a plausible header (so bodies, not just headers, get parsed)', () => {
     // Every known type, and unknown neighbours of them.
-    const typeByte = fc.constantFrom(...Object.values(FrameType), 0x00, 0x15, 0x28, 0x32, 0xff);
+    const typeByte = fc.constantFrom(...Object.values(FrameType), 0x00, 0x18, 0x28, 0x32, 0xff);
     const message = fc
       .tuple(typeByte, fc.constantFrom(0, 1, 0x80000000), fc.uint8Array({ maxLength: 80 }), fc.integer({ min: -2, max: 2 }))
       .map(([type, stream, body, lengthSkew]) => {
@@ -256,6 +270,57 @@ describe('decodeMessage is total', () => {
   });
 });
 
+describe('the inbound frames\' own rules, over all values', () => {
+  const socketAddress = (e: Endpoint) => encodeFrame({ type: FrameType.LISTENING, stream: 1, local: e }).subarray(HEADER_BYTES);
+
+  it('INCOMING decodes exactly when newStream ≥ 0x80000000, and the encoder agrees', () => {
+    fc.assert(
+      fc.property(streamId, u32, u32, ipEndpoint, ipEndpoint, (stream, newStream, window, local, remote) => {
+        // Hand-built bytes, so the decoder is tested even where the encoder refuses.
+        const l = socketAddress(local); const r = socketAddress(remote);
+        const bytes = new Uint8Array(HEADER_BYTES + 8 + l.length + r.length);
+        const dv = new DataView(bytes.buffer);
+        dv.setUint8(0, FrameType.INCOMING); dv.setUint32(1, stream); dv.setUint32(5, bytes.length - HEADER_BYTES);
+        dv.setUint32(9, newStream); dv.setUint32(13, window);
+        bytes.set(l, 17); bytes.set(r, 17 + l.length);
+        const frame: Frame = { type: FrameType.INCOMING, stream, newStream, window, local, remote };
+        if (newStream >= RELAY_STREAM_BASE) {
+          expect(decodeMessage(bytes)).toEqual({ ok: true, frames: [frame] });
+          expect(encodeFrame(frame)).toEqual(bytes);
+        } else {
+          const res = decodeMessage(bytes);
+          expect(res.ok ? 'ok' : res.error.code).toBe('BAD_BODY');
+          expect(() => encodeFrame(frame)).toThrow(RangeError);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('LISTEN decodes exactly when its family byte is 4 or 6, and the encoder agrees', () => {
+    fc.assert(
+      fc.property(streamId, fc.oneof(fc.constantFrom(4, 6), u8), u8, u32, ipEndpoint, (stream, family, flags, backlog, local) => {
+        const l = socketAddress(local);
+        const bytes = new Uint8Array(HEADER_BYTES + 6 + l.length);
+        const dv = new DataView(bytes.buffer);
+        dv.setUint8(0, FrameType.LISTEN); dv.setUint32(1, stream); dv.setUint32(5, bytes.length - HEADER_BYTES);
+        dv.setUint8(9, family); dv.setUint8(10, flags); dv.setUint32(11, backlog);
+        bytes.set(l, 15);
+        const frame: Frame = { type: FrameType.LISTEN, stream, family, flags, backlog, local };
+        if (family === 4 || family === 6) {
+          expect(decodeMessage(bytes)).toEqual({ ok: true, frames: [frame] });
+          expect(encodeFrame(frame)).toEqual(bytes);
+        } else {
+          const res = decodeMessage(bytes);
+          expect(res.ok ? 'ok' : res.error.code).toBe('BAD_BODY');
+          expect(() => encodeFrame(frame)).toThrow(RangeError);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
+
 describe('the encoder never emits what the decoder refuses', () => {
   // Each numeric field is sometimes out of range, non-integer or of the wrong kind.
   const loose = <T>(valid: fc.Arbitrary<T>) =>
@@ -295,6 +360,16 @@ describe('the encoder never emits what the decoder refuses', () => {
       type: fc.constant(FrameType.RESOLVED), stream: loose(streamId),
       canonName: fc.oneof(fc.string({ maxLength: 300 }), fc.constantFrom(undefined, 7)),
       addresses: fc.oneof({ weight: 4, arbitrary: fc.array(looseEndpoint, { maxLength: 4 }) as fc.Arbitrary<unknown> }, fc.constantFrom(undefined, null, 'x', {}, 3)),
+    }),
+    fc.record({
+      type: fc.constant(FrameType.LISTEN), stream: loose(streamId), family: fc.oneof(loose(fc.constantFrom(4, 6)), u8),
+      flags: loose(u8), backlog: loose(u32), local: looseEndpoint,
+    }),
+    fc.record({ type: fc.constant(FrameType.LISTENING), stream: loose(streamId), local: looseEndpoint }),
+    // newStream: a relay id, any u32 (half of them page ids the decoder would call BAD_BODY), or garbage.
+    fc.record({
+      type: fc.constant(FrameType.INCOMING), stream: loose(streamId), newStream: fc.oneof(loose(relayStreamId), u32),
+      window: loose(u32), local: looseEndpoint, remote: looseEndpoint,
     }),
   );
 
