@@ -28,7 +28,8 @@ export type ProtocolErrorCode =
   | 'TOO_LARGE'
   /**
    * Body too short, trailing bytes in it, invalid UTF-8 in a string, a RESOLVED count larger
-   * than its body, or a family byte outside its set (DGRAM_OPEN: 4, 6; RESOLVE: 0, 4, 6).
+   * than its body, a family byte outside its set (DGRAM_OPEN, LISTEN: 4, 6; RESOLVE: 0, 4, 6),
+   * or an INCOMING newStream below RELAY_STREAM_BASE (a page-allocated id).
    */
   | 'BAD_BODY'
   /** Unknown address kind, or a kind not allowed there (none/host name where an IP is needed). */
@@ -63,7 +64,7 @@ const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
- * Family bytes each frame accepts. Shared by encoder and decoder so that the encoder refuses
+ * Family bytes each frame accepts (dgramFamilies also serves LISTEN). Shared by encoder and decoder so that the encoder refuses
  * (RangeError) exactly what the decoder would reject (BAD_BODY).
  */
 const dgramFamilies: ReadonlySet<number> = new Set([ResolveFamily.IPV4, ResolveFamily.IPV6]);
