@@ -446,7 +446,7 @@ const bodyDecoders: Record<number, BodyDecoder> = {
   [FrameType.INCOMING]: (r, stream) => {
     const newStream = r.u32(); const window = r.u32();
     if (newStream === null || window === null) return missing;
-    if (newStream < RELAY_STREAM_BASE) return new Malformed('BAD_BODY', `INCOMING stream ${newStream} is below 0x80000000`);
+    if (newStream < RELAY_STREAM_BASE) return new Malformed('BAD_BODY', `newStream ${newStream} is below 0x80000000 (a page stream id)`);
     const local = readEndpoint(r, 'socket');
     if (local === null || local instanceof Malformed) return local ?? missing;
     const remote = readEndpoint(r, 'socket');

@@ -510,7 +510,7 @@ describe('an inbound exchange coalesced into messages', () => {
   it('an INCOMING with a page stream id at the end fails the whole message at its offset', () => {
     const bad = relayToPage.slice();
     bad[16 + 31 + 9] = 0x7f; // 0x80000001 → 0x7f000001
-    expect(expectError(decodeMessage(bad), 'BAD_BODY', 16 + 31).message).toContain(`INCOMING stream ${0x7f000001} is below 0x80000000`);
+    expect(expectError(decodeMessage(bad), 'BAD_BODY', 16 + 31).message).toContain(`INCOMING: newStream ${0x7f000001} is below 0x80000000 (a page stream id)`);
   });
 });
 
@@ -781,7 +781,7 @@ describe('malformed messages are ProtocolError values', () => {
         local: { kind: 'ipv4', address: '127.0.0.1', port: 8080 }, remote: { kind: 'ipv4', address: '127.0.0.1', port: 54321 },
       }]);
     } else {
-      expect(expectError(r, 'BAD_BODY', 0).message).toBe(`INCOMING: INCOMING stream ${newStream} is below 0x80000000`);
+      expect(expectError(r, 'BAD_BODY', 0).message).toBe(`INCOMING: newStream ${newStream} is below 0x80000000 (a page stream id)`);
     }
   });
 
