@@ -8,6 +8,13 @@
  * and close 1002. A bad HELLO (version, ticket) is GOAWAY(VERSION_MISMATCH | AUTH_FAILED) and
  * close 1008. A frame of one kind on a stream of another (DATAGRAM on TCP, DATA on UDP…) is a
  * protocol error too. When the WebSocket goes, every socket of it is destroyed.
+ *
+ * Limits enforced here (docs/security.md): streams per WebSocket (maxStreams), sockets across
+ * the relay (maxSocketsTotal), opens per second per client (token bucket), bandwidth per
+ * WebSocket (reads paused / CREDIT delayed, never buffered), idle timeout. Each refusal is
+ * OPEN_FAILED(LIMIT) → WSAENOBUFS in the page, and a `limit_hits` metric. While the relay
+ * drains, new streams get OPEN_FAILED(SHUTTING_DOWN) and the WebSocket closes once its last
+ * stream is gone.
  */
 import type { WebSocket } from 'ws';
 import {
@@ -24,7 +31,9 @@ import {
   type OpenFrame,
   type ResolveFrame,
 } from '@ws2web/protocol';
-import type { Metrics } from './metrics.js';
+import type { DestinationScope } from './destination-scope.js';
+import { ByteThrottle, type RelayLimits } from './limits.js';
+import type { LimitName, Metrics } from './metrics.js';
 import { NameQuery } from './name-query.js';
 import type { ResolvedOptions } from './options.js';
 import { Outbox } from './outbox.js';
@@ -75,6 +84,11 @@ let nextConnectionId = 1;
 export interface ConnectionInfo {
   remoteAddress: string | undefined;
   origin: string | undefined;
+  /** The client's address (after trustProxy), the key of the per-client limits. */
+  client: string;
+  /** Per-client limits do not apply (exemptClients). */
+  exempt: boolean;
+  limits: RelayLimits;
 }
 
 export class Connection implements StreamHost {
@@ -82,6 +96,19 @@ export class Connection implements StreamHost {
   readonly metrics: Metrics;
   readonly outbox: Outbox;
   readonly logFields: Record<string, unknown>;
+  readonly limits: RelayLimits;
+  #scope: DestinationScope | null = null;
+  readonly #client: string;
+  readonly #exempt: boolean;
+  readonly #toPage: ByteThrottle;
+  readonly #fromPage: ByteThrottle;
+  /** CREDIT held back by the bandwidth cap, per stream, until #creditTimer fires. */
+  readonly #delayedCredit = new Map<HostedStream, number>();
+  /** Streams counted in `limits.sockets` whose socket has not closed yet. */
+  readonly #holdingSocket = new Set<HostedStream>();
+  #creditTimer: NodeJS.Timeout | null = null;
+  #idleTimer: NodeJS.Timeout | null = null;
+  #draining = false;
   readonly #ws: WebSocket;
   #state: ConnectionStateValue = ConnectionState.AWAITING_HELLO;
   readonly #streams = new Map<number, LiveStream>();
@@ -101,7 +128,12 @@ export class Connection implements StreamHost {
     this.#ws = ws;
     this.options = options;
     this.metrics = metrics;
-    this.logFields = { conn: nextConnectionId++, peer: info.remoteAddress };
+    this.logFields = { conn: nextConnectionId++, peer: info.remoteAddress, client: info.client !== info.remoteAddress ? info.client : undefined };
+    this.limits = info.limits;
+    this.#client = info.client;
+    this.#exempt = info.exempt;
+    this.#toPage = new ByteThrottle(options.bandwidthBytesPerSec);
+    this.#fromPage = new ByteThrottle(options.bandwidthBytesPerSec);
     this.outbox = new Outbox(this.#sendMessage, options.maxMessageBytes, this.#returnCredit);
     const wsClosed = new Promise<void>((resolve) => { this.#resolveWsClosed = resolve; });
     this.#closed = wsClosed.then(() => this.#socketsClosed());
@@ -116,6 +148,26 @@ export class Connection implements StreamHost {
   }
 
   get state(): ConnectionStateValue { return this.#state; }
+
+  get scope(): DestinationScope | null { return this.#scope; }
+
+  /** Streams by state name, for the `streams_by_state` gauge. */
+  countStates(into: Record<string, number>): void {
+    for (const stream of this.#streams.values()) {
+      const name = stream instanceof TcpStream ? stream.stateName : stream instanceof UdpStream ? 'udp' : 'resolving_name';
+      into[name] = (into[name] ?? 0) + 1;
+    }
+    if (this.#lingering.size > 0) into.LINGERING = (into.LINGERING ?? 0) + this.#lingering.size;
+  }
+
+  /**
+   * Relay draining: refuse new streams (SHUTTING_DOWN), let open ones finish, and close the
+   * WebSocket (GOAWAY(SHUTTING_DOWN), 1001) as soon as none is left. `shutdown()` cuts the rest.
+   */
+  drain(): void {
+    this.#draining = true;
+    this.#closeIfDrained();
+  }
 
   /** Resolves once the WebSocket has closed and every TCP socket of this page is closed. */
   get closed(): Promise<void> { return this.#closed; }
@@ -134,6 +186,7 @@ export class Connection implements StreamHost {
     if (this.#state === ConnectionState.CLOSED) return;
     if (!this.#alive) {
       this.options.log('info', 'no pong since the last ping; dropping the page', this.logFields);
+      this.metrics.countLimit('heartbeat');
       this.#ws.terminate();
       return;
     }
@@ -156,10 +209,21 @@ export class Connection implements StreamHost {
       else if (stream instanceof UdpStream) this.metrics.udpSockets--;
     }
     this.#creditDirty.delete(stream);
+    this.#delayedCredit.delete(stream);
+    if (this.#holdingSocket.delete(stream)) {
+      const { limits } = this;
+      // A stream released before dialling has an already-resolved socketClosed.
+      void (stream as TcpStream | UdpStream).socketClosed.then(() => { limits.sockets--; });
+    }
     if (stream instanceof TcpStream && stream.state === StreamState.LINGERING && !this.#lingering.has(stream)) {
       this.#lingering.add(stream);
       void stream.socketClosed.then(() => this.#lingering.delete(stream));
     }
+    this.#closeIfDrained();
+  }
+
+  spendToPage(bytes: number): number {
+    return this.#toPage.spend(bytes);
   }
 
   backlogged(): boolean {
@@ -171,6 +235,7 @@ export class Connection implements StreamHost {
 
   #onMessage = (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void => {
     if (this.#state !== ConnectionState.AWAITING_HELLO && this.#state !== ConnectionState.READY) return;
+    this.#idleTimer?.refresh();
     if (!isBinary) return this.#protocolError('text message (the protocol is binary only)');
     const bytes = Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data;
     const decoded = decodeMessage(bytes, { maxBody: Math.max(this.options.maxFrameBody, MAX_HELLO_BODY) });
@@ -193,6 +258,7 @@ export class Connection implements StreamHost {
 
   #onWsError = (err: Error): void => {
     // ws closes the connection itself after an error (e.g. maxPayload exceeded → 1009).
+    if ((err as NodeJS.ErrnoException).code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.metrics.countLimit('max_payload');
     this.options.log('info', 'websocket error', { ...this.logFields, error: err.message });
   };
 
@@ -200,10 +266,23 @@ export class Connection implements StreamHost {
     this.#alive = true;
   };
 
+  #onIdleTimeout = (): void => {
+    if (this.#state !== ConnectionState.READY) return;
+    if (this.#streams.size > 0 || this.#lingering.size > 0) {
+      this.#idleTimer!.refresh(); // streams are activity even when no frame moves
+      return;
+    }
+    this.#idleTimer = null;
+    this.metrics.countLimit('idle_timeout');
+    this.options.log('info', 'idle: closing the connection', { ...this.logFields, idleMs: this.options.idleTimeoutMs });
+    this.#goaway(Reason.TIMED_OUT, `idle for ${this.options.idleTimeoutMs} ms`, CloseCode.GOING_AWAY);
+  };
+
   #onHandshakeTimeout = (): void => {
     this.#handshakeTimer = null;
     if (this.#state !== ConnectionState.AWAITING_HELLO) return;
     this.metrics.countHandshakeFailure(Reason.TIMED_OUT);
+    this.metrics.countLimit('handshake_timeout');
     this.#goaway(Reason.TIMED_OUT, `no HELLO within ${this.options.handshakeTimeoutMs} ms`, CloseCode.POLICY_VIOLATION);
   };
 
@@ -278,9 +357,14 @@ export class Connection implements StreamHost {
       const verdict = verifyTicket(hello.token, this.options.secret);
       if (!verdict.ok) return this.#refuse(Reason.AUTH_FAILED, `ticket ${verdict.why}`);
       subject = verdict.subject;
+      this.#scope = verdict.scope;
     }
     this.#state = ConnectionState.READY;
     this.#clearHandshakeTimer();
+    if (this.options.idleTimeoutMs > 0) {
+      this.#idleTimer = setTimeout(this.#onIdleTimeout, this.options.idleTimeoutMs);
+      this.#idleTimer.unref();
+    }
     this.outbox.frame({
       type: FrameType.WELCOME,
       version: PROTOCOL_VERSION,
@@ -288,30 +372,32 @@ export class Connection implements StreamHost {
       maxStreams: this.options.maxStreams,
       capabilities: capabilities(this.options),
     });
-    this.options.log('info', 'page connected', { ...this.logFields, subject: subject ?? undefined });
+    this.options.log('info', 'page connected', { ...this.logFields, subject: subject ?? undefined, scope: this.#scope?.entries.join(',') });
   }
 
   #onOpen(open: OpenFrame): void {
     if (!this.#claimStreamId(open.stream, open.type)) return;
-    if (this.#atLimit(open.stream)) return this.metrics.countOpen(Reason.LIMIT);
+    if (this.#refuseOpen(open.stream, true)) return this.metrics.countOpen(this.#draining ? Reason.SHUTTING_DOWN : Reason.LIMIT);
     const stream = new TcpStream(this, open);
     this.#streams.set(open.stream, stream);
     this.metrics.streams++;
+    this.#holdSocket(stream);
     void stream.start(open);
   }
 
   #onDgramOpen(open: DgramOpenFrame): void {
     if (!this.#claimStreamId(open.stream, open.type)) return;
-    if (this.#atLimit(open.stream)) return this.metrics.countUdpOpen(Reason.LIMIT);
+    if (this.#refuseOpen(open.stream, true)) return this.metrics.countUdpOpen(this.#draining ? Reason.SHUTTING_DOWN : Reason.LIMIT);
     const stream = new UdpStream(this, open);
     this.#streams.set(open.stream, stream);
     this.metrics.udpSockets++;
+    this.#holdSocket(stream);
     stream.start();
   }
 
   #onResolve(request: ResolveFrame): void {
     if (!this.#claimStreamId(request.stream, request.type)) return;
-    if (this.#atLimit(request.stream)) return this.metrics.countResolve(Reason.LIMIT);
+    if (this.#refuseOpen(request.stream, false)) return this.metrics.countResolve(this.#draining ? Reason.SHUTTING_DOWN : Reason.LIMIT);
     const query = new NameQuery(this, request);
     this.#streams.set(request.stream, query);
     void query.start();
@@ -336,15 +422,48 @@ export class Connection implements StreamHost {
   }
 
   /**
-   * Whether the page already has maxStreams streams (TCP, UDP and name queries alike); if so,
-   * answers OPEN_FAILED(LIMIT). Sockets still draining after a graceful CLOSE count too:
-   * otherwise open/close cycles against a peer that never reads would pile up sockets.
+   * Whether a new stream must be refused; if so, answers OPEN_FAILED(SHUTTING_DOWN | LIMIT).
+   * In order: draining; maxStreams for this page (TCP, UDP and name queries alike, and sockets
+   * still draining after a graceful CLOSE — otherwise open/close cycles against a peer that never
+   * reads would pile up sockets); maxSocketsTotal for the relay (sockets only); the client's open
+   * rate (token bucket, unless the client is exempt).
    */
-  #atLimit(id: number): boolean {
-    if (this.#streams.size + this.#lingering.size < this.options.maxStreams) return false;
-    this.options.log('info', 'open failed', { ...this.logFields, stream: id, reason: 'LIMIT', detail: `${this.options.maxStreams} streams open` });
+  #refuseOpen(id: number, isSocket: boolean): boolean {
+    const { options } = this;
+    let limit: LimitName | null = null;
+    let detail = '';
+    if (this.#draining) {
+      this.outbox.frame({ type: FrameType.OPEN_FAILED, stream: id, reason: Reason.SHUTTING_DOWN });
+      return true;
+    }
+    if (this.#streams.size + this.#lingering.size >= options.maxStreams) {
+      limit = 'streams_per_connection';
+      detail = `${options.maxStreams} streams open`;
+    } else if (isSocket && options.maxSocketsTotal > 0 && this.limits.sockets >= options.maxSocketsTotal) {
+      limit = 'sockets_total';
+      detail = `${options.maxSocketsTotal} sockets open on the relay`;
+    } else if (!this.#exempt && !this.limits.takeOpen(this.#client)) {
+      limit = 'open_rate';
+      detail = `more than ${options.opensPerSecond} opens per second (burst ${options.openBurst})`;
+    }
+    if (limit === null) return false;
+    this.metrics.countLimit(limit);
+    this.options.log('info', 'open failed', { ...this.logFields, stream: id, reason: 'LIMIT', limit, detail });
     this.outbox.frame({ type: FrameType.OPEN_FAILED, stream: id, reason: Reason.LIMIT });
     return true;
+  }
+
+  /** Counts a socket-owning stream in the relay-wide total until its socket is really closed (see released()). */
+  #holdSocket(stream: TcpStream | UdpStream): void {
+    this.limits.sockets++;
+    this.#holdingSocket.add(stream);
+  }
+
+  /** While draining: once nothing is left open, the page is told and the WebSocket closed. */
+  #closeIfDrained(): void {
+    if (!this.#draining || this.#streams.size > 0) return;
+    if (this.#state !== ConnectionState.AWAITING_HELLO && this.#state !== ConnectionState.READY) return;
+    this.#goaway(Reason.SHUTTING_DOWN, 'relay shutting down', CloseCode.GOING_AWAY);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -353,9 +472,33 @@ export class Connection implements StreamHost {
   #returnCredit = (): void => {
     for (const stream of this.#creditDirty) {
       const bytes = stream.takeCreditOwed();
-      if (bytes > 0) this.outbox.frame({ type: FrameType.CREDIT, stream: stream.id, bytes });
+      if (bytes <= 0) continue;
+      // Bandwidth cap (page → relay): the page may only send within its credit, so holding the
+      // CREDIT back is what slows it down; nothing extra is buffered here.
+      if (this.#fromPage.limited && (this.#fromPage.spend(bytes) > 0 || this.#creditTimer !== null)) {
+        this.#delayedCredit.set(stream, (this.#delayedCredit.get(stream) ?? 0) + bytes);
+        continue;
+      }
+      this.outbox.frame({ type: FrameType.CREDIT, stream: stream.id, bytes });
     }
     this.#creditDirty.clear();
+    if (this.#delayedCredit.size > 0 && this.#creditTimer === null) {
+      this.metrics.countLimit('bandwidth');
+      this.#creditTimer = setTimeout(this.#onCreditDelayOver, Math.max(1, this.#fromPage.wait()));
+    }
+  };
+
+  #onCreditDelayOver = (): void => {
+    this.#creditTimer = null;
+    const wait = this.#fromPage.wait();
+    if (wait > 0) {
+      this.#creditTimer = setTimeout(this.#onCreditDelayOver, wait);
+      return;
+    }
+    for (const [stream, bytes] of this.#delayedCredit) {
+      if (this.#streams.get(stream.id) === stream) this.outbox.frame({ type: FrameType.CREDIT, stream: stream.id, bytes });
+    }
+    this.#delayedCredit.clear();
   };
 
   #sendMessage = (message: Buffer): void => {
@@ -380,6 +523,8 @@ export class Connection implements StreamHost {
   #goaway(reason: number, message: string, code: number): void {
     this.#state = ConnectionState.CLOSING;
     this.#clearHandshakeTimer();
+    if (this.#idleTimer) clearTimeout(this.#idleTimer);
+    this.#idleTimer = null;
     this.#creditDirty.clear();
     this.outbox.frame({ type: FrameType.GOAWAY, reason, message });
     this.outbox.flush();
@@ -414,6 +559,11 @@ export class Connection implements StreamHost {
 
   #clearTimers(): void {
     this.#clearHandshakeTimer();
+    if (this.#idleTimer) clearTimeout(this.#idleTimer);
+    this.#idleTimer = null;
+    if (this.#creditTimer) clearTimeout(this.#creditTimer);
+    this.#creditTimer = null;
+    this.#delayedCredit.clear();
     if (this.#closeTimer) {
       clearTimeout(this.#closeTimer);
       this.#closeTimer = null;

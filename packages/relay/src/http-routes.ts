@@ -1,6 +1,8 @@
 /**
  * The relay's plain-HTTP face, on the same host and port as the WebSocket:
- *   GET /healthz → 200 "ok" while serving (503 while closing)
+ *   GET /healthz → 200 "ok" while serving (503 while closing or draining)
+ *   GET /readyz  → 200 "ready" while new pages are welcome: 503 while draining or when the
+ *                  relay-wide socket limit is reached (a load balancer sends pages elsewhere)
  *   GET /metrics → Prometheus text
  *   anything else → 426 on "/" (it is a WebSocket endpoint), 404 elsewhere.
  */
@@ -9,6 +11,8 @@ import type { Metrics } from './metrics.js';
 
 export interface HttpContext {
   serving(): boolean;
+  /** Why new pages should go elsewhere, or null when ready. */
+  notReady(): string | null;
   metrics: Metrics;
 }
 
@@ -17,6 +21,10 @@ export function handleHttpRequest(ctx: HttpContext, req: http.IncomingMessage, r
   const readOnly = req.method === 'GET' || req.method === 'HEAD';
   if (path === '/healthz' && readOnly) {
     return reply(res, ctx.serving() ? 200 : 503, 'text/plain; charset=utf-8', ctx.serving() ? 'ok' : 'shutting down', req.method);
+  }
+  if (path === '/readyz' && readOnly) {
+    const why = ctx.notReady();
+    return reply(res, why === null ? 200 : 503, 'text/plain; charset=utf-8', why ?? 'ready', req.method);
   }
   if (path === '/metrics' && readOnly) {
     return reply(res, 200, 'text/plain; version=0.0.4; charset=utf-8', ctx.metrics.render(), req.method);

@@ -29,6 +29,18 @@ export function stderrSink(level: string, msg: string, fields: Record<string, un
   process.stderr.write(line + '\n');
 }
 
+/**
+ * One JSON object per line on stderr — `{"time":"…","level":"info","msg":"page connected","conn":3,…}` —
+ * for log shippers (the field names pino and most collectors expect). Fields never hold payloads.
+ */
+export function jsonSink(level: string, msg: string, fields: Record<string, unknown>): void {
+  process.stderr.write(JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields }, jsonSafe) + '\n');
+}
+
+function jsonSafe(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
+}
+
 /** A logger that drops records below `level` before they reach `sink`. */
 export function createLogger(level: LogLevel, sink: LogSink = stderrSink): Logger {
   const min = rank[level];

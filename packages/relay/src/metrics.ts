@@ -36,17 +36,36 @@ export interface MetricsSnapshot {
   datagramsDropped: Record<string, number>;
   /** RESOLVE outcomes by wire reason name (OK = answered). */
   resolves: Record<string, number>;
+  /** Policy refusals by what refused (`loopback`, `private`, `port`, `host_name`, `ticket_scope`…). */
+  policyRefusalsByReason: Record<string, number>;
+  /** Limits hit, by limit (see LimitName). */
+  limitHits: Record<string, number>;
+  /** TCP connects that succeeded, and the sum of their durations in seconds (histogram in /metrics). */
+  connectLatency: { count: number; sumSeconds: number };
 }
+
+/**
+ * Which limit refused something: `connections_per_ip` (upgrade → 429), `sockets_total`,
+ * `streams_per_connection`, `open_rate`, `per_destination` (→ OPEN_FAILED(LIMIT)),
+ * `bandwidth` (a read paused or a CREDIT delayed), `idle_timeout`, `handshake_timeout`,
+ * `heartbeat` (no pong), `max_payload` (message over maxPayload, 1009).
+ */
+export type LimitName =
+  | 'connections_per_ip' | 'sockets_total' | 'streams_per_connection' | 'open_rate' | 'per_destination'
+  | 'bandwidth' | 'idle_timeout' | 'handshake_timeout' | 'heartbeat' | 'max_payload';
+
+/** Upper bounds (seconds) of the connect latency histogram; 21 s is the default connect timeout. */
+export const CONNECT_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 21] as const;
 
 /**
  * Why a datagram was dropped. Inbound (peer → page): `no_credit` (the page's window is used up),
  * `wrong_source` (not from the connected peer), `too_large` (does not fit one frame), `backlog`
- * (the WebSocket is not draining). Outbound (page → peer): `policy`, `bad_destination` (port 0,
+ * (the WebSocket is not draining), `rate` (the bandwidth cap is spent). Outbound (page → peer): `policy`, `bad_destination` (port 0,
  * wrong family), `no_destination` (no address and no connected peer), `send_error` (the kernel
  * refused it: EMSGSIZE, EACCES…).
  */
 export type DropReason =
-  | 'no_credit' | 'wrong_source' | 'too_large' | 'backlog'
+  | 'no_credit' | 'wrong_source' | 'too_large' | 'backlog' | 'rate'
   | 'policy' | 'bad_destination' | 'no_destination' | 'send_error';
 
 export class Metrics {
@@ -66,6 +85,31 @@ export class Metrics {
   readonly #udpOpens = new Map<string, number>();
   readonly #dropped = new Map<string, number>();
   readonly #resolves = new Map<string, number>();
+  readonly #refusalsByReason = new Map<string, number>();
+  readonly #limitHits = new Map<string, number>();
+  readonly #connectBuckets = new Array<number>(CONNECT_BUCKETS.length).fill(0);
+  #connectCount = 0;
+  #connectSum = 0;
+  /** Streams by state, asked at scrape time (the relay knows its connections). */
+  streamStates: () => Record<string, number> = () => ({});
+  /** 1 while the relay drains before shutting down. */
+  draining = 0;
+
+  /** One policy refusal; `reason` is a short category, never free text (label cardinality). */
+  countPolicyRefusal(reason: string): void {
+    this.policyRefusals++;
+    this.#refusalsByReason.set(reason, (this.#refusalsByReason.get(reason) ?? 0) + 1);
+  }
+
+  countLimit(limit: LimitName): void {
+    this.#limitHits.set(limit, (this.#limitHits.get(limit) ?? 0) + 1);
+  }
+
+  observeConnect(seconds: number): void {
+    this.#connectCount++;
+    this.#connectSum += seconds;
+    for (let i = 0; i < CONNECT_BUCKETS.length; i++) if (seconds <= CONNECT_BUCKETS[i]!) this.#connectBuckets[i]!++;
+  }
 
   countOpen(reason: number): void {
     const name = reasonRow(reason).name;
@@ -109,6 +153,9 @@ export class Metrics {
       datagramsPeerToPage: this.datagramsPeerToPage,
       datagramsDropped: Object.fromEntries(this.#dropped),
       resolves: Object.fromEntries(this.#resolves),
+      policyRefusalsByReason: Object.fromEntries(this.#refusalsByReason),
+      limitHits: Object.fromEntries(this.#limitHits),
+      connectLatency: { count: this.#connectCount, sumSeconds: this.#connectSum },
     };
   }
 
@@ -142,6 +189,16 @@ export class Metrics {
     ]);
     metric('ws2web_relay_datagrams_dropped_total', 'counter', 'Datagrams dropped, by reason.', labelled('reason', this.#dropped));
     metric('ws2web_relay_resolves_total', 'counter', 'RESOLVE requests by outcome (wire reason name; OK = answered).', labelled('outcome', this.#resolves));
+    metric('ws2web_relay_policy_refusals_by_reason_total', 'counter', 'Destinations refused by the relay policy, by what refused them.', labelled('reason', this.#refusalsByReason));
+    metric('ws2web_relay_limit_hits_total', 'counter', 'Limits hit, by limit.', labelled('limit', this.#limitHits));
+    const states = this.streamStates();
+    metric('ws2web_relay_streams_by_state', 'gauge', 'Streams open now, by state (TCP states, udp, resolving names).',
+      Object.keys(states).sort().map((k) => [`{state="${k}"}`, states[k]!]));
+    metric('ws2web_relay_draining', 'gauge', '1 while the relay drains before shutting down.', [['', this.draining]]);
+    out.push('# HELP ws2web_relay_connect_seconds Time from dial to connected for relayed TCP connections.', '# TYPE ws2web_relay_connect_seconds histogram');
+    CONNECT_BUCKETS.forEach((le, i) => out.push(`ws2web_relay_connect_seconds_bucket{le="${le}"} ${this.#connectBuckets[i]}`));
+    out.push(`ws2web_relay_connect_seconds_bucket{le="+Inf"} ${this.#connectCount}`);
+    out.push(`ws2web_relay_connect_seconds_sum ${this.#connectSum}`, `ws2web_relay_connect_seconds_count ${this.#connectCount}`);
     return out.join('\n') + '\n';
   }
 }

@@ -4,19 +4,26 @@
  */
 import { HEADER_BYTES } from '@ws2web/protocol';
 import type { Dialer } from './dial.js';
-import { createLogger, isLogLevel, type LogLevel, type Logger } from './log.js';
+import { createLogger, isLogLevel, jsonSink, stderrSink, type LogLevel, type Logger } from './log.js';
 import { dnsServerNameService, injectedNameService, osNameService, type DnsOptions, type Lookup, type NameService } from './name-service.js';
-import { Policy } from './policy.js';
+import { Policy, type PolicyRules } from './policy.js';
+import { matches, parseStrict, type Address } from './address-ranges.js';
 import { defaultDialer } from './dial.js';
 import { defaultUdpSocket, type UdpSocketFactory } from './udp-socket.js';
 
-export interface RelayOptions {
+/** PEM certificate chain and private key (file contents, not paths) for `wss://`. */
+export interface TlsOptions {
+  cert: string | Buffer;
+  key: string | Buffer;
+}
+
+export type LogFormat = 'text' | 'json';
+
+export interface RelayOptions extends PolicyRules {
   /** Interface to listen on. Default `127.0.0.1`. */
   host?: string;
   /** TCP port to listen on; 0 picks a free one. Default 0. */
   port?: number;
-  /** CIDRs (IPv4 or IPv6) that may be reached in addition to the default policy (public unicast). */
-  allow?: readonly string[];
   /** How long a TCP connect may take before OPEN_FAILED(TIMED_OUT). Default 21000 (Windows' default). */
   connectTimeoutMs?: number;
   /** When set, HELLO must carry a ticket from `createTicket({ secret })`. */
@@ -61,6 +68,37 @@ export interface RelayOptions {
   datagramWindow?: number;
   /** Creates the UDP sockets (tests inject one that records sends). Default `dgram.createSocket`. */
   udpSocket?: UdpSocketFactory;
+  /** Serve `wss://` with this certificate and key. Default: plain `ws://` (put a TLS terminator in front). */
+  tls?: TlsOptions;
+  /** Log line format of the default sink: `text` (key=value) or `json` (one object per line). Default `text`. */
+  logFormat?: LogFormat;
+  /** WebSockets open at once per client address; beyond it the upgrade gets HTTP 429. 0 = unlimited. Default 64. */
+  maxConnectionsPerIp?: number;
+  /** TCP and UDP sockets open at once across the relay; beyond it OPEN_FAILED(LIMIT). 0 = unlimited. Default 10000. */
+  maxSocketsTotal?: number;
+  /** TCP connections open at once to one destination address and port, across the relay. 0 = unlimited (default). */
+  maxConnectionsPerDestination?: number;
+  /** Stream opens (OPEN, DGRAM_OPEN, RESOLVE) per second per client address, refilled continuously. 0 = unlimited. Default 50. */
+  opensPerSecond?: number;
+  /** How many opens a client may make at once before `opensPerSecond` applies. Default 100. */
+  openBurst?: number;
+  /** Bytes per second per WebSocket, each direction, enforced by pausing reads and delaying CREDIT. 0 = unlimited (default). */
+  bandwidthBytesPerSec?: number;
+  /** Close a WebSocket that has had no stream and no frame for this long (GOAWAY, 1001). 0 = never. Default 600000. */
+  idleTimeoutMs?: number;
+  /**
+   * Client addresses the per-client limits (connections per IP, open rate) do not apply to.
+   * Default loopback (`127.0.0.0/8`, `::1/128`): a process on the relay's own machine. Behind a
+   * reverse proxy on the same host, set `trustProxy` so clients are known by their own address.
+   */
+  exemptClients?: readonly string[];
+  /**
+   * Proxies (CIDRs) whose `X-Forwarded-For` is believed: a connection from one of them is
+   * attributed to the right-most address in that header that is not itself a trusted proxy.
+   */
+  trustProxy?: readonly string[];
+  /** How long `close()` (and SIGTERM in the CLI) lets open streams finish before cutting them. Default 0. */
+  drainMs?: number;
 }
 
 export interface ResolvedOptions {
@@ -84,6 +122,17 @@ export interface ResolvedOptions {
   udp: boolean;
   datagramWindow: number;
   udpSocket: UdpSocketFactory;
+  tls: TlsOptions | null;
+  maxConnectionsPerIp: number;
+  maxSocketsTotal: number;
+  maxConnectionsPerDestination: number;
+  opensPerSecond: number;
+  openBurst: number;
+  bandwidthBytesPerSec: number;
+  idleTimeoutMs: number;
+  exemptClients: readonly [Address, number][];
+  trustProxy: readonly [Address, number][];
+  drainMs: number;
 }
 
 /**
@@ -104,7 +153,19 @@ export const DEFAULTS = {
   lingerMs: 30_000,
   datagramWindow: 256 * 1024,
   logLevel: 'warn' as LogLevel,
+  maxConnectionsPerIp: 64,
+  maxSocketsTotal: 10_000,
+  maxConnectionsPerDestination: 0,
+  opensPerSecond: 50,
+  openBurst: 100,
+  bandwidthBytesPerSec: 0,
+  idleTimeoutMs: 600_000,
+  exemptClients: ['127.0.0.0/8', '::1/128'] as readonly string[],
+  drainMs: 0,
 } as const;
+
+/** Most headers an HTTP request (the upgrade included) may carry (Node's default is 2000). */
+export const MAX_HEADERS_COUNT = 64;
 
 function integer(name: string, value: number | undefined, fallback: number, min: number, max: number): number {
   const v = value ?? fallback;
@@ -121,11 +182,17 @@ export function resolveOptions(options: RelayOptions = {}): ResolvedOptions {
   if (options.secret !== undefined && (typeof options.secret !== 'string' || options.secret.length === 0)) {
     throw new TypeError('startRelay: secret must be a non-empty string');
   }
+  if (options.logFormat !== undefined && options.logFormat !== 'text' && options.logFormat !== 'json') {
+    throw new TypeError(`startRelay: logFormat must be 'text' or 'json', got ${String(options.logFormat)}`);
+  }
+  if (options.tls !== undefined && (typeof options.tls !== 'object' || options.tls === null || !options.tls.cert || !options.tls.key)) {
+    throw new TypeError('startRelay: tls must be { cert, key } (PEM contents)');
+  }
   const maxFrameBody = integer('maxFrameBody', options.maxFrameBody, DEFAULTS.maxFrameBody, 1024, 16 * 1024 * 1024);
   return {
     host: options.host ?? DEFAULTS.host,
     port: integer('port', options.port, DEFAULTS.port, 0, 65535),
-    policy: new Policy(options.allow ?? []),
+    policy: new Policy(options),
     connectTimeoutMs: integer('connectTimeoutMs', options.connectTimeoutMs, DEFAULTS.connectTimeoutMs, 1, 2 ** 31 - 1),
     secret: options.secret ?? null,
     allowOrigins: options.allowOrigins ? new Set(options.allowOrigins.map(normalizeOrigin)) : null,
@@ -136,13 +203,51 @@ export function resolveOptions(options: RelayOptions = {}): ResolvedOptions {
     streamWindow: integer('streamWindow', options.streamWindow, DEFAULTS.streamWindow, 1, 0xffffffff),
     lingerMs: integer('lingerMs', options.lingerMs, DEFAULTS.lingerMs, 0, 2 ** 31 - 1),
     maxMessageBytes: COALESCE_FRAMES * (maxFrameBody + HEADER_BYTES),
-    log: createLogger(logLevel, options.log),
+    log: createLogger(logLevel, options.log ?? (options.logFormat === 'json' ? jsonSink : stderrSink)),
     names: nameService(options),
     dial: options.dial ?? defaultDialer,
     udp: options.udp ?? true,
     datagramWindow: integer('datagramWindow', options.datagramWindow, DEFAULTS.datagramWindow, 0xffff, 0xffffffff),
     udpSocket: options.udpSocket ?? defaultUdpSocket,
+    tls: options.tls ?? null,
+    maxConnectionsPerIp: integer('maxConnectionsPerIp', options.maxConnectionsPerIp, DEFAULTS.maxConnectionsPerIp, 0, 0x7fffffff),
+    maxSocketsTotal: integer('maxSocketsTotal', options.maxSocketsTotal, DEFAULTS.maxSocketsTotal, 0, 0x7fffffff),
+    maxConnectionsPerDestination: integer('maxConnectionsPerDestination', options.maxConnectionsPerDestination, DEFAULTS.maxConnectionsPerDestination, 0, 0x7fffffff),
+    opensPerSecond: number('opensPerSecond', options.opensPerSecond, DEFAULTS.opensPerSecond),
+    openBurst: integer('openBurst', options.openBurst, DEFAULTS.openBurst, 1, 0x7fffffff),
+    bandwidthBytesPerSec: integer('bandwidthBytesPerSec', options.bandwidthBytesPerSec, DEFAULTS.bandwidthBytesPerSec, 0, Number.MAX_SAFE_INTEGER),
+    idleTimeoutMs: integer('idleTimeoutMs', options.idleTimeoutMs, DEFAULTS.idleTimeoutMs, 0, 2 ** 31 - 1),
+    exemptClients: (options.exemptClients ?? DEFAULTS.exemptClients).map((c) => clientCidr(c, 'exemptClients')),
+    trustProxy: (options.trustProxy ?? []).map((c) => clientCidr(c, 'trustProxy')),
+    drainMs: integer('drainMs', options.drainMs, DEFAULTS.drainMs, 0, 2 ** 31 - 1),
   };
+}
+
+function number(name: string, value: number | undefined, fallback: number): number {
+  const v = value ?? fallback;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new RangeError(`startRelay: ${name} must be a number >= 0, got ${String(value)}`);
+  return v;
+}
+
+function clientCidr(entry: string, name: string): [Address, number] {
+  const text = String(entry).trim();
+  const slash = text.indexOf('/');
+  const addr = parseStrict(slash < 0 ? text : text.slice(0, slash));
+  const max = addr?.kind() === 'ipv4' ? 32 : 128;
+  const bits = slash < 0 ? max : Number(text.slice(slash + 1));
+  if (addr === null || !Number.isInteger(bits) || bits < 0 || bits > max) {
+    throw new TypeError(`startRelay: ${name} entry ${JSON.stringify(entry)} is not a CIDR`);
+  }
+  return [addr, bits];
+}
+
+/** Whether `address` (a socket's remote address) is inside one of `cidrs`; mapped IPv4 counts as IPv4. */
+export function inCidrs(address: string | undefined, cidrs: readonly [Address, number][]): boolean {
+  if (address === undefined || cidrs.length === 0) return false;
+  const parsed = parseStrict(address);
+  if (parsed === null) return false;
+  const v4 = parsed.kind() === 'ipv6' && (parsed as import('ipaddr.js').IPv6).isIPv4MappedAddress() ? (parsed as import('ipaddr.js').IPv6).toIPv4Address() : parsed;
+  return cidrs.some(([net, bits]) => matches(parsed, net, bits) || matches(v4, net, bits));
 }
 
 function nameService(options: RelayOptions): NameService {

@@ -2,6 +2,8 @@
  * What every stream of a connection (TCP, UDP, name query) needs from the connection that owns
  * it, and what the connection needs from every stream.
  */
+import type { DestinationScope } from './destination-scope.js';
+import type { RelayLimits } from './limits.js';
 import type { Metrics } from './metrics.js';
 import type { ResolvedOptions } from './options.js';
 import type { Outbox } from './outbox.js';
@@ -13,6 +15,15 @@ export interface StreamHost {
   readonly outbox: Outbox;
   /** Fields added to every log record of this connection. */
   readonly logFields: Record<string, unknown>;
+  /** The ticket's destination scope, when the page's ticket has one. */
+  readonly scope: DestinationScope | null;
+  /** Limits shared by every connection of the relay (per-destination caps). */
+  readonly limits: RelayLimits;
+  /**
+   * Bandwidth cap, relay → page: records `bytes` forwarded and answers how many ms the stream
+   * should stop reading its socket (0 = read on).
+   */
+  spendToPage(bytes: number): number;
   /** The stream has bytes to give back; collect them with `takeCreditOwed()` at the next flush. */
   creditOwed(stream: HostedStream): void;
   /** The stream id is finished (CLOSE, OPEN_FAILED or RESOLVED went either way); a socket may linger. */

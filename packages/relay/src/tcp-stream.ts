@@ -74,6 +74,11 @@ export class TcpStream implements HostedStream {
   #connectTimer: NodeJS.Timeout | null = null;
   #lingerTimer: NodeJS.Timeout | null = null;
   #socketClosed: Promise<void> = Promise.resolve();
+  /** `ip:port` counted in the per-destination cap while the socket lives. */
+  #destination: string | null = null;
+  #dialledAt = 0;
+  /** The bandwidth cap paused reads; the timer resumes them. */
+  #throttleTimer: NodeJS.Timeout | null = null;
 
   constructor(host: StreamHost, open: OpenFrame) {
     this.id = open.stream;
@@ -88,6 +93,8 @@ export class TcpStream implements HostedStream {
 
   get state(): StreamStateValue { return this.#state; }
 
+  get stateName(): string { return stateNames[this.#state]!; }
+
   /** Resolves when the TCP socket (if any) has emitted 'close'. */
   get socketClosed(): Promise<void> { return this.#socketClosed; }
 
@@ -99,14 +106,14 @@ export class TcpStream implements HostedStream {
     const family = this.#local === null || this.#local.kind === 'name' ? null : this.#local.kind === 'ipv4' ? 4 : 6;
     let resolution;
     try {
-      resolution = await resolveDestination(this.#remote, { policy: options.policy, names: options.names, family });
+      resolution = await resolveDestination(this.#remote, { policy: options.policy, names: options.names, family, scope: this.#host.scope });
     } catch (err) {
       resolution = { ok: false as const, reason: Reason.INTERNAL, detail: String(err) };
     }
     if (this.#state !== StreamState.RESOLVING) return; // the page closed it, or the connection went, meanwhile
     if (!resolution.ok) {
       if (resolution.reason === Reason.POLICY_DENIED) {
-        this.#host.metrics.policyRefusals++;
+        this.#host.metrics.countPolicyRefusal(resolution.category ?? 'other');
         this.#log('info', 'destination refused by policy', { detail: resolution.detail });
       }
       return this.#openFailed(resolution.reason, resolution.detail);
@@ -115,6 +122,12 @@ export class TcpStream implements HostedStream {
       this.#log('info', 'skipped refused addresses of a name', { refused: resolution.refused.join(', '), dialling: resolution.address });
     }
     const host = resolution.family === 6 && resolution.scopeId !== 0 ? `${resolution.address}%${resolution.scopeId}` : resolution.address;
+    const destination = `${resolution.family === 6 ? `[${host}]` : host}:${this.#remote.port}`;
+    if (!this.#host.limits.connectionsByDestination.acquire(destination, options.maxConnectionsPerDestination)) {
+      this.#host.metrics.countLimit('per_destination');
+      return this.#openFailed(Reason.LIMIT, `${options.maxConnectionsPerDestination} connections to ${destination} already`);
+    }
+    this.#destination = destination;
     this.#dial(host, resolution.family);
   }
 
@@ -132,13 +145,16 @@ export class TcpStream implements HostedStream {
       });
     } catch (err) {
       // net.connect throws synchronously for some bad arguments (ERR_INVALID_ARG_VALUE…).
+      this.#releaseDestination();
       const code = (err as NodeJS.ErrnoException)?.code;
       return this.#openFailed(reasonForErrno(code), `dial ${host}: ${code ?? String(err)}`);
     }
+    this.#dialledAt = performance.now();
     this.#socket = socket;
     this.#state = StreamState.CONNECTING;
     socket.allowHalfOpen = true;
     this.#socketClosed = new Promise((resolve) => socket.once('close', () => resolve()));
+    void this.#socketClosed.then(() => this.#releaseDestination());
     socket.on('connect', this.#onSocketConnect);
     socket.on('data', this.#onSocketData);
     socket.on('end', this.#onSocketEnd);
@@ -254,6 +270,7 @@ export class TcpStream implements HostedStream {
     }
     this.#state = StreamState.OPEN;
     this.#host.metrics.countOpen(Reason.OK);
+    this.#host.metrics.observeConnect((performance.now() - this.#dialledAt) / 1000);
     this.#host.outbox.frame({ type: FrameType.OPENED, stream: this.id, window: this.#host.options.streamWindow, local, remote });
     this.#log('debug', 'opened', { local: endpointText(local), remote: endpointText(remote) });
     if (this.#sendCredit === 0) socket.pause();
@@ -265,6 +282,7 @@ export class TcpStream implements HostedStream {
     if (forward > 0) this.#forward(forward === chunk.length ? chunk : chunk.subarray(0, forward));
     if (forward < chunk.length) this.#held = chunk.subarray(forward);
     if (this.#sendCredit === 0) this.#socket!.pause();
+    if (forward > 0) this.#throttle(forward);
   };
 
   #onSocketEnd = (): void => {
@@ -349,11 +367,14 @@ export class TcpStream implements HostedStream {
 
   /** After CREDIT: send what is held, then FIN / CLOSE if they were waiting, then read on. */
   #drainHeld(): void {
+    if (this.#throttleTimer !== null) return; // the bandwidth cap's timer comes back here
     if (this.#held !== null && this.#sendCredit > 0) {
       const held = this.#held;
       const forward = Math.min(held.length, this.#sendCredit);
       this.#forward(forward === held.length ? held : held.subarray(0, forward));
       this.#held = forward === held.length ? null : held.subarray(forward);
+      this.#throttle(forward);
+      if (this.#throttleTimer !== null) return;
     }
     if (this.#held !== null) return;
     if (this.#peerEnded && !this.#finSent) this.#sendFin();
@@ -362,6 +383,31 @@ export class TcpStream implements HostedStream {
       return;
     }
     if (this.#sendCredit > 0 && this.#socket?.isPaused()) this.#socket.resume();
+  }
+
+  /**
+   * Bandwidth cap (relay → page): after forwarding `bytes`, stop reading for as long as the
+   * connection's throttle says; the socket's own buffer and TCP's window hold the peer back
+   * meanwhile, so nothing piles up here.
+   */
+  #throttle(bytes: number): void {
+    const wait = this.#host.spendToPage(bytes);
+    if (wait <= 0 || this.#throttleTimer !== null) return;
+    this.#host.metrics.countLimit('bandwidth');
+    this.#socket?.pause();
+    this.#throttleTimer = setTimeout(this.#onThrottleOver, wait);
+  }
+
+  #onThrottleOver = (): void => {
+    this.#throttleTimer = null;
+    if (this.#state !== StreamState.OPEN) return;
+    this.#drainHeld();
+  };
+
+  #releaseDestination(): void {
+    if (this.#destination === null) return;
+    this.#host.limits.connectionsByDestination.release(this.#destination);
+    this.#destination = null;
   }
 
   #sendFin(): void {
@@ -407,11 +453,19 @@ export class TcpStream implements HostedStream {
   /** Leaves the stream's id behind: clears timers, tells the connection. */
   #finish(next: StreamStateValue = StreamState.CLOSED): void {
     this.#clearConnectTimer();
+    this.#clearThrottleTimer();
     if (next === StreamState.CLOSED) this.#clearLingerTimer();
     this.#state = next;
     this.#held = null;
     this.#pending = [];
     this.#host.released(this);
+  }
+
+  #clearThrottleTimer(): void {
+    if (this.#throttleTimer) {
+      clearTimeout(this.#throttleTimer);
+      this.#throttleTimer = null;
+    }
   }
 
   #clearConnectTimer(): void {

@@ -3,12 +3,18 @@
  * relay's shared secret, and the page presents in HELLO (`createWinsock({ token })`).
  *
  *   ticket  = base64url(payload JSON) "." base64url(HMAC-SHA256(secret, first part))
- *   payload = { v: 1, exp: unix seconds, iat: unix seconds, sub?: string, n: random nonce }
+ *   payload = { v: 1, exp: unix seconds, iat: unix seconds, sub?: string, n: random nonce,
+ *               dst?: ["HOST:PORT", …] }
+ *
+ * `dst` scopes the ticket to destinations (destination-scope.ts): the page may reach only those,
+ * and only where the relay's policy allows them too. Every relay sharing the secret verifies
+ * a ticket on its own (no shared state), so relays scale out behind any load balancer.
  *
  * A ticket is a bearer token: anyone holding it may use the relay until `exp`. Keep TTLs short
  * (seconds to minutes) and mint one per page load.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { DestinationScope } from './destination-scope.js';
 
 export interface TicketOptions {
   /** The relay's `secret`. */
@@ -17,12 +23,17 @@ export interface TicketOptions {
   ttlSeconds: number;
   /** Who the ticket is for (user id, session…); logged by the relay. */
   subject?: string;
+  /**
+   * Destinations the page may reach (`api.example.com:443`, `*.example.com:*`,
+   * `203.0.113.0/24:22`, `[2001:db8::/32]:443`). Omitted = whatever the relay's policy allows.
+   */
+  destinations?: readonly string[];
   /** Clock for tests, in milliseconds since the epoch. Default `Date.now()`. */
   now?: number;
 }
 
 export type TicketVerdict =
-  | { ok: true; subject: string | null; expiresAt: number }
+  | { ok: true; subject: string | null; expiresAt: number; scope: DestinationScope | null }
   | { ok: false; why: 'missing' | 'malformed' | 'forged' | 'expired' };
 
 const TICKET_VERSION = 1;
@@ -38,6 +49,11 @@ export function createTicket(options: TicketOptions): string {
   if (typeof secret !== 'string' || secret.length === 0) throw new TypeError('createTicket: secret must be a non-empty string');
   if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0) throw new RangeError(`createTicket: ttlSeconds must be > 0, got ${ttlSeconds}`);
   if (subject !== undefined && typeof subject !== 'string') throw new TypeError('createTicket: subject must be a string');
+  const { destinations } = options;
+  if (destinations !== undefined) {
+    if (!Array.isArray(destinations)) throw new TypeError('createTicket: destinations must be an array of "HOST:PORT"');
+    new DestinationScope(destinations); // throws a TypeError naming a bad entry now, not at the relay
+  }
   const nowSeconds = Math.floor((options.now ?? Date.now()) / 1000);
   const payload: Record<string, unknown> = {
     v: TICKET_VERSION,
@@ -46,6 +62,7 @@ export function createTicket(options: TicketOptions): string {
     n: randomBytes(9).toString('base64url'),
   };
   if (subject !== undefined) payload.sub = subject;
+  if (destinations !== undefined) payload.dst = [...destinations];
   const payloadPart = Buffer.from(JSON.stringify(payload)).toString('base64url');
   return `${payloadPart}.${sign(secret, payloadPart).toString('base64url')}`;
 }
@@ -60,7 +77,7 @@ export function verifyTicket(ticket: string, secret: string, now: number = Date.
   const given = Buffer.from(signaturePart, 'base64url');
   // Check the signature before looking at the payload: an unsigned payload is never parsed.
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, why: 'forged' };
-  let payload: { v?: unknown; exp?: unknown; sub?: unknown };
+  let payload: { v?: unknown; exp?: unknown; sub?: unknown; dst?: unknown };
   try {
     payload = JSON.parse(Buffer.from(payloadPart, 'base64url').toString('utf8'));
   } catch {
@@ -70,5 +87,15 @@ export function verifyTicket(ticket: string, secret: string, now: number = Date.
     return { ok: false, why: 'malformed' };
   }
   if (payload.exp * 1000 <= now) return { ok: false, why: 'expired' };
-  return { ok: true, subject: typeof payload.sub === 'string' ? payload.sub : null, expiresAt: payload.exp * 1000 };
+  let scope: DestinationScope | null = null;
+  if (payload.dst !== undefined) {
+    // Signed by the secret's holder, but still parsed defensively: a bad scope is no scope at all.
+    if (!Array.isArray(payload.dst) || !payload.dst.every((d) => typeof d === 'string')) return { ok: false, why: 'malformed' };
+    try {
+      scope = new DestinationScope(payload.dst as string[]);
+    } catch {
+      return { ok: false, why: 'malformed' };
+    }
+  }
+  return { ok: true, subject: typeof payload.sub === 'string' ? payload.sub : null, expiresAt: payload.exp * 1000, scope };
 }

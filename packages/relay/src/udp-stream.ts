@@ -39,7 +39,9 @@ import {
   type PeerFrame,
 } from '@ws2web/protocol';
 import { endpointText, socketEndpoint, unmapIPv4 } from './endpoints.js';
+import { parseStrict } from './address-ranges.js';
 import type { DropReason } from './metrics.js';
+import { refusalCategory } from './policy.js';
 import type { HostedStream, StreamHost } from './stream-host.js';
 
 export const UdpState = {
@@ -111,14 +113,17 @@ export class UdpStream implements HostedStream {
   /** Checks the local address, creates and binds the socket. Never throws; failures become OPEN_FAILED. */
   start(): void {
     const { options } = this.#host;
-    if (!options.udp) return this.#openFailed(Reason.POLICY_DENIED, 'UDP is disabled on this relay');
+    if (!options.udp) {
+      this.#host.metrics.countPolicyRefusal('udp_off');
+      return this.#openFailed(Reason.POLICY_DENIED, 'UDP is disabled on this relay');
+    }
     const local = this.#local ?? (this.#family === 4 ? WILDCARD_V4 : WILDCARD_V6);
     if (local.kind === 'name' || (local.kind === 'ipv4') !== (this.#family === 4)) {
       return this.#openFailed(Reason.INVALID_ARGUMENT, `local ${endpointText(local)} is not an IPv${this.#family} address`);
     }
     const verdict = options.policy.checkBind(local.address, local.port);
     if (!verdict.allowed) {
-      this.#host.metrics.policyRefusals++;
+      this.#host.metrics.countPolicyRefusal('bind');
       this.#log('info', 'bind refused by policy', { local: endpointText(local), detail: verdict.why });
       return this.#openFailed(Reason.POLICY_DENIED, verdict.why);
     }
@@ -244,6 +249,10 @@ export class UdpStream implements HostedStream {
     if (ADDRESS_FIELD_BYTES[source.kind] + msg.length > this.#host.options.maxFrameBody) return this.#drop('too_large');
     if (msg.length > this.#sendCredit) return this.#drop('no_credit');
     if (this.#host.backlogged()) return this.#drop('backlog');
+    // Bandwidth cap: a datagram that arrives while the page's allowance is in debt is dropped,
+    // as a full receive buffer would drop it; nothing is queued.
+    if (this.#host.spendToPage(0) > 0) return this.#drop('rate');
+    this.#host.spendToPage(msg.length);
     this.#sendCredit -= msg.length;
     this.#host.metrics.datagramsPeerToPage++;
     this.#host.outbox.datagram(this.id, source, msg);
@@ -316,7 +325,7 @@ export class UdpStream implements HostedStream {
       } else {
         reason = result.reason;
         if (reason === Reason.POLICY_DENIED) {
-          this.#host.metrics.policyRefusals++;
+          this.#host.metrics.countPolicyRefusal(refusalCategory(result.why));
           this.#log('info', 'destination refused by policy', { to: endpointText(address), detail: result.why });
         }
       }
@@ -353,8 +362,14 @@ export class UdpStream implements HostedStream {
     if (policy.isBroadcast(judged) && !this.#broadcast) {
       return { ok: false, reason: Reason.POLICY_DENIED, why: 'broadcast without SO_BROADCAST' };
     }
-    const verdict = policy.check(judged);
+    const port = policy.checkPort(address.port);
+    if (!port.allowed) return { ok: false, reason: Reason.POLICY_DENIED, why: port.why };
+    const verdict = policy.checkLiteral(judged);
     if (!verdict.allowed) return { ok: false, reason: Reason.POLICY_DENIED, why: verdict.why };
+    const parsed = parseStrict(judged);
+    if (this.#host.scope && (parsed === null || !this.#host.scope.permitsAddress(parsed, address.port))) {
+      return { ok: false, reason: Reason.POLICY_DENIED, why: 'outside the ticket\'s destinations' };
+    }
     const key = v4 !== null ? `${v4}:${address.port}` : `[${normalizeIPv6(address.address)}]:${address.port}`;
     return { ok: true, target: { host, port: address.port, key } };
   }

@@ -29,8 +29,8 @@ describe('Policy (default: public unicast only)', () => {
     ['0.1.2.3', 'unspecified'],
     ['255.255.255.255', 'broadcast'],
     ['240.0.0.1', 'reserved'],
-    ['192.0.2.1', 'reserved'],
-    ['198.18.0.1', 'reserved'],
+    ['192.0.2.1', 'documentation'],
+    ['198.18.0.1', 'benchmarking'],
     ['::1', 'loopback'],
     ['::', 'unspecified'],
     ['fe80::1', 'linkLocal'],
@@ -40,10 +40,10 @@ describe('Policy (default: public unicast only)', () => {
     ['::ffff:127.0.0.1', 'loopback'], // IPv4-mapped is judged as IPv4
     ['::ffff:10.0.0.1', 'private'],
     ['::ffff:169.254.169.254', 'linkLocal'],
-    ['64:ff9b::a00:1', 'rfc6052'], // NAT64 of 10.0.0.1
-    ['2002:a00:1::1', '6to4'],
+    ['64:ff9b::a00:1', 'nat64:private'], // NAT64 of 10.0.0.1: judged as 10.0.0.1
+    ['2002:a00:1::1', '6to4:private'], // 6to4 of 10.0.0.1
     ['2001:0::1', 'teredo'],
-    ['2001:db8::1', 'reserved'],
+    ['2001:db8::1', 'documentation'],
   ];
   it.each(refused)('refuses %s (%s)', (address, why) => {
     expect(policy.check(address)).toEqual({ allowed: false, why });

@@ -1,0 +1,168 @@
+/**
+ * The relay's resource limits as small, clock-driven objects with no I/O: a token bucket (open
+ * rate per client), a byte throttle (bandwidth per WebSocket), and counters keyed by client or
+ * destination. `RelayLimits` holds the ones shared by every connection of one relay.
+ */
+
+/** Milliseconds, monotonic. Injectable for tests. */
+export type Clock = () => number;
+export const monotonic: Clock = () => performance.now();
+
+/**
+ * A classic token bucket: `burst` tokens at most, refilled at `ratePerSecond`. `take()` spends
+ * one if there is one. A rate of 0 means unlimited.
+ */
+export class TokenBucket {
+  readonly #rate: number;
+  readonly #burst: number;
+  readonly #clock: Clock;
+  #tokens: number;
+  #at: number;
+
+  constructor(ratePerSecond: number, burst: number, clock: Clock = monotonic) {
+    this.#rate = ratePerSecond;
+    this.#burst = Math.max(1, burst);
+    this.#clock = clock;
+    this.#tokens = this.#burst;
+    this.#at = clock();
+  }
+
+  take(): boolean {
+    if (this.#rate === 0) return true;
+    this.#refill();
+    if (this.#tokens < 1) return false;
+    this.#tokens -= 1;
+    return true;
+  }
+
+  /** True when the bucket is full again (its state can be forgotten). */
+  get full(): boolean {
+    this.#refill();
+    return this.#tokens >= this.#burst;
+  }
+
+  #refill(): void {
+    const now = this.#clock();
+    this.#tokens = Math.min(this.#burst, this.#tokens + ((now - this.#at) / 1000) * this.#rate);
+    this.#at = now;
+  }
+}
+
+/**
+ * Bytes per second for one direction of one WebSocket, enforced by *delaying*, never by
+ * buffering: `spend(n)` records bytes already moved and answers how many ms the caller should
+ * wait before moving more (it pauses a socket or holds back a CREDIT meanwhile). A debt model:
+ * the allowance may go negative by one chunk, and the wait pays it back. 0 = unlimited.
+ */
+export class ByteThrottle {
+  readonly #rate: number;
+  readonly #clock: Clock;
+  /** Bytes that may still pass now; negative = debt. */
+  #allowance: number;
+  #at: number;
+
+  constructor(bytesPerSecond: number, clock: Clock = monotonic) {
+    this.#rate = bytesPerSecond;
+    this.#clock = clock;
+    // A tenth of a second of burst: small enough that 2 s of traffic stays within a few % of the cap.
+    this.#allowance = bytesPerSecond / 10;
+    this.#at = clock();
+  }
+
+  get limited(): boolean {
+    return this.#rate > 0;
+  }
+
+  /** Records `bytes` as moved; returns the ms to wait before moving more (0 = go on). */
+  spend(bytes: number): number {
+    if (this.#rate === 0) return 0;
+    this.#refill();
+    this.#allowance -= bytes;
+    return this.wait();
+  }
+
+  /** Ms until the allowance is no longer in debt. */
+  wait(): number {
+    if (this.#rate === 0) return 0;
+    this.#refill();
+    return this.#allowance >= 0 ? 0 : Math.ceil((-this.#allowance / this.#rate) * 1000);
+  }
+
+  #refill(): void {
+    const now = this.#clock();
+    this.#allowance = Math.min(this.#rate / 10, this.#allowance + ((now - this.#at) / 1000) * this.#rate);
+    this.#at = now;
+  }
+}
+
+/** Counts held by key (client IP, destination address); `acquire` fails at `max`. 0 = unlimited. */
+export class KeyedCounter {
+  readonly #counts = new Map<string, number>();
+
+  acquire(key: string, max: number): boolean {
+    const n = this.#counts.get(key) ?? 0;
+    if (max > 0 && n >= max) return false;
+    this.#counts.set(key, n + 1);
+    return true;
+  }
+
+  release(key: string): void {
+    const n = this.#counts.get(key) ?? 0;
+    if (n <= 1) this.#counts.delete(key);
+    else this.#counts.set(key, n - 1);
+  }
+
+  get(key: string): number {
+    return this.#counts.get(key) ?? 0;
+  }
+
+  get size(): number {
+    return this.#counts.size;
+  }
+}
+
+export interface LimitOptions {
+  maxConnectionsPerIp: number;
+  maxSocketsTotal: number;
+  maxConnectionsPerDestination: number;
+  opensPerSecond: number;
+  openBurst: number;
+}
+
+/** State shared by every connection of one relay. */
+export class RelayLimits {
+  readonly options: LimitOptions;
+  readonly connectionsByClient = new KeyedCounter();
+  readonly connectionsByDestination = new KeyedCounter();
+  /** TCP and UDP sockets open (lingering ones included) across the relay. */
+  sockets = 0;
+  readonly #openBuckets = new Map<string, TokenBucket>();
+  readonly #clock: Clock;
+
+  constructor(options: LimitOptions, clock: Clock = monotonic) {
+    this.options = options;
+    this.#clock = clock;
+  }
+
+  /** Spends one open (OPEN, DGRAM_OPEN, RESOLVE) of `client`'s rate; false when there is none left. */
+  takeOpen(client: string): boolean {
+    if (this.options.opensPerSecond === 0) return true;
+    let bucket = this.#openBuckets.get(client);
+    if (!bucket) {
+      bucket = new TokenBucket(this.options.opensPerSecond, this.options.openBurst, this.#clock);
+      this.#openBuckets.set(client, bucket);
+    }
+    return bucket.take();
+  }
+
+  /** Forgets buckets that are full again and whose client has no connection: memory stays bounded. */
+  sweep(): void {
+    for (const [client, bucket] of this.#openBuckets) {
+      if (bucket.full && this.connectionsByClient.get(client) === 0) this.#openBuckets.delete(client);
+    }
+  }
+
+  get trackedClients(): number {
+    return this.#openBuckets.size;
+  }
+}
