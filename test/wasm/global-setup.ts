@@ -4,14 +4,18 @@
  *     MinGW-w64 (native Windows .exe, compile only), into test-results/wasm/;
  *  2. starts the e2e suite's relay, dnsmasq and control server (test/fixtures/global-setup.ts);
  *  3. starts the servers the examples talk to (fixtures/servers.ts) and one that serves the
- *     .wasm files to the Chromium page.
+ *     .wasm files to the Chromium page;
+ *  4. runs each SCENARIO natively (the .exe under Wine) against those servers, so the tests can
+ *     compare the wasm output with the native one.
  * The build is the "C compile step in CI": it runs whenever this project runs.
  */
+import net from 'node:net';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import setupE2e from '../fixtures/global-setup.js';
 import { buildNative, buildWasm, repoRoot } from './fixtures/build-examples.js';
-import type { ExampleName, NativeBuild, WasmBuild } from './fixtures/examples.js';
+import { SCENARIOS, type ExampleName, type NativeBuild, type NativeRun, type ScenarioPorts, type WasmBuild } from './fixtures/examples.js';
+import { WineRunner, ensureWine } from './fixtures/native-run.js';
 import { ArtifactServer, ChatServer, HttpPageServer } from './fixtures/servers.js';
 
 declare module 'vitest' {
@@ -22,7 +26,19 @@ declare module 'vitest' {
     wasmBuildMs: number;
     httpPagePort: number;
     chatPort: number;
+    refusedPort: number;
+    /** Native outputs by scenario id, or why there are none. */
+    nativeRuns: Record<string, NativeRun> | { unavailable: string };
   }
+}
+
+/** A loopback port where nothing listens: bound once, then released (connect → RST). */
+async function refusedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -44,8 +60,30 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('wasmBuildMs', buildMs);
   project.provide('httpPagePort', page.port);
   project.provide('chatPort', chat.port);
+  const ports: ScenarioPorts = { httpPagePort: page.port, chatPort: chat.port, refusedPort: await refusedPort() };
+  project.provide('refusedPort', ports.refusedPort);
+
+  const wine = ensureWine();
+  let runner: WineRunner | null = null;
+  if ('wine' in wine && Object.values(nativeBuilds).every((b) => b.ok)) {
+    runner = new WineRunner(wine.wine, join(outDir, '..', 'wineprefix'));
+    const t = performance.now();
+    await runner.warmUp();
+    const runs: Record<string, NativeRun> = {};
+    const times: string[] = [];
+    for (const sc of SCENARIOS) {
+      const t1 = performance.now();
+      runs[sc.id] = await runner.run(join(outDir, sc.program, `${sc.program}.exe`), sc.args(ports), sc.stdin);
+      times.push(`${sc.id} ${Math.round(performance.now() - t1)} ms`);
+    }
+    console.log(`wasm tests: ran ${SCENARIOS.length} native scenarios under Wine in ${Math.round(performance.now() - t)} ms (${times.join(', ')})`);
+    project.provide('nativeRuns', runs);
+  } else {
+    project.provide('nativeRuns', { unavailable: 'wine' in wine ? 'the MinGW build failed' : wine.reason });
+  }
 
   return async function teardown() {
+    runner?.stop();
     await Promise.allSettled([artifacts.close(), page.close(), chat.close()]);
     await teardownE2e();
   };

@@ -9,7 +9,7 @@
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { Control } from '../fixtures/control.js';
 import { chooseMode, jspiSupported, type RunMode } from '../../packages/wasm/src/index.js';
-import { EXAMPLES } from './fixtures/examples.js';
+import { EXAMPLES, SCENARIOS, type NativeRun } from './fixtures/examples.js';
 import { runExample } from './run-example.js';
 
 const control = new Control();
@@ -169,5 +169,22 @@ describe.each(MODES)('legacy programs with %s', (mode) => {
     } finally {
       clearInterval(timer);
     }
+  });
+});
+
+const nativeRuns = inject('nativeRuns');
+const native = 'unavailable' in nativeRuns ? null : (nativeRuns as Record<string, NativeRun>);
+if (!native) console.warn(`wasm: native comparison skipped: ${(nativeRuns as { unavailable: string }).unavailable}`);
+
+describe.skipIf(!native).each(MODES)('same output as the native Windows build (MinGW .exe under Wine), %s', (mode) => {
+  const ports = { httpPagePort: inject('httpPagePort'), chatPort: inject('chatPort'), refusedPort: inject('refusedPort') };
+
+  it.each(SCENARIOS.map((sc) => [sc.id, sc] as const))('%s', async (_id, sc) => {
+    const expected = native![sc.id]!;
+    // The native run must itself have worked: it is the reference.
+    expect(expected.stdout.length, `native run printed nothing; stderr: ${expected.stderr}`).toBeGreaterThan(0);
+    const run = await runExample(sc.program, { args: sc.args(ports), stdin: sc.stdin, mode });
+    expect(run.stdout).toBe(expected.stdout);
+    expect(run.exitCode).toBe(expected.exitCode);
   });
 });

@@ -75,17 +75,26 @@ export function ensureToolchain(log = console.log) {
   let found = findToolchain();
   if (found.missing.length === 0) return found;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (isRoot && onPath('apt-get')) {
-    const packages = [...new Set(found.missing.map((m) => m.apt))];
-    log(`ws2web: installing ${packages.join(' ')} with apt-get`);
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    let r = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...packages], { env, stdio: 'inherit' });
-    if (r.status !== 0) {
-      spawnSync('apt-get', ['update'], { env, stdio: 'inherit' });
-      r = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...packages], { env, stdio: 'inherit' });
-    }
+  if (isRoot) {
+    aptInstall([...new Set(found.missing.map((m) => m.apt))], log);
     found = findToolchain();
   }
   return found;
+}
+
+/**
+ * `apt-get install -y --no-install-recommends …` when running as root on a Debian-like system;
+ * runs `apt-get update` and retries once if the package lists are missing or stale (a fresh
+ * CI machine). Returns whether the install succeeded.
+ */
+export function aptInstall(packages, log = console.log) {
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!isRoot || !onPath('apt-get') || packages.length === 0) return false;
+  log(`ws2web: installing ${packages.join(' ')} with apt-get`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const install = () => spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...packages], { env, stdio: 'inherit' }).status === 0;
+  if (install()) return true;
+  spawnSync('apt-get', ['update'], { env, stdio: 'inherit' });
+  return install();
 }
 
