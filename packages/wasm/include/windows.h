@@ -3,9 +3,9 @@
  *
  * Base types (ws2web/wintypes.h), and the few kernel32 calls network programs reach for: Sleep
  * (blocks the C code like any other blocking call: it awaits a timer), GetTickCount /
- * GetTickCount64 (the page's monotonic clock), ZeroMemory / CopyMemory. Like real windows.h
- * built with WIN32_LEAN_AND_MEAN, it does not pull in Winsock: include <winsock2.h> for that,
- * before or after this file.
+ * GetTickCount64 (the page's monotonic clock), ZeroMemory / CopyMemory. As the real one, it
+ * brings Winsock declarations along unless WIN32_LEAN_AND_MEAN is defined (Windows gives
+ * winsock.h there; here that is winsock2.h, a superset), so <winsock2.h> may come before or after.
  */
 #ifndef WS2WEB_WINDOWS_H
 #define WS2WEB_WINDOWS_H
@@ -33,6 +33,10 @@ ULONGLONG WINAPI GetTickCount64(void) WS2WEB_KERNEL32(GetTickCount64);
 
 #ifdef __cplusplus
 }
+#endif
+
+#ifndef WIN32_LEAN_AND_MEAN
+#include <winsock.h>
 #endif
 
 #endif /* WS2WEB_WINDOWS_H */
