@@ -59,7 +59,7 @@ async function runTests() {
   mkdirSync(reportDir, { recursive: true });
   rmSync(reportPath, { force: true });
 
-  step(`Running the test suite: vitest run ${extraArgs.join(' ') || '(projects unit, e2e-node, e2e-chromium, demo)'}`);
+  step(`Running the test suite: vitest run ${extraArgs.join(' ') || '(every project in vitest.config.ts)'}`);
   const code = await run(process.execPath, [vitest, 'run', ...reporterArgs, ...extraArgs], { cwd: root });
   step(`vitest exited with code ${code}`);
   // Last, so it is the closing line of the log (CI reads 'N passed, N failed' there).
