@@ -158,9 +158,8 @@ class RelayServer {
     if (this.#heartbeat) clearInterval(this.#heartbeat);
     if (this.#sweep) clearInterval(this.#sweep);
     this.#options.log('info', 'shutting down', { connections: this.#connections.size, drainMs });
-    // Stop accepting first: the listener closes, new upgrades on open HTTP connections get 503.
-    const httpClosed = new Promise<void>((resolve) => this.#http.close(() => resolve()));
-    this.#http.closeIdleConnections();
+    // While draining the listener stays up, so a load balancer's health check reads 503 from
+    // /healthz and /readyz (#closing is set) and new upgrades get 503, instead of timeouts.
     if (drainMs > 0 && this.#connections.size > 0) {
       this.#metrics.draining = 1;
       for (const c of this.#connections) c.drain();
@@ -171,6 +170,7 @@ class RelayServer {
       clearTimeout(timer);
       this.#options.log('info', 'drain over', { remaining: this.#connections.size });
     }
+    const httpClosed = new Promise<void>((resolve) => this.#http.close(() => resolve()));
     this.#http.closeAllConnections();
     await Promise.all([...this.#connections].map((c) => c.shutdown()));
     await httpClosed;
