@@ -68,7 +68,7 @@ describe('ws2web-relay CLI', () => {
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
-    expect(Buffer.concat(stderr).toString()).toContain('SIGTERM, closing');
+    expect(Buffer.concat(stderr).toString()).toContain('SIGTERM, draining');
   });
 
   it('exits 0 on SIGINT too', async () => {
@@ -80,7 +80,11 @@ describe('ws2web-relay CLI', () => {
 
   it('prints usage for --help and exits 2 on a bad flag', async () => {
     const help = execFileSync(process.execPath, [cli, '--help']).toString();
-    for (const flag of ['--host', '--port', '--allow', '--connect-timeout-ms', '--dns', '--no-udp', '--secret', '--allow-origin', '--log-level']) {
+    const flags = ['--host', '--port', '--allow', '--connect-timeout-ms', '--dns', '--no-udp', '--secret', '--allow-origin', '--log-level',
+      '--config', '--tls-cert', '--tls-key', '--trust-proxy', '--deny', '--allow-host', '--deny-host', '--allow-port', '--deny-port',
+      '--max-connections-per-ip', '--exempt-client', '--max-streams', '--max-sockets', '--max-per-destination', '--opens-per-second',
+      '--open-burst', '--bandwidth', '--handshake-timeout-ms', '--idle-timeout-ms', '--heartbeat-ms', '--drain-ms', '--log-format'];
+    for (const flag of flags) {
       expect(help).toContain(flag);
     }
     const bad = spawn(process.execPath, [cli, '--allow', 'not-a-cidr'], { stdio: ['ignore', 'ignore', 'pipe'] });
