@@ -4,10 +4,13 @@
  */
 export { startRelay, type Relay } from './relay.js';
 export { createTicket, verifyTicket, type TicketOptions, type TicketVerdict } from './tickets.js';
-export { DEFAULTS, COALESCE_FRAMES, type RelayOptions } from './options.js';
-export { Policy, type PolicyVerdict } from './policy.js';
-export type { MetricsSnapshot } from './metrics.js';
+export { DEFAULTS, COALESCE_FRAMES, MAX_HEADERS_COUNT, type RelayOptions, type TlsOptions, type LogFormat } from './options.js';
+export { Policy, DEFAULT_DENY_PORTS, type PolicyRules, type PolicyVerdict } from './policy.js';
+export { DEFAULT_DENY } from './address-ranges.js';
+export { DestinationScope } from './destination-scope.js';
+export { loadConfigFile, parseConfig, ConfigError, configSchema } from './config-file.js';
+export type { MetricsSnapshot, LimitName } from './metrics.js';
 export type { Dialer, DialRequest } from './dial.js';
 export type { Lookup, LookupAddress, LookupFamily, DnsOptions } from './name-service.js';
 export type { UdpSocketFactory, UdpSocketRequest } from './udp-socket.js';
-export { createLogger, stderrSink, type LogLevel, type LogSink, type Logger } from './log.js';
+export { createLogger, stderrSink, jsonSink, type LogLevel, type LogSink, type Logger } from './log.js';

@@ -273,7 +273,7 @@ describe('faults', () => {
       ws.send(encodeFrame({ type: FrameType.HELLO, version: 1, token: '' }));
       for (let i = 0; i < 40 && ws.readyState === ws.OPEN; i++) {
         const frame = valid(1 + random(8))[random(9)]!;
-        let message = Buffer.from(encodeFrame(frame));
+        let message: Buffer = Buffer.from(encodeFrame(frame));
         switch (random(12)) { // mostly well-formed, so the streams behind the handshake get exercised too
           case 0: message = bytes(1 + random(40)); break; // garbage
           case 1: message[random(message.length)] = random(256); break; // one flipped byte

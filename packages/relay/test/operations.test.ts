@@ -4,6 +4,7 @@
  * graceful drain (in process and on SIGTERM), the start-up warning. Loopback only.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
@@ -298,5 +299,13 @@ describe('graceful drain', () => {
     expect(child.exitCode).toBeNull();
     page.send({ type: FrameType.CLOSE, stream: 1, reason: Reason.OK });
     expect(await exited(child)).toBe(0);
+  });
+});
+
+describe('dependencies', () => {
+  it('runs on ws >= 8.21.1 (the version the security issue requires)', () => {
+    const version = (createRequire(path.join(pkgDir, 'package.json'))('ws/package.json') as { version: string }).version;
+    const [major, minor, patch] = version.split('.').map(Number) as [number, number, number];
+    expect(major * 1e6 + minor * 1e3 + patch, version).toBeGreaterThanOrEqual(8_021_001);
   });
 });
