@@ -57,7 +57,7 @@ Limits (0 = unlimited)
   --handshake-timeout-ms <n>   time for a page to send HELLO (default ${DEFAULTS.handshakeTimeoutMs})
   --idle-timeout-ms <n>        close a WebSocket without streams or frames this long (default ${DEFAULTS.idleTimeoutMs})
   --heartbeat-ms <n>           ping interval; a page missing a pong is dropped (default ${DEFAULTS.heartbeatMs})
-  --drain-ms <n>               on SIGTERM/SIGINT, time open streams get to finish (default ${'10000'})
+  --drain-ms <n>               on SIGTERM/SIGINT, time open streams get to finish (default 10000)
 
 Logs
   --log-level <level>          debug | info | warn | error | silent (default info)
