@@ -1,6 +1,7 @@
 // Programs the test suite runs that npm cannot install: Debian's Chromium (browser tests, never
-// a downloaded browser build), dnsmasq (a real DNS server on loopback for the name tests) and
-// python3 (a listener with a full backlog, for connect time-outs). Install the missing ones when
+// a downloaded browser build), dnsmasq (a real DNS server on loopback for the name tests),
+// python3 (a listener with a full backlog, for connect time-outs), nginx (the relay behind a TLS
+// terminator) and the C toolchain of the wasm project (clang, lld, wasi-libc, Binaryen, MinGW, Wine). Install the missing ones when
 // we are root on a Debian-like system; otherwise say exactly what to do.
 import { existsSync } from 'node:fs';
 import { fail, step } from './log.mjs';
@@ -11,6 +12,16 @@ export const SYSTEM_DEPS = [
   { name: 'Chromium', env: 'CHROMIUM_PATH', paths: ['/usr/bin/chromium'], debian: 'chromium' },
   { name: 'dnsmasq', env: 'DNSMASQ_PATH', paths: ['/usr/sbin/dnsmasq', '/usr/bin/dnsmasq'], debian: 'dnsmasq-base' },
   { name: 'python3', command: 'python3', debian: 'python3' },
+  // The relay's scale-out test puts Debian's nginx in front of two relays.
+  { name: 'nginx', env: 'NGINX_PATH', paths: ['/usr/sbin/nginx'], debian: 'nginx-light' },
+  // The wasm project compiles legacy Winsock C with Debian's toolchain, and its native twin under Wine.
+  { name: 'clang', env: 'CLANG_PATH', paths: ['/usr/bin/clang'], debian: 'clang' },
+  { name: 'wasm-ld', env: 'WASM_LD_PATH', paths: ['/usr/bin/wasm-ld'], debian: 'lld' },
+  { name: 'wasi-libc', env: 'WASI_LIBC_PATH', paths: ['/usr/lib/wasm32-wasi/libc.a'], debian: 'wasi-libc' },
+  { name: 'wasm32 compiler-rt', env: 'WASM_RT_PATH', paths: ['/usr/lib/llvm-14/lib/clang/14.0.6/lib/wasi/libclang_rt.builtins-wasm32.a'], debian: 'libclang-rt-14-dev-wasm32' },
+  { name: 'wasm-opt', env: 'WASM_OPT_PATH', paths: ['/usr/bin/wasm-opt'], debian: 'binaryen' },
+  { name: 'MinGW-w64', env: 'MINGW_GCC_PATH', paths: ['/usr/bin/x86_64-w64-mingw32-gcc'], debian: 'gcc-mingw-w64-x86-64' },
+  { name: 'Wine', env: 'WINE_PATH', paths: ['/usr/lib/wine/wine64', '/usr/bin/wine64'], debian: 'wine64' },
 ];
 
 function locate(dep) {
