@@ -104,6 +104,22 @@ export function connectExCalls(ctx: WinsockContext, getaddrinfo: Getaddrinfo, in
     return 0;
   }
 
+  /** The common end of WSAConnectByName/ByList: connect in order, then fill the outputs. */
+  async function connectAndReport(
+    socket: StreamSocket,
+    candidates: SockAddr[],
+    timeout: timeval | null,
+    localLen: Ref | null,
+    local: Uint8Array | null,
+    remoteLen: Ref | null,
+    remote: Uint8Array | null,
+  ): Promise<boolean> {
+    const outcome = await connectInOrder(socket, candidates, timeout);
+    if (outcome) return failWith(outcome, false);
+    const out = reportAddresses(socket, localLen, local, remoteLen, remote);
+    return out ? failWith(out, false) : true;
+  }
+
   function validOutputs(...pairs: [Ref | null, Uint8Array | null][]): boolean {
     return pairs.every(([len, buf]) => (len === null || len === undefined || isRef(len)) && (buf === null || buf === undefined || buf instanceof Uint8Array));
   }
@@ -179,10 +195,7 @@ export function connectExCalls(ctx: WinsockContext, getaddrinfo: Getaddrinfo, in
         const a = readSockaddr(ai.ai_addr, ai.ai_addrlen);
         if (typeof a !== 'number') candidates.push(a);
       }
-      const outcome = await connectInOrder(socket, candidates, timeout);
-      if (outcome) return failWith(outcome, false);
-      const out = reportAddresses(socket, LocalAddressLength, LocalAddress, RemoteAddressLength, RemoteAddress);
-      return out ? failWith(out, false) : true;
+      return connectAndReport(socket, candidates, timeout, LocalAddressLength, LocalAddress, RemoteAddressLength, RemoteAddress);
     },
 
     /** WSAConnectByList: WSAConnectByName over an explicit list of addresses. */
@@ -211,10 +224,7 @@ export function connectExCalls(ctx: WinsockContext, getaddrinfo: Getaddrinfo, in
         if (typeof a === 'number') return failWith(a, false);
         candidates.push(a);
       }
-      const outcome = await connectInOrder(socket, candidates, timeout);
-      if (outcome) return failWith(outcome, false);
-      const out = reportAddresses(socket, LocalAddressLength, LocalAddress, RemoteAddressLength, RemoteAddress);
-      return out ? failWith(out, false) : true;
+      return connectAndReport(socket, candidates, timeout, LocalAddressLength, LocalAddress, RemoteAddressLength, RemoteAddress);
     },
 
     ConnectEx,

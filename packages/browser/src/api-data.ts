@@ -143,6 +143,56 @@ export function dataCalls(ctx: WinsockContext) {
     return socket instanceof DatagramSocket && socket.peer === null;
   }
 
+  /** WSASendTo, and WSASend with no destination. */
+  async function wsaSendTo(
+    s: number,
+    lpBuffers: WSABUF[],
+    dwBufferCount: number,
+    lpNumberOfBytesSent: Ref | null,
+    dwFlags: number,
+    lpTo: Uint8Array | null,
+    iTolen: number,
+    lpOverlapped: WSAOVERLAPPED | null,
+    lpCompletionRoutine: CompletionRoutine | null,
+  ): Promise<number> {
+    const socket = lookup(s);
+    if (typeof socket === 'number') return failWith(socket);
+    const total = totalLength(lpBuffers, dwBufferCount);
+    if (total < 0) return failWith(WSAEFAULT);
+    const dest = destination(socket, lpTo, iTolen);
+    if (typeof dest === 'number') return failWith(dest);
+    const data = gather(lpBuffers, dwBufferCount, total);
+    const done = lpOverlapped ? null : (n: number) => { if (lpNumberOfBytesSent) lpNumberOfBytesSent.value = n; };
+    return run(socket, sendTransfer(socket, data, dwFlags | 0, dest, done), lpOverlapped, lpCompletionRoutine);
+  }
+
+  /** WSARecvFrom, and WSARecv (no source; a UDP socket then needs a default peer). */
+  async function wsaRecvFrom(
+    s: number,
+    lpBuffers: WSABUF[],
+    dwBufferCount: number,
+    lpNumberOfBytesRecvd: Ref | null,
+    lpFlags: Ref | null,
+    lpFrom: Uint8Array | null,
+    lpFromlen: Ref | null,
+    lpOverlapped: WSAOVERLAPPED | null,
+    lpCompletionRoutine: CompletionRoutine | null,
+    requirePeer: boolean,
+  ): Promise<number> {
+    const socket = lookup(s);
+    if (typeof socket === 'number') return failWith(socket);
+    if (!isRef(lpFlags)) return failWith(WSAEFAULT);
+    const total = totalLength(lpBuffers, dwBufferCount);
+    if (total < 0 || !checkFrom(socket, lpFrom, lpFromlen)) return failWith(WSAEFAULT);
+    if (requirePeer && needsPeer(socket)) return failWith(WSAENOTCONN);
+    return run(socket, recvTransfer(socket, total, lpFlags.value | 0, (data, source) => {
+      scatter(lpBuffers, dwBufferCount, data);
+      if (!lpOverlapped && lpNumberOfBytesRecvd) lpNumberOfBytesRecvd.value = data.length;
+      lpFlags.value = 0;
+      return socket instanceof DatagramSocket ? copyFrom(source, lpFrom, lpFromlen) : 0;
+    }), lpOverlapped, lpCompletionRoutine);
+  }
+
   return {
     async send(s: number, buf: Uint8Array, len: number, flags: number): Promise<number> {
       const socket = lookup(s);
@@ -193,7 +243,7 @@ export function dataCalls(ctx: WinsockContext) {
     },
 
     /** WSASend: gathers the buffers into one send; overlapped when lpOverlapped is given. */
-    async WSASend(
+    WSASend(
       s: number,
       lpBuffers: WSABUF[],
       dwBufferCount: number,
@@ -202,17 +252,11 @@ export function dataCalls(ctx: WinsockContext) {
       lpOverlapped: WSAOVERLAPPED | null,
       lpCompletionRoutine: CompletionRoutine | null,
     ): Promise<number> {
-      const socket = lookup(s);
-      if (typeof socket === 'number') return failWith(socket);
-      const total = totalLength(lpBuffers, dwBufferCount);
-      if (total < 0) return failWith(WSAEFAULT);
-      const data = gather(lpBuffers, dwBufferCount, total);
-      const done = lpOverlapped ? null : (n: number) => { if (lpNumberOfBytesSent) lpNumberOfBytesSent.value = n; };
-      return run(socket, sendTransfer(socket, data, dwFlags | 0, null, done), lpOverlapped, lpCompletionRoutine);
+      return wsaSendTo(s, lpBuffers, dwBufferCount, lpNumberOfBytesSent, dwFlags, null, 0, lpOverlapped, lpCompletionRoutine);
     },
 
     /** WSARecv: scatters into the buffers in order; *lpFlags is in/out (0 on return). */
-    async WSARecv(
+    WSARecv(
       s: number,
       lpBuffers: WSABUF[],
       dwBufferCount: number,
@@ -221,45 +265,14 @@ export function dataCalls(ctx: WinsockContext) {
       lpOverlapped: WSAOVERLAPPED | null,
       lpCompletionRoutine: CompletionRoutine | null,
     ): Promise<number> {
-      const socket = lookup(s);
-      if (typeof socket === 'number') return failWith(socket);
-      if (!isRef(lpFlags)) return failWith(WSAEFAULT);
-      const total = totalLength(lpBuffers, dwBufferCount);
-      if (total < 0) return failWith(WSAEFAULT);
-      if (needsPeer(socket)) return failWith(WSAENOTCONN);
-      return run(socket, recvTransfer(socket, total, lpFlags.value | 0, (data) => {
-        scatter(lpBuffers, dwBufferCount, data);
-        if (!lpOverlapped && lpNumberOfBytesRecvd) lpNumberOfBytesRecvd.value = data.length;
-        lpFlags.value = 0;
-        return 0;
-      }), lpOverlapped, lpCompletionRoutine);
+      return wsaRecvFrom(s, lpBuffers, dwBufferCount, lpNumberOfBytesRecvd, lpFlags, null, null, lpOverlapped, lpCompletionRoutine, true);
     },
 
     /** WSASendTo: WSASend with a destination (UDP). */
-    async WSASendTo(
-      s: number,
-      lpBuffers: WSABUF[],
-      dwBufferCount: number,
-      lpNumberOfBytesSent: Ref | null,
-      dwFlags: number,
-      lpTo: Uint8Array | null,
-      iTolen: number,
-      lpOverlapped: WSAOVERLAPPED | null,
-      lpCompletionRoutine: CompletionRoutine | null,
-    ): Promise<number> {
-      const socket = lookup(s);
-      if (typeof socket === 'number') return failWith(socket);
-      const total = totalLength(lpBuffers, dwBufferCount);
-      if (total < 0) return failWith(WSAEFAULT);
-      const dest = destination(socket, lpTo, iTolen);
-      if (typeof dest === 'number') return failWith(dest);
-      const data = gather(lpBuffers, dwBufferCount, total);
-      const done = lpOverlapped ? null : (n: number) => { if (lpNumberOfBytesSent) lpNumberOfBytesSent.value = n; };
-      return run(socket, sendTransfer(socket, data, dwFlags | 0, dest, done), lpOverlapped, lpCompletionRoutine);
-    },
+    WSASendTo: wsaSendTo,
 
     /** WSARecvFrom: WSARecv that also reports the source address (UDP). */
-    async WSARecvFrom(
+    WSARecvFrom(
       s: number,
       lpBuffers: WSABUF[],
       dwBufferCount: number,
@@ -270,17 +283,7 @@ export function dataCalls(ctx: WinsockContext) {
       lpOverlapped: WSAOVERLAPPED | null,
       lpCompletionRoutine: CompletionRoutine | null,
     ): Promise<number> {
-      const socket = lookup(s);
-      if (typeof socket === 'number') return failWith(socket);
-      if (!isRef(lpFlags)) return failWith(WSAEFAULT);
-      const total = totalLength(lpBuffers, dwBufferCount);
-      if (total < 0 || !checkFrom(socket, lpFrom, lpFromlen)) return failWith(WSAEFAULT);
-      return run(socket, recvTransfer(socket, total, lpFlags.value | 0, (data, source) => {
-        scatter(lpBuffers, dwBufferCount, data);
-        if (!lpOverlapped && lpNumberOfBytesRecvd) lpNumberOfBytesRecvd.value = data.length;
-        lpFlags.value = 0;
-        return socket instanceof DatagramSocket ? copyFrom(source, lpFrom, lpFromlen) : 0;
-      }), lpOverlapped, lpCompletionRoutine);
+      return wsaRecvFrom(s, lpBuffers, dwBufferCount, lpNumberOfBytesRecvd, lpFlags, lpFrom, lpFromlen, lpOverlapped, lpCompletionRoutine, false);
     },
   };
 }
