@@ -61,10 +61,14 @@ async function runTests() {
 
   step(`Running the test suite: vitest run ${extraArgs.join(' ') || '(every project in vitest.config.ts)'}`);
   const code = await run(process.execPath, [vitest, 'run', ...reporterArgs, ...extraArgs], { cwd: root });
-  step(`vitest exited with code ${code}`);
-  // Last, so it is the closing line of the log (CI reads 'N passed, N failed' there).
   const summary = wantsOwnReporter ? null : summarizeVitestJson(reportPath);
-  if (summary) console.log(summary);
+  if (code !== 0 && summary?.failed === 0) {
+    step(`vitest exited with code ${code} although no test failed: errors outside tests (unhandled errors, setup or teardown; see above) fail the run`);
+  } else {
+    step(`vitest exited with code ${code}`);
+  }
+  // Last, so it is the closing line of the log (CI reads 'N passed, N failed' there).
+  if (summary) console.log(summary.line);
   process.exit(code);
 }
 

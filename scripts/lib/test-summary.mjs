@@ -2,7 +2,10 @@
 // CI log reader that does not know vitest's own summary still sees what ran.
 import { readFileSync } from 'node:fs';
 
-/** @returns {string | null} the summary line, or null when the report is missing or unreadable */
+/**
+ * @returns {{ line: string, failed: number } | null} the summary line and the failed-test count,
+ *   or null when the report is missing or unreadable
+ */
 export function summarizeVitestJson(path) {
   let report;
   try {
@@ -11,5 +14,8 @@ export function summarizeVitestJson(path) {
     return null;
   }
   const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
-  return `vitest: ${report.numPassedTests} passed, ${report.numFailedTests} failed, ${skipped} skipped`;
+  return {
+    line: `vitest: ${report.numPassedTests} passed, ${report.numFailedTests} failed, ${skipped} skipped`,
+    failed: report.numFailedTests,
+  };
 }
