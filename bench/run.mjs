@@ -1,60 +1,73 @@
 #!/usr/bin/env node
-// `pnpm bench`: bulk echo throughput and connect latency on loopback, for
-//   direct  node:net client ↔ echo server
-//   proxy   node:net client ↔ plain Node TCP proxy (stream pipes) ↔ echo server
-//   ws2web  @ws2web/browser in Node (ws WebSocket) ↔ @ws2web/relay ↔ echo server
-// Echo server and proxy/relay run in child processes. Every bulk transfer is verified by sha256.
-// Writes bench/results/latest.json. Needs `pnpm build` first. Bounded to about two minutes.
-//   node bench/run.mjs [--mib 64] [--connections 500] [--chunk-kib 64] [--repeat 3]
-// Each bulk path runs `repeat` times after a warm-up; the median run is reported.
-import { fork } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+// `pnpm bench`: ws2web against the alternatives, on loopback, in one run. Needs `pnpm build`.
+//
+// Paths (each to the same echo / sink servers, in their own process):
+//   direct      node:net client ↔ server
+//   proxy       node:net client ↔ plain Node TCP proxy (stream pipes) ↔ server
+//   websockify  `ws` client ↔ websockify (Debian package `websockify`) ↔ server
+//   ws2web      @ws2web/browser in Node (`ws` WebSocket) ↔ @ws2web/relay ↔ server
+//   chromium    @ws2web/browser in headless Chromium ↔ @ws2web/relay ↔ server
+// Cases: bulk echo, one-way bulk to a sink, connect + 1-byte echo latency, ping-pong (64 B and
+// 1 KiB), 100 sockets in parallel, one saturating socket beside 99 ping-ponging ones, idle relay
+// memory at 1,000 / 10,000 sockets, relay memory with slow readers, UDP datagrams/s.
+// Prints a table per case and writes bench/results/latest.json (figures, ratios against the
+// baselines of the same run, and the targets of issue 6 with whether each holds).
+//
+//   node bench/run.mjs [--quick] [--only bulkEcho,connectLatency,…] [--no-chromium] [--no-websockify]
+//                      [--mib 512] [--connections 2000] [--repeat 3]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { bulkEchoNet, latencyNet } from './lib/net-client.mjs';
+import { bulkEcho, bulkSink, connectLatency, parallelEcho, patternBlock, periodicPayload, pingPong, saturatedFairness } from './lib/cases.mjs';
+import { sha256Prefix, shaCheck } from './lib/checks.mjs';
+import { findWebsockify, startRole, startWebsockify, stopAll } from './lib/children.mjs';
+import { idleProxyMemory, idleRelayMemory, slowReaderMemory } from './lib/memory.mjs';
+import { openNetPipe, openWebSocketPipe } from './lib/pipes.mjs';
+import { printCase, evaluateTargets, printTargets } from './lib/report.mjs';
 import { MiB, quantile, round } from './lib/stats.mjs';
-import { bulkEchoWs2web, latencyWs2web, openWinsock } from './lib/ws2web-client.mjs';
+import { udpDirect, udpWs2web } from './lib/udp.mjs';
+import { openWinsock, ws2web, ws2webOpener } from './lib/ws2web-client.mjs';
 
 const { values: args } = parseArgs({
   options: {
-    mib: { type: 'string', default: '64' },
-    connections: { type: 'string', default: '500' },
-    'chunk-kib': { type: 'string', default: '64' },
-    repeat: { type: 'string', default: '3' },
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    'no-chromium': { type: 'boolean', default: false },
+    'no-websockify': { type: 'boolean', default: false },
+    mib: { type: 'string' },
+    connections: { type: 'string' },
+    repeat: { type: 'string' },
+    out: { type: 'string', default: 'latest.json' },
   },
 });
-const totalBytes = Number(args.mib) * MiB;
-const connections = Number(args.connections);
-const chunkSize = Number(args['chunk-kib']) * 1024;
-const repeat = Math.max(1, Number(args.repeat));
 
-// Per-measurement caps keep the whole run under two minutes even on a slow path; a capped
-// transfer reports the bytes it actually moved (and still verifies them).
-const BULK_CAP_MS = 8_000; // per run
-const WARMUP_CAP_MS = 3_000;
-const LATENCY_CAP_MS = 10_000;
-const WATCHDOG_MS = 115_000;
+const quick = args.quick;
+const settings = {
+  bulkMiB: Number(args.mib ?? (quick ? 64 : 512)),
+  chunkKiB: 64,
+  repeat: Number(args.repeat ?? (quick ? 1 : 3)),
+  /** Per bulk run; a capped run reports the bytes it moved (still verified). */
+  bulkCapMs: quick ? 4_000 : 12_000,
+  connections: Number(args.connections ?? (quick ? 300 : 2000)),
+  latencyCapMs: quick ? 5_000 : 20_000,
+  pingPongMs: quick ? 1_000 : 2_000,
+  parallelSockets: 100,
+  parallelMs: quick ? 2_000 : 4_000,
+  idleLevels: quick ? [200, 1000] : [1000, 10000],
+  /** The proxy holds two descriptors per connection; the hard limit here is 20,000 a process. */
+  idleProxyLevels: quick ? [200, 1000] : [1000, 5000],
+  idleWebSockets: 100,
+  slowReaderMs: quick ? 2_000 : 4_000,
+  udpMs: quick ? 1_000 : 3_000,
+};
+const WATCHDOG_MS = 9.5 * 60_000;
+const CASES = ['bulkEcho', 'bulkSink', 'connectLatency', 'pingPong', 'parallel', 'fairness', 'idleMemory', 'slowReader', 'udp'];
+const only = args.only ? new Set(args.only.split(',')) : new Set(CASES);
+for (const name of only) if (!CASES.includes(name)) throw new Error(`unknown case '${name}' (cases: ${CASES.join(', ')})`);
 
-const children = [];
-
-function startChild(role, ...rest) {
-  const child = fork(new URL('./lib/server-process.mjs', import.meta.url), [role, ...rest], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    child.once('message', resolve);
-    child.once('exit', (code) => reject(new Error(`bench ${role} process exited with code ${code}`)));
-  });
-}
-
-function stopChildren() {
-  for (const child of children) {
-    if (child.connected) child.send('stop');
-  }
-}
+const chunkSize = settings.chunkKiB * 1024;
+const totalBytes = settings.bulkMiB * MiB;
+const notes = [];
 
 function describeMachine() {
   const cpu = cpus();
@@ -67,138 +80,337 @@ function describeMachine() {
   };
 }
 
-async function measureBulk(name, transfer) {
-  await transfer(totalBytes / 8, performance.now() + WARMUP_CAP_MS); // warm up JIT and buffers
-  const runs = [];
-  for (let i = 0; i < repeat; i++) {
-    const result = await transfer(totalBytes, performance.now() + BULK_CAP_MS);
-    runs.push({ ...result, mibPerSecond: result.received / MiB / result.seconds });
-  }
-  const median = [...runs].sort((a, b) => a.mibPerSecond - b.mibPerSecond)[Math.floor(runs.length / 2)];
-  const verified = runs.every((run) => run.verified);
-  const capped = runs.some((run) => run.sent < totalBytes);
-  console.log(
-    `  ${name.padEnd(7)} ${(median.received / MiB).toFixed(1)} MiB, runs ` +
-      `${runs.map((run) => run.mibPerSecond.toFixed(1)).join(' / ')} MiB/s, median ${median.mibPerSecond.toFixed(1)} MiB/s, ` +
-      `sha256 ${verified ? 'ok' : 'MISMATCH'}${capped ? ' (time cap)' : ''}`,
-  );
-  return {
-    ...median,
-    verified,
-    capped,
-    mib: round(median.received / MiB, 2),
-    mibPerSecond: round(median.mibPerSecond, 1),
-    runsMiBPerSecond: runs.map((run) => round(run.mibPerSecond, 1)),
+const median = (values) => quantile(values, 0.5);
+const log = (text) => console.log(text);
+
+// ------------------------------------------------------------------------------------------------
+// Paths
+
+async function startPaths() {
+  const targets = await startRole('targets');
+  const proxy = await startRole('proxy', [String(targets.info.echoPort), String(targets.info.sinkPort)]);
+  const relay = await startRole('relay', ['{}']);
+  const t = targets.info;
+  const w = openWinsock(relay.info.relayUrl);
+  const paths = {
+    direct: { echo: () => openNetPipe(t.echoPort), sink: () => openNetPipe(t.sinkPort) },
+    proxy: { echo: () => openNetPipe(proxy.info.echoPort), sink: () => openNetPipe(proxy.info.sinkPort) },
+    ws2web: { echo: ws2webOpener(w, t.echoPort), sink: ws2webOpener(w, t.sinkPort) },
   };
+  const program = args['no-websockify'] ? null : findWebsockify();
+  if (program) {
+    const echo = await startWebsockify(program, t.echoPort);
+    const sink = await startWebsockify(program, t.sinkPort);
+    paths.websockify = { echo: () => openWebSocketPipe(echo.url), sink: () => openWebSocketPipe(sink.url) };
+  } else {
+    notes.push(args['no-websockify'] ? 'websockify skipped (--no-websockify)' : 'websockify not installed (apt-get install websockify): its rows are missing');
+  }
+  let chromium = null;
+  if (!args['no-chromium']) {
+    try {
+      const { openChromiumBench } = await import('./lib/chromium.mjs');
+      chromium = await openChromiumBench();
+      await chromium.call('setup', { relayUrl: relay.info.relayUrl, blockBytes: 64 * MiB });
+    } catch (err) {
+      chromium = null;
+      notes.push(`Chromium rows missing: ${err.message.split('\n')[0]}`);
+    }
+  } else {
+    notes.push('Chromium skipped (--no-chromium)');
+  }
+  for (const note of notes) log(`note: ${note}`);
+  return { targets, proxy, relay, w, paths, chromium };
 }
 
-async function measureLatency(name, rounds) {
-  await rounds(20, performance.now() + WARMUP_CAP_MS);
-  const samples = await rounds(connections, performance.now() + LATENCY_CAP_MS);
-  const result = {
-    connections: samples.length,
+/** The Node paths in table order. */
+const nodePathNames = (paths) => ['direct', 'proxy', 'websockify', 'ws2web'].filter((p) => paths[p]);
+
+// ------------------------------------------------------------------------------------------------
+// Cases
+
+async function runBulkEcho({ paths, targets, chromium, payload }) {
+  log(`\nbulk echo: ${settings.bulkMiB} MiB in ${settings.chunkKiB} KiB writes, send and receive at once (median of ${settings.repeat})`);
+  const rows = {};
+  const one = async (name, transfer) => {
+    await transfer(totalBytes / 16, 3_000); // warm up JIT, buffers, windows
+    const runs = [];
+    for (let i = 0; i < settings.repeat; i++) runs.push(await transfer(totalBytes, settings.bulkCapMs));
+    for (const run of runs) run.mibPerSecond = run.received / MiB / run.seconds;
+    const mid = [...runs].sort((a, b) => a.mibPerSecond - b.mibPerSecond)[Math.floor(runs.length / 2)];
+    rows[name] = {
+      value: round(mid.mibPerSecond, 1),
+      runs: runs.map((r) => round(r.mibPerSecond, 1)),
+      mib: round(mid.received / MiB, 1),
+      capped: runs.some((r) => r.sent < totalBytes),
+      verified: runs.every((r) => r.verified),
+      check: mid.check,
+      sha256: mid.sha256,
+    };
+    log(`  ${name.padEnd(10)} ${rows[name].runs.join(' / ')} MiB/s${rows[name].capped ? ' (time cap)' : ''} ${rows[name].verified ? 'verified' : 'MISMATCH'}`);
+  };
+  for (const name of nodePathNames(paths)) {
+    await one(name, (bytes, capMs) =>
+      bulkEcho({ open: paths[name].echo, payload, bytes, chunkSize, deadline: performance.now() + capMs, makeCheck: shaCheck }));
+  }
+  if (chromium) {
+    await one('chromium', (bytes, capMs) => chromium.call('bulkEcho', { port: targets.info.echoPort, bytes, chunkSize, capMs }));
+  }
+  return { unit: 'MiB/s', higherIsBetter: true, paths: rows };
+}
+
+async function runBulkSink({ paths, targets, chromium, payload }) {
+  log(`\none-way bulk to a sink: ${settings.bulkMiB} MiB, sha256 answered by the sink (median of ${settings.repeat})`);
+  const rows = {};
+  const one = async (name, transfer) => {
+    await transfer(totalBytes / 16);
+    // A path slower than bytes/cap gets fewer bytes (the sink needs the length up front).
+    const probe = await transfer(totalBytes / 8);
+    const rate = probe.sent / probe.seconds;
+    const bytes = Math.min(totalBytes, Math.floor((rate * settings.bulkCapMs) / 1000 / chunkSize) * chunkSize);
+    const runs = [];
+    for (let i = 0; i < settings.repeat; i++) runs.push(await transfer(bytes));
+    for (const run of runs) {
+      run.mibPerSecond = run.sent / MiB / run.seconds;
+      run.verified = run.sinkSha256 === sha256Prefix(payload, run.sent);
+    }
+    const mid = [...runs].sort((a, b) => a.mibPerSecond - b.mibPerSecond)[Math.floor(runs.length / 2)];
+    rows[name] = {
+      value: round(mid.mibPerSecond, 1),
+      runs: runs.map((r) => round(r.mibPerSecond, 1)),
+      mib: round(bytes / MiB, 1),
+      verified: runs.every((r) => r.verified),
+      check: 'sha256 by the sink',
+      sha256: mid.sinkSha256,
+    };
+    log(`  ${name.padEnd(10)} ${rows[name].runs.join(' / ')} MiB/s (${rows[name].mib} MiB) ${rows[name].verified ? 'verified' : 'MISMATCH'}`);
+  };
+  for (const name of nodePathNames(paths)) {
+    await one(name, (bytes) => bulkSink({ open: paths[name].sink, payload, bytes, chunkSize }));
+  }
+  if (chromium) await one('chromium', (bytes) => chromium.call('bulkSink', { port: targets.info.sinkPort, bytes, chunkSize }));
+  return { unit: 'MiB/s', higherIsBetter: true, paths: rows };
+}
+
+function latencyRow(samples) {
+  return {
+    value: round(quantile(samples, 0.5), 3),
     p50ms: round(quantile(samples, 0.5), 3),
     p99ms: round(quantile(samples, 0.99), 3),
     maxms: round(Math.max(...samples), 3),
+    connections: samples.length,
   };
-  console.log(`  ${name.padEnd(7)} ${result.connections} connections: p50 ${result.p50ms} ms, p99 ${result.p99ms} ms`);
-  return result;
 }
 
-function printTables(bulk, latency) {
-  const row = (cells, widths) =>
-    cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
-  const widths = [8, 9, 9, 10, 10, 9, 7];
-  console.log('');
-  console.log(row(['path', 'MiB', 'MiB/s', 'vs direct', 'vs proxy', 'seconds', 'sha256'], widths));
-  for (const [name, r] of Object.entries(bulk)) {
-    console.log(
-      row(
-        [
-          name, r.mib, r.mibPerSecond.toFixed(1), (r.mibPerSecond / bulk.direct.mibPerSecond).toFixed(2),
-          (r.mibPerSecond / bulk.proxy.mibPerSecond).toFixed(2), r.seconds.toFixed(2), r.verified ? 'ok' : 'BAD',
-        ],
-        widths,
-      ),
-    );
+async function runConnectLatency({ paths, targets, chromium }) {
+  log(`\nconnect + 1-byte echo + close, sequential, ${settings.connections} connections (p50 / p99 ms)`);
+  const rows = {};
+  const one = async (name, measure) => {
+    await measure(50, 5_000);
+    rows[name] = latencyRow(await measure(settings.connections, settings.latencyCapMs));
+    log(`  ${name.padEnd(10)} ${rows[name].connections} connections: p50 ${rows[name].p50ms} ms, p99 ${rows[name].p99ms} ms`);
+  };
+  for (const name of nodePathNames(paths)) {
+    await one(name, (count, capMs) => connectLatency({ open: paths[name].echo, count, deadline: performance.now() + capMs }));
   }
-  console.log('');
-  const lw = [8, 12, 9, 9, 9];
-  console.log(row(['path', 'connections', 'p50 ms', 'p99 ms', 'max ms'], lw));
-  for (const [name, r] of Object.entries(latency)) {
-    console.log(row([name, r.connections, r.p50ms.toFixed(3), r.p99ms.toFixed(3), r.maxms.toFixed(3)], lw));
-  }
-  console.log('');
+  if (chromium) await one('chromium', (count, capMs) => chromium.call('connectLatency', { port: targets.info.echoPort, count, capMs }));
+  return { unit: 'ms (p50)', higherIsBetter: false, paths: rows };
 }
+
+async function runPingPong({ paths, targets, chromium }, size) {
+  log(`\nping-pong ${size} B on one socket, ${settings.pingPongMs} ms × 3 (median round trips/s)`);
+  const rows = {};
+  const one = async (name, measure) => {
+    const runs = [];
+    for (let i = 0; i < 3; i++) runs.push(await measure());
+    const rates = runs.map((r) => r.perSecond);
+    const samples = runs.flatMap((r) => r.samples);
+    rows[name] = {
+      value: round(median(rates), 0),
+      runs: rates.map((r) => round(r, 0)),
+      p50ms: round(quantile(samples, 0.5), 4),
+      p99ms: round(quantile(samples, 0.99), 4),
+    };
+    log(`  ${name.padEnd(10)} ${rows[name].runs.join(' / ')} round trips/s, p99 ${rows[name].p99ms} ms`);
+  };
+  for (const name of nodePathNames(paths)) {
+    await one(name, () => pingPong({ open: paths[name].echo, size, durationMs: settings.pingPongMs }));
+  }
+  if (chromium) await one('chromium', () => chromium.call('pingPong', { port: targets.info.echoPort, size, durationMs: settings.pingPongMs }));
+  return { unit: 'round trips/s', higherIsBetter: true, paths: rows };
+}
+
+async function runParallel({ paths, payload }) {
+  const n = settings.parallelSockets;
+  log(`\n${n} sockets in parallel, bulk echo for ${settings.parallelMs} ms (ws2web: all through one WebSocket)`);
+  const rows = {};
+  for (const name of ['direct', 'proxy', 'ws2web']) {
+    const r = await parallelEcho({ open: paths[name].echo, sockets: n, payload, chunkSize, durationMs: settings.parallelMs, makeCheck: shaCheck });
+    const per = r.perSocket.map((s) => s.received / MiB / r.seconds);
+    const total = per.reduce((a, b) => a + b, 0);
+    rows[name] = {
+      value: round(total, 1),
+      minPerSocket: round(Math.min(...per), 2),
+      medianPerSocket: round(median(per), 2),
+      maxPerSocket: round(Math.max(...per), 2),
+      minOverMedian: round(Math.min(...per) / median(per), 3),
+      verified: r.perSocket.every((s) => s.verified),
+    };
+    log(`  ${name.padEnd(10)} total ${rows[name].value} MiB/s, per socket min ${rows[name].minPerSocket} / median ${rows[name].medianPerSocket} / max ${rows[name].maxPerSocket} MiB/s ${rows[name].verified ? 'verified' : 'MISMATCH'}`);
+  }
+  return { unit: 'MiB/s (sum)', higherIsBetter: true, paths: rows };
+}
+
+async function runFairness({ paths, payload }) {
+  const pingers = settings.parallelSockets - 1;
+  log(`\none socket saturating (bulk echo) beside ${pingers} sockets doing 64-byte ping-pongs, ${settings.parallelMs} ms`);
+  const rows = {};
+  for (const name of ['direct', 'proxy', 'ws2web']) {
+    const r = await saturatedFairness({ open: paths[name].echo, pingers, payload, chunkSize, durationMs: settings.parallelMs, makeCheck: shaCheck });
+    const seconds = settings.parallelMs / 1000;
+    rows[name] = {
+      value: round(quantile(r.rtts, 0.99), 3),
+      bulkMiBPerSecond: round(r.bulk.received / MiB / r.bulk.seconds, 1),
+      minRoundsPerSecond: round(Math.min(...r.rounds) / seconds, 1),
+      medianRoundsPerSecond: round(median(r.rounds) / seconds, 1),
+      p50ms: round(quantile(r.rtts, 0.5), 3),
+      p99ms: round(quantile(r.rtts, 0.99), 3),
+      verified: r.bulk.verified,
+    };
+    log(`  ${name.padEnd(10)} bulk ${rows[name].bulkMiBPerSecond} MiB/s; pingers: min ${rows[name].minRoundsPerSecond} / median ${rows[name].medianRoundsPerSecond} round trips/s each, RTT p50 ${rows[name].p50ms} ms p99 ${rows[name].p99ms} ms`);
+  }
+  return { unit: 'ms (pinger RTT p99)', higherIsBetter: false, paths: rows };
+}
+
+async function runIdleMemory({ targets }) {
+  log(`\nidle memory: relay RSS with ${settings.idleLevels.join(' / ')} idle sockets over ${settings.idleWebSockets} WebSockets (fresh relay, after GC)`);
+  const relay = await startRole('relay', ['{}'], { execArgv: ['--expose-gc'] });
+  let ws2webResult;
+  try {
+    ws2webResult = await idleRelayMemory({
+      relay, relayUrl: relay.info.relayUrl, port: targets.info.echoPort, levels: settings.idleLevels, webSockets: settings.idleWebSockets,
+    });
+  } finally {
+    await relay.stop();
+  }
+  const proxy = await startRole('proxy', [String(targets.info.echoPort), String(targets.info.sinkPort)], { execArgv: ['--expose-gc'] });
+  let proxyResult;
+  try {
+    proxyResult = await idleProxyMemory({ proxy, port: proxy.info.echoPort, levels: settings.idleProxyLevels });
+  } finally {
+    await proxy.stop();
+  }
+  for (const [name, r] of [['ws2web', ws2webResult], ['proxy', proxyResult]]) {
+    log(`  ${name.padEnd(10)} empty ${r.emptyRssMiB.toFixed(1)} MiB; ${r.levels.map((l) => `${l.sockets} sockets: ${l.rssMiB.toFixed(1)} MiB = ${l.perSocketKiB.toFixed(2)} KiB/socket`).join('; ')}`);
+  }
+  const last = (r) => r.levels[r.levels.length - 1];
+  return {
+    unit: 'KiB RSS per idle socket',
+    higherIsBetter: false,
+    paths: {
+      ws2web: { value: round(last(ws2webResult).perSocketKiB, 2), ...ws2webResult },
+      proxy: { value: round(last(proxyResult).perSocketKiB, 2), ...proxyResult },
+    },
+  };
+}
+
+async function runSlowReader({ targets, payload }) {
+  log(`\nslow readers: relay RSS while uploading to a ${targets.info.slowBytesPerSecond / MiB} MiB/s reader and while a page does not read a flood (${settings.slowReaderMs} ms each)`);
+  const relay = await startRole('relay', ['{}'], { execArgv: ['--expose-gc'] });
+  try {
+    const r = await slowReaderMemory({
+      relay, relayUrl: relay.info.relayUrl, slowPort: targets.info.slowPort, sourcePort: targets.info.sourcePort,
+      durationMs: settings.slowReaderMs, payload, chunkSize,
+    });
+    log(`  ws2web     idle relay ${r.idleRssMiB.toFixed(1)} MiB; upload: ${r.upload.sentMiB.toFixed(1)} MiB taken, peak +${r.upload.peakGrowthMiB.toFixed(1)} MiB; unread flood: peak +${r.unreadDownload.peakGrowthMiB.toFixed(1)} MiB, page holds ${r.unreadDownload.pageBufferedKiB} KiB`);
+    return { unit: 'MiB peak RSS growth', higherIsBetter: false, paths: { ws2web: { value: round(Math.max(r.upload.peakGrowthMiB, r.unreadDownload.peakGrowthMiB), 1), ...r } } };
+  } finally {
+    await relay.stop();
+  }
+}
+
+async function runUdp({ targets, w }) {
+  log(`\nUDP: 64-byte datagrams to a UDP echo, 32 in flight, ${settings.udpMs} ms`);
+  const rows = {};
+  const direct = await udpDirect({ port: targets.info.udpPort, durationMs: settings.udpMs });
+  const relayed = await udpWs2web(ws2web, w, { port: targets.info.udpPort, durationMs: settings.udpMs });
+  for (const [name, r] of [['direct', direct], ['ws2web', relayed]]) {
+    rows[name] = { value: round(r.perSecond, 0), sent: r.sent, received: r.received, lost: r.lost };
+    log(`  ${name.padEnd(10)} ${rows[name].value} echoed datagrams/s (${r.lost} lost of ${r.sent})`);
+  }
+  return { unit: 'datagrams/s', higherIsBetter: true, paths: rows };
+}
+
+// ------------------------------------------------------------------------------------------------
 
 async function main() {
-  const watchdog = setTimeout(() => {
+  const started = performance.now();
+  const watchdog = setTimeout(async () => {
     console.error(`benchmark exceeded ${WATCHDOG_MS / 1000} s; stopping`);
-    stopChildren();
+    await stopAll();
     process.exit(1);
   }, WATCHDOG_MS);
   watchdog.unref();
 
   const machine = describeMachine();
-  console.log(
-    `ws2web bench: ${args.mib} MiB bulk echo in ${args['chunk-kib']} KiB chunks (median of ${repeat}), ${connections} connections`,
-  );
-  console.log(`machine: ${machine.cpuModel}, ${machine.nproc} CPUs, Node ${machine.node}`);
+  log(`ws2web bench${quick ? ' (quick)' : ''}: ${machine.cpuModel}, ${machine.nproc} CPUs, Node ${machine.node}`);
+  const payload = periodicPayload(patternBlock(64 * MiB), totalBytes);
+  const ctx = { ...(await startPaths()), payload };
+  if (ctx.chromium) machine.chromium = ctx.chromium.version;
 
-  const { echoPort } = await startChild('echo');
-  const { proxyPort, relayUrl } = await startChild('middle', String(echoPort));
-  const payload = randomBytes(totalBytes);
-  const w = openWinsock(relayUrl);
-
-  console.log('throughput (bulk echo, send and receive concurrently):');
-  const bulk = {
-    direct: await measureBulk('direct', (bytes, deadline) =>
-      bulkEchoNet({ port: echoPort, payload: payload.subarray(0, bytes), chunkSize, deadline })),
-    proxy: await measureBulk('proxy', (bytes, deadline) =>
-      bulkEchoNet({ port: proxyPort, payload: payload.subarray(0, bytes), chunkSize, deadline })),
-    ws2web: await measureBulk('ws2web', (bytes, deadline) =>
-      bulkEchoWs2web(w, { port: echoPort, payload: payload.subarray(0, bytes), chunkSize, deadline })),
+  const cases = {};
+  const failures = [];
+  /** Runs case `group` (a --only name) and records it as `name`; a failing case does not stop the others. */
+  const attempt = async (name, group, fn) => {
+    if (!only.has(group)) return;
+    try {
+      cases[name] = await fn();
+    } catch (err) {
+      failures.push(`${name}: ${err.message}`);
+      console.error(`case ${name} failed: ${err.stack ?? err}`);
+    }
   };
+  await attempt('bulkEcho', 'bulkEcho', () => runBulkEcho(ctx));
+  await attempt('bulkSink', 'bulkSink', () => runBulkSink(ctx));
+  await attempt('connectLatency', 'connectLatency', () => runConnectLatency(ctx));
+  await attempt('pingPong64', 'pingPong', () => runPingPong(ctx, 64));
+  await attempt('pingPong1k', 'pingPong', () => runPingPong(ctx, 1024));
+  await attempt('parallel', 'parallel', () => runParallel(ctx));
+  await attempt('fairness', 'fairness', () => runFairness(ctx));
+  await attempt('udp', 'udp', () => runUdp(ctx));
+  ctx.w.WSACleanup();
+  await ctx.chromium?.close();
+  await attempt('idleMemory', 'idleMemory', () => runIdleMemory(ctx));
+  await attempt('slowReader', 'slowReader', () => runSlowReader(ctx));
+  await stopAll();
 
-  console.log('latency (connect + 1-byte echo + close, sequential):');
-  const latency = {
-    direct: await measureLatency('direct', (count, deadline) => latencyNet({ port: echoPort, count, deadline })),
-    ws2web: await measureLatency('ws2web', (count, deadline) => latencyWs2web(w, { port: echoPort, count, deadline })),
-  };
-
-  w.WSACleanup();
-  printTables(bulk, latency);
+  log('');
+  for (const [name, c] of Object.entries(cases)) printCase(name, c);
+  const targets = evaluateTargets(cases);
+  printTargets(targets);
 
   const report = {
     date: new Date().toISOString(),
     machine,
-    settings: { bulkMiB: Number(args.mib), chunkKiB: Number(args['chunk-kib']), repeat, connections },
-    throughput: Object.fromEntries(
-      Object.entries(bulk).map(([name, r]) => [
-        name,
-        {
-          mib: r.mib, seconds: round(r.seconds, 3), mibPerSecond: r.mibPerSecond,
-          vsDirect: round(r.mibPerSecond / bulk.direct.mibPerSecond, 3),
-          vsProxy: round(r.mibPerSecond / bulk.proxy.mibPerSecond, 3),
-          runsMiBPerSecond: r.runsMiBPerSecond, sha256: r.sha256, verified: r.verified, capped: r.capped,
-        },
-      ]),
-    ),
-    latency,
+    settings: { ...settings, quick },
+    seconds: round((performance.now() - started) / 1000, 1),
+    notes,
+    failures,
+    cases,
+    targets,
   };
   const resultsDir = new URL('./results/', import.meta.url);
   mkdirSync(resultsDir, { recursive: true });
-  writeFileSync(new URL('latest.json', resultsDir), `${JSON.stringify(report, null, 2)}\n`);
-  console.log('wrote bench/results/latest.json');
+  writeFileSync(new URL(args.out, resultsDir), `${JSON.stringify(report, null, 2)}\n`);
+  log(`\nwrote bench/results/${args.out} (${report.seconds} s)`);
 
-  stopChildren();
-  const allVerified = Object.values(bulk).every((r) => r.verified);
-  if (!allVerified) console.error('a transfer did not verify (sha256 mismatch or lost bytes)');
-  process.exit(allVerified ? 0 : 1);
+  const unverified = Object.entries(cases).flatMap(([name, c]) =>
+    Object.entries(c.paths).filter(([, r]) => r.verified === false).map(([p]) => `${name}/${p}`));
+  if (unverified.length) console.error(`bytes did not verify: ${unverified.join(', ')}`);
+  process.exit(failures.length || unverified.length ? 1 : 0);
 }
 
-main().catch((error) => {
+main().catch(async (error) => {
   console.error(error?.stack ?? error);
-  stopChildren();
+  await stopAll();
   process.exit(1);
 });

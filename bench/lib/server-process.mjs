@@ -1,32 +1,64 @@
 // Child-process entry for the benchmark. argv[2] is the role:
-//   echo               a bulk echo server
-//   middle <echoPort>  a plain TCP proxy to the echo server, and the ws2web relay (loopback only)
-// It reports its ports to the parent over IPC and exits when the parent says 'stop' or goes away.
-import { startBulkEcho, startTcpProxy } from './servers.mjs';
+//   targets                       the echo, sink, UDP echo, source and slow-reader servers
+//   proxy <echoPort> <sinkPort>   plain TCP proxies to the echo and to the sink
+//   relay <options JSON>          a ws2web relay (loopback only) with these startRelay options
+// Each reports its ports to the parent over IPC, answers { cmd: 'memory' } with its memory use
+// (after a full GC when started with --expose-gc), and exits on { cmd: 'stop' } or when the
+// parent goes away. One role per process, so a process's RSS is its role's alone.
+import { patternBlock } from './cases.mjs';
+import { startBulkEcho, startSink, startSlowReader, startSource, startTcpProxy, startUdpEcho } from './servers.mjs';
 
-const [role, echoPortText] = process.argv.slice(2);
+/** The slow reader's pace: far below what any path can deliver, so the relay must hold back. */
+const SLOW_READER_BYTES_PER_SECOND = 4 * 1024 * 1024;
+
+const [role, ...rest] = process.argv.slice(2);
 const closers = [];
 
-if (role === 'echo') {
-  const echo = await startBulkEcho();
-  closers.push(echo.close);
-  process.send({ echoPort: echo.port });
-} else if (role === 'middle') {
-  const { startRelay } = await import('../../packages/relay/dist/index.js');
-  const proxy = await startTcpProxy(Number(echoPortText));
-  const relay = await startRelay({ host: '127.0.0.1', port: 0, allow: ['127.0.0.0/8'] });
-  closers.push(proxy.close, () => relay.close());
-  process.send({ proxyPort: proxy.port, relayUrl: relay.url });
-} else {
-  console.error(`unknown role '${role}'`);
-  process.exit(2);
+async function start() {
+  if (role === 'targets') {
+    const echo = await startBulkEcho();
+    const sink = await startSink();
+    const udp = await startUdpEcho();
+    const source = await startSource(patternBlock(64 * 1024));
+    const slow = await startSlowReader(SLOW_READER_BYTES_PER_SECOND);
+    closers.push(echo.close, sink.close, udp.close, source.close, slow.close);
+    return { echoPort: echo.port, sinkPort: sink.port, udpPort: udp.port, sourcePort: source.port, slowPort: slow.port, slowBytesPerSecond: SLOW_READER_BYTES_PER_SECOND };
+  }
+  if (role === 'proxy') {
+    const echo = await startTcpProxy(Number(rest[0]));
+    const sink = await startTcpProxy(Number(rest[1]));
+    closers.push(echo.close, sink.close);
+    return { echoPort: echo.port, sinkPort: sink.port };
+  }
+  if (role === 'relay') {
+    const { startRelay } = await import('../../packages/relay/dist/index.js');
+    const relay = await startRelay({ host: '127.0.0.1', port: 0, allow: ['127.0.0.0/8'], ...JSON.parse(rest[0] ?? '{}') });
+    closers.push(() => relay.close());
+    return { relayUrl: relay.url };
+  }
+  throw new Error(`unknown role '${role}'`);
+}
+
+/** Memory, after a full collection unless `gc` is false (so garbage does not count as per-socket cost). */
+async function memory(gc) {
+  if (gc && globalThis.gc) {
+    for (let i = 0; i < 3; i++) {
+      globalThis.gc();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+  const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage();
+  return { rss, heapUsed, external, arrayBuffers };
 }
 
 async function stop() {
   for (const close of closers) await close();
   process.exit(0);
 }
-process.on('message', (message) => {
-  if (message === 'stop') void stop();
+
+process.on('message', async function onParentMessage(message) {
+  if (message?.cmd === 'stop') await stop();
+  else if (message?.cmd === 'memory') process.send({ memory: await memory(message.gc !== false) });
 });
 process.on('disconnect', () => void stop());
+process.send(await start());

@@ -1,0 +1,79 @@
+// The bench's tables and the targets of issue 6, judged on the figures of one run.
+
+/** Relay RSS growth allowed while one socket meets a slow reader (see docs/performance.md). */
+export const SLOW_READER_CEILING_MIB = 32;
+/** A socket "starves" below this share of the median socket's throughput. */
+const STARVED_SHARE = 0.25;
+/** A pinger beside a saturating socket "starves" below this many round trips per second. */
+const STARVED_ROUNDS_PER_SECOND = 20;
+
+const BASELINES = ['direct', 'proxy', 'websockify'];
+
+function cell(value, width, left = false) {
+  const text = String(value);
+  return left ? text.padEnd(width) : text.padStart(width);
+}
+
+/** One table: a row per path with its figure and its ratio to each baseline of the run. */
+export function printCase(name, c) {
+  const baselines = BASELINES.filter((b) => c.paths[b]);
+  const header = [cell(name, 16, true), cell(c.unit, 24), ...baselines.map((b) => cell(`÷ ${b}`, 12)), '  detail'];
+  console.log(header.join(' '));
+  for (const [path, r] of Object.entries(c.paths)) {
+    const ratios = baselines.map((b) => cell((r.value / c.paths[b].value).toFixed(2), 12));
+    console.log([cell(`  ${path}`, 16, true), cell(r.value, 24), ...ratios, `  ${detail(r)}`].join(' '));
+  }
+  console.log('');
+}
+
+function detail(r) {
+  const parts = [];
+  if (r.runs) parts.push(`runs ${r.runs.join('/')}`);
+  if (r.p99ms !== undefined) parts.push(`p50 ${r.p50ms} p99 ${r.p99ms} ms`);
+  if (r.minPerSocket !== undefined) parts.push(`per socket min ${r.minPerSocket} max ${r.maxPerSocket}`);
+  if (r.minRoundsPerSecond !== undefined) parts.push(`bulk ${r.bulkMiBPerSecond} MiB/s, pinger min ${r.minRoundsPerSecond}/s`);
+  if (r.lost !== undefined) parts.push(`${r.lost} lost`);
+  if (r.levels) parts.push(r.levels.map((l) => `${l.sockets}: ${l.rssMiB.toFixed(1)} MiB`).join(', '));
+  if (r.verified !== undefined) parts.push(r.verified ? 'verified' : 'MISMATCH');
+  if (r.capped) parts.push('time cap');
+  return parts.join(', ');
+}
+
+/** Each target of the issue that this run measured: the figure, the bound, and whether it holds. */
+export function evaluateTargets(cases) {
+  const targets = [];
+  const ratio = (caseName, path, base, field = 'value') => {
+    const c = cases[caseName];
+    if (!c?.paths[path] || !c.paths[base]) return null;
+    return c.paths[path][field] / c.paths[base][field];
+  };
+  const add = (name, measured, op, bound) => {
+    if (measured === null || measured === undefined || Number.isNaN(measured)) return;
+    const holds = op === '≥' ? measured >= bound : measured <= bound;
+    targets.push({ name, measured: Math.round(measured * 1000) / 1000, bound: `${op} ${bound}`, holds });
+  };
+  add('bulk echo, ws2web (Node) ÷ proxy', ratio('bulkEcho', 'ws2web', 'proxy'), '≥', 0.75);
+  add('bulk echo, ws2web (Node) ÷ websockify', ratio('bulkEcho', 'ws2web', 'websockify'), '≥', 3);
+  add('bulk echo, ws2web (Chromium) ÷ proxy', ratio('bulkEcho', 'chromium', 'proxy'), '≥', 0.5);
+  add('connect + first byte p50, ws2web ÷ direct', ratio('connectLatency', 'ws2web', 'direct', 'p50ms'), '≤', 2);
+  add('connect + first byte p99, ws2web ÷ direct', ratio('connectLatency', 'ws2web', 'direct', 'p99ms'), '≤', 3);
+  add('ping-pong 64 B, ws2web ÷ proxy', ratio('pingPong64', 'ws2web', 'proxy'), '≥', 0.6);
+  add('ping-pong 1 KiB, ws2web ÷ proxy', ratio('pingPong1k', 'ws2web', 'proxy'), '≥', 0.6);
+  const idle = cases.idleMemory?.paths.ws2web;
+  const tenThousand = idle?.levels.find((l) => l.sockets === 10_000);
+  if (tenThousand) add('relay RSS per idle socket at 10,000 sockets (KiB)', tenThousand.perSocketKiB, '≤', 16);
+  const parallel = cases.parallel?.paths.ws2web;
+  if (parallel) add('100 sockets, one WebSocket: slowest ÷ median socket', parallel.minOverMedian, '≥', STARVED_SHARE);
+  const fairness = cases.fairness?.paths.ws2web;
+  if (fairness) add('beside a saturating socket: slowest pinger round trips/s', fairness.minRoundsPerSecond, '≥', STARVED_ROUNDS_PER_SECOND);
+  const slow = cases.slowReader?.paths.ws2web;
+  if (slow) add('relay RSS growth with a slow reader (MiB)', slow.value, '≤', SLOW_READER_CEILING_MIB);
+  return targets;
+}
+
+export function printTargets(targets) {
+  console.log('targets (issue 6), from this run:');
+  for (const t of targets) {
+    console.log(`  ${t.holds ? 'holds ' : 'MISSED'}  ${t.name.padEnd(58)} ${String(t.measured).padStart(9)}  (${t.bound})`);
+  }
+}
