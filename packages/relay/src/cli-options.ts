@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { loadConfigFile } from './config-file.js';
 import { isLogLevel } from './log.js';
 import { DEFAULTS, type RelayOptions } from './options.js';
+import { INBOUND_DEFAULTS, type ListenOptions } from './inbound-policy.js';
 
 export const USAGE = `Usage: ws2web-relay [options]
 
@@ -43,6 +44,15 @@ Where pages may connect (default: public unicast addresses only, any port but 25
   --no-udp                     refuse UDP sockets (DGRAM_OPEN → WSAEACCES; WELCOME omits UDP)
   --dns <ip[:port]>            resolve names with this DNS server instead of the OS resolver
                                (repeatable; e.g. 127.0.0.1:5353 or [::1]:53)
+
+Inbound: listening sockets for pages (default: none; LISTEN → WSAEACCES)
+  --listen-address <addr>      a relay address pages may listen on (repeatable; 0.0.0.0 / ::
+                               = every interface); turns inbound on
+  --listen-ports <spec>        local ports: 20000-20999, 7000, ephemeral (port 0 → OS-chosen),
+                               comma-separated (default ephemeral); also governs UDP fixed ports
+  --listen-remote <cidr>       only these peers may connect to a listener (repeatable; default any)
+  --max-listeners <n>          listening sockets per page (default ${INBOUND_DEFAULTS.maxListeners})
+  --max-pending <n>            unaccepted inbound connections per page (default ${INBOUND_DEFAULTS.maxPending})
 
 Limits (0 = unlimited)
   --max-connections-per-ip <n> WebSockets per client address (default ${DEFAULTS.maxConnectionsPerIp}; more → HTTP 429)
@@ -102,6 +112,11 @@ const FLAGS = {
   'deny-port': { type: 'string', multiple: true },
   'no-udp': { type: 'boolean' },
   dns: { type: 'string', multiple: true },
+  'listen-address': { type: 'string', multiple: true },
+  'listen-ports': { type: 'string' },
+  'listen-remote': { type: 'string', multiple: true },
+  'max-listeners': { type: 'string' },
+  'max-pending': { type: 'string' },
   'max-connections-per-ip': { type: 'string' },
   'exempt-client': { type: 'string', multiple: true },
   'max-streams': { type: 'string' },
@@ -171,6 +186,21 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
 
   const merged: RelayOptions = { ...file };
   for (const [key, value] of Object.entries(flags)) if (value !== undefined) (merged as Record<string, unknown>)[key] = value;
+  // Inbound flags replace the file's `listen` keys one by one; any of them turns inbound on
+  // (and then needs a listen address from the file or --listen-address).
+  const listenFlags: Partial<ListenOptions> = {
+    addresses: values['listen-address'],
+    ports: values['listen-ports'],
+    remotes: values['listen-remote'],
+    maxListeners: integer('max-listeners', values['max-listeners']),
+    maxPending: integer('max-pending', values['max-pending']),
+  };
+  if (Object.values(listenFlags).some((v) => v !== undefined)) {
+    const listen: Record<string, unknown> = { ...file.listen };
+    for (const [key, value] of Object.entries(listenFlags)) if (value !== undefined) listen[key] = value;
+    if (!Array.isArray(listen.addresses) || listen.addresses.length === 0) throw new UsageError('--listen-ports, --listen-remote, --max-listeners and --max-pending need --listen-address (or listen.addresses in --config)');
+    merged.listen = listen as unknown as ListenOptions;
+  }
   merged.host ??= DEFAULTS.host;
   merged.port ??= DEFAULT_CLI_PORT;
   merged.logLevel ??= 'info';

@@ -14,6 +14,7 @@
  * allowPorts: [80, 443, 8000-8999]
  * maxConnectionsPerIp: 16
  * tls: { cert: tls/cert.pem, key: tls/key.pem }
+ * listen: { addresses: [127.0.0.1], ports: 20000-20999, maxListeners: 4, maxPending: 16 }
  * ```
  */
 import { readFileSync } from 'node:fs';
@@ -63,6 +64,16 @@ export const configSchema = z
     exemptClients: strings,
     trustProxy: strings,
     drainMs: nonNegative,
+    listen: z
+      .object({
+        addresses: strings.min(1),
+        ports: z.union([port, z.array(port)]),
+        remotes: strings,
+        maxListeners: z.number().int().positive(),
+        maxPending: z.number().int().positive(),
+      })
+      .partial({ ports: true, remotes: true, maxListeners: true, maxPending: true })
+      .strict(),
   })
   .partial()
   .strict()

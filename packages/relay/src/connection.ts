@@ -1,6 +1,7 @@
 /**
  * One page's WebSocket: the handshake, frame dispatch to its streams (TCP streams, UDP sockets,
- * name queries: one id space, one maxStreams limit), and the outgoing coalescer.
+ * name queries, listeners and the inbound streams they offer: one id space per side, one
+ * maxStreams limit), and the outgoing coalescer.
  *
  * States: AWAITING_HELLO ──valid HELLO──▶ READY ──GOAWAY / close / error──▶ CLOSING ──'close'──▶ CLOSED.
  * Only HELLO is legal before WELCOME. Any message that does not decode, a text message, a frame
@@ -13,9 +14,14 @@
  * the relay (maxSocketsTotal), opens per second per client (token bucket), bandwidth per
  * WebSocket (reads paused / CREDIT delayed, never buffered), idle timeout. Each refusal is
  * OPEN_FAILED(LIMIT) → WSAENOBUFS in the page, and a `limit_hits` metric. While the relay
- * drains, new streams get OPEN_FAILED(SHUTTING_DOWN) and the WebSocket closes once its last
- * stream is gone.
+ * drains, new streams get OPEN_FAILED(SHUTTING_DOWN), listeners close, and the WebSocket closes
+ * once its last stream is gone.
+ *
+ * Inbound (docs/inbound.md): LISTEN opens a TcpListener (counted as a socket and a stream, and
+ * against listen.maxListeners); each connection it accepts becomes a TcpStream with a relay
+ * stream id (0x80000000 upward, never reused), counted like an outbound one.
  */
+import type net from 'node:net';
 import type { WebSocket } from 'ws';
 import {
   FrameType,
@@ -26,8 +32,10 @@ import {
   frameName,
   reasonRow,
   type DgramOpenFrame,
+  type Endpoint,
   type Frame,
   type HelloFrame,
+  type ListenFrame,
   type OpenFrame,
   type ResolveFrame,
 } from '@ws2web/protocol';
@@ -37,8 +45,10 @@ import type { LimitName, Metrics } from './metrics.js';
 import { NameQuery } from './name-query.js';
 import type { ResolvedOptions } from './options.js';
 import { Outbox } from './outbox.js';
-import type { HostedStream, StreamHost } from './stream-host.js';
-import { StreamState, TcpStream } from './tcp-stream.js';
+import type { PortSet } from './port-set.js';
+import type { HostedStream } from './stream-host.js';
+import { TcpListener, type ListenerHost } from './tcp-listener.js';
+import { StreamState, TcpStream, type InboundParent } from './tcp-stream.js';
 import { verifyTicket } from './tickets.js';
 import { UdpStream } from './udp-stream.js';
 
@@ -54,8 +64,9 @@ export type ConnectionStateValue = (typeof ConnectionState)[keyof typeof Connect
 /** WebSocket close codes (RFC 6455). */
 const CloseCode = { GOING_AWAY: 1001, PROTOCOL_ERROR: 1002, POLICY_VIOLATION: 1008 } as const;
 
-/** Ids from here on are reserved for relay-initiated streams. */
+/** Ids from here on are reserved for relay-initiated streams (RELAY_STREAM_BASE). */
 const FIRST_RELAY_STREAM = 0x80000000;
+const LAST_RELAY_STREAM = 0xffffffff;
 
 /** After close(1001/1002/1008), how long the page gets to answer the close frame. */
 const CLOSE_GRACE_MS = 2000;
@@ -63,9 +74,13 @@ const CLOSE_GRACE_MS = 2000;
 /** A HELLO body can be 4 bytes plus a 64 KiB token, whatever maxFrameBody is. */
 const MAX_HELLO_BODY = 4 + 0xffff;
 
-/** What the relay offers in WELCOME, given its options. */
+/**
+ * What the relay offers in WELCOME, given its options. INBOUND is always offered, also when the
+ * inbound policy allows nothing: the page then asks, and the policy's refusal (POLICY_DENIED →
+ * WSAEACCES) is what it reports, with the refusal counted and logged here.
+ */
 function capabilities(options: ResolvedOptions): number {
-  return Capability.TCP | Capability.RESOLVE | (options.udp ? Capability.UDP : 0);
+  return Capability.TCP | Capability.RESOLVE | Capability.INBOUND | (options.udp ? Capability.UDP : 0);
 }
 
 /**
@@ -74,10 +89,11 @@ function capabilities(options: ResolvedOptions): number {
  */
 const BACKLOG_LIMIT_MESSAGES = 4;
 
-type LiveStream = TcpStream | UdpStream | NameQuery;
+type LiveStream = TcpStream | UdpStream | NameQuery | TcpListener;
 
 /** A stream's kind, for protocol-error messages. */
-const streamKind = (s: LiveStream): string => (s instanceof TcpStream ? 'TCP' : s instanceof UdpStream ? 'UDP' : 'RESOLVE');
+const streamKind = (s: LiveStream): string =>
+  s instanceof TcpStream ? 'TCP' : s instanceof UdpStream ? 'UDP' : s instanceof TcpListener ? 'LISTEN' : 'RESOLVE';
 
 let nextConnectionId = 1;
 
@@ -91,13 +107,18 @@ export interface ConnectionInfo {
   limits: RelayLimits;
 }
 
-export class Connection implements StreamHost {
+export class Connection implements ListenerHost {
   readonly options: ResolvedOptions;
   readonly metrics: Metrics;
   readonly outbox: Outbox;
   readonly logFields: Record<string, unknown>;
   readonly limits: RelayLimits;
   #scope: DestinationScope | null = null;
+  #listenScope: PortSet | null = null;
+  /** This page's listeners (also in #streams), for drain and the pending count. */
+  readonly #listeners = new Set<TcpListener>();
+  /** The next relay-allocated stream id (INCOMING). */
+  #nextRelayStream = FIRST_RELAY_STREAM;
   readonly #client: string;
   readonly #exempt: boolean;
   readonly #toPage: ByteThrottle;
@@ -151,10 +172,12 @@ export class Connection implements StreamHost {
 
   get scope(): DestinationScope | null { return this.#scope; }
 
+  get listenScope(): PortSet | null { return this.#listenScope; }
+
   /** Streams by state name, for the `streams_by_state` gauge. */
   countStates(into: Record<string, number>): void {
     for (const stream of this.#streams.values()) {
-      const name = stream instanceof TcpStream ? stream.stateName : stream instanceof UdpStream ? 'udp' : 'resolving_name';
+      const name = stream instanceof TcpStream || stream instanceof TcpListener ? stream.stateName : stream instanceof UdpStream ? 'udp' : 'resolving_name';
       into[name] = (into[name] ?? 0) + 1;
     }
     if (this.#lingering.size > 0) into.LINGERING = (into.LINGERING ?? 0) + this.#lingering.size;
@@ -166,6 +189,8 @@ export class Connection implements StreamHost {
    */
   drain(): void {
     this.#draining = true;
+    // A listener would keep the page open for the whole drain; accepted streams finish as any other.
+    for (const listener of [...this.#listeners]) listener.drain();
     this.#closeIfDrained();
   }
 
@@ -207,13 +232,15 @@ export class Connection implements StreamHost {
       this.#streams.delete(stream.id);
       if (stream instanceof TcpStream) this.metrics.streams--;
       else if (stream instanceof UdpStream) this.metrics.udpSockets--;
+      else if (stream instanceof TcpListener) this.metrics.listeners--;
     }
+    if (stream instanceof TcpListener) this.#listeners.delete(stream);
     this.#creditDirty.delete(stream);
     this.#delayedCredit.delete(stream);
     if (this.#holdingSocket.delete(stream)) {
       const { limits } = this;
       // A stream released before dialling has an already-resolved socketClosed.
-      void (stream as TcpStream | UdpStream).socketClosed.then(() => { limits.sockets--; });
+      void (stream as TcpStream | UdpStream | TcpListener).socketClosed.then(() => { limits.sockets--; });
     }
     if (stream instanceof TcpStream && stream.state === StreamState.LINGERING && !this.#lingering.has(stream)) {
       this.#lingering.add(stream);
@@ -228,6 +255,51 @@ export class Connection implements StreamHost {
 
   backlogged(): boolean {
     return this.#ws.bufferedAmount + this.outbox.queuedBytes > BACKLOG_LIMIT_MESSAGES * this.options.maxMessageBytes;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // ListenerHost
+
+  pendingInbound(): number {
+    let n = 0;
+    for (const listener of this.#listeners) n += listener.pendingCount;
+    return n;
+  }
+
+  /**
+   * An inbound connection a listener accepted: the stream limits of an OPEN apply (draining,
+   * maxStreams, maxSocketsTotal — not the open rate, which is the page's own pace), then it gets
+   * the next relay stream id and a PENDING TcpStream. Refused → reset at once, counted.
+   */
+  adoptInbound(socket: net.Socket, parent: InboundParent, local: Endpoint, remote: Endpoint): TcpStream | null {
+    const { options } = this;
+    let limit: LimitName | null = null;
+    if (this.#draining || this.#state !== ConnectionState.READY || this.#nextRelayStream > LAST_RELAY_STREAM) {
+      // No limit name: a page that is going away, or 2^31 inbound streams on one WebSocket.
+    } else if (this.#streams.size + this.#lingering.size >= options.maxStreams) {
+      limit = 'streams_per_connection';
+    } else if (options.maxSocketsTotal > 0 && this.limits.sockets >= options.maxSocketsTotal) {
+      limit = 'sockets_total';
+    } else {
+      const id = this.#nextRelayStream++;
+      const stream = new TcpStream(this, { stream: id, remote, local, window: 0, flags: 0 });
+      stream.adoptInbound(socket, parent);
+      this.#streams.set(id, stream);
+      this.metrics.streams++;
+      this.#holdSocket(stream);
+      return stream;
+    }
+    if (limit !== null) {
+      this.metrics.countLimit(limit);
+      this.options.log('info', 'inbound connection reset: limit', { ...this.logFields, limit });
+    }
+    this.metrics.countInbound('limit');
+    try {
+      socket.resetAndDestroy();
+    } catch {
+      socket.destroy();
+    }
+    return null;
   }
 
   // ------------------------------------------------------------------------------------------
@@ -298,6 +370,7 @@ export class Connection implements StreamHost {
       case FrameType.OPEN: return this.#onOpen(frame);
       case FrameType.DGRAM_OPEN: return this.#onDgramOpen(frame);
       case FrameType.RESOLVE: return this.#onResolve(frame);
+      case FrameType.LISTEN: return this.#onListen(frame);
       case FrameType.DATA:
         if (frame.data.length > this.options.maxFrameBody) {
           return this.#protocolError(`DATA of ${frame.data.length} bytes exceeds maxFrameBody ${this.options.maxFrameBody}`);
@@ -313,7 +386,7 @@ export class Connection implements StreamHost {
       case FrameType.PEER: return this.#udp(frame.stream, frame.type)?.onPeer(frame);
       case FrameType.CREDIT: {
         const stream = this.#streams.get(frame.stream);
-        if (stream instanceof NameQuery) return this.#protocolError(`CREDIT on RESOLVE stream ${frame.stream}`);
+        if (stream instanceof NameQuery || stream instanceof TcpListener) return this.#protocolError(`CREDIT on ${streamKind(stream)} stream ${frame.stream}`);
         return stream?.onCredit(frame.bytes);
       }
       case FrameType.CLOSE: return this.#streams.get(frame.stream)?.onClose(frame.reason);
@@ -324,6 +397,8 @@ export class Connection implements StreamHost {
       case FrameType.DGRAM_OPENED:
       case FrameType.VERDICT:
       case FrameType.RESOLVED:
+      case FrameType.LISTENING:
+      case FrameType.INCOMING:
         return this.#protocolError(`${frameName(frame.type)} is sent by the relay, not the page`);
     }
   }
@@ -358,6 +433,7 @@ export class Connection implements StreamHost {
       if (!verdict.ok) return this.#refuse(Reason.AUTH_FAILED, `ticket ${verdict.why}`);
       subject = verdict.subject;
       this.#scope = verdict.scope;
+      this.#listenScope = verdict.listenPorts;
     }
     this.#state = ConnectionState.READY;
     this.#clearHandshakeTimer();
@@ -404,7 +480,30 @@ export class Connection implements StreamHost {
   }
 
   /**
-   * The stream-id rules of every stream-opening frame (OPEN, DGRAM_OPEN, RESOLVE): a page id,
+   * LISTEN: the stream limits of any socket, then listen.maxListeners for this page (LIMIT);
+   * the inbound policy itself is the listener's to apply (tcp-listener.ts).
+   */
+  #onListen(listen: ListenFrame): void {
+    if (!this.#claimStreamId(listen.stream, listen.type)) return;
+    if (this.#refuseOpen(listen.stream, true)) return this.metrics.countListen(this.#draining ? Reason.SHUTTING_DOWN : Reason.LIMIT);
+    const { inbound } = this.options;
+    if (inbound.enabled && this.#listeners.size >= inbound.maxListeners) {
+      this.metrics.countLimit('listeners_per_connection');
+      this.metrics.countListen(Reason.LIMIT);
+      this.options.log('info', 'listen failed', { ...this.logFields, stream: listen.stream, reason: 'LIMIT', limit: 'listeners_per_connection', detail: `${inbound.maxListeners} listeners open` });
+      this.outbox.frame({ type: FrameType.OPEN_FAILED, stream: listen.stream, reason: Reason.LIMIT });
+      return;
+    }
+    const listener = new TcpListener(this, listen);
+    this.#streams.set(listen.stream, listener);
+    this.#listeners.add(listener);
+    this.metrics.listeners++;
+    this.#holdSocket(listener);
+    listener.start();
+  }
+
+  /**
+   * The stream-id rules of every stream-opening frame (OPEN, DGRAM_OPEN, RESOLVE, LISTEN): a page id,
    * not live, above every id used before. False after a protocol error.
    */
   #claimStreamId(id: number, type: number): boolean {
@@ -454,7 +553,7 @@ export class Connection implements StreamHost {
   }
 
   /** Counts a socket-owning stream in the relay-wide total until its socket is really closed (see released()). */
-  #holdSocket(stream: TcpStream | UdpStream): void {
+  #holdSocket(stream: TcpStream | UdpStream | TcpListener): void {
     this.limits.sockets++;
     this.#holdingSocket.add(stream);
   }

@@ -42,17 +42,38 @@ export interface MetricsSnapshot {
   limitHits: Record<string, number>;
   /** TCP connects that succeeded, and the sum of their durations in seconds (histogram in /metrics). */
   connectLatency: { count: number; sumSeconds: number };
+  /** Listening sockets open now (from LISTEN until CLOSE/OPEN_FAILED). */
+  listeners: number;
+  /** LISTEN outcomes by wire reason name: `{ OK: 2, POLICY_DENIED: 1, ADDR_IN_USE: 1 }`. */
+  listens: Record<string, number>;
+  /** Inbound connections by outcome (see InboundOutcome). */
+  inbound: Record<string, number>;
 }
 
 /**
  * Which limit refused something: `connections_per_ip` (upgrade → 429), `sockets_total`,
  * `streams_per_connection`, `open_rate`, `per_destination` (→ OPEN_FAILED(LIMIT)),
  * `bandwidth` (a read paused or a CREDIT delayed), `idle_timeout`, `handshake_timeout`,
- * `heartbeat` (no pong), `max_payload` (message over maxPayload, 1009).
+ * `heartbeat` (no pong), `max_payload` (message over maxPayload, 1009),
+ * `listeners_per_connection` (LISTEN → OPEN_FAILED(LIMIT)), `pending_per_connection` (an inbound
+ * connection reset because the page holds listen.maxPending unaccepted ones).
  */
 export type LimitName =
   | 'connections_per_ip' | 'sockets_total' | 'streams_per_connection' | 'open_rate' | 'per_destination'
-  | 'bandwidth' | 'idle_timeout' | 'handshake_timeout' | 'heartbeat' | 'max_payload';
+  | 'bandwidth' | 'idle_timeout' | 'handshake_timeout' | 'heartbeat' | 'max_payload'
+  | 'listeners_per_connection' | 'pending_per_connection';
+
+/**
+ * What became of an inbound connection to a page's listener. Offered to the page (INCOMING):
+ * `offered`, then one of `accepted` (the page's first CREDIT), `rejected` (the page's CLOSE
+ * before accepting), `listener_closed` (reset because its listener closed first), `gone` (the
+ * socket or the WebSocket went first). Reset at once, never offered: `backlog_full` (the
+ * listener's backlog of unaccepted connections is full), `pending_limit` (listen.maxPending for
+ * the page), `remote_denied` (listen.remotes), `limit` (maxStreams, maxSocketsTotal, draining).
+ */
+export type InboundOutcome =
+  | 'offered' | 'accepted' | 'rejected' | 'listener_closed' | 'gone'
+  | 'backlog_full' | 'pending_limit' | 'remote_denied' | 'limit';
 
 /** Upper bounds (seconds) of the connect latency histogram; 21 s is the default connect timeout. */
 export const CONNECT_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 21] as const;
@@ -78,6 +99,7 @@ export class Metrics {
   protocolErrors = 0;
   originRefusals = 0;
   udpSockets = 0;
+  listeners = 0;
   datagramsPageToPeer = 0;
   datagramsPeerToPage = 0;
   readonly #opens = new Map<string, number>();
@@ -87,6 +109,8 @@ export class Metrics {
   readonly #resolves = new Map<string, number>();
   readonly #refusalsByReason = new Map<string, number>();
   readonly #limitHits = new Map<string, number>();
+  readonly #listens = new Map<string, number>();
+  readonly #inbound = new Map<string, number>();
   readonly #connectBuckets = new Array<number>(CONNECT_BUCKETS.length).fill(0);
   #connectCount = 0;
   #connectSum = 0;
@@ -135,6 +159,15 @@ export class Metrics {
     this.#resolves.set(name, (this.#resolves.get(name) ?? 0) + 1);
   }
 
+  countListen(reason: number): void {
+    const name = reasonRow(reason).name;
+    this.#listens.set(name, (this.#listens.get(name) ?? 0) + 1);
+  }
+
+  countInbound(outcome: InboundOutcome): void {
+    this.#inbound.set(outcome, (this.#inbound.get(outcome) ?? 0) + 1);
+  }
+
   snapshot(): MetricsSnapshot {
     return {
       connections: this.connections,
@@ -156,6 +189,9 @@ export class Metrics {
       policyRefusalsByReason: Object.fromEntries(this.#refusalsByReason),
       limitHits: Object.fromEntries(this.#limitHits),
       connectLatency: { count: this.#connectCount, sumSeconds: this.#connectSum },
+      listeners: this.listeners,
+      listens: Object.fromEntries(this.#listens),
+      inbound: Object.fromEntries(this.#inbound),
     };
   }
 
@@ -191,6 +227,9 @@ export class Metrics {
     metric('ws2web_relay_resolves_total', 'counter', 'RESOLVE requests by outcome (wire reason name; OK = answered).', labelled('outcome', this.#resolves));
     metric('ws2web_relay_policy_refusals_by_reason_total', 'counter', 'Destinations refused by the relay policy, by what refused them.', labelled('reason', this.#refusalsByReason));
     metric('ws2web_relay_limit_hits_total', 'counter', 'Limits hit, by limit.', labelled('limit', this.#limitHits));
+    metric('ws2web_relay_listeners', 'gauge', 'Listening sockets open now for pages.', [['', this.listeners]]);
+    metric('ws2web_relay_listens_total', 'counter', 'LISTEN requests by outcome (wire reason name; OK = listening).', labelled('outcome', this.#listens));
+    metric('ws2web_relay_inbound_connections_total', 'counter', 'Inbound connections to page listeners, by outcome.', labelled('outcome', this.#inbound));
     const states = this.streamStates();
     metric('ws2web_relay_streams_by_state', 'gauge', 'Streams open now, by state (TCP states, udp, resolving names).',
       Object.keys(states).sort().map((k) => [`{state="${k}"}`, states[k]!]));

@@ -7,6 +7,7 @@ import type { Dialer } from './dial.js';
 import { createLogger, isLogLevel, jsonSink, stderrSink, type LogLevel, type Logger } from './log.js';
 import { dnsServerNameService, injectedNameService, osNameService, type DnsOptions, type Lookup, type NameService } from './name-service.js';
 import { Policy, type PolicyRules } from './policy.js';
+import { InboundPolicy, type ListenOptions } from './inbound-policy.js';
 import { matches, parseStrict, type Address } from './address-ranges.js';
 import { defaultDialer } from './dial.js';
 import { defaultUdpSocket, type UdpSocketFactory } from './udp-socket.js';
@@ -99,6 +100,12 @@ export interface RelayOptions extends PolicyRules {
   trustProxy?: readonly string[];
   /** How long `close()` (and SIGTERM in the CLI) lets open streams finish before cutting them. Default 0. */
   drainMs?: number;
+  /**
+   * Inbound policy (LISTEN, and UDP binds to a fixed port): which relay addresses and ports
+   * pages may listen on, which peers may connect, per-page caps. Omitted = no inbound at all:
+   * every LISTEN is refused (POLICY_DENIED → WSAEACCES). docs/inbound.md.
+   */
+  listen?: ListenOptions;
 }
 
 export interface ResolvedOptions {
@@ -133,6 +140,7 @@ export interface ResolvedOptions {
   exemptClients: readonly [Address, number][];
   trustProxy: readonly [Address, number][];
   drainMs: number;
+  inbound: InboundPolicy;
 }
 
 /**
@@ -220,6 +228,7 @@ export function resolveOptions(options: RelayOptions = {}): ResolvedOptions {
     exemptClients: (options.exemptClients ?? DEFAULTS.exemptClients).map((c) => clientCidr(c, 'exemptClients')),
     trustProxy: (options.trustProxy ?? []).map((c) => clientCidr(c, 'trustProxy')),
     drainMs: integer('drainMs', options.drainMs, DEFAULTS.drainMs, 0, 2 ** 31 - 1),
+    inbound: new InboundPolicy(options.listen),
   };
 }
 

@@ -120,6 +120,7 @@ class RelayServer {
           origins: o.allowOrigins ? [...o.allowOrigins].join(',') : '(any)',
           names: o.names.description,
           udp: o.udp ? 'on' : 'off',
+          ...o.inbound.describe(),
           tls: o.tls ? 'on' : 'off',
           maxConnectionsPerIp: o.maxConnectionsPerIp,
           maxSocketsTotal: o.maxSocketsTotal,

@@ -7,6 +7,7 @@ import type { RelayLimits } from './limits.js';
 import type { Metrics } from './metrics.js';
 import type { ResolvedOptions } from './options.js';
 import type { Outbox } from './outbox.js';
+import type { PortSet } from './port-set.js';
 
 /** The connection's side of the contract. */
 export interface StreamHost {
@@ -17,6 +18,8 @@ export interface StreamHost {
   readonly logFields: Record<string, unknown>;
   /** The ticket's destination scope, when the page's ticket has one. */
   readonly scope: DestinationScope | null;
+  /** The ticket's `listenPorts` (local ports it may listen on or bind), when it has one. */
+  readonly listenScope: PortSet | null;
   /** Limits shared by every connection of the relay (per-destination caps). */
   readonly limits: RelayLimits;
   /**

@@ -1,11 +1,18 @@
 /**
- * One relayed TCP connection: the stream between an OPEN and its CLOSE.
+ * One relayed TCP connection: the stream between an OPEN (or an INCOMING) and its CLOSE.
  *
  * States (one at a time, transitions only where named):
  *
  *   RESOLVING ──dial──▶ CONNECTING ──'connect'──▶ OPEN ──page CLOSE(OK)──▶ LINGERING ──▶ CLOSED
- *       │                    │                      │                                      ▲
- *       └── OPEN_FAILED / page CLOSE / drop ────────┴── CLOSE sent / CLOSE(RESET) / drop ───┘
+ *       │                    │                   ▲  │                                      ▲
+ *       └── OPEN_FAILED / page CLOSE / drop ─────┼──┴── CLOSE sent / CLOSE(RESET) / drop ───┤
+ *                                                │                                         │
+ *   (inbound, adoptInbound) PENDING ──first CREDIT (the accept)                            │
+ *                              └── page CLOSE (reject) / listener closed / drop ───────────┘
+ *
+ * PENDING is an inbound connection (tcp-listener.ts) the page has neither accepted nor
+ * rejected: the socket is connected but nothing is read from it (`pauseOnConnect`), and the
+ * page's credit is 0 until its first CREDIT arrives; that CREDIT is the accept.
  *
  * Credits (docs/protocol.md "Flow control"):
  *  - relay → page: `#sendCredit` starts at OPEN.window. A socket chunk is forwarded as far as the
@@ -38,12 +45,33 @@ export const StreamState = {
   /** The page closed gracefully; queued bytes drain, then FIN; nothing more is sent to the page. */
   LINGERING: 3,
   CLOSED: 4,
+  /** Inbound, offered to the page (INCOMING), not yet accepted: connected, not read. */
+  PENDING: 5,
 } as const;
 export type StreamStateValue = (typeof StreamState)[keyof typeof StreamState];
 
 const stateNames = Object.fromEntries(Object.entries(StreamState).map(([k, v]) => [v, k])) as Record<number, string>;
 
 export type { StreamHost } from './stream-host.js';
+
+/** What a stream is made from: an OPEN frame, or an inbound connection's addresses. */
+export interface StreamInit {
+  stream: number;
+  remote: Endpoint;
+  local: Endpoint | null;
+  /** The page's receive window: the relay's initial send credit. */
+  window: number;
+  flags: number;
+}
+
+/** How an inbound stream's PENDING state ended, for its listener's bookkeeping and metrics. */
+export type PendingOutcome = 'accepted' | 'rejected' | 'gone';
+
+/** The listener an inbound stream was offered by (tcp-listener.ts). */
+export interface InboundParent {
+  /** The stream left PENDING. Called once. */
+  settled(stream: TcpStream, outcome: PendingOutcome): void;
+}
 
 export class TcpStream implements HostedStream {
   readonly id: number;
@@ -79,8 +107,10 @@ export class TcpStream implements HostedStream {
   #dialledAt = 0;
   /** The bandwidth cap paused reads; the timer resumes them. */
   #throttleTimer: NodeJS.Timeout | null = null;
+  /** While PENDING: the listener that offered this inbound connection. */
+  #parent: InboundParent | null = null;
 
-  constructor(host: StreamHost, open: OpenFrame) {
+  constructor(host: StreamHost, open: StreamInit) {
     this.id = open.stream;
     this.#host = host;
     this.#remote = open.remote;
@@ -129,6 +159,34 @@ export class TcpStream implements HostedStream {
     }
     this.#destination = destination;
     this.#dial(host, resolution.family);
+  }
+
+  /**
+   * An inbound connection from a listener: connected, paused (the server's `pauseOnConnect`),
+   * PENDING until the page's first CREDIT. The listener sends INCOMING itself.
+   */
+  adoptInbound(socket: net.Socket, parent: InboundParent): void {
+    this.#socket = socket;
+    this.#parent = parent;
+    this.#state = StreamState.PENDING;
+    this.#socketClosed = new Promise((resolve) => socket.once('close', () => resolve()));
+    socket.on('data', this.#onSocketData);
+    socket.on('end', this.#onSocketEnd);
+    socket.on('error', this.#onSocketError);
+    socket.on('close', this.#onSocketClose);
+    if (this.#noDelay) socket.setNoDelay(true);
+    if (this.#keepAlive) socket.setKeepAlive(true);
+  }
+
+  /**
+   * The listener closed before the page accepted this connection: RST to the peer and
+   * CLOSE(RESET) to the page (which forgot it along with the listener, or will ignore it).
+   */
+  abandon(): void {
+    if (this.#state !== StreamState.PENDING) return;
+    const socket = this.#socket;
+    this.#sendClose(Reason.RESET, 'listener closed before accept');
+    resetSocket(socket);
   }
 
   #dial(host: string, family: 4 | 6): void {
@@ -185,6 +243,7 @@ export class TcpStream implements HostedStream {
   onCredit(bytes: number): void {
     if (this.#state === StreamState.LINGERING || this.#state === StreamState.CLOSED) return;
     this.#sendCredit += bytes;
+    if (this.#state === StreamState.PENDING) return this.#accept();
     if (this.#state !== StreamState.OPEN) return;
     this.#drainHeld();
   }
@@ -225,6 +284,16 @@ export class TcpStream implements HostedStream {
         this.#finish();
         socket?.destroy();
         return;
+      case StreamState.PENDING:
+        // The page rejects an inbound connection (WSAAccept CF_REJECT) with CLOSE(RESET); a
+        // CLOSE(OK) before accepting is a graceful close like any other.
+        this.#settle('rejected');
+        if (reason === Reason.OK && socket) this.#linger(socket);
+        else {
+          this.#finish();
+          resetSocket(socket);
+        }
+        return;
       case StreamState.OPEN:
         if (reason === Reason.OK && socket) {
           this.#linger(socket);
@@ -236,16 +305,18 @@ export class TcpStream implements HostedStream {
     }
   }
 
-  /** The WebSocket went or the relay is closing: drop the socket, send nothing. */
+  /** The WebSocket went or the relay is closing: drop the socket (reset it if never accepted), send nothing. */
   destroy(): Promise<void> {
+    const pending = this.#state === StreamState.PENDING;
     if (this.#state !== StreamState.CLOSED) this.#finish();
-    this.#socket?.destroy();
+    if (pending) resetSocket(this.#socket);
+    else this.#socket?.destroy();
     return this.#socketClosed;
   }
 
   /** Bytes the kernel took since the last CREDIT; the caller sends them as one CREDIT frame. */
   takeCreditOwed(): number {
-    if (this.#state !== StreamState.OPEN) return 0;
+    if (this.#state !== StreamState.OPEN && this.#state !== StreamState.PENDING) return 0;
     const owed = this.#creditOwed;
     this.#creditOwed = 0;
     this.#recvCredit += owed;
@@ -302,6 +373,10 @@ export class TcpStream implements HostedStream {
     this.#clearConnectTimer();
     this.#clearLingerTimer();
     switch (this.#state) {
+      case StreamState.PENDING:
+        // Nothing is read while pending, so this is a write error (DATA the page sent early) or a destroy.
+        this.#sendClose(this.#errorCode !== undefined ? reasonForErrno(this.#errorCode) : Reason.ABORTED, `socket closed before accept (${this.#errorCode ?? 'no error'})`);
+        return;
       case StreamState.CONNECTING:
         // Closed without 'error' before connecting (a custom dialer's socket, destroyed).
         this.#openFailed(Reason.ABORTED, 'socket closed while connecting');
@@ -350,7 +425,7 @@ export class TcpStream implements HostedStream {
   #onWritten(err: Error | null | undefined, length: number): void {
     if (err) return; // the socket's 'error' handler reports it
     this.#host.metrics.bytesPageToPeer += length;
-    if (this.#state !== StreamState.OPEN) return;
+    if (this.#state !== StreamState.OPEN && this.#state !== StreamState.PENDING) return;
     this.#creditOwed += length;
     this.#host.creditOwed(this);
   }
@@ -450,8 +525,24 @@ export class TcpStream implements HostedStream {
     this.#finish();
   }
 
+  /** PENDING → OPEN: the page's first CREDIT accepted the connection; reading starts within it. */
+  #accept(): void {
+    this.#settle('accepted');
+    this.#state = StreamState.OPEN;
+    this.#log('debug', 'inbound connection accepted', { credit: this.#sendCredit });
+    this.#drainHeld();
+  }
+
+  /** Tells the listener the stream left PENDING (once). */
+  #settle(outcome: PendingOutcome): void {
+    const parent = this.#parent;
+    this.#parent = null;
+    parent?.settled(this, outcome);
+  }
+
   /** Leaves the stream's id behind: clears timers, tells the connection. */
   #finish(next: StreamStateValue = StreamState.CLOSED): void {
+    this.#settle('gone');
     this.#clearConnectTimer();
     this.#clearThrottleTimer();
     if (next === StreamState.CLOSED) this.#clearLingerTimer();

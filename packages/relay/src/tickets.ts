@@ -4,10 +4,11 @@
  *
  *   ticket  = base64url(payload JSON) "." base64url(HMAC-SHA256(secret, first part))
  *   payload = { v: 1, exp: unix seconds, iat: unix seconds, sub?: string, n: random nonce,
- *               dst?: ["HOST:PORT", …] }
+ *               dst?: ["HOST:PORT", …], lp?: ["20000-20009", "ephemeral", …] }
  *
  * `dst` scopes the ticket to destinations (destination-scope.ts): the page may reach only those,
- * and only where the relay's policy allows them too. Every relay sharing the secret verifies
+ * and only where the relay's policy allows them too. `lp` scopes the local ports it may listen
+ * on (port-set.ts), within the relay's inbound policy. Every relay sharing the secret verifies
  * a ticket on its own (no shared state), so relays scale out behind any load balancer.
  *
  * A ticket is a bearer token: anyone holding it may use the relay until `exp`. Keep TTLs short
@@ -15,6 +16,7 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DestinationScope } from './destination-scope.js';
+import { PortSet } from './port-set.js';
 
 export interface TicketOptions {
   /** The relay's `secret`. */
@@ -28,12 +30,18 @@ export interface TicketOptions {
    * `203.0.113.0/24:22`, `[2001:db8::/32]:443`). Omitted = whatever the relay's policy allows.
    */
   destinations?: readonly string[];
+  /**
+   * Local ports the page may listen on (and bind UDP sockets to): `'20000-20009'`, `7000`,
+   * `'ephemeral'` (port 0 → an OS-chosen port). Narrows the relay's `listen.ports`, never
+   * widens it; `[]` = no listening at all. Omitted = whatever the relay's inbound policy allows.
+   */
+  listenPorts?: readonly (number | string)[];
   /** Clock for tests, in milliseconds since the epoch. Default `Date.now()`. */
   now?: number;
 }
 
 export type TicketVerdict =
-  | { ok: true; subject: string | null; expiresAt: number; scope: DestinationScope | null }
+  | { ok: true; subject: string | null; expiresAt: number; scope: DestinationScope | null; listenPorts: PortSet | null }
   | { ok: false; why: 'missing' | 'malformed' | 'forged' | 'expired' };
 
 const TICKET_VERSION = 1;
@@ -54,6 +62,11 @@ export function createTicket(options: TicketOptions): string {
     if (!Array.isArray(destinations)) throw new TypeError('createTicket: destinations must be an array of "HOST:PORT"');
     new DestinationScope(destinations); // throws a TypeError naming a bad entry now, not at the relay
   }
+  const { listenPorts } = options;
+  if (listenPorts !== undefined) {
+    if (!Array.isArray(listenPorts)) throw new TypeError('createTicket: listenPorts must be an array of ports, ranges or "ephemeral"');
+    PortSet.parse(listenPorts, 'createTicket: listenPorts'); // throws now, not at the relay
+  }
   const nowSeconds = Math.floor((options.now ?? Date.now()) / 1000);
   const payload: Record<string, unknown> = {
     v: TICKET_VERSION,
@@ -63,6 +76,7 @@ export function createTicket(options: TicketOptions): string {
   };
   if (subject !== undefined) payload.sub = subject;
   if (destinations !== undefined) payload.dst = [...destinations];
+  if (listenPorts !== undefined) payload.lp = listenPorts.map(String);
   const payloadPart = Buffer.from(JSON.stringify(payload)).toString('base64url');
   return `${payloadPart}.${sign(secret, payloadPart).toString('base64url')}`;
 }
@@ -77,7 +91,7 @@ export function verifyTicket(ticket: string, secret: string, now: number = Date.
   const given = Buffer.from(signaturePart, 'base64url');
   // Check the signature before looking at the payload: an unsigned payload is never parsed.
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, why: 'forged' };
-  let payload: { v?: unknown; exp?: unknown; sub?: unknown; dst?: unknown };
+  let payload: { v?: unknown; exp?: unknown; sub?: unknown; dst?: unknown; lp?: unknown };
   try {
     payload = JSON.parse(Buffer.from(payloadPart, 'base64url').toString('utf8'));
   } catch {
@@ -97,5 +111,14 @@ export function verifyTicket(ticket: string, secret: string, now: number = Date.
       return { ok: false, why: 'malformed' };
     }
   }
-  return { ok: true, subject: typeof payload.sub === 'string' ? payload.sub : null, expiresAt: payload.exp * 1000, scope };
+  let listenPorts: PortSet | null = null;
+  if (payload.lp !== undefined) {
+    if (!Array.isArray(payload.lp) || !payload.lp.every((p) => typeof p === 'string')) return { ok: false, why: 'malformed' };
+    try {
+      listenPorts = PortSet.parse(payload.lp as string[]);
+    } catch {
+      return { ok: false, why: 'malformed' };
+    }
+  }
+  return { ok: true, subject: typeof payload.sub === 'string' ? payload.sub : null, expiresAt: payload.exp * 1000, scope, listenPorts };
 }

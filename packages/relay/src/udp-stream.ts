@@ -121,11 +121,13 @@ export class UdpStream implements HostedStream {
     if (local.kind === 'name' || (local.kind === 'ipv4') !== (this.#family === 4)) {
       return this.#openFailed(Reason.INVALID_ARGUMENT, `local ${endpointText(local)} is not an IPv${this.#family} address`);
     }
-    const verdict = options.policy.checkBind(local.address, local.port);
-    if (!verdict.allowed) {
-      this.#host.metrics.countPolicyRefusal('bind');
-      this.#log('info', 'bind refused by policy', { local: endpointText(local), detail: verdict.why });
-      return this.#openFailed(Reason.POLICY_DENIED, verdict.why);
+    const bind = this.#bindAddress(local);
+    if (!bind.ok) {
+      if (bind.reason === Reason.POLICY_DENIED) {
+        this.#host.metrics.countPolicyRefusal(bind.category);
+        this.#log('info', 'bind refused by policy', { local: endpointText(local), detail: bind.why });
+      }
+      return this.#openFailed(bind.reason, bind.why);
     }
     let socket: dgram.Socket;
     try {
@@ -140,7 +142,7 @@ export class UdpStream implements HostedStream {
     socket.on('listening', this.#onListening);
     socket.on('message', this.#onMessage);
     socket.on('error', this.#onError);
-    const address = local.kind === 'ipv6' && local.scopeId !== 0 ? `${local.address}%${local.scopeId}` : local.address;
+    const address = bind.address;
     try {
       // exclusive: never share the port with a cluster sibling; a taken port is EADDRINUSE.
       socket.bind({ address, port: local.port, exclusive: true });
@@ -149,6 +151,32 @@ export class UdpStream implements HostedStream {
       this.#openFailed(reasonForErrno(code), `bind ${endpointText(local)}: ${code ?? String(err)}`);
       this.#closeSocket();
     }
+  }
+
+  /**
+   * Where the socket may bind. A fixed port is a port peers may be told to send to: with an
+   * inbound policy (`listen`) it must pass that policy, exactly as a LISTEN would (ports,
+   * addresses, the wildcard narrowed to a listed address, the ticket's listenPorts). Port 0,
+   * and every bind on a relay without an inbound policy, keep the outbound rule
+   * (policy.checkBind: the wildcard or loopback; a fixed port ≥ 1024), narrowed by the ticket's
+   * listenPorts when it has them.
+   */
+  #bindAddress(local: Endpoint & { kind: 'ipv4' | 'ipv6' }): { ok: true; address: string } | { ok: false; reason: number; why: string; category: string } {
+    const { policy, inbound } = this.#host.options;
+    if (local.port !== 0 && inbound.enabled) {
+      const plan = inbound.plan(
+        { family: this.#family, address: local.address, scopeId: local.kind === 'ipv6' ? local.scopeId : 0, port: local.port, dualStack: this.#dualStack },
+        this.#host.listenScope,
+      );
+      return plan.ok ? { ok: true, address: plan.host } : plan;
+    }
+    const verdict = policy.checkBind(local.address, local.port);
+    if (!verdict.allowed) return { ok: false, reason: Reason.POLICY_DENIED, why: verdict.why, category: 'bind' };
+    const scope = this.#host.listenScope;
+    if (local.port !== 0 && scope !== null && !scope.has(local.port)) {
+      return { ok: false, reason: Reason.POLICY_DENIED, why: `port ${local.port} is outside the ticket's listenPorts`, category: 'ticket_scope' };
+    }
+    return { ok: true, address: local.kind === 'ipv6' && local.scopeId !== 0 ? `${local.address}%${local.scopeId}` : local.address };
   }
 
   // ------------------------------------------------------------------------------------------

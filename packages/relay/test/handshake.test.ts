@@ -22,7 +22,7 @@ describe('handshake', () => {
       version: PROTOCOL_VERSION,
       maxFrameBody: 65536,
       maxStreams: 1024,
-      capabilities: Capability.TCP | Capability.UDP | Capability.RESOLVE,
+      capabilities: Capability.TCP | Capability.UDP | Capability.RESOLVE | Capability.INBOUND,
     });
     expect(relay.metrics().connections).toBe(1);
     await page.close();

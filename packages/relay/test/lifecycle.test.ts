@@ -158,7 +158,7 @@ describe('tickets', () => {
     const now = Date.UTC(2030, 0, 1);
     const ticket = createTicket({ secret, ttlSeconds: 60, subject: 'user-42', now });
     expect(ticket).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
-    expect(verifyTicket(ticket, secret, now + 59_000)).toEqual({ ok: true, subject: 'user-42', expiresAt: now + 60_000, scope: null });
+    expect(verifyTicket(ticket, secret, now + 59_000)).toEqual({ ok: true, subject: 'user-42', expiresAt: now + 60_000, scope: null, listenPorts: null });
     expect(verifyTicket(ticket, secret, now + 60_000)).toEqual({ ok: false, why: 'expired' });
     expect(verifyTicket(ticket, 'another secret', now)).toEqual({ ok: false, why: 'forged' });
     const [payload, sig] = ticket.split('.') as [string, string];

@@ -154,7 +154,7 @@ describe('config files', () => {
     expect(url?.[2]).not.toBe('1');
     const page = await PageClient.connect(url![1]!);
     const welcome = await page.hello();
-    expect(welcome.type === FrameType.WELCOME && welcome.capabilities).toBe(0b101); // TCP | RESOLVE, UDP off from the file
+    expect(welcome.type === FrameType.WELCOME && welcome.capabilities).toBe(0b1101); // TCP | RESOLVE | INBOUND, UDP off from the file
     await page.close();
     child.kill('SIGTERM');
     expect(await exited(child)).toBe(0);

@@ -104,7 +104,7 @@ describe('ws2web-relay CLI', () => {
     try {
       const url = /listening on (\S+)$/.exec(await firstLine(child))![1]!;
       const page = await PageClient.connect(url);
-      expect(await page.hello()).toMatchObject({ type: FrameType.WELCOME, capabilities: Capability.TCP | Capability.RESOLVE });
+      expect(await page.hello()).toMatchObject({ type: FrameType.WELCOME, capabilities: Capability.TCP | Capability.RESOLVE | Capability.INBOUND });
       expect(await page.resolve(1, 'cli.test', 4)).toMatchObject({ type: FrameType.RESOLVED, addresses: [{ kind: 'ipv4', address: '192.0.2.9', port: 0 }] });
       expect(dns.queries()).toContain('A cli.test');
       expect(await page.dgramOpen(2, 4)).toEqual({ type: FrameType.OPEN_FAILED, stream: 2, reason: Reason.POLICY_DENIED });

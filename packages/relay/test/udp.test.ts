@@ -78,13 +78,13 @@ async function portFree(port: number, host = '127.0.0.1'): Promise<boolean> {
 }
 
 describe('WELCOME capabilities', () => {
-  it('announces TCP | UDP | RESOLVE, and TCP | RESOLVE with udp: false', async () => {
+  it('announces TCP | UDP | RESOLVE | INBOUND, and TCP | RESOLVE | INBOUND with udp: false', async () => {
     const on = await PageClient.connect((await relayWith()).url);
     cleanups.push(() => on.close());
-    expect(await on.hello()).toMatchObject({ type: FrameType.WELCOME, capabilities: Capability.TCP | Capability.UDP | Capability.RESOLVE });
+    expect(await on.hello()).toMatchObject({ type: FrameType.WELCOME, capabilities: Capability.TCP | Capability.UDP | Capability.RESOLVE | Capability.INBOUND });
     const off = await PageClient.connect((await relayWith({ udp: false })).url);
     cleanups.push(() => off.close());
-    expect(await off.hello()).toMatchObject({ type: FrameType.WELCOME, capabilities: Capability.TCP | Capability.RESOLVE });
+    expect(await off.hello()).toMatchObject({ type: FrameType.WELCOME, capabilities: Capability.TCP | Capability.RESOLVE | Capability.INBOUND });
   });
 });
 

@@ -13,6 +13,8 @@ import {
   type DgramOpenedFrame,
   type Endpoint,
   type Frame,
+  type IncomingFrame,
+  type ListeningFrame,
   type ResolvedFrame,
   type VerdictFrame,
   type GoawayFrame,
@@ -108,6 +110,25 @@ export class PageClient {
       (f) => (f.type === FrameType.DGRAM_OPENED || f.type === FrameType.OPEN_FAILED) && f.stream === stream,
       opts.timeoutMs,
     )) as DgramOpenedFrame | OpenFailedFrame;
+  }
+
+  /** LISTEN, then the relay's answer (LISTENING or OPEN_FAILED). */
+  async listen(
+    stream: number,
+    local: Endpoint,
+    opts: { backlog?: number; flags?: number; family?: 4 | 6; timeoutMs?: number } = {},
+  ): Promise<ListeningFrame | OpenFailedFrame> {
+    const family = opts.family ?? (local.kind === 'ipv6' ? 6 : 4);
+    this.send({ type: FrameType.LISTEN, stream, family, flags: opts.flags ?? 0, backlog: opts.backlog ?? 5, local });
+    return (await this.next(
+      (f) => (f.type === FrameType.LISTENING || f.type === FrameType.OPEN_FAILED) && f.stream === stream,
+      opts.timeoutMs,
+    )) as ListeningFrame | OpenFailedFrame;
+  }
+
+  /** The next INCOMING on listener `stream`. */
+  async incoming(stream: number, timeoutMs = 5000): Promise<IncomingFrame> {
+    return (await this.nextOn(stream, FrameType.INCOMING, timeoutMs)) as IncomingFrame;
   }
 
   /** PEER, then its VERDICT. */

@@ -1,0 +1,324 @@
+/**
+ * One page's listening socket: the stream between a LISTEN and its CLOSE (docs/protocol.md
+ * "Inbound connections", docs/inbound.md).
+ *
+ * States (one at a time, transitions only where named):
+ *
+ *   BINDING ──'listening'──▶ LISTENING ──page CLOSE / drain / WebSocket gone──▶ CLOSED
+ *      │  ▲                                                                      ▲
+ *      │  └─ EADDRINUSE on a relay-picked port: the next candidate               │
+ *      └── OPEN_FAILED (policy, limit, bind error) / page CLOSE / drop ──────────┘
+ *
+ * Each connection the server accepts is checked (listener state, listen.remotes, this
+ * listener's backlog, the page's listen.maxPending, then the connection's maxStreams /
+ * maxSocketsTotal) and either reset at once (`resetAndDestroy`, counted) or given a relay
+ * stream id and offered to the page with INCOMING. It stays PENDING — connected, nothing read
+ * (`pauseOnConnect`) — until the page accepts it (first CREDIT) or rejects it (CLOSE(RESET));
+ * see tcp-stream.ts. Closing the listener resets every connection still pending; accepted ones
+ * live on.
+ *
+ * Node cannot set SO_REUSEADDR as Windows means it (take over a port another socket holds):
+ * libuv sets the POSIX SO_REUSEADDR on every TCP listener (re-listen while old connections sit
+ * in TIME_WAIT), and no two listeners share a port, so every listener behaves as if it had
+ * SO_EXCLUSIVEADDRUSE; both LISTEN flags are accepted and change nothing. `exclusive: true`
+ * keeps a cluster worker from sharing its handle with siblings.
+ */
+import net from 'node:net';
+import {
+  FrameType,
+  ListenFlag,
+  Reason,
+  reasonForErrno,
+  reasonRow,
+  type Endpoint,
+  type ListenFrame,
+} from '@ws2web/protocol';
+import { endpointText, socketEndpoint } from './endpoints.js';
+import type { InboundOutcome } from './metrics.js';
+import type { HostedStream, StreamHost } from './stream-host.js';
+import type { InboundParent, PendingOutcome, TcpStream } from './tcp-stream.js';
+
+export const ListenerState = {
+  BINDING: 0,
+  LISTENING: 1,
+  CLOSED: 2,
+} as const;
+export type ListenerStateValue = (typeof ListenerState)[keyof typeof ListenerState];
+
+const stateNames = Object.fromEntries(Object.entries(ListenerState).map(([k, v]) => [v, k])) as Record<number, string>;
+
+/** What a listener needs from its connection beyond StreamHost. */
+export interface ListenerHost extends StreamHost {
+  /** Inbound connections the page holds unaccepted, over all its listeners. */
+  pendingInbound(): number;
+  /**
+   * Gives an inbound socket a relay stream id (≥ 0x80000000) and a PENDING TcpStream, counted
+   * like any stream; or resets the socket, counts why, and returns null (maxStreams,
+   * maxSocketsTotal, draining, ids used up).
+   */
+  adoptInbound(socket: net.Socket, parent: InboundParent, local: Endpoint, remote: Endpoint): TcpStream | null;
+}
+
+/** Errors of listen() that are the policy's business on Windows (WSAEACCES), not the relay's. */
+const ACCESS_ERRORS = new Set(['EACCES', 'EPERM']);
+
+export class TcpListener implements HostedStream, InboundParent {
+  readonly id: number;
+  readonly #host: ListenerHost;
+  readonly #request: ListenFrame;
+  readonly #backlog: number;
+  #state: ListenerStateValue = ListenerState.BINDING;
+  #server: net.Server | null = null;
+  #bindHost = '';
+  #ipv6Only = true;
+  /** Ports still to try (a port-0 LISTEN answered from the policy's ranges). */
+  #candidates: number[] = [];
+  #local: Endpoint | null = null;
+  readonly #pending = new Set<TcpStream>();
+  #socketClosed: Promise<void> = Promise.resolve();
+  #resolveSocketClosed: () => void = () => {};
+
+  constructor(host: ListenerHost, listen: ListenFrame) {
+    this.id = listen.stream;
+    this.#host = host;
+    this.#request = listen;
+    // Windows' backlog 0 is "a reasonable minimum"; never more than the page's pending cap.
+    this.#backlog = Math.max(1, Math.min(listen.backlog, host.options.inbound.maxPending || 1));
+  }
+
+  get state(): ListenerStateValue { return this.#state; }
+
+  get stateName(): string { return `LISTENER_${stateNames[this.#state]}`; }
+
+  /** Connections offered to the page and not yet accepted or rejected. */
+  get pendingCount(): number { return this.#pending.size; }
+
+  /** Resolves once the listening socket is closed (accepted connections are not waited for). */
+  get socketClosed(): Promise<void> { return this.#socketClosed; }
+
+  /** Checks the inbound policy and starts listening. Never throws; failures become OPEN_FAILED. */
+  start(): void {
+    const { options, metrics, listenScope } = this.#host;
+    const local = this.#request.local;
+    if (local.kind === 'name') return this.#openFailed(Reason.INVALID_ARGUMENT, 'LISTEN needs an IP address');
+    const plan = options.inbound.plan(
+      {
+        family: this.#request.family === 4 ? 4 : 6,
+        address: local.address,
+        scopeId: local.kind === 'ipv6' ? local.scopeId : 0,
+        port: local.port,
+        dualStack: (this.#request.flags & ListenFlag.DUAL_STACK) !== 0,
+      },
+      listenScope,
+    );
+    if (!plan.ok) {
+      if (plan.reason === Reason.POLICY_DENIED) {
+        metrics.countPolicyRefusal(plan.category);
+        this.#log('info', 'listen refused by policy', { local: endpointText(local), detail: plan.why });
+      }
+      return this.#openFailed(plan.reason, plan.why);
+    }
+    this.#bindHost = plan.host;
+    this.#ipv6Only = plan.ipv6Only;
+    this.#candidates = plan.ports;
+    this.#socketClosed = new Promise((resolve) => { this.#resolveSocketClosed = resolve; });
+    this.#listenNext();
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Frames from the page
+
+  /** CLOSE on the listener stream: stop listening, reset what is pending. */
+  onClose(_reason: number): void {
+    if (this.#state === ListenerState.CLOSED) return;
+    this.#log('debug', 'listener closed by the page', { pending: this.#pending.size });
+    this.#end();
+  }
+
+  /**
+   * The relay drains: stop listening (CLOSE(SHUTTING_DOWN) on the listener, the page's accept
+   * reports WSAECONNABORTED), reset what is pending; accepted connections drain as streams.
+   */
+  drain(): void {
+    if (this.#state === ListenerState.CLOSED) return;
+    this.#host.outbox.frame({ type: FrameType.CLOSE, stream: this.id, reason: Reason.SHUTTING_DOWN });
+    this.#end();
+  }
+
+  /** The WebSocket went or the relay is closing: stop listening, send nothing. Pending streams are the connection's to destroy. */
+  destroy(): Promise<void> {
+    if (this.#state !== ListenerState.CLOSED) this.#finish();
+    this.#pending.clear();
+    this.#closeServer();
+    return this.#socketClosed;
+  }
+
+  /** A listener owes no credit: it carries no DATA. */
+  takeCreditOwed(): number {
+    return 0;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // InboundParent
+
+  settled(stream: TcpStream, outcome: PendingOutcome): void {
+    if (!this.#pending.delete(stream)) return;
+    this.#host.metrics.countInbound(outcome);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Server events (named handlers)
+
+  #onListening = (): void => {
+    const server = this.#server!;
+    if (this.#state !== ListenerState.BINDING) {
+      // Closed (or dropped) while binding: the socket exists only now, so it goes only now.
+      this.#closeServer();
+      return;
+    }
+    const a = server.address();
+    const local = a !== null && typeof a === 'object' ? socketEndpoint(a.address, a.family, a.port) : null;
+    if (!local) {
+      this.#openFailed(Reason.INTERNAL, 'listening socket has no address');
+      this.#closeServer();
+      return;
+    }
+    this.#local = local;
+    this.#state = ListenerState.LISTENING;
+    this.#host.metrics.countListen(Reason.OK);
+    this.#host.outbox.frame({ type: FrameType.LISTENING, stream: this.id, local });
+    this.#log('info', 'listening for a page', { local: endpointText(local), backlog: this.#backlog });
+  };
+
+  #onServerError = (err: NodeJS.ErrnoException): void => {
+    if (!this.#server?.listening) {
+      // A failed listen() leaves no handle behind; a relay-picked port that is taken → the next one.
+      if (this.#state === ListenerState.BINDING) {
+        if (err.code === 'EADDRINUSE' && this.#candidates.length > 0) return this.#listenNext();
+        const reason = ACCESS_ERRORS.has(err.code ?? '') ? Reason.POLICY_DENIED : reasonForErrno(err.code);
+        this.#openFailed(reason, `listen ${this.#bindHost}: ${err.code ?? err.message}`);
+      }
+      this.#resolveSocketClosed();
+      return;
+    }
+    // accept() failing (EMFILE…) leaves the server listening; the connection is simply lost.
+    this.#log('warn', 'listener error', { detail: err.code ?? err.message });
+  };
+
+  #onConnection = (socket: net.Socket): void => {
+    // A socket without an 'error' listener would throw on a reset; the stream adds its own.
+    socket.on('error', ignoreError);
+    const remote = socketEndpoint(socket.remoteAddress, socket.remoteFamily, socket.remotePort);
+    const local = socketEndpoint(socket.localAddress, socket.localFamily, socket.localPort);
+    if (this.#state !== ListenerState.LISTENING || !remote || !local) return refuse(socket);
+    const { options, metrics } = this.#host;
+    const peer = endpointText(remote);
+    const remoteAddress = remote.kind === 'name' ? '' : remote.address;
+    if (!options.inbound.permitsRemote(remoteAddress)) {
+      this.#log('info', 'inbound connection refused: remote not in listen.remotes', { peer });
+      return this.#refuse(socket, 'remote_denied');
+    }
+    if (this.#pending.size >= this.#backlog) {
+      this.#log('debug', 'backlog full: inbound connection reset', { peer, backlog: this.#backlog });
+      return this.#refuse(socket, 'backlog_full');
+    }
+    if (this.#host.pendingInbound() >= options.inbound.maxPending) {
+      metrics.countLimit('pending_per_connection');
+      this.#log('info', 'inbound connection reset: the page holds listen.maxPending unaccepted connections', { peer, max: options.inbound.maxPending });
+      return this.#refuse(socket, 'pending_limit');
+    }
+    const stream = this.#host.adoptInbound(socket, this, local, remote);
+    if (stream === null) return;
+    this.#pending.add(stream);
+    metrics.countInbound('offered');
+    this.#host.outbox.frame({ type: FrameType.INCOMING, stream: this.id, newStream: stream.id, window: options.streamWindow, local, remote });
+    this.#log('debug', 'inbound connection offered', { newStream: stream.id, peer });
+  };
+
+  // ------------------------------------------------------------------------------------------
+
+  #listenNext(): void {
+    const port = this.#candidates.shift()!;
+    const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
+    this.#server = server;
+    server.on('listening', this.#onListening);
+    server.on('error', this.#onServerError);
+    server.on('connection', this.#onConnection);
+    const ipv6 = net.isIPv6(this.#bindHost.split('%')[0]!);
+    try {
+      server.listen({ host: this.#bindHost, port, backlog: this.#backlog, exclusive: true, ...(ipv6 ? { ipv6Only: this.#ipv6Only } : {}) });
+    } catch (err) {
+      // listen() throws synchronously for some bad arguments (ERR_SOCKET_BAD_PORT…).
+      const code = (err as NodeJS.ErrnoException)?.code;
+      this.#openFailed(reasonForErrno(code), `listen ${this.#bindHost}: ${code ?? String(err)}`);
+      this.#resolveSocketClosed();
+    }
+  }
+
+  #refuse(socket: net.Socket, outcome: InboundOutcome): void {
+    this.#host.metrics.countInbound(outcome);
+    refuse(socket);
+  }
+
+  /** Stops listening and resets every connection still pending. */
+  #end(): void {
+    const pending = [...this.#pending];
+    this.#pending.clear();
+    for (const stream of pending) {
+      this.#host.metrics.countInbound('listener_closed');
+      stream.abandon();
+    }
+    this.#finish();
+    this.#closeServer();
+  }
+
+  /**
+   * Closes the listening socket. Still binding: #onListening comes back here, or the listen
+   * error resolves socketClosed. The server's own 'close' would wait for every accepted
+   * connection; the listening handle itself is released by the next loop iteration.
+   */
+  #closeServer(): void {
+    const server = this.#server;
+    if (!server || !server.listening) return;
+    server.close();
+    setImmediate(this.#resolveSocketClosed);
+  }
+
+  #openFailed(reason: number, detail: string): void {
+    if (this.#state !== ListenerState.BINDING) return;
+    this.#host.metrics.countListen(reason);
+    this.#host.outbox.frame({ type: FrameType.OPEN_FAILED, stream: this.id, reason });
+    this.#log('info', 'listen failed', { reason: reasonRow(reason).name, detail });
+    this.#finish();
+  }
+
+  /** Leaves the stream id behind and tells the connection. */
+  #finish(): void {
+    this.#state = ListenerState.CLOSED;
+    this.#candidates = [];
+    this.#host.released(this);
+  }
+
+  #log(level: 'debug' | 'info' | 'warn', msg: string, fields: Record<string, unknown>): void {
+    this.#host.options.log(level, msg, {
+      ...this.#host.logFields,
+      stream: this.id,
+      listen: this.#local ? endpointText(this.#local) : endpointText(this.#request.local),
+      state: stateNames[this.#state],
+      ...fields,
+    });
+  }
+}
+
+/** RST at once: the peer sees a reset (or, racing its handshake, a refused connection). */
+function refuse(socket: net.Socket): void {
+  try {
+    socket.resetAndDestroy();
+  } catch {
+    socket.destroy();
+  }
+}
+
+function ignoreError(): void {
+  // The stream that adopts the socket reports errors; a refused one has nothing to report.
+}
