@@ -145,10 +145,12 @@ export class TcpListener implements HostedStream, InboundParent {
     this.#end();
   }
 
-  /** The WebSocket went or the relay is closing: stop listening, send nothing. Pending streams are the connection's to destroy. */
+  /**
+   * The WebSocket went or the relay is closing: stop listening, send nothing. Pending streams
+   * are the connection's to destroy (they settle here as `gone`).
+   */
   destroy(): Promise<void> {
     if (this.#state !== ListenerState.CLOSED) this.#finish();
-    this.#pending.clear();
     this.#closeServer();
     return this.#socketClosed;
   }
@@ -212,19 +214,19 @@ export class TcpListener implements HostedStream, InboundParent {
     const local = socketEndpoint(socket.localAddress, socket.localFamily, socket.localPort);
     if (this.#state !== ListenerState.LISTENING || !remote || !local) return refuse(socket);
     const { options, metrics } = this.#host;
-    const peer = endpointText(remote);
+    const from = endpointText(remote);
     const remoteAddress = remote.kind === 'name' ? '' : remote.address;
     if (!options.inbound.permitsRemote(remoteAddress)) {
-      this.#log('info', 'inbound connection refused: remote not in listen.remotes', { peer });
+      this.#log('info', 'inbound connection refused: remote not in listen.remotes', { from });
       return this.#refuse(socket, 'remote_denied');
     }
     if (this.#pending.size >= this.#backlog) {
-      this.#log('debug', 'backlog full: inbound connection reset', { peer, backlog: this.#backlog });
+      this.#log('debug', 'backlog full: inbound connection reset', { from, backlog: this.#backlog });
       return this.#refuse(socket, 'backlog_full');
     }
     if (this.#host.pendingInbound() >= options.inbound.maxPending) {
       metrics.countLimit('pending_per_connection');
-      this.#log('info', 'inbound connection reset: the page holds listen.maxPending unaccepted connections', { peer, max: options.inbound.maxPending });
+      this.#log('info', 'inbound connection reset: the page holds listen.maxPending unaccepted connections', { from, max: options.inbound.maxPending });
       return this.#refuse(socket, 'pending_limit');
     }
     const stream = this.#host.adoptInbound(socket, this, local, remote);
@@ -232,7 +234,7 @@ export class TcpListener implements HostedStream, InboundParent {
     this.#pending.add(stream);
     metrics.countInbound('offered');
     this.#host.outbox.frame({ type: FrameType.INCOMING, stream: this.id, newStream: stream.id, window: options.streamWindow, local, remote });
-    this.#log('debug', 'inbound connection offered', { newStream: stream.id, peer });
+    this.#log('debug', 'inbound connection offered', { newStream: stream.id, from });
   };
 
   // ------------------------------------------------------------------------------------------

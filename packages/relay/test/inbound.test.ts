@@ -383,7 +383,7 @@ describe('inbound connections', () => {
     expect(accepted.error).toBe(null);
     await waitFor(() => relay.metrics().connections === 0, 2000, 'the connection to go');
     expect(await refused(port)).toBe(true);
-    expect(relay.metrics()).toMatchObject({ listeners: 0, streams: 0 });
+    expect(relay.metrics()).toMatchObject({ listeners: 0, streams: 0, inbound: { offered: 2, accepted: 1, gone: 1 } });
   });
 
   it('listen.remotes: a peer outside the list is reset without an INCOMING', async () => {
