@@ -256,6 +256,25 @@ describe('AcceptEx and GetAcceptExSockaddrs', () => {
     expect(new Set(posts.map((p) => p.s)).size).toBe(2);
   });
 
+  it('an accept socket that is already bound → false + WSAEINVAL, nothing posted', async () => {
+    const w = inboundWinsock();
+    const x = inbound(w, 'AcceptEx');
+    const l = await listeningSocket(w);
+    const bound = tcpSocket(w);
+    const name = ws2.sockaddrIn('127.0.0.1', 0);
+    expect(w.bind(bound, name, 16)).toBe(0);
+    const ov: WSAOVERLAPPED = { hEvent: w.WSACreateEvent() };
+    expect(await x.AcceptEx(l.s, bound, new Uint8Array(2 * V4_BLOCK), 0, V4_BLOCK, V4_BLOCK, null, ov)).toBe(false);
+    expect(lastError(w)).toBe('WSAEINVAL');
+    // Nothing was posted: a client that arrives stays pending for accept.
+    const client = await control.client(l.port, { mode: 'sink' });
+    expect(await w.WSAWaitForMultipleEvents(1, [ov.hEvent as never], false, 200, false)).toBe(WSA_WAIT_TIMEOUT);
+    const nameOut = new Uint8Array(16);
+    const s = await settledWithin(w.accept(l.s, nameOut, { value: 16 }), 5000);
+    expect(s, lastError(w)).not.toBe(INVALID_SOCKET);
+    expect(ws2.parseSockaddr(nameOut).port).toBe(client.localPort);
+  });
+
   it('AcceptEx on the default relay completes with WSAEACCES (the refusal, through the overlapped result)', async () => {
     const w = winsock(inject('denyRelayUrl'));
     const x = inbound(w, 'AcceptEx');

@@ -10,7 +10,7 @@ import { udpSocket } from '../fixtures/contract.js';
 import { acceptWithin, inboundWinsock, listeningSocket, localName, rangePort } from '../fixtures/inbound.js';
 import { seededBytes } from '../fixtures/seeded-bytes.js';
 import {
-  addr, collectEvents, connectedSocket, fdNames, lastError, recvExactly, recvToEnd, releaseWinsocks, sendAll,
+  addr, collectEvents, connectedSocket, eventually, fdNames, lastError, recvExactly, recvToEnd, releaseWinsocks, sendAll,
   settledWithin, sleep, tcpSocket, winsock, ws2, type Winsock,
 } from '../fixtures/winsock.js';
 
@@ -139,6 +139,46 @@ describe('a page listens; a Node client connects', () => {
   });
 });
 
+describe('the listening socket and what accept inherits', () => {
+  it('getsockname says port 0 right after listen (nothing known yet), the relay\'s port once it listens', async () => {
+    const w = inboundWinsock();
+    const s = tcpSocket(w);
+    const name = addr(0);
+    expect(w.bind(s, name, name.length)).toBe(0);
+    expect(w.listen(s, 5)).toBe(0);
+    expect(localName(w, s), 'synchronously after listen').toEqual({ family: ws2.AF_INET, address: '127.0.0.1', port: 0 });
+    let port = 0;
+    const known = await eventually(() => { const n = localName(w, s); port = typeof n === 'string' ? 0 : n.port; return port !== 0; }, 5000);
+    expect(known, 'the relay\'s port never showed').toBe(true);
+    const client = await control.client(port, { mode: 'sink' });
+    expect(client.connectError, 'that port is where the relay listens').toBeNull();
+  });
+
+  it('SO_ACCEPTCONN is 1 on the listener, 0 on the accepted socket; accept copies SO_KEEPALIVE and TCP_NODELAY', async () => {
+    const w = inboundWinsock();
+    const one = new Uint8Array([1, 0, 0, 0]);
+    const s = tcpSocket(w);
+    expect(w.setsockopt(s, ws2.SOL_SOCKET, ws2.SO_KEEPALIVE, one, 4), lastError(w)).toBe(0);
+    expect(w.setsockopt(s, ws2.IPPROTO_TCP, ws2.TCP_NODELAY, one, 4), lastError(w)).toBe(0);
+    const name = addr(0);
+    expect(w.bind(s, name, name.length)).toBe(0);
+    expect(w.listen(s, 5)).toBe(0);
+    const get = (sock: number, level: number, opt: number): number => {
+      const v = new Uint8Array(4);
+      expect(w.getsockopt(sock, level, opt, v, { value: 4 }), lastError(w)).toBe(0);
+      return new DataView(v.buffer).getUint32(0, true);
+    };
+    expect(get(s, ws2.SOL_SOCKET, ws2.SO_ACCEPTCONN)).toBe(1);
+    let port = 0;
+    await eventually(() => { const n = localName(w, s); port = typeof n === 'string' ? 0 : n.port; return port !== 0; }, 5000);
+    await control.client(port, { mode: 'sink' });
+    const a = await acceptWithin(w, s);
+    expect(get(a.s, ws2.SOL_SOCKET, ws2.SO_ACCEPTCONN)).toBe(0);
+    expect(get(a.s, ws2.SOL_SOCKET, ws2.SO_KEEPALIVE) !== 0, 'SO_KEEPALIVE inherited').toBe(true);
+    expect(get(a.s, ws2.IPPROTO_TCP, ws2.TCP_NODELAY) !== 0, 'TCP_NODELAY inherited').toBe(true);
+  });
+});
+
 describe('two pages talk through the relay', () => {
   async function pagePair(connectVia: string): Promise<void> {
     const SIZE = 2 * MiB;
@@ -242,6 +282,18 @@ describe('closing a listener', () => {
     expect(w.closesocket(l.s)).toBe(0);
     expect(await settledWithin(accepting, 2000)).toBe(INVALID_SOCKET);
     expect(lastError(w)).toBe('WSAEINTR');
+  });
+
+  it('a listener whose relay shuts down gracefully: a blocking accept fails with WSAECONNABORTED', async () => {
+    const { first, last } = inject('inboundPorts');
+    const relay = await control.spawnRelay({ addresses: ['127.0.0.1'], ports: `${first}-${last}` });
+    const w = winsock(relay.url);
+    const l = await listeningSocket(w);
+    const accepting = w.accept(l.s, null, null);
+    expect(await settledWithin(accepting, 100)).toBe('pending');
+    await control.killRelay(relay.id, 'graceful');
+    expect(await settledWithin(accepting, 5000)).toBe(INVALID_SOCKET);
+    expect(lastError(w)).toBe('WSAECONNABORTED');
   });
 
   it('a listener whose relay is lost: accept fails with WSAECONNABORTED', async () => {
