@@ -100,7 +100,7 @@ export class InboundPolicy {
     this.maxPending = count('listen.maxPending', options.maxPending, INBOUND_DEFAULTS.maxPending);
   }
 
-  /** For the start-up log and `--print-config`. */
+  /** For the start-up log (`listening …`). */
   describe(): Record<string, string | number> {
     if (!this.enabled) return { inbound: 'off' };
     return {
