@@ -55,13 +55,17 @@ export function acceptCalls(ctx: WinsockContext) {
     return socket;
   }
 
-  /** Waits for the next pending connection (or the listener's failure); WSAEWOULDBLOCK when non-blocking. */
-  async function nextPending(listening: StreamSocket, wait: boolean): Promise<PendingConnection | number> {
+  /**
+   * Waits for the next pending connection (or the listener's failure); WSAEWOULDBLOCK when
+   * non-blocking. With `take`, the connection is dequeued in the same step that finds it, so two
+   * accepts (or AcceptEx calls) waiting together never get the same one.
+   */
+  async function nextPending(listening: StreamSocket, wait: boolean, take: boolean): Promise<PendingConnection | number> {
     const listener = listening.listener!;
     listening.events.reenable(FD_ACCEPT);
     const poll = (): PendingConnection | number | undefined => {
       if (listening.closed) return WSAEINTR;
-      const next = listener.peek();
+      const next = take ? listener.take() : listener.peek();
       if (next) return next;
       if (listener.error) return listener.error;
       return wait ? undefined : WSAEWOULDBLOCK;
@@ -75,7 +79,6 @@ export function acceptCalls(ctx: WinsockContext) {
    */
   function acceptInto(listening: StreamSocket, pending: PendingConnection, target: StreamSocket | null): StreamSocket {
     const listener = listening.listener!;
-    listener.take();
     const socket = target ?? new StreamSocket(ctx.allocateHandle(), listening.family, SOCK_STREAM, IPPROTO_TCP, ctx.host);
     if (!target) {
       Object.assign(socket.options, listening.options);
@@ -107,7 +110,13 @@ export function acceptCalls(ctx: WinsockContext) {
     if (addr !== null && addr !== undefined && (!isRef(addrlen) || addrlen.value < size || !(addr instanceof Uint8Array) || addr.length < size)) {
       return failWith(WSAEFAULT, INVALID_SOCKET);
     }
-    const pending = await nextPending(listening, !listening.nonBlocking);
+    // WSAAccept only peeks (CF_DEFER leaves the connection queued); it takes the connection once
+    // the condition agreed, if no other accept took it meanwhile.
+    let pending: PendingConnection | number;
+    for (;;) {
+      pending = await nextPending(listening, !listening.nonBlocking, condition === null);
+      if (typeof pending === 'number' || !condition || listening.listener!.peek() === pending) break;
+    }
     if (typeof pending === 'number') return failWith(pending, INVALID_SOCKET);
     const peer = peerOf(listening, pending);
     if (condition) {
@@ -120,6 +129,7 @@ export function acceptCalls(ctx: WinsockContext) {
       }
       if (verdict === CF_DEFER) return failWith(WSATRY_AGAIN, INVALID_SOCKET);
       if (verdict !== CF_ACCEPT) return failWith(WSAEINVAL, INVALID_SOCKET);
+      listening.listener!.remove(pending);
     }
     const socket = acceptInto(listening, pending, null);
     if (addr && addrlen) copySockaddrOut(peer, addr, addrlen);
@@ -186,7 +196,7 @@ export function acceptCalls(ctx: WinsockContext) {
       if (!isOverlapped(lpOverlapped)) return failWith(WSAEFAULT, false);
       void lpdwBytesReceived; // written only when AcceptEx completes at once, which it never does here
       ctx.overlapped.start(listening.handle, lpOverlapped, async () => {
-        const pending = await nextPending(listening, true);
+        const pending = await nextPending(listening, true, true);
         if (typeof pending === 'number') return { error: pending, bytes: 0, flags: 0 };
         if (target.closed) return { error: WSAEINTR, bytes: 0, flags: 0 };
         const peer = peerOf(listening, pending);

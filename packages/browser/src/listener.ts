@@ -95,6 +95,14 @@ export class Listener implements StreamListener {
     return this.#pending.shift();
   }
 
+  /** Removes `pending` if it is still queued (another accept may have taken it); says whether it was. */
+  remove(pending: PendingConnection): boolean {
+    const i = this.#pending.indexOf(pending);
+    if (i < 0) return false;
+    this.#pending.splice(i, 1);
+    return true;
+  }
+
   /** WSAAccept CF_REJECT: the relay resets the connection. */
   reject(pending: PendingConnection): void {
     const i = this.#pending.indexOf(pending);

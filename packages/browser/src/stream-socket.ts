@@ -39,8 +39,13 @@ import { SocketState, StateMachine, check, type Operation } from './socket-state
 import type { RelayConnection, StreamFrame, StreamListener } from './transport.js';
 import { waitUntil } from './waiting.js';
 
-/** Bytes the page lets the relay send ahead of what the application has read (per socket). */
-export const RECEIVE_WINDOW = 256 * 1024;
+/**
+ * Bytes the page lets the relay send ahead of what the application has read (per socket). The
+ * relay → page throughput of one socket is at most this window per round trip of a CREDIT, so a
+ * larger window keeps a browser's slower WebSocket busy (bench/: 256 KiB held bulk transfers to
+ * about half of what 1 MiB allows). It costs memory only while the application does not read.
+ */
+export const RECEIVE_WINDOW = 1024 * 1024;
 
 const SUPPORTED_SEND_FLAGS = MSG_DONTROUTE | MSG_OOB | MSG_PUSH_IMMEDIATE;
 const SUPPORTED_RECV_FLAGS = MSG_PEEK | MSG_WAITALL | MSG_OOB | MSG_PUSH_IMMEDIATE | MSG_PARTIAL;
@@ -516,6 +521,14 @@ export class StreamSocket extends SocketBase implements StreamListener {
   /** select exceptfds: a non-blocking connect failed. */
   get exceptional(): boolean {
     return this.#connectFailed;
+  }
+
+  /** Also FD_ACCEPT for a listener with a connection waiting (or its refusal), as Windows records. */
+  override recordCurrentConditions(): void {
+    super.recordCurrentConditions();
+    const listener = this.#listener;
+    if (listener && listener.error) this.events.record(FD_ACCEPT, listener.error);
+    else if (listener && listener.pending > 0) this.events.record(FD_ACCEPT, 0);
   }
 
   protected override closeCondition(): number | null {
