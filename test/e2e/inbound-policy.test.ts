@@ -8,7 +8,9 @@
  */
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import { Control } from '../fixtures/control.js';
-import { acceptWithin, inboundWinsock, listeningOnRangePort, listeningSocket, localName } from '../fixtures/inbound.js';
+import { udpSocket } from '../fixtures/contract.js';
+import { text } from '../fixtures/control.js';
+import { acceptWithin, inboundWinsock, listeningOnRangePort, listeningSocket, localName, rangePort } from '../fixtures/inbound.js';
 import {
   addr, collectEvents, errName, eventually, fdNames, lastError, releaseWinsocks, settledWithin, sleep, tcpSocket, winsock, ws2,
   type Winsock,
@@ -217,6 +219,19 @@ describe('the inbound relay\'s policy: addresses, ports, remotes, caps', () => {
     // Accepting freed the allowance.
     const c4 = await control.client(l1.port, { mode: 'sink' });
     expect((await acceptWithin(w, l1.s)).peer.port).toBe(c4.localPort);
+  });
+
+  it('a UDP socket may claim a fixed port only where a listener could: outside the range or address → WSAEACCES at first use', async () => {
+    const w = inboundWinsock();
+    const { first } = rangeOf();
+    const to = addr(9); // never reached: the bind is refused before anything is sent
+    for (const [host, port] of [['127.0.0.1', first - 1], ['127.0.0.2', rangePort()]] as const) {
+      const u = udpSocket(w);
+      const name = addr(port, host);
+      expect(w.bind(u, name, name.length), 'bind itself is synchronous').toBe(0);
+      expect(await w.sendto(u, text('x'), 1, 0, to, to.length), `${host}:${port}`).toBe(SOCKET_ERROR);
+      expect(lastError(w), `${host}:${port}`).toBe('WSAEACCES');
+    }
   });
 
   it('two listeners on one fixed port: the second fails with WSAEADDRINUSE at accept; after closesocket the port is free again', async () => {

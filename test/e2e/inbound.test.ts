@@ -96,6 +96,18 @@ describe('a page listens; a Node client connects', () => {
     expect(await w.recv(s, new Uint8Array(8), 8, 0)).toBe(0);
   }, 120_000);
 
+  it('what a client sent (and its FIN) before accept waits for accept, then arrives whole', async () => {
+    const SIZE = 100_000;
+    const w = inboundWinsock();
+    const l = await listeningSocket(w);
+    const client = await control.client(l.port, { mode: 'source', size: SIZE, seed: 3 });
+    await sleep(300); // the client's bytes and FIN sit at the relay, unread
+    const { s } = await acceptWithin(w, l.s);
+    const got = await recvToEnd(w, s);
+    expect(got.length).toBe(SIZE);
+    expect(await sha256(got)).toBe(client.sentSha256);
+  });
+
   it('IPv6: listening on ::1 accepts a client from ::1 with a 28-byte sockaddr_in6', async () => {
     const w = inboundWinsock();
     const l = await listeningSocket(w, { host: '::1' });
