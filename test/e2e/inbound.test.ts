@@ -96,6 +96,26 @@ describe('a page listens; a Node client connects', () => {
     expect(await w.recv(s, new Uint8Array(8), 8, 0)).toBe(0);
   }, 120_000);
 
+  it('two blocking accepts in flight on one listener take two different connections', async () => {
+    const w = inboundWinsock();
+    const l = await listeningSocket(w);
+    const names = [new Uint8Array(16), new Uint8Array(16)];
+    const accepts = names.map((name) => w.accept(l.s, name, { value: 16 }));
+    // Both dial at once, so their INCOMINGs may reach the page together and wake both accepts.
+    const [c1, c2] = await Promise.all([control.client(l.port, { mode: 'echo' }), control.client(l.port, { mode: 'echo' })]);
+    const handles = await Promise.all(accepts.map((p) => settledWithin(p, 5000)));
+    expect(handles, lastError(w)).not.toContain(INVALID_SOCKET);
+    expect(handles).not.toContain('pending');
+    expect(new Set(handles).size, 'two distinct sockets').toBe(2);
+    expect(names.map((n) => ws2.parseSockaddr(n).port).sort()).toEqual([c1.localPort, c2.localPort].sort());
+    // Each socket carries its own client's bytes.
+    for (const [i, s] of (handles as number[]).entries()) {
+      const msg = text(`conn ${i}`);
+      expect(await w.send(s, msg, msg.length, 0)).toBe(msg.length);
+      expect(untext(await recvExactly(w, s, msg.length))).toBe(`conn ${i}`);
+    }
+  });
+
   it('what a client sent (and its FIN) before accept waits for accept, then arrives whole', async () => {
     const SIZE = 100_000;
     const w = inboundWinsock();
