@@ -38,7 +38,7 @@ describe('OPEN', () => {
     const opened = (await p.open(1, ipv4(srv.port))) as OpenedFrame;
     expect(opened.type).toBe(FrameType.OPENED);
     const accepted = await srv.accepted();
-    expect(opened.window).toBe(256 * 1024);
+    expect(opened.window).toBe(1024 * 1024);
     expect(opened.remote).toEqual({ kind: 'ipv4', address: '127.0.0.1', port: srv.port });
     expect(opened.local).toEqual({ kind: 'ipv4', address: accepted.remoteAddress, port: accepted.remotePort });
     expect(relay.metrics().opens).toEqual({ OK: 1 });
