@@ -14,7 +14,8 @@
 // baselines of the same run, and the targets of issue 6 with whether each holds).
 //
 //   node bench/run.mjs [--quick] [--only bulkEcho,connectLatency,…] [--no-chromium] [--no-websockify]
-//                      [--mib 512] [--connections 2000] [--repeat 3]
+//                      [--mib 512] [--connections 2000] [--repeat 3] [--out latest.json]
+//                      [--relay-options '{"streamWindow":1048576}']   (startRelay options, JSON)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -38,6 +39,7 @@ const { values: args } = parseArgs({
     connections: { type: 'string' },
     repeat: { type: 'string' },
     out: { type: 'string', default: 'latest.json' },
+    'relay-options': { type: 'string', default: '{}' },
   },
 });
 
@@ -89,7 +91,7 @@ const log = (text) => console.log(text);
 async function startPaths() {
   const targets = await startRole('targets');
   const proxy = await startRole('proxy', [String(targets.info.echoPort), String(targets.info.sinkPort)]);
-  const relay = await startRole('relay', ['{}']);
+  const relay = await startRole('relay', [args['relay-options']]);
   const t = targets.info;
   const w = openWinsock(relay.info.relayUrl);
   const paths = {
@@ -391,7 +393,7 @@ async function main() {
   const report = {
     date: new Date().toISOString(),
     machine,
-    settings: { ...settings, quick },
+    settings: { ...settings, quick, relayOptions: JSON.parse(args['relay-options']) },
     seconds: round((performance.now() - started) / 1000, 1),
     notes,
     failures,

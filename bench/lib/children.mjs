@@ -6,11 +6,16 @@ import { connect, createServer } from 'node:net';
 /** Every live child → how to stop it. */
 const running = new Map();
 
-/** Forks server-process.mjs in `role`; resolves with a handle once it reported its ports. */
+/**
+ * Forks server-process.mjs in `role`; resolves with a handle once it reported its ports. With
+ * BENCH_CPU_PROF=dir in the environment each child writes a V8 CPU profile there when it exits
+ * (open it in Chrome DevTools → Performance, or any .cpuprofile viewer).
+ */
 export function startRole(role, args = [], { execArgv = [] } = {}) {
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, `--cpu-prof-name=${role}-${Date.now()}.cpuprofile`] : [];
   const child = fork(new URL('./server-process.mjs', import.meta.url), [role, ...args], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    execArgv,
+    execArgv: [...execArgv, ...profile],
   });
   running.set(child, () => stopChild(child));
   child.once('exit', () => running.delete(child));

@@ -57,6 +57,7 @@ export async function openChromiumBench({ executablePath = process.env.CHROMIUM_
     await page.goto(`http://127.0.0.1:${server.address().port}/`);
     await page.waitForFunction(() => globalThis.bench !== undefined, null, { timeout: 15_000 });
     return {
+      page,
       version: browser.version(),
       async call(name, arg) {
         try {
