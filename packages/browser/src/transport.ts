@@ -108,6 +108,9 @@ export class RelayConnection {
   /** True until the connection fails or closes; a dead connection is replaced by the next caller. */
   get usable(): boolean { return this.#failure === 0; }
 
+  /** WELCOME arrived and the connection has not failed: frames sent now go out this tick. */
+  get open(): boolean { return this.#welcome !== null && this.#failure === 0; }
+
   get maxFrameBody(): number { return this.#welcome?.maxFrameBody ?? 16 * 1024; }
 
   /** WELCOME capability bits (0 before WELCOME). */
