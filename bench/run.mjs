@@ -323,8 +323,12 @@ async function runSlowReader({ targets, payload }) {
       relay, relayUrl: relay.info.relayUrl, slowPort: targets.info.slowPort, sourcePort: targets.info.sourcePort,
       durationMs: settings.slowReaderMs, payload, chunkSize,
     });
-    log(`  ws2web     idle relay ${r.idleRssMiB.toFixed(1)} MiB; upload: ${r.upload.sentMiB.toFixed(1)} MiB taken, peak +${r.upload.peakGrowthMiB.toFixed(1)} MiB; unread flood: peak +${r.unreadDownload.peakGrowthMiB.toFixed(1)} MiB, page holds ${r.unreadDownload.pageBufferedKiB} KiB`);
-    return { unit: 'MiB peak RSS growth', higherIsBetter: false, paths: { ws2web: { value: round(Math.max(r.upload.peakGrowthMiB, r.unreadDownload.peakGrowthMiB), 1), ...r } } };
+    const show = (g) => `live buffers +${g.liveBuffersGrowthMiB.toFixed(2)} MiB, RSS after GC +${g.liveRssGrowthMiB.toFixed(1)} MiB (without GC +${g.peakRssGrowthMiB.toFixed(1)} MiB)`;
+    log(`  ws2web     idle relay ${r.idleRssMiB.toFixed(1)} MiB`);
+    log(`    upload to the slow reader (${r.upload.sentMiB.toFixed(1)} MiB taken): ${show(r.upload)}`);
+    log(`    flood to a page that does not read (page holds ${r.unreadDownload.pageBufferedKiB} KiB): ${show(r.unreadDownload)}`);
+    const value = Math.max(r.upload.liveBuffersGrowthMiB, r.unreadDownload.liveBuffersGrowthMiB);
+    return { unit: 'MiB live buffers held', higherIsBetter: false, paths: { ws2web: { value: round(value, 2), ...r } } };
   } finally {
     await relay.stop();
   }

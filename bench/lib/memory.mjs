@@ -79,29 +79,46 @@ export async function idleProxyMemory({ proxy, port, levels }) {
   return { emptyRssMiB: empty.rss / (KiB * KiB), levels: rows };
 }
 
-/** Samples `relay`'s RSS (no GC) every 100 ms while `work` runs; returns the peak. */
+/**
+ * Samples `relay` every 100 ms while `work` runs, alternately as it is (RSS with garbage not yet
+ * collected) and after a full GC (what it really holds: live buffers and objects). Returns the
+ * peaks of both.
+ */
 async function peakDuring(relay, work) {
-  let peak = 0;
+  const peak = { rss: 0, liveRss: 0, liveExternal: 0 };
   let sampling = true;
   const sampler = (async () => {
-    while (sampling) {
-      const m = await relay.memory(false);
-      peak = Math.max(peak, m.rss);
+    for (let i = 0; sampling; i++) {
+      const gc = i % 2 === 1;
+      const m = await relay.memory(gc);
+      if (gc) {
+        peak.liveRss = Math.max(peak.liveRss, m.rss);
+        peak.liveExternal = Math.max(peak.liveExternal, m.external);
+      } else {
+        peak.rss = Math.max(peak.rss, m.rss);
+      }
       await new Promise((r) => setTimeout(r, 100));
     }
   })();
   try {
-    return { result: await work(), peak: () => peak };
+    return { result: await work(), peak };
   } finally {
     sampling = false;
     await sampler;
   }
 }
 
+const growth = (peak, before) => ({
+  peakRssGrowthMiB: Math.max(0, peak.rss - before.rss) / (KiB * KiB),
+  liveRssGrowthMiB: Math.max(0, peak.liveRss - before.rss) / (KiB * KiB),
+  liveBuffersGrowthMiB: Math.max(0, peak.liveExternal - before.external) / (KiB * KiB),
+});
+
 /**
  * One socket sends as fast as credit allows to a TCP peer reading at `slowBytesPerSecond`, for
- * `durationMs`; a second socket's peer floods a page that does not read. Relay RSS growth over
- * the idle relay (after GC) is what the relay buffered (plus garbage not yet collected).
+ * `durationMs`; a second socket's peer floods a page that does not read. The growth over the idle
+ * relay (after GC) of its live buffers and RSS is what it holds for that socket; the growth of
+ * its RSS without GC adds the garbage of the bytes that went through.
  */
 export async function slowReaderMemory({ relay, relayUrl, slowPort, sourcePort, durationMs, payload, chunkSize }) {
   const w = openWinsock(relayUrl);
@@ -141,8 +158,8 @@ export async function slowReaderMemory({ relay, relayUrl, slowPort, sourcePort, 
     return {
       durationMs,
       idleRssMiB: before.rss / (KiB * KiB),
-      upload: { ...up.result, peakGrowthMiB: (up.peak() - before.rss) / (KiB * KiB) },
-      unreadDownload: { ...down.result, peakGrowthMiB: (down.peak() - afterUp.rss) / (KiB * KiB) },
+      upload: { ...up.result, ...growth(up.peak, before) },
+      unreadDownload: { ...down.result, ...growth(down.peak, afterUp) },
     };
   } finally {
     w.WSACleanup();
