@@ -7,6 +7,8 @@
 //   websockify  `ws` client ↔ websockify (Debian package `websockify`) ↔ server
 //   ws2web      @ws2web/browser in Node (`ws` WebSocket) ↔ @ws2web/relay ↔ server
 //   chromium    @ws2web/browser in headless Chromium ↔ @ws2web/relay ↔ server
+//   chromium-ws (bulk echo only) Chromium's own WebSocket ↔ a `ws` echo server: the most any
+//               page-side client of any relay can get from this browser here
 // Cases: bulk echo, one-way bulk to a sink, connect + 1-byte echo latency, ping-pong (64 B and
 // 1 KiB), 100 sockets in parallel, one saturating socket beside 99 ping-ponging ones, idle relay
 // memory at 1,000 / 10,000 sockets, relay memory with slow readers, UDP datagrams/s.
@@ -14,7 +16,8 @@
 // baselines of the same run, and the targets of issue 6 with whether each holds).
 //
 //   node bench/run.mjs [--quick] [--only bulkEcho,connectLatency,…] [--no-chromium] [--no-websockify]
-//                      [--mib 512] [--connections 2000] [--repeat 3] [--out latest.json]
+//                      [--mib 512] [--connections 2000] [--repeat 3] [--out FILE]
+//   (a full run writes bench/results/latest.json; --quick or --only write quick.json unless --out says)
 //                      [--relay-options '{"streamWindow":1048576}']   (startRelay options, JSON)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -24,7 +27,7 @@ import { sha256Prefix, shaCheck } from './lib/checks.mjs';
 import { findWebsockify, startRole, startWebsockify, stopAll } from './lib/children.mjs';
 import { idleProxyMemory, idleRelayMemory, slowReaderMemory } from './lib/memory.mjs';
 import { openNetPipe, openWebSocketPipe } from './lib/pipes.mjs';
-import { printCase, evaluateTargets, printTargets } from './lib/report.mjs';
+import { evaluateContext, evaluateTargets, printCase, printTargets } from './lib/report.mjs';
 import { MiB, quantile, round } from './lib/stats.mjs';
 import { udpDirect, udpWs2web } from './lib/udp.mjs';
 import { openWinsock, ws2web, ws2webOpener } from './lib/ws2web-client.mjs';
@@ -38,12 +41,14 @@ const { values: args } = parseArgs({
     mib: { type: 'string' },
     connections: { type: 'string' },
     repeat: { type: 'string' },
-    out: { type: 'string', default: 'latest.json' },
+    out: { type: 'string' },
     'relay-options': { type: 'string', default: '{}' },
   },
 });
 
 const quick = args.quick;
+/** Only a full run replaces latest.json (the figures docs/performance.md quotes). */
+const outFile = args.out ?? (quick || args.only ? 'quick.json' : 'latest.json');
 const settings = {
   bulkMiB: Number(args.mib ?? (quick ? 64 : 512)),
   chunkKiB: 64,
@@ -156,6 +161,7 @@ async function runBulkEcho({ paths, targets, chromium, payload }) {
   }
   if (chromium) {
     await one('chromium', (bytes, capMs) => chromium.call('bulkEcho', { port: targets.info.echoPort, bytes, chunkSize, capMs }));
+    await one('chromium-ws', (bytes, capMs) => chromium.call('webSocketEcho', { url: targets.info.wsEchoUrl, bytes, chunkSize, capMs }));
   }
   return { unit: 'MiB/s', higherIsBetter: true, paths: rows };
 }
@@ -392,7 +398,8 @@ async function main() {
   log('');
   for (const [name, c] of Object.entries(cases)) printCase(name, c);
   const targets = evaluateTargets(cases);
-  printTargets(targets);
+  const context = evaluateContext(cases);
+  printTargets(targets, context);
 
   const report = {
     date: new Date().toISOString(),
@@ -403,11 +410,12 @@ async function main() {
     failures,
     cases,
     targets,
+    context,
   };
   const resultsDir = new URL('./results/', import.meta.url);
   mkdirSync(resultsDir, { recursive: true });
-  writeFileSync(new URL(args.out, resultsDir), `${JSON.stringify(report, null, 2)}\n`);
-  log(`\nwrote bench/results/${args.out} (${report.seconds} s)`);
+  writeFileSync(new URL(outFile, resultsDir), `${JSON.stringify(report, null, 2)}\n`);
+  log(`\nwrote bench/results/${outFile} (${report.seconds} s)`);
 
   const unverified = Object.entries(cases).flatMap(([name, c]) =>
     Object.entries(c.paths).filter(([, r]) => r.verified === false).map(([p]) => `${name}/${p}`));

@@ -7,6 +7,36 @@ import { openWs2webPipe } from './ws2web-pipe.mjs';
 let w = null;
 let block = null;
 
+/** Bytes the page's own WebSocket may hold unsent before write() waits (browsers have no drain event). */
+const WS_HIGH_WATER = 1024 * 1024;
+
+/** The browser's WebSocket as a Pipe (to the WebSocket echo): the ceiling any page-side relay client has. */
+function openBrowserWebSocketPipe(url) {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    ws.binaryType = 'arraybuffer';
+    let onData = () => {};
+    let onDrain = () => {};
+    const waitForDrain = () => {
+      if (ws.bufferedAmount < WS_HIGH_WATER / 2) onDrain();
+      else setTimeout(waitForDrain, 1);
+    };
+    ws.onmessage = (event) => onData(new Uint8Array(event.data));
+    ws.onerror = () => reject(new Error(`WebSocket to ${url} failed`));
+    ws.onopen = () => resolve({
+      write(bytes) {
+        ws.send(bytes);
+        if (ws.bufferedAmount < WS_HIGH_WATER) return true;
+        setTimeout(waitForDrain, 1);
+        return false;
+      },
+      onData: (fn) => { onData = fn; },
+      onDrain: (fn) => { onDrain = fn; },
+      close: () => ws.close(),
+    });
+  });
+}
+
 function open(port) {
   return () => openWs2webPipe(ws2web, w, port);
 }
@@ -22,6 +52,10 @@ globalThis.bench = {
   bulkEcho({ port, bytes, chunkSize, capMs }) {
     const payload = periodicPayload(block, bytes);
     return bulkEcho({ open: open(port), payload, bytes, chunkSize, deadline: performance.now() + capMs, makeCheck: compareCheck });
+  },
+  webSocketEcho({ url, bytes, chunkSize, capMs }) {
+    const payload = periodicPayload(block, bytes);
+    return bulkEcho({ open: () => openBrowserWebSocketPipe(url), payload, bytes, chunkSize, deadline: performance.now() + capMs, makeCheck: compareCheck });
   },
   bulkSink({ port, bytes, chunkSize }) {
     return bulkSink({ open: open(port), payload: periodicPayload(block, bytes), bytes, chunkSize });

@@ -79,9 +79,31 @@ export function evaluateTargets(cases) {
   return targets;
 }
 
-export function printTargets(targets) {
+/** Ratios that explain the targets (no bound of their own). */
+export function evaluateContext(cases) {
+  const out = [];
+  const echo = cases.bulkEcho?.paths;
+  if (echo?.chromium && echo['chromium-ws']) {
+    out.push({ name: 'bulk echo, ws2web (Chromium) ÷ Chromium\'s own WebSocket echo', measured: Math.round((echo.chromium.value / echo['chromium-ws'].value) * 1000) / 1000 });
+  }
+  if (echo?.['chromium-ws'] && echo.proxy) {
+    out.push({ name: 'bulk echo, Chromium\'s own WebSocket echo ÷ proxy', measured: Math.round((echo['chromium-ws'].value / echo.proxy.value) * 1000) / 1000 });
+  }
+  if (echo?.websockify && echo.proxy) {
+    out.push({ name: 'bulk echo, websockify ÷ proxy', measured: Math.round((echo.websockify.value / echo.proxy.value) * 1000) / 1000 });
+  }
+  const latency = cases.connectLatency?.paths;
+  if (latency?.proxy && latency.direct) {
+    out.push({ name: 'connect + first byte p50, proxy ÷ direct', measured: Math.round((latency.proxy.p50ms / latency.direct.p50ms) * 1000) / 1000 });
+  }
+  return out;
+}
+
+export function printTargets(targets, context = []) {
   console.log('targets (issue 6), from this run:');
   for (const t of targets) {
     console.log(`  ${t.holds ? 'holds ' : 'MISSED'}  ${t.name.padEnd(58)} ${String(t.measured).padStart(9)}  (${t.bound})`);
   }
+  if (context.length) console.log('context:');
+  for (const c of context) console.log(`          ${c.name.padEnd(58)} ${String(c.measured).padStart(9)}`);
 }

@@ -1,12 +1,12 @@
 // Child-process entry for the benchmark. argv[2] is the role:
-//   targets                       the echo, sink, UDP echo, source and slow-reader servers
+//   targets                       the echo, sink, UDP echo, source, slow-reader and WebSocket echo servers
 //   proxy <echoPort> <sinkPort>   plain TCP proxies to the echo and to the sink
 //   relay <options JSON>          a ws2web relay (loopback only) with these startRelay options
 // Each reports its ports to the parent over IPC, answers { cmd: 'memory' } with its memory use
 // (after a full GC when started with --expose-gc), and exits on { cmd: 'stop' } or when the
 // parent goes away. One role per process, so a process's RSS is its role's alone.
 import { patternBlock } from './cases.mjs';
-import { startBulkEcho, startSink, startSlowReader, startSource, startTcpProxy, startUdpEcho } from './servers.mjs';
+import { startBulkEcho, startSink, startSlowReader, startSource, startTcpProxy, startUdpEcho, startWebSocketEcho } from './servers.mjs';
 
 /** The slow reader's pace: far below what any path can deliver, so the relay must hold back. */
 const SLOW_READER_BYTES_PER_SECOND = 4 * 1024 * 1024;
@@ -21,8 +21,12 @@ async function start() {
     const udp = await startUdpEcho();
     const source = await startSource(patternBlock(64 * 1024));
     const slow = await startSlowReader(SLOW_READER_BYTES_PER_SECOND);
-    closers.push(echo.close, sink.close, udp.close, source.close, slow.close);
-    return { echoPort: echo.port, sinkPort: sink.port, udpPort: udp.port, sourcePort: source.port, slowPort: slow.port, slowBytesPerSecond: SLOW_READER_BYTES_PER_SECOND };
+    const wsEcho = await startWebSocketEcho();
+    closers.push(echo.close, sink.close, udp.close, source.close, slow.close, wsEcho.close);
+    return {
+      echoPort: echo.port, sinkPort: sink.port, udpPort: udp.port, sourcePort: source.port, slowPort: slow.port,
+      slowBytesPerSecond: SLOW_READER_BYTES_PER_SECOND, wsEchoUrl: wsEcho.url,
+    };
   }
   if (role === 'proxy') {
     const echo = await startTcpProxy(Number(rest[0]));

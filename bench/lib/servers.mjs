@@ -7,11 +7,14 @@
 //   udp     a UDP echo
 //   source  writes bytes as fast as the client takes them (for a page that does not read)
 //   slow    reads at a fixed rate (for a relay writing to a slow TCP reader)
+//   wsEcho  a `ws` WebSocket server echoing every message: what a browser's own WebSocket can do
+//           on this machine, with no relay logic behind it
 // They run in child processes (see server-process.mjs) so the client's event loop is not shared
 // with them.
 import { createHash } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { createServer, connect } from 'node:net';
+import { WebSocketServer } from 'ws';
 
 function trackSockets(server) {
   const sockets = new Set();
@@ -135,4 +138,25 @@ export async function startSlowReader(bytesPerSecond, host = '127.0.0.1') {
   const sockets = trackSockets(server);
   const port = await listen(server, 0, host);
   return { port, close: () => closeServer(server, sockets) };
+}
+
+/** Echoes every WebSocket message back as it came (binary, no compression). */
+export function startWebSocketEcho(host = '127.0.0.1') {
+  return new Promise((resolve, reject) => {
+    const wss = new WebSocketServer({ host, port: 0, perMessageDeflate: false, maxPayload: 64 * 1024 * 1024 });
+    wss.on('connection', function wsEchoOnConnection(ws) {
+      ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
+      ws.on('error', () => ws.terminate());
+    });
+    wss.once('error', reject);
+    wss.once('listening', () => {
+      resolve({
+        url: `ws://${host}:${wss.address().port}/`,
+        close: () => new Promise((done) => {
+          for (const ws of wss.clients) ws.terminate();
+          wss.close(() => done());
+        }),
+      });
+    });
+  });
 }
