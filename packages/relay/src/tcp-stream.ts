@@ -38,6 +38,9 @@ import { endpointText, localBind, socketEndpoint } from './endpoints.js';
 import { resolveDestination } from './resolve.js';
 import type { HostedStream, StreamHost } from './stream-host.js';
 
+
+/** How often a stream paused for a backlogged WebSocket looks again. */
+const BACKLOG_RECHECK_MS = 5;
 export const StreamState = {
   RESOLVING: 0,
   CONNECTING: 1,
@@ -467,10 +470,14 @@ export class TcpStream implements HostedStream {
    */
   #throttle(bytes: number): void {
     const wait = this.#host.spendToPage(bytes);
-    if (wait <= 0 || this.#throttleTimer !== null) return;
-    this.#host.metrics.countLimit('bandwidth');
+    // Credit bounds what the page may be sent, not how fast it reads its WebSocket: a page that
+    // grants credit and then stops reading must not make the relay queue without bound. While
+    // the WebSocket is backlogged, stop reading and look again shortly.
+    const backlogged = this.#host.backlogged();
+    if ((wait <= 0 && !backlogged) || this.#throttleTimer !== null) return;
+    this.#host.metrics.countLimit(wait > 0 ? 'bandwidth' : 'page_backlog');
     this.#socket?.pause();
-    this.#throttleTimer = setTimeout(this.#onThrottleOver, wait);
+    this.#throttleTimer = setTimeout(this.#onThrottleOver, Math.max(wait, backlogged ? BACKLOG_RECHECK_MS : 0));
   }
 
   #onThrottleOver = (): void => {
