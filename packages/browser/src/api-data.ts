@@ -90,26 +90,26 @@ export function dataCalls(ctx: WinsockContext) {
   }
 
   /**
-   * The bytes a receive-like call gets: TCP stream bytes, or the next datagram (truncated →
-   * WSAEMSGSIZE with the truncated bytes delivered, as Windows).
+   * The bytes a receive-like call gets, written straight into `dest[0..len)`: TCP stream bytes,
+   * or the next datagram (truncated → WSAEMSGSIZE with the truncated bytes delivered, as
+   * Windows). `deliver` then reports the count and the source (and scatters, for several WSABUFs).
    */
   function recvTransfer(
     socket: AnySocket,
+    dest: Uint8Array,
     len: number,
     flags: number,
-    deliver: (data: Uint8Array, from: SockAddr | null) => number,
+    deliver: (n: number, from: SockAddr | null) => number,
   ): Transfer {
     return async (forceWait) => {
-      const scratch = new Uint8Array(len);
       if (socket instanceof StreamSocket) {
-        const r = await socket.recv(scratch, len, flags, forceWait);
+        const r = await socket.recv(dest, len, flags, forceWait);
         if (!r.ok) return result(r.error);
-        const code = deliver(scratch.subarray(0, r.n), socket.remote);
-        return result(code, r.n);
+        return result(deliver(r.n, socket.remote), r.n);
       }
-      const r = await socket.recvFrom(scratch, len, flags, forceWait);
+      const r = await socket.recvFrom(dest, len, flags, forceWait);
       if (!r.ok) return result(r.error);
-      const code = deliver(scratch.subarray(0, r.n), r.from);
+      const code = deliver(r.n, r.from);
       return result(code || (r.truncated ? WSAEMSGSIZE : 0), r.n);
     };
   }
@@ -185,9 +185,11 @@ export function dataCalls(ctx: WinsockContext) {
     const total = totalLength(lpBuffers, dwBufferCount);
     if (total < 0 || !checkFrom(socket, lpFrom, lpFromlen)) return failWith(WSAEFAULT);
     if (requirePeer && needsPeer(socket)) return failWith(WSAENOTCONN);
-    return run(socket, recvTransfer(socket, total, lpFlags.value | 0, (data, source) => {
-      scatter(lpBuffers, dwBufferCount, data);
-      if (!lpOverlapped && lpNumberOfBytesRecvd) lpNumberOfBytesRecvd.value = data.length;
+    // One buffer: receive into it directly; several: into one scratch buffer, then scatter.
+    const dest = dwBufferCount === 1 ? lpBuffers[0]!.buf! : new Uint8Array(total);
+    return run(socket, recvTransfer(socket, dest, total, lpFlags.value | 0, (n, source) => {
+      if (dwBufferCount > 1) scatter(lpBuffers, dwBufferCount, dest.subarray(0, n));
+      if (!lpOverlapped && lpNumberOfBytesRecvd) lpNumberOfBytesRecvd.value = n;
       lpFlags.value = 0;
       return socket instanceof DatagramSocket ? copyFrom(source, lpFrom, lpFromlen) : 0;
     }), lpOverlapped, lpCompletionRoutine);
@@ -209,7 +211,7 @@ export function dataCalls(ctx: WinsockContext) {
       if (!checkBuffer(buf, len)) return failWith(WSAEFAULT);
       if (needsPeer(socket)) return failWith(WSAENOTCONN);
       let got = 0;
-      const code = await run(socket, recvTransfer(socket, len, flags | 0, (data) => { buf.set(data); got = data.length; return 0; }), null, null);
+      const code = await run(socket, recvTransfer(socket, buf, len, flags | 0, (n) => { got = n; return 0; }), null, null);
       return code === 0 ? got : code;
     },
 
@@ -234,9 +236,8 @@ export function dataCalls(ctx: WinsockContext) {
       if (typeof socket === 'number') return failWith(socket);
       if (!checkBuffer(buf, len) || !checkFrom(socket, from, fromlen)) return failWith(WSAEFAULT);
       let got = 0;
-      const code = await run(socket, recvTransfer(socket, len, flags | 0, (data, source) => {
-        buf.set(data);
-        got = data.length;
+      const code = await run(socket, recvTransfer(socket, buf, len, flags | 0, (n, source) => {
+        got = n;
         return socket instanceof DatagramSocket ? copyFrom(source, from, fromlen) : 0;
       }), null, null);
       return code === 0 ? got : code;
