@@ -24,7 +24,7 @@ import {
   WSA_IO_INCOMPLETE,
   WSA_IO_PENDING,
 } from './constants.js';
-import { connectStream, destinationFor } from './api-sockets.js';
+import { connectStream, destinationFor, ioctl } from './api-sockets.js';
 import { isRef, lookupSocket, type Ref, type WinsockContext, type timeval } from './context.js';
 import { WSAID_ACCEPTEX, WSAID_CONNECTEX, WSAID_GETACCEPTEXSOCKADDRS, sameGuid } from './extension-ids.js';
 import { isOverlapped, type WSAOVERLAPPED } from './overlapped.js';
@@ -281,17 +281,17 @@ export function connectExCalls(ctx: WinsockContext, getaddrinfo: Getaddrinfo, in
       switch (code) {
         case FIONBIO: {
           if (!(lpvInBuffer instanceof Uint8Array) || cbInBuffer < 4 || lpvInBuffer.length < 4) return failWith(WSAEFAULT);
-          const on = new DataView(lpvInBuffer.buffer, lpvInBuffer.byteOffset, 4).getUint32(0, true) !== 0;
-          if (!on && socket.events.mask !== 0) return failWith(WSAEINVAL);
-          socket.nonBlocking = on;
+          const err = ioctl(socket, FIONBIO, { value: new DataView(lpvInBuffer.buffer, lpvInBuffer.byteOffset, 4).getUint32(0, true) });
+          if (err) return failWith(err);
           returned(0);
           return 0;
         }
         case FIONREAD:
         case SIOCATMARK: {
           if (!(lpvOutBuffer instanceof Uint8Array) || cbOutBuffer < 4 || lpvOutBuffer.length < 4) return failWith(WSAEFAULT);
-          const value = code === FIONREAD ? socket.available : 1;
-          new DataView(lpvOutBuffer.buffer, lpvOutBuffer.byteOffset, 4).setUint32(0, value >>> 0, true);
+          const arg = { value: 0 };
+          ioctl(socket, code, arg);
+          new DataView(lpvOutBuffer.buffer, lpvOutBuffer.byteOffset, 4).setUint32(0, arg.value >>> 0, true);
           returned(4);
           return 0;
         }

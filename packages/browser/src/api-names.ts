@@ -4,7 +4,7 @@
  * inet_ntoa, htons, ntohs, htonl, ntohl. The page has no DNS: names are resolved by the relay
  * (RESOLVE); numeric hosts and services never leave the page.
  */
-import { Capability, ResolveFamily, ResolveFlag, parseIPv4, parseIPv6, type Endpoint } from '@ws2web/protocol';
+import { Capability, ResolveFamily, ResolveFlag, formatIPv6, parseIPv4, parseIPv6 } from '@ws2web/protocol';
 import {
   AF_INET,
   AF_INET6,
@@ -49,7 +49,7 @@ import {
 import type { WinsockContext } from './context.js';
 import { errorName, wsaErrorForReason } from './errors.js';
 import { htonl, htons, inetNtop, inetPton, inet_addr, inet_ntoa, ntohl, ntohs } from './inet.js';
-import { readSockaddr, writeSockaddr, type SockAddr } from './sockaddr.js';
+import { fromEndpoint, readSockaddr, writeSockaddr, type SockAddr } from './sockaddr.js';
 import { serviceByName, serviceByPort, type Service } from './services.js';
 
 /** ADDRINFO / ADDRINFOW: one link of getaddrinfo's result chain. */
@@ -104,20 +104,8 @@ function numericHost(host: string, family: number, v4mapped: boolean): SockAddr[
   const v6 = parseIPv6(text);
   if (v6) {
     if (family === AF_INET) return 'family';
-    return [{ family: AF_INET6, address: writeAndRead(text), port: 0, flowinfo: 0, scopeId }];
+    return [{ family: AF_INET6, address: formatIPv6(v6), port: 0, flowinfo: 0, scopeId }];
   }
-  return null;
-}
-
-/** Canonical RFC 5952 text of an IPv6 literal. */
-function writeAndRead(text: string): string {
-  const a = readSockaddr(writeSockaddr({ family: AF_INET6, address: text, port: 0, flowinfo: 0, scopeId: 0 }), 28);
-  return typeof a === 'number' ? text : a.address;
-}
-
-function fromEndpoint(e: Endpoint): SockAddr | null {
-  if (e.kind === 'ipv4') return { family: AF_INET, address: e.address, port: 0, flowinfo: 0, scopeId: 0 };
-  if (e.kind === 'ipv6') return { family: AF_INET6, address: e.address, port: 0, flowinfo: 0, scopeId: e.scopeId };
   return null;
 }
 
@@ -151,7 +139,8 @@ export function nameCalls(ctx: WinsockContext) {
     const wireFamily = family === AF_INET ? ResolveFamily.IPV4 : family === AF_INET6 ? ResolveFamily.IPV6 : ResolveFamily.ANY;
     const outcome = await conn.resolve(host, wireFamily, canon ? ResolveFlag.CANONNAME : 0);
     if (!outcome.ok) return outcome.code ?? wsaErrorForReason(outcome.reason);
-    const addresses = outcome.addresses.map(fromEndpoint).filter((a): a is SockAddr => a !== null);
+    // RESOLVED carries IP endpoints only (the codec refuses names there), with port 0.
+    const addresses = outcome.addresses.map(fromEndpoint);
     return { canonName: outcome.canonName || host, addresses };
   }
 

@@ -15,7 +15,6 @@ import {
   SIOCATMARK,
   SOCK_DGRAM,
   SOCK_STREAM,
-  WSAEACCES,
   WSAEADDRNOTAVAIL,
   WSAEAFNOSUPPORT,
   WSAEFAULT,
@@ -60,6 +59,29 @@ export async function connectStream(socket: StreamSocket, remote: SockAddr, onCo
   socket.startConnect(remote, onConnected);
   if (socket.nonBlocking && !forceWait) return WSAEWOULDBLOCK;
   return socket.waitConnected();
+}
+
+/**
+ * FIONBIO / FIONREAD / SIOCATMARK on `socket` (ioctlsocket and WSAIoctl): 0 or the Winsock error.
+ * A socket with WSAEventSelect/WSAAsyncSelect events cannot go back to blocking (WSAEINVAL);
+ * FIONREAD is the bytes buffered (UDP: the next datagram's size); SIOCATMARK is always TRUE,
+ * since urgent data is not relayed.
+ */
+export function ioctl(socket: AnySocket, cmd: number, argp: Ref): number {
+  switch (cmd >>> 0) {
+    case FIONBIO:
+      if (argp.value === 0 && socket.events.mask !== 0) return WSAEINVAL;
+      socket.nonBlocking = argp.value !== 0;
+      return 0;
+    case FIONREAD:
+      argp.value = socket.available;
+      return 0;
+    case SIOCATMARK:
+      argp.value = 1;
+      return 0;
+    default:
+      return WSAEINVAL;
+  }
 }
 
 export function socketCalls(ctx: WinsockContext) {
@@ -212,20 +234,8 @@ export function socketCalls(ctx: WinsockContext) {
       const socket = lookup(s);
       if (typeof socket === 'number') return failWith(socket);
       if (!isRef(argp)) return failWith(WSAEFAULT);
-      switch (cmd >>> 0) {
-        case FIONBIO:
-          if (argp.value === 0 && socket.events.mask !== 0) return failWith(WSAEINVAL);
-          socket.nonBlocking = argp.value !== 0;
-          return 0;
-        case FIONREAD:
-          argp.value = socket.available;
-          return 0;
-        case SIOCATMARK:
-          argp.value = 1;
-          return 0;
-        default:
-          return failWith(WSAEINVAL);
-      }
+      const code = ioctl(socket, cmd, argp);
+      return code ? failWith(code) : 0;
     },
 
     setsockopt(s: number, level: number, optname: number, optval: Uint8Array | null, optlen: number): number {

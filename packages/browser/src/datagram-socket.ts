@@ -64,7 +64,6 @@ export class DatagramSocket extends SocketBase implements StreamListener {
   #closed = false;
   /** The default destination set by connect; null when unconnected. */
   peer: SockAddr | null = null;
-  relayLocal: SockAddr | null = null;
   #conn: RelayConnection | null = null;
   #stream = 0;
   /** Settles with 0 or a Winsock error once DGRAM_OPEN is answered. */
@@ -97,11 +96,6 @@ export class DatagramSocket extends SocketBase implements StreamListener {
     if (op === 'bind') return this.bound ? WSAEINVAL : 0;
     if (op === 'getpeername' || op === 'transfer' || op === 'shutdown') return this.peer || op === 'shutdown' ? 0 : WSAENOTCONN;
     return 0;
-  }
-
-  localAddress(): SockAddr | null {
-    if (this.relayLocal) return asFamily(this.relayLocal, this.family);
-    return this.bound;
   }
 
   // ------------------------------------------------------------------------------------------

@@ -16,11 +16,6 @@ export function htonl(v: number): number {
 }
 export const ntohl = htonl;
 
-/** A little-endian u32 read of 4 address bytes: what `in_addr.S_un.S_addr` holds on Windows. */
-function bytesToInAddr(b: Uint8Array): number {
-  return (b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24)) >>> 0;
-}
-
 /**
  * inet_addr: the dotted string as an `in_addr` value in network order, INADDR_NONE when invalid.
  * Accepts the BSD forms Windows accepts (a, a.b, a.b.c, a.b.c.d; decimal, 0x hex, 0 octal parts).

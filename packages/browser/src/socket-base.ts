@@ -6,7 +6,7 @@
 import { FD_CLOSE, FD_READ, FD_WRITE } from './constants.js';
 import { NetworkEvents } from './network-events.js';
 import type { RelayConnection } from './transport.js';
-import type { SockAddr } from './sockaddr.js';
+import { asFamily, type SockAddr } from './sockaddr.js';
 import type { Operation } from './socket-state.js';
 
 /** What a socket needs from the Winsock object that owns it. */
@@ -70,6 +70,8 @@ export abstract class SocketBase {
   soError = 0;
   /** The address given to bind (or the implicit any-address of connect/sendto). */
   bound: SockAddr | null = null;
+  /** The relay socket's real local address, once the relay reported it. */
+  relayLocal: SockAddr | null = null;
   readonly #listeners = new Set<() => void>();
 
   constructor(
@@ -91,11 +93,14 @@ export abstract class SocketBase {
   abstract get available(): number;
   /** The state machine's verdict for `op`: 0 or a Winsock error. */
   abstract verdict(op: Operation): number;
-  /** getsockname's answer, or null before bind/connect. */
-  abstract localAddress(): SockAddr | null;
   /** closesocket. */
   abstract close(): void;
   get isListening(): boolean { return false; }
+
+  /** getsockname's answer: the relay's real address once known, else what bind recorded (or null). */
+  localAddress(): SockAddr | null {
+    return this.relayLocal ? asFamily(this.relayLocal, this.family) : this.bound;
+  }
   /** True before bind/connect/sendto gave the socket an address (IPV6_V6ONLY may change). */
   get isUnbound(): boolean { return this.bound === null; }
 

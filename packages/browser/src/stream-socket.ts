@@ -31,7 +31,7 @@ import {
   WSAENETDOWN,
 } from './constants.js';
 import { wsaErrorForReason } from './errors.js';
-import { SocketBase, fail, ok, type IoResult, type SocketHost } from './socket-base.js';
+import { SocketBase, fail, ok, type IoResult } from './socket-base.js';
 import { Listener, type PendingConnection } from './listener.js';
 import { ReceiveBuffer } from './receive-buffer.js';
 import { asFamily, fromEndpoint, isUnspecified, toEndpoint, type SockAddr } from './sockaddr.js';
@@ -52,8 +52,6 @@ const SUPPORTED_RECV_FLAGS = MSG_PEEK | MSG_WAITALL | MSG_OOB | MSG_PUSH_IMMEDIA
 
 export class StreamSocket extends SocketBase implements StreamListener {
   readonly #sm = new StateMachine();
-  /** The relay socket's real local address, once the relay reported it. */
-  relayLocal: SockAddr | null = null;
   remote: SockAddr | null = null;
   /** performance.now() at connection, for SO_CONNECT_TIME. */
   connectedAt = 0;
@@ -310,7 +308,7 @@ export class StreamSocket extends SocketBase implements StreamListener {
     this.#disconnect(reason === Reason.RESET ? WSAECONNRESET : WSAECONNABORTED);
   }
 
-  onLost(code: number): void {
+  onLost(_code: number): void {
     this.#stream = 0;
     if (this.#sm.is(SocketState.CONNECTING)) {
       // No connection existed yet, so nothing was aborted: the relay (our network) is down.
@@ -544,11 +542,10 @@ export class StreamSocket extends SocketBase implements StreamListener {
     return this.#sm.is(SocketState.DISCONNECTED) ? WSAECONNABORTED : null;
   }
 
-  /** getsockname's answer: the relay's real address once known, else what bind recorded. */
-  localAddress(): SockAddr | null {
+  /** A listening socket reports the relay listener's real address once LISTENING arrived. */
+  override localAddress(): SockAddr | null {
     if (this.#listener?.local) return asFamily(this.#listener.local, this.family);
-    if (this.relayLocal) return asFamily(this.relayLocal, this.family);
-    return this.bound;
+    return super.localAddress();
   }
 
   /** SO_CONNECT_TIME: whole seconds connected, 0xFFFFFFFF when not connected. */
