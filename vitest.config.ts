@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
+import { CHROMIUM_ARGS } from './scripts/lib/chromium-args.mjs';
 
 /** Debian's Chromium; override with CHROMIUM_PATH. Never a downloaded browser build. */
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -12,15 +13,7 @@ function headlessChromium() {
     provider: playwright({
       launchOptions: {
         executablePath: chromiumPath,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-          '--disable-quic',
-        ],
+        args: CHROMIUM_ARGS,
       },
     }),
     instances: [{ browser: 'chromium' as const }],

@@ -4,13 +4,10 @@
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { chromium } from 'playwright';
+import { CHROMIUM_ARGS } from '../../scripts/lib/chromium-args.mjs';
 
 const ROOT = new URL('../../', import.meta.url);
 const SERVED = [/^\/bench\/lib\/[a-z0-9-]+\.mjs$/, /^\/packages\/(browser|protocol)\/dist\/[a-z0-9-/]+\.js$/];
-const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run',
-];
 
 const PAGE = `<!doctype html>
 <meta charset="utf-8">

@@ -4,19 +4,11 @@
 //   node examples/demo/screenshot.mjs      exits 1 when no reply arrives
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright';
+import { CHROMIUM_ARGS } from '../../scripts/lib/chromium-args.mjs';
 import { startDemoServers } from './demo-servers.mjs';
 
 export const SCREENSHOT_PATH = fileURLToPath(new URL('./screenshot.png', import.meta.url));
 
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking', // no connections to Google's services from a closed network
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
 /**
  * @param {{ message?: string, screenshotPath?: string, timeoutMs?: number }} [options]
