@@ -20,7 +20,7 @@ import {
 import { lookupSocket, type AnySocket, type WinsockContext, type timeval } from './context.js';
 import { WsaEvent, isWsaEvent } from './event.js';
 import type { FdSet } from './fd-set.js';
-import type { WindowProc } from './network-events.js';
+import type { WindowProc } from './win/network-events.js';
 import { timevalToMs, waitUntil } from './waiting.js';
 
 export interface WSANETWORKEVENTS { lNetworkEvents: number; iErrorCode: number[] }

@@ -14,7 +14,7 @@ export type { WSAOVERLAPPED, CompletionRoutine } from './overlapped.js';
 export { WSAID_CONNECTEX, WSAID_ACCEPTEX, WSAID_GETACCEPTEXSOCKADDRS, WSAID_DISCONNECTEX } from './extension-ids.js';
 export { sockaddrIn, sockaddrIn6, parseSockaddr, SOCKADDR_IN_SIZE, SOCKADDR_IN6_SIZE } from './sockaddr.js';
 export { FD_SET, FD_CLR, FD_ISSET, FD_ZERO, fdSet, type FdSet } from './fd-set.js';
-export { WSAMAKESELECTREPLY, WSAGETSELECTEVENT, WSAGETSELECTERROR, type WindowProc } from './network-events.js';
+export { WSAMAKESELECTREPLY, WSAGETSELECTEVENT, WSAGETSELECTERROR, type WindowProc } from './win/network-events.js';
 export { htons, ntohs, htonl, ntohl, inet_addr, inet_ntoa } from './inet.js';
 export { errorName } from './errors.js';
 export { WsaEvent as WSAEVENT } from './event.js';

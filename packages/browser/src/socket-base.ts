@@ -4,7 +4,7 @@
  * that blocking calls, select and WSAWaitForMultipleEvents wait on.
  */
 import { FD_CLOSE, FD_READ, FD_WRITE } from './constants.js';
-import { NetworkEvents } from './network-events.js';
+import { NetworkEvents } from './win/network-events.js';
 import type { RelayConnection } from './transport.js';
 import { asFamily, type SockAddr } from './sockaddr.js';
 import type { Operation } from './socket-state.js';
