@@ -2,24 +2,24 @@
  * @ws2web/browser — the Winsock 2 API for web pages, over one WebSocket to @ws2web/relay.
  * See docs/winsock.md for what each call does and where it differs from Windows.
  */
-export * from './constants.js';
+export * from './win/constants.js';
 export { createWinsock } from './winsock.js';
 export type { Winsock, WinsockOptions, WSADATA } from './winsock.js';
-export type { WSABUF, Ref, timeval } from './context.js';
-export type { WSANETWORKEVENTS } from './api-select.js';
-export type { ADDRINFO, HOSTENT, SERVENT } from './api-names.js';
-export type { SOCKET_ADDRESS_LIST } from './api-connect-ex.js';
-export type { ConditionProc } from './api-accept.js';
-export type { WSAOVERLAPPED, CompletionRoutine } from './overlapped.js';
-export { WSAID_CONNECTEX, WSAID_ACCEPTEX, WSAID_GETACCEPTEXSOCKADDRS, WSAID_DISCONNECTEX } from './extension-ids.js';
-export { sockaddrIn, sockaddrIn6, parseSockaddr, SOCKADDR_IN_SIZE, SOCKADDR_IN6_SIZE } from './sockaddr.js';
-export { FD_SET, FD_CLR, FD_ISSET, FD_ZERO, fdSet, type FdSet } from './fd-set.js';
+export type { WSABUF, Ref, timeval } from './api/context.js';
+export type { WSANETWORKEVENTS } from './api/select.js';
+export type { ADDRINFO, HOSTENT, SERVENT } from './api/names.js';
+export type { SOCKET_ADDRESS_LIST } from './api/connect.js';
+export type { ConditionProc } from './api/accept.js';
+export type { WSAOVERLAPPED, CompletionRoutine } from './win/overlapped.js';
+export { WSAID_CONNECTEX, WSAID_ACCEPTEX, WSAID_GETACCEPTEXSOCKADDRS, WSAID_DISCONNECTEX } from './win/extension-ids.js';
+export { sockaddrIn, sockaddrIn6, parseSockaddr, SOCKADDR_IN_SIZE, SOCKADDR_IN6_SIZE } from './win/sockaddr.js';
+export { FD_SET, FD_CLR, FD_ISSET, FD_ZERO, fdSet, type FdSet } from './win/fd-set.js';
 export { WSAMAKESELECTREPLY, WSAGETSELECTEVENT, WSAGETSELECTERROR, type WindowProc } from './win/network-events.js';
-export { htons, ntohs, htonl, ntohl, inet_addr, inet_ntoa } from './inet.js';
-export { errorName } from './errors.js';
-export { WsaEvent as WSAEVENT } from './event.js';
-export type { QOS, FLOWSPEC } from './qos.js';
-export type { WebSocketConstructor } from './transport.js';
+export { htons, ntohs, htonl, ntohl, inet_addr, inet_ntoa } from './win/inet.js';
+export { errorName } from './win/errors.js';
+export { WsaEvent as WSAEVENT } from './win/event.js';
+export type { QOS, FLOWSPEC } from './win/qos.js';
+export type { WebSocketConstructor } from './transport/relay-connection.js';
 
 /** MAKEWORD(low, high), for WSAStartup(MAKEWORD(2, 2), …). */
 export function MAKEWORD(low: number, high: number): number {

@@ -9,17 +9,17 @@ import {
   WSAEFAULT,
   WSANOTINITIALISED,
   WSAVERNOTSUPPORTED,
-} from './constants.js';
-import { acceptCalls } from './api-accept.js';
-import { connectExCalls } from './api-connect-ex.js';
-import { dataCalls } from './api-data.js';
-import { nameCalls } from './api-names.js';
-import { selectCalls } from './api-select.js';
-import { socketCalls } from './api-sockets.js';
-import type { AnySocket, WinsockContext } from './context.js';
-import { OverlappedOperations } from './overlapped.js';
-import type { SocketHost } from './socket-base.js';
-import { RelayConnection, type WebSocketConstructor } from './transport.js';
+} from './win/constants.js';
+import { acceptCalls } from './api/accept.js';
+import { connectExCalls } from './api/connect.js';
+import { dataCalls } from './api/data.js';
+import { nameCalls } from './api/names.js';
+import { selectCalls } from './api/select.js';
+import { socketCalls } from './api/sockets.js';
+import type { AnySocket, WinsockContext } from './api/context.js';
+import { OverlappedOperations } from './win/overlapped.js';
+import type { SocketHost } from './socket/base.js';
+import { RelayConnection, type WebSocketConstructor } from './transport/relay-connection.js';
 
 export interface WinsockOptions {
   /** Relay URL, e.g. 'ws://127.0.0.1:8787/'. */

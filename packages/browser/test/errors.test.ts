@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { REASONS, Reason } from '@ws2web/protocol';
-import * as C from '../src/constants.js';
-import { errorName, wsaErrorForReason } from '../src/errors.js';
+import * as C from '../src/win/constants.js';
+import { errorName, wsaErrorForReason } from '../src/win/errors.js';
 
 describe('error table', () => {
   it('every wire reason maps to a Winsock error this library exports', () => {

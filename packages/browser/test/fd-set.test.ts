@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FD_CLR, FD_ISSET, FD_SET, FD_ZERO, fdSet } from '../src/fd-set.js';
-import { FD_SETSIZE } from '../src/constants.js';
+import { FD_CLR, FD_ISSET, FD_SET, FD_ZERO, fdSet } from '../src/win/fd-set.js';
+import { FD_SETSIZE } from '../src/win/constants.js';
 
 describe('fd_set macros', () => {
   it('set, test, clear, zero with C argument order', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { htonl, htons, inet_addr, inet_ntoa, inetNtop, inetPton } from '../src/inet.js';
-import { AF_INET, AF_INET6, INADDR_NONE, WSAEAFNOSUPPORT } from '../src/constants.js';
+import { htonl, htons, inet_addr, inet_ntoa, inetNtop, inetPton } from '../src/win/inet.js';
+import { AF_INET, AF_INET6, INADDR_NONE, WSAEAFNOSUPPORT } from '../src/win/constants.js';
 
 describe('byte order (Windows is little-endian)', () => {
   it('swaps', () => {

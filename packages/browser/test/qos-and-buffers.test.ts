@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { checkQos } from '../src/qos.js';
-import { ReceiveBuffer } from '../src/receive-buffer.js';
-import { serviceByName, serviceByPort } from '../src/services.js';
-import { WSAID_CONNECTEX, sameGuid } from '../src/extension-ids.js';
+import { checkQos } from '../src/win/qos.js';
+import { ReceiveBuffer } from '../src/socket/receive-buffer.js';
+import { serviceByName, serviceByPort } from '../src/win/services.js';
+import { WSAID_CONNECTEX, sameGuid } from '../src/win/extension-ids.js';
 import {
   SERVICETYPE_BESTEFFORT, SERVICETYPE_GUARANTEED, SERVICETYPE_CONTROLLEDLOAD, SERVICETYPE_NOTRAFFIC,
   SERVICE_NO_QOS_SIGNALING, WSAEFAULT, WSAEOPNOTSUPP,
-} from '../src/constants.js';
+} from '../src/win/constants.js';
 
 describe('lpSQOS satisfiability', () => {
   it('accepts no QOS and best-effort flowspecs', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseSockaddr, readSockaddr, sockaddrIn, sockaddrIn6, copySockaddrOut } from '../src/sockaddr.js';
-import { AF_INET, AF_INET6, WSAEAFNOSUPPORT, WSAEFAULT } from '../src/constants.js';
+import { parseSockaddr, readSockaddr, sockaddrIn, sockaddrIn6, copySockaddrOut } from '../src/win/sockaddr.js';
+import { AF_INET, AF_INET6, WSAEAFNOSUPPORT, WSAEFAULT } from '../src/win/constants.js';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 

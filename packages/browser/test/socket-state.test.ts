@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SocketState, StateMachine, check } from '../src/socket-state.js';
-import { WSAEALREADY, WSAEINVAL, WSAEISCONN, WSAENOTCONN } from '../src/constants.js';
+import { SocketState, StateMachine, check } from '../src/socket/state.js';
+import { WSAEALREADY, WSAEINVAL, WSAEISCONN, WSAENOTCONN } from '../src/win/constants.js';
 
 describe('socket state machine', () => {
   it('answers connect per the WSAConnect reference', () => {

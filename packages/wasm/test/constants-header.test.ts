@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import * as errorCodes from '../../browser/src/error-codes.js';
-import * as constants from '../../browser/src/constants.js';
+import * as errorCodes from '../../browser/src/win/error-codes.js';
+import * as constants from '../../browser/src/win/constants.js';
 import { cLiteral, renderConstantsHeader } from '../tools/constants-header.mjs';
 
 const header = readFileSync(new URL('../include/ws2web/constants.h', import.meta.url), 'utf8');

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Writes include/ws2web/constants.h from packages/browser/src/constants.ts + error-codes.ts.
+ * Writes include/ws2web/constants.h from packages/browser/src/win/constants.ts + error-codes.ts.
  * The TypeScript sources are transpiled on the fly (TypeScript is a dev dependency of the
  * workspace), so no build of @ws2web/browser is needed.
  *
@@ -14,7 +14,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { renderConstantsHeader } from './constants-header.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const browserSrc = join(here, '../../browser/src');
+const browserSrc = join(here, '../../browser/src/win');
 const headerPath = join(here, '../include/ws2web/constants.h');
 
 /** The browser library's constants module, transpiled to a temporary ESM pair and imported. */

@@ -8,8 +8,8 @@
  * and clears; for WSAAsyncSelect each recorded event becomes one window message, queued and
  * delivered after the current call returns, in order.
  */
-import { FD_ALL_EVENTS, FD_MAX_EVENTS } from '../constants.js';
-import type { WsaEvent } from '../event.js';
+import { FD_ALL_EVENTS, FD_MAX_EVENTS } from './constants.js';
+import type { WsaEvent } from './event.js';
 
 export type WindowProc = (uMsg: number, wParam: number, lParam: number) => void;
 

@@ -4,10 +4,10 @@
  * connection costs the relay nothing but a socket: it reads nothing from it until accepted.
  */
 import { Capability, FrameType, ListenFlag, Reason, type IncomingFrame } from '@ws2web/protocol';
-import { AF_INET6, WSAEACCES, WSAECONNABORTED, WSAENETDOWN } from './constants.js';
-import { wsaErrorForReason } from './errors.js';
-import { fromEndpoint, toEndpoint, type SockAddr } from './sockaddr.js';
-import type { RelayConnection, StreamFrame, StreamListener } from './transport.js';
+import { AF_INET6, WSAEACCES, WSAECONNABORTED, WSAENETDOWN } from '../win/constants.js';
+import { wsaErrorForReason } from '../win/errors.js';
+import { fromEndpoint, toEndpoint, type SockAddr } from '../win/sockaddr.js';
+import type { RelayConnection, StreamFrame, StreamListener } from '../transport/relay-connection.js';
 
 export interface ListenerEvents {
   /** A connection arrived, or the listener failed: the owner records FD_ACCEPT and wakes waiters. */

@@ -16,12 +16,12 @@ import {
   WSA_WAIT_EVENT_0,
   WSA_WAIT_FAILED,
   WSA_WAIT_TIMEOUT,
-} from './constants.js';
+} from '../win/constants.js';
 import { lookupSocket, type AnySocket, type WinsockContext, type timeval } from './context.js';
-import { WsaEvent, isWsaEvent } from './event.js';
-import type { FdSet } from './fd-set.js';
-import type { WindowProc } from './win/network-events.js';
-import { timevalToMs, waitUntil } from './waiting.js';
+import { WsaEvent, isWsaEvent } from '../win/event.js';
+import type { FdSet } from '../win/fd-set.js';
+import type { WindowProc } from '../win/network-events.js';
+import { timevalToMs, waitUntil } from '../socket/blocking-wait.js';
 
 export interface WSANETWORKEVENTS { lNetworkEvents: number; iErrorCode: number[] }
 

@@ -29,15 +29,15 @@ import {
   WSAETIMEDOUT,
   WSAEWOULDBLOCK,
   WSAENETDOWN,
-} from './constants.js';
-import { wsaErrorForReason } from './errors.js';
-import { SocketBase, fail, ok, type IoResult } from './socket-base.js';
+} from '../win/constants.js';
+import { wsaErrorForReason } from '../win/errors.js';
+import { SocketBase, fail, ok, type IoResult } from './base.js';
 import { Listener, type PendingConnection } from './listener.js';
 import { ReceiveBuffer } from './receive-buffer.js';
-import { asFamily, fromEndpoint, isUnspecified, toEndpoint, type SockAddr } from './sockaddr.js';
-import { SocketState, StateMachine, check, type Operation } from './socket-state.js';
-import type { RelayConnection, StreamFrame, StreamListener } from './transport.js';
-import { waitUntil } from './waiting.js';
+import { asFamily, fromEndpoint, isUnspecified, toEndpoint, type SockAddr } from '../win/sockaddr.js';
+import { SocketState, StateMachine, check, type Operation } from './state.js';
+import type { RelayConnection, StreamFrame, StreamListener } from '../transport/relay-connection.js';
+import { waitUntil } from './blocking-wait.js';
 
 /**
  * Bytes the page lets the relay send ahead of what the application has read (per socket). The

@@ -20,13 +20,13 @@ import {
   WSAEWOULDBLOCK,
   WSATRY_AGAIN,
   WSA_IO_PENDING,
-} from './constants.js';
+} from '../win/constants.js';
 import { isRef, lookupSocket, type Ref, type WinsockContext, type WSABUF } from './context.js';
-import type { PendingConnection } from './listener.js';
-import { isOverlapped, type WSAOVERLAPPED } from './overlapped.js';
-import { SOCKADDR_IN6_SIZE, SOCKADDR_IN_SIZE, asFamily, copySockaddrOut, fromEndpoint, writeSockaddr } from './sockaddr.js';
-import { StreamSocket } from './stream-socket.js';
-import { waitUntil } from './waiting.js';
+import type { PendingConnection } from '../socket/listener.js';
+import { isOverlapped, type WSAOVERLAPPED } from '../win/overlapped.js';
+import { SOCKADDR_IN6_SIZE, SOCKADDR_IN_SIZE, asFamily, copySockaddrOut, fromEndpoint, writeSockaddr } from '../win/sockaddr.js';
+import { StreamSocket } from '../socket/tcp.js';
+import { waitUntil } from '../socket/blocking-wait.js';
 
 /**
  * WSAAccept's condition function: (lpCallerId, lpCallerData, lpSQOS, lpGQOS, lpCalleeId,

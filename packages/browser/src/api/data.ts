@@ -10,13 +10,13 @@ import {
   WSAEMSGSIZE,
   WSAENOTCONN,
   WSA_IO_PENDING,
-} from './constants.js';
+} from '../win/constants.js';
 import { isRef, lookupSocket, type AnySocket, type Ref, type WinsockContext, type WSABUF } from './context.js';
-import { DatagramSocket } from './datagram-socket.js';
-import { isOverlapped, type CompletionRoutine, type OverlappedResult, type WSAOVERLAPPED } from './overlapped.js';
-import { destinationFor } from './api-sockets.js';
-import { SOCKADDR_IN6_SIZE, SOCKADDR_IN_SIZE, copySockaddrOut, isUnspecified, type SockAddr } from './sockaddr.js';
-import { StreamSocket } from './stream-socket.js';
+import { DatagramSocket } from '../socket/udp.js';
+import { isOverlapped, type CompletionRoutine, type OverlappedResult, type WSAOVERLAPPED } from '../win/overlapped.js';
+import { destinationFor } from './sockets.js';
+import { SOCKADDR_IN6_SIZE, SOCKADDR_IN_SIZE, copySockaddrOut, isUnspecified, type SockAddr } from '../win/sockaddr.js';
+import { StreamSocket } from '../socket/tcp.js';
 
 /** A transfer: runs the call (waiting even on a non-blocking socket when `forceWait`). */
 type Transfer = (forceWait: boolean) => Promise<OverlappedResult>;

@@ -3,11 +3,11 @@
  * record, the blocking flag, SO_ERROR, the bound address, and "something changed" listeners
  * that blocking calls, select and WSAWaitForMultipleEvents wait on.
  */
-import { FD_CLOSE, FD_READ, FD_WRITE } from './constants.js';
-import { NetworkEvents } from './win/network-events.js';
-import type { RelayConnection } from './transport.js';
-import { asFamily, type SockAddr } from './sockaddr.js';
-import type { Operation } from './socket-state.js';
+import { FD_CLOSE, FD_READ, FD_WRITE } from '../win/constants.js';
+import { NetworkEvents } from '../win/network-events.js';
+import type { RelayConnection } from '../transport/relay-connection.js';
+import { asFamily, type SockAddr } from '../win/sockaddr.js';
+import type { Operation } from './state.js';
 
 /** What a socket needs from the Winsock object that owns it. */
 export interface SocketHost {

@@ -32,13 +32,13 @@ import {
   WSAESHUTDOWN,
   WSAETIMEDOUT,
   WSAEWOULDBLOCK,
-} from './constants.js';
-import { wsaErrorForReason } from './errors.js';
-import { SocketBase, fail, ok, type IoResult } from './socket-base.js';
-import { anyAddress, asFamily, fromEndpoint, isUnspecified, toEndpoint, type SockAddr } from './sockaddr.js';
-import type { Operation } from './socket-state.js';
-import type { RelayConnection, StreamFrame, StreamListener } from './transport.js';
-import { waitUntil } from './waiting.js';
+} from '../win/constants.js';
+import { wsaErrorForReason } from '../win/errors.js';
+import { SocketBase, fail, ok, type IoResult } from './base.js';
+import { anyAddress, asFamily, fromEndpoint, isUnspecified, toEndpoint, type SockAddr } from '../win/sockaddr.js';
+import type { Operation } from './state.js';
+import type { RelayConnection, StreamFrame, StreamListener } from '../transport/relay-connection.js';
+import { waitUntil } from './blocking-wait.js';
 
 /** Datagram payload bytes the relay may send ahead of what the application read. */
 export const DATAGRAM_WINDOW = 256 * 1024;

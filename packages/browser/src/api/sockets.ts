@@ -24,13 +24,13 @@ import {
   WSAESOCKTNOSUPPORT,
   WSAEWOULDBLOCK,
   WSANOTINITIALISED,
-} from './constants.js';
+} from '../win/constants.js';
 import { isRef, lookupSocket, type AnySocket, type Ref, type WinsockContext, type WSABUF } from './context.js';
-import { DatagramSocket } from './datagram-socket.js';
-import { checkQos } from './qos.js';
-import { copySockaddrOut, isUnspecified, readSockaddr, sockaddrFamily, type SockAddr } from './sockaddr.js';
-import { getOption, setOption } from './sockopt.js';
-import { StreamSocket } from './stream-socket.js';
+import { DatagramSocket } from '../socket/udp.js';
+import { checkQos } from '../win/qos.js';
+import { copySockaddrOut, isUnspecified, readSockaddr, sockaddrFamily, type SockAddr } from '../win/sockaddr.js';
+import { getOption, setOption } from '../win/sockopt.js';
+import { StreamSocket } from '../socket/tcp.js';
 
 /** True for ::ffff:a.b.c.d. */
 export function isV4Mapped(a: SockAddr): boolean {

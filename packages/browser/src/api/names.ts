@@ -45,12 +45,12 @@ import {
   WSATYPE_NOT_FOUND,
   WSA_NOT_ENOUGH_MEMORY,
   WSATRY_AGAIN,
-} from './constants.js';
+} from '../win/constants.js';
 import type { WinsockContext } from './context.js';
-import { errorName, wsaErrorForReason } from './errors.js';
-import { htonl, htons, inetNtop, inetPton, inet_addr, inet_ntoa, ntohl, ntohs } from './inet.js';
-import { fromEndpoint, readSockaddr, writeSockaddr, type SockAddr } from './sockaddr.js';
-import { serviceByName, serviceByPort, type Service } from './services.js';
+import { errorName, wsaErrorForReason } from '../win/errors.js';
+import { htonl, htons, inetNtop, inetPton, inet_addr, inet_ntoa, ntohl, ntohs } from '../win/inet.js';
+import { fromEndpoint, readSockaddr, writeSockaddr, type SockAddr } from '../win/sockaddr.js';
+import { serviceByName, serviceByPort, type Service } from '../win/services.js';
 
 /** ADDRINFO / ADDRINFOW: one link of getaddrinfo's result chain. */
 export interface ADDRINFO {

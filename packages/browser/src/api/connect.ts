@@ -4,7 +4,7 @@
  * WSAGetOverlappedResult, and WSAIoctl.
  */
 import { Reason } from '@ws2web/protocol';
-import { wsaErrorForReason } from './errors.js';
+import { wsaErrorForReason } from '../win/errors.js';
 import {
   AF_INET,
   AF_INET6,
@@ -23,15 +23,15 @@ import {
   WSA_INVALID_PARAMETER,
   WSA_IO_INCOMPLETE,
   WSA_IO_PENDING,
-} from './constants.js';
-import { connectStream, destinationFor, ioctl } from './api-sockets.js';
+} from '../win/constants.js';
+import { connectStream, destinationFor, ioctl } from './sockets.js';
 import { isRef, lookupSocket, type Ref, type WinsockContext, type timeval } from './context.js';
-import { WSAID_ACCEPTEX, WSAID_CONNECTEX, WSAID_GETACCEPTEXSOCKADDRS, sameGuid } from './extension-ids.js';
-import { isOverlapped, type WSAOVERLAPPED } from './overlapped.js';
-import { copySockaddrOut, readSockaddr, type SockAddr } from './sockaddr.js';
-import { StreamSocket } from './stream-socket.js';
-import { timevalToMs } from './waiting.js';
-import type { ADDRINFO } from './api-names.js';
+import { WSAID_ACCEPTEX, WSAID_CONNECTEX, WSAID_GETACCEPTEXSOCKADDRS, sameGuid } from '../win/extension-ids.js';
+import { isOverlapped, type WSAOVERLAPPED } from '../win/overlapped.js';
+import { copySockaddrOut, readSockaddr, type SockAddr } from '../win/sockaddr.js';
+import { StreamSocket } from '../socket/tcp.js';
+import { timevalToMs } from '../socket/blocking-wait.js';
+import type { ADDRINFO } from './names.js';
 
 /** SOCKET_ADDRESS_LIST for WSAConnectByList. */
 export interface SOCKET_ADDRESS_LIST {

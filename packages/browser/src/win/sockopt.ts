@@ -35,7 +35,7 @@ import {
   WSAEINVAL,
   WSAENOPROTOOPT,
 } from './constants.js';
-import type { SocketBase as Socket } from './socket-base.js';
+import type { SocketBase as Socket } from '../socket/base.js';
 
 interface OptionSpec {
   /** Bytes the value occupies (a BOOL, int and DWORD are 4; struct linger is 4). */

@@ -8,7 +8,7 @@ import {
   WSAEINVAL,
   WSAEISCONN,
   WSAENOTCONN,
-} from './constants.js';
+} from '../win/constants.js';
 
 export const SocketState = {
   /** Created, no local address. */

@@ -2,11 +2,11 @@
  * What the Winsock call groups (api-*.ts) share inside one createWinsock object: the socket
  * table, the last error, start-up state, the relay connection and overlapped operations.
  */
-import { WSAENOTSOCK, WSANOTINITIALISED } from './constants.js';
-import type { DatagramSocket } from './datagram-socket.js';
-import type { OverlappedOperations } from './overlapped.js';
-import type { SocketHost } from './socket-base.js';
-import type { StreamSocket } from './stream-socket.js';
+import { WSAENOTSOCK, WSANOTINITIALISED } from '../win/constants.js';
+import type { DatagramSocket } from '../socket/udp.js';
+import type { OverlappedOperations } from '../win/overlapped.js';
+import type { SocketHost } from '../socket/base.js';
+import type { StreamSocket } from '../socket/tcp.js';
 
 export type AnySocket = StreamSocket | DatagramSocket;
 

@@ -18,7 +18,7 @@ import {
   type HelloFrame,
   type WelcomeFrame,
 } from '@ws2web/protocol';
-import { WSAEACCES, WSAECONNABORTED, WSAENETDOWN } from './constants.js';
+import { WSAEACCES, WSAECONNABORTED, WSAENETDOWN } from '../win/constants.js';
 
 /** Frames that belong to one stream (everything but HELLO / WELCOME / GOAWAY). */
 export type StreamFrame = Exclude<Frame, HelloFrame | WelcomeFrame | GoawayFrame>;
