@@ -1,7 +1,8 @@
 /**
  * createWinsock: one independent Winsock instance — its sockets, last error, start-up count and
- * relay WebSocket (opened by the first call that needs the network). The Winsock functions live
- * in the api-*.ts groups; this file wires them to the shared context.
+ * relay WebSocket (opened by the first call that needs the network). WSAStartup, WSACleanup and
+ * the last error live here, with the state they own; every other Winsock function lives in an
+ * api/ group, wired to the shared context.
  */
 import {
   SOCKET_ERROR,
@@ -11,12 +12,14 @@ import {
   WSAVERNOTSUPPORTED,
 } from './win/constants.js';
 import { acceptCalls } from './api/accept.js';
-import { connectExCalls } from './api/connect.js';
+import { connectCalls } from './api/connect.js';
+import type { AnySocket, CrossGroupCalls, WinsockContext } from './api/context.js';
 import { dataCalls } from './api/data.js';
+import { ioctlCalls } from './api/ioctl.js';
 import { nameCalls } from './api/names.js';
+import { overlappedCalls } from './api/overlapped.js';
 import { selectCalls } from './api/select.js';
 import { socketCalls } from './api/sockets.js';
-import type { AnySocket, WinsockContext } from './api/context.js';
 import { OverlappedOperations } from './win/overlapped.js';
 import type { SocketHost } from './socket/base.js';
 import { RelayConnection, type WebSocketConstructor } from './transport/relay-connection.js';
@@ -77,8 +80,7 @@ export function createWinsock(options: WinsockOptions) {
 
   function drainMessages(): void {
     drainScheduled = false;
-    while (messageQueue.length > 0) {
-      const deliver = messageQueue.shift()!;
+    for (let deliver = messageQueue.shift(); deliver !== undefined; deliver = messageQueue.shift()) {
       try {
         deliver();
       } catch (err) {
@@ -104,10 +106,16 @@ export function createWinsock(options: WinsockOptions) {
     log,
   };
 
+  // Filled in once the groups exist; no call runs before createWinsock returns.
+  let calls: CrossGroupCalls | null = null;
   const ctx: WinsockContext = {
     host,
     sockets,
     overlapped: new OverlappedOperations(post),
+    get calls(): CrossGroupCalls {
+      if (!calls) throw new Error('ws2web invariant: a Winsock call ran before createWinsock finished');
+      return calls;
+    },
     started: () => startupCount > 0,
     failWith<T = number>(code: number, result: T = SOCKET_ERROR as T): T {
       lastError = code;
@@ -125,6 +133,13 @@ export function createWinsock(options: WinsockOptions) {
 
   const names = nameCalls(ctx);
   const inbound = acceptCalls(ctx);
+  const connects = connectCalls(ctx);
+  calls = {
+    getaddrinfo: names.getaddrinfo,
+    AcceptEx: inbound.AcceptEx,
+    GetAcceptExSockaddrs: inbound.GetAcceptExSockaddrs,
+    ConnectEx: connects.ConnectEx,
+  };
 
   return {
     /** WSAStartup: returns 0 or the error code itself (not through WSAGetLastError), as Windows. */
@@ -171,10 +186,12 @@ export function createWinsock(options: WinsockOptions) {
     },
 
     ...socketCalls(ctx),
+    ...connects,
     ...dataCalls(ctx),
     ...selectCalls(ctx),
+    ...ioctlCalls(ctx),
+    ...overlappedCalls(ctx),
     ...names,
     ...inbound,
-    ...connectExCalls(ctx, names.getaddrinfo, inbound),
   };
 }

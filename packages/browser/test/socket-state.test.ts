@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SocketState, StateMachine, check } from '../src/socket/state.js';
+import { TcpState as SocketState, check, tcpStateMachine } from '../src/socket/state.js';
 import { WSAEALREADY, WSAEINVAL, WSAEISCONN, WSAENOTCONN } from '../src/win/constants.js';
 
 describe('socket state machine', () => {
@@ -31,7 +31,7 @@ describe('socket state machine', () => {
   });
 
   it('follows legal transitions and throws on an illegal one (a library bug)', () => {
-    const sm = new StateMachine();
+    const sm = tcpStateMachine();
     sm.to(SocketState.CONNECTING);
     sm.to(SocketState.BOUND); // failed connect: implicitly bound, may retry
     sm.to(SocketState.CONNECTING);

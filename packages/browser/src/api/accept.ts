@@ -16,13 +16,12 @@ import {
   WSAEFAULT,
   WSAEINTR,
   WSAEINVAL,
-  WSAEOPNOTSUPP,
   WSAEWOULDBLOCK,
   WSATRY_AGAIN,
   WSA_IO_PENDING,
 } from '../win/constants.js';
-import { isRef, lookupSocket, type Ref, type WinsockContext, type WSABUF } from './context.js';
-import type { PendingConnection } from '../socket/listener.js';
+import { isRef, lookupSocket, lookupStream, type Ref, type WinsockContext, type WSABUF } from './context.js';
+import type { Listener, PendingConnection } from '../socket/listener.js';
 import { isOverlapped, type WSAOVERLAPPED } from '../win/overlapped.js';
 import { SOCKADDR_IN6_SIZE, SOCKADDR_IN_SIZE, asFamily, copySockaddrOut, fromEndpoint, writeSockaddr } from '../win/sockaddr.js';
 import { StreamSocket } from '../socket/tcp.js';
@@ -44,15 +43,19 @@ export type ConditionProc = (
   dwCallbackData: number,
 ) => number;
 
+/** A listening TCP socket and its relay listener. */
+interface Listening { socket: StreamSocket; listener: Listener }
+
 export function acceptCalls(ctx: WinsockContext) {
   const { failWith } = ctx;
 
-  function listeningSocket(s: number): StreamSocket | number {
-    const socket = lookupSocket(ctx, s);
+  /** The listening TCP socket `s` with its relay listener, or the Winsock error. */
+  function listeningSocket(s: number): Listening | number {
+    const socket = lookupStream(ctx, s);
     if (typeof socket === 'number') return socket;
-    if (!(socket instanceof StreamSocket)) return WSAEOPNOTSUPP;
-    if (!socket.isListening || !socket.listener) return WSAEINVAL;
-    return socket;
+    const listener = socket.listener;
+    if (!socket.isListening || !listener) return WSAEINVAL;
+    return { socket, listener };
   }
 
   /**
@@ -60,8 +63,7 @@ export function acceptCalls(ctx: WinsockContext) {
    * non-blocking. With `take`, the connection is dequeued in the same step that finds it, so two
    * accepts (or AcceptEx calls) waiting together never get the same one.
    */
-  async function nextPending(listening: StreamSocket, wait: boolean, take: boolean): Promise<PendingConnection | number> {
-    const listener = listening.listener!;
+  async function nextPending({ socket: listening, listener }: Listening, wait: boolean, take: boolean): Promise<PendingConnection | number> {
     listening.events.reenable(FD_ACCEPT);
     const poll = (): PendingConnection | number | undefined => {
       if (listening.closed) return WSAEINTR;
@@ -77,8 +79,7 @@ export function acceptCalls(ctx: WinsockContext) {
    * Creates the accepted socket: connected, with the listener's options and its
    * WSAEventSelect / WSAAsyncSelect registration, as Windows specifies.
    */
-  function acceptInto(listening: StreamSocket, pending: PendingConnection, target: StreamSocket | null): StreamSocket {
-    const listener = listening.listener!;
+  function acceptInto({ socket: listening, listener }: Listening, pending: PendingConnection, target: StreamSocket | null): StreamSocket {
     const socket = target ?? new StreamSocket(ctx.allocateHandle(), listening.family, SOCK_STREAM, IPPROTO_TCP, ctx.host);
     if (!target) {
       Object.assign(socket.options, listening.options);
@@ -104,8 +105,9 @@ export function acceptCalls(ctx: WinsockContext) {
     condition: ConditionProc | null,
     dwCallbackData: number,
   ): Promise<number> {
-    const listening = listeningSocket(s);
-    if (typeof listening === 'number') return failWith(listening, INVALID_SOCKET);
+    const found = listeningSocket(s);
+    if (typeof found === 'number') return failWith(found, INVALID_SOCKET);
+    const { socket: listening, listener } = found;
     const size = listening.family === AF_INET6 ? SOCKADDR_IN6_SIZE : SOCKADDR_IN_SIZE;
     if (addr !== null && addr !== undefined && (!isRef(addrlen) || addrlen.value < size || !(addr instanceof Uint8Array) || addr.length < size)) {
       return failWith(WSAEFAULT, INVALID_SOCKET);
@@ -114,24 +116,24 @@ export function acceptCalls(ctx: WinsockContext) {
     // the condition agreed, if no other accept took it meanwhile.
     let pending: PendingConnection | number;
     for (;;) {
-      pending = await nextPending(listening, !listening.nonBlocking, condition === null);
-      if (typeof pending === 'number' || !condition || listening.listener!.peek() === pending) break;
+      pending = await nextPending(found, !listening.nonBlocking, condition === null);
+      if (typeof pending === 'number' || !condition || listener.peek() === pending) break;
     }
     if (typeof pending === 'number') return failWith(pending, INVALID_SOCKET);
     const peer = peerOf(listening, pending);
     if (condition) {
       const callerId = writeSockaddr(peer);
       const calleeId = writeSockaddr(asFamily(fromEndpoint(pending.incoming.local), listening.family));
-      const verdict = condition({ len: callerId.length, buf: callerId }, null, null, null, { len: calleeId.length, buf: calleeId }, null, { value: 0 }, dwCallbackData);
-      if (verdict === CF_REJECT) {
-        listening.listener!.reject(pending);
+      const decision = condition({ len: callerId.length, buf: callerId }, null, null, null, { len: calleeId.length, buf: calleeId }, null, { value: 0 }, dwCallbackData);
+      if (decision === CF_REJECT) {
+        listener.reject(pending);
         return failWith(WSAECONNREFUSED, INVALID_SOCKET);
       }
-      if (verdict === CF_DEFER) return failWith(WSATRY_AGAIN, INVALID_SOCKET);
-      if (verdict !== CF_ACCEPT) return failWith(WSAEINVAL, INVALID_SOCKET);
-      listening.listener!.remove(pending);
+      if (decision === CF_DEFER) return failWith(WSATRY_AGAIN, INVALID_SOCKET);
+      if (decision !== CF_ACCEPT) return failWith(WSAEINVAL, INVALID_SOCKET);
+      listener.remove(pending);
     }
-    const socket = acceptInto(listening, pending, null);
+    const socket = acceptInto(found, pending, null);
     if (addr && addrlen) copySockaddrOut(peer, addr, addrlen);
     return socket.handle;
   }
@@ -184,11 +186,12 @@ export function acceptCalls(ctx: WinsockContext) {
       lpdwBytesReceived: Ref | null,
       lpOverlapped: WSAOVERLAPPED,
     ): Promise<boolean> {
-      const listening = listeningSocket(sListenSocket);
-      if (typeof listening === 'number') return failWith(listening, false);
+      const found = listeningSocket(sListenSocket);
+      if (typeof found === 'number') return failWith(found, false);
+      const listening = found.socket;
       const target = lookupSocket(ctx, sAcceptSocket);
       if (typeof target === 'number') return failWith(target, false);
-      if (!(target instanceof StreamSocket) || target.state !== 'unbound' || target.family !== listening.family) return failWith(WSAEINVAL, false);
+      if (target.connectionless || target.stateError('adopt') || target.family !== listening.family) return failWith(WSAEINVAL, false);
       const minimum = (listening.family === AF_INET6 ? SOCKADDR_IN6_SIZE : SOCKADDR_IN_SIZE) + 16;
       if (dwLocalAddressLength < minimum || dwRemoteAddressLength < minimum) return failWith(WSAEINVAL, false);
       const total = dwReceiveDataLength + dwLocalAddressLength + dwRemoteAddressLength;
@@ -196,18 +199,19 @@ export function acceptCalls(ctx: WinsockContext) {
       if (!isOverlapped(lpOverlapped)) return failWith(WSAEFAULT, false);
       void lpdwBytesReceived; // written only when AcceptEx completes at once, which it never does here
       ctx.overlapped.start(listening.handle, lpOverlapped, async () => {
-        const pending = await nextPending(listening, true, true);
+        const pending = await nextPending(found, true, true);
         if (typeof pending === 'number') return { error: pending, bytes: 0, flags: 0 };
         if (target.closed) return { error: WSAEINTR, bytes: 0, flags: 0 };
         const peer = peerOf(listening, pending);
-        acceptInto(listening, pending, target);
+        acceptInto(found, pending, target);
         let bytes = 0;
         if (dwReceiveDataLength > 0) {
           const r = await target.recv(lpOutputBuffer, dwReceiveDataLength, 0, true);
           if (!r.ok) return { error: r.error, bytes: 0, flags: 0 };
           bytes = r.n;
         }
-        writeAddressBlock(lpOutputBuffer, dwReceiveDataLength, writeSockaddr(target.localAddress()!));
+        const local = target.localAddress();
+        if (local) writeAddressBlock(lpOutputBuffer, dwReceiveDataLength, writeSockaddr(local));
         writeAddressBlock(lpOutputBuffer, dwReceiveDataLength + dwLocalAddressLength, writeSockaddr(peer));
         return { error: 0, bytes, flags: 0 };
       }, null);

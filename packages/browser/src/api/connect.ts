@@ -1,36 +1,34 @@
 /**
- * The rest of the connect family and overlapped completion: WSAConnectByName,
- * WSAConnectByList, ConnectEx (also through WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER)),
- * WSAGetOverlappedResult, and WSAIoctl.
+ * The connect family: connect, WSAConnect, WSAConnectByName, WSAConnectByList and ConnectEx
+ * (also handed out by WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER)), and the destination rules
+ * they share with sendto.
  */
 import { Reason } from '@ws2web/protocol';
-import { wsaErrorForReason } from '../win/errors.js';
 import {
   AF_INET,
   AF_INET6,
+  AF_UNSPEC,
   AI_ALL,
   AI_V4MAPPED,
-  FIONBIO,
-  FIONREAD,
-  SIOCATMARK,
-  SIO_GET_EXTENSION_FUNCTION_POINTER,
   SOCK_STREAM,
   WSAEACCES,
+  WSAEADDRNOTAVAIL,
+  WSAEAFNOSUPPORT,
   WSAEFAULT,
   WSAEINVAL,
-  WSAEOPNOTSUPP,
+  WSAEPROTONOSUPPORT,
   WSAETIMEDOUT,
-  WSA_INVALID_PARAMETER,
-  WSA_IO_INCOMPLETE,
+  WSAEWOULDBLOCK,
   WSA_IO_PENDING,
 } from '../win/constants.js';
-import { connectStream, destinationFor, ioctl } from './sockets.js';
-import { isRef, lookupSocket, type Ref, type WinsockContext, type timeval } from './context.js';
-import { WSAID_ACCEPTEX, WSAID_CONNECTEX, WSAID_GETACCEPTEXSOCKADDRS, sameGuid } from '../win/extension-ids.js';
+import { wsaErrorForReason } from '../win/errors.js';
 import { isOverlapped, type WSAOVERLAPPED } from '../win/overlapped.js';
-import { copySockaddrOut, readSockaddr, type SockAddr } from '../win/sockaddr.js';
-import { StreamSocket } from '../socket/tcp.js';
+import { checkQos } from '../win/qos.js';
+import { copySockaddrOut, isUnspecified, readSockaddr, sockaddrFamily, type SockAddr } from '../win/sockaddr.js';
 import { timevalToMs } from '../socket/blocking-wait.js';
+import type { DatagramSocket } from '../socket/udp.js';
+import type { StreamSocket } from '../socket/tcp.js';
+import { isRef, lookupSocket, lookupStream, type AnySocket, type Ref, type WinsockContext, type WSABUF, type timeval } from './context.js';
 import type { ADDRINFO } from './names.js';
 
 /** SOCKET_ADDRESS_LIST for WSAConnectByList. */
@@ -39,29 +37,105 @@ export interface SOCKET_ADDRESS_LIST {
   Address: { lpSockaddr: Uint8Array; iSockaddrLength: number }[];
 }
 
-type Getaddrinfo = (node: string | null, service: string | null, hints: Partial<ADDRINFO> | null, out: { value: ADDRINFO | null }) => Promise<number>;
-
 /** What a policy refusal becomes (the reasons table); spots "every candidate refused". */
 const POLICY_REFUSAL = wsaErrorForReason(Reason.POLICY_DENIED);
 
-/** Extension functions WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER) hands out besides ConnectEx. */
-export interface AcceptExtensions {
-  AcceptEx: (...args: never[]) => unknown;
-  GetAcceptExSockaddrs: (...args: never[]) => unknown;
+/** True for ::ffff:a.b.c.d. */
+export function isV4Mapped(a: SockAddr): boolean {
+  return a.family === AF_INET6 && a.address.startsWith('::ffff:') && a.address.includes('.');
 }
 
-export function connectExCalls(ctx: WinsockContext, getaddrinfo: Getaddrinfo, inbound: AcceptExtensions) {
+/**
+ * Checks a destination for connect-like calls: the sockaddr must be readable and of the
+ * socket's family; an IPv4-mapped destination needs a dual-stack socket (IPV6_V6ONLY off).
+ */
+export function destinationFor(socket: AnySocket, name: Uint8Array | null, namelen: number): SockAddr | number {
+  const addr = readSockaddr(name, namelen);
+  if (typeof addr === 'number') return addr;
+  if (addr.family !== socket.family) return WSAEAFNOSUPPORT;
+  if (isV4Mapped(addr) && socket.options.v6Only) return WSAEADDRNOTAVAIL;
+  return addr;
+}
+
+/**
+ * The shared body of connect-like calls on a TCP socket once the arguments passed: starts the
+ * connect and, unless the socket is non-blocking (and `forceWait` is false), waits for it.
+ * Returns 0 or the Winsock error (WSAEWOULDBLOCK for a non-blocking start).
+ */
+export async function connectStream(socket: StreamSocket, remote: SockAddr, onConnected: (() => void) | null, forceWait = false): Promise<number> {
+  if (isUnspecified(remote) || remote.port === 0) return WSAEADDRNOTAVAIL;
+  socket.startConnect(remote, onConnected);
+  if (socket.nonBlocking && !forceWait) return WSAEWOULDBLOCK;
+  return socket.waitConnected();
+}
+
+export function connectCalls(ctx: WinsockContext) {
   const { failWith } = ctx;
-  const lookup = (s: number) => lookupSocket(ctx, s);
 
   /** The socket for a connect-family call: a TCP socket that is not connected or listening. */
   function streamFor(s: number): StreamSocket | number {
-    const socket = lookup(s);
+    const socket = lookupStream(ctx, s);
     if (typeof socket === 'number') return socket;
-    if (!(socket instanceof StreamSocket)) return WSAEOPNOTSUPP;
-    const v = socket.verdict('connect');
-    return v || socket;
+    return socket.stateError('connect') || socket;
   }
+
+  /** connect/WSAConnect on a datagram socket: sets, changes or dissolves the default peer. */
+  async function connectDatagram(socket: DatagramSocket, name: Uint8Array, namelen: number, lpSQOS: object | null): Promise<number> {
+    const family = sockaddrFamily(name, namelen);
+    if (family < 0) return failWith(WSAEFAULT);
+    let peer: SockAddr | null = null;
+    if (family !== AF_UNSPEC) {
+      const addr = destinationFor(socket, name, namelen);
+      if (typeof addr === 'number') return failWith(addr);
+      // An all-zero name dissolves the association; a half-zero one is no address at all.
+      if (!(isUnspecified(addr) && addr.port === 0)) {
+        if (isUnspecified(addr) || addr.port === 0) return failWith(WSAEADDRNOTAVAIL);
+        peer = addr;
+      }
+    }
+    const qos = checkQos(lpSQOS);
+    if (qos) return failWith(qos);
+    const code = await socket.connect(peer);
+    return code ? failWith(code) : 0;
+  }
+
+  /**
+   * WSAConnect, following Microsoft's reference. TCP: blocking → settles when the connection is
+   * made or fails; non-blocking → SOCKET_ERROR/WSAEWOULDBLOCK, the outcome through select
+   * (writefds / exceptfds + SO_ERROR), WSAEventSelect or WSAAsyncSelect (FD_CONNECT). TCP
+   * carries no connect data: lpCallerData with bytes → WSAEPROTONOSUPPORT; lpCalleeData.len = 0.
+   * UDP: sets the default destination (all-zero name / AF_UNSPEC dissolves it); connect data is
+   * silently ignored. lpGQOS must be null (WSAEINVAL); lpSQOS must be satisfiable (qos.ts).
+   */
+  async function WSAConnect(
+    s: number,
+    name: Uint8Array,
+    namelen: number,
+    lpCallerData: WSABUF | null,
+    lpCalleeData: WSABUF | null,
+    lpSQOS: object | null,
+    lpGQOS: object | null,
+  ): Promise<number> {
+    const socket = lookupSocket(ctx, s);
+    if (typeof socket === 'number') return failWith(socket);
+    if (lpGQOS !== null && lpGQOS !== undefined) return failWith(WSAEINVAL);
+    if (socket.connectionless) return connectDatagram(socket, name, namelen, lpSQOS);
+    const remote = destinationFor(socket, name, namelen);
+    if (typeof remote === 'number') return failWith(remote);
+    const error = socket.stateError('connect');
+    if (error) return failWith(error);
+    if (lpCallerData !== null && lpCallerData !== undefined) {
+      if (typeof lpCallerData !== 'object') return failWith(WSAEFAULT);
+      if (lpCallerData.len > 0) return failWith(WSAEPROTONOSUPPORT);
+    }
+    if (lpCalleeData !== null && lpCalleeData !== undefined && typeof lpCalleeData !== 'object') return failWith(WSAEFAULT);
+    const qos = checkQos(lpSQOS);
+    if (qos) return failWith(qos);
+    const onConnected = lpCalleeData ? () => { lpCalleeData.len = 0; } : null;
+    const code = await connectStream(socket, remote, onConnected);
+    return code ? failWith(code) : 0;
+  }
+
 
   /**
    * Tries `candidates` in order until one connects, within `timeout` overall. Every candidate
@@ -154,13 +228,20 @@ export function connectExCalls(ctx: WinsockContext, getaddrinfo: Getaddrinfo, in
       const code = await connectStream(socket, remote, null, true);
       if (code) return { error: code, bytes: 0, flags: 0 };
       if (!payload || payload.length === 0) return { error: 0, bytes: 0, flags: 0 };
-      const sent = await socket.send(payload, 0, true);
+      const sent = await socket.send(payload, 0, null, true);
       return sent.ok ? { error: 0, bytes: sent.n, flags: 0 } : { error: sent.error, bytes: 0, flags: 0 };
     }, null);
     return failWith(WSA_IO_PENDING, false);
   }
 
   return {
+    /** connect: WSAConnect without connect data or QOS. */
+    async connect(s: number, name: Uint8Array, namelen: number): Promise<number> {
+      return WSAConnect(s, name, namelen, null, null, null, null);
+    },
+
+    WSAConnect,
+
     /**
      * WSAConnectByName: resolves `nodename`/`servicename` through the relay and tries every
      * address in order until one connects, within `timeout`. Waits whatever the socket's
@@ -184,7 +265,7 @@ export function connectExCalls(ctx: WinsockContext, getaddrinfo: Getaddrinfo, in
       if (!validOutputs([LocalAddressLength, LocalAddress], [RemoteAddressLength, RemoteAddress])) return failWith(WSAEFAULT, false);
       const dual = socket.family === AF_INET6 && !socket.options.v6Only;
       const result = { value: null as ADDRINFO | null };
-      const code = await getaddrinfo(nodename, servicename, {
+      const code = await ctx.calls.getaddrinfo(nodename, servicename, {
         ai_family: socket.family === AF_INET ? AF_INET : AF_INET6,
         ai_socktype: SOCK_STREAM,
         ai_flags: dual ? AI_V4MAPPED | AI_ALL : 0,
@@ -228,89 +309,6 @@ export function connectExCalls(ctx: WinsockContext, getaddrinfo: Getaddrinfo, in
     },
 
     ConnectEx,
-
-    /**
-     * WSAGetOverlappedResult: with fWait a Promise that settles when the operation completes;
-     * without, at once: false + WSA_IO_INCOMPLETE while pending. On completion lpcbTransfer gets
-     * the byte count and the result is true, or false with the operation's error.
-     */
-    WSAGetOverlappedResult(
-      s: number,
-      lpOverlapped: WSAOVERLAPPED,
-      lpcbTransfer: Ref,
-      fWait: boolean,
-      lpdwFlags: Ref | null,
-    ): boolean | Promise<boolean> {
-      const socket = lookup(s);
-      if (typeof socket === 'number') return failWith(socket, false);
-      if (!isOverlapped(lpOverlapped) || !isRef(lpcbTransfer)) return failWith(WSAEFAULT, false);
-      const op = ctx.overlapped.get(s, lpOverlapped);
-      if (!op) return failWith(WSA_INVALID_PARAMETER, false);
-      const report = (r: { error: number; bytes: number; flags: number }): boolean => {
-        lpcbTransfer.value = r.bytes;
-        if (isRef(lpdwFlags)) lpdwFlags.value = r.flags;
-        return r.error ? failWith(r.error, false) : true;
-      };
-      if (op.result) return report(op.result);
-      if (!fWait) return failWith(WSA_IO_INCOMPLETE, false);
-      return op.done.then(report);
-    },
-
-    /**
-     * WSAIoctl: FIONBIO, FIONREAD and SIOCATMARK with u_long buffers, and
-     * SIO_GET_EXTENSION_FUNCTION_POINTER with lpvInBuffer = a GUID (WSAID_CONNECTEX) and
-     * lpvOutBuffer = a `{ value }` ref that receives the function. Other codes → WSAEOPNOTSUPP.
-     * Completes at once.
-     */
-    WSAIoctl(
-      s: number,
-      dwIoControlCode: number,
-      lpvInBuffer: Uint8Array | null,
-      cbInBuffer: number,
-      lpvOutBuffer: Uint8Array | { value: unknown } | null,
-      cbOutBuffer: number,
-      lpcbBytesReturned: Ref | null,
-      lpOverlapped: WSAOVERLAPPED | null,
-      lpCompletionRoutine: null,
-    ): number {
-      const socket = lookup(s);
-      if (typeof socket === 'number') return failWith(socket);
-      void lpOverlapped; void lpCompletionRoutine;
-      const code = dwIoControlCode >>> 0;
-      const returned = (n: number) => { if (isRef(lpcbBytesReturned)) lpcbBytesReturned.value = n; };
-      switch (code) {
-        case FIONBIO: {
-          if (!(lpvInBuffer instanceof Uint8Array) || cbInBuffer < 4 || lpvInBuffer.length < 4) return failWith(WSAEFAULT);
-          const err = ioctl(socket, FIONBIO, { value: new DataView(lpvInBuffer.buffer, lpvInBuffer.byteOffset, 4).getUint32(0, true) });
-          if (err) return failWith(err);
-          returned(0);
-          return 0;
-        }
-        case FIONREAD:
-        case SIOCATMARK: {
-          if (!(lpvOutBuffer instanceof Uint8Array) || cbOutBuffer < 4 || lpvOutBuffer.length < 4) return failWith(WSAEFAULT);
-          const arg = { value: 0 };
-          ioctl(socket, code, arg);
-          new DataView(lpvOutBuffer.buffer, lpvOutBuffer.byteOffset, 4).setUint32(0, arg.value >>> 0, true);
-          returned(4);
-          return 0;
-        }
-        case SIO_GET_EXTENSION_FUNCTION_POINTER: {
-          if (!(lpvInBuffer instanceof Uint8Array) || cbInBuffer < 16) return failWith(WSAEFAULT);
-          if (!lpvOutBuffer || lpvOutBuffer instanceof Uint8Array || typeof lpvOutBuffer !== 'object') return failWith(WSAEFAULT);
-          const fn = sameGuid(lpvInBuffer, WSAID_CONNECTEX) ? ConnectEx
-            : sameGuid(lpvInBuffer, WSAID_ACCEPTEX) ? inbound.AcceptEx
-            : sameGuid(lpvInBuffer, WSAID_GETACCEPTEXSOCKADDRS) ? inbound.GetAcceptExSockaddrs
-            : null;
-          if (!fn) return failWith(WSAEINVAL);
-          lpvOutBuffer.value = fn;
-          returned(8);
-          return 0;
-        }
-        default:
-          return failWith(WSAEOPNOTSUPP);
-      }
-    },
   };
 }
 

@@ -1,19 +1,32 @@
 /**
- * What the Winsock call groups (api-*.ts) share inside one createWinsock object: the socket
- * table, the last error, start-up state, the relay connection and overlapped operations.
+ * What the Winsock call groups (api/*.ts) share inside one createWinsock object: the socket
+ * table, the last error, start-up state, the relay connection, overlapped operations, and the
+ * calls of other groups (WSAIoctl hands out ConnectEx and AcceptEx; WSAConnectByName resolves
+ * with getaddrinfo), reached through `calls` rather than passed around.
  */
-import { WSAENOTSOCK, WSANOTINITIALISED } from '../win/constants.js';
-import type { DatagramSocket } from '../socket/udp.js';
+import { WSAENOTSOCK, WSANOTINITIALISED, WSAEOPNOTSUPP } from '../win/constants.js';
 import type { OverlappedOperations } from '../win/overlapped.js';
 import type { SocketHost } from '../socket/base.js';
+import type { DatagramSocket } from '../socket/udp.js';
 import type { StreamSocket } from '../socket/tcp.js';
+import type { acceptCalls } from './accept.js';
+import type { connectCalls } from './connect.js';
+import type { nameCalls } from './names.js';
 
 export type AnySocket = StreamSocket | DatagramSocket;
+
+/** The calls one group makes into another. */
+export type CrossGroupCalls =
+  & Pick<ReturnType<typeof nameCalls>, 'getaddrinfo'>
+  & Pick<ReturnType<typeof acceptCalls>, 'AcceptEx' | 'GetAcceptExSockaddrs'>
+  & Pick<ReturnType<typeof connectCalls>, 'ConnectEx'>;
 
 export interface WinsockContext {
   readonly host: SocketHost;
   readonly sockets: Map<number, AnySocket>;
   readonly overlapped: OverlappedOperations;
+  /** The other groups' calls (available once createWinsock assembled them, i.e. in every call). */
+  readonly calls: CrossGroupCalls;
   /** True between WSAStartup and the last WSACleanup. */
   started(): boolean;
   /** Records `code` as the last error and returns `result` (SOCKET_ERROR by default). */
@@ -27,6 +40,13 @@ export function lookupSocket(ctx: WinsockContext, s: number): AnySocket | number
   if (!ctx.started()) return WSANOTINITIALISED;
   const socket = ctx.sockets.get(s);
   return socket && !socket.closed ? socket : WSAENOTSOCK;
+}
+
+/** The TCP socket for `s`, for calls a datagram socket does not have (WSAEOPNOTSUPP). */
+export function lookupStream(ctx: WinsockContext, s: number): StreamSocket | number {
+  const socket = lookupSocket(ctx, s);
+  if (typeof socket === 'number') return socket;
+  return socket.connectionless ? WSAEOPNOTSUPP : socket;
 }
 
 /** In/out integer (`int *`, `LPDWORD`). */

@@ -11,12 +11,10 @@ import {
   WSAENOTCONN,
   WSA_IO_PENDING,
 } from '../win/constants.js';
-import { isRef, lookupSocket, type AnySocket, type Ref, type WinsockContext, type WSABUF } from './context.js';
-import { DatagramSocket } from '../socket/udp.js';
 import { isOverlapped, type CompletionRoutine, type OverlappedResult, type WSAOVERLAPPED } from '../win/overlapped.js';
-import { destinationFor } from './sockets.js';
 import { SOCKADDR_IN6_SIZE, SOCKADDR_IN_SIZE, copySockaddrOut, isUnspecified, type SockAddr } from '../win/sockaddr.js';
-import { StreamSocket } from '../socket/tcp.js';
+import { destinationFor } from './connect.js';
+import { isRef, lookupSocket, type AnySocket, type Ref, type WinsockContext, type WSABUF } from './context.js';
 
 /** A transfer: runs the call (waiting even on a non-blocking socket when `forceWait`). */
 type Transfer = (forceWait: boolean) => Promise<OverlappedResult>;
@@ -33,21 +31,23 @@ function totalLength(buffers: WSABUF[], count: number): number {
   return total;
 }
 
+/** The first `count` buffers' bytes in one array (totalLength validated them). */
 function gather(buffers: WSABUF[], count: number, total: number): Uint8Array {
   const out = new Uint8Array(total);
   let at = 0;
-  for (let i = 0; i < count; i++) {
-    out.set(buffers[i]!.buf!.subarray(0, buffers[i]!.len), at);
-    at += buffers[i]!.len;
+  for (const { buf, len } of buffers.slice(0, count)) {
+    if (buf) out.set(buf.subarray(0, len), at);
+    at += len;
   }
   return out;
 }
 
 function scatter(buffers: WSABUF[], count: number, data: Uint8Array): void {
   let at = 0;
-  for (let i = 0; i < count && at < data.length; i++) {
-    const n = Math.min(buffers[i]!.len, data.length - at);
-    buffers[i]!.buf!.set(data.subarray(at, at + n));
+  for (const { buf, len } of buffers.slice(0, count)) {
+    if (at >= data.length) break;
+    const n = Math.min(len, data.length - at);
+    buf?.set(data.subarray(at, at + n));
     at += n;
   }
 }
@@ -82,7 +82,7 @@ export function dataCalls(ctx: WinsockContext) {
   /** The bytes a send-like call sends, to `to` (UDP) or the connection. */
   function sendTransfer(socket: AnySocket, data: Uint8Array, flags: number, to: SockAddr | null, onDone: ((n: number) => void) | null): Transfer {
     return async (forceWait) => {
-      const r = socket instanceof StreamSocket ? await socket.send(data, flags, forceWait) : await socket.sendTo(data, flags, to, forceWait);
+      const r = await socket.send(data, flags, to, forceWait);
       if (!r.ok) return result(r.error);
       onDone?.(r.n);
       return result(0, r.n);
@@ -102,21 +102,16 @@ export function dataCalls(ctx: WinsockContext) {
     deliver: (n: number, from: SockAddr | null) => number,
   ): Transfer {
     return async (forceWait) => {
-      if (socket instanceof StreamSocket) {
-        const r = await socket.recv(dest, len, flags, forceWait);
-        if (!r.ok) return result(r.error);
-        return result(deliver(r.n, socket.remote), r.n);
-      }
-      const r = await socket.recvFrom(dest, len, flags, forceWait);
+      const r = await socket.recv(dest, len, flags, forceWait);
       if (!r.ok) return result(r.error);
       const code = deliver(r.n, r.from);
       return result(code || (r.truncated ? WSAEMSGSIZE : 0), r.n);
     };
   }
 
-  /** Resolves the `to` of sendto-like calls; TCP ignores it, as Windows does. */
+  /** Resolves the `to` of sendto-like calls; a connection-oriented socket ignores it, as Windows does. */
   function destination(socket: AnySocket, to: Uint8Array | null, tolen: number): SockAddr | null | number {
-    if (socket instanceof StreamSocket || to === null || to === undefined) return null;
+    if (!socket.connectionless || to === null || to === undefined) return null;
     const addr = destinationFor(socket, to, tolen);
     if (typeof addr === 'number') return addr;
     if (isUnspecified(addr) || addr.port === 0) return WSAEADDRNOTAVAIL;
@@ -133,6 +128,7 @@ export function dataCalls(ctx: WinsockContext) {
     return isRef(fromlen) && fromlen.value >= sockaddrSize(socket) && from.length >= sockaddrSize(socket);
   }
 
+  /** Fills recvfrom's `from`/`fromlen` with a datagram's source (a stream socket reports none). */
   function copyFrom(address: SockAddr | null, from: Uint8Array | null, fromlen: Ref | null): number {
     if (!from || !fromlen || !address) return 0;
     return copySockaddrOut(address, from, fromlen);
@@ -140,7 +136,7 @@ export function dataCalls(ctx: WinsockContext) {
 
   /** recv/WSARecv on a UDP socket need a default peer. */
   function needsPeer(socket: AnySocket): boolean {
-    return socket instanceof DatagramSocket && socket.peer === null;
+    return socket.connectionless && socket.peerAddress() === null;
   }
 
   /** WSASendTo, and WSASend with no destination. */
@@ -186,12 +182,13 @@ export function dataCalls(ctx: WinsockContext) {
     if (total < 0 || !checkFrom(socket, lpFrom, lpFromlen)) return failWith(WSAEFAULT);
     if (requirePeer && needsPeer(socket)) return failWith(WSAENOTCONN);
     // One buffer: receive into it directly; several: into one scratch buffer, then scatter.
-    const dest = dwBufferCount === 1 ? lpBuffers[0]!.buf! : new Uint8Array(total);
+    const first = lpBuffers[0]?.buf;
+    const dest = dwBufferCount === 1 && first ? first : new Uint8Array(total);
     return run(socket, recvTransfer(socket, dest, total, lpFlags.value | 0, (n, source) => {
       if (dwBufferCount > 1) scatter(lpBuffers, dwBufferCount, dest.subarray(0, n));
       if (!lpOverlapped && lpNumberOfBytesRecvd) lpNumberOfBytesRecvd.value = n;
       lpFlags.value = 0;
-      return socket instanceof DatagramSocket ? copyFrom(source, lpFrom, lpFromlen) : 0;
+      return copyFrom(source, lpFrom, lpFromlen);
     }), lpOverlapped, lpCompletionRoutine);
   }
 
@@ -238,7 +235,7 @@ export function dataCalls(ctx: WinsockContext) {
       let got = 0;
       const code = await run(socket, recvTransfer(socket, buf, len, flags | 0, (n, source) => {
         got = n;
-        return socket instanceof DatagramSocket ? copyFrom(source, from, fromlen) : 0;
+        return copyFrom(source, from, fromlen);
       }), null, null);
       return code === 0 ? got : code;
     },

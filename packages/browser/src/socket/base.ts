@@ -1,12 +1,15 @@
 /**
  * What every emulated socket has, stream or datagram: identity, options, the network-event
- * record, the blocking flag, SO_ERROR, the bound address, and "something changed" listeners
- * that blocking calls, select and WSAWaitForMultipleEvents wait on.
+ * record, the blocking flag, SO_ERROR, the bound address, "something changed" watchers that
+ * blocking calls, select and WSAWaitForMultipleEvents wait on, and the one shape of send and
+ * receive the data calls use whatever the socket kind.
  */
+import { FrameType, Reason } from '@ws2web/protocol';
 import { FD_CLOSE, FD_READ, FD_WRITE } from '../win/constants.js';
 import { NetworkEvents } from '../win/network-events.js';
 import type { RelayConnection } from '../transport/relay-connection.js';
 import { asFamily, type SockAddr } from '../win/sockaddr.js';
+import { BlockingWait } from './blocking-wait.js';
 import type { Operation } from './state.js';
 
 /** What a socket needs from the Winsock object that owns it. */
@@ -18,8 +21,12 @@ export interface SocketHost {
   log(message: string): void;
 }
 
-export type IoResult = { ok: true; n: number } | { ok: false; error: number };
-export const ok = (n: number): IoResult => ({ ok: true, n });
+/**
+ * The outcome of a send or receive, TCP or UDP: `n` bytes moved; for a received datagram its
+ * source and whether it was cut to the buffer (WSAEMSGSIZE, the first bytes delivered).
+ */
+export type IoResult = { ok: true; n: number; from: SockAddr | null; truncated: boolean } | { ok: false; error: number };
+export const ok = (n: number, from: SockAddr | null = null, truncated = false): IoResult => ({ ok: true, n, from, truncated });
 export const fail = (error: number): IoResult => ({ ok: false, error });
 
 /** Socket options as Winsock reports them back (getsockopt) and the relay applies them. */
@@ -72,7 +79,7 @@ export abstract class SocketBase {
   bound: SockAddr | null = null;
   /** The relay socket's real local address, once the relay reported it. */
   relayLocal: SockAddr | null = null;
-  readonly #listeners = new Set<() => void>();
+  readonly #watchers = new Set<() => void>();
 
   constructor(
     readonly handle: number,
@@ -84,6 +91,8 @@ export abstract class SocketBase {
     this.events = new NetworkEvents(handle, (deliver) => host.post(() => { if (!this.closed) deliver(); }));
   }
 
+  /** True for UDP (datagrams carry their own address), false for TCP: narrows `AnySocket`. */
+  abstract readonly connectionless: boolean;
   abstract get closed(): boolean;
   /** select readfds / writefds / exceptfds. */
   abstract get readable(): boolean;
@@ -91,8 +100,20 @@ export abstract class SocketBase {
   abstract get exceptional(): boolean;
   /** FIONREAD. */
   abstract get available(): number;
-  /** The state machine's verdict for `op`: 0 or a Winsock error. */
-  abstract verdict(op: Operation): number;
+  /** The error the socket's state gives `op` (0: allowed). */
+  abstract stateError(op: Operation): number;
+  /** getpeername's address: the connected peer (TCP) or the default destination (UDP). */
+  abstract peerAddress(): SockAddr | null;
+  /**
+   * send / sendto / WSASend / WSASendTo: `data` is already cut to the caller's length; `to` is a
+   * datagram's destination (null: the peer) and ignored by TCP, as Windows. `forceWait` waits even
+   * on a non-blocking socket (overlapped operations).
+   */
+  abstract send(data: Uint8Array, flags: number, to: SockAddr | null, forceWait?: boolean): Promise<IoResult>;
+  /** recv / recvfrom / WSARecv / WSARecvFrom into `dest[0..len)`. */
+  abstract recv(dest: Uint8Array, len: number, flags: number, forceWait?: boolean): Promise<IoResult>;
+  /** shutdown: 0 or the Winsock error. */
+  abstract shutdown(how: number): number;
   /** closesocket. */
   abstract close(): void;
   get isListening(): boolean { return false; }
@@ -106,16 +127,31 @@ export abstract class SocketBase {
 
   /** Subscribes to "something about this socket changed" (data, credit, state). */
   readonly subscribe = (fn: () => void): (() => void) => {
-    this.#listeners.add(fn);
-    return () => this.#listeners.delete(fn);
+    this.#watchers.add(fn);
+    return () => this.#watchers.delete(fn);
   };
 
   protected changed(): void {
-    for (const fn of [...this.#listeners]) fn();
+    for (const fn of [...this.#watchers]) fn();
   }
 
-  protected dropListeners(): void {
-    this.#listeners.clear();
+  protected dropWatchers(): void {
+    this.#watchers.clear();
+  }
+
+  /** The wait of one blocking call, against SO_SNDTIMEO / SO_RCVTIMEO (`timeoutMs`). */
+  protected blockingWait(timeoutMs: number): BlockingWait {
+    return new BlockingWait(this.subscribe, timeoutMs);
+  }
+
+  /**
+   * The relay sent `bytes` beyond the credit it had on `stream`: a protocol violation. Ends the
+   * stream with CLOSE PROTOCOL_ERROR; the caller then reports the connection aborted.
+   */
+  protected closeOverrun(conn: RelayConnection | null, stream: number, bytes: number, granted: number): void {
+    this.host.log(`socket ${this.handle}: relay sent ${bytes} bytes with ${granted} credit left; closing the stream`);
+    if (stream !== 0) conn?.send({ type: FrameType.CLOSE, stream, reason: Reason.PROTOCOL_ERROR });
+    conn?.forget(stream);
   }
 
   /**

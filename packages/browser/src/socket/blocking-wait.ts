@@ -1,6 +1,6 @@
 /**
  * Waiting primitives for the calls that block on Windows: wait until a condition holds, a
- * timeout passes, or the wait is cancelled. Every timer and listener is released when the
+ * timeout passes, or the wait is cancelled. Every timer and subscription is released when the
  * wait ends, however it ends.
  */
 
@@ -39,6 +39,33 @@ export function waitUntil<T>(
     for (const subscribe of sources) unsubscribes.push(subscribe(recheck));
     if (timeoutMs !== null) timer = setTimeout(() => finish(onTimeout()), timeoutMs);
   });
+}
+
+/**
+ * The wait of one blocking send or receive: SO_SNDTIMEO / SO_RCVTIMEO (0 = forever) sets a
+ * deadline when the call starts, and every wait of that call (a blocking send may wait for
+ * credit several times) counts against it.
+ */
+export class BlockingWait {
+  readonly #deadline: number | null;
+
+  constructor(
+    readonly subscribe: Subscribe,
+    timeoutMs: number,
+    now: number = performance.now(),
+  ) {
+    this.#deadline = timeoutMs > 0 ? now + timeoutMs : null;
+  }
+
+  /** Milliseconds left before the deadline (null: none). */
+  remaining(): number | null {
+    return this.#deadline === null ? null : this.#deadline - performance.now();
+  }
+
+  /** Resolves true once `condition()` holds (re-checked at every change), false at the deadline. */
+  until(condition: () => boolean): Promise<boolean> {
+    return waitUntil([this.subscribe], () => (condition() ? true : undefined), this.remaining(), () => false);
+  }
 }
 
 /** timeval → milliseconds; null (wait forever) stays null. */

@@ -4,37 +4,42 @@
  * connection costs the relay nothing but a socket: it reads nothing from it until accepted.
  */
 import { Capability, FrameType, ListenFlag, Reason, type IncomingFrame } from '@ws2web/protocol';
-import { AF_INET6, WSAEACCES, WSAECONNABORTED, WSAENETDOWN } from '../win/constants.js';
-import { wsaErrorForReason } from '../win/errors.js';
+import { AF_INET6, WSAEACCES, WSAECONNABORTED } from '../win/constants.js';
+import { closeReasonError, lostStreamError, unopenedStreamError, wsaErrorForReason } from '../win/errors.js';
 import { fromEndpoint, toEndpoint, type SockAddr } from '../win/sockaddr.js';
-import type { RelayConnection, StreamFrame, StreamListener } from '../transport/relay-connection.js';
+import type { RelayConnection, StreamFrame, StreamSink } from '../transport/relay-connection.js';
+import { ListenerState, listenerStateMachine } from './state.js';
 
-export interface ListenerEvents {
+/** What the listening socket that owns a Listener hears from it. */
+export interface ListenerOwner {
   /** A connection arrived, or the listener failed: the owner records FD_ACCEPT and wakes waiters. */
   changed(error: number): void;
   log(message: string): void;
 }
 
-export class Listener implements StreamListener {
+export class Listener implements StreamSink {
+  readonly #sm = listenerStateMachine();
   #stream = 0;
-  /** 0 while usable; the Winsock error accept reports once the listener failed or was refused. */
-  error = 0;
+  #error = 0;
   /** The relay's real listening address once LISTENING arrived. */
   local: SockAddr | null = null;
   readonly #pending: PendingConnection[] = [];
 
   constructor(
     readonly conn: RelayConnection,
-    private readonly events: ListenerEvents,
+    private readonly owner: ListenerOwner,
   ) {}
 
   get pending(): number { return this.#pending.length; }
 
+  /** 0 while usable; the Winsock error accept reports once the listener failed, was refused or closed. */
+  get error(): number { return this.#error; }
+
   /** Sends LISTEN once the relay's WELCOME said it accepts inbound connections at all. */
   start(family: number, bound: SockAddr, backlog: number, options: { reuseAddr: boolean; exclusive: boolean; dualStack: boolean }): void {
     void this.conn.ready().then((code) => {
-      if (this.error) return;
-      if (code) return this.#fail(code === WSAECONNABORTED ? WSAENETDOWN : code);
+      if (!this.#sm.is(ListenerState.STARTING)) return;
+      if (code) return this.#fail(unopenedStreamError(code));
       // A relay without inbound support refuses, as its policy would: WSAEACCES (the contract).
       if (!(this.conn.capabilities & Capability.INBOUND)) return this.#fail(WSAEACCES);
       this.#stream = this.conn.openStream(this, (stream) => ({
@@ -52,14 +57,15 @@ export class Listener implements StreamListener {
     switch (frame.type) {
       case FrameType.LISTENING:
         this.local = fromEndpoint(frame.local);
-        this.events.changed(0);
+        if (this.#sm.is(ListenerState.STARTING)) this.#sm.to(ListenerState.LISTENING);
+        this.owner.changed(0);
         return;
       case FrameType.INCOMING: {
         // Frames for the new stream may follow in this very message: hold them until accepted.
         const parked = parkedStream();
         this.conn.adopt(frame.newStream, parked);
         this.#pending.push({ incoming: frame, parked });
-        this.events.changed(0);
+        this.owner.changed(0);
         return;
       }
       case FrameType.OPEN_FAILED:
@@ -67,22 +73,23 @@ export class Listener implements StreamListener {
         return this.#fail(wsaErrorForReason(frame.reason));
       case FrameType.CLOSE:
         this.#stream = 0;
-        return this.#fail(frame.reason === Reason.OK ? WSAECONNABORTED : wsaErrorForReason(frame.reason));
+        return this.#fail(closeReasonError(frame.reason));
       default:
-        this.events.log(`listener: ignoring frame ${frame.type}`);
+        this.owner.log(`listener: ignoring frame ${frame.type}`);
     }
   }
 
   onLost(code: number): void {
     this.#stream = 0;
     this.#pending.length = 0;
-    this.#fail(code === WSAENETDOWN ? WSAENETDOWN : WSAECONNABORTED);
+    this.#fail(lostStreamError(code, true));
   }
 
   #fail(code: number): void {
-    if (this.error) return;
-    this.error = code;
-    this.events.changed(code);
+    if (this.#sm.is(ListenerState.FAILED, ListenerState.CLOSED)) return;
+    this.#error = code;
+    this.#sm.to(ListenerState.FAILED);
+    this.owner.changed(code);
   }
 
   /** The oldest pending connection, left in place (WSAAccept's CF_DEFER). */
@@ -120,7 +127,8 @@ export class Listener implements StreamListener {
       this.conn.forget(this.#stream);
       this.#stream = 0;
     }
-    this.error ||= WSAECONNABORTED;
+    this.#error ||= WSAECONNABORTED;
+    this.#sm.to(ListenerState.CLOSED);
   }
 }
 
@@ -128,7 +136,7 @@ export class Listener implements StreamListener {
  * Until a pending connection is accepted, frames for it (a FIN or CLOSE from a peer that gave
  * up) are kept and replayed to the socket that accepts it.
  */
-export interface ParkedStream extends StreamListener {
+export interface ParkedStream extends StreamSink {
   readonly parked: true;
   frames: StreamFrame[];
   lost: number;

@@ -1,16 +1,15 @@
 /**
- * The per-socket Winsock state machine. States are named after Windows' own; every call that
- * depends on the state asks `check(op, state)` and gets 0 or the Winsock error Windows returns,
- * read from one transition table instead of ifs scattered across the API.
+ * Every socket's states, named after Windows' own, and the rules that depend on them. A call
+ * that depends on a TCP socket's state asks `check(op, state)` and gets 0 or the Winsock error
+ * Windows returns, read from one table instead of ifs scattered across the API. The state
+ * strings live here only; the machines are `StateMachine`s over these tables.
  */
-import {
-  WSAEALREADY,
-  WSAEINVAL,
-  WSAEISCONN,
-  WSAENOTCONN,
-} from '../win/constants.js';
+import { WSAEALREADY, WSAEINVAL, WSAEISCONN, WSAENOTCONN } from '../win/constants.js';
+import { StateMachine, type Transitions } from './state-machine.js';
 
-export const SocketState = {
+// TCP ------------------------------------------------------------------------------------------
+
+export const TcpState = {
   /** Created, no local address. */
   UNBOUND: 'unbound',
   /** A local address is recorded (explicit bind, or implicit after a failed connect). */
@@ -28,16 +27,20 @@ export const SocketState = {
   /** closesocket was called; the handle is gone. */
   CLOSED: 'closed',
 } as const;
-export type SocketStateValue = (typeof SocketState)[keyof typeof SocketState];
+export type TcpStateValue = (typeof TcpState)[keyof typeof TcpState];
 
-export type Operation = 'bind' | 'listen' | 'connect' | 'transfer' | 'shutdown' | 'getpeername';
+/**
+ * Calls whose legality depends on the state. `adopt`: AcceptEx's sAcceptSocket, which must be a
+ * fresh socket.
+ */
+export type Operation = 'bind' | 'listen' | 'connect' | 'transfer' | 'shutdown' | 'getpeername' | 'adopt';
 
-const S = SocketState;
+const S = TcpState;
 /** 0 = allowed; 'stored' = the socket's stored connection error (reset / aborted). */
-type Verdict = number | 'stored';
+type Rule = number | 'stored';
 
-/** op → state → verdict. A missing state means "allowed". */
-const table: Record<Operation, Partial<Record<SocketStateValue, Verdict>>> = {
+/** op → state → rule. A missing state means "allowed". */
+const rules: Record<Operation, Partial<Record<TcpStateValue, Rule>>> = {
   // bind: WSAEINVAL if already bound (Windows), including every state past UNBOUND.
   bind: {
     [S.BOUND]: WSAEINVAL, [S.CONNECTING]: WSAEINVAL, [S.CONNECTED]: WSAEINVAL,
@@ -66,10 +69,20 @@ const table: Record<Operation, Partial<Record<SocketStateValue, Verdict>>> = {
     [S.UNBOUND]: WSAENOTCONN, [S.BOUND]: WSAENOTCONN, [S.CONNECTING]: WSAENOTCONN,
     [S.LISTENING]: WSAENOTCONN, [S.DISCONNECTED]: WSAENOTCONN,
   },
+  // AcceptEx accepts only into a socket that was neither bound nor connected (WSAEINVAL).
+  adopt: {
+    [S.BOUND]: WSAEINVAL, [S.CONNECTING]: WSAEINVAL, [S.CONNECTED]: WSAEINVAL, [S.HALF_CLOSED]: WSAEINVAL,
+    [S.DISCONNECTED]: WSAEINVAL, [S.LISTENING]: WSAEINVAL, [S.CLOSED]: WSAEINVAL,
+  },
 };
 
+/** The rule for `op` in `state`: 0 or a Winsock error ('stored' resolved by the caller). */
+export function check(op: Operation, state: TcpStateValue): Rule {
+  return rules[op][state] ?? 0;
+}
+
 /** Which states may follow which: guards against a transition the code did not mean. */
-const transitions: Record<SocketStateValue, readonly SocketStateValue[]> = {
+const tcpTransitions: Transitions<TcpStateValue> = {
   [S.UNBOUND]: [S.BOUND, S.CONNECTING, S.CLOSED],
   [S.BOUND]: [S.CONNECTING, S.LISTENING, S.CLOSED],
   [S.CONNECTING]: [S.CONNECTED, S.BOUND, S.DISCONNECTED, S.CLOSED],
@@ -80,21 +93,67 @@ const transitions: Record<SocketStateValue, readonly SocketStateValue[]> = {
   [S.CLOSED]: [],
 };
 
-/** The verdict for `op` in `state`: 0 or a Winsock error ('stored' resolved by the caller). */
-export function check(op: Operation, state: SocketStateValue): Verdict {
-  return table[op][state] ?? 0;
+/** A TCP socket's machine, starting unbound. */
+export function tcpStateMachine(): StateMachine<TcpStateValue> {
+  return new StateMachine('socket', tcpTransitions, S.UNBOUND);
 }
 
-export class StateMachine {
-  #state: SocketStateValue = S.UNBOUND;
-  get state(): SocketStateValue { return this.#state; }
-  /** Moves to `next`; a transition the table does not list is a bug in this library. */
-  to(next: SocketStateValue): void {
-    if (next === this.#state) return;
-    if (!transitions[this.#state].includes(next)) {
-      throw new Error(`ws2web invariant: socket cannot go from ${this.#state} to ${next}`);
-    }
-    this.#state = next;
-  }
-  is(...states: SocketStateValue[]): boolean { return states.includes(this.#state); }
+// UDP ------------------------------------------------------------------------------------------
+
+/**
+ * A datagram socket: unbound until bind, connect or sendto binds it implicitly, which opens its
+ * relay socket. "Connected" is no state of its own: it is the presence of a default peer, which
+ * connect sets, changes or dissolves at any time.
+ */
+export const UdpState = {
+  /** Created, no local address and no relay socket. */
+  UNBOUND: 'unbound',
+  /** Bound: the relay socket is being opened (DGRAM_OPEN sent or waiting for WELCOME). */
+  OPENING: 'opening',
+  /** Bound, the relay socket is open. */
+  OPEN: 'open',
+  /** The relay socket failed to open or is gone; every later call reports why. */
+  BROKEN: 'broken',
+  /** closesocket was called. */
+  CLOSED: 'closed',
+} as const;
+export type UdpStateValue = (typeof UdpState)[keyof typeof UdpState];
+
+const U = UdpState;
+const udpTransitions: Transitions<UdpStateValue> = {
+  [U.UNBOUND]: [U.OPENING, U.CLOSED],
+  [U.OPENING]: [U.OPEN, U.BROKEN, U.CLOSED],
+  [U.OPEN]: [U.BROKEN, U.CLOSED],
+  [U.BROKEN]: [U.CLOSED],
+  [U.CLOSED]: [],
+};
+
+export function udpStateMachine(): StateMachine<UdpStateValue> {
+  return new StateMachine('datagram socket', udpTransitions, U.UNBOUND);
+}
+
+// The relay side of a listening socket ------------------------------------------------------------
+
+export const ListenerState = {
+  /** Waiting for WELCOME, then for LISTENING. */
+  STARTING: 'starting',
+  /** LISTENING arrived: the relay's socket accepts connections. */
+  LISTENING: 'listening',
+  /** The relay refused or ended the LISTEN stream, or the connection was lost; accept reports why. */
+  FAILED: 'failed',
+  /** closesocket on the listening socket. */
+  CLOSED: 'closed',
+} as const;
+export type ListenerStateValue = (typeof ListenerState)[keyof typeof ListenerState];
+
+const L = ListenerState;
+const listenerTransitions: Transitions<ListenerStateValue> = {
+  [L.STARTING]: [L.LISTENING, L.FAILED, L.CLOSED],
+  [L.LISTENING]: [L.FAILED, L.CLOSED],
+  [L.FAILED]: [L.CLOSED],
+  [L.CLOSED]: [],
+};
+
+export function listenerStateMachine(): StateMachine<ListenerStateValue> {
+  return new StateMachine('listener', listenerTransitions, L.STARTING);
 }

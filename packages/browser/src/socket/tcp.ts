@@ -1,9 +1,9 @@
 /**
- * One emulated TCP socket: its state machine, addresses, receive buffer and credits, and its
- * side of one relay stream. The Winsock functions in winsock.ts
- * validate arguments and translate byte layouts; this class does the work.
+ * One emulated TCP socket: its state machine, addresses, receive buffer and credit window, and
+ * its side of one relay stream. The Winsock functions in api/ validate arguments and translate
+ * byte layouts; this class does the work.
  */
-import { FrameType, Reason, Transport, OpenFlag, type OpenedFrame } from '@ws2web/protocol';
+import { FrameType, Reason, Transport, OpenFlag, type Frame, type OpenedFrame } from '@ws2web/protocol';
 import {
   AF_INET6,
   FD_ACCEPT,
@@ -28,16 +28,16 @@ import {
   WSAESHUTDOWN,
   WSAETIMEDOUT,
   WSAEWOULDBLOCK,
-  WSAENETDOWN,
 } from '../win/constants.js';
-import { wsaErrorForReason } from '../win/errors.js';
+import { closeReasonError, connectionClosedError, fdCloseError, lostStreamError, wsaErrorForReason } from '../win/errors.js';
+import { asFamily, fromEndpoint, isUnspecified, toEndpoint, type SockAddr } from '../win/sockaddr.js';
+import type { RelayConnection, StreamFrame, StreamSink } from '../transport/relay-connection.js';
 import { SocketBase, fail, ok, type IoResult } from './base.js';
+import { waitUntil } from './blocking-wait.js';
+import { CreditWindow } from './credit.js';
 import { Listener, type PendingConnection } from './listener.js';
 import { ReceiveBuffer } from './receive-buffer.js';
-import { asFamily, fromEndpoint, isUnspecified, toEndpoint, type SockAddr } from '../win/sockaddr.js';
-import { SocketState, StateMachine, check, type Operation } from './state.js';
-import type { RelayConnection, StreamFrame, StreamListener } from '../transport/relay-connection.js';
-import { waitUntil } from './blocking-wait.js';
+import { TcpState, check, tcpStateMachine, type Operation } from './state.js';
 
 /**
  * Bytes the page lets the relay send ahead of what the application has read (per socket). The
@@ -50,8 +50,9 @@ export const RECEIVE_WINDOW = 1024 * 1024;
 const SUPPORTED_SEND_FLAGS = MSG_DONTROUTE | MSG_OOB | MSG_PUSH_IMMEDIATE;
 const SUPPORTED_RECV_FLAGS = MSG_PEEK | MSG_WAITALL | MSG_OOB | MSG_PUSH_IMMEDIATE | MSG_PARTIAL;
 
-export class StreamSocket extends SocketBase implements StreamListener {
-  readonly #sm = new StateMachine();
+export class StreamSocket extends SocketBase implements StreamSink {
+  readonly connectionless = false as const;
+  readonly #sm = tcpStateMachine();
   remote: SockAddr | null = null;
   /** performance.now() at connection, for SO_CONNECT_TIME. */
   connectedAt = 0;
@@ -67,33 +68,29 @@ export class StreamSocket extends SocketBase implements StreamListener {
   #connectResult = 0;
   #onConnected: (() => void) | null = null;
   readonly #recv = new ReceiveBuffer();
+  readonly #credit = new CreditWindow(RECEIVE_WINDOW);
   #peerFin = false;
   #sendShut = false;
   #recvShut = false;
-  #sendCredit = 0;
-  /** Bytes the relay may still send before we grant more. */
-  #granted = 0;
-  /** Bytes read by the application since the last CREDIT we sent. */
-  #consumed = 0;
 
-  get state() { return this.#sm.state; }
-  get closed(): boolean { return this.#sm.is(SocketState.CLOSED); }
-  override get isListening(): boolean { return this.#sm.is(SocketState.LISTENING); }
-  get isConnected(): boolean { return this.#sm.is(SocketState.CONNECTED, SocketState.HALF_CLOSED); }
+  get closed(): boolean { return this.#sm.is(TcpState.CLOSED); }
+  override get isListening(): boolean { return this.#sm.is(TcpState.LISTENING); }
+  get isConnected(): boolean { return this.#sm.is(TcpState.CONNECTED, TcpState.HALF_CLOSED); }
   get available(): number { return this.#recv.available; }
 
-  /** The state machine's verdict for `op`: 0 or a Winsock error. */
-  verdict(op: Operation): number {
-    const v = check(op, this.#sm.state);
-    return v === 'stored' ? this.#connError : v;
+  stateError(op: Operation): number {
+    const rule = check(op, this.#sm.state);
+    return rule === 'stored' ? this.#connError : rule;
   }
+
+  peerAddress(): SockAddr | null { return this.remote; }
 
   // ------------------------------------------------------------------------------------------
   // bind / listen
 
   bind(address: SockAddr): void {
     this.bound = address;
-    this.#sm.to(SocketState.BOUND);
+    this.#sm.to(TcpState.BOUND);
   }
 
   /**
@@ -102,7 +99,9 @@ export class StreamSocket extends SocketBase implements StreamListener {
    */
   listen(backlog: number): void {
     if (this.#listener) return; // a second listen only changes the backlog on Windows
-    this.#sm.to(SocketState.LISTENING);
+    const bound = this.bound;
+    if (!bound) throw new Error('ws2web invariant: listen on a socket without an address');
+    this.#sm.to(TcpState.LISTENING);
     const listener = new Listener(this.host.relay(), {
       changed: (error) => {
         if (error) this.events.record(FD_ACCEPT, error);
@@ -112,7 +111,7 @@ export class StreamSocket extends SocketBase implements StreamListener {
       log: this.host.log,
     });
     this.#listener = listener;
-    listener.start(this.family, this.bound!, backlog, {
+    listener.start(this.family, bound, backlog, {
       reuseAddr: this.options.reuseAddr,
       exclusive: this.options.exclusiveAddrUse,
       dualStack: this.family === AF_INET6 && !this.options.v6Only,
@@ -134,12 +133,12 @@ export class StreamSocket extends SocketBase implements StreamListener {
     this.relayLocal = fromEndpoint(incoming.local);
     this.bound = asFamily(this.relayLocal, this.family);
     this.remote = asFamily(fromEndpoint(incoming.remote), this.family);
-    this.#sendCredit = incoming.window;
-    this.#sm.to(SocketState.CONNECTING);
-    this.#sm.to(SocketState.CONNECTED);
+    this.#credit.setSendable(incoming.window);
+    this.#sm.to(TcpState.CONNECTING);
+    this.#sm.to(TcpState.CONNECTED);
     this.connectedAt = performance.now();
     conn.adopt(incoming.newStream, this);
-    this.#granted = RECEIVE_WINDOW;
+    this.#credit.grantWindow();
     this.#sendFrame({ type: FrameType.CREDIT, stream: this.#stream, bytes: RECEIVE_WINDOW });
     for (const frame of parked.frames) this.onFrame(frame);
     if (parked.lost) this.onLost(parked.lost);
@@ -161,7 +160,7 @@ export class StreamSocket extends SocketBase implements StreamListener {
     this.#connectFailed = false;
     this.#connectResult = 0;
     this.#onConnected = onConnected;
-    this.#sm.to(SocketState.CONNECTING);
+    this.#sm.to(TcpState.CONNECTING);
     const conn = this.host.relay();
     this.#conn = conn;
     // On a connection that is already up, OPEN is queued now, so it leaves in the same WebSocket
@@ -169,7 +168,7 @@ export class StreamSocket extends SocketBase implements StreamListener {
     // of one microtask later in a message of its own: one write less before the relay can dial.
     if (conn.open) return this.#sendOpen(conn, remote);
     void conn.ready().then((code) => {
-      if (!this.#sm.is(SocketState.CONNECTING) || this.#conn !== conn) return; // closed meanwhile
+      if (!this.#sm.is(TcpState.CONNECTING) || this.#conn !== conn) return; // closed meanwhile
       if (code !== 0) return this.#connectFinished(code);
       this.#sendOpen(conn, remote);
     });
@@ -177,7 +176,7 @@ export class StreamSocket extends SocketBase implements StreamListener {
 
   #sendOpen(conn: RelayConnection, remote: SockAddr): void {
     const local = this.bound && !(isUnspecified(this.bound) && this.bound.port === 0) ? toEndpoint(this.bound) : null;
-    this.#granted = RECEIVE_WINDOW;
+    this.#credit.grantWindow();
     this.#stream = conn.openStream(this, (stream) => ({
       type: FrameType.OPEN,
       stream,
@@ -191,7 +190,7 @@ export class StreamSocket extends SocketBase implements StreamListener {
 
   /** Abandons a connect in flight (WSAConnectByName's timeout); the relay drops the dial. */
   abortConnect(code: number): void {
-    if (!this.#sm.is(SocketState.CONNECTING)) return;
+    if (!this.#sm.is(TcpState.CONNECTING)) return;
     if (this.#stream !== 0) {
       this.#sendFrame({ type: FrameType.CLOSE, stream: this.#stream, reason: Reason.RESET });
       this.#conn?.forget(this.#stream);
@@ -205,7 +204,7 @@ export class StreamSocket extends SocketBase implements StreamListener {
       [this.subscribe],
       () => {
         if (this.closed) return WSAEINTR;
-        if (this.#sm.is(SocketState.CONNECTING)) return undefined;
+        if (this.#sm.is(TcpState.CONNECTING)) return undefined;
         return this.#connectResult;
       },
       null,
@@ -217,62 +216,56 @@ export class StreamSocket extends SocketBase implements StreamListener {
     this.#connectResult = code;
     if (code === 0) {
       this.connectedAt = performance.now();
-      this.#sm.to(SocketState.CONNECTED);
+      this.#sm.to(TcpState.CONNECTED);
       this.#onConnected?.();
       this.events.record(FD_CONNECT, 0);
-      if (this.#sendCredit > 0) this.events.record(FD_WRITE, 0);
+      if (this.#credit.sendable > 0) this.events.record(FD_WRITE, 0);
     } else {
       this.#stream = 0;
       this.soError = code;
       this.#connectFailed = true;
-      this.#sm.to(SocketState.BOUND); // implicitly bound; the reference allows connecting again
+      this.#sm.to(TcpState.BOUND); // implicitly bound; the reference allows connecting again
       this.events.record(FD_CONNECT, code);
     }
     this.#onConnected = null;
     this.changed();
   }
 
-  // StreamListener ---------------------------------------------------------------------------
+  // StreamSink -------------------------------------------------------------------------------
 
   onFrame(frame: StreamFrame): void {
     switch (frame.type) {
-      case FrameType.OPENED: return this.onOpened(frame);
-      case FrameType.OPEN_FAILED: return this.onOpenFailed(frame.reason);
-      case FrameType.DATA: return this.onData(frame.data);
-      case FrameType.CREDIT: return this.onCredit(frame.bytes);
-      case FrameType.FIN: return this.onFin();
-      case FrameType.CLOSE: return this.onClose(frame.reason);
+      case FrameType.OPENED: return this.#onOpened(frame);
+      case FrameType.OPEN_FAILED: return this.#connectFinished(wsaErrorForReason(frame.reason));
+      case FrameType.DATA: return this.#onData(frame.data);
+      case FrameType.CREDIT: return this.#onCredit(frame.bytes);
+      case FrameType.FIN: return this.#onFin();
+      case FrameType.CLOSE: return this.#onClose(frame.reason);
       default: this.host.log(`socket ${this.handle}: ignoring ${frame.type} on a TCP stream`);
     }
   }
 
-  onOpened(frame: OpenedFrame): void {
+  #onOpened(frame: OpenedFrame): void {
     this.relayLocal = fromEndpoint(frame.local);
     const remote = fromEndpoint(frame.remote);
     // Keep the caller's view of the peer (its family and scope) but take the port the relay used.
     if (this.remote) this.remote = { ...this.remote, port: remote.port };
-    this.#sendCredit = frame.window;
+    this.#credit.setSendable(frame.window);
     this.#connectFinished(0);
   }
 
-  onOpenFailed(reason: number): void {
-    this.#connectFinished(wsaErrorForReason(reason));
-  }
-
-  onData(data: Uint8Array): void {
-    if (data.length > this.#granted) {
-      this.host.log(`socket ${this.handle}: relay sent ${data.length} bytes with ${this.#granted} credit left; aborting`);
-      this.#sendFrame({ type: FrameType.CLOSE, stream: this.#stream, reason: Reason.PROTOCOL_ERROR });
-      this.#conn?.forget(this.#stream);
+  #onData(data: Uint8Array): void {
+    const granted = this.#credit.granted;
+    if (!this.#credit.receive(data.length)) {
+      this.closeOverrun(this.#conn, this.#stream, data.length, granted);
       this.#stream = 0;
       this.#disconnect(WSAECONNABORTED);
       return;
     }
-    this.#granted -= data.length;
     if (this.#recvShut) {
       // SD_RECEIVE: Windows discards what arrives; give the credit straight back so the relay never stalls.
-      this.#consumed += data.length;
-      this.#grantCredit(true);
+      this.#credit.consume(data.length);
+      this.#returnCredit(true);
       return;
     }
     this.#recv.push(data);
@@ -280,89 +273,74 @@ export class StreamSocket extends SocketBase implements StreamListener {
     this.changed();
   }
 
-  onCredit(bytes: number): void {
-    this.#sendCredit += bytes;
-    if (this.#sendCredit > 0) this.events.record(FD_WRITE, 0);
+  #onCredit(bytes: number): void {
+    this.#credit.credit(bytes);
+    if (this.#credit.sendable > 0) this.events.record(FD_WRITE, 0);
     this.changed();
   }
 
-  onFin(): void {
+  #onFin(): void {
     if (this.#peerFin) return;
     this.#peerFin = true;
-    if (this.#sm.is(SocketState.CONNECTED)) this.#sm.to(SocketState.HALF_CLOSED);
-    this.events.record(FD_CLOSE, 0);
+    if (this.#sm.is(TcpState.CONNECTED)) this.#sm.to(TcpState.HALF_CLOSED);
+    this.events.record(FD_CLOSE, fdCloseError(true));
     this.changed();
   }
 
-  onClose(reason: number): void {
+  #onClose(reason: number): void {
     this.#stream = 0;
-    if (this.#sm.is(SocketState.CONNECTING)) {
-      this.#connectFinished(reason === Reason.OK ? WSAECONNABORTED : wsaErrorForReason(reason));
-      return;
-    }
-    if (reason === Reason.OK) {
-      // An orderly end: both directions finished. Unread bytes stay readable, then recv returns 0.
-      this.onFin();
-      return;
-    }
-    this.#disconnect(reason === Reason.RESET ? WSAECONNRESET : WSAECONNABORTED);
+    if (this.#sm.is(TcpState.CONNECTING)) return this.#connectFinished(closeReasonError(reason));
+    // An orderly end: both directions finished. Unread bytes stay readable, then recv returns 0.
+    if (reason === Reason.OK) return this.#onFin();
+    this.#disconnect(connectionClosedError(reason));
   }
 
-  onLost(_code: number): void {
+  onLost(code: number): void {
     this.#stream = 0;
-    if (this.#sm.is(SocketState.CONNECTING)) {
-      // No connection existed yet, so nothing was aborted: the relay (our network) is down.
-      this.#connectFinished(WSAENETDOWN);
-      return;
-    }
-    if (this.isConnected) this.#disconnect(WSAECONNABORTED);
+    // No connection existed yet, so nothing was aborted: the relay (our network) is down.
+    if (this.#sm.is(TcpState.CONNECTING)) return this.#connectFinished(lostStreamError(code, false));
+    if (this.isConnected) this.#disconnect(lostStreamError(code, true));
   }
 
   /**
    * The connection is gone (reset, aborted, relay lost): unread bytes are discarded, as on
-   * Windows, send/recv report `code`, and FD_CLOSE carries WSAECONNABORTED (the contract).
+   * Windows, send/recv report `code`, and FD_CLOSE carries the abortive error.
    */
   #disconnect(code: number): void {
     if (!this.isConnected) return;
     this.#recv.clear();
     this.#connError = code;
-    this.#sm.to(SocketState.DISCONNECTED);
-    this.events.record(FD_CLOSE, WSAECONNABORTED);
+    this.#sm.to(TcpState.DISCONNECTED);
+    this.events.record(FD_CLOSE, fdCloseError(false));
     this.changed();
   }
 
   // ------------------------------------------------------------------------------------------
   // send / recv
 
-  /** send/WSASend on a stream socket: `data` is already cut to the length the caller gave. */
-  async send(data: Uint8Array, flags: number, forceWait = false): Promise<IoResult> {
+  /** send/WSASend on a stream socket: `data` is already cut to the caller's length; `to` is ignored, as Windows. */
+  async send(data: Uint8Array, flags: number, _to: SockAddr | null = null, forceWait = false): Promise<IoResult> {
     if (flags & ~SUPPORTED_SEND_FLAGS) return fail(WSAEOPNOTSUPP);
     if (flags & MSG_OOB) return fail(WSAEOPNOTSUPP); // urgent data is not relayed
     const pre = this.#sendCheck();
     if (pre) return fail(pre);
     if (data.length === 0) return ok(0);
     if (this.nonBlocking && !forceWait) {
-      if (this.#sendCredit === 0) {
+      if (this.#credit.sendable === 0) {
         this.events.reenable(FD_WRITE); // FD_WRITE is recorded again once credit returns
         return fail(WSAEWOULDBLOCK);
       }
-      const n = Math.min(data.length, this.#sendCredit);
+      const n = Math.min(data.length, this.#credit.sendable);
       this.#emitData(data.subarray(0, n));
       return ok(n);
     }
     let sent = 0;
-    const deadline = this.options.sndTimeoMs > 0 ? performance.now() + this.options.sndTimeoMs : null;
+    const wait = this.blockingWait(this.options.sndTimeoMs);
     while (sent < data.length) {
-      const ready = await waitUntil(
-        [this.subscribe],
-        () => (this.#sendCredit > 0 || this.#sendCheck() !== 0 ? true : undefined),
-        deadline === null ? null : deadline - performance.now(),
-        () => false,
-      );
-      if (!ready) return fail(WSAETIMEDOUT);
+      if (!(await wait.until(() => this.#credit.sendable > 0 || this.#sendCheck() !== 0))) return fail(WSAETIMEDOUT);
       const err = this.#sendCheck();
       if (err) return fail(err);
-      const n = Math.min(data.length - sent, this.#sendCredit);
+      const n = Math.min(data.length - sent, this.#credit.sendable);
       this.#emitData(data.subarray(sent, sent + n));
       sent += n;
     }
@@ -371,19 +349,19 @@ export class StreamSocket extends SocketBase implements StreamListener {
 
   #sendCheck(): number {
     if (this.closed) return WSAEINTR;
-    const v = this.verdict('transfer');
-    if (v) return v;
+    const error = this.stateError('transfer');
+    if (error) return error;
     if (this.#sendShut) return WSAESHUTDOWN;
     if (this.#stream === 0) return WSAECONNRESET; // the relay already released the connection
     return 0;
   }
 
   #emitData(bytes: Uint8Array): void {
-    const max = this.#conn!.maxFrameBody;
+    const max = this.#conn?.maxFrameBody ?? bytes.length;
     for (let at = 0; at < bytes.length; at += max) {
       this.#sendFrame({ type: FrameType.DATA, stream: this.#stream, data: bytes.subarray(at, Math.min(bytes.length, at + max)) });
     }
-    this.#sendCredit -= bytes.length;
+    this.#credit.spend(bytes.length);
   }
 
   /**
@@ -406,16 +384,10 @@ export class StreamSocket extends SocketBase implements StreamListener {
       if (this.#peerFin) return ok(0);
       return fail(WSAEWOULDBLOCK);
     }
-    const deadline = this.options.rcvTimeoMs > 0 ? performance.now() + this.options.rcvTimeoMs : null;
+    const wait = this.blockingWait(this.options.rcvTimeoMs);
     let total = 0;
     for (;;) {
-      const ready = await waitUntil(
-        [this.subscribe],
-        () => (this.#recv.available > 0 || this.#peerFin || this.#recvCheck() !== 0 ? true : undefined),
-        deadline === null ? null : deadline - performance.now(),
-        () => false,
-      );
-      if (!ready) return fail(WSAETIMEDOUT);
+      if (!(await wait.until(() => this.#recv.available > 0 || this.#peerFin || this.#recvCheck() !== 0))) return fail(WSAETIMEDOUT);
       const err = this.#recvCheck();
       if (err) return fail(err);
       if (this.#recv.available === 0) return ok(total); // FIN: 0, or what MSG_WAITALL gathered
@@ -426,8 +398,8 @@ export class StreamSocket extends SocketBase implements StreamListener {
 
   #recvCheck(): number {
     if (this.closed) return WSAEINTR;
-    const v = this.verdict('transfer');
-    if (v) return v;
+    const error = this.stateError('transfer');
+    if (error) return error;
     if (this.#recvShut) return WSAESHUTDOWN;
     return 0;
   }
@@ -436,27 +408,21 @@ export class StreamSocket extends SocketBase implements StreamListener {
   #take(dest: Uint8Array, offset: number, max: number, peek: boolean): number {
     const n = this.#recv.read(dest, offset, max, peek);
     if (!peek) {
-      this.#consumed += n;
-      this.#grantCredit(false);
+      this.#credit.consume(n);
+      this.#returnCredit(false);
     }
     if (this.#recv.available > 0) this.events.record(FD_READ, 0);
     return n;
   }
 
-  /**
-   * Returns consumed bytes to the relay as credit, in batches of a quarter window (fewer
-   * frames). The relay can stall only with zero credit, which means a whole window was
-   * consumed, so batching never deadlocks.
-   */
-  #grantCredit(force: boolean): void {
-    if (this.#stream === 0 || this.#consumed === 0) return;
-    if (!force && this.#consumed < RECEIVE_WINDOW / 4) return;
-    this.#sendFrame({ type: FrameType.CREDIT, stream: this.#stream, bytes: this.#consumed });
-    this.#granted += this.#consumed;
-    this.#consumed = 0;
+  /** Sends the consumed bytes back as CREDIT when the window says so (see CreditWindow.takeGrant). */
+  #returnCredit(force: boolean): void {
+    if (this.#stream === 0) return;
+    const bytes = this.#credit.takeGrant(force);
+    if (bytes > 0) this.#sendFrame({ type: FrameType.CREDIT, stream: this.#stream, bytes });
   }
 
-  #sendFrame(frame: Parameters<RelayConnection['send']>[0]): void {
+  #sendFrame(frame: Frame): void {
     if (this.#stream !== 0) this.#conn?.send(frame);
   }
 
@@ -465,25 +431,25 @@ export class StreamSocket extends SocketBase implements StreamListener {
 
   shutdown(how: number): number {
     if (how !== SD_RECEIVE && how !== SD_SEND && how !== SD_BOTH) return WSAEINVAL;
-    const v = this.verdict('shutdown');
-    if (v) return v;
+    const error = this.stateError('shutdown');
+    if (error) return error;
     if ((how === SD_SEND || how === SD_BOTH) && !this.#sendShut) {
       this.#sendShut = true;
       this.#sendFrame({ type: FrameType.FIN, stream: this.#stream });
     }
     if ((how === SD_RECEIVE || how === SD_BOTH) && !this.#recvShut) {
       this.#recvShut = true;
-      this.#consumed += this.#recv.clear();
-      this.#grantCredit(true);
+      this.#credit.consume(this.#recv.clear());
+      this.#returnCredit(true);
     }
-    if (this.#sm.is(SocketState.CONNECTED)) this.#sm.to(SocketState.HALF_CLOSED);
+    if (this.#sm.is(TcpState.CONNECTED)) this.#sm.to(TcpState.HALF_CLOSED);
     this.changed();
     return 0;
   }
 
   /** Applies TCP_NODELAY / SO_KEEPALIVE to the relay's live socket (before connect they ride in OPEN). */
   override applyOption(option: number, value: boolean): void {
-    if (this.#sm.is(SocketState.CONNECTED, SocketState.HALF_CLOSED)) {
+    if (this.isConnected) {
       this.#sendFrame({ type: FrameType.SETOPT, stream: this.#stream, option, value: value ? 1 : 0 });
     }
   }
@@ -503,9 +469,9 @@ export class StreamSocket extends SocketBase implements StreamListener {
     this.#listener?.close();
     this.events.select(null, 0);
     this.#recv.clear();
-    this.#sm.to(SocketState.CLOSED);
+    this.#sm.to(TcpState.CLOSED);
     this.changed();
-    this.dropListeners();
+    this.dropWatchers();
   }
 
   // ------------------------------------------------------------------------------------------
@@ -514,14 +480,14 @@ export class StreamSocket extends SocketBase implements StreamListener {
   /** select readfds: recv would not block. */
   get readable(): boolean {
     if (this.#listener) return this.#listener.pending > 0 || this.#listener.error !== 0;
-    if (this.#sm.is(SocketState.DISCONNECTED)) return true;
+    if (this.#sm.is(TcpState.DISCONNECTED)) return true;
     if (!this.isConnected) return false;
     return this.#recv.available > 0 || this.#peerFin || this.#recvShut;
   }
 
   /** select writefds: connected and send would not block. */
   get writable(): boolean {
-    return this.isConnected && !this.#sendShut && this.#sendCredit > 0;
+    return this.isConnected && !this.#sendShut && this.#credit.sendable > 0;
   }
 
   /** select exceptfds: a non-blocking connect failed. */
@@ -538,8 +504,8 @@ export class StreamSocket extends SocketBase implements StreamListener {
   }
 
   protected override closeCondition(): number | null {
-    if (this.#peerFin) return 0;
-    return this.#sm.is(SocketState.DISCONNECTED) ? WSAECONNABORTED : null;
+    if (this.#peerFin) return fdCloseError(true);
+    return this.#sm.is(TcpState.DISCONNECTED) ? fdCloseError(false) : null;
   }
 
   /** A listening socket reports the relay listener's real address once LISTENING arrived. */
@@ -550,7 +516,7 @@ export class StreamSocket extends SocketBase implements StreamListener {
 
   /** SO_CONNECT_TIME: whole seconds connected, 0xFFFFFFFF when not connected. */
   override connectTimeSeconds(): number {
-    if (!this.isConnected && !this.#sm.is(SocketState.DISCONNECTED)) return 0xffffffff;
+    if (!this.isConnected && !this.#sm.is(TcpState.DISCONNECTED)) return 0xffffffff;
     return Math.floor((performance.now() - this.connectedAt) / 1000);
   }
 }

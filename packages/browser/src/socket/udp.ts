@@ -1,11 +1,8 @@
 /**
  * One emulated UDP socket: a datagram stream on the relay, opened on first use (bind, connect,
  * sendto: Windows' implicit bind), with boundaries preserved, byte credits both ways, a default
- * peer set by connect, and the relay's policy verdicts cached per destination.
- *
- * States (Windows' names): unbound → bound (address recorded; the relay socket is opened in the
- * background) → closed. "Connected" is not a separate state for a datagram socket: it is the
- * presence of a default peer, which connect sets, changes or dissolves at any time.
+ * peer set by connect, and the relay's policy answers cached per destination. Its states are
+ * `UdpState` (socket/state.ts).
  */
 import { Capability, DgramFlag, FrameType, PeerMode, Reason } from '@ws2web/protocol';
 import {
@@ -26,27 +23,26 @@ import {
   WSAEINTR,
   WSAEINVAL,
   WSAEMSGSIZE,
-  WSAENETDOWN,
   WSAENOTCONN,
   WSAEOPNOTSUPP,
   WSAESHUTDOWN,
   WSAETIMEDOUT,
   WSAEWOULDBLOCK,
 } from '../win/constants.js';
-import { wsaErrorForReason } from '../win/errors.js';
-import { SocketBase, fail, ok, type IoResult } from './base.js';
+import { closeReasonError, lostStreamError, permissionError, unopenedStreamError, wsaErrorForReason } from '../win/errors.js';
 import { anyAddress, asFamily, fromEndpoint, isUnspecified, toEndpoint, type SockAddr } from '../win/sockaddr.js';
-import type { Operation } from './state.js';
-import type { RelayConnection, StreamFrame, StreamListener } from '../transport/relay-connection.js';
-import { waitUntil } from './blocking-wait.js';
+import type { RelayConnection, StreamFrame, StreamSink } from '../transport/relay-connection.js';
+import { SocketBase, fail, ok, type IoResult } from './base.js';
+import { CreditWindow } from './credit.js';
+import { UdpState, udpStateMachine, type Operation } from './state.js';
 
 /** Datagram payload bytes the relay may send ahead of what the application read. */
 export const DATAGRAM_WINDOW = 256 * 1024;
 /** Largest UDP payload: 65535 − 8 (UDP) − 20 (IPv4) / − 40 (IPv6 is 65535 − 8: jumbograms aside). */
 export const MAX_UDP_PAYLOAD_V4 = 65507;
 export const MAX_UDP_PAYLOAD_V6 = 65527;
-/** Destinations whose policy verdict is remembered per socket. */
-const VERDICT_CACHE = 256;
+/** Destinations whose policy answer is remembered per socket. */
+const POLICY_CACHE_SIZE = 256;
 
 interface Datagram { from: SockAddr; data: Uint8Array }
 
@@ -60,8 +56,9 @@ export function isBroadcast(a: SockAddr): boolean {
   return a.address === '255.255.255.255' || a.address === '::ffff:255.255.255.255';
 }
 
-export class DatagramSocket extends SocketBase implements StreamListener {
-  #closed = false;
+export class DatagramSocket extends SocketBase implements StreamSink {
+  readonly connectionless = true as const;
+  readonly #sm = udpStateMachine();
   /** The default destination set by connect; null when unconnected. */
   peer: SockAddr | null = null;
   #conn: RelayConnection | null = null;
@@ -69,34 +66,39 @@ export class DatagramSocket extends SocketBase implements StreamListener {
   /** Settles with 0 or a Winsock error once DGRAM_OPEN is answered. */
   #opened: Promise<number> | null = null;
   #settleOpen: ((code: number) => void) | null = null;
-  /** Why the relay socket is unusable (open failed, relay lost): later calls report it. */
-  #broken = 0;
+  /** Why a BROKEN socket is broken (open failed, relay lost): later calls report it. */
+  #brokenError = 0;
   readonly #queue: Datagram[] = [];
-  #sendCredit = 0;
-  #granted = 0;
-  #consumed = 0;
+  readonly #credit = new CreditWindow(DATAGRAM_WINDOW);
   #seq = 0;
-  readonly #verdictWaiters = new Map<number, (reason: number) => void>();
-  readonly #verdicts = new Map<string, number>();
+  /** PEER requests waiting for the relay's VERDICT, by sequence number. */
+  readonly #peerReplies = new Map<number, (reason: number) => void>();
+  /** The relay's answers per destination, oldest first. */
+  readonly #policyCache = new Map<string, number>();
   /** A non-blocking connect's refusal, reported by the next send (the contract). */
   #peerRefusal = 0;
   #sendShut = false;
   #recvShut = false;
 
-  get closed(): boolean { return this.#closed; }
+  get closed(): boolean { return this.#sm.is(UdpState.CLOSED); }
+  /** The error of a broken relay socket, 0 otherwise. */
+  get #broken(): number { return this.#sm.is(UdpState.BROKEN) ? this.#brokenError : 0; }
   /** FIONREAD on a datagram socket: the size of the next datagram. */
   get available(): number { return this.#queue[0]?.data.length ?? 0; }
   get readable(): boolean { return this.#queue.length > 0 || this.#broken !== 0 || this.#recvShut; }
   /** Writable until the relay socket opens (sendto then opens it) and while there is credit. */
-  get writable(): boolean { return this.#broken === 0 && !this.#sendShut && (this.#stream === 0 || this.#sendCredit > 0); }
+  get writable(): boolean { return this.#broken === 0 && !this.#sendShut && (this.#stream === 0 || this.#credit.sendable > 0); }
   get exceptional(): boolean { return false; }
 
-  verdict(op: Operation): number {
+  stateError(op: Operation): number {
     if (op === 'listen') return WSAEOPNOTSUPP;
-    if (op === 'bind') return this.bound ? WSAEINVAL : 0;
+    if (op === 'adopt') return WSAEINVAL; // AcceptEx accepts into TCP sockets only
+    if (op === 'bind') return this.#sm.is(UdpState.UNBOUND) ? 0 : WSAEINVAL;
     if (op === 'getpeername' || op === 'transfer' || op === 'shutdown') return this.peer || op === 'shutdown' ? 0 : WSAENOTCONN;
     return 0;
   }
+
+  peerAddress(): SockAddr | null { return this.peer; }
 
   // ------------------------------------------------------------------------------------------
   // Opening the relay socket
@@ -113,14 +115,15 @@ export class DatagramSocket extends SocketBase implements StreamListener {
     if (this.#opened) return this.#opened;
     if (!this.bound) this.bound = anyAddress(this.family);
     this.#opened = new Promise((settle) => { this.#settleOpen = settle; });
+    this.#sm.to(UdpState.OPENING);
     const conn = this.host.relay();
     this.#conn = conn;
     void conn.ready().then((code) => {
-      if (this.#closed) return;
-      if (code !== 0) return this.#openFinished(code === WSAECONNABORTED ? WSAENETDOWN : code);
+      if (this.closed) return;
+      if (code !== 0) return this.#openFinished(unopenedStreamError(code));
       if (!conn.usable || !(conn.capabilities & Capability.UDP)) return this.#openFinished(WSAEOPNOTSUPP);
       const local = this.bound && !(isUnspecified(this.bound) && this.bound.port === 0) ? toEndpoint(this.bound) : null;
-      this.#granted = DATAGRAM_WINDOW;
+      this.#credit.grantWindow();
       this.#stream = conn.openStream(this, (stream) => ({
         type: FrameType.DGRAM_OPEN,
         stream,
@@ -135,42 +138,50 @@ export class DatagramSocket extends SocketBase implements StreamListener {
 
   #openFinished(code: number): void {
     if (code !== 0) {
-      this.#broken = code;
+      this.#breaks(code);
       this.#stream = 0;
+    } else {
+      this.#sm.to(UdpState.OPEN);
     }
     this.#settleOpen?.(code);
     this.#settleOpen = null;
     this.changed();
   }
 
-  // StreamListener ---------------------------------------------------------------------------
+  /** The relay socket is unusable from now on; `code` is what later calls report. */
+  #breaks(code: number): void {
+    this.#brokenError = code;
+    this.#sm.to(UdpState.BROKEN);
+  }
+
+  // StreamSink -------------------------------------------------------------------------------
 
   onFrame(frame: StreamFrame): void {
     switch (frame.type) {
       case FrameType.DGRAM_OPENED:
         this.relayLocal = fromEndpoint(frame.local);
-        this.#sendCredit = frame.window;
+        this.#credit.setSendable(frame.window);
         this.#openFinished(0);
-        if (this.#sendCredit > 0) this.events.record(FD_WRITE, 0);
+        if (this.#credit.sendable > 0) this.events.record(FD_WRITE, 0);
         return;
       case FrameType.OPEN_FAILED:
         return this.#openFinished(wsaErrorForReason(frame.reason));
       case FrameType.DATAGRAM:
         return this.#onDatagram(frame.address ? fromEndpoint(frame.address) : null, frame.data);
       case FrameType.CREDIT:
-        this.#sendCredit += frame.bytes;
-        if (this.#sendCredit > 0) this.events.record(FD_WRITE, 0);
+        this.#credit.credit(frame.bytes);
+        if (this.#credit.sendable > 0) this.events.record(FD_WRITE, 0);
         this.changed();
         return;
       case FrameType.VERDICT: {
-        const waiter = this.#verdictWaiters.get(frame.seq);
-        this.#verdictWaiters.delete(frame.seq);
-        waiter?.(frame.reason);
+        const settle = this.#peerReplies.get(frame.seq);
+        this.#peerReplies.delete(frame.seq);
+        settle?.(frame.reason);
         return;
       }
       case FrameType.CLOSE:
         this.#stream = 0;
-        this.#fail(frame.reason === Reason.OK ? WSAECONNABORTED : wsaErrorForReason(frame.reason));
+        this.#fail(closeReasonError(frame.reason));
         return;
       default:
         this.host.log(`socket ${this.handle}: ignoring frame ${frame.type} on a UDP stream`);
@@ -179,31 +190,29 @@ export class DatagramSocket extends SocketBase implements StreamListener {
 
   onLost(code: number): void {
     this.#stream = 0;
-    if (this.#settleOpen) return this.#openFinished(WSAENETDOWN);
-    this.#fail(code === WSAENETDOWN ? WSAENETDOWN : WSAECONNABORTED);
+    if (this.#sm.is(UdpState.OPENING)) return this.#openFinished(lostStreamError(code, false));
+    this.#fail(lostStreamError(code, true));
   }
 
   #fail(code: number): void {
-    this.#broken = code;
-    for (const waiter of this.#verdictWaiters.values()) waiter(Reason.ABORTED);
-    this.#verdictWaiters.clear();
+    this.#breaks(code);
+    for (const settle of this.#peerReplies.values()) settle(Reason.ABORTED);
+    this.#peerReplies.clear();
     this.changed();
   }
 
   #onDatagram(from: SockAddr | null, data: Uint8Array): void {
-    if (data.length > this.#granted) {
-      this.host.log(`socket ${this.handle}: relay sent a datagram beyond its credit; closing the stream`);
-      this.#conn?.send({ type: FrameType.CLOSE, stream: this.#stream, reason: Reason.PROTOCOL_ERROR });
-      this.#conn?.forget(this.#stream);
+    const granted = this.#credit.granted;
+    if (!this.#credit.receive(data.length)) {
+      this.closeOverrun(this.#conn, this.#stream, data.length, granted);
       this.#stream = 0;
       this.#fail(WSAECONNABORTED);
       return;
     }
-    this.#granted -= data.length;
     // The relay filters by peer too; this catches datagrams that crossed a connect on the wire.
     if (!from || this.#recvShut || (this.peer && !sameAddress(asFamily(from, this.family), this.peer))) {
-      this.#consumed += data.length;
-      this.#grantCredit(true);
+      this.#credit.consume(data.length);
+      this.#returnCredit(true);
       return;
     }
     this.#queue.push({ from: asFamily(from, this.family), data });
@@ -211,35 +220,37 @@ export class DatagramSocket extends SocketBase implements StreamListener {
     this.changed();
   }
 
-  #grantCredit(force: boolean): void {
-    if (this.#stream === 0 || this.#consumed === 0) return;
-    if (!force && this.#consumed < DATAGRAM_WINDOW / 4 && this.#queue.length > 0) return;
-    this.#conn!.send({ type: FrameType.CREDIT, stream: this.#stream, bytes: this.#consumed });
-    this.#granted += this.#consumed;
-    this.#consumed = 0;
+  /** Returns consumed bytes as CREDIT: batched while datagrams wait, at once when the queue is empty. */
+  #returnCredit(force: boolean): void {
+    if (this.#stream === 0) return;
+    const bytes = this.#credit.takeGrant(force || this.#queue.length === 0);
+    if (bytes > 0) this.#conn?.send({ type: FrameType.CREDIT, stream: this.#stream, bytes });
   }
 
   // ------------------------------------------------------------------------------------------
-  // Policy verdicts
+  // Policy answers (PEER → VERDICT)
 
   /** Asks the relay about `address` (CHECK) or makes it the peer (CONNECT); resolves with a reason. */
   #askPeer(mode: number, address: SockAddr | null): Promise<number> {
     const seq = ++this.#seq >>> 0;
     return new Promise((settle) => {
-      this.#verdictWaiters.set(seq, settle);
-      this.#conn!.send({ type: FrameType.PEER, stream: this.#stream, seq, mode, address: address ? toEndpoint(address) : null });
+      this.#peerReplies.set(seq, settle);
+      this.#conn?.send({ type: FrameType.PEER, stream: this.#stream, seq, mode, address: address ? toEndpoint(address) : null });
     });
   }
 
   #remember(address: SockAddr, reason: number): void {
-    if (this.#verdicts.size >= VERDICT_CACHE) this.#verdicts.delete(this.#verdicts.keys().next().value!);
-    this.#verdicts.set(key(address), reason);
+    if (this.#policyCache.size >= POLICY_CACHE_SIZE) {
+      const oldest = this.#policyCache.keys().next();
+      if (!oldest.done) this.#policyCache.delete(oldest.value);
+    }
+    this.#policyCache.set(key(address), reason);
   }
 
   /** 0 if the relay lets this socket send to `address`, else WSAEACCES (or the failure). */
   async #checkDestination(address: SockAddr, wait: boolean): Promise<number> {
-    const known = this.#verdicts.get(key(address));
-    if (known !== undefined) return known === Reason.OK ? 0 : wsaErrorForReason(known);
+    const known = this.#policyCache.get(key(address));
+    if (known !== undefined) return permissionError(known);
     const asking = this.#askPeer(PeerMode.CHECK, address).then((reason) => {
       if (reason !== Reason.ABORTED) this.#remember(address, reason);
       return reason;
@@ -247,7 +258,7 @@ export class DatagramSocket extends SocketBase implements StreamListener {
     if (!wait) return 0; // non-blocking: send now; a refusal is remembered for the next send
     const reason = await asking;
     if (reason === Reason.ABORTED) return this.#broken || WSAECONNABORTED;
-    return reason === Reason.OK ? 0 : wsaErrorForReason(reason);
+    return permissionError(reason);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -273,31 +284,30 @@ export class DatagramSocket extends SocketBase implements StreamListener {
     this.peer = address;
     this.#peerRefusal = 0;
     if (changing) this.#discardQueued();
-    const verdict = this.#askPeer(PeerMode.CONNECT, address).then((reason) => {
+    const answer = this.#askPeer(PeerMode.CONNECT, address).then((reason) => {
       if (reason === Reason.ABORTED) return this.#broken || WSAECONNABORTED;
       this.#remember(address, reason);
-      if (reason === Reason.OK) return 0;
-      const code = wsaErrorForReason(reason);
-      if (this.peer === address) this.#peerRefusal = code;
+      const code = permissionError(reason);
+      if (code !== 0 && this.peer === address) this.#peerRefusal = code;
       return code;
     });
     if (this.nonBlocking) return 0;
-    const code = await verdict;
+    const code = await answer;
     if (code !== 0 && this.peer === address) this.peer = null;
     return code;
   }
 
   #discardQueued(): void {
-    for (const d of this.#queue) this.#consumed += d.data.length;
+    for (const d of this.#queue) this.#credit.consume(d.data.length);
     this.#queue.length = 0;
-    this.#grantCredit(true);
+    this.#returnCredit(true);
   }
 
   // ------------------------------------------------------------------------------------------
   // send / receive
 
   /** sendto / send / WSASendTo: one datagram to `to` (or the peer). */
-  async sendTo(data: Uint8Array, flags: number, to: SockAddr | null, forceWait = false): Promise<IoResult> {
+  async send(data: Uint8Array, flags: number, to: SockAddr | null, forceWait = false): Promise<IoResult> {
     if (flags & ~SUPPORTED_FLAGS || flags & (MSG_OOB | MSG_PEEK | MSG_WAITALL)) return fail(WSAEOPNOTSUPP);
     if (this.#sendShut) return fail(WSAESHUTDOWN);
     const destination = to ?? this.peer;
@@ -314,24 +324,18 @@ export class DatagramSocket extends SocketBase implements StreamListener {
       const allowed = await this.#checkDestination(to, blocking);
       if (allowed) return fail(allowed);
     }
-    if (this.#sendCredit < data.length) {
+    if (this.#credit.sendable < data.length) {
       if (!blocking) {
         this.events.reenable(FD_WRITE);
         return fail(WSAEWOULDBLOCK);
       }
-      const deadline = this.options.sndTimeoMs > 0 ? performance.now() + this.options.sndTimeoMs : null;
-      const ready = await waitUntil(
-        [this.subscribe],
-        () => (this.#sendCredit >= data.length || this.#closed || this.#broken ? true : undefined),
-        deadline === null ? null : deadline - performance.now(),
-        () => false,
-      );
-      if (!ready) return fail(WSAETIMEDOUT);
+      const wait = this.blockingWait(this.options.sndTimeoMs);
+      if (!(await wait.until(() => this.#credit.sendable >= data.length || this.closed || this.#broken !== 0))) return fail(WSAETIMEDOUT);
     }
-    if (this.#closed) return fail(WSAEINTR);
+    if (this.closed) return fail(WSAEINTR);
     if (this.#broken) return fail(this.#broken);
-    this.#sendCredit -= data.length;
-    this.#conn!.send({ type: FrameType.DATAGRAM, stream: this.#stream, address: to ? toEndpoint(to) : null, data });
+    this.#credit.spend(data.length);
+    this.#conn?.send({ type: FrameType.DATAGRAM, stream: this.#stream, address: to ? toEndpoint(to) : null, data });
     return ok(data.length);
   }
 
@@ -340,41 +344,30 @@ export class DatagramSocket extends SocketBase implements StreamListener {
    * the buffer is truncated and the call fails with WSAEMSGSIZE (the rest is lost), as Windows.
    * `from` receives the source address.
    */
-  async recvFrom(
-    dest: Uint8Array,
-    len: number,
-    flags: number,
-    forceWait = false,
-  ): Promise<{ ok: true; n: number; from: SockAddr; truncated: boolean } | { ok: false; error: number }> {
-    if (flags & ~SUPPORTED_FLAGS || flags & (MSG_OOB | MSG_WAITALL)) return { ok: false, error: WSAEOPNOTSUPP };
-    if (!this.#opened) return { ok: false, error: WSAEINVAL }; // never bound: Windows says WSAEINVAL
-    if (this.#recvShut) return { ok: false, error: WSAESHUTDOWN };
+  async recv(dest: Uint8Array, len: number, flags: number, forceWait = false): Promise<IoResult> {
+    if (flags & ~SUPPORTED_FLAGS || flags & (MSG_OOB | MSG_WAITALL)) return fail(WSAEOPNOTSUPP);
+    if (this.#sm.is(UdpState.UNBOUND)) return fail(WSAEINVAL); // never bound: Windows says WSAEINVAL
+    if (this.#recvShut) return fail(WSAESHUTDOWN);
     this.events.reenable(FD_READ);
     if (this.#queue.length === 0) {
-      if (this.#broken) return { ok: false, error: this.#broken };
-      if (this.nonBlocking && !forceWait) return { ok: false, error: WSAEWOULDBLOCK };
-      const deadline = this.options.rcvTimeoMs > 0 ? performance.now() + this.options.rcvTimeoMs : null;
-      const ready = await waitUntil(
-        [this.subscribe],
-        () => (this.#queue.length > 0 || this.#closed || this.#broken || this.#recvShut ? true : undefined),
-        deadline === null ? null : deadline - performance.now(),
-        () => false,
-      );
-      if (!ready) return { ok: false, error: WSAETIMEDOUT };
-      if (this.#closed) return { ok: false, error: WSAEINTR };
-      if (this.#recvShut) return { ok: false, error: WSAESHUTDOWN };
-      if (this.#queue.length === 0) return { ok: false, error: this.#broken };
+      if (this.#broken) return fail(this.#broken);
+      if (this.nonBlocking && !forceWait) return fail(WSAEWOULDBLOCK);
+      const wait = this.blockingWait(this.options.rcvTimeoMs);
+      if (!(await wait.until(() => this.#queue.length > 0 || this.closed || this.#broken !== 0 || this.#recvShut))) return fail(WSAETIMEDOUT);
+      if (this.closed) return fail(WSAEINTR);
+      if (this.#recvShut) return fail(WSAESHUTDOWN);
     }
-    const datagram = this.#queue[0]!;
+    const datagram = this.#queue[0];
+    if (!datagram) return fail(this.#broken);
     const n = Math.min(len, datagram.data.length);
     dest.set(datagram.data.subarray(0, n));
     if (!(flags & MSG_PEEK)) {
       this.#queue.shift();
-      this.#consumed += datagram.data.length;
-      this.#grantCredit(false);
+      this.#credit.consume(datagram.data.length);
+      this.#returnCredit(false);
     }
     if (this.#queue.length > 0) this.events.record(FD_READ, 0);
-    return { ok: true, n, from: datagram.from, truncated: n < datagram.data.length };
+    return ok(n, datagram.from, n < datagram.data.length);
   }
 
   shutdown(how: number): number {
@@ -389,19 +382,19 @@ export class DatagramSocket extends SocketBase implements StreamListener {
   }
 
   close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
+    if (this.closed) return;
+    this.#sm.to(UdpState.CLOSED);
     if (this.#stream !== 0) {
       this.#conn?.send({ type: FrameType.CLOSE, stream: this.#stream, reason: Reason.OK });
       this.#conn?.forget(this.#stream);
       this.#stream = 0;
     }
     this.#settleOpen?.(WSAEINTR);
-    for (const waiter of this.#verdictWaiters.values()) waiter(Reason.ABORTED);
-    this.#verdictWaiters.clear();
+    for (const settle of this.#peerReplies.values()) settle(Reason.ABORTED);
+    this.#peerReplies.clear();
     this.events.select(null, 0);
     this.#queue.length = 0;
     this.changed();
-    this.dropListeners();
+    this.dropWatchers();
   }
 }

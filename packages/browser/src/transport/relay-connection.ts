@@ -1,7 +1,8 @@
 /**
  * The page's end of the relay connection: one WebSocket, the handshake, and the dispatch of
- * frames to the streams multiplexed over it. Knows nothing of Winsock; sockets talk to it
- * through `StreamListener` and `openStream`/`send`.
+ * frames to the streams multiplexed over it. Knows nothing of Winsock sockets; they talk to it
+ * through `StreamSink` and `openStream`/`send`, and the errors it hands them come from the
+ * policy in win/errors.ts.
  */
 import {
   FrameType,
@@ -18,13 +19,15 @@ import {
   type HelloFrame,
   type WelcomeFrame,
 } from '@ws2web/protocol';
-import { WSAEACCES, WSAECONNABORTED, WSAENETDOWN } from '../win/constants.js';
+import { WSAECONNABORTED, WSAENETDOWN } from '../win/constants.js';
+import { handshakeRefusedError, relayLostError } from '../win/errors.js';
+import { Outbox } from './outbox.js';
 
 /** Frames that belong to one stream (everything but HELLO / WELCOME / GOAWAY). */
 export type StreamFrame = Exclude<Frame, HelloFrame | WelcomeFrame | GoawayFrame>;
 
-/** What a socket (or a one-shot request) hears from its stream. */
-export interface StreamListener {
+/** What a socket (or a one-shot request) hears from its stream: the frame sink of one stream id. */
+export interface StreamSink {
   /** A frame for this stream. After OPEN_FAILED, CLOSE or RESOLVED the stream is over. */
   onFrame(frame: StreamFrame): void;
   /** The relay connection is gone; the stream is over with this Winsock error. */
@@ -75,26 +78,19 @@ export function maxMessageBytes(maxFrameBody: number): number {
   return 16 * (maxFrameBody + HEADER_BYTES);
 }
 
-function concat(parts: Uint8Array[], start: number, end: number, size: number): Uint8Array {
-  const message = new Uint8Array(size);
-  let at = 0;
-  for (let i = start; i < end; i++) { message.set(parts[i]!, at); at += parts[i]!.length; }
-  return message;
-}
-
 export class RelayConnection {
   #ws: WebSocketLike | null = null;
   #welcome: WelcomeFrame | null = null;
-  #streams = new Map<number, StreamListener>();
+  #streams = new Map<number, StreamSink>();
   #nextStream = 1;
   /** Highest relay-allocated stream id announced by INCOMING (frames above it are a protocol error). */
   #highestRelayStream = RELAY_STREAM_BASE - 1;
-  #outbox: Uint8Array[] = [];
+  readonly #outbox = new Outbox();
   #flushScheduled = false;
   /** 0 while usable; otherwise the Winsock error every caller now gets. */
   #failure = 0;
   #ready: Promise<number>;
-  #settleReady!: (code: number) => void;
+  #settleReady: (code: number) => void = () => {};
   #handshakeTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(readonly options: RelayConnectionOptions) {
@@ -163,28 +159,28 @@ export class RelayConnection {
       if (frame.type === FrameType.WELCOME) return this.#onWelcome(frame);
       if (frame.type === FrameType.GOAWAY) {
         this.options.log(`relay refused the handshake: ${frame.message}`);
-        return this.#fail(frame.reason === Reason.AUTH_FAILED ? WSAEACCES : WSAENETDOWN);
+        return this.#fail(handshakeRefusedError(frame.reason));
       }
       return this.#protocolError(`expected WELCOME, got ${frameName(frame.type)}`);
     }
     switch (frame.type) {
       case FrameType.GOAWAY:
         this.options.log(`relay closing the connection: ${frame.message}`);
-        return this.#fail(WSAECONNABORTED);
+        return this.#fail(relayLostError(true));
       case FrameType.HELLO:
       case FrameType.WELCOME:
         return this.#protocolError(`relay sent ${frameName(frame.type)} after the handshake`);
       default: {
         if (!relayFrames.has(frame.type)) return this.#protocolError(`relay sent ${frameName(frame.type)}, which only a page sends`);
-        const listener = this.#streams.get(frame.stream);
-        if (!listener) {
+        const sink = this.#streams.get(frame.stream);
+        if (!sink) {
           // A stream we closed: frames crossed on the wire. A stream never opened: a broken relay.
           const neverOpened = frame.stream >= RELAY_STREAM_BASE ? frame.stream > this.#highestRelayStream : frame.stream >= this.#nextStream;
           if (neverOpened) this.#protocolError(`${frameName(frame.type)} for stream ${frame.stream} that was never opened`);
           return;
         }
         if (finalFrames.has(frame.type)) this.#streams.delete(frame.stream);
-        return listener.onFrame(frame);
+        return sink.onFrame(frame);
       }
     }
   }
@@ -205,12 +201,12 @@ export class RelayConnection {
   #onClose(code?: number, reason?: string): void {
     if (this.#failure) return;
     this.options.log(`relay connection closed (code ${code ?? '?'}${reason ? `: ${reason}` : ''})`);
-    this.#fail(this.#welcome ? WSAECONNABORTED : WSAENETDOWN);
+    this.#fail(relayLostError(this.#welcome !== null));
   }
 
   #protocolError(message: string): void {
     this.options.log(`relay protocol error: ${message}`);
-    this.#fail(this.#welcome ? WSAECONNABORTED : WSAENETDOWN, PAGE_PROTOCOL_ERROR_CLOSE);
+    this.#fail(relayLostError(this.#welcome !== null), PAGE_PROTOCOL_ERROR_CLOSE);
   }
 
   /** Ends the connection: every stream hears `code`, waiting callers get it too. */
@@ -218,7 +214,7 @@ export class RelayConnection {
     if (this.#failure) return;
     this.#failure = code;
     clearTimeout(this.#handshakeTimer);
-    this.#outbox = [];
+    this.#outbox.clear();
     this.#settleReady(code);
     const ws = this.#ws;
     if (ws && ws.readyState <= OPEN) {
@@ -231,11 +227,11 @@ export class RelayConnection {
 
   /**
    * Opens a stream: allocates its id and queues the frame `open(id)` builds (OPEN, DGRAM_OPEN or
-   * RESOLVE). Frames for it go to `listener` until it is over or `forget` is called.
+   * RESOLVE). Frames for it go to `sink` until it is over or `forget` is called.
    */
-  openStream(listener: StreamListener, open: (stream: number) => Frame): number {
+  openStream(sink: StreamSink, open: (stream: number) => Frame): number {
     const stream = this.#nextStream++;
-    this.#streams.set(stream, listener);
+    this.#streams.set(stream, sink);
     this.send(open(stream));
     return stream;
   }
@@ -256,10 +252,10 @@ export class RelayConnection {
     });
   }
 
-  /** Routes frames for a relay-allocated stream (from INCOMING) to `listener`, replacing any earlier one. */
-  adopt(stream: number, listener: StreamListener): void {
+  /** Routes frames for a relay-allocated stream (from INCOMING) to `sink`, replacing any earlier one. */
+  adopt(stream: number, sink: StreamSink): void {
     if (stream >= RELAY_STREAM_BASE && stream > this.#highestRelayStream) this.#highestRelayStream = stream;
-    this.#streams.set(stream, listener);
+    this.#streams.set(stream, sink);
   }
 
   /** Stops delivering frames for `stream` (after the page sent CLOSE). */
@@ -284,18 +280,8 @@ export class RelayConnection {
   /** Sends the queued frames, coalesced into as few messages as the message limit allows. */
   #flush(): void {
     this.#flushScheduled = false;
-    if (this.#failure || this.#outbox.length === 0) return;
-    const parts = this.#outbox;
-    this.#outbox = [];
-    const limit = maxMessageBytes(this.maxFrameBody);
-    let start = 0;
-    while (start < parts.length) {
-      let end = start;
-      let size = 0;
-      while (end < parts.length && (end === start || size + parts[end]!.length <= limit)) size += parts[end++]!.length;
-      this.#sendNow(end - start === 1 ? parts[start]! : concat(parts, start, end, size));
-      start = end;
-    }
+    if (this.#failure || this.#outbox.empty) return;
+    for (const message of this.#outbox.drain(maxMessageBytes(this.maxFrameBody))) this.#sendNow(message);
   }
 
   #sendNow(bytes: Uint8Array): void {
@@ -303,7 +289,7 @@ export class RelayConnection {
       this.#ws?.send(bytes);
     } catch (err) {
       this.options.log(`relay send failed: ${String(err)}`);
-      this.#fail(this.#welcome ? WSAECONNABORTED : WSAENETDOWN);
+      this.#fail(relayLostError(this.#welcome !== null));
     }
   }
 

@@ -1,0 +1,120 @@
+/**
+ * Socket control: ioctlsocket and WSAIoctl (FIONBIO, FIONREAD, SIOCATMARK, and
+ * SIO_GET_EXTENSION_FUNCTION_POINTER, which hands out ConnectEx / AcceptEx /
+ * GetAcceptExSockaddrs from their groups through the context).
+ */
+import {
+  FIONBIO,
+  FIONREAD,
+  SIOCATMARK,
+  SIO_GET_EXTENSION_FUNCTION_POINTER,
+  WSAEFAULT,
+  WSAEINVAL,
+  WSAEOPNOTSUPP,
+} from '../win/constants.js';
+import { WSAID_ACCEPTEX, WSAID_CONNECTEX, WSAID_GETACCEPTEXSOCKADDRS, sameGuid } from '../win/extension-ids.js';
+import type { WSAOVERLAPPED } from '../win/overlapped.js';
+import { isRef, lookupSocket, type AnySocket, type Ref, type WinsockContext } from './context.js';
+
+/**
+ * FIONBIO / FIONREAD / SIOCATMARK on `socket` (ioctlsocket and WSAIoctl): 0 or the Winsock error.
+ * A socket with WSAEventSelect/WSAAsyncSelect events cannot go back to blocking (WSAEINVAL);
+ * FIONREAD is the bytes buffered (UDP: the next datagram's size); SIOCATMARK is always TRUE,
+ * since urgent data is not relayed.
+ */
+function ioctl(socket: AnySocket, cmd: number, argp: Ref): number {
+  switch (cmd >>> 0) {
+    case FIONBIO:
+      if (argp.value === 0 && socket.events.mask !== 0) return WSAEINVAL;
+      socket.nonBlocking = argp.value !== 0;
+      return 0;
+    case FIONREAD:
+      argp.value = socket.available;
+      return 0;
+    case SIOCATMARK:
+      argp.value = 1;
+      return 0;
+    default:
+      return WSAEINVAL;
+  }
+}
+
+export function ioctlCalls(ctx: WinsockContext) {
+  const { failWith } = ctx;
+
+  /** The extension function a GUID names, from the group that implements it. */
+  function extension(guid: Uint8Array): ((...args: never[]) => unknown) | null {
+    if (sameGuid(guid, WSAID_CONNECTEX)) return ctx.calls.ConnectEx;
+    if (sameGuid(guid, WSAID_ACCEPTEX)) return ctx.calls.AcceptEx;
+    if (sameGuid(guid, WSAID_GETACCEPTEXSOCKADDRS)) return ctx.calls.GetAcceptExSockaddrs;
+    return null;
+  }
+
+  return {
+    /**
+     * ioctlsocket: FIONBIO (a socket with WSAEventSelect/WSAAsyncSelect events cannot go back to
+     * blocking: WSAEINVAL), FIONREAD (TCP: bytes buffered; UDP: size of the next datagram),
+     * SIOCATMARK (always TRUE: urgent data is not relayed).
+     */
+    ioctlsocket(s: number, cmd: number, argp: Ref): number {
+      const socket = lookupSocket(ctx, s);
+      if (typeof socket === 'number') return failWith(socket);
+      if (!isRef(argp)) return failWith(WSAEFAULT);
+      const code = ioctl(socket, cmd, argp);
+      return code ? failWith(code) : 0;
+    },
+
+    /**
+     * WSAIoctl: FIONBIO, FIONREAD and SIOCATMARK with u_long buffers, and
+     * SIO_GET_EXTENSION_FUNCTION_POINTER with lpvInBuffer = a GUID (WSAID_CONNECTEX) and
+     * lpvOutBuffer = a `{ value }` ref that receives the function. Other codes → WSAEOPNOTSUPP.
+     * Completes at once.
+     */
+    WSAIoctl(
+      s: number,
+      dwIoControlCode: number,
+      lpvInBuffer: Uint8Array | null,
+      cbInBuffer: number,
+      lpvOutBuffer: Uint8Array | { value: unknown } | null,
+      cbOutBuffer: number,
+      lpcbBytesReturned: Ref | null,
+      lpOverlapped: WSAOVERLAPPED | null,
+      lpCompletionRoutine: null,
+    ): number {
+      const socket = lookupSocket(ctx, s);
+      if (typeof socket === 'number') return failWith(socket);
+      void lpOverlapped; void lpCompletionRoutine;
+      const code = dwIoControlCode >>> 0;
+      const returned = (n: number) => { if (isRef(lpcbBytesReturned)) lpcbBytesReturned.value = n; };
+      switch (code) {
+        case FIONBIO: {
+          if (!(lpvInBuffer instanceof Uint8Array) || cbInBuffer < 4 || lpvInBuffer.length < 4) return failWith(WSAEFAULT);
+          const err = ioctl(socket, FIONBIO, { value: new DataView(lpvInBuffer.buffer, lpvInBuffer.byteOffset, 4).getUint32(0, true) });
+          if (err) return failWith(err);
+          returned(0);
+          return 0;
+        }
+        case FIONREAD:
+        case SIOCATMARK: {
+          if (!(lpvOutBuffer instanceof Uint8Array) || cbOutBuffer < 4 || lpvOutBuffer.length < 4) return failWith(WSAEFAULT);
+          const arg = { value: 0 };
+          ioctl(socket, code, arg);
+          new DataView(lpvOutBuffer.buffer, lpvOutBuffer.byteOffset, 4).setUint32(0, arg.value >>> 0, true);
+          returned(4);
+          return 0;
+        }
+        case SIO_GET_EXTENSION_FUNCTION_POINTER: {
+          if (!(lpvInBuffer instanceof Uint8Array) || cbInBuffer < 16) return failWith(WSAEFAULT);
+          if (!lpvOutBuffer || lpvOutBuffer instanceof Uint8Array || typeof lpvOutBuffer !== 'object') return failWith(WSAEFAULT);
+          const fn = extension(lpvInBuffer);
+          if (!fn) return failWith(WSAEINVAL);
+          lpvOutBuffer.value = fn;
+          returned(8);
+          return 0;
+        }
+        default:
+          return failWith(WSAEOPNOTSUPP);
+      }
+    },
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * Overlapped completion: WSAGetOverlappedResult. (Operations start in the data, accept and
+ * connect groups; win/overlapped.ts keeps their table.)
+ */
+import { WSAEFAULT, WSA_INVALID_PARAMETER, WSA_IO_INCOMPLETE } from '../win/constants.js';
+import { isOverlapped, type OverlappedResult, type WSAOVERLAPPED } from '../win/overlapped.js';
+import { isRef, lookupSocket, type Ref, type WinsockContext } from './context.js';
+
+export function overlappedCalls(ctx: WinsockContext) {
+  const { failWith } = ctx;
+
+  return {
+    /**
+     * WSAGetOverlappedResult: with fWait a Promise that settles when the operation completes;
+     * without, at once: false + WSA_IO_INCOMPLETE while pending. On completion lpcbTransfer gets
+     * the byte count and the result is true, or false with the operation's error.
+     */
+    WSAGetOverlappedResult(
+      s: number,
+      lpOverlapped: WSAOVERLAPPED,
+      lpcbTransfer: Ref,
+      fWait: boolean,
+      lpdwFlags: Ref | null,
+    ): boolean | Promise<boolean> {
+      const socket = lookupSocket(ctx, s);
+      if (typeof socket === 'number') return failWith(socket, false);
+      if (!isOverlapped(lpOverlapped) || !isRef(lpcbTransfer)) return failWith(WSAEFAULT, false);
+      const op = ctx.overlapped.get(s, lpOverlapped);
+      if (!op) return failWith(WSA_INVALID_PARAMETER, false);
+      const report = (r: OverlappedResult): boolean => {
+        lpcbTransfer.value = r.bytes;
+        if (isRef(lpdwFlags)) lpdwFlags.value = r.flags;
+        return r.error ? failWith(r.error, false) : true;
+      };
+      if (op.result) return report(op.result);
+      if (!fWait) return failWith(WSA_IO_INCOMPLETE, false);
+      return op.done.then(report);
+    },
+  };
+}
