@@ -300,7 +300,7 @@ export function connectCalls(ctx: WinsockContext) {
       if (!validOutputs([LocalAddressLength, LocalAddress], [RemoteAddressLength, RemoteAddress])) return failWith(WSAEFAULT, false);
       const candidates: SockAddr[] = [];
       for (let i = 0; i < SocketAddress.iAddressCount; i++) {
-        const entry = SocketAddress.Address[i]!;
+        const entry = SocketAddress.Address[i];
         const a = destinationFor(socket, entry?.lpSockaddr ?? null, entry?.iSockaddrLength ?? 0);
         if (typeof a === 'number') return failWith(a, false);
         candidates.push(a);

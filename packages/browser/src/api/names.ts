@@ -122,7 +122,7 @@ function resolveService(service: string | null, socktype: number, numericOnly: b
 }
 
 function servent(s: Service, proto: string | null): SERVENT {
-  return { s_name: s.name, s_aliases: [...s.aliases], s_port: htons(s.port), s_proto: proto ?? s.protocols[0]! };
+  return { s_name: s.name, s_aliases: [...s.aliases], s_port: htons(s.port), s_proto: proto ?? s.protocols[0] };
 }
 
 export function nameCalls(ctx: WinsockContext) {
@@ -304,7 +304,7 @@ export function nameCalls(ctx: WinsockContext) {
         h_aliases,
         h_addrtype: AF_INET,
         h_length: 4,
-        h_addr_list: list.map((a) => parseIPv4(a.address)!),
+        h_addr_list: list.flatMap((a) => parseIPv4(a.address) ?? []),
       };
     },
 

@@ -50,7 +50,8 @@ export function selectCalls(ctx: WinsockContext) {
         if (typeof set !== 'object' || !Array.isArray(set.fd_array) || set.fd_count > FD_SETSIZE || set.fd_count < 0) return failWith(WSAEFAULT);
         for (let i = 0; i < set.fd_count; i++) {
           any = true;
-          const socket = sockets.get(set.fd_array[i]!);
+          const handle = set.fd_array[i];
+          const socket = handle === undefined ? undefined : sockets.get(handle);
           if (!socket || socket.closed) return failWith(WSAENOTSOCK);
         }
       }
@@ -58,11 +59,11 @@ export function selectCalls(ctx: WinsockContext) {
       if (timeout !== null && timeout !== undefined && (timeout.tv_sec < 0 || timeout.tv_usec < 0)) return failWith(WSAEINVAL);
       const tests: ((s: AnySocket) => boolean)[] = [(s) => s.readable, (s) => s.writable, (s) => s.exceptional];
       const members = sets.map((set) => (set ? set.fd_array.slice(0, set.fd_count) : []));
-      const involved = [...new Set(members.flat())].map((h) => sockets.get(h)!);
+      const involved = [...new Set(members.flat())].flatMap((h) => sockets.get(h) ?? []);
       const ready = (): number[][] | undefined => {
         const result = members.map((handles, i) => handles.filter((h) => {
           const socket = sockets.get(h);
-          return socket !== undefined && !socket.closed && tests[i]!(socket);
+          return socket !== undefined && !socket.closed && tests[i]?.(socket) === true;
         }));
         return result.some((r) => r.length > 0) ? result : undefined;
       };
@@ -75,8 +76,9 @@ export function selectCalls(ctx: WinsockContext) {
       sets.forEach((set, i) => {
         if (!set) return;
         set.fd_array.length = 0;
-        set.fd_array.push(...result[i]!);
-        set.fd_count = result[i]!.length;
+        const ready = result[i] ?? [];
+        set.fd_array.push(...ready);
+        set.fd_count = ready.length;
       });
       return result.reduce((n, r) => n + r.length, 0);
     },
@@ -117,7 +119,7 @@ export function selectCalls(ctx: WinsockContext) {
       if (typeof socket === 'number') return failWith(socket);
       if (lNetworkEvents & ~FD_ALL_EVENTS) return failWith(WSAEINVAL);
       if (lNetworkEvents !== 0 && (!isWsaEvent(hEventObject) || hEventObject.closed)) return failWith(WSAEINVAL);
-      socket.events.select(lNetworkEvents ? { kind: 'event', event: hEventObject! } : null, lNetworkEvents);
+      socket.events.select(lNetworkEvents && isWsaEvent(hEventObject) ? { kind: 'event', event: hEventObject } : null, lNetworkEvents);
       if (lNetworkEvents !== 0) {
         socket.nonBlocking = true;
         socket.recordCurrentConditions();

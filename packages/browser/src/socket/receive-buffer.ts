@@ -23,8 +23,7 @@ export class ReceiveBuffer {
     let copied = 0;
     let index = 0;
     let head = this.#head;
-    while (copied < max && index < this.#chunks.length) {
-      const chunk = this.#chunks[index]!;
+    for (let chunk = this.#chunks[index]; copied < max && chunk !== undefined; chunk = this.#chunks[index]) {
       const n = Math.min(chunk.length - head, max - copied);
       dest.set(chunk.subarray(head, head + n), offset + copied);
       copied += n;

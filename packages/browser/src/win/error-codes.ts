@@ -1,7 +1,7 @@
 /**
  * Winsock error codes, winerror.h's Winsock range (10004–11031) and the overlapped-I/O codes
- * Winsock reuses, by their Windows names. Generated from one list (scripts/gen-constants.py is
- * not needed: this file IS the list); `errorName()` reads it back by value.
+ * Winsock reuses, by their Windows names. Hand-written, and the only list: `errorName()` reads
+ * it back by value, and the wasm package generates its C header (ws2web/constants.h) from it.
  */
 
 export const NO_ERROR = 0;

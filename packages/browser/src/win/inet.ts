@@ -35,12 +35,12 @@ export function inet_addr(cp: string): number {
     else return INADDR_NONE;
     nums.push(n);
   }
-  const last = nums.length - 1;
-  for (let i = 0; i < last; i++) if (nums[i]! > 255) return INADDR_NONE;
-  if (nums[last]! > 2 ** (8 * (4 - last)) - 1) return INADDR_NONE;
-  let host = 0;
-  for (let i = 0; i < last; i++) host += nums[i]! * 2 ** (8 * (3 - i));
-  host += nums[last]!;
+  // Every part but the last is one byte; the last fills the remaining bytes (a.b.c → c is 16 bits).
+  const lastPart = nums.pop();
+  if (lastPart === undefined) return INADDR_NONE;
+  if (nums.some((n) => n > 255) || lastPart > 2 ** (8 * (4 - nums.length)) - 1) return INADDR_NONE;
+  let host = lastPart;
+  nums.forEach((n, i) => { host += n * 2 ** (8 * (3 - i)); });
   return htonl(host >>> 0);
 }
 

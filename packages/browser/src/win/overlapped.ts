@@ -42,8 +42,7 @@ export class OverlappedOperations {
     ov.Internal = STATUS_PENDING;
     ov.InternalHigh = 0;
     ov.hEvent?.reset();
-    const op: Operation = { socket, result: null, done: null! };
-    op.done = run().then((result) => {
+    const done = run().then((result) => {
       op.result = result;
       ov.Internal = result.error;
       ov.InternalHigh = result.bytes;
@@ -51,6 +50,7 @@ export class OverlappedOperations {
       if (routine) this.post(() => routine(result.error, result.bytes, ov, result.flags));
       return result;
     });
+    const op: Operation = { socket, result: null, done };
     this.#ops.set(ov, op);
   }
 

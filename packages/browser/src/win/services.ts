@@ -3,7 +3,8 @@
  * getaddrinfo service names, getservbyname/getservbyport and getnameinfo. The page has no
  * services file; this table is it.
  */
-export interface Service { name: string; port: number; protocols: readonly ('tcp' | 'udp')[]; aliases: readonly string[] }
+export type Protocol = 'tcp' | 'udp';
+export interface Service { name: string; port: number; protocols: readonly [Protocol, ...Protocol[]]; aliases: readonly string[] }
 
 const both = ['tcp', 'udp'] as const;
 const tcp = ['tcp'] as const;

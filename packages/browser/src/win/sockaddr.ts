@@ -73,7 +73,7 @@ export function parseSockaddr(bytes: Uint8Array): { family: number; address: str
 /** The family field of a sockaddr, or -1 if the buffer is too short to hold one. */
 export function sockaddrFamily(bytes: Uint8Array | null | undefined, namelen: number): number {
   if (!bytes || namelen < 2 || bytes.length < 2) return -1;
-  return bytes[0]! | (bytes[1]! << 8);
+  return new DataView(bytes.buffer, bytes.byteOffset, 2).getUint16(0, true);
 }
 
 /**
