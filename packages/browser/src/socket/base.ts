@@ -4,7 +4,6 @@
  * blocking calls, select and WSAWaitForMultipleEvents wait on, and the one shape of send and
  * receive the data calls use whatever the socket kind.
  */
-import { FrameType, Reason } from '@ws2web/protocol';
 import { FD_CLOSE, FD_READ, FD_WRITE } from '../win/constants.js';
 import { NetworkEvents } from '../win/network-events.js';
 import type { RelayConnection } from '../transport/relay-connection.js';
@@ -142,16 +141,6 @@ export abstract class SocketBase {
   /** The wait of one blocking call, against SO_SNDTIMEO / SO_RCVTIMEO (`timeoutMs`). */
   protected blockingWait(timeoutMs: number): BlockingWait {
     return new BlockingWait(this.subscribe, timeoutMs);
-  }
-
-  /**
-   * The relay sent `bytes` beyond the credit it had on `stream`: a protocol violation. Ends the
-   * stream with CLOSE PROTOCOL_ERROR; the caller then reports the connection aborted.
-   */
-  protected closeOverrun(conn: RelayConnection | null, stream: number, bytes: number, granted: number): void {
-    this.host.log(`socket ${this.handle}: relay sent ${bytes} bytes with ${granted} credit left; closing the stream`);
-    if (stream !== 0) conn?.send({ type: FrameType.CLOSE, stream, reason: Reason.PROTOCOL_ERROR });
-    conn?.forget(stream);
   }
 
   /**

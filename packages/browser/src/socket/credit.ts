@@ -1,3 +1,6 @@
+import { FrameType, Reason } from '@ws2web/protocol';
+import type { RelayConnection } from '../transport/relay-connection.js';
+
 /**
  * Byte credit of one relay stream, both directions (docs/protocol.md, "Flow control"). Outbound:
  * the relay's grants (OPENED / DGRAM_OPENED / INCOMING window, then CREDIT) are what this side
@@ -62,4 +65,14 @@ export class CreditWindow {
     this.#consumed = 0;
     return bytes;
   }
+}
+
+/**
+ * The relay sent `bytes` beyond the `granted` credit it had on `stream`: a protocol violation.
+ * Ends the stream with CLOSE PROTOCOL_ERROR; the socket then reports the connection aborted.
+ */
+export function endForOverrun(conn: RelayConnection | null, stream: number, bytes: number, granted: number, log: (message: string) => void): void {
+  log(`relay sent ${bytes} bytes with ${granted} credit left; closing the stream`);
+  if (stream !== 0) conn?.send({ type: FrameType.CLOSE, stream, reason: Reason.PROTOCOL_ERROR });
+  conn?.forget(stream);
 }

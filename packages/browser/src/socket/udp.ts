@@ -33,7 +33,7 @@ import { closeReasonError, lostStreamError, permissionError, unopenedStreamError
 import { anyAddress, asFamily, fromEndpoint, isUnspecified, toEndpoint, type SockAddr } from '../win/sockaddr.js';
 import type { RelayConnection, StreamFrame, StreamSink } from '../transport/relay-connection.js';
 import { SocketBase, fail, ok, type IoResult } from './base.js';
-import { CreditWindow } from './credit.js';
+import { CreditWindow, endForOverrun } from './credit.js';
 import { UdpState, udpStateMachine, type Operation } from './state.js';
 
 /** Datagram payload bytes the relay may send ahead of what the application read. */
@@ -204,7 +204,7 @@ export class DatagramSocket extends SocketBase implements StreamSink {
   #onDatagram(from: SockAddr | null, data: Uint8Array): void {
     const granted = this.#credit.granted;
     if (!this.#credit.receive(data.length)) {
-      this.closeOverrun(this.#conn, this.#stream, data.length, granted);
+      endForOverrun(this.#conn, this.#stream, data.length, granted, (m) => this.host.log(`socket ${this.handle}: ${m}`));
       this.#stream = 0;
       this.#fail(WSAECONNABORTED);
       return;
