@@ -1,4 +1,4 @@
-/* A Winsock C program for `npx ws2web-cc hello.c`: starts Winsock, opens and closes a socket. */
+/* A Winsock C program for `npx ws2web-cc hello.c -o src/wasm/hello`: starts Winsock, opens and closes a socket. */
 #include <winsock2.h>
 #include <stdio.h>
 
