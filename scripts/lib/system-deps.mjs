@@ -80,7 +80,6 @@ export async function ensureSystemDeps() {
       describe(missing),
       `  Debian/Ubuntu:  sudo apt-get update && sudo apt-get install -y ${missing.map((dep) => dep.debian).join(' ')}`,
       `  Elsewhere:      install them and point ${missing.filter((dep) => dep.env).map((dep) => dep.env).join(' / ') || 'PATH'} at them`,
-      '  (Only the unit tests:  npm test -- --project unit)',
     ].join('\n'),
   );
   return false;
