@@ -113,8 +113,7 @@ export function missingFiles(tarball) {
 }
 
 /**
- * publint (warnings count as problems) and arethetypeswrong (esm-only profile: the packages are
- * ES modules, so resolution from CommonJS is not checked) on one tarball.
+ * The checks of one tarball: REQUIRED_FILES, publint (any message, suggestions included) and arethetypeswrong (esm-only profile: the packages are ES modules).
  * @returns {Promise<string[]>} the problems, one readable line each; empty when clean
  */
 export async function checkTarball(tarball) {
@@ -124,7 +123,7 @@ export async function checkTarball(tarball) {
   const bytes = readFileSync(tarball);
   const lint = await publint({
     pack: { tarball: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) },
-    level: 'warning',
+    level: 'suggestion',
   });
   problems.push(...lint.messages.map((message) => `publint ${message.type}: ${formatMessage(message, lint.pkg, { color: false })}`));
 
