@@ -113,7 +113,8 @@ export function missingFiles(tarball) {
 }
 
 /**
- * The checks of one tarball: REQUIRED_FILES, publint (any message, suggestions included) and arethetypeswrong (esm-only profile: the packages are ES modules).
+ * The checks of one tarball: REQUIRED_FILES, publint (any message, suggestions included) and
+ * arethetypeswrong (esm-only profile: the packages are ES modules).
  * @returns {Promise<string[]>} the problems, one readable line each; empty when clean
  */
 export async function checkTarball(tarball) {
