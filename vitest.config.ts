@@ -52,6 +52,16 @@ export default defineConfig({
         },
       },
       {
+        // The packed tarballs installed into a new app outside the workspace: tsc, Vite, Chromium, Node.
+        test: {
+          name: 'packaging',
+          include: ['test/packaging/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
         // The same end-to-end tests, plus browser-only ones, inside headless Chromium.
         test: {
           name: 'e2e-chromium',

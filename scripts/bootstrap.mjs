@@ -5,7 +5,9 @@
 //
 //   node scripts/bootstrap.mjs start            demo: relay + line-echo server + Vite page
 //   node scripts/bootstrap.mjs test [args…]     every vitest project; args go to `vitest run`
-//                                               (first ensures Chromium, dnsmasq, python3)
+//                                               (first ensures the system programs the tests
+//                                               run: scripts/lib/system-deps.mjs)
+//   node scripts/bootstrap.mjs deps             only that last step (CI runs it before `npm test`)
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,10 +74,14 @@ async function runTests() {
   process.exit(code);
 }
 
-const modes = { start: startDemo, test: runTests };
+async function ensureDepsOnly() {
+  process.exit((await ensureSystemDeps()) ? 0 : 1);
+}
+
+const modes = { start: startDemo, test: runTests, deps: ensureDepsOnly };
 const selected = modes[mode];
 if (!selected) {
-  fail(`usage: node scripts/bootstrap.mjs <start|test> [vitest args…] (got '${mode ?? ''}')`);
+  fail(`usage: node scripts/bootstrap.mjs <start|test|deps> [vitest args…] (got '${mode ?? ''}')`);
   process.exit(2);
 }
 selected().catch((error) => {
