@@ -19,8 +19,15 @@ export const SYSTEM_DEPS = [
   { name: 'wasm-ld', env: 'WASM_LD_PATH', paths: ['/usr/bin/wasm-ld'], debian: 'lld' },
   { name: 'wasi-libc', env: 'WASI_LIBC_PATH', paths: ['/usr/lib/wasm32-wasi/libc.a'], debian: 'wasi-libc' },
   { name: 'wasm32 compiler-rt', env: 'WASM_RT_PATH', paths: ['/usr/lib/llvm-14/lib/clang/14.0.6/lib/wasi/libclang_rt.builtins-wasm32.a'], debian: 'libclang-rt-14-dev-wasm32' },
+  // ws2web-cc prefers clang 19: the newest bookworm toolchain with a wasm32 C++ library.
+  { name: 'clang 19', env: 'CLANG19_PATH', paths: ['/usr/bin/clang-19'], debian: 'clang-19' },
+  { name: 'wasm-ld 19', env: 'WASM_LD19_PATH', paths: ['/usr/lib/llvm-19/bin/wasm-ld'], debian: 'lld-19' },
+  { name: 'wasm32 compiler-rt 19', env: 'WASM_RT19_PATH', paths: ['/usr/lib/llvm-19/lib/clang/19/lib/wasi/libclang_rt.builtins-wasm32.a'], debian: 'libclang-rt-19-dev-wasm32' },
+  { name: 'wasm32 libc++', env: 'WASM_LIBCXX_PATH', paths: ['/usr/lib/llvm-19/lib/wasm32-wasi/libc++.a'], debian: 'libc++-19-dev-wasm32' },
+  { name: 'wasm32 libc++abi', env: 'WASM_LIBCXXABI_PATH', paths: ['/usr/lib/llvm-19/lib/wasm32-wasi/libc++abi.a'], debian: 'libc++abi-19-dev-wasm32' },
   { name: 'wasm-opt', env: 'WASM_OPT_PATH', paths: ['/usr/bin/wasm-opt'], debian: 'binaryen' },
   { name: 'MinGW-w64', env: 'MINGW_GCC_PATH', paths: ['/usr/bin/x86_64-w64-mingw32-gcc'], debian: 'gcc-mingw-w64-x86-64' },
+  { name: 'MinGW-w64 C++', env: 'MINGW_GXX_PATH', paths: ['/usr/bin/x86_64-w64-mingw32-g++'], debian: 'g++-mingw-w64-x86-64' },
   { name: 'Wine', env: 'WINE_PATH', paths: ['/usr/lib/wine/wine64', '/usr/bin/wine64'], debian: 'wine64' },
 ];
 

@@ -1,5 +1,5 @@
 /**
- * The three legacy Winsock programs (examples/legacy-*), compiled unmodified by ws2web-cc, run
+ * The legacy Winsock programs (examples/legacy-*, three in C and one in C++), compiled unmodified by ws2web-cc, run
  * in headless Chromium through the real relay against loopback servers. Each program's whole
  * output is compared with what the same source prints natively on Windows (same printf calls,
  * same Winsock results: error codes are Windows' own values). Every program runs twice: with
@@ -61,7 +61,7 @@ describe('the toolchain', () => {
     }).join('; ')}`);
   });
 
-  it('builds the same sources natively with MinGW-w64 (x86_64-w64-mingw32-gcc main.c -lws2_32)', () => {
+  it('builds the same sources natively with MinGW-w64 (x86_64-w64-mingw32-gcc main.c / g++ main.cpp, -lws2_32)', () => {
     const native = inject('nativeBuilds');
     for (const name of EXAMPLES) {
       const n = native[name];
@@ -152,6 +152,34 @@ describe.each(MODES)('legacy programs with %s', (mode) => {
       'received 0 bytes:',
       '',
     ].join('\n'));
+    expect(run.exitCode).toBe(2);
+  });
+
+  it('legacy-cpp-client (C++: std::string, std::vector, std::map, a global std::vector) talks to the line server', async () => {
+    const port = inject('chatPort');
+    const run = await runExample('legacy-cpp-client', { args: ['127.0.0.1', String(port), 'pear', 'apple', 'pear', 'fig'], mode });
+    expect(run.stdout).toBe([
+      'reply 1: you said: pear',
+      'reply 2: you said: apple',
+      'reply 3: you said: pear',
+      'reply 4: you said: fig',
+      'reply 5: bye',
+      'apple    x1',
+      'fig      x1',
+      'pear     x2',
+      // The global log survived getaddrinfo (the glue's mallocs once re-ran static constructors).
+      'log: resolving 127.0.0.1',
+      'log: connected to 127.0.0.1',
+      'log: sent 20 bytes, received 64',
+      '',
+    ].join('\n'));
+    expect(run.exitCode).toBe(0);
+  });
+
+  it('legacy-cpp-client reports a refused connection with its Winsock error', async () => {
+    const port = await control.refusedPort();
+    const run = await runExample('legacy-cpp-client', { args: ['127.0.0.1', String(port), 'x'], mode });
+    expect(run.stdout).toBe('connect failed: error 10061\nlog: resolving 127.0.0.1\n');
     expect(run.exitCode).toBe(2);
   });
 

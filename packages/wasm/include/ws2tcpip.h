@@ -24,7 +24,7 @@ typedef struct addrinfo {
     struct addrinfo *ai_next;
 } ADDRINFOA, *PADDRINFOA;
 typedef ADDRINFOA ADDRINFO, *LPADDRINFO;
-_Static_assert(sizeof(ADDRINFOA) == 32 && offsetof(ADDRINFOA, ai_canonname) == 20 && offsetof(ADDRINFOA, ai_next) == 28, "ADDRINFOA layout");
+WS2WEB_STATIC_ASSERT(sizeof(ADDRINFOA) == 32 && offsetof(ADDRINFOA, ai_canonname) == 20 && offsetof(ADDRINFOA, ai_next) == 28, "ADDRINFOA layout");
 
 #define INET_ADDRSTRLEN 22
 #define INET6_ADDRSTRLEN 65

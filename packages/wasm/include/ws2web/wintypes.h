@@ -57,6 +57,13 @@
 #define _Must_inspect_result_
 #define UNREFERENCED_PARAMETER(P) ((void)(P))
 
+/* Layout checks that compile silently as C (C11) and as C++ (C++11 and later), even -pedantic. */
+#ifdef __cplusplus
+#define WS2WEB_STATIC_ASSERT(cond, message) static_assert(cond, message)
+#else
+#define WS2WEB_STATIC_ASSERT(cond, message) _Static_assert(cond, message)
+#endif
+
 typedef int BOOL;
 typedef unsigned char BYTE;
 typedef unsigned char UCHAR;
@@ -157,8 +164,9 @@ typedef const CHAR *LPCTSTR;
 typedef struct _OVERLAPPED {
     ULONG_PTR Internal;
     ULONG_PTR InternalHigh;
-    union {
-        struct {
+    /* __extension__: anonymous structs are standard in neither C++ nor C99, only in Windows' headers. */
+    __extension__ union {
+        __extension__ struct {
             DWORD Offset;
             DWORD OffsetHigh;
         };
