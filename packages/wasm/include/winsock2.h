@@ -327,4 +327,6 @@ static __inline u_long ntohl(u_long v) { return htonl(v); }
 }
 #endif
 
+#include "ws2web/address-string.h"
+
 #endif /* _WINSOCK2API_ */

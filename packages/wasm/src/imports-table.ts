@@ -24,7 +24,7 @@ function merge(groups: ImportGroup[]): ImportGroup {
 export function winsockImports(ctx: GlueContext): ImportTable {
   return {
     ws2_32: merge([socketImports(ctx), dataImports(ctx), selectImports(ctx), nameImports(ctx)]),
-    kernel32: kernel32Imports(),
+    kernel32: kernel32Imports(ctx),
   };
 }
 

@@ -61,6 +61,22 @@ describe.skipIf(missing.length > 0)('ws2web-cc builds', { timeout: 120_000 }, ()
     expect(loud.stdout).toMatch(/out\/mixed\.wasm \(\d+\.\d KiB, clang \d+ ms\)/);
   });
 
+  it.each([['C', 'uses-missing.c'], ['C++', 'uses-missing.cpp']])('a Win32 function the port lacks stops the %s build at compile time, by name', (_lang, file) => {
+    // CreateMutexA is not declared by our <windows.h>: clang 19 refuses the call (C99 has no
+    // implicit declarations; C++ never had them), naming the function; nothing fails at run time.
+    writeFileSync(join(dir, file), '#include <windows.h>\nint main(void) { HANDLE m = CreateMutexA(NULL, FALSE, NULL); return m == NULL; }\n');
+    const r = cc('-q', '--no-asyncify', file);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/(call to undeclared function|use of undeclared identifier) 'CreateMutexA'/);
+  });
+
+  it('a function declared by the program but defined nowhere stops the link, by name', () => {
+    writeFileSync(join(dir, 'declared-only.c'), '#include <windows.h>\nBOOL WINAPI SetConsoleCtrlHandler(void *handler, BOOL add);\nint main(void) { return !SetConsoleCtrlHandler(NULL, TRUE); }\n');
+    const r = cc('-q', '--no-asyncify', 'declared-only.c');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/undefined symbol: SetConsoleCtrlHandler/);
+  });
+
   it('stops at a throw with a message naming -fno-exceptions', () => {
     writeFileSync(join(dir, 'throws.cpp'), 'int main() { try { throw 1; } catch (int) { return 1; } }\n');
     const r = cc('-q', '--no-asyncify', 'throws.cpp');

@@ -15,10 +15,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, extname, relative, resolve } from 'node:path';
+import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BLOCKING_IMPORTS } from './async-imports.mjs';
 import { generatedDir } from './generated-dir.mjs';
+import { overlaySource } from './include-overlay.mjs';
 import { guardFiles, libcxxIncludeDir } from './libcxx-guard.mjs';
 import { findToolchain, missingMessage } from './toolchain.mjs';
 
@@ -46,7 +47,7 @@ export function sourceLanguage(path) {
  * linker as unknown files. `cxxGuardDir` (required with C++ sources) is the libc++ wrapper
  * directory from tools/libcxx-guard.mjs.
  */
-export function clangArgs({ sources, output, optimize = '-O2', sysroot = null, extra = [], cxxGuardDir = null }) {
+export function clangArgs({ sources, output, optimize = '-O2', sysroot = null, extra = [], cxxGuardDir = null, overlay = includeOverlay() }) {
   const languages = sources.map((s) => {
     const language = sourceLanguage(s);
     if (!language) throw new Error(`ws2web-cc: ${s}: not a C or C++ source (expected .c, .cpp, .cc or .cxx in any letter case)`);
@@ -60,6 +61,9 @@ export function clangArgs({ sources, output, optimize = '-O2', sysroot = null, e
     '--target=wasm32-wasi',
     ...(sysroot ? [`--sysroot=${sysroot}`] : []),
     optimize,
+    // Any letter case finds our headers (<Windows.h>, "WinSock2.h"), as on Windows.
+    '-ivfsoverlay', overlay,
+    '-Wno-nonportable-include-path',
     `-I${INCLUDE_DIR}`,
     ...(cxx ? ['-isystem', cxxGuardDir, ...CXX_FLAGS] : []),
     '-include', 'ws2web/prelude.h',
@@ -110,6 +114,11 @@ export function run({ relay, token, winsock, ...options }) {
   });
 }
 `;
+}
+
+/** The case-insensitive overlay of INCLUDE_DIR (tools/include-overlay.mjs), written once per content. */
+export function includeOverlay() {
+  return join(generatedDir('include-overlay', new Map([['overlay.yaml', overlaySource(INCLUDE_DIR)]])), 'overlay.yaml');
 }
 
 /** The libc++ wrapper directory (tools/libcxx-guard.mjs) for a toolchain from findToolchain(). */

@@ -8,8 +8,8 @@
  * <filesystem>, <chrono> and <exception> test _WIN32 again when they are read.
  *
  * So, for C++ builds, a directory of one-line wrappers goes on the system include path ahead of
- * libc++: one per public libc++ header (<string>, <vector>, <stdlib.h>…), each hiding _WIN32 and
- * WIN32 around `#include_next` of the real header. libc++ is always read without them, in any
+ * libc++: one per public libc++ header (<string>, <vector>, <stdlib.h>…), each hiding _WIN32,
+ * WIN32 and the SEH macros around `#include_next` of the real header. libc++ is always read without them, in any
  * include order (also when <windows.h> comes first, as it does in Windows code), and user code
  * sees them everywhere else.
  */
@@ -17,8 +17,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** The macros libc++ must not see. */
-export const HIDDEN_MACROS = Object.freeze(['_WIN32', 'WIN32']);
+/** The macros libc++ must not see: the Windows markers and the SEH keywords <windows.h> defines. */
+export const HIDDEN_MACROS = Object.freeze(['_WIN32', 'WIN32', '__try', '__except', '__finally', '__leave']);
 
 /** The wrapper text for one libc++ header. */
 export function wrapperSource(header) {

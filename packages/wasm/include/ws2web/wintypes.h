@@ -150,6 +150,14 @@ typedef const CHAR *LPCTSTR;
 #define NULL ((void *)0)
 #endif
 #define INFINITE 0xFFFFFFFF
+
+/* COM-style results (winerror.h subset), used by strsafe.h. */
+typedef LONG HRESULT;
+#define S_OK ((HRESULT)0L)
+#define S_FALSE ((HRESULT)1L)
+#define SUCCEEDED(hr) (((HRESULT)(hr)) >= 0)
+#define FAILED(hr) (((HRESULT)(hr)) < 0)
+#define HRESULT_FROM_WIN32(x) ((HRESULT)(x) <= 0 ? ((HRESULT)(x)) : ((HRESULT)(((x) & 0x0000FFFF) | (7 << 16) | 0x80000000)))
 #define TEXT(s) s
 #define _T(s) s
 
