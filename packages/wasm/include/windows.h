@@ -17,6 +17,7 @@
 #include "ws2web/wintypes.h"
 #include "ws2web/crt-compat.h"
 #include "ws2web/kernel32-basics.h"
+#include "ws2web/kernel32-events.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -40,6 +40,7 @@ int _tmain(int argc, _TCHAR *argv[]) {
     char small[8];
     char *message = NULL;
     int values[] = {3, 1, 2};
+    int r1, r2, r3, r4;
     HANDLE heap = GetProcessHeap();
     char *block;
     LARGE_INTEGER freq, t0, t1;
@@ -62,16 +63,27 @@ int _tmain(int argc, _TCHAR *argv[]) {
     printf("MAX_PATH %d, seh %d / %d, kbhit %d\n", MAX_PATH, seh(0), seh(1), _kbhit());
 
     block = (char *)HeapAlloc(heap, HEAP_ZERO_MEMORY, 16);
-    printf("HeapAlloc zeroed %d, HeapFree %d\n", block[0] == 0 && block[15] == 0, HeapFree(heap, 0, block));
+    r1 = block[0] == 0 && block[15] == 0;
+    printf("HeapAlloc zeroed %d, HeapFree %d\n", r1, HeapFree(heap, 0, block));
 
     SetLastError(ERROR_INVALID_PARAMETER);
     printf("GetLastError %lu\n", GetLastError());
     printf("_strnicmp %d _stricmp %d lstrlen %d lstrcmpi %d\n", _strnicmp("HELLO", "help", 3), _stricmp("Abc", "aBC"), lstrlen("four"), lstrcmpi("b", "A"));
 
-    printf("_snprintf fits %d, too long %d, buffer '%.8s'\n", _snprintf(buf, sizeof buf, "%s", "abc"), _snprintf(small, sizeof small, "%s", "0123456789"), small);
-    printf("strcpy_s %d, too long == ERANGE %d (empty %d), strcat_s %d '%s'\n", strcpy_s(small, sizeof small, "ab"), strcpy_s(buf, 3, "abc") == ERANGE, buf[0] == 0, strcat_s(small, sizeof small, "cd"), small);
-    printf("strncpy_s truncate (STRUNCATE 80) %d '%s'\n", strncpy_s(small, sizeof small, "0123456789", _TRUNCATE), small);
-    printf("sprintf_s %d '%s'\n", sprintf_s(buf, sizeof buf, "%d-%s", 7, "x"), buf);
+    /* One call per statement where the printed values depend on order (argument evaluation
+     * order differs between compilers). */
+    r1 = _snprintf(buf, sizeof buf, "%s", "abc");
+    r2 = _snprintf(small, sizeof small, "%s", "0123456789");
+    printf("_snprintf fits %d, too long %d, buffer '%.8s'\n", r1, r2, small);
+    r1 = strcpy_s(small, sizeof small, "ab");
+    r2 = strcpy_s(buf, 3, "abc") == ERANGE;
+    r3 = buf[0] == 0;
+    r4 = strcat_s(small, sizeof small, "cd");
+    printf("strcpy_s %d, too long == ERANGE %d (empty %d), strcat_s %d '%s'\n", r1, r2, r3, r4, small);
+    r1 = strncpy_s(small, sizeof small, "0123456789", _TRUNCATE);
+    printf("strncpy_s truncate (STRUNCATE 80) %d '%s'\n", r1, small);
+    r1 = sprintf_s(buf, sizeof buf, "%d-%s", 7, "x");
+    printf("sprintf_s %d '%s'\n", r1, buf);
 
     hr = StringCchCopyA(small, sizeof small, "0123456789");
     printf("StringCchCopy too long 0x%08lx '%s'\n", (unsigned long)hr, small);
@@ -79,7 +91,8 @@ int _tmain(int argc, _TCHAR *argv[]) {
     StringCchLength(buf, _countof(buf), &cch);
     printf("StringCchPrintf 0x%08lx '%s' length %d\n", (unsigned long)hr, buf, (int)cch);
     StringCbCopy(buf, sizeof buf, "ab");
-    printf("StringCbCat %ld '%s'\n", (long)StringCbCat(buf, sizeof buf, "cd"), buf);
+    hr = StringCbCat(buf, sizeof buf, "cd");
+    printf("StringCbCat %ld '%s'\n", (long)hr, buf);
 
     QueryPerformanceFrequency(&freq);
     QueryPerformanceCounter(&t0);
@@ -102,17 +115,23 @@ int _tmain(int argc, _TCHAR *argv[]) {
 
     WSAStartup(MAKEWORD(2, 2), &wsa);
     alen = sizeof in;
-    printf("WSAStringToAddress v4 %d", WSAStringToAddressA((LPSTR) "192.0.2.7:8080", AF_INET, NULL, (LPSOCKADDR)&in, &alen));
+    r1 = WSAStringToAddressA((LPSTR) "192.0.2.7:8080", AF_INET, NULL, (LPSOCKADDR)&in, &alen);
     len = sizeof buf;
-    printf(", back %d '%s' length %lu\n", WSAAddressToStringA((LPSOCKADDR)&in, sizeof in, NULL, buf, &len), buf, len);
+    r2 = WSAAddressToStringA((LPSOCKADDR)&in, sizeof in, NULL, buf, &len);
+    printf("WSAStringToAddress v4 %d, back %d '%s' length %lu\n", r1, r2, buf, len);
     alen = sizeof in6;
-    printf("WSAStringToAddress v6 %d", WSAStringToAddressA((LPSTR) "[fe80::1%3]:443", AF_INET6, NULL, (LPSOCKADDR)&in6, &alen));
+    r1 = WSAStringToAddressA((LPSTR) "[fe80::1%3]:443", AF_INET6, NULL, (LPSOCKADDR)&in6, &alen);
     len = sizeof buf;
-    printf(", back %d '%s'\n", WSAAddressToStringA((LPSOCKADDR)&in6, sizeof in6, NULL, buf, &len), buf);
+    r2 = WSAAddressToStringA((LPSOCKADDR)&in6, sizeof in6, NULL, buf, &len);
+    printf("WSAStringToAddress v6 %d, back %d '%s'\n", r1, r2, buf);
     len = 4;
-    printf("WSAAddressToString small buffer %d, error %d, needed %lu\n", WSAAddressToStringA((LPSOCKADDR)&in, sizeof in, NULL, buf, &len), WSAGetLastError(), len);
+    r1 = WSAAddressToStringA((LPSOCKADDR)&in, sizeof in, NULL, buf, &len);
+    r2 = WSAGetLastError();
+    printf("WSAAddressToString small buffer %d, error %d, needed %lu\n", r1, r2, len);
     alen = sizeof in;
-    printf("WSAStringToAddress bad %d, error %d\n", WSAStringToAddressA((LPSTR) "not-an-address", AF_INET, NULL, (LPSOCKADDR)&in, &alen), WSAGetLastError());
+    r1 = WSAStringToAddressA((LPSTR) "not-an-address", AF_INET, NULL, (LPSOCKADDR)&in, &alen);
+    r2 = WSAGetLastError();
+    printf("WSAStringToAddress bad %d, error %d\n", r1, r2);
     printf("GetLastError after a Winsock failure %lu\n", GetLastError());
     WSACleanup();
     return 0;
