@@ -3,11 +3,13 @@
  * in one command, the exceptions note, and -q. Builds real modules (needs the toolchain).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createWinsock } from '../../browser/src/index.js';
+import { runWinsockProgram, type ProgramOptions } from '../src/index.js';
 import { clangArgs, explainFailure, sourceLanguage } from '../tools/compile.mjs';
 import { findToolchain, missingMessage } from '../tools/toolchain.mjs';
 
@@ -75,6 +77,30 @@ describe.skipIf(missing.length > 0)('ws2web-cc builds', { timeout: 120_000 }, ()
     const r = cc('-q', '--no-asyncify', 'declared-only.c');
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/undefined symbol: SetConsoleCtrlHandler/);
+  });
+
+  it.each([
+    ['void main(void)', 'void main(void) { printf("void main ran\\n"); }', 0],
+    ['int main(void)', 'int main(void) { printf("int main ran\\n"); return 3; }', 3],
+    ['int main(argc, argv)', 'int main(int argc, char **argv) { printf("%s %d\\n", argv[1], argc); return 4; }', 4],
+  ])('starts %s (MSVC accepts void main), warning-free', async (name, body, code) => {
+    const file = `main-${code}.c`;
+    writeFileSync(join(dir, file), `#include <windows.h>\n${body}\n`);
+    const r = cc('-q', file, '-o', `out/main-${code}`);
+    expect(r.stderr, name).toBe('');
+    expect(r.status).toBe(0);
+    let stdout = '';
+    class NoWebSocket { constructor() { throw new Error('this program opens no relay connection'); } }
+    const result = await runWinsockProgram({
+      wasm: readFileSync(join(dir, `out/main-${code}.wasm`)),
+      asyncifyWasm: readFileSync(join(dir, `out/main-${code}.asyncify.wasm`)),
+      mode: 'asyncify', // Node has no JSPI without a flag
+      winsock: createWinsock({ relay: 'ws://127.0.0.1:9/', WebSocket: NoWebSocket }) as unknown as ProgramOptions['winsock'],
+      args: ['arg'],
+      stdout: (t) => { stdout += t; },
+    });
+    expect(result.exitCode).toBe(code);
+    expect(stdout).toBe(code === 0 ? 'void main ran\n' : code === 3 ? 'int main ran\n' : 'arg 2\n');
   });
 
   it('stops at a throw with a message naming -fno-exceptions', () => {

@@ -14,7 +14,7 @@
  * (tools/libcxx-guard.mjs) and C++ is compiled without exceptions (see CXX_FLAGS).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BLOCKING_IMPORTS } from './async-imports.mjs';
@@ -24,6 +24,8 @@ import { guardFiles, libcxxIncludeDir } from './libcxx-guard.mjs';
 import { findToolchain, missingMessage } from './toolchain.mjs';
 
 export const INCLUDE_DIR = fileURLToPath(new URL('../include', import.meta.url));
+/** C the port links into every program, each as a lazy member (see the files). */
+const RUNTIME_SOURCES = ['void-main.c'].map((f) => fileURLToPath(new URL(`../runtime/${f}`, import.meta.url)));
 
 const CXX_EXTENSIONS = new Set(['.cpp', '.cc', '.cxx', '.c++', '.cp']);
 
@@ -47,7 +49,7 @@ export function sourceLanguage(path) {
  * linker as unknown files. `cxxGuardDir` (required with C++ sources) is the libc++ wrapper
  * directory from tools/libcxx-guard.mjs.
  */
-export function clangArgs({ sources, output, optimize = '-O2', sysroot = null, extra = [], cxxGuardDir = null, overlay = includeOverlay() }) {
+export function clangArgs({ sources, output, optimize = '-O2', sysroot = null, extra = [], cxxGuardDir = null, overlay = includeOverlay(), runtime = [] }) {
   const languages = sources.map((s) => {
     const language = sourceLanguage(s);
     if (!language) throw new Error(`ws2web-cc: ${s}: not a C or C++ source (expected .c, .cpp, .cc or .cxx in any letter case)`);
@@ -70,9 +72,13 @@ export function clangArgs({ sources, output, optimize = '-O2', sysroot = null, e
     '-D_WIN32', '-DWIN32',
     '-fdeclspec',
     '-Wall',
+    // MSVC accepts `void main(void)`; runtime/void-main.c starts such a program.
+    '-Wno-main-return-type',
     ...extra,
     '-o', output,
     ...sources.flatMap((s, i) => ['-x', languages[i], s]),
+    // Runtime objects are archive-like: linked only if they resolve something still undefined.
+    ...(runtime.length ? ['-x', 'none', '-Wl,--start-lib', ...runtime, '-Wl,--end-lib'] : []),
     // The glue writes getaddrinfo results and hostents into malloc'ed memory.
     '-Wl,--export=malloc',
     '-Wl,--export=free',
@@ -119,6 +125,25 @@ export function run({ relay, token, winsock, ...options }) {
 /** The case-insensitive overlay of INCLUDE_DIR (tools/include-overlay.mjs), written once per content. */
 export function includeOverlay() {
   return join(generatedDir('include-overlay', new Map([['overlay.yaml', overlaySource(INCLUDE_DIR)]])), 'overlay.yaml');
+}
+
+/**
+ * runtime/*.c compiled once per content and toolchain into the generated-file cache, with fixed
+ * flags (a program's own flags, such as -std=c++20, must not apply to them).
+ */
+export function runtimeObjects(tools) {
+  const files = new Map(RUNTIME_SOURCES.map((p) => [basename(p), readFileSync(p, 'utf8')]));
+  files.set('toolchain', `${tools.clang}\n`);
+  const dir = generatedDir('runtime', files);
+  return RUNTIME_SOURCES.map((source) => {
+    const object = join(dir, basename(source).replace(/\.c$/, '.o'));
+    if (existsSync(object)) return object;
+    const staging = `${object}.${process.pid}.tmp`;
+    const r = spawnSync(tools.clang, ['--target=wasm32-wasi', ...(tools.sysroot ? [`--sysroot=${tools.sysroot}`] : []), '-O2', '-Wall', '-Werror', '-c', '-x', 'c', join(dir, basename(source)), '-o', staging], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`ws2web-cc: compiling its runtime ${basename(source)} failed:\n${r.stderr}`);
+    renameSync(staging, object);
+    return object;
+  });
 }
 
 /** The libc++ wrapper directory (tools/libcxx-guard.mjs) for a toolchain from findToolchain(). */
@@ -177,7 +202,7 @@ export function compileWinsockProgram({ sources, out, asyncify = true, optimize 
   const loader = `${base}.js`;
 
   let t = performance.now();
-  const warnings = runTool(tools.clang, clangArgs({ sources: sources.map((s) => resolve(s)), output: wasm, optimize, sysroot: tools.sysroot, extra, cxxGuardDir }), log);
+  const warnings = runTool(tools.clang, clangArgs({ sources: sources.map((s) => resolve(s)), output: wasm, optimize, sysroot: tools.sysroot, extra, cxxGuardDir, runtime: runtimeObjects(tools) }), log);
   const clangMs = performance.now() - t;
   t = performance.now();
   if (asyncifyWasm) runTool(tools.wasmOpt, asyncifyArgs({ input: wasm, output: asyncifyWasm, optimize }), log);
