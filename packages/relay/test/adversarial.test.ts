@@ -9,7 +9,7 @@ import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FrameType, PeerMode, Reason, encodeFrame, type Endpoint, type OpenedFrame } from '@ws2web/protocol';
 import { Policy, createTicket, startRelay, type DialRequest, type Lookup, type Relay, type RelayOptions } from '../src/index.js';
-import { defaultDialer } from '../src/dial.js';
+import { defaultDialer } from '../src/streams/dial.js';
 import { PageClient, ipv4, ipv6, named } from './helpers/page-client.js';
 import { startEchoServer } from './helpers/tcp-servers.js';
 

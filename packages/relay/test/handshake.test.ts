@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Capability, FrameType, HEADER_BYTES, PROTOCOL_VERSION, Reason, encodeFrame, type GoawayFrame } from '@ws2web/protocol';
 import { startRelay, type Relay } from '../src/index.js';
-import { COALESCE_FRAMES } from '../src/options.js';
+import { COALESCE_FRAMES } from '../src/config/options.js';
 import { PageClient, ipv4 } from './helpers/page-client.js';
 
 let relay: Relay | null = null;

@@ -14,7 +14,7 @@ import { WebSocket } from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FrameType, Reason, encodeFrame, type GoawayFrame } from '@ws2web/protocol';
 import { startRelay, type Relay, type RelayOptions } from '../src/index.js';
-import { parseConfig } from '../src/config-file.js';
+import { parseConfig } from '../src/config/config-file.js';
 import { PageClient, ipv4 } from './helpers/page-client.js';
 import { startEchoServer, type TestServer } from './helpers/tcp-servers.js';
 

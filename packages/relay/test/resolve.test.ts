@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FrameType, Reason, ResolveFlag, type Endpoint, type OpenedFrame, type ResolvedFrame } from '@ws2web/protocol';
 import { startRelay, type Lookup, type Relay, type RelayOptions } from '../src/index.js';
-import { reasonForLookupError } from '../src/name-service.js';
+import { reasonForLookupError } from '../src/streams/name-service.js';
 import { startDnsmasq, type Dnsmasq } from './helpers/dnsmasq.js';
 import { PageClient, ipv4, ipv6, named } from './helpers/page-client.js';
 import { startEchoServer } from './helpers/tcp-servers.js';

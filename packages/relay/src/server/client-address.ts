@@ -6,8 +6,8 @@
  */
 import type http from 'node:http';
 import ipaddr from 'ipaddr.js';
-import { parseStrict, type Address } from './address-ranges.js';
-import { inCidrs } from './options.js';
+import { parseStrict, type Address } from '../policy/address-ranges.js';
+import { inCidrs } from '../config/options.js';
 
 export function clientAddress(req: http.IncomingMessage, trustProxy: readonly [Address, number][]): string {
   const peer = canonical(req.socket.remoteAddress) ?? 'unknown';

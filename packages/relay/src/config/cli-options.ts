@@ -12,9 +12,9 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfigFile } from './config-file.js';
-import { isLogLevel } from './log.js';
+import { isLogLevel } from '../ops/log.js';
 import { DEFAULTS, type RelayOptions } from './options.js';
-import { INBOUND_DEFAULTS, type ListenOptions } from './inbound-policy.js';
+import { INBOUND_DEFAULTS, type ListenOptions } from '../policy/inbound-policy.js';
 
 export const USAGE = `Usage: ws2web-relay [options]
 

@@ -3,14 +3,14 @@
  * Everything downstream reads a `ResolvedOptions`, never the raw object.
  */
 import { HEADER_BYTES } from '@ws2web/protocol';
-import type { Dialer } from './dial.js';
-import { createLogger, isLogLevel, jsonSink, stderrSink, type LogLevel, type Logger } from './log.js';
-import { dnsServerNameService, injectedNameService, osNameService, type DnsOptions, type Lookup, type NameService } from './name-service.js';
-import { Policy, type PolicyRules } from './policy.js';
-import { InboundPolicy, type ListenOptions } from './inbound-policy.js';
-import { matches, parseStrict, type Address } from './address-ranges.js';
-import { defaultDialer } from './dial.js';
-import { defaultUdpSocket, type UdpSocketFactory } from './udp-socket.js';
+import type { Dialer } from '../streams/dial.js';
+import { createLogger, isLogLevel, jsonSink, stderrSink, type LogLevel, type Logger } from '../ops/log.js';
+import { dnsServerNameService, injectedNameService, osNameService, type DnsOptions, type Lookup, type NameService } from '../streams/name-service.js';
+import { Policy, type PolicyRules } from '../policy/policy.js';
+import { InboundPolicy, type ListenOptions } from '../policy/inbound-policy.js';
+import { matches, parseStrict, type Address } from '../policy/address-ranges.js';
+import { defaultDialer } from '../streams/dial.js';
+import { defaultUdpSocket, type UdpSocketFactory } from '../streams/udp-socket.js';
 
 /** PEM certificate chain and private key (file contents, not paths) for `wss://`. */
 export interface TlsOptions {

@@ -7,7 +7,7 @@
  *   anything else → 426 on "/" (it is a WebSocket endpoint), 404 elsewhere.
  */
 import type http from 'node:http';
-import type { Metrics } from './metrics.js';
+import type { Metrics } from '../ops/metrics.js';
 
 export interface HttpContext {
   serving(): boolean;

@@ -18,10 +18,10 @@ import { Reason, type Endpoint } from '@ws2web/protocol';
 import { dialText, parseLooseIPv4, parseStrict, splitZone, type Address } from './address-ranges.js';
 import type { DestinationScope } from './destination-scope.js';
 import { hostNameProblem, normalizeHostName } from './host-names.js';
-import { isLocalhost, reasonForLookupError, type LookupAddress, type NameService } from './name-service.js';
+import { isLocalhost, reasonForLookupError, type LookupAddress, type NameService } from '../streams/name-service.js';
 import { refusalCategory, type Policy } from './policy.js';
 
-export type { Lookup, LookupAddress } from './name-service.js';
+export type { Lookup, LookupAddress } from '../streams/name-service.js';
 
 export type Resolution =
   | { ok: true; address: string; family: 4 | 6; scopeId: number; refused: string[] }

@@ -15,8 +15,8 @@
  * (seconds to minutes) and mint one per page load.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { DestinationScope } from './destination-scope.js';
-import { PortSet } from './port-set.js';
+import { DestinationScope } from '../policy/destination-scope.js';
+import { PortSet } from '../policy/port-set.js';
 
 export interface TicketOptions {
   /** The relay's `secret`. */

@@ -2,12 +2,12 @@
  * What every stream of a connection (TCP, UDP, name query) needs from the connection that owns
  * it, and what the connection needs from every stream.
  */
-import type { DestinationScope } from './destination-scope.js';
-import type { RelayLimits } from './limits.js';
-import type { Metrics } from './metrics.js';
-import type { ResolvedOptions } from './options.js';
-import type { Outbox } from './outbox.js';
-import type { PortSet } from './port-set.js';
+import type { DestinationScope } from '../policy/destination-scope.js';
+import type { RelayLimits } from '../ops/limits.js';
+import type { Metrics } from '../ops/metrics.js';
+import type { ResolvedOptions } from '../config/options.js';
+import type { Outbox } from '../connection/outbox.js';
+import type { PortSet } from '../policy/port-set.js';
 
 /** The connection's side of the contract. */
 export interface StreamHost {

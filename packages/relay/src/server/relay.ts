@@ -15,13 +15,13 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { parseStrict } from './address-ranges.js';
+import { parseStrict } from '../policy/address-ranges.js';
 import { clientAddress } from './client-address.js';
-import { Connection } from './connection.js';
-import { RelayLimits } from './limits.js';
+import { Connection } from '../connection/connection.js';
+import { RelayLimits } from '../ops/limits.js';
 import { handleHttpRequest } from './http-routes.js';
-import { Metrics, type MetricsSnapshot } from './metrics.js';
-import { MAX_HEADERS_COUNT, inCidrs, normalizeOrigin, resolveOptions, type RelayOptions, type ResolvedOptions } from './options.js';
+import { Metrics, type MetricsSnapshot } from '../ops/metrics.js';
+import { MAX_HEADERS_COUNT, inCidrs, normalizeOrigin, resolveOptions, type RelayOptions, type ResolvedOptions } from '../config/options.js';
 
 export interface Relay {
   /** What the browser library connects to, e.g. `ws://127.0.0.1:8787/`. */

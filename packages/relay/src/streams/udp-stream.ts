@@ -39,9 +39,9 @@ import {
   type PeerFrame,
 } from '@ws2web/protocol';
 import { endpointText, socketEndpoint, unmapIPv4 } from './endpoints.js';
-import { parseStrict } from './address-ranges.js';
-import type { DropReason } from './metrics.js';
-import { refusalCategory } from './policy.js';
+import { parseStrict } from '../policy/address-ranges.js';
+import type { DropReason } from '../ops/metrics.js';
+import { refusalCategory } from '../policy/policy.js';
 import type { HostedStream, StreamHost } from './stream-host.js';
 
 export const UdpState = {

@@ -35,7 +35,7 @@ import {
   type OpenFrame,
 } from '@ws2web/protocol';
 import { endpointText, localBind, socketEndpoint } from './endpoints.js';
-import { resolveDestination } from './resolve.js';
+import { resolveDestination } from '../policy/resolve.js';
 import type { HostedStream, StreamHost } from './stream-host.js';
 
 

@@ -39,18 +39,18 @@ import {
   type OpenFrame,
   type ResolveFrame,
 } from '@ws2web/protocol';
-import type { DestinationScope } from './destination-scope.js';
-import { ByteThrottle, type RelayLimits } from './limits.js';
-import type { LimitName, Metrics } from './metrics.js';
-import { NameQuery } from './name-query.js';
-import type { ResolvedOptions } from './options.js';
+import type { DestinationScope } from '../policy/destination-scope.js';
+import { ByteThrottle, type RelayLimits } from '../ops/limits.js';
+import type { LimitName, Metrics } from '../ops/metrics.js';
+import { NameQuery } from '../streams/name-query.js';
+import type { ResolvedOptions } from '../config/options.js';
 import { Outbox } from './outbox.js';
-import type { PortSet } from './port-set.js';
-import type { HostedStream } from './stream-host.js';
-import { TcpListener, type ListenerHost } from './tcp-listener.js';
-import { StreamState, TcpStream, type InboundParent } from './tcp-stream.js';
-import { verifyTicket } from './tickets.js';
-import { UdpStream } from './udp-stream.js';
+import type { PortSet } from '../policy/port-set.js';
+import type { HostedStream } from '../streams/stream-host.js';
+import { TcpListener, type ListenerHost } from '../streams/tcp-listener.js';
+import { StreamState, TcpStream, type InboundParent } from '../streams/tcp-stream.js';
+import { verifyTicket } from '../ops/tickets.js';
+import { UdpStream } from '../streams/udp-stream.js';
 
 export const ConnectionState = {
   AWAITING_HELLO: 0,

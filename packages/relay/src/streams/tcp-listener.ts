@@ -34,7 +34,7 @@ import {
   type ListenFrame,
 } from '@ws2web/protocol';
 import { endpointText, socketEndpoint } from './endpoints.js';
-import type { InboundOutcome } from './metrics.js';
+import type { InboundOutcome } from '../ops/metrics.js';
 import type { HostedStream, StreamHost } from './stream-host.js';
 import type { InboundParent, PendingOutcome, TcpStream } from './tcp-stream.js';
 
