@@ -17,7 +17,9 @@ import {
 } from '@ws2web/protocol';
 import { socketEndpoint } from './endpoints.js';
 import { literalAnswer, reasonForLookupError, type LookupAddress, type LookupFamily } from './name-service.js';
-import type { HostedStream, StreamHost } from './stream-host.js';
+import { StreamBase } from './stream-base.js';
+import type { TransitionTable } from './state-machine.js';
+import type { StreamHost } from './stream-host.js';
 
 /** RFC 1035 §2.3.4: a name is at most 253 characters of text (255 octets on the wire). */
 export const MAX_NAME_BYTES = 253;
@@ -25,26 +27,37 @@ export const MAX_NAME_BYTES = 253;
 /** RESOLVED's canonLen is one byte. */
 const MAX_CANON_BYTES = 255;
 
-export class NameQuery implements HostedStream {
-  readonly id: number;
-  readonly #host: StreamHost;
+/** ASKING until the answer (or the page's CLOSE, or the connection going); then CLOSED. */
+export type NameQueryState = 'ASKING' | 'CLOSED';
+
+const TRANSITIONS: TransitionTable<NameQueryState> = { ASKING: ['CLOSED'], CLOSED: [] };
+
+const SETTLED: Promise<void> = Promise.resolve();
+
+export class NameQuery extends StreamBase<NameQueryState> {
+  readonly kind = 'RESOLVE' as const;
   readonly #request: ResolveFrame;
-  #done = false;
 
   constructor(host: StreamHost, request: ResolveFrame) {
-    this.id = request.stream;
-    this.#host = host;
+    super(host, request.stream, 'name query', 'ASKING', TRANSITIONS, 0);
     this.#request = request;
   }
+
+  override get gaugeState(): string { return 'resolving_name'; }
+
+  /** A name query holds no socket. */
+  get socketClosed(): Promise<void> { return SETTLED; }
+
+  protected get opening(): boolean { return this.state.is('ASKING'); }
 
   /** Asks and answers. Never throws; every failure is an OPEN_FAILED. */
   async start(): Promise<void> {
     const { host: name, family, flags } = this.#request;
     const invalid = validateName(name);
-    if (invalid !== null) return this.#fail(Reason.INVALID_ARGUMENT, invalid);
+    if (invalid !== null) return this.openFailed(Reason.INVALID_ARGUMENT, invalid);
     const wanted: LookupFamily = family === ResolveFamily.IPV4 ? 4 : family === ResolveFamily.IPV6 ? 6 : 0;
     const wantCanon = (flags & ResolveFlag.CANONNAME) !== 0;
-    const { names } = this.#host.options;
+    const { names } = this.host.options;
 
     let answers: LookupAddress[];
     let canonName = '';
@@ -60,37 +73,33 @@ export class NameQuery implements HostedStream {
         ]);
       } catch (err) {
         const code = (err as NodeJS.ErrnoException)?.code;
-        return this.#fail(reasonForLookupError(code), `lookup: ${code ?? String(err)}`);
+        return this.openFailed(reasonForLookupError(code), `lookup: ${code ?? String(err)}`);
       }
     }
-    if (this.#done) return; // cancelled by the page, or the connection went, meanwhile
+    if (!this.state.is('ASKING')) return; // cancelled by the page, or the connection went, meanwhile
 
     // An injected lookup may ignore the family; a literal of the other family has none either.
     const matching = answers.filter((a) => wanted === 0 || a.family === wanted);
     if (matching.length === 0) {
-      return this.#fail(answers.length > 0 && literal === null ? Reason.NO_DATA : Reason.HOST_NOT_FOUND, `no IPv${wanted} address`);
+      return this.openFailed(answers.length > 0 && literal === null ? Reason.NO_DATA : Reason.HOST_NOT_FOUND, `no IPv${wanted} address`);
     }
     this.#answer(canonName, matching);
   }
 
   onClose(_reason: number): void {
-    if (this.#done) return;
-    this.#finish();
+    if (this.state.is('CLOSED')) return;
+    this.finish();
   }
 
   destroy(): Promise<void> {
-    if (!this.#done) this.#finish();
-    return Promise.resolve();
-  }
-
-  takeCreditOwed(): number {
-    return 0;
+    if (!this.state.is('CLOSED')) this.finish();
+    return SETTLED;
   }
 
   // ------------------------------------------------------------------------------------------
 
   #answer(canonName: string, answers: LookupAddress[]): void {
-    const { options, metrics, outbox } = this.#host;
+    const { options, metrics, outbox } = this.host;
     const canon = Buffer.byteLength(canonName) <= MAX_CANON_BYTES ? canonName : this.#request.host;
     // Fit one frame body: canonLen, canon, count, then 7 (IPv4) or 23 (IPv6) bytes per address.
     let room = options.maxFrameBody - (1 + Buffer.byteLength(canon) + 2);
@@ -105,32 +114,16 @@ export class NameQuery implements HostedStream {
     }
     metrics.countResolve(Reason.OK);
     outbox.frame({ type: FrameType.RESOLVED, stream: this.id, canonName: canon, addresses });
-    this.#log('debug', 'resolved', { addresses: addresses.length, canonName: canon || undefined });
-    this.#finish();
+    this.log('debug', 'resolved', { addresses: addresses.length, canonName: canon || undefined });
+    this.finish();
   }
 
-  #fail(reason: number, detail: string): void {
-    if (this.#done) return;
-    this.#host.metrics.countResolve(reason);
-    this.#host.outbox.frame({ type: FrameType.OPEN_FAILED, stream: this.id, reason });
-    this.#log('info', 'resolve failed', { reason: reasonRow(reason).name, detail });
-    this.#finish();
+  protected cleanUp(): void {
+    // Nothing held: an answer still on its way is ignored (start() looks at the state).
   }
 
-  #finish(): void {
-    this.#done = true;
-    this.#host.released(this);
-  }
-
-  #log(level: 'debug' | 'info', msg: string, fields: Record<string, unknown>): void {
-    this.#host.options.log(level, msg, {
-      ...this.#host.logFields,
-      stream: this.id,
-      name: this.#request.host,
-      family: this.#request.family,
-      names: this.#host.options.names.description,
-      ...fields,
-    });
+  protected logContext(): Record<string, unknown> {
+    return { name: this.#request.host, family: this.#request.family, names: this.host.options.names.description };
   }
 }
 

@@ -1,6 +1,8 @@
 /**
- * What every stream of a connection (TCP, UDP, name query) needs from the connection that owns
- * it, and what the connection needs from every stream.
+ * The contract between a connection and the streams it hosts (TCP streams, UDP sockets,
+ * listeners, name queries): what a stream needs from its connection (`StreamHost`), and what
+ * the connection needs from every stream (`HostedStream`), so the connection never has to ask
+ * which class a stream is for its bookkeeping.
  */
 import type { DestinationScope } from '../policy/destination-scope.js';
 import type { RelayLimits } from '../ops/limits.js';
@@ -38,9 +40,19 @@ export interface StreamHost {
   backlogged(): boolean;
 }
 
+/** What opened the stream; names it in protocol errors. */
+export type StreamKind = 'TCP' | 'UDP' | 'LISTEN' | 'RESOLVE';
+
 /** The stream's side. */
 export interface HostedStream {
   readonly id: number;
+  readonly kind: StreamKind;
+  /** The name this stream is counted under in the `streams_by_state` gauge. */
+  readonly gaugeState: string;
+  /** The page closed it gracefully and its socket still drains (it no longer holds the id). */
+  readonly lingering: boolean;
+  /** Resolves once the stream's socket (if it ever had one) has closed. */
+  readonly socketClosed: Promise<void>;
   /** Bytes the kernel took since the last CREDIT; the caller sends them as one CREDIT frame. */
   takeCreditOwed(): number;
   /** CLOSE from the page. */

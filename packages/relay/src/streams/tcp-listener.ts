@@ -35,17 +35,18 @@ import {
 } from '@ws2web/protocol';
 import { endpointText, socketEndpoint } from './endpoints.js';
 import type { InboundOutcome } from '../ops/metrics.js';
-import type { HostedStream, StreamHost } from './stream-host.js';
+import { StreamBase, resetSocket } from './stream-base.js';
+import type { TransitionTable } from './state-machine.js';
+import type { StreamHost } from './stream-host.js';
 import type { InboundParent, PendingOutcome, TcpStream } from './tcp-stream.js';
 
-export const ListenerState = {
-  BINDING: 0,
-  LISTENING: 1,
-  CLOSED: 2,
-} as const;
-export type ListenerStateValue = (typeof ListenerState)[keyof typeof ListenerState];
+export type ListenerState = 'BINDING' | 'LISTENING' | 'CLOSED';
 
-const stateNames = Object.fromEntries(Object.entries(ListenerState).map(([k, v]) => [v, k])) as Record<number, string>;
+const TRANSITIONS: TransitionTable<ListenerState> = {
+  BINDING: ['LISTENING', 'CLOSED'],
+  LISTENING: ['CLOSED'],
+  CLOSED: [],
+};
 
 /** What a listener needs from its connection beyond StreamHost. */
 export interface ListenerHost extends StreamHost {
@@ -62,12 +63,11 @@ export interface ListenerHost extends StreamHost {
 /** Errors of listen() that are the policy's business on Windows (WSAEACCES), not the relay's. */
 const ACCESS_ERRORS = new Set(['EACCES', 'EPERM']);
 
-export class TcpListener implements HostedStream, InboundParent {
-  readonly id: number;
-  readonly #host: ListenerHost;
+export class TcpListener extends StreamBase<ListenerState> implements InboundParent {
+  readonly kind = 'LISTEN' as const;
+  readonly #inboundHost: ListenerHost;
   readonly #request: ListenFrame;
   readonly #backlog: number;
-  #state: ListenerStateValue = ListenerState.BINDING;
   #server: net.Server | null = null;
   #bindHost = '';
   #ipv6Only = true;
@@ -79,16 +79,16 @@ export class TcpListener implements HostedStream, InboundParent {
   #resolveSocketClosed: () => void = () => {};
 
   constructor(host: ListenerHost, listen: ListenFrame) {
-    this.id = listen.stream;
-    this.#host = host;
+    super(host, listen.stream, 'listener', 'BINDING', TRANSITIONS, 0);
+    this.#inboundHost = host;
     this.#request = listen;
     // Windows' backlog 0 is "a reasonable minimum"; never more than the page's pending cap.
     this.#backlog = Math.max(1, Math.min(listen.backlog, host.options.inbound.maxPending || 1));
   }
 
-  get state(): ListenerStateValue { return this.#state; }
+  override get gaugeState(): string { return `LISTENER_${this.state.current}`; }
 
-  get stateName(): string { return `LISTENER_${stateNames[this.#state]}`; }
+  protected get opening(): boolean { return this.state.is('BINDING'); }
 
   /** Connections offered to the page and not yet accepted or rejected. */
   get pendingCount(): number { return this.#pending.size; }
@@ -98,9 +98,9 @@ export class TcpListener implements HostedStream, InboundParent {
 
   /** Checks the inbound policy and starts listening. Never throws; failures become OPEN_FAILED. */
   start(): void {
-    const { options, metrics, listenScope } = this.#host;
+    const { options, metrics, listenScope } = this.host;
     const local = this.#request.local;
-    if (local.kind === 'name') return this.#openFailed(Reason.INVALID_ARGUMENT, 'LISTEN needs an IP address');
+    if (local.kind === 'name') return this.openFailed(Reason.INVALID_ARGUMENT, 'LISTEN needs an IP address');
     const plan = options.inbound.plan(
       {
         family: this.#request.family === 4 ? 4 : 6,
@@ -114,9 +114,9 @@ export class TcpListener implements HostedStream, InboundParent {
     if (!plan.ok) {
       if (plan.reason === Reason.POLICY_DENIED) {
         metrics.countPolicyRefusal(plan.category);
-        this.#log('info', 'listen refused by policy', { local: endpointText(local), detail: plan.why });
+        this.log('info', 'listen refused by policy', { local: endpointText(local), detail: plan.why });
       }
-      return this.#openFailed(plan.reason, plan.why);
+      return this.openFailed(plan.reason, plan.why);
     }
     this.#bindHost = plan.host;
     this.#ipv6Only = plan.ipv6Only;
@@ -130,8 +130,8 @@ export class TcpListener implements HostedStream, InboundParent {
 
   /** CLOSE on the listener stream: stop listening, reset what is pending. */
   onClose(_reason: number): void {
-    if (this.#state === ListenerState.CLOSED) return;
-    this.#log('debug', 'listener closed by the page', { pending: this.#pending.size });
+    if (this.state.is('CLOSED')) return;
+    this.log('debug', 'listener closed by the page', { pending: this.#pending.size });
     this.#end();
   }
 
@@ -140,8 +140,8 @@ export class TcpListener implements HostedStream, InboundParent {
    * reports WSAECONNABORTED), reset what is pending; accepted connections drain as streams.
    */
   drain(): void {
-    if (this.#state === ListenerState.CLOSED) return;
-    this.#host.outbox.frame({ type: FrameType.CLOSE, stream: this.id, reason: Reason.SHUTTING_DOWN });
+    if (this.state.is('CLOSED')) return;
+    this.host.outbox.frame({ type: FrameType.CLOSE, stream: this.id, reason: Reason.SHUTTING_DOWN });
     this.#end();
   }
 
@@ -150,14 +150,9 @@ export class TcpListener implements HostedStream, InboundParent {
    * are the connection's to destroy (they settle here as `gone`).
    */
   destroy(): Promise<void> {
-    if (this.#state !== ListenerState.CLOSED) this.#finish();
+    if (!this.state.is('CLOSED')) this.finish();
     this.#closeServer();
     return this.#socketClosed;
-  }
-
-  /** A listener owes no credit: it carries no DATA. */
-  takeCreditOwed(): number {
-    return 0;
   }
 
   // ------------------------------------------------------------------------------------------
@@ -165,7 +160,7 @@ export class TcpListener implements HostedStream, InboundParent {
 
   settled(stream: TcpStream, outcome: PendingOutcome): void {
     if (!this.#pending.delete(stream)) return;
-    this.#host.metrics.countInbound(outcome);
+    this.host.metrics.countInbound(outcome);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -173,7 +168,7 @@ export class TcpListener implements HostedStream, InboundParent {
 
   #onListening = (): void => {
     const server = this.#server!;
-    if (this.#state !== ListenerState.BINDING) {
+    if (!this.state.is('BINDING')) {
       // Closed (or dropped) while binding: the socket exists only now, so it goes only now.
       this.#closeServer();
       return;
@@ -181,30 +176,30 @@ export class TcpListener implements HostedStream, InboundParent {
     const a = server.address();
     const local = a !== null && typeof a === 'object' ? socketEndpoint(a.address, a.family, a.port) : null;
     if (!local) {
-      this.#openFailed(Reason.INTERNAL, 'listening socket has no address');
+      this.openFailed(Reason.INTERNAL, 'listening socket has no address');
       this.#closeServer();
       return;
     }
     this.#local = local;
-    this.#state = ListenerState.LISTENING;
-    this.#host.metrics.countListen(Reason.OK);
-    this.#host.outbox.frame({ type: FrameType.LISTENING, stream: this.id, local });
-    this.#log('info', 'listening for a page', { local: endpointText(local), backlog: this.#backlog });
+    this.state.to('LISTENING');
+    this.host.metrics.countListen(Reason.OK);
+    this.host.outbox.frame({ type: FrameType.LISTENING, stream: this.id, local });
+    this.log('info', 'listening for a page', { local: endpointText(local), backlog: this.#backlog });
   };
 
   #onServerError = (err: NodeJS.ErrnoException): void => {
     if (!this.#server?.listening) {
       // A failed listen() leaves no handle behind; a relay-picked port that is taken → the next one.
-      if (this.#state === ListenerState.BINDING) {
+      if (this.state.is('BINDING')) {
         if (err.code === 'EADDRINUSE' && this.#candidates.length > 0) return this.#listenNext();
         const reason = ACCESS_ERRORS.has(err.code ?? '') ? Reason.POLICY_DENIED : reasonForErrno(err.code);
-        this.#openFailed(reason, `listen ${this.#bindHost}: ${err.code ?? err.message}`);
+        this.openFailed(reason, `listen ${this.#bindHost}: ${err.code ?? err.message}`);
       }
       this.#resolveSocketClosed();
       return;
     }
     // accept() failing (EMFILE…) leaves the server listening; the connection is simply lost.
-    this.#log('warn', 'listener error', { detail: err.code ?? err.message });
+    this.log('warn', 'listener error', { detail: err.code ?? err.message });
   };
 
   #onConnection = (socket: net.Socket): void => {
@@ -212,29 +207,29 @@ export class TcpListener implements HostedStream, InboundParent {
     socket.on('error', ignoreError);
     const remote = socketEndpoint(socket.remoteAddress, socket.remoteFamily, socket.remotePort);
     const local = socketEndpoint(socket.localAddress, socket.localFamily, socket.localPort);
-    if (this.#state !== ListenerState.LISTENING || !remote || !local) return refuse(socket);
-    const { options, metrics } = this.#host;
+    if (!this.state.is('LISTENING') || !remote || !local) return resetSocket(socket);
+    const { options, metrics } = this.host;
     const from = endpointText(remote);
     const remoteAddress = remote.kind === 'name' ? '' : remote.address;
     if (!options.inbound.permitsRemote(remoteAddress)) {
-      this.#log('info', 'inbound connection refused: remote not in listen.remotes', { from });
+      this.log('info', 'inbound connection refused: remote not in listen.remotes', { from });
       return this.#refuse(socket, 'remote_denied');
     }
     if (this.#pending.size >= this.#backlog) {
-      this.#log('debug', 'backlog full: inbound connection reset', { from, backlog: this.#backlog });
+      this.log('debug', 'backlog full: inbound connection reset', { from, backlog: this.#backlog });
       return this.#refuse(socket, 'backlog_full');
     }
-    if (this.#host.pendingInbound() >= options.inbound.maxPending) {
+    if (this.#inboundHost.pendingInbound() >= options.inbound.maxPending) {
       metrics.countLimit('pending_per_connection');
-      this.#log('info', 'inbound connection reset: the page holds listen.maxPending unaccepted connections', { from, max: options.inbound.maxPending });
+      this.log('info', 'inbound connection reset: the page holds listen.maxPending unaccepted connections', { from, max: options.inbound.maxPending });
       return this.#refuse(socket, 'pending_limit');
     }
-    const stream = this.#host.adoptInbound(socket, this, local, remote);
+    const stream = this.#inboundHost.adoptInbound(socket, this, local, remote);
     if (stream === null) return;
     this.#pending.add(stream);
     metrics.countInbound('offered');
-    this.#host.outbox.frame({ type: FrameType.INCOMING, stream: this.id, newStream: stream.id, window: options.streamWindow, local, remote });
-    this.#log('debug', 'inbound connection offered', { newStream: stream.id, from });
+    this.host.outbox.frame({ type: FrameType.INCOMING, stream: this.id, newStream: stream.id, window: options.streamWindow, local, remote });
+    this.log('debug', 'inbound connection offered', { newStream: stream.id, from });
   };
 
   // ------------------------------------------------------------------------------------------
@@ -252,14 +247,14 @@ export class TcpListener implements HostedStream, InboundParent {
     } catch (err) {
       // listen() throws synchronously for some bad arguments (ERR_SOCKET_BAD_PORT…).
       const code = (err as NodeJS.ErrnoException)?.code;
-      this.#openFailed(reasonForErrno(code), `listen ${this.#bindHost}: ${code ?? String(err)}`);
+      this.openFailed(reasonForErrno(code), `listen ${this.#bindHost}: ${code ?? String(err)}`);
       this.#resolveSocketClosed();
     }
   }
 
   #refuse(socket: net.Socket, outcome: InboundOutcome): void {
-    this.#host.metrics.countInbound(outcome);
-    refuse(socket);
+    this.host.metrics.countInbound(outcome);
+    resetSocket(socket);
   }
 
   /** Stops listening and resets every connection still pending. */
@@ -267,10 +262,10 @@ export class TcpListener implements HostedStream, InboundParent {
     const pending = [...this.#pending];
     this.#pending.clear();
     for (const stream of pending) {
-      this.#host.metrics.countInbound('listener_closed');
+      this.host.metrics.countInbound('listener_closed');
       stream.abandon();
     }
-    this.#finish();
+    this.finish();
     this.#closeServer();
   }
 
@@ -286,38 +281,13 @@ export class TcpListener implements HostedStream, InboundParent {
     setImmediate(this.#resolveSocketClosed);
   }
 
-  #openFailed(reason: number, detail: string): void {
-    if (this.#state !== ListenerState.BINDING) return;
-    this.#host.metrics.countListen(reason);
-    this.#host.outbox.frame({ type: FrameType.OPEN_FAILED, stream: this.id, reason });
-    this.#log('info', 'listen failed', { reason: reasonRow(reason).name, detail });
-    this.#finish();
-  }
-
-  /** Leaves the stream id behind and tells the connection. */
-  #finish(): void {
-    this.#state = ListenerState.CLOSED;
+  /** Leaving the id behind: no more ports to try. */
+  protected cleanUp(): void {
     this.#candidates = [];
-    this.#host.released(this);
   }
 
-  #log(level: 'debug' | 'info' | 'warn', msg: string, fields: Record<string, unknown>): void {
-    this.#host.options.log(level, msg, {
-      ...this.#host.logFields,
-      stream: this.id,
-      listen: this.#local ? endpointText(this.#local) : endpointText(this.#request.local),
-      state: stateNames[this.#state],
-      ...fields,
-    });
-  }
-}
-
-/** RST at once: the peer sees a reset (or, racing its handshake, a refused connection). */
-function refuse(socket: net.Socket): void {
-  try {
-    socket.resetAndDestroy();
-  } catch {
-    socket.destroy();
+  protected logContext(): Record<string, unknown> {
+    return { listen: this.#local ? endpointText(this.#local) : endpointText(this.#request.local) };
   }
 }
 

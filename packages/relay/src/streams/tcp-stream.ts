@@ -18,8 +18,8 @@
  *  - relay → page: `#sendCredit` starts at OPEN.window. A socket chunk is forwarded as far as the
  *    credit goes; the rest (`#held`, at most one chunk) waits for CREDIT, and the socket is paused
  *    whenever the credit is zero. The peer's FIN is forwarded only after every held byte.
- *  - page → relay: `#recvCredit` starts at our window (announced in OPENED). DATA beyond it is a
- *    protocol violation. Bytes are given back (CREDIT) when `socket.write`'s callback runs, i.e.
+ *  - page → relay: the stream's CreditWindow starts at our window (announced in OPENED). DATA
+ *    beyond it is a protocol violation. Bytes are given back (CREDIT) when `socket.write`'s callback runs, i.e.
  *    when the kernel took them; the connection coalesces those returns per event-loop turn.
  */
 import type net from 'node:net';
@@ -36,26 +36,28 @@ import {
 } from '@ws2web/protocol';
 import { endpointText, localBind, socketEndpoint } from './endpoints.js';
 import { resolveDestination } from '../policy/resolve.js';
-import type { HostedStream, StreamHost } from './stream-host.js';
-
+import { StreamBase, resetSocket } from './stream-base.js';
+import type { TransitionTable } from './state-machine.js';
+import type { StreamHost } from './stream-host.js';
 
 /** How often a stream paused for a backlogged WebSocket looks again. */
 const BACKLOG_RECHECK_MS = 5;
-export const StreamState = {
-  RESOLVING: 0,
-  CONNECTING: 1,
-  OPEN: 2,
-  /** The page closed gracefully; queued bytes drain, then FIN; nothing more is sent to the page. */
-  LINGERING: 3,
-  CLOSED: 4,
-  /** Inbound, offered to the page (INCOMING), not yet accepted: connected, not read. */
-  PENDING: 5,
-} as const;
-export type StreamStateValue = (typeof StreamState)[keyof typeof StreamState];
 
-const stateNames = Object.fromEntries(Object.entries(StreamState).map(([k, v]) => [v, k])) as Record<number, string>;
+/**
+ * RESOLVING, CONNECTING, OPEN; LINGERING: the page closed gracefully, queued bytes drain, then
+ * FIN, nothing more is sent to the page; CLOSED; PENDING: inbound, offered to the page
+ * (INCOMING), not yet accepted: connected, not read.
+ */
+export type TcpStreamState = 'RESOLVING' | 'CONNECTING' | 'OPEN' | 'LINGERING' | 'CLOSED' | 'PENDING';
 
-export type { StreamHost } from './stream-host.js';
+const TRANSITIONS: TransitionTable<TcpStreamState> = {
+  RESOLVING: ['CONNECTING', 'PENDING', 'CLOSED'],
+  CONNECTING: ['OPEN', 'CLOSED'],
+  OPEN: ['LINGERING', 'CLOSED'],
+  PENDING: ['OPEN', 'LINGERING', 'CLOSED'],
+  LINGERING: ['CLOSED'],
+  CLOSED: [],
+};
 
 /** What a stream is made from: an OPEN frame, or an inbound connection's addresses. */
 export interface StreamInit {
@@ -76,12 +78,10 @@ export interface InboundParent {
   settled(stream: TcpStream, outcome: PendingOutcome): void;
 }
 
-export class TcpStream implements HostedStream {
-  readonly id: number;
-  readonly #host: StreamHost;
+export class TcpStream extends StreamBase<TcpStreamState> {
+  readonly kind = 'TCP' as const;
   readonly #remote: Endpoint;
   readonly #local: Endpoint | null;
-  #state: StreamStateValue = StreamState.RESOLVING;
   #socket: net.Socket | null = null;
   #noDelay: boolean;
   #keepAlive: boolean;
@@ -94,9 +94,7 @@ export class TcpStream implements HostedStream {
   /** The socket closed after the peer's FIN, but held bytes still wait for credit. */
   #closeWhenDrained = false;
 
-  // page → relay
-  #recvCredit: number;
-  #creditOwed = 0;
+  // page → relay (the credit window is the base's)
   /** DATA that arrived before the socket existed (while resolving). */
   #pending: Uint8Array[] = [];
   #pageFin = false;
@@ -114,51 +112,49 @@ export class TcpStream implements HostedStream {
   #parent: InboundParent | null = null;
 
   constructor(host: StreamHost, open: StreamInit) {
-    this.id = open.stream;
-    this.#host = host;
+    super(host, open.stream, 'TCP stream', 'RESOLVING', TRANSITIONS, host.options.streamWindow);
     this.#remote = open.remote;
     this.#local = open.local;
     this.#sendCredit = open.window;
-    this.#recvCredit = host.options.streamWindow;
     this.#noDelay = (open.flags & OpenFlag.NODELAY) !== 0;
     this.#keepAlive = (open.flags & OpenFlag.KEEPALIVE) !== 0;
   }
 
-  get state(): StreamStateValue { return this.#state; }
+  override get lingering(): boolean { return this.state.is('LINGERING'); }
 
-  get stateName(): string { return stateNames[this.#state]!; }
+  protected get opening(): boolean { return !this.state.is('CLOSED', 'LINGERING'); }
 
   /** Resolves when the TCP socket (if any) has emitted 'close'. */
   get socketClosed(): Promise<void> { return this.#socketClosed; }
 
   /** Checks, resolves and dials. Never throws; failures become OPEN_FAILED. */
   async start(open: OpenFrame): Promise<void> {
-    if (open.transport !== Transport.TCP) return this.#openFailed(Reason.INVALID_ARGUMENT, `transport ${open.transport} is not TCP`);
-    if (open.remote.port === 0) return this.#openFailed(Reason.INVALID_ARGUMENT, 'destination port 0');
-    const { options } = this.#host;
+    if (open.transport !== Transport.TCP) return this.openFailed(Reason.INVALID_ARGUMENT, `transport ${open.transport} is not TCP`);
+    if (open.remote.port === 0) return this.openFailed(Reason.INVALID_ARGUMENT, 'destination port 0');
+    const { options } = this.host;
     const family = this.#local === null || this.#local.kind === 'name' ? null : this.#local.kind === 'ipv4' ? 4 : 6;
     let resolution;
     try {
-      resolution = await resolveDestination(this.#remote, { policy: options.policy, names: options.names, family, scope: this.#host.scope });
+      resolution = await resolveDestination(this.#remote, { policy: options.policy, names: options.names, family, scope: this.host.scope });
     } catch (err) {
       resolution = { ok: false as const, reason: Reason.INTERNAL, detail: String(err) };
     }
-    if (this.#state !== StreamState.RESOLVING) return; // the page closed it, or the connection went, meanwhile
+    if (!this.state.is('RESOLVING')) return; // the page closed it, or the connection went, meanwhile
     if (!resolution.ok) {
       if (resolution.reason === Reason.POLICY_DENIED) {
-        this.#host.metrics.countPolicyRefusal(resolution.category ?? 'other');
-        this.#log('info', 'destination refused by policy', { detail: resolution.detail });
+        this.host.metrics.countPolicyRefusal(resolution.category ?? 'other');
+        this.log('info', 'destination refused by policy', { detail: resolution.detail });
       }
-      return this.#openFailed(resolution.reason, resolution.detail);
+      return this.openFailed(resolution.reason, resolution.detail);
     }
     if (resolution.refused.length > 0) {
-      this.#log('info', 'skipped refused addresses of a name', { refused: resolution.refused.join(', '), dialling: resolution.address });
+      this.log('info', 'skipped refused addresses of a name', { refused: resolution.refused.join(', '), dialling: resolution.address });
     }
     const host = resolution.family === 6 && resolution.scopeId !== 0 ? `${resolution.address}%${resolution.scopeId}` : resolution.address;
     const destination = `${resolution.family === 6 ? `[${host}]` : host}:${this.#remote.port}`;
-    if (!this.#host.limits.connectionsByDestination.acquire(destination, options.maxConnectionsPerDestination)) {
-      this.#host.metrics.countLimit('per_destination');
-      return this.#openFailed(Reason.LIMIT, `${options.maxConnectionsPerDestination} connections to ${destination} already`);
+    if (!this.host.limits.connectionsByDestination.acquire(destination, options.maxConnectionsPerDestination)) {
+      this.host.metrics.countLimit('per_destination');
+      return this.openFailed(Reason.LIMIT, `${options.maxConnectionsPerDestination} connections to ${destination} already`);
     }
     this.#destination = destination;
     this.#dial(host, resolution.family);
@@ -171,7 +167,7 @@ export class TcpStream implements HostedStream {
   adoptInbound(socket: net.Socket, parent: InboundParent): void {
     this.#socket = socket;
     this.#parent = parent;
-    this.#state = StreamState.PENDING;
+    this.state.to('PENDING');
     this.#socketClosed = new Promise((resolve) => socket.once('close', () => resolve()));
     socket.on('data', this.#onSocketData);
     socket.on('end', this.#onSocketEnd);
@@ -186,14 +182,14 @@ export class TcpStream implements HostedStream {
    * CLOSE(RESET) to the page (which forgot it along with the listener, or will ignore it).
    */
   abandon(): void {
-    if (this.#state !== StreamState.PENDING) return;
+    if (!this.state.is('PENDING')) return;
     const socket = this.#socket;
     this.#sendClose(Reason.RESET, 'listener closed before accept');
     resetSocket(socket);
   }
 
   #dial(host: string, family: 4 | 6): void {
-    const { options } = this.#host;
+    const { options } = this.host;
     let socket: net.Socket;
     try {
       socket = options.dial({
@@ -208,11 +204,11 @@ export class TcpStream implements HostedStream {
       // net.connect throws synchronously for some bad arguments (ERR_INVALID_ARG_VALUE…).
       this.#releaseDestination();
       const code = (err as NodeJS.ErrnoException)?.code;
-      return this.#openFailed(reasonForErrno(code), `dial ${host}: ${code ?? String(err)}`);
+      return this.openFailed(reasonForErrno(code), `dial ${host}: ${code ?? String(err)}`);
     }
     this.#dialledAt = performance.now();
     this.#socket = socket;
-    this.#state = StreamState.CONNECTING;
+    this.state.to('CONNECTING');
     socket.allowHalfOpen = true;
     this.#socketClosed = new Promise((resolve) => socket.once('close', () => resolve()));
     void this.#socketClosed.then(() => this.#releaseDestination());
@@ -232,34 +228,34 @@ export class TcpStream implements HostedStream {
   // Frames from the page
 
   onData(data: Uint8Array): void {
-    if (this.#state === StreamState.LINGERING || this.#state === StreamState.CLOSED) return; // crossed our CLOSE
-    if (data.length > this.#recvCredit) {
-      return this.#violation(`DATA of ${data.length} bytes exceeds the ${this.#recvCredit} bytes of credit granted`);
+    if (this.state.is('LINGERING', 'CLOSED')) return; // crossed our CLOSE
+    if (data.length > this.credit.available) {
+      return this.#violation(`DATA of ${data.length} bytes exceeds the ${this.credit.available} bytes of credit granted`);
     }
     if (this.#pageFin) return this.#violation('DATA after FIN');
-    this.#recvCredit -= data.length;
+    this.credit.consume(data.length);
     if (data.length === 0) return;
     if (this.#socket) this.#write(data);
     else this.#pending.push(data);
   }
 
   onCredit(bytes: number): void {
-    if (this.#state === StreamState.LINGERING || this.#state === StreamState.CLOSED) return;
+    if (this.state.is('LINGERING', 'CLOSED')) return;
     this.#sendCredit += bytes;
-    if (this.#state === StreamState.PENDING) return this.#accept();
-    if (this.#state !== StreamState.OPEN) return;
+    if (this.state.is('PENDING')) return this.#accept();
+    if (!this.state.is('OPEN')) return;
     this.#drainHeld();
   }
 
   onFin(): void {
-    if (this.#state === StreamState.LINGERING || this.#state === StreamState.CLOSED || this.#pageFin) return;
+    if (this.state.is('LINGERING', 'CLOSED') || this.#pageFin) return;
     this.#pageFin = true;
     // end() writes FIN after every queued byte; the read side stays open (allowHalfOpen).
     this.#socket?.end();
   }
 
   onSetopt(option: number, value: number): void {
-    if (this.#state === StreamState.LINGERING || this.#state === StreamState.CLOSED) return;
+    if (this.state.is('LINGERING', 'CLOSED')) return;
     switch (option) {
       case SocketOption.NODELAY:
         this.#noDelay = value !== 0;
@@ -270,38 +266,38 @@ export class TcpStream implements HostedStream {
         this.#socket?.setKeepAlive(this.#keepAlive);
         return;
       default:
-        this.#log('debug', 'ignored unknown SETOPT option', { option, value });
+        this.log('debug', 'ignored unknown SETOPT option', { option, value });
     }
   }
 
   /** Page CLOSE: OK = graceful (queued bytes, FIN, then release); anything else = abortive (RST). */
   onClose(reason: number): void {
     const socket = this.#socket;
-    switch (this.#state) {
-      case StreamState.LINGERING:
-      case StreamState.CLOSED:
+    switch (this.state.current) {
+      case 'LINGERING':
+      case 'CLOSED':
         return;
-      case StreamState.RESOLVING:
-      case StreamState.CONNECTING:
+      case 'RESOLVING':
+      case 'CONNECTING':
         // closesocket() during a connect abandons it; nothing was written yet.
-        this.#finish();
+        this.finish();
         socket?.destroy();
         return;
-      case StreamState.PENDING:
+      case 'PENDING':
         // The page rejects an inbound connection (WSAAccept CF_REJECT) with CLOSE(RESET); a
         // CLOSE(OK) before accepting is a graceful close like any other.
         this.#settle('rejected');
         if (reason === Reason.OK && socket) this.#linger(socket);
         else {
-          this.#finish();
+          this.finish();
           resetSocket(socket);
         }
         return;
-      case StreamState.OPEN:
+      case 'OPEN':
         if (reason === Reason.OK && socket) {
           this.#linger(socket);
         } else {
-          this.#finish();
+          this.finish();
           resetSocket(socket);
         }
         return;
@@ -310,20 +306,11 @@ export class TcpStream implements HostedStream {
 
   /** The WebSocket went or the relay is closing: drop the socket (reset it if never accepted), send nothing. */
   destroy(): Promise<void> {
-    const pending = this.#state === StreamState.PENDING;
-    if (this.#state !== StreamState.CLOSED) this.#finish();
+    const pending = this.state.is('PENDING');
+    if (!this.state.is('CLOSED')) this.finish();
     if (pending) resetSocket(this.#socket);
     else this.#socket?.destroy();
     return this.#socketClosed;
-  }
-
-  /** Bytes the kernel took since the last CREDIT; the caller sends them as one CREDIT frame. */
-  takeCreditOwed(): number {
-    if (this.#state !== StreamState.OPEN && this.#state !== StreamState.PENDING) return 0;
-    const owed = this.#creditOwed;
-    this.#creditOwed = 0;
-    this.#recvCredit += owed;
-    return owed;
   }
 
   // ------------------------------------------------------------------------------------------
@@ -332,26 +319,26 @@ export class TcpStream implements HostedStream {
   #onSocketConnect = (): void => {
     const socket = this.#socket!;
     this.#clearConnectTimer();
-    if (this.#state !== StreamState.CONNECTING) return;
+    if (!this.state.is('CONNECTING')) return;
     const remoteScope = this.#remote.kind === 'ipv6' ? this.#remote.scopeId : 0;
     const local = socketEndpoint(socket.localAddress, socket.localFamily, socket.localPort);
     const remote = socketEndpoint(socket.remoteAddress, socket.remoteFamily, socket.remotePort, remoteScope);
     if (!local || !remote) {
       // The socket died between connect and now; its 'close' will follow.
-      this.#openFailed(Reason.INTERNAL, 'socket has no address after connect');
+      this.openFailed(Reason.INTERNAL, 'socket has no address after connect');
       socket.destroy();
       return;
     }
-    this.#state = StreamState.OPEN;
-    this.#host.metrics.countOpen(Reason.OK);
-    this.#host.metrics.observeConnect((performance.now() - this.#dialledAt) / 1000);
-    this.#host.outbox.frame({ type: FrameType.OPENED, stream: this.id, window: this.#host.options.streamWindow, local, remote });
-    this.#log('debug', 'opened', { local: endpointText(local), remote: endpointText(remote) });
+    this.state.to('OPEN');
+    this.host.metrics.countOpen(Reason.OK);
+    this.host.metrics.observeConnect((performance.now() - this.#dialledAt) / 1000);
+    this.host.outbox.frame({ type: FrameType.OPENED, stream: this.id, window: this.host.options.streamWindow, local, remote });
+    this.log('debug', 'opened', { local: endpointText(local), remote: endpointText(remote) });
     if (this.#sendCredit === 0) socket.pause();
   };
 
   #onSocketData = (chunk: Buffer): void => {
-    if (this.#state !== StreamState.OPEN) return; // LINGERING: the page closed; what the peer sends is discarded
+    if (!this.state.is('OPEN')) return; // LINGERING: the page closed; what the peer sends is discarded
     const forward = Math.min(chunk.length, this.#sendCredit);
     if (forward > 0) this.#forward(forward === chunk.length ? chunk : chunk.subarray(0, forward));
     if (forward < chunk.length) this.#held = chunk.subarray(forward);
@@ -361,30 +348,30 @@ export class TcpStream implements HostedStream {
 
   #onSocketEnd = (): void => {
     this.#peerEnded = true;
-    if (this.#state === StreamState.OPEN && this.#held === null) this.#sendFin();
+    if (this.state.is('OPEN') && this.#held === null) this.#sendFin();
   };
 
   #onSocketError = (err: NodeJS.ErrnoException): void => {
     this.#errorCode ??= err.code ?? 'UNKNOWN';
-    if (this.#state === StreamState.CONNECTING) {
+    if (this.state.is('CONNECTING')) {
       this.#clearConnectTimer();
-      this.#openFailed(reasonForErrno(err.code), `connect: ${err.code ?? err.message}`);
+      this.openFailed(reasonForErrno(err.code), `connect: ${err.code ?? err.message}`);
     }
   };
 
   #onSocketClose = (): void => {
     this.#clearConnectTimer();
     this.#clearLingerTimer();
-    switch (this.#state) {
-      case StreamState.PENDING:
+    switch (this.state.current) {
+      case 'PENDING':
         // Nothing is read while pending, so this is a write error (DATA the page sent early) or a destroy.
         this.#sendClose(this.#errorCode !== undefined ? reasonForErrno(this.#errorCode) : Reason.ABORTED, `socket closed before accept (${this.#errorCode ?? 'no error'})`);
         return;
-      case StreamState.CONNECTING:
+      case 'CONNECTING':
         // Closed without 'error' before connecting (a custom dialer's socket, destroyed).
-        this.#openFailed(Reason.ABORTED, 'socket closed while connecting');
+        this.openFailed(Reason.ABORTED, 'socket closed while connecting');
         return;
-      case StreamState.OPEN:
+      case 'OPEN':
         if (this.#errorCode !== undefined) {
           this.#held = null;
           this.#sendClose(reasonForErrno(this.#errorCode), `socket error ${this.#errorCode}`);
@@ -396,8 +383,8 @@ export class TcpStream implements HostedStream {
           this.#sendClose(Reason.OK, 'closed in order');
         }
         return;
-      case StreamState.LINGERING:
-        this.#state = StreamState.CLOSED;
+      case 'LINGERING':
+        this.state.to('CLOSED');
         return;
       default:
         return;
@@ -406,14 +393,14 @@ export class TcpStream implements HostedStream {
 
   #onConnectTimeout = (): void => {
     this.#connectTimer = null;
-    if (this.#state !== StreamState.CONNECTING) return;
-    this.#openFailed(Reason.TIMED_OUT, `no connection within ${this.#host.options.connectTimeoutMs} ms`);
+    if (!this.state.is('CONNECTING')) return;
+    this.openFailed(Reason.TIMED_OUT, `no connection within ${this.host.options.connectTimeoutMs} ms`);
     this.#socket?.destroy();
   };
 
   #onLingerTimeout = (): void => {
     this.#lingerTimer = null;
-    this.#log('debug', 'linger timeout: destroying socket', {});
+    this.log('debug', 'linger timeout: destroying socket', {});
     this.#socket?.destroy();
   };
 
@@ -427,20 +414,20 @@ export class TcpStream implements HostedStream {
   /** The kernel took `length` bytes: they may be given back to the page as credit. */
   #onWritten(err: Error | null | undefined, length: number): void {
     if (err) return; // the socket's 'error' handler reports it
-    this.#host.metrics.bytesPageToPeer += length;
-    if (this.#state !== StreamState.OPEN && this.#state !== StreamState.PENDING) return;
-    this.#creditOwed += length;
-    this.#host.creditOwed(this);
+    this.host.metrics.bytesPageToPeer += length;
+    if (!this.state.is('OPEN', 'PENDING')) return;
+    this.credit.owe(length);
+    this.host.creditOwed(this);
   }
 
   /** Sends `bytes` to the page as DATA frames of at most maxFrameBody; spends credit. */
   #forward(bytes: Buffer): void {
-    const max = this.#host.options.maxFrameBody;
+    const max = this.host.options.maxFrameBody;
     for (let at = 0; at < bytes.length; at += max) {
-      this.#host.outbox.data(this.id, at === 0 && bytes.length <= max ? bytes : bytes.subarray(at, at + max));
+      this.host.outbox.data(this.id, at === 0 && bytes.length <= max ? bytes : bytes.subarray(at, at + max));
     }
     this.#sendCredit -= bytes.length;
-    this.#host.metrics.bytesPeerToPage += bytes.length;
+    this.host.metrics.bytesPeerToPage += bytes.length;
   }
 
   /** After CREDIT: send what is held, then FIN / CLOSE if they were waiting, then read on. */
@@ -469,74 +456,74 @@ export class TcpStream implements HostedStream {
    * meanwhile, so nothing piles up here.
    */
   #throttle(bytes: number): void {
-    const wait = this.#host.spendToPage(bytes);
+    const wait = this.host.spendToPage(bytes);
     // Credit bounds what the page may be sent, not how fast it reads its WebSocket: a page that
     // grants credit and then stops reading must not make the relay queue without bound. While
     // the WebSocket is backlogged, stop reading and look again shortly.
-    const backlogged = this.#host.backlogged();
+    const backlogged = this.host.backlogged();
     if ((wait <= 0 && !backlogged) || this.#throttleTimer !== null) return;
-    this.#host.metrics.countLimit(wait > 0 ? 'bandwidth' : 'page_backlog');
+    this.host.metrics.countLimit(wait > 0 ? 'bandwidth' : 'page_backlog');
     this.#socket?.pause();
     this.#throttleTimer = setTimeout(this.#onThrottleOver, Math.max(wait, backlogged ? BACKLOG_RECHECK_MS : 0));
   }
 
   #onThrottleOver = (): void => {
     this.#throttleTimer = null;
-    if (this.#state !== StreamState.OPEN) return;
+    if (!this.state.is('OPEN')) return;
     this.#drainHeld();
   };
 
   #releaseDestination(): void {
     if (this.#destination === null) return;
-    this.#host.limits.connectionsByDestination.release(this.#destination);
+    this.host.limits.connectionsByDestination.release(this.#destination);
     this.#destination = null;
   }
 
   #sendFin(): void {
     this.#finSent = true;
-    this.#host.outbox.frame({ type: FrameType.FIN, stream: this.id });
+    this.host.outbox.frame({ type: FrameType.FIN, stream: this.id });
   }
 
   #linger(socket: net.Socket): void {
     if (socket.destroyed) {
       // Already closed (both FINs seen, CLOSE(OK) still waiting for credit): nothing to drain.
-      this.#finish();
+      this.finish();
       return;
     }
-    this.#finish(StreamState.LINGERING);
+    this.finish('LINGERING');
     socket.end();
     // Keep reading (and discarding) so unread bytes do not turn our close into an RST, and
     // so the socket closes on its own once the peer's FIN arrives too; lingerMs bounds it.
     socket.resume();
-    this.#lingerTimer = setTimeout(this.#onLingerTimeout, this.#host.options.lingerMs);
+    this.#lingerTimer = setTimeout(this.#onLingerTimeout, this.host.options.lingerMs);
   }
 
   #violation(message: string): void {
-    this.#log('warn', 'page broke flow control; closing stream', { detail: message });
+    this.log('warn', 'page broke flow control; closing stream', { detail: message });
     this.#sendClose(Reason.PROTOCOL_ERROR, message);
     this.#socket?.destroy();
   }
 
   #openFailed(reason: number, detail: string): void {
-    if (this.#state === StreamState.CLOSED || this.#state === StreamState.LINGERING) return;
-    this.#host.metrics.countOpen(reason);
-    this.#host.outbox.frame({ type: FrameType.OPEN_FAILED, stream: this.id, reason });
-    this.#log('info', 'open failed', { reason: reasonRow(reason).name, detail });
-    this.#finish();
+    if (this.state.is('CLOSED', 'LINGERING')) return;
+    this.host.metrics.countOpen(reason);
+    this.host.outbox.frame({ type: FrameType.OPEN_FAILED, stream: this.id, reason });
+    this.log('info', 'open failed', { reason: reasonRow(reason).name, detail });
+    this.finish();
   }
 
   #sendClose(reason: number, detail: string): void {
-    if (this.#state === StreamState.CLOSED || this.#state === StreamState.LINGERING) return;
-    this.#host.outbox.frame({ type: FrameType.CLOSE, stream: this.id, reason });
-    this.#log('debug', 'closed', { reason: reasonRow(reason).name, detail });
-    this.#finish();
+    if (this.state.is('CLOSED', 'LINGERING')) return;
+    this.host.outbox.frame({ type: FrameType.CLOSE, stream: this.id, reason });
+    this.log('debug', 'closed', { reason: reasonRow(reason).name, detail });
+    this.finish();
   }
 
   /** PENDING → OPEN: the page's first CREDIT accepted the connection; reading starts within it. */
   #accept(): void {
     this.#settle('accepted');
-    this.#state = StreamState.OPEN;
-    this.#log('debug', 'inbound connection accepted', { credit: this.#sendCredit });
+    this.state.to('OPEN');
+    this.log('debug', 'inbound connection accepted', { credit: this.#sendCredit });
     this.#drainHeld();
   }
 
@@ -547,16 +534,14 @@ export class TcpStream implements HostedStream {
     parent?.settled(this, outcome);
   }
 
-  /** Leaves the stream's id behind: clears timers, tells the connection. */
-  #finish(next: StreamStateValue = StreamState.CLOSED): void {
+  /** Leaving the id behind (CLOSED or LINGERING): timers, held and early bytes go. */
+  protected cleanUp(next: TcpStreamState): void {
     this.#settle('gone');
     this.#clearConnectTimer();
     this.#clearThrottleTimer();
-    if (next === StreamState.CLOSED) this.#clearLingerTimer();
-    this.#state = next;
+    if (next === 'CLOSED') this.#clearLingerTimer();
     this.#held = null;
     this.#pending = [];
-    this.#host.released(this);
   }
 
   #clearThrottleTimer(): void {
@@ -580,23 +565,7 @@ export class TcpStream implements HostedStream {
     }
   }
 
-  #log(level: 'debug' | 'info' | 'warn', msg: string, fields: Record<string, unknown>): void {
-    this.#host.options.log(level, msg, {
-      ...this.#host.logFields,
-      stream: this.id,
-      remote: endpointText(this.#remote),
-      state: stateNames[this.#state],
-      ...fields,
-    });
-  }
-}
-
-/** Abortive close (SO_LINGER 0): RST instead of FIN, queued bytes dropped. */
-function resetSocket(socket: net.Socket | null): void {
-  if (!socket) return;
-  try {
-    socket.resetAndDestroy();
-  } catch {
-    socket.destroy(); // not a TCP handle (a test double): a plain destroy is the best we can do
+  protected logContext(): Record<string, unknown> {
+    return { remote: endpointText(this.#remote) };
   }
 }

@@ -8,7 +8,7 @@
  *      └── OPEN_FAILED (UDP off, bind policy, bind error) / page CLOSE / drop ───────────┘
  *
  * Credits (docs/protocol.md "Datagram streams"), in payload bytes:
- *  - page → relay: `#recvCredit` starts at `datagramWindow` (announced in DGRAM_OPENED). Each
+ *  - page → relay: the stream's CreditWindow starts at `datagramWindow` (announced in DGRAM_OPENED). Each
  *    DATAGRAM spends its payload length; the bytes come back (CREDIT) when `socket.send`'s
  *    callback runs, or at once when the datagram is dropped. A DATAGRAM beyond the credit is a
  *    protocol violation: CLOSE(PROTOCOL_ERROR).
@@ -42,16 +42,17 @@ import { endpointText, socketEndpoint, unmapIPv4 } from './endpoints.js';
 import { parseStrict } from '../policy/address-ranges.js';
 import type { DropReason } from '../ops/metrics.js';
 import { refusalCategory } from '../policy/policy.js';
-import type { HostedStream, StreamHost } from './stream-host.js';
+import { StreamBase } from './stream-base.js';
+import type { TransitionTable } from './state-machine.js';
+import type { StreamHost } from './stream-host.js';
 
-export const UdpState = {
-  BINDING: 0,
-  OPEN: 1,
-  CLOSED: 2,
-} as const;
-export type UdpStateValue = (typeof UdpState)[keyof typeof UdpState];
+export type UdpStreamState = 'BINDING' | 'OPEN' | 'CLOSED';
 
-const stateNames = Object.fromEntries(Object.entries(UdpState).map(([k, v]) => [v, k])) as Record<number, string>;
+const TRANSITIONS: TransitionTable<UdpStreamState> = {
+  BINDING: ['OPEN', 'CLOSED'],
+  OPEN: ['CLOSED'],
+  CLOSED: [],
+};
 
 /** Size of a DATAGRAM's address field: kind byte, address, port (and scope for IPv6). */
 const ADDRESS_FIELD_BYTES = { ipv4: 1 + 4 + 2, ipv6: 1 + 16 + 2 + 4 } as const;
@@ -69,14 +70,12 @@ type TargetResult = { ok: true; target: Target } | { ok: false; reason: number; 
 /** Frames that wait for the socket to be bound (their credit is already accounted for). */
 type Deferred = DatagramFrame | PeerFrame;
 
-export class UdpStream implements HostedStream {
-  readonly id: number;
-  readonly #host: StreamHost;
+export class UdpStream extends StreamBase<UdpStreamState> {
+  readonly kind = 'UDP' as const;
   readonly #family: 4 | 6;
   readonly #dualStack: boolean;
   readonly #broadcast: boolean;
   readonly #local: Endpoint | null;
-  #state: UdpStateValue = UdpState.BINDING;
   #socket: dgram.Socket | null = null;
   #socketClosed: Promise<void> = Promise.resolve();
   #resolveSocketClosed: () => void = () => {};
@@ -84,57 +83,56 @@ export class UdpStream implements HostedStream {
   // relay → page
   #sendCredit: number;
 
-  // page → relay
-  #recvCredit: number;
-  #creditOwed = 0;
+  // page → relay (the credit window is the base's)
   #deferred: Deferred[] = [];
 
   /** The connected peer (PEER CONNECT), or null. */
   #peer: Target | null = null;
-  /** The last explicit destination and its verdict: a sendto loop asks about the same one. */
+  /** The last explicit destination and what it was judged: a sendto loop asks about the same one. */
   #lastTarget: { endpoint: string; result: TargetResult } | null = null;
 
   constructor(host: StreamHost, open: DgramOpenFrame) {
-    this.id = open.stream;
-    this.#host = host;
+    super(host, open.stream, 'UDP stream', 'BINDING', TRANSITIONS, host.options.datagramWindow);
     this.#family = open.family === 4 ? 4 : 6;
     this.#dualStack = (open.flags & DgramFlag.DUAL_STACK) !== 0;
     this.#broadcast = (open.flags & DgramFlag.BROADCAST) !== 0;
     this.#local = open.local;
     this.#sendCredit = open.window;
-    this.#recvCredit = host.options.datagramWindow;
   }
 
-  get state(): UdpStateValue { return this.#state; }
+  /** Every UDP socket counts as `udp` in `streams_by_state`, bound or binding. */
+  override get gaugeState(): string { return 'udp'; }
+
+  protected get opening(): boolean { return this.state.is('BINDING'); }
 
   /** Resolves when the UDP socket (if any) has emitted 'close'. */
   get socketClosed(): Promise<void> { return this.#socketClosed; }
 
   /** Checks the local address, creates and binds the socket. Never throws; failures become OPEN_FAILED. */
   start(): void {
-    const { options } = this.#host;
+    const { options } = this.host;
     if (!options.udp) {
-      this.#host.metrics.countPolicyRefusal('udp_off');
-      return this.#openFailed(Reason.POLICY_DENIED, 'UDP is disabled on this relay');
+      this.host.metrics.countPolicyRefusal('udp_off');
+      return this.openFailed(Reason.POLICY_DENIED, 'UDP is disabled on this relay');
     }
     const local = this.#local ?? (this.#family === 4 ? WILDCARD_V4 : WILDCARD_V6);
     if (local.kind === 'name' || (local.kind === 'ipv4') !== (this.#family === 4)) {
-      return this.#openFailed(Reason.INVALID_ARGUMENT, `local ${endpointText(local)} is not an IPv${this.#family} address`);
+      return this.openFailed(Reason.INVALID_ARGUMENT, `local ${endpointText(local)} is not an IPv${this.#family} address`);
     }
     const bind = this.#bindAddress(local);
     if (!bind.ok) {
       if (bind.reason === Reason.POLICY_DENIED) {
-        this.#host.metrics.countPolicyRefusal(bind.category);
-        this.#log('info', 'bind refused by policy', { local: endpointText(local), detail: bind.why });
+        this.host.metrics.countPolicyRefusal(bind.category);
+        this.log('info', 'bind refused by policy', { local: endpointText(local), detail: bind.why });
       }
-      return this.#openFailed(bind.reason, bind.why);
+      return this.openFailed(bind.reason, bind.why);
     }
     let socket: dgram.Socket;
     try {
       socket = options.udpSocket({ type: this.#family === 4 ? 'udp4' : 'udp6', ipv6Only: !this.#dualStack });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException)?.code;
-      return this.#openFailed(reasonForErrno(code), `create socket: ${code ?? String(err)}`);
+      return this.openFailed(reasonForErrno(code), `create socket: ${code ?? String(err)}`);
     }
     this.#socket = socket;
     this.#socketClosed = new Promise((resolve) => { this.#resolveSocketClosed = resolve; });
@@ -148,7 +146,7 @@ export class UdpStream implements HostedStream {
       socket.bind({ address, port: local.port, exclusive: true });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException)?.code;
-      this.#openFailed(reasonForErrno(code), `bind ${endpointText(local)}: ${code ?? String(err)}`);
+      this.openFailed(reasonForErrno(code), `bind ${endpointText(local)}: ${code ?? String(err)}`);
       this.#closeSocket();
     }
   }
@@ -162,17 +160,17 @@ export class UdpStream implements HostedStream {
    * listenPorts when it has them.
    */
   #bindAddress(local: Endpoint & { kind: 'ipv4' | 'ipv6' }): { ok: true; address: string } | { ok: false; reason: number; why: string; category: string } {
-    const { policy, inbound } = this.#host.options;
+    const { policy, inbound } = this.host.options;
     if (local.port !== 0 && inbound.enabled) {
       const plan = inbound.plan(
         { family: this.#family, address: local.address, scopeId: local.kind === 'ipv6' ? local.scopeId : 0, port: local.port, dualStack: this.#dualStack },
-        this.#host.listenScope,
+        this.host.listenScope,
       );
       return plan.ok ? { ok: true, address: plan.host } : plan;
     }
     const verdict = policy.checkBind(local.address, local.port);
     if (!verdict.allowed) return { ok: false, reason: Reason.POLICY_DENIED, why: verdict.why, category: 'bind' };
-    const scope = this.#host.listenScope;
+    const scope = this.host.listenScope;
     if (local.port !== 0 && scope !== null && !scope.has(local.port)) {
       return { ok: false, reason: Reason.POLICY_DENIED, why: `port ${local.port} is outside the ticket's listenPorts`, category: 'ticket_scope' };
     }
@@ -183,13 +181,12 @@ export class UdpStream implements HostedStream {
   // Frames from the page
 
   onDatagram(frame: DatagramFrame): void {
-    if (this.#state === UdpState.CLOSED) return; // crossed our CLOSE
+    if (this.state.is('CLOSED')) return; // crossed our CLOSE
     const length = frame.data.length;
-    if (length > this.#recvCredit) {
-      return this.#violation(`DATAGRAM of ${length} bytes exceeds the ${this.#recvCredit} bytes of credit granted`);
+    if (!this.credit.consume(length)) {
+      return this.#violation(`DATAGRAM of ${length} bytes exceeds the ${this.credit.available} bytes of credit granted`);
     }
-    this.#recvCredit -= length;
-    if (this.#state === UdpState.BINDING) {
+    if (this.state.is('BINDING')) {
       this.#deferred.push(frame);
       return;
     }
@@ -197,8 +194,8 @@ export class UdpStream implements HostedStream {
   }
 
   onPeer(frame: PeerFrame): void {
-    if (this.#state === UdpState.CLOSED) return;
-    if (this.#state === UdpState.BINDING) {
+    if (this.state.is('CLOSED')) return;
+    if (this.state.is('BINDING')) {
       this.#deferred.push(frame);
       return;
     }
@@ -206,38 +203,30 @@ export class UdpStream implements HostedStream {
   }
 
   onCredit(bytes: number): void {
-    if (this.#state === UdpState.CLOSED) return;
+    if (this.state.is('CLOSED')) return;
     this.#sendCredit += bytes;
   }
 
   /** CLOSE from the page, whatever the reason: the socket is closed and the id finished. */
   onClose(_reason: number): void {
-    if (this.#state === UdpState.CLOSED) return;
-    this.#finish();
+    if (this.state.is('CLOSED')) return;
+    this.finish();
     this.#closeSocket();
   }
 
   destroy(): Promise<void> {
-    if (this.#state !== UdpState.CLOSED) this.#finish();
+    if (!this.state.is('CLOSED')) this.finish();
     this.#closeSocket();
     return this.#socketClosed;
-  }
-
-  takeCreditOwed(): number {
-    if (this.#state !== UdpState.OPEN) return 0;
-    const owed = this.#creditOwed;
-    this.#creditOwed = 0;
-    this.#recvCredit += owed;
-    return owed;
   }
 
   // ------------------------------------------------------------------------------------------
   // Socket events (named handlers)
 
   #onListening = (): void => {
-    if (this.#state !== UdpState.BINDING) return;
+    if (!this.state.is('BINDING')) return;
     const socket = this.#socket!;
-    const { options, metrics, outbox } = this.#host;
+    const { options, metrics, outbox } = this.host;
     let local: Endpoint | null;
     try {
       // SO_BROADCAST only when the page set it: without it the kernel refuses broadcasts too (EACCES).
@@ -246,54 +235,54 @@ export class UdpStream implements HostedStream {
       local = socketEndpoint(a.address, a.family, a.port);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException)?.code;
-      this.#openFailed(reasonForErrno(code), `after bind: ${code ?? String(err)}`);
+      this.openFailed(reasonForErrno(code), `after bind: ${code ?? String(err)}`);
       this.#closeSocket();
       return;
     }
     if (!local) {
-      this.#openFailed(Reason.INTERNAL, 'socket has no address after bind');
+      this.openFailed(Reason.INTERNAL, 'socket has no address after bind');
       this.#closeSocket();
       return;
     }
-    this.#state = UdpState.OPEN;
+    this.state.to('OPEN');
     metrics.countUdpOpen(Reason.OK);
     outbox.frame({ type: FrameType.DGRAM_OPENED, stream: this.id, window: options.datagramWindow, local });
-    this.#log('debug', 'udp socket bound', { local: endpointText(local) });
+    this.log('debug', 'udp socket bound', { local: endpointText(local) });
     const deferred = this.#deferred;
     this.#deferred = [];
     for (const frame of deferred) {
-      if (this.#state !== UdpState.OPEN) return;
+      if (!this.state.is('OPEN')) return;
       if (frame.type === FrameType.DATAGRAM) this.#sendDatagram(frame);
       else this.#answerPeer(frame);
     }
-    if (this.#creditOwed > 0) this.#host.creditOwed(this); // drops while binding
+    if (this.credit.owed > 0) this.host.creditOwed(this); // drops while binding
   };
 
   #onMessage = (msg: Buffer, rinfo: dgram.RemoteInfo): void => {
-    if (this.#state !== UdpState.OPEN) return;
+    if (!this.state.is('OPEN')) return;
     const source = socketEndpoint(rinfo.address, rinfo.family, rinfo.port);
     if (!source || source.kind === 'name') return;
     if (this.#peer !== null && sourceKey(source) !== this.#peer.key) return this.#drop('wrong_source');
-    if (ADDRESS_FIELD_BYTES[source.kind] + msg.length > this.#host.options.maxFrameBody) return this.#drop('too_large');
+    if (ADDRESS_FIELD_BYTES[source.kind] + msg.length > this.host.options.maxFrameBody) return this.#drop('too_large');
     if (msg.length > this.#sendCredit) return this.#drop('no_credit');
-    if (this.#host.backlogged()) return this.#drop('backlog');
+    if (this.host.backlogged()) return this.#drop('backlog');
     // Bandwidth cap: a datagram that arrives while the page's allowance is in debt is dropped,
     // as a full receive buffer would drop it; nothing is queued.
-    if (this.#host.spendToPage(0) > 0) return this.#drop('rate');
-    this.#host.spendToPage(msg.length);
+    if (this.host.spendToPage(0) > 0) return this.#drop('rate');
+    this.host.spendToPage(msg.length);
     this.#sendCredit -= msg.length;
-    this.#host.metrics.datagramsPeerToPage++;
-    this.#host.outbox.datagram(this.id, source, msg);
+    this.host.metrics.datagramsPeerToPage++;
+    this.host.outbox.datagram(this.id, source, msg);
   };
 
   #onError = (err: NodeJS.ErrnoException): void => {
     const reason = reasonForErrno(err.code);
-    if (this.#state === UdpState.BINDING) {
-      this.#openFailed(reason, `bind: ${err.code ?? err.message}`);
-    } else if (this.#state === UdpState.OPEN) {
-      this.#host.outbox.frame({ type: FrameType.CLOSE, stream: this.id, reason });
-      this.#log('info', 'udp socket error; closed', { reason: reasonRow(reason).name, detail: err.code ?? err.message });
-      this.#finish();
+    if (this.state.is('BINDING')) {
+      this.openFailed(reason, `bind: ${err.code ?? err.message}`);
+    } else if (this.state.is('OPEN')) {
+      this.host.outbox.frame({ type: FrameType.CLOSE, stream: this.id, reason });
+      this.log('info', 'udp socket error; closed', { reason: reasonRow(reason).name, detail: err.code ?? err.message });
+      this.finish();
     }
     this.#closeSocket();
   };
@@ -305,14 +294,14 @@ export class UdpStream implements HostedStream {
     let target: Target;
     if (frame.address === null) {
       if (this.#peer === null) {
-        this.#log('debug', 'datagram without address on an unconnected socket; dropped', { bytes: length });
+        this.log('debug', 'datagram without address on an unconnected socket; dropped', { bytes: length });
         return this.#dropSent('no_destination', length);
       }
       target = this.#peer;
     } else {
       const result = this.#targetFor(frame.address);
       if (!result.ok) {
-        this.#log('debug', 'datagram destination refused; dropped', { to: endpointText(frame.address), detail: result.why });
+        this.log('debug', 'datagram destination refused; dropped', { to: endpointText(frame.address), detail: result.why });
         return this.#dropSent(result.reason === Reason.POLICY_DENIED ? 'policy' : 'bad_destination', length);
       }
       target = result.target;
@@ -321,7 +310,7 @@ export class UdpStream implements HostedStream {
       this.#socket!.send(frame.data, target.port, target.host, (err) => this.#onSent(err, length));
     } catch (err) {
       // Synchronous refusals (socket closing, argument errors) are a drop like any other.
-      this.#log('debug', 'send threw; dropped', { detail: (err as NodeJS.ErrnoException)?.code ?? String(err) });
+      this.log('debug', 'send threw; dropped', { detail: (err as NodeJS.ErrnoException)?.code ?? String(err) });
       this.#dropSent('send_error', length);
     }
   }
@@ -329,10 +318,10 @@ export class UdpStream implements HostedStream {
   /** The kernel took the datagram (or refused it): its bytes go back to the page as credit. */
   #onSent(err: Error | null, length: number): void {
     if (err) {
-      this.#log('debug', 'send failed; dropped', { detail: (err as NodeJS.ErrnoException).code ?? err.message });
+      this.log('debug', 'send failed; dropped', { detail: (err as NodeJS.ErrnoException).code ?? err.message });
       return this.#dropSent('send_error', length);
     }
-    this.#host.metrics.datagramsPageToPeer++;
+    this.host.metrics.datagramsPageToPeer++;
     this.#giveBack(length);
   }
 
@@ -353,12 +342,12 @@ export class UdpStream implements HostedStream {
       } else {
         reason = result.reason;
         if (reason === Reason.POLICY_DENIED) {
-          this.#host.metrics.countPolicyRefusal(refusalCategory(result.why));
-          this.#log('info', 'destination refused by policy', { to: endpointText(address), detail: result.why });
+          this.host.metrics.countPolicyRefusal(refusalCategory(result.why));
+          this.log('info', 'destination refused by policy', { to: endpointText(address), detail: result.why });
         }
       }
     }
-    this.#host.outbox.frame({ type: FrameType.VERDICT, stream: this.id, seq, reason });
+    this.host.outbox.frame({ type: FrameType.VERDICT, stream: this.id, seq, reason });
   }
 
   /** Every check a destination must pass, in the form the socket sends to. */
@@ -385,7 +374,7 @@ export class UdpStream implements HostedStream {
       const scopeId = address.kind === 'ipv6' ? address.scopeId : 0;
       host = scopeId !== 0 ? `${address.address}%${scopeId}` : address.address;
     }
-    const { policy } = this.#host.options;
+    const { policy } = this.host.options;
     const judged = v4 ?? address.address;
     if (policy.isBroadcast(judged) && !this.#broadcast) {
       return { ok: false, reason: Reason.POLICY_DENIED, why: 'broadcast without SO_BROADCAST' };
@@ -395,7 +384,7 @@ export class UdpStream implements HostedStream {
     const verdict = policy.checkLiteral(judged);
     if (!verdict.allowed) return { ok: false, reason: Reason.POLICY_DENIED, why: verdict.why };
     const parsed = parseStrict(judged);
-    if (this.#host.scope && (parsed === null || !this.#host.scope.permitsAddress(parsed, address.port))) {
+    if (this.host.scope && (parsed === null || !this.host.scope.permitsAddress(parsed, address.port))) {
       return { ok: false, reason: Reason.POLICY_DENIED, why: 'outside the ticket\'s destinations' };
     }
     const key = v4 !== null ? `${v4}:${address.port}` : `[${normalizeIPv6(address.address)}]:${address.port}`;
@@ -403,7 +392,7 @@ export class UdpStream implements HostedStream {
   }
 
   #drop(why: DropReason): void {
-    this.#host.metrics.countDrop(why);
+    this.host.metrics.countDrop(why);
   }
 
   /** A datagram from the page that will not be sent: counted, and its credit returned at once. */
@@ -413,33 +402,22 @@ export class UdpStream implements HostedStream {
   }
 
   #giveBack(length: number): void {
-    if (length === 0 || this.#state === UdpState.CLOSED) return;
-    this.#creditOwed += length;
-    if (this.#state === UdpState.OPEN) this.#host.creditOwed(this);
+    if (length === 0 || this.state.is('CLOSED')) return;
+    this.credit.owe(length);
+    if (this.state.is('OPEN')) this.host.creditOwed(this);
   }
 
   #violation(message: string): void {
-    this.#log('warn', 'page broke flow control; closing udp stream', { detail: message });
-    this.#host.outbox.frame({ type: FrameType.CLOSE, stream: this.id, reason: Reason.PROTOCOL_ERROR });
-    this.#finish();
+    this.log('warn', 'page broke flow control; closing udp stream', { detail: message });
+    this.host.outbox.frame({ type: FrameType.CLOSE, stream: this.id, reason: Reason.PROTOCOL_ERROR });
+    this.finish();
     this.#closeSocket();
   }
 
-  #openFailed(reason: number, detail: string): void {
-    if (this.#state !== UdpState.BINDING) return;
-    this.#host.metrics.countUdpOpen(reason);
-    this.#host.outbox.frame({ type: FrameType.OPEN_FAILED, stream: this.id, reason });
-    this.#log('info', 'udp open failed', { reason: reasonRow(reason).name, detail });
-    this.#finish();
-  }
-
-  /** Leaves the stream's id behind and tells the connection. */
-  #finish(): void {
-    this.#state = UdpState.CLOSED;
+  /** Leaving the id behind: deferred frames and the connected peer go. */
+  protected cleanUp(): void {
     this.#deferred = [];
     this.#peer = null;
-    this.#creditOwed = 0;
-    this.#host.released(this);
   }
 
   #closeSocket(): void {
@@ -453,14 +431,8 @@ export class UdpStream implements HostedStream {
     }
   }
 
-  #log(level: 'debug' | 'info' | 'warn', msg: string, fields: Record<string, unknown>): void {
-    this.#host.options.log(level, msg, {
-      ...this.#host.logFields,
-      stream: this.id,
-      udp: this.#family === 4 ? 'udp4' : this.#dualStack ? 'udp6 dual-stack' : 'udp6',
-      state: stateNames[this.#state],
-      ...fields,
-    });
+  protected logContext(): Record<string, unknown> {
+    return { udp: this.#family === 4 ? 'udp4' : this.#dualStack ? 'udp6 dual-stack' : 'udp6' };
   }
 }
 
