@@ -14,6 +14,7 @@ import { WebSocket } from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FrameType, Reason, encodeFrame, type GoawayFrame } from '@ws2web/protocol';
 import { startRelay, type Relay, type RelayOptions } from '../src/index.js';
+import { parseCommandLine } from '../src/config/cli-options.js';
 import { parseConfig } from '../src/config/config-file.js';
 import { PageClient, ipv4 } from './helpers/page-client.js';
 import { startEchoServer, type TestServer } from './helpers/tcp-servers.js';
@@ -135,10 +136,20 @@ describe('config files', () => {
     expect(parseConfig('', path.join(tmp, 'empty.yaml'))).toEqual({});
   });
 
+  it('a repeatable option takes one value as well as a list, as its flag does', () => {
+    const file = path.join(tmp, 'relay.yaml');
+    expect(parseConfig('allow: 127.0.0.0/8\ndenyPorts: 25\nexemptClients: ::1/128\n', file))
+      .toEqual({ allow: ['127.0.0.0/8'], denyPorts: [25], exemptClients: ['::1/128'] });
+    expect(parseConfig('allow: [127.0.0.0/8, ::1/128]\n', file)).toEqual({ allow: ['127.0.0.0/8', '::1/128'] });
+    expect(parseConfig('listen: { addresses: 127.0.0.1, remotes: 10.0.0.0/8 }\n', file)).toEqual({ listen: { addresses: ['127.0.0.1'], remotes: ['10.0.0.0/8'] } });
+    expect(() => parseConfig('allow: 8\n', file)).toThrow(/allow\.0: Expected string, received number/);
+    expect(parseCommandLine(['--allow', '127.0.0.0/8'], {})!.allow).toEqual(['127.0.0.0/8']);
+  });
+
   it('errors name the file, the key and the problem — every problem at once', () => {
     const file = path.join(tmp, 'bad.yaml');
     expect(() => parseConfig('port: "8787"\nallow: 10.0.0.0/8\nmaxStreams: -1\nalow: []\n', file)).toThrowError(
-      `${file}: invalid configuration:\n  port: Expected number, received string\n  allow: Expected array, received string\n  maxStreams: Number must be greater than 0\n  (top level): Unrecognized key(s) in object: 'alow'`,
+      `${file}: invalid configuration:\n  port: Expected number, received string\n  maxStreams: Number must be greater than 0\n  (top level): Unrecognized key(s) in object: 'alow'`,
     );
     expect(() => parseConfig('port: 1\nport: 2\n', file)).toThrow(/not valid YAML:\n.*Map keys must be unique/);
     expect(() => parseConfig('{"port": 1,}', path.join(tmp, 'bad.json'))).toThrow(/bad\.json: not valid JSON/);

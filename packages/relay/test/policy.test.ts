@@ -7,7 +7,8 @@ import net from 'node:net';
 import type os from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FrameType, Reason, type OpenedFrame } from '@ws2web/protocol';
-import { Policy, startRelay, type DialRequest, type Lookup, type Relay, type RelayOptions } from '../src/index.js';
+import { startRelay, type DialRequest, type Lookup, type Relay, type RelayOptions } from '../src/index.js';
+import { Policy } from '../src/policy/policy.js';
 import { PageClient, ipv4, ipv6, named } from './helpers/page-client.js';
 import { startEchoServer, type TestServer } from './helpers/tcp-servers.js';
 

@@ -2,8 +2,8 @@
  * `ws2web-relay --config relay.yaml`: the relay's options from a YAML or JSON file, validated by
  * a schema (zod) so that a typo is an error naming the key and the file, not a silently ignored
  * setting. Keys are the `startRelay` option names; paths (`tls.cert`, `tls.key`, `secretFile`)
- * are relative to the file. Semantic checks (is this a CIDR? a host pattern?) are the options'
- * own, run by `resolveOptions`; this module checks shape and types.
+ * are relative to the file. Types and ranges are the option schema's (schema.ts); semantic
+ * checks (is this a CIDR? a host pattern?) are the policies' own, run by `resolveOptions`.
  *
  * ```yaml
  * host: 0.0.0.0
@@ -21,61 +21,25 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
-import type { RelayOptions } from './options.js';
+import { OPTIONS, listenSchema, type OptionSpec, type RelayOptions } from './schema.js';
 
-const port = z.union([z.number().int(), z.string()]);
-const nonNegative = z.number().int().nonnegative();
-const strings = z.array(z.string());
+/** Every option a file may hold (not the functions), as the schema types it. */
+const fileOptions = Object.fromEntries(
+  Object.entries(OPTIONS).flatMap(([name, spec]: [string, OptionSpec]) => (spec.inFile === false ? [] : [[name, spec.type.optional()]])),
+) as { [K in keyof typeof OPTIONS as (typeof OPTIONS)[K] extends { inFile: false } ? never : K]: z.ZodOptional<(typeof OPTIONS)[K]['type']> };
 
-/** Every key a config file may hold; unknown keys are errors (`.strict()`). */
+/**
+ * Every key a config file may hold; unknown keys are errors (`.strict()`). In a file `tls` names
+ * PEM files and `secretFile` a file holding the secret, both relative to the config file.
+ */
 export const configSchema = z
   .object({
-    host: z.string().min(1),
-    port: z.number().int().min(0).max(65535),
-    allow: strings,
-    deny: strings,
-    allowHosts: strings,
-    denyHosts: strings,
-    allowPorts: z.array(port),
-    denyPorts: z.array(port),
-    udp: z.boolean(),
-    connectTimeoutMs: z.number().int().positive(),
-    secret: z.string().min(1),
-    secretFile: z.string().min(1),
-    allowOrigins: strings,
-    handshakeTimeoutMs: z.number().int().positive(),
-    heartbeatMs: nonNegative,
-    idleTimeoutMs: nonNegative,
-    maxFrameBody: z.number().int().positive(),
-    maxStreams: z.number().int().positive(),
-    streamWindow: z.number().int().positive(),
-    datagramWindow: z.number().int().positive(),
-    lingerMs: nonNegative,
-    logLevel: z.enum(['debug', 'info', 'warn', 'error', 'silent']),
-    logFormat: z.enum(['text', 'json']),
-    dns: z.object({ servers: z.array(z.string()).min(1), timeoutMs: z.number().int().positive().optional(), tries: z.number().int().positive().optional() }).strict(),
-    tls: z.object({ cert: z.string().min(1), key: z.string().min(1) }).strict(),
-    maxConnectionsPerIp: nonNegative,
-    maxSocketsTotal: nonNegative,
-    maxConnectionsPerDestination: nonNegative,
-    opensPerSecond: z.number().nonnegative(),
-    openBurst: z.number().int().positive(),
-    bandwidthBytesPerSec: nonNegative,
-    exemptClients: strings,
-    trustProxy: strings,
-    drainMs: nonNegative,
-    listen: z
-      .object({
-        addresses: strings.min(1),
-        ports: z.union([port, z.array(port)]),
-        remotes: strings,
-        maxListeners: z.number().int().positive(),
-        maxPending: z.number().int().positive(),
-      })
-      .partial({ ports: true, remotes: true, maxListeners: true, maxPending: true })
-      .strict(),
+    ...fileOptions,
+    listen: listenSchema.strict().optional(),
+    tls: z.object({ cert: z.string().min(1), key: z.string().min(1) }).strict().optional(),
+    dns: OPTIONS.dns.type.strict().optional(),
+    secretFile: z.string().min(1).optional(),
   })
-  .partial()
   .strict()
   .refine((c) => !(c.secret && c.secretFile), { message: 'give secret or secretFile, not both' });
 

@@ -21,29 +21,16 @@
 import ipaddr from 'ipaddr.js';
 import { Reason } from '@ws2web/protocol';
 import { matches, parseStrict, splitZone, type Address } from './address-ranges.js';
+import { LISTEN_OPTIONS, listenSchema, validate, type ListenOptions } from '../config/schema.js';
 import { PortSet, type PortSpec } from './port-set.js';
 
-/** `startRelay({ listen })`: the inbound policy. Omitted = no inbound at all. */
-export interface ListenOptions {
-  /** Relay addresses pages may listen on: IP literals, `0.0.0.0` / `::` = every interface. Required. */
-  addresses: readonly string[];
-  /**
-   * Local ports: `'20000-20999'`, `7000`, `'ephemeral'` (or `'0'`: port 0 → an OS-chosen
-   * port), comma lists or arrays of those. Default `'ephemeral'`.
-   */
-  ports?: PortSpec;
-  /** When set, only peers inside these CIDRs may connect to a page's listener; others are reset. Default: any peer. */
-  remotes?: readonly string[];
-  /** Listening sockets one page (WebSocket) may hold. Default 8. */
-  maxListeners?: number;
-  /** Inbound connections one page may hold that it has neither accepted nor rejected, over all its listeners. Default 64. */
-  maxPending?: number;
-}
+export type { ListenOptions };
 
+/** The inbound defaults, as the option schema defines them. */
 export const INBOUND_DEFAULTS = {
-  ports: 'ephemeral',
-  maxListeners: 8,
-  maxPending: 64,
+  ports: LISTEN_OPTIONS.ports.default,
+  maxListeners: LISTEN_OPTIONS.maxListeners.default,
+  maxPending: LISTEN_OPTIONS.maxPending.default,
 } as const;
 
 /** How many fixed ports of the range a port-0 LISTEN tries before ADDR_IN_USE. */
@@ -89,15 +76,13 @@ export class InboundPolicy {
       this.#remotes = null;
       return;
     }
-    if (typeof options !== 'object' || options === null || !Array.isArray(options.addresses) || options.addresses.length === 0) {
-      throw new TypeError('startRelay: listen.addresses must list at least one relay address (e.g. ["127.0.0.1"])');
-    }
+    const o = validate(listenSchema, options, 'listen');
     this.enabled = true;
-    this.#addresses = options.addresses.map(parseListed);
-    this.ports = PortSet.parse(options.ports ?? INBOUND_DEFAULTS.ports, 'listen.ports');
-    this.#remotes = options.remotes && options.remotes.length > 0 ? options.remotes.map(parseRemote) : null;
-    this.maxListeners = count('listen.maxListeners', options.maxListeners, INBOUND_DEFAULTS.maxListeners);
-    this.maxPending = count('listen.maxPending', options.maxPending, INBOUND_DEFAULTS.maxPending);
+    this.#addresses = o.addresses.map(parseListed);
+    this.ports = PortSet.parse(o.ports ?? INBOUND_DEFAULTS.ports, 'listen.ports');
+    this.#remotes = o.remotes && o.remotes.length > 0 ? o.remotes.map(parseRemote) : null;
+    this.maxListeners = o.maxListeners ?? INBOUND_DEFAULTS.maxListeners;
+    this.maxPending = o.maxPending ?? INBOUND_DEFAULTS.maxPending;
   }
 
   /** For the start-up log (`listening …`). */
@@ -216,8 +201,3 @@ function parseRemote(entry: string): [Address, number] {
   return [addr, bits];
 }
 
-function count(name: string, value: number | undefined, fallback: number): number {
-  const v = value ?? fallback;
-  if (!Number.isInteger(v) || v < 1 || v > 0xffff) throw new RangeError(`startRelay: ${name} must be an integer in 1..65535, got ${String(value)}`);
-  return v;
-}
