@@ -114,7 +114,7 @@ function flagValue(entry: FlagEntry, raw: string | boolean | (string | boolean)[
 function checked(entry: FlagEntry, value: unknown): unknown {
   const parsed = entry.spec.type.safeParse(value);
   if (parsed.success) return value;
-  throw new UsageError(`--${entry.flag.name}: ${parsed.error.issues[0]!.message}`);
+  throw new UsageError(`--${entry.flag.name}: ${parsed.error.issues[0]?.message ?? parsed.error.message}`);
 }
 
 /** Options from the file (if any), then the flags on top. Null for --help. @throws UsageError | ConfigError */

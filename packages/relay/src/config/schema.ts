@@ -344,9 +344,10 @@ export const DEFAULTS = Object.fromEntries(
 export function validate<T extends z.ZodTypeAny>(schema: T, value: unknown, at?: string): z.output<T> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  const where = [...(at === undefined ? [] : [at]), ...issue.path].join('.') || 'options';
-  const message = `startRelay: ${where}: ${issue.message}`;
-  const range = (issue.code === 'too_small' || issue.code === 'too_big') && issue.type === 'number';
+  // A failed parse always has an issue; the first one is what the caller gets told.
+  const issue = parsed.error.issues[0];
+  const where = [...(at === undefined ? [] : [at]), ...(issue?.path ?? [])].join('.') || 'options';
+  const message = `startRelay: ${where}: ${issue?.message ?? parsed.error.message}`;
+  const range = (issue?.code === 'too_small' || issue?.code === 'too_big') && issue.type === 'number';
   throw range ? new RangeError(message) : new TypeError(message);
 }

@@ -78,7 +78,8 @@ export class Outbox {
     this.#messages = [];
     this.#queuedBytes = 0;
     for (const m of messages) {
-      this.#send(m.parts.length === 1 ? toBuffer(m.parts[0]!) : Buffer.concat(m.parts, m.bytes));
+      const [only, ...more] = m.parts;
+      this.#send(only !== undefined && more.length === 0 ? toBuffer(only) : Buffer.concat(m.parts, m.bytes));
     }
   }
 

@@ -132,7 +132,7 @@ export class Metrics {
   observeConnect(seconds: number): void {
     this.#connectCount++;
     this.#connectSum += seconds;
-    for (let i = 0; i < CONNECT_BUCKETS.length; i++) if (seconds <= CONNECT_BUCKETS[i]!) this.#connectBuckets[i]!++;
+    CONNECT_BUCKETS.forEach((bound, i) => { if (seconds <= bound) this.#connectBuckets[i] = (this.#connectBuckets[i] ?? 0) + 1; });
   }
 
   countOpen(reason: number): void {
@@ -232,7 +232,7 @@ export class Metrics {
     metric('ws2web_relay_inbound_connections_total', 'counter', 'Inbound connections to page listeners, by outcome.', labelled('outcome', this.#inbound));
     const states = this.streamStates();
     metric('ws2web_relay_streams_by_state', 'gauge', 'Streams open now, by state (TCP states, udp, resolving names).',
-      Object.keys(states).sort().map((k) => [`{state="${k}"}`, states[k]!]));
+      Object.entries(states).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, n]) => [`{state="${k}"}`, n]));
     metric('ws2web_relay_draining', 'gauge', '1 while the relay drains before shutting down.', [['', this.draining]]);
     out.push('# HELP ws2web_relay_connect_seconds Time from dial to connected for relayed TCP connections.', '# TYPE ws2web_relay_connect_seconds histogram');
     CONNECT_BUCKETS.forEach((le, i) => out.push(`ws2web_relay_connect_seconds_bucket{le="${le}"} ${this.#connectBuckets[i]}`));

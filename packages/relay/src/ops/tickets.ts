@@ -85,8 +85,10 @@ export function createTicket(options: TicketOptions): string {
 export function verifyTicket(ticket: string, secret: string, now: number = Date.now()): TicketVerdict {
   if (ticket.length === 0) return { ok: false, why: 'missing' };
   const parts = ticket.split('.');
-  if (parts.length !== 2 || !BASE64URL.test(parts[0]!) || !BASE64URL.test(parts[1]!)) return { ok: false, why: 'malformed' };
-  const [payloadPart, signaturePart] = parts as [string, string];
+  const [payloadPart, signaturePart] = parts;
+  if (parts.length !== 2 || payloadPart === undefined || signaturePart === undefined || !BASE64URL.test(payloadPart) || !BASE64URL.test(signaturePart)) {
+    return { ok: false, why: 'malformed' };
+  }
   const expected = sign(secret, payloadPart);
   const given = Buffer.from(signaturePart, 'base64url');
   // Check the signature before looking at the payload: an unsigned payload is never parsed.

@@ -100,7 +100,7 @@ export function embeddedIPv4(addr: ipaddr.IPv6, how: Embedding): ipaddr.IPv4 {
   // mapped ::ffff:a.b.c.d, translated ::ffff:0:a.b.c.d, NAT64 64:ff9b::a.b.c.d: the last 32 bits.
   // 6to4 2002:AABB:CCDD::/48: bits 16..47.
   const at = how === '6to4' ? 2 : 12;
-  return new ipaddr.IPv4([b[at]!, b[at + 1]!, b[at + 2]!, b[at + 3]!]);
+  return new ipaddr.IPv4(b.slice(at, at + 4)); // an IPv6 address has 16 bytes: always four
 }
 
 /** Splits `fe80::1%eth0` into the address and its zone (empty when none). */

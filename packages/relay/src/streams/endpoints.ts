@@ -54,5 +54,5 @@ export function endpointText(e: Endpoint): string {
 /** `a.b.c.d` for `::ffff:a.b.c.d` (any case), else null. */
 export function unmapIPv4(address: string): string | null {
   const m = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address);
-  return m ? m[1]! : null;
+  return m?.[1] ?? null;
 }

@@ -103,8 +103,9 @@ export function dnsServerNameService(options: DnsOptions): NameService {
       } catch {
         return name; // ENODATA: `name` has no CNAME, so it is the canonical one (or the chain broke)
       }
-      if (targets.length === 0) return name;
-      name = stripDot(targets[0]!);
+      const [target] = targets;
+      if (target === undefined) return name;
+      name = stripDot(target);
     }
     return name;
   }

@@ -33,6 +33,7 @@ import {
   type Endpoint,
   type ListenFrame,
 } from '@ws2web/protocol';
+import { splitZone } from '../policy/address-ranges.js';
 import { endpointText, socketEndpoint } from './endpoints.js';
 import type { InboundOutcome } from '../ops/metrics.js';
 import { StreamBase, resetSocket } from './stream-base.js';
@@ -235,13 +236,19 @@ export class TcpListener extends StreamBase<ListenerState> implements InboundPar
   // ------------------------------------------------------------------------------------------
 
   #listenNext(): void {
-    const port = this.#candidates.shift()!;
+    const port = this.#candidates.shift();
+    if (port === undefined) {
+      // The inbound policy's plan always names a port; callers only come back with more left.
+      this.openFailed(Reason.INTERNAL, 'no port left to listen on');
+      this.#resolveSocketClosed();
+      return;
+    }
     const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
     this.#server = server;
     server.on('listening', this.#onListening);
     server.on('error', this.#onServerError);
     server.on('connection', this.#onConnection);
-    const ipv6 = net.isIPv6(this.#bindHost.split('%')[0]!);
+    const ipv6 = net.isIPv6(splitZone(this.#bindHost).bare);
     try {
       server.listen({ host: this.#bindHost, port, backlog: this.#backlog, exclusive: true, ...(ipv6 ? { ipv6Only: this.#ipv6Only } : {}) });
     } catch (err) {
