@@ -8,7 +8,7 @@
  * (the CLI and `startRelay` use them); tests import them from their own files.
  */
 export { startRelay, type Relay } from './server/relay.js';
-export { createTicket, verifyTicket, type TicketOptions, type TicketVerdict } from './ops/tickets.js';
+export { createTicket, verifyTicket, type TicketOptions, type TicketCheck } from './ops/tickets.js';
 export { COALESCE_FRAMES, type RelayOptions, type TlsOptions, type LogFormat } from './config/options.js';
 export type { ListenOptions } from './config/schema.js';
 export type { MetricsSnapshot, LimitName, InboundOutcome } from './ops/metrics.js';

@@ -319,7 +319,7 @@ describe('policy on datagram destinations', () => {
     expect(relay.metrics()).toMatchObject({ policyRefusals: 2, datagramsDropped: { policy: 1, no_destination: 1 }, datagramsPageToPeer: 0 });
   });
 
-  it('default policy: a public address is allowed (verdict only, nothing sent)', async () => {
+  it('default policy: a public address is allowed (VERDICT only, nothing sent)', async () => {
     const p = await page(await relayWith({ allow: [] }));
     await opened(p, 1, 4);
     expect(await p.peer(1, 1, PeerMode.CHECK, ipv4(53, '93.184.216.34'))).toMatchObject({ reason: Reason.OK });

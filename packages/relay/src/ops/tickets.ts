@@ -40,7 +40,7 @@ export interface TicketOptions {
   now?: number;
 }
 
-export type TicketVerdict =
+export type TicketCheck =
   | { ok: true; subject: string | null; expiresAt: number; scope: DestinationScope | null; listenPorts: PortSet | null }
   | { ok: false; why: 'missing' | 'malformed' | 'forged' | 'expired' };
 
@@ -82,7 +82,7 @@ export function createTicket(options: TicketOptions): string {
 }
 
 /** Checks a ticket's signature (in constant time) and expiry. Never throws. */
-export function verifyTicket(ticket: string, secret: string, now: number = Date.now()): TicketVerdict {
+export function verifyTicket(ticket: string, secret: string, now: number = Date.now()): TicketCheck {
   if (ticket.length === 0) return { ok: false, why: 'missing' };
   const parts = ticket.split('.');
   const [payloadPart, signaturePart] = parts;

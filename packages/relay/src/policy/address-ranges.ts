@@ -6,7 +6,7 @@
  * `unicast` — `::7f00:1` (IPv4-compatible, deprecated, `::127.0.0.1`), `fec0::/10` is only
  * `deprecatedSiteLocal` in recent versions — and its text parser reads `::127.0.0.1` as the
  * IPv4-mapped `::ffff:7f00:1`. So text goes through the protocol's strict parsers into bytes, and
- * the verdict is "listed range → refused; else `range() === 'unicast'` → allowed".
+ * the decision is "listed range → refused; else `range() === 'unicast'` → allowed".
  *
  * Node pitfalls this table exists for (Node 20): connecting to `0.0.0.0` or `::` reaches
  * loopback; `net.connect({ blockList })` is silently ignored; a `net.BlockList` rule for
@@ -17,7 +17,7 @@ import { parseIPv4, parseIPv6 } from '@ws2web/protocol';
 
 export type Address = ipaddr.IPv4 | ipaddr.IPv6;
 
-/** How an IPv6 range carries an IPv4 address that decides the verdict. */
+/** How an IPv6 range carries an IPv4 address that decides the answer. */
 type Embedding = 'mapped' | 'translated' | 'nat64' | '6to4';
 
 interface RangeRow {

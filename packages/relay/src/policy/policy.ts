@@ -15,7 +15,7 @@
  * Host names: `denyHosts` patterns refuse a name before it is resolved; `allowHosts`, when set,
  * are the only names that may be dialled, and IP literals then need an `allow` CIDR.
  *
- * The verdict is about one concrete address: callers resolve names first and dial exactly the
+ * The decision is about one concrete address: callers resolve names first and dial exactly the
  * address that was allowed (see resolve.ts), so a DNS answer cannot change between check and use.
  */
 import os from 'node:os';
@@ -33,7 +33,7 @@ import {
 } from './address-ranges.js';
 import { HostPattern } from './host-names.js';
 
-export interface PolicyVerdict {
+export interface PolicyDecision {
   allowed: boolean;
   /** Why: `'allow-listed'`, `'public unicast'`, or the refused range (`'loopback'`, `'private'`…). */
   why: string;
@@ -117,14 +117,14 @@ export class Policy {
   }
 
   /** Judges one IP literal (an IPv6 one may carry `%zone`). A string that is not an IP address is refused. */
-  check(address: string): PolicyVerdict {
+  check(address: string): PolicyDecision {
     const raw = parseStrict(address);
     if (raw === null) return { allowed: false, why: 'not an IP address' };
     return this.judge(raw);
   }
 
   /** As `check`, for an address already parsed. */
-  judge(raw: Address): PolicyVerdict {
+  judge(raw: Address): PolicyDecision {
     const never = findRow(raw, NEVER_ROWS);
     if (never) return { allowed: false, why: never.name };
     const rawRow = findRow(raw, DENY_ROWS);
@@ -147,16 +147,16 @@ export class Policy {
   }
 
   /** A literal destination: as `check`, and with `allowHosts` set only an allow-listed one. */
-  checkLiteral(address: string): PolicyVerdict {
-    const verdict = this.check(address);
-    if (verdict.allowed && this.namesOnly && verdict.why !== 'allow-listed') {
+  checkLiteral(address: string): PolicyDecision {
+    const decision = this.check(address);
+    if (decision.allowed && this.namesOnly && decision.why !== 'allow-listed') {
       return { allowed: false, why: 'only named destinations (allowHosts) may be dialled' };
     }
-    return verdict;
+    return decision;
   }
 
   /** Judges a destination port. */
-  checkPort(port: number): PolicyVerdict {
+  checkPort(port: number): PolicyDecision {
     if (!Number.isInteger(port) || port <= 0 || port > 65535) return { allowed: false, why: `port ${port}` };
     const inside = (list: readonly PortRange[]) => list.some(([a, b]) => port >= a && port <= b);
     if (inside(this.#denyPorts)) return { allowed: false, why: `port ${port} denied` };
@@ -165,7 +165,7 @@ export class Policy {
   }
 
   /** Judges a host name (already validated) before it is resolved. */
-  checkName(name: string): PolicyVerdict {
+  checkName(name: string): PolicyDecision {
     if (this.#denyHosts.some((p) => p.matches(name))) return { allowed: false, why: `name ${name} denied` };
     if (this.#allowHosts && !this.#allowHosts.some((p) => p.matches(name))) return { allowed: false, why: `name ${name} not in allowHosts` };
     return { allowed: true, why: 'name allowed' };
@@ -186,7 +186,7 @@ export class Policy {
    * port 0 (ephemeral) or an unprivileged one: a page must not squat on the relay host's public
    * interfaces or its well-known ports. (Inbound policy proper is a later issue.)
    */
-  checkBind(address: string, port: number): PolicyVerdict {
+  checkBind(address: string, port: number): PolicyDecision {
     const parsed = unmapped(address);
     if (parsed === null) return { allowed: false, why: 'not an IP address' };
     const range = parsed.range();

@@ -82,10 +82,10 @@ export async function resolveDestination(remote: Endpoint, ctx: ResolveContext):
       refused.push(`${candidate.address} (not an IP address)`);
       continue;
     }
-    const verdict = ctx.policy.judge(addr);
-    if (!verdict.allowed) {
-      firstWhy ||= verdict.why;
-      refused.push(`${candidate.address} (${verdict.why})`);
+    const decision = ctx.policy.judge(addr);
+    if (!decision.allowed) {
+      firstWhy ||= decision.why;
+      refused.push(`${candidate.address} (${decision.why})`);
       continue;
     }
     if (!scopedByName && !ctx.scope!.permitsAddress(addr, remote.port)) {
@@ -102,8 +102,8 @@ export async function resolveDestination(remote: Endpoint, ctx: ResolveContext):
 function literal(text: string, scopeId: number, port: number, ctx: ResolveContext): Resolution {
   const addr = parseStrict(text);
   if (addr === null) return { ok: false, reason: Reason.INVALID_ARGUMENT, detail: `${text}: not an IP address` };
-  const verdict = ctx.policy.checkLiteral(text);
-  if (!verdict.allowed) return denied(`${text}: ${verdict.why}`, verdict.why);
+  const decision = ctx.policy.checkLiteral(text);
+  if (!decision.allowed) return denied(`${text}: ${decision.why}`, decision.why);
   if (ctx.scope && !ctx.scope.permitsAddress(addr, port)) return denied(`${text}:${port}: outside the ticket's destinations`, 'outside the ticket');
   return { ok: true, ...dialable(addr, scopeId), refused: [] };
 }

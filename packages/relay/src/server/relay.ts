@@ -37,7 +37,7 @@ export interface Relay {
    * OPEN_FAILED(SHUTTING_DOWN)), lets open streams finish for up to `drainMs` (default: the
    * `drainMs` option, 0) closing each page as its last stream ends, then sends GOAWAY(SHUTTING_DOWN)
    * to the rest, destroys every relayed socket, closes every WebSocket with 1001 and the
-   * listener. Resolves when all of it is released. Idempotent (the first call's drainMs wins).
+   * HTTP server. Resolves when all of it is released. Idempotent (the first call's drainMs wins).
    */
   close(options?: { drainMs?: number }): Promise<void>;
 }
@@ -83,7 +83,7 @@ class RelayServer {
       : http.createServer(serverOptions, this.#onRequest);
     this.#http.maxHeadersCount = MAX_HEADERS_COUNT;
     this.#http.on('upgrade', this.#onUpgrade);
-    // A TLS handshake that fails is the client's problem; without a listener Node logs it only.
+    // A TLS handshake that fails is the client's problem; without a handler Node logs it only.
     this.#http.on('tlsClientError', onTlsClientError);
     this.#metrics.streamStates = this.#streamStates;
     this.#wss = new WebSocketServer({
@@ -159,7 +159,7 @@ class RelayServer {
     if (this.#heartbeat) clearInterval(this.#heartbeat);
     if (this.#sweep) clearInterval(this.#sweep);
     this.#options.log('info', 'shutting down', { connections: this.#connections.size, drainMs });
-    // While draining the listener stays up, so a load balancer's health check reads 503 from
+    // While draining the HTTP server stays up, so a load balancer's health check reads 503 from
     // /healthz and /readyz (#closing is set) and new upgrades get 503, instead of timeouts.
     if (drainMs > 0 && this.#connections.size > 0) {
       this.#metrics.draining = 1;
@@ -268,6 +268,6 @@ function isLoopbackHost(host: string): boolean {
 }
 
 function onUpgradeSocketError(): void {
-  // A client that vanishes mid-upgrade is not the relay's problem; without a listener the
+  // A client that vanishes mid-upgrade is not the relay's problem; without a handler the
   // error would be thrown.
 }

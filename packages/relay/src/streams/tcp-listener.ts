@@ -204,7 +204,7 @@ export class TcpListener extends StreamBase<ListenerState> implements InboundPar
   };
 
   #onConnection = (socket: net.Socket): void => {
-    // A socket without an 'error' listener would throw on a reset; the stream adds its own.
+    // A socket without an 'error' handler would throw on a reset; the stream adds its own.
     socket.on('error', ignoreError);
     const remote = socketEndpoint(socket.remoteAddress, socket.remoteFamily, socket.remotePort);
     const local = socketEndpoint(socket.localAddress, socket.localFamily, socket.localPort);

@@ -168,8 +168,8 @@ export class UdpStream extends StreamBase<UdpStreamState> {
       );
       return plan.ok ? { ok: true, address: plan.host } : plan;
     }
-    const verdict = policy.checkBind(local.address, local.port);
-    if (!verdict.allowed) return { ok: false, reason: Reason.POLICY_DENIED, why: verdict.why, category: 'bind' };
+    const decision = policy.checkBind(local.address, local.port);
+    if (!decision.allowed) return { ok: false, reason: Reason.POLICY_DENIED, why: decision.why, category: 'bind' };
     const scope = this.host.listenScope;
     if (local.port !== 0 && scope !== null && !scope.has(local.port)) {
       return { ok: false, reason: Reason.POLICY_DENIED, why: `port ${local.port} is outside the ticket's listenPorts`, category: 'ticket_scope' };
@@ -381,8 +381,8 @@ export class UdpStream extends StreamBase<UdpStreamState> {
     }
     const port = policy.checkPort(address.port);
     if (!port.allowed) return { ok: false, reason: Reason.POLICY_DENIED, why: port.why };
-    const verdict = policy.checkLiteral(judged);
-    if (!verdict.allowed) return { ok: false, reason: Reason.POLICY_DENIED, why: verdict.why };
+    const decision = policy.checkLiteral(judged);
+    if (!decision.allowed) return { ok: false, reason: Reason.POLICY_DENIED, why: decision.why };
     const parsed = parseStrict(judged);
     if (this.host.scope && (parsed === null || !this.host.scope.permitsAddress(parsed, address.port))) {
       return { ok: false, reason: Reason.POLICY_DENIED, why: 'outside the ticket\'s destinations' };
