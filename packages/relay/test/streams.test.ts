@@ -1,24 +1,20 @@
 /** Bytes through a relayed stream: credits both ways, half-close, close, reset. */
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FrameType, Reason, type CreditFrame, type OpenedFrame } from '@ws2web/protocol';
 import { startRelay, type Relay, type RelayOptions } from '../src/index.js';
-import { PageClient, ipv4 } from './helpers/page-client.js';
-import { collectUntilEnd, startEchoServer, startServer, waitFor, type TestServer } from './helpers/tcp-servers.js';
-
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+import { PageClient, ipv4 } from './support/page-client.js';
+import { collectUntilEnd, startEchoServer, startServer, type TestServer } from './support/tcp-servers.js';
+import { defer, waitUntil } from './support/index.js';
 
 async function setup(srvPromise: Promise<TestServer>, options: RelayOptions = {}) {
   const srv = await srvPromise;
-  cleanups.push(() => srv.close());
+  defer(() => srv.close());
   const relay: Relay = await startRelay({ allow: ['127.0.0.0/8'], log: () => {}, ...options });
-  cleanups.push(() => relay.close());
+  defer(() => relay.close());
   const page = await PageClient.ready(relay.url);
-  cleanups.push(() => page.close());
+  defer(() => page.close());
   return { srv, relay, page };
 }
 
@@ -49,7 +45,7 @@ describe('streams', () => {
     ]);
     expect(echoed.length).toBe(payload.length);
     expect(sha256(echoed)).toBe(sha256(payload));
-    await waitFor(() => relay.metrics().bytesPageToPeer === payload.length, 2000, 'write callbacks');
+    await waitUntil(() => relay.metrics().bytesPageToPeer === payload.length, 2000, 'write callbacks');
     expect(relay.metrics().bytesPeerToPage).toBe(payload.length);
     // Frames of one turn are coalesced: fewer WebSocket messages than DATA+CREDIT frames.
     expect(page.messages).toBeLessThan(payload.length / (64 * 1024) * 2);
@@ -63,7 +59,7 @@ describe('streams', () => {
     const window = 64 * 1024;
     expect((await page.open(1, ipv4(srv.port), { window })).type).toBe(FrameType.OPENED);
     const server = await srv.accepted();
-    await waitFor(() => page.bufferedData(1) === window, 5000, 'the first window');
+    await waitUntil(() => page.bufferedData(1) === window, 5000, 'the first window');
     await sleep(300);
     // The relay sent exactly the window and no more; the rest backs up in the kernel and then
     // in the peer's own Node buffer.
@@ -79,7 +75,7 @@ describe('streams', () => {
   it('forwards the peer FIN only after every held byte', async () => {
     const { srv, page } = await setup(startServer((s) => s.end(Buffer.from('abcdefghijklmnopqrstuvwxy'))));
     expect((await page.open(1, ipv4(srv.port), { window: 10 })).type).toBe(FrameType.OPENED);
-    await waitFor(() => page.bufferedData(1) === 10, 2000, 'first 10 bytes');
+    await waitUntil(() => page.bufferedData(1) === 10, 2000, 'first 10 bytes');
     await sleep(100);
     expect(page.typesOn(1)).toEqual(['DATA']); // no FIN while 15 bytes are held
     expect((await page.read(1, 10, { credit: true })).toString()).toBe('abcdefghij');

@@ -9,10 +9,10 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Capability, FrameType, Reason, type GoawayFrame } from '@ws2web/protocol';
-import { startDnsmasq } from './helpers/dnsmasq.js';
-import { PageClient } from './helpers/page-client.js';
+import { startDnsmasq } from '../support/dnsmasq.js';
+import { PageClient } from '../support/page-client.js';
 
-const pkgDir = fileURLToPath(new URL('..', import.meta.url));
+const pkgDir = fileURLToPath(new URL('../..', import.meta.url));
 const repoRoot = path.resolve(pkgDir, '../..');
 const cli = path.join(pkgDir, 'dist/cli.js');
 

@@ -13,17 +13,18 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { FrameType } from '@ws2web/protocol';
-import { createTicket } from '../src/index.js';
-import { PageClient, ipv4 } from './helpers/page-client.js';
-import { freePort, startEchoServer } from './helpers/tcp-servers.js';
+import { createTicket } from '../../src/index.js';
+import { PageClient, ipv4 } from '../support/page-client.js';
+import { freePort, startEchoServer } from '../support/tcp-servers.js';
+import { defer } from '../support/index.js';
 
 const NGINX = '/usr/sbin/nginx';
 const hasNginx = existsSync(NGINX);
 if (!hasNginx) console.warn(`nginx.test: ${NGINX} is missing (apt-get install -y nginx-light); the scale-out test is skipped`);
 
-const pkgDir = fileURLToPath(new URL('..', import.meta.url));
+const pkgDir = fileURLToPath(new URL('../..', import.meta.url));
 const repoRoot = path.resolve(pkgDir, '../..');
 const cli = path.join(pkgDir, 'dist/cli.js');
 const locations = path.join(repoRoot, 'deploy/nginx/ws2web-relay-locations.conf');
@@ -33,11 +34,6 @@ beforeAll(() => {
   if (!hasNginx) return;
   execFileSync(process.execPath, [path.join(repoRoot, 'node_modules/typescript/bin/tsc'), '-b', pkgDir], { cwd: repoRoot, stdio: 'inherit' });
 }, 120_000);
-
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -54,7 +50,7 @@ async function relayProcess(): Promise<{ child: ChildProcess; port: number }> {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, WS2WEB_RELAY_SECRET: SECRET },
   });
-  cleanups.push(() => kill(child));
+  defer(() => kill(child));
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (c: Buffer) => {
@@ -74,7 +70,7 @@ async function connectionsOf(port: number): Promise<number> {
 
 async function startNginx(upstreams: number[]): Promise<number> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ws2web-nginx-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  defer(() => rmSync(dir, { recursive: true, force: true }));
   const port = await freePort();
   const conf = path.join(dir, 'nginx.conf');
   writeFileSync(conf, `
@@ -102,7 +98,7 @@ http {
 `);
   execFileSync(NGINX, ['-t', '-c', conf, '-p', dir], { stdio: 'pipe' });
   const child = spawn(NGINX, ['-c', conf, '-p', dir], { stdio: 'inherit' });
-  cleanups.push(() => kill(child));
+  defer(() => kill(child));
   for (let i = 0; i < 100; i++) {
     const up = await new Promise<boolean>((resolve) => {
       const s = net.connect({ host: '127.0.0.1', port }, () => { s.destroy(); resolve(true); });
@@ -117,7 +113,7 @@ http {
 describe('nginx in front of two relays', () => {
   it.skipIf(!hasNginx)('spreads pages over both relays with one shared secret; killing one affects only its own pages', async () => {
     const echo = await startEchoServer();
-    cleanups.push(() => echo.close());
+    defer(() => echo.close());
     const a = await relayProcess();
     const b = await relayProcess();
     const port = await startNginx([a.port, b.port]);
@@ -130,7 +126,7 @@ describe('nginx in front of two relays', () => {
     const pages: PageClient[] = [];
     for (let i = 0; i < 6; i++) {
       const page = await PageClient.connect(url);
-      cleanups.push(() => page.close());
+      defer(() => page.close());
       expect((await page.hello(token)).type).toBe(FrameType.WELCOME);
       expect((await page.open(1, ipv4(echo.port))).type).toBe(FrameType.OPENED);
       pages.push(page);
@@ -141,7 +137,7 @@ describe('nginx in front of two relays', () => {
     expect(onA).toBeGreaterThan(0);
     expect(onB).toBeGreaterThan(0);
     const bad = await PageClient.connect(url);
-    cleanups.push(() => bad.close());
+    defer(() => bad.close());
     expect((await bad.hello('forged.ticket')).type).toBe(FrameType.GOAWAY);
 
     await kill(a.child);
@@ -155,7 +151,7 @@ describe('nginx in front of two relays', () => {
     // New pages land on the survivor (nginx skips the dead upstream).
     for (let i = 0; i < 3; i++) {
       const page = await PageClient.connect(url);
-      cleanups.push(() => page.close());
+      defer(() => page.close());
       expect((await page.hello(token)).type).toBe(FrameType.WELCOME);
       expect((await page.open(1, ipv4(echo.port))).type).toBe(FrameType.OPENED);
     }

@@ -16,14 +16,15 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { FrameType, Reason, encodeFrame, type Frame } from '@ws2web/protocol';
-import { startRelay, type Relay } from '../src/index.js';
-import { startBlackhole } from './helpers/blackhole.js';
-import { PageClient, ipv4, ipv6, named } from './helpers/page-client.js';
-import { startEchoServer, startServer, type TestServer } from './helpers/tcp-servers.js';
+import { startRelay, type Relay } from '../../src/index.js';
+import { startBlackhole } from '../support/blackhole.js';
+import { PageClient, ipv4, ipv6, named } from '../support/page-client.js';
+import { startEchoServer, startServer, type TestServer } from '../support/tcp-servers.js';
+import { defer } from '../support/index.js';
 
-const pkgDir = fileURLToPath(new URL('..', import.meta.url));
+const pkgDir = fileURLToPath(new URL('../..', import.meta.url));
 const repoRoot = path.resolve(pkgDir, '../..');
 const cli = path.join(pkgDir, 'dist/cli.js');
 
@@ -31,23 +32,18 @@ beforeAll(() => {
   execFileSync(process.execPath, [path.join(repoRoot, 'node_modules/typescript/bin/tsc'), '-b', pkgDir], { cwd: repoRoot, stdio: 'inherit' });
 }, 120_000);
 
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function server(onSocket: (s: net.Socket) => void): Promise<TestServer> {
   const s = await startServer(onSocket);
-  cleanups.push(() => s.close());
+  defer(() => s.close());
   return s;
 }
 
 /** The CLI relay as a child process; resolves once it printed its URL. */
 async function cliRelay(args: string[] = []): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, [cli, '--port', '0', '--allow', '127.0.0.0/8', '--log-level', 'error', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  cleanups.push(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); });
+  defer(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (c: Buffer) => {
@@ -90,7 +86,7 @@ describe('faults', () => {
     });
     const { child, url } = await cliRelay();
     const page = await PageClient.ready(url);
-    cleanups.push(() => page.close());
+    defer(() => page.close());
     expect((await page.open(1, ipv4(s.port))).type).toBe(FrameType.OPENED);
     await page.read(1, 256 * 1024); // data is flowing
     const killed = performance.now();
@@ -113,9 +109,9 @@ describe('faults', () => {
       setTimeout(reset, 100);
     });
     const relay = await startRelay({ log: () => {}, allow: ['127.0.0.0/8'] });
-    cleanups.push(() => relay.close());
+    defer(() => relay.close());
     const page = await PageClient.ready(relay.url);
-    cleanups.push(() => page.close());
+    defer(() => page.close());
     expect((await page.open(1, ipv4(s.port), { window: 64 * 1024 })).type).toBe(FrameType.OPENED);
     let received = 0;
     let last: Frame;
@@ -140,7 +136,7 @@ describe('faults', () => {
     });
     const { child, url } = await cliRelay();
     const page = await PageClient.ready(url);
-    cleanups.push(() => page.close());
+    defer(() => page.close());
     await sleep(300);
     const before = rssBytes(child.pid!);
     const WINDOW = 256 * 1024;
@@ -156,7 +152,7 @@ describe('faults', () => {
 
   it('1,000 pages × 10 sockets: every socket opens and echoes, and everything is released after', async () => {
     const s = await startEchoServer();
-    cleanups.push(() => s.close());
+    defer(() => s.close());
     const { url } = await cliRelay(['--max-sockets', '20000']);
     const base = url.replace('ws:', 'http:');
     const PAGES = 1000;
@@ -166,7 +162,7 @@ describe('faults', () => {
     for (let batch = 0; batch < PAGES; batch += 100) {
       pages.push(...(await Promise.all(Array.from({ length: 100 }, () => PageClient.ready(url)))));
     }
-    cleanups.push(() => Promise.all(pages.map((p) => p.close())));
+    defer(() => Promise.all(pages.map((p) => p.close())));
     await Promise.all(pages.map(async (p) => {
       for (let id = 1; id <= SOCKETS; id++) {
         p.send({ type: FrameType.OPEN, stream: id, transport: 1, flags: 0, window: 65536, remote: ipv4(s.port), local: null });
@@ -203,7 +199,7 @@ describe('faults', () => {
 
   it('a WebSocket cut while its connects and lookups are in flight leaves no socket and dials nothing late', async () => {
     const hole = await startBlackhole();
-    cleanups.push(() => hole.close());
+    defer(() => hole.close());
     let releaseLookup: () => void = () => {};
     const dials: string[] = [];
     const relay = await startRelay({
@@ -215,7 +211,7 @@ describe('faults', () => {
         return net.connect({ host: '127.0.0.1', port: hole.port, allowHalfOpen: true });
       },
     });
-    cleanups.push(() => relay.close());
+    defer(() => relay.close());
     const page = await PageClient.ready(relay.url);
     for (let id = 1; id <= 5; id++) page.send({ type: FrameType.OPEN, stream: id, transport: 1, flags: 0, window: 1024, remote: ipv4(hole.port), local: null });
     page.send({ type: FrameType.OPEN, stream: 6, transport: 1, flags: 0, window: 1024, remote: named('slow.example.test', 80), local: null });
@@ -232,7 +228,7 @@ describe('faults', () => {
 
   it('random frames against a live relay for 1 s: protocol errors, no crash, no leak', async () => {
     const echo = await startEchoServer();
-    cleanups.push(() => echo.close());
+    defer(() => echo.close());
     const udpSends: string[] = [];
     const relay: Relay = await startRelay({
       log: () => {},
@@ -248,7 +244,7 @@ describe('faults', () => {
         return socket;
       },
     });
-    cleanups.push(() => relay.close());
+    defer(() => relay.close());
     let seed = 0x2545f491;
     const random = (n: number): number => {
       seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5;
@@ -300,7 +296,7 @@ describe('faults', () => {
     expect(udpSends.every((d) => d === '93.184.216.34:53')).toBe(true);
     // Still serving.
     const page = await PageClient.ready(relay.url);
-    cleanups.push(() => page.close());
+    defer(() => page.close());
     expect((await page.open(1, ipv4(443, '93.184.216.34'))).type).toBe(FrameType.OPENED);
   });
 });

@@ -11,15 +11,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FrameType, Reason, encodeFrame, type GoawayFrame } from '@ws2web/protocol';
-import { startRelay, type Relay, type RelayOptions } from '../src/index.js';
-import { parseCommandLine } from '../src/config/cli-options.js';
-import { parseConfig } from '../src/config/config-file.js';
-import { PageClient, ipv4 } from './helpers/page-client.js';
-import { startEchoServer, type TestServer } from './helpers/tcp-servers.js';
+import { startRelay } from '../../src/index.js';
+import { parseCommandLine } from '../../src/config/cli-options.js';
+import { parseConfig } from '../../src/config/config-file.js';
+import { PageClient, ipv4 } from '../support/page-client.js';
+import { startEchoServer, type TestServer } from '../support/tcp-servers.js';
+import { defer, useRelay } from '../support/index.js';
 
-const pkgDir = fileURLToPath(new URL('..', import.meta.url));
+const pkgDir = fileURLToPath(new URL('../..', import.meta.url));
 const repoRoot = path.resolve(pkgDir, '../..');
 const cli = path.join(pkgDir, 'dist/cli.js');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'ws2web-ops-'));
@@ -39,20 +40,10 @@ beforeAll(() => {
 }, 120_000);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function relayWith(options: RelayOptions = {}): Promise<Relay> {
-  const relay = await startRelay({ log: () => {}, allow: ['127.0.0.0/8'], ...options });
-  cleanups.push(() => relay.close());
-  return relay;
-}
 
 async function echo(): Promise<TestServer> {
   const s = await startEchoServer();
-  cleanups.push(() => s.close());
+  defer(() => s.close());
   return s;
 }
 
@@ -78,7 +69,7 @@ function wssHello(url: string): Promise<number> {
 
 function spawnCli(args: string[]): { child: ChildProcess; stderr: () => string; line: Promise<string> } {
   const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  cleanups.push(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); });
+  defer(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); });
   let err = '';
   child.stderr!.on('data', (c: Buffer) => { err += c.toString(); });
   const line = new Promise<string>((resolve, reject) => {
@@ -103,7 +94,7 @@ function exited(child: ChildProcess): Promise<number | null> {
 
 describe('TLS', () => {
   it('startRelay({ tls }) serves wss:// and https:// health on the same port', async () => {
-    const relay = await relayWith({ tls: { cert, key } });
+    const relay = await useRelay({ allow: ['127.0.0.0/8'],  tls: { cert, key } });
     expect(relay.url).toMatch(/^wss:\/\/127\.0\.0\.1:\d+\/$/);
     expect(await wssHello(relay.url)).toBe(FrameType.WELCOME);
     expect(await httpsGet(relay.url.replace('wss:', 'https:') + 'healthz')).toEqual({ status: 200, body: 'ok' });
@@ -220,11 +211,11 @@ describe('logs', () => {
 describe('/readyz and /metrics', () => {
   it('/readyz is 200 while new pages are welcome and 503 at the socket limit', async () => {
     const server = await echo();
-    const relay = await relayWith({ maxSocketsTotal: 1 });
+    const relay = await useRelay({ allow: ['127.0.0.0/8'],  maxSocketsTotal: 1 });
     const base = relay.url.replace('ws:', 'http:');
     expect((await fetch(base + 'readyz')).status).toBe(200);
     const page = await PageClient.ready(relay.url);
-    cleanups.push(() => page.close());
+    defer(() => page.close());
     await page.open(1, ipv4(server.port));
     const full = await fetch(base + 'readyz');
     expect([full.status, await full.text()]).toEqual([503, 'at capacity (1 sockets)']);
@@ -233,9 +224,9 @@ describe('/readyz and /metrics', () => {
 
   it('serves refusals by reason, limit hits, streams by state, the connect histogram and the drain gauge', async () => {
     const server = await echo();
-    const relay = await relayWith({ maxStreams: 2 });
+    const relay = await useRelay({ allow: ['127.0.0.0/8'],  maxStreams: 2 });
     const page = await PageClient.ready(relay.url);
-    cleanups.push(() => page.close());
+    defer(() => page.close());
     await page.open(1, ipv4(server.port));
     await page.open(2, ipv4(80, '10.0.0.1'));
     await page.open(3, ipv4(25, '93.184.216.34'));
@@ -262,7 +253,8 @@ describe('graceful drain', () => {
     const relay = await startRelay({ log: () => {}, allow: ['127.0.0.0/8'] });
     const busy = await PageClient.ready(relay.url);
     const idle = await PageClient.ready(relay.url);
-    cleanups.push(() => busy.close(), () => idle.close());
+    defer(() => busy.close());
+    defer(() => idle.close());
     expect((await busy.open(1, ipv4(server.port))).type).toBe(FrameType.OPENED);
     const started = performance.now();
     const closing = relay.close({ drainMs: 5000 });
@@ -287,7 +279,7 @@ describe('graceful drain', () => {
     const server = await echo();
     const relay = await startRelay({ log: () => {}, allow: ['127.0.0.0/8'] });
     const page = await PageClient.ready(relay.url);
-    cleanups.push(() => page.close());
+    defer(() => page.close());
     await page.open(1, ipv4(server.port));
     const started = performance.now();
     await relay.close({ drainMs: 300 });
@@ -303,7 +295,7 @@ describe('graceful drain', () => {
     const { child, line } = spawnCli(['--port', '0', '--allow', '127.0.0.0/8', '--drain-ms', '5000', '--log-level', 'warn']);
     const url = /listening on (\S+)$/.exec(await line)![1]!;
     const page = await PageClient.ready(url);
-    cleanups.push(() => page.close());
+    defer(() => page.close());
     await page.open(1, ipv4(server.port));
     child.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 200));

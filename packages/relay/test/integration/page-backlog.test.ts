@@ -3,16 +3,12 @@
  * a huge credit and then stops reading its WebSocket must not make the relay queue what its TCP
  * peer offers: streams pause while the WebSocket is backlogged (limit `page_backlog`).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FrameType } from '@ws2web/protocol';
-import { startRelay } from '../src/index.js';
-import { PageClient, ipv4 } from './helpers/page-client.js';
-import { startServer } from './helpers/tcp-servers.js';
-
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+import { startRelay } from '../../src/index.js';
+import { PageClient, ipv4 } from '../support/page-client.js';
+import { startServer } from '../support/tcp-servers.js';
+import { defer } from '../support/index.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const OFFERED = 128 << 20;
@@ -31,11 +27,11 @@ describe('a page that grants credit but does not read its WebSocket', () => {
       };
       more();
     });
-    cleanups.push(() => server.close());
+    defer(() => server.close());
     const relay = await startRelay({ log: () => {}, allow: ['127.0.0.0/8'] });
-    cleanups.push(() => relay.close());
+    defer(() => relay.close());
     const page = await PageClient.ready(relay.url);
-    cleanups.push(() => page.close());
+    defer(() => page.close());
 
     // Credit for everything the peer offers, then the page stops reading its WebSocket.
     const opened = await page.open(1, ipv4(server.port), { window: OFFERED });

@@ -66,18 +66,6 @@ export function collectUntilEnd(socket: net.Socket): Promise<Buffer> {
   return once(socket, 'end').then(() => Buffer.concat(parts));
 }
 
-export function waitFor(predicate: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const tick = () => {
-      if (predicate()) return resolve();
-      if (Date.now() - started > timeoutMs) return reject(new Error(`timed out waiting for ${what}`));
-      setTimeout(tick, 10);
-    };
-    tick();
-  });
-}
-
 /** Whether this host can listen on ::1 (some containers have no IPv6 loopback). */
 export async function hasIPv6Loopback(): Promise<boolean> {
   const server = net.createServer();
