@@ -6,7 +6,7 @@ import { type DialRequest } from '../src/index.js';
 import { startBlackhole, type Blackhole } from './support/blackhole.js';
 import { ipv4, ipv6 } from './support/page-client.js';
 import { freePort, hasIPv6Loopback, startEchoServer, startServer, type TestServer } from './support/tcp-servers.js';
-import { defer, useRelay, usePage, LOOPBACK } from './support/index.js';
+import { defer, streamsInState, useRelay, usePage, waitUntil, LOOPBACK } from './support/index.js';
 
 
 async function server(s: Promise<TestServer>): Promise<TestServer> {
@@ -103,7 +103,7 @@ describe('OPEN', () => {
   it('gives up after connectTimeoutMs with TIMED_OUT', async () => {
     const hole: Blackhole = await startBlackhole();
     defer(() => hole.close());
-    const relay = await useRelay({ allow: LOOPBACK,  connectTimeoutMs: 300 });
+    const relay = await useRelay({ allow: LOOPBACK, connectTimeoutMs: 300 });
     const p = await usePage(relay);
     const started = Date.now();
     const failed = await p.open(1, ipv4(hole.port));
@@ -115,7 +115,7 @@ describe('OPEN', () => {
 
   it('refuses destination port 0 with INVALID_ARGUMENT, without dialling', async () => {
     const dials: DialRequest[] = [];
-    const relay = await useRelay({ allow: LOOPBACK,  dial: (req) => { dials.push(req); return net.connect(req.port, req.host); } });
+    const relay = await useRelay({ allow: LOOPBACK, dial: (req) => { dials.push(req); return net.connect(req.port, req.host); } });
     const p = await usePage(relay);
     expect(await p.open(1, ipv4(0))).toEqual({ type: FrameType.OPEN_FAILED, stream: 1, reason: Reason.INVALID_ARGUMENT });
     expect(dials).toEqual([]);
@@ -153,7 +153,7 @@ describe('OPEN', () => {
   });
 
   it('answers OPEN beyond maxStreams with OPEN_FAILED(LIMIT)', async () => {
-    const relay = await useRelay({ allow: LOOPBACK,  maxStreams: 2 });
+    const relay = await useRelay({ allow: LOOPBACK, maxStreams: 2 });
     const srv = await server(startEchoServer());
     const p = await usePage(relay);
     expect((await p.open(1, ipv4(srv.port))).type).toBe(FrameType.OPENED);
@@ -161,22 +161,22 @@ describe('OPEN', () => {
     expect(await p.open(3, ipv4(srv.port))).toEqual({ type: FrameType.OPEN_FAILED, stream: 3, reason: Reason.LIMIT });
     // Closing one frees a slot.
     p.send({ type: FrameType.CLOSE, stream: 1, reason: Reason.RESET });
-    await new Promise((r) => setTimeout(r, 20));
+    await waitUntil(() => relay.metrics().streams === 1, 2000, 'stream 1 released');
     expect((await p.open(4, ipv4(srv.port))).type).toBe(FrameType.OPENED);
   });
 
   it('counts sockets still draining after a graceful CLOSE against maxStreams', async () => {
-    const relay = await useRelay({ allow: LOOPBACK,  maxStreams: 1 });
+    const relay = await useRelay({ allow: LOOPBACK, maxStreams: 1 });
     const srv = await server(startServer());
     const p = await usePage(relay);
     expect((await p.open(1, ipv4(srv.port))).type).toBe(FrameType.OPENED);
     const peer = await srv.accepted();
     p.send({ type: FrameType.CLOSE, stream: 1, reason: Reason.OK }); // the peer has not ended: the socket lingers
-    await new Promise((r) => setTimeout(r, 20));
+    await waitUntil(async () => (await streamsInState(relay, 'LINGERING')) === 1, 2000, 'stream 1 lingering');
     expect(await p.open(2, ipv4(srv.port))).toEqual({ type: FrameType.OPEN_FAILED, stream: 2, reason: Reason.LIMIT });
     peer.end(); // the peer's FIN completes the graceful close
     await new Promise((r) => peer.once('close', r));
-    await new Promise((r) => setTimeout(r, 20));
+    await waitUntil(async () => (await streamsInState(relay, 'LINGERING')) === 0, 2000, 'the lingering socket closed');
     expect((await p.open(3, ipv4(srv.port))).type).toBe(FrameType.OPENED);
   });
 
@@ -211,14 +211,16 @@ describe('OPEN', () => {
   it('frees the stream when the page closes it while the dial is in progress', async () => {
     const hole = await startBlackhole();
     defer(() => hole.close());
-    const relay = await useRelay({ allow: LOOPBACK,  connectTimeoutMs: 5000 });
+    const relay = await useRelay({ allow: LOOPBACK, connectTimeoutMs: 5000 });
     const p = await usePage(relay);
     p.send({ type: FrameType.OPEN, stream: 1, transport: 1, flags: 0, window: 10, remote: ipv4(hole.port), local: null });
-    await new Promise((r) => setTimeout(r, 50));
-    expect(relay.metrics().streams).toBe(1);
+    await waitUntil(() => relay.metrics().streams === 1, 2000, 'the stream dialling');
+    expect(await streamsInState(relay, 'CONNECTING')).toBe(1);
     p.send({ type: FrameType.CLOSE, stream: 1, reason: Reason.OK });
-    await new Promise((r) => setTimeout(r, 50));
-    expect(relay.metrics().streams).toBe(0);
-    expect(p.inbox).toEqual([]); // nothing more is sent for a stream the page closed
+    await waitUntil(() => relay.metrics().streams === 0, 2000, 'the stream released');
+    // Nothing more is sent for a stream the page closed: a RESOLVE answered after the CLOSE
+    // (frames keep their order) arrives with nothing before it.
+    expect((await p.resolve(3, '127.0.0.1')).type).toBe(FrameType.RESOLVED);
+    expect(p.inbox).toEqual([]);
   });
 });

@@ -33,7 +33,6 @@ const ipv6Loopback = await hasIPv6Loopback();
 if (!ipv6Loopback) console.warn('inbound.test: no ::1 here; the IPv6 listener tests are skipped');
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A relay whose inbound policy allows 127.0.0.1 on `ports` (default: ephemeral). */
 async function inboundRelay(listen: Partial<NonNullable<RelayOptions['listen']>> = {}, options: RelayOptions = {}): Promise<Relay> {
@@ -233,9 +232,9 @@ describe('inbound connections', () => {
     const c = await client(port);
     const { newStream } = await p.incoming(1);
     const early = randomBytes(100_000);
-    c.socket.write(early);
-    c.socket.end(); // and a FIN: not seen before accept either
-    await sleep(300);
+    c.socket.end(early); // and a FIN: not seen before accept either
+    await once(c.socket, 'finish'); // every byte and the FIN are in the relay's socket now
+    await p.roundTrip(); // the relay has had a turn to read them, had it been reading
     expect(p.typesOn(newStream)).toEqual([]);
     expect(relay.metrics().bytesPeerToPage).toBe(0);
     p.send({ type: FrameType.CREDIT, stream: newStream, bytes: 1 << 20 });
@@ -316,7 +315,7 @@ describe('inbound connections', () => {
     const extra = await client(port);
     await extra.closed;
     expect(extra.error?.code).toBe('ECONNRESET');
-    await sleep(100);
+    await p.roundTrip(); // an INCOMING for it would have been sent before the reset
     expect(p.inbox.filter((f) => f.type === FrameType.INCOMING)).toEqual([]);
     expect(relay.metrics().inbound).toEqual({ offered: 2, backlog_full: 1 });
     expect(held.every((c) => c.error === null)).toBe(true);
@@ -379,7 +378,7 @@ describe('inbound connections', () => {
     const c = await client(port);
     await c.closed;
     expect(c.error?.code).toBe('ECONNRESET');
-    await sleep(50);
+    await p.roundTrip();
     expect(p.typesOn(1)).toEqual([]);
     expect(relay.metrics().inbound).toEqual({ remote_denied: 1 });
   });

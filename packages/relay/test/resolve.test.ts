@@ -136,7 +136,7 @@ describe('RESOLVE against a DNS server (dnsmasq)', () => {
   it('uses the configured resolver for OPEN to a host name: dials the checked address', async () => {
     const echo = await startEchoServer();
     defer(() => echo.close());
-    const relay = await useRelay({ dns: { servers: [dns.server] },  allow: ['127.0.0.0/8'] });
+    const relay = await useRelay({ dns: { servers: [dns.server] }, allow: ['127.0.0.0/8'] });
     const p = await usePage(relay);
     const opened = (await p.open(1, named('echo.test', echo.port))) as OpenedFrame;
     expect(opened.type).toBe(FrameType.OPENED);
@@ -147,7 +147,7 @@ describe('RESOLVE against a DNS server (dnsmasq)', () => {
 
   it('refuses OPEN to a name whose every address the policy refuses; never dials', async () => {
     const dials: string[] = [];
-    const relay = await useRelay({ dns: { servers: [dns.server] },  dial: (req) => { dials.push(req.host); throw new Error('must not dial'); } });
+    const relay = await useRelay({ dns: { servers: [dns.server] }, dial: (req) => { dials.push(req.host); throw new Error('must not dial'); } });
     const p = await usePage(relay);
     expect(await p.open(1, named('private.test', 80))).toEqual({ type: FrameType.OPEN_FAILED, stream: 1, reason: Reason.POLICY_DENIED });
     expect(await p.open(2, named('localhost', 80))).toEqual({ type: FrameType.OPEN_FAILED, stream: 2, reason: Reason.POLICY_DENIED });
@@ -173,14 +173,14 @@ describe('RESOLVE with the OS resolver', () => {
 describe('RESOLVE with an injected lookup', () => {
   it('filters answers by family even when the lookup ignores it', async () => {
     const lookup: Lookup = async () => [{ address: '192.0.2.1', family: 4 }, { address: '2001:db8::1', family: 6 }];
-    const p = await usePage(await useRelay({ dns: { servers: [dns.server] },  lookup }));
+    const p = await usePage(await useRelay({ dns: { servers: [dns.server] }, lookup }));
     expect(await p.resolve(1, 'x.example', 6)).toMatchObject({ addresses: [v6('2001:db8::1')] });
     expect(await p.resolve(2, 'x.example', 4)).toMatchObject({ addresses: [v4('192.0.2.1')] });
   });
 
   it('NO_DATA when the answers hold only the other family', async () => {
     const lookup: Lookup = async () => [{ address: '192.0.2.1', family: 4 }];
-    const p = await usePage(await useRelay({ dns: { servers: [dns.server] },  lookup }));
+    const p = await usePage(await useRelay({ dns: { servers: [dns.server] }, lookup }));
     expect(await p.resolve(1, 'x.example', 6)).toMatchObject({ type: FrameType.OPEN_FAILED, reason: Reason.NO_DATA });
   });
 
@@ -188,10 +188,10 @@ describe('RESOLVE with an injected lookup', () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => { release = r; });
     const lookup: Lookup = async () => { await gate; return [{ address: '192.0.2.1', family: 4 }]; };
-    const relay = await useRelay({ dns: { servers: [dns.server] },  lookup });
+    const relay = await useRelay({ dns: { servers: [dns.server] }, lookup });
     const p = await usePage(relay);
     p.send({ type: FrameType.RESOLVE, stream: 1, family: 0, flags: 0, host: 'slow.example' }, { type: FrameType.CLOSE, stream: 1, reason: Reason.OK });
-    await new Promise((r) => setTimeout(r, 20));
+    await p.roundTrip(); // the relay (in this process) has taken the CLOSE
     release();
     expect(await p.resolve(2, 'fast.example')).toMatchObject({ type: FrameType.RESOLVED });
     expect(p.typesOn(1)).toEqual([]);
@@ -199,7 +199,7 @@ describe('RESOLVE with an injected lookup', () => {
 
   it('counts in-flight queries against maxStreams', async () => {
     const lookup: Lookup = () => new Promise(() => {});
-    const p = await usePage(await useRelay({ dns: { servers: [dns.server] },  lookup, maxStreams: 2 }));
+    const p = await usePage(await useRelay({ dns: { servers: [dns.server] }, lookup, maxStreams: 2 }));
     p.send(
       { type: FrameType.RESOLVE, stream: 1, family: 0, flags: 0, host: 'a.example' },
       { type: FrameType.RESOLVE, stream: 2, family: 0, flags: 0, host: 'b.example' },

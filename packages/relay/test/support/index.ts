@@ -55,16 +55,47 @@ export async function useServer(starting: Promise<TestServer>): Promise<TestServ
 
 /**
  * Resolves once `predicate` holds — a metric, a state, a count of what arrived — looked at every
- * few ms; rejects naming `what` after `timeoutMs`.
+ * few ms; rejects naming `what` after `timeoutMs`. The predicate may be async (a scrape).
  */
-export function waitUntil(predicate: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const tick = (): void => {
-      if (predicate()) return resolve();
-      if (Date.now() - started > timeoutMs) return reject(new Error(`timed out waiting for ${what}`));
-      setTimeout(tick, 5);
-    };
-    tick();
-  });
+export async function waitUntil(predicate: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/**
+ * A predicate for `waitUntil` that holds once `value()` has stayed the same over `samples`
+ * looks: a buffer that stopped draining, a count that stopped growing.
+ */
+export function stalled(value: () => number, samples = 5): () => boolean {
+  let last = Number.NaN;
+  let same = 0;
+  return () => {
+    const now = value();
+    same = now === last ? same + 1 : 0;
+    last = now;
+    return same >= samples;
+  };
+}
+
+/** The relay's /metrics text (Prometheus), for gauges the snapshot does not carry (streams_by_state). */
+export async function scrape(relay: Relay): Promise<string> {
+  const response = await fetch(relay.url.replace(/^ws/, 'http') + 'metrics');
+  return response.text();
+}
+
+/** The `streams_by_state` gauge for `state` (0 when absent). */
+export async function streamsInState(relay: Relay, state: string): Promise<number> {
+  const line = (await scrape(relay)).split('\n').find((l) => l.startsWith(`ws2web_relay_streams_by_state{state="${state}"}`));
+  return line === undefined ? 0 : Number(line.split(' ').pop());
+}
+
+/**
+ * Lets `ms` pass. Only where time itself is what is tested (a token bucket refilling, a rate
+ * measured over seconds, a timer that must not fire); anything else awaits its event.
+ */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

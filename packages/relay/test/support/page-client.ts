@@ -2,6 +2,7 @@
  * A minimal "page" for relay tests: a real `ws` client that speaks the codec, with helpers to
  * wait for frames. Every frame received is kept in order until a test takes it.
  */
+import { once } from 'node:events';
 import { WebSocket } from 'ws';
 import {
   FrameType,
@@ -215,6 +216,18 @@ export class PageClient {
   }
 
   get decodeError(): string | null { return this.#decodeError; }
+
+  /**
+   * A WebSocket ping answered by the relay: everything the relay queued for this page before the
+   * ping reached it has arrived once this resolves (the outbox flushes every turn; the pong goes
+   * out behind it on the same connection). A test that asserts something did not arrive awaits
+   * this first, so the absence is not just a short wait.
+   */
+  async roundTrip(): Promise<void> {
+    const pong = once(this.ws, 'pong');
+    this.ws.ping();
+    await pong;
+  }
 
   async close(): Promise<void> {
     if (this.ws.readyState === WebSocket.CLOSED) return;
