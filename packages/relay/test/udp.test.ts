@@ -153,7 +153,7 @@ describe('DATAGRAM round trips', () => {
     const total = sizes.reduce((a, b) => a + b, 0);
     await waitUntil(() => p.inbox.some((f) => f.type === FrameType.CREDIT), 2000, 'CREDIT');
     await waitUntil(() => relay.metrics().datagramsPageToPeer === sizes.length, 2000, 'send callbacks');
-    await new Promise((r) => setTimeout(r, 20));
+    await p.roundTrip(); // the CREDIT of the last send callback is here too
     expect(p.takeCredit(1)).toBe(total);
     expect(relay.metrics()).toMatchObject({ datagramsPageToPeer: sizes.length, datagramsPeerToPage: sizes.length, datagramsDropped: {} });
   }
@@ -281,7 +281,7 @@ describe('connected peer (PEER CONNECT)', () => {
 
 describe('policy on datagram destinations', () => {
   it('default policy: PEER CHECK/CONNECT to loopback → POLICY_DENIED, datagrams to it dropped and never sent', async () => {
-    const relay = await useRelay({  allow: [] });
+    const relay = await useRelay({ allow: [] });
     const target = await peer({ host: '127.0.0.1' });
     const p = await usePage(relay);
     await opened(p, 1, 4);
@@ -291,14 +291,15 @@ describe('policy on datagram destinations', () => {
     // The refused CONNECT left no peer: an address-less datagram has no destination.
     p.send({ type: FrameType.DATAGRAM, stream: 1, address: null, data: pattern(50, 4) });
     await waitUntil(() => p.inbox.filter((f) => f.type === FrameType.CREDIT).length > 0, 2000, 'credit back');
-    await new Promise((r) => setTimeout(r, 50));
+    await waitUntil(() => (relay.metrics().datagramsDropped.no_destination ?? 0) === 1, 2000, 'both datagrams judged');
+    await p.roundTrip();
     expect(p.takeCredit(1)).toBe(150);
     expect(target.received).toEqual([]);
     expect(relay.metrics()).toMatchObject({ policyRefusals: 2, datagramsDropped: { policy: 1, no_destination: 1 }, datagramsPageToPeer: 0 });
   });
 
   it('default policy: a public address is allowed (VERDICT only, nothing sent)', async () => {
-    const p = await usePage(await useRelay({  allow: [] }));
+    const p = await usePage(await useRelay({ allow: [] }));
     await opened(p, 1, 4);
     expect(await p.peer(1, 1, PeerMode.CHECK, ipv4(53, '93.184.216.34'))).toMatchObject({ reason: Reason.OK });
     expect(await p.peer(1, 2, PeerMode.CHECK, ipv4(53, '169.254.169.254'))).toMatchObject({ reason: Reason.POLICY_DENIED });
@@ -306,7 +307,7 @@ describe('policy on datagram destinations', () => {
   });
 
   it('broadcast needs the BROADCAST flag: a real loopback broadcast (127.255.255.255) is delivered only with it', async () => {
-    const relay = await useRelay({  allow: ['127.0.0.0/8'] });
+    const relay = await useRelay({ allow: ['127.0.0.0/8'] });
     const listener = await peer({ host: '0.0.0.0' });
     const p = await usePage(relay);
     await opened(p, 1, 4);
@@ -319,7 +320,8 @@ describe('policy on datagram destinations', () => {
     p.send({ type: FrameType.DATAGRAM, stream: 2, address: bcast, data: Buffer.from('with flag') });
     // Delivered: so SO_BROADCAST was set on the real socket (the kernel answers EACCES otherwise).
     expect((await listener.nth(0)).data.toString()).toBe('with flag');
-    await new Promise((r) => setTimeout(r, 50));
+    // The datagram without the flag was judged (dropped) before the one with it was sent.
+    await waitUntil(() => (relay.metrics().datagramsDropped.policy ?? 0) === 1, 2000, 'the drop counted');
     expect(listener.received.map((r) => r.data.toString())).toEqual(['with flag']);
     expect(relay.metrics().datagramsDropped).toEqual({ policy: 1 });
   });
@@ -339,11 +341,11 @@ describe('policy on datagram destinations', () => {
     };
     const limited = ipv4(9999, '255.255.255.255');
 
-    const strict = await usePage(await useRelay({  allow: ['127.0.0.0/8'], udpSocket }));
+    const strict = await usePage(await useRelay({ allow: ['127.0.0.0/8'], udpSocket }));
     await opened(strict, 1, 4, { flags: DgramFlag.BROADCAST });
     expect(await strict.peer(1, 1, PeerMode.CHECK, limited)).toMatchObject({ reason: Reason.POLICY_DENIED });
 
-    const open = await usePage(await useRelay({  allow: ['255.255.255.255/32'], udpSocket }));
+    const open = await usePage(await useRelay({ allow: ['255.255.255.255/32'], udpSocket }));
     await opened(open, 1, 4);
     expect(await open.peer(1, 1, PeerMode.CHECK, limited)).toMatchObject({ reason: Reason.POLICY_DENIED });
     await opened(open, 2, 4, { flags: DgramFlag.BROADCAST });
@@ -406,10 +408,11 @@ describe('credit', () => {
     // Nothing was held back: a large grant now brings no datagram of the flood, only new ones.
     p.inbox.splice(0);
     p.send({ type: FrameType.CREDIT, stream: 1, bytes: 1 << 20 });
-    await new Promise((r) => setTimeout(r, 100));
-    expect(p.inbox.filter((f) => f.type === FrameType.DATAGRAM)).toEqual([]);
     await flooder.send(Buffer.from('after the flood'), o.local.port);
+    // The first datagram after the grant is the new one: had the relay held any of the flood,
+    // it would have come first.
     expect(Buffer.from((await p.datagram(1)).data).toString()).toBe('after the flood');
+    expect(p.inbox.filter((f) => f.type === FrameType.DATAGRAM)).toEqual([]);
     expect(relay.metrics().datagramsPeerToPage).toBe(3);
   }, 30_000);
 
@@ -439,12 +442,8 @@ describe('closing', () => {
     const o = await opened(p, 1, 4, { local: ipv4(0, '127.0.0.1') });
     p.send({ type: FrameType.CLOSE, stream: 1, reason: Reason.OK });
     await waitUntil(() => relay.metrics().udpSockets === 0, 2000, 'release');
-    let free = false;
-    for (let i = 0; i < 50 && !free; i++) {
-      free = await portFree(o.local.port);
-      if (!free) await new Promise((r) => setTimeout(r, 10));
-    }
-    expect(free).toBe(true);
+    await waitUntil(() => portFree(o.local.port), 2000, 'the port free again');
+    expect(await portFree(o.local.port)).toBe(true);
     // Frames for the finished id are ignored, not errors.
     p.send(
       { type: FrameType.DATAGRAM, stream: 1, address: null, data: Buffer.from('late') },
@@ -464,7 +463,7 @@ describe('closing', () => {
     expect(relay.metrics().udpSockets).toBe(3);
     p.ws.terminate();
     await waitUntil(() => relay.metrics().udpSockets === 0 && relay.metrics().connections === 0, 2000, 'release');
-    await new Promise((r) => setTimeout(r, 20));
+    await waitUntil(async () => (await Promise.all(ports.map((port) => portFree(port)))).every(Boolean), 2000, 'every port free');
     for (const port of ports) expect(await portFree(port)).toBe(true);
   });
 
