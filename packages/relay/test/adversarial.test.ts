@@ -1,5 +1,5 @@
 /**
- * The adversarial destination list of the security issue, each case end to end through a live
+ * Adversarial destinations (docs/security.md), each case end to end through a live
  * relay whose dialer and lookup are injected: they RECORD what would be dialled or resolved and
  * never reach anything but a loopback echo server. So even if the policy were wrong, no test
  * packet could leave loopback; the assertions are that nothing was dialled or looked up.

@@ -22,7 +22,7 @@ import { startRelay, type Relay } from '../../src/index.js';
 import { startBlackhole } from '../support/blackhole.js';
 import { PageClient, ipv4, ipv6, named } from '../support/page-client.js';
 import { startEchoServer, startServer, type TestServer } from '../support/tcp-servers.js';
-import { defer } from '../support/index.js';
+import { defer, sleep, waitUntil } from '../support/index.js';
 
 const pkgDir = fileURLToPath(new URL('../..', import.meta.url));
 const repoRoot = path.resolve(pkgDir, '../..');
@@ -31,8 +31,6 @@ const cli = path.join(pkgDir, 'dist/cli.js');
 beforeAll(() => {
   execFileSync(process.execPath, [path.join(repoRoot, 'node_modules/typescript/bin/tsc'), '-b', pkgDir], { cwd: repoRoot, stdio: 'inherit' });
 }, 120_000);
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function server(onSocket: (s: net.Socket) => void): Promise<TestServer> {
   const s = await startServer(onSocket);
@@ -95,7 +93,7 @@ describe('faults', () => {
     const toPage = performance.now() - killed;
     expect(closed.code).toBe(1006); // abnormal: no close frame, what a browser reports as WSAECONNABORTED after WELCOME
     expect(toPage).toBeLessThan(1000);
-    while (peerClosed === 0 && performance.now() - killed < 2000) await sleep(10);
+    await waitUntil(() => peerClosed > 0, 2000, 'the peer to see its connection go');
     expect(peerClosed - killed).toBeLessThan(2000);
     console.log(`relay SIGKILL: page saw close after ${Math.round(toPage)} ms, peer after ${Math.round(peerClosed - killed)} ms`);
   });
@@ -123,7 +121,7 @@ describe('faults', () => {
     }
     expect(last).toEqual({ type: FrameType.CLOSE, stream: 1, reason: Reason.RESET });
     expect(received).toBeGreaterThan(0);
-    await sleep(50);
+    await page.roundTrip();
     expect(page.typesOn(1)).toEqual([]);
     expect(relay.metrics().streams).toBe(0);
   });
@@ -137,7 +135,7 @@ describe('faults', () => {
     const { child, url } = await cliRelay();
     const page = await PageClient.ready(url);
     defer(() => page.close());
-    await sleep(300);
+    await sleep(300); // let the fresh process settle before its baseline RSS is taken
     const before = rssBytes(child.pid!);
     const WINDOW = 256 * 1024;
     expect((await page.open(1, ipv4(s.port), { window: WINDOW })).type).toBe(FrameType.OPENED);
@@ -182,16 +180,14 @@ describe('faults', () => {
     expect(metrics).toContain(`ws2web_relay_streams ${PAGES * SOCKETS}\n`);
     expect(metrics).toContain(`ws2web_relay_connections ${PAGES}\n`);
     // The server's accept loop may still be catching up on a busy machine: wait (bounded).
-    for (const until = performance.now() + 5000; s.sockets.length < PAGES * SOCKETS && performance.now() < until; ) await sleep(50);
+    await waitUntil(() => s.sockets.length === PAGES * SOCKETS, 5000, 'every connection accepted');
     expect(s.sockets.length).toBe(PAGES * SOCKETS);
     await Promise.all(pages.map((p) => p.close()));
-    const deadline = performance.now() + 5000;
     let after = '';
-    while (performance.now() < deadline) {
+    await waitUntil(async () => {
       after = await (await fetch(base + 'metrics')).text();
-      if (after.includes('ws2web_relay_streams 0\n') && after.includes('ws2web_relay_connections 0\n')) break;
-      await sleep(100);
-    }
+      return after.includes('ws2web_relay_streams 0\n') && after.includes('ws2web_relay_connections 0\n');
+    }, 5000, 'everything released');
     expect(after).toContain('ws2web_relay_streams 0\n');
     expect(after).toContain('ws2web_relay_connections 0\n');
     console.log(`${PAGES} pages × ${SOCKETS} sockets opened and echoed in ${Math.round(opened)} ms; all released`);
@@ -215,12 +211,13 @@ describe('faults', () => {
     const page = await PageClient.ready(relay.url);
     for (let id = 1; id <= 5; id++) page.send({ type: FrameType.OPEN, stream: id, transport: 1, flags: 0, window: 1024, remote: ipv4(hole.port), local: null });
     page.send({ type: FrameType.OPEN, stream: 6, transport: 1, flags: 0, window: 1024, remote: named('slow.example.test', 80), local: null });
-    await sleep(100);
+    await waitUntil(() => relay.metrics().streams === 6, 2000, 'six streams dialling or resolving');
     expect(relay.metrics().streams).toBe(6);
     page.ws.terminate();
-    await sleep(100);
+    await waitUntil(() => relay.metrics().connections === 0, 2000, 'the relay to see the page go');
     releaseLookup();
-    await sleep(100);
+    // The injected lookup answers in microtasks; a dial for it would have happened by the next turn.
+    await new Promise((resolve) => setImmediate(resolve));
     expect(dials).toEqual(Array(5).fill('127.0.0.1')); // the name's answer came after the page left: not dialled
     expect(relay.metrics()).toMatchObject({ streams: 0, connections: 0 });
     expect(await (await fetch(relay.url.replace('ws:', 'http:') + 'readyz')).text()).toBe('ready');
@@ -284,9 +281,9 @@ describe('faults', () => {
         ws.send(message);
       }
       if (ws.readyState === ws.OPEN) ws.close();
-      await Promise.race([closed, sleep(3000)]);
+      await Promise.race([closed, sleep(3000)]); // a bound, not a wait: most close at once
     }
-    await sleep(200);
+    await waitUntil(() => { const n = relay.metrics(); return n.connections === 0 && n.streams === 0 && n.udpSockets === 0; }, 3000, 'every fuzzed page released');
     const m = relay.metrics();
     console.log(`fuzz: ${clients} connections, ${m.protocolErrors} protocol errors, close codes ${JSON.stringify(Object.fromEntries(closes))}, datagrams recorded ${udpSends.length}`);
     expect(clients).toBeGreaterThan(20);

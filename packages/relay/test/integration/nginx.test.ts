@@ -18,7 +18,7 @@ import { FrameType } from '@ws2web/protocol';
 import { createTicket } from '../../src/index.js';
 import { PageClient, ipv4 } from '../support/page-client.js';
 import { freePort, startEchoServer } from '../support/tcp-servers.js';
-import { defer } from '../support/index.js';
+import { defer, waitUntil } from '../support/index.js';
 
 const NGINX = '/usr/sbin/nginx';
 const hasNginx = existsSync(NGINX);
@@ -35,7 +35,6 @@ beforeAll(() => {
   execFileSync(process.execPath, [path.join(repoRoot, 'node_modules/typescript/bin/tsc'), '-b', pkgDir], { cwd: repoRoot, stdio: 'inherit' });
 }, 120_000);
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function kill(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
@@ -99,15 +98,12 @@ http {
   execFileSync(NGINX, ['-t', '-c', conf, '-p', dir], { stdio: 'pipe' });
   const child = spawn(NGINX, ['-c', conf, '-p', dir], { stdio: 'inherit' });
   defer(() => kill(child));
-  for (let i = 0; i < 100; i++) {
-    const up = await new Promise<boolean>((resolve) => {
-      const s = net.connect({ host: '127.0.0.1', port }, () => { s.destroy(); resolve(true); });
-      s.on('error', () => resolve(false));
-    });
-    if (up) return port;
-    await sleep(20);
-  }
-  throw new Error('nginx did not start listening');
+  const accepting = (): Promise<boolean> => new Promise<boolean>((resolve) => {
+    const s = net.connect({ host: '127.0.0.1', port }, () => { s.destroy(); resolve(true); });
+    s.on('error', () => resolve(false));
+  });
+  await waitUntil(accepting, 2000, 'nginx listening');
+  return port;
 }
 
 describe('nginx in front of two relays', () => {
@@ -141,7 +137,7 @@ describe('nginx in front of two relays', () => {
     expect((await bad.hello('forged.ticket')).type).toBe(FrameType.GOAWAY);
 
     await kill(a.child);
-    await sleep(300);
+    await waitUntil(() => pages.filter((p) => p.ws.readyState === p.ws.OPEN).length <= onB, 3000, "relay A's pages to close");
     const open = pages.filter((p) => p.ws.readyState === p.ws.OPEN);
     expect(open.length).toBe(onB); // exactly the pages relay A carried are gone
     for (const page of open) {

@@ -8,9 +8,8 @@ import { FrameType } from '@ws2web/protocol';
 import { startRelay } from '../../src/index.js';
 import { PageClient, ipv4 } from '../support/page-client.js';
 import { startServer } from '../support/tcp-servers.js';
-import { defer } from '../support/index.js';
+import { defer, sleep, waitUntil } from '../support/index.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const OFFERED = 128 << 20;
 
 describe('a page that grants credit but does not read its WebSocket', () => {
@@ -38,6 +37,9 @@ describe('a page that grants credit but does not read its WebSocket', () => {
     expect(opened.type).toBe(FrameType.OPENED);
     const transport = (page.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
     transport.pause();
+    // What is measured is how much the relay forwards over a stretch of time while the page does
+    // not read (it never quite stops: kernel buffers keep growing), so this waits out that time.
+    await waitUntil(() => (relay.metrics().limitHits.page_backlog ?? 0) > 0, 5000, 'the backlog limit');
     await sleep(1500);
     const stalled = relay.metrics().bytesPeerToPage;
     // Without the backlog check the relay would forward (and queue) all 128 MiB it has credit for.
