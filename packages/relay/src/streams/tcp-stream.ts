@@ -1,5 +1,7 @@
 /**
  * One relayed TCP connection: the stream between an OPEN (or an INCOMING) and its CLOSE.
+ * (Longer than the other stream files on purpose: both directions of flow control and every
+ * socket event of one connection stay in one class, so the per-chunk path has no indirection.)
  *
  * States (one at a time, transitions only where named):
  *

@@ -16,7 +16,7 @@
  *    forwarded whole if it fits, else dropped and counted, as a full socket buffer would drop
  *    it. Nothing is held back for later: memory per socket is bounded by the page's window.
  *
- * Every destination — a DATAGRAM's address, a PEER's — is checked against the policy as the IP
+ * Every destination — a DATAGRAM's address, a PEER's — is judged by datagram-targets.ts as the IP
  * literal that will be sent to (no names here). A broadcast destination also needs the
  * BROADCAST flag of DGRAM_OPEN, which sets SO_BROADCAST on the real socket. PEER(CONNECT) makes
  * an address the connected peer: the default destination, and the only source let through.
@@ -29,8 +29,6 @@ import {
   FrameType,
   PeerMode,
   Reason,
-  formatIPv6,
-  parseIPv6,
   reasonForErrno,
   reasonRow,
   type DatagramFrame,
@@ -38,10 +36,10 @@ import {
   type Endpoint,
   type PeerFrame,
 } from '@ws2web/protocol';
-import { endpointText, socketEndpoint, unmapIPv4 } from './endpoints.js';
-import { parseStrict } from '../policy/address-ranges.js';
+import { endpointText, socketEndpoint } from './endpoints.js';
 import type { DropReason } from '../ops/metrics.js';
 import { refusalCategory } from '../policy/policy.js';
+import { judgeTarget, sourceKey, type SocketShape, type Target, type TargetResult } from './datagram-targets.js';
 import { StreamBase } from './stream-base.js';
 import type { TransitionTable } from './state-machine.js';
 import type { StreamHost } from './stream-host.js';
@@ -57,16 +55,6 @@ const TRANSITIONS: TransitionTable<UdpStreamState> = {
 /** Size of a DATAGRAM's address field: kind byte, address, port (and scope for IPv6). */
 const ADDRESS_FIELD_BYTES = { ipv4: 1 + 4 + 2, ipv6: 1 + 16 + 2 + 4 } as const;
 
-/** A destination that passed every check, in the form `socket.send` takes. */
-interface Target {
-  host: string;
-  port: number;
-  /** Comparable with `sourceKey` of an incoming datagram. */
-  key: string;
-}
-
-type TargetResult = { ok: true; target: Target } | { ok: false; reason: number; why: string };
-
 /** Frames that wait for the socket to be bound (their credit is already accounted for). */
 type Deferred = DatagramFrame | PeerFrame;
 
@@ -75,6 +63,8 @@ export class UdpStream extends StreamBase<UdpStreamState> {
   readonly #family: 4 | 6;
   readonly #dualStack: boolean;
   readonly #broadcast: boolean;
+  /** What a destination is judged against (datagram-targets.ts). */
+  readonly #shape: SocketShape;
   readonly #local: Endpoint | null;
   #socket: dgram.Socket | null = null;
   #socketClosed: Promise<void> = Promise.resolve();
@@ -96,6 +86,7 @@ export class UdpStream extends StreamBase<UdpStreamState> {
     this.#family = open.family === 4 ? 4 : 6;
     this.#dualStack = (open.flags & DgramFlag.DUAL_STACK) !== 0;
     this.#broadcast = (open.flags & DgramFlag.BROADCAST) !== 0;
+    this.#shape = { family: this.#family, dualStack: this.#dualStack, broadcast: this.#broadcast };
     this.#local = open.local;
     this.#sendCredit = open.window;
   }
@@ -354,41 +345,9 @@ export class UdpStream extends StreamBase<UdpStreamState> {
   #targetFor(address: Endpoint): TargetResult {
     const text = endpointText(address);
     if (this.#lastTarget?.endpoint === text) return this.#lastTarget.result;
-    const result = this.#judge(address);
+    const result = judgeTarget(address, this.#shape, this.host.options.policy, this.host.scope);
     this.#lastTarget = { endpoint: text, result };
     return result;
-  }
-
-  #judge(address: Endpoint): TargetResult {
-    if (address.kind === 'name') return { ok: false, reason: Reason.INVALID_ARGUMENT, why: 'a host name is not a datagram address' };
-    if (address.port === 0) return { ok: false, reason: Reason.ADDR_NOT_AVAIL, why: 'port 0' };
-    const v4 = address.kind === 'ipv4' ? address.address : unmapIPv4(address.address);
-    let host: string;
-    if (this.#family === 4) {
-      if (v4 === null) return { ok: false, reason: Reason.AF_NOT_SUPPORTED, why: 'IPv6 destination on an IPv4 socket' };
-      host = v4;
-    } else if (v4 !== null) {
-      if (!this.#dualStack) return { ok: false, reason: Reason.AF_NOT_SUPPORTED, why: 'IPv4 destination on an IPv6-only socket' };
-      host = `::ffff:${v4}`;
-    } else {
-      const scopeId = address.kind === 'ipv6' ? address.scopeId : 0;
-      host = scopeId !== 0 ? `${address.address}%${scopeId}` : address.address;
-    }
-    const { policy } = this.host.options;
-    const judged = v4 ?? address.address;
-    if (policy.isBroadcast(judged) && !this.#broadcast) {
-      return { ok: false, reason: Reason.POLICY_DENIED, why: 'broadcast without SO_BROADCAST' };
-    }
-    const port = policy.checkPort(address.port);
-    if (!port.allowed) return { ok: false, reason: Reason.POLICY_DENIED, why: port.why };
-    const decision = policy.checkLiteral(judged);
-    if (!decision.allowed) return { ok: false, reason: Reason.POLICY_DENIED, why: decision.why };
-    const parsed = parseStrict(judged);
-    if (this.host.scope && (parsed === null || !this.host.scope.permitsAddress(parsed, address.port))) {
-      return { ok: false, reason: Reason.POLICY_DENIED, why: 'outside the ticket\'s destinations' };
-    }
-    const key = v4 !== null ? `${v4}:${address.port}` : `[${normalizeIPv6(address.address)}]:${address.port}`;
-    return { ok: true, target: { host, port: address.port, key } };
   }
 
   #drop(why: DropReason): void {
@@ -438,18 +397,3 @@ export class UdpStream extends StreamBase<UdpStreamState> {
 
 const WILDCARD_V4: Endpoint = { kind: 'ipv4', address: '0.0.0.0', port: 0 };
 const WILDCARD_V6: Endpoint = { kind: 'ipv6', address: '::', port: 0, scopeId: 0 };
-
-/** The comparable form of a datagram's source (see `Target.key`). */
-function sourceKey(source: Endpoint): string {
-  if (source.kind === 'ipv4') return `${source.address}:${source.port}`;
-  if (source.kind === 'ipv6') return `[${normalizeIPv6(source.address)}]:${source.port}`;
-  return '';
-}
-
-/** RFC 5952 text, so that two spellings of one address compare equal. */
-function normalizeIPv6(address: string): string {
-  const pct = address.indexOf('%');
-  const bare = pct < 0 ? address : address.slice(0, pct);
-  const bytes = parseIPv6(bare);
-  return bytes ? formatIPv6(bytes) : bare.toLowerCase();
-}
