@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import { CHROMIUM_ARGS } from './scripts/lib/chromium-args.mjs';
 
@@ -24,11 +24,22 @@ export default defineConfig({
   test: {
     projects: [
       {
-        // Pure unit tests and relay integration tests, in Node.
+        // Unit tests, in Node: packages alone, the relay against real sockets on loopback.
         test: {
           name: 'unit',
           include: ['packages/*/test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, 'packages/relay/test/integration/**'],
           environment: 'node',
+        },
+      },
+      {
+        // The relay at scale and as a process: thousands of sockets, 1 GiB transfers, nginx in
+        // front, the CLI spawned, TLS with openssl-made certificates.
+        test: {
+          name: 'relay-integration',
+          include: ['packages/relay/test/integration/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
         },
       },
       {
