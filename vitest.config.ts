@@ -43,6 +43,15 @@ export default defineConfig({
         },
       },
       {
+        // `node bench/run.mjs --smoke`: every bench path runs and verifies (no timing asserted).
+        test: {
+          name: 'bench-smoke',
+          include: ['bench/smoke.test.ts'],
+          environment: 'node',
+          testTimeout: 100_000,
+        },
+      },
+      {
         // End-to-end: the browser library in Node (with `ws`) against the real relay and real servers.
         test: {
           name: 'e2e-node',
