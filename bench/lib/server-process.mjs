@@ -1,7 +1,7 @@
 // Child-process entry for the benchmark. argv[2] is the role:
 //   targets                       the echo, sink, UDP echo, source, slow-reader and WebSocket echo servers
 //   proxy <echoPort> <sinkPort>   plain TCP proxies to the echo and to the sink
-//   user-targets                  the user's echo server and the small-pieces echo
+//   user-targets                  the user's echo server, the small-pieces echo, the bench's tuned echo
 //   user-proxy <port>...          a plain TCP proxy with Node's defaults to each port
 //   relay <options JSON>          a ws2web relay (loopback only) with these startRelay options
 // Each reports its ports to the parent over IPC, answers { cmd: 'memory' } with its memory use
@@ -39,8 +39,9 @@ async function start() {
   if (role === 'user-targets') {
     const plain = await startPlainEcho();
     const pieces = await startPiecesEcho();
-    closers.push(plain.close, pieces.close);
-    return { plainPort: plain.port, piecesPort: pieces.port };
+    const tuned = await startBulkEcho(); // the older bench's echo (TCP_NODELAY, half-open), to compare
+    closers.push(plain.close, pieces.close, tuned.close);
+    return { plainPort: plain.port, piecesPort: pieces.port, tunedPort: tuned.port };
   }
   if (role === 'user-proxy') {
     const proxies = await Promise.all(rest.map((port) => startTcpProxy(Number(port), '127.0.0.1', { noDelay: false })));

@@ -12,6 +12,9 @@
 //            connect   --count N                        connect + 1-byte echo + close, N times
 //            request   --size N --ms N                  request/response of N bytes for N ms
 //   No TCP_NODELAY anywhere (a user does not set it); --nodelay sets it, to measure what it does.
+//   To take apart how the older in-process bench differs (bench/gap.mjs): --warmup N moves N bytes
+//   on a first connection before the timed one (same Winsock object / process), --hash-after
+//   hashes the sent bytes after the clock stops instead of while sending.
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { connect as netConnect } from 'node:net';
@@ -31,6 +34,8 @@ const { positionals, values: opt } = parseArgs({
     size: { type: 'string', default: '64' },
     ms: { type: 'string', default: '1000' },
     nodelay: { type: 'boolean', default: false },
+    warmup: { type: 'string', default: '0' },
+    'hash-after': { type: 'boolean', default: false },
   },
 });
 const [pathName, mode] = positionals;
@@ -160,9 +165,16 @@ function streamSocket({ write, waitDrain, onData, onEnd, close }) {
 
 /** Sender and receiver at once; sha256 of each direction. Time runs from after connect to the last byte. */
 async function bulk(api) {
-  const bytes = Number(opt.bytes);
-  const chunk = Number(opt.chunk);
   const block = makeBlock();
+  if (Number(opt.warmup) > 0) {
+    const warm = await transfer(api, block, Number(opt.warmup), false);
+    if (!warm.verified) throw new Error('warm-up transfer did not verify');
+  }
+  return transfer(api, block, Number(opt.bytes), opt['hash-after']);
+}
+
+async function transfer(api, block, bytes, hashAfter) {
+  const chunk = Number(opt.chunk);
   const socket = await api.connect();
   const sentHash = createHash('sha256');
   const receivedHash = createHash('sha256');
@@ -171,7 +183,7 @@ async function bulk(api) {
     for (let at = 0; at < bytes; ) {
       const offset = at % block.length;
       const view = block.subarray(offset, offset + Math.min(chunk, bytes - at, block.length - offset));
-      sentHash.update(view);
+      if (!hashAfter) sentHash.update(view);
       await socket.send(view);
       at += view.length;
     }
@@ -190,6 +202,14 @@ async function bulk(api) {
   const [, received] = await Promise.all([sender(), receiver()]);
   const seconds = (now() - started) / 1000;
   socket.close();
+  if (hashAfter) {
+    for (let at = 0; at < bytes; ) {
+      const offset = at % block.length;
+      const view = block.subarray(offset, offset + Math.min(chunk, bytes - at, block.length - offset));
+      sentHash.update(view);
+      at += view.length;
+    }
+  }
   const sent = sentHash.digest('hex');
   const got = receivedHash.digest('hex');
   return { bytes, received, seconds, sha256: got, verified: received === bytes && sent === got };

@@ -22,15 +22,16 @@ function runClient(args, timeoutMs) {
 /**
  * Starts the user-style world: the user's echo and the small-pieces echo, a plain proxy to each,
  * a relay, and websockify to each echo when `websockify` (its program path) is given.
- * Returns { paths: name → (echo: 'plain'|'pieces') → client args, stop }.
+ * Returns { paths: name → (echo: 'plain'|'pieces'|'tuned') → client args, order, runClient, stop }
+ * ('tuned' is the older bench's echo with TCP_NODELAY and half-open, for bench/gap.mjs).
  */
 export async function startUserWorld({ websockify }) {
   const targets = await startRole('user-targets');
-  const { plainPort, piecesPort } = targets.info;
-  const proxy = await startRole('user-proxy', [String(plainPort), String(piecesPort)]);
+  const { plainPort, piecesPort, tunedPort } = targets.info;
+  const proxy = await startRole('user-proxy', [String(plainPort), String(piecesPort), String(tunedPort)]);
   const relay = await startRole('relay', ['{}']);
-  const ports = { plain: plainPort, pieces: piecesPort };
-  const proxyPorts = { plain: proxy.info.ports[0], pieces: proxy.info.ports[1] };
+  const ports = { plain: plainPort, pieces: piecesPort, tuned: tunedPort };
+  const proxyPorts = { plain: proxy.info.ports[0], pieces: proxy.info.ports[1], tuned: proxy.info.ports[2] };
   const paths = {
     direct: (echo) => ['net', '--port', String(ports[echo])],
     proxy: (echo) => ['net', '--port', String(proxyPorts[echo])],
@@ -47,7 +48,7 @@ export async function startUserWorld({ websockify }) {
     paths.websockify = (echo) => ['websockify', '--url', urls[echo]];
   }
   const order = ['direct', 'proxy', 'websockify', 'ws2web'].filter((p) => paths[p]);
-  return { paths, order, stop: () => Promise.all(stoppers.map((s) => s())) };
+  return { paths, order, runClient, stop: () => Promise.all(stoppers.map((s) => s())) };
 }
 
 /** Bulk echo, `runs` fresh processes per path: MiB/s as min / median / max; every run verified. */
