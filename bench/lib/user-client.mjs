@@ -20,6 +20,7 @@ import { once } from 'node:events';
 import { connect as netConnect } from 'node:net';
 import { parseArgs } from 'node:util';
 import { WebSocket } from 'ws';
+import { patternBlock } from './cases.mjs';
 
 const { positionals, values: opt } = parseArgs({
   allowPositionals: true,
@@ -42,17 +43,7 @@ const [pathName, mode] = positionals;
 const now = () => performance.now();
 
 /** The bytes a user's program sends: pseudo-random, one 1 MiB block repeated (no allocation per chunk). */
-function makeBlock(size = 1024 * 1024) {
-  const words = new Uint32Array(size / 4);
-  let x = 0x2545f491;
-  for (let i = 0; i < words.length; i++) {
-    x ^= x << 13; x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5; x >>>= 0;
-    words[i] = x;
-  }
-  return new Uint8Array(words.buffer);
-}
+const makeBlock = (size = 1024 * 1024) => patternBlock(size, 0x2545f491);
 
 // ------------------------------------------------------------------------------------------------
 // Each path as a "blocking socket": connect(), send(bytes) resolving when the bytes were taken,
