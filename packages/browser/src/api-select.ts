@@ -109,7 +109,8 @@ export function selectCalls(ctx: WinsockContext) {
 
     /**
      * WSAEventSelect: associates `hEventObject` with the FD_* events in `lNetworkEvents`, makes the
-     * socket non-blocking, clears the event record, and records conditions that already hold.
+     * socket non-blocking, and signals the event if the record holds a selected event (what
+     * happened before, even unselected: a completed connect is FD_CONNECT and FD_WRITE).
      * lNetworkEvents 0 cancels the association (the socket stays non-blocking).
      */
     WSAEventSelect(s: number, hEventObject: WsaEvent | null, lNetworkEvents: number): number {
@@ -118,10 +119,7 @@ export function selectCalls(ctx: WinsockContext) {
       if (lNetworkEvents & ~FD_ALL_EVENTS) return failWith(WSAEINVAL);
       if (lNetworkEvents !== 0 && (!isWsaEvent(hEventObject) || hEventObject.closed)) return failWith(WSAEINVAL);
       socket.events.select(lNetworkEvents ? { kind: 'event', event: hEventObject! } : null, lNetworkEvents);
-      if (lNetworkEvents !== 0) {
-        socket.nonBlocking = true;
-        socket.recordCurrentConditions();
-      }
+      if (lNetworkEvents !== 0) socket.nonBlocking = true; // the record already holds what happened
       return 0;
     },
 

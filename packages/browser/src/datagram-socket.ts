@@ -159,7 +159,7 @@ export class DatagramSocket extends SocketBase implements StreamListener {
         return this.#onDatagram(frame.address ? fromEndpoint(frame.address) : null, frame.data);
       case FrameType.CREDIT:
         this.#sendCredit += frame.bytes;
-        if (this.#sendCredit > 0) this.events.record(FD_WRITE, 0);
+        if (this.#sendCredit > 0) this.events.spaceFreed();
         this.changed();
         return;
       case FrameType.VERDICT: {
@@ -273,6 +273,7 @@ export class DatagramSocket extends SocketBase implements StreamListener {
     this.peer = address;
     this.#peerRefusal = 0;
     if (changing) this.#discardQueued();
+    this.events.datagramConnected();
     const verdict = this.#askPeer(PeerMode.CONNECT, address).then((reason) => {
       if (reason === Reason.ABORTED) return this.#broken || WSAECONNABORTED;
       this.#remember(address, reason);

@@ -161,6 +161,7 @@ export class StreamSocket extends SocketBase implements StreamListener {
     this.#connectFailed = false;
     this.#connectResult = 0;
     this.#onConnected = onConnected;
+    this.events.reenable(FD_CONNECT); // each connect attempt has its own FD_CONNECT
     this.#sm.to(SocketState.CONNECTING);
     const conn = this.host.relay();
     this.#conn = conn;
@@ -282,7 +283,7 @@ export class StreamSocket extends SocketBase implements StreamListener {
 
   onCredit(bytes: number): void {
     this.#sendCredit += bytes;
-    if (this.#sendCredit > 0) this.events.record(FD_WRITE, 0);
+    if (this.#sendCredit > 0) this.events.spaceFreed();
     this.changed();
   }
 
