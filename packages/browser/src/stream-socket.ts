@@ -68,6 +68,8 @@ export class StreamSocket extends SocketBase implements StreamListener {
   #onConnected: (() => void) | null = null;
   readonly #recv = new ReceiveBuffer();
   #peerFin = false;
+  /** recv calls waiting for data: what arrives goes to them, not to FD_READ (as on Windows). */
+  #readersWaiting = 0;
   #sendShut = false;
   #recvShut = false;
   #sendCredit = 0;
@@ -277,7 +279,7 @@ export class StreamSocket extends SocketBase implements StreamListener {
       return;
     }
     this.#recv.push(data);
-    this.events.record(FD_READ, 0);
+    if (this.#readersWaiting === 0) this.events.record(FD_READ, 0);
     this.changed();
   }
 
@@ -410,12 +412,14 @@ export class StreamSocket extends SocketBase implements StreamListener {
     const deadline = this.options.rcvTimeoMs > 0 ? performance.now() + this.options.rcvTimeoMs : null;
     let total = 0;
     for (;;) {
+      this.#readersWaiting++;
       const ready = await waitUntil(
         [this.subscribe],
         () => (this.#recv.available > 0 || this.#peerFin || this.#recvCheck() !== 0 ? true : undefined),
         deadline === null ? null : deadline - performance.now(),
         () => false,
       );
+      this.#readersWaiting--;
       if (!ready) return fail(WSAETIMEDOUT);
       const err = this.#recvCheck();
       if (err) return fail(err);
