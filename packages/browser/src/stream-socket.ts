@@ -107,9 +107,9 @@ export class StreamSocket extends SocketBase implements StreamListener {
     this.#sm.to(SocketState.LISTENING);
     const listener = new Listener(this.host.relay(), {
       changed: (error) => {
+        this.changed(); // first: a waiting accept or AcceptEx takes its connection, which is then no FD_ACCEPT
         if (error) this.events.record(FD_ACCEPT, error);
         else if (listener.pending > 0) this.events.record(FD_ACCEPT, 0);
-        this.changed();
       },
       log: this.host.log,
     });

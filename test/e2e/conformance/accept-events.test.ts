@@ -5,11 +5,11 @@
  * FD_ACCEPT; accept before selecting leaves nothing; the accepted socket inherits the selection.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { acceptWithin, inboundWinsock, listeningSocket, localName } from '../../fixtures/inbound.js';
+import { acceptWithin, extensionFunction, inboundWinsock, listeningSocket, localName, type AcceptExFn } from '../../fixtures/inbound.js';
 import { eventually, lastError, releaseWinsocks, tcpSocket, ws2, type Winsock } from '../../fixtures/winsock.js';
 import { EXPECT_MS, MODES, eventMode, untilReadable } from './event-modes.js';
 
-const { FD_ACCEPT, FD_CONNECT, FD_OOB, FD_READ, FD_WRITE, WSA_WAIT_EVENT_0, WSA_WAIT_TIMEOUT } = ws2;
+const { FD_ACCEPT, FD_CONNECT, FD_OOB, FD_READ, FD_WRITE, WSA_WAIT_EVENT_0, WSA_WAIT_TIMEOUT, WSA_IO_PENDING } = ws2;
 const MASK = FD_CONNECT | FD_READ | FD_OOB | FD_ACCEPT;
 const SUBSET = FD_CONNECT | FD_READ | FD_OOB;
 
@@ -122,6 +122,29 @@ describe.each(MODES)('accept events, %s mode', (mode) => {
     m.socket = server;
     await m.expectEvents(FD_WRITE, 0, 'the accepted socket');
     await m.expectEvents(0, 0, 'nothing more');
+  });
+
+  it('a connection taken by a pending AcceptEx is no FD_ACCEPT; the next one is', async () => {
+    const w = inboundWinsock();
+    const m = eventMode(w, mode);
+    const l = await listeningSocket(w, { backlog: 2 });
+    m.select(l.s, MASK);
+    const AcceptEx = extensionFunction<AcceptExFn>(w, l.s, ws2.WSAID_ACCEPTEX, 'WSAID_ACCEPTEX');
+    const into = tcpSocket(w);
+    const ov = { hEvent: w.WSACreateEvent() };
+    expect(await AcceptEx(l.s, into, new Uint8Array(64), 0, 32, 32, null, ov)).toBe(false);
+    expect(w.WSAGetLastError(), lastError(w)).toBe(WSA_IO_PENDING);
+    const c1 = await dial(w, l.port);
+    expect(await w.WSAWaitForMultipleEvents(1, [ov.hEvent], false, EXPECT_MS, false), 'AcceptEx completed').toBe(WSA_WAIT_EVENT_0);
+    await m.expectEvents(0, 0, 'AcceptEx took the connection');
+    w.closesocket(into);
+    w.closesocket(c1);
+
+    const c2 = await dial(w, l.port);
+    await m.expectEvents(FD_ACCEPT, 0, 'no AcceptEx pending');
+    await m.expectEvents(0, 0, 'once');
+    w.closesocket(await acceptOne(w, l.s));
+    w.closesocket(c2);
   });
 });
 
