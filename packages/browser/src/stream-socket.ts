@@ -524,6 +524,9 @@ export class StreamSocket extends SocketBase implements StreamListener {
     return this.#recv.available > 0 || this.#peerFin || this.#recvShut;
   }
 
+  /** shutdown(SD_SEND) or SD_BOTH was called: send fails at once (WSAPoll still says POLLWRNORM). */
+  get sendShutDown(): boolean { return this.#sendShut; }
+
   /** select writefds: connected and send would not block. */
   get writable(): boolean {
     return this.isConnected && !this.#sendShut && this.#sendCredit > 0;

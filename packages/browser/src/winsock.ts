@@ -14,6 +14,7 @@ import { acceptCalls } from './api-accept.js';
 import { connectExCalls } from './api-connect-ex.js';
 import { dataCalls } from './api-data.js';
 import { nameCalls } from './api-names.js';
+import { pollCalls } from './api-poll.js';
 import { selectCalls } from './api-select.js';
 import { socketCalls } from './api-sockets.js';
 import type { AnySocket, WinsockContext } from './context.js';
@@ -173,6 +174,7 @@ export function createWinsock(options: WinsockOptions) {
     ...socketCalls(ctx),
     ...dataCalls(ctx),
     ...selectCalls(ctx),
+    ...pollCalls(ctx),
     ...names,
     ...inbound,
     ...connectExCalls(ctx, names.getaddrinfo, inbound),
