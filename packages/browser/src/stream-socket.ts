@@ -63,6 +63,7 @@ export class StreamSocket extends SocketBase implements StreamListener {
   #connError = 0;
   /** A non-blocking connect failed: select reports the socket in exceptfds until the next connect. */
   #connectFailed = false;
+  #storeConnectError = false;
   /** The outcome of the latest connect, read by a blocking connect when the state settles. */
   #connectResult = 0;
   #onConnected: (() => void) | null = null;
@@ -159,7 +160,9 @@ export class StreamSocket extends SocketBase implements StreamListener {
   startConnect(remote: SockAddr, onConnected: (() => void) | null): void {
     if (!this.bound) this.bound = { family: remote.family, address: remote.family === AF_INET6 ? '::' : '0.0.0.0', port: 0, flowinfo: 0, scopeId: 0 };
     this.remote = remote;
-    this.soError = 0;
+    // SO_ERROR keeps an earlier failure until a connect succeeds; a blocking connect's failure is
+    // returned, not stored (Windows, as its tests record).
+    this.#storeConnectError = this.nonBlocking;
     this.#connectFailed = false;
     this.#connectResult = 0;
     this.#onConnected = onConnected;
@@ -220,13 +223,14 @@ export class StreamSocket extends SocketBase implements StreamListener {
     this.#connectResult = code;
     if (code === 0) {
       this.connectedAt = performance.now();
+      this.soError = 0;
       this.#sm.to(SocketState.CONNECTED);
       this.#onConnected?.();
       this.events.record(FD_CONNECT, 0);
       if (this.#sendCredit > 0) this.events.record(FD_WRITE, 0);
     } else {
       this.#stream = 0;
-      this.soError = code;
+      if (this.#storeConnectError) this.soError = code;
       this.#connectFailed = true;
       this.#sm.to(SocketState.BOUND); // implicitly bound; the reference allows connecting again
       this.events.record(FD_CONNECT, code);
