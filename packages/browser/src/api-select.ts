@@ -59,11 +59,12 @@ export function selectCalls(ctx: WinsockContext) {
       const tests: ((s: AnySocket) => boolean)[] = [(s) => s.readable, (s) => s.writable, (s) => s.exceptional];
       const members = sets.map((set) => (set ? set.fd_array.slice(0, set.fd_count) : []));
       const involved = [...new Set(members.flat())].map((h) => sockets.get(h)!);
+      // A socket closed during the wait counts as readable (Windows); closed while only in
+      // exceptfds, the call fails with WSAENOTSOCK.
+      const gone = (h: number) => !sockets.get(h) || sockets.get(h)!.closed;
       const ready = (): number[][] | undefined => {
-        const result = members.map((handles, i) => handles.filter((h) => {
-          const socket = sockets.get(h);
-          return socket !== undefined && !socket.closed && tests[i]!(socket);
-        }));
+        if (members.some((handles, i) => i > 0 && handles.some((h) => gone(h) && !members[0]!.includes(h)))) return [[], [], []];
+        const result = members.map((handles, i) => handles.filter((h) => (gone(h) ? i === 0 : tests[i]!(sockets.get(h)!))));
         return result.some((r) => r.length > 0) ? result : undefined;
       };
       const result = await waitUntil(
@@ -72,6 +73,10 @@ export function selectCalls(ctx: WinsockContext) {
         timevalToMs(timeout),
         () => [[], [], []],
       );
+      if (result.every((r) => r.length === 0) && members.flat().some(gone)) {
+        for (const set of sets) if (set) { set.fd_array.length = 0; set.fd_count = 0; }
+        return failWith(WSAENOTSOCK);
+      }
       sets.forEach((set, i) => {
         if (!set) return;
         set.fd_array.length = 0;

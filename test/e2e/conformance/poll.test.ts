@@ -97,6 +97,11 @@ describe('WSAPoll', () => {
     const server = await w.accept(l.s, null, null);
     expect(server, lastError(w)).not.toBe(INVALID_SOCKET);
     setNonBlocking(w, server, true);
+    for (const bad of [POLLERR, POLLHUP, POLLNVAL, 0x8, POLLWRBAND, 0x40, 0x80, POLLPRI, 0x800, 0x1000, 0x2000, 0x4000, 0x8000]) {
+      const fd = { fd: server, events: bad, revents: 0xdead };
+      expect(await w.WSAPoll([fd], 1, 0), `events ${bad.toString(16)} on a connected socket`).toBe(SOCKET_ERROR);
+      expect(lastError(w), `events ${bad.toString(16)} on a connected socket`).toBe('WSAEINVAL');
+    }
     await untilWritable(w, client);
     const fds = [l.s, server, client].map((fd) => ({ fd, events: ALL, revents: 0xdead }));
     expect(await w.WSAPoll(fds, 3, 0)).toBe(2);

@@ -123,6 +123,26 @@ describe('select', () => {
     expect(exceptfds).toEqual({ fd_count: 2, fd_array: [client, server] });
   });
 
+  it('a socket closed during the wait: readable if in readfds; only in exceptfds → WSAENOTSOCK, not in the set', async () => {
+    const w = inboundWinsock();
+    const l = await listeningSocket(w);
+    let pair = await tcpSocketPair(w, l);
+    const readfds = { fd_count: 1, fd_array: [pair.client] };
+    const exceptfds = { fd_count: 1, fd_array: [pair.client] };
+    const waiting = w.select(0, readfds, null, exceptfds, { tv_sec: 1, tv_usec: 250000 }); // waiting once it returns
+    expect(w.closesocket(pair.client)).toBe(0);
+    expect(await waiting, lastError(w)).toBe(1);
+    expect(readfds.fd_array.slice(0, readfds.fd_count)).toEqual([pair.client]);
+
+    pair = await tcpSocketPair(w, l);
+    const onlyExcept = { fd_count: 1, fd_array: [pair.client] };
+    const failing = w.select(0, null, null, onlyExcept, { tv_sec: 1, tv_usec: 250000 });
+    expect(w.closesocket(pair.client)).toBe(0);
+    expect(await failing).toBe(SOCKET_ERROR);
+    expect(lastError(w)).toBe('WSAENOTSOCK');
+    expect(ws2.FD_ISSET(pair.client, onlyExcept)).toBeFalsy();
+  });
+
   it('many connected sockets in writefds: all of them, in their order', async () => {
     const w = inboundWinsock();
     const l = await listeningSocket(w);
