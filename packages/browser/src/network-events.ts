@@ -16,7 +16,7 @@
  *   dropped. Selecting re-enables everything and the caller then posts the current conditions
  *   (readable, writable, closed, connection pending), never FD_CONNECT.
  */
-import { FD_CONNECT, FD_MAX_EVENTS, FD_WRITE } from './constants.js';
+import { FD_CONNECT, FD_MAX_EVENTS, FD_READ, FD_WRITE } from './constants.js';
 import type { WsaEvent } from './event.js';
 
 export type WindowProc = (uMsg: number, wParam: number, lParam: number) => void;
@@ -117,6 +117,16 @@ export class NetworkEvents {
     this.#pending &= ~(FD_CONNECT | FD_WRITE);
     if (this.#target?.kind !== 'window') this.record(FD_CONNECT, 0);
     this.record(FD_WRITE, 0);
+  }
+
+  /**
+   * A recv that failed its argument check (WSAEFAULT): Windows' window-message mode still
+   * re-enables FD_READ and posts it again while data waits; event-object mode records nothing.
+   */
+  recvRefused(dataWaiting: boolean): void {
+    if (this.#target?.kind !== 'window') return;
+    this.#reported &= ~FD_READ;
+    if (dataWaiting) this.record(FD_READ, 0);
   }
 
   /** WSAEnumNetworkEvents: copies the selected part of the record into `out` (in place) and clears it. */

@@ -136,6 +136,9 @@ describe.each(MODES)('accept events, %s mode', (mode) => {
     expect(w.WSAGetLastError(), lastError(w)).toBe(WSA_IO_PENDING);
     const c1 = await dial(w, l.port);
     expect(await w.WSAWaitForMultipleEvents(1, [ov.hEvent], false, EXPECT_MS, false), 'AcceptEx completed').toBe(WSA_WAIT_EVENT_0);
+    const size = { value: -1 };
+    expect(await w.WSAGetOverlappedResult(l.s, ov, size, false, { value: 0 }), lastError(w)).toBe(true);
+    expect(size.value, 'no receive buffer: 0 bytes').toBe(0);
     await m.expectEvents(0, 0, 'AcceptEx took the connection');
     w.closesocket(into);
     w.closesocket(c1);

@@ -67,7 +67,9 @@ describe('WSAPoll', () => {
     expect(fds.map((f) => f.revents)).toEqual([POLLNVAL, 0]);
 
     fds = [{ fd: l.s, events: POLLIN, revents: 0xdead }, { fd: 0xabacab, events: POLLIN, revents: 0xdead }];
+    w.WSASetLastError(12345);
     expect(await w.WSAPoll(fds, 2, 0)).toBe(0);
+    expect(w.WSAGetLastError()).toBe(0);
     expect(fds.map((f) => f.revents)).toEqual([0, POLLNVAL]);
 
     fds = [{ fd: l.s, events: POLLIN, revents: 0xdead }, { fd: 0xabacab, events: POLLERR, revents: 0xdead }];
@@ -173,6 +175,7 @@ describe('WSAPoll', () => {
     expect(await w.connect(blocking, name, name.length)).toBe(SOCKET_ERROR);
     expect(lastError(w)).toBe('WSAECONNREFUSED');
     expect(await poll(w, blocking), 'after a blocking connect failed').toBe(POLLWRNORM | POLLHUP | POLLERR);
+    expect(soError(w, blocking), 'a blocking failure is not stored').toBe(0);
   });
 
   it('UDP: POLLWRNORM before and after bind; a datagram is POLLRDNORM', async () => {

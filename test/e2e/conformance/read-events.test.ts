@@ -45,6 +45,11 @@ describe.each(MODES)('read events, %s mode', (mode) => {
     await m.expectEvents(FD_READ, 0, 'recv left data');
     await m.expectEvents(0, 0, 'once');
 
+    expect(await w.recv(server, new Uint8Array(8), -1, 0)).toBe(SOCKET_ERROR);
+    expect(lastError(w)).toBe('WSAEFAULT');
+    if (mode === 'message') await m.expectEvents(FD_READ, 0, 'window mode: a refused recv re-enables FD_READ, data waits');
+    await m.expectEvents(0, 0, 'event mode: nothing');
+
     for (let i = 0; i < 8; i++) {
       expect(await syncRecv(w, server, 1), `byte ${i}`).toBe(1);
       if (i < 7) await m.expectEvents(FD_READ, 0, `after byte ${i}, more left`);

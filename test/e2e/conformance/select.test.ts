@@ -7,9 +7,9 @@
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Control } from '../../fixtures/control.js';
-import { inboundWinsock, listeningSocket } from '../../fixtures/inbound.js';
-import { lastError, releaseWinsocks, tcpSocket, ws2, type Winsock } from '../../fixtures/winsock.js';
-import { EXPECT_MS, sendText, setNonBlocking, tcpSocketPair } from './event-modes.js';
+import { inboundWinsock, listeningSocket, localName } from '../../fixtures/inbound.js';
+import { eventually, lastError, releaseWinsocks, tcpSocket, ws2, type Winsock } from '../../fixtures/winsock.js';
+import { EXPECT_MS, sendText, setNonBlocking, tcpSocketPair, untilReadable as untilReadableFd } from './event-modes.js';
 
 const { SOCKET_ERROR, SOL_SOCKET, SO_ERROR, INVALID_SOCKET, AF_INET, SOCK_DGRAM, IPPROTO_UDP, WSAECONNREFUSED } = ws2;
 const control = new Control();
@@ -67,7 +67,9 @@ describe('select', () => {
     expect(await selectAll(w, [], EXPECT_MS, { read: [l.s, accepted], write: [l.s], except: [l.s, accepted] }), 'data')
       .toEqual({ n: 1, read: [accepted], write: [], except: [] });
     expect(await selectAll(w, [accepted], EXPECT_MS), 'data, all sets').toEqual({ n: 2, read: [accepted], write: [accepted], except: [] });
-    expect(await w.recv(accepted, new Uint8Array(16), 16, 0)).toBe(4);
+    const got = new Uint8Array(16);
+    expect(await w.recv(accepted, got, 16, 0)).toBe(4);
+    expect(new TextDecoder().decode(got.subarray(0, 4))).toBe('1234');
 
     expect(w.closesocket(accepted)).toBe(0);
     const closed = await selectAll(w, [], EXPECT_MS, { read: [l.s, connector], write: [l.s], except: [l.s] });
@@ -141,6 +143,33 @@ describe('select', () => {
     expect(await failing).toBe(SOCKET_ERROR);
     expect(lastError(w)).toBe('WSAENOTSOCK');
     expect(ws2.FD_ISSET(pair.client, onlyExcept)).toBeFalsy();
+  });
+
+  it('listen after a failed connect works; SO_ERROR and exceptfds stay', async () => {
+    const w = inboundWinsock();
+    const refused = ws2.sockaddrIn('127.0.0.1', await control.refusedPort());
+    const s = tcpSocket(w);
+    setNonBlocking(w, s, true);
+    const any = ws2.sockaddrIn('127.0.0.1', 0);
+    expect(w.bind(s, any, any.length), lastError(w)).toBe(0);
+    expect(await w.connect(s, refused, refused.length)).toBe(SOCKET_ERROR);
+    expect(lastError(w)).toBe('WSAEWOULDBLOCK');
+    expect((await selectAll(w, [], 10000, { except: [s] })).n, 'the connect failed').toBe(1);
+    expect(w.listen(s, 1), lastError(w)).toBe(0);
+    let port = 0;
+    expect(await eventually(() => {
+      const n = localName(w, s);
+      port = typeof n === 'string' ? 0 : n.port;
+      return port !== 0;
+    }, EXPECT_MS), 'the relay reported the listening port').toBe(true);
+    const client = tcpSocket(w);
+    const name = ws2.sockaddrIn('127.0.0.1', port);
+    expect(await w.connect(client, name, name.length), lastError(w)).toBe(0);
+    await untilReadableFd(w, s);
+    const server = await w.accept(s, null, null);
+    expect(server, lastError(w)).not.toBe(INVALID_SOCKET);
+    expect(soError(w, s), 'SO_ERROR is still the failed connect\'s').toBe(WSAECONNREFUSED);
+    expect(await selectAll(w, [s], 0)).toEqual({ n: 1, read: [], write: [], except: [s] });
   });
 
   it('many connected sockets in writefds: all of them, in their order', async () => {

@@ -61,6 +61,8 @@ describe.each(MODES)('write events, %s mode', (mode) => {
 
     const sent = await fillUntilWouldBlock(w, server);
     await drain(w, client, sent);
+    expect(await w.recv(client, new Uint8Array(16), 16, 0), 'drained').toBe(SOCKET_ERROR);
+    expect(lastError(w)).toBe('WSAEWOULDBLOCK');
     await m.expectEvents(FD_WRITE, 0, 'space came back after WSAEWOULDBLOCK');
     await m.expectEvents(0, 0, 'once');
     m.select(server, 0);
