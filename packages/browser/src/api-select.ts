@@ -56,8 +56,11 @@ export function selectCalls(ctx: WinsockContext) {
       }
       if (!any) return failWith(WSAEINVAL);
       if (timeout !== null && timeout !== undefined && (timeout.tv_sec < 0 || timeout.tv_usec < 0)) return failWith(WSAEINVAL);
-      const tests: ((s: AnySocket) => boolean)[] = [(s) => s.readable, (s) => s.writable, (s) => s.exceptional];
-      const members = sets.map((set) => (set ? set.fd_array.slice(0, set.fd_count) : []));
+      const conditions: ((s: AnySocket) => boolean)[] = [(s) => s.readable, (s) => s.writable, (s) => s.exceptional];
+      // As on Windows: a socket listed twice in a set counts once, and one fd_set passed for two
+      // arguments is one set whose sockets are ready on either condition.
+      const tests = sets.map((set, i) => (s: AnySocket) => sets.some((other, j) => (j === i || (set && other === set)) && conditions[j]!(s)));
+      const members = sets.map((set, i) => (set && sets.indexOf(set) === i ? [...new Set(set.fd_array.slice(0, set.fd_count))] : []));
       const involved = [...new Set(members.flat())].map((h) => sockets.get(h)!);
       // A socket closed during the wait counts as readable (Windows); closed while only in
       // exceptfds, the call fails with WSAENOTSOCK.
@@ -78,9 +81,8 @@ export function selectCalls(ctx: WinsockContext) {
         return failWith(WSAENOTSOCK);
       }
       sets.forEach((set, i) => {
-        if (!set) return;
-        set.fd_array.length = 0;
-        set.fd_array.push(...result[i]!);
+        if (!set || sets.indexOf(set) !== i) return;
+        result[i]!.forEach((h, at) => { set.fd_array[at] = h; }); // entries past fd_count stay as they were
         set.fd_count = result[i]!.length;
       });
       return result.reduce((n, r) => n + r.length, 0);

@@ -172,6 +172,92 @@ describe('select', () => {
     expect(await selectAll(w, [s], 0)).toEqual({ n: 1, read: [], write: [], except: [s] });
   });
 
+  it('fresh sockets: nothing ready, {0,0} returns at once; no sets or empty sets → WSAEINVAL; INVALID_SOCKET → WSAENOTSOCK', async () => {
+    const w = inboundWinsock();
+    const a = tcpSocket(w);
+    const b = tcpSocket(w);
+    for (const usec of [0, 500]) {
+      const started = performance.now();
+      expect(await selectAll(w, [a, b], 0 + usec / 1000), `timeout {0,${usec}}`).toEqual({ n: 0, read: [], write: [], except: [] });
+      if (usec === 0) expect(performance.now() - started, '{0,0} does not block').toBeLessThan(100);
+    }
+    expect(w.listen(b, ws2.SOMAXCONN), 'listen on an unbound socket').toBe(SOCKET_ERROR);
+    expect(w.closesocket(b)).toBe(0);
+
+    const tv = { tv_sec: 0, tv_usec: 500 };
+    expect(await w.select(0, null, null, null, tv)).toBe(SOCKET_ERROR);
+    expect(lastError(w)).toBe('WSAEINVAL');
+    const empty = () => ({ fd_count: 0, fd_array: [] as number[] });
+    expect(await w.select(0, empty(), empty(), empty(), tv)).toBe(SOCKET_ERROR);
+    expect(lastError(w)).toBe('WSAEINVAL');
+    for (const which of [0, 1, 2]) {
+      const sets = [empty(), empty(), empty()];
+      sets[which] = { fd_count: 1, fd_array: [INVALID_SOCKET] };
+      expect(await w.select(0, sets[0]!, sets[1]!, sets[2]!, tv), `INVALID_SOCKET in set ${which}`).toBe(SOCKET_ERROR);
+      expect(lastError(w)).toBe('WSAENOTSOCK');
+      expect(ws2.FD_ISSET(a, sets[which]!)).toBeFalsy();
+    }
+  });
+
+  it('a socket twice in a set counts once; one fd_set passed as readfds and writefds is ready on either', async () => {
+    const w = inboundWinsock();
+    const { client: fdWrite, server: fdRead } = await tcpSocketPair(w);
+    const tv = { tv_sec: 0, tv_usec: 500 };
+    const readOnly = { fd_count: 1, fd_array: [fdRead] };
+    expect(await w.select(0, readOnly, null, null, tv), 'no data yet').toBe(0);
+    const twice = { fd_count: 2, fd_array: [fdWrite, fdWrite] };
+    expect(await w.select(0, null, twice, null, tv), lastError(w)).toBe(1);
+    expect(twice).toEqual({ fd_count: 1, fd_array: [fdWrite, fdWrite] });
+
+    const both = (...fds: number[]) => ({ fd_count: fds.length, fd_array: fds });
+    let set = both(fdWrite);
+    expect(await w.select(0, set, set, null, tv)).toBe(1);
+    expect(ws2.FD_ISSET(fdWrite, set)).toBeTruthy();
+    set = both(fdWrite, fdRead);
+    expect(await w.select(0, set, set, null, tv)).toBe(2);
+    expect([ws2.FD_ISSET(fdWrite, set), ws2.FD_ISSET(fdRead, set)].map(Boolean)).toEqual([true, true]);
+    await sendText(w, fdWrite, 'test');
+    const arrived = both(fdRead);
+    expect(await w.select(0, arrived, null, null, { tv_sec: EXPECT_MS / 1000, tv_usec: 0 }), 'the data arrived').toBe(1);
+    expect(ws2.FD_ISSET(fdRead, arrived)).toBeTruthy();
+    set = both(fdWrite, fdRead);
+    expect(await w.select(0, set, set, null, tv), 'readable and writable, counted once').toBe(2);
+    expect([ws2.FD_ISSET(fdWrite, set), ws2.FD_ISSET(fdRead, set)].map(Boolean)).toEqual([true, true]);
+
+    // Fill fdWrite's path while nobody reads: once select says it is not writable, the shared set
+    // holds only fdRead (readable and writable); data back from fdRead makes fdWrite ready again.
+    const chunk = new Uint8Array(64 * 1024);
+    let sends = 0;
+    for (; sends < 2000; sends++) {
+      if (await w.select(0, null, both(fdWrite), null, tv) === 0) break;
+      expect(await w.send(fdWrite, chunk, chunk.length, 0), lastError(w)).toBeGreaterThan(0);
+    }
+    expect(sends, 'fdWrite never stopped being writable').toBeLessThan(2000);
+    set = both(fdWrite, fdRead);
+    expect(await w.select(0, set, set, null, tv)).toBe(1);
+    expect([ws2.FD_ISSET(fdWrite, set), ws2.FD_ISSET(fdRead, set)].map(Boolean)).toEqual([false, true]);
+    await sendText(w, fdRead, 'test');
+    expect(await w.select(0, both(fdWrite), null, null, { tv_sec: EXPECT_MS / 1000, tv_usec: 0 }), 'the data came back').toBe(1);
+    set = both(fdWrite, fdRead);
+    expect(await w.select(0, set, set, null, tv)).toBe(2);
+    expect([ws2.FD_ISSET(fdWrite, set), ws2.FD_ISSET(fdRead, set)].map(Boolean)).toEqual([true, true]);
+  });
+
+  it('a listener closed during select wakes it (readable); recv on the closed handle fails; writefds alone', async () => {
+    const w = inboundWinsock();
+    const l = await listeningSocket(w);
+    const readfds = { fd_count: 1, fd_array: [l.s] };
+    const waiting = w.select(0, readfds, null, null, { tv_sec: 5, tv_usec: 0 });
+    expect(w.closesocket(l.s)).toBe(0);
+    expect(await waiting, 'closesocket woke select').toBe(1);
+    expect(await w.recv(l.s, new Uint8Array(1), 1, ws2.MSG_PEEK)).toBe(SOCKET_ERROR);
+
+    const { client } = await tcpSocketPair(w);
+    const writefds = { fd_count: 1, fd_array: [client] };
+    expect(await w.select(0, null, writefds, null, { tv_sec: 0, tv_usec: 500 }), lastError(w)).toBe(1);
+    expect(ws2.FD_ISSET(client, writefds)).toBeTruthy();
+  });
+
   it('many connected sockets in writefds: all of them, in their order', async () => {
     const w = inboundWinsock();
     const l = await listeningSocket(w);
