@@ -276,11 +276,14 @@ export function connectExCalls(ctx: WinsockContext, getaddrinfo: Getaddrinfo, in
       const socket = lookup(s);
       if (typeof socket === 'number') return failWith(socket);
       void lpOverlapped; void lpCompletionRoutine;
+      // Windows wants lpcbBytesReturned whatever the code, overlapped or not.
+      if (!isRef(lpcbBytesReturned)) return failWith(WSAEFAULT);
       const code = dwIoControlCode >>> 0;
-      const returned = (n: number) => { if (isRef(lpcbBytesReturned)) lpcbBytesReturned.value = n; };
+      const returned = (n: number) => { lpcbBytesReturned.value = n; ctx.setLastError(0); };
       switch (code) {
         case FIONBIO: {
           if (!(lpvInBuffer instanceof Uint8Array) || cbInBuffer < 4 || lpvInBuffer.length < 4) return failWith(WSAEFAULT);
+          lpcbBytesReturned.value = 0;
           const err = ioctl(socket, FIONBIO, { value: new DataView(lpvInBuffer.buffer, lpvInBuffer.byteOffset, 4).getUint32(0, true) });
           if (err) return failWith(err);
           returned(0);
@@ -308,6 +311,7 @@ export function connectExCalls(ctx: WinsockContext, getaddrinfo: Getaddrinfo, in
           return 0;
         }
         default:
+          lpcbBytesReturned.value = 0;
           return failWith(WSAEOPNOTSUPP);
       }
     },
