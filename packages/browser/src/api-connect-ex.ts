@@ -279,7 +279,12 @@ export function connectExCalls(ctx: WinsockContext, getaddrinfo: Getaddrinfo, in
       // Windows wants lpcbBytesReturned whatever the code, overlapped or not.
       if (!isRef(lpcbBytesReturned)) return failWith(WSAEFAULT);
       const code = dwIoControlCode >>> 0;
-      const returned = (n: number) => { lpcbBytesReturned.value = n; ctx.setLastError(0); };
+      const returned = (n: number) => {
+        lpcbBytesReturned.value = n;
+        // Completed at once: the overlapped structure says success, 0 bytes (as Windows reports it).
+        if (isOverlapped(lpOverlapped)) Object.assign(lpOverlapped, { Internal: 0, InternalHigh: 0 });
+        ctx.setLastError(0);
+      };
       switch (code) {
         case FIONBIO: {
           if (!(lpvInBuffer instanceof Uint8Array) || cbInBuffer < 4 || lpvInBuffer.length < 4) return failWith(WSAEFAULT);

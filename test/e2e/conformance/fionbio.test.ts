@@ -23,7 +23,7 @@ describe('FIONBIO (test_fionbio)', () => {
 
     expect(ioctl(w, s, FIONBIO, one, 4, null, 0, null, null, null), 'no lpcbBytesReturned').toBe(SOCKET_ERROR);
     expect(lastError(w)).toBe('WSAEFAULT');
-    const ov = { hEvent: null };
+    const ov = { hEvent: null, Internal: 0xdeadbeef, InternalHigh: 0xdeadbeef };
     const size = { value: 0xdeadbeef };
     expect(ioctl(w, s, FIONBIO, one, 3, null, 0, size, ov, null), 'input shorter than a u_long').toBe(SOCKET_ERROR);
     expect(lastError(w)).toBe('WSAEFAULT');
@@ -38,6 +38,7 @@ describe('FIONBIO (test_fionbio)', () => {
     size.value = 0xdeadbeef;
     expect(ioctl(w, s, FIONBIO, one, 4, null, 0, size, ov, null), 'overlapped').toBe(0);
     expect(size.value).toBe(0);
+    expect([ov.Internal, ov.InternalHigh], 'Internal (status) and InternalHigh').toEqual([0, 0]);
     expect(ioctl(w, s, FIONBIO, one, 4, null, 0, null, ov, null), 'overlapped, no lpcbBytesReturned').toBe(SOCKET_ERROR);
     expect(lastError(w)).toBe('WSAEFAULT');
 

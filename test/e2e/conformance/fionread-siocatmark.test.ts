@@ -41,7 +41,7 @@ describe('FIONREAD / SIOCATMARK (test_fionread_siocatmark)', () => {
     }
     expectValues(w, client, 0, 1, 'connected, nothing sent');
 
-    const ov = { hEvent: w.WSACreateEvent() };
+    const ov = { hEvent: w.WSACreateEvent(), Internal: 0xdeadbeef, InternalHigh: 0xdeadbeef };
     for (const [code, want] of [[FIONREAD, 0], [SIOCATMARK, 1]] as const) {
       expect(w.WSAIoctl(client, code, null, 0, value, 4, null, ov, null)).toBe(SOCKET_ERROR);
       expect(lastError(w)).toBe('WSAEFAULT');
@@ -52,6 +52,8 @@ describe('FIONREAD / SIOCATMARK (test_fionread_siocatmark)', () => {
       expect(w.WSAGetLastError()).toBe(0);
       expect(readU32(value)).toBe(want);
       expect(size.value).toBe(4);
+      expect([ov.Internal, ov.InternalHigh], 'Internal (status) and InternalHigh').toEqual([0, 0]);
+      Object.assign(ov, { Internal: 0xdeadbeef, InternalHigh: 0xdeadbeef });
     }
 
     await sendText(w, server, 'data\0');
