@@ -6,7 +6,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FrameType, Reason, REASONS, type OpenFrame } from '../../packages/protocol/src/index.js';
-import { errName, lastError, settledWithin, sleep, tcpSocket, ws2, type Winsock } from '../fixtures/winsock.js';
+import { errCode, errName, lastError, settledWithin, sleep, tcpSocket, ws2, type Winsock } from '../fixtures/winsock.js';
 import { MOCK_MAX_FRAME_BODY, MOCK_RELAY_URL, WELCOME_V1, scriptRelay, welcomingRelay, worker, type MockConnection } from './mock-relay.js';
 
 const { SOCKET_ERROR } = ws2;
@@ -240,6 +240,6 @@ describe('OPEN_FAILED reasons map to the Winsock errors of the reasons table', (
     const w = mockedWinsock();
     const r = await connectResult(w);
     expect(r.rc).toBe(SOCKET_ERROR);
-    expect(r.error).toBe(errName((ws2 as unknown as Record<string, number>)[wsa]!));
+    expect(r.error).toBe(errName(errCode(wsa)));
   }, TEST_TIMEOUT);
 });

@@ -8,11 +8,10 @@
  */
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import { Control } from '../fixtures/control.js';
-import { udpSocket } from '../fixtures/contract.js';
 import { text } from '../fixtures/control.js';
 import { acceptWithin, inboundWinsock, listeningOnRangePort, listeningSocket, localName, rangePort } from '../fixtures/inbound.js';
 import {
-  addr, collectEvents, errName, eventually, fdNames, lastError, releaseWinsocks, settledWithin, sleep, tcpSocket, winsock, ws2,
+  addr, collectEvents, errName, eventually, fdNames, lastError, releaseWinsocks, settledWithin, sleep, tcpSocket, udpSocket, winsock, ws2,
   type Winsock,
 } from '../fixtures/winsock.js';
 

@@ -1,17 +1,16 @@
 /**
- * Inbound TCP through the relay (issue 8): a page listens on a relay address, real TCP clients
+ * Inbound TCP through the relay: a page listens on a relay address, real TCP clients
  * (Node, or another page) connect to it, and the accepted sockets carry data exactly as connected
  * ones do: bulk integrity both ways, half-close, credits. Plus the listener's life: backlog,
  * closing it, losing the relay. And a UDP socket on a fixed port hearing from any sender.
  */
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import { Control, randomBytes, sha256, text, untext } from '../fixtures/control.js';
-import { udpSocket } from '../fixtures/contract.js';
 import { acceptWithin, inboundWinsock, listeningSocket, localName, rangePort } from '../fixtures/inbound.js';
 import { seededBytes } from '../fixtures/seeded-bytes.js';
 import {
   addr, collectEvents, connectedSocket, eventually, fdNames, lastError, recvExactly, recvToEnd, releaseWinsocks, sendAll,
-  settledWithin, sleep, tcpSocket, winsock, ws2, type Winsock,
+  settledWithin, sleep, tcpSocket, udpSocket, winsock, ws2, type Winsock,
 } from '../fixtures/winsock.js';
 
 const { SOCKET_ERROR, INVALID_SOCKET, SD_SEND, FIONBIO, FIONREAD, FD_WRITE, FD_READ, FD_ACCEPT, FD_CLOSE } = ws2;
