@@ -9,7 +9,9 @@ import type { SOCKET_ADDRESS_LIST, WSAOVERLAPPED } from '../../packages/browser/
 import { Control, sha256, text, untext } from '../fixtures/control.js';
 import { MULTI_ORDER, ZONE } from '../fixtures/dns-zone.js';
 import { extensionFunction } from '../fixtures/inbound.js';
-import { addr, lastError, recvExactly, releaseWinsocks, settledWithin, tcpSocket, winsock, ws2, type Winsock } from '../fixtures/winsock.js';
+import {
+  addr, lastError, recvExactly, releaseWinsocks, settledWithin, tcpSocket, winsock, ws2, type Winsock,
+} from '../fixtures/winsock.js';
 
 const { SOCKET_ERROR, WSA_IO_INCOMPLETE, WSA_IO_PENDING } = ws2;
 const control = new Control();

@@ -10,7 +10,8 @@ import {
   extensionFunction, inboundWinsock, listeningSocket,
 } from '../fixtures/inbound.js';
 import {
-  errName, lastError, present, recvExactly, releaseWinsocks, settledWithin, sleep, tcpSocket, winsock, ws2, type Winsock,
+  errName, lastError, present, recvExactly, relayRoundTrip, releaseWinsocks, settledWithin, tcpSocket, winsock, ws2,
+  type Winsock,
 } from '../fixtures/winsock.js';
 
 const { INVALID_SOCKET, CF_ACCEPT, CF_REJECT, CF_DEFER, WSA_WAIT_EVENT_0, WSA_WAIT_TIMEOUT, SOL_SOCKET, SO_UPDATE_ACCEPT_CONTEXT, WSA_IO_INCOMPLETE, WSA_IO_PENDING } = ws2;
@@ -88,7 +89,7 @@ describe('WSAAccept and its condition function', () => {
     const first = await wsaAccept(w, l.s, defer.fn, 0);
     expect(first.rc).toBe(INVALID_SOCKET);
     expect(lastError(w)).toBe('WSATRY_AGAIN');
-    await sleep(200);
+    await relayRoundTrip(w); // a wrongly sent reject would have reached the relay, and its reset the client
     const st = await control.clientState(client.id);
     expect(st.last!.error, 'a deferred connection must not be reset').toBeNull();
     expect(st.last!.closed).toBe(false);
@@ -166,7 +167,8 @@ describe('AcceptEx and GetAcceptExSockaddrs', () => {
     // Connected but silent: AcceptEx with a receive buffer keeps waiting for data.
     const client = await control.client(l.port, { mode: 'sink' });
     expect(client.connectError).toBeNull();
-    expect(await w.WSAWaitForMultipleEvents(1, [present(ov.hEvent, 'hEvent')], false, 250, false), 'completed before any data').toBe(WSA_WAIT_TIMEOUT);
+    await relayRoundTrip(w); // the client's INCOMING has reached the page
+    expect(await w.WSAWaitForMultipleEvents(1, [present(ov.hEvent, 'hEvent')], false, 0, false), 'completed before any data').toBe(WSA_WAIT_TIMEOUT);
     expect(await w.WSAGetOverlappedResult(l.s, ov, { value: 0 }, false, { value: 0 })).toBe(false);
     expect(w.WSAGetLastError()).toBe(WSA_IO_INCOMPLETE);
 
@@ -259,7 +261,8 @@ describe('AcceptEx and GetAcceptExSockaddrs', () => {
     expect(lastError(w)).toBe('WSAEINVAL');
     // Nothing was posted: a client that arrives stays pending for accept.
     const client = await control.client(l.port, { mode: 'sink' });
-    expect(await w.WSAWaitForMultipleEvents(1, [present(ov.hEvent, 'hEvent')], false, 200, false)).toBe(WSA_WAIT_TIMEOUT);
+    await relayRoundTrip(w); // the client's INCOMING has reached the page
+    expect(await w.WSAWaitForMultipleEvents(1, [present(ov.hEvent, 'hEvent')], false, 0, false)).toBe(WSA_WAIT_TIMEOUT);
     const nameOut = new Uint8Array(16);
     const s = await settledWithin(w.accept(l.s, nameOut, { value: 16 }), 5000);
     expect(s, lastError(w)).not.toBe(INVALID_SOCKET);

@@ -6,7 +6,8 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Control, text, untext } from '../fixtures/control.js';
 import {
-  addr, connectedSocket, lastError, readU32, recvExactly, releaseWinsocks, settledWithin, tcpSocket, u32, udpSocket, winsock, ws2, type Winsock,
+  addr, connectedSocket, lastError, readU32, recvExactly, releaseWinsocks, settledWithin, tcpSocket, u32, udpSocket,
+  winsock, ws2, type Winsock,
 } from '../fixtures/winsock.js';
 
 const { AF_INET6, SOCKET_ERROR } = ws2;

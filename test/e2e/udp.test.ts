@@ -7,7 +7,8 @@ import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import type { WSABUF } from '../../packages/browser/src/index.js';
 import { Control, randomBytes, sha256, text, untext } from '../fixtures/control.js';
 import {
-  addr, collectEvents, eventually, fdNames, lastError, readU32, releaseWinsocks, settledWithin, sleep, u32, udpSocket, winsock, ws2, type Winsock,
+  addr, collectEvents, eventually, fdNames, lastError, readU32, relayRoundTrip, releaseWinsocks, settledWithin, sleep, u32,
+  udpSocket, winsock, ws2, type Winsock,
 } from '../fixtures/winsock.js';
 
 const { AF_INET, AF_INET6, SOCKET_ERROR, FIONBIO, FIONREAD, SOL_SOCKET, SO_TYPE, FD_READ, FD_WRITE } = ws2;
@@ -188,7 +189,7 @@ describe('sendto / recvfrom', () => {
     await sendTo(w, s, randomBytes(20), echo.port);
     await control.udpState(echo.id, 2);
     expect(await eventually(() => pending(w, s) > 0, PROMPT_MS), 'the echo never arrived').toBe(true);
-    await sleep(100); // let the second echo land too, so a wrong "total" would show
+    await relayRoundTrip(w); // let the second echo land too, so a wrong "total" would show
     expect(pending(w, s)).toBe(300);
     expect((await recvDatagram(w, s)).data.length).toBe(300);
     expect(await eventually(() => pending(w, s) === 20, PROMPT_MS)).toBe(true);
@@ -236,7 +237,7 @@ describe('connect on a datagram socket (the WSAConnect connectionless rules)', (
     const first = await recvDatagram(w, s);
     expect(untext(first.data)).toBe('legit');
     expect(ws2.parseSockaddr(first.from).port).toBe(echo.port);
-    await sleep(100);
+    await relayRoundTrip(w);
     await expectNothingQueued(w, s, 'a datagram from the second sender was delivered to a connected socket');
   });
 
@@ -371,7 +372,7 @@ describe('connect on a datagram socket (the WSAConnect connectionless rules)', (
     const name = addr(echo.port);
     const rc = await settledWithin(w.connect(s, name, name.length), 50);
     expect(rc, 'a non-blocking UDP connect must not wait for the relay').toBe(0);
-    await sleep(300); // the relay's verdict arrives meanwhile
+    await relayRoundTrip(w); // the relay's verdict arrives before its answer
     expect(await w.send(s, text('refused'), 7, 0)).toBe(SOCKET_ERROR);
     expect(lastError(w)).toBe('WSAEACCES');
     expect((await control.udpState(echo.id)).count).toBe(0);
@@ -386,6 +387,9 @@ describe('connect on a datagram socket (the WSAConnect connectionless rules)', (
     const port = localPort(w, s);
     const count = 2000;
     await control.udpSend(flood.id, { address: '127.0.0.1', port, size: 1000, seed: 7, count });
+    // The one fixed wait left: the relay reads its UDP socket a few dozen datagrams per loop turn
+    // and drops what exceeds the credit, while the kernel loses an unknowable share, so no event or
+    // count says the flood is over; a round trip through the relay comes back long before that.
     await sleep(300);
     nonBlocking(w, s);
     let got = 0;
