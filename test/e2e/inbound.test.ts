@@ -5,7 +5,7 @@
  * closing it, losing the relay. And a UDP socket on a fixed port hearing from any sender.
  */
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
-import { Control, randomBytes, sha256, text, untext } from '../fixtures/control.js';
+import { Control, randomBytes, sha256, text, untext, type TcpClientHandle } from '../fixtures/control.js';
 import { acceptWithin, inboundWinsock, listeningSocket, localName, rangePort } from '../fixtures/inbound.js';
 import { seededBytes } from '../fixtures/seeded-bytes.js';
 import {
@@ -250,17 +250,21 @@ describe('backlog', () => {
     const l = await listeningSocket(w, { backlog: 1 });
     const ev = w.WSACreateEvent();
     expect(w.WSAEventSelect(l.s, ev, FD_ACCEPT)).toBe(0);
-    const clients = [];
+    const clients: TcpClientHandle[] = [];
     for (let i = 0; i < 3; i++) {
       clients.push(await control.client(l.port, { mode: 'sink', connectTimeoutMs: 2000 }));
       // In order: the first is the one that gets the single backlog slot.
       if (i === 0) expect(fdNames((await collectEvents(w, l.s, ev, FD_ACCEPT)).lNetworkEvents)).toBe('FD_ACCEPT');
     }
-    const fates = await Promise.all(clients.map(async (c) => {
+    // The two latecomers go first (they are refused or reset); the relay handles the clients in
+    // order, so by then a reset of the first would have happened too: its state is read without waiting.
+    const fate = async (c: TcpClientHandle, until?: 'gone'): Promise<string> => {
       if (c.connectError) return c.connectError;
-      const st = await control.clientState(c.id, 'gone', 1500);
+      const st = await control.clientState(c.id, until, 5000);
       return st.last!.error ?? (st.last!.ended || st.last!.closed ? 'FIN' : 'waiting');
-    }));
+    };
+    const latecomers = await Promise.all(clients.slice(1).map((c) => fate(c, 'gone')));
+    const fates = [await fate(clients[0]!), ...latecomers];
     console.log(`backlog 1, three clients: ${fates.join(', ')}`);
     expect(fates[0], 'the first client holds the backlog slot').toBe('waiting');
     for (const fate of fates.slice(1)) expect(['ECONNREFUSED', 'ECONNRESET']).toContain(fate);
