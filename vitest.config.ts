@@ -40,6 +40,15 @@ export default defineConfig({
         },
       },
       {
+        // The page's socket logic in Node against the scripted relay behind an in-memory
+        // WebSocket: milliseconds, no network (test/support/scripted-relay).
+        test: {
+          name: 'unit-page',
+          include: ['test/unit/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
         // End-to-end: the browser library in Node (with `ws`) against the real relay and real servers.
         test: {
           name: 'e2e-node',
