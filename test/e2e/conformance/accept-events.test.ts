@@ -5,7 +5,7 @@
  * FD_ACCEPT; accept before selecting leaves nothing; the accepted socket inherits the selection.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { acceptWithin, extensionFunction, inboundWinsock, listeningSocket, localName, type AcceptExFn } from '../../fixtures/inbound.js';
+import { acceptWithin, extensionFunction, inboundWinsock, listeningSocket, localName } from '../../fixtures/inbound.js';
 import { eventually, lastError, releaseWinsocks, tcpSocket, ws2, type Winsock } from '../../fixtures/winsock.js';
 import { EXPECT_MS, MODES, eventMode, untilReadable } from './event-modes.js';
 
@@ -129,7 +129,7 @@ describe.each(MODES)('accept events, %s mode', (mode) => {
     const m = eventMode(w, mode);
     const l = await listeningSocket(w, { backlog: 2 });
     m.select(l.s, MASK);
-    const AcceptEx = extensionFunction<AcceptExFn>(w, l.s, ws2.WSAID_ACCEPTEX, 'WSAID_ACCEPTEX');
+    const AcceptEx = extensionFunction(w, l.s, ws2.WSAID_ACCEPTEX, 'AcceptEx');
     const into = tcpSocket(w);
     const ov = { hEvent: w.WSACreateEvent() };
     expect(await AcceptEx(l.s, into, new Uint8Array(64), 0, 32, 32, null, ov)).toBe(false);
