@@ -14,7 +14,7 @@ import {
   winsock, ws2, type Winsock,
 } from '../fixtures/winsock.js';
 
-const { SOCKET_ERROR, INVALID_SOCKET, SD_SEND, FIONBIO, FIONREAD, FD_WRITE, FD_READ, FD_ACCEPT, FD_CLOSE } = ws2;
+const { SOCKET_ERROR, INVALID_SOCKET, SD_SEND, FIONBIO, FD_WRITE, FD_READ, FD_ACCEPT, FD_CLOSE } = ws2;
 const control = new Control();
 
 afterEach(releaseWinsocks);
@@ -363,7 +363,7 @@ describe('accepted sockets: half-close and credits, as connected ones', () => {
   it('the client half-closes: recv returns 0, the page\'s answer still reaches it (halfclose client)', async () => {
     const w = inboundWinsock();
     const l = await listeningSocket(w);
-    const client = await control.client(l.port, { mode: 'halfclose' });
+    const _client = await control.client(l.port, { mode: 'halfclose' });
     const { s } = await acceptWithin(w, l.s);
     const data = randomBytes(1_000_000);
     await sendAll(w, s, data);

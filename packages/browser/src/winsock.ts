@@ -92,7 +92,7 @@ export function createWinsock(options: WinsockOptions) {
 
   const host: SocketHost = {
     relay(): RelayConnection {
-      if (!relay || !relay.usable) {
+      if (!relay?.usable) {
         relay = new RelayConnection({
           url: options.relay,
           WebSocket: WebSocketClass,

@@ -111,7 +111,7 @@ describe('network events (WSAEventSelect record)', () => {
     ne.select({ kind: 'window', hWnd: (_m, _w, l) => got.push(l), wMsg: 0x401 }, FD_READ | FD_WRITE | FD_CONNECT);
     ne.record(FD_READ);
     ne.record(FD_READ);
-    posted.forEach((d) => d());
+    for (const deliver of posted) deliver();
     expect(got).toEqual([WSAMAKESELECTREPLY(FD_READ, 0)]);
   });
 
@@ -122,7 +122,7 @@ describe('network events (WSAEventSelect record)', () => {
     ne.select({ kind: 'window', hWnd: (m, w, l) => got.push([m, w, l]), wMsg: 0x401 }, FD_CONNECT);
     ne.record(FD_CONNECT, WSAECONNREFUSED);
     expect(got).toEqual([]);
-    posted.forEach((d) => d());
+    for (const deliver of posted) deliver();
     expect(got).toEqual([[0x401, 0x104, WSAMAKESELECTREPLY(FD_CONNECT, WSAECONNREFUSED)]]);
     expect(WSAGETSELECTEVENT(got[0]![2]!)).toBe(FD_CONNECT);
     expect(WSAGETSELECTERROR(got[0]![2]!)).toBe(WSAECONNREFUSED);

@@ -76,7 +76,10 @@ export class InMemoryWebSocket {
 
   addEventListener(type: string, listener: Listener): void {
     let set = this.#listeners.get(type);
-    if (!set) this.#listeners.set(type, (set = new Set()));
+    if (!set) {
+      set = new Set();
+      this.#listeners.set(type, set);
+    }
     set.add(listener);
   }
 

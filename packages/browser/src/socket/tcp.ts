@@ -353,7 +353,7 @@ export class StreamSocket extends SocketBase implements StreamSink {
   override recordCurrentConditions(): void {
     super.recordCurrentConditions();
     const listener = this.#listener;
-    if (listener && listener.error) this.events.record(FD_ACCEPT, listener.error);
+    if (listener?.error) this.events.record(FD_ACCEPT, listener.error);
     else if (listener && listener.pending > 0) this.events.record(FD_ACCEPT, 0);
   }
 
