@@ -11,7 +11,15 @@ import { blockingImportNames, winsockImports } from '../src/imports-table.js';
 import type { WasmMemory } from '../src/memory.js';
 import { BLOCKING_IMPORTS } from '../tools/async-imports.mjs';
 
-class NoWebSocket { constructor() { throw new Error('these tests never open a relay connection'); } }
+/** A WebSocket class (the option's type needs its surface) that must never be constructed. */
+class NoWebSocket {
+  binaryType = 'arraybuffer';
+  readonly readyState = 3;
+  constructor() { throw new Error('these tests never open a relay connection'); }
+  send(): void {}
+  close(): void {}
+  addEventListener(): void {}
+}
 
 function table() {
   const w = createWinsock({ relay: 'ws://127.0.0.1:9/', WebSocket: NoWebSocket });
