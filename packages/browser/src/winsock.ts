@@ -23,6 +23,7 @@ import { socketCalls } from './api/sockets.js';
 import { OverlappedOperations } from './win/overlapped.js';
 import type { SocketHost } from './socket/base.js';
 import { RelayConnection, type WebSocketConstructor } from './transport/relay-connection.js';
+import type { Winsock, WSADATA } from './winsock-api.js';
 
 export interface WinsockOptions {
   /** Relay URL, e.g. 'ws://127.0.0.1:8787/'. */
@@ -40,23 +41,16 @@ export interface WinsockOptions {
   log?: (message: string) => void;
 }
 
-export interface WSADATA {
-  wVersion?: number;
-  wHighVersion?: number;
-  iMaxSockets?: number;
-  iMaxUdpDg?: number;
-  lpVendorInfo?: null;
-  szDescription?: string;
-  szSystemStatus?: string;
-}
-
 const HIGHEST_VERSION = 0x0202;
 /** Socket handles are small multiples of 4, as on Windows. */
 const FIRST_HANDLE = 0x100;
 
-export type Winsock = ReturnType<typeof createWinsock>;
-
-export function createWinsock(options: WinsockOptions) {
+/**
+ * createWinsock: a new, independent Winsock object (see {@link Winsock} for every call). Nothing
+ * touches the network until a call needs the relay; throws TypeError without `options.relay` or a
+ * WebSocket class.
+ */
+export function createWinsock(options: WinsockOptions): Winsock {
   if (!options || typeof options.relay !== 'string') throw new TypeError('createWinsock: options.relay (the relay URL) is required');
   // Node before 22 has no global WebSocket (the DOM types say it always exists), and plain
   // JavaScript callers may pass anything: hence the run-time check.
