@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import { CHROMIUM_ARGS } from './scripts/lib/chromium-args.mjs';
 
@@ -20,14 +20,42 @@ function headlessChromium() {
   };
 }
 
+/**
+ * The end-to-end projects spend their time waiting on sockets, timers and a browser, not on the
+ * CPU, so their files run side by side (vitest's default on a 2-core machine is one at a time).
+ * Projects with their own worker count need their own group, which runs after the unit group.
+ */
+const E2E_WORKERS = 3;
+const E2E_GROUP = { maxWorkers: E2E_WORKERS, sequence: { groupOrder: 1 } };
+
 export default defineConfig({
   test: {
     projects: [
       {
-        // Pure unit tests and relay integration tests, in Node.
+        // Unit tests, in Node: packages alone, the relay against real sockets on loopback.
         test: {
           name: 'unit',
           include: ['packages/*/test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, 'packages/relay/test/integration/**'],
+          environment: 'node',
+        },
+      },
+      {
+        // The relay at scale and as a process: thousands of sockets, 1 GiB transfers, nginx in
+        // front, the CLI spawned, TLS with openssl-made certificates.
+        test: {
+          name: 'relay-integration',
+          include: ['packages/relay/test/integration/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+        },
+      },
+      {
+        // The page's socket logic in Node against the scripted relay behind an in-memory
+        // WebSocket: milliseconds, no network (test/support/scripted-relay).
+        test: {
+          name: 'unit-page',
+          include: ['test/unit/**/*.test.ts'],
           environment: 'node',
         },
       },
@@ -36,6 +64,7 @@ export default defineConfig({
         test: {
           name: 'e2e-node',
           include: ['test/e2e/**/*.test.ts'],
+          ...E2E_GROUP,
           environment: 'node',
           globalSetup: ['test/fixtures/global-setup.ts'],
           setupFiles: ['test/fixtures/setup-node.ts'],
@@ -47,6 +76,7 @@ export default defineConfig({
         test: {
           name: 'demo',
           include: ['examples/demo/*.test.ts'],
+          ...E2E_GROUP,
           environment: 'node',
           testTimeout: 60_000,
         },
@@ -66,6 +96,7 @@ export default defineConfig({
         test: {
           name: 'e2e-chromium',
           include: ['test/e2e/**/*.test.ts', 'test/browser/**/*.test.ts'],
+          ...E2E_GROUP,
           globalSetup: ['test/fixtures/global-setup.ts'],
           testTimeout: 30_000,
           browser: headlessChromium(),

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import setupE2e from '../fixtures/global-setup.js';
 import { buildNative, buildWasm, repoRoot } from './fixtures/build-examples.js';
-import { SCENARIOS, type ExampleName, type NativeBuild, type NativeRun, type ScenarioPorts, type WasmBuild } from './fixtures/examples.js';
+import { SCENARIOS, type ExampleName, type NativeBuild, type NativeProgram, type NativeRun, type ScenarioPorts, type WasmBuild } from './fixtures/examples.js';
 import { WineRunner, ensureWine } from './fixtures/native-run.js';
 import { ArtifactServer, ChatServer, HttpPageServer } from './fixtures/servers.js';
 
@@ -22,7 +22,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     wasmArtifactsUrl: string;
     wasmBuilds: Record<ExampleName, WasmBuild>;
-    nativeBuilds: Record<ExampleName, NativeBuild>;
+    nativeBuilds: Record<NativeProgram, NativeBuild>;
     wasmBuildMs: number;
     httpPagePort: number;
     chatPort: number;

@@ -27,7 +27,13 @@ function compiled(path: string): Promise<WebAssembly.Module> {
 
 export async function runExample(
   name: ExampleName,
-  options: { args: string[]; stdin?: string; mode?: 'auto' | RunMode },
+  options: {
+    args: string[];
+    stdin?: string;
+    mode?: 'auto' | RunMode;
+    /** Called with everything printed so far, each time the program writes to stdout. */
+    onStdout?: (soFar: string) => void;
+  },
 ): Promise<ExampleRun> {
   const build = inject('wasmBuilds')[name];
   const winsock = createWinsock({ relay: inject('relayUrl') });
@@ -45,7 +51,7 @@ export async function runExample(
       programName: name,
       args: options.args,
       stdin: options.stdin,
-      stdout: (text) => { stdout += text; },
+      stdout: (text) => { stdout += text; options.onStdout?.(stdout); },
       stderr: (text) => { stderr += text; },
     });
     return { ...result, stdout, stderr, ms: Math.round(performance.now() - started) };

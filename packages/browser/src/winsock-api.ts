@@ -10,6 +10,7 @@ import type { ConditionProc } from './api/accept.js';
 import type { SOCKET_ADDRESS_LIST } from './api/connect.js';
 import type { Ref, timeval, WSABUF } from './api/context.js';
 import type { ADDRINFO, HOSTENT, SERVENT } from './api/names.js';
+import type { WSAPOLLFD } from './api/poll.js';
 import type { WSANETWORKEVENTS } from './api/select.js';
 import type { WsaEvent } from './win/event.js';
 import type { FdSet } from './win/fd-set.js';
@@ -365,6 +366,17 @@ export interface Winsock {
    * with WSAEINVAL (all sets empty) or WSAENOTSOCK (a value that is no socket).
    */
   select(nfds: number, readfds: FdSet | null, writefds: FdSet | null, exceptfds: FdSet | null, timeout: timeval | null): Promise<number>;
+
+  /**
+   * WSAPoll: waits until a socket of `fdArray[0..fds)` has one of its `events` (POLLRDNORM,
+   * POLLRDBAND, POLLWRNORM) or a hang-up or error, or `timeout` ms pass (negative: forever, 0:
+   * just look), and writes each `revents` in place. POLLHUP, POLLERR and POLLNVAL are reported
+   * whatever was asked; a peer's orderly close is POLLHUP once its data is read; a failed
+   * non-blocking connect is POLLHUP | POLLERR. Resolves the number of entries with revents (0 on
+   * timeout), or SOCKET_ERROR with WSAENOTSOCK (no entry is a socket; each gets POLLNVAL),
+   * WSAEINVAL (other `events` bits, or fds 0) or WSAEFAULT (a missing or short array).
+   */
+  WSAPoll(fdArray: WSAPOLLFD[] | null, fds: number, timeout: number): Promise<number>;
 
   /** WSACreateEvent: a manual-reset event, initially non-signalled. */
   WSACreateEvent(): WsaEvent;

@@ -18,6 +18,7 @@ import { dataCalls } from './api/data.js';
 import { ioctlCalls } from './api/ioctl.js';
 import { nameCalls } from './api/names.js';
 import { overlappedCalls } from './api/overlapped.js';
+import { pollCalls } from './api/poll.js';
 import { selectCalls } from './api/select.js';
 import { socketCalls } from './api/sockets.js';
 import { OverlappedOperations } from './win/overlapped.js';
@@ -191,6 +192,7 @@ export function createWinsock(options: WinsockOptions): Winsock {
     ...selectCalls(ctx),
     ...ioctlCalls(ctx),
     ...overlappedCalls(ctx),
+    ...pollCalls(ctx),
     ...names,
     ...inbound,
   };

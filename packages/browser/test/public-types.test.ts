@@ -15,6 +15,7 @@ import type { dataCalls } from '../src/api/data.js';
 import type { ioctlCalls } from '../src/api/ioctl.js';
 import type { nameCalls } from '../src/api/names.js';
 import type { overlappedCalls } from '../src/api/overlapped.js';
+import type { pollCalls } from '../src/api/poll.js';
 import type { selectCalls } from '../src/api/select.js';
 import type { socketCalls } from '../src/api/sockets.js';
 import * as constants from '../src/win/constants.js';
@@ -79,6 +80,7 @@ describe('createWinsock', () => {
     expectTypeOf<ReturnType<typeof acceptCalls>>().toEqualTypeOf<Declared<ReturnType<typeof acceptCalls>>>();
     expectTypeOf<ReturnType<typeof dataCalls>>().toEqualTypeOf<Declared<ReturnType<typeof dataCalls>>>();
     expectTypeOf<ReturnType<typeof selectCalls>>().toEqualTypeOf<Declared<ReturnType<typeof selectCalls>>>();
+    expectTypeOf<ReturnType<typeof pollCalls>>().toEqualTypeOf<Declared<ReturnType<typeof pollCalls>>>();
     expectTypeOf<ReturnType<typeof ioctlCalls>>().toEqualTypeOf<Declared<ReturnType<typeof ioctlCalls>>>();
     expectTypeOf<ReturnType<typeof overlappedCalls>>().toEqualTypeOf<Declared<ReturnType<typeof overlappedCalls>>>();
     expectTypeOf<ReturnType<typeof nameCalls>>().toEqualTypeOf<Declared<ReturnType<typeof nameCalls>>>();

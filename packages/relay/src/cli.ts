@@ -12,10 +12,10 @@
  * `--drain-ms`), close, and exit 0; a second signal exits 1 at once. A bad flag, value or
  * config file exits 2; failing to listen exits 1.
  */
-import { DEFAULT_CLI_DRAIN_MS, USAGE, parseCommandLine } from './cli-options.js';
-import { ConfigError } from './config-file.js';
-import type { RelayOptions } from './options.js';
-import { startRelay, type Relay } from './relay.js';
+import { DEFAULT_CLI_DRAIN_MS, USAGE, parseCommandLine } from './config/cli-options.js';
+import { ConfigError } from './config/config-file.js';
+import type { RelayOptions } from './config/options.js';
+import { startRelay, type Relay } from './server/relay.js';
 
 /** Beyond the drain, how long closing may take before the process gives up and exits 1. */
 const CLOSE_GRACE_MS = 10_000;

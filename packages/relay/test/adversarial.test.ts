@@ -1,22 +1,19 @@
 /**
- * The adversarial destination list of the security issue, each case end to end through a live
+ * Adversarial destinations (docs/security.md), each case end to end through a live
  * relay whose dialer and lookup are injected: they RECORD what would be dialled or resolved and
  * never reach anything but a loopback echo server. So even if the policy were wrong, no test
  * packet could leave loopback; the assertions are that nothing was dialled or looked up.
  */
 import dgram from 'node:dgram';
 import net from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FrameType, PeerMode, Reason, encodeFrame, type Endpoint, type OpenedFrame } from '@ws2web/protocol';
-import { Policy, createTicket, startRelay, type DialRequest, type Lookup, type Relay, type RelayOptions } from '../src/index.js';
-import { defaultDialer } from '../src/dial.js';
-import { PageClient, ipv4, ipv6, named } from './helpers/page-client.js';
-import { startEchoServer } from './helpers/tcp-servers.js';
-
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+import { createTicket, startRelay, type DialRequest, type Lookup, type Relay, type RelayOptions } from '../src/index.js';
+import { Policy } from '../src/policy/policy.js';
+import { defaultDialer } from '../src/streams/dial.js';
+import { PageClient, ipv4, ipv6, named } from './support/page-client.js';
+import { startEchoServer } from './support/tcp-servers.js';
+import { defer } from './support/index.js';
 
 interface Harness { relay: Relay; page: PageClient; dials: DialRequest[]; lookups: string[] }
 
@@ -26,7 +23,7 @@ interface Harness { relay: Relay; page: PageClient; dials: DialRequest[]; lookup
  */
 async function harness(options: RelayOptions = {}, answers: (host: string, call: number) => Array<{ address: string; family: number }> = () => [], token = ''): Promise<Harness> {
   const echo = await startEchoServer();
-  cleanups.push(() => echo.close());
+  defer(() => echo.close());
   const dials: DialRequest[] = [];
   const lookups: string[] = [];
   const lookup: Lookup = async (host) => {
@@ -42,9 +39,9 @@ async function harness(options: RelayOptions = {}, answers: (host: string, call:
     },
     ...options,
   });
-  cleanups.push(() => relay.close());
+  defer(() => relay.close());
   const page = await PageClient.ready(relay.url, token);
-  cleanups.push(() => page.close());
+  defer(() => page.close());
   return { relay, page, dials, lookups };
 }
 
@@ -184,9 +181,9 @@ describe('adversarial destinations: refused, never dialled, never looked up', ()
         return socket;
       },
     });
-    cleanups.push(() => relay2.close());
+    defer(() => relay2.close());
     const page = await PageClient.ready(relay2.url);
-    cleanups.push(() => page.close());
+    defer(() => page.close());
     const o = await page.dgramOpen(1, 6, { flags: 2 });
     expect(o.type).toBe(FrameType.DGRAM_OPENED);
     let seq = 1;

@@ -1,19 +1,13 @@
 /** HELLO / WELCOME / GOAWAY, and what the relay does with messages it cannot accept. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Capability, FrameType, HEADER_BYTES, PROTOCOL_VERSION, Reason, encodeFrame, type GoawayFrame } from '@ws2web/protocol';
-import { startRelay, type Relay } from '../src/index.js';
-import { COALESCE_FRAMES } from '../src/options.js';
-import { PageClient, ipv4 } from './helpers/page-client.js';
-
-let relay: Relay | null = null;
-afterEach(async () => {
-  await relay?.close();
-  relay = null;
-});
+import { COALESCE_FRAMES } from '../src/config/options.js';
+import { PageClient, ipv4 } from './support/page-client.js';
+import { useRelay } from './support/index.js';
 
 describe('handshake', () => {
   it('answers HELLO with WELCOME carrying the limits it enforces', async () => {
-    relay = await startRelay({ log: () => {} });
+    const relay = await useRelay();
     expect(relay.url).toBe(`ws://127.0.0.1:${relay.port}/`);
     const page = await PageClient.connect(relay.url);
     const welcome = await page.hello();
@@ -29,7 +23,7 @@ describe('handshake', () => {
   });
 
   it('refuses another protocol version with GOAWAY(VERSION_MISMATCH) and close 1008', async () => {
-    relay = await startRelay({ log: () => {} });
+    const relay = await useRelay();
     const page = await PageClient.connect(relay.url);
     const goaway = (await page.hello('', 7)) as GoawayFrame;
     expect(goaway.type).toBe(FrameType.GOAWAY);
@@ -40,7 +34,7 @@ describe('handshake', () => {
   });
 
   it('answers an undecodable message with GOAWAY(PROTOCOL_ERROR) and close 1002', async () => {
-    relay = await startRelay({ log: () => {} });
+    const relay = await useRelay();
     const page = await PageClient.ready(relay.url);
     page.sendRaw(Uint8Array.from([0x7f, 0, 0, 0, 1, 0, 0, 0, 0])); // unknown frame type
     const goaway = (await page.next((f) => f.type === FrameType.GOAWAY)) as GoawayFrame;
@@ -51,7 +45,7 @@ describe('handshake', () => {
   });
 
   it('treats a text message as a protocol error', async () => {
-    relay = await startRelay({ log: () => {} });
+    const relay = await useRelay();
     const page = await PageClient.ready(relay.url);
     page.sendRaw('hello');
     const goaway = (await page.next((f) => f.type === FrameType.GOAWAY)) as GoawayFrame;
@@ -61,7 +55,7 @@ describe('handshake', () => {
   });
 
   it('treats a frame before HELLO as a protocol error', async () => {
-    relay = await startRelay({ log: () => {} });
+    const relay = await useRelay();
     const page = await PageClient.connect(relay.url);
     page.send({ type: FrameType.OPEN, stream: 1, transport: 1, flags: 0, window: 100, remote: ipv4(80, '8.8.8.8'), local: null });
     const goaway = (await page.next((f) => f.type === FrameType.GOAWAY)) as GoawayFrame;
@@ -71,7 +65,7 @@ describe('handshake', () => {
   });
 
   it('treats a second HELLO and relay-only frames as protocol errors', async () => {
-    relay = await startRelay({ log: () => {} });
+    const relay = await useRelay();
     const a = await PageClient.ready(relay.url);
     a.send({ type: FrameType.HELLO, version: 1, token: '' });
     expect(((await a.next((f) => f.type === FrameType.GOAWAY)) as GoawayFrame).message).toBe('second HELLO');
@@ -82,7 +76,7 @@ describe('handshake', () => {
   });
 
   it('rejects DATA larger than the maxFrameBody it announced', async () => {
-    relay = await startRelay({ log: () => {}, maxFrameBody: 1024 });
+    const relay = await useRelay({ maxFrameBody: 1024 });
     const page = await PageClient.ready(relay.url);
     page.send({ type: FrameType.DATA, stream: 1, data: new Uint8Array(1025) });
     const goaway = (await page.next((f) => f.type === FrameType.GOAWAY)) as GoawayFrame;
@@ -91,7 +85,7 @@ describe('handshake', () => {
   });
 
   it('closes a connection that sends no HELLO within the handshake timeout', async () => {
-    relay = await startRelay({ log: () => {}, handshakeTimeoutMs: 150 });
+    const relay = await useRelay({ handshakeTimeoutMs: 150 });
     const page = await PageClient.connect(relay.url);
     const started = Date.now();
     const goaway = (await page.next((f) => f.type === FrameType.GOAWAY)) as GoawayFrame;
@@ -102,7 +96,7 @@ describe('handshake', () => {
   });
 
   it('closes with 1009 a message larger than maxPayload (16 full frames)', async () => {
-    relay = await startRelay({ log: () => {}, maxFrameBody: 1024 });
+    const relay = await useRelay({ maxFrameBody: 1024 });
     const page = await PageClient.ready(relay.url);
     const limit = COALESCE_FRAMES * (1024 + HEADER_BYTES);
     page.sendRaw(new Uint8Array(limit + 1));
@@ -110,7 +104,7 @@ describe('handshake', () => {
   });
 
   it('accepts a message of several frames (HELLO and OPEN coalesced)', async () => {
-    relay = await startRelay({ log: () => {} });
+    const relay = await useRelay();
     const page = await PageClient.connect(relay.url);
     const hello = encodeFrame({ type: FrameType.HELLO, version: 1, token: '' });
     const open = encodeFrame({ type: FrameType.OPEN, stream: 1, transport: 1, flags: 0, window: 10, remote: ipv4(80, '10.0.0.1'), local: null });

@@ -1,8 +1,10 @@
 /** The inbound policy and port sets as pure values, and how options, CLI flags and config files reach them. */
 import { describe, expect, it } from 'vitest';
 import { Reason } from '@ws2web/protocol';
-import { InboundPolicy, PortSet, parseConfig } from '../src/index.js';
-import { UsageError, parseCommandLine } from '../src/cli-options.js';
+import { parseConfig } from '../src/config/config-file.js';
+import { InboundPolicy } from '../src/policy/inbound-policy.js';
+import { PortSet } from '../src/policy/port-set.js';
+import { UsageError, parseCommandLine } from '../src/config/cli-options.js';
 
 const v4 = (address: string, port: number, dualStack = false) => ({ family: 4 as const, address, scopeId: 0, port, dualStack });
 const v6 = (address: string, port: number, dualStack = false) => ({ family: 6 as const, address, scopeId: 0, port, dualStack });

@@ -9,7 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import { once } from 'node:events';
 import net from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   Capability,
   FrameType,
@@ -24,34 +24,19 @@ import {
   type ListeningFrame,
 } from '@ws2web/protocol';
 import { createTicket, startRelay, type Relay, type RelayOptions } from '../src/index.js';
-import { PageClient, ipv4, ipv6 } from './helpers/page-client.js';
-import { freePort, hasIPv6Loopback, waitFor } from './helpers/tcp-servers.js';
-import { startUdpPeer } from './helpers/udp-peers.js';
+import { PageClient, ipv4, ipv6 } from './support/page-client.js';
+import { freePort, hasIPv6Loopback } from './support/tcp-servers.js';
+import { startUdpPeer } from './support/udp-peers.js';
+import { defer, useRelay, usePage, waitUntil } from './support/index.js';
 
 const ipv6Loopback = await hasIPv6Loopback();
 if (!ipv6Loopback) console.warn('inbound.test: no ::1 here; the IPv6 listener tests are skipped');
 
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function relayWith(options: RelayOptions = {}): Promise<Relay> {
-  const relay = await startRelay({ log: () => {}, ...options });
-  cleanups.push(() => relay.close());
-  return relay;
-}
-async function page(relay: Relay, token = ''): Promise<PageClient> {
-  const p = await PageClient.ready(relay.url, token);
-  cleanups.push(() => p.close());
-  return p;
-}
 /** A relay whose inbound policy allows 127.0.0.1 on `ports` (default: ephemeral). */
 async function inboundRelay(listen: Partial<NonNullable<RelayOptions['listen']>> = {}, options: RelayOptions = {}): Promise<Relay> {
-  return relayWith({ listen: { addresses: ['127.0.0.1'], ports: 'ephemeral', ...listen }, ...options });
+  return useRelay({ listen: { addresses: ['127.0.0.1'], ports: 'ephemeral', ...listen }, ...options });
 }
 async function listening(p: PageClient, stream: number, local = ipv4(0), opts: Parameters<PageClient['listen']>[2] = {}): Promise<ListeningFrame> {
   const answer = await p.listen(stream, local, opts);
@@ -76,7 +61,7 @@ async function client(port: number, host = '127.0.0.1'): Promise<Client> {
   const c: Client = { socket, received: [], error: null, closed, ended: Promise.race([closed, new Promise<void>((r) => socket.once('end', () => r()))]) };
   socket.on('data', (d: Buffer) => c.received.push(d));
   socket.on('error', (err: NodeJS.ErrnoException) => { c.error = err; });
-  cleanups.push(() => socket.destroy());
+  defer(() => socket.destroy());
   // A connection the relay resets at once may fail its connect already (ECONNRESET): recorded.
   await Promise.race([new Promise((r) => socket.once('connect', r)), c.closed]);
   return c;
@@ -110,9 +95,9 @@ async function refused(port: number, host = '127.0.0.1'): Promise<boolean> {
 
 describe('default relay (no inbound policy)', () => {
   it('announces INBOUND and refuses every LISTEN by policy, listening on nothing', async () => {
-    const relay = await relayWith();
+    const relay = await useRelay();
     const p = await PageClient.connect(relay.url);
-    cleanups.push(() => p.close());
+    defer(() => p.close());
     const welcome = await p.hello();
     expect(welcome.type).toBe(FrameType.WELCOME);
     expect(welcome.type === FrameType.WELCOME && welcome.capabilities & Capability.INBOUND).toBe(Capability.INBOUND);
@@ -130,7 +115,7 @@ describe('default relay (no inbound policy)', () => {
 describe('LISTEN', () => {
   it('port 0 with ports "ephemeral" listens on a real OS-chosen port that a client reaches', async () => {
     const relay = await inboundRelay();
-    const p = await page(relay);
+    const p = await usePage(relay);
     const l = await listening(p, 1);
     expect(l.local).toMatchObject({ kind: 'ipv4', address: '127.0.0.1' });
     expect(portOf(l)).toBeGreaterThan(0);
@@ -143,7 +128,7 @@ describe('LISTEN', () => {
   it('a fixed port inside the range listens on exactly that port; outside it is POLICY_DENIED', async () => {
     const [a, b] = [await freePort(), await freePort()];
     const relay = await inboundRelay({ ports: [a] });
-    const p = await page(relay);
+    const p = await usePage(relay);
     expect(portOf(await listening(p, 1, ipv4(a)))).toBe(a);
     expect(await p.listen(2, ipv4(b))).toEqual({ type: FrameType.OPEN_FAILED, stream: 2, reason: Reason.POLICY_DENIED });
     expect(await refused(b)).toBe(true);
@@ -156,12 +141,12 @@ describe('LISTEN', () => {
     const holders = await Promise.all(ports.slice(0, 2).map(async (port) => {
       const s = net.createServer().listen(port, '127.0.0.1');
       await once(s, 'listening');
-      cleanups.push(() => new Promise((r) => s.close(r)));
+      defer(() => new Promise((r) => s.close(r)));
       return s;
     }));
     expect(holders).toHaveLength(2);
     const relay = await inboundRelay({ ports });
-    const p = await page(relay);
+    const p = await usePage(relay);
     expect(portOf(await listening(p, 1))).toBe(ports[2]);
     // All three taken now: ADDR_IN_USE.
     expect(await p.listen(2, ipv4(0))).toEqual({ type: FrameType.OPEN_FAILED, stream: 2, reason: Reason.ADDR_IN_USE });
@@ -171,12 +156,12 @@ describe('LISTEN', () => {
     const [port, held] = [await freePort(), await freePort()];
     const holder = net.createServer().listen(held, '127.0.0.1');
     await once(holder, 'listening');
-    cleanups.push(() => new Promise((r) => holder.close(r)));
+    defer(() => new Promise((r) => holder.close(r)));
     const relay = await inboundRelay({ ports: `${port},${held}` });
-    const p = await page(relay);
+    const p = await usePage(relay);
     await listening(p, 1, ipv4(port));
     expect(await p.listen(2, ipv4(port))).toEqual({ type: FrameType.OPEN_FAILED, stream: 2, reason: Reason.ADDR_IN_USE });
-    const q = await page(relay);
+    const q = await usePage(relay);
     expect(await q.listen(1, ipv4(port), { flags: ListenFlag.REUSEADDR })).toEqual({ type: FrameType.OPEN_FAILED, stream: 1, reason: Reason.ADDR_IN_USE });
     expect(await q.listen(2, ipv4(held), { flags: ListenFlag.EXCLUSIVEADDRUSE })).toEqual({ type: FrameType.OPEN_FAILED, stream: 2, reason: Reason.ADDR_IN_USE });
     expect(relay.metrics().listens).toEqual({ OK: 1, ADDR_IN_USE: 3 });
@@ -184,7 +169,7 @@ describe('LISTEN', () => {
 
   it('addresses: a listed address listens there, an unlisted one is POLICY_DENIED, the wildcard is narrowed to the listed one', async () => {
     const relay = await inboundRelay({ addresses: ['127.0.0.1'] });
-    const p = await page(relay);
+    const p = await usePage(relay);
     expect(await p.listen(1, ipv4(0, '127.0.0.2'))).toEqual({ type: FrameType.OPEN_FAILED, stream: 1, reason: Reason.POLICY_DENIED });
     const narrowed = await listening(p, 2, ipv4(0, '0.0.0.0'));
     expect(narrowed.local).toMatchObject({ kind: 'ipv4', address: '127.0.0.1' });
@@ -198,7 +183,7 @@ describe('LISTEN', () => {
 
   it.skipIf(!ipv6Loopback)('IPv6: ::1 listens; a dual-stack :: wildcard narrowed to a listed IPv4 address serves IPv4 clients', async () => {
     const relay = await inboundRelay({ addresses: ['::1'] });
-    const p = await page(relay);
+    const p = await usePage(relay);
     const l6 = await listening(p, 1, ipv6(0, '::1'));
     expect(l6.local).toMatchObject({ kind: 'ipv6', address: '::1' });
     const c6 = await client(portOf(l6), '::1');
@@ -206,7 +191,7 @@ describe('LISTEN', () => {
     expect(inc6.remote).toEqual(ipv6(c6.socket.localPort!, '::1'));
 
     const relay4 = await inboundRelay({ addresses: ['127.0.0.1'] });
-    const q = await page(relay4);
+    const q = await usePage(relay4);
     // Without the dual-stack flag an AF_INET6 wildcard has no IPv6 address to go to.
     expect(await q.listen(1, ipv6(0, '::'))).toEqual({ type: FrameType.OPEN_FAILED, stream: 1, reason: Reason.POLICY_DENIED });
     const l = await listening(q, 2, ipv6(0, '::'), { flags: ListenFlag.DUAL_STACK });
@@ -217,7 +202,7 @@ describe('LISTEN', () => {
 
   it('a page cannot send CREDIT or DATA on a listener stream (protocol error)', async () => {
     const relay = await inboundRelay();
-    const p = await page(relay);
+    const p = await usePage(relay);
     await listening(p, 1);
     p.send({ type: FrameType.CREDIT, stream: 1, bytes: 10 });
     const goaway = await p.next((f) => f.type === FrameType.GOAWAY);
@@ -229,7 +214,7 @@ describe('LISTEN', () => {
 describe('inbound connections', () => {
   it('INCOMING carries a relay stream id, the window, and both real addresses; ids increase', async () => {
     const relay = await inboundRelay({}, { streamWindow: 100_000 });
-    const p = await page(relay);
+    const p = await usePage(relay);
     const port = portOf(await listening(p, 1));
     const c1 = await client(port);
     const c2 = await client(port);
@@ -242,14 +227,14 @@ describe('inbound connections', () => {
 
   it('reads nothing from a pending connection until the page accepts it with CREDIT', async () => {
     const relay = await inboundRelay();
-    const p = await page(relay);
+    const p = await usePage(relay);
     const port = portOf(await listening(p, 1));
     const c = await client(port);
     const { newStream } = await p.incoming(1);
     const early = randomBytes(100_000);
-    c.socket.write(early);
-    c.socket.end(); // and a FIN: not seen before accept either
-    await sleep(300);
+    c.socket.end(early); // and a FIN: not seen before accept either
+    await once(c.socket, 'finish'); // every byte and the FIN are in the relay's socket now
+    await p.roundTrip(); // the relay has had a turn to read them, had it been reading
     expect(p.typesOn(newStream)).toEqual([]);
     expect(relay.metrics().bytesPeerToPage).toBe(0);
     p.send({ type: FrameType.CREDIT, stream: newStream, bytes: 1 << 20 });
@@ -261,7 +246,7 @@ describe('inbound connections', () => {
 
   it('accept → 16 MiB each way at once, verified by sha256, within the credits', async () => {
     const relay = await inboundRelay({}, { streamWindow: 256 * 1024 });
-    const p = await page(relay);
+    const p = await usePage(relay);
     const port = portOf(await listening(p, 1));
     const c = await client(port);
     const inc = await p.incoming(1);
@@ -274,20 +259,20 @@ describe('inbound connections', () => {
     const [fromClient] = await Promise.all([
       p.read(inc.newStream, total, { timeoutMs: 30_000 }),
       sendWithinCredit(p, inc.newStream, toClient, inc.window),
-      waitFor(() => receivedBytes(c) >= total, 60_000, 'the client to receive 16 MiB'),
+      waitUntil(() => receivedBytes(c) >= total, 60_000, 'the client to receive 16 MiB'),
     ]);
     const seconds = (performance.now() - started) / 1000;
     console.log(`inbound.test: 16 MiB each way through an accepted connection in ${seconds.toFixed(2)} s`);
     expect(sha256(fromClient)).toBe(sha256(toPage));
     expect(sha256(Buffer.concat(c.received))).toBe(sha256(toClient));
-    await waitFor(() => relay.metrics().bytesPageToPeer === total, 2000, 'write callbacks');
+    await waitUntil(() => relay.metrics().bytesPageToPeer === total, 2000, 'write callbacks');
     expect(relay.metrics().bytesPeerToPage).toBe(total);
     expect(p.inbox.filter((f) => f.type === FrameType.CLOSE)).toEqual([]);
   }, 90_000);
 
   it('half-close and close work on an accepted connection as on a connected one', async () => {
     const relay = await inboundRelay();
-    const p = await page(relay);
+    const p = await usePage(relay);
     const port = portOf(await listening(p, 1));
     const c = await client(port);
     const { newStream, window } = await p.incoming(1);
@@ -301,12 +286,12 @@ describe('inbound connections', () => {
     expect(Buffer.concat(c.received).toString()).toBe('reply');
     await c.closed;
     expect(await p.nextOn(newStream, FrameType.CLOSE)).toMatchObject({ reason: Reason.OK });
-    await waitFor(() => relay.metrics().streams === 0, 2000, 'the stream to be released');
+    await waitUntil(() => relay.metrics().streams === 0, 2000, 'the stream to be released');
   });
 
   it('reject (CLOSE(RESET) before accept) resets the client', async () => {
     const relay = await inboundRelay();
-    const p = await page(relay);
+    const p = await usePage(relay);
     const port = portOf(await listening(p, 1));
     const c = await client(port);
     const { newStream } = await p.incoming(1);
@@ -314,7 +299,7 @@ describe('inbound connections', () => {
     await c.closed;
     expect(c.error?.code).toBe('ECONNRESET');
     expect(relay.metrics().inbound).toEqual({ offered: 1, rejected: 1 });
-    await waitFor(() => relay.metrics().streams === 0, 2000, 'the stream to be released');
+    await waitUntil(() => relay.metrics().streams === 0, 2000, 'the stream to be released');
     // The listener goes on.
     await client(port);
     expect((await p.incoming(1)).newStream).toBe(newStream + 1);
@@ -322,7 +307,7 @@ describe('inbound connections', () => {
 
   it('backlog overflow: connections beyond LISTEN\'s backlog are reset at once and counted', async () => {
     const relay = await inboundRelay();
-    const p = await page(relay);
+    const p = await usePage(relay);
     const port = portOf(await listening(p, 1, ipv4(0), { backlog: 2 }));
     const held = [await client(port), await client(port)];
     await p.incoming(1);
@@ -330,20 +315,20 @@ describe('inbound connections', () => {
     const extra = await client(port);
     await extra.closed;
     expect(extra.error?.code).toBe('ECONNRESET');
-    await sleep(100);
+    await p.roundTrip(); // an INCOMING for it would have been sent before the reset
     expect(p.inbox.filter((f) => f.type === FrameType.INCOMING)).toEqual([]);
     expect(relay.metrics().inbound).toEqual({ offered: 2, backlog_full: 1 });
     expect(held.every((c) => c.error === null)).toBe(true);
     // Accepting one frees a backlog slot.
     p.send({ type: FrameType.CREDIT, stream: RELAY_STREAM_BASE, bytes: 1024 });
-    await waitFor(() => relay.metrics().inbound.accepted === 1, 2000, 'the accept');
+    await waitUntil(() => relay.metrics().inbound.accepted === 1, 2000, 'the accept');
     await client(port);
     expect((await p.incoming(1)).newStream).toBe(RELAY_STREAM_BASE + 2);
   });
 
   it('closing the listener resets what is pending; accepted connections live on; the port is free', async () => {
     const relay = await inboundRelay();
-    const p = await page(relay);
+    const p = await usePage(relay);
     const port = portOf(await listening(p, 1));
     const accepted = await client(port);
     const a = await p.incoming(1);
@@ -356,20 +341,20 @@ describe('inbound connections', () => {
       expect(c.error?.code).toBe('ECONNRESET');
     }
     for (const id of pendingIds) expect(await p.nextOn(id, FrameType.CLOSE)).toMatchObject({ reason: Reason.RESET });
-    await waitFor(() => relay.metrics().listeners === 0, 2000, 'the listener to go');
+    await waitUntil(() => relay.metrics().listeners === 0, 2000, 'the listener to go');
     expect(await refused(port)).toBe(true);
     // The accepted one still works both ways.
     accepted.socket.write('still here');
     expect((await p.read(a.newStream, 10)).toString()).toBe('still here');
     p.send({ type: FrameType.DATA, stream: a.newStream, data: Buffer.from('yes') });
-    await waitFor(() => Buffer.concat(accepted.received).toString() === 'yes', 2000, 'the reply');
+    await waitUntil(() => Buffer.concat(accepted.received).toString() === 'yes', 2000, 'the reply');
     expect(relay.metrics().inbound).toEqual({ offered: 3, accepted: 1, listener_closed: 2 });
     expect(relay.metrics().streams).toBe(1);
   });
 
   it('the WebSocket going closes the listener and every pending and accepted connection', async () => {
     const relay = await inboundRelay();
-    const p = await page(relay);
+    const p = await usePage(relay);
     const port = portOf(await listening(p, 1));
     const accepted = await client(port);
     const a = await p.incoming(1);
@@ -381,19 +366,19 @@ describe('inbound connections', () => {
     await Promise.all([accepted.ended, pending.closed]);
     expect(pending.error?.code).toBe('ECONNRESET');
     expect(accepted.error).toBe(null);
-    await waitFor(() => relay.metrics().connections === 0, 2000, 'the connection to go');
+    await waitUntil(() => relay.metrics().connections === 0, 2000, 'the connection to go');
     expect(await refused(port)).toBe(true);
     expect(relay.metrics()).toMatchObject({ listeners: 0, streams: 0, inbound: { offered: 2, accepted: 1, gone: 1 } });
   });
 
   it('listen.remotes: a peer outside the list is reset without an INCOMING', async () => {
     const relay = await inboundRelay({ remotes: ['10.0.0.0/8'] });
-    const p = await page(relay);
+    const p = await usePage(relay);
     const port = portOf(await listening(p, 1));
     const c = await client(port);
     await c.closed;
     expect(c.error?.code).toBe('ECONNRESET');
-    await sleep(50);
+    await p.roundTrip();
     expect(p.typesOn(1)).toEqual([]);
     expect(relay.metrics().inbound).toEqual({ remote_denied: 1 });
   });
@@ -401,12 +386,12 @@ describe('inbound connections', () => {
   it('relay drain closes listeners with CLOSE(SHUTTING_DOWN) and lets accepted connections finish', async () => {
     const relay = await startRelay({ log: () => {}, listen: { addresses: ['127.0.0.1'] } });
     const p = await PageClient.ready(relay.url);
-    cleanups.push(() => p.close());
+    defer(() => p.close());
     const port = portOf(await listening(p, 1));
     const c = await client(port);
     const { newStream } = await p.incoming(1);
     p.send({ type: FrameType.CREDIT, stream: newStream, bytes: 1 << 16 });
-    await waitFor(() => relay.metrics().inbound.accepted === 1, 2000, 'the accept');
+    await waitUntil(() => relay.metrics().inbound.accepted === 1, 2000, 'the accept');
     const closing = relay.close({ drainMs: 5000 });
     expect(await p.nextOn(1, FrameType.CLOSE)).toMatchObject({ reason: Reason.SHUTTING_DOWN });
     expect(await refused(port)).toBe(true);
@@ -423,7 +408,7 @@ describe('inbound connections', () => {
 describe('caps and tickets', () => {
   it('maxListeners per page → OPEN_FAILED(LIMIT); maxPending across a page\'s listeners → reset', async () => {
     const relay = await inboundRelay({ maxListeners: 2, maxPending: 1 });
-    const p = await page(relay);
+    const p = await usePage(relay);
     const a = portOf(await listening(p, 1));
     const b = portOf(await listening(p, 2));
     expect(await p.listen(3, ipv4(0))).toEqual({ type: FrameType.OPEN_FAILED, stream: 3, reason: Reason.LIMIT });
@@ -437,13 +422,13 @@ describe('caps and tickets', () => {
     expect(m.inbound).toEqual({ offered: 1, pending_limit: 1 });
     expect(m.listens).toEqual({ OK: 2, LIMIT: 1 });
     // Another page has its own caps.
-    const q = await page(relay);
+    const q = await usePage(relay);
     await listening(q, 1);
   });
 
   it('an inbound connection counts as a stream: at maxStreams it is reset', async () => {
     const relay = await inboundRelay({}, { maxStreams: 2 });
-    const p = await page(relay);
+    const p = await usePage(relay);
     const port = portOf(await listening(p, 1));
     await client(port);
     await p.incoming(1);
@@ -459,16 +444,16 @@ describe('caps and tickets', () => {
     const secret = 'inbound test secret';
     const relay = await inboundRelay({ ports: [inTicket, alsoAllowed] }, { secret });
     const token = createTicket({ secret, ttlSeconds: 60, listenPorts: [String(inTicket)] });
-    const p = await page(relay, token);
+    const p = await usePage(relay, token);
     expect(await p.listen(1, ipv4(alsoAllowed))).toEqual({ type: FrameType.OPEN_FAILED, stream: 1, reason: Reason.POLICY_DENIED });
     expect(portOf(await listening(p, 2))).toBe(inTicket);
     expect(relay.metrics().policyRefusalsByReason).toEqual({ ticket_scope: 1 });
     // A scope never widens: a ticket claiming "ephemeral" on a range-only relay gets no OS port.
     const wide = createTicket({ secret, ttlSeconds: 60, listenPorts: ['ephemeral'] });
-    const q = await page(relay, wide);
+    const q = await usePage(relay, wide);
     expect(await q.listen(1, ipv4(0))).toEqual({ type: FrameType.OPEN_FAILED, stream: 1, reason: Reason.POLICY_DENIED });
     // No claim: the relay's policy alone.
-    const plain = await page(relay, createTicket({ secret, ttlSeconds: 60 }));
+    const plain = await usePage(relay, createTicket({ secret, ttlSeconds: 60 }));
     expect(portOf(await listening(plain, 1, ipv4(alsoAllowed)))).toBe(alsoAllowed);
   });
 
@@ -482,13 +467,13 @@ describe('UDP fixed-port binds under the inbound policy', () => {
   it('a fixed port inside listen.ports receives datagrams from any sender', async () => {
     const port = await freePort();
     const relay = await inboundRelay({ ports: `${port}` }, { allow: ['127.0.0.0/8'] });
-    const p = await page(relay);
+    const p = await usePage(relay);
     const o = (await p.dgramOpen(1, 4, { local: ipv4(port, '0.0.0.0') })) as DgramOpenedFrame;
     expect(o.type).toBe(FrameType.DGRAM_OPENED);
     // The wildcard narrowed to the listed address, as for LISTEN.
     expect(o.local).toEqual(ipv4(port, '127.0.0.1'));
     const senders = [await startUdpPeer(), await startUdpPeer()];
-    for (const s of senders) cleanups.push(() => s.close());
+    for (const s of senders) defer(() => s.close());
     await senders[0]!.send(Buffer.from('from one'), port);
     await senders[1]!.send(Buffer.from('from two'), port);
     const got = [await p.datagram(1), await p.datagram(1)] as DatagramFrame[];
@@ -501,14 +486,14 @@ describe('UDP fixed-port binds under the inbound policy', () => {
   it('a fixed port outside listen.ports is POLICY_DENIED, port 0 stays allowed', async () => {
     const [inside, outside] = [await freePort(), await freePort()];
     const relay = await inboundRelay({ ports: `${inside}` });
-    const p = await page(relay);
+    const p = await usePage(relay);
     expect(await p.dgramOpen(1, 4, { local: ipv4(outside, '127.0.0.1') })).toEqual({ type: FrameType.OPEN_FAILED, stream: 1, reason: Reason.POLICY_DENIED });
     expect((await p.dgramOpen(2, 4, { local: ipv4(0, '127.0.0.1') })).type).toBe(FrameType.DGRAM_OPENED);
     expect((await p.dgramOpen(3, 4)).type).toBe(FrameType.DGRAM_OPENED);
     expect(relay.metrics().policyRefusalsByReason).toEqual({ listen_port: 1 });
     // Nothing was bound on the refused port.
     const probe = dgram.createSocket('udp4');
-    cleanups.push(() => probe.close());
+    defer(() => probe.close());
     probe.bind({ port: outside, address: '127.0.0.1', exclusive: true });
     await once(probe, 'listening');
   });
@@ -516,8 +501,8 @@ describe('UDP fixed-port binds under the inbound policy', () => {
   it('without an inbound policy a ticket\'s listenPorts still narrow fixed-port UDP binds', async () => {
     const [inside, outside] = [await freePort(), await freePort()];
     const secret = 'udp scope secret';
-    const relay = await relayWith({ secret });
-    const p = await page(relay, createTicket({ secret, ttlSeconds: 60, listenPorts: [inside] }));
+    const relay = await useRelay({ secret });
+    const p = await usePage(relay, createTicket({ secret, ttlSeconds: 60, listenPorts: [inside] }));
     expect(await p.dgramOpen(1, 4, { local: ipv4(outside, '127.0.0.1') })).toEqual({ type: FrameType.OPEN_FAILED, stream: 1, reason: Reason.POLICY_DENIED });
     expect(await p.dgramOpen(2, 4, { local: ipv4(inside, '127.0.0.1') })).toMatchObject({ type: FrameType.DGRAM_OPENED, local: ipv4(inside) });
     expect(relay.metrics().policyRefusalsByReason).toEqual({ ticket_scope: 1 });
@@ -527,12 +512,12 @@ describe('UDP fixed-port binds under the inbound policy', () => {
 describe('metrics text', () => {
   it('/metrics has the listener gauge and the LISTEN and inbound counters', async () => {
     const relay = await inboundRelay();
-    const p = await page(relay);
+    const p = await usePage(relay);
     const port = portOf(await listening(p, 1));
     await client(port);
     const { newStream } = (await p.incoming(1)) as IncomingFrame;
     p.send({ type: FrameType.CLOSE, stream: newStream, reason: Reason.RESET });
-    await waitFor(() => relay.metrics().inbound.rejected === 1, 2000, 'the reject');
+    await waitUntil(() => relay.metrics().inbound.rejected === 1, 2000, 'the reject');
     const text = await (await fetch(`http://127.0.0.1:${relay.port}/metrics`)).text();
     expect(text).toContain('ws2web_relay_listeners 1');
     expect(text).toContain('ws2web_relay_listens_total{outcome="OK"} 1');
@@ -541,6 +526,6 @@ describe('metrics text', () => {
     expect(text).toContain('ws2web_relay_streams_by_state{state="LISTENER_LISTENING"} 1');
     const close: CloseFrame = { type: FrameType.CLOSE, stream: 1, reason: Reason.OK };
     p.send(close);
-    await waitFor(() => relay.metrics().listeners === 0, 2000, 'the listener to close');
+    await waitUntil(() => relay.metrics().listeners === 0, 2000, 'the listener to close');
   });
 });

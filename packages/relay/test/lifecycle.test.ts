@@ -1,31 +1,22 @@
 /** WebSocket loss, relay shutdown, HTTP endpoints, Origin checks and tickets. */
 import { once } from 'node:events';
 import net from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FrameType, Reason, type GoawayFrame } from '@ws2web/protocol';
-import { createTicket, startRelay, verifyTicket, type Relay, type RelayOptions } from '../src/index.js';
-import { PageClient, ipv4 } from './helpers/page-client.js';
-import { peerGone, startServer, waitFor, type TestServer } from './helpers/tcp-servers.js';
+import { createTicket, startRelay, verifyTicket } from '../src/index.js';
+import { PageClient, ipv4 } from './support/page-client.js';
+import { peerGone, startServer, type TestServer } from './support/tcp-servers.js';
+import { defer, useRelay, waitUntil } from './support/index.js';
 
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function relayWith(options: RelayOptions = {}): Promise<Relay> {
-  const relay = await startRelay({ allow: ['127.0.0.0/8'], log: () => {}, ...options });
-  cleanups.push(() => relay.close());
-  return relay;
-}
 async function tcpServer(): Promise<TestServer> {
   const srv = await startServer();
-  cleanups.push(() => srv.close());
+  defer(() => srv.close());
   return srv;
 }
 
 describe('connection loss and shutdown', () => {
   it('destroys every TCP socket of a WebSocket that drops', async () => {
-    const relay = await relayWith();
+    const relay = await useRelay({ allow: ['127.0.0.0/8'] });
     const srv = await tcpServer();
     const page = await PageClient.ready(relay.url);
     await page.open(1, ipv4(srv.port));
@@ -34,7 +25,7 @@ describe('connection loss and shutdown', () => {
     const closed = Promise.all([peerGone(a), peerGone(b)]);
     page.ws.terminate(); // no close frame: the page just vanishes
     await closed;
-    await waitFor(() => relay.metrics().connections === 0 && relay.metrics().streams === 0, 2000, 'relay to forget the page');
+    await waitUntil(() => relay.metrics().connections === 0 && relay.metrics().streams === 0, 2000, 'relay to forget the page');
   });
 
   it('close(): GOAWAY(SHUTTING_DOWN), close 1001, every socket and the listener released', async () => {
@@ -67,7 +58,7 @@ describe('connection loss and shutdown', () => {
     const peer = await srv.accepted();
     peer.pause(); // never reads, never ends: the relay's socket lingers
     page.send({ type: FrameType.CLOSE, stream: 1, reason: Reason.OK });
-    await waitFor(() => relay.metrics().streams === 0, 2000, 'stream release');
+    await waitUntil(() => relay.metrics().streams === 0, 2000, 'stream release');
     const started = Date.now();
     await relay.close(); // resolves only once the lingering socket is closed, long before lingerMs
     expect(Date.now() - started).toBeLessThan(2000);
@@ -83,13 +74,13 @@ describe('connection loss and shutdown', () => {
 
 describe('heartbeat', () => {
   it('drops a page that stops answering pings, and keeps one that answers', async () => {
-    const relay = await relayWith({ heartbeatMs: 50 });
+    const relay = await useRelay({ allow: ['127.0.0.0/8'],  heartbeatMs: 50 });
     const alive = await PageClient.ready(relay.url);
     const silent = await PageClient.ready(relay.url);
-    cleanups.push(() => alive.close());
+    defer(() => alive.close());
     // Stop reading the silent page's socket: pings go unanswered (ws answers them on read).
     (silent.ws as unknown as { _socket: net.Socket })._socket.pause();
-    await waitFor(() => relay.metrics().connections === 1, 3000, 'the silent page to be dropped');
+    await waitUntil(() => relay.metrics().connections === 1, 3000, 'the silent page to be dropped');
     expect(alive.ws.readyState).toBe(alive.ws.OPEN);
     silent.ws.terminate();
   });
@@ -97,18 +88,18 @@ describe('heartbeat', () => {
 
 describe('HTTP endpoints', () => {
   it('GET /healthz → 200 "ok"', async () => {
-    const relay = await relayWith();
+    const relay = await useRelay({ allow: ['127.0.0.0/8'] });
     const res = await fetch(`http://127.0.0.1:${relay.port}/healthz`);
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('ok');
   });
 
   it('GET /metrics → Prometheus text with connections, streams, bytes, opens, refusals', async () => {
-    const relay = await relayWith();
+    const relay = await useRelay({ allow: ['127.0.0.0/8'] });
     const srv = await startServer((s) => s.end('0123456789'));
-    cleanups.push(() => srv.close());
+    defer(() => srv.close());
     const page = await PageClient.ready(relay.url);
-    cleanups.push(() => page.close());
+    defer(() => page.close());
     await page.open(1, ipv4(srv.port));
     await page.read(1, 10);
     page.send({ type: FrameType.DATA, stream: 1, data: Buffer.from('abc') });
@@ -131,7 +122,7 @@ describe('HTTP endpoints', () => {
   });
 
   it('answers other paths 404 and a plain GET / with 426', async () => {
-    const relay = await relayWith();
+    const relay = await useRelay({ allow: ['127.0.0.0/8'] });
     expect((await fetch(`http://127.0.0.1:${relay.port}/nope`)).status).toBe(404);
     const root = await fetch(`http://127.0.0.1:${relay.port}/`);
     expect(root.status).toBe(426);
@@ -141,7 +132,7 @@ describe('HTTP endpoints', () => {
 
 describe('allowOrigins', () => {
   it('answers an upgrade from an unlisted Origin with 403 and accepts a listed one', async () => {
-    const relay = await relayWith({ allowOrigins: ['https://app.example'] });
+    const relay = await useRelay({ allow: ['127.0.0.0/8'],  allowOrigins: ['https://app.example'] });
     await expect(PageClient.connect(relay.url, { Origin: 'https://evil.example' })).rejects.toMatchObject({ statusCode: 403 });
     await expect(PageClient.connect(relay.url)).rejects.toMatchObject({ statusCode: 403 }); // no Origin at all
     const page = await PageClient.connect(relay.url, { Origin: 'https://APP.example/' });
@@ -173,7 +164,7 @@ describe('tickets', () => {
   });
 
   it('with a secret, HELLO needs a valid unexpired ticket: else GOAWAY(AUTH_FAILED) and close 1008', async () => {
-    const relay = await relayWith({ secret });
+    const relay = await useRelay({ allow: ['127.0.0.0/8'],  secret });
     const good = await PageClient.connect(relay.url);
     expect((await good.hello(createTicket({ secret, ttlSeconds: 30, subject: 'alice' }))).type).toBe(FrameType.WELCOME);
     await good.close();
@@ -194,7 +185,7 @@ describe('tickets', () => {
   });
 
   it('without a secret, any token is accepted', async () => {
-    const relay = await relayWith();
+    const relay = await useRelay({ allow: ['127.0.0.0/8'] });
     const page = await PageClient.connect(relay.url);
     expect((await page.hello('whatever')).type).toBe(FrameType.WELCOME);
     await page.close();

@@ -5,71 +5,60 @@
  */
 import net from 'node:net';
 import { once } from 'node:events';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FrameType, Reason, type GoawayFrame } from '@ws2web/protocol';
-import { startRelay, type Relay, type RelayOptions } from '../src/index.js';
-import { PageClient, ipv4 } from './helpers/page-client.js';
-import { startEchoServer, startServer, type TestServer } from './helpers/tcp-servers.js';
+import { type Relay } from '../src/index.js';
+import { PageClient, ipv4 } from './support/page-client.js';
+import { startEchoServer, startServer, type TestServer } from './support/tcp-servers.js';
+import { defer, sleep, useRelay, waitUntil, LOOPBACK } from './support/index.js';
 
-const LOOPBACK = ['127.0.0.0/8'];
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
 
-async function relayWith(options: RelayOptions): Promise<Relay> {
-  const relay = await startRelay({ log: () => {}, allow: LOOPBACK, exemptClients: [], ...options });
-  cleanups.push(() => relay.close());
-  return relay;
-}
-
-async function page(relay: Relay, headers: Record<string, string> = {}): Promise<PageClient> {
+async function usePage(relay: Relay, headers: Record<string, string> = {}): Promise<PageClient> {
   const p = await PageClient.connect(relay.url, headers);
-  cleanups.push(() => p.close());
+  defer(() => p.close());
   expect((await p.hello()).type).toBe(FrameType.WELCOME);
   return p;
 }
 
 async function echo(): Promise<TestServer> {
   const server = await startEchoServer();
-  cleanups.push(() => server.close());
+  defer(() => server.close());
   return server;
 }
 
 const statusOf = (promise: Promise<unknown>) => promise.then(() => 101, (err: { statusCode?: number }) => err.statusCode ?? -1);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('WebSockets per client address', () => {
   it('refuses the connection beyond maxConnectionsPerIp with HTTP 429, and admits one again once another closes', async () => {
-    const relay = await relayWith({ maxConnectionsPerIp: 2 });
-    const a = await page(relay);
-    await page(relay);
+    const relay = await useRelay({ allow: LOOPBACK, exemptClients: [], maxConnectionsPerIp: 2 });
+    const a = await usePage(relay);
+    await usePage(relay);
     expect(await statusOf(PageClient.connect(relay.url))).toBe(429);
     expect(relay.metrics().limitHits).toEqual({ connections_per_ip: 1 });
     await a.close();
     await a.closed;
-    await sleep(20); // the server side of the TCP connection closes right after
-    await page(relay);
+    await waitUntil(() => relay.metrics().connections === 1, 2000, 'the relay to see the page go');
+    await usePage(relay);
     expect(relay.metrics().connections).toBe(2);
   });
 
   it('does not count loopback clients by default (exemptClients)', async () => {
-    const relay = await relayWith({ maxConnectionsPerIp: 1, exemptClients: undefined });
-    await page(relay);
-    await page(relay);
-    await page(relay);
+    const relay = await useRelay({ allow: LOOPBACK,  maxConnectionsPerIp: 1, exemptClients: undefined });
+    await usePage(relay);
+    await usePage(relay);
+    await usePage(relay);
     expect(relay.metrics().connections).toBe(3);
   });
 
   it('behind a trusted proxy, counts each X-Forwarded-For client on its own (and ignores the header from anyone else)', async () => {
-    const relay = await relayWith({ maxConnectionsPerIp: 1, trustProxy: ['127.0.0.1/32'] });
-    await page(relay, { 'X-Forwarded-For': '203.0.113.5' });
-    await page(relay, { 'X-Forwarded-For': 'spoofed, 203.0.113.6' });
+    const relay = await useRelay({ allow: LOOPBACK, exemptClients: [], maxConnectionsPerIp: 1, trustProxy: ['127.0.0.1/32'] });
+    await usePage(relay, { 'X-Forwarded-For': '203.0.113.5' });
+    await usePage(relay, { 'X-Forwarded-For': 'spoofed, 203.0.113.6' });
     expect(await statusOf(PageClient.connect(relay.url, { 'X-Forwarded-For': '203.0.113.5' }))).toBe(429);
     expect(await statusOf(PageClient.connect(relay.url, { 'X-Forwarded-For': '198.51.100.1, 203.0.113.6' }))).toBe(429);
 
-    const untrusting = await relayWith({ maxConnectionsPerIp: 1 });
-    await page(untrusting, { 'X-Forwarded-For': '203.0.113.5' });
+    const untrusting = await useRelay({ allow: LOOPBACK, exemptClients: [], maxConnectionsPerIp: 1 });
+    await usePage(untrusting, { 'X-Forwarded-For': '203.0.113.5' });
     // Without trustProxy the header means nothing: the client is 127.0.0.1, which already has one.
     expect(await statusOf(PageClient.connect(untrusting.url, { 'X-Forwarded-For': '203.0.113.7' }))).toBe(429);
   });
@@ -78,9 +67,9 @@ describe('WebSockets per client address', () => {
 describe('sockets and opens', () => {
   it('maxSocketsTotal counts sockets across pages; a freed socket makes room again', async () => {
     const server = await echo();
-    const relay = await relayWith({ maxSocketsTotal: 2 });
-    const p1 = await page(relay);
-    const p2 = await page(relay);
+    const relay = await useRelay({ allow: LOOPBACK, exemptClients: [], maxSocketsTotal: 2 });
+    const p1 = await usePage(relay);
+    const p2 = await usePage(relay);
     expect((await p1.open(1, ipv4(server.port))).type).toBe(FrameType.OPENED);
     expect((await p2.open(1, ipv4(server.port))).type).toBe(FrameType.OPENED);
     expect(await p2.open(2, ipv4(server.port))).toEqual({ type: FrameType.OPEN_FAILED, stream: 2, reason: Reason.LIMIT });
@@ -88,14 +77,16 @@ describe('sockets and opens', () => {
     // A name query holds no socket: it is not counted.
     expect((await p2.resolve(4, '127.0.0.1')).type).toBe(FrameType.RESOLVED);
     p1.send({ type: FrameType.CLOSE, stream: 1, reason: Reason.RESET });
-    await sleep(50);
+    // The relay runs in this process: once the pong behind the CLOSE is here, it has reset the
+    // socket and its close callback has run (which is what frees the slot).
+    await p1.roundTrip();
     expect((await p2.open(5, ipv4(server.port))).type).toBe(FrameType.OPENED);
     expect(relay.metrics().limitHits).toEqual({ sockets_total: 2 });
   });
 
   it('opensPerSecond / openBurst: a token bucket per client; beyond it OPEN_FAILED(LIMIT), refilled over time', async () => {
-    const relay = await relayWith({ opensPerSecond: 10, openBurst: 3 });
-    const p = await page(relay);
+    const relay = await useRelay({ allow: LOOPBACK, exemptClients: [], opensPerSecond: 10, openBurst: 3 });
+    const p = await usePage(relay);
     const answers: number[] = [];
     for (let id = 1; id <= 5; id++) {
       const a = await p.resolve(id, '127.0.0.1');
@@ -103,9 +94,9 @@ describe('sockets and opens', () => {
     }
     expect(answers).toEqual([0, 0, 0, Reason.LIMIT, Reason.LIMIT]);
     // Another WebSocket of the same client shares the bucket.
-    const q = await page(relay);
+    const q = await usePage(relay);
     expect(await q.resolve(1, '127.0.0.1')).toEqual({ type: FrameType.OPEN_FAILED, stream: 1, reason: Reason.LIMIT });
-    await sleep(250); // 2.5 tokens
+    await sleep(250); // time is what refills the bucket: 2.5 tokens
     expect((await p.resolve(6, '127.0.0.1')).type).toBe(FrameType.RESOLVED);
     expect(relay.metrics().limitHits).toEqual({ open_rate: 3 });
   });
@@ -113,15 +104,15 @@ describe('sockets and opens', () => {
   it('maxConnectionsPerDestination caps connections to one address:port across the relay', async () => {
     const a = await echo();
     const b = await echo();
-    const relay = await relayWith({ maxConnectionsPerDestination: 2 });
-    const p = await page(relay);
-    const q = await page(relay);
+    const relay = await useRelay({ allow: LOOPBACK, exemptClients: [], maxConnectionsPerDestination: 2 });
+    const p = await usePage(relay);
+    const q = await usePage(relay);
     expect((await p.open(1, ipv4(a.port))).type).toBe(FrameType.OPENED);
     expect((await q.open(1, ipv4(a.port))).type).toBe(FrameType.OPENED);
     expect(await p.open(2, ipv4(a.port))).toEqual({ type: FrameType.OPEN_FAILED, stream: 2, reason: Reason.LIMIT });
     expect((await p.open(3, ipv4(b.port))).type).toBe(FrameType.OPENED);
     q.send({ type: FrameType.CLOSE, stream: 1, reason: Reason.RESET });
-    await sleep(50);
+    await q.roundTrip(); // the socket is closed and its destination released, as above
     expect((await p.open(4, ipv4(a.port))).type).toBe(FrameType.OPENED);
     expect(relay.metrics().limitHits).toEqual({ per_destination: 1 });
   });
@@ -149,9 +140,9 @@ describe('bandwidth cap (per WebSocket, each direction)', () => {
       socket.on('drain', pump);
       pump();
     });
-    cleanups.push(() => server.close());
-    const relay = await relayWith({ bandwidthBytesPerSec: CAP });
-    const p = await page(relay);
+    defer(() => server.close());
+    const relay = await useRelay({ allow: LOOPBACK, exemptClients: [], bandwidthBytesPerSec: CAP });
+    const p = await usePage(relay);
     expect((await p.open(1, ipv4(server.port), { window: 4 << 20 })).type).toBe(FrameType.OPENED);
     // Read with credit for 2.5 s; count what arrives in [0.5 s, 2.5 s] (the start has a small burst).
     let inWindow = 0;
@@ -170,9 +161,9 @@ describe('bandwidth cap (per WebSocket, each direction)', () => {
   async function pageToPeer(): Promise<number> {
     const arrivals: Array<[number, number]> = [];
     const server = await startServer((socket) => socket.on('data', (d: Buffer) => arrivals.push([performance.now(), d.length])));
-    cleanups.push(() => server.close());
-    const relay = await relayWith({ bandwidthBytesPerSec: CAP, streamWindow: 32 * 1024 });
-    const p = await page(relay);
+    defer(() => server.close());
+    const relay = await useRelay({ allow: LOOPBACK, exemptClients: [], bandwidthBytesPerSec: CAP, streamWindow: 32 * 1024 });
+    const p = await usePage(relay);
     const opened = await p.open(1, ipv4(server.port));
     if (opened.type !== FrameType.OPENED) throw new Error('not opened');
     let credit = opened.window;
@@ -197,22 +188,22 @@ describe('bandwidth cap (per WebSocket, each direction)', () => {
 describe('timeouts', () => {
   it('closes a WebSocket idle for idleTimeoutMs with GOAWAY(TIMED_OUT) and 1001, but not one with an open stream', async () => {
     const server = await echo();
-    const relay = await relayWith({ idleTimeoutMs: 300 });
-    const idle = await page(relay);
-    const busy = await page(relay);
+    const relay = await useRelay({ allow: LOOPBACK, exemptClients: [], idleTimeoutMs: 300 });
+    const idle = await usePage(relay);
+    const busy = await usePage(relay);
     expect((await busy.open(1, ipv4(server.port))).type).toBe(FrameType.OPENED);
     const started = performance.now();
     const goaway = (await idle.next((f) => f.type === FrameType.GOAWAY, 3000)) as GoawayFrame;
     expect(goaway.reason).toBe(Reason.TIMED_OUT);
     expect((await idle.closed).code).toBe(1001);
     expect(performance.now() - started).toBeGreaterThan(200);
-    await sleep(400);
+    await sleep(400); // more than another idle period: the busy page's timer has fired again
     expect(busy.ws.readyState).toBe(busy.ws.OPEN);
     expect(relay.metrics().limitHits).toEqual({ idle_timeout: 1 });
   });
 
   it('cuts a slowloris upgrade whose headers never finish (headersTimeout), while real pages still connect', async () => {
-    const relay = await relayWith({ handshakeTimeoutMs: 500 });
+    const relay = await useRelay({ allow: LOOPBACK, exemptClients: [], handshakeTimeoutMs: 500 });
     const { port } = new URL(relay.url);
     const sockets: net.Socket[] = [];
     for (let i = 0; i < 20; i++) {
@@ -225,9 +216,9 @@ describe('timeouts', () => {
     const trickle = setInterval(function trickleHeaders() {
       for (const s of sockets) if (s.writable) s.write('X-Slow: 1\r\n', () => {});
     }, 100);
-    cleanups.push(() => clearInterval(trickle));
+    defer(() => clearInterval(trickle));
     const started = performance.now();
-    await page(relay); // not starved meanwhile
+    await usePage(relay); // not starved meanwhile
     // (not events.once: it would reject on the EPIPE a trickling write may meet)
     await Promise.all(sockets.map((s) => new Promise((resolve) => s.once('close', resolve))));
     const elapsed = performance.now() - started;
@@ -236,7 +227,7 @@ describe('timeouts', () => {
   });
 
   it('keeps at most maxHeadersCount (64) headers: a request with 100 headers is answered 400, never upgraded', async () => {
-    const relay = await relayWith({});
+    const relay = await useRelay({ allow: LOOPBACK, exemptClients: [] });
     const { port } = new URL(relay.url);
     const s = net.connect({ host: '127.0.0.1', port: Number(port) });
     await once(s, 'connect');

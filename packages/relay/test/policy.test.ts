@@ -5,11 +5,13 @@
  */
 import net from 'node:net';
 import type os from 'node:os';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FrameType, Reason, type OpenedFrame } from '@ws2web/protocol';
-import { Policy, startRelay, type DialRequest, type Lookup, type Relay, type RelayOptions } from '../src/index.js';
-import { PageClient, ipv4, ipv6, named } from './helpers/page-client.js';
-import { startEchoServer, type TestServer } from './helpers/tcp-servers.js';
+import { startRelay, type DialRequest, type Lookup, type Relay, type RelayOptions } from '../src/index.js';
+import { Policy } from '../src/policy/policy.js';
+import { PageClient, ipv4, ipv6, named } from './support/page-client.js';
+import { startEchoServer, type TestServer } from './support/tcp-servers.js';
+import { defer } from './support/index.js';
 
 describe('Policy (default: public unicast only)', () => {
   const policy = new Policy([]);
@@ -116,15 +118,10 @@ describe('Policy: broadcast and bind rules (UDP)', () => {
 });
 
 describe('policy in the relay', () => {
-  const cleanups: Array<() => Promise<unknown> | unknown> = [];
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
-
   /** A relay whose dialer records each request and connects to `echo` on loopback instead. */
   async function recordingRelay(options: RelayOptions = {}): Promise<{ relay: Relay; dials: DialRequest[]; echo: TestServer; page: PageClient }> {
     const echo = await startEchoServer();
-    cleanups.push(() => echo.close());
+    defer(() => echo.close());
     const dials: DialRequest[] = [];
     const relay = await startRelay({
       log: () => {},
@@ -134,9 +131,9 @@ describe('policy in the relay', () => {
       },
       ...options,
     });
-    cleanups.push(() => relay.close());
+    defer(() => relay.close());
     const page = await PageClient.ready(relay.url);
-    cleanups.push(() => page.close());
+    defer(() => page.close());
     return { relay, dials, echo, page };
   }
 
@@ -222,11 +219,11 @@ describe('policy in the relay', () => {
 
   it('resolves "localhost" with the real resolver and connects when loopback is allowed', async () => {
     const echo = await startEchoServer();
-    cleanups.push(() => echo.close());
+    defer(() => echo.close());
     const relay = await startRelay({ allow: ['127.0.0.0/8'], log: () => {} });
-    cleanups.push(() => relay.close());
+    defer(() => relay.close());
     const page = await PageClient.ready(relay.url);
-    cleanups.push(() => page.close());
+    defer(() => page.close());
     // Bound to IPv4 so that an ::1 answer (refused here: not allow-listed) is not even considered.
     const opened = (await page.open(1, named('localhost', echo.port), { local: ipv4(0, '0.0.0.0') })) as OpenedFrame;
     expect(opened.type).toBe(FrameType.OPENED);

@@ -1,23 +1,19 @@
 /**
  * RESOLVE and host-name OPEN against a real DNS server: dnsmasq on 127.0.0.1 with its own
- * records (helpers/dnsmasq.ts; it never forwards anywhere). The OS resolver is asked only for
+ * records (support/dnsmasq.ts; it never forwards anywhere). The OS resolver is asked only for
  * `localhost`. Answers in 192.0.2.0/24 and 2001:db8::/32 are documentation addresses: they are
  * looked at, never dialled.
  */
 import dgram from 'node:dgram';
 import { once } from 'node:events';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FrameType, Reason, ResolveFlag, type Endpoint, type OpenedFrame, type ResolvedFrame } from '@ws2web/protocol';
-import { startRelay, type Lookup, type Relay, type RelayOptions } from '../src/index.js';
-import { reasonForLookupError } from '../src/name-service.js';
-import { startDnsmasq, type Dnsmasq } from './helpers/dnsmasq.js';
-import { PageClient, ipv4, ipv6, named } from './helpers/page-client.js';
-import { startEchoServer } from './helpers/tcp-servers.js';
-
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+import { startRelay, type Lookup } from '../src/index.js';
+import { reasonForLookupError } from '../src/streams/name-service.js';
+import { startDnsmasq, type Dnsmasq } from './support/dnsmasq.js';
+import { ipv4, ipv6, named } from './support/page-client.js';
+import { startEchoServer } from './support/tcp-servers.js';
+import { defer, useRelay, usePage } from './support/index.js';
 
 let dns: Dnsmasq;
 beforeAll(async () => {
@@ -38,16 +34,6 @@ afterAll(async () => {
   await dns?.stop();
 });
 
-async function relayWith(options: RelayOptions = {}): Promise<Relay> {
-  const relay = await startRelay({ log: () => {}, dns: { servers: [dns.server] }, ...options });
-  cleanups.push(() => relay.close());
-  return relay;
-}
-async function page(relay: Relay): Promise<PageClient> {
-  const p = await PageClient.ready(relay.url);
-  cleanups.push(() => p.close());
-  return p;
-}
 const v4 = (address: string) => ipv4(0, address);
 const v6 = (address: string) => ipv6(0, address);
 const addressOf = (e: Endpoint): string => (e.kind === 'name' ? e.host : e.address);
@@ -55,15 +41,15 @@ const sortByAddress = (list: Endpoint[]): Endpoint[] => [...list].sort((a, b) =>
 
 describe('RESOLVE against a DNS server (dnsmasq)', () => {
   it('answers the A record with port-0 endpoints and no canonical name unless asked', async () => {
-    const relay = await relayWith();
-    const p = await page(relay);
+    const relay = await useRelay({ dns: { servers: [dns.server] } });
+    const p = await usePage(relay);
     expect(await p.resolve(1, 'one.test')).toEqual({ type: FrameType.RESOLVED, stream: 1, canonName: '', addresses: [v4('192.0.2.1')] });
     expect(dns.queries()).toEqual(expect.arrayContaining(['A one.test', 'AAAA one.test']));
     expect(relay.metrics().resolves).toEqual({ OK: 1 });
   });
 
   it('answers every address of a multi-address name: IPv4 first, each family in resolver order', async () => {
-    const p = await page(await relayWith());
+    const p = await usePage(await useRelay({ dns: { servers: [dns.server] } }));
     const r = (await p.resolve(1, 'multi.test')) as ResolvedFrame;
     expect(r.type).toBe(FrameType.RESOLVED);
     expect(r.addresses.map((a) => a.kind)).toEqual(['ipv4', 'ipv4', 'ipv6', 'ipv6']);
@@ -73,7 +59,7 @@ describe('RESOLVE against a DNS server (dnsmasq)', () => {
   });
 
   it('filters by family 4 and 6', async () => {
-    const p = await page(await relayWith());
+    const p = await usePage(await useRelay({ dns: { servers: [dns.server] } }));
     const four = (await p.resolve(1, 'multi.test', 4)) as ResolvedFrame;
     expect(sortByAddress(four.addresses)).toEqual([v4('192.0.2.10'), v4('192.0.2.11')]);
     const six = (await p.resolve(2, 'multi.test', 6)) as ResolvedFrame;
@@ -82,7 +68,7 @@ describe('RESOLVE against a DNS server (dnsmasq)', () => {
   });
 
   it('follows CNAMEs for the canonical name when asked (alias → alias2 → multi)', async () => {
-    const p = await page(await relayWith());
+    const p = await usePage(await useRelay({ dns: { servers: [dns.server] } }));
     const r = (await p.resolve(1, 'alias.test', 4, ResolveFlag.CANONNAME)) as ResolvedFrame;
     expect(r.canonName).toBe('multi.test');
     expect(sortByAddress(r.addresses)).toEqual([v4('192.0.2.10'), v4('192.0.2.11')]);
@@ -92,8 +78,8 @@ describe('RESOLVE against a DNS server (dnsmasq)', () => {
   });
 
   it('HOST_NOT_FOUND for NXDOMAIN, NO_DATA for a name without the asked family', async () => {
-    const relay = await relayWith();
-    const p = await page(relay);
+    const relay = await useRelay({ dns: { servers: [dns.server] } });
+    const p = await usePage(relay);
     expect(await p.resolve(1, 'nx.test')).toEqual({ type: FrameType.OPEN_FAILED, stream: 1, reason: Reason.HOST_NOT_FOUND });
     expect(await p.resolve(2, 'one.test', 6)).toEqual({ type: FrameType.OPEN_FAILED, stream: 2, reason: Reason.NO_DATA });
     expect(await p.resolve(3, 'six.test', 4)).toEqual({ type: FrameType.OPEN_FAILED, stream: 3, reason: Reason.NO_DATA });
@@ -101,12 +87,12 @@ describe('RESOLVE against a DNS server (dnsmasq)', () => {
   });
 
   it('NO_RECOVERY when the server refuses (a name outside its zones: dnsmasq has no upstream)', async () => {
-    const p = await page(await relayWith());
+    const p = await usePage(await useRelay({ dns: { servers: [dns.server] } }));
     expect(await p.resolve(1, 'elsewhere.invalid', 4)).toEqual({ type: FrameType.OPEN_FAILED, stream: 1, reason: Reason.NO_RECOVERY });
   });
 
   it('answers localhost and *.localhost with loopback without asking the server (RFC 6761)', async () => {
-    const p = await page(await relayWith());
+    const p = await usePage(await useRelay({ dns: { servers: [dns.server] } }));
     expect(await p.resolve(1, 'localhost')).toMatchObject({ type: FrameType.RESOLVED, addresses: [v4('127.0.0.1'), v6('::1')] });
     expect(await p.resolve(2, 'api.LOCALHOST.', 6)).toMatchObject({ type: FrameType.RESOLVED, addresses: [v6('::1')] });
     expect(await p.resolve(3, 'localhost', 4, ResolveFlag.CANONNAME)).toMatchObject({ canonName: 'localhost', addresses: [v4('127.0.0.1')] });
@@ -114,7 +100,7 @@ describe('RESOLVE against a DNS server (dnsmasq)', () => {
   });
 
   it('answers an IP literal itself, without a query', async () => {
-    const p = await page(await relayWith());
+    const p = await usePage(await useRelay({ dns: { servers: [dns.server] } }));
     const before = dns.queries().length;
     expect(await p.resolve(1, '192.0.2.55')).toMatchObject({ type: FrameType.RESOLVED, addresses: [v4('192.0.2.55')] });
     expect(await p.resolve(2, '2001:db8::55', 6)).toMatchObject({ type: FrameType.RESOLVED, addresses: [v6('2001:db8::55')] });
@@ -123,7 +109,7 @@ describe('RESOLVE against a DNS server (dnsmasq)', () => {
   });
 
   it('INVALID_ARGUMENT for an empty name, one over 253 bytes, or a label over 63', async () => {
-    const p = await page(await relayWith());
+    const p = await usePage(await useRelay({ dns: { servers: [dns.server] } }));
     const label = (c: string, n: number) => c.repeat(n);
     const longest = `${label('a', 63)}.${label('b', 63)}.${label('c', 63)}.${label('d', 56)}.test`; // 253 bytes
     expect(longest.length).toBe(253);
@@ -139,9 +125,9 @@ describe('RESOLVE against a DNS server (dnsmasq)', () => {
     const silent = dgram.createSocket('udp4'); // receives queries, answers none
     silent.bind(0, '127.0.0.1');
     await once(silent, 'listening');
-    cleanups.push(() => new Promise<void>((r) => silent.close(() => r())));
-    const relay = await relayWith({ dns: { servers: [`127.0.0.1:${silent.address().port}`], timeoutMs: 200, tries: 1 } });
-    const p = await page(relay);
+    defer(() => new Promise<void>((r) => silent.close(() => r())));
+    const relay = await useRelay({  dns: { servers: [`127.0.0.1:${silent.address().port}`], timeoutMs: 200, tries: 1 } });
+    const p = await usePage(relay);
     const started = Date.now();
     expect(await p.resolve(1, 'slow.test', 4)).toEqual({ type: FrameType.OPEN_FAILED, stream: 1, reason: Reason.TRY_AGAIN });
     expect(Date.now() - started).toBeLessThan(3000);
@@ -149,9 +135,9 @@ describe('RESOLVE against a DNS server (dnsmasq)', () => {
 
   it('uses the configured resolver for OPEN to a host name: dials the checked address', async () => {
     const echo = await startEchoServer();
-    cleanups.push(() => echo.close());
-    const relay = await relayWith({ allow: ['127.0.0.0/8'] });
-    const p = await page(relay);
+    defer(() => echo.close());
+    const relay = await useRelay({ dns: { servers: [dns.server] }, allow: ['127.0.0.0/8'] });
+    const p = await usePage(relay);
     const opened = (await p.open(1, named('echo.test', echo.port))) as OpenedFrame;
     expect(opened.type).toBe(FrameType.OPENED);
     expect(opened.remote).toEqual({ kind: 'ipv4', address: '127.0.0.1', port: echo.port });
@@ -161,8 +147,8 @@ describe('RESOLVE against a DNS server (dnsmasq)', () => {
 
   it('refuses OPEN to a name whose every address the policy refuses; never dials', async () => {
     const dials: string[] = [];
-    const relay = await relayWith({ dial: (req) => { dials.push(req.host); throw new Error('must not dial'); } });
-    const p = await page(relay);
+    const relay = await useRelay({ dns: { servers: [dns.server] }, dial: (req) => { dials.push(req.host); throw new Error('must not dial'); } });
+    const p = await usePage(relay);
     expect(await p.open(1, named('private.test', 80))).toEqual({ type: FrameType.OPEN_FAILED, stream: 1, reason: Reason.POLICY_DENIED });
     expect(await p.open(2, named('localhost', 80))).toEqual({ type: FrameType.OPEN_FAILED, stream: 2, reason: Reason.POLICY_DENIED });
     expect(dials).toEqual([]);
@@ -174,8 +160,8 @@ describe('RESOLVE against a DNS server (dnsmasq)', () => {
 describe('RESOLVE with the OS resolver', () => {
   it('resolves localhost (from the hosts file) to loopback', async () => {
     const relay = await startRelay({ log: () => {} });
-    cleanups.push(() => relay.close());
-    const p = await page(relay);
+    defer(() => relay.close());
+    const p = await usePage(relay);
     const four = (await p.resolve(1, 'localhost', 4)) as ResolvedFrame;
     expect(four).toEqual({ type: FrameType.RESOLVED, stream: 1, canonName: '', addresses: [v4('127.0.0.1')] });
     const any = (await p.resolve(2, 'localhost', 0, ResolveFlag.CANONNAME)) as ResolvedFrame;
@@ -187,14 +173,14 @@ describe('RESOLVE with the OS resolver', () => {
 describe('RESOLVE with an injected lookup', () => {
   it('filters answers by family even when the lookup ignores it', async () => {
     const lookup: Lookup = async () => [{ address: '192.0.2.1', family: 4 }, { address: '2001:db8::1', family: 6 }];
-    const p = await page(await relayWith({ lookup }));
+    const p = await usePage(await useRelay({ dns: { servers: [dns.server] }, lookup }));
     expect(await p.resolve(1, 'x.example', 6)).toMatchObject({ addresses: [v6('2001:db8::1')] });
     expect(await p.resolve(2, 'x.example', 4)).toMatchObject({ addresses: [v4('192.0.2.1')] });
   });
 
   it('NO_DATA when the answers hold only the other family', async () => {
     const lookup: Lookup = async () => [{ address: '192.0.2.1', family: 4 }];
-    const p = await page(await relayWith({ lookup }));
+    const p = await usePage(await useRelay({ dns: { servers: [dns.server] }, lookup }));
     expect(await p.resolve(1, 'x.example', 6)).toMatchObject({ type: FrameType.OPEN_FAILED, reason: Reason.NO_DATA });
   });
 
@@ -202,10 +188,10 @@ describe('RESOLVE with an injected lookup', () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => { release = r; });
     const lookup: Lookup = async () => { await gate; return [{ address: '192.0.2.1', family: 4 }]; };
-    const relay = await relayWith({ lookup });
-    const p = await page(relay);
+    const relay = await useRelay({ dns: { servers: [dns.server] }, lookup });
+    const p = await usePage(relay);
     p.send({ type: FrameType.RESOLVE, stream: 1, family: 0, flags: 0, host: 'slow.example' }, { type: FrameType.CLOSE, stream: 1, reason: Reason.OK });
-    await new Promise((r) => setTimeout(r, 20));
+    await p.roundTrip(); // the relay (in this process) has taken the CLOSE
     release();
     expect(await p.resolve(2, 'fast.example')).toMatchObject({ type: FrameType.RESOLVED });
     expect(p.typesOn(1)).toEqual([]);
@@ -213,7 +199,7 @@ describe('RESOLVE with an injected lookup', () => {
 
   it('counts in-flight queries against maxStreams', async () => {
     const lookup: Lookup = () => new Promise(() => {});
-    const p = await page(await relayWith({ lookup, maxStreams: 2 }));
+    const p = await usePage(await useRelay({ dns: { servers: [dns.server] }, lookup, maxStreams: 2 }));
     p.send(
       { type: FrameType.RESOLVE, stream: 1, family: 0, flags: 0, host: 'a.example' },
       { type: FrameType.RESOLVE, stream: 2, family: 0, flags: 0, host: 'b.example' },

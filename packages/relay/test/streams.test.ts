@@ -1,29 +1,24 @@
 /** Bytes through a relayed stream: credits both ways, half-close, close, reset. */
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FrameType, Reason, type CreditFrame, type OpenedFrame } from '@ws2web/protocol';
 import { startRelay, type Relay, type RelayOptions } from '../src/index.js';
-import { PageClient, ipv4 } from './helpers/page-client.js';
-import { collectUntilEnd, startEchoServer, startServer, waitFor, type TestServer } from './helpers/tcp-servers.js';
-
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+import { PageClient, ipv4 } from './support/page-client.js';
+import { collectUntilEnd, startEchoServer, startServer, type TestServer } from './support/tcp-servers.js';
+import { defer, stalled, waitUntil } from './support/index.js';
 
 async function setup(srvPromise: Promise<TestServer>, options: RelayOptions = {}) {
   const srv = await srvPromise;
-  cleanups.push(() => srv.close());
+  defer(() => srv.close());
   const relay: Relay = await startRelay({ allow: ['127.0.0.0/8'], log: () => {}, ...options });
-  cleanups.push(() => relay.close());
+  defer(() => relay.close());
   const page = await PageClient.ready(relay.url);
-  cleanups.push(() => page.close());
+  defer(() => page.close());
   return { srv, relay, page };
 }
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Sends `data` on `stream` never exceeding the credit the relay granted, waiting for CREDIT. */
 async function sendWithinCredit(page: PageClient, stream: number, data: Buffer, initialCredit: number, chunk = 64 * 1024): Promise<void> {
@@ -49,7 +44,7 @@ describe('streams', () => {
     ]);
     expect(echoed.length).toBe(payload.length);
     expect(sha256(echoed)).toBe(sha256(payload));
-    await waitFor(() => relay.metrics().bytesPageToPeer === payload.length, 2000, 'write callbacks');
+    await waitUntil(() => relay.metrics().bytesPageToPeer === payload.length, 2000, 'write callbacks');
     expect(relay.metrics().bytesPeerToPage).toBe(payload.length);
     // Frames of one turn are coalesced: fewer WebSocket messages than DATA+CREDIT frames.
     expect(page.messages).toBeLessThan(payload.length / (64 * 1024) * 2);
@@ -63,8 +58,11 @@ describe('streams', () => {
     const window = 64 * 1024;
     expect((await page.open(1, ipv4(srv.port), { window })).type).toBe(FrameType.OPENED);
     const server = await srv.accepted();
-    await waitFor(() => page.bufferedData(1) === window, 5000, 'the first window');
-    await sleep(300);
+    await waitUntil(() => page.bufferedData(1) === window, 5000, 'the first window');
+    // The peer is blocked (its kernel buffers and the relay's are full, so the relay had bytes
+    // to read had it been reading), and everything the relay queued has arrived.
+    await waitUntil(stalled(() => server.writableLength), 5000, 'the peer to stall');
+    await page.roundTrip();
     // The relay sent exactly the window and no more; the rest backs up in the kernel and then
     // in the peer's own Node buffer.
     expect(page.bufferedData(1)).toBe(window);
@@ -79,8 +77,10 @@ describe('streams', () => {
   it('forwards the peer FIN only after every held byte', async () => {
     const { srv, page } = await setup(startServer((s) => s.end(Buffer.from('abcdefghijklmnopqrstuvwxy'))));
     expect((await page.open(1, ipv4(srv.port), { window: 10 })).type).toBe(FrameType.OPENED);
-    await waitFor(() => page.bufferedData(1) === 10, 2000, 'first 10 bytes');
-    await sleep(100);
+    await waitUntil(() => page.bufferedData(1) === 10, 2000, 'first 10 bytes');
+    const server = await srv.accepted();
+    await waitUntil(() => server.writableFinished, 2000, 'the peer FIN sent');
+    await page.roundTrip(); // the relay has had its turn to read the FIN
     expect(page.typesOn(1)).toEqual(['DATA']); // no FIN while 15 bytes are held
     expect((await page.read(1, 10, { credit: true })).toString()).toBe('abcdefghij');
     expect((await page.read(1, 10, { credit: true })).toString()).toBe('klmnopqrst');
@@ -168,7 +168,7 @@ describe('streams', () => {
     expect(relay.metrics().streams).toBe(0);
     server.end('ignored: the page closed');
     await once(server, 'close');
-    await sleep(50);
+    await page.roundTrip();
     expect(page.typesOn(1)).toEqual([]); // no DATA, CREDIT, FIN or CLOSE after the page's CLOSE
   });
 
@@ -193,7 +193,9 @@ describe('streams', () => {
     // 50 small frames in one message: their write callbacks run in one turn → one CREDIT.
     page.send(...Array.from({ length: 50 }, () => ({ type: FrameType.DATA, stream: 1, data: new Uint8Array(100) }) as const));
     const credit = (await page.nextOn(1, FrameType.CREDIT)) as CreditFrame;
-    await sleep(50);
+    const credited = () => page.inbox.reduce((n, f) => n + (f.type === FrameType.CREDIT && f.stream === 1 ? f.bytes : 0), credit.bytes);
+    await waitUntil(() => credited() >= 5000, 2000, 'all 5000 bytes credited');
+    await page.roundTrip(); // any further CREDIT would be here now
     const more = page.inbox.filter((f) => f.type === FrameType.CREDIT).map((f) => (f as CreditFrame).bytes);
     expect(credit.bytes + more.reduce((a, b) => a + b, 0)).toBe(5000);
     expect(more.length).toBeLessThanOrEqual(1);

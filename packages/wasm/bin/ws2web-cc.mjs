@@ -1,17 +1,18 @@
 #!/usr/bin/env node
 /**
- * ws2web-cc: Winsock C → WebAssembly for @ws2web/wasm, in one command.
+ * ws2web-cc: Winsock C and C++ → WebAssembly for @ws2web/wasm, in one command.
  *
- *   ws2web-cc main.c [more.c …] [-o out/prog] [-O0|-O1|-O2|-O3|-Os] [--no-asyncify] [-- clang flags…]
+ *   ws2web-cc main.c [more.cpp …] [-o out/prog] [-O0|-O1|-O2|-O3|-Os] [--no-asyncify] [-q] [-- clang flags…]
  *
- * Writes out/prog.wasm (JSPI), out/prog.asyncify.wasm (fallback) and out/prog.js (loader).
+ * Writes out/prog.wasm (JSPI), out/prog.asyncify.wasm (fallback) and out/prog.js (loader), and
+ * prints their sizes; -q prints nothing but errors.
  * Relative paths are taken from the directory the command was started in (INIT_CWD under
  * `pnpm --filter @ws2web/wasm build:c …`).
  */
 import { resolve } from 'node:path';
 import { compileWinsockProgram } from '../tools/compile.mjs';
 
-const USAGE = 'usage: ws2web-cc FILE.c [FILE.c …] [-o OUT] [-O0|-O1|-O2|-O3|-Os] [--no-asyncify] [-q] [-- clang flags…]';
+const USAGE = 'usage: ws2web-cc FILE.c|FILE.cpp [more sources …] [-o OUT] [-O0|-O1|-O2|-O3|-Os] [--no-asyncify] [-q] [-- clang flags…]';
 
 function parse(argv) {
   const options = { sources: [], out: undefined, asyncify: true, optimize: '-O2', extra: [], quiet: false };
@@ -42,6 +43,10 @@ try {
     log: o.quiet ? () => {} : (line) => console.error(line),
   });
   const kb = (n) => `${(n / 1024).toFixed(1)} KiB`;
+  if (o.quiet) {
+    if (result.warnings) console.error(result.warnings.trimEnd());
+    process.exit(0);
+  }
   console.log(`${result.wasm} (${kb(result.bytes.wasm)}, clang ${result.ms.clang} ms)`);
   if (result.asyncifyWasm) console.log(`${result.asyncifyWasm} (${kb(result.bytes.asyncifyWasm)}, wasm-opt ${result.ms.asyncify} ms)`);
   console.log(result.loader);

@@ -1,23 +1,27 @@
 /*
  * ws2web: the <windows.h> subset that Winsock programs use, for wasm32-wasi.
  *
- * Base types (ws2web/wintypes.h), and the few kernel32 calls network programs reach for: Sleep
- * (blocks the C code like any other blocking call: it awaits a timer), GetTickCount /
- * GetTickCount64 (the page's monotonic clock), ZeroMemory / CopyMemory. As the real one, it
- * brings Winsock declarations along unless WIN32_LEAN_AND_MEAN is defined (Windows gives
- * winsock.h there; here that is winsock2.h, a superset), so <winsock2.h> may come before or after.
+ * Base types (ws2web/wintypes.h), the kernel32 calls network programs reach for
+ * (ws2web/kernel32-basics.h: heap, GetLastError, FormatMessage, lstr*, clocks, SEH blocks),
+ * Sleep (blocks the C code like any other blocking call: it awaits a timer), GetTickCount /
+ * GetTickCount64 (the page's monotonic clock), ZeroMemory / CopyMemory, and the MSVC CRT names
+ * (ws2web/crt-compat.h). Like MSVC's and MinGW's, it brings <stdlib.h>, <string.h>, <ctype.h>
+ * and <stdio.h> along (programs call atoi, malloc, tolower… with only <windows.h> included).
+ * As the real one, it brings Winsock declarations along unless WIN32_LEAN_AND_MEAN is defined
+ * (Windows gives winsock.h there; here that is winsock2.h, a superset), so <winsock2.h> may
+ * come before or after.
  */
 #ifndef WS2WEB_WINDOWS_H
 #define WS2WEB_WINDOWS_H
 
-#include <string.h>
 #include "ws2web/wintypes.h"
+#include "ws2web/crt-compat.h"
+#include "ws2web/kernel32-basics.h"
+#include "ws2web/kernel32-events.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-#define WS2WEB_KERNEL32(name) __asm__("__ws2web_kernel32_" #name) __attribute__((import_module("kernel32"), import_name(#name)))
 
 /** Suspends the program for dwMilliseconds (a blocking call: the page keeps running). */
 void WINAPI Sleep(DWORD dwMilliseconds) WS2WEB_KERNEL32(Sleep);

@@ -99,8 +99,8 @@ typedef struct sockaddr_in {
 } SOCKADDR_IN, *PSOCKADDR_IN, *LPSOCKADDR_IN;
 
 typedef struct {
-    union {
-        struct { ULONG Zone : 28; ULONG Level : 4; };
+    __extension__ union {
+        __extension__ struct { ULONG Zone : 28; ULONG Level : 4; };
         ULONG Value;
     };
 } SCOPE_ID, *PSCOPE_ID;
@@ -249,12 +249,12 @@ typedef struct _WSAPROTOCOL_INFOA WSAPROTOCOL_INFOA, *LPWSAPROTOCOL_INFOA;
 typedef struct _WSAPROTOCOL_INFOW WSAPROTOCOL_INFOW, *LPWSAPROTOCOL_INFOW;
 
 /* The glue reads and writes these structs at fixed offsets: fail the build if they move. */
-_Static_assert(sizeof(SOCKET) == 4 && sizeof(long) == 4 && sizeof(void *) == 4, "ws2web: wasm32 layouts expected");
-_Static_assert(offsetof(WSADATA, szSystemStatus) == 261 && offsetof(WSADATA, iMaxSockets) == 390 && offsetof(WSADATA, lpVendorInfo) == 396 && sizeof(WSADATA) == 400, "WSADATA layout");
-_Static_assert(sizeof(struct sockaddr_in) == 16 && sizeof(struct sockaddr_in6) == 28 && sizeof(SOCKADDR_STORAGE) == 128, "sockaddr layout");
-_Static_assert(sizeof(WSANETWORKEVENTS) == 44 && sizeof(WSABUF) == 8 && sizeof(struct timeval) == 8, "event/buffer layout");
-_Static_assert(sizeof(struct hostent) == 16 && offsetof(struct servent, s_port) == 8 && offsetof(struct servent, s_proto) == 12, "database entry layout");
-_Static_assert(sizeof(WSAOVERLAPPED) == 20 && offsetof(WSAOVERLAPPED, hEvent) == 16, "WSAOVERLAPPED layout");
+WS2WEB_STATIC_ASSERT(sizeof(SOCKET) == 4 && sizeof(long) == 4 && sizeof(void *) == 4, "ws2web: wasm32 layouts expected");
+WS2WEB_STATIC_ASSERT(offsetof(WSADATA, szSystemStatus) == 261 && offsetof(WSADATA, iMaxSockets) == 390 && offsetof(WSADATA, lpVendorInfo) == 396 && sizeof(WSADATA) == 400, "WSADATA layout");
+WS2WEB_STATIC_ASSERT(sizeof(struct sockaddr_in) == 16 && sizeof(struct sockaddr_in6) == 28 && sizeof(SOCKADDR_STORAGE) == 128, "sockaddr layout");
+WS2WEB_STATIC_ASSERT(sizeof(WSANETWORKEVENTS) == 44 && sizeof(WSABUF) == 8 && sizeof(struct timeval) == 8, "event/buffer layout");
+WS2WEB_STATIC_ASSERT(sizeof(struct hostent) == 16 && offsetof(struct servent, s_port) == 8 && offsetof(struct servent, s_proto) == 12, "database entry layout");
+WS2WEB_STATIC_ASSERT(sizeof(WSAOVERLAPPED) == 20 && offsetof(WSAOVERLAPPED, hEvent) == 16, "WSAOVERLAPPED layout");
 
 /* ------------------------------------------------------------------------------------------ */
 /* Functions. Blocking ones suspend the C program until @ws2web/browser's Promise settles.     */
@@ -326,5 +326,7 @@ static __inline u_long ntohl(u_long v) { return htonl(v); }
 #ifdef __cplusplus
 }
 #endif
+
+#include "ws2web/address-string.h"
 
 #endif /* _WINSOCK2API_ */

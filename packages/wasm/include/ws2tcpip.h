@@ -24,18 +24,15 @@ typedef struct addrinfo {
     struct addrinfo *ai_next;
 } ADDRINFOA, *PADDRINFOA;
 typedef ADDRINFOA ADDRINFO, *LPADDRINFO;
-_Static_assert(sizeof(ADDRINFOA) == 32 && offsetof(ADDRINFOA, ai_canonname) == 20 && offsetof(ADDRINFOA, ai_next) == 28, "ADDRINFOA layout");
+WS2WEB_STATIC_ASSERT(sizeof(ADDRINFOA) == 32 && offsetof(ADDRINFOA, ai_canonname) == 20 && offsetof(ADDRINFOA, ai_next) == 28, "ADDRINFOA layout");
 
-#define INET_ADDRSTRLEN 22
-#define INET6_ADDRSTRLEN 65
 #define GAI_STRERROR_BUFFER_SIZE 1024
 
 /** Blocking: a host name is resolved by the relay; numeric hosts never leave the page. */
 INT WSAAPI getaddrinfo(PCSTR pNodeName, PCSTR pServiceName, const ADDRINFOA *pHints, PADDRINFOA *ppResult) WS2WEB_IMPORT(getaddrinfo);
 VOID WSAAPI freeaddrinfo(PADDRINFOA pAddrInfo) WS2WEB_IMPORT(freeaddrinfo);
 INT WSAAPI getnameinfo(const SOCKADDR *pSockaddr, socklen_t SockaddrLength, PCHAR pNodeBuffer, DWORD NodeBufferSize, PCHAR pServiceBuffer, DWORD ServiceBufferSize, INT Flags) WS2WEB_IMPORT(getnameinfo);
-INT WSAAPI inet_pton(INT Family, PCSTR pszAddrString, PVOID pAddrBuf) WS2WEB_IMPORT(inet_pton);
-PCSTR WSAAPI inet_ntop(INT Family, const VOID *pAddr, PSTR pStringBuf, size_t StringBufSize) WS2WEB_IMPORT(inet_ntop);
+/* inet_pton / inet_ntop: ws2web/address-string.h (winsock2.h includes it). */
 /** The message text lives in one buffer that the next call overwrites (as on Windows). */
 char *WSAAPI gai_strerrorA(int ecode) WS2WEB_IMPORT(gai_strerrorA);
 #define gai_strerror gai_strerrorA

@@ -4,6 +4,7 @@
  * and test/imports-table.test.ts checks it does.
  */
 import type { GlueContext, ImportGroup } from './context.js';
+import { eventImports } from './kernel32-events.js';
 import { kernel32Imports } from './kernel32.js';
 import { dataImports } from './ws2-data.js';
 import { nameImports } from './ws2-names.js';
@@ -24,7 +25,7 @@ function merge(groups: ImportGroup[]): ImportGroup {
 export function winsockImports(ctx: GlueContext): ImportTable {
   return {
     ws2_32: merge([socketImports(ctx), dataImports(ctx), selectImports(ctx), nameImports(ctx)]),
-    kernel32: kernel32Imports(),
+    kernel32: merge([kernel32Imports(ctx), eventImports(ctx)]),
   };
 }
 

@@ -48,6 +48,13 @@ interface ProgramExports {
   malloc(size: number): number;
   free(ptr: number): void;
   _start(): void;
+  /**
+   * Static constructors / destructors (C++ globals, atexit, stdio's exit flush). ws2web-cc
+   * exports them so that wasm-ld does not wrap malloc/free in them; the glue then calls them
+   * around _start, as wasm-ld would have. Modules built without them have neither.
+   */
+  __wasm_call_ctors?(): void;
+  __wasm_call_dtors?(): void;
 }
 
 /** Picks the mode: JSPI when available (and not overridden), else the Asyncify build. */
@@ -122,12 +129,15 @@ export async function runWinsockProgram(options: ProgramOptions): Promise<Progra
   memory = new WasmMemory(exports.memory, exports);
 
   try {
+    exports.__wasm_call_ctors?.();
     if (mode === 'jspi') {
       await promising(exports._start)();
     } else {
       driver.attach(instance.exports, (size) => exports.malloc(size));
       await driver.run(() => exports._start());
     }
+    // main() returned 0 (a non-zero return or exit() leaves through ProgramExit, after its own flush).
+    exports.__wasm_call_dtors?.();
     return { exitCode: 0, mode };
   } catch (err) {
     if (err instanceof ProgramExit) return { exitCode: err.code, mode };

@@ -13,6 +13,11 @@ const ENOSYS = 52;
 const ESPIPE = 70;
 
 const FILETYPE_CHARACTER_DEVICE = 2;
+/** WASI rights bits that make a descriptor a file rather than a terminal. */
+const RIGHT_FD_SEEK = 1n << 2n;
+const RIGHT_FD_TELL = 1n << 5n;
+/** Every right except seek and tell: what a console stream has. */
+const CONSOLE_RIGHTS = 0xffffffffffffffffn & ~(RIGHT_FD_SEEK | RIGHT_FD_TELL);
 const CLOCK_REALTIME = 0;
 
 /** Thrown by proc_exit to leave the program; carries its exit code. */
@@ -104,14 +109,19 @@ export function createWasi(options: WasiOptions, memory: () => WasmMemory): Wasi
     return ESUCCESS;
   }
 
-  /** fds 0–2 are character devices, so wasi-libc line-buffers stdout as on a console. */
+  /**
+   * fds 0–2 are consoles. wasi-libc's isatty() wants a character device that can neither seek
+   * nor tell; only then does stdout stay line-buffered (as on a Windows console) instead of
+   * becoming fully buffered after its first write, which would hold a server's output back
+   * until it exits.
+   */
   function fd_fdstat_get(fd: number, stat: number): number {
     if (fd > 2) return EBADF;
     const m = memory();
     m.fill(stat, 24);
     m.setU8(stat, FILETYPE_CHARACTER_DEVICE);
-    m.setU64(stat + 8, 0xffffffffffffffffn);
-    m.setU64(stat + 16, 0xffffffffffffffffn);
+    m.setU64(stat + 8, CONSOLE_RIGHTS);
+    m.setU64(stat + 16, CONSOLE_RIGHTS);
     return ESUCCESS;
   }
 

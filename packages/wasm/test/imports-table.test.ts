@@ -1,25 +1,17 @@
 /**
  * The import table the glue gives a program, checked against the headers and the build:
  *  - the blocking imports are exactly the ones the Asyncify build instruments (tools/async-imports.mjs);
- *  - every function winsock2.h / ws2tcpip.h / windows.h declares as an import is provided.
+ *  - every function any header declares as an import is provided (so a declared function never
+ *    fails at run time), and the glue provides nothing undeclared.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createWinsock } from '../../browser/src/index.js';
 import { GlueContext } from '../src/context.js';
 import { blockingImportNames, winsockImports } from '../src/imports-table.js';
 import type { WasmMemory } from '../src/memory.js';
 import { BLOCKING_IMPORTS } from '../tools/async-imports.mjs';
-
-/** A WebSocket class (the option's type needs its surface) that must never be constructed. */
-class NoWebSocket {
-  binaryType = 'arraybuffer';
-  readonly readyState = 3;
-  constructor() { throw new Error('these tests never open a relay connection'); }
-  send(): void {}
-  close(): void {}
-  addEventListener(): void {}
-}
+import { NoWebSocket } from './no-websocket.js';
 
 function table() {
   const w = createWinsock({ relay: 'ws://127.0.0.1:9/', WebSocket: NoWebSocket });
@@ -29,8 +21,11 @@ function table() {
 /** `import_module("m"), import_name(#name)` declarations: WS2WEB_IMPORT(x) and WS2WEB_KERNEL32(x). */
 function declaredImports(): string[] {
   const names: string[] = [];
-  for (const file of ['winsock2.h', 'ws2tcpip.h', 'windows.h']) {
-    const text = readFileSync(new URL(`../include/${file}`, import.meta.url), 'utf8');
+  const include = new URL('../include/', import.meta.url);
+  const files = readdirSync(include, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.h'));
+  expect(files).toEqual(expect.arrayContaining(['winsock2.h', 'ws2tcpip.h', 'windows.h', 'ws2web/kernel32-basics.h']));
+  for (const file of files) {
+    const text = readFileSync(new URL(file, include), 'utf8');
     for (const m of text.matchAll(/\bWS2WEB_IMPORT\((\w+)\);/g)) names.push(`ws2_32.${m[1]}`);
     for (const m of text.matchAll(/\bWS2WEB_KERNEL32\((\w+)\);/g)) names.push(`kernel32.${m[1]}`);
   }

@@ -48,10 +48,17 @@ describe('WASI shim', () => {
     expect(m.u32(600)).toBe(0);
   });
 
-  it('reports the standard streams as character devices (so stdout is line-buffered) and exits by throwing', () => {
+  it('reports the standard streams as character devices without seek/tell (what isatty() checks) and exits by throwing', () => {
     const { m, call } = setup();
-    expect(call('fd_fdstat_get', 1, 800)).toBe(0);
-    expect(m.u8(800)).toBe(2);
+    const rights = (at: number) => new DataView(m.copy(at, 8).buffer).getBigUint64(0, true);
+    for (const fd of [0, 1, 2]) {
+      expect(call('fd_fdstat_get', fd, 800)).toBe(0);
+      expect(m.u8(800)).toBe(2); // __WASI_FILETYPE_CHARACTER_DEVICE
+      // wasi-libc's isatty() is false if either FD_SEEK (bit 2) or FD_TELL (bit 5) is granted:
+      // stdout would then be fully buffered after its first line.
+      expect(rights(808) & ((1n << 2n) | (1n << 5n))).toBe(0n);
+      expect(rights(808) & (1n << 6n)).toBe(1n << 6n); // FD_WRITE stays
+    }
     expect(call('fd_fdstat_get', 3, 800)).toBe(8);
     expect(() => call('proc_exit', 7)).toThrow(ProgramExit);
     try { call('proc_exit', 7); } catch (e) { expect((e as ProgramExit).code).toBe(7); }

@@ -22,4 +22,6 @@ export const BLOCKING_IMPORTS = Object.freeze([
   'ws2_32.getaddrinfo',
   'ws2_32.gethostbyname',
   'kernel32.Sleep',
+  'kernel32.WaitForSingleObject',
+  'kernel32.WaitForMultipleObjects',
 ]);

@@ -7,33 +7,87 @@
  *
  * The Windows headers come from ../include; ws2web/prelude.h is force-included so that libc
  * headers included before <winsock2.h> do not bring their POSIX struct timeval/fd_set.
+ *
+ * C and C++ sources may be mixed; the language comes from the extension in any letter case
+ * (`.c` is C; `.cpp`, `.cc`, `.cxx`, `.c++`, `.cp` are C++), as Windows file names ignore case.
+ * With any C++ source the link adds libc++ and libc++abi; libc++ is read without _WIN32
+ * (tools/libcxx-guard.mjs) and C++ is compiled without exceptions (see CXX_FLAGS).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BLOCKING_IMPORTS } from './async-imports.mjs';
+import { generatedDir } from './generated-dir.mjs';
+import { overlaySource } from './include-overlay.mjs';
+import { guardFiles, libcxxIncludeDir } from './libcxx-guard.mjs';
 import { findToolchain, missingMessage } from './toolchain.mjs';
 
 export const INCLUDE_DIR = fileURLToPath(new URL('../include', import.meta.url));
+/** C the port links into every program, each as a lazy member (see the files). */
+const RUNTIME_SOURCES = ['void-main.c'].map((f) => fileURLToPath(new URL(`../runtime/${f}`, import.meta.url)));
 
-/** The clang command line for `sources` → `output` (exported for docs and tests). */
-export function clangArgs({ sources, output, optimize = '-O2', sysroot = null, extra = [] }) {
+const CXX_EXTENSIONS = new Set(['.cpp', '.cc', '.cxx', '.c++', '.cp']);
+
+/**
+ * Debian's libc++abi for wasm32 is built without exception support (no __cxa_throw), so C++ is
+ * compiled with -fno-exceptions: a `throw`/`try` is a compile error, which explainFailure()
+ * turns into a message naming the flag, instead of a link error about __cxa_* symbols.
+ */
+export const CXX_FLAGS = Object.freeze(['-fno-exceptions']);
+
+/** 'c', 'c++', or null for a file ws2web-cc does not compile. */
+export function sourceLanguage(path) {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.c') return 'c';
+  return CXX_EXTENSIONS.has(ext) ? 'c++' : null;
+}
+
+/**
+ * The clang command line for `sources` → `output` (exported for docs and tests). Each source is
+ * preceded by its `-x` language, so `.Cpp` and `.C` files are compiled, never handed to the
+ * linker as unknown files. `cxxGuardDir` (required with C++ sources) is the libc++ wrapper
+ * directory from tools/libcxx-guard.mjs.
+ */
+export function clangArgs({ sources, output, optimize = '-O2', sysroot = null, extra = [], cxxGuardDir = null, overlay = includeOverlay(), runtime = [] }) {
+  const languages = sources.map((s) => {
+    const language = sourceLanguage(s);
+    if (!language) throw new Error(`ws2web-cc: ${s}: not a C or C++ source (expected .c, .cpp, .cc or .cxx in any letter case)`);
+    return language;
+  });
+  const cxx = languages.includes('c++');
+  if (cxx && !cxxGuardDir) throw new Error('ws2web-cc: C++ sources need the libc++ guard directory');
   return [
+    // The C++ driver links libc++ and libc++abi; every file still gets its own -x below.
+    ...(cxx ? ['--driver-mode=g++'] : []),
     '--target=wasm32-wasi',
     ...(sysroot ? [`--sysroot=${sysroot}`] : []),
     optimize,
+    // Any letter case finds our headers (<Windows.h>, "WinSock2.h"), as on Windows.
+    '-ivfsoverlay', overlay,
+    '-Wno-nonportable-include-path',
     `-I${INCLUDE_DIR}`,
+    ...(cxx ? ['-isystem', cxxGuardDir, ...CXX_FLAGS] : []),
     '-include', 'ws2web/prelude.h',
     '-D_WIN32', '-DWIN32',
     '-fdeclspec',
     '-Wall',
+    // MSVC accepts `void main(void)`; runtime/void-main.c starts such a program.
+    '-Wno-main-return-type',
     ...extra,
     '-o', output,
-    ...sources,
+    ...sources.flatMap((s, i) => ['-x', languages[i], s]),
+    // Runtime objects are archive-like: linked only if they resolve something still undefined.
+    ...(runtime.length ? ['-x', 'none', '-Wl,--start-lib', ...runtime, '-Wl,--end-lib'] : []),
     // The glue writes getaddrinfo results and hostents into malloc'ed memory.
     '-Wl,--export=malloc',
     '-Wl,--export=free',
+    // The glue runs constructors and destructors itself. Otherwise wasm-ld wraps every other
+    // export of a command module (malloc, free) in "constructors; call; destructors", so each
+    // malloc the glue makes would re-run C++ static constructors, atexit handlers and stdio's
+    // exit flush.
+    '-Wl,--export=__wasm_call_ctors',
+    '-Wl,--export=__wasm_call_dtors',
     '-Wl,--strip-debug',
   ];
 }
@@ -68,13 +122,57 @@ export function run({ relay, token, winsock, ...options }) {
 `;
 }
 
+/** The case-insensitive overlay of INCLUDE_DIR (tools/include-overlay.mjs), written once per content. */
+export function includeOverlay() {
+  return join(generatedDir('include-overlay', new Map([['overlay.yaml', overlaySource(INCLUDE_DIR)]])), 'overlay.yaml');
+}
+
+/**
+ * runtime/*.c compiled once per content and toolchain into the generated-file cache, with fixed
+ * flags (a program's own flags, such as -std=c++20, must not apply to them).
+ */
+export function runtimeObjects(tools) {
+  const files = new Map(RUNTIME_SOURCES.map((p) => [basename(p), readFileSync(p, 'utf8')]));
+  files.set('toolchain', `${tools.clang}\n`);
+  const dir = generatedDir('runtime', files);
+  return RUNTIME_SOURCES.map((source) => {
+    const object = join(dir, basename(source).replace(/\.c$/, '.o'));
+    if (existsSync(object)) return object;
+    const staging = `${object}.${process.pid}.tmp`;
+    const r = spawnSync(tools.clang, ['--target=wasm32-wasi', ...(tools.sysroot ? [`--sysroot=${tools.sysroot}`] : []), '-O2', '-Wall', '-Werror', '-c', '-x', 'c', join(dir, basename(source)), '-o', staging], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`ws2web-cc: compiling its runtime ${basename(source)} failed:\n${r.stderr}`);
+    renameSync(staging, object);
+    return object;
+  });
+}
+
+/** The libc++ wrapper directory (tools/libcxx-guard.mjs) for a toolchain from findToolchain(). */
+export function cxxGuardDirFor(tools) {
+  const libcxx = libcxxIncludeDir(tools.clang, tools.sysroot ? [`--sysroot=${tools.sysroot}`] : []);
+  if (!libcxx) {
+    const missing = tools.missingCxx.length ? tools.missingCxx : [{ what: 'libc++ headers for wasm32-wasi', apt: 'libc++-19-dev-wasm32' }];
+    throw new Error(`ws2web-cc: ${tools.clang} has no libc++ headers for wasm32-wasi\n${missingMessage(missing)}`);
+  }
+  return generatedDir('libcxx-guard', guardFiles(libcxx));
+}
+
+/** Notes ws2web-cc adds to a failed build's compiler output, for failures that have one cause here. */
+export function explainFailure(stderr) {
+  const notes = [];
+  if (/with exceptions disabled|undefined symbol: __cxa_(throw|allocate_exception|begin_catch)/.test(stderr)) {
+    notes.push('ws2web-cc: C++ exceptions are not available for wasm32-wasi here (Debian\'s libc++abi for wasm32 is built without them), so C++ is compiled with -fno-exceptions: remove try/catch/throw (std::* failures then abort the program with a message).');
+  }
+  return notes;
+}
+
 function runTool(command, args, log) {
   log(`$ ${command} ${args.join(' ')}`);
   const r = spawnSync(command, args, { encoding: 'utf8' });
   if (r.error) throw new Error(`${command}: ${r.error.message}`);
   if (r.stderr) log(r.stderr.trimEnd());
   if (r.status !== 0) {
-    const err = new Error(`${command} failed (exit ${r.status}):\n${r.stderr}`);
+    const notes = explainFailure(r.stderr);
+    const err = new Error(`${command} failed (exit ${r.status}):\n${r.stderr}${notes.map((n) => `${n}\n`).join('')}`);
     err.stderr = r.stderr;
     throw err;
   }
@@ -84,17 +182,19 @@ function runTool(command, args, log) {
 /**
  * @param {{ sources: string[], out?: string, asyncify?: boolean, optimize?: string,
  *           extra?: string[], log?: (line: string) => void }} options
- *   `out` is the output path without extension (default: the first source's, minus `.c`).
+ *   `out` is the output path without extension (default: the first source's, minus its extension).
  * @returns {{ wasm: string, asyncifyWasm: string | null, loader: string, warnings: string,
  *             ms: { clang: number, asyncify: number }, bytes: { wasm: number, asyncifyWasm: number } }}
  */
 export function compileWinsockProgram({ sources, out, asyncify = true, optimize = '-O2', extra = [], log = () => {} }) {
   if (!sources?.length) throw new Error('ws2web-cc: no source file given');
+  const cxx = sources.some((s) => sourceLanguage(s) === 'c++');
   const tools = findToolchain();
-  const needed = tools.missing.filter((m) => asyncify || m.apt !== 'binaryen');
+  const needed = [...tools.missing, ...(cxx ? tools.missingCxx : [])].filter((m) => asyncify || m.apt !== 'binaryen');
   if (needed.length > 0) throw new Error(missingMessage(needed));
+  const cxxGuardDir = cxx ? cxxGuardDirFor(tools) : null;
 
-  const base = resolve(out ?? sources[0].replace(/\.c$/i, ''));
+  const base = resolve(out ?? sources[0].slice(0, sources[0].length - extname(sources[0]).length));
   mkdirSync(dirname(base), { recursive: true });
   const name = basename(base);
   const wasm = `${base}.wasm`;
@@ -102,7 +202,7 @@ export function compileWinsockProgram({ sources, out, asyncify = true, optimize 
   const loader = `${base}.js`;
 
   let t = performance.now();
-  const warnings = runTool(tools.clang, clangArgs({ sources: sources.map((s) => resolve(s)), output: wasm, optimize, sysroot: tools.sysroot, extra }), log);
+  const warnings = runTool(tools.clang, clangArgs({ sources: sources.map((s) => resolve(s)), output: wasm, optimize, sysroot: tools.sysroot, extra, cxxGuardDir, runtime: runtimeObjects(tools) }), log);
   const clangMs = performance.now() - t;
   t = performance.now();
   if (asyncifyWasm) runTool(tools.wasmOpt, asyncifyArgs({ input: wasm, output: asyncifyWasm, optimize }), log);

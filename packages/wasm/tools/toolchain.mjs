@@ -1,18 +1,28 @@
 /**
- * Finds the C-to-wasm toolchain (Debian packages only) and says exactly what is missing.
+ * Finds the C/C++-to-wasm toolchain (Debian packages only) and says exactly what is missing.
  *
- *   clang      → Debian `clang` (with `lld` for wasm-ld)
+ *   clang      → Debian `clang-19` (with `lld-19` for wasm-ld); plain `clang` (14) still builds C
  *   wasi-libc  → Debian `wasi-libc` (headers in /usr/include/wasm32-wasi, libc in /usr/lib/wasm32-wasi)
- *   builtins   → Debian `libclang-rt-14-dev-wasm32` (libclang_rt.builtins-wasm32.a)
+ *   builtins   → Debian `libclang-rt-19-dev-wasm32` (libclang_rt.builtins-wasm32.a of that clang)
+ *   libc++     → Debian `libc++-19-dev-wasm32` + `libc++abi-19-dev-wasm32` (only for C++ sources)
  *   wasm-opt   → Debian `binaryen` (only for the Asyncify fallback build)
+ *
+ * Why clang 19: it is the newest toolchain bookworm ships with a wasm32 C++ library, and it
+ * makes calls to undeclared functions an error (clang 14 only warns), so a Win32 function this
+ * port lacks stops the build at its call site.
  *
  * CLANG, WASM_OPT and WASI_SYSROOT override the defaults.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 
 /** The Debian (bookworm) packages the toolchain comes from. */
-export const APT_PACKAGES = Object.freeze(['clang', 'lld', 'wasi-libc', 'libclang-rt-14-dev-wasm32', 'binaryen']);
+export const APT_PACKAGES = Object.freeze([
+  'clang-19', 'lld-19', 'wasi-libc', 'libclang-rt-19-dev-wasm32', 'libc++-19-dev-wasm32', 'libc++abi-19-dev-wasm32', 'binaryen',
+]);
+
+/** Compilers tried in order when CLANG is not set: the newest first. */
+const CLANG_CANDIDATES = ['clang-19', 'clang'];
 
 function onPath(command) {
   return spawnSync(command, ['--version'], { stdio: 'ignore' }).status === 0;
@@ -30,31 +40,42 @@ function hasWasiLibc(root) {
   return existsSync('/usr/lib/wasm32-wasi/libc.a') && existsSync('/usr/include/wasm32-wasi/stdio.h');
 }
 
-function hasBuiltins() {
-  for (const base of ['/usr/lib/llvm-14/lib/clang', '/usr/lib/llvm-15/lib/clang', '/usr/lib/llvm-16/lib/clang']) {
-    if (!existsSync(base)) continue;
-    for (const version of readdirSync(base)) {
-      if (existsSync(`${base}/${version}/lib/wasi/libclang_rt.builtins-wasm32.a`)) return true;
-    }
-  }
-  return false;
+/** Asks clang where a file of its wasm32-wasi toolchain is; null when it does not have one. */
+function printFile(clang, root, flag) {
+  const r = spawnSync(clang, ['--target=wasm32-wasi', ...(root ? [`--sysroot=${root}`] : []), flag], { encoding: 'utf8' });
+  const path = r.status === 0 ? r.stdout.trim() : '';
+  return path.startsWith('/') && existsSync(path) ? path : null;
+}
+
+/** The clang's own version suffix (`clang-19` → `19`), to name the matching Debian packages. */
+function versionOf(clang) {
+  const r = spawnSync(clang, ['-dumpversion'], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim().split('.')[0] : '19';
 }
 
 /**
- * @returns {{ clang: string, wasmOpt: string, sysroot: string | null,
- *             missing: { what: string, apt: string }[] }}
+ * @returns {{ clang: string, wasmOpt: string, sysroot: string | null, cxx: boolean,
+ *             missing: { what: string, apt: string }[], missingCxx: { what: string, apt: string }[] }}
+ *   `missing`: what any build needs; `missingCxx`: what C++ sources need on top (then `cxx` is false).
  */
 export function findToolchain() {
-  const clang = process.env.CLANG ?? 'clang';
+  const clang = process.env.CLANG ?? CLANG_CANDIDATES.find(onPath) ?? CLANG_CANDIDATES[0];
   const wasmOpt = process.env.WASM_OPT ?? 'wasm-opt';
   const root = sysroot();
   const missing = [];
-  if (!onPath(clang)) missing.push({ what: `${clang} (C compiler)`, apt: 'clang' });
-  if (!onPath('wasm-ld')) missing.push({ what: 'wasm-ld (linker)', apt: 'lld' });
+  const missingCxx = [];
+  if (!onPath(clang)) {
+    missing.push({ what: `${clang} (C/C++ compiler)`, apt: 'clang-19' }, { what: 'wasm-ld (linker)', apt: 'lld-19' });
+  } else {
+    const v = versionOf(clang);
+    if (!printFile(clang, root, '-print-prog-name=wasm-ld')) missing.push({ what: 'wasm-ld (linker)', apt: `lld-${v}` });
+    if (!root && !printFile(clang, root, '-print-libgcc-file-name')) missing.push({ what: 'libclang_rt.builtins-wasm32.a', apt: `libclang-rt-${v}-dev-wasm32` });
+    if (!printFile(clang, root, '-print-file-name=libc++.a')) missingCxx.push({ what: 'libc++ for wasm32-wasi', apt: `libc++-${v}-dev-wasm32` });
+    if (!printFile(clang, root, '-print-file-name=libc++abi.a')) missingCxx.push({ what: 'libc++abi for wasm32-wasi', apt: `libc++abi-${v}-dev-wasm32` });
+  }
   if (!hasWasiLibc(root)) missing.push({ what: 'wasi-libc (C library for wasm32-wasi)', apt: 'wasi-libc' });
-  if (!root && !hasBuiltins()) missing.push({ what: 'libclang_rt.builtins-wasm32.a', apt: 'libclang-rt-14-dev-wasm32' });
   if (!onPath(wasmOpt)) missing.push({ what: `${wasmOpt} (Binaryen, for the Asyncify build)`, apt: 'binaryen' });
-  return { clang, wasmOpt, sysroot: root, missing };
+  return { clang, wasmOpt, sysroot: root, cxx: missingCxx.length === 0, missing, missingCxx };
 }
 
 /** Human-readable instructions for what findToolchain() reported missing. */
@@ -73,10 +94,11 @@ export function missingMessage(missing) {
  */
 export function ensureToolchain(log = console.log) {
   let found = findToolchain();
-  if (found.missing.length === 0) return found;
+  const all = [...found.missing, ...found.missingCxx];
+  if (all.length === 0) return found;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (isRoot) {
-    aptInstall([...new Set(found.missing.map((m) => m.apt))], log);
+    aptInstall([...new Set(all.map((m) => m.apt))], log);
     found = findToolchain();
   }
   return found;

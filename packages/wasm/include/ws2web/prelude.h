@@ -15,6 +15,13 @@
 #error "ws2web: a libc header was included before <windows.h>/<winsock2.h>. Build with ws2web-cc, or pass -include ws2web/prelude.h to clang."
 #endif
 
+/* The POSIX/BSD names the MSVC CRT equivalents are built on (strnlen, strcasecmp, strdup,
+ * clock_gettime) stay declared under -std=c11/c17 too: MSVC has no strict-ISO mode that hides
+ * them. */
+#if !defined(_DEFAULT_SOURCE) && !defined(_GNU_SOURCE)
+#define _DEFAULT_SOURCE 1
+#endif
+
 #define __wasilibc___struct_timeval_h
 #define __wasilibc___typedef_fd_set_h
 #define __wasilibc___fd_set_h

@@ -57,6 +57,13 @@
 #define _Must_inspect_result_
 #define UNREFERENCED_PARAMETER(P) ((void)(P))
 
+/* Layout checks that compile silently as C (C11) and as C++ (C++11 and later), even -pedantic. */
+#ifdef __cplusplus
+#define WS2WEB_STATIC_ASSERT(cond, message) static_assert(cond, message)
+#else
+#define WS2WEB_STATIC_ASSERT(cond, message) _Static_assert(cond, message)
+#endif
+
 typedef int BOOL;
 typedef unsigned char BYTE;
 typedef unsigned char UCHAR;
@@ -143,6 +150,14 @@ typedef const CHAR *LPCTSTR;
 #define NULL ((void *)0)
 #endif
 #define INFINITE 0xFFFFFFFF
+
+/* COM-style results (winerror.h subset), used by strsafe.h. */
+typedef LONG HRESULT;
+#define S_OK ((HRESULT)0L)
+#define S_FALSE ((HRESULT)1L)
+#define SUCCEEDED(hr) (((HRESULT)(hr)) >= 0)
+#define FAILED(hr) (((HRESULT)(hr)) < 0)
+#define HRESULT_FROM_WIN32(x) ((HRESULT)(x) <= 0 ? ((HRESULT)(x)) : ((HRESULT)(((x) & 0x0000FFFF) | (7 << 16) | 0x80000000)))
 #define TEXT(s) s
 #define _T(s) s
 
@@ -157,8 +172,9 @@ typedef const CHAR *LPCTSTR;
 typedef struct _OVERLAPPED {
     ULONG_PTR Internal;
     ULONG_PTR InternalHigh;
-    union {
-        struct {
+    /* __extension__: anonymous structs are standard in neither C++ nor C99, only in Windows' headers. */
+    __extension__ union {
+        __extension__ struct {
             DWORD Offset;
             DWORD OffsetHigh;
         };

@@ -1,0 +1,109 @@
+/**
+ * `startRelay`'s options resolved: validated by the schema (schema.ts, where every option, its
+ * range and its default are defined), defaults filled in, policies compiled. Everything
+ * downstream reads a `ResolvedOptions`, never the raw object.
+ */
+import { HEADER_BYTES } from '@ws2web/protocol';
+import type { Dialer } from '../streams/dial.js';
+import { createLogger, jsonSink, stderrSink, type Logger } from '../ops/log.js';
+import { dnsServerNameService, injectedNameService, osNameService, type NameService } from '../streams/name-service.js';
+import { Policy } from '../policy/policy.js';
+import { InboundPolicy } from '../policy/inbound-policy.js';
+import { matches, parseStrict, type Address } from '../policy/address-ranges.js';
+import { defaultDialer } from '../streams/dial.js';
+import { defaultUdpSocket, type UdpSocketFactory } from '../streams/udp-socket.js';
+import { resolvedSchema, validate, type ParsedOptions, type RelayOptions } from './schema.js';
+
+export type { RelayOptions } from './schema.js';
+
+/** PEM certificate chain and private key (file contents, not paths) for `wss://`. */
+export type TlsOptions = NonNullable<RelayOptions['tls']>;
+
+export type LogFormat = NonNullable<RelayOptions['logFormat']>;
+
+/** What everything downstream reads: validated, defaults filled in, rules compiled. */
+export interface ResolvedOptions extends Omit<ParsedOptions, Compiled> {
+  policy: Policy;
+  secret: string | null;
+  allowOrigins: ReadonlySet<string> | null;
+  /** Largest WebSocket message accepted (ws `maxPayload`) and the size the relay coalesces up to. */
+  maxMessageBytes: number;
+  log: Logger;
+  names: NameService;
+  dial: Dialer;
+  udpSocket: UdpSocketFactory;
+  tls: TlsOptions | null;
+  exemptClients: readonly [Address, number][];
+  trustProxy: readonly [Address, number][];
+  inbound: InboundPolicy;
+}
+
+/** Options that become something else once resolved (a Policy, a NameService…). */
+type Compiled =
+  | 'allow' | 'deny' | 'allowHosts' | 'denyHosts' | 'allowPorts' | 'denyPorts' | 'secret' | 'allowOrigins'
+  | 'log' | 'logLevel' | 'logFormat' | 'dns' | 'lookup' | 'dial' | 'udpSocket' | 'tls' | 'exemptClients'
+  | 'trustProxy' | 'listen';
+
+/**
+ * A message may coalesce this many full-size frames. With the default 64 KiB body that is
+ * 16 × (65536 + 9) = 1,048,720 bytes, the relay's `maxPayload` in both directions.
+ */
+export const COALESCE_FRAMES = 16;
+
+/** Most headers an HTTP request (the upgrade included) may carry (Node's default is 2000). */
+export const MAX_HEADERS_COUNT = 64;
+
+/**
+ * Validates `options` against the schema and fills in defaults; compiles the policies.
+ * @throws RangeError for a number out of its range, TypeError for anything else that is wrong
+ */
+export function resolveOptions(options: RelayOptions = {}): ResolvedOptions {
+  const o = validate(resolvedSchema, options);
+  return {
+    ...o,
+    policy: new Policy(o),
+    secret: o.secret ?? null,
+    allowOrigins: o.allowOrigins ? new Set(o.allowOrigins.map(normalizeOrigin)) : null,
+    maxMessageBytes: COALESCE_FRAMES * (o.maxFrameBody + HEADER_BYTES),
+    log: createLogger(o.logLevel, o.log ?? (o.logFormat === 'json' ? jsonSink : stderrSink)),
+    names: nameService(o),
+    dial: o.dial ?? defaultDialer,
+    udpSocket: o.udpSocket ?? defaultUdpSocket,
+    tls: o.tls ?? null,
+    exemptClients: o.exemptClients.map((c) => clientCidr(c, 'exemptClients')),
+    trustProxy: o.trustProxy.map((c) => clientCidr(c, 'trustProxy')),
+    inbound: new InboundPolicy(o.listen),
+  };
+}
+
+function clientCidr(entry: string, name: string): [Address, number] {
+  const text = String(entry).trim();
+  const slash = text.indexOf('/');
+  const addr = parseStrict(slash < 0 ? text : text.slice(0, slash));
+  const max = addr?.kind() === 'ipv4' ? 32 : 128;
+  const bits = slash < 0 ? max : Number(text.slice(slash + 1));
+  if (addr === null || !Number.isInteger(bits) || bits < 0 || bits > max) {
+    throw new TypeError(`startRelay: ${name} entry ${JSON.stringify(entry)} is not a CIDR`);
+  }
+  return [addr, bits];
+}
+
+/** Whether `address` (a socket's remote address) is inside one of `cidrs`; mapped IPv4 counts as IPv4. */
+export function inCidrs(address: string | undefined, cidrs: readonly [Address, number][]): boolean {
+  if (address === undefined || cidrs.length === 0) return false;
+  const parsed = parseStrict(address);
+  if (parsed === null) return false;
+  const v4 = parsed.kind() === 'ipv6' && (parsed as import('ipaddr.js').IPv6).isIPv4MappedAddress() ? (parsed as import('ipaddr.js').IPv6).toIPv4Address() : parsed;
+  return cidrs.some(([net, bits]) => matches(parsed, net, bits) || matches(v4, net, bits));
+}
+
+function nameService(options: ParsedOptions): NameService {
+  if (options.lookup) return injectedNameService(options.lookup);
+  if (options.dns !== undefined) return dnsServerNameService(options.dns);
+  return osNameService();
+}
+
+/** Origins compare case-insensitively and without a trailing slash (`https://a.example`). */
+export function normalizeOrigin(origin: string): string {
+  return origin.trim().replace(/\/+$/, '').toLowerCase();
+}

@@ -1,0 +1,353 @@
+/**
+ * Every relay option, once: its zod type (the one validator, with the one range), its default,
+ * and its command-line flag and help. `startRelay`'s `RelayOptions` type, its defaults and
+ * validation (options.ts), the config file's schema (config-file.ts) and the CLI's flags and
+ * usage text (cli-options.ts) are all derived from this table, so they cannot drift apart.
+ * docs/relay.md's options table is checked against it by a test.
+ *
+ * A repeatable option takes one value or a list of them, everywhere: `allow: 127.0.0.0/8` in a
+ * config file means what `--allow 127.0.0.0/8` means on the command line.
+ */
+import { z } from 'zod';
+import type { Logger } from '../ops/log.js';
+import type { Dialer } from '../streams/dial.js';
+import type { Lookup } from '../streams/name-service.js';
+import type { UdpSocketFactory } from '../streams/udp-socket.js';
+
+/** Where a flag appears in `--help`, in this order. */
+export const HELP_GROUPS = {
+  listening: 'Listening',
+  access: 'Who may use it',
+  destinations: 'Where pages may connect (default: public unicast addresses only, any port but 25)',
+  inbound: 'Inbound: listening sockets for pages (default: none; LISTEN → WSAEACCES)',
+  limits: 'Limits (0 = unlimited)',
+  logs: 'Logs',
+} as const;
+export type HelpGroup = keyof typeof HELP_GROUPS;
+
+/**
+ * A command-line flag. `help` may span lines (`\n`); `{default}` in it is replaced by the
+ * option's default on the command line (`cliDefault`, else `default`).
+ */
+export interface Flag {
+  name: string;
+  arg?: string;
+  help: string;
+  group: HelpGroup;
+}
+
+export interface OptionSpec {
+  /** The validator: types and ranges, no default. */
+  type: z.ZodTypeAny;
+  /** What `startRelay` uses when the option is absent. */
+  default?: unknown;
+  /** What the command line uses instead of `default`. */
+  cliDefault?: unknown;
+  /** Its flag(s); none for options only a program can give (functions, tuning). */
+  flags?: readonly Flag[];
+  /** False for options a file cannot hold (functions). */
+  inFile?: false;
+}
+
+// ------------------------------------------------------------------------------------------
+// Building blocks
+
+const MAX_MS = 2 ** 31 - 1;
+const MAX_COUNT = 0x7fffffff;
+
+/**
+ * An integer in min..max. `positive()` / `nonnegative()` for the common lower bounds, so the
+ * messages read "greater than 0" / "greater than or equal to 0".
+ */
+function int(min: number, max: number): z.ZodNumber {
+  const base = z.number().int();
+  const low = min === 1 ? base.positive() : min === 0 ? base.nonnegative() : base.min(min);
+  return low.max(max);
+}
+
+/**
+ * One value or a list of them; the output is always a list. (zod's union would report an
+ * unhelpful "Invalid input" for either; a preprocess reports the list's own errors. Its input
+ * type is `unknown`, so the type is restated once here.)
+ */
+function list<T extends z.ZodTypeAny>(item: T, min = 0): z.ZodType<readonly z.output<T>[], z.ZodTypeDef, z.input<T> | readonly z.input<T>[]> {
+  const array = min > 0 ? z.array(item).min(min) : z.array(item);
+  const type = z.preprocess(oneOrMany, array.readonly());
+  LISTS.add(type);
+  return type as unknown as z.ZodType<readonly z.output<T>[], z.ZodTypeDef, z.input<T> | readonly z.input<T>[]>;
+}
+
+const LISTS = new WeakSet<z.ZodTypeAny>();
+
+/** Whether an option is repeatable (one value or a list): its flag may be given many times. */
+export function isList(type: z.ZodTypeAny): boolean {
+  return LISTS.has(type);
+}
+
+function oneOrMany(value: unknown): unknown {
+  return typeof value === 'string' || typeof value === 'number' ? [value] : value;
+}
+
+/** A function given by a program (tests inject dialers, lookups, sockets, log sinks). */
+function fn<F>(what: string): z.ZodType<F> {
+  return z.custom<F>((v) => typeof v === 'function', { message: `${what} must be a function` });
+}
+
+const strings = list(z.string());
+const port = z.union([z.number().int(), z.string()]);
+const ports = list(port);
+const pem = z.union([z.string().min(1), z.instanceof(Buffer)]);
+
+// ------------------------------------------------------------------------------------------
+// The inbound policy, `listen: { … }` (docs/inbound.md)
+
+export const LISTEN_OPTIONS = {
+  addresses: {
+    type: list(z.string(), 1),
+    flags: [{ name: 'listen-address', arg: '<addr>', group: 'inbound', help: 'a relay address pages may listen on (repeatable; 0.0.0.0 / ::\n= every interface); turns inbound on' }],
+  },
+  ports: {
+    type: z.union([port, z.array(port).readonly()]),
+    default: 'ephemeral',
+    flags: [{ name: 'listen-ports', arg: '<spec>', group: 'inbound', help: 'local ports: 20000-20999, 7000, ephemeral (port 0 → OS-chosen),\ncomma-separated (default ephemeral); also governs UDP fixed ports' }],
+  },
+  remotes: {
+    type: strings,
+    flags: [{ name: 'listen-remote', arg: '<cidr>', group: 'inbound', help: 'only these peers may connect to a listener (repeatable; default any)' }],
+  },
+  maxListeners: {
+    type: int(1, 0xffff),
+    default: 8,
+    flags: [{ name: 'max-listeners', arg: '<n>', group: 'inbound', help: 'listening sockets per page (default {default})' }],
+  },
+  maxPending: {
+    type: int(1, 0xffff),
+    default: 64,
+    flags: [{ name: 'max-pending', arg: '<n>', group: 'inbound', help: 'unaccepted inbound connections per page (default {default})' }],
+  },
+} as const satisfies Record<string, OptionSpec>;
+
+export const listenSchema = z.object({
+  addresses: LISTEN_OPTIONS.addresses.type,
+  ports: LISTEN_OPTIONS.ports.type.optional(),
+  remotes: LISTEN_OPTIONS.remotes.type.optional(),
+  maxListeners: LISTEN_OPTIONS.maxListeners.type.optional(),
+  maxPending: LISTEN_OPTIONS.maxPending.type.optional(),
+});
+
+/** `startRelay({ listen })`: the inbound policy. Omitted = no inbound at all. */
+export type ListenOptions = z.input<typeof listenSchema>;
+
+// ------------------------------------------------------------------------------------------
+// Every option, in the order of `--help`
+
+const dnsSchema = z.object({
+  servers: z.array(z.string()).min(1).readonly(),
+  timeoutMs: z.number().int().positive().optional(),
+  tries: z.number().int().positive().optional(),
+});
+
+export const OPTIONS = {
+  host: {
+    type: z.string().min(1),
+    default: '127.0.0.1',
+    flags: [{ name: 'host', arg: '<addr>', group: 'listening', help: 'interface to listen on (default {default})' }],
+  },
+  port: {
+    type: int(0, 65535),
+    default: 0,
+    cliDefault: 8787,
+    flags: [{ name: 'port', arg: '<n>', group: 'listening', help: 'port to listen on, 0 = any free port (default {default})' }],
+  },
+  tls: {
+    type: z.object({ cert: pem, key: pem }),
+    flags: [
+      { name: 'tls-cert', arg: '<file>', group: 'listening', help: 'serve wss:// with this PEM certificate (chain) ...' },
+      { name: 'tls-key', arg: '<file>', group: 'listening', help: '... and this PEM private key' },
+    ],
+  },
+  secret: {
+    type: z.string().min(1),
+    flags: [{ name: 'secret', arg: '<s>', group: 'access', help: 'require tickets minted with this secret (createTicket);\nor set WS2WEB_RELAY_SECRET to keep it out of the process list' }],
+  },
+  allowOrigins: {
+    type: strings,
+    flags: [{ name: 'allow-origin', arg: '<origin>', group: 'access', help: 'accept WebSocket upgrades only from this Origin (repeatable)' }],
+  },
+  trustProxy: {
+    type: strings,
+    default: [],
+    flags: [{ name: 'trust-proxy', arg: '<cidr>', group: 'access', help: 'believe X-Forwarded-For from these proxies (repeatable)' }],
+  },
+  allow: {
+    type: strings,
+    flags: [{ name: 'allow', arg: '<cidr>', group: 'destinations', help: 'also allow this range, e.g. 127.0.0.0/8 or ::1/128 (repeatable)' }],
+  },
+  deny: {
+    type: strings,
+    flags: [{ name: 'deny', arg: '<cidr>', group: 'destinations', help: 'refuse this range even if public or allowed (repeatable)' }],
+  },
+  allowHosts: {
+    type: strings,
+    flags: [{ name: 'allow-host', arg: '<pattern>', group: 'destinations', help: 'only these host names may be dialled (api.example.com,\n*.example.com; repeatable); IP literals then need --allow' }],
+  },
+  denyHosts: {
+    type: strings,
+    flags: [{ name: 'deny-host', arg: '<pattern>', group: 'destinations', help: 'refuse these host names before resolving them (repeatable)' }],
+  },
+  allowPorts: {
+    type: ports,
+    flags: [{ name: 'allow-port', arg: '<n|a-b>', group: 'destinations', help: 'only these destination ports (repeatable)' }],
+  },
+  denyPorts: {
+    type: ports,
+    flags: [{ name: 'deny-port', arg: '<n|a-b>', group: 'destinations', help: 'refuse these destination ports (repeatable; default 25;\ngiving any replaces the default)' }],
+  },
+  udp: {
+    type: z.boolean(),
+    default: true,
+    flags: [{ name: 'no-udp', group: 'destinations', help: 'refuse UDP sockets (DGRAM_OPEN → WSAEACCES; WELCOME omits UDP)' }],
+  },
+  dns: {
+    type: dnsSchema,
+    flags: [{ name: 'dns', arg: '<ip[:port]>', group: 'destinations', help: 'resolve names with this DNS server instead of the OS resolver\n(repeatable; e.g. 127.0.0.1:5353 or [::1]:53)' }],
+  },
+  listen: {
+    type: listenSchema,
+    flags: Object.values(LISTEN_OPTIONS).flatMap((o): readonly Flag[] => o.flags),
+  },
+  maxConnectionsPerIp: {
+    type: int(0, MAX_COUNT),
+    default: 64,
+    flags: [{ name: 'max-connections-per-ip', arg: '<n>', group: 'limits', help: 'WebSockets per client address (default {default}; more → HTTP 429)' }],
+  },
+  exemptClients: {
+    type: strings,
+    default: ['127.0.0.0/8', '::1/128'],
+    flags: [{ name: 'exempt-client', arg: '<cidr>', group: 'limits', help: 'clients the per-client limits skip (repeatable; default loopback)' }],
+  },
+  maxStreams: {
+    type: int(1, MAX_COUNT),
+    default: 1024,
+    flags: [{ name: 'max-streams', arg: '<n>', group: 'limits', help: 'sockets and name queries per WebSocket (default {default})' }],
+  },
+  maxSocketsTotal: {
+    type: int(0, MAX_COUNT),
+    default: 10_000,
+    flags: [{ name: 'max-sockets', arg: '<n>', group: 'limits', help: 'sockets across the relay (default {default})' }],
+  },
+  maxConnectionsPerDestination: {
+    type: int(0, MAX_COUNT),
+    default: 0,
+    flags: [{ name: 'max-per-destination', arg: '<n>', group: 'limits', help: 'TCP connections to one address:port across the relay (default {default})' }],
+  },
+  opensPerSecond: {
+    type: z.number().nonnegative().finite(),
+    default: 50,
+    flags: [{ name: 'opens-per-second', arg: '<n>', group: 'limits', help: 'socket opens and name queries per second per client (default {default})' }],
+  },
+  openBurst: {
+    type: int(1, MAX_COUNT),
+    default: 100,
+    flags: [{ name: 'open-burst', arg: '<n>', group: 'limits', help: '... of which this many at once (default {default})' }],
+  },
+  bandwidthBytesPerSec: {
+    type: int(0, Number.MAX_SAFE_INTEGER),
+    default: 0,
+    flags: [{ name: 'bandwidth', arg: '<bytes/s>', group: 'limits', help: 'per WebSocket and direction (default {default})' }],
+  },
+  connectTimeoutMs: {
+    type: int(1, MAX_MS),
+    default: 21_000,
+    flags: [{ name: 'connect-timeout-ms', arg: '<n>', group: 'limits', help: 'TCP connect timeout (default {default})' }],
+  },
+  handshakeTimeoutMs: {
+    type: int(1, MAX_MS),
+    default: 10_000,
+    flags: [{ name: 'handshake-timeout-ms', arg: '<n>', group: 'limits', help: 'time for a page to send HELLO (default {default})' }],
+  },
+  idleTimeoutMs: {
+    type: int(0, MAX_MS),
+    default: 600_000,
+    flags: [{ name: 'idle-timeout-ms', arg: '<n>', group: 'limits', help: 'close a WebSocket without streams or frames this long (default {default})' }],
+  },
+  heartbeatMs: {
+    type: int(0, MAX_MS),
+    default: 30_000,
+    flags: [{ name: 'heartbeat-ms', arg: '<n>', group: 'limits', help: 'ping interval; a page missing a pong is dropped (default {default})' }],
+  },
+  drainMs: {
+    type: int(0, MAX_MS),
+    default: 0,
+    cliDefault: 10_000,
+    flags: [{ name: 'drain-ms', arg: '<n>', group: 'limits', help: 'on SIGTERM/SIGINT, time open streams get to finish (default {default})' }],
+  },
+  logLevel: {
+    type: z.enum(['debug', 'info', 'warn', 'error', 'silent']),
+    default: 'warn',
+    cliDefault: 'info',
+    flags: [{ name: 'log-level', arg: '<level>', group: 'logs', help: 'debug | info | warn | error | silent (default {default})' }],
+  },
+  logFormat: {
+    type: z.enum(['text', 'json']),
+    default: 'text',
+    flags: [{ name: 'log-format', arg: '<text|json>', group: 'logs', help: 'key=value lines or one JSON object per line (default {default})' }],
+  },
+  // Only a program sets these.
+  maxFrameBody: { type: int(1024, 16 * 1024 * 1024), default: 64 * 1024 },
+  streamWindow: { type: int(1, 0xffffffff), default: 1024 * 1024 },
+  datagramWindow: { type: int(0xffff, 0xffffffff), default: 256 * 1024 },
+  lingerMs: { type: int(0, MAX_MS), default: 30_000 },
+  log: { type: fn<Logger>('log'), inFile: false },
+  lookup: { type: fn<Lookup>('lookup'), inFile: false },
+  dial: { type: fn<Dialer>('dial'), inFile: false },
+  udpSocket: { type: fn<UdpSocketFactory>('udpSocket'), inFile: false },
+} as const satisfies Record<string, OptionSpec>;
+
+type Options = typeof OPTIONS;
+export type OptionName = keyof Options;
+
+/** Every option optional, nothing filled in: what a program, a file or the flags give. */
+type GivenShape = { [K in OptionName]: z.ZodOptional<Options[K]['type']> };
+
+/** As given, with the defaults filled in. */
+type ResolvedShape = {
+  [K in OptionName]: Options[K] extends { default: unknown } ? z.ZodDefault<Options[K]['type']> : z.ZodOptional<Options[K]['type']>;
+};
+
+function shape<S>(build: (spec: OptionSpec) => z.ZodTypeAny): S {
+  return Object.fromEntries(Object.entries(OPTIONS).map(([name, spec]: [string, OptionSpec]) => [name, build(spec)])) as S;
+}
+
+/** The options as given (no defaults); unknown keys are dropped, as a JavaScript caller expects. */
+export const givenSchema = z.object(shape<GivenShape>((spec) => spec.type.optional()));
+
+/** The options with the defaults filled in. */
+export const resolvedSchema = z.object(shape<ResolvedShape>((spec) => ('default' in spec ? spec.type.default(spec.default) : spec.type.optional())));
+
+/** `startRelay(options)`. Every key is optional; see docs/relay.md for each. */
+export type RelayOptions = z.input<typeof givenSchema>;
+
+/** The options after validation, defaults filled in. */
+export type ParsedOptions = z.output<typeof resolvedSchema>;
+
+/** `startRelay`'s default for every option that has one. */
+export const DEFAULTS = Object.fromEntries(
+  Object.entries(OPTIONS).flatMap(([name, spec]: [string, OptionSpec]) => ('default' in spec ? [[name, spec.default]] : [])),
+) as { readonly [K in OptionName as Options[K] extends { default: unknown } ? K : never]: Options[K] extends { default: infer D } ? D : never };
+
+/**
+ * Parses `value` with `schema`, or throws the first problem as `startRelay` reports it:
+ * `startRelay: <path>: <message>`, a RangeError for a number out of range, else a TypeError.
+ * `at` prefixes the path (`listen` for the inbound policy on its own).
+ */
+export function validate<T extends z.ZodTypeAny>(schema: T, value: unknown, at?: string): z.output<T> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  // A failed parse always has an issue; the first one is what the caller gets told.
+  const issue = parsed.error.issues[0];
+  const where = [...(at === undefined ? [] : [at]), ...(issue?.path ?? [])].join('.') || 'options';
+  const message = `startRelay: ${where}: ${issue?.message ?? parsed.error.message}`;
+  const range = (issue?.code === 'too_small' || issue?.code === 'too_big') && issue.type === 'number';
+  throw range ? new RangeError(message) : new TypeError(message);
+}

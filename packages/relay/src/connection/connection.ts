@@ -1,0 +1,405 @@
+/**
+ * One page's WebSocket: its lifecycle, and the hub between the pieces that do the work — the
+ * handshake (handshake.ts), frame dispatch (dispatch.ts), stream ids and what they hold
+ * (stream-table.ts), which new streams may open (admission.ts), CREDIT pacing (credit-pacer.ts),
+ * timers (liveness.ts) and the outgoing coalescer (outbox.ts).
+ *
+ * States: AWAITING_HELLO ──valid HELLO──▶ READY ──GOAWAY / close / error──▶ CLOSING ──'close'──▶ CLOSED.
+ * Any message that does not decode, a text message, a frame the page may not send, or a
+ * stream-id rule broken is a protocol error: GOAWAY(PROTOCOL_ERROR) and close 1002. A bad HELLO
+ * (version, ticket) is GOAWAY(VERSION_MISMATCH | AUTH_FAILED) and close 1008. When the WebSocket
+ * goes, every socket of it is destroyed.
+ *
+ * Limits enforced here (docs/security.md): streams per WebSocket, sockets across the relay and
+ * opens per second per client (admission.ts), bandwidth per WebSocket (reads paused / CREDIT
+ * delayed, never buffered), idle timeout. Each refusal is OPEN_FAILED(LIMIT) → WSAENOBUFS in the
+ * page, and a `limit_hits` metric. While the relay drains, new streams get
+ * OPEN_FAILED(SHUTTING_DOWN), listeners close, and the WebSocket closes once its last stream is gone.
+ *
+ * Inbound (docs/inbound.md): LISTEN opens a TcpListener (counted as a socket and a stream, and
+ * against listen.maxListeners); each connection it accepts becomes a TcpStream with a relay
+ * stream id (0x80000000 upward, never reused), counted like an outbound one.
+ */
+import type net from 'node:net';
+import type { WebSocket } from 'ws';
+import {
+  FrameType,
+  Reason,
+  decodeMessage,
+  reasonRow,
+  type DgramOpenFrame,
+  type Endpoint,
+  type HelloFrame,
+  type ListenFrame,
+  type OpenFrame,
+  type ResolveFrame,
+} from '@ws2web/protocol';
+import type { ResolvedOptions } from '../config/options.js';
+import { ByteThrottle, type RelayLimits } from '../ops/limits.js';
+import type { Metrics } from '../ops/metrics.js';
+import type { DestinationScope } from '../policy/destination-scope.js';
+import type { PortSet } from '../policy/port-set.js';
+import { NameQuery } from '../streams/name-query.js';
+import { StateMachine } from '../streams/state-machine.js';
+import type { HostedStream } from '../streams/stream-host.js';
+import { TcpListener, type ListenerHost } from '../streams/tcp-listener.js';
+import { TcpStream, type InboundParent } from '../streams/tcp-stream.js';
+import { UdpStream } from '../streams/udp-stream.js';
+import { Admission } from './admission.js';
+import { CreditPacer } from './credit-pacer.js';
+import { dispatchFrame, type FrameRoutes } from './dispatch.js';
+import { MAX_HELLO_BODY, checkHello, welcome } from './handshake.js';
+import { adoptInbound } from './inbound-adoption.js';
+import { Liveness } from './liveness.js';
+import { Outbox } from './outbox.js';
+import { StreamTable } from './stream-table.js';
+
+/** CLOSING: GOAWAY sent or close started; incoming frames are ignored. */
+export type ConnectionState = 'AWAITING_HELLO' | 'READY' | 'CLOSING' | 'CLOSED';
+
+/** WebSocket close codes (RFC 6455). */
+const CloseCode = { GOING_AWAY: 1001, PROTOCOL_ERROR: 1002, POLICY_VIOLATION: 1008 } as const;
+
+/**
+ * Unsent WebSocket bytes beyond which a datagram with nothing to charge it to (an empty one)
+ * is dropped rather than queued: a page that reads keeps far below this.
+ */
+const BACKLOG_LIMIT_MESSAGES = 4;
+
+let nextConnectionId = 1;
+
+export interface ConnectionInfo {
+  remoteAddress: string | undefined;
+  origin: string | undefined;
+  /** The client's address (after trustProxy), the key of the per-client limits. */
+  client: string;
+  /** Per-client limits do not apply (exemptClients). */
+  exempt: boolean;
+  limits: RelayLimits;
+}
+
+export class Connection implements ListenerHost {
+  readonly options: ResolvedOptions;
+  readonly metrics: Metrics;
+  readonly outbox: Outbox;
+  readonly logFields: Record<string, unknown>;
+  readonly limits: RelayLimits;
+  #scope: DestinationScope | null = null;
+  #listenScope: PortSet | null = null;
+  readonly #ws: WebSocket;
+  readonly #state = new StateMachine<ConnectionState>('connection', 'AWAITING_HELLO', {
+    AWAITING_HELLO: ['READY', 'CLOSING', 'CLOSED'],
+    READY: ['CLOSING', 'CLOSED'],
+    CLOSING: ['CLOSED'],
+    CLOSED: [],
+  });
+  readonly #table: StreamTable;
+  readonly #admission: Admission;
+  readonly #toPage: ByteThrottle;
+  readonly #credit: CreditPacer;
+  readonly #liveness: Liveness;
+  readonly #routes: FrameRoutes;
+  readonly #closed: Promise<void>;
+  #resolveWsClosed!: () => void;
+
+  constructor(ws: WebSocket, options: ResolvedOptions, metrics: Metrics, info: ConnectionInfo) {
+    this.#ws = ws;
+    this.options = options;
+    this.metrics = metrics;
+    this.logFields = { conn: nextConnectionId++, peer: info.remoteAddress, client: info.client !== info.remoteAddress ? info.client : undefined };
+    this.limits = info.limits;
+    this.#table = new StreamTable(metrics, info.limits);
+    this.#admission = new Admission(options, info.limits, info.client, info.exempt);
+    this.#toPage = new ByteThrottle(options.bandwidthBytesPerSec);
+    this.outbox = new Outbox(this.#sendMessage, options.maxMessageBytes, this.#beforeFlush);
+    this.#credit = new CreditPacer(new ByteThrottle(options.bandwidthBytesPerSec), metrics, this.outbox, (s) => this.#table.holds(s));
+    this.#routes = {
+      maxFrameBody: options.maxFrameBody,
+      stream: (id) => this.#table.get(id),
+      protocolError: (message) => this.#protocolError(message),
+      hello: (frame) => this.#onHello(frame),
+      open: (frame) => this.#onOpen(frame),
+      dgramOpen: (frame) => this.#onDgramOpen(frame),
+      resolve: (frame) => this.#onResolve(frame),
+      listen: (frame) => this.#onListen(frame),
+    };
+    const wsClosed = new Promise<void>((resolve) => { this.#resolveWsClosed = resolve; });
+    this.#closed = wsClosed.then(() => this.#table.socketsClosed());
+    metrics.connections++;
+    metrics.connectionsTotal++;
+    ws.on('message', this.#onMessage);
+    ws.on('close', this.#onWsClose);
+    ws.on('error', this.#onWsError);
+    ws.on('pong', this.#onPong);
+    this.#liveness = new Liveness(options, ws, {
+      handshakeTimedOut: this.#onHandshakeTimeout,
+      idle: this.#onIdle,
+      unresponsive: this.#onUnresponsive,
+    });
+    options.log('debug', 'websocket accepted', { ...this.logFields, origin: info.origin });
+  }
+
+  get state(): ConnectionState { return this.#state.current; }
+
+  get scope(): DestinationScope | null { return this.#scope; }
+
+  get listenScope(): PortSet | null { return this.#listenScope; }
+
+  /** Streams by state name, for the `streams_by_state` gauge. */
+  countStates(into: Record<string, number>): void {
+    this.#table.countStates(into);
+  }
+
+  /**
+   * Relay draining: refuse new streams (SHUTTING_DOWN), let open ones finish, and close the
+   * WebSocket (GOAWAY(SHUTTING_DOWN), 1001) as soon as none is left. `shutdown()` cuts the rest.
+   */
+  drain(): void {
+    this.#admission.drain();
+    // A listener would keep the page open for the whole drain; accepted streams finish as any other.
+    this.#table.drainListeners();
+    this.#closeIfDrained();
+  }
+
+  /** Resolves once the WebSocket has closed and every TCP socket of this page is closed. */
+  get closed(): Promise<void> { return this.#closed; }
+
+  /** Relay shutdown: GOAWAY(SHUTTING_DOWN), destroy every socket, close 1001. */
+  shutdown(): Promise<void> {
+    if (this.#state.is('AWAITING_HELLO', 'READY')) {
+      this.#goaway(Reason.SHUTTING_DOWN, 'relay shutting down', CloseCode.GOING_AWAY);
+    }
+    this.#table.destroyAll(true);
+    return this.#closed;
+  }
+
+  /** Heartbeat tick: drop a page that did not answer the previous ping. */
+  heartbeat(): void {
+    if (this.#state.is('CLOSED')) return;
+    this.#liveness.heartbeat();
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // StreamHost
+
+  creditOwed(stream: HostedStream): void {
+    this.#credit.owed(stream);
+  }
+
+  released(stream: HostedStream): void {
+    this.#table.release(stream);
+    this.#credit.forget(stream);
+    this.#closeIfDrained();
+  }
+
+  spendToPage(bytes: number): number {
+    return this.#toPage.spend(bytes);
+  }
+
+  backlogged(): boolean {
+    return this.#ws.bufferedAmount + this.outbox.queuedBytes > BACKLOG_LIMIT_MESSAGES * this.options.maxMessageBytes;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // ListenerHost
+
+  pendingInbound(): number {
+    return this.#table.pendingInbound();
+  }
+
+  /** An inbound connection a listener accepted (inbound-adoption.ts). */
+  adoptInbound(socket: net.Socket, parent: InboundParent, local: Endpoint, remote: Endpoint): TcpStream | null {
+    const page = { host: this, table: this.#table, admission: this.#admission, ready: this.#state.is('READY') };
+    return adoptInbound(page, socket, parent, local, remote);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // WebSocket events (named handlers)
+
+  #onMessage = (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void => {
+    if (!this.#state.is('AWAITING_HELLO', 'READY')) return;
+    this.#liveness.activity();
+    if (!isBinary) return this.#protocolError('text message (the protocol is binary only)');
+    const bytes = Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data;
+    const decoded = decodeMessage(bytes, { maxBody: Math.max(this.options.maxFrameBody, MAX_HELLO_BODY) });
+    if (!decoded.ok) return this.#protocolError(decoded.error.toString());
+    for (const frame of decoded.frames) {
+      dispatchFrame(this.#routes, frame, this.#state.is('AWAITING_HELLO'));
+      if (!this.#state.is('AWAITING_HELLO', 'READY')) return;
+    }
+  };
+
+  #onWsClose = (code: number): void => {
+    this.#state.to('CLOSED');
+    this.#liveness.stop();
+    this.#credit.stop();
+    this.outbox.close();
+    this.metrics.connections--;
+    // Open streams are destroyed; lingering ones finish draining (bounded by lingerMs) unless
+    // shutdown() destroyed them.
+    this.#table.destroyAll(false);
+    this.options.log('debug', 'websocket closed', { ...this.logFields, code });
+    this.#resolveWsClosed();
+  };
+
+  #onWsError = (err: Error): void => {
+    // ws closes the connection itself after an error (e.g. maxPayload exceeded → 1009).
+    if ((err as NodeJS.ErrnoException).code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.metrics.countLimit('max_payload');
+    this.options.log('info', 'websocket error', { ...this.logFields, error: err.message });
+  };
+
+  #onPong = (): void => {
+    this.#liveness.pong();
+  };
+
+  #onUnresponsive = (): void => {
+    this.options.log('info', 'no pong since the last ping; dropping the page', this.logFields);
+    this.metrics.countLimit('heartbeat');
+  };
+
+  /** Idle time over: close the page unless a stream is open (streams are activity too). */
+  #onIdle = (): boolean => {
+    if (!this.#state.is('READY')) return true;
+    if (this.#table.open > 0) return false;
+    this.metrics.countLimit('idle_timeout');
+    this.options.log('info', 'idle: closing the connection', { ...this.logFields, idleMs: this.options.idleTimeoutMs });
+    this.#goaway(Reason.TIMED_OUT, `idle for ${this.options.idleTimeoutMs} ms`, CloseCode.GOING_AWAY);
+    return true;
+  };
+
+  #onHandshakeTimeout = (): void => {
+    if (!this.#state.is('AWAITING_HELLO')) return;
+    this.metrics.countHandshakeFailure(Reason.TIMED_OUT);
+    this.metrics.countLimit('handshake_timeout');
+    this.#goaway(Reason.TIMED_OUT, `no HELLO within ${this.options.handshakeTimeoutMs} ms`, CloseCode.POLICY_VIOLATION);
+  };
+
+  // ------------------------------------------------------------------------------------------
+  // Frames that are the connection's own
+
+  #onHello(hello: HelloFrame): void {
+    if (!this.#state.is('AWAITING_HELLO')) return this.#protocolError('second HELLO');
+    const result = checkHello(hello, this.options);
+    if (!result.ok) return this.#refuse(result.reason, result.message);
+    this.#scope = result.scope;
+    this.#listenScope = result.listenScope;
+    this.#state.to('READY');
+    this.#liveness.ready();
+    this.outbox.frame(welcome(this.options));
+    this.options.log('info', 'page connected', { ...this.logFields, subject: result.subject ?? undefined, scope: this.#scope?.entries.join(',') });
+  }
+
+  #onOpen(open: OpenFrame): void {
+    if (!this.#admit(open.stream, open.type, true, (reason) => this.metrics.countOpen(reason))) return;
+    const stream = new TcpStream(this, open);
+    this.#table.add(stream);
+    void stream.start(open);
+  }
+
+  #onDgramOpen(open: DgramOpenFrame): void {
+    if (!this.#admit(open.stream, open.type, true, (reason) => this.metrics.countUdpOpen(reason))) return;
+    const stream = new UdpStream(this, open);
+    this.#table.add(stream);
+    stream.start();
+  }
+
+  #onResolve(request: ResolveFrame): void {
+    if (!this.#admit(request.stream, request.type, false, (reason) => this.metrics.countResolve(reason))) return;
+    const query = new NameQuery(this, request);
+    this.#table.add(query);
+    void query.start();
+  }
+
+  /**
+   * LISTEN: the stream limits of any socket, then listen.maxListeners for this page (LIMIT);
+   * the inbound policy itself is the listener's to apply (tcp-listener.ts).
+   */
+  #onListen(listen: ListenFrame): void {
+    if (!this.#admit(listen.stream, listen.type, true, (reason) => this.metrics.countListen(reason))) return;
+    const { inbound } = this.options;
+    if (inbound.enabled && this.#table.listenerCount >= inbound.maxListeners) {
+      this.metrics.countLimit('listeners_per_connection');
+      this.metrics.countListen(Reason.LIMIT);
+      this.options.log('info', 'listen failed', { ...this.logFields, stream: listen.stream, reason: 'LIMIT', limit: 'listeners_per_connection', detail: `${inbound.maxListeners} listeners open` });
+      this.outbox.frame({ type: FrameType.OPEN_FAILED, stream: listen.stream, reason: Reason.LIMIT });
+      return;
+    }
+    const listener = new TcpListener(this, listen);
+    this.#table.add(listener);
+    listener.start();
+  }
+
+  /**
+   * A stream-opening frame: its id must follow the rules (else a protocol error), and the
+   * stream must be admitted (else OPEN_FAILED(SHUTTING_DOWN | LIMIT), counted by `count`).
+   */
+  #admit(id: number, type: number, isSocket: boolean, count: (reason: number) => void): boolean {
+    const problem = this.#table.claim(id, type);
+    if (problem !== null) {
+      this.#protocolError(problem);
+      return false;
+    }
+    const refusal = this.#admission.refusal(this.#table.open, isSocket);
+    if (refusal === null) return true;
+    if (refusal.draining) {
+      this.outbox.frame({ type: FrameType.OPEN_FAILED, stream: id, reason: Reason.SHUTTING_DOWN });
+      count(Reason.SHUTTING_DOWN);
+      return false;
+    }
+    this.metrics.countLimit(refusal.limit);
+    this.options.log('info', 'open failed', { ...this.logFields, stream: id, reason: 'LIMIT', limit: refusal.limit, detail: refusal.detail });
+    this.outbox.frame({ type: FrameType.OPEN_FAILED, stream: id, reason: Reason.LIMIT });
+    count(Reason.LIMIT);
+    return false;
+  }
+
+  /** While draining: once nothing is left open, the page is told and the WebSocket closed. */
+  #closeIfDrained(): void {
+    if (!this.#admission.draining || this.#table.live > 0) return;
+    if (!this.#state.is('AWAITING_HELLO', 'READY')) return;
+    this.#goaway(Reason.SHUTTING_DOWN, 'relay shutting down', CloseCode.GOING_AWAY);
+  }
+
+  // ------------------------------------------------------------------------------------------
+
+  /** beforeFlush hook of the outbox: CREDIT returns go out with this turn's frames. */
+  #beforeFlush = (): void => {
+    this.#credit.flush();
+  };
+
+  #sendMessage = (message: Buffer): void => {
+    if (this.#ws.readyState !== this.#ws.OPEN) return;
+    this.#ws.send(message, { binary: true });
+  };
+
+  #refuse(reason: number, message: string): void {
+    this.metrics.countHandshakeFailure(reason);
+    this.options.log('info', 'handshake refused', { ...this.logFields, reason: reasonRow(reason).name, detail: message });
+    this.#goaway(reason, message, CloseCode.POLICY_VIOLATION);
+  }
+
+  #protocolError(message: string): void {
+    this.metrics.protocolErrors++;
+    this.options.log('warn', 'protocol error; closing the connection', { ...this.logFields, detail: message });
+    this.#goaway(Reason.PROTOCOL_ERROR, message, CloseCode.PROTOCOL_ERROR);
+    this.#table.destroyAll(false);
+  }
+
+  /** GOAWAY, flushed before the close frame, then close with `code`; a page that does not answer is cut. */
+  #goaway(reason: number, message: string, code: number): void {
+    this.#state.to('CLOSING');
+    this.#credit.drop();
+    this.outbox.frame({ type: FrameType.GOAWAY, reason, message });
+    this.outbox.flush();
+    this.outbox.close();
+    this.#ws.close(code, closeReason(message));
+    this.#liveness.closing();
+  }
+}
+
+/** A WebSocket close reason is at most 123 bytes of UTF-8. */
+function closeReason(message: string): string {
+  const bytes = Buffer.from(message);
+  if (bytes.length <= 123) return message;
+  return bytes.subarray(0, 120).toString('utf8').replace(/\uFFFD$/, '') + '...';
+}

@@ -1,0 +1,273 @@
+/**
+ * `startRelay`: an HTTP (or HTTPS, with `tls`) server that upgrades to one binary WebSocket per
+ * page (see connection.ts) and answers /healthz, /readyz and /metrics on the same port.
+ *
+ * Upgrade checks, in order: shutting down → 503; Origin not allowed → 403; the client already
+ * has maxConnectionsPerIp WebSockets → 429. The page reports each as WSAENETDOWN (the
+ * handshake never happened). The HTTP server itself bounds slow or bloated requests
+ * (headersTimeout, maxHeadersCount, maxHeaderSize) before any of that runs.
+ *
+ * Relays keep no state shared between instances: a ticket is verified with the secret alone,
+ * every stream lives and dies with its WebSocket. N relays behind any load balancer need no
+ * sticky sessions beyond the WebSocket's own TCP connection.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { parseStrict } from '../policy/address-ranges.js';
+import { clientAddress } from './client-address.js';
+import { Connection } from '../connection/connection.js';
+import { RelayLimits } from '../ops/limits.js';
+import { handleHttpRequest } from './http-routes.js';
+import { Metrics, type MetricsSnapshot } from '../ops/metrics.js';
+import { MAX_HEADERS_COUNT, inCidrs, normalizeOrigin, resolveOptions, type RelayOptions, type ResolvedOptions } from '../config/options.js';
+
+export interface Relay {
+  /** What the browser library connects to, e.g. `ws://127.0.0.1:8787/`. */
+  readonly url: string;
+  /** The port actually listened on (useful with `port: 0`). */
+  readonly port: number;
+  /** The host listened on, as given. */
+  readonly host: string;
+  /** Counters and gauges, as also served on `GET /metrics`. */
+  metrics(): MetricsSnapshot;
+  /**
+   * Stops accepting (new upgrades 503, /healthz and /readyz 503, new streams
+   * OPEN_FAILED(SHUTTING_DOWN)), lets open streams finish for up to `drainMs` (default: the
+   * `drainMs` option, 0) closing each page as its last stream ends, then sends GOAWAY(SHUTTING_DOWN)
+   * to the rest, destroys every relayed socket, closes every WebSocket with 1001 and the
+   * HTTP server. Resolves when all of it is released. Idempotent (the first call's drainMs wins).
+   */
+  close(options?: { drainMs?: number }): Promise<void>;
+}
+
+/** How long an HTTP request (an upgrade included) may take to send its headers (slowloris). */
+const HEADERS_TIMEOUT_MS = 10_000;
+/** How often Node checks headersTimeout (its default, 30 s, would let a slowloris linger). */
+const CONNECTIONS_CHECK_MS = 1_000;
+/** How often per-client state of departed clients is forgotten. */
+const SWEEP_MS = 60_000;
+
+/** Starts a relay; rejects if an option is invalid or the port cannot be listened on. */
+export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
+  const resolved = resolveOptions(options);
+  const server = new RelayServer(resolved);
+  await server.listen();
+  return server.handle();
+}
+
+class RelayServer {
+  readonly #options: ResolvedOptions;
+  readonly #metrics = new Metrics();
+  readonly #http: http.Server;
+  readonly #wss: WebSocketServer;
+  readonly #connections = new Set<Connection>();
+  readonly #limits: RelayLimits;
+  #heartbeat: NodeJS.Timeout | null = null;
+  #sweep: NodeJS.Timeout | null = null;
+  #closing: Promise<void> | null = null;
+  #port = 0;
+
+  constructor(options: ResolvedOptions) {
+    this.#options = options;
+    this.#limits = new RelayLimits(options);
+    const serverOptions: http.ServerOptions = {
+      headersTimeout: Math.min(HEADERS_TIMEOUT_MS, options.handshakeTimeoutMs),
+      requestTimeout: Math.max(HEADERS_TIMEOUT_MS, options.handshakeTimeoutMs),
+      connectionsCheckingInterval: CONNECTIONS_CHECK_MS,
+      maxHeaderSize: 16 * 1024,
+    };
+    this.#http = options.tls
+      ? https.createServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key }, this.#onRequest)
+      : http.createServer(serverOptions, this.#onRequest);
+    this.#http.maxHeadersCount = MAX_HEADERS_COUNT;
+    this.#http.on('upgrade', this.#onUpgrade);
+    // A TLS handshake that fails is the client's problem; without a handler Node logs it only.
+    this.#http.on('tlsClientError', onTlsClientError);
+    this.#metrics.streamStates = this.#streamStates;
+    this.#wss = new WebSocketServer({
+      noServer: true,
+      // Compression would cost CPU per message for bytes that are usually already compressed
+      // (TLS, images…), and it has had memory-exhaustion bugs; the protocol does not need it.
+      perMessageDeflate: false,
+      // 16 coalesced full frames (see COALESCE_FRAMES); larger messages are closed 1009 by ws.
+      maxPayload: options.maxMessageBytes,
+      clientTracking: false,
+      // Text messages are a protocol error anyway; no need to validate their UTF-8.
+      skipUTF8Validation: true,
+    });
+  }
+
+  listen(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error) => reject(err);
+      this.#http.once('error', onError);
+      this.#http.listen(this.#options.port, this.#options.host, () => {
+        this.#http.off('error', onError);
+        this.#port = (this.#http.address() as { port: number }).port;
+        if (this.#options.heartbeatMs > 0) {
+          this.#heartbeat = setInterval(this.#onHeartbeat, this.#options.heartbeatMs);
+          this.#heartbeat.unref();
+        }
+        this.#sweep = setInterval(this.#onSweep, SWEEP_MS);
+        this.#sweep.unref();
+        const o = this.#options;
+        o.log('info', 'listening', {
+          url: this.url,
+          ...o.policy.describe(),
+          auth: o.secret ? 'ticket' : 'none',
+          origins: o.allowOrigins ? [...o.allowOrigins].join(',') : '(any)',
+          names: o.names.description,
+          udp: o.udp ? 'on' : 'off',
+          ...o.inbound.describe(),
+          tls: o.tls ? 'on' : 'off',
+          maxConnectionsPerIp: o.maxConnectionsPerIp,
+          maxSocketsTotal: o.maxSocketsTotal,
+          opensPerSecond: o.opensPerSecond,
+          bandwidthBytesPerSec: o.bandwidthBytesPerSec || '(unlimited)',
+        });
+        if (!o.secret && !isLoopbackHost(o.host)) {
+          o.log('warn', 'listening beyond loopback without a secret: anyone who can reach this port can use the relay; set secret (WS2WEB_RELAY_SECRET) unless the network is trusted', { host: o.host });
+        }
+        resolve();
+      });
+    });
+  }
+
+  get url(): string {
+    const host = this.#options.host.includes(':') ? `[${this.#options.host}]` : this.#options.host;
+    return `${this.#options.tls ? 'wss' : 'ws'}://${host}:${this.#port}/`;
+  }
+
+  handle(): Relay {
+    return {
+      url: this.url,
+      port: this.#port,
+      host: this.#options.host,
+      metrics: () => this.#metrics.snapshot(),
+      close: (options) => this.close(options?.drainMs),
+    };
+  }
+
+  close(drainMs: number = this.#options.drainMs): Promise<void> {
+    this.#closing ??= this.#close(drainMs);
+    return this.#closing;
+  }
+
+  async #close(drainMs: number): Promise<void> {
+    if (this.#heartbeat) clearInterval(this.#heartbeat);
+    if (this.#sweep) clearInterval(this.#sweep);
+    this.#options.log('info', 'shutting down', { connections: this.#connections.size, drainMs });
+    // While draining the HTTP server stays up, so a load balancer's health check reads 503 from
+    // /healthz and /readyz (#closing is set) and new upgrades get 503, instead of timeouts.
+    if (drainMs > 0 && this.#connections.size > 0) {
+      this.#metrics.draining = 1;
+      for (const c of this.#connections) c.drain();
+      const all = Promise.all([...this.#connections].map((c) => c.closed));
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<void>((resolve) => { timer = setTimeout(resolve, drainMs); });
+      await Promise.race([all, deadline]);
+      clearTimeout(timer);
+      this.#options.log('info', 'drain over', { remaining: this.#connections.size });
+    }
+    const httpClosed = new Promise<void>((resolve) => this.#http.close(() => resolve()));
+    this.#http.closeAllConnections();
+    await Promise.all([...this.#connections].map((c) => c.shutdown()));
+    await httpClosed;
+    this.#metrics.draining = 0;
+    this.#options.log('info', 'closed', {});
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Named handlers
+
+  #onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    handleHttpRequest({ serving: () => this.#closing === null, notReady: this.#notReady, metrics: this.#metrics }, req, res);
+  };
+
+  #notReady = (): string | null => {
+    if (this.#closing) return 'shutting down';
+    const max = this.#options.maxSocketsTotal;
+    if (max > 0 && this.#limits.sockets >= max) return `at capacity (${this.#limits.sockets} sockets)`;
+    return null;
+  };
+
+  #streamStates = (): Record<string, number> => {
+    const states: Record<string, number> = {};
+    for (const c of this.#connections) c.countStates(states);
+    return states;
+  };
+
+  #onSweep = (): void => {
+    this.#limits.sweep();
+  };
+
+  #onUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer): void => {
+    socket.on('error', onUpgradeSocketError);
+    if (this.#closing) return rejectUpgrade(socket, 503, 'Service Unavailable');
+    const origin = req.headers.origin;
+    if (this.#options.allowOrigins && (origin === undefined || !this.#options.allowOrigins.has(normalizeOrigin(origin)))) {
+      this.#metrics.originRefusals++;
+      this.#options.log('info', 'upgrade refused: origin not allowed', { origin: origin ?? '(none)', peer: req.socket.remoteAddress });
+      return rejectUpgrade(socket, 403, 'Forbidden');
+    }
+    const client = clientAddress(req, this.#options.trustProxy);
+    const exempt = inCidrs(client, this.#options.exemptClients);
+    if (!exempt) {
+      const byClient = this.#limits.connectionsByClient;
+      if (!byClient.acquire(client, this.#options.maxConnectionsPerIp)) {
+        this.#metrics.countLimit('connections_per_ip');
+        this.#options.log('info', 'upgrade refused: too many connections from this client', { client, max: this.#options.maxConnectionsPerIp });
+        return rejectUpgrade(socket, 429, 'Too Many Requests');
+      }
+      // Released when the TCP connection goes, whether or not the upgrade completed.
+      socket.once('close', () => byClient.release(client));
+    }
+    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#onWebSocket(ws, req, client, exempt));
+  };
+
+  #onWebSocket(ws: WebSocket, req: http.IncomingMessage, client: string, exempt: boolean): void {
+    if (this.#closing) {
+      ws.close(1001, 'relay shutting down');
+      return;
+    }
+    const connection = new Connection(ws, this.#options, this.#metrics, {
+      remoteAddress: req.socket.remoteAddress,
+      origin: req.headers.origin,
+      client,
+      exempt,
+      limits: this.#limits,
+    });
+    this.#connections.add(connection);
+    void connection.closed.then(() => this.#connections.delete(connection));
+  }
+
+  #onHeartbeat = (): void => {
+    for (const connection of this.#connections) connection.heartbeat();
+  };
+}
+
+function rejectUpgrade(socket: Duplex, status: number, text: string): void {
+  const body = `${status} ${text}\n`;
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+    () => socket.destroy(),
+  );
+}
+
+function onTlsClientError(_err: Error, socket: Duplex): void {
+  socket.destroy();
+}
+
+/** `127.0.0.1`, `::1`, `localhost`: listening there reaches only this machine. */
+function isLoopbackHost(host: string): boolean {
+  if (host.toLowerCase() === 'localhost') return true;
+  const addr = parseStrict(host);
+  return addr !== null && (addr.range() === 'loopback' || (addr.kind() === 'ipv6' && (addr as import('ipaddr.js').IPv6).isIPv4MappedAddress() && (addr as import('ipaddr.js').IPv6).toIPv4Address().range() === 'loopback'));
+}
+
+function onUpgradeSocketError(): void {
+  // A client that vanishes mid-upgrade is not the relay's problem; without a handler the
+  // error would be thrown.
+}

@@ -1,0 +1,137 @@
+/**
+ * One RESOLVE: a one-shot stream. The name is checked, the relay's name service asked once, and
+ * the answer is RESOLVED(canonical name, addresses in resolver order) or OPEN_FAILED(reason);
+ * the stream id is finished either way. A CLOSE from the page before the answer cancels it.
+ *
+ * No policy applies to answers (docs/protocol.md "Name resolution"): a page may learn that a
+ * name is private; it cannot reach it unless the policy allows the address it dials.
+ */
+import {
+  FrameType,
+  Reason,
+  ResolveFamily,
+  ResolveFlag,
+  reasonRow,
+  type Endpoint,
+  type ResolveFrame,
+} from '@ws2web/protocol';
+import { socketEndpoint } from './endpoints.js';
+import { literalAnswer, reasonForLookupError, type LookupAddress, type LookupFamily } from './name-service.js';
+import { StreamBase } from './stream-base.js';
+import type { TransitionTable } from './state-machine.js';
+import type { StreamHost } from './stream-host.js';
+
+/** RFC 1035 §2.3.4: a name is at most 253 characters of text (255 octets on the wire). */
+export const MAX_NAME_BYTES = 253;
+
+/** RESOLVED's canonLen is one byte. */
+const MAX_CANON_BYTES = 255;
+
+/** ASKING until the answer (or the page's CLOSE, or the connection going); then CLOSED. */
+export type NameQueryState = 'ASKING' | 'CLOSED';
+
+const TRANSITIONS: TransitionTable<NameQueryState> = { ASKING: ['CLOSED'], CLOSED: [] };
+
+const SETTLED: Promise<void> = Promise.resolve();
+
+export class NameQuery extends StreamBase<NameQueryState> {
+  readonly kind = 'RESOLVE' as const;
+  readonly #request: ResolveFrame;
+
+  constructor(host: StreamHost, request: ResolveFrame) {
+    super(host, request.stream, 'name query', 'ASKING', TRANSITIONS, 0);
+    this.#request = request;
+  }
+
+  override get gaugeState(): string { return 'resolving_name'; }
+
+  /** A name query holds no socket. */
+  get socketClosed(): Promise<void> { return SETTLED; }
+
+  protected get opening(): boolean { return this.state.is('ASKING'); }
+
+  /** Asks and answers. Never throws; every failure is an OPEN_FAILED. */
+  async start(): Promise<void> {
+    const { host: name, family, flags } = this.#request;
+    const invalid = validateName(name);
+    if (invalid !== null) return this.openFailed(Reason.INVALID_ARGUMENT, invalid);
+    const wanted: LookupFamily = family === ResolveFamily.IPV4 ? 4 : family === ResolveFamily.IPV6 ? 6 : 0;
+    const wantCanon = (flags & ResolveFlag.CANONNAME) !== 0;
+    const { names } = this.host.options;
+
+    let answers: LookupAddress[];
+    let canonName = '';
+    const literal = literalAnswer(name);
+    if (literal !== null) {
+      answers = [literal];
+      canonName = wantCanon ? name : '';
+    } else {
+      try {
+        [answers, canonName] = await Promise.all([
+          names.lookup(name, wanted),
+          wantCanon ? names.canonicalName(name) : Promise.resolve(''),
+        ]);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException)?.code;
+        return this.openFailed(reasonForLookupError(code), `lookup: ${code ?? String(err)}`);
+      }
+    }
+    if (!this.state.is('ASKING')) return; // cancelled by the page, or the connection went, meanwhile
+
+    // An injected lookup may ignore the family; a literal of the other family has none either.
+    const matching = answers.filter((a) => wanted === 0 || a.family === wanted);
+    if (matching.length === 0) {
+      return this.openFailed(answers.length > 0 && literal === null ? Reason.NO_DATA : Reason.HOST_NOT_FOUND, `no IPv${wanted} address`);
+    }
+    this.#answer(canonName, matching);
+  }
+
+  onClose(_reason: number): void {
+    if (this.state.is('CLOSED')) return;
+    this.finish();
+  }
+
+  destroy(): Promise<void> {
+    if (!this.state.is('CLOSED')) this.finish();
+    return SETTLED;
+  }
+
+  // ------------------------------------------------------------------------------------------
+
+  #answer(canonName: string, answers: LookupAddress[]): void {
+    const { options, metrics, outbox } = this.host;
+    const canon = Buffer.byteLength(canonName) <= MAX_CANON_BYTES ? canonName : this.#request.host;
+    // Fit one frame body: canonLen, canon, count, then 7 (IPv4) or 23 (IPv6) bytes per address.
+    let room = options.maxFrameBody - (1 + Buffer.byteLength(canon) + 2);
+    const addresses: Endpoint[] = [];
+    for (const a of answers) {
+      const endpoint = socketEndpoint(a.address, a.family === 4 ? 'IPv4' : 'IPv6', 0);
+      if (!endpoint) continue;
+      const size = endpoint.kind === 'ipv4' ? 7 : 23;
+      if (size > room || addresses.length === 0xffff) break;
+      room -= size;
+      addresses.push(endpoint);
+    }
+    metrics.countResolve(Reason.OK);
+    outbox.frame({ type: FrameType.RESOLVED, stream: this.id, canonName: canon, addresses });
+    this.log('debug', 'resolved', { addresses: addresses.length, canonName: canon || undefined });
+    this.finish();
+  }
+
+  protected cleanUp(): void {
+    // Nothing held: an answer still on its way is ignored (start() looks at the state).
+  }
+
+  protected logContext(): Record<string, unknown> {
+    return { name: this.#request.host, family: this.#request.family, names: this.host.options.names.description };
+  }
+}
+
+/** Why a name cannot be asked about (→ INVALID_ARGUMENT), or null. */
+export function validateName(name: string): string | null {
+  if (name.length === 0 || name === '.') return 'empty name';
+  const bare = name.endsWith('.') ? name.slice(0, -1) : name;
+  const bytes = Buffer.byteLength(bare);
+  if (bytes > MAX_NAME_BYTES) return `name of ${bytes} bytes (at most ${MAX_NAME_BYTES})`;
+  return null;
+}

@@ -1,0 +1,180 @@
+/**
+ * Where the relay's name answers come from: the OS resolver (default), DNS servers named in the
+ * options (`dns.servers`), or a lookup a test injects. One interface for RESOLVE and for OPEN with
+ * a host name, so both see the same answers.
+ *
+ * Errors are Node/c-ares `err.code`s; `reasonForLookupError` turns them into wire reasons.
+ */
+import dns from 'node:dns';
+import net from 'node:net';
+import { Reason, reasonForErrno } from '@ws2web/protocol';
+
+export interface LookupAddress { address: string; family: number }
+
+/** 0 = any family, 4 = A only, 6 = AAAA only. */
+export type LookupFamily = 0 | 4 | 6;
+
+/**
+ * Resolves a host name to its addresses, in resolver order. Rejects with an `err.code`
+ * (ENOTFOUND, ENODATA, ETIMEOUT…). An injected lookup may ignore `family`: callers filter again.
+ */
+export type Lookup = (host: string, family: LookupFamily) => Promise<LookupAddress[]>;
+
+export interface NameService {
+  readonly lookup: Lookup;
+  /**
+   * The canonical name of `host` (CNAMEs followed) when the service can tell, else `host`
+   * itself. Never rejects.
+   */
+  canonicalName(host: string): Promise<string>;
+  /** For logs: `os`, `dns 127.0.0.1:5353`, `injected`. */
+  readonly description: string;
+}
+
+export interface DnsOptions {
+  /** Name servers, `ip` or `ip:port` (`[v6]:port`), asked instead of the OS resolver. */
+  servers: readonly string[];
+  /** Per-try timeout of a query. Default 2000. */
+  timeoutMs?: number;
+  /** Tries per server before ETIMEOUT. Default 2. */
+  tries?: number;
+}
+
+/** The OS resolver, as `getaddrinfo` answers (hosts file, then DNS…), in its order. */
+export const osLookup: Lookup = function dnsLookupAll(host, family) {
+  return dns.promises.lookup(host, { all: true, verbatim: true, family });
+};
+
+export function osNameService(): NameService {
+  return {
+    lookup: osLookup,
+    // getaddrinfo's canonical name is not exposed by Node; the name itself is what we know.
+    canonicalName: async (host) => host,
+    description: 'os',
+  };
+}
+
+export function injectedNameService(lookup: Lookup): NameService {
+  return { lookup, canonicalName: async (host) => host, description: 'injected' };
+}
+
+/** How many CNAME links are followed before giving up on finding the canonical name. */
+const MAX_CNAME_CHAIN = 8;
+
+/**
+ * Asks the given DNS servers directly (c-ares), never the OS resolver or its hosts file.
+ * `localhost` and `*.localhost` answer loopback without a query (RFC 6761 §6.3), as a stub
+ * resolver must.
+ * @throws TypeError when a server address does not parse.
+ */
+export function dnsServerNameService(options: DnsOptions): NameService {
+  if (!Array.isArray(options.servers) || options.servers.length === 0) {
+    throw new TypeError('startRelay: dns.servers must be a non-empty array of "ip" or "ip:port"');
+  }
+  const resolver = new dns.promises.Resolver({ timeout: options.timeoutMs ?? 2000, tries: options.tries ?? 2 });
+  try {
+    resolver.setServers(options.servers);
+  } catch (err) {
+    throw new TypeError(`startRelay: dns.servers ${JSON.stringify(options.servers)}: ${(err as Error).message}`);
+  }
+
+  async function lookup(host: string, family: LookupFamily): Promise<LookupAddress[]> {
+    const name = stripDot(host);
+    if (isLocalhost(name)) return loopbackAnswers(family);
+    const [v4, v6] = await Promise.allSettled([
+      family === 6 ? Promise.resolve([]) : resolver.resolve4(name),
+      family === 4 ? Promise.resolve([]) : resolver.resolve6(name),
+    ]);
+    const answers = [
+      ...(v4.status === 'fulfilled' ? v4.value.map((address) => ({ address, family: 4 })) : []),
+      ...(v6.status === 'fulfilled' ? v6.value.map((address) => ({ address, family: 6 })) : []),
+    ];
+    if (answers.length > 0) return answers;
+    throw worstError([v4, v6]);
+  }
+
+  async function canonicalName(host: string): Promise<string> {
+    let name = stripDot(host);
+    if (isLocalhost(name)) return name;
+    for (let hop = 0; hop < MAX_CNAME_CHAIN; hop++) {
+      let targets: string[];
+      try {
+        targets = await resolver.resolveCname(name);
+      } catch {
+        return name; // ENODATA: `name` has no CNAME, so it is the canonical one (or the chain broke)
+      }
+      const [target] = targets;
+      if (target === undefined) return name;
+      name = stripDot(target);
+    }
+    return name;
+  }
+
+  return { lookup, canonicalName, description: `dns ${options.servers.join(',')}` };
+}
+
+/**
+ * Wire reason for a failed lookup. Mostly the shared errno table; c-ares' own codes that mean
+ * something else in a name context are mapped here first (e.g. ECONNREFUSED: the name server
+ * could not be reached, a temporary condition — not a refused TCP connection).
+ */
+export function reasonForLookupError(code: string | undefined): number {
+  switch (code) {
+    case 'ECONNREFUSED':
+      return Reason.TRY_AGAIN;
+    case 'EAI_NODATA':
+      return Reason.NO_DATA;
+    case 'EAI_NONAME':
+      return Reason.HOST_NOT_FOUND;
+    case 'EAI_FAIL':
+    case 'EOF':
+      return Reason.NO_RECOVERY;
+    case 'EBADNAME':
+    case 'EBADFAMILY':
+    case 'EBADQUERY':
+    case 'EBADSTR':
+    case 'EBADFLAGS':
+    case 'EBADHINTS':
+      return Reason.INVALID_ARGUMENT;
+    case 'EAI_MEMORY':
+      return Reason.LIMIT;
+    default:
+      return reasonForErrno(code);
+  }
+}
+
+/**
+ * Of two failed queries (A and AAAA), the error that describes the name: NXDOMAIN wins (the
+ * name does not exist at all), then any real failure (timeout, SERVFAIL…), and ENODATA only
+ * when both said "exists, but not this type".
+ */
+function worstError(results: PromiseSettledResult<unknown>[]): Error {
+  const errors = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as NodeJS.ErrnoException);
+  const rank = (e: NodeJS.ErrnoException): number => (e.code === 'ENOTFOUND' ? 0 : e.code === 'ENODATA' ? 2 : 1);
+  errors.sort((a, b) => rank(a) - rank(b));
+  // Both fulfilled but empty cannot happen with c-ares (it rejects with ENODATA); be explicit anyway.
+  return errors[0] ?? Object.assign(new Error('no addresses'), { code: 'ENODATA' });
+}
+
+function loopbackAnswers(family: LookupFamily): LookupAddress[] {
+  const out: LookupAddress[] = [];
+  if (family !== 6) out.push({ address: '127.0.0.1', family: 4 });
+  if (family !== 4) out.push({ address: '::1', family: 6 });
+  return out;
+}
+
+/** `localhost`, `a.b.localhost`, any case (RFC 6761 §6.3). */
+export function isLocalhost(name: string): boolean {
+  const lower = name.toLowerCase();
+  return lower === 'localhost' || lower.endsWith('.localhost');
+}
+
+function stripDot(name: string): string {
+  return name.endsWith('.') && name.length > 1 ? name.slice(0, -1) : name;
+}
+
+/** An IP literal answers itself; no resolver is asked (getaddrinfo does the same). */
+export function literalAnswer(host: string): LookupAddress | null {
+  const family = net.isIP(host);
+  return family === 0 ? null : { address: host, family };
+}
