@@ -12,6 +12,7 @@ import { createWinsock } from '../../browser/src/index.js';
 import { runWinsockProgram, type ProgramOptions } from '../src/index.js';
 import { clangArgs, explainFailure, sourceLanguage } from '../tools/compile.mjs';
 import { findToolchain, missingMessage } from '../tools/toolchain.mjs';
+import { NoWebSocket } from './no-websocket.js';
 
 const CC = fileURLToPath(new URL('../bin/ws2web-cc.mjs', import.meta.url));
 const tools = findToolchain();
@@ -90,7 +91,6 @@ describe.skipIf(missing.length > 0)('ws2web-cc builds', { timeout: 120_000 }, ()
     expect(r.stderr, name).toBe('');
     expect(r.status).toBe(0);
     let stdout = '';
-    class NoWebSocket { constructor() { throw new Error('this program opens no relay connection'); } }
     const result = await runWinsockProgram({
       wasm: readFileSync(join(dir, `out/main-${code}.wasm`)),
       asyncifyWasm: readFileSync(join(dir, `out/main-${code}.asyncify.wasm`)),
