@@ -20,10 +20,10 @@ import type { selectCalls } from '../src/api/select.js';
 import type { socketCalls } from '../src/api/sockets.js';
 import * as constants from '../src/win/constants.js';
 import {
-  AF_INET,
+  type AF_INET,
   createWinsock,
   FD_ALL_EVENTS,
-  FD_CLOSE,
+  type FD_CLOSE,
   FD_READ,
   FD_READ_BIT,
   SO_DONTLINGER,

@@ -11,10 +11,10 @@ import type { AnySocket, WinsockContext } from './context.js';
 
 export const POLLRDNORM = 0x0100;
 export const POLLRDBAND = 0x0200;
-export const POLLIN = POLLRDNORM | POLLRDBAND;
+export const POLLIN = 0x0300; // POLLRDNORM | POLLRDBAND, written out so its type is the literal
 export const POLLPRI = 0x0400;
 export const POLLWRNORM = 0x0010;
-export const POLLOUT = POLLWRNORM;
+export const POLLOUT = 0x0010; // POLLWRNORM
 export const POLLWRBAND = 0x0020;
 export const POLLERR = 0x0001;
 export const POLLHUP = 0x0002;
