@@ -26,7 +26,7 @@ export function stderrSink(level: string, msg: string, fields: Record<string, un
     const text = typeof value === 'string' ? value : JSON.stringify(value);
     line += ` ${key}=${/[\s"=]/.test(text) ? JSON.stringify(text) : text}`;
   }
-  process.stderr.write(line + '\n');
+  process.stderr.write(`${line}\n`);
 }
 
 /**
@@ -34,7 +34,7 @@ export function stderrSink(level: string, msg: string, fields: Record<string, un
  * for log shippers (the field names pino and most collectors expect). Fields never hold payloads.
  */
 export function jsonSink(level: string, msg: string, fields: Record<string, unknown>): void {
-  process.stderr.write(JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields }, jsonSafe) + '\n');
+  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields }, jsonSafe)}\n`);
 }
 
 function jsonSafe(_key: string, value: unknown): unknown {

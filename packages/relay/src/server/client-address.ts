@@ -5,7 +5,7 @@
  * IPv4-mapped forms are unmapped, so one client has one key on a dual-stack listener.
  */
 import type http from 'node:http';
-import ipaddr from 'ipaddr.js';
+import type ipaddr from 'ipaddr.js';
 import { parseStrict, type Address } from '../policy/address-ranges.js';
 import { inCidrs } from '../config/options.js';
 

@@ -135,7 +135,7 @@ export class TcpStream extends StreamBase<TcpStreamState> {
     if (open.remote.port === 0) return this.openFailed(Reason.INVALID_ARGUMENT, 'destination port 0');
     const { options } = this.host;
     const family = this.#local === null || this.#local.kind === 'name' ? null : this.#local.kind === 'ipv4' ? 4 : 6;
-    let resolution;
+    let resolution: Awaited<ReturnType<typeof resolveDestination>>;
     try {
       resolution = await resolveDestination(this.#remote, { policy: options.policy, names: options.names, family, scope: this.host.scope });
     } catch (err) {
