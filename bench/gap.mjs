@@ -6,7 +6,7 @@
 // round-robin so the machine's load hits every variant alike. Prints each variant's MiB/s
 // (min / median / max) and its ratio to the user-style figure and to the plain proxy (a variant on
 // the bench's echo compares with the proxy on that echo too: the echo's Nagle slows both).
-//   node bench/gap.mjs [--mib 64] [--runs 5]
+//   node bench/gap.mjs [--mib 64] [--runs 5] [--echo-only]   (--echo-only: the four user-style rows on both echoes)
 import { parseArgs } from 'node:util';
 import { bulkEcho, patternBlock, periodicPayload } from './lib/cases.mjs';
 import { shaCheck } from './lib/checks.mjs';
@@ -15,7 +15,9 @@ import { MiB, describeSpread, spread } from './lib/stats.mjs';
 import { openWinsock, ws2webOpener } from './lib/ws2web-client.mjs';
 import { startUserWorld } from './lib/user-style.mjs';
 
-const { values: args } = parseArgs({ options: { mib: { type: 'string', default: '64' }, runs: { type: 'string', default: '5' } } });
+const { values: args } = parseArgs({
+  options: { mib: { type: 'string', default: '64' }, runs: { type: 'string', default: '5' }, 'echo-only': { type: 'boolean', default: false } },
+});
 const bytes = Number(args.mib) * MiB;
 const runs = Number(args.runs);
 const TIMEOUT_MS = 120_000;
@@ -40,6 +42,12 @@ const variants = {
   'older bench, in process': () =>
     bulkEcho({ open: ws2webOpener(inProcess, tunedPort), payload, bytes, chunkSize: 64 * 1024, deadline: Infinity, makeCheck: shaCheck }),
 };
+
+if (args['echo-only']) {
+  for (const name of Object.keys(variants)) {
+    if (!/^(proxy|ws2web user-style|\+ the bench's echo)/.test(name)) delete variants[name];
+  }
+}
 
 try {
   // The older bench warmed up once per path before its runs.
