@@ -117,7 +117,7 @@ describe('an app outside the workspace', () => {
   });
 
   test('`npx ws2web-cc` builds the C program with the headers and tools in the package', async () => {
-    const { stdout } = await run('npx', ['ws2web-cc', 'hello.c', '-o', 'src/wasm/hello', '-q'], { cwd: app, timeout: 60_000 });
+    const { stdout } = await run('npx', ['ws2web-cc', 'hello.c', '-o', 'src/wasm/hello'], { cwd: app, timeout: 60_000 });
     expect(stdout).toContain(join(app, 'src/wasm/hello.js'));
     for (const file of ['hello.wasm', 'hello.asyncify.wasm', 'hello.js']) {
       expect(statSync(join(app, 'src/wasm', file)).size).toBeGreaterThan(0);
