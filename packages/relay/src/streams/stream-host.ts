@@ -38,6 +38,15 @@ export interface StreamHost {
    * source without credit control (empty datagrams) must drop instead of queueing more.
    */
   backlogged(): boolean;
+  /**
+   * DATA for a stream not yet OPENED: records `bytes` (negative: given back once it opened or
+   * went) and answers false, recording nothing, when the page would exceed maxEarlyBytes.
+   */
+  holdEarly(bytes: number): boolean;
+  /** One datagram page → peer against the page's pageDatagramsPerSecond; false: drop it. */
+  takeDatagram(): boolean;
+  /** The page broke the protocol on a stream (flow control): the whole connection goes. */
+  protocolError(message: string): void;
 }
 
 /** What opened the stream; names it in protocol errors. */
