@@ -53,6 +53,7 @@ import { MAX_HELLO_BODY, checkHello, welcome } from './handshake.js';
 import { adoptInbound } from './inbound-adoption.js';
 import { HeldBytes } from './held-bytes.js';
 import { Intake } from './intake.js';
+import { LineBudget } from './line-budget.js';
 import { Liveness } from './liveness.js';
 import { Outbox } from './outbox.js';
 import { StreamTable } from './stream-table.js';
@@ -62,6 +63,9 @@ export type ConnectionState = 'AWAITING_HELLO' | 'READY' | 'CLOSING' | 'CLOSED';
 
 /** WebSocket close codes (RFC 6455). */
 const CloseCode = { GOING_AWAY: 1001, PROTOCOL_ERROR: 1002, POLICY_VIOLATION: 1008 } as const;
+
+/** Refusal log lines per page per second; the rest are counted (line-budget.ts). */
+const REFUSAL_LINES_PER_SECOND = 10;
 
 /** Frames handled per turn of the event loop before the rest of what a page sent waits for the next. */
 const FRAMES_PER_TURN = 1024;
@@ -107,6 +111,7 @@ export class Connection implements ListenerHost {
   /** DATA bytes sent to this page's streams that are not OPENED yet (maxEarlyBytes). */
   #earlyBytes = 0;
   readonly #datagrams: TokenBucket;
+  readonly #refusalLines: LineBudget;
   /** Decoded messages not yet handled, in order; the first one from #queueAt on. */
   readonly #queue: Frame[][] = [];
   #queueAt = 0;
@@ -144,6 +149,7 @@ export class Connection implements ListenerHost {
     ws.on('close', this.#onWsClose);
     ws.on('error', this.#onWsError);
     ws.on('pong', this.#onPong);
+    this.#refusalLines = new LineBudget(options.log, REFUSAL_LINES_PER_SECOND);
     this.#datagrams = new TokenBucket(options.pageDatagramsPerSecond, options.pageDatagramsPerSecond / 10);
     this.#held = HeldBytes.of(metrics);
     this.#held.add(this.#heldNow);
@@ -230,6 +236,10 @@ export class Connection implements ListenerHost {
     }
     this.#earlyBytes += bytes;
     return true;
+  }
+
+  logRefusal(msg: string, fields: Record<string, unknown>): void {
+    this.#refusalLines.info(msg, fields);
   }
 
   takeDatagram(): boolean {
@@ -350,6 +360,7 @@ export class Connection implements ListenerHost {
     // Open streams are destroyed; lingering ones finish draining (bounded by lingerMs) unless
     // shutdown() destroyed them.
     this.#table.destroyAll(false);
+    this.#refusalLines.flush(this.logFields);
     this.options.log('debug', 'websocket closed', { ...this.logFields, code });
     this.#resolveWsClosed();
   };
@@ -432,7 +443,7 @@ export class Connection implements ListenerHost {
     if (inbound.enabled && this.#table.listenerCount >= inbound.maxListeners) {
       this.metrics.countLimit('listeners_per_connection');
       this.metrics.countListen(Reason.LIMIT);
-      this.options.log('info', 'listen failed', { ...this.logFields, stream: listen.stream, reason: 'LIMIT', limit: 'listeners_per_connection', detail: `${inbound.maxListeners} listeners open` });
+      this.#refusalLines.info('listen failed', { ...this.logFields, stream: listen.stream, reason: 'LIMIT', limit: 'listeners_per_connection', detail: `${inbound.maxListeners} listeners open` });
       this.outbox.frame({ type: FrameType.OPEN_FAILED, stream: listen.stream, reason: Reason.LIMIT });
       return;
     }
@@ -459,7 +470,7 @@ export class Connection implements ListenerHost {
       return false;
     }
     this.metrics.countLimit(refusal.limit);
-    this.options.log('info', 'open failed', { ...this.logFields, stream: id, reason: 'LIMIT', limit: refusal.limit, detail: refusal.detail });
+    this.#refusalLines.info('open failed', { ...this.logFields, stream: id, reason: 'LIMIT', limit: refusal.limit, detail: refusal.detail });
     this.outbox.frame({ type: FrameType.OPEN_FAILED, stream: id, reason: Reason.LIMIT });
     count(Reason.LIMIT);
     this.#intake.refused();

@@ -43,6 +43,8 @@ export interface StreamHost {
    * went) and answers false, recording nothing, when the page would exceed maxEarlyBytes.
    */
   holdEarly(bytes: number): boolean;
+  /** An info line about a refusal (open failed, policy): at most a few per page per second. */
+  logRefusal(msg: string, fields: Record<string, unknown>): void;
   /** One datagram page → peer against the page's pageDatagramsPerSecond; false: drop it. */
   takeDatagram(): boolean;
   /** The page broke the protocol on a stream (flow control): the whole connection goes. */

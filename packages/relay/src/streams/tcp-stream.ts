@@ -151,7 +151,7 @@ export class TcpStream extends StreamBase<TcpStreamState> {
     if (!resolution.ok) {
       if (resolution.reason === Reason.POLICY_DENIED) {
         this.host.metrics.countPolicyRefusal(resolution.category ?? 'other');
-        this.log('info', 'destination refused by policy', { detail: resolution.detail });
+        this.logRefusal('destination refused by policy', { detail: resolution.detail });
       }
       return this.openFailed(resolution.reason, resolution.detail);
     }
@@ -542,7 +542,7 @@ export class TcpStream extends StreamBase<TcpStreamState> {
     if (this.state.is('CLOSED', 'LINGERING')) return;
     this.host.metrics.countOpen(reason);
     this.host.outbox.frame({ type: FrameType.OPEN_FAILED, stream: this.id, reason });
-    this.log('info', 'open failed', { reason: reasonRow(reason).name, detail });
+    this.logRefusal('open failed', { reason: reasonRow(reason).name, detail });
     this.finish();
   }
 

@@ -122,7 +122,7 @@ export class UdpStream extends StreamBase<UdpStreamState> {
     if (!bind.ok) {
       if (bind.reason === Reason.POLICY_DENIED) {
         this.host.metrics.countPolicyRefusal(bind.category);
-        this.log('info', 'bind refused by policy', { local: endpointText(local), detail: bind.why });
+        this.logRefusal('bind refused by policy', { local: endpointText(local), detail: bind.why });
       }
       return this.openFailed(bind.reason, bind.why);
     }
@@ -351,7 +351,7 @@ export class UdpStream extends StreamBase<UdpStreamState> {
         reason = result.reason;
         if (reason === Reason.POLICY_DENIED) {
           this.host.metrics.countPolicyRefusal(refusalCategory(result.why));
-          this.log('info', 'destination refused by policy', { to: endpointText(address), detail: result.why });
+          this.logRefusal('destination refused by policy', { to: endpointText(address), detail: result.why });
         }
       }
     }
