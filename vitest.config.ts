@@ -36,7 +36,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['packages/*/test/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, 'packages/relay/test/integration/**'],
+          exclude: [...configDefaults.exclude, 'packages/relay/test/integration/**', 'packages/relay/test/abuse/**'],
           environment: 'node',
         },
       },
@@ -45,7 +45,7 @@ export default defineConfig({
         // front, the CLI spawned, TLS with openssl-made certificates.
         test: {
           name: 'relay-integration',
-          include: ['packages/relay/test/integration/**/*.test.ts'],
+          include: ['packages/relay/test/integration/**/*.test.ts', 'packages/relay/test/abuse/**/*.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
         },

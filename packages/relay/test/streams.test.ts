@@ -88,7 +88,7 @@ describe('streams', () => {
     expect((await page.nextOn(1, FrameType.FIN)).type).toBe(FrameType.FIN);
   });
 
-  it('answers DATA beyond the granted credit with CLOSE(PROTOCOL_ERROR) and destroys the socket', async () => {
+  it('answers DATA beyond the granted credit with CLOSE(PROTOCOL_ERROR), destroys the socket and closes the connection', async () => {
     const { srv, relay, page } = await setup(startEchoServer(), { streamWindow: 1000 });
     const opened = (await page.open(1, ipv4(srv.port))) as OpenedFrame;
     expect(opened.window).toBe(1000);
@@ -96,10 +96,11 @@ describe('streams', () => {
     const serverClosed = once(server, 'close');
     page.send({ type: FrameType.DATA, stream: 1, data: new Uint8Array(1001) });
     expect(await page.nextOn(1, FrameType.CLOSE)).toEqual({ type: FrameType.CLOSE, stream: 1, reason: Reason.PROTOCOL_ERROR });
+    // A page that breaks flow control loses the connection, not only the stream.
+    expect(await page.next((f) => f.type === FrameType.GOAWAY)).toMatchObject({ type: FrameType.GOAWAY, reason: Reason.PROTOCOL_ERROR });
+    expect((await page.closed).code).toBe(1002);
     await serverClosed;
-    // Only the stream is closed; the connection goes on.
-    expect((await page.open(2, ipv4(srv.port))).type).toBe(FrameType.OPENED);
-    expect(relay.metrics().streams).toBe(1);
+    expect(relay.metrics().protocolErrors).toBe(1);
   });
 
   it('counts credit across frames: two DATA that together exceed the window are a violation', async () => {

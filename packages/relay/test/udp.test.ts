@@ -416,7 +416,7 @@ describe('credit', () => {
     expect(relay.metrics().datagramsPeerToPage).toBe(3);
   }, 30_000);
 
-  it('a page that exceeds its credit gets CLOSE(PROTOCOL_ERROR) and the socket is closed', async () => {
+  it('a page that exceeds its credit gets CLOSE(PROTOCOL_ERROR), the socket is closed and so is the connection', async () => {
     const relay = await useRelay({ allow: LOOPBACK,  datagramWindow: 65535 });
     const sink = await peer({ host: '127.0.0.1' });
     const p = await usePage(relay);
@@ -428,6 +428,8 @@ describe('credit', () => {
       { type: FrameType.DATAGRAM, stream: 1, address: ipv4(sink.port), data: pattern(40_000, 2) },
     );
     expect(await p.nextOn(1, FrameType.CLOSE)).toMatchObject({ reason: Reason.PROTOCOL_ERROR });
+    expect(await p.next((f: Frame) => f.type === FrameType.GOAWAY)).toMatchObject({ reason: Reason.PROTOCOL_ERROR });
+    expect((await p.closed).code).toBe(1002);
     await waitUntil(() => relay.metrics().udpSockets === 0, 2000, 'release');
     await waitUntil(() => sink.received.length >= 1, 2000, 'first datagram');
     expect(await portFree(o.local.port, '0.0.0.0')).toBe(true);

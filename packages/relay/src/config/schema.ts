@@ -293,6 +293,72 @@ export const OPTIONS = {
     default: 'text',
     flags: [{ name: 'log-format', arg: '<text|json>', group: 'logs', help: 'key=value lines or one JSON object per line (default {default})' }],
   },
+  // What one page can make the relay hold or burn (docs/security.md "A malicious page").
+  maxStreamCredit: {
+    type: int(1, 0xffffffff),
+    default: 8 * 1024 * 1024,
+    flags: [{ name: 'max-stream-credit', arg: '<bytes>', group: 'limits', help: 'credit a page may grant one stream; more is ignored (default {default})' }],
+  },
+  maxPageBacklogBytes: {
+    type: int(64 * 1024, Number.MAX_SAFE_INTEGER),
+    default: 4 * 1024 * 1024,
+    flags: [{ name: 'max-page-backlog', arg: '<bytes>', group: 'limits', help: 'unsent bytes held for one page before its sockets stop being read (default {default})' }],
+  },
+  maxHeldBytesTotal: {
+    type: int(1024 * 1024, Number.MAX_SAFE_INTEGER),
+    default: 256 * 1024 * 1024,
+    flags: [{ name: 'max-held-total', arg: '<bytes>', group: 'limits', help: 'unsent bytes held for all pages before every socket stops being read (default {default})' }],
+  },
+  stalledPageMs: {
+    type: int(0, MAX_MS),
+    default: 30_000,
+    flags: [{ name: 'stalled-page-ms', arg: '<n>', group: 'limits', help: 'close a page whose backlog stays over the bound this long (default {default})' }],
+  },
+  earlyWindow: {
+    type: int(0, 0xffffffff),
+    default: 64 * 1024,
+    flags: [{ name: 'early-window', arg: '<bytes>', group: 'limits', help: 'DATA a page may send one stream before OPENED (default {default})' }],
+  },
+  maxEarlyBytes: {
+    type: int(0, Number.MAX_SAFE_INTEGER),
+    default: 1024 * 1024,
+    flags: [{ name: 'max-early-bytes', arg: '<bytes>', group: 'limits', help: 'DATA one page may have sent to streams not yet OPENED (default {default})' }],
+  },
+  framesPerSecond: {
+    type: z.number().nonnegative().finite(),
+    default: 100_000,
+    flags: [{ name: 'frames-per-second', arg: '<n>', group: 'limits', help: 'frames one page may send per second; beyond, its WebSocket is not read (default {default})' }],
+  },
+  messagesPerSecond: {
+    type: z.number().nonnegative().finite(),
+    default: 20_000,
+    flags: [{ name: 'messages-per-second', arg: '<n>', group: 'limits', help: 'WebSocket messages one page may send per second (default {default})' }],
+  },
+  requestsPerSecond: {
+    type: z.number().nonnegative().finite(),
+    default: 2_000,
+    flags: [{ name: 'requests-per-second', arg: '<n>', group: 'limits', help: 'frames that ask for an answer (PEER, OPEN…) per page per second (default {default})' }],
+  },
+  maxRefusalsPerSecond: {
+    type: int(0, MAX_COUNT),
+    default: 200,
+    flags: [{ name: 'max-refusals-per-second', arg: '<n>', group: 'limits', help: 'refusals (OPEN_FAILED LIMIT…) after which a page is closed (default {default})' }],
+  },
+  datagramMinCost: {
+    type: int(0, 65_535),
+    default: 64,
+    flags: [{ name: 'datagram-min-cost', arg: '<bytes>', group: 'limits', help: 'credit a datagram holds while in flight, however small (default {default})' }],
+  },
+  datagramsPerSecond: {
+    type: z.number().nonnegative().finite(),
+    default: 20_000,
+    flags: [{ name: 'datagrams-per-second', arg: '<n>', group: 'limits', help: 'datagrams one UDP socket may send per second; more are dropped (default {default})' }],
+  },
+  pageDatagramsPerSecond: {
+    type: z.number().nonnegative().finite(),
+    default: 50_000,
+    flags: [{ name: 'page-datagrams-per-second', arg: '<n>', group: 'limits', help: '... and one page across its sockets (default {default})' }],
+  },
   // Only a program sets these.
   maxFrameBody: { type: int(1024, 16 * 1024 * 1024), default: 64 * 1024 },
   streamWindow: { type: int(1, 0xffffffff), default: 1024 * 1024 },

@@ -29,13 +29,14 @@ import {
   reasonRow,
   type DgramOpenFrame,
   type Endpoint,
+  type Frame,
   type HelloFrame,
   type ListenFrame,
   type OpenFrame,
   type ResolveFrame,
 } from '@ws2web/protocol';
 import type { ResolvedOptions } from '../config/options.js';
-import { ByteThrottle, type RelayLimits } from '../ops/limits.js';
+import { ByteThrottle, TokenBucket, type RelayLimits } from '../ops/limits.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { DestinationScope } from '../policy/destination-scope.js';
 import type { PortSet } from '../policy/port-set.js';
@@ -50,6 +51,9 @@ import { CreditPacer } from './credit-pacer.js';
 import { dispatchFrame, type FrameRoutes } from './dispatch.js';
 import { MAX_HELLO_BODY, checkHello, welcome } from './handshake.js';
 import { adoptInbound } from './inbound-adoption.js';
+import { HeldBytes } from './held-bytes.js';
+import { Intake } from './intake.js';
+import { LineBudget } from './line-budget.js';
 import { Liveness } from './liveness.js';
 import { Outbox } from './outbox.js';
 import { StreamTable } from './stream-table.js';
@@ -60,11 +64,15 @@ export type ConnectionState = 'AWAITING_HELLO' | 'READY' | 'CLOSING' | 'CLOSED';
 /** WebSocket close codes (RFC 6455). */
 const CloseCode = { GOING_AWAY: 1001, PROTOCOL_ERROR: 1002, POLICY_VIOLATION: 1008 } as const;
 
-/**
- * Unsent WebSocket bytes beyond which a datagram with nothing to charge it to (an empty one)
- * is dropped rather than queued: a page that reads keeps far below this.
- */
-const BACKLOG_LIMIT_MESSAGES = 4;
+/** Refusal log lines per page per second; the rest are counted (line-budget.ts). */
+const REFUSAL_LINES_PER_SECOND = 10;
+
+/** Frames handled per turn of the event loop before the rest of what a page sent waits for the next. */
+const FRAMES_PER_TURN = 1024;
+
+/** Frame types that ask the relay for an answer: each one counts against requestsPerSecond. */
+const REQUEST_FRAMES = new Uint8Array(256);
+for (const type of [FrameType.OPEN, FrameType.DGRAM_OPEN, FrameType.RESOLVE, FrameType.LISTEN, FrameType.PEER, FrameType.SETOPT]) REQUEST_FRAMES[type] = 1;
 
 let nextConnectionId = 1;
 
@@ -98,6 +106,16 @@ export class Connection implements ListenerHost {
   readonly #toPage: ByteThrottle;
   readonly #credit: CreditPacer;
   readonly #liveness: Liveness;
+  readonly #intake: Intake;
+  readonly #held: HeldBytes;
+  /** DATA bytes sent to this page's streams that are not OPENED yet (maxEarlyBytes). */
+  #earlyBytes = 0;
+  readonly #datagrams: TokenBucket;
+  readonly #refusalLines: LineBudget;
+  /** Decoded messages not yet handled, in order; the first one from #queueAt on. */
+  readonly #queue: Frame[][] = [];
+  #queueAt = 0;
+  #slice: NodeJS.Immediate | null = null;
   readonly #routes: FrameRoutes;
   readonly #closed: Promise<void>;
   #resolveWsClosed!: () => void;
@@ -131,6 +149,15 @@ export class Connection implements ListenerHost {
     ws.on('close', this.#onWsClose);
     ws.on('error', this.#onWsError);
     ws.on('pong', this.#onPong);
+    this.#refusalLines = new LineBudget(options.log, REFUSAL_LINES_PER_SECOND);
+    this.#datagrams = new TokenBucket(options.pageDatagramsPerSecond, options.pageDatagramsPerSecond / 10);
+    this.#held = HeldBytes.of(metrics);
+    this.#held.add(this.#heldNow);
+    this.#intake = new Intake(ws, options, metrics, {
+      backlogged: () => this.#overBacklog(),
+      stalled: this.#onStalled,
+      refusing: this.#onRefusing,
+    });
     this.#liveness = new Liveness(options, ws, {
       handshakeTimedOut: this.#onHandshakeTimeout,
       idle: this.#onIdle,
@@ -197,7 +224,30 @@ export class Connection implements ListenerHost {
   }
 
   backlogged(): boolean {
-    return this.#ws.bufferedAmount + this.outbox.queuedBytes > BACKLOG_LIMIT_MESSAGES * this.options.maxMessageBytes;
+    if (!this.#overBacklog()) return false;
+    this.#intake.backlogged();
+    return true;
+  }
+
+  holdEarly(bytes: number): boolean {
+    if (bytes > 0 && this.#earlyBytes + bytes > this.options.maxEarlyBytes) {
+      this.metrics.countLimit('early_bytes');
+      return false;
+    }
+    this.#earlyBytes += bytes;
+    return true;
+  }
+
+  logRefusal(msg: string, fields: Record<string, unknown>): void {
+    this.#refusalLines.info(msg, fields);
+  }
+
+  takeDatagram(): boolean {
+    return this.#datagrams.take();
+  }
+
+  protocolError(message: string): void {
+    if (this.#state.is('AWAITING_HELLO', 'READY')) this.#protocolError(message);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -219,25 +269,98 @@ export class Connection implements ListenerHost {
   #onMessage = (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void => {
     if (!this.#state.is('AWAITING_HELLO', 'READY')) return;
     this.#liveness.activity();
+    this.#intake.arrived();
     if (!isBinary) return this.#protocolError('text message (the protocol is binary only)');
     const bytes = Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data;
     const decoded = decodeMessage(bytes, { maxBody: Math.max(this.options.maxFrameBody, MAX_HELLO_BODY) });
     if (!decoded.ok) return this.#protocolError(decoded.error.toString());
-    for (const frame of decoded.frames) {
-      dispatchFrame(this.#routes, frame, this.#state.is('AWAITING_HELLO'));
-      if (!this.#state.is('AWAITING_HELLO', 'READY')) return;
+    this.#queue.push(decoded.frames);
+    if (this.#queue.length === 1) this.#handleFrames();
+  };
+
+  /**
+   * Handles queued frames in order, at most FRAMES_PER_TURN per turn of the event loop: a
+   * message of 50,000 tiny frames is handled over many turns, other pages' work in between,
+   * and the WebSocket is not read until the queue is empty.
+   */
+  #handleFrames = (): void => {
+    this.#slice = null;
+    let budget = FRAMES_PER_TURN;
+    let handled = 0;
+    let requests = 0;
+    const queue = this.#queue;
+    while (queue.length > 0 && budget > 0) {
+      const frames = queue[0]!;
+      while (this.#queueAt < frames.length && budget > 0) {
+        const frame = frames[this.#queueAt++]!;
+        requests += REQUEST_FRAMES[frame.type]!;
+        budget--;
+        handled++;
+        dispatchFrame(this.#routes, frame, this.#state.is('AWAITING_HELLO'));
+        if (!this.#state.is('AWAITING_HELLO', 'READY')) {
+          this.#clearQueue();
+          return;
+        }
+      }
+      if (this.#queueAt === frames.length) {
+        queue.shift();
+        this.#queueAt = 0;
+      }
     }
+    this.#intake.busy(queue.length > 0);
+    this.#intake.handled(handled, requests);
+    if (queue.length > 0) this.#slice = setImmediate(this.#handleFrames);
+  };
+
+  #clearQueue(): void {
+    this.#queue.length = 0;
+    this.#queueAt = 0;
+    if (this.#slice) clearImmediate(this.#slice);
+    this.#slice = null;
+  }
+
+  /** What this page holds unsent: the WebSocket's buffer and the outbox (HeldBytes sums these). */
+  #heldNow = (): number => this.#ws.bufferedAmount + this.outbox.queuedBytes;
+
+  /**
+   * Over this page's bound; or all pages together over the relay's and this page holding more
+   * than one message of it — a page that reads holds less, so the pages that do not read are
+   * the ones stopped.
+   */
+  #overBacklog(): boolean {
+    const held = this.#heldNow();
+    const total = this.#held.report(this.#heldNow, held);
+    if (held > this.options.maxPageBacklogBytes) return true;
+    if (total <= this.options.maxHeldBytesTotal || held <= this.options.maxMessageBytes) return false;
+    this.metrics.countLimit('held_total');
+    return true;
+  }
+
+  #onStalled = (): void => {
+    this.options.log('info', 'page backlog did not drain; dropping the page', { ...this.logFields, stalledMs: this.options.stalledPageMs });
+    this.#ws.terminate();
+  };
+
+  #onRefusing = (): void => {
+    if (!this.#state.is('READY')) return;
+    this.options.log('info', 'too many refusals; closing the connection', { ...this.logFields, perSecond: this.options.maxRefusalsPerSecond });
+    this.#goaway(Reason.LIMIT, `more than ${this.options.maxRefusalsPerSecond} refusals in a second`, CloseCode.POLICY_VIOLATION);
+    this.#table.destroyAll(false);
   };
 
   #onWsClose = (code: number): void => {
     this.#state.to('CLOSED');
     this.#liveness.stop();
+    this.#intake.stop();
+    this.#clearQueue();
+    this.#held.remove(this.#heldNow);
     this.#credit.stop();
     this.outbox.close();
     this.metrics.connections--;
     // Open streams are destroyed; lingering ones finish draining (bounded by lingerMs) unless
     // shutdown() destroyed them.
     this.#table.destroyAll(false);
+    this.#refusalLines.flush(this.logFields);
     this.options.log('debug', 'websocket closed', { ...this.logFields, code });
     this.#resolveWsClosed();
   };
@@ -248,8 +371,8 @@ export class Connection implements ListenerHost {
     this.options.log('info', 'websocket error', { ...this.logFields, error: err.message });
   };
 
-  #onPong = (): void => {
-    this.#liveness.pong();
+  #onPong = (data: Buffer): void => {
+    this.#liveness.pong(data);
   };
 
   #onUnresponsive = (): void => {
@@ -320,7 +443,7 @@ export class Connection implements ListenerHost {
     if (inbound.enabled && this.#table.listenerCount >= inbound.maxListeners) {
       this.metrics.countLimit('listeners_per_connection');
       this.metrics.countListen(Reason.LIMIT);
-      this.options.log('info', 'listen failed', { ...this.logFields, stream: listen.stream, reason: 'LIMIT', limit: 'listeners_per_connection', detail: `${inbound.maxListeners} listeners open` });
+      this.#refusalLines.info('listen failed', { ...this.logFields, stream: listen.stream, reason: 'LIMIT', limit: 'listeners_per_connection', detail: `${inbound.maxListeners} listeners open` });
       this.outbox.frame({ type: FrameType.OPEN_FAILED, stream: listen.stream, reason: Reason.LIMIT });
       return;
     }
@@ -347,9 +470,10 @@ export class Connection implements ListenerHost {
       return false;
     }
     this.metrics.countLimit(refusal.limit);
-    this.options.log('info', 'open failed', { ...this.logFields, stream: id, reason: 'LIMIT', limit: refusal.limit, detail: refusal.detail });
+    this.#refusalLines.info('open failed', { ...this.logFields, stream: id, reason: 'LIMIT', limit: refusal.limit, detail: refusal.detail });
     this.outbox.frame({ type: FrameType.OPEN_FAILED, stream: id, reason: Reason.LIMIT });
     count(Reason.LIMIT);
+    this.#intake.refused();
     return false;
   }
 

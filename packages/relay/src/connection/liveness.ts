@@ -28,6 +28,9 @@ export class Liveness {
   #idleTimer: NodeJS.Timeout | null = null;
   #closeTimer: NodeJS.Timeout | null = null;
   #alive = true;
+  /** Our pings are numbered; only a pong echoing the last one counts (an unsolicited one does not). */
+  #pingNumber = 0;
+  readonly #pingData = Buffer.alloc(4);
 
   /** Starts the handshake timer. */
   constructor(options: ResolvedOptions, ws: WebSocket, events: LivenessEvents) {
@@ -51,8 +54,9 @@ export class Liveness {
     this.#idleTimer?.refresh();
   }
 
-  pong(): void {
-    this.#alive = true;
+  /** A pong arrived: the page is alive only if it answers our last ping. */
+  pong(data: Buffer): void {
+    if (data.length === 4 && data.equals(this.#pingData)) this.#alive = true;
   }
 
   /** Heartbeat tick: ping, or cut a page that did not answer the previous ping. */
@@ -63,7 +67,8 @@ export class Liveness {
       return;
     }
     this.#alive = false;
-    this.#ws.ping();
+    this.#pingData.writeUInt32BE(++this.#pingNumber >>> 0);
+    this.#ws.ping(this.#pingData);
   }
 
   /** Our close frame went: no more handshake or idle; cut the page if it does not answer. */

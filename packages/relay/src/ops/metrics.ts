@@ -46,6 +46,8 @@ export interface MetricsSnapshot {
   listeners: number;
   /** LISTEN outcomes by wire reason name: `{ OK: 2, POLICY_DENIED: 1, ADDR_IN_USE: 1 }`. */
   listens: Record<string, number>;
+  /** Unsent bytes held for pages now (WebSocket buffers and outboxes), sampled. */
+  heldBytes: number;
   /** Inbound connections by outcome (see InboundOutcome). */
   inbound: Record<string, number>;
 }
@@ -56,12 +58,17 @@ export interface MetricsSnapshot {
  * `bandwidth` (a read paused or a CREDIT delayed), `idle_timeout`, `handshake_timeout`,
  * `heartbeat` (no pong), `max_payload` (message over maxPayload, 1009),
  * `listeners_per_connection` (LISTEN → OPEN_FAILED(LIMIT)), `pending_per_connection` (an inbound
- * connection reset because the page holds listen.maxPending unaccepted ones).
+ * connection reset because the page holds listen.maxPending unaccepted ones), `page_backlog` /
+ * `held_total` (sockets paused: one page's or all pages' unsent bytes over the bound),
+ * `stalled_page` (a page whose backlog did not drain, closed), `early_bytes` (DATA before OPENED
+ * over the bound), `frame_rate` / `request_rate` (the page's WebSocket not read for a while),
+ * `refusals` (a page closed after too many refusals in a second).
  */
 export type LimitName =
   | 'connections_per_ip' | 'sockets_total' | 'streams_per_connection' | 'open_rate' | 'per_destination'
   | 'bandwidth' | 'idle_timeout' | 'handshake_timeout' | 'heartbeat' | 'max_payload'
-  | 'listeners_per_connection' | 'pending_per_connection' | 'page_backlog';
+  | 'listeners_per_connection' | 'pending_per_connection' | 'page_backlog'
+  | 'held_total' | 'stalled_page' | 'early_bytes' | 'frame_rate' | 'request_rate' | 'refusals';
 
 /**
  * What became of an inbound connection to a page's listener. Offered to the page (INCOMING):
@@ -102,6 +109,7 @@ export class Metrics {
   listeners = 0;
   datagramsPageToPeer = 0;
   datagramsPeerToPage = 0;
+  heldBytes = 0;
   readonly #opens = new Map<string, number>();
   readonly #handshakeFailures = new Map<string, number>();
   readonly #udpOpens = new Map<string, number>();
@@ -191,6 +199,7 @@ export class Metrics {
       connectLatency: { count: this.#connectCount, sumSeconds: this.#connectSum },
       listeners: this.listeners,
       listens: Object.fromEntries(this.#listens),
+      heldBytes: this.heldBytes,
       inbound: Object.fromEntries(this.#inbound),
     };
   }
@@ -217,6 +226,7 @@ export class Metrics {
     metric('ws2web_relay_handshake_failures_total', 'counter', 'HELLOs refused, by reason.', labelled('reason', this.#handshakeFailures));
     metric('ws2web_relay_protocol_errors_total', 'counter', 'Connections closed for a protocol error.', [['', this.protocolErrors]]);
     metric('ws2web_relay_origin_refusals_total', 'counter', 'WebSocket upgrades refused for their Origin.', [['', this.originRefusals]]);
+    metric('ws2web_relay_held_bytes', 'gauge', 'Unsent bytes held for pages (WebSocket buffers, outboxes), sampled.', [['', this.heldBytes]]);
     metric('ws2web_relay_udp_sockets', 'gauge', 'Relayed UDP sockets open now.', [['', this.udpSockets]]);
     metric('ws2web_relay_udp_opens_total', 'counter', 'DGRAM_OPEN requests by outcome (wire reason name; OK = bound).', labelled('outcome', this.#udpOpens));
     metric('ws2web_relay_datagrams_total', 'counter', 'Datagrams relayed, by direction.', [

@@ -28,6 +28,11 @@ export class CreditWindow {
     return true;
   }
 
+  /** The window grew by `bytes` without a CREDIT (OPENED announces more than the early window). */
+  widen(bytes: number): void {
+    if (!this.#closed) this.#available += bytes;
+  }
+
   /** `bytes` left the relay (or were dropped): they may be given back. */
   owe(bytes: number): void {
     if (!this.#closed) this.#owed += bytes;

@@ -59,13 +59,16 @@ export abstract class StreamBase<S extends string> implements HostedStream {
   protected abstract cleanUp(next: S | 'CLOSED'): void;
 
   protected log(level: Level, msg: string, fields: Record<string, unknown>): void {
-    this.host.options.log(level, msg, {
-      ...this.host.logFields,
-      stream: this.id,
-      ...this.logContext(),
-      state: this.state.current,
-      ...fields,
-    });
+    this.host.options.log(level, msg, this.#fields(fields));
+  }
+
+  /** A refusal line (policy, open failed): through the page's budget of such lines. */
+  protected logRefusal(msg: string, fields: Record<string, unknown>): void {
+    this.host.logRefusal(msg, this.#fields(fields));
+  }
+
+  #fields(fields: Record<string, unknown>): Record<string, unknown> {
+    return { ...this.host.logFields, stream: this.id, ...this.logContext(), state: this.state.current, ...fields };
   }
 
   /** OPEN_FAILED(reason) for a stream still opening: counted per kind, logged, finished. */
@@ -74,7 +77,7 @@ export abstract class StreamBase<S extends string> implements HostedStream {
     const failure = OPEN_FAILURE[this.kind];
     failure.count(this.host.metrics, reason);
     this.host.outbox.frame({ type: FrameType.OPEN_FAILED, stream: this.id, reason });
-    this.log('info', failure.message, { reason: reasonRow(reason).name, detail });
+    this.host.logRefusal(failure.message, this.#fields({ reason: reasonRow(reason).name, detail }));
     this.finish();
   }
 

@@ -38,6 +38,17 @@ export interface StreamHost {
    * source without credit control (empty datagrams) must drop instead of queueing more.
    */
   backlogged(): boolean;
+  /**
+   * DATA for a stream not yet OPENED: records `bytes` (negative: given back once it opened or
+   * went) and answers false, recording nothing, when the page would exceed maxEarlyBytes.
+   */
+  holdEarly(bytes: number): boolean;
+  /** An info line about a refusal (open failed, policy): at most a few per page per second. */
+  logRefusal(msg: string, fields: Record<string, unknown>): void;
+  /** One datagram page → peer against the page's pageDatagramsPerSecond; false: drop it. */
+  takeDatagram(): boolean;
+  /** The page broke the protocol on a stream (flow control): the whole connection goes. */
+  protocolError(message: string): void;
 }
 
 /** What opened the stream; names it in protocol errors. */

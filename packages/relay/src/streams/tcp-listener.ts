@@ -114,7 +114,7 @@ export class TcpListener extends StreamBase<ListenerState> implements InboundPar
     if (!plan.ok) {
       if (plan.reason === Reason.POLICY_DENIED) {
         metrics.countPolicyRefusal(plan.category);
-        this.log('info', 'listen refused by policy', { local: endpointText(local), detail: plan.why });
+        this.logRefusal('listen refused by policy', { local: endpointText(local), detail: plan.why });
       }
       return this.openFailed(plan.reason, plan.why);
     }
@@ -212,7 +212,7 @@ export class TcpListener extends StreamBase<ListenerState> implements InboundPar
     const from = endpointText(remote);
     const remoteAddress = remote.kind === 'name' ? '' : remote.address;
     if (!options.inbound.permitsRemote(remoteAddress)) {
-      this.log('info', 'inbound connection refused: remote not in listen.remotes', { from });
+      this.logRefusal('inbound connection refused: remote not in listen.remotes', { from });
       return this.#refuse(socket, 'remote_denied');
     }
     if (this.#pending.size >= this.#backlog) {
@@ -221,7 +221,7 @@ export class TcpListener extends StreamBase<ListenerState> implements InboundPar
     }
     if (this.#inboundHost.pendingInbound() >= options.inbound.maxPending) {
       metrics.countLimit('pending_per_connection');
-      this.log('info', 'inbound connection reset: the page holds listen.maxPending unaccepted connections', { from, max: options.inbound.maxPending });
+      this.logRefusal('inbound connection reset: the page holds listen.maxPending unaccepted connections', { from, max: options.inbound.maxPending });
       return this.#refuse(socket, 'pending_limit');
     }
     const stream = this.#inboundHost.adoptInbound(socket, this, local, remote);

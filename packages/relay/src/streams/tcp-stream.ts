@@ -17,11 +17,12 @@
  * page's credit is 0 until its first CREDIT arrives; that CREDIT is the accept.
  *
  * Credits (docs/protocol.md "Flow control"):
- *  - relay → page: `#sendCredit` starts at OPEN.window. A socket chunk is forwarded as far as the
+ *  - relay → page: `#sendCredit` starts at OPEN.window, never above maxStreamCredit. A socket chunk is forwarded as far as the
  *    credit goes; the rest (`#held`, at most one chunk) waits for CREDIT, and the socket is paused
  *    whenever the credit is zero. The peer's FIN is forwarded only after every held byte.
- *  - page → relay: the stream's CreditWindow starts at our window (announced in OPENED). DATA
- *    beyond it is a protocol violation. Bytes are given back (CREDIT) when `socket.write`'s callback runs, i.e.
+ *  - page → relay: the stream's CreditWindow starts at the early window (earlyWindow; the page's
+ *    DATA before OPENED, also bounded per page by maxEarlyBytes) and widens to our window when
+ *    OPENED announces it. DATA beyond it is a protocol violation: the connection goes. Bytes are given back (CREDIT) when `socket.write`'s callback runs, i.e.
  *    when the kernel took them; the connection coalesces those returns per event-loop turn.
  */
 import type net from 'node:net';
@@ -100,6 +101,8 @@ export class TcpStream extends StreamBase<TcpStreamState> {
   /** DATA that arrived before the socket existed (while resolving). */
   #pending: Uint8Array[] = [];
   #pageFin = false;
+  /** DATA received before OPENED, counted in the page's maxEarlyBytes until the stream opens or goes. */
+  #early = 0;
 
   #errorCode: string | undefined;
   #connectTimer: NodeJS.Timeout | null = null;
@@ -114,10 +117,13 @@ export class TcpStream extends StreamBase<TcpStreamState> {
   #parent: InboundParent | null = null;
 
   constructor(host: StreamHost, open: StreamInit) {
-    super(host, open.stream, 'TCP stream', 'RESOLVING', TRANSITIONS, host.options.streamWindow);
+    // Until OPENED only the early window may be in flight (a dial can take connectTimeoutMs);
+    // OPENED announces the whole streamWindow and widens it.
+    super(host, open.stream, 'TCP stream', 'RESOLVING', TRANSITIONS, Math.min(host.options.earlyWindow, host.options.streamWindow));
     this.#remote = open.remote;
     this.#local = open.local;
-    this.#sendCredit = open.window;
+    // However much credit the page grants, the relay holds at most maxStreamCredit of it.
+    this.#sendCredit = Math.min(open.window, host.options.maxStreamCredit);
     this.#noDelay = (open.flags & OpenFlag.NODELAY) !== 0;
     this.#keepAlive = (open.flags & OpenFlag.KEEPALIVE) !== 0;
   }
@@ -145,7 +151,7 @@ export class TcpStream extends StreamBase<TcpStreamState> {
     if (!resolution.ok) {
       if (resolution.reason === Reason.POLICY_DENIED) {
         this.host.metrics.countPolicyRefusal(resolution.category ?? 'other');
-        this.log('info', 'destination refused by policy', { detail: resolution.detail });
+        this.logRefusal('destination refused by policy', { detail: resolution.detail });
       }
       return this.openFailed(resolution.reason, resolution.detail);
     }
@@ -169,6 +175,7 @@ export class TcpStream extends StreamBase<TcpStreamState> {
   adoptInbound(socket: net.Socket, parent: InboundParent): void {
     this.#socket = socket;
     this.#parent = parent;
+    this.#openWindow();
     this.state.to('PENDING');
     this.#socketClosed = new Promise((resolve) => socket.once('close', () => resolve()));
     socket.on('data', this.#onSocketData);
@@ -235,6 +242,10 @@ export class TcpStream extends StreamBase<TcpStreamState> {
       return this.#violation(`DATA of ${data.length} bytes exceeds the ${this.credit.available} bytes of credit granted`);
     }
     if (this.#pageFin) return this.#violation('DATA after FIN');
+    if (this.state.is('RESOLVING', 'CONNECTING')) {
+      if (!this.host.holdEarly(data.length)) return this.#violation(`DATA before OPENED beyond the page's ${this.host.options.maxEarlyBytes} early bytes`);
+      this.#early += data.length;
+    }
     this.credit.consume(data.length);
     if (data.length === 0) return;
     if (this.#socket) this.#write(data);
@@ -243,7 +254,7 @@ export class TcpStream extends StreamBase<TcpStreamState> {
 
   onCredit(bytes: number): void {
     if (this.state.is('LINGERING', 'CLOSED')) return;
-    this.#sendCredit += bytes;
+    this.#sendCredit = Math.min(this.#sendCredit + bytes, this.host.options.maxStreamCredit);
     if (this.state.is('PENDING')) return this.#accept();
     if (!this.state.is('OPEN')) return;
     this.#drainHeld();
@@ -332,6 +343,7 @@ export class TcpStream extends StreamBase<TcpStreamState> {
       return;
     }
     this.state.to('OPEN');
+    this.#openWindow();
     this.host.metrics.countOpen(Reason.OK);
     this.host.metrics.observeConnect((performance.now() - this.#dialledAt) / 1000);
     this.host.outbox.frame({ type: FrameType.OPENED, stream: this.id, window: this.host.options.streamWindow, local, remote });
@@ -472,6 +484,11 @@ export class TcpStream extends StreamBase<TcpStreamState> {
   #onThrottleOver = (): void => {
     this.#throttleTimer = null;
     if (!this.state.is('OPEN')) return;
+    // Still backlogged: reading on would let one more chunk per stream through each recheck.
+    if (this.host.backlogged()) {
+      this.#throttleTimer = setTimeout(this.#onThrottleOver, BACKLOG_RECHECK_MS);
+      return;
+    }
     this.#drainHeld();
   };
 
@@ -500,17 +517,32 @@ export class TcpStream extends StreamBase<TcpStreamState> {
     this.#lingerTimer = setTimeout(this.#onLingerTimeout, this.host.options.lingerMs);
   }
 
+  /** Connected (or adopted): the early window widens to streamWindow; early bytes stop counting. */
+  #openWindow(): void {
+    const { streamWindow, earlyWindow } = this.host.options;
+    if (streamWindow > earlyWindow) this.credit.widen(streamWindow - earlyWindow);
+    this.#releaseEarly();
+  }
+
+  #releaseEarly(): void {
+    if (this.#early === 0) return;
+    this.host.holdEarly(-this.#early);
+    this.#early = 0;
+  }
+
+  /** Flow control broken: a page that does it is not to be trusted with the connection. */
   #violation(message: string): void {
-    this.log('warn', 'page broke flow control; closing stream', { detail: message });
+    this.log('warn', 'page broke flow control; closing the connection', { detail: message });
     this.#sendClose(Reason.PROTOCOL_ERROR, message);
     this.#socket?.destroy();
+    this.host.protocolError(`stream ${this.id}: ${message}`);
   }
 
   #openFailed(reason: number, detail: string): void {
     if (this.state.is('CLOSED', 'LINGERING')) return;
     this.host.metrics.countOpen(reason);
     this.host.outbox.frame({ type: FrameType.OPEN_FAILED, stream: this.id, reason });
-    this.log('info', 'open failed', { reason: reasonRow(reason).name, detail });
+    this.logRefusal('open failed', { reason: reasonRow(reason).name, detail });
     this.finish();
   }
 
@@ -539,6 +571,7 @@ export class TcpStream extends StreamBase<TcpStreamState> {
   /** Leaving the id behind (CLOSED or LINGERING): timers, held and early bytes go. */
   protected cleanUp(next: TcpStreamState): void {
     this.#settle('gone');
+    this.#releaseEarly();
     this.#clearConnectTimer();
     this.#clearThrottleTimer();
     if (next === 'CLOSED') this.#clearLingerTimer();

@@ -11,7 +11,9 @@
  *  - page → relay: the stream's CreditWindow starts at `datagramWindow` (announced in DGRAM_OPENED). Each
  *    DATAGRAM spends its payload length; the bytes come back (CREDIT) when `socket.send`'s
  *    callback runs, or at once when the datagram is dropped. A DATAGRAM beyond the credit is a
- *    protocol violation: CLOSE(PROTOCOL_ERROR).
+ *    protocol violation: CLOSE(PROTOCOL_ERROR), then GOAWAY(PROTOCOL_ERROR). Every datagram, even
+ *    an empty one, is also a packet: datagramsPerSecond (per socket), pageDatagramsPerSecond and
+ *    datagramMinCost (in flight, against datagramWindow) bound them; over → dropped (`rate`).
  *  - relay → page: `#sendCredit` starts at DGRAM_OPEN.window. A datagram from outside is
  *    forwarded whole if it fits, else dropped and counted, as a full socket buffer would drop
  *    it. Nothing is held back for later: memory per socket is bounded by the page's window.
@@ -36,6 +38,7 @@ import {
   type Endpoint,
   type PeerFrame,
 } from '@ws2web/protocol';
+import { TokenBucket } from '../ops/limits.js';
 import { endpointText, socketEndpoint } from './endpoints.js';
 import type { DropReason } from '../ops/metrics.js';
 import { refusalCategory } from '../policy/policy.js';
@@ -75,6 +78,10 @@ export class UdpStream extends StreamBase<UdpStreamState> {
 
   // page → relay (the credit window is the base's)
   #deferred: Deferred[] = [];
+  /** datagramsPerSecond for this socket. */
+  readonly #rate: TokenBucket;
+  /** What the datagrams handed to the kernel and not yet sent hold, each at least datagramMinCost. */
+  #inFlightCost = 0;
 
   /** The connected peer (PEER CONNECT), or null. */
   #peer: Target | null = null;
@@ -88,7 +95,8 @@ export class UdpStream extends StreamBase<UdpStreamState> {
     this.#broadcast = (open.flags & DgramFlag.BROADCAST) !== 0;
     this.#shape = { family: this.#family, dualStack: this.#dualStack, broadcast: this.#broadcast };
     this.#local = open.local;
-    this.#sendCredit = open.window;
+    this.#sendCredit = Math.min(open.window, host.options.maxStreamCredit);
+    this.#rate = new TokenBucket(host.options.datagramsPerSecond, host.options.datagramsPerSecond / 10);
   }
 
   /** Every UDP socket counts as `udp` in `streams_by_state`, bound or binding. */
@@ -114,7 +122,7 @@ export class UdpStream extends StreamBase<UdpStreamState> {
     if (!bind.ok) {
       if (bind.reason === Reason.POLICY_DENIED) {
         this.host.metrics.countPolicyRefusal(bind.category);
-        this.log('info', 'bind refused by policy', { local: endpointText(local), detail: bind.why });
+        this.logRefusal('bind refused by policy', { local: endpointText(local), detail: bind.why });
       }
       return this.openFailed(bind.reason, bind.why);
     }
@@ -195,7 +203,7 @@ export class UdpStream extends StreamBase<UdpStreamState> {
 
   onCredit(bytes: number): void {
     if (this.state.is('CLOSED')) return;
-    this.#sendCredit += bytes;
+    this.#sendCredit = Math.min(this.#sendCredit + bytes, this.host.options.maxStreamCredit);
   }
 
   /** CLOSE from the page, whatever the reason: the socket is closed and the id finished. */
@@ -297,17 +305,26 @@ export class UdpStream extends StreamBase<UdpStreamState> {
       }
       target = result.target;
     }
+    // An empty datagram spends no credit but is still a packet: the rate caps and the minimum
+    // cost bound how many the page can make the relay emit, or hold in the kernel's queue.
+    const cost = Math.max(length, this.host.options.datagramMinCost);
+    if (this.#inFlightCost + cost > this.host.options.datagramWindow || !this.#rate.take() || !this.host.takeDatagram()) {
+      return this.#dropSent('rate', length);
+    }
+    this.#inFlightCost += cost;
     try {
-      this.#socket!.send(frame.data, target.port, target.host, (err) => this.#onSent(err, length));
+      this.#socket!.send(frame.data, target.port, target.host, (err) => this.#onSent(err, length, cost));
     } catch (err) {
       // Synchronous refusals (socket closing, argument errors) are a drop like any other.
       this.log('debug', 'send threw; dropped', { detail: (err as NodeJS.ErrnoException)?.code ?? String(err) });
+      this.#inFlightCost -= cost;
       this.#dropSent('send_error', length);
     }
   }
 
   /** The kernel took the datagram (or refused it): its bytes go back to the page as credit. */
-  #onSent(err: Error | null, length: number): void {
+  #onSent(err: Error | null, length: number, cost: number): void {
+    this.#inFlightCost -= cost;
     if (err) {
       this.log('debug', 'send failed; dropped', { detail: (err as NodeJS.ErrnoException).code ?? err.message });
       return this.#dropSent('send_error', length);
@@ -334,7 +351,7 @@ export class UdpStream extends StreamBase<UdpStreamState> {
         reason = result.reason;
         if (reason === Reason.POLICY_DENIED) {
           this.host.metrics.countPolicyRefusal(refusalCategory(result.why));
-          this.log('info', 'destination refused by policy', { to: endpointText(address), detail: result.why });
+          this.logRefusal('destination refused by policy', { to: endpointText(address), detail: result.why });
         }
       }
     }
@@ -366,11 +383,13 @@ export class UdpStream extends StreamBase<UdpStreamState> {
     if (this.state.is('OPEN')) this.host.creditOwed(this);
   }
 
+  /** Flow control broken: the stream and then the connection go (as for TCP). */
   #violation(message: string): void {
-    this.log('warn', 'page broke flow control; closing udp stream', { detail: message });
+    this.log('warn', 'page broke flow control; closing the connection', { detail: message });
     this.host.outbox.frame({ type: FrameType.CLOSE, stream: this.id, reason: Reason.PROTOCOL_ERROR });
     this.finish();
     this.#closeSocket();
+    this.host.protocolError(`stream ${this.id}: ${message}`);
   }
 
   /** Leaving the id behind: deferred frames and the connected peer go. */

@@ -27,7 +27,8 @@ describe('a page that grants credit but does not read its WebSocket', () => {
       more();
     });
     defer(() => server.close());
-    const relay = await startRelay({ log: () => {}, allow: ['127.0.0.0/8'] });
+    // The credit is not clamped here (maxStreamCredit): what is tested is the backlog bound alone.
+    const relay = await startRelay({ log: () => {}, allow: ['127.0.0.0/8'], maxStreamCredit: OFFERED });
     defer(() => relay.close());
     const page = await PageClient.ready(relay.url);
     defer(() => page.close());
