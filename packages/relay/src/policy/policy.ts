@@ -8,7 +8,8 @@
  *   2. an IPv6 form that carries an IPv4 address (`::ffff:a.b.c.d`, `64:ff9b::a.b.c.d`, 6to4
  *      `2002:AABB:CCDD::`, `::ffff:0:a.b.c.d`) is judged as that IPv4 address from here on;
  *   3. `deny` CIDRs refuse; 4. `allow` CIDRs allow (they override the default list);
- *   5. the default deny list (address-ranges.ts) refuses; 6. what is left must be
+ *   5. the default deny list (address-ranges.ts) refuses, and so does every address of the
+ *      relay host's own interfaces (`os.networkInterfaces()` at start); 6. what is left must be
  *      ipaddr.js `range() === 'unicast'`.
  * Ports: 0 never; `allowPorts` when set is the only ports allowed; `denyPorts` (default 25:
  * a relay must not become a spam cannon) refuses.
@@ -76,6 +77,8 @@ export class Policy {
   readonly #denyPorts: readonly PortRange[];
   /** 255.255.255.255 and the directed broadcast address of every local IPv4 subnet. */
   readonly #broadcasts: ReadonlySet<string>;
+  /** Every address of the relay host's interfaces: refused unless allow-listed. */
+  readonly #own: readonly Address[];
 
   /**
    * @param rules the operator's rules, or (older form) just the `allow` CIDRs
@@ -91,6 +94,7 @@ export class Policy {
     this.#allowPorts = r.allowPorts && r.allowPorts.length > 0 ? r.allowPorts.map((p) => parsePortRange(p, 'allowPorts')) : null;
     this.#denyPorts = (r.denyPorts ?? DEFAULT_DENY_PORTS).map((p) => parsePortRange(p, 'denyPorts'));
     this.#broadcasts = broadcastAddresses(interfaces);
+    this.#own = interfaceAddresses(interfaces);
   }
 
   /** The allow list as given, normalised (`127.0.0.0/8`). */
@@ -141,6 +145,9 @@ export class Policy {
     if (rawRow && !rawRow.embedded) return { allowed: false, why: rawRow.name };
     const effectiveRow: ParsedRow | undefined = effective === raw ? undefined : findRow(effective, DENY_ROWS);
     if (effectiveRow) return { allowed: false, why: label(effectiveRow.name) };
+    // The relay host itself, on a public address: services bound to 0.0.0.0 there (databases,
+    // admin panels, the relay's own metrics) must not be one OPEN away.
+    if (this.#own.some((own) => matches(effective, own, own.kind() === 'ipv4' ? 32 : 128))) return { allowed: false, why: label('relayHost') };
     const range = effective.range();
     if (range === 'unicast') return { allowed: true, why: 'public unicast' };
     return { allowed: false, why: label(range) };
@@ -194,6 +201,18 @@ export class Policy {
     if (port !== 0 && port < FIRST_UNPRIVILEGED_PORT) return { allowed: false, why: `bind to privileged port ${port}` };
     return { allowed: true, why: range };
   }
+}
+
+/** The addresses of `interfaces` (read once, at start: an address added later is not known). */
+function interfaceAddresses(interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]>): Address[] {
+  const out: Address[] = [];
+  for (const infos of Object.values(interfaces)) {
+    for (const info of infos ?? []) {
+      const parsed = parseStrict(info.address);
+      if (parsed !== null) out.push(parsed);
+    }
+  }
+  return out;
 }
 
 function broadcastAddresses(interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]>): Set<string> {
