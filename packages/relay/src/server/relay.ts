@@ -2,8 +2,9 @@
  * `startRelay`: an HTTP (or HTTPS, with `tls`) server that upgrades to one binary WebSocket per
  * page (see connection.ts) and answers /healthz, /readyz and /metrics on the same port.
  *
- * Upgrade checks, in order: shutting down → 503; Origin not allowed → 403; the client already
- * has maxConnectionsPerIp WebSockets → 429. The page reports each as WSAENETDOWN (the
+ * Upgrade checks, in order: shutting down → 503; Origin not allowed → 403; an X-Forwarded-For
+ * from a trusted proxy with an unparsable hop → 400; the client already has maxConnectionsPerIp
+ * WebSockets → 429. The page reports each as WSAENETDOWN (the
  * handshake never happened). The HTTP server itself bounds slow or bloated requests
  * (headersTimeout, maxHeadersCount, maxHeaderSize) before any of that runs.
  *
@@ -212,8 +213,16 @@ class RelayServer {
       this.#options.log('info', 'upgrade refused: origin not allowed', { origin: origin ?? '(none)', peer: req.socket.remoteAddress });
       return rejectUpgrade(socket, 403, 'Forbidden');
     }
-    const client = clientAddress(req, this.#options.trustProxy);
-    const exempt = inCidrs(client, this.#options.exemptClients);
+    const identity = clientAddress(req, this.#options.trustProxy);
+    if (!identity.ok) {
+      this.#metrics.countLimit('bad_forwarded_for');
+      this.#options.log('info', 'upgrade refused: unusable X-Forwarded-For', { why: identity.why, peer: req.socket.remoteAddress });
+      return rejectUpgrade(socket, 400, 'Bad Request');
+    }
+    const client = identity.address;
+    // A proxy's own address is never exempt: a client that reached it with no hop of its own
+    // must not inherit the proxy's (usually loopback) exemption.
+    const exempt = !identity.proxyOnly && inCidrs(client, this.#options.exemptClients);
     if (!exempt) {
       const byClient = this.#limits.connectionsByClient;
       if (!byClient.acquire(client, this.#options.maxConnectionsPerIp)) {
