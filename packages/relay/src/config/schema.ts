@@ -170,6 +170,16 @@ export const OPTIONS = {
     type: z.string().min(1),
     flags: [{ name: 'secret', arg: '<s>', group: 'access', help: 'require tickets minted with this secret (createTicket);\nor set WS2WEB_RELAY_SECRET to keep it out of the process list' }],
   },
+  maxTicketTtlSeconds: {
+    type: int(0, MAX_COUNT),
+    default: 3600,
+    flags: [{ name: 'max-ticket-ttl', arg: '<s>', group: 'access', help: 'refuse tickets living longer than this (exp - iat; default {default};\n0 = any); tickets dated over 60 s ahead are refused too' }],
+  },
+  maxConnectionsPerTicket: {
+    type: int(0, MAX_COUNT),
+    default: 0,
+    flags: [{ name: 'max-connections-per-ticket', arg: '<n>', group: 'access', help: 'WebSockets one ticket may hold open at once (default {default} = any;\n1 = single use at a time)' }],
+  },
   allowOrigins: {
     type: strings,
     flags: [{ name: 'allow-origin', arg: '<origin>', group: 'access', help: 'accept WebSocket upgrades only from this Origin (repeatable)' }],

@@ -281,6 +281,10 @@ export class Connection implements ListenerHost {
     if (!this.#state.is('AWAITING_HELLO')) return this.#protocolError('second HELLO');
     const result = checkHello(hello, this.options);
     if (!result.ok) return this.#refuse(result.reason, result.message);
+    if (!this.limits.holdTicket(result.ticketKey, this.#closed)) {
+      this.metrics.countLimit('connections_per_ticket');
+      return this.#refuse(Reason.LIMIT, `ticket already used by ${this.options.maxConnectionsPerTicket} WebSocket(s)`);
+    }
     this.#scope = result.scope;
     this.#listenScope = result.listenScope;
     this.#state.to('READY');

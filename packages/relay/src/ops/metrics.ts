@@ -61,7 +61,8 @@ export interface MetricsSnapshot {
 export type LimitName =
   | 'connections_per_ip' | 'sockets_total' | 'streams_per_connection' | 'open_rate' | 'per_destination'
   | 'bandwidth' | 'idle_timeout' | 'handshake_timeout' | 'heartbeat' | 'max_payload'
-  | 'listeners_per_connection' | 'pending_per_connection' | 'page_backlog' | 'bad_forwarded_for';
+  | 'listeners_per_connection' | 'pending_per_connection' | 'page_backlog' | 'bad_forwarded_for'
+  | 'connections_per_ticket';
 
 /**
  * What became of an inbound connection to a page's listener. Offered to the page (INCOMING):
