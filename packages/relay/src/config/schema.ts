@@ -218,6 +218,10 @@ export const OPTIONS = {
     default: true,
     flags: [{ name: 'no-udp', group: 'destinations', help: 'refuse UDP sockets (DGRAM_OPEN → WSAEACCES; WELCOME omits UDP)' }],
   },
+  localPorts: {
+    type: z.union([port, z.array(port).readonly()]),
+    flags: [{ name: 'local-ports', arg: '<spec>', group: 'destinations', help: 'fixed local ports a page may bind without --listen-address (TCP\nbind-then-connect, UDP): e.g. 40000-40999; default 1024-65535 on a\nloopback relay, none (ephemeral) beyond it; never below 1024' }],
+  },
   dns: {
     type: dnsSchema,
     flags: [{ name: 'dns', arg: '<ip[:port]>', group: 'destinations', help: 'resolve names with this DNS server instead of the OS resolver\n(repeatable; e.g. 127.0.0.1:5353 or [::1]:53)' }],

@@ -33,6 +33,7 @@ import {
   type ParsedRow,
 } from './address-ranges.js';
 import { HostPattern } from './host-names.js';
+import { FIRST_UNPRIVILEGED_PORT } from './local-bind.js';
 
 export interface PolicyDecision {
   allowed: boolean;
@@ -59,8 +60,6 @@ export interface PolicyRules {
 /** Ports refused unless the operator says otherwise. */
 export const DEFAULT_DENY_PORTS: readonly number[] = [25];
 
-/** The lowest port a UDP socket may bind explicitly (0 = ephemeral is always fine). */
-export const FIRST_UNPRIVILEGED_PORT = 1024;
 
 type Cidr = [Address, number];
 type PortRange = [number, number];
@@ -113,6 +112,11 @@ export class Policy {
       allowPorts: this.#allowPorts ? ports(this.#allowPorts) : '(any)',
       denyPorts: ports(this.#denyPorts) || '(none)',
     };
+  }
+
+  /** The relay host's interface addresses, as read at start. */
+  get ownAddresses(): readonly Address[] {
+    return this.#own;
   }
 
   /** True when `allowHosts` restricts pages to named destinations. */

@@ -16,13 +16,12 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { parseStrict } from '../policy/address-ranges.js';
 import { clientAddress } from './client-address.js';
 import { Connection } from '../connection/connection.js';
 import { RelayLimits } from '../ops/limits.js';
 import { handleHttpRequest } from './http-routes.js';
 import { Metrics, type MetricsSnapshot } from '../ops/metrics.js';
-import { MAX_HEADERS_COUNT, inCidrs, normalizeOrigin, resolveOptions, type RelayOptions, type ResolvedOptions } from '../config/options.js';
+import { MAX_HEADERS_COUNT, inCidrs, isLoopbackHost, normalizeOrigin, resolveOptions, type RelayOptions, type ResolvedOptions } from '../config/options.js';
 
 export interface Relay {
   /** What the browser library connects to, e.g. `ws://127.0.0.1:8787/`. */
@@ -267,13 +266,6 @@ function rejectUpgrade(socket: Duplex, status: number, text: string): void {
 
 function onTlsClientError(_err: Error, socket: Duplex): void {
   socket.destroy();
-}
-
-/** `127.0.0.1`, `::1`, `localhost`: listening there reaches only this machine. */
-function isLoopbackHost(host: string): boolean {
-  if (host.toLowerCase() === 'localhost') return true;
-  const addr = parseStrict(host);
-  return addr !== null && (addr.range() === 'loopback' || (addr.kind() === 'ipv6' && (addr as import('ipaddr.js').IPv6).isIPv4MappedAddress() && (addr as import('ipaddr.js').IPv6).toIPv4Address().range() === 'loopback'));
 }
 
 function onUpgradeSocketError(): void {

@@ -39,6 +39,7 @@ import {
 import { endpointText, socketEndpoint } from './endpoints.js';
 import type { DropReason } from '../ops/metrics.js';
 import { refusalCategory } from '../policy/policy.js';
+import { checkLocalPort } from '../policy/local-bind.js';
 import { judgeTarget, sourceKey, type SocketShape, type Target, type TargetResult } from './datagram-targets.js';
 import { StreamBase } from './stream-base.js';
 import type { TransitionTable } from './state-machine.js';
@@ -147,8 +148,8 @@ export class UdpStream extends StreamBase<UdpStreamState> {
    * inbound policy (`listen`) it must pass that policy, exactly as a LISTEN would (ports,
    * addresses, the wildcard narrowed to a listed address, the ticket's listenPorts). Port 0,
    * and every bind on a relay without an inbound policy, keep the outbound rule
-   * (policy.checkBind: the wildcard or loopback; a fixed port ≥ 1024), narrowed by the ticket's
-   * listenPorts when it has them.
+   * (policy.checkBind: the wildcard or loopback; a fixed port only inside `localPorts` and
+   * ≥ 1024 — policy/local-bind.ts), narrowed by the ticket's listenPorts when it has them.
    */
   #bindAddress(local: Endpoint & { kind: 'ipv4' | 'ipv6' }): { ok: true; address: string } | { ok: false; reason: number; why: string; category: string } {
     const { policy, inbound } = this.host.options;
@@ -161,10 +162,8 @@ export class UdpStream extends StreamBase<UdpStreamState> {
     }
     const decision = policy.checkBind(local.address, local.port);
     if (!decision.allowed) return { ok: false, reason: Reason.POLICY_DENIED, why: decision.why, category: 'bind' };
-    const scope = this.host.listenScope;
-    if (local.port !== 0 && scope !== null && !scope.has(local.port)) {
-      return { ok: false, reason: Reason.POLICY_DENIED, why: `port ${local.port} is outside the ticket's listenPorts`, category: 'ticket_scope' };
-    }
+    const port = checkLocalPort(local.port, { localPorts: this.host.options.localPorts, inbound, listenScope: this.host.listenScope, own: policy.ownAddresses });
+    if (!port.ok) return port;
     return { ok: true, address: local.kind === 'ipv6' && local.scopeId !== 0 ? `${local.address}%${local.scopeId}` : local.address };
   }
 
