@@ -39,6 +39,8 @@ export interface ResolvedOptions extends Omit<ParsedOptions, Compiled> {
   exemptClients: readonly [Address, number][];
   trustProxy: readonly [Address, number][];
   inbound: InboundPolicy;
+  /** UDP on: given, else on for a relay listening on loopback only. */
+  udp: boolean;
   /** Fixed local ports a page may bind without an inbound policy (policy/local-bind.ts). */
   localPorts: PortSet;
 }
@@ -47,7 +49,7 @@ export interface ResolvedOptions extends Omit<ParsedOptions, Compiled> {
 type Compiled =
   | 'allow' | 'deny' | 'allowHosts' | 'denyHosts' | 'allowPorts' | 'denyPorts' | 'secret' | 'allowOrigins'
   | 'log' | 'logLevel' | 'logFormat' | 'dns' | 'lookup' | 'dial' | 'udpSocket' | 'tls' | 'exemptClients'
-  | 'trustProxy' | 'listen' | 'localPorts';
+  | 'trustProxy' | 'listen' | 'localPorts' | 'udp';
 
 /**
  * A message may coalesce this many full-size frames. With the default 64 KiB body that is
@@ -64,8 +66,14 @@ export const MAX_HEADERS_COUNT = 64;
  */
 export function resolveOptions(options: RelayOptions = {}): ResolvedOptions {
   const o = validate(resolvedSchema, options);
+  const loopbackOnly = isLoopbackHost(o.host);
+  const udp = o.udp ?? loopbackOnly;
+  if (udp && !loopbackOnly && !(o.udpPorts && o.udpPorts.length > 0)) {
+    throw new TypeError(`startRelay: udp: a relay listening beyond loopback (${o.host}) sends UDP only to listed ports: give udpPorts (--udp-port), or leave udp off`);
+  }
   return {
     ...o,
+    udp,
     policy: new Policy(o),
     secret: o.secret ?? null,
     allowOrigins: o.allowOrigins ? new Set(o.allowOrigins.map(normalizeOrigin)) : null,
@@ -78,7 +86,7 @@ export function resolveOptions(options: RelayOptions = {}): ResolvedOptions {
     exemptClients: o.exemptClients.map((c) => clientCidr(c, 'exemptClients')),
     trustProxy: o.trustProxy.map((c) => clientCidr(c, 'trustProxy')),
     inbound: new InboundPolicy(o.listen),
-    localPorts: compileLocalPorts(o.localPorts, isLoopbackHost(o.host)),
+    localPorts: compileLocalPorts(o.localPorts, loopbackOnly),
   };
 }
 

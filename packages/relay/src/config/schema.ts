@@ -215,8 +215,14 @@ export const OPTIONS = {
   },
   udp: {
     type: z.boolean(),
-    default: true,
-    flags: [{ name: 'no-udp', group: 'destinations', help: 'refuse UDP sockets (DGRAM_OPEN → WSAEACCES; WELCOME omits UDP)' }],
+    flags: [
+      { name: 'udp', group: 'destinations', help: 'allow UDP sockets (default: on for a loopback relay, off beyond it;\nbeyond loopback it needs --udp-port)' },
+      { name: 'no-udp', group: 'destinations', help: 'refuse UDP sockets (DGRAM_OPEN → WSAEACCES; WELCOME omits UDP)' },
+    ],
+  },
+  udpPorts: {
+    type: ports,
+    flags: [{ name: 'udp-port', arg: '<n|a-b>', group: 'destinations', help: 'the only UDP destination ports (repeatable; default any but the\namplification ports 7,17,19,53,69,111,123,137,161,162,389,427,520,1434,\n1900,3283,3702,5353,5683,10001,11211,27015, which only this lists)' }],
   },
   localPorts: {
     type: z.union([port, z.array(port).readonly()]),

@@ -55,7 +55,22 @@ export interface PolicyRules {
   allowPorts?: readonly (number | string)[];
   /** Destination ports refused. Default `[25]` (SMTP). */
   denyPorts?: readonly (number | string)[];
+  /**
+   * When set, the only UDP destination ports allowed (besides the rules above); listing an
+   * amplification port here is what lets a page send to it.
+   */
+  udpPorts?: readonly (number | string)[];
 }
+
+/**
+ * UDP services that answer a small request with a large reply, or reflect to anyone: what a
+ * relay must not send to unless the operator lists the port in `udpPorts`. (echo, chargen,
+ * QOTD, DNS, TFTP, portmap, NTP, NetBIOS, SNMP, CLDAP, SLP, RIP, MSSQL browser, SSDP, ARD,
+ * WS-Discovery, mDNS, CoAP, Ubiquiti discovery, memcached, Source engine queries.)
+ */
+export const AMPLIFICATION_PORTS: readonly number[] = [
+  7, 17, 19, 53, 69, 111, 123, 137, 161, 162, 389, 427, 520, 1434, 1900, 3283, 3702, 5353, 5683, 10001, 11211, 27015,
+];
 
 /** Ports refused unless the operator says otherwise. */
 export const DEFAULT_DENY_PORTS: readonly number[] = [25];
@@ -74,6 +89,7 @@ export class Policy {
   readonly #denyHosts: readonly HostPattern[];
   readonly #allowPorts: readonly PortRange[] | null;
   readonly #denyPorts: readonly PortRange[];
+  readonly #udpPorts: readonly PortRange[] | null;
   /** 255.255.255.255 and the directed broadcast address of every local IPv4 subnet. */
   readonly #broadcasts: ReadonlySet<string>;
   /** Every address of the relay host's interfaces: refused unless allow-listed. */
@@ -92,6 +108,7 @@ export class Policy {
     this.#denyHosts = (r.denyHosts ?? []).map((p) => new HostPattern(p));
     this.#allowPorts = r.allowPorts && r.allowPorts.length > 0 ? r.allowPorts.map((p) => parsePortRange(p, 'allowPorts')) : null;
     this.#denyPorts = (r.denyPorts ?? DEFAULT_DENY_PORTS).map((p) => parsePortRange(p, 'denyPorts'));
+    this.#udpPorts = r.udpPorts && r.udpPorts.length > 0 ? r.udpPorts.map((p) => parsePortRange(p, 'udpPorts')) : null;
     this.#broadcasts = broadcastAddresses(interfaces);
     this.#own = interfaceAddresses(interfaces);
   }
@@ -111,6 +128,7 @@ export class Policy {
       denyHosts: this.#denyHosts.map((p) => p.text).join(',') || '(none)',
       allowPorts: this.#allowPorts ? ports(this.#allowPorts) : '(any)',
       denyPorts: ports(this.#denyPorts) || '(none)',
+      udpPorts: this.#udpPorts ? ports(this.#udpPorts) : '(any but amplification ports)',
     };
   }
 
@@ -173,6 +191,25 @@ export class Policy {
     if (inside(this.#denyPorts)) return { allowed: false, why: `port ${port} denied` };
     if (this.#allowPorts && !inside(this.#allowPorts)) return { allowed: false, why: `port ${port} not in allowPorts` };
     return { allowed: true, why: 'port allowed' };
+  }
+
+  /** True when `udpPorts` lists the UDP destination ports. */
+  get udpPortsListed(): boolean {
+    return this.#udpPorts !== null;
+  }
+
+  /**
+   * Judges a UDP destination port: `checkPort`, then only `udpPorts` when set, else every port
+   * but AMPLIFICATION_PORTS.
+   */
+  checkDatagramPort(port: number): PolicyDecision {
+    const base = this.checkPort(port);
+    if (!base.allowed) return base;
+    if (this.#udpPorts) {
+      return this.#udpPorts.some(([a, b]) => port >= a && port <= b) ? base : { allowed: false, why: `port ${port} not in udpPorts` };
+    }
+    if (AMPLIFICATION_PORTS.includes(port)) return { allowed: false, why: `port ${port} is a UDP amplification port (list it in udpPorts)` };
+    return base;
   }
 
   /** Judges a host name (already validated) before it is resolved. */
