@@ -236,6 +236,15 @@ export const OPTIONS = {
     type: listenSchema,
     flags: Object.values(LISTEN_OPTIONS).flatMap((o): readonly Flag[] => o.flags),
   },
+  metricsPort: {
+    type: int(0, 65535),
+    flags: [{ name: 'metrics-port', arg: '<n>', group: 'listening', help: 'serve /metrics (and /healthz, /readyz) on this port of --metrics-host;\nthe WebSocket port then answers /metrics 404 (0 = any free port)' }],
+  },
+  metricsHost: {
+    type: z.string().min(1),
+    default: '127.0.0.1',
+    flags: [{ name: 'metrics-host', arg: '<addr>', group: 'listening', help: 'interface of the metrics listener (default {default})' }],
+  },
   maxConnectionsPerIp: {
     type: int(0, MAX_COUNT),
     default: 64,

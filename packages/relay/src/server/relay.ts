@@ -1,6 +1,7 @@
 /**
  * `startRelay`: an HTTP (or HTTPS, with `tls`) server that upgrades to one binary WebSocket per
- * page (see connection.ts) and answers /healthz, /readyz and /metrics on the same port.
+ * page (see connection.ts) and answers /healthz and /readyz on the same port, and /metrics there
+ * only as http-routes.ts's metricsAccess allows — or on a separate listener (`metricsPort`).
  *
  * Upgrade checks, in order: shutting down → 503; Origin not allowed → 403; an X-Forwarded-For
  * from a trusted proxy with an unparsable hop → 400; the client already has maxConnectionsPerIp
@@ -19,7 +20,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { clientAddress } from './client-address.js';
 import { Connection } from '../connection/connection.js';
 import { RelayLimits } from '../ops/limits.js';
-import { handleHttpRequest } from './http-routes.js';
+import { handleHttpRequest, metricsAccess, type MetricsAccess } from './http-routes.js';
 import { Metrics, type MetricsSnapshot } from '../ops/metrics.js';
 import { MAX_HEADERS_COUNT, inCidrs, isLoopbackHost, normalizeOrigin, resolveOptions, type RelayOptions, type ResolvedOptions } from '../config/options.js';
 
@@ -30,6 +31,12 @@ export interface Relay {
   readonly port: number;
   /** The host listened on, as given. */
   readonly host: string;
+  /**
+   * Where /metrics is served to anyone who reaches it: the separate listener (`metricsPort`),
+   * e.g. `http://127.0.0.1:9464/metrics`; null without one (then /metrics is on the WebSocket
+   * port, behind the secret, or on a loopback relay).
+   */
+  readonly metricsUrl: string | null;
   /** Counters and gauges, as also served on `GET /metrics`. */
   metrics(): MetricsSnapshot;
   /**
@@ -61,6 +68,9 @@ class RelayServer {
   readonly #options: ResolvedOptions;
   readonly #metrics = new Metrics();
   readonly #http: http.Server;
+  /** The separate /metrics listener (`metricsPort`), if any. */
+  readonly #metricsHttp: http.Server | null;
+  #metricsPort = 0;
   readonly #wss: WebSocketServer;
   readonly #connections = new Set<Connection>();
   readonly #limits: RelayLimits;
@@ -82,6 +92,7 @@ class RelayServer {
       ? https.createServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key }, this.#onRequest)
       : http.createServer(serverOptions, this.#onRequest);
     this.#http.maxHeadersCount = MAX_HEADERS_COUNT;
+    this.#metricsHttp = options.metricsPort === undefined ? null : http.createServer(serverOptions, this.#onMetricsRequest);
     this.#http.on('upgrade', this.#onUpgrade);
     // A TLS handshake that fails is the client's problem; without a handler Node logs it only.
     this.#http.on('tlsClientError', onTlsClientError);
@@ -99,7 +110,33 @@ class RelayServer {
     });
   }
 
-  listen(): Promise<void> {
+  async listen(): Promise<void> {
+    await this.#listenMain();
+    const metricsHttp = this.#metricsHttp;
+    if (metricsHttp === null) return;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        metricsHttp.once('error', reject);
+        metricsHttp.listen(this.#options.metricsPort, this.#options.metricsHost, () => {
+          metricsHttp.off('error', reject);
+          resolve();
+        });
+      });
+    } catch (err) {
+      await this.close(0);
+      throw err;
+    }
+    this.#metricsPort = (metricsHttp.address() as { port: number }).port;
+    this.#options.log('info', 'metrics listening', { url: this.metricsUrl });
+  }
+
+  get metricsUrl(): string | null {
+    if (this.#metricsHttp === null) return null;
+    const host = this.#options.metricsHost.includes(':') ? `[${this.#options.metricsHost}]` : this.#options.metricsHost;
+    return `http://${host}:${this.#metricsPort}/metrics`;
+  }
+
+  #listenMain(): Promise<void> {
     return new Promise((resolve, reject) => {
       const onError = (err: Error) => reject(err);
       this.#http.once('error', onError);
@@ -144,6 +181,7 @@ class RelayServer {
     return {
       url: this.url,
       port: this.#port,
+      metricsUrl: this.metricsUrl,
       host: this.#options.host,
       metrics: () => this.#metrics.snapshot(),
       close: (options) => this.close(options?.drainMs),
@@ -175,6 +213,11 @@ class RelayServer {
     this.#http.closeAllConnections();
     await Promise.all([...this.#connections].map((c) => c.shutdown()));
     await httpClosed;
+    if (this.#metricsHttp?.listening) {
+      const metricsClosed = new Promise<void>((resolve) => this.#metricsHttp!.close(() => resolve()));
+      this.#metricsHttp.closeAllConnections();
+      await metricsClosed;
+    }
     this.#metrics.draining = 0;
     this.#options.log('info', 'closed', {});
   }
@@ -183,7 +226,17 @@ class RelayServer {
   // Named handlers
 
   #onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
-    handleHttpRequest({ serving: () => this.#closing === null, notReady: this.#notReady, metrics: this.#metrics }, req, res);
+    handleHttpRequest({ serving: () => this.#closing === null, notReady: this.#notReady, metrics: this.#metrics, metricsAllowed: this.#metricsAllowed }, req, res);
+  };
+
+  #metricsAllowed = (req: http.IncomingMessage): MetricsAccess => {
+    const o = this.#options;
+    return metricsAccess(req, { metricsPort: o.metricsPort, secret: o.secret, loopbackOnly: isLoopbackHost(o.host) });
+  };
+
+  /** The metrics listener: operators' network only (metricsHost), so no further check. */
+  #onMetricsRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    handleHttpRequest({ serving: () => this.#closing === null, notReady: this.#notReady, metrics: this.#metrics, metricsAllowed: () => 'open' }, req, res);
   };
 
   #notReady = (): string | null => {
