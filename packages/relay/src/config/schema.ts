@@ -250,6 +250,26 @@ export const OPTIONS = {
     default: 64,
     flags: [{ name: 'max-connections-per-ip', arg: '<n>', group: 'limits', help: 'WebSockets per client address (default {default}; more → HTTP 429)' }],
   },
+  maxConnections: {
+    type: int(0, MAX_COUNT),
+    default: 4096,
+    flags: [{ name: 'max-connections', arg: '<n>', group: 'limits', help: 'TCP connections to the relay port, upgraded or not (default {default};\nkeep it below the fd limit minus maxSocketsTotal)' }],
+  },
+  maxPendingUpgradesPerIp: {
+    type: int(0, MAX_COUNT),
+    default: 16,
+    flags: [{ name: 'max-pending-upgrades-per-ip', arg: '<n>', group: 'limits', help: 'connections per client address not yet upgraded (default {default})' }],
+  },
+  upgradeTimeoutMs: {
+    type: int(1, MAX_MS),
+    default: 10_000,
+    flags: [{ name: 'upgrade-timeout-ms', arg: '<n>', group: 'limits', help: 'time a TCP connection has to send its upgrade or request (default {default})' }],
+  },
+  maxSocketsPerClient: {
+    type: int(0, MAX_COUNT),
+    default: 1024,
+    flags: [{ name: 'max-sockets-per-client', arg: '<n>', group: 'limits', help: 'sockets one client address holds across its WebSockets (default {default})' }],
+  },
   exemptClients: {
     type: strings,
     default: ['127.0.0.0/8', '::1/128'],

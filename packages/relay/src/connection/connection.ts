@@ -108,7 +108,7 @@ export class Connection implements ListenerHost {
     this.metrics = metrics;
     this.logFields = { conn: nextConnectionId++, peer: info.remoteAddress, client: info.client !== info.remoteAddress ? info.client : undefined };
     this.limits = info.limits;
-    this.#table = new StreamTable(metrics, info.limits);
+    this.#table = new StreamTable(metrics, info.limits, info.exempt ? null : info.client);
     this.#admission = new Admission(options, info.limits, info.client, info.exempt);
     this.#toPage = new ByteThrottle(options.bandwidthBytesPerSec);
     this.outbox = new Outbox(this.#sendMessage, options.maxMessageBytes, this.#beforeFlush);

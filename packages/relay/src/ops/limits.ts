@@ -128,6 +128,7 @@ export interface LimitOptions {
   opensPerSecond: number;
   openBurst: number;
   maxConnectionsPerTicket: number;
+  maxSocketsPerClient: number;
 }
 
 /** State shared by every connection of one relay. */
@@ -135,6 +136,8 @@ export class RelayLimits {
   readonly options: LimitOptions;
   readonly connectionsByClient = new KeyedCounter();
   readonly connectionsByDestination = new KeyedCounter();
+  /** Sockets per (non-exempt) client address across its WebSockets, for maxSocketsPerClient. */
+  readonly socketsByClient = new KeyedCounter();
   /** WebSockets per ticket (its signature), for maxConnectionsPerTicket. */
   readonly connectionsByTicket = new KeyedCounter();
   /** TCP and UDP sockets open (lingering ones included) across the relay. */

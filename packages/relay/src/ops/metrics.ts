@@ -62,7 +62,8 @@ export type LimitName =
   | 'connections_per_ip' | 'sockets_total' | 'streams_per_connection' | 'open_rate' | 'per_destination'
   | 'bandwidth' | 'idle_timeout' | 'handshake_timeout' | 'heartbeat' | 'max_payload'
   | 'listeners_per_connection' | 'pending_per_connection' | 'page_backlog' | 'bad_forwarded_for'
-  | 'connections_per_ticket';
+  | 'connections_per_ticket' | 'pending_upgrades_per_ip' | 'upgrade_timeout' | 'connections_total'
+  | 'sockets_per_client';
 
 /**
  * What became of an inbound connection to a page's listener. Offered to the page (INCOMING):

@@ -20,6 +20,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { clientAddress } from './client-address.js';
 import { Connection } from '../connection/connection.js';
 import { RelayLimits } from '../ops/limits.js';
+import { PendingUpgrades } from './pending-upgrades.js';
 import { handleHttpRequest, metricsAccess, type MetricsAccess } from './http-routes.js';
 import { Metrics, type MetricsSnapshot } from '../ops/metrics.js';
 import { MAX_HEADERS_COUNT, inCidrs, isLoopbackHost, normalizeOrigin, resolveOptions, type RelayOptions, type ResolvedOptions } from '../config/options.js';
@@ -74,6 +75,7 @@ class RelayServer {
   readonly #wss: WebSocketServer;
   readonly #connections = new Set<Connection>();
   readonly #limits: RelayLimits;
+  readonly #pendingUpgrades: PendingUpgrades;
   #heartbeat: NodeJS.Timeout | null = null;
   #sweep: NodeJS.Timeout | null = null;
   #closing: Promise<void> | null = null;
@@ -89,9 +91,21 @@ class RelayServer {
       maxHeaderSize: 16 * 1024,
     };
     this.#http = options.tls
-      ? https.createServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key }, this.#onRequest)
+      ? https.createServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key, handshakeTimeout: options.upgradeTimeoutMs }, this.#onRequest)
       : http.createServer(serverOptions, this.#onRequest);
     this.#http.maxHeadersCount = MAX_HEADERS_COUNT;
+    // Node refuses (destroys) connections beyond this before any byte is read: the fd budget.
+    if (options.maxConnections > 0) this.#http.maxConnections = options.maxConnections;
+    this.#http.on('drop', this.#onDrop);
+    this.#pendingUpgrades = new PendingUpgrades({
+      upgradeTimeoutMs: options.upgradeTimeoutMs,
+      maxPendingUpgradesPerIp: options.maxPendingUpgradesPerIp,
+      uncapped: (address) => options.maxPendingUpgradesPerIp === 0 || inCidrs(address, options.exemptClients) || inCidrs(address, options.trustProxy),
+    }, this.#metrics);
+    // With TLS a connection is pending from its completed TLS handshake (the socket requests
+    // arrive on); the handshake itself is bounded by the same timeout (tls' default is 120 s).
+    this.#http.on(options.tls ? 'secureConnection' : 'connection', this.#pendingUpgrades.onConnection);
+    this.#http.on('request', this.#onAnyRequest);
     this.#metricsHttp = options.metricsPort === undefined ? null : http.createServer(serverOptions, this.#onMetricsRequest);
     this.#http.on('upgrade', this.#onUpgrade);
     // A TLS handshake that fails is the client's problem; without a handler Node logs it only.
@@ -209,6 +223,7 @@ class RelayServer {
       clearTimeout(timer);
       this.#options.log('info', 'drain over', { remaining: this.#connections.size });
     }
+    this.#pendingUpgrades.clear();
     const httpClosed = new Promise<void>((resolve) => this.#http.close(() => resolve()));
     this.#http.closeAllConnections();
     await Promise.all([...this.#connections].map((c) => c.shutdown()));
@@ -256,7 +271,16 @@ class RelayServer {
     this.#limits.sweep();
   };
 
+  #onAnyRequest = (req: http.IncomingMessage): void => {
+    this.#pendingUpgrades.settle(req.socket);
+  };
+
+  #onDrop = (): void => {
+    this.#metrics.countLimit('connections_total');
+  };
+
   #onUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer): void => {
+    this.#pendingUpgrades.settle(req.socket);
     socket.on('error', onUpgradeSocketError);
     if (this.#closing) return rejectUpgrade(socket, 503, 'Service Unavailable');
     const origin = req.headers.origin;
