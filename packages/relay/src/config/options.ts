@@ -41,6 +41,8 @@ export interface ResolvedOptions extends Omit<ParsedOptions, Compiled> {
   inbound: InboundPolicy;
   /** UDP on: given, else on for a relay listening on loopback only. */
   udp: boolean;
+  /** Unconnected UDP sockets hear only peers they sent to (policy/reply-peers.ts): given, else on beyond loopback. */
+  udpReplyOnly: boolean;
   /** Fixed local ports a page may bind without an inbound policy (policy/local-bind.ts). */
   localPorts: PortSet;
 }
@@ -49,7 +51,7 @@ export interface ResolvedOptions extends Omit<ParsedOptions, Compiled> {
 type Compiled =
   | 'allow' | 'deny' | 'allowHosts' | 'denyHosts' | 'allowPorts' | 'denyPorts' | 'secret' | 'allowOrigins'
   | 'log' | 'logLevel' | 'logFormat' | 'dns' | 'lookup' | 'dial' | 'udpSocket' | 'tls' | 'exemptClients'
-  | 'trustProxy' | 'listen' | 'localPorts' | 'udp';
+  | 'trustProxy' | 'listen' | 'localPorts' | 'udp' | 'udpReplyOnly';
 
 /**
  * A message may coalesce this many full-size frames. With the default 64 KiB body that is
@@ -74,6 +76,7 @@ export function resolveOptions(options: RelayOptions = {}): ResolvedOptions {
   return {
     ...o,
     udp,
+    udpReplyOnly: o.udpReplyOnly ?? !loopbackOnly,
     policy: new Policy(o),
     secret: o.secret ?? null,
     allowOrigins: o.allowOrigins ? new Set(o.allowOrigins.map(normalizeOrigin)) : null,

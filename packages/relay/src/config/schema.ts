@@ -220,6 +220,13 @@ export const OPTIONS = {
       { name: 'no-udp', group: 'destinations', help: 'refuse UDP sockets (DGRAM_OPEN → WSAEACCES; WELCOME omits UDP)' },
     ],
   },
+  udpReplyOnly: {
+    type: z.boolean(),
+    flags: [
+      { name: 'udp-reply-only', group: 'destinations', help: 'an unconnected UDP socket hears only peers it sent to (default: on\nbeyond loopback; a fixed port bound under --listen-address hears anyone)' },
+      { name: 'no-udp-reply-only', group: 'destinations', help: 'UDP sockets hear any source (the default on a loopback relay)' },
+    ],
+  },
   udpPorts: {
     type: ports,
     flags: [{ name: 'udp-port', arg: '<n|a-b>', group: 'destinations', help: 'the only UDP destination ports (repeatable; default any but the\namplification ports 7,17,19,53,69,111,123,137,161,162,389,427,520,1434,\n1900,3283,3702,5353,5683,10001,11211,27015, which only this lists)' }],

@@ -89,7 +89,7 @@ export const CONNECT_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
  */
 export type DropReason =
   | 'no_credit' | 'wrong_source' | 'too_large' | 'backlog' | 'rate'
-  | 'policy' | 'bad_destination' | 'no_destination' | 'send_error';
+  | 'policy' | 'bad_destination' | 'no_destination' | 'send_error' | 'unsolicited';
 
 export class Metrics {
   connections = 0;

@@ -40,6 +40,7 @@ import { endpointText, socketEndpoint } from './endpoints.js';
 import type { DropReason } from '../ops/metrics.js';
 import { refusalCategory } from '../policy/policy.js';
 import { checkLocalPort } from '../policy/local-bind.js';
+import { ReplyPeers } from '../policy/reply-peers.js';
 import { judgeTarget, sourceKey, type SocketShape, type Target, type TargetResult } from './datagram-targets.js';
 import { StreamBase } from './stream-base.js';
 import type { TransitionTable } from './state-machine.js';
@@ -79,6 +80,8 @@ export class UdpStream extends StreamBase<UdpStreamState> {
 
   /** The connected peer (PEER CONNECT), or null. */
   #peer: Target | null = null;
+  /** Sources an unconnected socket hears without an inbound policy; null = any (reply-peers.ts). */
+  readonly #replyPeers: ReplyPeers | null;
   /** The last explicit destination and what it was judged: a sendto loop asks about the same one. */
   #lastTarget: { endpoint: string; result: TargetResult } | null = null;
 
@@ -89,6 +92,9 @@ export class UdpStream extends StreamBase<UdpStreamState> {
     this.#broadcast = (open.flags & DgramFlag.BROADCAST) !== 0;
     this.#shape = { family: this.#family, dualStack: this.#dualStack, broadcast: this.#broadcast };
     this.#local = open.local;
+    // A fixed port bound under the inbound policy is a server: it hears anyone.
+    const server = host.options.inbound.enabled && open.local !== null && open.local.kind !== 'name' && open.local.port !== 0;
+    this.#replyPeers = host.options.udpReplyOnly && !server ? new ReplyPeers() : null;
     this.#sendCredit = open.window;
   }
 
@@ -253,6 +259,7 @@ export class UdpStream extends StreamBase<UdpStreamState> {
     const source = socketEndpoint(rinfo.address, rinfo.family, rinfo.port);
     if (!source || source.kind === 'name') return;
     if (this.#peer !== null && sourceKey(source) !== this.#peer.key) return this.#drop('wrong_source');
+    if (this.#peer === null && this.#replyPeers !== null && !this.#replyPeers.admits(sourceKey(source))) return this.#drop('unsolicited');
     if (ADDRESS_FIELD_BYTES[source.kind] + msg.length > this.host.options.maxFrameBody) return this.#drop('too_large');
     if (msg.length > this.#sendCredit) return this.#drop('no_credit');
     if (this.host.backlogged()) return this.#drop('backlog');
@@ -296,6 +303,7 @@ export class UdpStream extends StreamBase<UdpStreamState> {
       }
       target = result.target;
     }
+    this.#replyPeers?.sentTo(target.key);
     try {
       this.#socket!.send(frame.data, target.port, target.host, (err) => this.#onSent(err, length));
     } catch (err) {

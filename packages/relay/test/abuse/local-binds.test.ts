@@ -5,12 +5,13 @@
  * UDP binds that are allowed bind on loopback.
  */
 import { describe, expect, it } from 'vitest';
-import { FrameType, Reason } from '@ws2web/protocol';
+import { FrameType, Reason, type DgramOpenedFrame } from '@ws2web/protocol';
 import { resolveOptions } from '../../src/config/options.js';
 import { checkTcpLocal } from '../../src/policy/local-bind.js';
 import { PortSet } from '../../src/policy/port-set.js';
 import { InboundPolicy } from '../../src/policy/inbound-policy.js';
-import { LOOPBACK, ipv4, ipv6, useRelay, usePage } from '../support/index.js';
+import { LOOPBACK, defer, ipv4, ipv6, useRelay, usePage, waitUntil } from '../support/index.js';
+import { startUdpPeer } from '../support/udp-peers.js';
 import { recordingRelay } from './recording-relay.js';
 
 const denied = (stream: number) => ({ type: FrameType.OPEN_FAILED, stream, reason: Reason.POLICY_DENIED });
@@ -81,5 +82,47 @@ describe('UDP fixed-port binds', () => {
     const relay = await useRelay({ allow: LOOPBACK });
     const page = await usePage(relay);
     expect(await page.dgramOpen(1, 4, { local: ipv4(514, '127.0.0.1') })).toEqual(denied(1));
+  });
+});
+
+describe('udpReplyOnly: an unconnected socket hears only peers it sent to', () => {
+  it('on by default beyond loopback, off on a loopback relay', () => {
+    expect(resolveOptions({}).udpReplyOnly).toBe(false);
+    expect(resolveOptions({ host: '0.0.0.0' }).udpReplyOnly).toBe(true);
+    expect(resolveOptions({ host: '0.0.0.0', udpReplyOnly: false }).udpReplyOnly).toBe(false);
+  });
+
+  it('a local process sending to the page first is dropped (unsolicited); the peer it sent to is heard', async () => {
+    const relay = await useRelay({ allow: LOOPBACK, udpReplyOnly: true });
+    const server = await startUdpPeer({ echo: true });
+    defer(() => server.close());
+    const stranger = await startUdpPeer();
+    defer(() => stranger.close());
+    const p = await usePage(relay);
+    const o = (await p.dgramOpen(1, 4, { local: ipv4(0, '127.0.0.1') })) as DgramOpenedFrame;
+    expect(o.type).toBe(FrameType.DGRAM_OPENED);
+    for (let i = 0; i < 3; i++) await stranger.send(Buffer.from(`statsd ${i}`), o.local.port);
+    await waitUntil(() => (relay.metrics().datagramsDropped.unsolicited ?? 0) === 3, 5000, 'three unsolicited drops');
+    p.send({ type: FrameType.DATAGRAM, stream: 1, address: ipv4(server.port), data: Buffer.from('hello') });
+    const echoed = await p.datagram(1);
+    expect([Buffer.from(echoed.data).toString(), echoed.address]).toEqual(['hello', ipv4(server.port)]);
+    // (p.datagram took the echo from the inbox: nothing of the stranger's is left behind it.)
+    expect(p.inbox.filter((f) => f.type === FrameType.DATAGRAM)).toEqual([]);
+  });
+
+  it('a fixed port bound under the inbound policy hears any source', async () => {
+    const relay = await useRelay({ allow: LOOPBACK, udpReplyOnly: true, listen: { addresses: ['127.0.0.1'], ports: '0,20000-29999' } });
+    const stranger = await startUdpPeer();
+    defer(() => stranger.close());
+    const p = await usePage(relay);
+    // A free fixed port of the range (another process may hold one: try the next).
+    let o: DgramOpenedFrame | null = null;
+    for (let port = 20000 + Math.floor(Math.random() * 9000), stream = 1; o === null; port++, stream += 2) {
+      const f = await p.dgramOpen(stream, 4, { local: ipv4(port, '127.0.0.1') });
+      if (f.type === FrameType.DGRAM_OPENED) o = f;
+      else expect(f.reason).toBe(Reason.ADDR_IN_USE);
+    }
+    await stranger.send(Buffer.from('to a server'), o.local.port);
+    expect(Buffer.from((await p.datagram(o.stream)).data).toString()).toBe('to a server');
   });
 });
