@@ -20,6 +20,14 @@ function headlessChromium() {
   };
 }
 
+/**
+ * The end-to-end projects spend their time waiting on sockets, timers and a browser, not on the
+ * CPU, so their files run side by side (vitest's default on a 2-core machine is one at a time).
+ * Projects with their own worker count need their own group, which runs after the unit group.
+ */
+const E2E_WORKERS = 3;
+const E2E_GROUP = { maxWorkers: E2E_WORKERS, sequence: { groupOrder: 1 } };
+
 export default defineConfig({
   test: {
     projects: [
@@ -43,10 +51,29 @@ export default defineConfig({
         },
       },
       {
+        // The page's socket logic in Node against the scripted relay behind an in-memory
+        // WebSocket: milliseconds, no network (test/support/scripted-relay).
+        test: {
+          name: 'unit-page',
+          include: ['test/unit/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        // `node bench/run.mjs --smoke`: every bench path runs and verifies (no timing asserted).
+        test: {
+          name: 'bench-smoke',
+          include: ['bench/smoke.test.ts'],
+          environment: 'node',
+          testTimeout: 100_000,
+        },
+      },
+      {
         // End-to-end: the browser library in Node (with `ws`) against the real relay and real servers.
         test: {
           name: 'e2e-node',
           include: ['test/e2e/**/*.test.ts'],
+          ...E2E_GROUP,
           environment: 'node',
           globalSetup: ['test/fixtures/global-setup.ts'],
           setupFiles: ['test/fixtures/setup-node.ts'],
@@ -58,6 +85,7 @@ export default defineConfig({
         test: {
           name: 'demo',
           include: ['examples/demo/*.test.ts'],
+          ...E2E_GROUP,
           environment: 'node',
           testTimeout: 60_000,
         },
@@ -77,6 +105,7 @@ export default defineConfig({
         test: {
           name: 'e2e-chromium',
           include: ['test/e2e/**/*.test.ts', 'test/browser/**/*.test.ts'],
+          ...E2E_GROUP,
           globalSetup: ['test/fixtures/global-setup.ts'],
           testTimeout: 30_000,
           browser: headlessChromium(),

@@ -9,15 +9,25 @@
 //   chromium    @ws2web/browser in headless Chromium ↔ @ws2web/relay ↔ server
 //   chromium-ws (bulk echo only) Chromium's own WebSocket ↔ a `ws` echo server: the most any
 //               page-side client of any relay can get from this browser here
+// User-style cases (bench/lib/user-style.mjs): what a user's own program sees — a fresh standalone
+// client process per measurement, sender and receiver loops at once, sha256 of both directions,
+// no TCP_NODELAY, against the user's own echo server and plain proxy — bulk with 64 KiB and 4 KiB
+// sends and against an echo that writes in small pieces, 300 × connect + 1-byte echo + close,
+// 64-byte request/response.
 // Cases: bulk echo, one-way bulk to a sink, connect + 1-byte echo latency, ping-pong (64 B and
 // 1 KiB), 100 sockets in parallel, one saturating socket beside 99 ping-ponging ones, idle relay
 // memory at 1,000 / 10,000 sockets, relay memory with slow readers, UDP datagrams/s.
 // Prints a table per case and writes bench/results/latest.json (figures, ratios against the
 // baselines of the same run, and the targets of issue 6 with whether each holds).
 //
-//   node bench/run.mjs [--quick] [--only bulkEcho,connectLatency,…] [--no-chromium] [--no-websockify]
-//                      [--mib 512] [--connections 2000] [--repeat 3] [--out FILE]
-//   (a full run writes bench/results/latest.json; --quick or --only write quick.json unless --out says)
+//   node bench/run.mjs [--quick | --smoke] [--only bulkEcho,user,…] [--no-chromium] [--no-websockify]
+//                      [--mib 512] [--connections 2000] [--repeat 5] [--out FILE]
+//   (a full run writes bench/results/latest.json; --quick or --only write quick.json, --smoke
+//   smoke.json, unless --out says)
+//   Every figure taken over several runs is reported as min / median / max with the count of runs;
+//   `value` (what ratios and targets use) is the true median (mean of the middle two for an even count).
+//   --smoke: a few seconds, tiny sizes, no Chromium, the slow memory cases left out; checks that every
+//   path runs and every transfer verifies, asserts no timing (CI runs it: bench/smoke.test.ts).
 //                      [--relay-options '{"streamWindow":1048576}']   (startRelay options, JSON)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -28,13 +38,15 @@ import { findWebsockify, startRole, startWebsockify, stopAll } from './lib/child
 import { idleProxyMemory, idleRelayMemory, slowReaderMemory } from './lib/memory.mjs';
 import { openNetPipe, openWebSocketPipe } from './lib/pipes.mjs';
 import { evaluateContext, evaluateTargets, printCase, printTargets } from './lib/report.mjs';
-import { MiB, quantile, round } from './lib/stats.mjs';
+import { MiB, describeSpread, median, quantile, round, spread } from './lib/stats.mjs';
 import { udpDirect, udpWs2web } from './lib/udp.mjs';
+import { startUserWorld, userBulk, userConnect, userRequest } from './lib/user-style.mjs';
 import { openWinsock, ws2web, ws2webOpener } from './lib/ws2web-client.mjs';
 
 const { values: args } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
+    smoke: { type: 'boolean', default: false },
     only: { type: 'string' },
     'no-chromium': { type: 'boolean', default: false },
     'no-websockify': { type: 'boolean', default: false },
@@ -46,30 +58,42 @@ const { values: args } = parseArgs({
   },
 });
 
+const smoke = args.smoke;
 const quick = args.quick;
+if (smoke && quick) throw new Error('--smoke and --quick exclude each other');
 /** Only a full run replaces latest.json (the figures docs/performance.md quotes). */
-const outFile = args.out ?? (quick || args.only ? 'quick.json' : 'latest.json');
+const outFile = args.out ?? (smoke ? 'smoke.json' : quick || args.only ? 'quick.json' : 'latest.json');
+/** A value for the full run, --quick and --smoke. */
+const pick = (full, q, s) => (smoke ? s : quick ? q : full);
 const settings = {
-  bulkMiB: Number(args.mib ?? (quick ? 64 : 512)),
+  bulkMiB: Number(args.mib ?? pick(512, 64, 2)),
   chunkKiB: 64,
-  repeat: Number(args.repeat ?? (quick ? 1 : 3)),
+  /** Runs per figure: an odd count ≥ 5 gives a true median; --quick's 3 still does. */
+  repeat: Number(args.repeat ?? pick(5, 3, 1)),
   /** Per bulk run; a capped run reports the bytes it moved (still verified). */
-  bulkCapMs: quick ? 4_000 : 12_000,
-  connections: Number(args.connections ?? (quick ? 300 : 2000)),
-  latencyCapMs: quick ? 5_000 : 20_000,
-  pingPongMs: quick ? 1_000 : 2_000,
-  parallelSockets: 100,
-  parallelMs: quick ? 2_000 : 4_000,
+  bulkCapMs: pick(12_000, 4_000, 2_000),
+  connections: Number(args.connections ?? pick(2000, 300, 20)),
+  latencyCapMs: pick(20_000, 5_000, 2_000),
+  pingPongMs: pick(2_000, 1_000, 100),
+  parallelSockets: smoke ? 10 : 100,
+  parallelMs: pick(4_000, 2_000, 200),
   idleLevels: quick ? [200, 1000] : [1000, 10000],
   /** The proxy holds two descriptors per connection; the hard limit here is 20,000 a process. */
   idleProxyLevels: quick ? [200, 1000] : [1000, 5000],
   idleWebSockets: 100,
   slowReaderMs: quick ? 2_000 : 4_000,
-  udpMs: quick ? 1_000 : 3_000,
+  udpMs: pick(3_000, 1_000, 100),
+  /** User-style bulk: bytes per run (each run a fresh client process). */
+  userMiB: Number(args.mib ?? pick(256, 64, 1)),
+  userConnections: smoke ? 10 : 300,
+  userRequestMs: pick(2_000, 1_000, 100),
+  userTimeoutMs: pick(120_000, 60_000, 20_000),
 };
-const WATCHDOG_MS = 9.5 * 60_000;
-const CASES = ['bulkEcho', 'bulkSink', 'connectLatency', 'pingPong', 'parallel', 'fairness', 'idleMemory', 'slowReader', 'udp'];
-const only = args.only ? new Set(args.only.split(',')) : new Set(CASES);
+const WATCHDOG_MS = (smoke ? 2 : 25) * 60_000;
+const CASES = ['user', 'bulkEcho', 'bulkSink', 'connectLatency', 'pingPong', 'parallel', 'fairness', 'idleMemory', 'slowReader', 'udp'];
+/** The smoke run leaves out the cases that need thousands of sockets or seconds of waiting. */
+const SMOKE_CASES = CASES.filter((c) => c !== 'idleMemory' && c !== 'slowReader');
+const only = args.only ? new Set(args.only.split(',')) : new Set(smoke ? SMOKE_CASES : CASES);
 for (const name of only) if (!CASES.includes(name)) throw new Error(`unknown case '${name}' (cases: ${CASES.join(', ')})`);
 
 const chunkSize = settings.chunkKiB * 1024;
@@ -87,7 +111,6 @@ function describeMachine() {
   };
 }
 
-const median = (values) => quantile(values, 0.5);
 const log = (text) => console.log(text);
 
 // ------------------------------------------------------------------------------------------------
@@ -113,7 +136,9 @@ async function startPaths() {
     notes.push(args['no-websockify'] ? 'websockify skipped (--no-websockify)' : 'websockify not installed (apt-get install websockify): its rows are missing');
   }
   let chromium = null;
-  if (!args['no-chromium']) {
+  if (smoke) {
+    notes.push('Chromium skipped (--smoke)');
+  } else if (!args['no-chromium']) {
     try {
       const { openChromiumBench } = await import('./lib/chromium.mjs');
       chromium = await openChromiumBench();
@@ -126,7 +151,7 @@ async function startPaths() {
     notes.push('Chromium skipped (--no-chromium)');
   }
   for (const note of notes) log(`note: ${note}`);
-  return { targets, proxy, relay, w, paths, chromium };
+  return { targets, proxy, relay, w, paths, chromium, websockify: program };
 }
 
 /** The Node paths in table order. */
@@ -136,24 +161,24 @@ const nodePathNames = (paths) => ['direct', 'proxy', 'websockify', 'ws2web'].fil
 // Cases
 
 async function runBulkEcho({ paths, targets, chromium, payload }) {
-  log(`\nbulk echo: ${settings.bulkMiB} MiB in ${settings.chunkKiB} KiB writes, send and receive at once (median of ${settings.repeat})`);
+  log(`\nbulk echo: ${settings.bulkMiB} MiB in ${settings.chunkKiB} KiB writes, send and receive at once (${settings.repeat} runs each: min / median / max)`);
   const rows = {};
   const one = async (name, transfer) => {
     await transfer(totalBytes / 16, 3_000); // warm up JIT, buffers, windows
     const runs = [];
     for (let i = 0; i < settings.repeat; i++) runs.push(await transfer(totalBytes, settings.bulkCapMs));
-    for (const run of runs) run.mibPerSecond = run.received / MiB / run.seconds;
-    const mid = [...runs].sort((a, b) => a.mibPerSecond - b.mibPerSecond)[Math.floor(runs.length / 2)];
+    const s = spread(runs.map((r) => r.received / MiB / r.seconds));
     rows[name] = {
-      value: round(mid.mibPerSecond, 1),
-      runs: runs.map((r) => round(r.mibPerSecond, 1)),
-      mib: round(mid.received / MiB, 1),
+      value: s.median,
+      ...s,
+      runs: runs.map((r) => round(r.received / MiB / r.seconds, 1)),
+      mib: round(median(runs.map((r) => r.received)) / MiB, 1),
       capped: runs.some((r) => r.sent < totalBytes),
       verified: runs.every((r) => r.verified),
-      check: mid.check,
-      sha256: mid.sha256,
+      check: runs[0].check,
+      sha256: runs[0].sha256,
     };
-    log(`  ${name.padEnd(10)} ${rows[name].runs.join(' / ')} MiB/s${rows[name].capped ? ' (time cap)' : ''} ${rows[name].verified ? 'verified' : 'MISMATCH'}`);
+    log(`  ${name.padEnd(10)} ${describeSpread(s, ' MiB/s')}${rows[name].capped ? ' (time cap)' : ''} ${rows[name].verified ? 'verified' : 'MISMATCH'}`);
   };
   for (const name of nodePathNames(paths)) {
     await one(name, (bytes, capMs) =>
@@ -167,30 +192,28 @@ async function runBulkEcho({ paths, targets, chromium, payload }) {
 }
 
 async function runBulkSink({ paths, targets, chromium, payload }) {
-  log(`\none-way bulk to a sink: ${settings.bulkMiB} MiB, sha256 answered by the sink (median of ${settings.repeat})`);
+  log(`\none-way bulk to a sink: ${settings.bulkMiB} MiB, sha256 answered by the sink (${settings.repeat} runs each: min / median / max)`);
   const rows = {};
   const one = async (name, transfer) => {
     await transfer(totalBytes / 16);
     // A path slower than bytes/cap gets fewer bytes (the sink needs the length up front).
     const probe = await transfer(totalBytes / 8);
     const rate = probe.sent / probe.seconds;
-    const bytes = Math.min(totalBytes, Math.floor((rate * settings.bulkCapMs) / 1000 / chunkSize) * chunkSize);
+    const bytes = Math.max(chunkSize, Math.min(totalBytes, Math.floor((rate * settings.bulkCapMs) / 1000 / chunkSize) * chunkSize));
     const runs = [];
     for (let i = 0; i < settings.repeat; i++) runs.push(await transfer(bytes));
-    for (const run of runs) {
-      run.mibPerSecond = run.sent / MiB / run.seconds;
-      run.verified = run.sinkSha256 === sha256Prefix(payload, run.sent);
-    }
-    const mid = [...runs].sort((a, b) => a.mibPerSecond - b.mibPerSecond)[Math.floor(runs.length / 2)];
+    for (const run of runs) run.verified = run.sinkSha256 === sha256Prefix(payload, run.sent);
+    const s = spread(runs.map((r) => r.sent / MiB / r.seconds));
     rows[name] = {
-      value: round(mid.mibPerSecond, 1),
-      runs: runs.map((r) => round(r.mibPerSecond, 1)),
+      value: s.median,
+      ...s,
+      runs: runs.map((r) => round(r.sent / MiB / r.seconds, 1)),
       mib: round(bytes / MiB, 1),
       verified: runs.every((r) => r.verified),
       check: 'sha256 by the sink',
-      sha256: mid.sinkSha256,
+      sha256: runs[0].sinkSha256,
     };
-    log(`  ${name.padEnd(10)} ${rows[name].runs.join(' / ')} MiB/s (${rows[name].mib} MiB) ${rows[name].verified ? 'verified' : 'MISMATCH'}`);
+    log(`  ${name.padEnd(10)} ${describeSpread(s, ' MiB/s')} (${rows[name].mib} MiB) ${rows[name].verified ? 'verified' : 'MISMATCH'}`);
   };
   for (const name of nodePathNames(paths)) {
     await one(name, (bytes) => bulkSink({ open: paths[name].sink, payload, bytes, chunkSize }));
@@ -213,7 +236,7 @@ async function runConnectLatency({ paths, targets, chromium }) {
   log(`\nconnect + 1-byte echo + close, sequential, ${settings.connections} connections (p50 / p99 ms)`);
   const rows = {};
   const one = async (name, measure) => {
-    await measure(50, 5_000);
+    await measure(Math.min(50, settings.connections), 5_000);
     rows[name] = latencyRow(await measure(settings.connections, settings.latencyCapMs));
     log(`  ${name.padEnd(10)} ${rows[name].connections} connections: p50 ${rows[name].p50ms} ms, p99 ${rows[name].p99ms} ms`);
   };
@@ -225,20 +248,22 @@ async function runConnectLatency({ paths, targets, chromium }) {
 }
 
 async function runPingPong({ paths, targets, chromium }, size) {
-  log(`\nping-pong ${size} B on one socket, ${settings.pingPongMs} ms × 3 (median round trips/s)`);
+  log(`\nping-pong ${size} B on one socket, ${settings.repeat} windows of ${settings.pingPongMs} ms (round trips/s: min / median / max)`);
   const rows = {};
   const one = async (name, measure) => {
     const runs = [];
-    for (let i = 0; i < 3; i++) runs.push(await measure());
+    for (let i = 0; i < settings.repeat; i++) runs.push(await measure());
     const rates = runs.map((r) => r.perSecond);
     const samples = runs.flatMap((r) => r.samples);
+    const s = spread(rates, 0);
     rows[name] = {
-      value: round(median(rates), 0),
+      value: s.median,
+      ...s,
       runs: rates.map((r) => round(r, 0)),
       p50ms: round(quantile(samples, 0.5), 4),
       p99ms: round(quantile(samples, 0.99), 4),
     };
-    log(`  ${name.padEnd(10)} ${rows[name].runs.join(' / ')} round trips/s, p99 ${rows[name].p99ms} ms`);
+    log(`  ${name.padEnd(10)} ${describeSpread(s, ' round trips/s')}, p99 ${rows[name].p99ms} ms`);
   };
   for (const name of nodePathNames(paths)) {
     await one(name, () => pingPong({ open: paths[name].echo, size, durationMs: settings.pingPongMs }));
@@ -352,6 +377,42 @@ async function runUdp({ targets, w }) {
   return { unit: 'datagrams/s', higherIsBetter: true, paths: rows };
 }
 
+/**
+ * The user-style cases, in a world of their own (user-style.mjs): the user's echo servers, a
+ * plain proxy with Node's defaults and a fresh relay; every measurement a fresh client process.
+ */
+async function runUserCases({ websockify }, attempt) {
+  const world = await startUserWorld({ websockify });
+  try {
+    const bytes = settings.userMiB * MiB;
+    const runs = settings.repeat;
+    const timeoutMs = settings.userTimeoutMs;
+    const bulkCase = (title, options) => async () => {
+      log(`\nuser-style bulk echo, ${title}: ${settings.userMiB} MiB, a fresh client process per run, ${runs} runs per path round-robin (min / median / max)`);
+      const paths = await userBulk(world, { bytes, runs, timeoutMs, ...options });
+      for (const [name, r] of Object.entries(paths)) log(`  ${name.padEnd(10)} ${describeSpread(r, ' MiB/s')} ${r.verified ? 'verified' : 'MISMATCH'}`);
+      return { unit: 'MiB/s', higherIsBetter: true, statistic: `median of ${runs}`, paths };
+    };
+    await attempt('userBulk64k', 'user', bulkCase('64 KiB sends', { echo: 'plain', chunk: 64 * 1024 }));
+    await attempt('userBulk4k', 'user', bulkCase('4 KiB sends', { echo: 'plain', chunk: 4 * 1024 }));
+    await attempt('userBulkPieces', 'user', bulkCase('64 KiB sends, echo writing 1 KiB pieces', { echo: 'pieces', chunk: 64 * 1024 }));
+    await attempt('userConnect', 'user', async () => {
+      log(`\nuser-style connect + 1-byte echo + close, ${settings.userConnections} in sequence from one fresh process (p50 / p99 ms)`);
+      const paths = await userConnect(world, { count: settings.userConnections, timeoutMs });
+      for (const [name, r] of Object.entries(paths)) log(`  ${name.padEnd(10)} p50 ${r.p50ms} ms, p99 ${r.p99ms} ms ${r.verified ? 'verified' : 'MISMATCH'}`);
+      return { unit: 'ms (p50)', higherIsBetter: false, statistic: `p50 of ${settings.userConnections}`, paths };
+    });
+    await attempt('userRequest64', 'user', async () => {
+      log(`\nuser-style request/response 64 B on one connection, ${settings.userRequestMs} ms per process, ${runs} per path (round trips/s: min / median / max)`);
+      const paths = await userRequest(world, { size: 64, ms: settings.userRequestMs, runs, timeoutMs });
+      for (const [name, r] of Object.entries(paths)) log(`  ${name.padEnd(10)} ${describeSpread(r, ' round trips/s')}, p99 ${r.p99ms} ms ${r.verified ? 'verified' : 'MISMATCH'}`);
+      return { unit: 'round trips/s', higherIsBetter: true, statistic: `median of ${runs}`, paths };
+    });
+  } finally {
+    await world.stop();
+  }
+}
+
 // ------------------------------------------------------------------------------------------------
 
 async function main() {
@@ -364,7 +425,7 @@ async function main() {
   watchdog.unref();
 
   const machine = describeMachine();
-  log(`ws2web bench${quick ? ' (quick)' : ''}: ${machine.cpuModel}, ${machine.nproc} CPUs, Node ${machine.node}`);
+  log(`ws2web bench${quick ? ' (quick)' : smoke ? ' (smoke: checks every path and transfer, no timing)' : ''}: ${machine.cpuModel}, ${machine.nproc} CPUs, Node ${machine.node}`);
   const payload = periodicPayload(patternBlock(64 * MiB), totalBytes);
   const ctx = { ...(await startPaths()), payload };
   if (ctx.chromium) machine.chromium = ctx.chromium.version;
@@ -381,6 +442,14 @@ async function main() {
       console.error(`case ${name} failed: ${err.stack ?? err}`);
     }
   };
+  if (only.has('user')) {
+    try {
+      await runUserCases(ctx, attempt);
+    } catch (err) {
+      failures.push(`user: ${err.message}`);
+      console.error(`user-style cases failed: ${err.stack ?? err}`);
+    }
+  }
   await attempt('bulkEcho', 'bulkEcho', () => runBulkEcho(ctx));
   await attempt('bulkSink', 'bulkSink', () => runBulkSink(ctx));
   await attempt('connectLatency', 'connectLatency', () => runConnectLatency(ctx));
@@ -397,14 +466,17 @@ async function main() {
 
   log('');
   for (const [name, c] of Object.entries(cases)) printCase(name, c);
-  const targets = evaluateTargets(cases);
-  const context = evaluateContext(cases);
-  printTargets(targets, context);
+  // A smoke run's sizes are too small for its figures to mean anything: no targets are judged.
+  const targets = smoke ? [] : evaluateTargets(cases);
+  const context = smoke ? [] : evaluateContext(cases);
+  if (smoke) log('smoke run: tables above are not measurements; only that every path ran and verified counts');
+  else printTargets(targets, context);
 
   const report = {
     date: new Date().toISOString(),
     machine,
-    settings: { ...settings, quick, relayOptions: JSON.parse(args['relay-options']) },
+    statistic: `each multi-run figure is min / median / max over its runs (settings.repeat = ${settings.repeat}); value = median`,
+    settings: { ...settings, quick, smoke, relayOptions: JSON.parse(args['relay-options']) },
     seconds: round((performance.now() - started) / 1000, 1),
     notes,
     failures,

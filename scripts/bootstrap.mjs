@@ -47,8 +47,18 @@ function watchParent() {
   }, 1000).unref();
 }
 
+/** Lint, format and types before any test: a tree that fails them fails CI without waiting for the suite. */
+async function checkSources() {
+  const pnpm = findPnpm();
+  step('Checking lint: pnpm lint (biome)');
+  await mustRun(pnpm.command, [...pnpm.prefix, 'lint'], { cwd: root });
+  step('Checking types: pnpm typecheck (packages, tests, demo)');
+  await mustRun(pnpm.command, [...pnpm.prefix, 'typecheck'], { cwd: root });
+}
+
 async function runTests() {
   await installAndBuild();
+  await checkSources();
   if (!(await ensureSystemDeps())) process.exit(1);
 
   const vitest = join(root, 'node_modules/vitest/vitest.mjs');

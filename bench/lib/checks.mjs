@@ -7,7 +7,10 @@ const sentDigests = new WeakMap();
 /** sha256 (hex) of the first `bytes` bytes of `payload`. */
 export function sha256Prefix(payload, bytes) {
   let cache = sentDigests.get(payload);
-  if (!cache) sentDigests.set(payload, (cache = new Map()));
+  if (!cache) {
+    cache = new Map();
+    sentDigests.set(payload, cache);
+  }
   let digest = cache.get(bytes);
   if (digest === undefined) {
     const hash = createHash('sha256');

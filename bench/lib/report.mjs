@@ -1,4 +1,5 @@
-// The bench's tables and the targets of issue 6, judged on the figures of one run.
+// The bench's tables and the targets (issue 6's, and the user-style ones of issue 13), judged on
+// the figures of one run. A multi-run figure's `value` is the median of its runs.
 
 /**
  * Buffers (after GC) a relay may hold for one socket that meets a slow reader: its window
@@ -32,7 +33,8 @@ export function printCase(name, c) {
 
 function detail(r) {
   const parts = [];
-  if (r.runs) parts.push(`runs ${r.runs.join('/')}`);
+  if (r.n !== undefined) parts.push(`min ${r.min} / median ${r.median} / max ${r.max} of ${r.n}`);
+  else if (r.runs) parts.push(`runs ${r.runs.join('/')}`);
   if (r.p99ms !== undefined) parts.push(`p50 ${r.p50ms} p99 ${r.p99ms} ms`);
   if (r.minPerSocket !== undefined) parts.push(`per socket min ${r.minPerSocket} max ${r.maxPerSocket}`);
   if (r.minRoundsPerSecond !== undefined) parts.push(`bulk ${r.bulkMiBPerSecond} MiB/s, pinger min ${r.minRoundsPerSecond}/s`);
@@ -67,6 +69,13 @@ export function evaluateTargets(cases) {
   add('connect + first byte p99, ws2web ÷ direct', ratio('connectLatency', 'ws2web', 'direct', 'p99ms'), '≤', 3);
   add('ping-pong 64 B, ws2web ÷ proxy', ratio('pingPong64', 'ws2web', 'proxy'), '≥', 0.6);
   add('ping-pong 1 KiB, ws2web ÷ proxy', ratio('pingPong1k', 'ws2web', 'proxy'), '≥', 0.6);
+  for (const [caseName, what] of [['userBulk64k', '64 KiB sends'], ['userBulk4k', '4 KiB sends'], ['userBulkPieces', 'echo in 1 KiB pieces']]) {
+    add(`user-style bulk (${what}), ws2web ÷ proxy`, ratio(caseName, 'ws2web', 'proxy'), '≥', 0.75);
+    add(`user-style bulk (${what}), ws2web ÷ websockify`, ratio(caseName, 'ws2web', 'websockify'), '≥', 1.5);
+  }
+  add('user-style connect + first byte p50, ws2web ÷ direct', ratio('userConnect', 'ws2web', 'direct', 'p50ms'), '≤', 2);
+  add('user-style connect + first byte p99, ws2web ÷ direct', ratio('userConnect', 'ws2web', 'direct', 'p99ms'), '≤', 3);
+  add('user-style request/response 64 B, ws2web ÷ proxy', ratio('userRequest64', 'ws2web', 'proxy'), '≥', 0.6);
   const idle = cases.idleMemory?.paths.ws2web;
   const tenThousand = idle?.levels.find((l) => l.sockets === 10_000);
   if (tenThousand) add('relay RSS per idle socket at 10,000 sockets (KiB)', tenThousand.perSocketKiB, '≤', 16);
@@ -100,7 +109,7 @@ export function evaluateContext(cases) {
 }
 
 export function printTargets(targets, context = []) {
-  console.log('targets (issue 6), from this run:');
+  console.log('targets, from this run (ratios of medians):');
   for (const t of targets) {
     console.log(`  ${t.holds ? 'holds ' : 'MISSED'}  ${t.name.padEnd(58)} ${String(t.measured).padStart(9)}  (${t.bound})`);
   }

@@ -1,12 +1,14 @@
 // Child-process entry for the benchmark. argv[2] is the role:
 //   targets                       the echo, sink, UDP echo, source, slow-reader and WebSocket echo servers
 //   proxy <echoPort> <sinkPort>   plain TCP proxies to the echo and to the sink
+//   user-targets                  the user's echo server, the small-pieces echo, the bench's tuned echo
+//   user-proxy <port>...          a plain TCP proxy with Node's defaults to each port
 //   relay <options JSON>          a ws2web relay (loopback only) with these startRelay options
 // Each reports its ports to the parent over IPC, answers { cmd: 'memory' } with its memory use
 // (after a full GC when started with --expose-gc), and exits on { cmd: 'stop' } or when the
 // parent goes away. One role per process, so a process's RSS is its role's alone.
 import { patternBlock } from './cases.mjs';
-import { startBulkEcho, startSink, startSlowReader, startSource, startTcpProxy, startUdpEcho, startWebSocketEcho } from './servers.mjs';
+import { startBulkEcho, startPiecesEcho, startPlainEcho, startSink, startSlowReader, startSource, startTcpProxy, startUdpEcho, startWebSocketEcho } from './servers.mjs';
 
 /** The slow reader's pace: far below what any path can deliver, so the relay must hold back. */
 const SLOW_READER_BYTES_PER_SECOND = 4 * 1024 * 1024;
@@ -33,6 +35,18 @@ async function start() {
     const sink = await startTcpProxy(Number(rest[1]));
     closers.push(echo.close, sink.close);
     return { echoPort: echo.port, sinkPort: sink.port };
+  }
+  if (role === 'user-targets') {
+    const plain = await startPlainEcho();
+    const pieces = await startPiecesEcho();
+    const tuned = await startBulkEcho(); // the older bench's echo (TCP_NODELAY, half-open), to compare
+    closers.push(plain.close, pieces.close, tuned.close);
+    return { plainPort: plain.port, piecesPort: pieces.port, tunedPort: tuned.port };
+  }
+  if (role === 'user-proxy') {
+    const proxies = await Promise.all(rest.map((port) => startTcpProxy(Number(port), '127.0.0.1', { noDelay: false })));
+    closers.push(...proxies.map((p) => p.close));
+    return { ports: proxies.map((p) => p.port) };
   }
   if (role === 'relay') {
     const { startRelay } = await import('../../packages/relay/dist/index.js');

@@ -9,6 +9,10 @@
 //   slow    reads at a fixed rate (for a relay writing to a slow TCP reader)
 //   wsEcho  a `ws` WebSocket server echoing every message: what a browser's own WebSocket can do
 //           on this machine, with no relay logic behind it
+//   plain   the echo a user writes, `net.createServer(s => s.pipe(s))`, with Node's defaults
+//           (no TCP_NODELAY, no half-open)
+//   pieces  an echo that writes what it read back in small pieces (TCP_NODELAY on, so each piece
+//           is its own segment): a peer that makes a relay handle many small reads
 // They run in child processes (see server-process.mjs) so the client's event loop is not shared
 // with them.
 import { createHash } from 'node:crypto';
@@ -48,6 +52,36 @@ export async function startBulkEcho(host = '127.0.0.1') {
   return { port, close: () => closeServer(server, sockets) };
 }
 
+/** The user's echo server, exactly as they write it. */
+export async function startPlainEcho(host = '127.0.0.1') {
+  const server = createServer((s) => {
+    s.on('error', () => s.destroy());
+    s.pipe(s);
+  });
+  const sockets = trackSockets(server);
+  const port = await listen(server, 0, host);
+  return { port, close: () => closeServer(server, sockets) };
+}
+
+/** Echoes every read back as `pieceSize`-byte writes, each its own segment (TCP_NODELAY). */
+export async function startPiecesEcho(pieceSize = 1024, host = '127.0.0.1') {
+  const server = createServer({ noDelay: true }, function piecesOnConnection(socket) {
+    socket.on('error', () => socket.destroy());
+    socket.on('data', function piecesOnData(chunk) {
+      let writable = true;
+      for (let at = 0; at < chunk.length; at += pieceSize) writable = socket.write(chunk.subarray(at, at + pieceSize));
+      if (!writable) {
+        socket.pause();
+        socket.once('drain', () => socket.resume());
+      }
+    });
+    socket.on('end', () => socket.end());
+  });
+  const sockets = trackSockets(server);
+  const port = await listen(server, 0, host);
+  return { port, close: () => closeServer(server, sockets) };
+}
+
 /** See the file comment: length-prefixed upload, answered with its sha256. */
 export async function startSink(host = '127.0.0.1') {
   const server = createServer({ noDelay: true }, function sinkOnConnection(socket) {
@@ -81,10 +115,13 @@ export async function startSink(host = '127.0.0.1') {
   return { port, close: () => closeServer(server, sockets) };
 }
 
-/** Forwards each connection to host:targetPort with stream pipes, in both directions. */
-export async function startTcpProxy(targetPort, host = '127.0.0.1') {
-  const server = createServer({ allowHalfOpen: true, noDelay: true }, function proxyOnConnection(client) {
-    const upstream = connect({ host, port: targetPort, allowHalfOpen: true, noDelay: true });
+/**
+ * Forwards each connection to host:targetPort with stream pipes, in both directions.
+ * `noDelay: false` is the proxy a user writes (Node's defaults).
+ */
+export async function startTcpProxy(targetPort, host = '127.0.0.1', { noDelay = true } = {}) {
+  const server = createServer({ allowHalfOpen: true, noDelay }, function proxyOnConnection(client) {
+    const upstream = connect({ host, port: targetPort, allowHalfOpen: true, noDelay });
     client.on('error', () => upstream.destroy());
     upstream.on('error', () => client.destroy());
     client.on('close', () => upstream.destroy());

@@ -14,3 +14,27 @@ export function round(value, digits = 1) {
 }
 
 export const MiB = 1024 * 1024;
+
+/** The median: the middle value, or the mean of the two middle values of an even count. */
+export function median(values) {
+  const sorted = values.filter((v) => typeof v === 'number' && !Number.isNaN(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** min / median / max of several runs, and how many: the statistic every bench row reports. */
+export function spread(values, digits = 1) {
+  const kept = values.filter((v) => typeof v === 'number' && !Number.isNaN(v));
+  return {
+    n: kept.length,
+    min: round(Math.min(...kept), digits),
+    median: round(median(kept), digits),
+    max: round(Math.max(...kept), digits),
+  };
+}
+
+/** "median 243.1 (min 230.2, max 250.0, 5 runs)". */
+export function describeSpread(s, unit = '') {
+  return `median ${s.median}${unit} (min ${s.min}, max ${s.max}, ${s.n} run${s.n === 1 ? '' : 's'})`;
+}

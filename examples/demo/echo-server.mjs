@@ -9,8 +9,7 @@ function echoConnection(socket) {
   socket.setEncoding('utf8');
   socket.on('data', function onLineData(chunk) {
     pending += chunk;
-    let newline;
-    while ((newline = pending.indexOf('\n')) !== -1) {
+    for (let newline = pending.indexOf('\n'); newline !== -1; newline = pending.indexOf('\n')) {
       const line = pending.slice(0, newline).replace(/\r$/, '');
       pending = pending.slice(newline + 1);
       socket.write(`echo: ${line}\n`);

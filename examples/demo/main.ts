@@ -165,7 +165,7 @@ async function runEventLoop(current: Session): Promise<void> {
 async function handleNetworkEvents(current: Session, events: { lNetworkEvents: number; iErrorCode: number[] }) {
   const happened = events.lNetworkEvents;
   if (happened & FD_CONNECT) {
-    const error = events.iErrorCode[FD_CONNECT_BIT];
+    const error = events.iErrorCode[FD_CONNECT_BIT] ?? 0;
     if (error !== 0) {
       failSession(current, 'connect', error);
       return;
@@ -178,7 +178,7 @@ async function handleNetworkEvents(current: Session, events: { lNetworkEvents: n
   if (happened & FD_CLOSE) {
     // Data may still be queued behind the close: read it before closing the socket.
     await receiveAvailable(current);
-    const error = events.iErrorCode[FD_CLOSE_BIT];
+    const error = events.iErrorCode[FD_CLOSE_BIT] ?? 0;
     endSession(current, error === 0 ? 'idle' : 'failed', error === 0 ? 'closed by the server' : `closed: ${errorName(error)}`);
   }
 }

@@ -159,7 +159,7 @@ describe('blocking connect', () => {
   it('WSAENETDOWN when the relay URL is an HTTP server that refuses the upgrade (404)', async () => {
     const echo = await control.echo();
     // The control server speaks HTTP but has no WebSocket route: the handshake fails.
-    const w = winsock(inject('controlUrl').replace('http:', 'ws:') + '/not-a-relay');
+    const w = winsock(`${inject('controlUrl').replace('http:', 'ws:')}/not-a-relay`);
     const s = tcpSocket(w);
     const name = addr(echo.port);
     expect(await w.connect(s, name, name.length)).toBe(SOCKET_ERROR);

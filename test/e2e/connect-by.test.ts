@@ -1,24 +1,25 @@
 /**
- * The other TCP connect calls of the contract: WSAConnectByList, WSAConnectByName (IP literals,
+ * The other TCP connect calls: WSAConnectByList, WSAConnectByName (IP literals,
  * and real names answered by the suite's dnsmasq through the relay), and ConnectEx — obtained as
  * ported code obtains it, through WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER, WSAID_CONNECTEX) —
  * completed through its WSAOVERLAPPED event and WSAGetOverlappedResult.
- * Signatures are the contract's (shared/design/api.md, typed in fixtures/contract.ts), so a
- * missing call fails its test, it does not break the file.
  */
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
-import { api, constant, WSA_IO_INCOMPLETE, WSA_IO_PENDING, type ConnectExFn, type SocketAddressList, type WSAOVERLAPPED } from '../fixtures/contract.js';
+import type { SOCKET_ADDRESS_LIST, WSAOVERLAPPED } from '../../packages/browser/src/index.js';
 import { Control, sha256, text, untext } from '../fixtures/control.js';
 import { MULTI_ORDER, ZONE } from '../fixtures/dns-zone.js';
-import { addr, lastError, recvExactly, releaseWinsocks, settledWithin, tcpSocket, winsock, ws2, type Winsock } from '../fixtures/winsock.js';
+import { extensionFunction } from '../fixtures/inbound.js';
+import {
+  addr, lastError, recvExactly, releaseWinsocks, settledWithin, tcpSocket, winsock, ws2, type Winsock,
+} from '../fixtures/winsock.js';
 
-const { SOCKET_ERROR } = ws2;
+const { SOCKET_ERROR, WSA_IO_INCOMPLETE, WSA_IO_PENDING } = ws2;
 const control = new Control();
 
 afterEach(releaseWinsocks);
 afterAll(() => control.releaseAll());
 
-const list = (...names: Uint8Array[]): SocketAddressList =>
+const list = (...names: Uint8Array[]): SOCKET_ADDRESS_LIST =>
   ({ iAddressCount: names.length, Address: names.map((n) => ({ lpSockaddr: n, iSockaddrLength: n.length })) });
 
 describe('WSAConnectByList', () => {
@@ -31,7 +32,7 @@ describe('WSAConnectByList', () => {
     const remote = new Uint8Array(28);
     const localLen = { value: local.length };
     const remoteLen = { value: remote.length };
-    const ok = await api(w, 'WSAConnectByList').WSAConnectByList(s, list(addr(refused), addr(echo.port)), localLen, local, remoteLen, remote, null, null);
+    const ok = await w.WSAConnectByList(s, list(addr(refused), addr(echo.port)), localLen, local, remoteLen, remote, null, null);
     expect(ok, lastError(w)).toBe(true);
     expect(remoteLen.value).toBe(16);
     expect(ws2.parseSockaddr(remote.subarray(0, 16))).toMatchObject({ address: '127.0.0.1', port: echo.port });
@@ -46,7 +47,7 @@ describe('WSAConnectByList', () => {
     const a = await control.refusedPort();
     const b = await control.refusedPort();
     const w = winsock();
-    const ok = await api(w, 'WSAConnectByList').WSAConnectByList(tcpSocket(w), list(addr(a), addr(b)), null, null, null, null, null, null);
+    const ok = await w.WSAConnectByList(tcpSocket(w), list(addr(a), addr(b)), null, null, null, null, null, null);
     expect(ok).toBe(false);
     expect(lastError(w)).toBe('WSAECONNREFUSED');
   });
@@ -54,7 +55,7 @@ describe('WSAConnectByList', () => {
   it('every candidate refused by relay policy → FALSE with WSAEACCES', async () => {
     const echo = await control.echo();
     const w = winsock(inject('denyRelayUrl'));
-    const ok = await api(w, 'WSAConnectByList').WSAConnectByList(tcpSocket(w), list(addr(echo.port), addr(echo.port, '127.0.0.2')), null, null, null, null, null, null);
+    const ok = await w.WSAConnectByList(tcpSocket(w), list(addr(echo.port), addr(echo.port, '127.0.0.2')), null, null, null, null, null, null);
     expect(ok).toBe(false);
     expect(lastError(w)).toBe('WSAEACCES');
     expect((await control.peer(echo.id)).connections).toBe(0);
@@ -68,7 +69,7 @@ describe('WSAConnectByName (IP literal: no name lookup)', () => {
     const s = tcpSocket(w);
     const remote = new Uint8Array(28);
     const remoteLen = { value: remote.length };
-    const ok = await api(w, 'WSAConnectByName').WSAConnectByName(s, '127.0.0.1', String(echo.port), null, null, remoteLen, remote, { tv_sec: 5, tv_usec: 0 }, null);
+    const ok = await w.WSAConnectByName(s, '127.0.0.1', String(echo.port), null, null, remoteLen, remote, { tv_sec: 5, tv_usec: 0 }, null);
     expect(ok, lastError(w)).toBe(true);
     expect(ws2.parseSockaddr(remote.subarray(0, remoteLen.value))).toMatchObject({ address: '127.0.0.1', port: echo.port });
     expect(await w.send(s, text('name'), 4, 0)).toBe(4);
@@ -78,7 +79,7 @@ describe('WSAConnectByName (IP literal: no name lookup)', () => {
   it('refused → FALSE with WSAECONNREFUSED', async () => {
     const port = await control.refusedPort();
     const w = winsock();
-    const ok = await api(w, 'WSAConnectByName').WSAConnectByName(tcpSocket(w), '127.0.0.1', String(port), null, null, null, null, null, null);
+    const ok = await w.WSAConnectByName(tcpSocket(w), '127.0.0.1', String(port), null, null, null, null, null, null);
     expect(ok).toBe(false);
     expect(lastError(w)).toBe('WSAECONNREFUSED');
   });
@@ -86,7 +87,7 @@ describe('WSAConnectByName (IP literal: no name lookup)', () => {
   it('refused by relay policy → FALSE with WSAEACCES', async () => {
     const echo = await control.echo();
     const w = winsock(inject('denyRelayUrl'));
-    const ok = await api(w, 'WSAConnectByName').WSAConnectByName(tcpSocket(w), '127.0.0.1', String(echo.port), null, null, null, null, null, null);
+    const ok = await w.WSAConnectByName(tcpSocket(w), '127.0.0.1', String(echo.port), null, null, null, null, null, null);
     expect(ok).toBe(false);
     expect(lastError(w)).toBe('WSAEACCES');
   });
@@ -98,7 +99,7 @@ describe('ConnectEx', () => {
     const w = winsock();
     const ev = w.WSACreateEvent();
     const name = addr(echo.port);
-    expect(await api(w, 'ConnectEx').ConnectEx(tcpSocket(w), name, name.length, null, 0, null, { hEvent: ev })).toBe(false);
+    expect(await w.ConnectEx(tcpSocket(w), name, name.length, null, 0, null, { hEvent: ev })).toBe(false);
     expect(lastError(w)).toBe('WSAEINVAL');
   });
 
@@ -112,11 +113,11 @@ describe('ConnectEx', () => {
     const ov = { hEvent: ev };
     const name = addr(echo.port);
     const first = text('first bytes');
-    const ok = await api(w, 'ConnectEx').ConnectEx(s, name, name.length, first, first.length, null, ov);
+    const ok = await w.ConnectEx(s, name, name.length, first, first.length, null, ov);
     if (!ok) expect(w.WSAGetLastError()).toBe(WSA_IO_PENDING);
     const transferred = { value: -1 };
     const flags = { value: -1 };
-    expect(await api(w, 'WSAGetOverlappedResult').WSAGetOverlappedResult(s, ov, transferred, true, flags), lastError(w)).toBe(true);
+    expect(await w.WSAGetOverlappedResult(s, ov, transferred, true, flags), lastError(w)).toBe(true);
     expect(transferred.value).toBe(first.length);
     expect(untext(await recvExactly(w, s, first.length))).toBe('first bytes');
   });
@@ -129,10 +130,10 @@ describe('ConnectEx', () => {
     expect(w.bind(s, local, local.length), lastError(w)).toBe(0);
     const ov = { hEvent: w.WSACreateEvent() };
     const name = addr(port);
-    const ok = await api(w, 'ConnectEx').ConnectEx(s, name, name.length, null, 0, null, ov);
+    const ok = await w.ConnectEx(s, name, name.length, null, 0, null, ov);
     expect(ok).toBe(false);
     if (w.WSAGetLastError() === WSA_IO_PENDING) {
-      expect(await api(w, 'WSAGetOverlappedResult').WSAGetOverlappedResult(s, ov, { value: 0 }, true, { value: 0 })).toBe(false);
+      expect(await w.WSAGetOverlappedResult(s, ov, { value: 0 }, true, { value: 0 })).toBe(false);
     }
     expect(lastError(w)).toBe('WSAECONNREFUSED');
   });
@@ -143,7 +144,7 @@ describe('the socket after a connect-by call', () => {
     const echo = await control.echo();
     const w = winsock();
     const s = tcpSocket(w);
-    expect(await api(w, 'WSAConnectByList').WSAConnectByList(s, list(addr(echo.port)), null, null, null, null, null, null), lastError(w)).toBe(true);
+    expect(await w.WSAConnectByList(s, list(addr(echo.port)), null, null, null, null, null, null), lastError(w)).toBe(true);
     const name = addr(echo.port);
     expect(await w.connect(s, name, name.length)).toBe(SOCKET_ERROR);
     expect(lastError(w)).toBe('WSAEISCONN');
@@ -155,7 +156,7 @@ describe('WSAConnectByName with real names (resolved by the relay against the su
     out?: { localLen: { value: number }; local: Uint8Array; remoteLen: { value: number }; remote: Uint8Array },
     timeout?: { tv_sec: number; tv_usec: number } | null) => Promise<boolean>;
   const byName: ByName = (w, s, node, service, out, timeout = null) =>
-    api(w, 'WSAConnectByName').WSAConnectByName(s, node, service, out?.localLen ?? null, out?.local ?? null,
+    w.WSAConnectByName(s, node, service, out?.localLen ?? null, out?.local ?? null,
       out?.remoteLen ?? null, out?.remote ?? null, timeout, null);
   const outputs = () => ({ localLen: { value: 28 }, local: new Uint8Array(28), remoteLen: { value: 28 }, remote: new Uint8Array(28) });
 
@@ -244,14 +245,8 @@ const WSAID_CONNECTEX_BYTES = new Uint8Array([
 ]);
 
 /** ConnectEx as ported code gets it: WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER, &WSAID_CONNECTEX, …, &pConnectEx, …). */
-function getConnectEx(w: Winsock, s: number): ConnectExFn {
-  const out = { value: null as ConnectExFn | null };
-  const returned = { value: -1 };
-  const rc = api(w, 'WSAIoctl').WSAIoctl(s, constant('SIO_GET_EXTENSION_FUNCTION_POINTER'), WSAID_CONNECTEX_BYTES, 16, out, 8, returned, null, null);
-  expect(rc, `WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER, WSAID_CONNECTEX): ${lastError(w)}`).toBe(0);
-  expect(typeof out.value).toBe('function');
-  expect(returned.value).toBeGreaterThan(0);
-  return out.value!;
+function getConnectEx(w: Winsock, s: number): Winsock['ConnectEx'] {
+  return extensionFunction(w, s, WSAID_CONNECTEX_BYTES, 'ConnectEx');
 }
 
 function boundSocket(w: Winsock): number {
@@ -263,16 +258,15 @@ function boundSocket(w: Winsock): number {
 
 describe('ConnectEx through WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER, WSAID_CONNECTEX)', () => {
   it('the library exports WSAID_CONNECTEX with the GUID\'s bytes', () => {
-    const id = (ws2 as unknown as Record<string, unknown>).WSAID_CONNECTEX;
-    expect(id, 'WSAID_CONNECTEX must be exported').toBeInstanceOf(Uint8Array);
-    expect([...(id as Uint8Array)]).toEqual([...WSAID_CONNECTEX_BYTES]);
+    expect(ws2.WSAID_CONNECTEX, 'WSAID_CONNECTEX must be exported').toBeInstanceOf(Uint8Array);
+    expect([...ws2.WSAID_CONNECTEX]).toEqual([...WSAID_CONNECTEX_BYTES]);
   });
 
   it('an unknown GUID → WSAEINVAL', () => {
     const w = winsock();
     const s = tcpSocket(w);
     const out = { value: null };
-    const rc = api(w, 'WSAIoctl').WSAIoctl(s, constant('SIO_GET_EXTENSION_FUNCTION_POINTER'), new Uint8Array(16).fill(0x42), 16, out, 8, { value: 0 }, null, null);
+    const rc = w.WSAIoctl(s, ws2.SIO_GET_EXTENSION_FUNCTION_POINTER, new Uint8Array(16).fill(0x42), 16, out, 8, { value: 0 }, null, null);
     expect(rc).toBe(SOCKET_ERROR);
     expect(lastError(w)).toBe('WSAEINVAL');
   });
@@ -303,7 +297,7 @@ describe('ConnectEx through WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER, WSAID_C
     expect(await w.WSAWaitForMultipleEvents(1, [ev], false, 5000, false), 'the event was never signalled').toBe(ws2.WSA_WAIT_EVENT_0);
     const transferred = { value: -1 };
     const flags = { value: -1 };
-    expect(await api(w, 'WSAGetOverlappedResult').WSAGetOverlappedResult(s, ov, transferred, false, flags), lastError(w)).toBe(true);
+    expect(await w.WSAGetOverlappedResult(s, ov, transferred, false, flags), lastError(w)).toBe(true);
     expect(transferred.value).toBe(first.length);
     const st = await control.peer(sink.id, `bytes:${first.length}`);
     expect(st.last!.bytes).toBe(first.length);
@@ -319,10 +313,9 @@ describe('ConnectEx through WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER, WSAID_C
     const name = addr(hole.port);
     expect(await ConnectEx(s, name, name.length, null, 0, null, ov)).toBe(false);
     expect(w.WSAGetLastError()).toBe(WSA_IO_PENDING);
-    const x = api(w, 'WSAGetOverlappedResult');
-    expect(await x.WSAGetOverlappedResult(s, ov, { value: 0 }, false, { value: 0 })).toBe(false);
+    expect(await w.WSAGetOverlappedResult(s, ov, { value: 0 }, false, { value: 0 })).toBe(false);
     expect(w.WSAGetLastError()).toBe(WSA_IO_INCOMPLETE);
-    const waited = await settledWithin(Promise.resolve(x.WSAGetOverlappedResult(s, ov, { value: 0 }, true, { value: 0 })), 5000);
+    const waited = await settledWithin(Promise.resolve(w.WSAGetOverlappedResult(s, ov, { value: 0 }, true, { value: 0 })), 5000);
     expect(waited, 'WSAGetOverlappedResult(fWait) never returned').toBe(false);
     expect(lastError(w)).toBe('WSAETIMEDOUT');
   });

@@ -5,25 +5,19 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Control, randomBytes, sha256, text, untext } from '../fixtures/control.js';
 import {
-  collectEvents, connectedSocket, errName, eventually, fdNames, lastError, newNetworkEvents, recvExactly, recvToEnd,
-  releaseWinsocks, sendAll, settledWithin, sleep, winsock, ws2, type Winsock,
+  collectEvents, connectedSocket, errName, eventually, fdNames, fionread, lastError, newNetworkEvents, recvExactly,
+  recvToEnd, releaseWinsocks, sendAll, settledFionread, stillPendingAfterRoundTrip, winsock, ws2, type Winsock,
 } from '../fixtures/winsock.js';
 import { seededBytes } from '../fixtures/seeded-bytes.js';
 
 const {
-  SOCKET_ERROR, SD_SEND, SD_RECEIVE, SD_BOTH, FIONREAD, FIONBIO, MSG_PEEK, MSG_WAITALL, MSG_OOB,
+  SOCKET_ERROR, SD_SEND, SD_RECEIVE, SD_BOTH, FIONBIO, MSG_PEEK, MSG_WAITALL, MSG_OOB,
   FD_READ, FD_WRITE, FD_CLOSE, FD_READ_BIT, FD_CLOSE_BIT, WSA_WAIT_TIMEOUT, WSA_WAIT_EVENT_0, SOL_SOCKET, SO_LINGER,
 } = ws2;
 const control = new Control();
 
 afterEach(releaseWinsocks);
 afterAll(() => control.releaseAll());
-
-function fionread(w: Winsock, s: number): number {
-  const arg = { value: -1 };
-  expect(w.ioctlsocket(s, FIONREAD, arg), lastError(w)).toBe(0);
-  return arg.value;
-}
 
 describe('bulk data', () => {
   it('16 MiB of random bytes round-trip through an echo server, verified by SHA-256 (send and recv concurrently)', async () => {
@@ -96,7 +90,7 @@ describe('flow control (credits)', () => {
     const s = await connectedSocket(w, stall.port);
     const data = randomBytes(SIZE);
     const sending = w.send(s, data, SIZE, 0);
-    expect(await settledWithin(sending, 500)).toBe('pending');
+    expect(await stillPendingAfterRoundTrip(w, sending)).toBe('pending');
     await control.peerResume(stall.id);
     // A blocking send returns once every byte is taken (Windows does not return partial counts).
     expect(await sending).toBe(SIZE);
@@ -147,9 +141,8 @@ describe('flow control (credits)', () => {
     const source = await control.source(SIZE, 9, true);
     const w = winsock();
     const s = await connectedSocket(w, source.port);
-    // Do not read for a while: the relay may send only as much as the page's window allows.
-    await sleep(300);
-    const buffered = fionread(w, s);
+    // Do not read: the relay may send only as much as the page's window allows, then stops.
+    const buffered = await settledFionread(w, s);
     console.log(`unread stream: ${buffered} bytes buffered in the page`);
     expect(buffered).toBeGreaterThan(0);
     expect(buffered).toBeLessThan(SIZE);
@@ -306,7 +299,7 @@ describe('network events on data', () => {
     // More data, but no recv yet: no new FD_READ record.
     await control.peerWrite(sink.id, 'bc');
     expect(await eventually(() => fionread(w, s) === 3)).toBe(true);
-    expect(await w.WSAWaitForMultipleEvents(1, [ev], false, 200, false)).toBe(WSA_WAIT_TIMEOUT);
+    expect(await w.WSAWaitForMultipleEvents(1, [ev], false, 0, false), 'FD_READ recorded again before a recv').toBe(WSA_WAIT_TIMEOUT);
 
     // recv takes one byte; data remains, so FD_READ is recorded again.
     expect(await w.recv(s, new Uint8Array(1), 1, 0)).toBe(1);
@@ -358,7 +351,7 @@ describe('recv flags and FIONREAD', () => {
     const { w, s, id } = await withGreeting('abc');
     const buf = new Uint8Array(10);
     const pending = w.recv(s, buf, 10, MSG_WAITALL);
-    expect(await settledWithin(pending, 200)).toBe('pending');
+    expect(await stillPendingAfterRoundTrip(w, pending)).toBe('pending');
     await control.peerWrite(id, 'defghij');
     expect(await pending).toBe(10);
     expect(untext(buf)).toBe('abcdefghij');
@@ -368,7 +361,7 @@ describe('recv flags and FIONREAD', () => {
     const { w, s, id } = await withGreeting('abc');
     const buf = new Uint8Array(10);
     const pending = w.recv(s, buf, 10, MSG_WAITALL);
-    await sleep(50);
+    expect(await stillPendingAfterRoundTrip(w, pending), 'MSG_WAITALL returned before the buffer was full').toBe('pending');
     await control.peerEnd(id);
     expect(await pending).toBe(3);
     expect(untext(buf.subarray(0, 3))).toBe('abc');

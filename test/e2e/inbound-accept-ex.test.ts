@@ -4,17 +4,17 @@
  * as Windows servers that use them are written.
  */
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
-import { WSA_IO_INCOMPLETE, WSA_IO_PENDING, type WSABUF, type WSAOVERLAPPED } from '../fixtures/contract.js';
+import type { ConditionProc, WSABUF, WSAOVERLAPPED } from '../../packages/browser/src/index.js';
 import { Control, text, untext } from '../fixtures/control.js';
 import {
-  extensionFunction, inbound, inboundWinsock, listeningSocket, type AcceptExFn, type ConditionProc,
-  type GetAcceptExSockaddrsFn,
+  extensionFunction, inboundWinsock, listeningSocket,
 } from '../fixtures/inbound.js';
 import {
-  errName, lastError, recvExactly, releaseWinsocks, settledWithin, sleep, tcpSocket, winsock, ws2, type Winsock,
+  errName, lastError, present, recvExactly, relayRoundTrip, releaseWinsocks, settledWithin, tcpSocket, winsock, ws2,
+  type Winsock,
 } from '../fixtures/winsock.js';
 
-const { INVALID_SOCKET, CF_ACCEPT, CF_REJECT, CF_DEFER, WSA_WAIT_EVENT_0, WSA_WAIT_TIMEOUT, SOL_SOCKET, SO_UPDATE_ACCEPT_CONTEXT } = ws2;
+const { INVALID_SOCKET, CF_ACCEPT, CF_REJECT, CF_DEFER, WSA_WAIT_EVENT_0, WSA_WAIT_TIMEOUT, SOL_SOCKET, SO_UPDATE_ACCEPT_CONTEXT, WSA_IO_INCOMPLETE, WSA_IO_PENDING } = ws2;
 const control = new Control();
 
 afterEach(releaseWinsocks);
@@ -26,18 +26,17 @@ interface ConditionCall { caller: ReturnType<typeof ws2.parseSockaddr>; callee: 
 function condition(decide: (caller: ReturnType<typeof ws2.parseSockaddr>) => number): { fn: ConditionProc; calls: ConditionCall[] } {
   const calls: ConditionCall[] = [];
   const fn: ConditionProc = function conditionFunc(lpCallerId, lpCallerData, _sqos, _gqos, lpCalleeId, _calleeData, _g, dwCallbackData) {
-    const caller = ws2.parseSockaddr(lpCallerId.buf.subarray(0, lpCallerId.len));
-    calls.push({ caller, callee: ws2.parseSockaddr(lpCalleeId.buf.subarray(0, lpCalleeId.len)), callerData: lpCallerData, data: dwCallbackData });
+    const caller = ws2.parseSockaddr(present(lpCallerId.buf, 'lpCallerId.buf').subarray(0, lpCallerId.len));
+    calls.push({ caller, callee: ws2.parseSockaddr(present(lpCalleeId.buf, 'lpCalleeId.buf').subarray(0, lpCalleeId.len)), callerData: lpCallerData, data: dwCallbackData });
     return decide(caller);
   };
   return { fn, calls };
 }
 
 async function wsaAccept(w: Winsock, s: number, fn: ConditionProc, data: number): Promise<{ rc: number; peer: ReturnType<typeof ws2.parseSockaddr> | null }> {
-  const x = inbound(w, 'WSAAccept');
   const name = new Uint8Array(16);
   const len = { value: 16 };
-  const rc = await settledWithin(x.WSAAccept(s, name, len, fn, data), 5000);
+  const rc = await settledWithin(w.WSAAccept(s, name, len, fn, data), 5000);
   if (rc === 'pending') expect.fail('WSAAccept still waiting after 5 s');
   return { rc, peer: rc === INVALID_SOCKET ? null : ws2.parseSockaddr(name) };
 }
@@ -90,7 +89,7 @@ describe('WSAAccept and its condition function', () => {
     const first = await wsaAccept(w, l.s, defer.fn, 0);
     expect(first.rc).toBe(INVALID_SOCKET);
     expect(lastError(w)).toBe('WSATRY_AGAIN');
-    await sleep(200);
+    await relayRoundTrip(w); // a wrongly sent reject would have reached the relay, and its reset the client
     const st = await control.clientState(client.id);
     expect(st.last!.error, 'a deferred connection must not be reset').toBeNull();
     expect(st.last!.closed).toBe(false);
@@ -109,11 +108,10 @@ describe('WSAAccept and its condition function', () => {
 
   it('WSAAccept with a null condition function accepts like accept', async () => {
     const w = inboundWinsock();
-    const x = inbound(w, 'WSAAccept');
     const l = await listeningSocket(w);
     const client = await control.client(l.port, { mode: 'sink' });
     const name = new Uint8Array(16);
-    const s = await settledWithin(x.WSAAccept(l.s, name, { value: 16 }, null, 0), 5000);
+    const s = await settledWithin(w.WSAAccept(l.s, name, { value: 16 }, null, 0), 5000);
     expect(s, lastError(w)).not.toBe(INVALID_SOCKET);
     expect(ws2.parseSockaddr(name).port).toBe(client.localPort);
   });
@@ -127,14 +125,13 @@ interface Completion { ok: boolean; bytes: number; error: string }
 
 /** Waits for an overlapped AcceptEx to complete (its event), then reads the result. */
 async function completion(w: Winsock, ls: number, ov: WSAOVERLAPPED, ms = 5000): Promise<Completion> {
-  const x = inbound(w, 'WSAGetOverlappedResult');
-  expect(await w.WSAWaitForMultipleEvents(1, [ov.hEvent as never], false, ms, false), 'AcceptEx\'s event was not signalled').toBe(WSA_WAIT_EVENT_0);
+  expect(await w.WSAWaitForMultipleEvents(1, [present(ov.hEvent, 'hEvent')], false, ms, false), 'AcceptEx\'s event was not signalled').toBe(WSA_WAIT_EVENT_0);
   const bytes = { value: -1 };
-  const ok = await x.WSAGetOverlappedResult(ls, ov, bytes, false, { value: 0 });
+  const ok = await w.WSAGetOverlappedResult(ls, ov, bytes, false, { value: 0 });
   return { ok, bytes: bytes.value, error: ok ? '0' : lastError(w) };
 }
 
-function sockaddrs(get: GetAcceptExSockaddrsFn, buf: Uint8Array, recvLen: number, localLen: number, remoteLen: number) {
+function sockaddrs(get: Winsock['GetAcceptExSockaddrs'], buf: Uint8Array, recvLen: number, localLen: number, remoteLen: number) {
   const local = { value: null as Uint8Array | null };
   const localLength = { value: -1 };
   const remote = { value: null as Uint8Array | null };
@@ -157,8 +154,8 @@ describe('AcceptEx and GetAcceptExSockaddrs', () => {
   it('through WSAIoctl pointers: pending until the client\'s first bytes arrive, then both addresses and the data', async () => {
     const w = inboundWinsock();
     const l = await listeningSocket(w);
-    const AcceptEx = extensionFunction<AcceptExFn>(w, l.s, ws2.WSAID_ACCEPTEX, 'WSAID_ACCEPTEX');
-    const GetAcceptExSockaddrs = extensionFunction<GetAcceptExSockaddrsFn>(w, l.s, ws2.WSAID_GETACCEPTEXSOCKADDRS, 'WSAID_GETACCEPTEXSOCKADDRS');
+    const AcceptEx = extensionFunction(w, l.s, ws2.WSAID_ACCEPTEX, 'AcceptEx');
+    const GetAcceptExSockaddrs = extensionFunction(w, l.s, ws2.WSAID_GETACCEPTEXSOCKADDRS, 'GetAcceptExSockaddrs');
     const sAccept = tcpSocket(w);
     const RECV = 64;
     const buf = new Uint8Array(RECV + 2 * V4_BLOCK);
@@ -170,9 +167,9 @@ describe('AcceptEx and GetAcceptExSockaddrs', () => {
     // Connected but silent: AcceptEx with a receive buffer keeps waiting for data.
     const client = await control.client(l.port, { mode: 'sink' });
     expect(client.connectError).toBeNull();
-    expect(await w.WSAWaitForMultipleEvents(1, [ov.hEvent as never], false, 250, false), 'completed before any data').toBe(WSA_WAIT_TIMEOUT);
-    const x = inbound(w, 'WSAGetOverlappedResult');
-    expect(await x.WSAGetOverlappedResult(l.s, ov, { value: 0 }, false, { value: 0 })).toBe(false);
+    await relayRoundTrip(w); // the client's INCOMING has reached the page
+    expect(await w.WSAWaitForMultipleEvents(1, [present(ov.hEvent, 'hEvent')], false, 0, false), 'completed before any data').toBe(WSA_WAIT_TIMEOUT);
+    expect(await w.WSAGetOverlappedResult(l.s, ov, { value: 0 }, false, { value: 0 })).toBe(false);
     expect(w.WSAGetLastError()).toBe(WSA_IO_INCOMPLETE);
 
     await control.peerWrite(client.id, 'first bytes!');
@@ -198,17 +195,16 @@ describe('AcceptEx and GetAcceptExSockaddrs', () => {
 
   it('direct call with dwReceiveDataLength 0: completes on the connection alone, 0 bytes', async () => {
     const w = inboundWinsock();
-    const x = inbound(w, 'AcceptEx', 'GetAcceptExSockaddrs');
     const l = await listeningSocket(w);
     const sAccept = tcpSocket(w);
     const buf = new Uint8Array(2 * V4_BLOCK);
     const ov: WSAOVERLAPPED = { hEvent: w.WSACreateEvent() };
-    expect(await x.AcceptEx(l.s, sAccept, buf, 0, V4_BLOCK, V4_BLOCK, null, ov)).toBe(false);
+    expect(await w.AcceptEx(l.s, sAccept, buf, 0, V4_BLOCK, V4_BLOCK, null, ov)).toBe(false);
     expect(w.WSAGetLastError()).toBe(WSA_IO_PENDING);
     const client = await control.client(l.port, { mode: 'echo' });
     const done = await completion(w, l.s, ov);
     expect(done, done.error).toMatchObject({ ok: true, bytes: 0 });
-    const addrs = sockaddrs(x.GetAcceptExSockaddrs, buf, 0, V4_BLOCK, V4_BLOCK);
+    const addrs = sockaddrs(w.GetAcceptExSockaddrs, buf, 0, V4_BLOCK, V4_BLOCK);
     expect(addrs.remote.port).toBe(client.localPort);
     expect(addrs.local.port).toBe(l.port);
     expect(await w.send(sAccept, text('echo me'), 7, 0)).toBe(7);
@@ -217,19 +213,18 @@ describe('AcceptEx and GetAcceptExSockaddrs', () => {
 
   it('IPv6: AcceptEx on a ::1 listener fills 28-byte sockaddr_in6 blocks', async () => {
     const w = inboundWinsock();
-    const x = inbound(w, 'AcceptEx', 'GetAcceptExSockaddrs');
     const l = await listeningSocket(w, { host: '::1' });
     const sAccept = tcpSocket(w, ws2.AF_INET6);
     const RECV = 16;
     const buf = new Uint8Array(RECV + 2 * V6_BLOCK);
     const ov: WSAOVERLAPPED = { hEvent: w.WSACreateEvent() };
-    expect(await x.AcceptEx(l.s, sAccept, buf, RECV, V6_BLOCK, V6_BLOCK, null, ov)).toBe(false);
+    expect(await w.AcceptEx(l.s, sAccept, buf, RECV, V6_BLOCK, V6_BLOCK, null, ov)).toBe(false);
     expect(w.WSAGetLastError()).toBe(WSA_IO_PENDING);
     const client = await control.client(l.port, { host: '::1', mode: 'sink' });
     await control.peerWrite(client.id, 'v6');
     const done = await completion(w, l.s, ov);
     expect(done, done.error).toMatchObject({ ok: true, bytes: 2 });
-    const addrs = sockaddrs(x.GetAcceptExSockaddrs, buf, RECV, V6_BLOCK, V6_BLOCK);
+    const addrs = sockaddrs(w.GetAcceptExSockaddrs, buf, RECV, V6_BLOCK, V6_BLOCK);
     expect(addrs.localLength).toBe(28);
     expect(addrs.local).toMatchObject({ family: ws2.AF_INET6, address: '::1', port: l.port });
     expect(addrs.remote).toMatchObject({ family: ws2.AF_INET6, address: '::1', port: client.localPort });
@@ -237,11 +232,10 @@ describe('AcceptEx and GetAcceptExSockaddrs', () => {
 
   it('two AcceptEx posted at once take two clients, in order, each into its own socket', async () => {
     const w = inboundWinsock();
-    const x = inbound(w, 'AcceptEx', 'GetAcceptExSockaddrs');
     const l = await listeningSocket(w);
     const posts = [0, 1].map(() => ({ s: tcpSocket(w), buf: new Uint8Array(2 * V4_BLOCK), ov: { hEvent: w.WSACreateEvent() } as WSAOVERLAPPED }));
     for (const p of posts) {
-      expect(await x.AcceptEx(l.s, p.s, p.buf, 0, V4_BLOCK, V4_BLOCK, null, p.ov)).toBe(false);
+      expect(await w.AcceptEx(l.s, p.s, p.buf, 0, V4_BLOCK, V4_BLOCK, null, p.ov)).toBe(false);
       expect(w.WSAGetLastError()).toBe(WSA_IO_PENDING);
     }
     const c1 = await control.client(l.port, { mode: 'sink' });
@@ -250,7 +244,7 @@ describe('AcceptEx and GetAcceptExSockaddrs', () => {
     for (const p of posts) {
       const done = await completion(w, l.s, p.ov);
       expect(done, done.error).toMatchObject({ ok: true, bytes: 0 });
-      ports.push(sockaddrs(x.GetAcceptExSockaddrs, p.buf, 0, V4_BLOCK, V4_BLOCK).remote.port);
+      ports.push(sockaddrs(w.GetAcceptExSockaddrs, p.buf, 0, V4_BLOCK, V4_BLOCK).remote.port);
     }
     expect(ports.sort()).toEqual([c1.localPort, c2.localPort].sort());
     expect(new Set(posts.map((p) => p.s)).size).toBe(2);
@@ -258,17 +252,17 @@ describe('AcceptEx and GetAcceptExSockaddrs', () => {
 
   it('an accept socket that is already bound → false + WSAEINVAL, nothing posted', async () => {
     const w = inboundWinsock();
-    const x = inbound(w, 'AcceptEx');
     const l = await listeningSocket(w);
     const bound = tcpSocket(w);
     const name = ws2.sockaddrIn('127.0.0.1', 0);
     expect(w.bind(bound, name, 16)).toBe(0);
     const ov: WSAOVERLAPPED = { hEvent: w.WSACreateEvent() };
-    expect(await x.AcceptEx(l.s, bound, new Uint8Array(2 * V4_BLOCK), 0, V4_BLOCK, V4_BLOCK, null, ov)).toBe(false);
+    expect(await w.AcceptEx(l.s, bound, new Uint8Array(2 * V4_BLOCK), 0, V4_BLOCK, V4_BLOCK, null, ov)).toBe(false);
     expect(lastError(w)).toBe('WSAEINVAL');
     // Nothing was posted: a client that arrives stays pending for accept.
     const client = await control.client(l.port, { mode: 'sink' });
-    expect(await w.WSAWaitForMultipleEvents(1, [ov.hEvent as never], false, 200, false)).toBe(WSA_WAIT_TIMEOUT);
+    await relayRoundTrip(w); // the client's INCOMING has reached the page
+    expect(await w.WSAWaitForMultipleEvents(1, [present(ov.hEvent, 'hEvent')], false, 0, false)).toBe(WSA_WAIT_TIMEOUT);
     const nameOut = new Uint8Array(16);
     const s = await settledWithin(w.accept(l.s, nameOut, { value: 16 }), 5000);
     expect(s, lastError(w)).not.toBe(INVALID_SOCKET);
@@ -277,13 +271,12 @@ describe('AcceptEx and GetAcceptExSockaddrs', () => {
 
   it('AcceptEx on the default relay completes with WSAEACCES (the refusal, through the overlapped result)', async () => {
     const w = winsock(inject('denyRelayUrl'));
-    const x = inbound(w, 'AcceptEx');
     const s = tcpSocket(w);
     const name = ws2.sockaddrIn('127.0.0.1', 0);
     expect(w.bind(s, name, 16)).toBe(0);
     expect(w.listen(s, 5)).toBe(0);
     const ov: WSAOVERLAPPED = { hEvent: w.WSACreateEvent() };
-    expect(await x.AcceptEx(s, tcpSocket(w), new Uint8Array(2 * V4_BLOCK), 0, V4_BLOCK, V4_BLOCK, null, ov)).toBe(false);
+    expect(await w.AcceptEx(s, tcpSocket(w), new Uint8Array(2 * V4_BLOCK), 0, V4_BLOCK, V4_BLOCK, null, ov)).toBe(false);
     expect(w.WSAGetLastError()).toBe(WSA_IO_PENDING);
     const done = await completion(w, s, ov);
     expect(done).toEqual({ ok: false, bytes: 0, error: 'WSAEACCES' });
@@ -291,16 +284,15 @@ describe('AcceptEx and GetAcceptExSockaddrs', () => {
 
   it('closesocket on the listener completes a posted AcceptEx with an error', async () => {
     const w = inboundWinsock();
-    const x = inbound(w, 'AcceptEx', 'WSAGetOverlappedResult');
     const l = await listeningSocket(w);
     const ov: WSAOVERLAPPED = { hEvent: w.WSACreateEvent() };
-    expect(await x.AcceptEx(l.s, tcpSocket(w), new Uint8Array(2 * V4_BLOCK), 0, V4_BLOCK, V4_BLOCK, null, ov)).toBe(false);
+    expect(await w.AcceptEx(l.s, tcpSocket(w), new Uint8Array(2 * V4_BLOCK), 0, V4_BLOCK, V4_BLOCK, null, ov)).toBe(false);
     expect(w.WSAGetLastError()).toBe(WSA_IO_PENDING);
     expect(w.closesocket(l.s)).toBe(0);
-    expect(await w.WSAWaitForMultipleEvents(1, [ov.hEvent as never], false, 2000, false), 'the aborted AcceptEx\'s event').toBe(WSA_WAIT_EVENT_0);
+    expect(await w.WSAWaitForMultipleEvents(1, [present(ov.hEvent, 'hEvent')], false, 2000, false), 'the aborted AcceptEx\'s event').toBe(WSA_WAIT_EVENT_0);
     // Windows completes I/O cancelled by closesocket with WSA_OPERATION_ABORTED (995); asking about
     // it through the closed handle may instead fail with WSAENOTSOCK. Either way: not a success.
-    const ok = await x.WSAGetOverlappedResult(l.s, ov, { value: 0 }, false, { value: 0 });
+    const ok = await w.WSAGetOverlappedResult(l.s, ov, { value: 0 }, false, { value: 0 });
     expect(ok).toBe(false);
     expect(['WSA_OPERATION_ABORTED', 'WSAENOTSOCK', 'WSAEINTR']).toContain(errName995(w.WSAGetLastError()));
   });

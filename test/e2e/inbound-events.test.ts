@@ -8,7 +8,8 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Control, text } from '../fixtures/control.js';
 import { acceptWithin, inboundWinsock, listeningSocket } from '../fixtures/inbound.js';
 import {
-  collectEvents, eventually, fdNames, lastError, newNetworkEvents, releaseWinsocks, sleep, ws2, type Winsock,
+  collectEvents, eventually, fdNames, lastError, newNetworkEvents, relayRoundTrip, releaseWinsocks, ws2,
+  type Winsock,
 } from '../fixtures/winsock.js';
 
 const {
@@ -73,7 +74,8 @@ describe('FD_ACCEPT through WSAEventSelect', () => {
     const l = await listeningSocket(w);
     const ev = w.WSACreateEvent();
     expect(w.WSAEventSelect(l.s, ev, FD_ACCEPT), lastError(w)).toBe(0);
-    expect(await w.WSAWaitForMultipleEvents(1, [ev], false, 150, false), 'nothing pending yet').toBe(WSA_WAIT_TIMEOUT);
+    await relayRoundTrip(w);
+    expect(await w.WSAWaitForMultipleEvents(1, [ev], false, 0, false), 'nothing pending yet').toBe(WSA_WAIT_TIMEOUT);
 
     const c1 = await dial(l.port);
     const first = await collectEvents(w, l.s, ev, FD_ACCEPT);
@@ -81,8 +83,8 @@ describe('FD_ACCEPT through WSAEventSelect', () => {
     expect(first.iErrorCode[FD_ACCEPT_BIT]).toBe(0);
 
     const c2 = await dial(l.port);
-    await sleep(200); // c2's INCOMING has reached the page by now
-    expect(await w.WSAWaitForMultipleEvents(1, [ev], false, 200, false), 'FD_ACCEPT again before accept re-enabled it').toBe(WSA_WAIT_TIMEOUT);
+    await relayRoundTrip(w); // c2's INCOMING has reached the page by now
+    expect(await w.WSAWaitForMultipleEvents(1, [ev], false, 0, false), 'FD_ACCEPT again before accept re-enabled it').toBe(WSA_WAIT_TIMEOUT);
 
     // accept re-enables FD_ACCEPT; c2 is still pending, so it is recorded again at once.
     const a1 = await acceptWithin(w, l.s);
@@ -92,7 +94,8 @@ describe('FD_ACCEPT through WSAEventSelect', () => {
 
     const a2 = await acceptWithin(w, l.s);
     expect(a2.peer.port).toBe(c2.localPort);
-    expect(await w.WSAWaitForMultipleEvents(1, [ev], false, 200, false), 'nothing pending after the second accept').toBe(WSA_WAIT_TIMEOUT);
+    await relayRoundTrip(w);
+    expect(await w.WSAWaitForMultipleEvents(1, [ev], false, 0, false), 'nothing pending after the second accept').toBe(WSA_WAIT_TIMEOUT);
 
     await dial(l.port);
     expect(fdNames((await collectEvents(w, l.s, ev, FD_ACCEPT)).lNetworkEvents), 'a third client after accept re-enabled it').toBe('FD_ACCEPT');
@@ -157,13 +160,13 @@ describe('FD_ACCEPT through WSAAsyncSelect', () => {
     expect(win.msgs[0]).toMatchObject({ uMsg: WM_SOCKET, wParam: l.s });
     expect(ws2.WSAGETSELECTERROR(win.msgs[0]!.lParam)).toBe(0);
     await dial(l.port);
-    await sleep(250);
+    await relayRoundTrip(w); // the second INCOMING has reached the page
     expect(events(win.msgs, l.s), 'no second message before accept').toEqual(['FD_ACCEPT']);
     await acceptWithin(w, l.s);
     expect(await eventually(() => win.msgs.length > 1, 1000), 'accept with one still pending re-posts FD_ACCEPT').toBe(true);
     expect(events(win.msgs, l.s)).toEqual(['FD_ACCEPT', 'FD_ACCEPT']);
     await acceptWithin(w, l.s);
-    await sleep(200);
+    await relayRoundTrip(w);
     expect(events(win.msgs, l.s), 'nothing pending: no third message').toEqual(['FD_ACCEPT', 'FD_ACCEPT']);
   });
 

@@ -8,12 +8,11 @@
  */
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import { Control } from '../fixtures/control.js';
-import { udpSocket } from '../fixtures/contract.js';
 import { text } from '../fixtures/control.js';
 import { acceptWithin, inboundWinsock, listeningOnRangePort, listeningSocket, localName, rangePort } from '../fixtures/inbound.js';
 import {
-  addr, collectEvents, errName, eventually, fdNames, lastError, releaseWinsocks, settledWithin, sleep, tcpSocket, winsock, ws2,
-  type Winsock,
+  addr, collectEvents, errName, eventually, fdNames, lastError, releaseWinsocks, settledWithin, tcpSocket, udpSocket,
+  winsock, ws2, type Winsock,
 } from '../fixtures/winsock.js';
 
 const { SOCKET_ERROR, INVALID_SOCKET, FD_ACCEPT, FD_ACCEPT_BIT, FIONBIO } = ws2;
@@ -210,12 +209,18 @@ describe('the inbound relay\'s policy: addresses, ports, remotes, caps', () => {
     const l2 = await listeningSocket(w);
     const c1 = await control.client(l1.port, { mode: 'sink' });
     const c2 = await control.client(l2.port, { mode: 'sink' });
-    await sleep(100); // both offered before the third arrives
+    // Both offered (each listener readable: its INCOMING reached the page) before the third arrives.
+    const bothOffered = () => w.select(0, { fd_count: 2, fd_array: [l1.s, l2.s] }, null, null, { tv_sec: 0, tv_usec: 0 });
+    expect(await eventually(async () => (await bothOffered()) === 2, 5000), 'c1 and c2 offered to the page').toBe(true);
     const c3 = await control.client(l1.port, { mode: 'sink' });
     const st3 = await control.clientState(c3.id, 'gone', 5000);
     expect(c3.connectError ?? st3.last!.error ?? 'still open', 'the third unaccepted connection').toBe('ECONNRESET');
-    expect((await acceptWithin(w, l1.s)).peer.port).toBe(c1.localPort);
+    const a1 = await acceptWithin(w, l1.s);
+    expect(a1.peer.port).toBe(c1.localPort);
     expect((await acceptWithin(w, l2.s)).peer.port).toBe(c2.localPort);
+    // The relay has processed both accepts once a byte sent after them reached c1 (one WebSocket, in order).
+    expect(await w.send(a1.s, text('x'), 1, 0)).toBe(1);
+    expect((await control.clientState(c1.id, 'bytes:1')).last!.bytes).toBe(1);
     // Accepting freed the allowance.
     const c4 = await control.client(l1.port, { mode: 'sink' });
     expect((await acceptWithin(w, l1.s)).peer.port).toBe(c4.localPort);
@@ -241,7 +246,9 @@ describe('the inbound relay\'s policy: addresses, ports, remotes, caps', () => {
     const clash = listenOn(other, held.port);
     expect(await acceptError(other, clash)).toBe('WSAEADDRINUSE');
     expect(w.closesocket(held.s)).toBe(0);
-    await sleep(50); // the relay closes the listening socket on the next turn of its loop
+    // The relay closes the listening socket on the next turn of its loop: until then the port still takes connections.
+    const refused = async () => (await control.client(held.port, { mode: 'sink' })).connectError === 'ECONNREFUSED';
+    expect(await eventually(refused, 5000), 'the relay never closed the first listener').toBe(true);
     const retry = listenOn(other, held.port);
     const client = await control.client(held.port, { mode: 'sink', retryRefusedMs: 2000 });
     expect(client.connectError).toBeNull();

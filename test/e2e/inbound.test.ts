@@ -1,20 +1,20 @@
 /**
- * Inbound TCP through the relay (issue 8): a page listens on a relay address, real TCP clients
+ * Inbound TCP through the relay: a page listens on a relay address, real TCP clients
  * (Node, or another page) connect to it, and the accepted sockets carry data exactly as connected
  * ones do: bulk integrity both ways, half-close, credits. Plus the listener's life: backlog,
  * closing it, losing the relay. And a UDP socket on a fixed port hearing from any sender.
  */
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
-import { Control, randomBytes, sha256, text, untext } from '../fixtures/control.js';
-import { udpSocket } from '../fixtures/contract.js';
+import { Control, randomBytes, sha256, text, untext, type TcpClientHandle } from '../fixtures/control.js';
 import { acceptWithin, inboundWinsock, listeningSocket, localName, rangePort } from '../fixtures/inbound.js';
 import { seededBytes } from '../fixtures/seeded-bytes.js';
 import {
-  addr, collectEvents, connectedSocket, eventually, fdNames, lastError, recvExactly, recvToEnd, releaseWinsocks, sendAll,
-  settledWithin, sleep, tcpSocket, winsock, ws2, type Winsock,
+  addr, collectEvents, connectedSocket, eventually, fdNames, lastError, recvExactly, recvToEnd, relayRoundTrip,
+  releaseWinsocks, sendAll, settledFionread, settledWithin, stillPendingAfterRoundTrip, tcpSocket, udpSocket,
+  winsock, ws2, type Winsock,
 } from '../fixtures/winsock.js';
 
-const { SOCKET_ERROR, INVALID_SOCKET, SD_SEND, FIONBIO, FIONREAD, FD_WRITE, FD_READ, FD_ACCEPT, FD_CLOSE } = ws2;
+const { SOCKET_ERROR, INVALID_SOCKET, SD_SEND, FIONBIO, FD_WRITE, FD_READ, FD_ACCEPT, FD_CLOSE } = ws2;
 const control = new Control();
 
 afterEach(releaseWinsocks);
@@ -27,12 +27,6 @@ function peerName(w: Winsock, s: number): { address: string; port: number; famil
   const len = { value: name.length };
   if (w.getpeername(s, name, len) !== 0) return lastError(w);
   return ws2.parseSockaddr(name.subarray(0, len.value));
-}
-
-function fionread(w: Winsock, s: number): number {
-  const arg = { value: -1 };
-  expect(w.ioctlsocket(s, FIONREAD, arg), lastError(w)).toBe(0);
-  return arg.value;
 }
 
 /** Every connection a non-blocking accept hands out right now (the listener is left non-blocking). */
@@ -121,7 +115,8 @@ describe('a page listens; a Node client connects', () => {
     const w = inboundWinsock();
     const l = await listeningSocket(w);
     const client = await control.client(l.port, { mode: 'source', size: SIZE, seed: 3 });
-    await sleep(300); // the client's bytes and FIN sit at the relay, unread
+    // The client's bytes and FIN have left it (they sit at the relay, unread) before the page accepts.
+    expect((await control.clientState(client.id, 'flushed')).last!.flushed, 'the client never flushed its bytes and FIN').toBe(true);
     const { s } = await acceptWithin(w, l.s);
     const got = await recvToEnd(w, s);
     expect(got.length).toBe(SIZE);
@@ -255,17 +250,21 @@ describe('backlog', () => {
     const l = await listeningSocket(w, { backlog: 1 });
     const ev = w.WSACreateEvent();
     expect(w.WSAEventSelect(l.s, ev, FD_ACCEPT)).toBe(0);
-    const clients = [];
+    const clients: TcpClientHandle[] = [];
     for (let i = 0; i < 3; i++) {
       clients.push(await control.client(l.port, { mode: 'sink', connectTimeoutMs: 2000 }));
       // In order: the first is the one that gets the single backlog slot.
       if (i === 0) expect(fdNames((await collectEvents(w, l.s, ev, FD_ACCEPT)).lNetworkEvents)).toBe('FD_ACCEPT');
     }
-    const fates = await Promise.all(clients.map(async (c) => {
+    // The two latecomers go first (they are refused or reset); the relay handles the clients in
+    // order, so by then a reset of the first would have happened too: its state is read without waiting.
+    const fate = async (c: TcpClientHandle, until?: 'gone'): Promise<string> => {
       if (c.connectError) return c.connectError;
-      const st = await control.clientState(c.id, 'gone', 1500);
+      const st = await control.clientState(c.id, until, 5000);
       return st.last!.error ?? (st.last!.ended || st.last!.closed ? 'FIN' : 'waiting');
-    }));
+    };
+    const latecomers = await Promise.all(clients.slice(1).map((c) => fate(c, 'gone')));
+    const fates = [await fate(clients[0]!), ...latecomers];
     console.log(`backlog 1, three clients: ${fates.join(', ')}`);
     expect(fates[0], 'the first client holds the backlog slot').toBe('waiting');
     for (const fate of fates.slice(1)) expect(['ECONNREFUSED', 'ECONNRESET']).toContain(fate);
@@ -291,7 +290,7 @@ describe('closing a listener', () => {
     // Wait until both reached the page (select: the listener is readable).
     const readfds = { fd_count: 1, fd_array: [l.s] };
     expect(await w.select(0, readfds, null, null, { tv_sec: 5, tv_usec: 0 }), 'a pending connection makes the listener readable').toBe(1);
-    await sleep(100); // the second INCOMING may trail the first
+    await relayRoundTrip(w); // the second INCOMING may trail the first
 
     expect(w.closesocket(l.s), lastError(w)).toBe(0);
     for (const c of pending) {
@@ -310,7 +309,7 @@ describe('closing a listener', () => {
     const w = inboundWinsock();
     const l = await listeningSocket(w);
     const accepting = w.accept(l.s, null, null);
-    expect(await settledWithin(accepting, 100)).toBe('pending');
+    expect(await stillPendingAfterRoundTrip(w, accepting)).toBe('pending');
     expect(w.closesocket(l.s)).toBe(0);
     expect(await settledWithin(accepting, 2000)).toBe(INVALID_SOCKET);
     expect(lastError(w)).toBe('WSAEINTR');
@@ -322,7 +321,7 @@ describe('closing a listener', () => {
     const w = winsock(relay.url);
     const l = await listeningSocket(w);
     const accepting = w.accept(l.s, null, null);
-    expect(await settledWithin(accepting, 100)).toBe('pending');
+    expect(await stillPendingAfterRoundTrip(w, accepting)).toBe('pending');
     await control.killRelay(relay.id, 'graceful');
     expect(await settledWithin(accepting, 5000)).toBe(INVALID_SOCKET);
     expect(lastError(w)).toBe('WSAECONNABORTED');
@@ -334,7 +333,7 @@ describe('closing a listener', () => {
     const w = winsock(relay.url);
     const l = await listeningSocket(w);
     const accepting = w.accept(l.s, null, null);
-    expect(await settledWithin(accepting, 100)).toBe('pending');
+    expect(await stillPendingAfterRoundTrip(w, accepting)).toBe('pending');
     await control.killRelay(relay.id, 'abrupt');
     expect(await settledWithin(accepting, 5000)).toBe(INVALID_SOCKET);
     expect(lastError(w)).toBe('WSAECONNABORTED');
@@ -364,7 +363,7 @@ describe('accepted sockets: half-close and credits, as connected ones', () => {
   it('the client half-closes: recv returns 0, the page\'s answer still reaches it (halfclose client)', async () => {
     const w = inboundWinsock();
     const l = await listeningSocket(w);
-    const client = await control.client(l.port, { mode: 'halfclose' });
+    const _client = await control.client(l.port, { mode: 'halfclose' });
     const { s } = await acceptWithin(w, l.s);
     const data = randomBytes(1_000_000);
     await sendAll(w, s, data);
@@ -415,8 +414,7 @@ describe('accepted sockets: half-close and credits, as connected ones', () => {
     const l = await listeningSocket(w);
     const client = await control.client(l.port, { mode: 'source', size: SIZE, seed: 5 });
     const { s } = await acceptWithin(w, l.s);
-    await sleep(300);
-    const buffered = fionread(w, s);
+    const buffered = await settledFionread(w, s);
     console.log(`accepted socket, unread stream: ${buffered} bytes buffered in the page`);
     expect(buffered).toBeGreaterThan(0);
     expect(buffered).toBeLessThan(SIZE);

@@ -5,11 +5,13 @@
  * WSAGetOverlappedResult.
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { api, WSA_IO_INCOMPLETE, WSA_IO_PENDING, type WSAOVERLAPPED } from '../fixtures/contract.js';
+import type { WSAOVERLAPPED } from '../../packages/browser/src/index.js';
 import { Control, text, untext } from '../fixtures/control.js';
-import { connectedSocket, lastError, releaseWinsocks, settledWithin, winsock, ws2 } from '../fixtures/winsock.js';
+import {
+  connectedSocket, lastError, relayRoundTrip, releaseWinsocks, settledWithin, stillPendingAfterRoundTrip, winsock, ws2,
+} from '../fixtures/winsock.js';
 
-const { SOCKET_ERROR, WSA_WAIT_EVENT_0, WSA_WAIT_TIMEOUT } = ws2;
+const { SOCKET_ERROR, WSA_WAIT_EVENT_0, WSA_WAIT_TIMEOUT, WSA_IO_INCOMPLETE, WSA_IO_PENDING } = ws2;
 const control = new Control();
 
 afterEach(releaseWinsocks);
@@ -19,34 +21,34 @@ describe('overlapped WSARecv / WSASend with events', () => {
   it('WSARecv with nothing to read: SOCKET_ERROR + WSA_IO_PENDING; completes with the data once it arrives', async () => {
     const echo = await control.echo();
     const w = winsock();
-    const x = api(w, 'WSARecv', 'WSASend', 'WSAGetOverlappedResult');
     const s = await connectedSocket(w, echo.port);
     const rev = w.WSACreateEvent();
     const rov: WSAOVERLAPPED = { hEvent: rev };
     const buf = new Uint8Array(32);
     const recvd = { value: -1 };
     const rflags = { value: 0 };
-    expect(await x.WSARecv(s, [{ len: buf.length, buf }], 1, recvd, rflags, rov, null)).toBe(SOCKET_ERROR);
+    expect(await w.WSARecv(s, [{ len: buf.length, buf }], 1, recvd, rflags, rov, null)).toBe(SOCKET_ERROR);
     expect(w.WSAGetLastError()).toBe(WSA_IO_PENDING);
-    expect(await w.WSAWaitForMultipleEvents(1, [rev], false, 100, false), 'signalled with nothing received').toBe(WSA_WAIT_TIMEOUT);
-    expect(await x.WSAGetOverlappedResult(s, rov, { value: 0 }, false, { value: 0 })).toBe(false);
+    await relayRoundTrip(w);
+    expect(await w.WSAWaitForMultipleEvents(1, [rev], false, 0, false), 'signalled with nothing received').toBe(WSA_WAIT_TIMEOUT);
+    expect(await w.WSAGetOverlappedResult(s, rov, { value: 0 }, false, { value: 0 })).toBe(false);
     expect(w.WSAGetLastError()).toBe(WSA_IO_INCOMPLETE);
 
     const sev = w.WSACreateEvent();
     const sov: WSAOVERLAPPED = { hEvent: sev };
     const sent = { value: -1 };
-    const src = await x.WSASend(s, [{ len: 5, buf: text('over ') }, { len: 6, buf: text('lapped') }], 2, sent, 0, sov, null);
+    const src = await w.WSASend(s, [{ len: 5, buf: text('over ') }, { len: 6, buf: text('lapped') }], 2, sent, 0, sov, null);
     if (src === SOCKET_ERROR) expect(w.WSAGetLastError()).toBe(WSA_IO_PENDING);
     else expect(src).toBe(0);
     expect(await w.WSAWaitForMultipleEvents(1, [sev], false, 5000, false), 'WSASend\'s event').toBe(WSA_WAIT_EVENT_0);
     const sentBytes = { value: -1 };
-    expect(await x.WSAGetOverlappedResult(s, sov, sentBytes, false, { value: 0 }), lastError(w)).toBe(true);
+    expect(await w.WSAGetOverlappedResult(s, sov, sentBytes, false, { value: 0 }), lastError(w)).toBe(true);
     expect(sentBytes.value).toBe(11);
 
     expect(await w.WSAWaitForMultipleEvents(1, [rev], false, 5000, false), 'WSARecv\'s event').toBe(WSA_WAIT_EVENT_0);
     const got = { value: -1 };
     const flags = { value: -1 };
-    expect(await x.WSAGetOverlappedResult(s, rov, got, true, flags), lastError(w)).toBe(true);
+    expect(await w.WSAGetOverlappedResult(s, rov, got, true, flags), lastError(w)).toBe(true);
     // The echo may come back in pieces; the first completion carries at least the first byte.
     expect(got.value).toBeGreaterThan(0);
     expect(untext(buf.subarray(0, got.value))).toBe('over lapped'.slice(0, got.value));
@@ -56,14 +58,13 @@ describe('overlapped WSARecv / WSASend with events', () => {
   it('WSAGetOverlappedResult with fWait waits for the completion', async () => {
     const echo = await control.echo();
     const w = winsock();
-    const x = api(w, 'WSARecv', 'WSAGetOverlappedResult');
     const s = await connectedSocket(w, echo.port);
     const ov: WSAOVERLAPPED = { hEvent: w.WSACreateEvent() };
     const buf = new Uint8Array(16);
-    expect(await x.WSARecv(s, [{ len: 16, buf }], 1, null, { value: 0 }, ov, null)).toBe(SOCKET_ERROR);
+    expect(await w.WSARecv(s, [{ len: 16, buf }], 1, null, { value: 0 }, ov, null)).toBe(SOCKET_ERROR);
     expect(w.WSAGetLastError()).toBe(WSA_IO_PENDING);
-    const waiting = Promise.resolve(x.WSAGetOverlappedResult(s, ov, { value: 0 }, true, { value: 0 }));
-    expect(await settledWithin(waiting, 100), 'fWait = TRUE returned before anything arrived').toBe('pending');
+    const waiting = Promise.resolve(w.WSAGetOverlappedResult(s, ov, { value: 0 }, true, { value: 0 }));
+    expect(await stillPendingAfterRoundTrip(w, waiting), 'fWait = TRUE returned before anything arrived').toBe('pending');
     expect(await w.send(s, text('late'), 4, 0)).toBe(4);
     expect(await settledWithin(waiting, 5000)).toBe(true);
     expect(untext(buf.subarray(0, 4))).toBe('late');
@@ -72,13 +73,12 @@ describe('overlapped WSARecv / WSASend with events', () => {
   it('an overlapped WSARecv fails through WSAGetOverlappedResult when the peer resets (WSAECONNRESET)', async () => {
     const peer = await control.reset({ resetOn: 300 });
     const w = winsock();
-    const x = api(w, 'WSARecv', 'WSAGetOverlappedResult');
     const s = await connectedSocket(w, peer.port);
     const ov: WSAOVERLAPPED = { hEvent: w.WSACreateEvent() };
     const buf = new Uint8Array(16);
-    expect(await x.WSARecv(s, [{ len: 16, buf }], 1, null, { value: 0 }, ov, null)).toBe(SOCKET_ERROR);
+    expect(await w.WSARecv(s, [{ len: 16, buf }], 1, null, { value: 0 }, ov, null)).toBe(SOCKET_ERROR);
     expect(w.WSAGetLastError()).toBe(WSA_IO_PENDING);
-    const done = await settledWithin(Promise.resolve(x.WSAGetOverlappedResult(s, ov, { value: 0 }, true, { value: 0 })), 5000);
+    const done = await settledWithin(Promise.resolve(w.WSAGetOverlappedResult(s, ov, { value: 0 }, true, { value: 0 })), 5000);
     expect(done).toBe(false);
     expect(lastError(w)).toBe('WSAECONNRESET');
   });

@@ -1,6 +1,6 @@
 /**
- * One test per rule of Microsoft's WSAConnect reference (shared/seeds/WSAConnect.zh.txt) that
- * applies to a TCP socket, each named after the rule.
+ * One test per rule of Microsoft's WSAConnect reference that applies to a TCP socket, each named
+ * after the rule.
  *
  * Rules with no test here, and why:
  *  - WSAENETUNREACH / WSAEHOSTUNREACH / WSAENOBUFS: producing them needs a route or a resource
@@ -10,6 +10,7 @@
  *    UDP, outside the TCP half this suite covers. (WSAEACCES from relay policy is tested.)
  */
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
+import type { FLOWSPEC, QOS, WSABUF } from '../../packages/browser/src/index.js';
 import { Control, text, untext } from '../fixtures/control.js';
 import {
   addr, collectEvents, lastError, recvExactly, releaseWinsocks, tcpSocket, winsock, ws2, type Winsock,
@@ -21,17 +22,17 @@ const control = new Control();
 afterEach(releaseWinsocks);
 afterAll(() => control.releaseAll());
 
-/** FLOWSPEC / QOS as winsock2.h / qos.h lay them out (QOS_NOT_SPECIFIED = 0xFFFFFFFF). */
-const SERVICETYPE_BESTEFFORT = 0x00000001;
-const SERVICETYPE_GUARANTEED = 0x00000003;
-function flowspec(serviceType: number) {
-  const NS = 0xffffffff;
+const { SERVICETYPE_BESTEFFORT, SERVICETYPE_GUARANTEED, QOS_NOT_SPECIFIED } = ws2;
+
+/** FLOWSPEC / QOS as winsock2.h / qos.h lay them out, every rate QOS_NOT_SPECIFIED. */
+function flowspec(serviceType: number): FLOWSPEC {
+  const NS = QOS_NOT_SPECIFIED;
   return {
     TokenRate: NS, TokenBucketSize: NS, PeakBandwidth: NS, Latency: NS, DelayVariation: NS,
     ServiceType: serviceType, MaxSduSize: NS, MinimumPolicedSize: NS,
   };
 }
-function qos(serviceType: number) {
+function qos(serviceType: number): QOS {
   return {
     SendingFlowspec: flowspec(serviceType),
     ReceivingFlowspec: flowspec(serviceType),
@@ -39,15 +40,12 @@ function qos(serviceType: number) {
   };
 }
 
-type Qos = ReturnType<typeof qos>;
-type WsaBuf = { len: number; buf: Uint8Array | null };
-
-/** WSAConnect with the JS signature of the contract. */
+/** WSAConnect with the defaults a C caller passes most often (no connect data, no QOS). */
 function wsaConnect(
   w: Winsock, s: number, name: Uint8Array, namelen = name.length,
-  caller: WsaBuf | null = null, callee: WsaBuf | null = null, sqos: Qos | null = null, gqos: Qos | null = null,
+  caller: WSABUF | null = null, callee: WSABUF | null = null, sqos: QOS | null = null, gqos: QOS | null = null,
 ): Promise<number> {
-  return w.WSAConnect(s, name, namelen, caller as never, callee as never, sqos as never, gqos as never);
+  return w.WSAConnect(s, name, namelen, caller, callee, sqos, gqos);
 }
 
 async function expectConnectError(w: Winsock, p: Promise<number>, code: string): Promise<void> {

@@ -5,7 +5,7 @@
  */
 import { inject } from 'vitest';
 import { createWinsock } from '../../packages/browser/src/index.js';
-import { runWinsockProgram, type ProgramOptions, type RunMode } from '../../packages/wasm/src/index.js';
+import { runWinsockProgram, type RunMode } from '../../packages/wasm/src/index.js';
 import type { ExampleName } from './fixtures/examples.js';
 
 export interface ExampleRun { exitCode: number; mode: RunMode; stdout: string; stderr: string; ms: number }
@@ -45,9 +45,7 @@ export async function runExample(
       wasm: await compiled(build.wasmPath),
       asyncifyWasm: await compiled(build.asyncifyPath),
       mode: options.mode ?? 'auto',
-      // The library from its sources (as the e2e suite uses it) vs. the glue's view of the built
-      // package's types: the same object; the types differ only by their declaration files.
-      winsock: winsock as unknown as ProgramOptions['winsock'],
+      winsock,
       programName: name,
       args: options.args,
       stdin: options.stdin,

@@ -4,9 +4,11 @@
  */
 export * from './win/constants.js';
 export { createWinsock } from './winsock.js';
-export type { Winsock, WinsockOptions, WSADATA } from './winsock.js';
+export type { WinsockOptions } from './winsock.js';
+export type { Winsock, WSADATA } from './winsock-api.js';
 export type { WSABUF, Ref, timeval } from './api/context.js';
 export type { WSANETWORKEVENTS } from './api/select.js';
+export { POLLRDNORM, POLLRDBAND, POLLIN, POLLPRI, POLLWRNORM, POLLOUT, POLLWRBAND, POLLERR, POLLHUP, POLLNVAL, type WSAPOLLFD } from './api/poll.js';
 export type { ADDRINFO, HOSTENT, SERVENT } from './api/names.js';
 export type { SOCKET_ADDRESS_LIST } from './api/connect.js';
 export type { ConditionProc } from './api/accept.js';

@@ -18,17 +18,22 @@ import { dataCalls } from './api/data.js';
 import { ioctlCalls } from './api/ioctl.js';
 import { nameCalls } from './api/names.js';
 import { overlappedCalls } from './api/overlapped.js';
+import { pollCalls } from './api/poll.js';
 import { selectCalls } from './api/select.js';
 import { socketCalls } from './api/sockets.js';
 import { OverlappedOperations } from './win/overlapped.js';
 import type { SocketHost } from './socket/base.js';
 import { RelayConnection, type WebSocketConstructor } from './transport/relay-connection.js';
+import type { Winsock, WSADATA } from './winsock-api.js';
 
 export interface WinsockOptions {
   /** Relay URL, e.g. 'ws://127.0.0.1:8787/'. */
   relay: string;
-  /** WebSocket class; defaults to globalThis.WebSocket (pass `ws`'s class in Node). */
-  WebSocket?: WebSocketConstructor | unknown;
+  /**
+   * WebSocket class; defaults to globalThis.WebSocket. The browser's WebSocket and the `ws`
+   * package's class both fit (pass `ws`'s class in Node before 22).
+   */
+  WebSocket?: WebSocketConstructor;
   /** Ticket for a relay that requires one (createTicket on your server). */
   token?: string;
   /** How long to wait for the relay's WELCOME before WSAENETDOWN (default 10 s). */
@@ -37,25 +42,21 @@ export interface WinsockOptions {
   log?: (message: string) => void;
 }
 
-export interface WSADATA {
-  wVersion?: number;
-  wHighVersion?: number;
-  iMaxSockets?: number;
-  iMaxUdpDg?: number;
-  lpVendorInfo?: null;
-  szDescription?: string;
-  szSystemStatus?: string;
-}
-
 const HIGHEST_VERSION = 0x0202;
 /** Socket handles are small multiples of 4, as on Windows. */
 const FIRST_HANDLE = 0x100;
 
-export type Winsock = ReturnType<typeof createWinsock>;
-
-export function createWinsock(options: WinsockOptions) {
+/**
+ * createWinsock: a new, independent Winsock object (see {@link Winsock} for every call). Nothing
+ * touches the network until a call needs the relay; throws TypeError without `options.relay` or a
+ * WebSocket class.
+ */
+export function createWinsock(options: WinsockOptions): Winsock {
   if (!options || typeof options.relay !== 'string') throw new TypeError('createWinsock: options.relay (the relay URL) is required');
-  const WebSocketClass = (options.WebSocket ?? (globalThis as { WebSocket?: unknown }).WebSocket) as WebSocketConstructor | undefined;
+  // Node before 22 has no global WebSocket (the DOM types say it always exists), and plain
+  // JavaScript callers may pass anything: hence the run-time check.
+  const globalWebSocket: WebSocketConstructor | undefined = globalThis.WebSocket;
+  const WebSocketClass = options.WebSocket ?? globalWebSocket;
   if (typeof WebSocketClass !== 'function') {
     throw new TypeError('createWinsock: no WebSocket class; pass options.WebSocket (e.g. the `ws` package in Node)');
   }
@@ -91,7 +92,7 @@ export function createWinsock(options: WinsockOptions) {
 
   const host: SocketHost = {
     relay(): RelayConnection {
-      if (!relay || !relay.usable) {
+      if (!relay?.usable) {
         relay = new RelayConnection({
           url: options.relay,
           WebSocket: WebSocketClass,
@@ -191,6 +192,7 @@ export function createWinsock(options: WinsockOptions) {
     ...selectCalls(ctx),
     ...ioctlCalls(ctx),
     ...overlappedCalls(ctx),
+    ...pollCalls(ctx),
     ...names,
     ...inbound,
   };

@@ -33,7 +33,7 @@ export function parseIPv6(text: string): Uint8Array | null {
   if (lastColon >= 0 && text.indexOf('.', lastColon) > lastColon) {
     tailV4 = parseIPv4(text.slice(lastColon + 1));
     if (!tailV4) return null;
-    head = text.slice(0, lastColon + 1) + '0:0'; // placeholder groups, replaced below
+    head = `${text.slice(0, lastColon + 1)}0:0`; // placeholder groups, replaced below
   }
   const halves = head.split('::');
   if (halves.length > 2) return null;

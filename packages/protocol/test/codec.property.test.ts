@@ -27,6 +27,11 @@ import {
 } from '../src/index.js';
 
 const RUNS = 2000;
+/**
+ * Thousands of generated cases per property are pure CPU work: well under a second alone, but
+ * past vitest's default 5 s on a loaded 2-core machine, so these suites get a bound of their own.
+ */
+const CPU_BOUND = { timeout: 60_000 };
 
 // ---------------------------------------------------------------------------------------------
 // Arbitraries for valid frames
@@ -159,7 +164,7 @@ function expectTotal(bytes: Uint8Array, maxBody?: number): void {
   }
 }
 
-describe('valid frames round-trip', () => {
+describe('valid frames round-trip', CPU_BOUND, () => {
   it('the generator makes every frame type', () => {
     const seen = new Set(fc.sample(frameArb, { numRuns: 3000, seed: 1 }).map((f) => f.type));
     expect(seen).toEqual(new Set(Object.values(FrameType)));
@@ -210,7 +215,7 @@ describe('valid frames round-trip', () => {
   });
 });
 
-describe('decodeMessage is total', () => {
+describe('decodeMessage is total', CPU_BOUND, () => {
   it('on arbitrary bytes', () => {
     fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), (b) => expectTotal(b)), { numRuns: RUNS });
   });
@@ -252,7 +257,7 @@ describe('decodeMessage is total', () => {
           case 'cut': return b.subarray(0, i);
           case 'insert': return concat([b.subarray(0, i), garbage, b.subarray(i)]);
           case 'delete': return concat([b.subarray(0, i), b.subarray(i + garbage.length)]);
-          case 'append': return concat([b, garbage]);
+          default: return concat([b, garbage]); // 'append'
         }
       });
     fc.assert(fc.property(damaged, fc.option(fc.nat(400), { nil: undefined }), (b, maxBody) => expectTotal(b, maxBody)), { numRuns: RUNS });
@@ -270,7 +275,7 @@ describe('decodeMessage is total', () => {
   });
 });
 
-describe('the inbound frames\' own rules, over all values', () => {
+describe('the inbound frames\' own rules, over all values', CPU_BOUND, () => {
   const socketAddress = (e: Endpoint) => encodeFrame({ type: FrameType.LISTENING, stream: 1, local: e }).subarray(HEADER_BYTES);
 
   it('INCOMING decodes exactly when newStream ≥ 0x80000000, and the encoder agrees', () => {
@@ -321,7 +326,7 @@ describe('the inbound frames\' own rules, over all values', () => {
   });
 });
 
-describe('the encoder never emits what the decoder refuses', () => {
+describe('the encoder never emits what the decoder refuses', CPU_BOUND, () => {
   // Each numeric field is sometimes out of range, non-integer or of the wrong kind.
   const loose = <T>(valid: fc.Arbitrary<T>) =>
     fc.oneof({ weight: 6, arbitrary: valid as fc.Arbitrary<unknown> }, fc.integer({ min: -3, max: 2 ** 33 }), fc.double(), fc.constantFrom(undefined, null, '1', 0, -0));

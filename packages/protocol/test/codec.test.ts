@@ -421,7 +421,7 @@ describe('several frames in one message', () => {
   });
 
   it('a message is whole frames only: an error in the last frame fails the whole message', () => {
-    const bad = hex(hello + data + '23 00000007 00000001  00');
+    const bad = hex(`${hello + data}23 00000007 00000001  00`);
     expectError(decodeMessage(bad), 'BAD_BODY', 13 + 12);
   });
 
@@ -470,7 +470,7 @@ describe('a UDP exchange coalesced into one message', () => {
   });
 
   it('an error in the RESOLVED at the end fails the whole message at its offset', () => {
-    const bad = hex(toHex(message).slice(0, -3 * 2) + '00 0001'); // same length, count 1, no address
+    const bad = hex(`${toHex(message).slice(0, -3 * 2)}00 0001`); // same length, count 1, no address
     expectError(decodeMessage(bad), 'BAD_BODY', 20 + 15 + 19 + 13);
   });
 });
@@ -1054,16 +1054,16 @@ describe('the encoder rejects values outside their field with RangeError', () =>
   });
 
   it('accepts the extremes of each field', () => {
-    const hello = encodeFrame({ type: FrameType.HELLO, version: 0xffff, token: 'é'.repeat(32767) + 'a' });
+    const hello = encodeFrame({ type: FrameType.HELLO, version: 0xffff, token: `${'é'.repeat(32767)}a` });
     expect(hello).toHaveLength(HEADER_BYTES + 4 + 65535);
-    const name = { kind: 'name', host: 'é'.repeat(127) + 'a', port: 65535 } as const;
+    const name = { kind: 'name', host: `${'é'.repeat(127)}a`, port: 65535 } as const;
     expect(frames(decodeMessage(encodeFrame({ ...open, stream: 0xffffffff, window: 0xffffffff, flags: 255, transport: 255, remote: name })))).toEqual([
       { ...open, stream: 0xffffffff, window: 0xffffffff, flags: 255, transport: 255, remote: name },
     ]);
   });
 
   it('accepts the extremes of each field of the UDP and name frames', () => {
-    const canonName = 'é'.repeat(127) + 'a'; // 255 UTF-8 bytes
+    const canonName = `${'é'.repeat(127)}a`; // 255 UTF-8 bytes
     const many = Array.from({ length: 65535 }, (_, i): Endpoint => ({ kind: 'ipv4', address: `10.0.${i >> 8}.${i & 0xff}`, port: 0 }));
     const extremes: Frame[] = [
       { ...dgramOpen, stream: 0xffffffff, family: 6, flags: 255, window: 0xffffffff, local: { kind: 'ipv6', address: 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', port: 65535, scopeId: 0xffffffff } },

@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   if (options === null) {
-    process.stdout.write(USAGE + '\n');
+    process.stdout.write(`${USAGE}\n`);
     return;
   }
   let relay: Relay;

@@ -2,7 +2,7 @@
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { FrameType, OpenFlag, Reason, type GoawayFrame, type OpenedFrame } from '@ws2web/protocol';
-import { type DialRequest } from '../src/index.js';
+import type { DialRequest } from '../src/index.js';
 import { startBlackhole, type Blackhole } from './support/blackhole.js';
 import { ipv4, ipv6 } from './support/page-client.js';
 import { freePort, hasIPv6Loopback, startEchoServer, startServer, type TestServer } from './support/tcp-servers.js';

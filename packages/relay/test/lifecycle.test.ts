@@ -1,5 +1,4 @@
-/** WebSocket loss, relay shutdown, HTTP endpoints, Origin checks and tickets. */
-import { once } from 'node:events';
+
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { FrameType, Reason, type GoawayFrame } from '@ws2web/protocol';
@@ -109,7 +108,7 @@ describe('HTTP endpoints', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
     const text = await res.text();
-    const sample = (name: string) => text.split('\n').find((l) => l.startsWith(name + ' '))?.split(' ')[1];
+    const sample = (name: string) => text.split('\n').find((l) => l.startsWith(`${name} `))?.split(' ')[1];
     expect(sample('ws2web_relay_connections')).toBe('1');
     expect(sample('ws2web_relay_connections_total')).toBe('1');
     expect(sample('ws2web_relay_streams')).toBe('1');

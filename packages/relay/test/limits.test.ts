@@ -7,7 +7,7 @@ import net from 'node:net';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { FrameType, Reason, type GoawayFrame } from '@ws2web/protocol';
-import { type Relay } from '../src/index.js';
+import type { Relay } from '../src/index.js';
 import { PageClient, ipv4 } from './support/page-client.js';
 import { startEchoServer, startServer, type TestServer } from './support/tcp-servers.js';
 import { defer, sleep, useRelay, waitUntil, LOOPBACK } from './support/index.js';

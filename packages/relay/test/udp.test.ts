@@ -17,7 +17,7 @@ import {
   type DgramOpenedFrame,
   type Frame,
 } from '@ws2web/protocol';
-import { type UdpSocketFactory } from '../src/index.js';
+import type { UdpSocketFactory } from '../src/index.js';
 import { PageClient, ipv4, ipv6 } from './support/page-client.js';
 import { hasUdpIPv6Loopback, startUdpPeer, type UdpPeer } from './support/udp-peers.js';
 import { defer, useRelay, usePage, waitUntil, LOOPBACK } from './support/index.js';
@@ -144,7 +144,7 @@ describe('DATAGRAM round trips', () => {
     for (let i = 0; i < payloads.length; i++) back.push(await p.datagram(1));
     // Boundaries preserved: one DATAGRAM per datagram, same sizes and bytes, in order.
     expect(back.map((f) => f.data.length)).toEqual(sizes);
-    back.forEach((f, i) => expect(Buffer.compare(Buffer.from(f.data), payloads[i]!), `datagram ${i}`).toBe(0));
+    back.forEach((f, i) => void expect(Buffer.compare(Buffer.from(f.data), payloads[i]!), `datagram ${i}`).toBe(0));
     const source = family === 4 ? ipv4(echo.port, host) : ipv6(echo.port, host);
     for (const f of back) expect(f.address).toEqual(source);
     // The echo server saw the relay's socket as the source.
@@ -487,7 +487,7 @@ describe('metrics text', () => {
     await p.datagram(1);
     p.send({ type: FrameType.DATAGRAM, stream: 1, address: null, data: Buffer.from('m') });
     await waitUntil(() => relay.metrics().datagramsDropped.no_destination === 1, 2000, 'drop');
-    const text = await (await fetch(relay.url.replace('ws:', 'http:') + 'metrics')).text();
+    const text = await (await fetch(`${relay.url.replace('ws:', 'http:')}metrics`)).text();
     expect(text).toContain('ws2web_relay_udp_sockets 1');
     expect(text).toContain('ws2web_relay_datagrams_total{direction="page_to_peer"} 1');
     expect(text).toContain('ws2web_relay_datagrams_total{direction="peer_to_page"} 1');

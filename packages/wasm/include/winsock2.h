@@ -298,6 +298,27 @@ int WSAAPI WSARecvFrom(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWOR
 /** Blocking (up to timeout; NULL waits forever). nfds is ignored, as on Windows. */
 int WSAAPI select(int nfds, fd_set *readfds, fd_set *writefds, fd_set *exceptfds, const struct timeval *timeout) WS2WEB_IMPORT(select);
 
+/* WSAPoll (Windows Vista and later). The values are Windows', not wasi-libc's <poll.h>: a program
+ * includes one or the other. */
+#define POLLRDNORM 0x0100
+#define POLLRDBAND 0x0200
+#define POLLIN (POLLRDNORM | POLLRDBAND)
+#define POLLPRI 0x0400
+#define POLLWRNORM 0x0010
+#define POLLOUT POLLWRNORM
+#define POLLWRBAND 0x0020
+#define POLLERR 0x0001
+#define POLLHUP 0x0002
+#define POLLNVAL 0x0004
+typedef struct pollfd {
+    SOCKET fd;
+    SHORT events;
+    SHORT revents;
+} WSAPOLLFD, *PWSAPOLLFD, *LPWSAPOLLFD;
+WS2WEB_STATIC_ASSERT(sizeof(WSAPOLLFD) == 8, "WSAPOLLFD layout (SOCKET is 32 bits on wasm32)");
+/** Blocking up to timeout ms (negative: forever, 0: just look); revents written in place. */
+int WSAAPI WSAPoll(LPWSAPOLLFD fdArray, ULONG fds, INT timeout) WS2WEB_IMPORT(WSAPoll);
+
 WSAEVENT WSAAPI WSACreateEvent(void) WS2WEB_IMPORT(WSACreateEvent);
 BOOL WSAAPI WSACloseEvent(WSAEVENT hEvent) WS2WEB_IMPORT(WSACloseEvent);
 BOOL WSAAPI WSASetEvent(WSAEVENT hEvent) WS2WEB_IMPORT(WSASetEvent);

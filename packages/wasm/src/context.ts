@@ -7,7 +7,9 @@ import { HandleTable } from './handles.js';
 import type { WasmMemory } from './memory.js';
 
 /** An import as the module sees it: numbers in (i32/i64), a number, bigint or nothing out. */
+// biome-ignore lint/suspicious/noConfusingVoidType: an import may return nothing (C void), and TS infers void for it
 export type SyncImport = (...args: never[]) => number | bigint | void;
+// biome-ignore lint/suspicious/noConfusingVoidType: as SyncImport
 export type BlockingImport = (...args: never[]) => Promise<number | void>;
 
 /** One group of imports; `blocking` ones suspend the C program while their Promise settles. */

@@ -209,7 +209,7 @@ class BlockWriter {
   pointerArray(pointers: number[]): number {
     this.#at = (this.#at + 3) & ~3;
     const p = this.#at;
-    pointers.forEach((q, i) => this.#m.setU32(p + 4 * i, q));
+    pointers.forEach((q, i) => void this.#m.setU32(p + 4 * i, q));
     this.#m.setU32(p + 4 * pointers.length, 0);
     this.#at += 4 * (pointers.length + 1);
     return p;
@@ -229,8 +229,8 @@ export function writeHostent(m: WasmMemory, p: number, h: HOSTENT): void {
   const w = new BlockWriter(m, p, 16);
   const aliases = w.pointerArray(h.h_aliases.map(() => 0));
   const addrs = w.pointerArray(h.h_addr_list.map(() => 0));
-  h.h_aliases.forEach((a, i) => m.setU32(aliases + 4 * i, w.string(a)));
-  h.h_addr_list.forEach((a, i) => m.setU32(addrs + 4 * i, w.bytes(a.subarray(0, h.h_length))));
+  h.h_aliases.forEach((a, i) => void m.setU32(aliases + 4 * i, w.string(a)));
+  h.h_addr_list.forEach((a, i) => void m.setU32(addrs + 4 * i, w.bytes(a.subarray(0, h.h_length))));
   m.setU32(p, w.string(h.h_name));
   m.setU32(p + 4, aliases);
   m.setI16(p + 8, h.h_addrtype);
@@ -246,7 +246,7 @@ export function serventSize(s: SERVENT): number {
 export function writeServent(m: WasmMemory, p: number, s: SERVENT): void {
   const w = new BlockWriter(m, p, 16);
   const aliases = w.pointerArray(s.s_aliases.map(() => 0));
-  s.s_aliases.forEach((a, i) => m.setU32(aliases + 4 * i, w.string(a)));
+  s.s_aliases.forEach((a, i) => void m.setU32(aliases + 4 * i, w.string(a)));
   m.setU32(p, w.string(s.s_name));
   m.setU32(p + 4, aliases);
   m.setI16(p + 8, s.s_port);

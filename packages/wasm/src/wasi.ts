@@ -41,6 +41,7 @@ export interface WasiOptions {
   stdin: Uint8Array;
 }
 
+// biome-ignore lint/suspicious/noConfusingVoidType: WASI calls such as proc_exit return nothing
 export type WasiImports = Record<string, (...args: never[]) => number | void>;
 
 /**

@@ -76,7 +76,7 @@ export function dataImports(ctx: GlueContext): ImportGroup {
 
   /** Shared by WSARecv / WSARecvFrom: JavaScript buffers for the C ones, scattered back after. */
   async function receive(
-    s: number, lpBuffers: number, count: number, lpRecvd: number, lpFlags: number, lpOverlapped: number, lpRoutine: number,
+    lpBuffers: number, count: number, lpRecvd: number, lpFlags: number, lpOverlapped: number, lpRoutine: number,
     call: (buffers: { len: number; buf: Uint8Array }[], recvd: { value: number }, flags: { value: number } | null) => Promise<number>,
   ): Promise<number> {
     if (lpOverlapped !== 0 || lpRoutine !== 0) return ctx.fail(WSAEOPNOTSUPP, SOCKET_ERROR);
@@ -97,13 +97,13 @@ export function dataImports(ctx: GlueContext): ImportGroup {
   }
 
   function WSARecv(s: number, lpBuffers: number, count: number, lpRecvd: number, lpFlags: number, lpOverlapped: number, lpRoutine: number): Promise<number> {
-    return receive(s, lpBuffers, count, lpRecvd, lpFlags, lpOverlapped, lpRoutine,
+    return receive(lpBuffers, count, lpRecvd, lpFlags, lpOverlapped, lpRoutine,
       (buffers, recvd, flags) => w.WSARecv(s >>> 0, buffers, count >>> 0, recvd, flags, null, null));
   }
 
   async function WSARecvFrom(s: number, lpBuffers: number, count: number, lpRecvd: number, lpFlags: number, from: number, fromlen: number, lpOverlapped: number, lpRoutine: number): Promise<number> {
     const out = new OutAddress(ctx.m, from, fromlen);
-    const rc = await receive(s, lpBuffers, count, lpRecvd, lpFlags, lpOverlapped, lpRoutine,
+    const rc = await receive(lpBuffers, count, lpRecvd, lpFlags, lpOverlapped, lpRoutine,
       (buffers, recvd, flags) => w.WSARecvFrom(s >>> 0, buffers, count >>> 0, recvd, flags, out.buf, out.ref, null, null));
     if (rc === 0) out.commit();
     return rc;

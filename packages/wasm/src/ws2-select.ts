@@ -1,5 +1,5 @@
 /**
- * ws2_32 imports for readiness and events: select, WSACreateEvent, WSACloseEvent, WSASetEvent,
+ * ws2_32 imports for readiness and events: select, WSAPoll, WSACreateEvent, WSACloseEvent, WSASetEvent,
  * WSAResetEvent, WSAEventSelect, WSAEnumNetworkEvents, WSAWaitForMultipleEvents. WSAEVENTs are
  * small integer handles in C, mapped to the library's event objects (context.ts).
  */
@@ -9,6 +9,8 @@ import { SOCKET_ERROR } from './values.js';
 
 /** WSA_MAXIMUM_WAIT_EVENTS: more handles than this are refused by the library anyway. */
 const MAX_WAIT_HANDLES = 64;
+/** sizeof(WSAPOLLFD) on wasm32: SOCKET fd (4), SHORT events, SHORT revents. */
+const POLLFD_SIZE = 8;
 
 export function selectImports(ctx: GlueContext): ImportGroup {
   const { w } = ctx;
@@ -24,6 +26,28 @@ export function selectImports(ctx: GlueContext): ImportGroup {
       writeFdSet(after, writefds, sets[1]!);
       writeFdSet(after, exceptfds, sets[2]!);
     }
+    return rc;
+  }
+
+  /**
+   * WSAPoll: the WSAPOLLFD array (fd u32, events i16, revents i16 on wasm32) is read before the
+   * wait and each revents written after it; the memory may have grown meanwhile, so it is looked
+   * up again.
+   */
+  async function WSAPoll(fdArray: number, fds: number, timeout: number): Promise<number> {
+    const count = fds >>> 0;
+    const m = ctx.m;
+    if (fdArray === 0 || !m.inBounds(fdArray, POLLFD_SIZE * count)) return w.WSAPoll(null, count, timeout);
+    const entries = Array.from({ length: count }, (_, i) => ({
+      fd: m.u32(fdArray + POLLFD_SIZE * i),
+      events: (m.u16(fdArray + POLLFD_SIZE * i + 4) << 16) >> 16,
+      revents: 0,
+    }));
+    const rc = await w.WSAPoll(entries, count, timeout);
+    const after = ctx.m;
+    entries.forEach((e, i) => {
+      after.setU16(fdArray + POLLFD_SIZE * i + 6, e.revents & 0xffff);
+    });
     return rc;
   }
 
@@ -63,6 +87,6 @@ export function selectImports(ctx: GlueContext): ImportGroup {
       WSAEventSelect: (s: number, hEvent: number, lNetworkEvents: number) => w.WSAEventSelect(s >>> 0, ctx.event(hEvent), lNetworkEvents),
       WSAEnumNetworkEvents,
     },
-    blocking: { select, WSAWaitForMultipleEvents },
+    blocking: { select, WSAPoll, WSAWaitForMultipleEvents },
   };
 }

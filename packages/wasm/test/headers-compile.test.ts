@@ -25,7 +25,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function compile(file: string, text: string, std: string): Promise<{ status: number | null; stderr: string }> {
   const path = join(dir, file);
   writeFileSync(path, text);
-  const cxxGuardDir = file.endsWith('.cpp') ? (guardDir ??= cxxGuardDirFor(tools)) : null;
+  const cxxGuardDir = file.endsWith('.cpp') ? guardDirFor(tools) : null;
   const args = clangArgs({ sources: [path], output: '/dev/null', sysroot: tools.sysroot, extra: [`-std=${std}`, ...STRICT], cxxGuardDir });
   return new Promise((resolve, reject) => {
     const child = spawn(tools.clang, args, { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -37,6 +37,11 @@ function compile(file: string, text: string, std: string): Promise<{ status: num
 }
 
 let guardDir: string | null = null;
+/** The C++ guard directory, made once for every C++ compile of this file. */
+function guardDirFor(t: typeof tools): string {
+  guardDir ??= cxxGuardDirFor(t);
+  return guardDir;
+}
 const safe = (h: string) => h.replace(/\W/g, '_');
 
 // Dozens of compiler runs on a shared 2-core machine.
@@ -64,7 +69,8 @@ describe.skipIf(missing.length > 0)('headers compile warning-free', { timeout: 1
     // _WIN32 is still defined for the program after the standard headers, and libc++ did not pick
     // its Windows configuration (it would not compile against wasi-libc if it had).
     const body = '#ifndef _WIN32\n#error "_WIN32 lost"\n#endif\nint main() { std::string s("x"); std::vector<int> v{1}; std::map<int, int> m; std::cout << s << v[0] << m.size(); return 0; }\n';
-    for (const [name, text] of [['windows-first', windows + stl + body], ['stl-first', stl + windows + body]]) {
+    const orders: [string, string][] = [['windows-first', windows + stl + body], ['stl-first', stl + windows + body]];
+    for (const [name, text] of orders) {
       const r = await compile(`${name}_${std.replace(/\+/g, 'x')}.cpp`, text, std);
       expect(r.stderr, `${name} as ${std}`).toBe('');
       expect(r.status, `${name} as ${std}`).toBe(0);

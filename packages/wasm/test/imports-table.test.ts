@@ -11,8 +11,7 @@ import { GlueContext } from '../src/context.js';
 import { blockingImportNames, winsockImports } from '../src/imports-table.js';
 import type { WasmMemory } from '../src/memory.js';
 import { BLOCKING_IMPORTS } from '../tools/async-imports.mjs';
-
-class NoWebSocket { constructor() { throw new Error('these tests never open a relay connection'); } }
+import { NoWebSocket } from './no-websocket.js';
 
 function table() {
   const w = createWinsock({ relay: 'ws://127.0.0.1:9/', WebSocket: NoWebSocket });

@@ -87,7 +87,7 @@ describe('struct marshalling', () => {
   it('reads and rewrites fd_sets in place; reads WSABUF arrays and scatters only the received bytes', () => {
     const { m } = memory();
     m.setU32(4000, 3);
-    [0x100, 0x104, 0x108].forEach((s, i) => m.setU32(4004 + 4 * i, s));
+    [0x100, 0x104, 0x108].forEach((s, i) => void m.setU32(4004 + 4 * i, s));
     const set = readFdSet(m, 4000)!;
     expect(set).toEqual({ fd_count: 3, fd_array: [0x100, 0x104, 0x108] });
     writeFdSet(m, 4000, { fd_count: 1, fd_array: [0x104] });

@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createWinsock } from '../../browser/src/index.js';
-import { runWinsockProgram, type ProgramOptions } from '../src/index.js';
+import { runWinsockProgram } from '../src/index.js';
 import { clangArgs, explainFailure, sourceLanguage } from '../tools/compile.mjs';
 import { findToolchain, missingMessage } from '../tools/toolchain.mjs';
+import { NoWebSocket } from './no-websocket.js';
 
 const CC = fileURLToPath(new URL('../bin/ws2web-cc.mjs', import.meta.url));
 const tools = findToolchain();
@@ -90,12 +91,11 @@ describe.skipIf(missing.length > 0)('ws2web-cc builds', { timeout: 120_000 }, ()
     expect(r.stderr, name).toBe('');
     expect(r.status).toBe(0);
     let stdout = '';
-    class NoWebSocket { constructor() { throw new Error('this program opens no relay connection'); } }
     const result = await runWinsockProgram({
       wasm: readFileSync(join(dir, `out/main-${code}.wasm`)),
       asyncifyWasm: readFileSync(join(dir, `out/main-${code}.asyncify.wasm`)),
       mode: 'asyncify', // Node has no JSPI without a flag
-      winsock: createWinsock({ relay: 'ws://127.0.0.1:9/', WebSocket: NoWebSocket }) as unknown as ProgramOptions['winsock'],
+      winsock: createWinsock({ relay: 'ws://127.0.0.1:9/', WebSocket: NoWebSocket }),
       args: ['arg'],
       stdout: (t) => { stdout += t; },
     });

@@ -18,6 +18,7 @@ export const BLOCKING_IMPORTS = Object.freeze([
   'ws2_32.WSASendTo',
   'ws2_32.WSARecvFrom',
   'ws2_32.select',
+  'ws2_32.WSAPoll',
   'ws2_32.WSAWaitForMultipleEvents',
   'ws2_32.getaddrinfo',
   'ws2_32.gethostbyname',

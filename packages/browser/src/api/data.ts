@@ -205,7 +205,10 @@ export function dataCalls(ctx: WinsockContext) {
     async recv(s: number, buf: Uint8Array, len: number, flags: number): Promise<number> {
       const socket = lookup(s);
       if (typeof socket === 'number') return failWith(socket);
-      if (!checkBuffer(buf, len)) return failWith(WSAEFAULT);
+      if (!checkBuffer(buf, len)) {
+        socket.events.recvRefused(socket.available > 0);
+        return failWith(WSAEFAULT);
+      }
       if (needsPeer(socket)) return failWith(WSAENOTCONN);
       let got = 0;
       const code = await run(socket, recvTransfer(socket, buf, len, flags | 0, (n) => { got = n; return 0; }), null, null);

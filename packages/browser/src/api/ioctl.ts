@@ -13,7 +13,7 @@ import {
   WSAEOPNOTSUPP,
 } from '../win/constants.js';
 import { WSAID_ACCEPTEX, WSAID_CONNECTEX, WSAID_GETACCEPTEXSOCKADDRS, sameGuid } from '../win/extension-ids.js';
-import type { WSAOVERLAPPED } from '../win/overlapped.js';
+import { isOverlapped, type WSAOVERLAPPED } from '../win/overlapped.js';
 import { isRef, lookupSocket, type AnySocket, type Ref, type WinsockContext } from './context.js';
 
 /**
@@ -83,12 +83,20 @@ export function ioctlCalls(ctx: WinsockContext) {
     ): number {
       const socket = lookupSocket(ctx, s);
       if (typeof socket === 'number') return failWith(socket);
-      void lpOverlapped; void lpCompletionRoutine;
+      void lpCompletionRoutine;
+      // Windows wants lpcbBytesReturned whatever the code, overlapped or not.
+      if (!isRef(lpcbBytesReturned)) return failWith(WSAEFAULT);
       const code = dwIoControlCode >>> 0;
-      const returned = (n: number) => { if (isRef(lpcbBytesReturned)) lpcbBytesReturned.value = n; };
+      const returned = (n: number) => {
+        lpcbBytesReturned.value = n;
+        // Completed at once: the overlapped structure says success, 0 bytes (as Windows reports it).
+        if (isOverlapped(lpOverlapped)) Object.assign(lpOverlapped, { Internal: 0, InternalHigh: 0 });
+        ctx.setLastError(0);
+      };
       switch (code) {
         case FIONBIO: {
           if (!(lpvInBuffer instanceof Uint8Array) || cbInBuffer < 4 || lpvInBuffer.length < 4) return failWith(WSAEFAULT);
+          lpcbBytesReturned.value = 0;
           const err = ioctl(socket, FIONBIO, { value: new DataView(lpvInBuffer.buffer, lpvInBuffer.byteOffset, 4).getUint32(0, true) });
           if (err) return failWith(err);
           returned(0);
@@ -113,6 +121,7 @@ export function ioctlCalls(ctx: WinsockContext) {
           return 0;
         }
         default:
+          lpcbBytesReturned.value = 0;
           return failWith(WSAEOPNOTSUPP);
       }
     },

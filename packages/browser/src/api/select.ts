@@ -57,13 +57,26 @@ export function selectCalls(ctx: WinsockContext) {
       }
       if (!any) return failWith(WSAEINVAL);
       if (timeout !== null && timeout !== undefined && (timeout.tv_sec < 0 || timeout.tv_usec < 0)) return failWith(WSAEINVAL);
-      const tests: ((s: AnySocket) => boolean)[] = [(s) => s.readable, (s) => s.writable, (s) => s.exceptional];
-      const members = sets.map((set) => (set ? set.fd_array.slice(0, set.fd_count) : []));
+      const conditions: ((s: AnySocket) => boolean)[] = [(s) => s.readable, (s) => s.writable, (s) => s.exceptional];
+      // As on Windows: a socket listed twice in a set counts once, and one fd_set passed for two
+      // arguments is one set whose sockets are ready on either condition.
+      const tests = sets.map((set, i) => (s: AnySocket) =>
+        sets.some((other, j) => (j === i || (set && other === set)) && conditions[j]?.(s) === true));
+      const members = sets.map((set, i) => (set && sets.indexOf(set) === i ? [...new Set(set.fd_array.slice(0, set.fd_count))] : []));
       const involved = [...new Set(members.flat())].flatMap((h) => sockets.get(h) ?? []);
+      const readers = members[0] ?? [];
+      // A socket closed during the wait counts as readable (Windows); closed while only in
+      // exceptfds, the call fails with WSAENOTSOCK.
+      const live = (h: number): AnySocket | undefined => {
+        const socket = sockets.get(h);
+        return socket && !socket.closed ? socket : undefined;
+      };
+      const gone = (h: number) => live(h) === undefined;
       const ready = (): number[][] | undefined => {
+        if (members.some((handles, i) => i > 0 && handles.some((h) => gone(h) && !readers.includes(h)))) return [[], [], []];
         const result = members.map((handles, i) => handles.filter((h) => {
-          const socket = sockets.get(h);
-          return socket !== undefined && !socket.closed && tests[i]?.(socket) === true;
+          const socket = live(h);
+          return socket === undefined ? i === 0 : tests[i]?.(socket) === true;
         }));
         return result.some((r) => r.length > 0) ? result : undefined;
       };
@@ -73,11 +86,14 @@ export function selectCalls(ctx: WinsockContext) {
         timevalToMs(timeout),
         () => [[], [], []],
       );
+      if (result.every((r) => r.length === 0) && members.flat().some(gone)) {
+        for (const set of sets) if (set) { set.fd_array.length = 0; set.fd_count = 0; }
+        return failWith(WSAENOTSOCK);
+      }
       sets.forEach((set, i) => {
-        if (!set) return;
-        set.fd_array.length = 0;
+        if (!set || sets.indexOf(set) !== i) return;
         const ready = result[i] ?? [];
-        set.fd_array.push(...ready);
+        ready.forEach((h, at) => { set.fd_array[at] = h; }); // entries past fd_count stay as they were
         set.fd_count = ready.length;
       });
       return result.reduce((n, r) => n + r.length, 0);
@@ -111,7 +127,8 @@ export function selectCalls(ctx: WinsockContext) {
 
     /**
      * WSAEventSelect: associates `hEventObject` with the FD_* events in `lNetworkEvents`, makes the
-     * socket non-blocking, clears the event record, and records conditions that already hold.
+     * socket non-blocking, and signals the event if the record holds a selected event (what
+     * happened before, even unselected: a completed connect is FD_CONNECT and FD_WRITE).
      * lNetworkEvents 0 cancels the association (the socket stays non-blocking).
      */
     WSAEventSelect(s: number, hEventObject: WsaEvent | null, lNetworkEvents: number): number {
@@ -120,10 +137,7 @@ export function selectCalls(ctx: WinsockContext) {
       if (lNetworkEvents & ~FD_ALL_EVENTS) return failWith(WSAEINVAL);
       if (lNetworkEvents !== 0 && (!isWsaEvent(hEventObject) || hEventObject.closed)) return failWith(WSAEINVAL);
       socket.events.select(lNetworkEvents && isWsaEvent(hEventObject) ? { kind: 'event', event: hEventObject } : null, lNetworkEvents);
-      if (lNetworkEvents !== 0) {
-        socket.nonBlocking = true;
-        socket.recordCurrentConditions();
-      }
+      if (lNetworkEvents !== 0) socket.nonBlocking = true; // the record already holds what happened
       return 0;
     },
 

@@ -154,6 +154,9 @@ export abstract class SocketBase {
     if (closeError !== null) this.events.record(FD_CLOSE, closeError);
   }
 
+  /** The peer closed or the connection broke (WSAPoll's POLLHUP). */
+  get hungUp(): boolean { return this.closeCondition() !== null; }
+
   /** FD_CLOSE's error if the connection is over (null if not): stream sockets override. */
   protected closeCondition(): number | null { return null; }
 

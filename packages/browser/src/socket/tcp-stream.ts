@@ -58,6 +58,8 @@ export class TcpStream {
   id = 0;
   readonly credit = new CreditWindow(RECEIVE_WINDOW);
   readonly #received = new ReceiveBuffer();
+  /** recv calls waiting for data: what arrives goes to them, not to FD_READ (as on Windows). */
+  #readersWaiting = 0;
   /** The peer finished sending (FIN, or CLOSE OK). */
   peerFin = false;
   sendShut = false;
@@ -104,14 +106,14 @@ export class TcpStream {
       return true;
     }
     this.#received.push(data);
-    this.owner.events.record(FD_READ, 0);
+    if (this.#readersWaiting === 0) this.owner.events.record(FD_READ, 0);
     this.owner.changed();
     return true;
   }
 
   onCredit(bytes: number): void {
     this.credit.credit(bytes);
-    if (this.credit.sendable > 0) this.owner.events.record(FD_WRITE, 0);
+    if (this.credit.sendable > 0) this.owner.events.spaceFreed();
     this.owner.changed();
   }
 
@@ -202,7 +204,10 @@ export class TcpStream {
     const wait = this.owner.wait(this.owner.options.rcvTimeoMs);
     let total = 0;
     for (;;) {
-      if (!(await wait.until(() => this.#received.available > 0 || this.peerFin || this.#recvError() !== 0))) return fail(WSAETIMEDOUT);
+      this.#readersWaiting++;
+      const arrived = await wait.until(() => this.#received.available > 0 || this.peerFin || this.#recvError() !== 0);
+      this.#readersWaiting--;
+      if (!arrived) return fail(WSAETIMEDOUT);
       const err = this.#recvError();
       if (err) return fail(err);
       if (this.#received.available === 0) return ok(total); // FIN: 0, or what MSG_WAITALL gathered

@@ -41,6 +41,8 @@ export class StreamSocket extends SocketBase implements StreamSink {
   #connError = 0;
   /** A non-blocking connect failed: select reports the socket in exceptfds until the next connect. */
   #connectFailed = false;
+  /** A non-blocking connect's failure goes to SO_ERROR; a blocking connect's is only returned. */
+  #storeConnectError = false;
   /** The outcome of the latest connect, read by a blocking connect when the state settles. */
   #connectResult = 0;
   #onConnected: (() => void) | null = null;
@@ -85,9 +87,9 @@ export class StreamSocket extends SocketBase implements StreamSink {
     this.#sm.to(TcpState.LISTENING);
     const listener = new Listener(this.host.relay(), {
       changed: (error) => {
+        this.changed(); // first: a waiting accept or AcceptEx takes its connection, which is then no FD_ACCEPT
         if (error) this.events.record(FD_ACCEPT, error);
         else if (listener.pending > 0) this.events.record(FD_ACCEPT, 0);
-        this.changed();
       },
       log: this.host.log,
     });
@@ -136,10 +138,13 @@ export class StreamSocket extends SocketBase implements StreamSink {
   startConnect(remote: SockAddr, onConnected: (() => void) | null): void {
     if (!this.bound) this.bound = { family: remote.family, address: remote.family === AF_INET6 ? '::' : '0.0.0.0', port: 0, flowinfo: 0, scopeId: 0 };
     this.remote = remote;
-    this.soError = 0;
+    // SO_ERROR keeps an earlier failure until a connect succeeds; a blocking connect's failure is
+    // returned, not stored (Windows, as its tests record).
+    this.#storeConnectError = this.nonBlocking;
     this.#connectFailed = false;
     this.#connectResult = 0;
     this.#onConnected = onConnected;
+    this.events.reenable(FD_CONNECT); // each connect attempt has its own FD_CONNECT
     this.#sm.to(TcpState.CONNECTING);
     const conn = this.host.relay();
     this.#bytes.conn = conn;
@@ -193,13 +198,14 @@ export class StreamSocket extends SocketBase implements StreamSink {
     this.#connectResult = code;
     if (code === 0) {
       this.connectedAt = performance.now();
+      this.soError = 0;
       this.#sm.to(TcpState.CONNECTED);
       this.#onConnected?.();
       this.events.record(FD_CONNECT, 0);
       if (this.#bytes.credit.sendable > 0) this.events.record(FD_WRITE, 0);
     } else {
       this.#bytes.id = 0;
-      this.soError = code;
+      if (this.#storeConnectError) this.soError = code;
       this.#connectFailed = true;
       this.#sm.to(TcpState.BOUND); // implicitly bound; the reference allows connecting again
       this.events.record(FD_CONNECT, code);
@@ -331,6 +337,9 @@ export class StreamSocket extends SocketBase implements StreamSink {
   }
 
   /** select writefds: connected and send would not block. */
+  /** shutdown(SD_SEND) or SD_BOTH was called: send fails at once (WSAPoll still says POLLWRNORM). */
+  get sendShutDown(): boolean { return this.#bytes.sendShut; }
+
   get writable(): boolean {
     return this.isConnected && !this.#bytes.sendShut && this.#bytes.credit.sendable > 0;
   }
@@ -344,7 +353,7 @@ export class StreamSocket extends SocketBase implements StreamSink {
   override recordCurrentConditions(): void {
     super.recordCurrentConditions();
     const listener = this.#listener;
-    if (listener && listener.error) this.events.record(FD_ACCEPT, listener.error);
+    if (listener?.error) this.events.record(FD_ACCEPT, listener.error);
     else if (listener && listener.pending > 0) this.events.record(FD_ACCEPT, 0);
   }
 

@@ -170,7 +170,7 @@ export class DatagramSocket extends SocketBase implements StreamSink {
         return this.#onDatagram(frame.address ? fromEndpoint(frame.address) : null, frame.data);
       case FrameType.CREDIT:
         this.#credit.credit(frame.bytes);
-        if (this.#credit.sendable > 0) this.events.record(FD_WRITE, 0);
+        if (this.#credit.sendable > 0) this.events.spaceFreed();
         this.changed();
         return;
       case FrameType.VERDICT: {
@@ -284,6 +284,7 @@ export class DatagramSocket extends SocketBase implements StreamSink {
     this.peer = address;
     this.#peerRefusal = 0;
     if (changing) this.#discardQueued();
+    this.events.datagramConnected();
     const answer = this.#askPeer(PeerMode.CONNECT, address).then((reason) => {
       if (reason === Reason.ABORTED) return this.#broken || WSAECONNABORTED;
       this.#remember(address, reason);

@@ -43,6 +43,7 @@ export interface WebSocketLike {
   readonly readyState: number;
   send(data: Uint8Array): void;
   close(code?: number, reason?: string): void;
+  // biome-ignore lint/suspicious/noExplicitAny: DOM and ws declare different event types; any keeps both assignable
   addEventListener(type: string, listener: (event: any) => void): void;
 }
 export type WebSocketConstructor = new (url: string) => WebSocketLike;

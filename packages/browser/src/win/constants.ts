@@ -1,6 +1,7 @@
 /**
  * Winsock constants with their Windows values (winsock2.h, ws2def.h, ws2ipdef.h, mswsock.h, qos.h).
- * Every name here is a named export of @ws2web/browser.
+ * Every name here is a named export of @ws2web/browser. Each is a numeric literal (or an alias of
+ * one), so its type is the literal value: `FD_READ` is of type `1`, as `AF_INET` is of type `2`.
  */
 export * from './error-codes.js';
 
@@ -51,9 +52,9 @@ export const SO_USELOOPBACK = 0x0040;
 export const SO_LINGER = 0x0080;
 export const SO_OOBINLINE = 0x0100;
 /** `(int)(~SO_LINGER)` */
-export const SO_DONTLINGER = ~SO_LINGER;
+export const SO_DONTLINGER = -0x81;
 /** `(int)(~SO_REUSEADDR)` */
-export const SO_EXCLUSIVEADDRUSE = ~SO_REUSEADDR;
+export const SO_EXCLUSIVEADDRUSE = -0x5;
 export const SO_SNDBUF = 0x1001;
 export const SO_RCVBUF = 0x1002;
 export const SO_SNDLOWAT = 0x1003;
@@ -115,7 +116,8 @@ export const MSG_WAITALL = 0x8;
 export const MSG_PUSH_IMMEDIATE = 0x20;
 export const MSG_PARTIAL = 0x8000;
 
-// Network events (WSAEventSelect / WSAAsyncSelect)
+// Network events (WSAEventSelect / WSAAsyncSelect). The masks are written as literals, not as
+// `1 << FD_x_BIT`, so their types are the literal values; a test pins them to the bits.
 export const FD_READ_BIT = 0;
 export const FD_WRITE_BIT = 1;
 export const FD_OOB_BIT = 2;
@@ -127,17 +129,17 @@ export const FD_GROUP_QOS_BIT = 7;
 export const FD_ROUTING_INTERFACE_CHANGE_BIT = 8;
 export const FD_ADDRESS_LIST_CHANGE_BIT = 9;
 export const FD_MAX_EVENTS = 10;
-export const FD_READ = 1 << FD_READ_BIT;
-export const FD_WRITE = 1 << FD_WRITE_BIT;
-export const FD_OOB = 1 << FD_OOB_BIT;
-export const FD_ACCEPT = 1 << FD_ACCEPT_BIT;
-export const FD_CONNECT = 1 << FD_CONNECT_BIT;
-export const FD_CLOSE = 1 << FD_CLOSE_BIT;
-export const FD_QOS = 1 << FD_QOS_BIT;
-export const FD_GROUP_QOS = 1 << FD_GROUP_QOS_BIT;
-export const FD_ROUTING_INTERFACE_CHANGE = 1 << FD_ROUTING_INTERFACE_CHANGE_BIT;
-export const FD_ADDRESS_LIST_CHANGE = 1 << FD_ADDRESS_LIST_CHANGE_BIT;
-export const FD_ALL_EVENTS = (1 << FD_MAX_EVENTS) - 1;
+export const FD_READ = 0x1; // 1 << FD_READ_BIT
+export const FD_WRITE = 0x2; // 1 << FD_WRITE_BIT
+export const FD_OOB = 0x4; // 1 << FD_OOB_BIT
+export const FD_ACCEPT = 0x8; // 1 << FD_ACCEPT_BIT
+export const FD_CONNECT = 0x10; // 1 << FD_CONNECT_BIT
+export const FD_CLOSE = 0x20; // 1 << FD_CLOSE_BIT
+export const FD_QOS = 0x40; // 1 << FD_QOS_BIT
+export const FD_GROUP_QOS = 0x80; // 1 << FD_GROUP_QOS_BIT
+export const FD_ROUTING_INTERFACE_CHANGE = 0x100; // 1 << FD_ROUTING_INTERFACE_CHANGE_BIT
+export const FD_ADDRESS_LIST_CHANGE = 0x200; // 1 << FD_ADDRESS_LIST_CHANGE_BIT
+export const FD_ALL_EVENTS = 0x3ff; // (1 << FD_MAX_EVENTS) - 1
 
 // select
 export const FD_SETSIZE = 64;

@@ -8,7 +8,7 @@ import type { Dialer } from '../streams/dial.js';
 import { createLogger, jsonSink, stderrSink, type Logger } from '../ops/log.js';
 import { dnsServerNameService, injectedNameService, osNameService, type NameService } from '../streams/name-service.js';
 import { Policy } from '../policy/policy.js';
-import ipaddr from 'ipaddr.js';
+import type ipaddr from 'ipaddr.js';
 import { InboundPolicy } from '../policy/inbound-policy.js';
 import { compileLocalPorts } from '../policy/local-bind.js';
 import type { PortSet } from '../policy/port-set.js';

@@ -405,5 +405,5 @@ export class Connection implements ListenerHost {
 function closeReason(message: string): string {
   const bytes = Buffer.from(message);
   if (bytes.length <= 123) return message;
-  return bytes.subarray(0, 120).toString('utf8').replace(/\uFFFD$/, '') + '...';
+  return `${bytes.subarray(0, 120).toString('utf8').replace(/\uFFFD$/, '')}...`;
 }

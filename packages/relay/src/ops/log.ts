@@ -23,6 +23,7 @@ export function isLogLevel(value: string): value is LogLevel {
  * viewer would act on (`\x1b[2J` clears the screen, `\n` forges a record). Pages choose host
  * names, origins and ticket subjects, and those reach log fields.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is what it is for
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 const HAS_CONTROL = new RegExp(CONTROL.source);
 
@@ -54,7 +55,7 @@ export function formatJsonLine(level: string, msg: string, fields: Record<string
 
 /** One line per record on stderr (formatTextLine). */
 export function stderrSink(level: string, msg: string, fields: Record<string, unknown>): void {
-  process.stderr.write(formatTextLine(level, msg, fields) + '\n');
+  process.stderr.write(`${formatTextLine(level, msg, fields)}\n`);
 }
 
 /**
@@ -62,7 +63,7 @@ export function stderrSink(level: string, msg: string, fields: Record<string, un
  * for log shippers (the field names pino and most collectors expect). Fields never hold payloads.
  */
 export function jsonSink(level: string, msg: string, fields: Record<string, unknown>): void {
-  process.stderr.write(formatJsonLine(level, msg, fields) + '\n');
+  process.stderr.write(`${formatJsonLine(level, msg, fields)}\n`);
 }
 
 function jsonSafe(_key: string, value: unknown): unknown {

@@ -237,9 +237,9 @@ export class Metrics {
       Object.entries(states).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, n]) => [`{state="${k}"}`, n]));
     metric('ws2web_relay_draining', 'gauge', '1 while the relay drains before shutting down.', [['', this.draining]]);
     out.push('# HELP ws2web_relay_connect_seconds Time from dial to connected for relayed TCP connections.', '# TYPE ws2web_relay_connect_seconds histogram');
-    CONNECT_BUCKETS.forEach((le, i) => out.push(`ws2web_relay_connect_seconds_bucket{le="${le}"} ${this.#connectBuckets[i]}`));
+    CONNECT_BUCKETS.forEach((le, i) => void out.push(`ws2web_relay_connect_seconds_bucket{le="${le}"} ${this.#connectBuckets[i]}`));
     out.push(`ws2web_relay_connect_seconds_bucket{le="+Inf"} ${this.#connectCount}`);
     out.push(`ws2web_relay_connect_seconds_sum ${this.#connectSum}`, `ws2web_relay_connect_seconds_count ${this.#connectCount}`);
-    return out.join('\n') + '\n';
+    return `${out.join('\n')}\n`;
   }
 }

@@ -10,7 +10,7 @@
  * A name entry matches the name the page asked for (then any address it resolves to may be
  * dialled, if the policy allows it); an address entry matches the address actually dialled.
  */
-import ipaddr from 'ipaddr.js';
+import type ipaddr from 'ipaddr.js';
 import { matches, parseStrict, type Address } from './address-ranges.js';
 import { HostPattern } from './host-names.js';
 
@@ -35,12 +35,12 @@ export class DestinationScope {
 
   /** Whether a name entry covers `name`:`port`. */
   permitsName(name: string, port: number): boolean {
-    return this.#entries.some((e) => e.host !== null && e.host.matches(name) && inPorts(e, port));
+    return this.#entries.some((e) => e.host?.matches(name) && inPorts(e, port));
   }
 
   /** Whether a name entry covers `name` on some port (RESOLVE carries no port). */
   permitsNameOnAnyPort(name: string): boolean {
-    return this.#entries.some((e) => e.host !== null && e.host.matches(name));
+    return this.#entries.some((e) => e.host?.matches(name) === true);
   }
 
   /** Whether an address entry covers `address` on some port. */

@@ -18,11 +18,11 @@
  * ephemeral port when the set says `ephemeral`, else a free port the relay picks from the
  * set's ranges. A ticket's `listenPorts` narrows the set (intersection).
  */
-import ipaddr from 'ipaddr.js';
+import type ipaddr from 'ipaddr.js';
 import { Reason } from '@ws2web/protocol';
 import { matches, parseStrict, splitZone, type Address } from './address-ranges.js';
 import { LISTEN_OPTIONS, listenSchema, validate, type ListenOptions } from '../config/schema.js';
-import { PortSet, type PortSpec } from './port-set.js';
+import { PortSet, } from './port-set.js';
 
 export type { ListenOptions };
 

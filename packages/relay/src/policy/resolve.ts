@@ -13,7 +13,7 @@
  * `localhost` and `*.localhost` answer loopback without asking any resolver (RFC 6761), so the
  * policy, not a resolver's hosts file, decides about them.
  */
-import ipaddr from 'ipaddr.js';
+import type ipaddr from 'ipaddr.js';
 import { Reason, type Endpoint } from '@ws2web/protocol';
 import { dialText, parseLooseIPv4, parseStrict, splitZone, type Address } from './address-ranges.js';
 import type { DestinationScope } from './destination-scope.js';

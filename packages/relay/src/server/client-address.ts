@@ -12,7 +12,7 @@
  *     proxy address, and it is counted like any client, never exempt.
  */
 import type http from 'node:http';
-import ipaddr from 'ipaddr.js';
+import type ipaddr from 'ipaddr.js';
 import { parseStrict, type Address } from '../policy/address-ranges.js';
 import { inCidrs } from '../config/options.js';
 

@@ -12,7 +12,6 @@ import {
   Reason,
   ResolveFamily,
   ResolveFlag,
-  reasonRow,
   type Endpoint,
   type ResolveFrame,
 } from '@ws2web/protocol';

@@ -29,7 +29,6 @@ import {
   ListenFlag,
   Reason,
   reasonForErrno,
-  reasonRow,
   type Endpoint,
   type ListenFrame,
 } from '@ws2web/protocol';
@@ -283,7 +282,7 @@ export class TcpListener extends StreamBase<ListenerState> implements InboundPar
    */
   #closeServer(): void {
     const server = this.#server;
-    if (!server || !server.listening) return;
+    if (!server?.listening) return;
     server.close();
     setImmediate(this.#resolveSocketClosed);
   }

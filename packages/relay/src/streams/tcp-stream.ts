@@ -144,7 +144,7 @@ export class TcpStream extends StreamBase<TcpStreamState> {
         return this.openFailed(bind.reason, bind.why);
       }
     }
-    let resolution;
+    let resolution: Awaited<ReturnType<typeof resolveDestination>>;
     try {
       resolution = await resolveDestination(this.#remote, { policy: options.policy, names: options.names, family, scope: this.host.scope });
     } catch (err) {

@@ -8,6 +8,7 @@ import { FrameType, Reason } from '@ws2web/protocol';
 import { formatJsonLine, formatTextLine } from '../../src/ops/log.js';
 import { recordingRelay } from './recording-relay.js';
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is what it is for
 const RAW_CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 const ATTACK = '\u001b[2J\u001b[H\nFAKE-ADMIN-LOGIN-OK\r\u009b31m\u2028x';
 

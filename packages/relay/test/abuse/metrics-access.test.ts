@@ -15,15 +15,15 @@ describe('/metrics access', () => {
     const secret = 'metrics-secret';
     const relay = await useRelay({ secret });
     const base = http(relay.url);
-    const bare = await fetch(base + 'metrics');
+    const bare = await fetch(`${base}metrics`);
     expect(bare.status).toBe(401);
     expect(bare.headers.get('www-authenticate')).toMatch(/^Bearer/);
-    expect((await fetch(base + 'metrics', { headers: { Authorization: 'Bearer wrong' } })).status).toBe(401);
-    const ok = await fetch(base + 'metrics', { headers: { Authorization: `Bearer ${secret}` } });
+    expect((await fetch(`${base}metrics`, { headers: { Authorization: 'Bearer wrong' } })).status).toBe(401);
+    const ok = await fetch(`${base}metrics`, { headers: { Authorization: `Bearer ${secret}` } });
     expect(ok.status).toBe(200);
     expect(await ok.text()).toContain('ws2web_relay_connections ');
-    expect((await fetch(base + 'healthz')).status).toBe(200);
-    expect((await fetch(base + 'readyz')).status).toBe(200);
+    expect((await fetch(`${base}healthz`)).status).toBe(200);
+    expect((await fetch(`${base}readyz`)).status).toBe(200);
   });
 
   it('with metricsPort: a separate listener serves it; the WebSocket port answers 404', async () => {
@@ -33,8 +33,8 @@ describe('/metrics access', () => {
     expect(separate.status).toBe(200);
     expect(await separate.text()).toContain('ws2web_relay_connections ');
     expect((await fetch(relay.metricsUrl!.replace('/metrics', '/healthz'))).status).toBe(200);
-    expect((await fetch(http(relay.url) + 'metrics', { headers: { Authorization: 'Bearer s' } })).status).toBe(404);
-    expect((await fetch(http(relay.url) + 'healthz')).status).toBe(200);
+    expect((await fetch(`${http(relay.url)}metrics`, { headers: { Authorization: 'Bearer s' } })).status).toBe(404);
+    expect((await fetch(`${http(relay.url)}healthz`)).status).toBe(200);
   });
 
   it('without a secret: served on a loopback relay (the local operator), and the metrics listener closes with the relay', async () => {
@@ -45,7 +45,7 @@ describe('/metrics access', () => {
     await expect(fetch(url)).rejects.toThrow();
     const plain = await useRelay({});
     expect(plain.metricsUrl).toBeNull();
-    expect((await fetch(http(plain.url) + 'metrics')).status).toBe(200);
+    expect((await fetch(`${http(plain.url)}metrics`)).status).toBe(200);
   });
 
   it('without a secret beyond loopback: hidden (404) — decided by metricsAccess', async () => {

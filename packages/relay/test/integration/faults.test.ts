@@ -176,7 +176,7 @@ describe('faults', () => {
       for (let id = 1; id <= SOCKETS; id++) expect((await p.read(id, 4, { timeoutMs: 20_000 })).toString()).toBe('ping');
     }));
     const opened = performance.now() - started;
-    const metrics = await (await fetch(base + 'metrics')).text();
+    const metrics = await (await fetch(`${base}metrics`)).text();
     expect(metrics).toContain(`ws2web_relay_streams ${PAGES * SOCKETS}\n`);
     expect(metrics).toContain(`ws2web_relay_connections ${PAGES}\n`);
     // The server's accept loop may still be catching up on a busy machine: wait (bounded).
@@ -185,7 +185,7 @@ describe('faults', () => {
     await Promise.all(pages.map((p) => p.close()));
     let after = '';
     await waitUntil(async () => {
-      after = await (await fetch(base + 'metrics')).text();
+      after = await (await fetch(`${base}metrics`)).text();
       return after.includes('ws2web_relay_streams 0\n') && after.includes('ws2web_relay_connections 0\n');
     }, 5000, 'everything released');
     expect(after).toContain('ws2web_relay_streams 0\n');
@@ -220,7 +220,7 @@ describe('faults', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(dials).toEqual(Array(5).fill('127.0.0.1')); // the name's answer came after the page left: not dialled
     expect(relay.metrics()).toMatchObject({ streams: 0, connections: 0 });
-    expect(await (await fetch(relay.url.replace('ws:', 'http:') + 'readyz')).text()).toBe('ready');
+    expect(await (await fetch(`${relay.url.replace('ws:', 'http:')}readyz`)).text()).toBe('ready');
   });
 
   it('random frames against a live relay for 1 s: protocol errors, no crash, no leak', async () => {
@@ -234,7 +234,7 @@ describe('faults', () => {
       dial: () => net.connect({ host: '127.0.0.1', port: echo.port, allowHalfOpen: true }),
       udpSocket: (req) => {
         const socket = dgram.createSocket({ type: req.type, ipv6Only: req.type === 'udp6' ? req.ipv6Only : undefined });
-        socket.send = ((msg: Uint8Array, port: number, host: string, cb?: (err: Error | null) => void) => {
+        socket.send = ((_msg: Uint8Array, port: number, host: string, cb?: (err: Error | null) => void) => {
           udpSends.push(`${host}:${port}`);
           setImmediate(() => cb?.(null));
         }) as typeof socket.send;

@@ -97,7 +97,7 @@ describe('TLS', () => {
     const relay = await useRelay({ allow: ['127.0.0.0/8'],  tls: { cert, key } });
     expect(relay.url).toMatch(/^wss:\/\/127\.0\.0\.1:\d+\/$/);
     expect(await wssHello(relay.url)).toBe(FrameType.WELCOME);
-    expect(await httpsGet(relay.url.replace('wss:', 'https:') + 'healthz')).toEqual({ status: 200, body: 'ok' });
+    expect(await httpsGet(`${relay.url.replace('wss:', 'https:')}healthz`)).toEqual({ status: 200, body: 'ok' });
   });
 
   it('the CLI takes --tls-cert/--tls-key and prints a wss:// URL; a missing file exits 2', async () => {
@@ -213,13 +213,13 @@ describe('/readyz and /metrics', () => {
     const server = await echo();
     const relay = await useRelay({ allow: ['127.0.0.0/8'],  maxSocketsTotal: 1 });
     const base = relay.url.replace('ws:', 'http:');
-    expect((await fetch(base + 'readyz')).status).toBe(200);
+    expect((await fetch(`${base}readyz`)).status).toBe(200);
     const page = await PageClient.ready(relay.url);
     defer(() => page.close());
     await page.open(1, ipv4(server.port));
-    const full = await fetch(base + 'readyz');
+    const full = await fetch(`${base}readyz`);
     expect([full.status, await full.text()]).toEqual([503, 'at capacity (1 sockets)']);
-    expect((await fetch(base + 'healthz')).status).toBe(200);
+    expect((await fetch(`${base}healthz`)).status).toBe(200);
   });
 
   it('serves refusals by reason, limit hits, streams by state, the connect histogram and the drain gauge', async () => {
@@ -232,8 +232,8 @@ describe('/readyz and /metrics', () => {
     await page.open(3, ipv4(25, '93.184.216.34'));
     await page.open(4, ipv4(server.port));
     await page.open(5, ipv4(server.port)); // the third live stream: LIMIT
-    const text = await (await fetch(relay.url.replace('ws:', 'http:') + 'metrics')).text();
-    const sample = (line: string) => text.split('\n').find((l) => l.startsWith(line + ' '))?.slice(line.length + 1);
+    const text = await (await fetch(`${relay.url.replace('ws:', 'http:')}metrics`)).text();
+    const sample = (line: string) => text.split('\n').find((l) => l.startsWith(`${line} `))?.slice(line.length + 1);
     expect(sample('ws2web_relay_policy_refusals_total')).toBe('2');
     expect(sample('ws2web_relay_policy_refusals_by_reason_total{reason="private"}')).toBe('1');
     expect(sample('ws2web_relay_policy_refusals_by_reason_total{reason="port"}')).toBe('1');
@@ -261,8 +261,8 @@ describe('graceful drain', () => {
     // The idle page goes at once; the busy one keeps its stream.
     expect(((await idle.next((f) => f.type === FrameType.GOAWAY)) as GoawayFrame).reason).toBe(Reason.SHUTTING_DOWN);
     const base = relay.url.replace('ws:', 'http:');
-    expect((await fetch(base + 'healthz')).status).toBe(503);
-    expect((await fetch(base + 'readyz')).status).toBe(503);
+    expect((await fetch(`${base}healthz`)).status).toBe(503);
+    expect((await fetch(`${base}readyz`)).status).toBe(503);
     await expect(PageClient.connect(relay.url)).rejects.toMatchObject({ statusCode: 503 });
     expect(await busy.open(2, ipv4(server.port))).toEqual({ type: FrameType.OPEN_FAILED, stream: 2, reason: Reason.SHUTTING_DOWN });
     busy.send({ type: FrameType.DATA, stream: 1, data: Buffer.from('still here') });

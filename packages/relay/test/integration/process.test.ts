@@ -4,7 +4,6 @@
  * Both run `dist/`, which beforeAll builds (`tsc -b`, incremental).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';

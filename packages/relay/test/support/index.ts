@@ -82,7 +82,7 @@ export function stalled(value: () => number, samples = 5): () => boolean {
 
 /** The relay's /metrics text (Prometheus), for gauges the snapshot does not carry (streams_by_state). */
 export async function scrape(relay: Relay): Promise<string> {
-  const response = await fetch(relay.url.replace(/^ws/, 'http') + 'metrics');
+  const response = await fetch(`${relay.url.replace(/^ws/, 'http')}metrics`);
   return response.text();
 }
 

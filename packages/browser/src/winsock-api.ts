@@ -1,0 +1,545 @@
+/**
+ * The Winsock interface: every call of a createWinsock object, declared once with its Windows
+ * behaviour, return value and errors, so editors show the documentation and go-to-definition
+ * lands here. The api/ groups implement it; createWinsock's return type makes the compiler check
+ * that they do. Calls that may wait on Windows return a Promise that settles when Windows would
+ * have returned; the others are synchronous. A failing call returns SOCKET_ERROR (or
+ * INVALID_SOCKET / false / null) and sets the last error, read with WSAGetLastError().
+ */
+import type { ConditionProc } from './api/accept.js';
+import type { SOCKET_ADDRESS_LIST } from './api/connect.js';
+import type { Ref, timeval, WSABUF } from './api/context.js';
+import type { ADDRINFO, HOSTENT, SERVENT } from './api/names.js';
+import type { WSAPOLLFD } from './api/poll.js';
+import type { WSANETWORKEVENTS } from './api/select.js';
+import type { WsaEvent } from './win/event.js';
+import type { FdSet } from './win/fd-set.js';
+import type { WindowProc } from './win/network-events.js';
+import type { CompletionRoutine, WSAOVERLAPPED } from './win/overlapped.js';
+
+/** WSADATA, filled by WSAStartup (iMaxSockets / iMaxUdpDg are 0 from version 2 on, as Windows). */
+export interface WSADATA {
+  wVersion?: number;
+  wHighVersion?: number;
+  iMaxSockets?: number;
+  iMaxUdpDg?: number;
+  lpVendorInfo?: null;
+  szDescription?: string;
+  szSystemStatus?: string;
+}
+
+export interface Winsock {
+  // ── Start-up and the last error ───────────────────────────────────────────────────────────
+
+  /**
+   * WSAStartup: negotiates the version (the highest is 2.2; a higher request gets 2.2) and fills
+   * `lpWSAData` when given. Returns 0, or the error code itself — not through WSAGetLastError,
+   * as Windows: WSAVERNOTSUPPORTED for major version 0, WSAEFAULT for a `lpWSAData` that is no
+   * object. Each successful call must be matched by a WSACleanup.
+   */
+  WSAStartup(wVersionRequested: number, lpWSAData?: WSADATA | null): number;
+
+  /**
+   * WSACleanup: undoes one WSAStartup; the last one closes every socket and the relay connection.
+   * Returns 0, or SOCKET_ERROR with WSANOTINITIALISED when there was no WSAStartup.
+   */
+  WSACleanup(): number;
+
+  /** WSAGetLastError: the error code of the last failing call on this object (0 if none yet). */
+  WSAGetLastError(): number;
+
+  /** WSASetLastError: sets the value WSAGetLastError returns (truncated to a 32-bit int). */
+  WSASetLastError(iError: number): void;
+
+  // ── Socket lifetime, addresses and options ────────────────────────────────────────────────
+
+  /**
+   * socket: a new socket handle (from 0x100, step 4); never touches the network. AF_INET /
+   * AF_INET6 with SOCK_STREAM (protocol 0 or IPPROTO_TCP) or SOCK_DGRAM (0 or IPPROTO_UDP); type 0
+   * picks the type from the protocol. INVALID_SOCKET with WSANOTINITIALISED, WSAEAFNOSUPPORT
+   * (other families), WSAESOCKTNOSUPPORT (other types) or WSAEPROTONOSUPPORT (a protocol that does
+   * not fit the type).
+   */
+  socket(af: number, type: number, protocol: number): number;
+
+  /**
+   * WSASocket: socket with Winsock 2 arguments. `lpProtocolInfo` must be null and `g` 0 (no
+   * socket groups), else INVALID_SOCKET with WSAEINVAL; dwFlags (WSA_FLAG_OVERLAPPED…) are
+   * accepted. Otherwise the same errors as socket.
+   */
+  WSASocket(af: number, type: number, protocol: number, lpProtocolInfo: null, g: number, dwFlags: number): number;
+
+  /**
+   * closesocket: closes `s`, gracefully (queued bytes, then FIN) unless SO_LINGER is on with a zero
+   * timeout, which resets the connection. Blocking calls in flight on the socket return WSAEINTR.
+   * Returns 0, or SOCKET_ERROR with WSANOTINITIALISED / WSAENOTSOCK.
+   */
+  closesocket(s: number): number;
+
+  /**
+   * bind: synchronous; validates and records the local address. A TCP socket's relay socket binds
+   * it when it dials; a UDP socket opens its relay socket now, in the background (a conflict
+   * surfaces at the next call as WSAEADDRINUSE / WSAEADDRNOTAVAIL). Returns 0, or SOCKET_ERROR
+   * with WSAEFAULT (short or mismatched sockaddr), WSAEAFNOSUPPORT, WSAEINVAL (already bound).
+   */
+  bind(s: number, name: Uint8Array, namelen: number): number;
+
+  /**
+   * listen: a bound TCP socket becomes a listening socket at once; the relay listener opens in the
+   * background (refused by the relay's inbound policy → accept reports WSAEACCES). Returns 0, or
+   * SOCKET_ERROR with WSAEINVAL (not bound), WSAEISCONN (connected), WSAEOPNOTSUPP (UDP).
+   */
+  listen(s: number, backlog: number): number;
+
+  /**
+   * shutdown: SD_SEND sends a real FIN through the relay (the peer sees end-of-stream; this side
+   * still receives); SD_RECEIVE discards further data (recv then fails with WSAESHUTDOWN);
+   * SD_BOTH does both. Returns 0, or SOCKET_ERROR with WSAENOTCONN / WSAEINVAL (bad `how`).
+   */
+  shutdown(s: number, how: number): number;
+
+  /**
+   * setsockopt: values are 4 bytes little-endian (`struct linger` is two u16). SO_KEEPALIVE and
+   * TCP_NODELAY are applied to the relay's real socket; SO_RCVTIMEO / SO_SNDTIMEO (ms, 0 = forever)
+   * bound blocking calls; IPV6_V6ONLY only before bind. Returns 0, or SOCKET_ERROR with WSAEFAULT
+   * (`optlen` smaller than the value), WSAENOPROTOOPT (an option the level does not have) or
+   * WSAEINVAL (unknown level).
+   */
+  setsockopt(s: number, level: number, optname: number, optval: Uint8Array | null, optlen: number): number;
+
+  /**
+   * getsockopt: writes the option's value into `optval` and its size into `optlen.value`. SO_ERROR
+   * is the last asynchronous error (a failed non-blocking connect); SO_CONNECT_TIME is seconds
+   * connected (0xFFFFFFFF when not). Returns 0, or SOCKET_ERROR with WSAEFAULT, WSAENOPROTOOPT or
+   * WSAEINVAL, as setsockopt.
+   */
+  getsockopt(s: number, level: number, optname: number, optval: Uint8Array | null, optlen: Ref | null): number;
+
+  /**
+   * getsockname: the local sockaddr into `name` (its length in `namelen.value`): after bind the
+   * recorded address (port 0 stays 0); once the relay opened the socket, its real local address
+   * and port. SOCKET_ERROR with WSAEINVAL before bind/connect, WSAEFAULT for a short buffer.
+   */
+  getsockname(s: number, name: Uint8Array | null, namelen: Ref | null): number;
+
+  /**
+   * getpeername: the peer's sockaddr into `name`. SOCKET_ERROR with WSAENOTCONN unless connected
+   * (TCP) or a default peer is set (UDP); WSAEFAULT for a short buffer.
+   */
+  getpeername(s: number, name: Uint8Array | null, namelen: Ref | null): number;
+
+  // ── The connect family ────────────────────────────────────────────────────────────────────
+
+  /**
+   * connect: WSAConnect without connect data or QOS. TCP blocking: settles with 0 or SOCKET_ERROR
+   * when the relay reports the outcome; non-blocking: SOCKET_ERROR with WSAEWOULDBLOCK at once, the
+   * outcome through select, WSAEventSelect or WSAAsyncSelect (FD_CONNECT). Errors: WSAEALREADY
+   * (pending), WSAEISCONN, WSAEINVAL (listening), WSAEADDRNOTAVAIL (all-zero address or port 0),
+   * WSAEFAULT (`namelen` too small), WSAEAFNOSUPPORT (other family), WSAECONNREFUSED, WSAETIMEDOUT,
+   * WSAENETUNREACH / WSAEHOSTUNREACH, WSAEACCES (relay policy), WSAENETDOWN (relay unreachable or
+   * lost). UDP: sets, changes or dissolves (all-zero / AF_UNSPEC) the default destination.
+   */
+  connect(s: number, name: Uint8Array, namelen: number): Promise<number>;
+
+  /**
+   * WSAConnect: connect with connect data and QOS, following Microsoft's reference. TCP carries no
+   * connect data: `lpCallerData` with bytes → WSAEPROTONOSUPPORT; `lpCalleeData.len` is set to 0.
+   * UDP ignores connect data. `lpGQOS` must be null (WSAEINVAL); `lpSQOS` must ask for no guarantee
+   * (best effort, no traffic, no change, general information), else WSAEOPNOTSUPP. Otherwise as
+   * connect: 0, or SOCKET_ERROR with the last error set.
+   */
+  WSAConnect(
+    s: number,
+    name: Uint8Array,
+    namelen: number,
+    lpCallerData: WSABUF | null,
+    lpCalleeData: WSABUF | null,
+    lpSQOS: object | null,
+    lpGQOS: object | null,
+  ): Promise<number>;
+
+  /**
+   * WSAConnectByName: resolves `nodename`/`servicename` through the relay (a dual-stack AF_INET6
+   * socket also gets IPv4 addresses, mapped) and tries every address in order until one connects,
+   * within `timeout` overall. Waits whatever the socket's blocking mode. Resolves true and fills
+   * the optional local/remote sockaddr outputs; false with WSAETIMEDOUT, WSAEACCES (every
+   * candidate refused by policy), a resolution error, or the last attempt's error.
+   */
+  WSAConnectByName(
+    s: number,
+    nodename: string,
+    servicename: string,
+    LocalAddressLength: Ref | null,
+    LocalAddress: Uint8Array | null,
+    RemoteAddressLength: Ref | null,
+    RemoteAddress: Uint8Array | null,
+    timeout: timeval | null,
+    Reserved: null,
+  ): Promise<boolean>;
+
+  /**
+   * WSAConnectByList: WSAConnectByName over an explicit list of addresses
+   * (`{ iAddressCount, Address: [{ lpSockaddr, iSockaddrLength }] }`): true, or false with the
+   * last error set.
+   */
+  WSAConnectByList(
+    s: number,
+    SocketAddress: SOCKET_ADDRESS_LIST,
+    LocalAddressLength: Ref | null,
+    LocalAddress: Uint8Array | null,
+    RemoteAddressLength: Ref | null,
+    RemoteAddress: Uint8Array | null,
+    timeout: timeval | null,
+    Reserved: null,
+  ): Promise<boolean>;
+
+  /**
+   * ConnectEx (also handed out by WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER, WSAID_CONNECTEX)):
+   * starts a connect on a bound TCP socket and resolves false with WSA_IO_PENDING; on completion
+   * the optional send buffer is sent, the WSAOVERLAPPED gets its status and the bytes sent
+   * (InternalHigh), and its event is set. An unbound socket → false with WSAEINVAL, as Windows.
+   */
+  ConnectEx(
+    s: number,
+    name: Uint8Array,
+    namelen: number,
+    lpSendBuffer: Uint8Array | null,
+    dwSendDataLength: number,
+    lpdwBytesSent: Ref | null,
+    lpOverlapped: WSAOVERLAPPED,
+  ): Promise<boolean>;
+
+  // ── Inbound connections ───────────────────────────────────────────────────────────────────
+
+  /**
+   * accept: the next inbound connection as a new connected socket, its peer sockaddr in `addr`
+   * (optional). Blocking waits; non-blocking → INVALID_SOCKET with WSAEWOULDBLOCK. Not listening
+   * → WSAEINVAL; a relay that refused to listen (its inbound policy) → WSAEACCES.
+   */
+  accept(s: number, addr: Uint8Array | null, addrlen: Ref | null): Promise<number>;
+
+  /**
+   * WSAAccept: accept with a condition function deciding from the caller's address: CF_ACCEPT
+   * (the new socket), CF_REJECT (the connection is reset; INVALID_SOCKET with WSAECONNREFUSED) or
+   * CF_DEFER (it stays queued; INVALID_SOCKET with WSATRY_AGAIN). Otherwise as accept.
+   */
+  WSAAccept(s: number, addr: Uint8Array | null, addrlen: Ref | null, lpfnCondition: ConditionProc | null, dwCallbackData: number): Promise<number>;
+
+  /**
+   * AcceptEx: accepts into `sAcceptSocket` (a fresh, unbound TCP socket) as an overlapped
+   * operation: false + WSA_IO_PENDING, then — once a connection arrived and, if
+   * dwReceiveDataLength > 0, its first bytes — lpOutputBuffer holds the data and the local and
+   * remote address blocks, and the WSAOVERLAPPED completes with the byte count. Each address
+   * length must be at least the sockaddr size + 16, as Windows requires (else WSAEINVAL).
+   */
+  AcceptEx(
+    sListenSocket: number,
+    sAcceptSocket: number,
+    lpOutputBuffer: Uint8Array,
+    dwReceiveDataLength: number,
+    dwLocalAddressLength: number,
+    dwRemoteAddressLength: number,
+    lpdwBytesReceived: Ref | null,
+    lpOverlapped: WSAOVERLAPPED,
+  ): Promise<boolean>;
+
+  /**
+   * GetAcceptExSockaddrs: reads the local and remote sockaddrs out of an AcceptEx output buffer
+   * into `{ value }` refs (`LocalSockaddr.value` / `RemoteSockaddr.value` get Uint8Arrays, the
+   * lengths their sizes). Returns nothing, as Windows.
+   */
+  GetAcceptExSockaddrs(
+    lpOutputBuffer: Uint8Array,
+    dwReceiveDataLength: number,
+    dwLocalAddressLength: number,
+    dwRemoteAddressLength: number,
+    LocalSockaddr: { value: Uint8Array | null },
+    LocalSockaddrLength: Ref,
+    RemoteSockaddr: { value: Uint8Array | null },
+    RemoteSockaddrLength: Ref,
+  ): void;
+
+  // ── Data ──────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * send: the number of bytes taken (copied). Blocking waits for relay credit until every byte is
+   * taken (SO_SNDTIMEO expiry → WSAETIMEDOUT); non-blocking takes what the credit allows, or fails
+   * with WSAEWOULDBLOCK at zero credit (FD_WRITE follows). SOCKET_ERROR with WSAENOTCONN,
+   * WSAESHUTDOWN, WSAECONNRESET, WSAECONNABORTED (relay lost), WSAEOPNOTSUPP (MSG_OOB).
+   */
+  send(s: number, buf: Uint8Array, len: number, flags: number): Promise<number>;
+
+  /**
+   * recv: the number of bytes received into `buf`, 0 after the peer's FIN. Buffered bytes return at
+   * once; blocking waits for data, FIN or an error (SO_RCVTIMEO → WSAETIMEDOUT); non-blocking →
+   * WSAEWOULDBLOCK. MSG_PEEK leaves the bytes; MSG_WAITALL fills the buffer unless FIN or an error
+   * comes first (WSAEOPNOTSUPP on a non-blocking socket or with MSG_PEEK). SOCKET_ERROR with
+   * WSAENOTCONN, WSAESHUTDOWN, WSAECONNRESET, WSAECONNABORTED, WSAEOPNOTSUPP (MSG_OOB).
+   */
+  recv(s: number, buf: Uint8Array, len: number, flags: number): Promise<number>;
+
+  /**
+   * sendto: UDP to `to` (or the connected peer when null), one datagram; the bytes sent.
+   * TCP ignores `to`, as Windows. SOCKET_ERROR with WSAEMSGSIZE (above 65,507 / 65,527 bytes),
+   * WSAEACCES (relay policy, or broadcast without SO_BROADCAST), WSAENOTCONN (no destination),
+   * WSAEFAULT / WSAEAFNOSUPPORT (bad `to`).
+   */
+  sendto(s: number, buf: Uint8Array, len: number, flags: number, to: Uint8Array | null, tolen: number): Promise<number>;
+
+  /**
+   * recvfrom: the next datagram and its source (`from`/`fromlen`, optional). A datagram larger
+   * than `len` is truncated: SOCKET_ERROR with WSAEMSGSIZE, the first `len` bytes in `buf`, the
+   * rest gone. A socket never bound → WSAEINVAL; `fromlen` too small for the family → WSAEFAULT.
+   */
+  recvfrom(s: number, buf: Uint8Array, len: number, flags: number, from: Uint8Array | null, fromlen: Ref | null): Promise<number>;
+
+  /**
+   * WSASend: gathers the buffers into one send; 0 with the count in `lpNumberOfBytesSent`, or
+   * SOCKET_ERROR as send. With `lpOverlapped`: SOCKET_ERROR + WSA_IO_PENDING, completed in the
+   * background through the WSAOVERLAPPED, its event and the optional completion routine.
+   */
+  WSASend(
+    s: number,
+    lpBuffers: WSABUF[],
+    dwBufferCount: number,
+    lpNumberOfBytesSent: Ref | null,
+    dwFlags: number,
+    lpOverlapped: WSAOVERLAPPED | null,
+    lpCompletionRoutine: CompletionRoutine | null,
+  ): Promise<number>;
+
+  /**
+   * WSARecv: scatters into the buffers in order; 0 with the count in `lpNumberOfBytesRecvd`
+   * (`*lpFlags` is in/out, 0 on return), or SOCKET_ERROR as recv (WSAEFAULT for bad WSABUFs).
+   * Overlapped with `lpOverlapped`, as WSASend.
+   */
+  WSARecv(
+    s: number,
+    lpBuffers: WSABUF[],
+    dwBufferCount: number,
+    lpNumberOfBytesRecvd: Ref | null,
+    lpFlags: Ref | null,
+    lpOverlapped: WSAOVERLAPPED | null,
+    lpCompletionRoutine: CompletionRoutine | null,
+  ): Promise<number>;
+
+  /** WSASendTo: WSASend with a destination (UDP); errors as sendto. */
+  WSASendTo(
+    s: number,
+    lpBuffers: WSABUF[],
+    dwBufferCount: number,
+    lpNumberOfBytesSent: Ref | null,
+    dwFlags: number,
+    lpTo: Uint8Array | null,
+    iTolen: number,
+    lpOverlapped: WSAOVERLAPPED | null,
+    lpCompletionRoutine: CompletionRoutine | null,
+  ): Promise<number>;
+
+  /** WSARecvFrom: WSARecv that also reports the source address (UDP); errors as recvfrom. */
+  WSARecvFrom(
+    s: number,
+    lpBuffers: WSABUF[],
+    dwBufferCount: number,
+    lpNumberOfBytesRecvd: Ref | null,
+    lpFlags: Ref | null,
+    lpFrom: Uint8Array | null,
+    lpFromlen: Ref | null,
+    lpOverlapped: WSAOVERLAPPED | null,
+    lpCompletionRoutine: CompletionRoutine | null,
+  ): Promise<number>;
+
+  /**
+   * WSAGetOverlappedResult: with `fWait`, a Promise that settles when the operation completes;
+   * without, at once: false + WSA_IO_INCOMPLETE while pending. On completion `lpcbTransfer` gets
+   * the byte count and the result is true, or false with the operation's error.
+   */
+  WSAGetOverlappedResult(s: number, lpOverlapped: WSAOVERLAPPED, lpcbTransfer: Ref, fWait: boolean, lpdwFlags: Ref | null): boolean | Promise<boolean>;
+
+  // ── Readiness and events ──────────────────────────────────────────────────────────────────
+
+  /**
+   * select: waits until a socket in readfds is readable (data, FIN, reset), one in writefds is
+   * writable (connected with send credit), or one in exceptfds had its non-blocking connect fail;
+   * rewrites the sets in place to the ready sockets and resolves their count (0 on timeout;
+   * `timeout` null waits forever, `{0,0}` polls). nfds is ignored, as on Windows. SOCKET_ERROR
+   * with WSAEINVAL (all sets empty) or WSAENOTSOCK (a value that is no socket).
+   */
+  select(nfds: number, readfds: FdSet | null, writefds: FdSet | null, exceptfds: FdSet | null, timeout: timeval | null): Promise<number>;
+
+  /**
+   * WSAPoll: waits until a socket of `fdArray[0..fds)` has one of its `events` (POLLRDNORM,
+   * POLLRDBAND, POLLWRNORM) or a hang-up or error, or `timeout` ms pass (negative: forever, 0:
+   * just look), and writes each `revents` in place. POLLHUP, POLLERR and POLLNVAL are reported
+   * whatever was asked; a peer's orderly close is POLLHUP once its data is read; a failed
+   * non-blocking connect is POLLHUP | POLLERR. Resolves the number of entries with revents (0 on
+   * timeout), or SOCKET_ERROR with WSAENOTSOCK (no entry is a socket; each gets POLLNVAL),
+   * WSAEINVAL (other `events` bits, or fds 0) or WSAEFAULT (a missing or short array).
+   */
+  WSAPoll(fdArray: WSAPOLLFD[] | null, fds: number, timeout: number): Promise<number>;
+
+  /** WSACreateEvent: a manual-reset event, initially non-signalled. */
+  WSACreateEvent(): WsaEvent;
+
+  /** WSACloseEvent: closes the event; true, or false with WSA_INVALID_HANDLE if already closed. */
+  WSACloseEvent(hEvent: WsaEvent): boolean;
+
+  /** WSASetEvent: signals the event; true, or false with WSA_INVALID_HANDLE for a closed one. */
+  WSASetEvent(hEvent: WsaEvent): boolean;
+
+  /** WSAResetEvent: makes the event non-signalled; true, or false with WSA_INVALID_HANDLE. */
+  WSAResetEvent(hEvent: WsaEvent): boolean;
+
+  /**
+   * WSAEventSelect: associates `hEventObject` with the FD_* events in `lNetworkEvents`, replacing
+   * any earlier selection; makes the socket non-blocking (FIONBIO 0 then fails with WSAEINVAL),
+   * clears the event record, and records conditions that already hold. lNetworkEvents 0 cancels
+   * the association (the socket stays non-blocking). Returns 0, or SOCKET_ERROR with WSAENOTSOCK
+   * / WSAEINVAL.
+   */
+  WSAEventSelect(s: number, hEventObject: WsaEvent | null, lNetworkEvents: number): number;
+
+  /**
+   * WSAEnumNetworkEvents: fills `lpNetworkEvents` in place (lNetworkEvents and iErrorCode[FD_*_BIT]),
+   * clears the record and resets `hEventObject`. Returns 0, or SOCKET_ERROR with WSAENOTSOCK.
+   */
+  WSAEnumNetworkEvents(s: number, hEventObject: WsaEvent | null, lpNetworkEvents: WSANETWORKEVENTS): number;
+
+  /**
+   * WSAWaitForMultipleEvents: WSA_WAIT_EVENT_0 + i for the lowest signalled event (fWaitAll
+   * false) or when all are signalled (true); WSA_WAIT_TIMEOUT after dwTimeout ms (WSA_INFINITE =
+   * forever); WSA_WAIT_FAILED with WSA_INVALID_PARAMETER (bad count) / WSA_INVALID_HANDLE (a closed
+   * event).
+   */
+  WSAWaitForMultipleEvents(cEvents: number, lphEvents: WsaEvent[], fWaitAll: boolean, dwTimeout: number, fAlertable: boolean): Promise<number>;
+
+  /**
+   * WSAAsyncSelect: `hWnd` is a window procedure called as hWnd(wMsg, socket,
+   * WSAMAKESELECTREPLY(event, error)) for each recorded event, after the call that caused it
+   * returns, in order. Makes the socket non-blocking and replaces any earlier selection; lEvent 0
+   * cancels. Returns 0, or SOCKET_ERROR with WSAENOTSOCK / WSAEINVAL.
+   */
+  WSAAsyncSelect(s: number, hWnd: WindowProc, wMsg: number, lEvent: number): number;
+
+  // ── Socket control ────────────────────────────────────────────────────────────────────────
+
+  /**
+   * ioctlsocket: FIONBIO (`argp.value` nonzero = non-blocking; a socket with WSAEventSelect /
+   * WSAAsyncSelect events cannot go back to blocking: WSAEINVAL), FIONREAD (TCP: bytes buffered;
+   * UDP: size of the next datagram), SIOCATMARK (always TRUE: urgent data is not relayed).
+   * Returns 0, or SOCKET_ERROR with WSAEINVAL for other commands.
+   */
+  ioctlsocket(s: number, cmd: number, argp: Ref): number;
+
+  /**
+   * WSAIoctl: FIONBIO, FIONREAD and SIOCATMARK with u_long buffers, and
+   * SIO_GET_EXTENSION_FUNCTION_POINTER with lpvInBuffer = a GUID (WSAID_CONNECTEX, WSAID_ACCEPTEX,
+   * WSAID_GETACCEPTEXSOCKADDRS) and lpvOutBuffer = a `{ value }` ref that receives the function.
+   * Completes at once: 0, or SOCKET_ERROR with WSAEOPNOTSUPP (other codes), WSAEFAULT / WSAEINVAL.
+   */
+  WSAIoctl(
+    s: number,
+    dwIoControlCode: number,
+    lpvInBuffer: Uint8Array | null,
+    cbInBuffer: number,
+    lpvOutBuffer: Uint8Array | { value: unknown } | null,
+    cbOutBuffer: number,
+    lpcbBytesReturned: Ref | null,
+    lpOverlapped: WSAOVERLAPPED | null,
+    lpCompletionRoutine: null,
+  ): number;
+
+  // ── Names and address text ────────────────────────────────────────────────────────────────
+
+  /**
+   * getaddrinfo: resolves 0 with `ppResult.value` = the first ADDRINFO of the chain, or the error
+   * code (also the last error): WSAHOST_NOT_FOUND, WSANO_DATA, WSATRY_AGAIN, WSANO_RECOVERY,
+   * WSAEAFNOSUPPORT, WSAESOCKTNOSUPPORT, WSATYPE_NOT_FOUND (unknown service), WSAEINVAL (bad
+   * flags), WSAENETDOWN (relay unreachable). Numeric and null hosts are answered in the page;
+   * names go to the relay.
+   */
+  getaddrinfo(
+    pNodeName: string | null,
+    pServiceName: string | null,
+    pHints: Partial<ADDRINFO> | null,
+    ppResult: { value: ADDRINFO | null } | null,
+  ): Promise<number>;
+
+  /** GetAddrInfoW: getaddrinfo with wide strings (JavaScript strings are already Unicode). */
+  GetAddrInfoW(
+    pNodeName: string | null,
+    pServiceName: string | null,
+    pHints: Partial<ADDRINFO> | null,
+    ppResult: { value: ADDRINFO | null } | null,
+  ): Promise<number>;
+
+  /** freeaddrinfo: nothing to free in JavaScript; accepts the chain for symmetry. */
+  freeaddrinfo(pAddrInfo: ADDRINFO | null): void;
+
+  /** FreeAddrInfoW: freeaddrinfo for GetAddrInfoW's chain. */
+  FreeAddrInfoW(pAddrInfo: ADDRINFO | null): void;
+
+  /** gai_strerror: Windows' message for a getaddrinfo error code. */
+  gai_strerror(ecode: number): string;
+
+  /**
+   * getnameinfo: numeric host and service text for a sockaddr (the service name from the table
+   * unless NI_NUMERICSERV). The relay does no reverse lookups, so host names come back numeric and
+   * NI_NAMEREQD fails with WSAHOST_NOT_FOUND. Buffers are `{ value: string }` refs; a size smaller
+   * than the text + NUL → WSAEFAULT. Returns 0 or the error code.
+   */
+  getnameinfo(
+    pSockaddr: Uint8Array,
+    SockaddrLength: number,
+    pNodeBuffer: { value: string } | null,
+    NodeBufferSize: number,
+    pServiceBuffer: { value: string } | null,
+    ServiceBufferSize: number,
+    Flags: number,
+  ): number;
+
+  /**
+   * gethostbyname: IPv4 addresses of a name (a Promise: the relay resolves it). null with
+   * WSAHOST_NOT_FOUND / WSANO_DATA / WSATRY_AGAIN / WSAENETDOWN as the last error.
+   */
+  gethostbyname(name: string): Promise<HOSTENT | null>;
+
+  /**
+   * gethostname: writes the page's host name (`localhost` outside a page), NUL-terminated, into
+   * `name`. Returns 0, or SOCKET_ERROR with WSAEFAULT when it does not fit in `namelen`.
+   */
+  gethostname(name: Uint8Array, namelen: number): number;
+
+  /** getservbyname: the well-known service (s_port in network order), or null with WSANO_DATA. */
+  getservbyname(name: string, proto: string | null): SERVENT | null;
+
+  /** getservbyport: the service for `port` (in network order, as Windows), or null with WSANO_DATA. */
+  getservbyport(port: number, proto: string | null): SERVENT | null;
+
+  /**
+   * inet_pton: 1 on success (the address bytes written to pAddrBuf), 0 for text that is no
+   * address of `Family`, -1 with WSAEAFNOSUPPORT / WSAEFAULT.
+   */
+  inet_pton(Family: number, pszAddrString: string, pAddrBuf: Uint8Array): number;
+
+  /** inet_ntop: the address text (RFC 5952 for IPv6), or null with WSAEAFNOSUPPORT / WSAEFAULT. */
+  inet_ntop(Family: number, pAddr: Uint8Array): string | null;
+
+  /** inet_addr: a dotted IPv4 address (BSD forms) in network order; INADDR_NONE when invalid. */
+  inet_addr(cp: string): number;
+
+  /** inet_ntoa: dotted text of an IPv4 address given in network order. */
+  inet_ntoa(inAddr: number): string;
+
+  /** htons: host to network order, 16 bits (Windows is little-endian, so it swaps). */
+  htons(v: number): number;
+
+  /** ntohs: network to host order, 16 bits. */
+  ntohs(v: number): number;
+
+  /** htonl: host to network order, 32 bits (unsigned result). */
+  htonl(v: number): number;
+
+  /** ntohl: network to host order, 32 bits (unsigned result). */
+  ntohl(v: number): number;
+}
