@@ -106,7 +106,7 @@ describe('adversarial destinations: refused, never dialled, never looked up', ()
     for (const name of Object.keys(table)) expect(await openOn(h, named(name, 80))).toBe(Reason.POLICY_DENIED);
     expect(h.lookups).toEqual(Object.keys(table));
     expect(h.dials).toEqual([]);
-    expect(h.relay.metrics().policyRefusalsByReason).toEqual({ loopback: 3, linkLocal: 1 });
+    expect(h.relay.metrics().policyRefusalsByReason).toEqual({ loopback: 3, cloudMetadata: 1 });
   });
 
   it('localhost., LOCALHOST and a.localhost answer loopback without any lookup, and are refused', async () => {

@@ -22,9 +22,9 @@ describe('Policy (default: public unicast only)', () => {
     ['172.16.0.1', 'private'],
     ['172.31.255.255', 'private'],
     ['192.168.1.1', 'private'],
-    ['169.254.169.254', 'linkLocal'], // cloud metadata
+    ['169.254.169.254', 'cloudMetadata'], // AWS, GCP, Azure, Oracle metadata
     ['100.64.0.1', 'carrierGradeNat'],
-    ['100.100.100.200', 'carrierGradeNat'], // Alibaba metadata
+    ['100.100.100.200', 'cloudMetadata'], // Alibaba metadata
     ['224.0.0.1', 'multicast'],
     ['239.255.255.250', 'multicast'],
     ['0.0.0.0', 'unspecified'],
@@ -37,11 +37,11 @@ describe('Policy (default: public unicast only)', () => {
     ['::', 'unspecified'],
     ['fe80::1', 'linkLocal'],
     ['fc00::1', 'uniqueLocal'],
-    ['fd00:ec2::254', 'uniqueLocal'], // AWS IPv6 metadata
+    ['fd00:ec2::254', 'cloudMetadata'], // AWS IPv6 metadata
     ['ff02::1', 'multicast'],
     ['::ffff:127.0.0.1', 'loopback'], // IPv4-mapped is judged as IPv4
     ['::ffff:10.0.0.1', 'private'],
-    ['::ffff:169.254.169.254', 'linkLocal'],
+    ['::ffff:169.254.169.254', 'cloudMetadata'],
     ['64:ff9b::a00:1', 'nat64:private'], // NAT64 of 10.0.0.1: judged as 10.0.0.1
     ['2002:a00:1::1', '6to4:private'], // 6to4 of 10.0.0.1
     ['2001:0::1', 'teredo'],

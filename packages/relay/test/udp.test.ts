@@ -301,7 +301,7 @@ describe('policy on datagram destinations', () => {
   it('default policy: a public address is allowed (VERDICT only, nothing sent)', async () => {
     const p = await usePage(await useRelay({ allow: [] }));
     await opened(p, 1, 4);
-    expect(await p.peer(1, 1, PeerMode.CHECK, ipv4(53, '93.184.216.34'))).toMatchObject({ reason: Reason.OK });
+    expect(await p.peer(1, 1, PeerMode.CHECK, ipv4(4433, '93.184.216.34'))).toMatchObject({ reason: Reason.OK });
     expect(await p.peer(1, 2, PeerMode.CHECK, ipv4(53, '169.254.169.254'))).toMatchObject({ reason: Reason.POLICY_DENIED });
     expect(await p.peer(1, 3, PeerMode.CHECK, null)).toMatchObject({ reason: Reason.INVALID_ARGUMENT });
   });

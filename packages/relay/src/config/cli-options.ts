@@ -97,10 +97,10 @@ function readPem(flag: string, file: string): string {
   }
 }
 
-/** A flag's text as its option's value: numbers parsed, `--no-udp` negated, `--dns` a server list. */
+/** A flag's text as its option's value: numbers parsed, `--udp` true and `--no-udp` false, `--dns` a server list. */
 function flagValue(entry: FlagEntry, raw: string | boolean | (string | boolean)[]): unknown {
   const { flag, spec } = entry;
-  if (spec.type instanceof z.ZodBoolean) return false; // the only boolean flag is a --no-…
+  if (spec.type instanceof z.ZodBoolean) return !flag.name.startsWith('no-'); // --udp / --no-udp
   if (flag.name === 'dns') return { servers: raw };
   if (spec.type instanceof z.ZodNumber) {
     const text = String(raw);

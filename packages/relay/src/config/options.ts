@@ -8,7 +8,10 @@ import type { Dialer } from '../streams/dial.js';
 import { createLogger, jsonSink, stderrSink, type Logger } from '../ops/log.js';
 import { dnsServerNameService, injectedNameService, osNameService, type NameService } from '../streams/name-service.js';
 import { Policy } from '../policy/policy.js';
+import type ipaddr from 'ipaddr.js';
 import { InboundPolicy } from '../policy/inbound-policy.js';
+import { compileLocalPorts } from '../policy/local-bind.js';
+import type { PortSet } from '../policy/port-set.js';
 import { matches, parseStrict, type Address } from '../policy/address-ranges.js';
 import { defaultDialer } from '../streams/dial.js';
 import { defaultUdpSocket, type UdpSocketFactory } from '../streams/udp-socket.js';
@@ -36,13 +39,19 @@ export interface ResolvedOptions extends Omit<ParsedOptions, Compiled> {
   exemptClients: readonly [Address, number][];
   trustProxy: readonly [Address, number][];
   inbound: InboundPolicy;
+  /** UDP on: given, else on for a relay listening on loopback only. */
+  udp: boolean;
+  /** Unconnected UDP sockets hear only peers they sent to (policy/reply-peers.ts): given, else on beyond loopback. */
+  udpReplyOnly: boolean;
+  /** Fixed local ports a page may bind without an inbound policy (policy/local-bind.ts). */
+  localPorts: PortSet;
 }
 
 /** Options that become something else once resolved (a Policy, a NameService…). */
 type Compiled =
   | 'allow' | 'deny' | 'allowHosts' | 'denyHosts' | 'allowPorts' | 'denyPorts' | 'secret' | 'allowOrigins'
   | 'log' | 'logLevel' | 'logFormat' | 'dns' | 'lookup' | 'dial' | 'udpSocket' | 'tls' | 'exemptClients'
-  | 'trustProxy' | 'listen';
+  | 'trustProxy' | 'listen' | 'localPorts' | 'udp' | 'udpReplyOnly';
 
 /**
  * A message may coalesce this many full-size frames. With the default 64 KiB body that is
@@ -59,8 +68,15 @@ export const MAX_HEADERS_COUNT = 64;
  */
 export function resolveOptions(options: RelayOptions = {}): ResolvedOptions {
   const o = validate(resolvedSchema, options);
+  const loopbackOnly = isLoopbackHost(o.host);
+  const udp = o.udp ?? loopbackOnly;
+  if (udp && !loopbackOnly && !(o.udpPorts && o.udpPorts.length > 0)) {
+    throw new TypeError(`startRelay: udp: a relay listening beyond loopback (${o.host}) sends UDP only to listed ports: give udpPorts (--udp-port), or leave udp off`);
+  }
   return {
     ...o,
+    udp,
+    udpReplyOnly: o.udpReplyOnly ?? !loopbackOnly,
     policy: new Policy(o),
     secret: o.secret ?? null,
     allowOrigins: o.allowOrigins ? new Set(o.allowOrigins.map(normalizeOrigin)) : null,
@@ -73,7 +89,17 @@ export function resolveOptions(options: RelayOptions = {}): ResolvedOptions {
     exemptClients: o.exemptClients.map((c) => clientCidr(c, 'exemptClients')),
     trustProxy: o.trustProxy.map((c) => clientCidr(c, 'trustProxy')),
     inbound: new InboundPolicy(o.listen),
+    localPorts: compileLocalPorts(o.localPorts, loopbackOnly),
   };
+}
+
+/** `127.0.0.1`, `::1`, `::ffff:127.0.0.1`, `localhost`: listening there reaches only this machine. */
+export function isLoopbackHost(host: string): boolean {
+  if (host.toLowerCase() === 'localhost') return true;
+  const addr = parseStrict(host);
+  if (addr === null) return false;
+  const v4 = addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress() ? (addr as ipaddr.IPv6).toIPv4Address() : addr;
+  return v4.range() === 'loopback';
 }
 
 function clientCidr(entry: string, name: string): [Address, number] {

@@ -170,6 +170,16 @@ export const OPTIONS = {
     type: z.string().min(1),
     flags: [{ name: 'secret', arg: '<s>', group: 'access', help: 'require tickets minted with this secret (createTicket);\nor set WS2WEB_RELAY_SECRET to keep it out of the process list' }],
   },
+  maxTicketTtlSeconds: {
+    type: int(0, MAX_COUNT),
+    default: 3600,
+    flags: [{ name: 'max-ticket-ttl', arg: '<s>', group: 'access', help: 'refuse tickets living longer than this (exp - iat; default {default};\n0 = any); tickets dated over 60 s ahead are refused too' }],
+  },
+  maxConnectionsPerTicket: {
+    type: int(0, MAX_COUNT),
+    default: 0,
+    flags: [{ name: 'max-connections-per-ticket', arg: '<n>', group: 'access', help: 'WebSockets one ticket may hold open at once (default {default} = any;\n1 = single use at a time)' }],
+  },
   allowOrigins: {
     type: strings,
     flags: [{ name: 'allow-origin', arg: '<origin>', group: 'access', help: 'accept WebSocket upgrades only from this Origin (repeatable)' }],
@@ -205,8 +215,25 @@ export const OPTIONS = {
   },
   udp: {
     type: z.boolean(),
-    default: true,
-    flags: [{ name: 'no-udp', group: 'destinations', help: 'refuse UDP sockets (DGRAM_OPEN → WSAEACCES; WELCOME omits UDP)' }],
+    flags: [
+      { name: 'udp', group: 'destinations', help: 'allow UDP sockets (default: on for a loopback relay, off beyond it;\nbeyond loopback it needs --udp-port)' },
+      { name: 'no-udp', group: 'destinations', help: 'refuse UDP sockets (DGRAM_OPEN → WSAEACCES; WELCOME omits UDP)' },
+    ],
+  },
+  udpReplyOnly: {
+    type: z.boolean(),
+    flags: [
+      { name: 'udp-reply-only', group: 'destinations', help: 'an unconnected UDP socket hears only peers it sent to (default: on\nbeyond loopback; a fixed port bound under --listen-address hears anyone)' },
+      { name: 'no-udp-reply-only', group: 'destinations', help: 'UDP sockets hear any source (the default on a loopback relay)' },
+    ],
+  },
+  udpPorts: {
+    type: ports,
+    flags: [{ name: 'udp-port', arg: '<n|a-b>', group: 'destinations', help: 'the only UDP destination ports (repeatable; default any but the\namplification ports 7,17,19,53,69,111,123,137,161,162,389,427,520,1434,\n1900,3283,3702,5353,5683,10001,11211,27015, which only this lists)' }],
+  },
+  localPorts: {
+    type: z.union([port, z.array(port).readonly()]),
+    flags: [{ name: 'local-ports', arg: '<spec>', group: 'destinations', help: 'fixed local ports a page may bind without --listen-address (TCP\nbind-then-connect, UDP): e.g. 40000-40999; default 1024-65535 on a\nloopback relay, none (ephemeral) beyond it; never below 1024' }],
   },
   dns: {
     type: dnsSchema,
@@ -216,10 +243,39 @@ export const OPTIONS = {
     type: listenSchema,
     flags: Object.values(LISTEN_OPTIONS).flatMap((o): readonly Flag[] => o.flags),
   },
+  metricsPort: {
+    type: int(0, 65535),
+    flags: [{ name: 'metrics-port', arg: '<n>', group: 'listening', help: 'serve /metrics (and /healthz, /readyz) on this port of --metrics-host;\nthe WebSocket port then answers /metrics 404 (0 = any free port)' }],
+  },
+  metricsHost: {
+    type: z.string().min(1),
+    default: '127.0.0.1',
+    flags: [{ name: 'metrics-host', arg: '<addr>', group: 'listening', help: 'interface of the metrics listener (default {default})' }],
+  },
   maxConnectionsPerIp: {
     type: int(0, MAX_COUNT),
     default: 64,
     flags: [{ name: 'max-connections-per-ip', arg: '<n>', group: 'limits', help: 'WebSockets per client address (default {default}; more → HTTP 429)' }],
+  },
+  maxConnections: {
+    type: int(0, MAX_COUNT),
+    default: 4096,
+    flags: [{ name: 'max-connections', arg: '<n>', group: 'limits', help: 'TCP connections to the relay port, upgraded or not (default {default};\nkeep it below the fd limit minus maxSocketsTotal)' }],
+  },
+  maxPendingUpgradesPerIp: {
+    type: int(0, MAX_COUNT),
+    default: 16,
+    flags: [{ name: 'max-pending-upgrades-per-ip', arg: '<n>', group: 'limits', help: 'connections per client address not yet upgraded (default {default})' }],
+  },
+  upgradeTimeoutMs: {
+    type: int(1, MAX_MS),
+    default: 10_000,
+    flags: [{ name: 'upgrade-timeout-ms', arg: '<n>', group: 'limits', help: 'time a TCP connection has to send its upgrade or request (default {default})' }],
+  },
+  maxSocketsPerClient: {
+    type: int(0, MAX_COUNT),
+    default: 1024,
+    flags: [{ name: 'max-sockets-per-client', arg: '<n>', group: 'limits', help: 'sockets one client address holds across its WebSockets (default {default})' }],
   },
   exemptClients: {
     type: strings,

@@ -2,8 +2,9 @@
  * Whether one more stream may open on a page (docs/security.md "Limits"). In order: the relay
  * is draining (SHUTTING_DOWN); maxStreams for this page (TCP, UDP, listeners and name queries
  * alike, and sockets still draining after a graceful CLOSE — otherwise open/close cycles
- * against a peer that never reads would pile up sockets); maxSocketsTotal for the relay
- * (sockets only); the client's open rate (token bucket, unless the client is exempt). An
+ * against a peer that never reads would pile up sockets); maxSocketsTotal for the relay and
+ * maxSocketsPerClient for the client address across its WebSockets (sockets only; the latter
+ * unless exempt); the client's open rate (token bucket, unless the client is exempt). An
  * inbound connection a listener accepted passes the same checks except the open rate, which is
  * the page's own pace, not its peers'.
  */
@@ -56,10 +57,13 @@ export class Admission {
   }
 
   #sharedLimit(open: number, isSocket: boolean): (Refusal & { draining: false }) | null {
-    const { maxStreams, maxSocketsTotal } = this.#options;
+    const { maxStreams, maxSocketsTotal, maxSocketsPerClient } = this.#options;
     if (open >= maxStreams) return { draining: false, limit: 'streams_per_connection', detail: `${maxStreams} streams open` };
     if (isSocket && maxSocketsTotal > 0 && this.#limits.sockets >= maxSocketsTotal) {
       return { draining: false, limit: 'sockets_total', detail: `${maxSocketsTotal} sockets open on the relay` };
+    }
+    if (isSocket && !this.#exempt && maxSocketsPerClient > 0 && this.#limits.socketsByClient.get(this.#client) >= maxSocketsPerClient) {
+      return { draining: false, limit: 'sockets_per_client', detail: `${maxSocketsPerClient} sockets open for this client address` };
     }
     return null;
   }

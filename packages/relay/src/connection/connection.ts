@@ -126,7 +126,7 @@ export class Connection implements ListenerHost {
     this.metrics = metrics;
     this.logFields = { conn: nextConnectionId++, peer: info.remoteAddress, client: info.client !== info.remoteAddress ? info.client : undefined };
     this.limits = info.limits;
-    this.#table = new StreamTable(metrics, info.limits);
+    this.#table = new StreamTable(metrics, info.limits, info.exempt ? null : info.client);
     this.#admission = new Admission(options, info.limits, info.client, info.exempt);
     this.#toPage = new ByteThrottle(options.bandwidthBytesPerSec);
     this.outbox = new Outbox(this.#sendMessage, options.maxMessageBytes, this.#beforeFlush);
@@ -404,6 +404,10 @@ export class Connection implements ListenerHost {
     if (!this.#state.is('AWAITING_HELLO')) return this.#protocolError('second HELLO');
     const result = checkHello(hello, this.options);
     if (!result.ok) return this.#refuse(result.reason, result.message);
+    if (!this.limits.holdTicket(result.ticketKey, this.#closed)) {
+      this.metrics.countLimit('connections_per_ticket');
+      return this.#refuse(Reason.LIMIT, `ticket already used by ${this.options.maxConnectionsPerTicket} WebSocket(s)`);
+    }
     this.#scope = result.scope;
     this.#listenScope = result.listenScope;
     this.#state.to('READY');

@@ -24,6 +24,8 @@ export interface Admitted {
   subject: string | null;
   scope: DestinationScope | null;
   listenScope: PortSet | null;
+  /** The ticket's signature: one key per ticket, for `maxConnectionsPerTicket` (null without a secret). */
+  ticketKey: string | null;
 }
 
 /** A HELLO refused: GOAWAY(reason) and close 1008. */
@@ -38,10 +40,11 @@ export function checkHello(hello: HelloFrame, options: ResolvedOptions): Admitte
   if (hello.version !== PROTOCOL_VERSION) {
     return { ok: false, reason: Reason.VERSION_MISMATCH, message: `relay speaks protocol ${PROTOCOL_VERSION}, page sent ${hello.version}` };
   }
-  if (options.secret === null) return { ok: true, subject: null, scope: null, listenScope: null };
-  const ticket = verifyTicket(hello.token, options.secret);
+  if (options.secret === null) return { ok: true, subject: null, scope: null, listenScope: null, ticketKey: null };
+  const ticket = verifyTicket(hello.token, options.secret, Date.now(), { maxTtlSeconds: options.maxTicketTtlSeconds });
   if (!ticket.ok) return { ok: false, reason: Reason.AUTH_FAILED, message: `ticket ${ticket.why}` };
-  return { ok: true, subject: ticket.subject, scope: ticket.scope, listenScope: ticket.listenPorts };
+  const ticketKey = hello.token.slice(hello.token.indexOf('.') + 1);
+  return { ok: true, subject: ticket.subject, scope: ticket.scope, listenScope: ticket.listenPorts, ticketKey };
 }
 
 /**

@@ -42,9 +42,13 @@ export class StreamTable {
   #highestPageId = 0;
   #nextRelayId = FIRST_RELAY_STREAM;
 
-  constructor(metrics: Metrics, limits: RelayLimits) {
+  /** The client address whose sockets these are (maxSocketsPerClient); null when exempt. */
+  readonly #client: string | null;
+
+  constructor(metrics: Metrics, limits: RelayLimits, client: string | null = null) {
     this.#metrics = metrics;
     this.#limits = limits;
+    this.#client = client;
   }
 
   /** Streams holding an id. */
@@ -92,6 +96,7 @@ export class StreamTable {
     if (gauge !== null) {
       this.#metrics[gauge]++;
       this.#limits.sockets++;
+      if (this.#client !== null) this.#limits.socketsByClient.acquire(this.#client, 0);
       this.#holdingSocket.add(stream);
     }
     if (stream.kind === 'LISTEN') this.#listeners.add(stream);
@@ -108,8 +113,12 @@ export class StreamTable {
     }
     if (this.#holdingSocket.delete(stream)) {
       const limits = this.#limits;
+      const client = this.#client;
       // A stream released before dialling has an already-resolved socketClosed.
-      void stream.socketClosed.then(() => { limits.sockets--; });
+      void stream.socketClosed.then(() => {
+        limits.sockets--;
+        if (client !== null) limits.socketsByClient.release(client);
+      });
     }
     if (stream.lingering && !this.#lingering.has(stream)) {
       this.#lingering.add(stream);

@@ -127,6 +127,8 @@ export interface LimitOptions {
   maxConnectionsPerDestination: number;
   opensPerSecond: number;
   openBurst: number;
+  maxConnectionsPerTicket: number;
+  maxSocketsPerClient: number;
 }
 
 /** State shared by every connection of one relay. */
@@ -134,6 +136,10 @@ export class RelayLimits {
   readonly options: LimitOptions;
   readonly connectionsByClient = new KeyedCounter();
   readonly connectionsByDestination = new KeyedCounter();
+  /** Sockets per (non-exempt) client address across its WebSockets, for maxSocketsPerClient. */
+  readonly socketsByClient = new KeyedCounter();
+  /** WebSockets per ticket (its signature), for maxConnectionsPerTicket. */
+  readonly connectionsByTicket = new KeyedCounter();
   /** TCP and UDP sockets open (lingering ones included) across the relay. */
   sockets = 0;
   readonly #openBuckets = new Map<string, TokenBucket>();
@@ -153,6 +159,17 @@ export class RelayLimits {
       this.#openBuckets.set(client, bucket);
     }
     return bucket.take();
+  }
+
+  /**
+   * Counts one more WebSocket on a ticket (keyed by its signature) until `released` settles;
+   * false when the ticket already holds maxConnectionsPerTicket. A null key (no secret) is free.
+   */
+  holdTicket(key: string | null, released: Promise<unknown>): boolean {
+    if (key === null || this.options.maxConnectionsPerTicket === 0) return true;
+    if (!this.connectionsByTicket.acquire(key, this.options.maxConnectionsPerTicket)) return false;
+    void released.then(() => this.connectionsByTicket.release(key));
+    return true;
   }
 
   /** Forgets buckets that are full again and whose client has no connection: memory stays bounded. */

@@ -18,15 +18,44 @@ export function isLogLevel(value: string): value is LogLevel {
   return (LOG_LEVELS as readonly string[]).includes(value);
 }
 
-/** One line per record on stderr: `2024-01-01T00:00:00.000Z info message key=value …`. */
-export function stderrSink(level: string, msg: string, fields: Record<string, unknown>): void {
-  let line = `${new Date().toISOString()} ${level} ${msg}`;
+/**
+ * Control characters (C0, DEL, C1) and the Unicode line separators: what a terminal or a log
+ * viewer would act on (`\x1b[2J` clears the screen, `\n` forges a record). Pages choose host
+ * names, origins and ticket subjects, and those reach log fields.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is what it is for
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+const HAS_CONTROL = new RegExp(CONTROL.source);
+
+function escapeControl(char: string): string {
+  return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+
+/** A value as text-format field: bare when safe, else JSON-quoted with every control escaped. */
+function textValue(text: string): string {
+  if (!/[\s"=\\]/.test(text) && !HAS_CONTROL.test(text)) return text;
+  return JSON.stringify(text).replace(CONTROL, escapeControl);
+}
+
+/** `2024-01-01T00:00:00.000Z info message key=value …`: one line, whatever the fields hold. */
+export function formatTextLine(level: string, msg: string, fields: Record<string, unknown>, time = new Date()): string {
+  let line = `${time.toISOString()} ${level} ${msg.replace(CONTROL, escapeControl)}`;
   for (const [key, value] of Object.entries(fields)) {
     if (value === undefined) continue;
-    const text = typeof value === 'string' ? value : JSON.stringify(value);
-    line += ` ${key}=${/[\s"=]/.test(text) ? JSON.stringify(text) : text}`;
+    const text = typeof value === 'string' ? value : JSON.stringify(value, jsonSafe);
+    line += ` ${key.replace(CONTROL, escapeControl)}=${textValue(text ?? String(value))}`;
   }
-  process.stderr.write(`${line}\n`);
+  return line;
+}
+
+/** One JSON object: control characters JSON leaves raw (DEL, C1, U+2028/9) escaped too. */
+export function formatJsonLine(level: string, msg: string, fields: Record<string, unknown>, time = new Date()): string {
+  return JSON.stringify({ time: time.toISOString(), level, msg, ...fields }, jsonSafe).replace(CONTROL, escapeControl);
+}
+
+/** One line per record on stderr (formatTextLine). */
+export function stderrSink(level: string, msg: string, fields: Record<string, unknown>): void {
+  process.stderr.write(`${formatTextLine(level, msg, fields)}\n`);
 }
 
 /**
@@ -34,7 +63,7 @@ export function stderrSink(level: string, msg: string, fields: Record<string, un
  * for log shippers (the field names pino and most collectors expect). Fields never hold payloads.
  */
 export function jsonSink(level: string, msg: string, fields: Record<string, unknown>): void {
-  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields }, jsonSafe)}\n`);
+  process.stderr.write(`${formatJsonLine(level, msg, fields)}\n`);
 }
 
 function jsonSafe(_key: string, value: unknown): unknown {

@@ -68,7 +68,9 @@ export type LimitName =
   | 'connections_per_ip' | 'sockets_total' | 'streams_per_connection' | 'open_rate' | 'per_destination'
   | 'bandwidth' | 'idle_timeout' | 'handshake_timeout' | 'heartbeat' | 'max_payload'
   | 'listeners_per_connection' | 'pending_per_connection' | 'page_backlog'
-  | 'held_total' | 'stalled_page' | 'early_bytes' | 'frame_rate' | 'request_rate' | 'refusals';
+  | 'held_total' | 'stalled_page' | 'early_bytes' | 'frame_rate' | 'request_rate' | 'refusals'
+  | 'bad_forwarded_for' | 'connections_per_ticket' | 'pending_upgrades_per_ip' | 'upgrade_timeout'
+  | 'connections_total' | 'sockets_per_client';
 
 /**
  * What became of an inbound connection to a page's listener. Offered to the page (INCOMING):
@@ -94,7 +96,7 @@ export const CONNECT_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
  */
 export type DropReason =
   | 'no_credit' | 'wrong_source' | 'too_large' | 'backlog' | 'rate'
-  | 'policy' | 'bad_destination' | 'no_destination' | 'send_error';
+  | 'policy' | 'bad_destination' | 'no_destination' | 'send_error' | 'unsolicited';
 
 export class Metrics {
   connections = 0;

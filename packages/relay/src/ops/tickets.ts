@@ -12,7 +12,9 @@
  * a ticket on its own (no shared state), so relays scale out behind any load balancer.
  *
  * A ticket is a bearer token: anyone holding it may use the relay until `exp`. Keep TTLs short
- * (seconds to minutes) and mint one per page load.
+ * (seconds to minutes) and mint one per page load. The relay refuses tickets whose lifetime
+ * exceeds its `maxTicketTtlSeconds` (default an hour) or that are dated in the future, and can
+ * cap how many WebSockets one ticket opens at once (`maxConnectionsPerTicket`).
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DestinationScope } from '../policy/destination-scope.js';
@@ -42,7 +44,23 @@ export interface TicketOptions {
 
 export type TicketCheck =
   | { ok: true; subject: string | null; expiresAt: number; scope: DestinationScope | null; listenPorts: PortSet | null }
-  | { ok: false; why: 'missing' | 'malformed' | 'forged' | 'expired' };
+  | { ok: false; why: 'missing' | 'malformed' | 'forged' | 'expired' | 'not yet valid' | 'lifetime too long' };
+
+/** What the relay accepts of a validly signed ticket's dates. */
+export interface TicketRules {
+  /** The longest `exp - iat` accepted, in seconds (the relay's `maxTicketTtlSeconds`). 0 = any. */
+  maxTtlSeconds?: number;
+}
+
+/**
+ * How far the issuer's clock may run ahead of the relay's: `iat` and `nbf` up to this far in the
+ * future are accepted. Beyond it a ticket is "not yet valid" (a ticket dated a year ahead is a
+ * mistake or a stockpile, and it would be usable for its whole life from then on).
+ */
+export const CLOCK_SKEW_SECONDS = 60;
+
+/** The relay's default `maxTicketTtlSeconds`: an hour. Tickets are meant to live seconds to minutes. */
+export const DEFAULT_MAX_TICKET_TTL_SECONDS = 3600;
 
 const TICKET_VERSION = 1;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
@@ -81,8 +99,12 @@ export function createTicket(options: TicketOptions): string {
   return `${payloadPart}.${sign(secret, payloadPart).toString('base64url')}`;
 }
 
-/** Checks a ticket's signature (in constant time) and expiry. Never throws. */
-export function verifyTicket(ticket: string, secret: string, now: number = Date.now()): TicketCheck {
+/**
+ * Checks a ticket's signature (in constant time), then its dates: `exp` and `iat` finite numbers,
+ * `iat` and `nbf` (if any) not more than CLOCK_SKEW_SECONDS ahead, not expired, and `exp - iat`
+ * within `rules.maxTtlSeconds` (default an hour). Never throws.
+ */
+export function verifyTicket(ticket: string, secret: string, now: number = Date.now(), rules: TicketRules = {}): TicketCheck {
   if (ticket.length === 0) return { ok: false, why: 'missing' };
   const parts = ticket.split('.');
   const [payloadPart, signaturePart] = parts;
@@ -93,16 +115,21 @@ export function verifyTicket(ticket: string, secret: string, now: number = Date.
   const given = Buffer.from(signaturePart, 'base64url');
   // Check the signature before looking at the payload: an unsigned payload is never parsed.
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, why: 'forged' };
-  let payload: { v?: unknown; exp?: unknown; sub?: unknown; dst?: unknown; lp?: unknown };
+  let payload: { v?: unknown; exp?: unknown; iat?: unknown; nbf?: unknown; sub?: unknown; dst?: unknown; lp?: unknown };
   try {
     payload = JSON.parse(Buffer.from(payloadPart, 'base64url').toString('utf8'));
   } catch {
     return { ok: false, why: 'malformed' };
   }
-  if (payload === null || typeof payload !== 'object' || payload.v !== TICKET_VERSION || typeof payload.exp !== 'number') {
+  if (payload === null || typeof payload !== 'object' || payload.v !== TICKET_VERSION || !isSeconds(payload.exp) || !isSeconds(payload.iat)) {
     return { ok: false, why: 'malformed' };
   }
+  if (payload.nbf !== undefined && !isSeconds(payload.nbf)) return { ok: false, why: 'malformed' };
+  const skewed = now + CLOCK_SKEW_SECONDS * 1000;
+  if (payload.iat * 1000 > skewed || (payload.nbf !== undefined && payload.nbf * 1000 > skewed)) return { ok: false, why: 'not yet valid' };
   if (payload.exp * 1000 <= now) return { ok: false, why: 'expired' };
+  const maxTtl = rules.maxTtlSeconds ?? DEFAULT_MAX_TICKET_TTL_SECONDS;
+  if (maxTtl > 0 && payload.exp - payload.iat > maxTtl) return { ok: false, why: 'lifetime too long' };
   let scope: DestinationScope | null = null;
   if (payload.dst !== undefined) {
     // Signed by the secret's holder, but still parsed defensively: a bad scope is no scope at all.
@@ -123,4 +150,9 @@ export function verifyTicket(ticket: string, secret: string, now: number = Date.
     }
   }
   return { ok: true, subject: typeof payload.sub === 'string' ? payload.sub : null, expiresAt: payload.exp * 1000, scope, listenPorts };
+}
+
+/** A date in seconds since the epoch: finite and within what a Date can hold (`exp=1e308` is not). */
+function isSeconds(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= 8.64e12;
 }

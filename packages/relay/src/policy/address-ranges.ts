@@ -33,6 +33,18 @@ interface RangeRow {
  * nest: the more specific row comes first so its name is the one reported.
  */
 export const DEFAULT_DENY: readonly RangeRow[] = [
+  // Cloud metadata and host-agent endpoints. Most sit in ranges refused below anyway (AWS, GCP,
+  // Azure IMDS and Oracle at 169.254.169.254, AWS ECS 169.254.170.2, Oracle's older
+  // 192.0.0.192, Alibaba 100.100.100.200, AWS fd00:ec2::254); they are listed so a refusal
+  // names them and an `allow` of a wider range does not quietly open them. Azure's WireServer
+  // 168.63.129.16 is a public address that every Azure VM reaches as its host agent: without
+  // this row it would be dialled.
+  { cidr: '168.63.129.16/32', name: 'cloudMetadata' },
+  { cidr: '169.254.169.254/32', name: 'cloudMetadata' },
+  { cidr: '169.254.170.2/32', name: 'cloudMetadata' },
+  { cidr: '192.0.0.192/32', name: 'cloudMetadata' },
+  { cidr: '100.100.100.200/32', name: 'cloudMetadata' },
+  { cidr: 'fd00:ec2::254/128', name: 'cloudMetadata' },
   { cidr: '0.0.0.0/8', name: 'unspecified' },
   { cidr: '10.0.0.0/8', name: 'private' },
   { cidr: '100.64.0.0/10', name: 'carrierGradeNat' },

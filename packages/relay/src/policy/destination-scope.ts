@@ -38,6 +38,21 @@ export class DestinationScope {
     return this.#entries.some((e) => e.host?.matches(name) && inPorts(e, port));
   }
 
+  /** Whether a name entry covers `name` on some port (RESOLVE carries no port). */
+  permitsNameOnAnyPort(name: string): boolean {
+    return this.#entries.some((e) => e.host?.matches(name) === true);
+  }
+
+  /** Whether an address entry covers `address` on some port. */
+  permitsAddressOnAnyPort(address: Address): boolean {
+    return this.#entries.some((e) => e.cidr !== null && this.permitsAddress(address, e.ports[0]));
+  }
+
+  /** Whether any entry is an address or CIDR (so a name outside the name entries may still resolve into one). */
+  get hasAddresses(): boolean {
+    return this.#entries.some((e) => e.cidr !== null);
+  }
+
   /** Whether an address entry covers `address`:`port`. */
   permitsAddress(address: Address, port: number): boolean {
     const effective = address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress() ? (address as ipaddr.IPv6).toIPv4Address() : address;

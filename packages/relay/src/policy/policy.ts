@@ -8,7 +8,8 @@
  *   2. an IPv6 form that carries an IPv4 address (`::ffff:a.b.c.d`, `64:ff9b::a.b.c.d`, 6to4
  *      `2002:AABB:CCDD::`, `::ffff:0:a.b.c.d`) is judged as that IPv4 address from here on;
  *   3. `deny` CIDRs refuse; 4. `allow` CIDRs allow (they override the default list);
- *   5. the default deny list (address-ranges.ts) refuses; 6. what is left must be
+ *   5. the default deny list (address-ranges.ts) refuses, and so does every address of the
+ *      relay host's own interfaces (`os.networkInterfaces()` at start); 6. what is left must be
  *      ipaddr.js `range() === 'unicast'`.
  * Ports: 0 never; `allowPorts` when set is the only ports allowed; `denyPorts` (default 25:
  * a relay must not become a spam cannon) refuses.
@@ -32,6 +33,7 @@ import {
   type ParsedRow,
 } from './address-ranges.js';
 import { HostPattern } from './host-names.js';
+import { FIRST_UNPRIVILEGED_PORT } from './local-bind.js';
 
 export interface PolicyDecision {
   allowed: boolean;
@@ -53,13 +55,26 @@ export interface PolicyRules {
   allowPorts?: readonly (number | string)[];
   /** Destination ports refused. Default `[25]` (SMTP). */
   denyPorts?: readonly (number | string)[];
+  /**
+   * When set, the only UDP destination ports allowed (besides the rules above); listing an
+   * amplification port here is what lets a page send to it.
+   */
+  udpPorts?: readonly (number | string)[];
 }
+
+/**
+ * UDP services that answer a small request with a large reply, or reflect to anyone: what a
+ * relay must not send to unless the operator lists the port in `udpPorts`. (echo, chargen,
+ * QOTD, DNS, TFTP, portmap, NTP, NetBIOS, SNMP, CLDAP, SLP, RIP, MSSQL browser, SSDP, ARD,
+ * WS-Discovery, mDNS, CoAP, Ubiquiti discovery, memcached, Source engine queries.)
+ */
+export const AMPLIFICATION_PORTS: readonly number[] = [
+  7, 17, 19, 53, 69, 111, 123, 137, 161, 162, 389, 427, 520, 1434, 1900, 3283, 3702, 5353, 5683, 10001, 11211, 27015,
+];
 
 /** Ports refused unless the operator says otherwise. */
 export const DEFAULT_DENY_PORTS: readonly number[] = [25];
 
-/** The lowest port a UDP socket may bind explicitly (0 = ephemeral is always fine). */
-export const FIRST_UNPRIVILEGED_PORT = 1024;
 
 type Cidr = [Address, number];
 type PortRange = [number, number];
@@ -74,8 +89,11 @@ export class Policy {
   readonly #denyHosts: readonly HostPattern[];
   readonly #allowPorts: readonly PortRange[] | null;
   readonly #denyPorts: readonly PortRange[];
+  readonly #udpPorts: readonly PortRange[] | null;
   /** 255.255.255.255 and the directed broadcast address of every local IPv4 subnet. */
   readonly #broadcasts: ReadonlySet<string>;
+  /** Every address of the relay host's interfaces: refused unless allow-listed. */
+  readonly #own: readonly Address[];
 
   /**
    * @param rules the operator's rules, or (older form) just the `allow` CIDRs
@@ -90,7 +108,9 @@ export class Policy {
     this.#denyHosts = (r.denyHosts ?? []).map((p) => new HostPattern(p));
     this.#allowPorts = r.allowPorts && r.allowPorts.length > 0 ? r.allowPorts.map((p) => parsePortRange(p, 'allowPorts')) : null;
     this.#denyPorts = (r.denyPorts ?? DEFAULT_DENY_PORTS).map((p) => parsePortRange(p, 'denyPorts'));
+    this.#udpPorts = r.udpPorts && r.udpPorts.length > 0 ? r.udpPorts.map((p) => parsePortRange(p, 'udpPorts')) : null;
     this.#broadcasts = broadcastAddresses(interfaces);
+    this.#own = interfaceAddresses(interfaces);
   }
 
   /** The allow list as given, normalised (`127.0.0.0/8`). */
@@ -108,7 +128,13 @@ export class Policy {
       denyHosts: this.#denyHosts.map((p) => p.text).join(',') || '(none)',
       allowPorts: this.#allowPorts ? ports(this.#allowPorts) : '(any)',
       denyPorts: ports(this.#denyPorts) || '(none)',
+      udpPorts: this.#udpPorts ? ports(this.#udpPorts) : '(any but amplification ports)',
     };
+  }
+
+  /** The relay host's interface addresses, as read at start. */
+  get ownAddresses(): readonly Address[] {
+    return this.#own;
   }
 
   /** True when `allowHosts` restricts pages to named destinations. */
@@ -141,6 +167,9 @@ export class Policy {
     if (rawRow && !rawRow.embedded) return { allowed: false, why: rawRow.name };
     const effectiveRow: ParsedRow | undefined = effective === raw ? undefined : findRow(effective, DENY_ROWS);
     if (effectiveRow) return { allowed: false, why: label(effectiveRow.name) };
+    // The relay host itself, on a public address: services bound to 0.0.0.0 there (databases,
+    // admin panels, the relay's own metrics) must not be one OPEN away.
+    if (this.#own.some((own) => matches(effective, own, own.kind() === 'ipv4' ? 32 : 128))) return { allowed: false, why: label('relayHost') };
     const range = effective.range();
     if (range === 'unicast') return { allowed: true, why: 'public unicast' };
     return { allowed: false, why: label(range) };
@@ -162,6 +191,25 @@ export class Policy {
     if (inside(this.#denyPorts)) return { allowed: false, why: `port ${port} denied` };
     if (this.#allowPorts && !inside(this.#allowPorts)) return { allowed: false, why: `port ${port} not in allowPorts` };
     return { allowed: true, why: 'port allowed' };
+  }
+
+  /** True when `udpPorts` lists the UDP destination ports. */
+  get udpPortsListed(): boolean {
+    return this.#udpPorts !== null;
+  }
+
+  /**
+   * Judges a UDP destination port: `checkPort`, then only `udpPorts` when set, else every port
+   * but AMPLIFICATION_PORTS.
+   */
+  checkDatagramPort(port: number): PolicyDecision {
+    const base = this.checkPort(port);
+    if (!base.allowed) return base;
+    if (this.#udpPorts) {
+      return this.#udpPorts.some(([a, b]) => port >= a && port <= b) ? base : { allowed: false, why: `port ${port} not in udpPorts` };
+    }
+    if (AMPLIFICATION_PORTS.includes(port)) return { allowed: false, why: `port ${port} is a UDP amplification port (list it in udpPorts)` };
+    return base;
   }
 
   /** Judges a host name (already validated) before it is resolved. */
@@ -194,6 +242,18 @@ export class Policy {
     if (port !== 0 && port < FIRST_UNPRIVILEGED_PORT) return { allowed: false, why: `bind to privileged port ${port}` };
     return { allowed: true, why: range };
   }
+}
+
+/** The addresses of `interfaces` (read once, at start: an address added later is not known). */
+function interfaceAddresses(interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]>): Address[] {
+  const out: Address[] = [];
+  for (const infos of Object.values(interfaces)) {
+    for (const info of infos ?? []) {
+      const parsed = parseStrict(info.address);
+      if (parsed !== null) out.push(parsed);
+    }
+  }
+  return out;
 }
 
 function broadcastAddresses(interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]>): Set<string> {

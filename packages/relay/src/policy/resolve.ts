@@ -48,12 +48,10 @@ export async function resolveDestination(remote: Endpoint, ctx: ResolveContext):
 
   const host = remote.host;
   // A "name" that is an address to every resolver is that address: judged here, never looked up.
-  const strict = parseStrict(host);
-  if (strict !== null) return literal(host, zoneNumber(host), remote.port, ctx);
-  const loose = parseLooseIPv4(host);
-  if (loose !== null) return literal(loose.toString(), 0, remote.port, ctx);
+  const asAddress = addressInName(host);
+  if (asAddress !== null) return literal(asAddress, zoneNumber(asAddress), remote.port, ctx);
 
-  const problem = hostNameProblem(host);
+  const problem = hostNameProblem(host) ?? numericNameProblem(host);
   if (problem !== null) return { ok: false, reason: Reason.INVALID_ARGUMENT, detail: `host ${JSON.stringify(host)}: ${problem}` };
   const name = normalizeHostName(host);
   const byName = ctx.policy.checkName(name);
@@ -96,6 +94,37 @@ export async function resolveDestination(remote: Endpoint, ctx: ResolveContext):
     return { ok: true, ...dialable(addr, 0), refused };
   }
   return denied(`${host} → ${refused.join(', ')}`, firstWhy || 'not an IP address');
+}
+
+/**
+ * The address a name spells, if it spells one: a strict literal or an inet_aton form, with one
+ * trailing dot allowed (`127.0.0.1.` is `127.0.0.1` to getaddrinfo, and a DNS server asked about
+ * it may answer anything). Null for a real name.
+ */
+export function addressInName(host: string): string | null {
+  const text = host.endsWith('.') && !host.endsWith('..') ? host.slice(0, -1) : host;
+  if (parseStrict(text) !== null) return text;
+  const loose = parseLooseIPv4(text);
+  return loose === null ? null : loose.toString();
+}
+
+/** One label as inet_aton reads a number: decimal, octal (leading 0) or 0x hex. */
+const NUMERIC_LABEL = /^(?:0x[0-9a-f]*|[0-9]+)$/i;
+
+/**
+ * Why a name that is not an address but is shaped like one (`127.0.0.1x`, `10.0.0.256`,
+ * `1.2.3.4.5`) is refused, or null. No top-level domain is numeric or starts with a digit
+ * (RFC 3696 §2), so such a name can only be an address typed wrong — or a probe of how the
+ * resolver reads it. Refused before any lookup, instead of being sent upstream.
+ */
+export function numericNameProblem(host: string): string | null {
+  const labels = normalizeHostName(host).split('.');
+  const last = labels[labels.length - 1] ?? '';
+  if (NUMERIC_LABEL.test(last)) return 'numeric top-level label: not an IP address and not a name';
+  if (labels.length > 1 && /^[0-9]/.test(last) && labels.slice(0, -1).every((l) => NUMERIC_LABEL.test(l))) {
+    return 'shaped like an IP address but is not one';
+  }
+  return null;
 }
 
 /** An IP literal destination: judged, scoped, and returned in canonical text. */

@@ -1,9 +1,11 @@
 /**
  * `startRelay`: an HTTP (or HTTPS, with `tls`) server that upgrades to one binary WebSocket per
- * page (see connection.ts) and answers /healthz, /readyz and /metrics on the same port.
+ * page (see connection.ts) and answers /healthz and /readyz on the same port, and /metrics there
+ * only as http-routes.ts's metricsAccess allows — or on a separate listener (`metricsPort`).
  *
- * Upgrade checks, in order: shutting down → 503; Origin not allowed → 403; the client already
- * has maxConnectionsPerIp WebSockets → 429. The page reports each as WSAENETDOWN (the
+ * Upgrade checks, in order: shutting down → 503; Origin not allowed → 403; an X-Forwarded-For
+ * from a trusted proxy with an unparsable hop → 400; the client already has maxConnectionsPerIp
+ * WebSockets → 429. The page reports each as WSAENETDOWN (the
  * handshake never happened). The HTTP server itself bounds slow or bloated requests
  * (headersTimeout, maxHeadersCount, maxHeaderSize) before any of that runs.
  *
@@ -15,13 +17,13 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { parseStrict } from '../policy/address-ranges.js';
 import { clientAddress } from './client-address.js';
 import { Connection } from '../connection/connection.js';
 import { RelayLimits } from '../ops/limits.js';
-import { handleHttpRequest } from './http-routes.js';
+import { PendingUpgrades } from './pending-upgrades.js';
+import { handleHttpRequest, metricsAccess, type MetricsAccess } from './http-routes.js';
 import { Metrics, type MetricsSnapshot } from '../ops/metrics.js';
-import { MAX_HEADERS_COUNT, inCidrs, normalizeOrigin, resolveOptions, type RelayOptions, type ResolvedOptions } from '../config/options.js';
+import { MAX_HEADERS_COUNT, inCidrs, isLoopbackHost, normalizeOrigin, resolveOptions, type RelayOptions, type ResolvedOptions } from '../config/options.js';
 
 export interface Relay {
   /** What the browser library connects to, e.g. `ws://127.0.0.1:8787/`. */
@@ -30,6 +32,12 @@ export interface Relay {
   readonly port: number;
   /** The host listened on, as given. */
   readonly host: string;
+  /**
+   * Where /metrics is served to anyone who reaches it: the separate listener (`metricsPort`),
+   * e.g. `http://127.0.0.1:9464/metrics`; null without one (then /metrics is on the WebSocket
+   * port, behind the secret, or on a loopback relay).
+   */
+  readonly metricsUrl: string | null;
   /** Counters and gauges, as also served on `GET /metrics`. */
   metrics(): MetricsSnapshot;
   /**
@@ -61,9 +69,13 @@ class RelayServer {
   readonly #options: ResolvedOptions;
   readonly #metrics = new Metrics();
   readonly #http: http.Server;
+  /** The separate /metrics listener (`metricsPort`), if any. */
+  readonly #metricsHttp: http.Server | null;
+  #metricsPort = 0;
   readonly #wss: WebSocketServer;
   readonly #connections = new Set<Connection>();
   readonly #limits: RelayLimits;
+  readonly #pendingUpgrades: PendingUpgrades;
   #heartbeat: NodeJS.Timeout | null = null;
   #sweep: NodeJS.Timeout | null = null;
   #closing: Promise<void> | null = null;
@@ -79,9 +91,22 @@ class RelayServer {
       maxHeaderSize: 16 * 1024,
     };
     this.#http = options.tls
-      ? https.createServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key }, this.#onRequest)
+      ? https.createServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key, handshakeTimeout: options.upgradeTimeoutMs }, this.#onRequest)
       : http.createServer(serverOptions, this.#onRequest);
     this.#http.maxHeadersCount = MAX_HEADERS_COUNT;
+    // Node refuses (destroys) connections beyond this before any byte is read: the fd budget.
+    if (options.maxConnections > 0) this.#http.maxConnections = options.maxConnections;
+    this.#http.on('drop', this.#onDrop);
+    this.#pendingUpgrades = new PendingUpgrades({
+      upgradeTimeoutMs: options.upgradeTimeoutMs,
+      maxPendingUpgradesPerIp: options.maxPendingUpgradesPerIp,
+      uncapped: (address) => options.maxPendingUpgradesPerIp === 0 || inCidrs(address, options.exemptClients) || inCidrs(address, options.trustProxy),
+    }, this.#metrics);
+    // With TLS a connection is pending from its completed TLS handshake (the socket requests
+    // arrive on); the handshake itself is bounded by the same timeout (tls' default is 120 s).
+    this.#http.on(options.tls ? 'secureConnection' : 'connection', this.#pendingUpgrades.onConnection);
+    this.#http.on('request', this.#onAnyRequest);
+    this.#metricsHttp = options.metricsPort === undefined ? null : http.createServer(serverOptions, this.#onMetricsRequest);
     this.#http.on('upgrade', this.#onUpgrade);
     // A TLS handshake that fails is the client's problem; without a handler Node logs it only.
     this.#http.on('tlsClientError', onTlsClientError);
@@ -99,7 +124,33 @@ class RelayServer {
     });
   }
 
-  listen(): Promise<void> {
+  async listen(): Promise<void> {
+    await this.#listenMain();
+    const metricsHttp = this.#metricsHttp;
+    if (metricsHttp === null) return;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        metricsHttp.once('error', reject);
+        metricsHttp.listen(this.#options.metricsPort, this.#options.metricsHost, () => {
+          metricsHttp.off('error', reject);
+          resolve();
+        });
+      });
+    } catch (err) {
+      await this.close(0);
+      throw err;
+    }
+    this.#metricsPort = (metricsHttp.address() as { port: number }).port;
+    this.#options.log('info', 'metrics listening', { url: this.metricsUrl });
+  }
+
+  get metricsUrl(): string | null {
+    if (this.#metricsHttp === null) return null;
+    const host = this.#options.metricsHost.includes(':') ? `[${this.#options.metricsHost}]` : this.#options.metricsHost;
+    return `http://${host}:${this.#metricsPort}/metrics`;
+  }
+
+  #listenMain(): Promise<void> {
     return new Promise((resolve, reject) => {
       const onError = (err: Error) => reject(err);
       this.#http.once('error', onError);
@@ -119,10 +170,15 @@ class RelayServer {
           auth: o.secret ? 'ticket' : 'none',
           origins: o.allowOrigins ? [...o.allowOrigins].join(',') : '(any)',
           names: o.names.description,
-          udp: o.udp ? 'on' : 'off',
+          udp: o.udp ? (o.udpReplyOnly ? 'on (replies only)' : 'on') : 'off',
+          localPorts: o.localPorts.toString(),
+          metrics: o.metricsPort !== undefined ? 'separate listener' : o.secret ? 'bearer secret' : isLoopbackHost(o.host) ? 'open (loopback relay)' : 'off',
           ...o.inbound.describe(),
           tls: o.tls ? 'on' : 'off',
           maxConnectionsPerIp: o.maxConnectionsPerIp,
+          maxConnections: o.maxConnections,
+          maxSocketsPerClient: o.maxSocketsPerClient,
+          maxTicketTtlSeconds: o.maxTicketTtlSeconds,
           maxSocketsTotal: o.maxSocketsTotal,
           opensPerSecond: o.opensPerSecond,
           bandwidthBytesPerSec: o.bandwidthBytesPerSec || '(unlimited)',
@@ -144,6 +200,7 @@ class RelayServer {
     return {
       url: this.url,
       port: this.#port,
+      metricsUrl: this.metricsUrl,
       host: this.#options.host,
       metrics: () => this.#metrics.snapshot(),
       close: (options) => this.close(options?.drainMs),
@@ -171,10 +228,16 @@ class RelayServer {
       clearTimeout(timer);
       this.#options.log('info', 'drain over', { remaining: this.#connections.size });
     }
+    this.#pendingUpgrades.clear();
     const httpClosed = new Promise<void>((resolve) => this.#http.close(() => resolve()));
     this.#http.closeAllConnections();
     await Promise.all([...this.#connections].map((c) => c.shutdown()));
     await httpClosed;
+    if (this.#metricsHttp?.listening) {
+      const metricsClosed = new Promise<void>((resolve) => this.#metricsHttp!.close(() => resolve()));
+      this.#metricsHttp.closeAllConnections();
+      await metricsClosed;
+    }
     this.#metrics.draining = 0;
     this.#options.log('info', 'closed', {});
   }
@@ -183,7 +246,17 @@ class RelayServer {
   // Named handlers
 
   #onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
-    handleHttpRequest({ serving: () => this.#closing === null, notReady: this.#notReady, metrics: this.#metrics }, req, res);
+    handleHttpRequest({ serving: () => this.#closing === null, notReady: this.#notReady, metrics: this.#metrics, metricsAllowed: this.#metricsAllowed }, req, res);
+  };
+
+  #metricsAllowed = (req: http.IncomingMessage): MetricsAccess => {
+    const o = this.#options;
+    return metricsAccess(req, { metricsPort: o.metricsPort, secret: o.secret, loopbackOnly: isLoopbackHost(o.host) });
+  };
+
+  /** The metrics listener: operators' network only (metricsHost), so no further check. */
+  #onMetricsRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    handleHttpRequest({ serving: () => this.#closing === null, notReady: this.#notReady, metrics: this.#metrics, metricsAllowed: () => 'open' }, req, res);
   };
 
   #notReady = (): string | null => {
@@ -203,7 +276,16 @@ class RelayServer {
     this.#limits.sweep();
   };
 
+  #onAnyRequest = (req: http.IncomingMessage): void => {
+    this.#pendingUpgrades.settle(req.socket);
+  };
+
+  #onDrop = (): void => {
+    this.#metrics.countLimit('connections_total');
+  };
+
   #onUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer): void => {
+    this.#pendingUpgrades.settle(req.socket);
     socket.on('error', onUpgradeSocketError);
     if (this.#closing) return rejectUpgrade(socket, 503, 'Service Unavailable');
     const origin = req.headers.origin;
@@ -212,8 +294,16 @@ class RelayServer {
       this.#options.log('info', 'upgrade refused: origin not allowed', { origin: origin ?? '(none)', peer: req.socket.remoteAddress });
       return rejectUpgrade(socket, 403, 'Forbidden');
     }
-    const client = clientAddress(req, this.#options.trustProxy);
-    const exempt = inCidrs(client, this.#options.exemptClients);
+    const identity = clientAddress(req, this.#options.trustProxy);
+    if (!identity.ok) {
+      this.#metrics.countLimit('bad_forwarded_for');
+      this.#options.log('info', 'upgrade refused: unusable X-Forwarded-For', { why: identity.why, peer: req.socket.remoteAddress });
+      return rejectUpgrade(socket, 400, 'Bad Request');
+    }
+    const client = identity.address;
+    // A proxy's own address is never exempt: a client that reached it with no hop of its own
+    // must not inherit the proxy's (usually loopback) exemption.
+    const exempt = !identity.proxyOnly && inCidrs(client, this.#options.exemptClients);
     if (!exempt) {
       const byClient = this.#limits.connectionsByClient;
       if (!byClient.acquire(client, this.#options.maxConnectionsPerIp)) {
@@ -258,13 +348,6 @@ function rejectUpgrade(socket: Duplex, status: number, text: string): void {
 
 function onTlsClientError(_err: Error, socket: Duplex): void {
   socket.destroy();
-}
-
-/** `127.0.0.1`, `::1`, `localhost`: listening there reaches only this machine. */
-function isLoopbackHost(host: string): boolean {
-  if (host.toLowerCase() === 'localhost') return true;
-  const addr = parseStrict(host);
-  return addr !== null && (addr.range() === 'loopback' || (addr.kind() === 'ipv6' && (addr as import('ipaddr.js').IPv6).isIPv4MappedAddress() && (addr as import('ipaddr.js').IPv6).toIPv4Address().range() === 'loopback'));
 }
 
 function onUpgradeSocketError(): void {

@@ -48,7 +48,7 @@ export function judgeTarget(address: Endpoint, socket: SocketShape, policy: Poli
   if (policy.isBroadcast(judged) && !socket.broadcast) {
     return { ok: false, reason: Reason.POLICY_DENIED, why: 'broadcast without SO_BROADCAST' };
   }
-  const port = policy.checkPort(address.port);
+  const port = policy.checkDatagramPort(address.port);
   if (!port.allowed) return { ok: false, reason: Reason.POLICY_DENIED, why: port.why };
   const decision = policy.checkLiteral(judged);
   if (!decision.allowed) return { ok: false, reason: Reason.POLICY_DENIED, why: decision.why };

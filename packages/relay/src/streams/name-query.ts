@@ -3,8 +3,9 @@
  * the answer is RESOLVED(canonical name, addresses in resolver order) or OPEN_FAILED(reason);
  * the stream id is finished either way. A CLOSE from the page before the answer cancels it.
  *
- * No policy applies to answers (docs/protocol.md "Name resolution"): a page may learn that a
- * name is private; it cannot reach it unless the policy allows the address it dials.
+ * The name rules and the ticket's scope apply before the lookup (policy/resolve-name.ts); the
+ * address policy does not filter answers: a page may learn that a permitted name is private; it
+ * cannot reach it unless the policy allows the address it dials.
  */
 import {
   FrameType,
@@ -15,7 +16,9 @@ import {
   type ResolveFrame,
 } from '@ws2web/protocol';
 import { socketEndpoint } from './endpoints.js';
-import { literalAnswer, reasonForLookupError, type LookupAddress, type LookupFamily } from './name-service.js';
+import { checkResolveName } from '../policy/resolve-name.js';
+import { refusalCategory } from '../policy/policy.js';
+import { reasonForLookupError, type LookupAddress, type LookupFamily } from './name-service.js';
 import { StreamBase } from './stream-base.js';
 import type { TransitionTable } from './state-machine.js';
 import type { StreamHost } from './stream-host.js';
@@ -56,11 +59,16 @@ export class NameQuery extends StreamBase<NameQueryState> {
     if (invalid !== null) return this.openFailed(Reason.INVALID_ARGUMENT, invalid);
     const wanted: LookupFamily = family === ResolveFamily.IPV4 ? 4 : family === ResolveFamily.IPV6 ? 6 : 0;
     const wantCanon = (flags & ResolveFlag.CANONNAME) !== 0;
-    const { names } = this.host.options;
+    const { names, policy } = this.host.options;
+    const check = checkResolveName(name, policy, this.host.scope);
+    if (check.kind === 'refused') {
+      if (check.reason === Reason.POLICY_DENIED) this.host.metrics.countPolicyRefusal(refusalCategory(check.detail));
+      return this.openFailed(check.reason, check.detail);
+    }
 
     let answers: LookupAddress[];
     let canonName = '';
-    const literal = literalAnswer(name);
+    const literal = check.kind === 'literal' ? { address: check.address, family: check.family } : null;
     if (literal !== null) {
       answers = [literal];
       canonName = wantCanon ? name : '';
@@ -73,6 +81,15 @@ export class NameQuery extends StreamBase<NameQueryState> {
       } catch (err) {
         const code = (err as NodeJS.ErrnoException)?.code;
         return this.openFailed(reasonForLookupError(code), `lookup: ${code ?? String(err)}`);
+      }
+      if (check.kind === 'lookup') {
+        const kept = answers.filter((a) => check.keep(a.address));
+        if (answers.length > 0 && kept.length === 0) {
+          if (!this.state.is('ASKING')) return;
+          this.host.metrics.countPolicyRefusal('ticket_scope');
+          return this.openFailed(Reason.POLICY_DENIED, `${name}: no answer inside the ticket's destinations`);
+        }
+        answers = kept;
       }
     }
     if (!this.state.is('ASKING')) return; // cancelled by the page, or the connection went, meanwhile

@@ -6,7 +6,6 @@
  * Errors are Node/c-ares `err.code`s; `reasonForLookupError` turns them into wire reasons.
  */
 import dns from 'node:dns';
-import net from 'node:net';
 import { Reason, reasonForErrno } from '@ws2web/protocol';
 
 export interface LookupAddress { address: string; family: number }
@@ -173,8 +172,3 @@ function stripDot(name: string): string {
   return name.endsWith('.') && name.length > 1 ? name.slice(0, -1) : name;
 }
 
-/** An IP literal answers itself; no resolver is asked (getaddrinfo does the same). */
-export function literalAnswer(host: string): LookupAddress | null {
-  const family = net.isIP(host);
-  return family === 0 ? null : { address: host, family };
-}

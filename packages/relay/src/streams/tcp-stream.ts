@@ -38,6 +38,7 @@ import {
   type OpenFrame,
 } from '@ws2web/protocol';
 import { endpointText, localBind, socketEndpoint } from './endpoints.js';
+import { checkTcpLocal } from '../policy/local-bind.js';
 import { resolveDestination } from '../policy/resolve.js';
 import { StreamBase, resetSocket } from './stream-base.js';
 import type { TransitionTable } from './state-machine.js';
@@ -141,6 +142,14 @@ export class TcpStream extends StreamBase<TcpStreamState> {
     if (open.remote.port === 0) return this.openFailed(Reason.INVALID_ARGUMENT, 'destination port 0');
     const { options } = this.host;
     const family = this.#local === null || this.#local.kind === 'name' ? null : this.#local.kind === 'ipv4' ? 4 : 6;
+    if (this.#local !== null && this.#local.kind !== 'name') {
+      const bind = checkTcpLocal(this.#local.address, this.#local.port, { localPorts: options.localPorts, inbound: options.inbound, listenScope: this.host.listenScope, own: options.policy.ownAddresses });
+      if (!bind.ok) {
+        if (bind.reason === Reason.POLICY_DENIED) this.host.metrics.countPolicyRefusal(bind.category);
+        this.log('info', 'local bind refused by policy', { local: endpointText(this.#local), detail: bind.why });
+        return this.openFailed(bind.reason, bind.why);
+      }
+    }
     let resolution: Awaited<ReturnType<typeof resolveDestination>>;
     try {
       resolution = await resolveDestination(this.#remote, { policy: options.policy, names: options.names, family, scope: this.host.scope });

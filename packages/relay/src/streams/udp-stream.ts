@@ -42,6 +42,8 @@ import { TokenBucket } from '../ops/limits.js';
 import { endpointText, socketEndpoint } from './endpoints.js';
 import type { DropReason } from '../ops/metrics.js';
 import { refusalCategory } from '../policy/policy.js';
+import { checkLocalPort } from '../policy/local-bind.js';
+import { ReplyPeers } from '../policy/reply-peers.js';
 import { judgeTarget, sourceKey, type SocketShape, type Target, type TargetResult } from './datagram-targets.js';
 import { StreamBase } from './stream-base.js';
 import type { TransitionTable } from './state-machine.js';
@@ -85,6 +87,8 @@ export class UdpStream extends StreamBase<UdpStreamState> {
 
   /** The connected peer (PEER CONNECT), or null. */
   #peer: Target | null = null;
+  /** Sources an unconnected socket hears without an inbound policy; null = any (reply-peers.ts). */
+  readonly #replyPeers: ReplyPeers | null;
   /** The last explicit destination and what it was judged: a sendto loop asks about the same one. */
   #lastTarget: { endpoint: string; result: TargetResult } | null = null;
 
@@ -95,6 +99,9 @@ export class UdpStream extends StreamBase<UdpStreamState> {
     this.#broadcast = (open.flags & DgramFlag.BROADCAST) !== 0;
     this.#shape = { family: this.#family, dualStack: this.#dualStack, broadcast: this.#broadcast };
     this.#local = open.local;
+    // A fixed port bound under the inbound policy is a server: it hears anyone.
+    const server = host.options.inbound.enabled && open.local !== null && open.local.kind !== 'name' && open.local.port !== 0;
+    this.#replyPeers = host.options.udpReplyOnly && !server ? new ReplyPeers() : null;
     this.#sendCredit = Math.min(open.window, host.options.maxStreamCredit);
     this.#rate = new TokenBucket(host.options.datagramsPerSecond, host.options.datagramsPerSecond / 10);
   }
@@ -155,8 +162,8 @@ export class UdpStream extends StreamBase<UdpStreamState> {
    * inbound policy (`listen`) it must pass that policy, exactly as a LISTEN would (ports,
    * addresses, the wildcard narrowed to a listed address, the ticket's listenPorts). Port 0,
    * and every bind on a relay without an inbound policy, keep the outbound rule
-   * (policy.checkBind: the wildcard or loopback; a fixed port ≥ 1024), narrowed by the ticket's
-   * listenPorts when it has them.
+   * (policy.checkBind: the wildcard or loopback; a fixed port only inside `localPorts` and
+   * ≥ 1024 — policy/local-bind.ts), narrowed by the ticket's listenPorts when it has them.
    */
   #bindAddress(local: Endpoint & { kind: 'ipv4' | 'ipv6' }): { ok: true; address: string } | { ok: false; reason: number; why: string; category: string } {
     const { policy, inbound } = this.host.options;
@@ -169,10 +176,8 @@ export class UdpStream extends StreamBase<UdpStreamState> {
     }
     const decision = policy.checkBind(local.address, local.port);
     if (!decision.allowed) return { ok: false, reason: Reason.POLICY_DENIED, why: decision.why, category: 'bind' };
-    const scope = this.host.listenScope;
-    if (local.port !== 0 && scope !== null && !scope.has(local.port)) {
-      return { ok: false, reason: Reason.POLICY_DENIED, why: `port ${local.port} is outside the ticket's listenPorts`, category: 'ticket_scope' };
-    }
+    const port = checkLocalPort(local.port, { localPorts: this.host.options.localPorts, inbound, listenScope: this.host.listenScope, own: policy.ownAddresses });
+    if (!port.ok) return port;
     return { ok: true, address: local.kind === 'ipv6' && local.scopeId !== 0 ? `${local.address}%${local.scopeId}` : local.address };
   }
 
@@ -262,6 +267,7 @@ export class UdpStream extends StreamBase<UdpStreamState> {
     const source = socketEndpoint(rinfo.address, rinfo.family, rinfo.port);
     if (!source || source.kind === 'name') return;
     if (this.#peer !== null && sourceKey(source) !== this.#peer.key) return this.#drop('wrong_source');
+    if (this.#peer === null && this.#replyPeers !== null && !this.#replyPeers.admits(sourceKey(source))) return this.#drop('unsolicited');
     if (ADDRESS_FIELD_BYTES[source.kind] + msg.length > this.host.options.maxFrameBody) return this.#drop('too_large');
     if (msg.length > this.#sendCredit) return this.#drop('no_credit');
     if (this.host.backlogged()) return this.#drop('backlog');
@@ -312,6 +318,7 @@ export class UdpStream extends StreamBase<UdpStreamState> {
       return this.#dropSent('rate', length);
     }
     this.#inFlightCost += cost;
+    this.#replyPeers?.sentTo(target.key);
     try {
       this.#socket!.send(frame.data, target.port, target.host, (err) => this.#onSent(err, length, cost));
     } catch (err) {

@@ -4,7 +4,7 @@
  * unsent bytes are bounded (maxPageBacklogBytes), all pages' together too (maxHeldBytesTotal),
  * and a page that never drains is cut (stalledPageMs).
  */
-import net from 'node:net';
+import type net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { FrameType } from '@ws2web/protocol';
 import { LOOPBACK, ipv4, stalled, startServer, usePage, useRelay, useServer, waitUntil, type TestServer } from '../support/index.js';

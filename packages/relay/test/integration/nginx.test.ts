@@ -63,7 +63,8 @@ async function relayProcess(): Promise<{ child: ChildProcess; port: number }> {
 }
 
 async function connectionsOf(port: number): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  // A relay with a secret serves /metrics only to a bearer of that secret.
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { Authorization: `Bearer ${SECRET}` } })).text();
   return Number(/^ws2web_relay_connections (\d+)$/m.exec(text)![1]);
 }
 
