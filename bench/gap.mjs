@@ -16,7 +16,11 @@ import { openWinsock, ws2webOpener } from './lib/ws2web-client.mjs';
 import { startUserWorld } from './lib/user-style.mjs';
 
 const { values: args } = parseArgs({
-  options: { mib: { type: 'string', default: '64' }, runs: { type: 'string', default: '5' }, 'echo-only': { type: 'boolean', default: false } },
+  options: {
+    mib: { type: 'string', default: '64' },
+    runs: { type: 'string', default: '5' },
+    'echo-only': { type: 'boolean', default: false },
+  },
 });
 const bytes = Number(args.mib) * MiB;
 const runs = Number(args.runs);
@@ -28,19 +32,39 @@ const tunedPort = Number(world.paths.direct('tuned')[2]);
 const inProcess = openWinsock(relayUrl);
 const payload = periodicPayload(patternBlock(64 * MiB), bytes);
 
-const user = (echo, ...extra) => () => world.runClient([...world.paths.ws2web(echo), 'bulk', '--bytes', String(bytes), ...extra], TIMEOUT_MS);
+const user =
+  (echo, ...extra) =>
+  () =>
+    world.runClient([...world.paths.ws2web(echo), 'bulk', '--bytes', String(bytes), ...extra], TIMEOUT_MS);
 const variants = {
-  'proxy (user-style)': () => world.runClient([...world.paths.proxy('plain'), 'bulk', '--bytes', String(bytes)], TIMEOUT_MS),
-  'proxy (user-style), the bench\'s echo': () => world.runClient([...world.paths.proxy('tuned'), 'bulk', '--bytes', String(bytes)], TIMEOUT_MS),
+  'proxy (user-style)': () =>
+    world.runClient([...world.paths.proxy('plain'), 'bulk', '--bytes', String(bytes)], TIMEOUT_MS),
+  "proxy (user-style), the bench's echo": () =>
+    world.runClient([...world.paths.proxy('tuned'), 'bulk', '--bytes', String(bytes)], TIMEOUT_MS),
   'ws2web user-style': user('plain'),
   '+ warm-up (32 MiB first)': user('plain', '--warmup', String(32 * MiB)),
   '+ TCP_NODELAY': user('plain', '--nodelay'),
   '+ 64 KiB recv buffer': user('plain', '--recv', String(64 * 1024)),
   '+ sent side hashed after': user('plain', '--hash-after'),
-  '+ the bench\'s echo (NODELAY, half-open)': user('tuned'),
-  'all five (fresh process)': user('tuned', '--warmup', String(32 * MiB), '--nodelay', '--recv', String(64 * 1024), '--hash-after'),
+  "+ the bench's echo (NODELAY, half-open)": user('tuned'),
+  'all five (fresh process)': user(
+    'tuned',
+    '--warmup',
+    String(32 * MiB),
+    '--nodelay',
+    '--recv',
+    String(64 * 1024),
+    '--hash-after',
+  ),
   'older bench, in process': () =>
-    bulkEcho({ open: ws2webOpener(inProcess, tunedPort), payload, bytes, chunkSize: 64 * 1024, deadline: Infinity, makeCheck: shaCheck }),
+    bulkEcho({
+      open: ws2webOpener(inProcess, tunedPort),
+      payload,
+      bytes,
+      chunkSize: 64 * 1024,
+      deadline: Infinity,
+      makeCheck: shaCheck,
+    }),
 };
 
 if (args['echo-only']) {
@@ -51,7 +75,14 @@ if (args['echo-only']) {
 
 try {
   // The older bench warmed up once per path before its runs.
-  await bulkEcho({ open: ws2webOpener(inProcess, tunedPort), payload, bytes: bytes / 16, chunkSize: 64 * 1024, deadline: Infinity, makeCheck: shaCheck });
+  await bulkEcho({
+    open: ws2webOpener(inProcess, tunedPort),
+    payload,
+    bytes: bytes / 16,
+    chunkSize: 64 * 1024,
+    deadline: Infinity,
+    makeCheck: shaCheck,
+  });
   const rates = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
   for (let i = 0; i < runs; i++) {
     for (const [name, run] of Object.entries(variants)) {
@@ -66,7 +97,9 @@ try {
   console.log(`\n${args.mib} MiB per run, ${runs} runs per variant, round-robin; every run verified (sha256)`);
   for (const [name, values] of Object.entries(rates)) {
     const s = spread(values);
-    console.log(`  ${name.padEnd(42)} ${describeSpread(s, ' MiB/s').padEnd(48)} ×${(s.median / base).toFixed(2)} user-style, ${(s.median / proxy).toFixed(2)}× proxy`);
+    console.log(
+      `  ${name.padEnd(42)} ${describeSpread(s, ' MiB/s').padEnd(48)} ×${(s.median / base).toFixed(2)} user-style, ${(s.median / proxy).toFixed(2)}× proxy`,
+    );
   }
 } finally {
   inProcess.WSACleanup();

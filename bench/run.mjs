@@ -32,7 +32,16 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
-import { bulkEcho, bulkSink, connectLatency, parallelEcho, patternBlock, periodicPayload, pingPong, saturatedFairness } from './lib/cases.mjs';
+import {
+  bulkEcho,
+  bulkSink,
+  connectLatency,
+  parallelEcho,
+  patternBlock,
+  periodicPayload,
+  pingPong,
+  saturatedFairness,
+} from './lib/cases.mjs';
 import { sha256Prefix, shaCheck } from './lib/checks.mjs';
 import { findWebsockify, startRole, startWebsockify, stopAll } from './lib/children.mjs';
 import { idleProxyMemory, idleRelayMemory, slowReaderMemory } from './lib/memory.mjs';
@@ -90,11 +99,23 @@ const settings = {
   userTimeoutMs: pick(120_000, 60_000, 20_000),
 };
 const WATCHDOG_MS = (smoke ? 2 : 25) * 60_000;
-const CASES = ['user', 'bulkEcho', 'bulkSink', 'connectLatency', 'pingPong', 'parallel', 'fairness', 'idleMemory', 'slowReader', 'udp'];
+const CASES = [
+  'user',
+  'bulkEcho',
+  'bulkSink',
+  'connectLatency',
+  'pingPong',
+  'parallel',
+  'fairness',
+  'idleMemory',
+  'slowReader',
+  'udp',
+];
 /** The smoke run leaves out the cases that need thousands of sockets or seconds of waiting. */
 const SMOKE_CASES = CASES.filter((c) => c !== 'idleMemory' && c !== 'slowReader');
 const only = args.only ? new Set(args.only.split(',')) : new Set(smoke ? SMOKE_CASES : CASES);
-for (const name of only) if (!CASES.includes(name)) throw new Error(`unknown case '${name}' (cases: ${CASES.join(', ')})`);
+for (const name of only)
+  if (!CASES.includes(name)) throw new Error(`unknown case '${name}' (cases: ${CASES.join(', ')})`);
 
 const chunkSize = settings.chunkKiB * 1024;
 const totalBytes = settings.bulkMiB * MiB;
@@ -133,7 +154,11 @@ async function startPaths() {
     const sink = await startWebsockify(program, t.sinkPort);
     paths.websockify = { echo: () => openWebSocketPipe(echo.url), sink: () => openWebSocketPipe(sink.url) };
   } else {
-    notes.push(args['no-websockify'] ? 'websockify skipped (--no-websockify)' : 'websockify not installed (apt-get install websockify): its rows are missing');
+    notes.push(
+      args['no-websockify']
+        ? 'websockify skipped (--no-websockify)'
+        : 'websockify not installed (apt-get install websockify): its rows are missing',
+    );
   }
   let chromium = null;
   if (smoke) {
@@ -161,7 +186,9 @@ const nodePathNames = (paths) => ['direct', 'proxy', 'websockify', 'ws2web'].fil
 // Cases
 
 async function runBulkEcho({ paths, targets, chromium, payload }) {
-  log(`\nbulk echo: ${settings.bulkMiB} MiB in ${settings.chunkKiB} KiB writes, send and receive at once (${settings.repeat} runs each: min / median / max)`);
+  log(
+    `\nbulk echo: ${settings.bulkMiB} MiB in ${settings.chunkKiB} KiB writes, send and receive at once (${settings.repeat} runs each: min / median / max)`,
+  );
   const rows = {};
   const one = async (name, transfer) => {
     await transfer(totalBytes / 16, 3_000); // warm up JIT, buffers, windows
@@ -178,28 +205,47 @@ async function runBulkEcho({ paths, targets, chromium, payload }) {
       check: runs[0].check,
       sha256: runs[0].sha256,
     };
-    log(`  ${name.padEnd(10)} ${describeSpread(s, ' MiB/s')}${rows[name].capped ? ' (time cap)' : ''} ${rows[name].verified ? 'verified' : 'MISMATCH'}`);
+    log(
+      `  ${name.padEnd(10)} ${describeSpread(s, ' MiB/s')}${rows[name].capped ? ' (time cap)' : ''} ${rows[name].verified ? 'verified' : 'MISMATCH'}`,
+    );
   };
   for (const name of nodePathNames(paths)) {
     await one(name, (bytes, capMs) =>
-      bulkEcho({ open: paths[name].echo, payload, bytes, chunkSize, deadline: performance.now() + capMs, makeCheck: shaCheck }));
+      bulkEcho({
+        open: paths[name].echo,
+        payload,
+        bytes,
+        chunkSize,
+        deadline: performance.now() + capMs,
+        makeCheck: shaCheck,
+      }),
+    );
   }
   if (chromium) {
-    await one('chromium', (bytes, capMs) => chromium.call('bulkEcho', { port: targets.info.echoPort, bytes, chunkSize, capMs }));
-    await one('chromium-ws', (bytes, capMs) => chromium.call('webSocketEcho', { url: targets.info.wsEchoUrl, bytes, chunkSize, capMs }));
+    await one('chromium', (bytes, capMs) =>
+      chromium.call('bulkEcho', { port: targets.info.echoPort, bytes, chunkSize, capMs }),
+    );
+    await one('chromium-ws', (bytes, capMs) =>
+      chromium.call('webSocketEcho', { url: targets.info.wsEchoUrl, bytes, chunkSize, capMs }),
+    );
   }
   return { unit: 'MiB/s', higherIsBetter: true, paths: rows };
 }
 
 async function runBulkSink({ paths, targets, chromium, payload }) {
-  log(`\none-way bulk to a sink: ${settings.bulkMiB} MiB, sha256 answered by the sink (${settings.repeat} runs each: min / median / max)`);
+  log(
+    `\none-way bulk to a sink: ${settings.bulkMiB} MiB, sha256 answered by the sink (${settings.repeat} runs each: min / median / max)`,
+  );
   const rows = {};
   const one = async (name, transfer) => {
     await transfer(totalBytes / 16);
     // A path slower than bytes/cap gets fewer bytes (the sink needs the length up front).
     const probe = await transfer(totalBytes / 8);
     const rate = probe.sent / probe.seconds;
-    const bytes = Math.max(chunkSize, Math.min(totalBytes, Math.floor((rate * settings.bulkCapMs) / 1000 / chunkSize) * chunkSize));
+    const bytes = Math.max(
+      chunkSize,
+      Math.min(totalBytes, Math.floor((rate * settings.bulkCapMs) / 1000 / chunkSize) * chunkSize),
+    );
     const runs = [];
     for (let i = 0; i < settings.repeat; i++) runs.push(await transfer(bytes));
     for (const run of runs) run.verified = run.sinkSha256 === sha256Prefix(payload, run.sent);
@@ -213,12 +259,15 @@ async function runBulkSink({ paths, targets, chromium, payload }) {
       check: 'sha256 by the sink',
       sha256: runs[0].sinkSha256,
     };
-    log(`  ${name.padEnd(10)} ${describeSpread(s, ' MiB/s')} (${rows[name].mib} MiB) ${rows[name].verified ? 'verified' : 'MISMATCH'}`);
+    log(
+      `  ${name.padEnd(10)} ${describeSpread(s, ' MiB/s')} (${rows[name].mib} MiB) ${rows[name].verified ? 'verified' : 'MISMATCH'}`,
+    );
   };
   for (const name of nodePathNames(paths)) {
     await one(name, (bytes) => bulkSink({ open: paths[name].sink, payload, bytes, chunkSize }));
   }
-  if (chromium) await one('chromium', (bytes) => chromium.call('bulkSink', { port: targets.info.sinkPort, bytes, chunkSize }));
+  if (chromium)
+    await one('chromium', (bytes) => chromium.call('bulkSink', { port: targets.info.sinkPort, bytes, chunkSize }));
   return { unit: 'MiB/s', higherIsBetter: true, paths: rows };
 }
 
@@ -238,17 +287,26 @@ async function runConnectLatency({ paths, targets, chromium }) {
   const one = async (name, measure) => {
     await measure(Math.min(50, settings.connections), 5_000);
     rows[name] = latencyRow(await measure(settings.connections, settings.latencyCapMs));
-    log(`  ${name.padEnd(10)} ${rows[name].connections} connections: p50 ${rows[name].p50ms} ms, p99 ${rows[name].p99ms} ms`);
+    log(
+      `  ${name.padEnd(10)} ${rows[name].connections} connections: p50 ${rows[name].p50ms} ms, p99 ${rows[name].p99ms} ms`,
+    );
   };
   for (const name of nodePathNames(paths)) {
-    await one(name, (count, capMs) => connectLatency({ open: paths[name].echo, count, deadline: performance.now() + capMs }));
+    await one(name, (count, capMs) =>
+      connectLatency({ open: paths[name].echo, count, deadline: performance.now() + capMs }),
+    );
   }
-  if (chromium) await one('chromium', (count, capMs) => chromium.call('connectLatency', { port: targets.info.echoPort, count, capMs }));
+  if (chromium)
+    await one('chromium', (count, capMs) =>
+      chromium.call('connectLatency', { port: targets.info.echoPort, count, capMs }),
+    );
   return { unit: 'ms (p50)', higherIsBetter: false, paths: rows };
 }
 
 async function runPingPong({ paths, targets, chromium }, size) {
-  log(`\nping-pong ${size} B on one socket, ${settings.repeat} windows of ${settings.pingPongMs} ms (round trips/s: min / median / max)`);
+  log(
+    `\nping-pong ${size} B on one socket, ${settings.repeat} windows of ${settings.pingPongMs} ms (round trips/s: min / median / max)`,
+  );
   const rows = {};
   const one = async (name, measure) => {
     const runs = [];
@@ -268,7 +326,10 @@ async function runPingPong({ paths, targets, chromium }, size) {
   for (const name of nodePathNames(paths)) {
     await one(name, () => pingPong({ open: paths[name].echo, size, durationMs: settings.pingPongMs }));
   }
-  if (chromium) await one('chromium', () => chromium.call('pingPong', { port: targets.info.echoPort, size, durationMs: settings.pingPongMs }));
+  if (chromium)
+    await one('chromium', () =>
+      chromium.call('pingPong', { port: targets.info.echoPort, size, durationMs: settings.pingPongMs }),
+    );
   return { unit: 'round trips/s', higherIsBetter: true, paths: rows };
 }
 
@@ -277,7 +338,14 @@ async function runParallel({ paths, payload }) {
   log(`\n${n} sockets in parallel, bulk echo for ${settings.parallelMs} ms (ws2web: all through one WebSocket)`);
   const rows = {};
   for (const name of ['direct', 'proxy', 'ws2web']) {
-    const r = await parallelEcho({ open: paths[name].echo, sockets: n, payload, chunkSize, durationMs: settings.parallelMs, makeCheck: shaCheck });
+    const r = await parallelEcho({
+      open: paths[name].echo,
+      sockets: n,
+      payload,
+      chunkSize,
+      durationMs: settings.parallelMs,
+      makeCheck: shaCheck,
+    });
     const per = r.perSocket.map((s) => s.received / MiB / r.seconds);
     const total = per.reduce((a, b) => a + b, 0);
     rows[name] = {
@@ -288,17 +356,28 @@ async function runParallel({ paths, payload }) {
       minOverMedian: round(Math.min(...per) / median(per), 3),
       verified: r.perSocket.every((s) => s.verified),
     };
-    log(`  ${name.padEnd(10)} total ${rows[name].value} MiB/s, per socket min ${rows[name].minPerSocket} / median ${rows[name].medianPerSocket} / max ${rows[name].maxPerSocket} MiB/s ${rows[name].verified ? 'verified' : 'MISMATCH'}`);
+    log(
+      `  ${name.padEnd(10)} total ${rows[name].value} MiB/s, per socket min ${rows[name].minPerSocket} / median ${rows[name].medianPerSocket} / max ${rows[name].maxPerSocket} MiB/s ${rows[name].verified ? 'verified' : 'MISMATCH'}`,
+    );
   }
   return { unit: 'MiB/s (sum)', higherIsBetter: true, paths: rows };
 }
 
 async function runFairness({ paths, payload }) {
   const pingers = settings.parallelSockets - 1;
-  log(`\none socket saturating (bulk echo) beside ${pingers} sockets doing 64-byte ping-pongs, ${settings.parallelMs} ms`);
+  log(
+    `\none socket saturating (bulk echo) beside ${pingers} sockets doing 64-byte ping-pongs, ${settings.parallelMs} ms`,
+  );
   const rows = {};
   for (const name of ['direct', 'proxy', 'ws2web']) {
-    const r = await saturatedFairness({ open: paths[name].echo, pingers, payload, chunkSize, durationMs: settings.parallelMs, makeCheck: shaCheck });
+    const r = await saturatedFairness({
+      open: paths[name].echo,
+      pingers,
+      payload,
+      chunkSize,
+      durationMs: settings.parallelMs,
+      makeCheck: shaCheck,
+    });
     const seconds = settings.parallelMs / 1000;
     rows[name] = {
       value: round(quantile(r.rtts, 0.99), 3),
@@ -309,31 +388,46 @@ async function runFairness({ paths, payload }) {
       p99ms: round(quantile(r.rtts, 0.99), 3),
       verified: r.bulk.verified,
     };
-    log(`  ${name.padEnd(10)} bulk ${rows[name].bulkMiBPerSecond} MiB/s; pingers: min ${rows[name].minRoundsPerSecond} / median ${rows[name].medianRoundsPerSecond} round trips/s each, RTT p50 ${rows[name].p50ms} ms p99 ${rows[name].p99ms} ms`);
+    log(
+      `  ${name.padEnd(10)} bulk ${rows[name].bulkMiBPerSecond} MiB/s; pingers: min ${rows[name].minRoundsPerSecond} / median ${rows[name].medianRoundsPerSecond} round trips/s each, RTT p50 ${rows[name].p50ms} ms p99 ${rows[name].p99ms} ms`,
+    );
   }
   return { unit: 'ms (pinger RTT p99)', higherIsBetter: false, paths: rows };
 }
 
 async function runIdleMemory({ targets }) {
-  log(`\nidle memory: relay RSS with ${settings.idleLevels.join(' / ')} idle sockets over ${settings.idleWebSockets} WebSockets (fresh relay, after GC)`);
+  log(
+    `\nidle memory: relay RSS with ${settings.idleLevels.join(' / ')} idle sockets over ${settings.idleWebSockets} WebSockets (fresh relay, after GC)`,
+  );
   const relay = await startRole('relay', ['{}'], { execArgv: ['--expose-gc'] });
   let ws2webResult;
   try {
     ws2webResult = await idleRelayMemory({
-      relay, relayUrl: relay.info.relayUrl, port: targets.info.echoPort, levels: settings.idleLevels, webSockets: settings.idleWebSockets,
+      relay,
+      relayUrl: relay.info.relayUrl,
+      port: targets.info.echoPort,
+      levels: settings.idleLevels,
+      webSockets: settings.idleWebSockets,
     });
   } finally {
     await relay.stop();
   }
-  const proxy = await startRole('proxy', [String(targets.info.echoPort), String(targets.info.sinkPort)], { execArgv: ['--expose-gc'] });
+  const proxy = await startRole('proxy', [String(targets.info.echoPort), String(targets.info.sinkPort)], {
+    execArgv: ['--expose-gc'],
+  });
   let proxyResult;
   try {
     proxyResult = await idleProxyMemory({ proxy, port: proxy.info.echoPort, levels: settings.idleProxyLevels });
   } finally {
     await proxy.stop();
   }
-  for (const [name, r] of [['ws2web', ws2webResult], ['proxy', proxyResult]]) {
-    log(`  ${name.padEnd(10)} empty ${r.emptyRssMiB.toFixed(1)} MiB; ${r.levels.map((l) => `${l.sockets} sockets: ${l.rssMiB.toFixed(1)} MiB = ${l.perSocketKiB.toFixed(2)} KiB/socket`).join('; ')}`);
+  for (const [name, r] of [
+    ['ws2web', ws2webResult],
+    ['proxy', proxyResult],
+  ]) {
+    log(
+      `  ${name.padEnd(10)} empty ${r.emptyRssMiB.toFixed(1)} MiB; ${r.levels.map((l) => `${l.sockets} sockets: ${l.rssMiB.toFixed(1)} MiB = ${l.perSocketKiB.toFixed(2)} KiB/socket`).join('; ')}`,
+    );
   }
   const last = (r) => r.levels[r.levels.length - 1];
   return {
@@ -347,19 +441,33 @@ async function runIdleMemory({ targets }) {
 }
 
 async function runSlowReader({ targets, payload }) {
-  log(`\nslow readers: relay RSS while uploading to a ${targets.info.slowBytesPerSecond / MiB} MiB/s reader and while a page does not read a flood (${settings.slowReaderMs} ms each)`);
+  log(
+    `\nslow readers: relay RSS while uploading to a ${targets.info.slowBytesPerSecond / MiB} MiB/s reader and while a page does not read a flood (${settings.slowReaderMs} ms each)`,
+  );
   const relay = await startRole('relay', ['{}'], { execArgv: ['--expose-gc'] });
   try {
     const r = await slowReaderMemory({
-      relay, relayUrl: relay.info.relayUrl, slowPort: targets.info.slowPort, sourcePort: targets.info.sourcePort,
-      durationMs: settings.slowReaderMs, payload, chunkSize,
+      relay,
+      relayUrl: relay.info.relayUrl,
+      slowPort: targets.info.slowPort,
+      sourcePort: targets.info.sourcePort,
+      durationMs: settings.slowReaderMs,
+      payload,
+      chunkSize,
     });
-    const show = (g) => `live buffers +${g.liveBuffersGrowthMiB.toFixed(2)} MiB, RSS after GC +${g.liveRssGrowthMiB.toFixed(1)} MiB (without GC +${g.peakRssGrowthMiB.toFixed(1)} MiB)`;
+    const show = (g) =>
+      `live buffers +${g.liveBuffersGrowthMiB.toFixed(2)} MiB, RSS after GC +${g.liveRssGrowthMiB.toFixed(1)} MiB (without GC +${g.peakRssGrowthMiB.toFixed(1)} MiB)`;
     log(`  ws2web     idle relay ${r.idleRssMiB.toFixed(1)} MiB`);
     log(`    upload to the slow reader (${r.upload.sentMiB.toFixed(1)} MiB taken): ${show(r.upload)}`);
-    log(`    flood to a page that does not read (page holds ${r.unreadDownload.pageBufferedKiB} KiB): ${show(r.unreadDownload)}`);
+    log(
+      `    flood to a page that does not read (page holds ${r.unreadDownload.pageBufferedKiB} KiB): ${show(r.unreadDownload)}`,
+    );
     const value = Math.max(r.upload.liveBuffersGrowthMiB, r.unreadDownload.liveBuffersGrowthMiB);
-    return { unit: 'MiB live buffers held', higherIsBetter: false, paths: { ws2web: { value: round(value, 2), ...r } } };
+    return {
+      unit: 'MiB live buffers held',
+      higherIsBetter: false,
+      paths: { ws2web: { value: round(value, 2), ...r } },
+    };
   } finally {
     await relay.stop();
   }
@@ -370,7 +478,10 @@ async function runUdp({ targets, w }) {
   const rows = {};
   const direct = await udpDirect({ port: targets.info.udpPort, durationMs: settings.udpMs });
   const relayed = await udpWs2web(ws2web, w, { port: targets.info.udpPort, durationMs: settings.udpMs });
-  for (const [name, r] of [['direct', direct], ['ws2web', relayed]]) {
+  for (const [name, r] of [
+    ['direct', direct],
+    ['ws2web', relayed],
+  ]) {
     rows[name] = { value: round(r.perSecond, 0), sent: r.sent, received: r.received, lost: r.lost };
     log(`  ${name.padEnd(10)} ${rows[name].value} echoed datagrams/s (${r.lost} lost of ${r.sent})`);
   }
@@ -388,24 +499,39 @@ async function runUserCases({ websockify }, attempt) {
     const runs = settings.repeat;
     const timeoutMs = settings.userTimeoutMs;
     const bulkCase = (title, options) => async () => {
-      log(`\nuser-style bulk echo, ${title}: ${settings.userMiB} MiB, a fresh client process per run, ${runs} runs per path round-robin (min / median / max)`);
+      log(
+        `\nuser-style bulk echo, ${title}: ${settings.userMiB} MiB, a fresh client process per run, ${runs} runs per path round-robin (min / median / max)`,
+      );
       const paths = await userBulk(world, { bytes, runs, timeoutMs, ...options });
-      for (const [name, r] of Object.entries(paths)) log(`  ${name.padEnd(10)} ${describeSpread(r, ' MiB/s')} ${r.verified ? 'verified' : 'MISMATCH'}`);
+      for (const [name, r] of Object.entries(paths))
+        log(`  ${name.padEnd(10)} ${describeSpread(r, ' MiB/s')} ${r.verified ? 'verified' : 'MISMATCH'}`);
       return { unit: 'MiB/s', higherIsBetter: true, statistic: `median of ${runs}`, paths };
     };
     await attempt('userBulk64k', 'user', bulkCase('64 KiB sends', { echo: 'plain', chunk: 64 * 1024 }));
     await attempt('userBulk4k', 'user', bulkCase('4 KiB sends', { echo: 'plain', chunk: 4 * 1024 }));
-    await attempt('userBulkPieces', 'user', bulkCase('64 KiB sends, echo writing 1 KiB pieces', { echo: 'pieces', chunk: 64 * 1024 }));
+    await attempt(
+      'userBulkPieces',
+      'user',
+      bulkCase('64 KiB sends, echo writing 1 KiB pieces', { echo: 'pieces', chunk: 64 * 1024 }),
+    );
     await attempt('userConnect', 'user', async () => {
-      log(`\nuser-style connect + 1-byte echo + close, ${settings.userConnections} in sequence from one fresh process (p50 / p99 ms)`);
+      log(
+        `\nuser-style connect + 1-byte echo + close, ${settings.userConnections} in sequence from one fresh process (p50 / p99 ms)`,
+      );
       const paths = await userConnect(world, { count: settings.userConnections, timeoutMs });
-      for (const [name, r] of Object.entries(paths)) log(`  ${name.padEnd(10)} p50 ${r.p50ms} ms, p99 ${r.p99ms} ms ${r.verified ? 'verified' : 'MISMATCH'}`);
+      for (const [name, r] of Object.entries(paths))
+        log(`  ${name.padEnd(10)} p50 ${r.p50ms} ms, p99 ${r.p99ms} ms ${r.verified ? 'verified' : 'MISMATCH'}`);
       return { unit: 'ms (p50)', higherIsBetter: false, statistic: `p50 of ${settings.userConnections}`, paths };
     });
     await attempt('userRequest64', 'user', async () => {
-      log(`\nuser-style request/response 64 B on one connection, ${settings.userRequestMs} ms per process, ${runs} per path (round trips/s: min / median / max)`);
+      log(
+        `\nuser-style request/response 64 B on one connection, ${settings.userRequestMs} ms per process, ${runs} per path (round trips/s: min / median / max)`,
+      );
       const paths = await userRequest(world, { size: 64, ms: settings.userRequestMs, runs, timeoutMs });
-      for (const [name, r] of Object.entries(paths)) log(`  ${name.padEnd(10)} ${describeSpread(r, ' round trips/s')}, p99 ${r.p99ms} ms ${r.verified ? 'verified' : 'MISMATCH'}`);
+      for (const [name, r] of Object.entries(paths))
+        log(
+          `  ${name.padEnd(10)} ${describeSpread(r, ' round trips/s')}, p99 ${r.p99ms} ms ${r.verified ? 'verified' : 'MISMATCH'}`,
+        );
       return { unit: 'round trips/s', higherIsBetter: true, statistic: `median of ${runs}`, paths };
     });
   } finally {
@@ -425,7 +551,9 @@ async function main() {
   watchdog.unref();
 
   const machine = describeMachine();
-  log(`ws2web bench${quick ? ' (quick)' : smoke ? ' (smoke: checks every path and transfer, no timing)' : ''}: ${machine.cpuModel}, ${machine.nproc} CPUs, Node ${machine.node}`);
+  log(
+    `ws2web bench${quick ? ' (quick)' : smoke ? ' (smoke: checks every path and transfer, no timing)' : ''}: ${machine.cpuModel}, ${machine.nproc} CPUs, Node ${machine.node}`,
+  );
   const payload = periodicPayload(patternBlock(64 * MiB), totalBytes);
   const ctx = { ...(await startPaths()), payload };
   if (ctx.chromium) machine.chromium = ctx.chromium.version;
@@ -490,7 +618,10 @@ async function main() {
   log(`\nwrote bench/results/${outFile} (${report.seconds} s)`);
 
   const unverified = Object.entries(cases).flatMap(([name, c]) =>
-    Object.entries(c.paths).filter(([, r]) => r.verified === false).map(([p]) => `${name}/${p}`));
+    Object.entries(c.paths)
+      .filter(([, r]) => r.verified === false)
+      .map(([p]) => `${name}/${p}`),
+  );
   if (unverified.length) console.error(`bytes did not verify: ${unverified.join(', ')}`);
   process.exit(failures.length || unverified.length ? 1 : 0);
 }

@@ -15,28 +15,61 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const outDir = mkdtempSync(join(tmpdir(), 'ws2web-bench-smoke-'));
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
-interface Row { value: number; verified?: boolean }
-interface Report { failures: string[]; cases: Record<string, { paths: Record<string, Row> }> }
+interface Row {
+  value: number;
+  verified?: boolean;
+}
+interface Report {
+  failures: string[];
+  cases: Record<string, { paths: Record<string, Row> }>;
+}
 
 function runSmoke(out: string): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(ROOT, 'bench/run.mjs'), '--smoke', '--out', out], { cwd: ROOT, timeout: 90_000, maxBuffer: 16 * 1024 * 1024 },
-      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, output: `${stdout}\n${stderr}` }));
+    execFile(
+      process.execPath,
+      [join(ROOT, 'bench/run.mjs'), '--smoke', '--out', out],
+      { cwd: ROOT, timeout: 90_000, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) =>
+        resolve({
+          code: error ? (typeof error.code === 'number' ? error.code : -1) : 0,
+          output: `${stdout}\n${stderr}`,
+        }),
+    );
   });
 }
 
 test('bench --smoke runs every case and every transfer verifies', async () => {
-  expect(existsSync(join(ROOT, 'packages/browser/dist/index.js')), 'run `pnpm build` first: the bench drives the built packages').toBe(true);
+  expect(
+    existsSync(join(ROOT, 'packages/browser/dist/index.js')),
+    'run `pnpm build` first: the bench drives the built packages',
+  ).toBe(true);
   const out = join(outDir, 'smoke.json');
   const { code, output } = await runSmoke(out);
   expect(code, output).toBe(0);
   const report = JSON.parse(readFileSync(out, 'utf8')) as Report;
   expect(report.failures).toEqual([]);
-  const expected = ['userBulk64k', 'userBulk4k', 'userBulkPieces', 'userConnect', 'userRequest64', 'bulkEcho', 'bulkSink', 'connectLatency', 'pingPong64', 'pingPong1k', 'parallel', 'fairness', 'udp'];
+  const expected = [
+    'userBulk64k',
+    'userBulk4k',
+    'userBulkPieces',
+    'userConnect',
+    'userRequest64',
+    'bulkEcho',
+    'bulkSink',
+    'connectLatency',
+    'pingPong64',
+    'pingPong1k',
+    'parallel',
+    'fairness',
+    'udp',
+  ];
   expect(Object.keys(report.cases).sort()).toEqual([...expected].sort());
   for (const name of ['userBulk64k', 'userBulk4k', 'userBulkPieces', 'userConnect', 'userRequest64']) {
     // Each user-style case ran the baselines and ws2web, each to a verified end.
-    expect(Object.keys(report.cases[name]?.paths ?? {}), name).toEqual(expect.arrayContaining(['direct', 'proxy', 'ws2web']));
+    expect(Object.keys(report.cases[name]?.paths ?? {}), name).toEqual(
+      expect.arrayContaining(['direct', 'proxy', 'ws2web']),
+    );
   }
   for (const [name, c] of Object.entries(report.cases)) {
     for (const [path, row] of Object.entries(c.paths)) {
@@ -44,7 +77,17 @@ test('bench --smoke runs every case and every transfer verifies', async () => {
       if (row.verified !== undefined) expect(row.verified, `${name}/${path} verified`).toBe(true);
     }
   }
-  for (const name of ['bulkEcho', 'bulkSink', 'parallel', 'userBulk64k', 'userBulk4k', 'userBulkPieces', 'userConnect', 'userRequest64']) {
-    for (const [path, row] of Object.entries(report.cases[name]?.paths ?? {})) expect(row.verified, `${name}/${path} is checked`).toBe(true);
+  for (const name of [
+    'bulkEcho',
+    'bulkSink',
+    'parallel',
+    'userBulk64k',
+    'userBulk4k',
+    'userBulkPieces',
+    'userConnect',
+    'userRequest64',
+  ]) {
+    for (const [path, row] of Object.entries(report.cases[name]?.paths ?? {}))
+      expect(row.verified, `${name}/${path} is checked`).toBe(true);
   }
 }, 100_000);

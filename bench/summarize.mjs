@@ -13,17 +13,29 @@ if (files.length === 0) {
   process.exit(2);
 }
 const runs = files.map((f) => JSON.parse(readFileSync(f, 'utf8')));
-const fmt = (v) => (v === undefined || Number.isNaN(v) ? '—' : Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(3));
+const fmt = (v) =>
+  v === undefined || Number.isNaN(v)
+    ? '—'
+    : Math.abs(v) >= 100
+      ? v.toFixed(0)
+      : Math.abs(v) >= 10
+        ? v.toFixed(1)
+        : v.toFixed(3);
 const numbers = (values) => values.filter((v) => typeof v === 'number' && !Number.isNaN(v));
 /** "median (min–max, n of N)" cells for one row of values, one per file. */
 function cells(values) {
   const kept = numbers(values);
   const spread = kept.length ? `${fmt(Math.min(...kept))}–${fmt(Math.max(...kept))}` : '—';
-  return { m: median(kept), text: `${fmt(median(kept))} | ${spread} | ${kept.length} of ${values.length} | ${values.map(fmt).join(' / ')}` };
+  return {
+    m: median(kept),
+    text: `${fmt(median(kept))} | ${spread} | ${kept.length} of ${values.length} | ${values.map(fmt).join(' / ')}`,
+  };
 }
 
 console.log(`${runs.length} runs: ${runs.map((r) => r.date).join(', ')}`);
-console.log('Within a run, each figure is already the median of its own runs (see `statistic` / `settings.repeat` in each file).\n');
+console.log(
+  'Within a run, each figure is already the median of its own runs (see `statistic` / `settings.repeat` in each file).\n',
+);
 console.log('| case | path | median of runs | min–max | runs | each run |');
 console.log('| --- | --- | ---: | --- | --- | --- |');
 const caseNames = [...new Set(runs.flatMap((r) => Object.keys(r.cases)))];
@@ -31,7 +43,9 @@ for (const name of caseNames) {
   const first = runs.find((r) => r.cases[name]).cases[name];
   const pathNames = [...new Set(runs.flatMap((r) => Object.keys(r.cases[name]?.paths ?? {})))];
   for (const path of pathNames) {
-    console.log(`| ${name} (${first.unit}) | ${path} | ${cells(runs.map((r) => r.cases[name]?.paths[path]?.value)).text} |`);
+    console.log(
+      `| ${name} (${first.unit}) | ${path} | ${cells(runs.map((r) => r.cases[name]?.paths[path]?.value)).text} |`,
+    );
   }
 }
 console.log('\n| target | bound | median of runs | min–max | runs | each run | holds (median) |');

@@ -50,7 +50,7 @@ function watchParent() {
 /** Lint, format and types before any test: a tree that fails them fails CI without waiting for the suite. */
 async function checkSources() {
   const pnpm = findPnpm();
-  step('Checking lint: pnpm lint (biome)');
+  step('Checking lint and format: pnpm lint (biome check)');
   await mustRun(pnpm.command, [...pnpm.prefix, 'lint'], { cwd: root });
   step('Checking types: pnpm typecheck (packages, tests, demo)');
   await mustRun(pnpm.command, [...pnpm.prefix, 'typecheck'], { cwd: root });
@@ -75,7 +75,9 @@ async function runTests() {
   const code = await run(process.execPath, [vitest, 'run', ...reporterArgs, ...extraArgs], { cwd: root });
   const summary = wantsOwnReporter ? null : summarizeVitestJson(reportPath);
   if (code !== 0 && summary?.failed === 0) {
-    step(`vitest exited with code ${code} although no test failed: errors outside tests (unhandled errors, setup or teardown; see above) fail the run`);
+    step(
+      `vitest exited with code ${code} although no test failed: errors outside tests (unhandled errors, setup or teardown; see above) fail the run`,
+    );
   } else {
     step(`vitest exited with code ${code}`);
   }

@@ -20,9 +20,11 @@ export function patternBlock(size, seed = 0x9e3779b9) {
   const words = new Uint32Array(size / 4);
   let x = seed >>> 0 || 1;
   for (let i = 0; i < words.length; i++) {
-    x ^= x << 13; x >>>= 0;
+    x ^= x << 13;
+    x >>>= 0;
     x ^= x >>> 17;
-    x ^= x << 5; x >>>= 0;
+    x ^= x << 5;
+    x >>>= 0;
     words[i] = x;
   }
   return new Uint8Array(words.buffer);
@@ -47,13 +49,26 @@ function watchStall(promise, progress, what) {
     let lastChange = now();
     const timer = setInterval(() => {
       const p = progress();
-      if (p !== last) { last = p; lastChange = now(); return; }
+      if (p !== last) {
+        last = p;
+        lastChange = now();
+        return;
+      }
       if (now() - lastChange > STALL_MS) {
         clearInterval(timer);
         reject(new Error(`${what}: no progress for ${STALL_MS / 1000} s (at ${p})`));
       }
     }, 500);
-    promise.then((v) => { clearInterval(timer); resolve(v); }, (e) => { clearInterval(timer); reject(e); });
+    promise.then(
+      (v) => {
+        clearInterval(timer);
+        resolve(v);
+      },
+      (e) => {
+        clearInterval(timer);
+        reject(e);
+      },
+    );
   });
 }
 
@@ -198,7 +213,9 @@ export async function parallelEcho({ open, sockets, payload, chunkSize, duration
       let received = 0;
       const done = new Promise((resolve) => {
         let sendingDone = false;
-        const finishIfDone = () => { if (sendingDone && received >= sent) resolve(); };
+        const finishIfDone = () => {
+          if (sendingDone && received >= sent) resolve();
+        };
         pipe.onData((chunk) => {
           check.update(chunk, received);
           received += chunk.length;
@@ -267,7 +284,10 @@ export function compareCheck(payload) {
       while (at < chunk.length) {
         const expected = payload.view(offset + at, chunk.length - at);
         for (let i = 0; i < expected.length; i++) {
-          if (chunk[at + i] !== expected[i]) { mismatchAt = offset + at + i; return; }
+          if (chunk[at + i] !== expected[i]) {
+            mismatchAt = offset + at + i;
+            return;
+          }
         }
         at += expected.length;
       }

@@ -12,7 +12,9 @@ const running = new Map();
  * (open it in Chrome DevTools → Performance, or any .cpuprofile viewer).
  */
 export function startRole(role, args = [], { execArgv = [] } = {}) {
-  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, `--cpu-prof-name=${role}-${Date.now()}.cpuprofile`] : [];
+  const profile = process.env.BENCH_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, `--cpu-prof-name=${role}-${Date.now()}.cpuprofile`]
+    : [];
   const child = fork(new URL('./server-process.mjs', import.meta.url), [role, ...args], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     execArgv: [...execArgv, ...profile],
@@ -77,7 +79,10 @@ function freePort() {
 function canConnect(port) {
   return new Promise((resolve) => {
     const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once('error', () => resolve(false));
   });
 }
@@ -88,14 +93,19 @@ function canConnect(port) {
  */
 export async function startWebsockify(program, targetPort) {
   const port = await freePort();
-  const child = spawn(program, [`127.0.0.1:${port}`, `127.0.0.1:${targetPort}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(program, [`127.0.0.1:${port}`, `127.0.0.1:${targetPort}`], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   running.set(child, () => stopSpawned(child));
   let stderr = '';
-  child.stderr.on('data', (d) => { stderr = (stderr + d).slice(-2000); });
+  child.stderr.on('data', (d) => {
+    stderr = (stderr + d).slice(-2000);
+  });
   child.once('exit', () => running.delete(child));
   for (let i = 0; i < 100; i++) {
     if (child.exitCode !== null) throw new Error(`websockify exited: ${stderr}`);
-    if (await canConnect(port)) return { url: `ws://127.0.0.1:${port}/`, pid: child.pid, stop: () => stopSpawned(child) };
+    if (await canConnect(port))
+      return { url: `ws://127.0.0.1:${port}/`, pid: child.pid, stop: () => stopSpawned(child) };
     await new Promise((r) => setTimeout(r, 100));
   }
   child.kill('SIGKILL');

@@ -60,7 +60,9 @@ export async function openChromiumBench({ executablePath = process.env.CHROMIUM_
         try {
           return await page.evaluate(([n, a]) => globalThis.bench[n](a), [name, arg]);
         } catch (err) {
-          throw new Error(`${name} in Chromium: ${err.message}${errors.length ? ` (page errors: ${errors.join('; ')})` : ''}`);
+          throw new Error(
+            `${name} in Chromium: ${err.message}${errors.length ? ` (page errors: ${errors.join('; ')})` : ''}`,
+          );
         }
       },
       async close() {

@@ -15,7 +15,9 @@ const OPEN_BATCH = 500;
 async function inBatches(count, openOne) {
   const opened = [];
   for (let at = 0; at < count; at += OPEN_BATCH) {
-    const batch = await Promise.all(Array.from({ length: Math.min(OPEN_BATCH, count - at) }, (_, i) => openOne(at + i)));
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(OPEN_BATCH, count - at) }, (_, i) => openOne(at + i)),
+    );
     opened.push(...batch);
   }
   return opened;

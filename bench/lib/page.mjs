@@ -23,17 +23,22 @@ function openBrowserWebSocketPipe(url) {
     };
     ws.onmessage = (event) => onData(new Uint8Array(event.data));
     ws.onerror = () => reject(new Error(`WebSocket to ${url} failed`));
-    ws.onopen = () => resolve({
-      write(bytes) {
-        ws.send(bytes);
-        if (ws.bufferedAmount < WS_HIGH_WATER) return true;
-        setTimeout(waitForDrain, 1);
-        return false;
-      },
-      onData: (fn) => { onData = fn; },
-      onDrain: (fn) => { onDrain = fn; },
-      close: () => ws.close(),
-    });
+    ws.onopen = () =>
+      resolve({
+        write(bytes) {
+          ws.send(bytes);
+          if (ws.bufferedAmount < WS_HIGH_WATER) return true;
+          setTimeout(waitForDrain, 1);
+          return false;
+        },
+        onData: (fn) => {
+          onData = fn;
+        },
+        onDrain: (fn) => {
+          onDrain = fn;
+        },
+        close: () => ws.close(),
+      });
   });
 }
 
@@ -51,11 +56,25 @@ globalThis.bench = {
   },
   bulkEcho({ port, bytes, chunkSize, capMs }) {
     const payload = periodicPayload(block, bytes);
-    return bulkEcho({ open: open(port), payload, bytes, chunkSize, deadline: performance.now() + capMs, makeCheck: compareCheck });
+    return bulkEcho({
+      open: open(port),
+      payload,
+      bytes,
+      chunkSize,
+      deadline: performance.now() + capMs,
+      makeCheck: compareCheck,
+    });
   },
   webSocketEcho({ url, bytes, chunkSize, capMs }) {
     const payload = periodicPayload(block, bytes);
-    return bulkEcho({ open: () => openBrowserWebSocketPipe(url), payload, bytes, chunkSize, deadline: performance.now() + capMs, makeCheck: compareCheck });
+    return bulkEcho({
+      open: () => openBrowserWebSocketPipe(url),
+      payload,
+      bytes,
+      chunkSize,
+      deadline: performance.now() + capMs,
+      makeCheck: compareCheck,
+    });
   },
   bulkSink({ port, bytes, chunkSize }) {
     return bulkSink({ open: open(port), payload: periodicPayload(block, bytes), bytes, chunkSize });

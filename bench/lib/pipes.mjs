@@ -21,8 +21,12 @@ export function openNetPipe(port) {
       socket.on('error', () => {});
       resolve({
         write: (bytes) => socket.write(bytes),
-        onData: (fn) => { onData = fn; },
-        onDrain: (fn) => { onDrain = fn; },
+        onData: (fn) => {
+          onData = fn;
+        },
+        onDrain: (fn) => {
+          onDrain = fn;
+        },
         close: () => socket.destroy(),
       });
     });
@@ -55,8 +59,12 @@ export function openWebSocketPipe(url) {
           waiting = true;
           return false;
         },
-        onData: (fn) => { onData = fn; },
-        onDrain: (fn) => { onDrain = fn; },
+        onData: (fn) => {
+          onData = fn;
+        },
+        onDrain: (fn) => {
+          onDrain = fn;
+        },
         close: () => ws.terminate(),
       });
     });

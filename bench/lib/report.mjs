@@ -37,11 +37,16 @@ function detail(r) {
   else if (r.runs) parts.push(`runs ${r.runs.join('/')}`);
   if (r.p99ms !== undefined) parts.push(`p50 ${r.p50ms} p99 ${r.p99ms} ms`);
   if (r.minPerSocket !== undefined) parts.push(`per socket min ${r.minPerSocket} max ${r.maxPerSocket}`);
-  if (r.minRoundsPerSecond !== undefined) parts.push(`bulk ${r.bulkMiBPerSecond} MiB/s, pinger min ${r.minRoundsPerSecond}/s`);
+  if (r.minRoundsPerSecond !== undefined)
+    parts.push(`bulk ${r.bulkMiBPerSecond} MiB/s, pinger min ${r.minRoundsPerSecond}/s`);
   if (r.lost !== undefined) parts.push(`${r.lost} lost`);
   if (r.upload) {
-    parts.push(`upload: buffers +${r.upload.liveBuffersGrowthMiB.toFixed(2)} MiB, RSS +${r.upload.liveRssGrowthMiB.toFixed(1)} MiB`);
-    parts.push(`unread flood: buffers +${r.unreadDownload.liveBuffersGrowthMiB.toFixed(2)} MiB, page holds ${r.unreadDownload.pageBufferedKiB} KiB`);
+    parts.push(
+      `upload: buffers +${r.upload.liveBuffersGrowthMiB.toFixed(2)} MiB, RSS +${r.upload.liveRssGrowthMiB.toFixed(1)} MiB`,
+    );
+    parts.push(
+      `unread flood: buffers +${r.unreadDownload.liveBuffersGrowthMiB.toFixed(2)} MiB, page holds ${r.unreadDownload.pageBufferedKiB} KiB`,
+    );
   }
   if (r.levels) parts.push(r.levels.map((l) => `${l.sockets}: ${l.rssMiB.toFixed(1)} MiB`).join(', '));
   if (r.verified !== undefined) parts.push(r.verified ? 'verified' : 'MISMATCH');
@@ -69,12 +74,26 @@ export function evaluateTargets(cases) {
   add('connect + first byte p99, ws2web ÷ direct', ratio('connectLatency', 'ws2web', 'direct', 'p99ms'), '≤', 3);
   add('ping-pong 64 B, ws2web ÷ proxy', ratio('pingPong64', 'ws2web', 'proxy'), '≥', 0.6);
   add('ping-pong 1 KiB, ws2web ÷ proxy', ratio('pingPong1k', 'ws2web', 'proxy'), '≥', 0.6);
-  for (const [caseName, what] of [['userBulk64k', '64 KiB sends'], ['userBulk4k', '4 KiB sends'], ['userBulkPieces', 'echo in 1 KiB pieces']]) {
+  for (const [caseName, what] of [
+    ['userBulk64k', '64 KiB sends'],
+    ['userBulk4k', '4 KiB sends'],
+    ['userBulkPieces', 'echo in 1 KiB pieces'],
+  ]) {
     add(`user-style bulk (${what}), ws2web ÷ proxy`, ratio(caseName, 'ws2web', 'proxy'), '≥', 0.75);
     add(`user-style bulk (${what}), ws2web ÷ websockify`, ratio(caseName, 'ws2web', 'websockify'), '≥', 1.5);
   }
-  add('user-style connect + first byte p50, ws2web ÷ direct', ratio('userConnect', 'ws2web', 'direct', 'p50ms'), '≤', 2);
-  add('user-style connect + first byte p99, ws2web ÷ direct', ratio('userConnect', 'ws2web', 'direct', 'p99ms'), '≤', 3);
+  add(
+    'user-style connect + first byte p50, ws2web ÷ direct',
+    ratio('userConnect', 'ws2web', 'direct', 'p50ms'),
+    '≤',
+    2,
+  );
+  add(
+    'user-style connect + first byte p99, ws2web ÷ direct',
+    ratio('userConnect', 'ws2web', 'direct', 'p99ms'),
+    '≤',
+    3,
+  );
   add('user-style request/response 64 B, ws2web ÷ proxy', ratio('userRequest64', 'ws2web', 'proxy'), '≥', 0.6);
   const idle = cases.idleMemory?.paths.ws2web;
   const tenThousand = idle?.levels.find((l) => l.sockets === 10_000);
@@ -82,7 +101,13 @@ export function evaluateTargets(cases) {
   const parallel = cases.parallel?.paths.ws2web;
   if (parallel) add('100 sockets, one WebSocket: slowest ÷ median socket', parallel.minOverMedian, '≥', STARVED_SHARE);
   const fairness = cases.fairness?.paths.ws2web;
-  if (fairness) add('beside a saturating socket: slowest pinger round trips/s', fairness.minRoundsPerSecond, '≥', STARVED_ROUNDS_PER_SECOND);
+  if (fairness)
+    add(
+      'beside a saturating socket: slowest pinger round trips/s',
+      fairness.minRoundsPerSecond,
+      '≥',
+      STARVED_ROUNDS_PER_SECOND,
+    );
   const slow = cases.slowReader?.paths.ws2web;
   if (slow) add('relay buffers held for a slow reader (MiB, after GC)', slow.value, '≤', SLOW_READER_CEILING_MIB);
   return targets;
@@ -93,17 +118,29 @@ export function evaluateContext(cases) {
   const out = [];
   const echo = cases.bulkEcho?.paths;
   if (echo?.chromium && echo['chromium-ws']) {
-    out.push({ name: 'bulk echo, ws2web (Chromium) ÷ Chromium\'s own WebSocket echo', measured: Math.round((echo.chromium.value / echo['chromium-ws'].value) * 1000) / 1000 });
+    out.push({
+      name: "bulk echo, ws2web (Chromium) ÷ Chromium's own WebSocket echo",
+      measured: Math.round((echo.chromium.value / echo['chromium-ws'].value) * 1000) / 1000,
+    });
   }
   if (echo?.['chromium-ws'] && echo.proxy) {
-    out.push({ name: 'bulk echo, Chromium\'s own WebSocket echo ÷ proxy', measured: Math.round((echo['chromium-ws'].value / echo.proxy.value) * 1000) / 1000 });
+    out.push({
+      name: "bulk echo, Chromium's own WebSocket echo ÷ proxy",
+      measured: Math.round((echo['chromium-ws'].value / echo.proxy.value) * 1000) / 1000,
+    });
   }
   if (echo?.websockify && echo.proxy) {
-    out.push({ name: 'bulk echo, websockify ÷ proxy', measured: Math.round((echo.websockify.value / echo.proxy.value) * 1000) / 1000 });
+    out.push({
+      name: 'bulk echo, websockify ÷ proxy',
+      measured: Math.round((echo.websockify.value / echo.proxy.value) * 1000) / 1000,
+    });
   }
   const latency = cases.connectLatency?.paths;
   if (latency?.proxy && latency.direct) {
-    out.push({ name: 'connect + first byte p50, proxy ÷ direct', measured: Math.round((latency.proxy.p50ms / latency.direct.p50ms) * 1000) / 1000 });
+    out.push({
+      name: 'connect + first byte p50, proxy ÷ direct',
+      measured: Math.round((latency.proxy.p50ms / latency.direct.p50ms) * 1000) / 1000,
+    });
   }
   return out;
 }
@@ -111,7 +148,9 @@ export function evaluateContext(cases) {
 export function printTargets(targets, context = []) {
   console.log('targets, from this run (ratios of medians):');
   for (const t of targets) {
-    console.log(`  ${t.holds ? 'holds ' : 'MISSED'}  ${t.name.padEnd(58)} ${String(t.measured).padStart(9)}  (${t.bound})`);
+    console.log(
+      `  ${t.holds ? 'holds ' : 'MISSED'}  ${t.name.padEnd(58)} ${String(t.measured).padStart(9)}  (${t.bound})`,
+    );
   }
   if (context.length) console.log('context:');
   for (const c of context) console.log(`          ${c.name.padEnd(58)} ${String(c.measured).padStart(9)}`);

@@ -8,7 +8,17 @@
 // (after a full GC when started with --expose-gc), and exits on { cmd: 'stop' } or when the
 // parent goes away. One role per process, so a process's RSS is its role's alone.
 import { patternBlock } from './cases.mjs';
-import { startBulkEcho, startPiecesEcho, startPlainEcho, startSink, startSlowReader, startSource, startTcpProxy, startUdpEcho, startWebSocketEcho } from './servers.mjs';
+import {
+  startBulkEcho,
+  startPiecesEcho,
+  startPlainEcho,
+  startSink,
+  startSlowReader,
+  startSource,
+  startTcpProxy,
+  startUdpEcho,
+  startWebSocketEcho,
+} from './servers.mjs';
 
 /** The slow reader's pace: far below what any path can deliver, so the relay must hold back. */
 const SLOW_READER_BYTES_PER_SECOND = 4 * 1024 * 1024;
@@ -26,8 +36,13 @@ async function start() {
     const wsEcho = await startWebSocketEcho();
     closers.push(echo.close, sink.close, udp.close, source.close, slow.close, wsEcho.close);
     return {
-      echoPort: echo.port, sinkPort: sink.port, udpPort: udp.port, sourcePort: source.port, slowPort: slow.port,
-      slowBytesPerSecond: SLOW_READER_BYTES_PER_SECOND, wsEchoUrl: wsEcho.url,
+      echoPort: echo.port,
+      sinkPort: sink.port,
+      udpPort: udp.port,
+      sourcePort: source.port,
+      slowPort: slow.port,
+      slowBytesPerSecond: SLOW_READER_BYTES_PER_SECOND,
+      wsEchoUrl: wsEcho.url,
     };
   }
   if (role === 'proxy') {
@@ -50,7 +65,12 @@ async function start() {
   }
   if (role === 'relay') {
     const { startRelay } = await import('../../packages/relay/dist/index.js');
-    const relay = await startRelay({ host: '127.0.0.1', port: 0, allow: ['127.0.0.0/8'], ...JSON.parse(rest[0] ?? '{}') });
+    const relay = await startRelay({
+      host: '127.0.0.1',
+      port: 0,
+      allow: ['127.0.0.0/8'],
+      ...JSON.parse(rest[0] ?? '{}'),
+    });
     closers.push(() => relay.close());
     return { relayUrl: relay.url };
   }

@@ -189,10 +189,11 @@ export function startWebSocketEcho(host = '127.0.0.1') {
     wss.once('listening', () => {
       resolve({
         url: `ws://${host}:${wss.address().port}/`,
-        close: () => new Promise((done) => {
-          for (const ws of wss.clients) ws.terminate();
-          wss.close(() => done());
-        }),
+        close: () =>
+          new Promise((done) => {
+            for (const ws of wss.clients) ws.terminate();
+            wss.close(() => done());
+          }),
       });
     });
   });

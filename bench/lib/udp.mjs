@@ -53,7 +53,15 @@ export function udpDirect({ port, size = 64, window = 32, durationMs }) {
     socket.connect(port, '127.0.0.1', async () => {
       let handler = () => {};
       socket.on('message', () => handler());
-      const result = await windowed({ send: (m) => socket.send(m), onMessage: (fn) => { handler = fn; }, size, window, durationMs });
+      const result = await windowed({
+        send: (m) => socket.send(m),
+        onMessage: (fn) => {
+          handler = fn;
+        },
+        size,
+        window,
+        durationMs,
+      });
       socket.close();
       resolve(result);
     });
@@ -65,7 +73,8 @@ export async function udpWs2web(ws2web, w, { port, size = 64, window = 32, durat
   const s = w.socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
   if (s === INVALID_SOCKET) throw new Error(`socket(UDP) failed: ${w.WSAGetLastError()}`);
   const address = ws2web.sockaddrIn('127.0.0.1', port);
-  if ((await w.connect(s, address, address.length)) === SOCKET_ERROR) throw new Error(`UDP connect failed: ${w.WSAGetLastError()}`);
+  if ((await w.connect(s, address, address.length)) === SOCKET_ERROR)
+    throw new Error(`UDP connect failed: ${w.WSAGetLastError()}`);
   let handler = () => {};
   let closed = false;
   void (async function udpReceiveLoop() {
@@ -78,7 +87,9 @@ export async function udpWs2web(ws2web, w, { port, size = 64, window = 32, durat
   })();
   const result = await windowed({
     send: (m) => void w.send(s, m, m.length, 0),
-    onMessage: (fn) => { handler = fn; },
+    onMessage: (fn) => {
+      handler = fn;
+    },
     size,
     window,
     durationMs,

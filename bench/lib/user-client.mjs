@@ -58,7 +58,8 @@ async function ws2webSocket() {
     async connect() {
       const s = w.socket(ws2web.AF_INET, ws2web.SOCK_STREAM, ws2web.IPPROTO_TCP);
       if (s === ws2web.INVALID_SOCKET) throw fail('socket');
-      if (opt.nodelay && w.setsockopt(s, ws2web.IPPROTO_TCP, ws2web.TCP_NODELAY, Uint8Array.of(1, 0, 0, 0), 4) !== 0) throw fail('setsockopt');
+      if (opt.nodelay && w.setsockopt(s, ws2web.IPPROTO_TCP, ws2web.TCP_NODELAY, Uint8Array.of(1, 0, 0, 0), 4) !== 0)
+        throw fail('setsockopt');
       const address = ws2web.sockaddrIn('127.0.0.1', Number(opt.port));
       if ((await w.connect(s, address, address.length)) !== 0) throw fail('connect');
       return {
@@ -128,15 +129,28 @@ function streamSocket({ write, waitDrain, onData, onEnd, close }) {
   const pieces = [];
   let ended = false;
   let wake = null;
-  const notify = () => { const w = wake; wake = null; w?.(); };
-  onData((chunk) => { pieces.push(chunk); notify(); });
-  onEnd(() => { ended = true; notify(); });
+  const notify = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  onData((chunk) => {
+    pieces.push(chunk);
+    notify();
+  });
+  onEnd(() => {
+    ended = true;
+    notify();
+  });
   return {
     async send(bytes) {
       if (!write(bytes)) await waitDrain();
     },
     async recv(buffer) {
-      while (pieces.length === 0 && !ended) await new Promise((resolve) => { wake = resolve; });
+      while (pieces.length === 0 && !ended)
+        await new Promise((resolve) => {
+          wake = resolve;
+        });
       let n = 0;
       while (pieces.length > 0 && n < buffer.length) {
         const piece = pieces[0];

@@ -12,10 +12,15 @@ const CLIENT = fileURLToPath(new URL('./user-client.mjs', import.meta.url));
 /** Runs one client process; resolves with the JSON line it printed. */
 function runClient(args, timeoutMs) {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [CLIENT, ...args], { timeout: timeoutMs, maxBuffer: 64 * MiB }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`user client ${args.slice(0, 2).join(' ')} failed: ${error.message}\n${stderr}`));
-      else resolve(JSON.parse(stdout.trim().split('\n').pop()));
-    });
+    execFile(
+      process.execPath,
+      [CLIENT, ...args],
+      { timeout: timeoutMs, maxBuffer: 64 * MiB },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`user client ${args.slice(0, 2).join(' ')} failed: ${error.message}\n${stderr}`));
+        else resolve(JSON.parse(stdout.trim().split('\n').pop()));
+      },
+    );
   });
 }
 
@@ -56,7 +61,15 @@ export async function userBulk(world, { echo, bytes, chunk, runs, timeoutMs, nod
   const byPath = Object.fromEntries(world.order.map((p) => [p, []]));
   for (let i = 0; i < runs; i++) {
     for (const name of world.order) {
-      const args = [...world.paths[name](echo), 'bulk', '--bytes', String(bytes), '--chunk', String(chunk), ...(nodelay ? ['--nodelay'] : [])];
+      const args = [
+        ...world.paths[name](echo),
+        'bulk',
+        '--bytes',
+        String(bytes),
+        '--chunk',
+        String(chunk),
+        ...(nodelay ? ['--nodelay'] : []),
+      ];
       byPath[name].push(await runClient(args, timeoutMs));
     }
   }
@@ -101,12 +114,20 @@ export async function userRequest(world, { size, ms, runs, timeoutMs }) {
   const byPath = Object.fromEntries(world.order.map((p) => [p, []]));
   for (let i = 0; i < runs; i++) {
     for (const name of world.order) {
-      byPath[name].push(await runClient([...world.paths[name]('plain'), 'request', '--size', String(size), '--ms', String(ms)], timeoutMs));
+      byPath[name].push(
+        await runClient(
+          [...world.paths[name]('plain'), 'request', '--size', String(size), '--ms', String(ms)],
+          timeoutMs,
+        ),
+      );
     }
   }
   const rows = {};
   for (const [name, results] of Object.entries(byPath)) {
-    const s = spread(results.map((r) => r.perSecond), 0);
+    const s = spread(
+      results.map((r) => r.perSecond),
+      0,
+    );
     rows[name] = {
       value: s.median,
       ...s,

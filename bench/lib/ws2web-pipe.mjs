@@ -12,7 +12,8 @@ const RECV_BUFFER = 64 * 1024;
 export async function openWs2webPipe(ws2web, w, port) {
   const { AF_INET, INVALID_SOCKET, IPPROTO_TCP, SOCKET_ERROR, SOCK_STREAM, TCP_NODELAY } = ws2web;
   const check = (call, rc) => {
-    if (rc === SOCKET_ERROR || rc === INVALID_SOCKET) throw new Error(`${call} failed with Winsock error ${w.WSAGetLastError()}`);
+    if (rc === SOCKET_ERROR || rc === INVALID_SOCKET)
+      throw new Error(`${call} failed with Winsock error ${w.WSAGetLastError()}`);
     return rc;
   };
   const s = check('socket', w.socket(AF_INET, SOCK_STREAM, IPPROTO_TCP));
@@ -52,8 +53,12 @@ export async function openWs2webPipe(ws2web, w, port) {
       if (queue.length === 1) void sendLoop();
       return false; // one chunk in flight at a time: the next write waits for onDrain
     },
-    onData: (fn) => { onData = fn; },
-    onDrain: (fn) => { onDrain = fn; },
+    onData: (fn) => {
+      onData = fn;
+    },
+    onDrain: (fn) => {
+      onDrain = fn;
+    },
     close() {
       closed = true;
       w.closesocket(s);

@@ -52,9 +52,10 @@ const encoder = new TextEncoder();
 let session: Session | null = null;
 
 function readConfig() {
-  const defaults = typeof __DEMO_CONFIG__ === 'undefined'
-    ? { relay: 'ws://127.0.0.1:8787/', echoHost: '127.0.0.1', echoPort: 7777 }
-    : __DEMO_CONFIG__;
+  const defaults =
+    typeof __DEMO_CONFIG__ === 'undefined'
+      ? { relay: 'ws://127.0.0.1:8787/', echoHost: '127.0.0.1', echoPort: 7777 }
+      : __DEMO_CONFIG__;
   const query = new URLSearchParams(location.search);
   return {
     relay: query.get('relay') ?? defaults.relay,
@@ -71,8 +72,14 @@ async function resolveTarget(host: string, port: number): Promise<Uint8Array | n
   if (/^\d{1,3}(\.\d{1,3}){3}$/.test(host)) return sockaddrIn(host, port);
   if (host.includes(':')) return sockaddrIn6(host.replace(/^\[|\]$/g, ''), port);
   const hints: ADDRINFO = {
-    ai_flags: 0, ai_family: AF_INET, ai_socktype: SOCK_STREAM, ai_protocol: IPPROTO_TCP,
-    ai_addrlen: 0, ai_canonname: null, ai_addr: null, ai_next: null,
+    ai_flags: 0,
+    ai_family: AF_INET,
+    ai_socktype: SOCK_STREAM,
+    ai_protocol: IPPROTO_TCP,
+    ai_addrlen: 0,
+    ai_canonname: null,
+    ai_addr: null,
+    ai_next: null,
   };
   const result: { value: ADDRINFO | null } = { value: null };
   const rc = await w.getaddrinfo(host, String(port), hints, result);
@@ -179,7 +186,11 @@ async function handleNetworkEvents(current: Session, events: { lNetworkEvents: n
     // Data may still be queued behind the close: read it before closing the socket.
     await receiveAvailable(current);
     const error = events.iErrorCode[FD_CLOSE_BIT] ?? 0;
-    endSession(current, error === 0 ? 'idle' : 'failed', error === 0 ? 'closed by the server' : `closed: ${errorName(error)}`);
+    endSession(
+      current,
+      error === 0 ? 'idle' : 'failed',
+      error === 0 ? 'closed by the server' : `closed: ${errorName(error)}`,
+    );
   }
 }
 

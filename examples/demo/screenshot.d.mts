@@ -3,4 +3,10 @@ export declare function checkDemo(options?: {
   message?: string;
   screenshotPath?: string;
   timeoutMs?: number;
-}): Promise<{ url: string; replies: string; log: { name: string; detail: string }[]; status: string; screenshotPath: string }>;
+}): Promise<{
+  url: string;
+  replies: string;
+  log: { name: string; detail: string }[];
+  status: string;
+  screenshotPath: string;
+}>;

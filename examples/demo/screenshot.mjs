@@ -9,7 +9,6 @@ import { startDemoServers } from './demo-servers.mjs';
 
 export const SCREENSHOT_PATH = fileURLToPath(new URL('./screenshot.png', import.meta.url));
 
-
 /**
  * @param {{ message?: string, screenshotPath?: string, timeoutMs?: number }} [options]
  * @returns {Promise<{ url: string, replies: string, log: { name: string, detail: string }[], status: string, screenshotPath: string }>}

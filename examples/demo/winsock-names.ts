@@ -5,7 +5,13 @@ import * as winsock from '@ws2web/browser';
 const errorNames = new Map<number, string>();
 for (const [name, value] of Object.entries(winsock)) {
   // winerror.h's Winsock range plus the getaddrinfo codes; the first name for a value wins.
-  if (typeof value === 'number' && value >= 10000 && value < 12000 && name.startsWith('WSA') && !errorNames.has(value)) {
+  if (
+    typeof value === 'number' &&
+    value >= 10000 &&
+    value < 12000 &&
+    name.startsWith('WSA') &&
+    !errorNames.has(value)
+  ) {
     errorNames.set(value, name);
   }
 }

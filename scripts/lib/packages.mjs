@@ -65,7 +65,9 @@ export function packAll(destination = PACKAGES_DIR) {
   }
   const stale = packages.flatMap(staleOutputs);
   if (stale.length > 0) {
-    throw new Error(`compiled files without a source (delete them, or the packages' dist/, and rebuild):\n  ${stale.join('\n  ')}`);
+    throw new Error(
+      `compiled files without a source (delete them, or the packages' dist/, and rebuild):\n  ${stale.join('\n  ')}`,
+    );
   }
   mkdirSync(destination, { recursive: true });
   const pnpm = findPnpm();
@@ -77,7 +79,9 @@ export function packAll(destination = PACKAGES_DIR) {
     });
     const tarball = join(destination, pkg.tarballName);
     if (result.status !== 0 || !existsSync(tarball)) {
-      throw new Error(`pnpm pack in ${relative(ROOT, pkg.dir)} failed (exit ${result.status}):\n${result.stdout}${result.stderr}`);
+      throw new Error(
+        `pnpm pack in ${relative(ROOT, pkg.dir)} failed (exit ${result.status}):\n${result.stdout}${result.stderr}`,
+      );
     }
     return tarball;
   });
@@ -126,7 +130,9 @@ export async function checkTarball(tarball) {
     pack: { tarball: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) },
     level: 'suggestion',
   });
-  problems.push(...lint.messages.map((message) => `publint ${message.type}: ${formatMessage(message, lint.pkg, { color: false })}`));
+  problems.push(
+    ...lint.messages.map((message) => `publint ${message.type}: ${formatMessage(message, lint.pkg, { color: false })}`),
+  );
 
   problems.push(...(await typesProblems(bytes)));
   return problems;

@@ -6,7 +6,15 @@
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import { Control, text, untext } from '../fixtures/control.js';
 import {
-  addr, connectedSocket, lastError, recvExactly, releaseWinsocks, tcpSocket, u32, winsock, ws2,
+  addr,
+  connectedSocket,
+  lastError,
+  recvExactly,
+  releaseWinsocks,
+  tcpSocket,
+  u32,
+  winsock,
+  ws2,
 } from '../fixtures/winsock.js';
 
 const { AF_INET, AF_INET6, SOCKET_ERROR } = ws2;
@@ -23,7 +31,7 @@ function sockname(w: ReturnType<typeof winsock>, s: number, which: 'getsockname'
 }
 
 describe('blocking connect', () => {
-  it('succeeds; getsockname is the relay socket\'s real 127.0.0.1 address, getpeername the server', async () => {
+  it("succeeds; getsockname is the relay socket's real 127.0.0.1 address, getpeername the server", async () => {
     const sink = await control.sink();
     const w = winsock();
     const s = await connectedSocket(w, sink.port);
@@ -181,10 +189,12 @@ describe('blocking connect', () => {
     const echo = await control.echo();
     const w = winsock();
     const sockets = await Promise.all([0, 1, 2, 3, 4].map(() => connectedSocket(w, echo.port)));
-    await Promise.all(sockets.map(async (s, i) => {
-      expect(await w.send(s, text(`n${i}`), 2, 0)).toBe(2);
-      expect(untext(await recvExactly(w, s, 2))).toBe(`n${i}`);
-    }));
+    await Promise.all(
+      sockets.map(async (s, i) => {
+        expect(await w.send(s, text(`n${i}`), 2, 0)).toBe(2);
+        expect(untext(await recvExactly(w, s, 2))).toBe(`n${i}`);
+      }),
+    );
     expect((await control.peer(echo.id)).connections).toBe(5);
   });
 });

@@ -10,7 +10,15 @@ import { Control, sha256, text, untext } from '../fixtures/control.js';
 import { MULTI_ORDER, ZONE } from '../fixtures/dns-zone.js';
 import { extensionFunction } from '../fixtures/inbound.js';
 import {
-  addr, lastError, recvExactly, releaseWinsocks, settledWithin, tcpSocket, winsock, ws2, type Winsock,
+  addr,
+  lastError,
+  recvExactly,
+  releaseWinsocks,
+  settledWithin,
+  tcpSocket,
+  winsock,
+  ws2,
+  type Winsock,
 } from '../fixtures/winsock.js';
 
 const { SOCKET_ERROR, WSA_IO_INCOMPLETE, WSA_IO_PENDING } = ws2;
@@ -19,8 +27,10 @@ const control = new Control();
 afterEach(releaseWinsocks);
 afterAll(() => control.releaseAll());
 
-const list = (...names: Uint8Array[]): SOCKET_ADDRESS_LIST =>
-  ({ iAddressCount: names.length, Address: names.map((n) => ({ lpSockaddr: n, iSockaddrLength: n.length })) });
+const list = (...names: Uint8Array[]): SOCKET_ADDRESS_LIST => ({
+  iAddressCount: names.length,
+  Address: names.map((n) => ({ lpSockaddr: n, iSockaddrLength: n.length })),
+});
 
 describe('WSAConnectByList', () => {
   it('skips a refused candidate and connects to the next; fills the local and remote addresses', async () => {
@@ -32,7 +42,16 @@ describe('WSAConnectByList', () => {
     const remote = new Uint8Array(28);
     const localLen = { value: local.length };
     const remoteLen = { value: remote.length };
-    const ok = await w.WSAConnectByList(s, list(addr(refused), addr(echo.port)), localLen, local, remoteLen, remote, null, null);
+    const ok = await w.WSAConnectByList(
+      s,
+      list(addr(refused), addr(echo.port)),
+      localLen,
+      local,
+      remoteLen,
+      remote,
+      null,
+      null,
+    );
     expect(ok, lastError(w)).toBe(true);
     expect(remoteLen.value).toBe(16);
     expect(ws2.parseSockaddr(remote.subarray(0, 16))).toMatchObject({ address: '127.0.0.1', port: echo.port });
@@ -43,7 +62,7 @@ describe('WSAConnectByList', () => {
     expect(untext(await recvExactly(w, s, 4))).toBe('list');
   });
 
-  it('every candidate refused → FALSE with the last attempt\'s error (WSAECONNREFUSED)', async () => {
+  it("every candidate refused → FALSE with the last attempt's error (WSAECONNREFUSED)", async () => {
     const a = await control.refusedPort();
     const b = await control.refusedPort();
     const w = winsock();
@@ -55,7 +74,16 @@ describe('WSAConnectByList', () => {
   it('every candidate refused by relay policy → FALSE with WSAEACCES', async () => {
     const echo = await control.echo();
     const w = winsock(inject('denyRelayUrl'));
-    const ok = await w.WSAConnectByList(tcpSocket(w), list(addr(echo.port), addr(echo.port, '127.0.0.2')), null, null, null, null, null, null);
+    const ok = await w.WSAConnectByList(
+      tcpSocket(w),
+      list(addr(echo.port), addr(echo.port, '127.0.0.2')),
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+    );
     expect(ok).toBe(false);
     expect(lastError(w)).toBe('WSAEACCES');
     expect((await control.peer(echo.id)).connections).toBe(0);
@@ -69,9 +97,22 @@ describe('WSAConnectByName (IP literal: no name lookup)', () => {
     const s = tcpSocket(w);
     const remote = new Uint8Array(28);
     const remoteLen = { value: remote.length };
-    const ok = await w.WSAConnectByName(s, '127.0.0.1', String(echo.port), null, null, remoteLen, remote, { tv_sec: 5, tv_usec: 0 }, null);
+    const ok = await w.WSAConnectByName(
+      s,
+      '127.0.0.1',
+      String(echo.port),
+      null,
+      null,
+      remoteLen,
+      remote,
+      { tv_sec: 5, tv_usec: 0 },
+      null,
+    );
     expect(ok, lastError(w)).toBe(true);
-    expect(ws2.parseSockaddr(remote.subarray(0, remoteLen.value))).toMatchObject({ address: '127.0.0.1', port: echo.port });
+    expect(ws2.parseSockaddr(remote.subarray(0, remoteLen.value))).toMatchObject({
+      address: '127.0.0.1',
+      port: echo.port,
+    });
     expect(await w.send(s, text('name'), 4, 0)).toBe(4);
     expect(untext(await recvExactly(w, s, 4))).toBe('name');
   });
@@ -87,7 +128,17 @@ describe('WSAConnectByName (IP literal: no name lookup)', () => {
   it('refused by relay policy → FALSE with WSAEACCES', async () => {
     const echo = await control.echo();
     const w = winsock(inject('denyRelayUrl'));
-    const ok = await w.WSAConnectByName(tcpSocket(w), '127.0.0.1', String(echo.port), null, null, null, null, null, null);
+    const ok = await w.WSAConnectByName(
+      tcpSocket(w),
+      '127.0.0.1',
+      String(echo.port),
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+    );
     expect(ok).toBe(false);
     expect(lastError(w)).toBe('WSAEACCES');
   });
@@ -144,21 +195,42 @@ describe('the socket after a connect-by call', () => {
     const echo = await control.echo();
     const w = winsock();
     const s = tcpSocket(w);
-    expect(await w.WSAConnectByList(s, list(addr(echo.port)), null, null, null, null, null, null), lastError(w)).toBe(true);
+    expect(await w.WSAConnectByList(s, list(addr(echo.port)), null, null, null, null, null, null), lastError(w)).toBe(
+      true,
+    );
     const name = addr(echo.port);
     expect(await w.connect(s, name, name.length)).toBe(SOCKET_ERROR);
     expect(lastError(w)).toBe('WSAEISCONN');
   });
 });
 
-describe('WSAConnectByName with real names (resolved by the relay against the suite\'s dnsmasq)', () => {
-  type ByName = (w: Winsock, s: number, node: string, service: string,
+describe("WSAConnectByName with real names (resolved by the relay against the suite's dnsmasq)", () => {
+  type ByName = (
+    w: Winsock,
+    s: number,
+    node: string,
+    service: string,
     out?: { localLen: { value: number }; local: Uint8Array; remoteLen: { value: number }; remote: Uint8Array },
-    timeout?: { tv_sec: number; tv_usec: number } | null) => Promise<boolean>;
+    timeout?: { tv_sec: number; tv_usec: number } | null,
+  ) => Promise<boolean>;
   const byName: ByName = (w, s, node, service, out, timeout = null) =>
-    w.WSAConnectByName(s, node, service, out?.localLen ?? null, out?.local ?? null,
-      out?.remoteLen ?? null, out?.remote ?? null, timeout, null);
-  const outputs = () => ({ localLen: { value: 28 }, local: new Uint8Array(28), remoteLen: { value: 28 }, remote: new Uint8Array(28) });
+    w.WSAConnectByName(
+      s,
+      node,
+      service,
+      out?.localLen ?? null,
+      out?.local ?? null,
+      out?.remoteLen ?? null,
+      out?.remote ?? null,
+      timeout,
+      null,
+    );
+  const outputs = () => ({
+    localLen: { value: 28 },
+    local: new Uint8Array(28),
+    remoteLen: { value: 28 },
+    remote: new Uint8Array(28),
+  });
 
   it('connects to a name and fills LocalAddress / RemoteAddress and their lengths', async () => {
     const echo = await control.echo();
@@ -167,10 +239,17 @@ describe('WSAConnectByName with real names (resolved by the relay against the su
     const out = outputs();
     expect(await byName(w, s, ZONE.one, String(echo.port), out), lastError(w)).toBe(true);
     expect(out.remoteLen.value).toBe(16);
-    expect(ws2.parseSockaddr(out.remote.subarray(0, 16))).toMatchObject({ family: ws2.AF_INET, address: '127.0.0.1', port: echo.port });
+    expect(ws2.parseSockaddr(out.remote.subarray(0, 16))).toMatchObject({
+      family: ws2.AF_INET,
+      address: '127.0.0.1',
+      port: echo.port,
+    });
     expect(out.localLen.value).toBe(16);
     const st = await control.peer(echo.id, 'connected');
-    expect(ws2.parseSockaddr(out.local.subarray(0, 16))).toMatchObject({ address: '127.0.0.1', port: st.last!.remotePort });
+    expect(ws2.parseSockaddr(out.local.subarray(0, 16))).toMatchObject({
+      address: '127.0.0.1',
+      port: st.last!.remotePort,
+    });
     expect(await w.send(s, text('by name'), 7, 0)).toBe(7);
     expect(untext(await recvExactly(w, s, 7))).toBe('by name');
   });
@@ -182,7 +261,10 @@ describe('WSAConnectByName with real names (resolved by the relay against the su
     const out = outputs();
     expect(MULTI_ORDER[0]).toBe('127.0.0.2'); // nothing listens on 127.0.0.2:<port>
     expect(await byName(w, s, ZONE.multi, String(echo.port), out), lastError(w)).toBe(true);
-    expect(ws2.parseSockaddr(out.remote.subarray(0, out.remoteLen.value))).toMatchObject({ address: '127.0.0.1', port: echo.port });
+    expect(ws2.parseSockaddr(out.remote.subarray(0, out.remoteLen.value))).toMatchObject({
+      address: '127.0.0.1',
+      port: echo.port,
+    });
     expect((await control.peer(echo.id, 'connected')).connections).toBe(1);
   });
 
@@ -196,7 +278,7 @@ describe('WSAConnectByName with real names (resolved by the relay against the su
     expect((await control.peer(second.id)).connections).toBe(0);
   });
 
-  it('honours its timeout: a destination that never answers → FALSE with WSAETIMEDOUT before the relay\'s own 1.5 s timeout', async () => {
+  it("honours its timeout: a destination that never answers → FALSE with WSAETIMEDOUT before the relay's own 1.5 s timeout", async () => {
     const hole = await control.blackhole();
     const w = winsock();
     const s = tcpSocket(w);
@@ -215,7 +297,7 @@ describe('WSAConnectByName with real names (resolved by the relay against the su
     expect(lastError(w)).toBe('WSAHOST_NOT_FOUND');
   });
 
-  it('an unknown service name → FALSE with WSATYPE_NOT_FOUND (Wine\'s test_WSAConnectByName)', async () => {
+  it("an unknown service name → FALSE with WSATYPE_NOT_FOUND (Wine's test_WSAConnectByName)", async () => {
     const w = winsock();
     expect(await byName(w, tcpSocket(w), ZONE.one, 'nonexistentservice')).toBe(false);
     expect(lastError(w)).toBe('WSATYPE_NOT_FOUND');
@@ -257,7 +339,7 @@ function boundSocket(w: Winsock): number {
 }
 
 describe('ConnectEx through WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER, WSAID_CONNECTEX)', () => {
-  it('the library exports WSAID_CONNECTEX with the GUID\'s bytes', () => {
+  it("the library exports WSAID_CONNECTEX with the GUID's bytes", () => {
     expect(ws2.WSAID_CONNECTEX, 'WSAID_CONNECTEX must be exported').toBeInstanceOf(Uint8Array);
     expect([...ws2.WSAID_CONNECTEX]).toEqual([...WSAID_CONNECTEX_BYTES]);
   });
@@ -266,7 +348,17 @@ describe('ConnectEx through WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER, WSAID_C
     const w = winsock();
     const s = tcpSocket(w);
     const out = { value: null };
-    const rc = w.WSAIoctl(s, ws2.SIO_GET_EXTENSION_FUNCTION_POINTER, new Uint8Array(16).fill(0x42), 16, out, 8, { value: 0 }, null, null);
+    const rc = w.WSAIoctl(
+      s,
+      ws2.SIO_GET_EXTENSION_FUNCTION_POINTER,
+      new Uint8Array(16).fill(0x42),
+      16,
+      out,
+      8,
+      { value: 0 },
+      null,
+      null,
+    );
     expect(rc).toBe(SOCKET_ERROR);
     expect(lastError(w)).toBe('WSAEINVAL');
   });
@@ -294,7 +386,9 @@ describe('ConnectEx through WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER, WSAID_C
     const sent = { value: -1 };
     const ok = await ConnectEx(s, name, name.length, first, first.length, sent, ov);
     if (!ok) expect(w.WSAGetLastError(), 'ConnectEx failed at once').toBe(WSA_IO_PENDING); // the connect goes on
-    expect(await w.WSAWaitForMultipleEvents(1, [ev], false, 5000, false), 'the event was never signalled').toBe(ws2.WSA_WAIT_EVENT_0);
+    expect(await w.WSAWaitForMultipleEvents(1, [ev], false, 5000, false), 'the event was never signalled').toBe(
+      ws2.WSA_WAIT_EVENT_0,
+    );
     const transferred = { value: -1 };
     const flags = { value: -1 };
     expect(await w.WSAGetOverlappedResult(s, ov, transferred, false, flags), lastError(w)).toBe(true);
@@ -315,7 +409,10 @@ describe('ConnectEx through WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER, WSAID_C
     expect(w.WSAGetLastError()).toBe(WSA_IO_PENDING);
     expect(await w.WSAGetOverlappedResult(s, ov, { value: 0 }, false, { value: 0 })).toBe(false);
     expect(w.WSAGetLastError()).toBe(WSA_IO_INCOMPLETE);
-    const waited = await settledWithin(Promise.resolve(w.WSAGetOverlappedResult(s, ov, { value: 0 }, true, { value: 0 })), 5000);
+    const waited = await settledWithin(
+      Promise.resolve(w.WSAGetOverlappedResult(s, ov, { value: 0 }, true, { value: 0 })),
+      5000,
+    );
     expect(waited, 'WSAGetOverlappedResult(fWait) never returned').toBe(false);
     expect(lastError(w)).toBe('WSAETIMEDOUT');
   });

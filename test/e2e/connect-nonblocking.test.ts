@@ -6,13 +6,36 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Control } from '../fixtures/control.js';
 import {
-  addr, collectEvents, connectedSocket, eventually, fdNames, lastError, newNetworkEvents, releaseWinsocks,
-  settledWithin, tcpSocket, winsock, ws2, type Winsock,
+  addr,
+  collectEvents,
+  connectedSocket,
+  eventually,
+  fdNames,
+  lastError,
+  newNetworkEvents,
+  releaseWinsocks,
+  settledWithin,
+  tcpSocket,
+  winsock,
+  ws2,
+  type Winsock,
 } from '../fixtures/winsock.js';
 
 const {
-  SOCKET_ERROR, FIONBIO, SOL_SOCKET, SO_ERROR, FD_CONNECT, FD_WRITE, FD_READ, FD_CLOSE,
-  FD_CONNECT_BIT, FD_WRITE_BIT, WSA_WAIT_EVENT_0, WSA_WAIT_TIMEOUT, FD_SET, FD_ISSET,
+  SOCKET_ERROR,
+  FIONBIO,
+  SOL_SOCKET,
+  SO_ERROR,
+  FD_CONNECT,
+  FD_WRITE,
+  FD_READ,
+  FD_CLOSE,
+  FD_CONNECT_BIT,
+  FD_WRITE_BIT,
+  WSA_WAIT_EVENT_0,
+  WSA_WAIT_TIMEOUT,
+  FD_SET,
+  FD_ISSET,
 } = ws2;
 const control = new Control();
 
@@ -222,7 +245,12 @@ describe('non-blocking connect with WSAAsyncSelect', () => {
 
   function window(): { hWnd: (uMsg: number, wParam: number, lParam: number) => void; msgs: Msg[] } {
     const msgs: Msg[] = [];
-    return { msgs, hWnd: function wndProc(uMsg, wParam, lParam) { msgs.push({ uMsg, wParam, lParam }); } };
+    return {
+      msgs,
+      hWnd: function wndProc(uMsg, wParam, lParam) {
+        msgs.push({ uMsg, wParam, lParam });
+      },
+    };
   }
 
   it('FD_CONNECT message with WSAGETSELECTERROR 0, delivered after the call returned', async () => {

@@ -5,14 +5,44 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Control, randomBytes, sha256, text, untext } from '../fixtures/control.js';
 import {
-  collectEvents, connectedSocket, errName, eventually, fdNames, fionread, lastError, newNetworkEvents, recvExactly,
-  recvToEnd, releaseWinsocks, sendAll, settledFionread, stillPendingAfterRoundTrip, winsock, ws2, type Winsock,
+  collectEvents,
+  connectedSocket,
+  errName,
+  eventually,
+  fdNames,
+  fionread,
+  lastError,
+  newNetworkEvents,
+  recvExactly,
+  recvToEnd,
+  releaseWinsocks,
+  sendAll,
+  settledFionread,
+  stillPendingAfterRoundTrip,
+  winsock,
+  ws2,
+  type Winsock,
 } from '../fixtures/winsock.js';
 import { seededBytes } from '../fixtures/seeded-bytes.js';
 
 const {
-  SOCKET_ERROR, SD_SEND, SD_RECEIVE, SD_BOTH, FIONBIO, MSG_PEEK, MSG_WAITALL, MSG_OOB,
-  FD_READ, FD_WRITE, FD_CLOSE, FD_READ_BIT, FD_CLOSE_BIT, WSA_WAIT_TIMEOUT, WSA_WAIT_EVENT_0, SOL_SOCKET, SO_LINGER,
+  SOCKET_ERROR,
+  SD_SEND,
+  SD_RECEIVE,
+  SD_BOTH,
+  FIONBIO,
+  MSG_PEEK,
+  MSG_WAITALL,
+  MSG_OOB,
+  FD_READ,
+  FD_WRITE,
+  FD_CLOSE,
+  FD_READ_BIT,
+  FD_CLOSE_BIT,
+  WSA_WAIT_TIMEOUT,
+  WSA_WAIT_EVENT_0,
+  SOL_SOCKET,
+  SO_LINGER,
 } = ws2;
 const control = new Control();
 
@@ -27,12 +57,11 @@ describe('bulk data', () => {
     const s = await connectedSocket(w, echo.port);
     const data = randomBytes(SIZE);
     const t0 = performance.now();
-    const [, back] = await Promise.all([
-      sendAll(w, s, data, 256 * 1024),
-      recvExactly(w, s, SIZE),
-    ]);
+    const [, back] = await Promise.all([sendAll(w, s, data, 256 * 1024), recvExactly(w, s, SIZE)]);
     const ms = performance.now() - t0;
-    console.log(`16 MiB echo round trip: ${ms.toFixed(0)} ms, ${((SIZE / 1048576) / (ms / 1000)).toFixed(1)} MiB/s each way`);
+    console.log(
+      `16 MiB echo round trip: ${ms.toFixed(0)} ms, ${(SIZE / 1048576 / (ms / 1000)).toFixed(1)} MiB/s each way`,
+    );
     const [want, got] = await Promise.all([sha256(data), sha256(back)]);
     expect(got).toBe(want);
     const state = await control.peer(echo.id);
@@ -56,7 +85,11 @@ describe('bulk data', () => {
     const w = winsock();
     const s = await connectedSocket(w, echo.port);
     const sent = { value: 0 };
-    const bufs = [{ len: 3, buf: text('abc') }, { len: 2, buf: text('de') }, { len: 4, buf: text('fghi') }];
+    const bufs = [
+      { len: 3, buf: text('abc') },
+      { len: 2, buf: text('de') },
+      { len: 4, buf: text('fghi') },
+    ];
     expect(await w.WSASend(s, bufs, 3, sent, 0, null, null), lastError(w)).toBe(0);
     expect(sent.value).toBe(9);
     await eventually(() => fionread(w, s) >= 9);
@@ -64,7 +97,21 @@ describe('bulk data', () => {
     const b = new Uint8Array(10);
     const recvd = { value: 0 };
     const flags = { value: 0 };
-    expect(await w.WSARecv(s, [{ len: 4, buf: a }, { len: 10, buf: b }], 2, recvd, flags, null, null), lastError(w)).toBe(0);
+    expect(
+      await w.WSARecv(
+        s,
+        [
+          { len: 4, buf: a },
+          { len: 10, buf: b },
+        ],
+        2,
+        recvd,
+        flags,
+        null,
+        null,
+      ),
+      lastError(w),
+    ).toBe(0);
     expect(recvd.value).toBe(9);
     expect(untext(a)).toBe('abcd');
     expect(untext(b.subarray(0, 5))).toBe('efghi');
@@ -202,7 +249,7 @@ describe('half-close and close', () => {
     const source = await control.source(1000, 7);
     const w = winsock();
     const s = await connectedSocket(w, source.port);
-    expect((await recvExactly(w, s, 1000))).toEqual(seededBytes(1000, 7));
+    expect(await recvExactly(w, s, 1000)).toEqual(seededBytes(1000, 7));
     expect(await w.recv(s, new Uint8Array(10), 10, 0)).toBe(0);
     expect(await w.recv(s, new Uint8Array(10), 10, 0)).toBe(0);
     // Our direction still works after the server's FIN (TCP half-close).
@@ -236,7 +283,12 @@ describe('half-close and close', () => {
     await sendAll(w, s, payload);
     expect(w.closesocket(s), lastError(w)).toBe(0);
     const state = await control.peer(sink.id, 'ended', 10_000);
-    expect(state.last).toMatchObject({ ended: true, bytes: payload.length, sha256: await sha256(payload), error: null });
+    expect(state.last).toMatchObject({
+      ended: true,
+      bytes: payload.length,
+      sha256: await sha256(payload),
+      error: null,
+    });
   }, 30_000);
 
   it('SO_LINGER {on, 0} makes closesocket abortive: the server sees a reset', async () => {
@@ -254,7 +306,7 @@ describe('half-close and close', () => {
 });
 
 describe('network events on data', () => {
-  it('FD_CLOSE with error 0 after the server\'s FIN (WSAEventSelect)', async () => {
+  it("FD_CLOSE with error 0 after the server's FIN (WSAEventSelect)", async () => {
     const source = await control.source(10, 1);
     const w = winsock();
     const s = await connectedSocket(w, source.port);
@@ -299,7 +351,9 @@ describe('network events on data', () => {
     // More data, but no recv yet: no new FD_READ record.
     await control.peerWrite(sink.id, 'bc');
     expect(await eventually(() => fionread(w, s) === 3)).toBe(true);
-    expect(await w.WSAWaitForMultipleEvents(1, [ev], false, 0, false), 'FD_READ recorded again before a recv').toBe(WSA_WAIT_TIMEOUT);
+    expect(await w.WSAWaitForMultipleEvents(1, [ev], false, 0, false), 'FD_READ recorded again before a recv').toBe(
+      WSA_WAIT_TIMEOUT,
+    );
 
     // recv takes one byte; data remains, so FD_READ is recorded again.
     expect(await w.recv(s, new Uint8Array(1), 1, 0)).toBe(1);
@@ -325,7 +379,10 @@ describe('recv flags and FIONREAD', () => {
     const s = await connectedSocket(w, sink.port);
     await control.peer(sink.id, 'connected');
     await control.peerWrite(sink.id, greeting);
-    expect(await eventually(() => fionread(w, s) === greeting.length), 'FIONREAD never reached the greeting length').toBe(true);
+    expect(
+      await eventually(() => fionread(w, s) === greeting.length),
+      'FIONREAD never reached the greeting length',
+    ).toBe(true);
     return { w, s, id: sink.id };
   }
 
@@ -361,7 +418,9 @@ describe('recv flags and FIONREAD', () => {
     const { w, s, id } = await withGreeting('abc');
     const buf = new Uint8Array(10);
     const pending = w.recv(s, buf, 10, MSG_WAITALL);
-    expect(await stillPendingAfterRoundTrip(w, pending), 'MSG_WAITALL returned before the buffer was full').toBe('pending');
+    expect(await stillPendingAfterRoundTrip(w, pending), 'MSG_WAITALL returned before the buffer was full').toBe(
+      'pending',
+    );
     await control.peerEnd(id);
     expect(await pending).toBe(3);
     expect(untext(buf.subarray(0, 3))).toBe('abc');

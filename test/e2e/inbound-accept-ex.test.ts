@@ -6,34 +6,79 @@
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import type { ConditionProc, WSABUF, WSAOVERLAPPED } from '../../packages/browser/src/index.js';
 import { Control, text, untext } from '../fixtures/control.js';
+import { extensionFunction, inboundWinsock, listeningSocket } from '../fixtures/inbound.js';
 import {
-  extensionFunction, inboundWinsock, listeningSocket,
-} from '../fixtures/inbound.js';
-import {
-  errName, lastError, present, recvExactly, relayRoundTrip, releaseWinsocks, settledWithin, tcpSocket, winsock, ws2,
+  errName,
+  lastError,
+  present,
+  recvExactly,
+  relayRoundTrip,
+  releaseWinsocks,
+  settledWithin,
+  tcpSocket,
+  winsock,
+  ws2,
   type Winsock,
 } from '../fixtures/winsock.js';
 
-const { INVALID_SOCKET, CF_ACCEPT, CF_REJECT, CF_DEFER, WSA_WAIT_EVENT_0, WSA_WAIT_TIMEOUT, SOL_SOCKET, SO_UPDATE_ACCEPT_CONTEXT, WSA_IO_INCOMPLETE, WSA_IO_PENDING } = ws2;
+const {
+  INVALID_SOCKET,
+  CF_ACCEPT,
+  CF_REJECT,
+  CF_DEFER,
+  WSA_WAIT_EVENT_0,
+  WSA_WAIT_TIMEOUT,
+  SOL_SOCKET,
+  SO_UPDATE_ACCEPT_CONTEXT,
+  WSA_IO_INCOMPLETE,
+  WSA_IO_PENDING,
+} = ws2;
 const control = new Control();
 
 afterEach(releaseWinsocks);
 afterAll(() => control.releaseAll());
 
-interface ConditionCall { caller: ReturnType<typeof ws2.parseSockaddr>; callee: ReturnType<typeof ws2.parseSockaddr>; callerData: WSABUF | null; data: number }
+interface ConditionCall {
+  caller: ReturnType<typeof ws2.parseSockaddr>;
+  callee: ReturnType<typeof ws2.parseSockaddr>;
+  callerData: WSABUF | null;
+  data: number;
+}
 
 /** A condition function that records its arguments and answers with `decide(caller)`. */
-function condition(decide: (caller: ReturnType<typeof ws2.parseSockaddr>) => number): { fn: ConditionProc; calls: ConditionCall[] } {
+function condition(decide: (caller: ReturnType<typeof ws2.parseSockaddr>) => number): {
+  fn: ConditionProc;
+  calls: ConditionCall[];
+} {
   const calls: ConditionCall[] = [];
-  const fn: ConditionProc = function conditionFunc(lpCallerId, lpCallerData, _sqos, _gqos, lpCalleeId, _calleeData, _g, dwCallbackData) {
+  const fn: ConditionProc = function conditionFunc(
+    lpCallerId,
+    lpCallerData,
+    _sqos,
+    _gqos,
+    lpCalleeId,
+    _calleeData,
+    _g,
+    dwCallbackData,
+  ) {
     const caller = ws2.parseSockaddr(present(lpCallerId.buf, 'lpCallerId.buf').subarray(0, lpCallerId.len));
-    calls.push({ caller, callee: ws2.parseSockaddr(present(lpCalleeId.buf, 'lpCalleeId.buf').subarray(0, lpCalleeId.len)), callerData: lpCallerData, data: dwCallbackData });
+    calls.push({
+      caller,
+      callee: ws2.parseSockaddr(present(lpCalleeId.buf, 'lpCalleeId.buf').subarray(0, lpCalleeId.len)),
+      callerData: lpCallerData,
+      data: dwCallbackData,
+    });
     return decide(caller);
   };
   return { fn, calls };
 }
 
-async function wsaAccept(w: Winsock, s: number, fn: ConditionProc, data: number): Promise<{ rc: number; peer: ReturnType<typeof ws2.parseSockaddr> | null }> {
+async function wsaAccept(
+  w: Winsock,
+  s: number,
+  fn: ConditionProc,
+  data: number,
+): Promise<{ rc: number; peer: ReturnType<typeof ws2.parseSockaddr> | null }> {
   const name = new Uint8Array(16);
   const len = { value: 16 };
   const rc = await settledWithin(w.WSAAccept(s, name, len, fn, data), 5000);
@@ -42,7 +87,7 @@ async function wsaAccept(w: Winsock, s: number, fn: ConditionProc, data: number)
 }
 
 describe('WSAAccept and its condition function', () => {
-  it('CF_ACCEPT: the function sees the caller\'s and the callee\'s address and dwCallbackData; the socket is accepted', async () => {
+  it("CF_ACCEPT: the function sees the caller's and the callee's address and dwCallbackData; the socket is accepted", async () => {
     const w = inboundWinsock();
     const l = await listeningSocket(w);
     const client = await control.client(l.port, { mode: 'echo' });
@@ -121,17 +166,30 @@ describe('WSAAccept and its condition function', () => {
 const V4_BLOCK = 16 + 16;
 const V6_BLOCK = 28 + 16;
 
-interface Completion { ok: boolean; bytes: number; error: string }
+interface Completion {
+  ok: boolean;
+  bytes: number;
+  error: string;
+}
 
 /** Waits for an overlapped AcceptEx to complete (its event), then reads the result. */
 async function completion(w: Winsock, ls: number, ov: WSAOVERLAPPED, ms = 5000): Promise<Completion> {
-  expect(await w.WSAWaitForMultipleEvents(1, [present(ov.hEvent, 'hEvent')], false, ms, false), 'AcceptEx\'s event was not signalled').toBe(WSA_WAIT_EVENT_0);
+  expect(
+    await w.WSAWaitForMultipleEvents(1, [present(ov.hEvent, 'hEvent')], false, ms, false),
+    "AcceptEx's event was not signalled",
+  ).toBe(WSA_WAIT_EVENT_0);
   const bytes = { value: -1 };
   const ok = await w.WSAGetOverlappedResult(ls, ov, bytes, false, { value: 0 });
   return { ok, bytes: bytes.value, error: ok ? '0' : lastError(w) };
 }
 
-function sockaddrs(get: Winsock['GetAcceptExSockaddrs'], buf: Uint8Array, recvLen: number, localLen: number, remoteLen: number) {
+function sockaddrs(
+  get: Winsock['GetAcceptExSockaddrs'],
+  buf: Uint8Array,
+  recvLen: number,
+  localLen: number,
+  remoteLen: number,
+) {
   const local = { value: null as Uint8Array | null };
   const localLength = { value: -1 };
   const remote = { value: null as Uint8Array | null };
@@ -140,8 +198,10 @@ function sockaddrs(get: Winsock['GetAcceptExSockaddrs'], buf: Uint8Array, recvLe
   expect(local.value, 'GetAcceptExSockaddrs: LocalSockaddr').toBeInstanceOf(Uint8Array);
   expect(remote.value, 'GetAcceptExSockaddrs: RemoteSockaddr').toBeInstanceOf(Uint8Array);
   return {
-    local: ws2.parseSockaddr(local.value!), localLength: localLength.value,
-    remote: ws2.parseSockaddr(remote.value!), remoteLength: remoteLength.value,
+    local: ws2.parseSockaddr(local.value!),
+    localLength: localLength.value,
+    remote: ws2.parseSockaddr(remote.value!),
+    remoteLength: remoteLength.value,
   };
 }
 
@@ -151,7 +211,7 @@ function errName995(code: number): string {
 }
 
 describe('AcceptEx and GetAcceptExSockaddrs', () => {
-  it('through WSAIoctl pointers: pending until the client\'s first bytes arrive, then both addresses and the data', async () => {
+  it("through WSAIoctl pointers: pending until the client's first bytes arrive, then both addresses and the data", async () => {
     const w = inboundWinsock();
     const l = await listeningSocket(w);
     const AcceptEx = extensionFunction(w, l.s, ws2.WSAID_ACCEPTEX, 'AcceptEx');
@@ -168,7 +228,10 @@ describe('AcceptEx and GetAcceptExSockaddrs', () => {
     const client = await control.client(l.port, { mode: 'sink' });
     expect(client.connectError).toBeNull();
     await relayRoundTrip(w); // the client's INCOMING has reached the page
-    expect(await w.WSAWaitForMultipleEvents(1, [present(ov.hEvent, 'hEvent')], false, 0, false), 'completed before any data').toBe(WSA_WAIT_TIMEOUT);
+    expect(
+      await w.WSAWaitForMultipleEvents(1, [present(ov.hEvent, 'hEvent')], false, 0, false),
+      'completed before any data',
+    ).toBe(WSA_WAIT_TIMEOUT);
     expect(await w.WSAGetOverlappedResult(l.s, ov, { value: 0 }, false, { value: 0 })).toBe(false);
     expect(w.WSAGetLastError()).toBe(WSA_IO_INCOMPLETE);
 
@@ -233,7 +296,11 @@ describe('AcceptEx and GetAcceptExSockaddrs', () => {
   it('two AcceptEx posted at once take two clients, in order, each into its own socket', async () => {
     const w = inboundWinsock();
     const l = await listeningSocket(w);
-    const posts = [0, 1].map(() => ({ s: tcpSocket(w), buf: new Uint8Array(2 * V4_BLOCK), ov: { hEvent: w.WSACreateEvent() } as WSAOVERLAPPED }));
+    const posts = [0, 1].map(() => ({
+      s: tcpSocket(w),
+      buf: new Uint8Array(2 * V4_BLOCK),
+      ov: { hEvent: w.WSACreateEvent() } as WSAOVERLAPPED,
+    }));
     for (const p of posts) {
       expect(await w.AcceptEx(l.s, p.s, p.buf, 0, V4_BLOCK, V4_BLOCK, null, p.ov)).toBe(false);
       expect(w.WSAGetLastError()).toBe(WSA_IO_PENDING);
@@ -276,7 +343,9 @@ describe('AcceptEx and GetAcceptExSockaddrs', () => {
     expect(w.bind(s, name, 16)).toBe(0);
     expect(w.listen(s, 5)).toBe(0);
     const ov: WSAOVERLAPPED = { hEvent: w.WSACreateEvent() };
-    expect(await w.AcceptEx(s, tcpSocket(w), new Uint8Array(2 * V4_BLOCK), 0, V4_BLOCK, V4_BLOCK, null, ov)).toBe(false);
+    expect(await w.AcceptEx(s, tcpSocket(w), new Uint8Array(2 * V4_BLOCK), 0, V4_BLOCK, V4_BLOCK, null, ov)).toBe(
+      false,
+    );
     expect(w.WSAGetLastError()).toBe(WSA_IO_PENDING);
     const done = await completion(w, s, ov);
     expect(done).toEqual({ ok: false, bytes: 0, error: 'WSAEACCES' });
@@ -286,10 +355,15 @@ describe('AcceptEx and GetAcceptExSockaddrs', () => {
     const w = inboundWinsock();
     const l = await listeningSocket(w);
     const ov: WSAOVERLAPPED = { hEvent: w.WSACreateEvent() };
-    expect(await w.AcceptEx(l.s, tcpSocket(w), new Uint8Array(2 * V4_BLOCK), 0, V4_BLOCK, V4_BLOCK, null, ov)).toBe(false);
+    expect(await w.AcceptEx(l.s, tcpSocket(w), new Uint8Array(2 * V4_BLOCK), 0, V4_BLOCK, V4_BLOCK, null, ov)).toBe(
+      false,
+    );
     expect(w.WSAGetLastError()).toBe(WSA_IO_PENDING);
     expect(w.closesocket(l.s)).toBe(0);
-    expect(await w.WSAWaitForMultipleEvents(1, [present(ov.hEvent, 'hEvent')], false, 2000, false), 'the aborted AcceptEx\'s event').toBe(WSA_WAIT_EVENT_0);
+    expect(
+      await w.WSAWaitForMultipleEvents(1, [present(ov.hEvent, 'hEvent')], false, 2000, false),
+      "the aborted AcceptEx's event",
+    ).toBe(WSA_WAIT_EVENT_0);
     // Windows completes I/O cancelled by closesocket with WSA_OPERATION_ABORTED (995); asking about
     // it through the closed handle may instead fail with WSAENOTSOCK. Either way: not a success.
     const ok = await w.WSAGetOverlappedResult(l.s, ov, { value: 0 }, false, { value: 0 });
@@ -297,4 +371,3 @@ describe('AcceptEx and GetAcceptExSockaddrs', () => {
     expect(['WSA_OPERATION_ABORTED', 'WSAENOTSOCK', 'WSAEINTR']).toContain(errName995(w.WSAGetLastError()));
   });
 });
-

@@ -8,12 +8,28 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Control, text } from '../fixtures/control.js';
 import { acceptWithin, inboundWinsock, listeningSocket } from '../fixtures/inbound.js';
 import {
-  collectEvents, eventually, fdNames, lastError, newNetworkEvents, relayRoundTrip, releaseWinsocks, ws2,
+  collectEvents,
+  eventually,
+  fdNames,
+  lastError,
+  newNetworkEvents,
+  relayRoundTrip,
+  releaseWinsocks,
+  ws2,
   type Winsock,
 } from '../fixtures/winsock.js';
 
 const {
-  INVALID_SOCKET, FIONBIO, FD_ACCEPT, FD_READ, FD_WRITE, FD_CLOSE, FD_ACCEPT_BIT, FD_ISSET, WSA_WAIT_TIMEOUT, WSA_WAIT_EVENT_0,
+  INVALID_SOCKET,
+  FIONBIO,
+  FD_ACCEPT,
+  FD_READ,
+  FD_WRITE,
+  FD_CLOSE,
+  FD_ACCEPT_BIT,
+  FD_ISSET,
+  WSA_WAIT_TIMEOUT,
+  WSA_WAIT_EVENT_0,
 } = ws2;
 const control = new Control();
 
@@ -60,7 +76,10 @@ describe('FD_ACCEPT through select readfds', () => {
       for (;;) {
         const name = new Uint8Array(16);
         const s = await w.accept(l.s, name, { value: 16 });
-        if (s === INVALID_SOCKET) { expect(lastError(w)).toBe('WSAEWOULDBLOCK'); break; }
+        if (s === INVALID_SOCKET) {
+          expect(lastError(w)).toBe('WSAEWOULDBLOCK');
+          break;
+        }
         got.push(ws2.parseSockaddr(name).port);
       }
     }
@@ -84,7 +103,10 @@ describe('FD_ACCEPT through WSAEventSelect', () => {
 
     const c2 = await dial(l.port);
     await relayRoundTrip(w); // c2's INCOMING has reached the page by now
-    expect(await w.WSAWaitForMultipleEvents(1, [ev], false, 0, false), 'FD_ACCEPT again before accept re-enabled it').toBe(WSA_WAIT_TIMEOUT);
+    expect(
+      await w.WSAWaitForMultipleEvents(1, [ev], false, 0, false),
+      'FD_ACCEPT again before accept re-enabled it',
+    ).toBe(WSA_WAIT_TIMEOUT);
 
     // accept re-enables FD_ACCEPT; c2 is still pending, so it is recorded again at once.
     const a1 = await acceptWithin(w, l.s);
@@ -95,10 +117,15 @@ describe('FD_ACCEPT through WSAEventSelect', () => {
     const a2 = await acceptWithin(w, l.s);
     expect(a2.peer.port).toBe(c2.localPort);
     await relayRoundTrip(w);
-    expect(await w.WSAWaitForMultipleEvents(1, [ev], false, 0, false), 'nothing pending after the second accept').toBe(WSA_WAIT_TIMEOUT);
+    expect(await w.WSAWaitForMultipleEvents(1, [ev], false, 0, false), 'nothing pending after the second accept').toBe(
+      WSA_WAIT_TIMEOUT,
+    );
 
     await dial(l.port);
-    expect(fdNames((await collectEvents(w, l.s, ev, FD_ACCEPT)).lNetworkEvents), 'a third client after accept re-enabled it').toBe('FD_ACCEPT');
+    expect(
+      fdNames((await collectEvents(w, l.s, ev, FD_ACCEPT)).lNetworkEvents),
+      'a third client after accept re-enabled it',
+    ).toBe('FD_ACCEPT');
   });
 
   // WSAEventSelect reference: "listen, a connect request is received but not yet accepted, then
@@ -116,7 +143,7 @@ describe('FD_ACCEPT through WSAEventSelect', () => {
     expect(fdNames(ne.lNetworkEvents)).toBe('FD_ACCEPT');
   });
 
-  it('an accepted socket inherits the listener\'s event object and events: FD_WRITE, FD_READ, FD_CLOSE', async () => {
+  it("an accepted socket inherits the listener's event object and events: FD_WRITE, FD_READ, FD_CLOSE", async () => {
     const w = inboundWinsock();
     const l = await listeningSocket(w);
     const ev = w.WSACreateEvent();
@@ -146,9 +173,15 @@ describe('FD_ACCEPT through WSAAsyncSelect', () => {
   const WM_SOCKET = 0x8001;
   function window(): { hWnd: (uMsg: number, wParam: number, lParam: number) => void; msgs: Msg[] } {
     const msgs: Msg[] = [];
-    return { msgs, hWnd: function wndProc(uMsg, wParam, lParam) { msgs.push({ uMsg, wParam, lParam }); } };
+    return {
+      msgs,
+      hWnd: function wndProc(uMsg, wParam, lParam) {
+        msgs.push({ uMsg, wParam, lParam });
+      },
+    };
   }
-  const events = (msgs: Msg[], s: number) => msgs.filter((m) => m.wParam === s).map((m) => fdNames(ws2.WSAGETSELECTEVENT(m.lParam)));
+  const events = (msgs: Msg[], s: number) =>
+    msgs.filter((m) => m.wParam === s).map((m) => fdNames(ws2.WSAGETSELECTEVENT(m.lParam)));
 
   it('one FD_ACCEPT message per accept, re-posted by accept while a connection is pending', async () => {
     const w = inboundWinsock();
@@ -163,7 +196,9 @@ describe('FD_ACCEPT through WSAAsyncSelect', () => {
     await relayRoundTrip(w); // the second INCOMING has reached the page
     expect(events(win.msgs, l.s), 'no second message before accept').toEqual(['FD_ACCEPT']);
     await acceptWithin(w, l.s);
-    expect(await eventually(() => win.msgs.length > 1, 1000), 'accept with one still pending re-posts FD_ACCEPT').toBe(true);
+    expect(await eventually(() => win.msgs.length > 1, 1000), 'accept with one still pending re-posts FD_ACCEPT').toBe(
+      true,
+    );
     expect(events(win.msgs, l.s)).toEqual(['FD_ACCEPT', 'FD_ACCEPT']);
     await acceptWithin(w, l.s);
     await relayRoundTrip(w);
@@ -191,7 +226,10 @@ describe('FD_ACCEPT through WSAAsyncSelect', () => {
     expect(await eventually(() => events(win.msgs, l.s).includes('FD_ACCEPT'), 5000)).toBe(true);
     const a = await acceptWithin(w, l.s);
     await control.peerWrite(c.id, 'x');
-    expect(await eventually(() => events(win.msgs, a.s).includes('FD_READ'), 5000), `messages: ${JSON.stringify(win.msgs)}`).toBe(true);
+    expect(
+      await eventually(() => events(win.msgs, a.s).includes('FD_READ'), 5000),
+      `messages: ${JSON.stringify(win.msgs)}`,
+    ).toBe(true);
     const m = win.msgs.find((msg) => msg.wParam === a.s)!;
     expect(m.uMsg).toBe(WM_SOCKET);
     expect(ws2.WSAGETSELECTERROR(m.lParam)).toBe(0);

@@ -9,10 +9,28 @@
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import { Control } from '../fixtures/control.js';
 import { text } from '../fixtures/control.js';
-import { acceptWithin, inboundWinsock, listeningOnRangePort, listeningSocket, localName, rangePort } from '../fixtures/inbound.js';
 import {
-  addr, collectEvents, errName, eventually, fdNames, lastError, releaseWinsocks, settledWithin, tcpSocket, udpSocket,
-  winsock, ws2, type Winsock,
+  acceptWithin,
+  inboundWinsock,
+  listeningOnRangePort,
+  listeningSocket,
+  localName,
+  rangePort,
+} from '../fixtures/inbound.js';
+import {
+  addr,
+  collectEvents,
+  errName,
+  eventually,
+  fdNames,
+  lastError,
+  releaseWinsocks,
+  settledWithin,
+  tcpSocket,
+  udpSocket,
+  winsock,
+  ws2,
+  type Winsock,
 } from '../fixtures/winsock.js';
 
 const { SOCKET_ERROR, INVALID_SOCKET, FD_ACCEPT, FD_ACCEPT_BIT, FIONBIO } = ws2;
@@ -74,7 +92,13 @@ describe('listen / accept: the rules decided in the library', () => {
     const w = inboundWinsock();
     const s = listenOn(w);
     expect(w.ioctlsocket(s, FIONBIO, { value: 1 })).toBe(0);
-    expect(await eventually(() => { const n = localName(w, s); return typeof n !== 'string' && n.port !== 0; }), 'the relay listens').toBe(true);
+    expect(
+      await eventually(() => {
+        const n = localName(w, s);
+        return typeof n !== 'string' && n.port !== 0;
+      }),
+      'the relay listens',
+    ).toBe(true);
     expect(await w.accept(s, null, null)).toBe(INVALID_SOCKET);
     expect(lastError(w)).toBe('WSAEWOULDBLOCK');
   });
@@ -115,7 +139,17 @@ describe('the default relay refuses to listen', () => {
     const name = addr(0);
     expect(w.bind(s, name, name.length)).toBe(0);
     expect(w.listen(s, 5)).toBe(0);
-    expect(w.WSAAsyncSelect(s, function wndProc(_uMsg: number, wParam: number, lParam: number) { msgs.push({ wParam, lParam }); }, 0x8001, FD_ACCEPT), lastError(w)).toBe(0);
+    expect(
+      w.WSAAsyncSelect(
+        s,
+        function wndProc(_uMsg: number, wParam: number, lParam: number) {
+          msgs.push({ wParam, lParam });
+        },
+        0x8001,
+        FD_ACCEPT,
+      ),
+      lastError(w),
+    ).toBe(0);
     expect(msgs).toEqual([]);
     expect(await eventually(() => msgs.length > 0, 5000), 'no FD_ACCEPT message').toBe(true);
     expect(msgs[0]!.wParam).toBe(s);
@@ -131,7 +165,7 @@ describe('the default relay refuses to listen', () => {
   });
 });
 
-describe('the inbound relay\'s policy: only its addresses and ports', () => {
+describe("the inbound relay's policy: only its addresses and ports", () => {
   it('127.0.0.2 is not one of its listen addresses → WSAEACCES at accept', async () => {
     const w = inboundWinsock();
     const s = listenOn(w, 0, '127.0.0.2');
@@ -148,7 +182,7 @@ describe('the inbound relay\'s policy: only its addresses and ports', () => {
   });
 });
 
-describe('the inbound relay\'s policy: addresses, ports, remotes, caps', () => {
+describe("the inbound relay's policy: addresses, ports, remotes, caps", () => {
   const rangeOf = () => inject('inboundPorts');
 
   it('port 0 on a relay without "ephemeral" in its ports: the relay picks a free port of its range', async () => {
@@ -171,21 +205,32 @@ describe('the inbound relay\'s policy: addresses, ports, remotes, caps', () => {
 
   it('listen.remotes: a client from outside them is reset and never offered to the page', async () => {
     const { first, last } = rangeOf();
-    const relay = await control.spawnRelay({ addresses: ['127.0.0.1'], ports: `${first}-${last}`, remotes: ['127.0.0.1/32'] });
+    const relay = await control.spawnRelay({
+      addresses: ['127.0.0.1'],
+      ports: `${first}-${last}`,
+      remotes: ['127.0.0.1/32'],
+    });
     const w = winsock(relay.url);
     const l = await listeningSocket(w);
     const outsider = await control.client(l.port, { mode: 'sink', localAddress: '127.0.0.3' });
     const st = await control.clientState(outsider.id, 'gone', 5000);
-    expect(outsider.connectError ?? st.last!.error ?? (st.last!.ended ? 'FIN' : 'still open'), 'the client from 127.0.0.3').toBe('ECONNRESET');
+    expect(
+      outsider.connectError ?? st.last!.error ?? (st.last!.ended ? 'FIN' : 'still open'),
+      'the client from 127.0.0.3',
+    ).toBe('ECONNRESET');
     expect(w.ioctlsocket(l.s, FIONBIO, { value: 1 })).toBe(0);
     expect(await w.accept(l.s, null, null)).toBe(INVALID_SOCKET);
     expect(lastError(w), 'nothing was offered to the page').toBe('WSAEWOULDBLOCK');
     const insider = await control.client(l.port, { mode: 'sink' });
     expect(w.ioctlsocket(l.s, FIONBIO, { value: 0 })).toBe(0);
-    expect((await acceptWithin(w, l.s)).peer).toEqual({ family: ws2.AF_INET, address: '127.0.0.1', port: insider.localPort });
+    expect((await acceptWithin(w, l.s)).peer).toEqual({
+      family: ws2.AF_INET,
+      address: '127.0.0.1',
+      port: insider.localPort,
+    });
   });
 
-  it('listen.maxListeners: a page\'s listener beyond the cap fails with WSAENOBUFS (LIMIT); closing one frees a slot', async () => {
+  it("listen.maxListeners: a page's listener beyond the cap fails with WSAENOBUFS (LIMIT); closing one frees a slot", async () => {
     const { first, last } = rangeOf();
     const relay = await control.spawnRelay({ addresses: ['127.0.0.1'], ports: `${first}-${last}`, maxListeners: 2 });
     const w = winsock(relay.url);
@@ -201,7 +246,7 @@ describe('the inbound relay\'s policy: addresses, ports, remotes, caps', () => {
     expect(again.port).toBeGreaterThan(0);
   });
 
-  it('listen.maxPending counts a page\'s unaccepted connections over all its listeners; beyond it, clients are reset', async () => {
+  it("listen.maxPending counts a page's unaccepted connections over all its listeners; beyond it, clients are reset", async () => {
     const { first, last } = rangeOf();
     const relay = await control.spawnRelay({ addresses: ['127.0.0.1'], ports: `${first}-${last}`, maxPending: 2 });
     const w = winsock(relay.url);
@@ -210,7 +255,8 @@ describe('the inbound relay\'s policy: addresses, ports, remotes, caps', () => {
     const c1 = await control.client(l1.port, { mode: 'sink' });
     const c2 = await control.client(l2.port, { mode: 'sink' });
     // Both offered (each listener readable: its INCOMING reached the page) before the third arrives.
-    const bothOffered = () => w.select(0, { fd_count: 2, fd_array: [l1.s, l2.s] }, null, null, { tv_sec: 0, tv_usec: 0 });
+    const bothOffered = () =>
+      w.select(0, { fd_count: 2, fd_array: [l1.s, l2.s] }, null, null, { tv_sec: 0, tv_usec: 0 });
     expect(await eventually(async () => (await bothOffered()) === 2, 5000), 'c1 and c2 offered to the page').toBe(true);
     const c3 = await control.client(l1.port, { mode: 'sink' });
     const st3 = await control.clientState(c3.id, 'gone', 5000);
@@ -230,7 +276,10 @@ describe('the inbound relay\'s policy: addresses, ports, remotes, caps', () => {
     const w = inboundWinsock();
     const { first } = rangeOf();
     const to = addr(9); // never reached: the bind is refused before anything is sent
-    for (const [host, port] of [['127.0.0.1', first - 1], ['127.0.0.2', rangePort()]] as const) {
+    for (const [host, port] of [
+      ['127.0.0.1', first - 1],
+      ['127.0.0.2', rangePort()],
+    ] as const) {
       const u = udpSocket(w);
       const name = addr(port, host);
       expect(w.bind(u, name, name.length), 'bind itself is synchronous').toBe(0);

@@ -9,9 +9,25 @@ import { Control, randomBytes, sha256, text, untext, type TcpClientHandle } from
 import { acceptWithin, inboundWinsock, listeningSocket, localName, rangePort } from '../fixtures/inbound.js';
 import { seededBytes } from '../fixtures/seeded-bytes.js';
 import {
-  addr, collectEvents, connectedSocket, eventually, fdNames, lastError, recvExactly, recvToEnd, relayRoundTrip,
-  releaseWinsocks, sendAll, settledFionread, settledWithin, stillPendingAfterRoundTrip, tcpSocket, udpSocket,
-  winsock, ws2, type Winsock,
+  addr,
+  collectEvents,
+  connectedSocket,
+  eventually,
+  fdNames,
+  lastError,
+  recvExactly,
+  recvToEnd,
+  relayRoundTrip,
+  releaseWinsocks,
+  sendAll,
+  settledFionread,
+  settledWithin,
+  stillPendingAfterRoundTrip,
+  tcpSocket,
+  udpSocket,
+  winsock,
+  ws2,
+  type Winsock,
 } from '../fixtures/winsock.js';
 
 const { SOCKET_ERROR, INVALID_SOCKET, SD_SEND, FIONBIO, FD_WRITE, FD_READ, FD_ACCEPT, FD_CLOSE } = ws2;
@@ -46,7 +62,7 @@ async function drainAccepts(w: Winsock, s: number): Promise<{ s: number; port: n
 }
 
 describe('a page listens; a Node client connects', () => {
-  it('bind 127.0.0.1:0 + listen: getsockname reports the relay\'s real port; accept reports the client\'s address', async () => {
+  it("bind 127.0.0.1:0 + listen: getsockname reports the relay's real port; accept reports the client's address", async () => {
     const w = inboundWinsock();
     const l = await listeningSocket(w);
     expect(l.port).toBeGreaterThan(0);
@@ -77,7 +93,9 @@ describe('a page listens; a Node client connects', () => {
     const t0 = performance.now();
     const [, back] = await Promise.all([sendAll(w, s, out, 256 * 1024), recvExactly(w, s, SIZE)]);
     const ms = performance.now() - t0;
-    console.log(`inbound 16 MiB each way: ${ms.toFixed(0)} ms, ${((SIZE / MiB) / (ms / 1000)).toFixed(1)} MiB/s each way`);
+    console.log(
+      `inbound 16 MiB each way: ${ms.toFixed(0)} ms, ${(SIZE / MiB / (ms / 1000)).toFixed(1)} MiB/s each way`,
+    );
     expect(await sha256(back), 'client → page').toBe(client.sentSha256);
     expect(back.subarray(0, 64)).toEqual(seededBytes(64, 81));
     const st = await control.clientState(client.id, `bytes:${SIZE}`, 20_000);
@@ -96,7 +114,10 @@ describe('a page listens; a Node client connects', () => {
     const names = [new Uint8Array(16), new Uint8Array(16)];
     const accepts = names.map((name) => w.accept(l.s, name, { value: 16 }));
     // Both dial at once, so their INCOMINGs may reach the page together and wake both accepts.
-    const [c1, c2] = await Promise.all([control.client(l.port, { mode: 'echo' }), control.client(l.port, { mode: 'echo' })]);
+    const [c1, c2] = await Promise.all([
+      control.client(l.port, { mode: 'echo' }),
+      control.client(l.port, { mode: 'echo' }),
+    ]);
     const handles = await Promise.all(accepts.map((p) => settledWithin(p, 5000)));
     expect(handles, lastError(w)).not.toContain(INVALID_SOCKET);
     expect(handles).not.toContain('pending');
@@ -116,7 +137,10 @@ describe('a page listens; a Node client connects', () => {
     const l = await listeningSocket(w);
     const client = await control.client(l.port, { mode: 'source', size: SIZE, seed: 3 });
     // The client's bytes and FIN have left it (they sit at the relay, unread) before the page accepts.
-    expect((await control.clientState(client.id, 'flushed')).last!.flushed, 'the client never flushed its bytes and FIN').toBe(true);
+    expect(
+      (await control.clientState(client.id, 'flushed')).last!.flushed,
+      'the client never flushed its bytes and FIN',
+    ).toBe(true);
     const { s } = await acceptWithin(w, l.s);
     const got = await recvToEnd(w, s);
     expect(got.length).toBe(SIZE);
@@ -139,7 +163,7 @@ describe('a page listens; a Node client connects', () => {
     expect(untext(await recvExactly(w, s as number, 10))).toBe('v6 inbound');
   });
 
-  it('a fixed port of the relay\'s range: the client reaches exactly that port', async () => {
+  it("a fixed port of the relay's range: the client reaches exactly that port", async () => {
     const w = inboundWinsock();
     for (let attempt = 0; ; attempt++) {
       const port = rangePort();
@@ -154,7 +178,10 @@ describe('a page listens; a Node client connects', () => {
         await control.release(client.id);
         continue; // another test of this run holds it: try another
       }
-      const why = rc === INVALID_SOCKET ? lastError(w) : `still waiting (client: ${client.connectError ?? 'connected'} after ${client.attempts} dials)`;
+      const why =
+        rc === INVALID_SOCKET
+          ? lastError(w)
+          : `still waiting (client: ${client.connectError ?? 'connected'} after ${client.attempts} dials)`;
       expect(rc, `accept on ${port}: ${why}`).not.toBe(INVALID_SOCKET);
       expect(rc, `accept on ${port}: ${why}`).not.toBe('pending');
       expect(client.connectError).toBeNull();
@@ -167,16 +194,24 @@ describe('a page listens; a Node client connects', () => {
 });
 
 describe('the listening socket and what accept inherits', () => {
-  it('getsockname says port 0 right after listen (nothing known yet), the relay\'s port once it listens', async () => {
+  it("getsockname says port 0 right after listen (nothing known yet), the relay's port once it listens", async () => {
     const w = inboundWinsock();
     const s = tcpSocket(w);
     const name = addr(0);
     expect(w.bind(s, name, name.length)).toBe(0);
     expect(w.listen(s, 5)).toBe(0);
-    expect(localName(w, s), 'synchronously after listen').toEqual({ family: ws2.AF_INET, address: '127.0.0.1', port: 0 });
+    expect(localName(w, s), 'synchronously after listen').toEqual({
+      family: ws2.AF_INET,
+      address: '127.0.0.1',
+      port: 0,
+    });
     let port = 0;
-    const known = await eventually(() => { const n = localName(w, s); port = typeof n === 'string' ? 0 : n.port; return port !== 0; }, 5000);
-    expect(known, 'the relay\'s port never showed').toBe(true);
+    const known = await eventually(() => {
+      const n = localName(w, s);
+      port = typeof n === 'string' ? 0 : n.port;
+      return port !== 0;
+    }, 5000);
+    expect(known, "the relay's port never showed").toBe(true);
     const client = await control.client(port, { mode: 'sink' });
     expect(client.connectError, 'that port is where the relay listens').toBeNull();
   });
@@ -197,7 +232,11 @@ describe('the listening socket and what accept inherits', () => {
     };
     expect(get(s, ws2.SOL_SOCKET, ws2.SO_ACCEPTCONN)).toBe(1);
     let port = 0;
-    await eventually(() => { const n = localName(w, s); port = typeof n === 'string' ? 0 : n.port; return port !== 0; }, 5000);
+    await eventually(() => {
+      const n = localName(w, s);
+      port = typeof n === 'string' ? 0 : n.port;
+      return port !== 0;
+    }, 5000);
     await control.client(port, { mode: 'sink' });
     const a = await acceptWithin(w, s);
     expect(get(a.s, ws2.SOL_SOCKET, ws2.SO_ACCEPTCONN)).toBe(0);
@@ -216,13 +255,18 @@ describe('two pages talk through the relay', () => {
     const b = await connectedSocket(dialler, l.port);
     const a = await accepting;
     const bLocal = localName(dialler, b);
-    expect(typeof bLocal === 'string' ? bLocal : bLocal.port, 'B\'s real port, as its relay reports it').toBe(a.peer.port);
+    expect(typeof bLocal === 'string' ? bLocal : bLocal.port, "B's real port, as its relay reports it").toBe(
+      a.peer.port,
+    );
     expect(peerName(dialler, b)).toEqual({ family: ws2.AF_INET, address: '127.0.0.1', port: l.port });
 
     const ab = randomBytes(SIZE);
     const ba = randomBytes(SIZE);
     const [, , gotAtB, gotAtA] = await Promise.all([
-      sendAll(listener, a.s, ab), sendAll(dialler, b, ba), recvExactly(dialler, b, SIZE), recvExactly(listener, a.s, SIZE),
+      sendAll(listener, a.s, ab),
+      sendAll(dialler, b, ba),
+      recvExactly(dialler, b, SIZE),
+      recvExactly(listener, a.s, SIZE),
     ]);
     expect(await sha256(gotAtB), 'A → B').toBe(await sha256(ab));
     expect(await sha256(gotAtA), 'B → A').toBe(await sha256(ba));
@@ -270,7 +314,10 @@ describe('backlog', () => {
     for (const fate of fates.slice(1)) expect(['ECONNREFUSED', 'ECONNRESET']).toContain(fate);
 
     const accepted = await drainAccepts(w, l.s);
-    expect(accepted.map((a) => a.port), 'accept hands out the waiting client only').toEqual([clients[0]!.localPort]);
+    expect(
+      accepted.map((a) => a.port),
+      'accept hands out the waiting client only',
+    ).toEqual([clients[0]!.localPort]);
     // The slot is free again: a fourth client is queued (FD_ACCEPT, re-enabled by accept) and accepted.
     const late = await control.client(l.port, { mode: 'sink' });
     expect(late.connectError).toBeNull();
@@ -289,13 +336,18 @@ describe('closing a listener', () => {
     const pending = [await control.client(l.port, { mode: 'sink' }), await control.client(l.port, { mode: 'sink' })];
     // Wait until both reached the page (select: the listener is readable).
     const readfds = { fd_count: 1, fd_array: [l.s] };
-    expect(await w.select(0, readfds, null, null, { tv_sec: 5, tv_usec: 0 }), 'a pending connection makes the listener readable').toBe(1);
+    expect(
+      await w.select(0, readfds, null, null, { tv_sec: 5, tv_usec: 0 }),
+      'a pending connection makes the listener readable',
+    ).toBe(1);
     await relayRoundTrip(w); // the second INCOMING may trail the first
 
     expect(w.closesocket(l.s), lastError(w)).toBe(0);
     for (const c of pending) {
       const st = await control.clientState(c.id, 'gone', 5000);
-      expect(st.last!.error ?? (st.last!.ended ? 'FIN' : 'still open'), `pending client ${c.localPort}`).toBe('ECONNRESET');
+      expect(st.last!.error ?? (st.last!.ended ? 'FIN' : 'still open'), `pending client ${c.localPort}`).toBe(
+        'ECONNRESET',
+      );
     }
     // The relay stopped listening: the port refuses.
     const after = await control.client(l.port, { mode: 'sink', connectTimeoutMs: 2000 });
@@ -360,7 +412,7 @@ describe('accepted sockets: half-close and credits, as connected ones', () => {
     expect(untext(await recvToEnd(w, s))).toBe('late reply');
   });
 
-  it('the client half-closes: recv returns 0, the page\'s answer still reaches it (halfclose client)', async () => {
+  it("the client half-closes: recv returns 0, the page's answer still reaches it (halfclose client)", async () => {
     const w = inboundWinsock();
     const l = await listeningSocket(w);
     const _client = await control.client(l.port, { mode: 'halfclose' });
@@ -380,7 +432,10 @@ describe('accepted sockets: half-close and credits, as connected ones', () => {
     expect(w.ioctlsocket(s, FIONBIO, { value: 1 })).toBe(0);
     const ev = w.WSACreateEvent();
     expect(w.WSAEventSelect(s, ev, FD_WRITE), lastError(w)).toBe(0);
-    expect(fdNames((await collectEvents(w, s, ev, FD_WRITE)).lNetworkEvents), 'an accepted socket can send at once').toBe('FD_WRITE');
+    expect(
+      fdNames((await collectEvents(w, s, ev, FD_WRITE)).lNetworkEvents),
+      'an accepted socket can send at once',
+    ).toBe('FD_WRITE');
     const CHUNK = 1_000_003;
     const chunk = randomBytes(CHUNK);
     const hashParts: Uint8Array[] = [];
@@ -404,7 +459,10 @@ describe('accepted sockets: half-close and credits, as connected ones', () => {
     expect(st.last!.bytes).toBe(sent);
     const all = new Uint8Array(sent);
     let at = 0;
-    for (const p of hashParts) { all.set(p, at); at += p.length; }
+    for (const p of hashParts) {
+      all.set(p, at);
+      at += p.length;
+    }
     expect(st.last!.sha256).toBe(await sha256(all));
   }, 60_000);
 
@@ -452,7 +510,10 @@ describe('UDP on a fixed port', () => {
       expect(w.bind(u, name, name.length), lastError(w)).toBe(0);
       const to = addr(known.port);
       const rc = await w.sendto(u, text('hello'), 5, 0, to, to.length);
-      if (rc === SOCKET_ERROR && lastError(w) === 'WSAEADDRINUSE' && attempt < 5) { w.closesocket(u); continue; }
+      if (rc === SOCKET_ERROR && lastError(w) === 'WSAEADDRINUSE' && attempt < 5) {
+        w.closesocket(u);
+        continue;
+      }
       expect(rc, `sendto from fixed port ${port}: ${lastError(w)}`).toBe(5);
       const heard = await control.udpState(known.id, 1);
       expect(heard.datagrams[0]).toMatchObject({ size: 5, address: '127.0.0.1', port });
@@ -462,7 +523,7 @@ describe('UDP on a fixed port', () => {
       const from = new Uint8Array(16);
       const fromlen = { value: 16 };
       const n = await settledWithin(w.recvfrom(u, buf, 64, 0, from, fromlen), 5000);
-      expect(n, 'the stranger\'s datagram never arrived').not.toBe('pending');
+      expect(n, "the stranger's datagram never arrived").not.toBe('pending');
       expect(n, lastError(w)).toBe(15);
       expect(untext(buf.subarray(0, 15))).toBe('from a stranger');
       expect(ws2.parseSockaddr(from)).toEqual({ family: ws2.AF_INET, address: '127.0.0.1', port: stranger.port });

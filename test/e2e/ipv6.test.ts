@@ -6,8 +6,19 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Control, text, untext } from '../fixtures/control.js';
 import {
-  addr, connectedSocket, lastError, readU32, recvExactly, releaseWinsocks, settledWithin, tcpSocket, u32, udpSocket,
-  winsock, ws2, type Winsock,
+  addr,
+  connectedSocket,
+  lastError,
+  readU32,
+  recvExactly,
+  releaseWinsocks,
+  settledWithin,
+  tcpSocket,
+  u32,
+  udpSocket,
+  winsock,
+  ws2,
+  type Winsock,
 } from '../fixtures/winsock.js';
 
 const { AF_INET6, SOCKET_ERROR } = ws2;
@@ -93,7 +104,11 @@ describe('dual-stack sockets and IPv4-mapped addresses', () => {
     const name = addr(echo.port, '::ffff:127.0.0.1');
     expect(name.length).toBe(28);
     expect(await w.connect(s, name, name.length), lastError(w)).toBe(0);
-    expect(ws2.parseSockaddr(peerBytes(w, s))).toMatchObject({ family: AF_INET6, address: '::ffff:127.0.0.1', port: echo.port });
+    expect(ws2.parseSockaddr(peerBytes(w, s))).toMatchObject({
+      family: AF_INET6,
+      address: '::ffff:127.0.0.1',
+      port: echo.port,
+    });
     expect(await w.send(s, text('mapped'), 6, 0)).toBe(6);
     expect(untext(await recvExactly(w, s, 6))).toBe('mapped');
   });

@@ -17,8 +17,13 @@ afterEach(releaseWinsocks);
 afterAll(() => control.releaseAll());
 
 /** getaddrinfo's return code by name, and the chain (empty on failure). */
-async function resolve(w: Winsock, node: string | null, service: string | null, hints: AddrinfoHints | null,
-  call: 'getaddrinfo' | 'GetAddrInfoW' = 'getaddrinfo'): Promise<{ rc: string; list: ADDRINFO[] }> {
+async function resolve(
+  w: Winsock,
+  node: string | null,
+  service: string | null,
+  hints: AddrinfoHints | null,
+  call: 'getaddrinfo' | 'GetAddrInfoW' = 'getaddrinfo',
+): Promise<{ rc: string; list: ADDRINFO[] }> {
   const result = { value: null as ADDRINFO | null };
   const rc = await w[call](node, service, hints, result);
   return { rc: errName(rc), list: rc === 0 ? chain(result.value) : [] };
@@ -36,31 +41,64 @@ function chain(ai: ADDRINFO | null): ADDRINFO[] {
   return out;
 }
 
-const hints = (h: AddrinfoHints): AddrinfoHints => ({ ai_flags: 0, ai_family: AF_UNSPEC, ai_socktype: 0, ai_protocol: 0, ...h });
+const hints = (h: AddrinfoHints): AddrinfoHints => ({
+  ai_flags: 0,
+  ai_family: AF_UNSPEC,
+  ai_socktype: 0,
+  ai_protocol: 0,
+  ...h,
+});
 const endpoints = (list: ADDRINFO[]): string[] =>
-  list.map((ai) => { const a = ws2.parseSockaddr(present(ai.ai_addr, 'ai_addr')); return `${a.address}:${a.port}`; });
+  list.map((ai) => {
+    const a = ws2.parseSockaddr(present(ai.ai_addr, 'ai_addr'));
+    return `${a.address}:${a.port}`;
+  });
 
 describe('getaddrinfo', () => {
-  it('AF_INET, SOCK_STREAM, IPPROTO_TCP: one.test → one ADDRINFO in the contract\'s shape (sockaddr_in, ai_addrlen 16)', async () => {
+  it("AF_INET, SOCK_STREAM, IPPROTO_TCP: one.test → one ADDRINFO in the contract's shape (sockaddr_in, ai_addrlen 16)", async () => {
     const w = winsock();
-    const { rc, list } = await resolve(w, ZONE.one, '80', hints({ ai_family: AF_INET, ai_socktype: SOCK_STREAM, ai_protocol: IPPROTO_TCP }));
+    const { rc, list } = await resolve(
+      w,
+      ZONE.one,
+      '80',
+      hints({ ai_family: AF_INET, ai_socktype: SOCK_STREAM, ai_protocol: IPPROTO_TCP }),
+    );
     expect(rc).toBe('0');
     expect(list).toHaveLength(1);
     const ai = list[0]!;
-    expect(ai).toMatchObject({ ai_family: AF_INET, ai_socktype: SOCK_STREAM, ai_protocol: IPPROTO_TCP, ai_addrlen: 16, ai_next: null });
+    expect(ai).toMatchObject({
+      ai_family: AF_INET,
+      ai_socktype: SOCK_STREAM,
+      ai_protocol: IPPROTO_TCP,
+      ai_addrlen: 16,
+      ai_next: null,
+    });
     expect(ai.ai_canonname ?? null, 'no AI_CANONNAME: no canonical name').toBeNull();
     expect(ai.ai_addr).toBeInstanceOf(Uint8Array);
     expect(present(ai.ai_addr, 'ai_addr').length).toBe(16);
-    expect(ws2.parseSockaddr(present(ai.ai_addr, 'ai_addr'))).toMatchObject({ family: AF_INET, address: '127.0.0.1', port: 80 });
-    expect((await control.dnsQueries()).some((q) => q.name === ZONE.one), 'the relay never asked the suite\'s dnsmasq').toBe(true);
+    expect(ws2.parseSockaddr(present(ai.ai_addr, 'ai_addr'))).toMatchObject({
+      family: AF_INET,
+      address: '127.0.0.1',
+      port: 80,
+    });
+    expect(
+      (await control.dnsQueries()).some((q) => q.name === ZONE.one),
+      "the relay never asked the suite's dnsmasq",
+    ).toBe(true);
   });
 
   it('AF_INET6: six.test → ::1 as a 28-byte sockaddr_in6 (ai_addrlen 28)', async () => {
     const w = winsock();
     const { rc, list } = await resolve(w, ZONE.six, '443', hints({ ai_family: AF_INET6, ai_socktype: SOCK_STREAM }));
     expect(rc).toBe('0');
-    expect(list.map((ai) => [ai.ai_family, ai.ai_addrlen, present(ai.ai_addr, 'ai_addr').length])).toEqual([[AF_INET6, 28, 28]]);
-    expect(ws2.parseSockaddr(present(list[0]!.ai_addr, 'ai_addr'))).toMatchObject({ family: AF_INET6, address: '::1', port: 443 });
+    expect(list.map((ai) => [ai.ai_family, ai.ai_addrlen, present(ai.ai_addr, 'ai_addr').length])).toEqual([
+      [AF_INET6, 28, 28],
+    ]);
+    expect(ws2.parseSockaddr(present(list[0]!.ai_addr, 'ai_addr'))).toMatchObject({
+      family: AF_INET6,
+      address: '::1',
+      port: 443,
+    });
   });
 
   it('AF_UNSPEC: dual.test → both its IPv4 and its IPv6 address', async () => {
@@ -71,7 +109,7 @@ describe('getaddrinfo', () => {
     for (const ai of list) expect(ai.ai_addrlen).toBe(ai.ai_family === AF_INET6 ? 28 : 16);
   });
 
-  it('a multi-address name: every address, in the resolver\'s order', async () => {
+  it("a multi-address name: every address, in the resolver's order", async () => {
     const w = winsock();
     const { rc, list } = await resolve(w, ZONE.multi, '1', hints({ ai_family: AF_INET, ai_socktype: SOCK_STREAM }));
     expect(rc).toBe('0');
@@ -92,10 +130,20 @@ describe('getaddrinfo', () => {
   it('AI_PASSIVE with a null node → the wildcard address (0.0.0.0 / ::); without it → loopback', async () => {
     const w = winsock();
     const passive = ws2.AI_PASSIVE;
-    const v4 = await resolve(w, null, '8080', hints({ ai_flags: passive, ai_family: AF_INET, ai_socktype: SOCK_STREAM }));
+    const v4 = await resolve(
+      w,
+      null,
+      '8080',
+      hints({ ai_flags: passive, ai_family: AF_INET, ai_socktype: SOCK_STREAM }),
+    );
     expect(v4.rc).toBe('0');
     expect(endpoints(v4.list)).toEqual(['0.0.0.0:8080']);
-    const v6 = await resolve(w, null, '8080', hints({ ai_flags: passive, ai_family: AF_INET6, ai_socktype: SOCK_STREAM }));
+    const v6 = await resolve(
+      w,
+      null,
+      '8080',
+      hints({ ai_flags: passive, ai_family: AF_INET6, ai_socktype: SOCK_STREAM }),
+    );
     expect(v6.rc).toBe('0');
     expect(endpoints(v6.list)).toEqual([':::8080']);
     const active = await resolve(w, null, '8080', hints({ ai_family: AF_INET, ai_socktype: SOCK_STREAM }));
@@ -134,7 +182,12 @@ describe('getaddrinfo', () => {
 
   it('AI_CANONNAME on a CNAME: ai_canonname of the first result is the target (alias.test → one.test)', async () => {
     const w = winsock();
-    const { rc, list } = await resolve(w, ZONE.alias, '80', hints({ ai_flags: ws2.AI_CANONNAME, ai_family: AF_INET, ai_socktype: SOCK_STREAM }));
+    const { rc, list } = await resolve(
+      w,
+      ZONE.alias,
+      '80',
+      hints({ ai_flags: ws2.AI_CANONNAME, ai_family: AF_INET, ai_socktype: SOCK_STREAM }),
+    );
     expect(rc).toBe('0');
     expect(list[0]?.ai_canonname).toBe(ZONE.one);
     expect(endpoints(list)).toEqual(['127.0.0.1:80']);
@@ -167,7 +220,7 @@ describe('getaddrinfo', () => {
     expect((await resolve(w, ZONE.missing, '80', h, 'GetAddrInfoW')).rc).toBe('WSAHOST_NOT_FOUND');
   });
 
-  it('freeaddrinfo takes the chain getaddrinfo made (and null); gai_strerror returns Windows\' message', async () => {
+  it("freeaddrinfo takes the chain getaddrinfo made (and null); gai_strerror returns Windows' message", async () => {
     const w = winsock();
     const result = { value: null as ADDRINFO | null };
     expect(await w.getaddrinfo(ZONE.dual, '80', null, result)).toBe(0);
@@ -232,7 +285,10 @@ describe('legacy name calls', () => {
   it('getnameinfo with NI_NUMERICHOST | NI_NUMERICSERV: the numeric host and port, IPv4 and IPv6', async () => {
     const w = winsock();
     const flags = ws2.NI_NUMERICHOST | ws2.NI_NUMERICSERV;
-    for (const [sa, hostText] of [[ws2.sockaddrIn('127.0.0.1', 8080), '127.0.0.1'], [ws2.sockaddrIn6('::1', 8080), '::1']] as const) {
+    for (const [sa, hostText] of [
+      [ws2.sockaddrIn('127.0.0.1', 8080), '127.0.0.1'],
+      [ws2.sockaddrIn6('::1', 8080), '::1'],
+    ] as const) {
       const host = { value: '' };
       const serv = { value: '' };
       const rc = await w.getnameinfo(sa, sa.length, host, ws2.NI_MAXHOST, serv, ws2.NI_MAXSERV, flags);

@@ -8,7 +8,14 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { WSAOVERLAPPED } from '../../packages/browser/src/index.js';
 import { Control, text, untext } from '../fixtures/control.js';
 import {
-  connectedSocket, lastError, relayRoundTrip, releaseWinsocks, settledWithin, stillPendingAfterRoundTrip, winsock, ws2,
+  connectedSocket,
+  lastError,
+  relayRoundTrip,
+  releaseWinsocks,
+  settledWithin,
+  stillPendingAfterRoundTrip,
+  winsock,
+  ws2,
 } from '../fixtures/winsock.js';
 
 const { SOCKET_ERROR, WSA_WAIT_EVENT_0, WSA_WAIT_TIMEOUT, WSA_IO_INCOMPLETE, WSA_IO_PENDING } = ws2;
@@ -30,22 +37,35 @@ describe('overlapped WSARecv / WSASend with events', () => {
     expect(await w.WSARecv(s, [{ len: buf.length, buf }], 1, recvd, rflags, rov, null)).toBe(SOCKET_ERROR);
     expect(w.WSAGetLastError()).toBe(WSA_IO_PENDING);
     await relayRoundTrip(w);
-    expect(await w.WSAWaitForMultipleEvents(1, [rev], false, 0, false), 'signalled with nothing received').toBe(WSA_WAIT_TIMEOUT);
+    expect(await w.WSAWaitForMultipleEvents(1, [rev], false, 0, false), 'signalled with nothing received').toBe(
+      WSA_WAIT_TIMEOUT,
+    );
     expect(await w.WSAGetOverlappedResult(s, rov, { value: 0 }, false, { value: 0 })).toBe(false);
     expect(w.WSAGetLastError()).toBe(WSA_IO_INCOMPLETE);
 
     const sev = w.WSACreateEvent();
     const sov: WSAOVERLAPPED = { hEvent: sev };
     const sent = { value: -1 };
-    const src = await w.WSASend(s, [{ len: 5, buf: text('over ') }, { len: 6, buf: text('lapped') }], 2, sent, 0, sov, null);
+    const src = await w.WSASend(
+      s,
+      [
+        { len: 5, buf: text('over ') },
+        { len: 6, buf: text('lapped') },
+      ],
+      2,
+      sent,
+      0,
+      sov,
+      null,
+    );
     if (src === SOCKET_ERROR) expect(w.WSAGetLastError()).toBe(WSA_IO_PENDING);
     else expect(src).toBe(0);
-    expect(await w.WSAWaitForMultipleEvents(1, [sev], false, 5000, false), 'WSASend\'s event').toBe(WSA_WAIT_EVENT_0);
+    expect(await w.WSAWaitForMultipleEvents(1, [sev], false, 5000, false), "WSASend's event").toBe(WSA_WAIT_EVENT_0);
     const sentBytes = { value: -1 };
     expect(await w.WSAGetOverlappedResult(s, sov, sentBytes, false, { value: 0 }), lastError(w)).toBe(true);
     expect(sentBytes.value).toBe(11);
 
-    expect(await w.WSAWaitForMultipleEvents(1, [rev], false, 5000, false), 'WSARecv\'s event').toBe(WSA_WAIT_EVENT_0);
+    expect(await w.WSAWaitForMultipleEvents(1, [rev], false, 5000, false), "WSARecv's event").toBe(WSA_WAIT_EVENT_0);
     const got = { value: -1 };
     const flags = { value: -1 };
     expect(await w.WSAGetOverlappedResult(s, rov, got, true, flags), lastError(w)).toBe(true);
@@ -64,7 +84,9 @@ describe('overlapped WSARecv / WSASend with events', () => {
     expect(await w.WSARecv(s, [{ len: 16, buf }], 1, null, { value: 0 }, ov, null)).toBe(SOCKET_ERROR);
     expect(w.WSAGetLastError()).toBe(WSA_IO_PENDING);
     const waiting = Promise.resolve(w.WSAGetOverlappedResult(s, ov, { value: 0 }, true, { value: 0 }));
-    expect(await stillPendingAfterRoundTrip(w, waiting), 'fWait = TRUE returned before anything arrived').toBe('pending');
+    expect(await stillPendingAfterRoundTrip(w, waiting), 'fWait = TRUE returned before anything arrived').toBe(
+      'pending',
+    );
     expect(await w.send(s, text('late'), 4, 0)).toBe(4);
     expect(await settledWithin(waiting, 5000)).toBe(true);
     expect(untext(buf.subarray(0, 4))).toBe('late');
@@ -78,7 +100,10 @@ describe('overlapped WSARecv / WSASend with events', () => {
     const buf = new Uint8Array(16);
     expect(await w.WSARecv(s, [{ len: 16, buf }], 1, null, { value: 0 }, ov, null)).toBe(SOCKET_ERROR);
     expect(w.WSAGetLastError()).toBe(WSA_IO_PENDING);
-    const done = await settledWithin(Promise.resolve(w.WSAGetOverlappedResult(s, ov, { value: 0 }, true, { value: 0 })), 5000);
+    const done = await settledWithin(
+      Promise.resolve(w.WSAGetOverlappedResult(s, ov, { value: 0 }, true, { value: 0 })),
+      5000,
+    );
     expect(done).toBe(false);
     expect(lastError(w)).toBe('WSAECONNRESET');
   });

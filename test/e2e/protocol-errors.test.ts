@@ -12,22 +12,24 @@ const control = new Control();
 afterEach(releaseWinsocks);
 afterAll(() => control.releaseAll());
 
-
-describe.each<HostileScript>(['garbage-after-open', 'text-after-open', 'unknown-stream-after-open'])('relay protocol error: %s', (script) => {
-  it('the pending recv fails with WSAECONNABORTED and the page closes the WebSocket', async () => {
-    const relay = await control.hostileRelay(script);
-    const w = winsock(relay.url);
-    const s = await connectedSocket(w, 7);
-    const recv = w.recv(s, new Uint8Array(8), 8, 0);
-    // The relay breaks the protocol only when the page's first DATA arrives: until then nothing can end the recv.
-    expect(await settledWithin(recv, 0)).toBe('pending');
-    expect(await w.send(s, new Uint8Array([1]), 1, 0)).toBe(1);
-    expect(await recv).toBe(ws2.SOCKET_ERROR);
-    expect(lastError(w)).toBe('WSAECONNABORTED');
-    const state = await control.hostileState(relay.id, true);
-    console.log(`${script}: page closed the WebSocket with ${state.closeCode ?? 'nothing (still open)'}`);
-    expect(state.closeCode, 'the page left the WebSocket open after a protocol error').not.toBeNull();
-    // docs/protocol.md: the page closes with 4002 (a browser script may not send 1002).
-    expect(state.closeCode).toBe(4002);
-  });
-});
+describe.each<HostileScript>(['garbage-after-open', 'text-after-open', 'unknown-stream-after-open'])(
+  'relay protocol error: %s',
+  (script) => {
+    it('the pending recv fails with WSAECONNABORTED and the page closes the WebSocket', async () => {
+      const relay = await control.hostileRelay(script);
+      const w = winsock(relay.url);
+      const s = await connectedSocket(w, 7);
+      const recv = w.recv(s, new Uint8Array(8), 8, 0);
+      // The relay breaks the protocol only when the page's first DATA arrives: until then nothing can end the recv.
+      expect(await settledWithin(recv, 0)).toBe('pending');
+      expect(await w.send(s, new Uint8Array([1]), 1, 0)).toBe(1);
+      expect(await recv).toBe(ws2.SOCKET_ERROR);
+      expect(lastError(w)).toBe('WSAECONNABORTED');
+      const state = await control.hostileState(relay.id, true);
+      console.log(`${script}: page closed the WebSocket with ${state.closeCode ?? 'nothing (still open)'}`);
+      expect(state.closeCode, 'the page left the WebSocket open after a protocol error').not.toBeNull();
+      // docs/protocol.md: the page closes with 4002 (a browser script may not send 1002).
+      expect(state.closeCode).toBe(4002);
+    });
+  },
+);

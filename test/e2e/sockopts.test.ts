@@ -5,12 +5,32 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Control } from '../fixtures/control.js';
 import {
-  addr, connectedSocket, eventually, lastError, readU32, releaseWinsocks, tcpSocket, u32, winsock, ws2, type Winsock,
+  addr,
+  connectedSocket,
+  eventually,
+  lastError,
+  readU32,
+  releaseWinsocks,
+  tcpSocket,
+  u32,
+  winsock,
+  ws2,
+  type Winsock,
 } from '../fixtures/winsock.js';
 
 const {
-  SOCKET_ERROR, SOL_SOCKET, IPPROTO_TCP, SO_TYPE, SO_ERROR, SO_RCVTIMEO, SO_KEEPALIVE, SO_CONNECT_TIME,
-  SO_RCVBUF, TCP_NODELAY, SIOCATMARK, SOCK_STREAM,
+  SOCKET_ERROR,
+  SOL_SOCKET,
+  IPPROTO_TCP,
+  SO_TYPE,
+  SO_ERROR,
+  SO_RCVTIMEO,
+  SO_KEEPALIVE,
+  SO_CONNECT_TIME,
+  SO_RCVBUF,
+  TCP_NODELAY,
+  SIOCATMARK,
+  SOCK_STREAM,
 } = ws2;
 const control = new Control();
 
@@ -116,7 +136,10 @@ describe('getsockopt / setsockopt', () => {
     expect(await w.connect(s, name, name.length), lastError(w)).toBe(0);
     expect(getU32(w, s, SOL_SOCKET, SO_CONNECT_TIME)).toBe(0);
     // The count is whole seconds: wait for it to turn, then check it turned only once.
-    expect(await eventually(() => getU32(w, s, SOL_SOCKET, SO_CONNECT_TIME) >= 1, 3000, 50), 'SO_CONNECT_TIME never reached 1 s').toBe(true);
+    expect(
+      await eventually(() => getU32(w, s, SOL_SOCKET, SO_CONNECT_TIME) >= 1, 3000, 50),
+      'SO_CONNECT_TIME never reached 1 s',
+    ).toBe(true);
     const seconds = getU32(w, s, SOL_SOCKET, SO_CONNECT_TIME);
     expect(seconds).toBeGreaterThanOrEqual(1);
     expect(seconds).toBeLessThanOrEqual(2); // 2 only if this machine stalled for most of a second

@@ -112,7 +112,7 @@ describe('last error', () => {
     expect(w.WSAGetLastError()).toBe(0);
   });
 
-  it('objects share nothing: an error on one does not change the other\'s last error', () => {
+  it("objects share nothing: an error on one does not change the other's last error", () => {
     const a = winsock();
     const b = winsock();
     b.WSASetLastError(0);
@@ -130,8 +130,9 @@ describe('last error', () => {
     expect(SOCKET_ERROR).toBe(-1);
     expect([ws2.AF_INET, ws2.AF_INET6, ws2.SOCK_STREAM, ws2.IPPROTO_TCP]).toEqual([2, 23, 1, 6]);
     expect([ws2.FIONBIO, ws2.FIONREAD, ws2.SO_CONNECT_TIME]).toEqual([0x8004667e, 0x4004667f, 0x700c]);
-    expect([ws2.WSAECONNREFUSED, ws2.WSAETIMEDOUT, ws2.WSAEACCES, ws2.WSAENETDOWN, ws2.WSAECONNABORTED])
-      .toEqual([10061, 10060, 10013, 10050, 10053]);
+    expect([ws2.WSAECONNREFUSED, ws2.WSAETIMEDOUT, ws2.WSAEACCES, ws2.WSAENETDOWN, ws2.WSAECONNABORTED]).toEqual([
+      10061, 10060, 10013, 10050, 10053,
+    ]);
     expect([ws2.WSA_WAIT_TIMEOUT, ws2.WSA_WAIT_FAILED, ws2.FD_MAX_EVENTS]).toEqual([258, 0xffffffff, 10]);
   });
 });

@@ -7,8 +7,21 @@ import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import type { WSABUF } from '../../packages/browser/src/index.js';
 import { Control, randomBytes, sha256, text, untext } from '../fixtures/control.js';
 import {
-  addr, collectEvents, eventually, fdNames, lastError, readU32, relayRoundTrip, releaseWinsocks, settledWithin, sleep, u32,
-  udpSocket, winsock, ws2, type Winsock,
+  addr,
+  collectEvents,
+  eventually,
+  fdNames,
+  lastError,
+  readU32,
+  relayRoundTrip,
+  releaseWinsocks,
+  settledWithin,
+  sleep,
+  u32,
+  udpSocket,
+  winsock,
+  ws2,
+  type Winsock,
 } from '../fixtures/winsock.js';
 
 const { AF_INET, AF_INET6, SOCKET_ERROR, FIONBIO, FIONREAD, SOL_SOCKET, SO_TYPE, FD_READ, FD_WRITE } = ws2;
@@ -21,7 +34,11 @@ afterAll(() => control.releaseAll());
 const PROMPT_MS = 5000;
 
 /** recvfrom into a fresh buffer; fails the test if it errors or hangs. */
-async function recvDatagram(w: Winsock, s: number, size = 65536): Promise<{ data: Uint8Array; from: Uint8Array; fromlen: number }> {
+async function recvDatagram(
+  w: Winsock,
+  s: number,
+  size = 65536,
+): Promise<{ data: Uint8Array; from: Uint8Array; fromlen: number }> {
   const buf = new Uint8Array(size);
   const from = new Uint8Array(28);
   const fromlen = { value: from.length };
@@ -64,7 +81,9 @@ async function expectNothingQueued(w: Winsock, s: number, why: string): Promise<
   nonBlocking(w, s);
   const buf = new Uint8Array(2048);
   const rc = await w.recvfrom(s, buf, buf.length, 0, null, null);
-  expect(rc === SOCKET_ERROR ? lastError(w) : `a ${rc}-byte datagram: "${untext(buf.subarray(0, rc))}"`, why).toBe('WSAEWOULDBLOCK');
+  expect(rc === SOCKET_ERROR ? lastError(w) : `a ${rc}-byte datagram: "${untext(buf.subarray(0, rc))}"`, why).toBe(
+    'WSAEWOULDBLOCK',
+  );
 }
 
 describe('datagram socket', () => {
@@ -104,7 +123,7 @@ describe('sendto / recvfrom', () => {
     }
   });
 
-  it('the far side sees each sendto as one datagram, in order, from the socket\'s port', async () => {
+  it("the far side sees each sendto as one datagram, in order, from the socket's port", async () => {
     const sink = await control.udpSink();
     const w = winsock();
     const s = udpSocket(w);
@@ -154,7 +173,10 @@ describe('sendto / recvfrom', () => {
     expect(lastError(w)).toBe('WSAEMSGSIZE');
     expect([...small]).toEqual([...big.subarray(0, 10)]);
     const after = await recvDatagram(w, s);
-    expect(untext(after.data), 'the next recvfrom must return the NEXT datagram, not the rest of the truncated one').toBe('next!');
+    expect(
+      untext(after.data),
+      'the next recvfrom must return the NEXT datagram, not the rest of the truncated one',
+    ).toBe('next!');
   });
 
   it('WSASendTo gathers buffers into one datagram; WSARecvFrom scatters it and reports the source', async () => {
@@ -162,7 +184,10 @@ describe('sendto / recvfrom', () => {
     const w = winsock();
     const s = udpSocket(w);
     const to = addr(echo.port);
-    const out: WSABUF[] = [{ len: 3, buf: text('abc') }, { len: 4, buf: text('defg') }];
+    const out: WSABUF[] = [
+      { len: 3, buf: text('abc') },
+      { len: 4, buf: text('defg') },
+    ];
     const sent = { value: -1 };
     expect(await w.WSASendTo(s, out, 2, sent, 0, to, to.length, null, null), lastError(w)).toBe(0);
     expect(sent.value).toBe(7);
@@ -172,7 +197,23 @@ describe('sendto / recvfrom', () => {
     const flags = { value: 0 };
     const from = new Uint8Array(28);
     const fromlen = { value: 28 };
-    const rc = await settledWithin(w.WSARecvFrom(s, [{ len: 2, buf: a }, { len: 10, buf: b }], 2, recvd, flags, from, fromlen, null, null), PROMPT_MS);
+    const rc = await settledWithin(
+      w.WSARecvFrom(
+        s,
+        [
+          { len: 2, buf: a },
+          { len: 10, buf: b },
+        ],
+        2,
+        recvd,
+        flags,
+        from,
+        fromlen,
+        null,
+        null,
+      ),
+      PROMPT_MS,
+    );
     expect(rc, `WSARecvFrom: ${lastError(w)}`).toBe(0);
     expect(recvd.value).toBe(7);
     expect(untext(a) + untext(b.subarray(0, 5))).toBe('abcdefg');
@@ -258,7 +299,15 @@ describe('connect on a datagram socket (the WSAConnect connectionless rules)', (
 
   for (const [label, dissolve] of [
     ['an all-zero sockaddr', (): Uint8Array => new Uint8Array(16)],
-    ['an AF_UNSPEC sockaddr', (port: number): Uint8Array => { const a = addr(port); a[0] = 0; a[1] = 0; return a; }],
+    [
+      'an AF_UNSPEC sockaddr',
+      (port: number): Uint8Array => {
+        const a = addr(port);
+        a[0] = 0;
+        a[1] = 0;
+        return a;
+      },
+    ],
   ] as const) {
     it(`connect to ${label} dissolves the association: send → WSAENOTCONN, sendto still works`, async () => {
       const echo = await control.udpEcho();
@@ -321,7 +370,10 @@ describe('connect on a datagram socket (the WSAConnect connectionless rules)', (
     const buf = new Uint8Array(16);
     expect(await settledWithin(w.recv(s, buf, 16, 0), PROMPT_MS)).toBe(5);
     expect(untext(buf.subarray(0, 5))).toBe('after');
-    expect((await control.udpState(echo.id)).datagrams.map((d) => d.size), 'the caller data must not be sent').toEqual([5]);
+    expect(
+      (await control.udpState(echo.id)).datagrams.map((d) => d.size),
+      'the caller data must not be sent',
+    ).toEqual([5]);
   });
 
   it('connect to 255.255.255.255 without SO_BROADCAST → WSAEACCES, decided in the library (no relay needed)', async () => {
@@ -371,7 +423,10 @@ describe('connect on a datagram socket (the WSAConnect connectionless rules)', (
     nonBlocking(w, s);
     const name = addr(echo.port);
     // It settles before a round trip through the relay started at the same moment: it does not wait for the relay.
-    const rc = await Promise.race([w.connect(s, name, name.length), relayRoundTrip(w).then(() => 'after a relay round trip')]);
+    const rc = await Promise.race([
+      w.connect(s, name, name.length),
+      relayRoundTrip(w).then(() => 'after a relay round trip'),
+    ]);
     expect(rc, 'a non-blocking UDP connect must not wait for the relay').toBe(0);
     await relayRoundTrip(w); // the relay's verdict arrives before its answer
     expect(await w.send(s, text('refused'), 7, 0)).toBe(SOCKET_ERROR);
@@ -397,7 +452,10 @@ describe('connect on a datagram socket (the WSAConnect connectionless rules)', (
     const buf = new Uint8Array(2048);
     for (;;) {
       const rc = await w.recvfrom(s, buf, buf.length, 0, null, null);
-      if (rc === SOCKET_ERROR) { expect(lastError(w)).toBe('WSAEWOULDBLOCK'); break; }
+      if (rc === SOCKET_ERROR) {
+        expect(lastError(w)).toBe('WSAEWOULDBLOCK');
+        break;
+      }
       expect(rc).toBe(1000);
       got++;
     }
@@ -452,12 +510,20 @@ describe('readiness for datagram sockets', () => {
     await connectUdp(w, s, echo.port);
     const WM_SOCKET = 0x8001;
     const msgs: { uMsg: number; wParam: number; lParam: number }[] = [];
-    const hWnd = (uMsg: number, wParam: number, lParam: number): void => { msgs.push({ uMsg, wParam, lParam }); };
+    const hWnd = (uMsg: number, wParam: number, lParam: number): void => {
+      msgs.push({ uMsg, wParam, lParam });
+    };
     expect(w.WSAAsyncSelect(s, hWnd, WM_SOCKET, FD_READ | FD_WRITE), lastError(w)).toBe(0);
     expect(msgs).toEqual([]);
-    expect(await eventually(() => msgs.some((m) => ws2.WSAGETSELECTEVENT(m.lParam) === FD_WRITE), PROMPT_MS), 'no FD_WRITE message').toBe(true);
+    expect(
+      await eventually(() => msgs.some((m) => ws2.WSAGETSELECTEVENT(m.lParam) === FD_WRITE), PROMPT_MS),
+      'no FD_WRITE message',
+    ).toBe(true);
     expect(await w.send(s, text('async'), 5, 0)).toBe(5);
-    expect(await eventually(() => msgs.some((m) => ws2.WSAGETSELECTEVENT(m.lParam) === FD_READ), PROMPT_MS), 'no FD_READ message').toBe(true);
+    expect(
+      await eventually(() => msgs.some((m) => ws2.WSAGETSELECTEVENT(m.lParam) === FD_READ), PROMPT_MS),
+      'no FD_READ message',
+    ).toBe(true);
     for (const m of msgs) {
       expect([m.uMsg, m.wParam]).toEqual([WM_SOCKET, s]);
       expect(ws2.WSAGETSELECTERROR(m.lParam)).toBe(0);

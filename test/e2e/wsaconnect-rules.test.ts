@@ -13,7 +13,15 @@ import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import type { FLOWSPEC, QOS, WSABUF } from '../../packages/browser/src/index.js';
 import { Control, text, untext } from '../fixtures/control.js';
 import {
-  addr, collectEvents, lastError, recvExactly, releaseWinsocks, tcpSocket, winsock, ws2, type Winsock,
+  addr,
+  collectEvents,
+  lastError,
+  recvExactly,
+  releaseWinsocks,
+  tcpSocket,
+  winsock,
+  ws2,
+  type Winsock,
 } from '../fixtures/winsock.js';
 
 const { AF_INET, AF_INET6, SOCKET_ERROR, FIONBIO, FD_CONNECT, FD_CONNECT_BIT } = ws2;
@@ -28,8 +36,14 @@ const { SERVICETYPE_BESTEFFORT, SERVICETYPE_GUARANTEED, QOS_NOT_SPECIFIED } = ws
 function flowspec(serviceType: number): FLOWSPEC {
   const NS = QOS_NOT_SPECIFIED;
   return {
-    TokenRate: NS, TokenBucketSize: NS, PeakBandwidth: NS, Latency: NS, DelayVariation: NS,
-    ServiceType: serviceType, MaxSduSize: NS, MinimumPolicedSize: NS,
+    TokenRate: NS,
+    TokenBucketSize: NS,
+    PeakBandwidth: NS,
+    Latency: NS,
+    DelayVariation: NS,
+    ServiceType: serviceType,
+    MaxSduSize: NS,
+    MinimumPolicedSize: NS,
   };
 }
 function qos(serviceType: number): QOS {
@@ -42,8 +56,14 @@ function qos(serviceType: number): QOS {
 
 /** WSAConnect with the defaults a C caller passes most often (no connect data, no QOS). */
 function wsaConnect(
-  w: Winsock, s: number, name: Uint8Array, namelen = name.length,
-  caller: WSABUF | null = null, callee: WSABUF | null = null, sqos: QOS | null = null, gqos: QOS | null = null,
+  w: Winsock,
+  s: number,
+  name: Uint8Array,
+  namelen = name.length,
+  caller: WSABUF | null = null,
+  callee: WSABUF | null = null,
+  sqos: QOS | null = null,
+  gqos: QOS | null = null,
 ): Promise<number> {
   return w.WSAConnect(s, name, namelen, caller, callee, sqos, gqos);
 }
@@ -162,7 +182,11 @@ describe('WSAConnect (seed rules, TCP)', () => {
     const echo = await control.echo();
     const w = winsock();
     const s = tcpSocket(w);
-    await expectConnectError(w, wsaConnect(w, s, addr(echo.port), 16, null, null, null, qos(SERVICETYPE_BESTEFFORT)), 'WSAEINVAL');
+    await expectConnectError(
+      w,
+      wsaConnect(w, s, addr(echo.port), 16, null, null, null, qos(SERVICETYPE_BESTEFFORT)),
+      'WSAEINVAL',
+    );
     expect((await control.peer(echo.id)).connections).toBe(0);
   });
 
@@ -190,7 +214,11 @@ describe('WSAConnect (seed rules, TCP)', () => {
     const echo = await control.echo();
     const w = winsock();
     const s = tcpSocket(w);
-    await expectConnectError(w, wsaConnect(w, s, addr(echo.port), 16, null, null, qos(SERVICETYPE_GUARANTEED)), 'WSAEOPNOTSUPP');
+    await expectConnectError(
+      w,
+      wsaConnect(w, s, addr(echo.port), 16, null, null, qos(SERVICETYPE_GUARANTEED)),
+      'WSAEOPNOTSUPP',
+    );
     expect((await control.peer(echo.id)).connections).toBe(0);
   });
 
@@ -198,7 +226,10 @@ describe('WSAConnect (seed rules, TCP)', () => {
     const echo = await control.echo();
     const w = winsock();
     expect(await wsaConnect(w, tcpSocket(w), addr(echo.port), 16, null, null, null), lastError(w)).toBe(0);
-    expect(await wsaConnect(w, tcpSocket(w), addr(echo.port), 16, null, null, qos(SERVICETYPE_BESTEFFORT)), lastError(w)).toBe(0);
+    expect(
+      await wsaConnect(w, tcpSocket(w), addr(echo.port), 16, null, null, qos(SERVICETYPE_BESTEFFORT)),
+      lastError(w),
+    ).toBe(0);
   });
 
   it('WSAEPROTONOSUPPORT: lpCallerData is not supported by the provider (TCP has no connect data)', async () => {

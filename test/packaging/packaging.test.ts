@@ -29,7 +29,9 @@ let linePort: number;
 
 /** The tools the app installs from the registry, at the versions the workspace itself uses. */
 function toolVersions(): Record<string, string> {
-  const root = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+  const root = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    devDependencies: Record<string, string>;
+  };
   const pick = ['vite', 'typescript', '@types/node', '@types/ws'];
   return Object.fromEntries(pick.map((name) => [name, root.devDependencies[name] ?? 'latest']));
 }
@@ -59,7 +61,10 @@ beforeAll(async () => {
     devDependencies: toolVersions(),
   };
   writeFileSync(join(app, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: app, timeout: 150_000 });
+  await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], {
+    cwd: app,
+    timeout: 150_000,
+  });
   lineServer = await startEchoServer();
   linePort = (lineServer.address() as AddressInfo).port;
 }, 180_000);
@@ -73,14 +78,20 @@ afterAll(async () => {
 describe('the packed tarballs', () => {
   test('each carries README, LICENSE, dist and types, and publint and arethetypeswrong find nothing', async () => {
     expect(tarballs.map((path) => path.slice(tarballDir.length + 1)).sort()).toEqual(
-      publishablePackages().map((pkg) => pkg.tarballName).sort(),
+      publishablePackages()
+        .map((pkg) => pkg.tarballName)
+        .sort(),
     );
-    for (const tarball of tarballs) expect({ tarball, problems: await checkTarball(tarball) }).toEqual({ tarball, problems: [] });
+    for (const tarball of tarballs)
+      expect({ tarball, problems: await checkTarball(tarball) }).toEqual({ tarball, problems: [] });
   });
 
   test('their manifests depend on each other by range (workspace:^ became ^VERSION)', () => {
     const installed = (name: string) =>
-      JSON.parse(readFileSync(join(app, 'node_modules', name, 'package.json'), 'utf8')) as Record<string, Record<string, string>>;
+      JSON.parse(readFileSync(join(app, 'node_modules', name, 'package.json'), 'utf8')) as Record<
+        string,
+        Record<string, string>
+      >;
     const version = publishablePackages()[0]!.version;
     expect(installed('@ws2web/browser').dependencies).toEqual({ '@ws2web/protocol': `^${version}` });
     expect(installed('@ws2web/relay').dependencies!['@ws2web/protocol']).toBe(`^${version}`);
@@ -92,7 +103,9 @@ describe('an app outside the workspace', () => {
   test('type-checks with tsc: the page (bundler resolution) and the Node script (NodeNext)', async () => {
     const tsc = join(app, 'node_modules/typescript/bin/tsc');
     for (const project of ['tsconfig.json', 'tsconfig.node.json']) {
-      const result = await run(process.execPath, [tsc, '-p', project], { cwd: app }).catch((error: { stdout: string }) => error);
+      const result = await run(process.execPath, [tsc, '-p', project], { cwd: app }).catch(
+        (error: { stdout: string }) => error,
+      );
       expect({ project, output: result.stdout }).toEqual({ project, output: '' });
     }
   });
@@ -103,8 +116,11 @@ describe('an app outside the workspace', () => {
   });
 
   test('require() of a package works where Node loads ES modules synchronously, as the README says', async () => {
-    const script = "console.log(typeof require('@ws2web/relay').startRelay, typeof require('@ws2web/browser').createWinsock)";
-    const result = await run(process.execPath, ['-e', script], { cwd: app }).catch((error: { stderr: string }) => error);
+    const script =
+      "console.log(typeof require('@ws2web/relay').startRelay, typeof require('@ws2web/browser').createWinsock)";
+    const result = await run(process.execPath, ['-e', script], { cwd: app }).catch(
+      (error: { stderr: string }) => error,
+    );
     if (process.features.require_module) expect(result).toMatchObject({ stdout: 'function function\n', stderr: '' });
     else expect(result.stderr).toContain('ERR_REQUIRE_ESM');
   });
@@ -117,7 +133,10 @@ describe('an app outside the workspace', () => {
   });
 
   test('`npx ws2web-cc` builds the C program with the headers and tools in the package', async () => {
-    const { stdout } = await run('npx', ['ws2web-cc', 'hello.c', '-o', 'src/wasm/hello'], { cwd: app, timeout: 60_000 });
+    const { stdout } = await run('npx', ['ws2web-cc', 'hello.c', '-o', 'src/wasm/hello'], {
+      cwd: app,
+      timeout: 60_000,
+    });
     expect(stdout).toContain(join(app, 'src/wasm/hello.js'));
     for (const file of ['hello.wasm', 'hello.asyncify.wasm', 'hello.js']) {
       expect(statSync(join(app, 'src/wasm', file)).size).toBeGreaterThan(0);
@@ -132,12 +151,18 @@ describe('an app outside the workspace', () => {
 
     const relay = await startRelayCommand(app);
     const site = await serveStatic(join(app, 'dist'));
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: CHROMIUM_ARGS,
+      headless: true,
+    });
     try {
       const page = await browser.newPage();
       const problems: string[] = [];
       page.on('pageerror', (error) => problems.push(error.message));
-      page.on('console', (message) => { if (message.type() === 'error') problems.push(message.text()); });
+      page.on('console', (message) => {
+        if (message.type() === 'error') problems.push(message.text());
+      });
       const query = new URLSearchParams({ relay: relay.url, port: String(linePort) });
       await page.goto(`${site.url}?${query}`);
       await page.waitForSelector('#reply:not([data-state="running"])', { timeout: 15_000 });
@@ -157,7 +182,6 @@ describe('an app outside the workspace', () => {
       await relay.stop();
     }
   });
-
 });
 
 /**
@@ -166,10 +190,14 @@ describe('an app outside the workspace', () => {
  * it signals the relay itself rather than an npx that would leave it running.
  */
 function startRelayCommand(cwd: string): Promise<{ url: string; stop(): Promise<void> }> {
-  const child: ChildProcess = spawn(join(cwd, 'node_modules/.bin/ws2web-relay'), ['--host', '127.0.0.1', '--port', '0', '--allow', '127.0.0.0/8'], {
-    cwd,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    join(cwd, 'node_modules/.bin/ws2web-relay'),
+    ['--host', '127.0.0.1', '--port', '0', '--allow', '127.0.0.0/8'],
+    {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let output = '';
   child.stderr!.setEncoding('utf8').on('data', function onRelayLog(chunk: string) {
@@ -213,6 +241,8 @@ function serveStatic(dir: string): Promise<{ url: string; server: HttpServer }> 
     }
   });
   return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, server })),
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, server }),
+    ),
   );
 }

@@ -9,12 +9,23 @@ import * as ws2 from '../../packages/browser/src/index.js';
 import { FrameType, Reason, REASONS, type DataFrame, type OpenFrame } from '../../packages/protocol/src/index.js';
 import { InMemoryWebSocket, listenInMemory } from '../support/scripted-relay/in-memory-websocket.js';
 import { WELCOME_V1, welcoming, type RelayScript, type ScriptedConnection } from '../support/scripted-relay/script.js';
-import { collectEvents, errCode, errName, fdNames, lastError, settledWithin, tcpSocket, type Winsock } from '../fixtures/winsock.js';
+import {
+  collectEvents,
+  errCode,
+  errName,
+  fdNames,
+  lastError,
+  settledWithin,
+  tcpSocket,
+  type Winsock,
+} from '../fixtures/winsock.js';
 
 const { SOCKET_ERROR, FD_CONNECT, FD_WRITE, FD_READ, FD_CLOSE, FD_CONNECT_BIT, FD_CLOSE_BIT, SD_SEND } = ws2;
 
 const cleanups: (() => void)[] = [];
-afterEach(() => { for (const cleanup of cleanups.splice(0).reverse()) cleanup(); });
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0).reverse()) cleanup();
+});
 
 let relayCount = 0;
 
@@ -30,7 +41,9 @@ function relay(script: RelayScript): { url: string; connections: ScriptedConnect
 function page(url: string): Winsock {
   const w = ws2.createWinsock({ relay: url, WebSocket: InMemoryWebSocket });
   expect(w.WSAStartup(0x0202, {})).toBe(0);
-  cleanups.push(() => { for (let i = 0; i < 4 && w.WSACleanup() === 0; i++); });
+  cleanups.push(() => {
+    for (let i = 0; i < 4 && w.WSACleanup() === 0; i++);
+  });
   return w;
 }
 
@@ -71,7 +84,9 @@ describe('handshake and data', () => {
     const r = relay(welcoming());
     const w = ws2.createWinsock({ relay: r.url, WebSocket: InMemoryWebSocket, token: 'ticket-1' });
     expect(w.WSAStartup(0x0202, {})).toBe(0);
-    cleanups.push(() => { w.WSACleanup(); });
+    cleanups.push(() => {
+      w.WSACleanup();
+    });
     const s = await connected(w);
     const conn = onlyConnection(r);
     expect(conn.log.slice(0, 2)).toEqual(['HELLO', 'OPEN']);
@@ -126,7 +141,11 @@ describe('credit windows', () => {
       expect(rc, `recv: ${lastError(w)}`).toBeGreaterThan(0);
       read += rc;
     }
-    const granted = () => conn.sent(FrameType.CREDIT).filter((c) => c.stream === open.stream).reduce((n, c) => n + c.bytes, 0);
+    const granted = () =>
+      conn
+        .sent(FrameType.CREDIT)
+        .filter((c) => c.stream === open.stream)
+        .reduce((n, c) => n + c.bytes, 0);
     expect(await turnsUntil(() => granted() > 0), 'no CREDIT after the application read the whole window').toBe(true);
     expect(granted()).toBeLessThanOrEqual(read);
   });
@@ -156,9 +175,13 @@ describe('credit windows', () => {
     expect(rc, `recv returned ${rc} after ${total} bytes`).toBe(SOCKET_ERROR);
     expect(lastError(w)).toBe('WSAECONNABORTED');
     expect(total).toBeLessThanOrEqual(open.window);
-    expect(await turnsUntil(() =>
-      conn.sent(FrameType.CLOSE).some((c) => c.stream === open.stream && c.reason === Reason.PROTOCOL_ERROR)
-      || conn.closeCode !== null)).toBe(true);
+    expect(
+      await turnsUntil(
+        () =>
+          conn.sent(FrameType.CLOSE).some((c) => c.stream === open.stream && c.reason === Reason.PROTOCOL_ERROR) ||
+          conn.closeCode !== null,
+      ),
+    ).toBe(true);
   });
 });
 
@@ -213,7 +236,7 @@ describe('network events (WSAEventSelect)', () => {
     expect(errName(down.iErrorCode[FD_CLOSE_BIT]!)).toBe('0');
   });
 
-  it('CLOSE(RESET): FD_CLOSE with WSAECONNABORTED (the library\'s documented FD_CLOSE code), recv fails WSAECONNRESET', async () => {
+  it("CLOSE(RESET): FD_CLOSE with WSAECONNABORTED (the library's documented FD_CLOSE code), recv fails WSAECONNRESET", async () => {
     const r = relay(welcoming());
     const w = page(r.url);
     const s = await connected(w);
@@ -231,16 +254,19 @@ describe('network events (WSAEventSelect)', () => {
 
 describe('failures and their Winsock errors', () => {
   const rows = REASONS.filter((row) => row.code !== Reason.OK);
-  it.each(rows.map((row) => [row.name, row.code, row.wsa] as const))('OPEN_FAILED(%s) → connect fails with the table\'s code', async (_name, code, wsa) => {
-    const r = relay((f, conn) => {
-      if (f.type === FrameType.HELLO) conn.send(WELCOME_V1);
-      if (f.type === FrameType.OPEN) conn.send({ type: FrameType.OPEN_FAILED, stream: f.stream, reason: code });
-    });
-    const w = page(r.url);
-    const s = tcpSocket(w);
-    expect(await w.connect(s, dest, dest.length)).toBe(SOCKET_ERROR);
-    expect(lastError(w)).toBe(errName(errCode(wsa)));
-  });
+  it.each(rows.map((row) => [row.name, row.code, row.wsa] as const))(
+    "OPEN_FAILED(%s) → connect fails with the table's code",
+    async (_name, code, wsa) => {
+      const r = relay((f, conn) => {
+        if (f.type === FrameType.HELLO) conn.send(WELCOME_V1);
+        if (f.type === FrameType.OPEN) conn.send({ type: FrameType.OPEN_FAILED, stream: f.stream, reason: code });
+      });
+      const w = page(r.url);
+      const s = tcpSocket(w);
+      expect(await w.connect(s, dest, dest.length)).toBe(SOCKET_ERROR);
+      expect(lastError(w)).toBe(errName(errCode(wsa)));
+    },
+  );
 
   it('GOAWAY(AUTH_FAILED) instead of WELCOME → WSAEACCES', async () => {
     const r = relay((f, conn) => {

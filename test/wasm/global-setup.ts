@@ -14,7 +14,15 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import setupE2e from '../fixtures/global-setup.js';
 import { buildNative, buildWasm, repoRoot } from './fixtures/build-examples.js';
-import { SCENARIOS, type ExampleName, type NativeBuild, type NativeProgram, type NativeRun, type ScenarioPorts, type WasmBuild } from './fixtures/examples.js';
+import {
+  SCENARIOS,
+  type ExampleName,
+  type NativeBuild,
+  type NativeProgram,
+  type NativeRun,
+  type ScenarioPorts,
+  type WasmBuild,
+} from './fixtures/examples.js';
 import { WineRunner, ensureWine } from './fixtures/native-run.js';
 import { ArtifactServer, ChatServer, HttpPageServer } from './fixtures/servers.js';
 
@@ -47,7 +55,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const wasmBuilds = buildWasm(outDir);
   const nativeBuilds = buildNative(outDir);
   const buildMs = Math.round(performance.now() - started);
-  console.log(`wasm tests: built ${Object.keys(wasmBuilds).length} programs (wasm + asyncify + MinGW) in ${buildMs} ms`);
+  console.log(
+    `wasm tests: built ${Object.keys(wasmBuilds).length} programs (wasm + asyncify + MinGW) in ${buildMs} ms`,
+  );
 
   const teardownE2e = await setupE2e(project);
   const artifacts = await ArtifactServer.start(outDir);
@@ -76,7 +86,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
       runs[sc.id] = await runner.run(join(outDir, sc.program, `${sc.program}.exe`), sc.args(ports), sc.stdin);
       times.push(`${sc.id} ${Math.round(performance.now() - t1)} ms`);
     }
-    console.log(`wasm tests: ran ${SCENARIOS.length} native scenarios under Wine in ${Math.round(performance.now() - t)} ms (${times.join(', ')})`);
+    console.log(
+      `wasm tests: ran ${SCENARIOS.length} native scenarios under Wine in ${Math.round(performance.now() - t)} ms (${times.join(', ')})`,
+    );
     project.provide('nativeRuns', runs);
   } else {
     project.provide('nativeRuns', { unavailable: 'wine' in wine ? 'the MinGW build failed' : wine.reason });

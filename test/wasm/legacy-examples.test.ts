@@ -55,10 +55,12 @@ describe('the toolchain', () => {
       expect(b.asyncifyBytes, `${name}.asyncify.wasm size`).toBeGreaterThan(b.bytes);
       expect(b.asyncifyBytes).toBeLessThan(2 * b.bytes);
     }
-    console.log(`wasm builds (${inject('wasmBuildMs')} ms total): ${EXAMPLES.map((n) => {
-      const b = builds[n];
-      return `${n} ${b.bytes} B / asyncify ${b.asyncifyBytes} B (clang ${b.clangMs} ms, wasm-opt ${b.asyncifyMs} ms)`;
-    }).join('; ')}`);
+    console.log(
+      `wasm builds (${inject('wasmBuildMs')} ms total): ${EXAMPLES.map((n) => {
+        const b = builds[n];
+        return `${n} ${b.bytes} B / asyncify ${b.asyncifyBytes} B (clang ${b.clangMs} ms, wasm-opt ${b.asyncifyMs} ms)`;
+      }).join('; ')}`,
+    );
   });
 
   it('builds the same sources natively with MinGW-w64 (x86_64-w64-mingw32-gcc main.c / g++ main.cpp, -lws2_32)', () => {
@@ -87,7 +89,12 @@ describe.each(MODES)('legacy programs with %s', (mode) => {
     expect(run.mode).toBe(mode);
     // The server saw exactly the request the C code formatted.
     const seen = await (await fetch(`http://127.0.0.1:${port}/last-request`)).json();
-    expect(seen).toMatchObject({ method: 'GET', url: '/page', httpVersion: '1.0', headers: { host: 'localhost', 'user-agent': 'legacy-http-client' } });
+    expect(seen).toMatchObject({
+      method: 'GET',
+      url: '/page',
+      httpVersion: '1.0',
+      headers: { host: 'localhost', 'user-agent': 'legacy-http-client' },
+    });
   });
 
   it('legacy-http-client reports a refused connection the Windows way', async () => {
@@ -99,31 +106,43 @@ describe.each(MODES)('legacy programs with %s', (mode) => {
 
   it('legacy-select-chat: non-blocking connect, select() on writefds/exceptfds, then a select+recv dialogue', async () => {
     const port = inject('chatPort');
-    const run = await runExample('legacy-select-chat', { args: ['127.0.0.1', String(port)], stdin: 'hello\nsecond line\n', mode });
-    expect(run.stdout).toBe([
-      `Connecting to 127.0.0.1:${port}...`,
-      'connect: WSAEWOULDBLOCK, waiting in select()',
-      'Connected (SO_ERROR = 0)',
-      '> hello',
-      '< you said: hello',
-      '> second line',
-      '< you said: second line',
-      '< bye',
-      'Server closed the connection',
-      '',
-    ].join('\n'));
+    const run = await runExample('legacy-select-chat', {
+      args: ['127.0.0.1', String(port)],
+      stdin: 'hello\nsecond line\n',
+      mode,
+    });
+    expect(run.stdout).toBe(
+      [
+        `Connecting to 127.0.0.1:${port}...`,
+        'connect: WSAEWOULDBLOCK, waiting in select()',
+        'Connected (SO_ERROR = 0)',
+        '> hello',
+        '< you said: hello',
+        '> second line',
+        '< you said: second line',
+        '< bye',
+        'Server closed the connection',
+        '',
+      ].join('\n'),
+    );
     expect(run.exitCode).toBe(0);
   });
 
   it('legacy-select-chat: a refused connect shows up in exceptfds with SO_ERROR = WSAECONNREFUSED (10061)', async () => {
     const port = await control.refusedPort();
-    const run = await runExample('legacy-select-chat', { args: ['127.0.0.1', String(port)], stdin: 'never sent\n', mode });
-    expect(run.stdout).toBe([
-      `Connecting to 127.0.0.1:${port}...`,
-      'connect: WSAEWOULDBLOCK, waiting in select()',
-      'connect failed: SO_ERROR = 10061',
-      '',
-    ].join('\n'));
+    const run = await runExample('legacy-select-chat', {
+      args: ['127.0.0.1', String(port)],
+      stdin: 'never sent\n',
+      mode,
+    });
+    expect(run.stdout).toBe(
+      [
+        `Connecting to 127.0.0.1:${port}...`,
+        'connect: WSAEWOULDBLOCK, waiting in select()',
+        'connect failed: SO_ERROR = 10061',
+        '',
+      ].join('\n'),
+    );
     expect(run.exitCode).toBe(2);
   });
 
@@ -132,47 +151,53 @@ describe.each(MODES)('legacy programs with %s', (mode) => {
     const message = 'hello from an event loop';
     const run = await runExample('legacy-event-client', { args: ['127.0.0.1', String(port), message], mode });
     const reply = `you said: ${message}\nbye\n`;
-    expect(run.stdout).toBe([
-      'connect: WSAEWOULDBLOCK, waiting for FD_CONNECT',
-      'FD_CONNECT, error 0',
-      `sent ${message.length + 1} bytes, shutting down the sending side`,
-      'FD_CLOSE, error 0',
-      `received ${reply.length} bytes:`,
-      reply,
-    ].join('\n'));
+    expect(run.stdout).toBe(
+      [
+        'connect: WSAEWOULDBLOCK, waiting for FD_CONNECT',
+        'FD_CONNECT, error 0',
+        `sent ${message.length + 1} bytes, shutting down the sending side`,
+        'FD_CLOSE, error 0',
+        `received ${reply.length} bytes:`,
+        reply,
+      ].join('\n'),
+    );
     expect(run.exitCode).toBe(0);
   });
 
   it('legacy-event-client: a refused connect arrives as FD_CONNECT with error 10061', async () => {
     const port = await control.refusedPort();
     const run = await runExample('legacy-event-client', { args: ['127.0.0.1', String(port), 'x'], mode });
-    expect(run.stdout).toBe([
-      'connect: WSAEWOULDBLOCK, waiting for FD_CONNECT',
-      'FD_CONNECT, error 10061',
-      'received 0 bytes:',
-      '',
-    ].join('\n'));
+    expect(run.stdout).toBe(
+      ['connect: WSAEWOULDBLOCK, waiting for FD_CONNECT', 'FD_CONNECT, error 10061', 'received 0 bytes:', ''].join(
+        '\n',
+      ),
+    );
     expect(run.exitCode).toBe(2);
   });
 
   it('legacy-cpp-client (C++: std::string, std::vector, std::map, a global std::vector) talks to the line server', async () => {
     const port = inject('chatPort');
-    const run = await runExample('legacy-cpp-client', { args: ['127.0.0.1', String(port), 'pear', 'apple', 'pear', 'fig'], mode });
-    expect(run.stdout).toBe([
-      'reply 1: you said: pear',
-      'reply 2: you said: apple',
-      'reply 3: you said: pear',
-      'reply 4: you said: fig',
-      'reply 5: bye',
-      'apple    x1',
-      'fig      x1',
-      'pear     x2',
-      // The global log survived getaddrinfo (the glue's mallocs once re-ran static constructors).
-      'log: resolving 127.0.0.1',
-      'log: connected to 127.0.0.1',
-      'log: sent 20 bytes, received 64',
-      '',
-    ].join('\n'));
+    const run = await runExample('legacy-cpp-client', {
+      args: ['127.0.0.1', String(port), 'pear', 'apple', 'pear', 'fig'],
+      mode,
+    });
+    expect(run.stdout).toBe(
+      [
+        'reply 1: you said: pear',
+        'reply 2: you said: apple',
+        'reply 3: you said: pear',
+        'reply 4: you said: fig',
+        'reply 5: bye',
+        'apple    x1',
+        'fig      x1',
+        'pear     x2',
+        // The global log survived getaddrinfo (the glue's mallocs once re-ran static constructors).
+        'log: resolving 127.0.0.1',
+        'log: connected to 127.0.0.1',
+        'log: sent 20 bytes, received 64',
+        '',
+      ].join('\n'),
+    );
     expect(run.exitCode).toBe(0);
   });
 
@@ -188,7 +213,11 @@ describe.each(MODES)('legacy programs with %s', (mode) => {
     const server = `http://127.0.0.1:${port}`;
     // The server holds /held until released: the program sits in recv meanwhile.
     let finished = false;
-    const running = runExample('legacy-http-client', { args: ['127.0.0.1', String(port), '/held'], mode }).finally(() => { finished = true; });
+    const running = runExample('legacy-http-client', { args: ['127.0.0.1', String(port), '/held'], mode }).finally(
+      () => {
+        finished = true;
+      },
+    );
     expect(await (await fetch(`${server}/held-arrived`)).text()).toBe('1');
     // Ten turns of the page's own timer while the C code is blocked.
     let ticks = 0;
@@ -212,7 +241,11 @@ const native = 'unavailable' in nativeRuns ? null : (nativeRuns as Record<string
 if (!native) console.warn(`wasm: native comparison skipped: ${(nativeRuns as { unavailable: string }).unavailable}`);
 
 describe.skipIf(!native).each(MODES)('same output as the native Windows build (MinGW .exe under Wine), %s', (mode) => {
-  const ports = { httpPagePort: inject('httpPagePort'), chatPort: inject('chatPort'), refusedPort: inject('refusedPort') };
+  const ports = {
+    httpPagePort: inject('httpPagePort'),
+    chatPort: inject('chatPort'),
+    refusedPort: inject('refusedPort'),
+  };
 
   it.each(SCENARIOS.map((sc) => [sc.id, sc] as const))('%s', async (_id, sc) => {
     const expected = native![sc.id]!;

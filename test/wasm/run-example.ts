@@ -8,7 +8,13 @@ import { createWinsock } from '../../packages/browser/src/index.js';
 import { runWinsockProgram, type RunMode } from '../../packages/wasm/src/index.js';
 import type { ExampleName } from './fixtures/examples.js';
 
-export interface ExampleRun { exitCode: number; mode: RunMode; stdout: string; stderr: string; ms: number }
+export interface ExampleRun {
+  exitCode: number;
+  mode: RunMode;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
 
 const modules = new Map<string, Promise<WebAssembly.Module>>();
 
@@ -49,8 +55,13 @@ export async function runExample(
       programName: name,
       args: options.args,
       stdin: options.stdin,
-      stdout: (text) => { stdout += text; options.onStdout?.(stdout); },
-      stderr: (text) => { stderr += text; },
+      stdout: (text) => {
+        stdout += text;
+        options.onStdout?.(stdout);
+      },
+      stderr: (text) => {
+        stderr += text;
+      },
     });
     return { ...result, stdout, stderr, ms: Math.round(performance.now() - started) };
   } finally {

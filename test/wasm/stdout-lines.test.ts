@@ -18,9 +18,14 @@ const BLOCKED_OUTPUT = 'connected\nwaiting for the peer to close\n';
 function firstOf(seen: Promise<void>, exit: Promise<ExampleRun>, ms: number): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`the printed lines did not reach the page within ${ms} ms while the program was blocked`)), ms);
+    timer = setTimeout(
+      () => reject(new Error(`the printed lines did not reach the page within ${ms} ms while the program was blocked`)),
+      ms,
+    );
   });
-  const exited = exit.then((run) => { throw new Error(`the program exited before its lines were seen: ${JSON.stringify(run)}`); });
+  const exited = exit.then((run) => {
+    throw new Error(`the program exited before its lines were seen: ${JSON.stringify(run)}`);
+  });
   return Promise.race([seen, deadline, exited]).finally(() => clearTimeout(timer));
 }
 
@@ -28,7 +33,9 @@ describe.each(['jspi', 'asyncify'] as RunMode[])('stdout with %s', (mode) => {
   it('delivers each printf line while the program blocks in recv', async () => {
     const sink = await control.sink();
     let seen!: () => void;
-    const bothLines = new Promise<void>((resolve) => { seen = resolve; });
+    const bothLines = new Promise<void>((resolve) => {
+      seen = resolve;
+    });
     let soFar = '';
     const running = runExample('line-buffered', {
       args: [String(sink.port)],

@@ -8,12 +8,29 @@ export type { WinsockOptions } from './winsock.js';
 export type { Winsock, WSADATA } from './winsock-api.js';
 export type { WSABUF, Ref, timeval } from './api/context.js';
 export type { WSANETWORKEVENTS } from './api/select.js';
-export { POLLRDNORM, POLLRDBAND, POLLIN, POLLPRI, POLLWRNORM, POLLOUT, POLLWRBAND, POLLERR, POLLHUP, POLLNVAL, type WSAPOLLFD } from './api/poll.js';
+export {
+  POLLRDNORM,
+  POLLRDBAND,
+  POLLIN,
+  POLLPRI,
+  POLLWRNORM,
+  POLLOUT,
+  POLLWRBAND,
+  POLLERR,
+  POLLHUP,
+  POLLNVAL,
+  type WSAPOLLFD,
+} from './api/poll.js';
 export type { ADDRINFO, HOSTENT, SERVENT } from './api/names.js';
 export type { SOCKET_ADDRESS_LIST } from './api/connect.js';
 export type { ConditionProc } from './api/accept.js';
 export type { WSAOVERLAPPED, CompletionRoutine } from './win/overlapped.js';
-export { WSAID_CONNECTEX, WSAID_ACCEPTEX, WSAID_GETACCEPTEXSOCKADDRS, WSAID_DISCONNECTEX } from './win/extension-ids.js';
+export {
+  WSAID_CONNECTEX,
+  WSAID_ACCEPTEX,
+  WSAID_GETACCEPTEXSOCKADDRS,
+  WSAID_DISCONNECTEX,
+} from './win/extension-ids.js';
 export { sockaddrIn, sockaddrIn6, parseSockaddr, SOCKADDR_IN_SIZE, SOCKADDR_IN6_SIZE } from './win/sockaddr.js';
 export { FD_SET, FD_CLR, FD_ISSET, FD_ZERO, fdSet, type FdSet } from './win/fd-set.js';
 export { WSAMAKESELECTREPLY, WSAGETSELECTEVENT, WSAGETSELECTERROR, type WindowProc } from './win/network-events.js';

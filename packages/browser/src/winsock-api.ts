@@ -223,7 +223,13 @@ export interface Winsock {
    * (the new socket), CF_REJECT (the connection is reset; INVALID_SOCKET with WSAECONNREFUSED) or
    * CF_DEFER (it stays queued; INVALID_SOCKET with WSATRY_AGAIN). Otherwise as accept.
    */
-  WSAAccept(s: number, addr: Uint8Array | null, addrlen: Ref | null, lpfnCondition: ConditionProc | null, dwCallbackData: number): Promise<number>;
+  WSAAccept(
+    s: number,
+    addr: Uint8Array | null,
+    addrlen: Ref | null,
+    lpfnCondition: ConditionProc | null,
+    dwCallbackData: number,
+  ): Promise<number>;
 
   /**
    * AcceptEx: accepts into `sAcceptSocket` (a fresh, unbound TCP socket) as an overlapped
@@ -291,7 +297,14 @@ export interface Winsock {
    * than `len` is truncated: SOCKET_ERROR with WSAEMSGSIZE, the first `len` bytes in `buf`, the
    * rest gone. A socket never bound → WSAEINVAL; `fromlen` too small for the family → WSAEFAULT.
    */
-  recvfrom(s: number, buf: Uint8Array, len: number, flags: number, from: Uint8Array | null, fromlen: Ref | null): Promise<number>;
+  recvfrom(
+    s: number,
+    buf: Uint8Array,
+    len: number,
+    flags: number,
+    from: Uint8Array | null,
+    fromlen: Ref | null,
+  ): Promise<number>;
 
   /**
    * WSASend: gathers the buffers into one send; 0 with the count in `lpNumberOfBytesSent`, or
@@ -354,7 +367,13 @@ export interface Winsock {
    * without, at once: false + WSA_IO_INCOMPLETE while pending. On completion `lpcbTransfer` gets
    * the byte count and the result is true, or false with the operation's error.
    */
-  WSAGetOverlappedResult(s: number, lpOverlapped: WSAOVERLAPPED, lpcbTransfer: Ref, fWait: boolean, lpdwFlags: Ref | null): boolean | Promise<boolean>;
+  WSAGetOverlappedResult(
+    s: number,
+    lpOverlapped: WSAOVERLAPPED,
+    lpcbTransfer: Ref,
+    fWait: boolean,
+    lpdwFlags: Ref | null,
+  ): boolean | Promise<boolean>;
 
   // ── Readiness and events ──────────────────────────────────────────────────────────────────
 
@@ -365,7 +384,13 @@ export interface Winsock {
    * `timeout` null waits forever, `{0,0}` polls). nfds is ignored, as on Windows. SOCKET_ERROR
    * with WSAEINVAL (all sets empty) or WSAENOTSOCK (a value that is no socket).
    */
-  select(nfds: number, readfds: FdSet | null, writefds: FdSet | null, exceptfds: FdSet | null, timeout: timeval | null): Promise<number>;
+  select(
+    nfds: number,
+    readfds: FdSet | null,
+    writefds: FdSet | null,
+    exceptfds: FdSet | null,
+    timeout: timeval | null,
+  ): Promise<number>;
 
   /**
    * WSAPoll: waits until a socket of `fdArray[0..fds)` has one of its `events` (POLLRDNORM,
@@ -411,7 +436,13 @@ export interface Winsock {
    * forever); WSA_WAIT_FAILED with WSA_INVALID_PARAMETER (bad count) / WSA_INVALID_HANDLE (a closed
    * event).
    */
-  WSAWaitForMultipleEvents(cEvents: number, lphEvents: WsaEvent[], fWaitAll: boolean, dwTimeout: number, fAlertable: boolean): Promise<number>;
+  WSAWaitForMultipleEvents(
+    cEvents: number,
+    lphEvents: WsaEvent[],
+    fWaitAll: boolean,
+    dwTimeout: number,
+    fAlertable: boolean,
+  ): Promise<number>;
 
   /**
    * WSAAsyncSelect: `hWnd` is a window procedure called as hWnd(wMsg, socket,

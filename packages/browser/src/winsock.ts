@@ -4,13 +4,7 @@
  * the last error live here, with the state they own; every other Winsock function lives in an
  * api/ group, wired to the shared context.
  */
-import {
-  SOCKET_ERROR,
-  WSADESCRIPTION_LEN,
-  WSAEFAULT,
-  WSANOTINITIALISED,
-  WSAVERNOTSUPPORTED,
-} from './win/constants.js';
+import { SOCKET_ERROR, WSADESCRIPTION_LEN, WSAEFAULT, WSANOTINITIALISED, WSAVERNOTSUPPORTED } from './win/constants.js';
 import { acceptCalls } from './api/accept.js';
 import { connectCalls } from './api/connect.js';
 import type { AnySocket, CrossGroupCalls, WinsockContext } from './api/context.js';
@@ -52,7 +46,8 @@ const FIRST_HANDLE = 0x100;
  * WebSocket class.
  */
 export function createWinsock(options: WinsockOptions): Winsock {
-  if (!options || typeof options.relay !== 'string') throw new TypeError('createWinsock: options.relay (the relay URL) is required');
+  if (!options || typeof options.relay !== 'string')
+    throw new TypeError('createWinsock: options.relay (the relay URL) is required');
   // Node before 22 has no global WebSocket (the DOM types say it always exists), and plain
   // JavaScript callers may pass anything: hence the run-time check.
   const globalWebSocket: WebSocketConstructor | undefined = globalThis.WebSocket;

@@ -5,8 +5,13 @@ import { BlockingWait, type Subscribe } from '../src/socket/blocking-wait.js';
 function source(): { subscribe: Subscribe; change: () => void; live: () => number } {
   const watchers = new Set<() => void>();
   return {
-    subscribe: (fn) => { watchers.add(fn); return () => watchers.delete(fn); },
-    change: () => { for (const fn of [...watchers]) fn(); },
+    subscribe: (fn) => {
+      watchers.add(fn);
+      return () => watchers.delete(fn);
+    },
+    change: () => {
+      for (const fn of [...watchers]) fn();
+    },
     live: () => watchers.size,
   };
 }

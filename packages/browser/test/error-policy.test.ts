@@ -1,11 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { Reason } from '@ws2web/protocol';
 import {
-  WSAEACCES, WSAECONNABORTED, WSAECONNREFUSED, WSAECONNRESET, WSAEHOSTUNREACH, WSAENETDOWN, WSAETIMEDOUT,
+  WSAEACCES,
+  WSAECONNABORTED,
+  WSAECONNREFUSED,
+  WSAECONNRESET,
+  WSAEHOSTUNREACH,
+  WSAENETDOWN,
+  WSAETIMEDOUT,
 } from '../src/win/constants.js';
 import {
-  closeReasonError, connectionClosedError, fdCloseError, handshakeRefusedError, lostStreamError,
-  permissionError, relayLostError, unopenedStreamError,
+  closeReasonError,
+  connectionClosedError,
+  fdCloseError,
+  handshakeRefusedError,
+  lostStreamError,
+  permissionError,
+  relayLostError,
+  unopenedStreamError,
 } from '../src/win/errors.js';
 
 /** [the situation, what the policy answers, what Windows callers see]. */

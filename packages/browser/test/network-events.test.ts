@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { NetworkEvents, WSAGETSELECTERROR, WSAGETSELECTEVENT, WSAMAKESELECTREPLY } from '../src/win/network-events.js';
 import { WsaEvent } from '../src/win/event.js';
-import { FD_CLOSE, FD_CLOSE_BIT, FD_CONNECT, FD_CONNECT_BIT, FD_MAX_EVENTS, FD_READ, FD_WRITE, WSAECONNREFUSED } from '../src/win/constants.js';
+import {
+  FD_CLOSE,
+  FD_CLOSE_BIT,
+  FD_CONNECT,
+  FD_CONNECT_BIT,
+  FD_MAX_EVENTS,
+  FD_READ,
+  FD_WRITE,
+  WSAECONNREFUSED,
+} from '../src/win/constants.js';
 
 const blank = () => ({ lNetworkEvents: 0, iErrorCode: new Array<number>(FD_MAX_EVENTS).fill(-1) });
 

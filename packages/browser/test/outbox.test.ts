@@ -11,7 +11,10 @@ describe('Outbox', () => {
     box.push(b);
     box.push(c);
     const messages = box.drain(8);
-    expect(messages.map((m) => [...m])).toEqual([[1, 2, 3, 4, 5, 6, 7], [8, 9, 10, 11, 12]]);
+    expect(messages.map((m) => [...m])).toEqual([
+      [1, 2, 3, 4, 5, 6, 7],
+      [8, 9, 10, 11, 12],
+    ]);
     expect(messages[1]).toBe(c); // a message of one frame is that frame, uncopied
     expect(box.empty).toBe(true);
   });

@@ -33,7 +33,11 @@ import {
 
 /** Names of the numeric constants whose type is plain `number` rather than their literal value. */
 type WidenedConstants = {
-  [K in keyof typeof constants]: (typeof constants)[K] extends number ? (number extends (typeof constants)[K] ? K : never) : never;
+  [K in keyof typeof constants]: (typeof constants)[K] extends number
+    ? number extends (typeof constants)[K]
+      ? K
+      : never
+    : never;
 }[keyof typeof constants];
 
 /** The members of Winsock one api/ group provides, as Winsock declares them. */
@@ -53,7 +57,9 @@ describe('constants', () => {
   it('keep each FD_* mask equal to 1 << its FD_*_BIT, and the derived option values', () => {
     const table: Record<string, unknown> = constants;
     const masks = Object.entries(table).filter(([name]) => /^FD_[A-Z_]+$/.test(name) && `${name}_BIT` in table);
-    expect(masks.map(([name]) => name)).toEqual(expect.arrayContaining(['FD_READ', 'FD_WRITE', 'FD_ADDRESS_LIST_CHANGE']));
+    expect(masks.map(([name]) => name)).toEqual(
+      expect.arrayContaining(['FD_READ', 'FD_WRITE', 'FD_ADDRESS_LIST_CHANGE']),
+    );
     expect(masks).toHaveLength(constants.FD_MAX_EVENTS);
     for (const [name, mask] of masks) {
       expect(mask, name).toBe(1 << Number(table[`${name}_BIT`]));
@@ -89,11 +95,16 @@ describe('createWinsock', () => {
   it('has at run time exactly the calls the interface declares, each with its documentation', () => {
     const path = new URL('../src/winsock-api.ts', import.meta.url);
     const source = ts.createSourceFile('winsock-api.ts', readFileSync(path, 'utf8'), ts.ScriptTarget.ES2022, true);
-    const winsock = source.statements.find((s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === 'Winsock');
+    const winsock = source.statements.find(
+      (s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === 'Winsock',
+    );
     expect(winsock, 'interface Winsock in winsock-api.ts').toBeDefined();
     const declared = new Map<string, string>();
     for (const member of winsock?.members ?? []) {
-      const doc = ts.getJSDocCommentsAndTags(member).map((d) => ts.getTextOfJSDocComment(d.comment) ?? '').join(' ');
+      const doc = ts
+        .getJSDocCommentsAndTags(member)
+        .map((d) => ts.getTextOfJSDocComment(d.comment) ?? '')
+        .join(' ');
       declared.set(member.name?.getText(source) ?? '?', doc);
     }
 

@@ -4,14 +4,24 @@ import { ReceiveBuffer } from '../src/socket/receive-buffer.js';
 import { serviceByName, serviceByPort } from '../src/win/services.js';
 import { WSAID_CONNECTEX, sameGuid } from '../src/win/extension-ids.js';
 import {
-  SERVICETYPE_BESTEFFORT, SERVICETYPE_GUARANTEED, SERVICETYPE_CONTROLLEDLOAD, SERVICETYPE_NOTRAFFIC,
-  SERVICE_NO_QOS_SIGNALING, WSAEFAULT, WSAEOPNOTSUPP,
+  SERVICETYPE_BESTEFFORT,
+  SERVICETYPE_GUARANTEED,
+  SERVICETYPE_CONTROLLEDLOAD,
+  SERVICETYPE_NOTRAFFIC,
+  SERVICE_NO_QOS_SIGNALING,
+  WSAEFAULT,
+  WSAEOPNOTSUPP,
 } from '../src/win/constants.js';
 
 describe('lpSQOS satisfiability', () => {
   it('accepts no QOS and best-effort flowspecs', () => {
     expect(checkQos(null)).toBe(0);
-    expect(checkQos({ SendingFlowspec: { ServiceType: SERVICETYPE_BESTEFFORT }, ReceivingFlowspec: { ServiceType: SERVICETYPE_NOTRAFFIC } })).toBe(0);
+    expect(
+      checkQos({
+        SendingFlowspec: { ServiceType: SERVICETYPE_BESTEFFORT },
+        ReceivingFlowspec: { ServiceType: SERVICETYPE_NOTRAFFIC },
+      }),
+    ).toBe(0);
     expect(checkQos({ SendingFlowspec: { ServiceType: SERVICETYPE_BESTEFFORT | SERVICE_NO_QOS_SIGNALING } })).toBe(0);
   });
   it('refuses guarantees and provider-specific data with WSAEOPNOTSUPP', () => {

@@ -10,8 +10,16 @@ describe('sockaddr layouts', () => {
   });
 
   it('sockaddr_in6 is family 23 LE, port BE, flowinfo, address, scope LE', () => {
-    expect(hex(sockaddrIn6('::1', 443, 5))).toBe('1700' + '01bb' + '00000000' + '00000000000000000000000000000001' + '05000000');
-    expect(parseSockaddr(sockaddrIn6('fe80::1%3', 1))).toEqual({ family: AF_INET6, address: 'fe80::1', port: 1, flowinfo: 0, scopeId: 3 });
+    expect(hex(sockaddrIn6('::1', 443, 5))).toBe(
+      '1700' + '01bb' + '00000000' + '00000000000000000000000000000001' + '05000000',
+    );
+    expect(parseSockaddr(sockaddrIn6('fe80::1%3', 1))).toEqual({
+      family: AF_INET6,
+      address: 'fe80::1',
+      port: 1,
+      flowinfo: 0,
+      scopeId: 3,
+    });
   });
 
   it('parses back to RFC 5952 text', () => {

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { StateMachine } from '../src/socket/state-machine.js';
-import { ListenerState, UdpState, check, listenerStateMachine, TcpState, udpStateMachine } from '../src/socket/state.js';
+import {
+  ListenerState,
+  UdpState,
+  check,
+  listenerStateMachine,
+  TcpState,
+  udpStateMachine,
+} from '../src/socket/state.js';
 import { WSAEINVAL } from '../src/win/constants.js';
 
 describe('StateMachine', () => {
@@ -40,7 +47,13 @@ describe('StateMachine', () => {
 
   it('accepts into a TCP socket only while it is unbound (AcceptEx)', () => {
     expect(check('adopt', TcpState.UNBOUND)).toBe(0);
-    for (const s of [TcpState.BOUND, TcpState.CONNECTING, TcpState.CONNECTED, TcpState.LISTENING, TcpState.DISCONNECTED]) {
+    for (const s of [
+      TcpState.BOUND,
+      TcpState.CONNECTING,
+      TcpState.CONNECTED,
+      TcpState.LISTENING,
+      TcpState.DISCONNECTED,
+    ]) {
       expect(check('adopt', s), s).toBe(WSAEINVAL);
     }
   });

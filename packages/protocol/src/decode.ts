@@ -18,7 +18,7 @@ import {
   optionalSlots,
   resolveFamilies,
   type EndpointSlot,
-} from './layout.js'; 
+} from './layout.js';
 
 /** Largest body the codec accepts unless the caller says less (16 MiB). */
 export const MAX_BODY_LIMIT = 16 * 1024 * 1024;
@@ -64,15 +64,38 @@ const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 class Reader {
   #view: DataView;
   #pos: number;
-  constructor(readonly bytes: Uint8Array, start: number, readonly end: number) {
+  constructor(
+    readonly bytes: Uint8Array,
+    start: number,
+    readonly end: number,
+  ) {
     this.#view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.#pos = start;
   }
-  get position(): number { return this.#pos; }
-  get remaining(): number { return this.end - this.#pos; }
-  u8(): number | null { if (this.remaining < 1) return null; const v = this.#view.getUint8(this.#pos); this.#pos += 1; return v; }
-  u16(): number | null { if (this.remaining < 2) return null; const v = this.#view.getUint16(this.#pos); this.#pos += 2; return v; }
-  u32(): number | null { if (this.remaining < 4) return null; const v = this.#view.getUint32(this.#pos); this.#pos += 4; return v; }
+  get position(): number {
+    return this.#pos;
+  }
+  get remaining(): number {
+    return this.end - this.#pos;
+  }
+  u8(): number | null {
+    if (this.remaining < 1) return null;
+    const v = this.#view.getUint8(this.#pos);
+    this.#pos += 1;
+    return v;
+  }
+  u16(): number | null {
+    if (this.remaining < 2) return null;
+    const v = this.#view.getUint16(this.#pos);
+    this.#pos += 2;
+    return v;
+  }
+  u32(): number | null {
+    if (this.remaining < 4) return null;
+    const v = this.#view.getUint32(this.#pos);
+    this.#pos += 4;
+    return v;
+  }
   take(n: number): Uint8Array | null {
     if (this.remaining < n) return null;
     const v = this.bytes.subarray(this.#pos, this.#pos + n);
@@ -101,32 +124,41 @@ function readString(r: Reader, lenBytes: 1 | 2): string | null {
 function readEndpoint(r: Reader, slot: EndpointSlot): Endpoint | null | Malformed {
   const kind = r.u8();
   switch (kind) {
-    case null: return missing;
+    case null:
+      return missing;
     case ADDR_NONE:
       return optionalSlots.has(slot) ? null : new Malformed('BAD_ADDRESS', `a ${slot} address is required`);
     case ADDR_IPV4: {
-      const b = r.take(4); const port = r.u16();
+      const b = r.take(4);
+      const port = r.u16();
       if (!b || port === null) return missing;
       return { kind: 'ipv4', address: formatIPv4(b), port };
     }
     case ADDR_IPV6: {
-      const b = r.take(16); const port = r.u16(); const scopeId = r.u32();
+      const b = r.take(16);
+      const port = r.u16();
+      const scopeId = r.u32();
       if (!b || port === null || scopeId === null) return missing;
       return { kind: 'ipv6', address: formatIPv6(b), port, scopeId };
     }
     case ADDR_NAME: {
       if (slot !== 'destination') return new Malformed('BAD_ADDRESS', `a host name cannot be a ${slot} address`);
-      const host = readString(r, 1); const port = r.u16();
+      const host = readString(r, 1);
+      const port = r.u16();
       if (host === null || port === null) return missing;
       return { kind: 'name', host, port };
     }
-    default: return new Malformed('BAD_ADDRESS', `unknown address kind 0x${kind.toString(16)}`);
+    default:
+      return new Malformed('BAD_ADDRESS', `unknown address kind 0x${kind.toString(16)}`);
   }
 }
 
 /** Why a body did not decode: BAD_BODY (short, trailing, bad UTF-8) or BAD_ADDRESS (wrong kind). */
 class Malformed {
-  constructor(readonly code: 'BAD_BODY' | 'BAD_ADDRESS', readonly message: string) {}
+  constructor(
+    readonly code: 'BAD_BODY' | 'BAD_ADDRESS',
+    readonly message: string,
+  ) {}
 }
 
 type BodyDecoder = (r: Reader, stream: number) => Frame | Malformed;
@@ -136,20 +168,27 @@ const missing = new Malformed('BAD_BODY', 'body too short or malformed');
 /** One decoder per frame type; each returns a frame or the reason the body is malformed. */
 const bodyDecoders: Record<number, BodyDecoder> = {
   [FrameType.HELLO]: (r) => {
-    const version = r.u16(); const token = readString(r, 2);
+    const version = r.u16();
+    const token = readString(r, 2);
     return version === null || token === null ? missing : { type: FrameType.HELLO, version, token };
   },
   [FrameType.WELCOME]: (r) => {
-    const version = r.u16(); const maxFrameBody = r.u32(); const maxStreams = r.u32(); const capabilities = r.u32();
+    const version = r.u16();
+    const maxFrameBody = r.u32();
+    const maxStreams = r.u32();
+    const capabilities = r.u32();
     if (version === null || maxFrameBody === null || maxStreams === null || capabilities === null) return missing;
     return { type: FrameType.WELCOME, version, maxFrameBody, maxStreams, capabilities };
   },
   [FrameType.GOAWAY]: (r) => {
-    const reason = r.u16(); const message = readString(r, 2);
+    const reason = r.u16();
+    const message = readString(r, 2);
     return reason === null || message === null ? missing : { type: FrameType.GOAWAY, reason, message };
   },
   [FrameType.OPEN]: (r, stream) => {
-    const transport = r.u8(); const flags = r.u8(); const window = r.u32();
+    const transport = r.u8();
+    const flags = r.u8();
+    const window = r.u32();
     if (transport === null || flags === null || window === null) return missing;
     const remote = readEndpoint(r, 'destination');
     if (remote === null || remote instanceof Malformed) return remote ?? missing;
@@ -181,11 +220,14 @@ const bodyDecoders: Record<number, BodyDecoder> = {
     return reason === null ? missing : { type: FrameType.CLOSE, stream, reason };
   },
   [FrameType.SETOPT]: (r, stream) => {
-    const option = r.u16(); const value = r.u32();
+    const option = r.u16();
+    const value = r.u32();
     return option === null || value === null ? missing : { type: FrameType.SETOPT, stream, option, value };
   },
   [FrameType.DGRAM_OPEN]: (r, stream) => {
-    const family = r.u8(); const flags = r.u8(); const window = r.u32();
+    const family = r.u8();
+    const flags = r.u8();
+    const window = r.u32();
     if (family === null || flags === null || window === null) return missing;
     if (!dgramFamilies.has(family)) return new Malformed('BAD_BODY', `family ${family} is neither 4 nor 6`);
     const local = readEndpoint(r, 'bind');
@@ -205,24 +247,30 @@ const bodyDecoders: Record<number, BodyDecoder> = {
     return { type: FrameType.DATAGRAM, stream, address, data: r.take(r.remaining)! };
   },
   [FrameType.PEER]: (r, stream) => {
-    const seq = r.u32(); const mode = r.u8();
+    const seq = r.u32();
+    const mode = r.u8();
     if (seq === null || mode === null) return missing;
     const address = readEndpoint(r, 'peer');
     if (address instanceof Malformed) return address;
     return { type: FrameType.PEER, stream, seq, mode, address };
   },
   [FrameType.VERDICT]: (r, stream) => {
-    const seq = r.u32(); const reason = r.u16();
+    const seq = r.u32();
+    const reason = r.u16();
     return seq === null || reason === null ? missing : { type: FrameType.VERDICT, stream, seq, reason };
   },
   [FrameType.RESOLVE]: (r, stream) => {
-    const family = r.u8(); const flags = r.u8(); const host = readString(r, 1);
+    const family = r.u8();
+    const flags = r.u8();
+    const host = readString(r, 1);
     if (family === null || flags === null || host === null) return missing;
     if (!resolveFamilies.has(family)) return new Malformed('BAD_BODY', `family ${family} is not 0, 4 or 6`);
     return { type: FrameType.RESOLVE, stream, family, flags, host };
   },
   [FrameType.LISTEN]: (r, stream) => {
-    const family = r.u8(); const flags = r.u8(); const backlog = r.u32();
+    const family = r.u8();
+    const flags = r.u8();
+    const backlog = r.u32();
     if (family === null || flags === null || backlog === null) return missing;
     if (!dgramFamilies.has(family)) return new Malformed('BAD_BODY', `family ${family} is neither 4 nor 6`);
     const local = readEndpoint(r, 'socket');
@@ -235,9 +283,11 @@ const bodyDecoders: Record<number, BodyDecoder> = {
     return { type: FrameType.LISTENING, stream, local };
   },
   [FrameType.INCOMING]: (r, stream) => {
-    const newStream = r.u32(); const window = r.u32();
+    const newStream = r.u32();
+    const window = r.u32();
     if (newStream === null || window === null) return missing;
-    if (newStream < RELAY_STREAM_BASE) return new Malformed('BAD_BODY', `newStream ${newStream} is below 0x80000000 (a page stream id)`);
+    if (newStream < RELAY_STREAM_BASE)
+      return new Malformed('BAD_BODY', `newStream ${newStream} is below 0x80000000 (a page stream id)`);
     const local = readEndpoint(r, 'socket');
     if (local === null || local instanceof Malformed) return local ?? missing;
     const remote = readEndpoint(r, 'socket');
@@ -245,7 +295,8 @@ const bodyDecoders: Record<number, BodyDecoder> = {
     return { type: FrameType.INCOMING, stream, newStream, window, local, remote };
   },
   [FrameType.RESOLVED]: (r, stream) => {
-    const canonName = readString(r, 1); const count = r.u16();
+    const canonName = readString(r, 1);
+    const count = r.u16();
     if (canonName === null || count === null) return missing;
     const addresses: Endpoint[] = [];
     for (let i = 0; i < count; i++) {
@@ -275,7 +326,8 @@ export function decodeMessage(bytes: Uint8Array, options: DecodeOptions = {}): D
   let pos = 0;
   if (bytes.length === 0) return fail('TRUNCATED', 'empty message', 0);
   while (pos < bytes.length) {
-    if (bytes.length - pos < HEADER_BYTES) return fail('TRUNCATED', `frame header needs ${HEADER_BYTES} bytes, ${bytes.length - pos} left`, pos);
+    if (bytes.length - pos < HEADER_BYTES)
+      return fail('TRUNCATED', `frame header needs ${HEADER_BYTES} bytes, ${bytes.length - pos} left`, pos);
     const type = view.getUint8(pos);
     const stream = view.getUint32(pos + 1);
     const length = view.getUint32(pos + 5);
@@ -283,15 +335,21 @@ export function decodeMessage(bytes: Uint8Array, options: DecodeOptions = {}): D
     if (!decodeBody) return fail('UNKNOWN_TYPE', `unknown frame type 0x${type.toString(16)}`, pos);
     if (length > maxBody) return fail('TOO_LARGE', `frame body of ${length} bytes exceeds ${maxBody}`, pos);
     const bodyStart = pos + HEADER_BYTES;
-    if (length > bytes.length - bodyStart) return fail('TRUNCATED', `frame body of ${length} bytes runs past the message end`, pos);
+    if (length > bytes.length - bodyStart)
+      return fail('TRUNCATED', `frame body of ${length} bytes runs past the message end`, pos);
     const isConnectionFrame = connectionFrames.has(type);
     if (isConnectionFrame !== (stream === 0)) {
-      return fail('BAD_STREAM', isConnectionFrame ? 'connection frame with a stream id' : 'stream frame with stream id 0', pos);
+      return fail(
+        'BAD_STREAM',
+        isConnectionFrame ? 'connection frame with a stream id' : 'stream frame with stream id 0',
+        pos,
+      );
     }
     const reader = new Reader(bytes, bodyStart, bodyStart + length);
     const frame = decodeBody(reader, stream);
     if (frame instanceof Malformed) return fail(frame.code, `${frameName(type)}: ${frame.message}`, pos);
-    if (reader.remaining !== 0) return fail('BAD_BODY', `${frameName(type)}: ${reader.remaining} unexpected trailing bytes`, pos);
+    if (reader.remaining !== 0)
+      return fail('BAD_BODY', `${frameName(type)}: ${reader.remaining} unexpected trailing bytes`, pos);
     frames.push(frame);
     pos = bodyStart + length;
   }

@@ -37,17 +37,40 @@ class Writer {
     this.#buf = next;
     this.#view = new DataView(next.buffer);
   }
-  get position(): number { return this.#pos; }
-  u8(v: number): void { this.#grow(1); this.#view.setUint8(this.#pos, checkInt(v, 0xff)); this.#pos += 1; }
-  u16(v: number): void { this.#grow(2); this.#view.setUint16(this.#pos, checkInt(v, 0xffff)); this.#pos += 2; }
-  u32(v: number): void { this.#grow(4); this.#view.setUint32(this.#pos, checkInt(v, 0xffffffff)); this.#pos += 4; }
-  u32At(at: number, v: number): void { this.#view.setUint32(at, checkInt(v, 0xffffffff)); }
-  bytes(b: Uint8Array): void { this.#grow(b.length); this.#buf.set(b, this.#pos); this.#pos += b.length; }
-  result(): Uint8Array { return this.#buf.subarray(0, this.#pos); }
+  get position(): number {
+    return this.#pos;
+  }
+  u8(v: number): void {
+    this.#grow(1);
+    this.#view.setUint8(this.#pos, checkInt(v, 0xff));
+    this.#pos += 1;
+  }
+  u16(v: number): void {
+    this.#grow(2);
+    this.#view.setUint16(this.#pos, checkInt(v, 0xffff));
+    this.#pos += 2;
+  }
+  u32(v: number): void {
+    this.#grow(4);
+    this.#view.setUint32(this.#pos, checkInt(v, 0xffffffff));
+    this.#pos += 4;
+  }
+  u32At(at: number, v: number): void {
+    this.#view.setUint32(at, checkInt(v, 0xffffffff));
+  }
+  bytes(b: Uint8Array): void {
+    this.#grow(b.length);
+    this.#buf.set(b, this.#pos);
+    this.#pos += b.length;
+  }
+  result(): Uint8Array {
+    return this.#buf.subarray(0, this.#pos);
+  }
 }
 
 function checkInt(v: number, max: number): number {
-  if (!Number.isInteger(v) || v < 0 || v > max) throw new RangeError(`ws2web codec: ${v} is not an integer in 0..${max}`);
+  if (!Number.isInteger(v) || v < 0 || v > max)
+    throw new RangeError(`ws2web codec: ${v} is not an integer in 0..${max}`);
   return v;
 }
 
@@ -69,12 +92,16 @@ function checkBytes(data: Uint8Array): Uint8Array {
 
 /** INCOMING's new stream must be a relay-allocated id. */
 function checkRelayStream(v: number): number {
-  if (!Number.isInteger(v) || v < RELAY_STREAM_BASE || v > 0xffffffff) throw new RangeError(`ws2web codec: INCOMING stream ${String(v)} is not a relay stream id (0x80000000..0xffffffff)`);
+  if (!Number.isInteger(v) || v < RELAY_STREAM_BASE || v > 0xffffffff)
+    throw new RangeError(
+      `ws2web codec: INCOMING stream ${String(v)} is not a relay stream id (0x80000000..0xffffffff)`,
+    );
   return v;
 }
 
 function checkFamily(v: number, allowed: ReadonlySet<number>, frame: string): number {
-  if (!allowed.has(v)) throw new RangeError(`ws2web codec: ${frame} family ${String(v)} is not one of ${[...allowed].join(', ')}`);
+  if (!allowed.has(v))
+    throw new RangeError(`ws2web codec: ${frame} family ${String(v)} is not one of ${[...allowed].join(', ')}`);
   return v;
 }
 
@@ -82,7 +109,8 @@ function writeShortString(w: Writer, s: string, lenBytes: 1 | 2): void {
   // TextEncoder would quietly turn undefined into "" and 42 into "42".
   if (typeof s !== 'string') throw new RangeError(`ws2web codec: ${typeof s} where a string is needed`);
   const b = utf8Encoder.encode(s);
-  if (lenBytes === 1) w.u8(b.length); else w.u16(b.length);
+  if (lenBytes === 1) w.u8(b.length);
+  else w.u16(b.length);
   w.bytes(b);
 }
 
@@ -96,18 +124,25 @@ function writeEndpoint(w: Writer, e: Endpoint | null, slot: EndpointSlot): void 
     case 'ipv4': {
       const b = parseIPv4(e.address);
       if (!b) throw new RangeError(`ws2web codec: bad IPv4 address ${e.address}`);
-      w.u8(ADDR_IPV4); w.bytes(b); w.u16(e.port);
+      w.u8(ADDR_IPV4);
+      w.bytes(b);
+      w.u16(e.port);
       return;
     }
     case 'ipv6': {
       const b = parseIPv6(e.address);
       if (!b) throw new RangeError(`ws2web codec: bad IPv6 address ${e.address}`);
-      w.u8(ADDR_IPV6); w.bytes(b); w.u16(e.port); w.u32(e.scopeId);
+      w.u8(ADDR_IPV6);
+      w.bytes(b);
+      w.u16(e.port);
+      w.u32(e.scopeId);
       return;
     }
     case 'name':
       if (slot !== 'destination') throw new RangeError(`ws2web codec: a host name cannot be a ${slot} address`);
-      w.u8(ADDR_NAME); writeShortString(w, e.host, 1); w.u16(e.port);
+      w.u8(ADDR_NAME);
+      writeShortString(w, e.host, 1);
+      w.u16(e.port);
       return;
     default:
       throw new RangeError(`ws2web codec: unknown endpoint kind ${String((e as { kind: unknown }).kind)}`);
@@ -116,27 +151,92 @@ function writeEndpoint(w: Writer, e: Endpoint | null, slot: EndpointSlot): void 
 
 function writeBody(w: Writer, f: Frame): void {
   switch (f.type) {
-    case FrameType.HELLO: w.u16(f.version); writeShortString(w, f.token, 2); return;
-    case FrameType.WELCOME: w.u16(f.version); w.u32(f.maxFrameBody); w.u32(f.maxStreams); w.u32(f.capabilities); return;
-    case FrameType.GOAWAY: w.u16(f.reason); writeShortString(w, f.message, 2); return;
-    case FrameType.OPEN: w.u8(f.transport); w.u8(f.flags); w.u32(f.window); writeEndpoint(w, f.remote, 'destination'); writeEndpoint(w, f.local, 'bind'); return;
-    case FrameType.OPENED: w.u32(f.window); writeEndpoint(w, f.local, 'socket'); writeEndpoint(w, f.remote, 'socket'); return;
-    case FrameType.OPEN_FAILED: w.u16(f.reason); return;
-    case FrameType.DATA: w.bytes(checkBytes(f.data)); return;
-    case FrameType.CREDIT: w.u32(f.bytes); return;
-    case FrameType.FIN: return;
-    case FrameType.CLOSE: w.u16(f.reason); return;
-    case FrameType.SETOPT: w.u16(f.option); w.u32(f.value); return;
-    case FrameType.DGRAM_OPEN: w.u8(checkFamily(f.family, dgramFamilies, 'DGRAM_OPEN')); w.u8(f.flags); w.u32(f.window); writeEndpoint(w, f.local, 'bind'); return;
-    case FrameType.DGRAM_OPENED: w.u32(f.window); writeEndpoint(w, f.local, 'socket'); return;
-    case FrameType.DATAGRAM: writeEndpoint(w, f.address, 'peer'); w.bytes(checkBytes(f.data)); return;
-    case FrameType.PEER: w.u32(f.seq); w.u8(f.mode); writeEndpoint(w, f.address, 'peer'); return;
-    case FrameType.VERDICT: w.u32(f.seq); w.u16(f.reason); return;
-    case FrameType.RESOLVE: w.u8(checkFamily(f.family, resolveFamilies, 'RESOLVE')); w.u8(f.flags); writeShortString(w, f.host, 1); return;
-    case FrameType.LISTEN: w.u8(checkFamily(f.family, dgramFamilies, 'LISTEN')); w.u8(f.flags); w.u32(f.backlog); writeEndpoint(w, f.local, 'socket'); return;
-    case FrameType.LISTENING: writeEndpoint(w, f.local, 'socket'); return;
+    case FrameType.HELLO:
+      w.u16(f.version);
+      writeShortString(w, f.token, 2);
+      return;
+    case FrameType.WELCOME:
+      w.u16(f.version);
+      w.u32(f.maxFrameBody);
+      w.u32(f.maxStreams);
+      w.u32(f.capabilities);
+      return;
+    case FrameType.GOAWAY:
+      w.u16(f.reason);
+      writeShortString(w, f.message, 2);
+      return;
+    case FrameType.OPEN:
+      w.u8(f.transport);
+      w.u8(f.flags);
+      w.u32(f.window);
+      writeEndpoint(w, f.remote, 'destination');
+      writeEndpoint(w, f.local, 'bind');
+      return;
+    case FrameType.OPENED:
+      w.u32(f.window);
+      writeEndpoint(w, f.local, 'socket');
+      writeEndpoint(w, f.remote, 'socket');
+      return;
+    case FrameType.OPEN_FAILED:
+      w.u16(f.reason);
+      return;
+    case FrameType.DATA:
+      w.bytes(checkBytes(f.data));
+      return;
+    case FrameType.CREDIT:
+      w.u32(f.bytes);
+      return;
+    case FrameType.FIN:
+      return;
+    case FrameType.CLOSE:
+      w.u16(f.reason);
+      return;
+    case FrameType.SETOPT:
+      w.u16(f.option);
+      w.u32(f.value);
+      return;
+    case FrameType.DGRAM_OPEN:
+      w.u8(checkFamily(f.family, dgramFamilies, 'DGRAM_OPEN'));
+      w.u8(f.flags);
+      w.u32(f.window);
+      writeEndpoint(w, f.local, 'bind');
+      return;
+    case FrameType.DGRAM_OPENED:
+      w.u32(f.window);
+      writeEndpoint(w, f.local, 'socket');
+      return;
+    case FrameType.DATAGRAM:
+      writeEndpoint(w, f.address, 'peer');
+      w.bytes(checkBytes(f.data));
+      return;
+    case FrameType.PEER:
+      w.u32(f.seq);
+      w.u8(f.mode);
+      writeEndpoint(w, f.address, 'peer');
+      return;
+    case FrameType.VERDICT:
+      w.u32(f.seq);
+      w.u16(f.reason);
+      return;
+    case FrameType.RESOLVE:
+      w.u8(checkFamily(f.family, resolveFamilies, 'RESOLVE'));
+      w.u8(f.flags);
+      writeShortString(w, f.host, 1);
+      return;
+    case FrameType.LISTEN:
+      w.u8(checkFamily(f.family, dgramFamilies, 'LISTEN'));
+      w.u8(f.flags);
+      w.u32(f.backlog);
+      writeEndpoint(w, f.local, 'socket');
+      return;
+    case FrameType.LISTENING:
+      writeEndpoint(w, f.local, 'socket');
+      return;
     case FrameType.INCOMING:
-      w.u32(checkRelayStream(f.newStream)); w.u32(f.window); writeEndpoint(w, f.local, 'socket'); writeEndpoint(w, f.remote, 'socket');
+      w.u32(checkRelayStream(f.newStream));
+      w.u32(f.window);
+      writeEndpoint(w, f.local, 'socket');
+      writeEndpoint(w, f.remote, 'socket');
       return;
     case FrameType.RESOLVED:
       // Without this, a missing list would escape as a TypeError from `.length`.
@@ -145,7 +245,8 @@ function writeBody(w: Writer, f: Frame): void {
       w.u16(f.addresses.length);
       for (const a of f.addresses) writeEndpoint(w, a, 'socket');
       return;
-    default: throw new RangeError(`ws2web codec: unknown frame type ${String((f as { type: unknown }).type)}`);
+    default:
+      throw new RangeError(`ws2web codec: unknown frame type ${String((f as { type: unknown }).type)}`);
   }
 }
 
@@ -157,8 +258,14 @@ function streamOf(f: Frame): number {
 /** Writes the 9-byte header at the start of `out` (values already checked). */
 function writeHeader(out: Uint8Array, type: number, stream: number, length: number): void {
   out[0] = type;
-  out[1] = stream >>> 24; out[2] = stream >>> 16; out[3] = stream >>> 8; out[4] = stream;
-  out[5] = length >>> 24; out[6] = length >>> 16; out[7] = length >>> 8; out[8] = length;
+  out[1] = stream >>> 24;
+  out[2] = stream >>> 16;
+  out[3] = stream >>> 8;
+  out[4] = stream;
+  out[5] = length >>> 24;
+  out[6] = length >>> 16;
+  out[7] = length >>> 8;
+  out[8] = length;
 }
 
 function writeFrame(w: Writer, f: Frame): void {

@@ -113,7 +113,11 @@ export type Endpoint =
   | { kind: 'ipv6'; address: string; port: number; scopeId: number }
   | { kind: 'name'; host: string; port: number };
 
-export interface HelloFrame { type: typeof FrameType.HELLO; version: number; token: string }
+export interface HelloFrame {
+  type: typeof FrameType.HELLO;
+  version: number;
+  token: string;
+}
 export interface WelcomeFrame {
   type: typeof FrameType.WELCOME;
   version: number;
@@ -123,7 +127,11 @@ export interface WelcomeFrame {
   maxStreams: number;
   capabilities: number;
 }
-export interface GoawayFrame { type: typeof FrameType.GOAWAY; reason: number; message: string }
+export interface GoawayFrame {
+  type: typeof FrameType.GOAWAY;
+  reason: number;
+  message: string;
+}
 export interface OpenFrame {
   type: typeof FrameType.OPEN;
   stream: number;
@@ -143,12 +151,36 @@ export interface OpenedFrame {
   local: Endpoint;
   remote: Endpoint;
 }
-export interface OpenFailedFrame { type: typeof FrameType.OPEN_FAILED; stream: number; reason: number }
-export interface DataFrame { type: typeof FrameType.DATA; stream: number; data: Uint8Array }
-export interface CreditFrame { type: typeof FrameType.CREDIT; stream: number; bytes: number }
-export interface FinFrame { type: typeof FrameType.FIN; stream: number }
-export interface CloseFrame { type: typeof FrameType.CLOSE; stream: number; reason: number }
-export interface SetoptFrame { type: typeof FrameType.SETOPT; stream: number; option: number; value: number }
+export interface OpenFailedFrame {
+  type: typeof FrameType.OPEN_FAILED;
+  stream: number;
+  reason: number;
+}
+export interface DataFrame {
+  type: typeof FrameType.DATA;
+  stream: number;
+  data: Uint8Array;
+}
+export interface CreditFrame {
+  type: typeof FrameType.CREDIT;
+  stream: number;
+  bytes: number;
+}
+export interface FinFrame {
+  type: typeof FrameType.FIN;
+  stream: number;
+}
+export interface CloseFrame {
+  type: typeof FrameType.CLOSE;
+  stream: number;
+  reason: number;
+}
+export interface SetoptFrame {
+  type: typeof FrameType.SETOPT;
+  stream: number;
+  option: number;
+  value: number;
+}
 
 export interface DgramOpenFrame {
   type: typeof FrameType.DGRAM_OPEN;
@@ -160,12 +192,44 @@ export interface DgramOpenFrame {
   window: number;
   local: Endpoint | null;
 }
-export interface DgramOpenedFrame { type: typeof FrameType.DGRAM_OPENED; stream: number; window: number; local: Endpoint }
-export interface DatagramFrame { type: typeof FrameType.DATAGRAM; stream: number; address: Endpoint | null; data: Uint8Array }
-export interface PeerFrame { type: typeof FrameType.PEER; stream: number; seq: number; mode: number; address: Endpoint | null }
-export interface VerdictFrame { type: typeof FrameType.VERDICT; stream: number; seq: number; reason: number }
-export interface ResolveFrame { type: typeof FrameType.RESOLVE; stream: number; family: number; flags: number; host: string }
-export interface ResolvedFrame { type: typeof FrameType.RESOLVED; stream: number; canonName: string; addresses: Endpoint[] }
+export interface DgramOpenedFrame {
+  type: typeof FrameType.DGRAM_OPENED;
+  stream: number;
+  window: number;
+  local: Endpoint;
+}
+export interface DatagramFrame {
+  type: typeof FrameType.DATAGRAM;
+  stream: number;
+  address: Endpoint | null;
+  data: Uint8Array;
+}
+export interface PeerFrame {
+  type: typeof FrameType.PEER;
+  stream: number;
+  seq: number;
+  mode: number;
+  address: Endpoint | null;
+}
+export interface VerdictFrame {
+  type: typeof FrameType.VERDICT;
+  stream: number;
+  seq: number;
+  reason: number;
+}
+export interface ResolveFrame {
+  type: typeof FrameType.RESOLVE;
+  stream: number;
+  family: number;
+  flags: number;
+  host: string;
+}
+export interface ResolvedFrame {
+  type: typeof FrameType.RESOLVED;
+  stream: number;
+  canonName: string;
+  addresses: Endpoint[];
+}
 
 export interface ListenFrame {
   type: typeof FrameType.LISTEN;
@@ -177,7 +241,11 @@ export interface ListenFrame {
   /** Address to listen on; port 0 = an ephemeral port. */
   local: Endpoint;
 }
-export interface ListeningFrame { type: typeof FrameType.LISTENING; stream: number; local: Endpoint }
+export interface ListeningFrame {
+  type: typeof FrameType.LISTENING;
+  stream: number;
+  local: Endpoint;
+}
 export interface IncomingFrame {
   type: typeof FrameType.INCOMING;
   stream: number;

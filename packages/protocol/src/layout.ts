@@ -14,10 +14,18 @@ export const ADDR_NAME = 0x4e; // 'N'
 
 /** Family bytes each frame accepts (dgramFamilies also serves LISTEN). */
 export const dgramFamilies: ReadonlySet<number> = new Set([ResolveFamily.IPV4, ResolveFamily.IPV6]);
-export const resolveFamilies: ReadonlySet<number> = new Set([ResolveFamily.ANY, ResolveFamily.IPV4, ResolveFamily.IPV6]);
+export const resolveFamilies: ReadonlySet<number> = new Set([
+  ResolveFamily.ANY,
+  ResolveFamily.IPV4,
+  ResolveFamily.IPV6,
+]);
 
 /** Frame types that belong to the connection (stream 0) rather than to a stream. */
-export const connectionFrames: ReadonlySet<number> = new Set<number>([FrameType.HELLO, FrameType.WELCOME, FrameType.GOAWAY]);
+export const connectionFrames: ReadonlySet<number> = new Set<number>([
+  FrameType.HELLO,
+  FrameType.WELCOME,
+  FrameType.GOAWAY,
+]);
 
 /**
  * Which endpoints a field may hold.

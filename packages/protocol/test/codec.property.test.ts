@@ -52,7 +52,10 @@ const relayStreamId = fc.oneof(
 
 /** Any well-formed Unicode (lone surrogates cannot be UTF-8), sometimes starting with U+FEFF. */
 function text(maxLength: number): fc.Arbitrary<string> {
-  const unit = fc.oneof(fc.constantFrom('a', 'é', '€', '😀', '\0'), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }));
+  const unit = fc.oneof(
+    fc.constantFrom('a', 'é', '€', '😀', '\0'),
+    fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
+  );
   return fc.oneof(
     fc.string({ unit, maxLength }),
     fc.string({ unit, maxLength: maxLength - 1 }).map((v) => `\ufeff${v}`),
@@ -63,7 +66,10 @@ const utf8Length = (s: string) => new TextEncoder().encode(s).length;
 
 const ipv4Endpoint: fc.Arbitrary<Endpoint> = fc.record({
   kind: fc.constant('ipv4' as const),
-  address: fc.oneof(fc.uint8Array({ minLength: 4, maxLength: 4 }).map((b) => formatIPv4(b)), fc.constantFrom('127.0.0.1', '0.0.0.0')),
+  address: fc.oneof(
+    fc.uint8Array({ minLength: 4, maxLength: 4 }).map((b) => formatIPv4(b)),
+    fc.constantFrom('127.0.0.1', '0.0.0.0'),
+  ),
   port: u16,
 });
 
@@ -71,7 +77,10 @@ const ipv4Endpoint: fc.Arbitrary<Endpoint> = fc.record({
 const ipv6Text = fc.oneof(
   fc.array(fc.oneof(fc.constant(0), fc.constant(0), u16), { minLength: 8, maxLength: 8 }).map((gs) => {
     const b = new Uint8Array(16);
-    gs.forEach((g, i) => { b[i * 2] = g >> 8; b[i * 2 + 1] = g & 0xff; });
+    gs.forEach((g, i) => {
+      b[i * 2] = g >> 8;
+      b[i * 2 + 1] = g & 0xff;
+    });
     return formatIPv6(b);
   }),
   fc.ipV6().map((t) => canonicalIPv6(t)!),
@@ -89,27 +98,53 @@ const ipv6Endpoint: fc.Arbitrary<Endpoint> = fc.record({
 // A host name is at most 255 UTF-8 bytes: 63 characters of at most 4 bytes each.
 const nameEndpoint: fc.Arbitrary<Endpoint> = fc.record({
   kind: fc.constant('name' as const),
-  host: fc.oneof(fc.domain().filter((d) => utf8Length(d) <= 255), text(63)),
+  host: fc.oneof(
+    fc.domain().filter((d) => utf8Length(d) <= 255),
+    text(63),
+  ),
   port: u16,
 });
-
 
 const ipEndpoint = fc.oneof(ipv4Endpoint, ipv6Endpoint);
 /** An optional IP (a 'bind' or 'peer' slot): none is null on the decoded side. */
 const ipOrNone = fc.option(ipEndpoint, { nil: null });
 /** RESOLVED addresses carry port 0 by the spec; the codec itself carries any port. */
 const resolvedAddress = fc.oneof({ weight: 3, arbitrary: ipEndpoint.map((e) => ({ ...e, port: 0 })) }, ipEndpoint);
-const hostName = fc.oneof(fc.domain().filter((d) => utf8Length(d) <= 255), text(63));
+const hostName = fc.oneof(
+  fc.domain().filter((d) => utf8Length(d) <= 255),
+  text(63),
+);
 
 const frameArb: fc.Arbitrary<Frame> = fc.oneof(
-  fc.record({ type: fc.constant(FrameType.HELLO), version: u16, token: fc.oneof(text(40), fc.string({ maxLength: 3000 })) }),
-  fc.record({ type: fc.constant(FrameType.WELCOME), version: u16, maxFrameBody: u32, maxStreams: u32, capabilities: u32 }),
+  fc.record({
+    type: fc.constant(FrameType.HELLO),
+    version: u16,
+    token: fc.oneof(text(40), fc.string({ maxLength: 3000 })),
+  }),
+  fc.record({
+    type: fc.constant(FrameType.WELCOME),
+    version: u16,
+    maxFrameBody: u32,
+    maxStreams: u32,
+    capabilities: u32,
+  }),
   fc.record({ type: fc.constant(FrameType.GOAWAY), reason: u16, message: text(80) }),
   fc.record({
-    type: fc.constant(FrameType.OPEN), stream: streamId, transport: u8, flags: u8, window: u32,
-    remote: fc.oneof(ipEndpoint, nameEndpoint), local: fc.option(ipEndpoint, { nil: null }),
+    type: fc.constant(FrameType.OPEN),
+    stream: streamId,
+    transport: u8,
+    flags: u8,
+    window: u32,
+    remote: fc.oneof(ipEndpoint, nameEndpoint),
+    local: fc.option(ipEndpoint, { nil: null }),
   }),
-  fc.record({ type: fc.constant(FrameType.OPENED), stream: streamId, window: u32, local: ipEndpoint, remote: ipEndpoint }),
+  fc.record({
+    type: fc.constant(FrameType.OPENED),
+    stream: streamId,
+    window: u32,
+    local: ipEndpoint,
+    remote: ipEndpoint,
+  }),
   fc.record({ type: fc.constant(FrameType.OPEN_FAILED), stream: streamId, reason: u16 }),
   fc.record({ type: fc.constant(FrameType.DATA), stream: streamId, data: fc.uint8Array({ maxLength: 300 }) }),
   fc.record({ type: fc.constant(FrameType.CREDIT), stream: streamId, bytes: u32 }),
@@ -117,25 +152,58 @@ const frameArb: fc.Arbitrary<Frame> = fc.oneof(
   fc.record({ type: fc.constant(FrameType.CLOSE), stream: streamId, reason: u16 }),
   fc.record({ type: fc.constant(FrameType.SETOPT), stream: streamId, option: u16, value: u32 }),
   fc.record({
-    type: fc.constant(FrameType.DGRAM_OPEN), stream: streamId, family: fc.constantFrom(4, 6), flags: u8, window: u32,
+    type: fc.constant(FrameType.DGRAM_OPEN),
+    stream: streamId,
+    family: fc.constantFrom(4, 6),
+    flags: u8,
+    window: u32,
     local: ipOrNone,
   }),
   fc.record({ type: fc.constant(FrameType.DGRAM_OPENED), stream: streamId, window: u32, local: ipEndpoint }),
-  fc.record({ type: fc.constant(FrameType.DATAGRAM), stream: streamId, address: ipOrNone, data: fc.uint8Array({ maxLength: 300 }) }),
-  fc.record({ type: fc.constant(FrameType.PEER), stream: streamId, seq: u32, mode: fc.oneof(fc.constantFrom(0, 1), u8), address: ipOrNone }),
-  fc.record({ type: fc.constant(FrameType.VERDICT), stream: streamId, seq: u32, reason: u16 }),
-  fc.record({ type: fc.constant(FrameType.RESOLVE), stream: streamId, family: fc.constantFrom(0, 4, 6), flags: u8, host: hostName }),
   fc.record({
-    type: fc.constant(FrameType.RESOLVED), stream: streamId, canonName: fc.oneof(fc.constant(''), hostName),
+    type: fc.constant(FrameType.DATAGRAM),
+    stream: streamId,
+    address: ipOrNone,
+    data: fc.uint8Array({ maxLength: 300 }),
+  }),
+  fc.record({
+    type: fc.constant(FrameType.PEER),
+    stream: streamId,
+    seq: u32,
+    mode: fc.oneof(fc.constantFrom(0, 1), u8),
+    address: ipOrNone,
+  }),
+  fc.record({ type: fc.constant(FrameType.VERDICT), stream: streamId, seq: u32, reason: u16 }),
+  fc.record({
+    type: fc.constant(FrameType.RESOLVE),
+    stream: streamId,
+    family: fc.constantFrom(0, 4, 6),
+    flags: u8,
+    host: hostName,
+  }),
+  fc.record({
+    type: fc.constant(FrameType.RESOLVED),
+    stream: streamId,
+    canonName: fc.oneof(fc.constant(''), hostName),
     addresses: fc.array(resolvedAddress, { maxLength: 8 }),
   }),
   fc.record({
-    type: fc.constant(FrameType.LISTEN), stream: streamId, family: fc.constantFrom(4, 6),
+    type: fc.constant(FrameType.LISTEN),
+    stream: streamId,
+    family: fc.constantFrom(4, 6),
     flags: fc.oneof(fc.constantFrom(0, ListenFlag.REUSEADDR, ListenFlag.EXCLUSIVEADDRUSE, ListenFlag.DUAL_STACK), u8),
-    backlog: fc.oneof(fc.constantFrom(0, 5, 0x7fffffff), u32), local: ipEndpoint,
+    backlog: fc.oneof(fc.constantFrom(0, 5, 0x7fffffff), u32),
+    local: ipEndpoint,
   }),
   fc.record({ type: fc.constant(FrameType.LISTENING), stream: streamId, local: ipEndpoint }),
-  fc.record({ type: fc.constant(FrameType.INCOMING), stream: streamId, newStream: relayStreamId, window: u32, local: ipEndpoint, remote: ipEndpoint }),
+  fc.record({
+    type: fc.constant(FrameType.INCOMING),
+    stream: streamId,
+    newStream: relayStreamId,
+    window: u32,
+    local: ipEndpoint,
+    remote: ipEndpoint,
+  }),
 );
 
 const frameList = fc.array(frameArb, { minLength: 1, maxLength: 8 });
@@ -145,7 +213,10 @@ const frameList = fc.array(frameArb, { minLength: 1, maxLength: 8 });
 function concat(parts: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
-  for (const p of parts) { out.set(p, at); at += p.length; }
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
   return out;
 }
 
@@ -217,14 +288,22 @@ describe('valid frames round-trip', CPU_BOUND, () => {
 
 describe('decodeMessage is total', CPU_BOUND, () => {
   it('on arbitrary bytes', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), (b) => expectTotal(b)), { numRuns: RUNS });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), (b) => expectTotal(b)),
+      { numRuns: RUNS },
+    );
   });
 
   it('on arbitrary bytes behind a plausible header (so bodies, not just headers, get parsed)', () => {
     // Every known type, and unknown neighbours of them.
     const typeByte = fc.constantFrom(...Object.values(FrameType), 0x00, 0x18, 0x28, 0x32, 0xff);
     const message = fc
-      .tuple(typeByte, fc.constantFrom(0, 1, 0x80000000), fc.uint8Array({ maxLength: 80 }), fc.integer({ min: -2, max: 2 }))
+      .tuple(
+        typeByte,
+        fc.constantFrom(0, 1, 0x80000000),
+        fc.uint8Array({ maxLength: 80 }),
+        fc.integer({ min: -2, max: 2 }),
+      )
       .map(([type, stream, body, lengthSkew]) => {
         const out = new Uint8Array(HEADER_BYTES + body.length);
         const dv = new DataView(out.buffer);
@@ -234,7 +313,10 @@ describe('decodeMessage is total', CPU_BOUND, () => {
         out.set(body, HEADER_BYTES);
         return out;
       });
-    fc.assert(fc.property(message, (b) => expectTotal(b)), { numRuns: RUNS });
+    fc.assert(
+      fc.property(message, (b) => expectTotal(b)),
+      { numRuns: RUNS },
+    );
   });
 
   it('on valid messages with bytes overwritten', () => {
@@ -245,22 +327,38 @@ describe('decodeMessage is total', CPU_BOUND, () => {
         for (const [at, v] of edits) b[at % b.length] = v;
         return b;
       });
-    fc.assert(fc.property(mutated, (b) => expectTotal(b)), { numRuns: RUNS });
+    fc.assert(
+      fc.property(mutated, (b) => expectTotal(b)),
+      { numRuns: RUNS },
+    );
   });
 
   it('on valid messages truncated, with bytes inserted or deleted, or followed by garbage', () => {
-    const damaged = fc.tuple(frameList, fc.nat(), fc.uint8Array({ minLength: 1, maxLength: 20 }), fc.constantFrom('cut', 'insert', 'delete', 'append'))
+    const damaged = fc
+      .tuple(
+        frameList,
+        fc.nat(),
+        fc.uint8Array({ minLength: 1, maxLength: 20 }),
+        fc.constantFrom('cut', 'insert', 'delete', 'append'),
+      )
       .map(([fs, at, garbage, how]) => {
         const b = encodeFrames(fs);
         const i = at % (b.length + 1);
         switch (how) {
-          case 'cut': return b.subarray(0, i);
-          case 'insert': return concat([b.subarray(0, i), garbage, b.subarray(i)]);
-          case 'delete': return concat([b.subarray(0, i), b.subarray(i + garbage.length)]);
-          default: return concat([b, garbage]); // 'append'
+          case 'cut':
+            return b.subarray(0, i);
+          case 'insert':
+            return concat([b.subarray(0, i), garbage, b.subarray(i)]);
+          case 'delete':
+            return concat([b.subarray(0, i), b.subarray(i + garbage.length)]);
+          default:
+            return concat([b, garbage]); // 'append'
         }
       });
-    fc.assert(fc.property(damaged, fc.option(fc.nat(400), { nil: undefined }), (b, maxBody) => expectTotal(b, maxBody)), { numRuns: RUNS });
+    fc.assert(
+      fc.property(damaged, fc.option(fc.nat(400), { nil: undefined }), (b, maxBody) => expectTotal(b, maxBody)),
+      { numRuns: RUNS },
+    );
   });
 
   it('a proper prefix of a one-frame message is always TRUNCATED', () => {
@@ -275,19 +373,25 @@ describe('decodeMessage is total', CPU_BOUND, () => {
   });
 });
 
-describe('the inbound frames\' own rules, over all values', CPU_BOUND, () => {
-  const socketAddress = (e: Endpoint) => encodeFrame({ type: FrameType.LISTENING, stream: 1, local: e }).subarray(HEADER_BYTES);
+describe("the inbound frames' own rules, over all values", CPU_BOUND, () => {
+  const socketAddress = (e: Endpoint) =>
+    encodeFrame({ type: FrameType.LISTENING, stream: 1, local: e }).subarray(HEADER_BYTES);
 
   it('INCOMING decodes exactly when newStream ≥ 0x80000000, and the encoder agrees', () => {
     fc.assert(
       fc.property(streamId, u32, u32, ipEndpoint, ipEndpoint, (stream, newStream, window, local, remote) => {
         // Hand-built bytes, so the decoder is tested even where the encoder refuses.
-        const l = socketAddress(local); const r = socketAddress(remote);
+        const l = socketAddress(local);
+        const r = socketAddress(remote);
         const bytes = new Uint8Array(HEADER_BYTES + 8 + l.length + r.length);
         const dv = new DataView(bytes.buffer);
-        dv.setUint8(0, FrameType.INCOMING); dv.setUint32(1, stream); dv.setUint32(5, bytes.length - HEADER_BYTES);
-        dv.setUint32(9, newStream); dv.setUint32(13, window);
-        bytes.set(l, 17); bytes.set(r, 17 + l.length);
+        dv.setUint8(0, FrameType.INCOMING);
+        dv.setUint32(1, stream);
+        dv.setUint32(5, bytes.length - HEADER_BYTES);
+        dv.setUint32(9, newStream);
+        dv.setUint32(13, window);
+        bytes.set(l, 17);
+        bytes.set(r, 17 + l.length);
         const frame: Frame = { type: FrameType.INCOMING, stream, newStream, window, local, remote };
         if (newStream >= RELAY_STREAM_BASE) {
           expect(decodeMessage(bytes)).toEqual({ ok: true, frames: [frame] });
@@ -304,23 +408,34 @@ describe('the inbound frames\' own rules, over all values', CPU_BOUND, () => {
 
   it('LISTEN decodes exactly when its family byte is 4 or 6, and the encoder agrees', () => {
     fc.assert(
-      fc.property(streamId, fc.oneof(fc.constantFrom(4, 6), u8), u8, u32, ipEndpoint, (stream, family, flags, backlog, local) => {
-        const l = socketAddress(local);
-        const bytes = new Uint8Array(HEADER_BYTES + 6 + l.length);
-        const dv = new DataView(bytes.buffer);
-        dv.setUint8(0, FrameType.LISTEN); dv.setUint32(1, stream); dv.setUint32(5, bytes.length - HEADER_BYTES);
-        dv.setUint8(9, family); dv.setUint8(10, flags); dv.setUint32(11, backlog);
-        bytes.set(l, 15);
-        const frame: Frame = { type: FrameType.LISTEN, stream, family, flags, backlog, local };
-        if (family === 4 || family === 6) {
-          expect(decodeMessage(bytes)).toEqual({ ok: true, frames: [frame] });
-          expect(encodeFrame(frame)).toEqual(bytes);
-        } else {
-          const res = decodeMessage(bytes);
-          expect(res.ok ? 'ok' : res.error.code).toBe('BAD_BODY');
-          expect(() => encodeFrame(frame)).toThrow(RangeError);
-        }
-      }),
+      fc.property(
+        streamId,
+        fc.oneof(fc.constantFrom(4, 6), u8),
+        u8,
+        u32,
+        ipEndpoint,
+        (stream, family, flags, backlog, local) => {
+          const l = socketAddress(local);
+          const bytes = new Uint8Array(HEADER_BYTES + 6 + l.length);
+          const dv = new DataView(bytes.buffer);
+          dv.setUint8(0, FrameType.LISTEN);
+          dv.setUint32(1, stream);
+          dv.setUint32(5, bytes.length - HEADER_BYTES);
+          dv.setUint8(9, family);
+          dv.setUint8(10, flags);
+          dv.setUint32(11, backlog);
+          bytes.set(l, 15);
+          const frame: Frame = { type: FrameType.LISTEN, stream, family, flags, backlog, local };
+          if (family === 4 || family === 6) {
+            expect(decodeMessage(bytes)).toEqual({ ok: true, frames: [frame] });
+            expect(encodeFrame(frame)).toEqual(bytes);
+          } else {
+            const res = decodeMessage(bytes);
+            expect(res.ok ? 'ok' : res.error.code).toBe('BAD_BODY');
+            expect(() => encodeFrame(frame)).toThrow(RangeError);
+          }
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -329,52 +444,137 @@ describe('the inbound frames\' own rules, over all values', CPU_BOUND, () => {
 describe('the encoder never emits what the decoder refuses', CPU_BOUND, () => {
   // Each numeric field is sometimes out of range, non-integer or of the wrong kind.
   const loose = <T>(valid: fc.Arbitrary<T>) =>
-    fc.oneof({ weight: 6, arbitrary: valid as fc.Arbitrary<unknown> }, fc.integer({ min: -3, max: 2 ** 33 }), fc.double(), fc.constantFrom(undefined, null, '1', 0, -0));
+    fc.oneof(
+      { weight: 6, arbitrary: valid as fc.Arbitrary<unknown> },
+      fc.integer({ min: -3, max: 2 ** 33 }),
+      fc.double(),
+      fc.constantFrom(undefined, null, '1', 0, -0),
+    );
   const looseEndpoint = fc.oneof(
     { weight: 4, arbitrary: fc.oneof(ipEndpoint, nameEndpoint) as fc.Arbitrary<unknown> },
     fc.constant(null),
-    fc.record({ kind: fc.constantFrom('ipv4', 'ipv6', 'name', 'unix'), address: fc.oneof(fc.ipV4(), fc.ipV6(), fc.string()), host: fc.string({ maxLength: 300 }), port: loose(u16), scopeId: loose(u32) }),
+    fc.record({
+      kind: fc.constantFrom('ipv4', 'ipv6', 'name', 'unix'),
+      address: fc.oneof(fc.ipV4(), fc.ipV6(), fc.string()),
+      host: fc.string({ maxLength: 300 }),
+      port: loose(u16),
+      scopeId: loose(u32),
+    }),
   );
   const looseFrame = fc.oneof(
-    fc.record({ type: fc.constant(FrameType.HELLO), version: loose(u16), token: fc.oneof(fc.string({ maxLength: 5 }), fc.constantFrom(undefined, 7)), stream: loose(streamId) }, { requiredKeys: ['type', 'version', 'token'] }),
-    fc.record({ type: fc.constant(FrameType.WELCOME), version: loose(u16), maxFrameBody: loose(u32), maxStreams: loose(u32), capabilities: loose(u32) }),
-    fc.record({ type: fc.constant(FrameType.OPEN), stream: loose(streamId), transport: loose(u8), flags: loose(u8), window: loose(u32), remote: looseEndpoint, local: looseEndpoint }),
-    fc.record({ type: fc.constant(FrameType.OPENED), stream: loose(streamId), window: loose(u32), local: looseEndpoint, remote: looseEndpoint }),
-    fc.record({ type: fc.constant(FrameType.DATA), stream: loose(streamId), data: fc.oneof(fc.uint8Array({ maxLength: 8 }), fc.constantFrom(undefined, 'ab', new ArrayBuffer(1))) }),
+    fc.record(
+      {
+        type: fc.constant(FrameType.HELLO),
+        version: loose(u16),
+        token: fc.oneof(fc.string({ maxLength: 5 }), fc.constantFrom(undefined, 7)),
+        stream: loose(streamId),
+      },
+      { requiredKeys: ['type', 'version', 'token'] },
+    ),
+    fc.record({
+      type: fc.constant(FrameType.WELCOME),
+      version: loose(u16),
+      maxFrameBody: loose(u32),
+      maxStreams: loose(u32),
+      capabilities: loose(u32),
+    }),
+    fc.record({
+      type: fc.constant(FrameType.OPEN),
+      stream: loose(streamId),
+      transport: loose(u8),
+      flags: loose(u8),
+      window: loose(u32),
+      remote: looseEndpoint,
+      local: looseEndpoint,
+    }),
+    fc.record({
+      type: fc.constant(FrameType.OPENED),
+      stream: loose(streamId),
+      window: loose(u32),
+      local: looseEndpoint,
+      remote: looseEndpoint,
+    }),
+    fc.record({
+      type: fc.constant(FrameType.DATA),
+      stream: loose(streamId),
+      data: fc.oneof(fc.uint8Array({ maxLength: 8 }), fc.constantFrom(undefined, 'ab', new ArrayBuffer(1))),
+    }),
     fc.record({ type: fc.constantFrom(FrameType.CREDIT), stream: loose(streamId), bytes: loose(u32) }),
-    fc.record({ type: fc.constantFrom(FrameType.CLOSE, FrameType.OPEN_FAILED), stream: loose(streamId), reason: loose(u16) }),
+    fc.record({
+      type: fc.constantFrom(FrameType.CLOSE, FrameType.OPEN_FAILED),
+      stream: loose(streamId),
+      reason: loose(u16),
+    }),
     fc.record({ type: fc.constant(FrameType.SETOPT), stream: loose(streamId), option: loose(u16), value: loose(u32) }),
     fc.record({ type: loose(fc.constant(FrameType.FIN)), stream: loose(streamId) }),
     // Family bytes: valid, any other u8 (which the decoder would call BAD_BODY), or garbage.
     fc.record({
-      type: fc.constant(FrameType.DGRAM_OPEN), stream: loose(streamId), family: fc.oneof(loose(fc.constantFrom(4, 6)), u8),
-      flags: loose(u8), window: loose(u32), local: looseEndpoint,
+      type: fc.constant(FrameType.DGRAM_OPEN),
+      stream: loose(streamId),
+      family: fc.oneof(loose(fc.constantFrom(4, 6)), u8),
+      flags: loose(u8),
+      window: loose(u32),
+      local: looseEndpoint,
     }),
-    fc.record({ type: fc.constant(FrameType.DGRAM_OPENED), stream: loose(streamId), window: loose(u32), local: looseEndpoint }),
     fc.record({
-      type: fc.constant(FrameType.DATAGRAM), stream: loose(streamId), address: looseEndpoint,
-      data: fc.oneof(fc.uint8Array({ maxLength: 8 }), fc.constantFrom(undefined, 'ab', new ArrayBuffer(1), new Int16Array(1))),
-    }, { requiredKeys: ['type', 'stream', 'data'] }),
-    fc.record({ type: fc.constant(FrameType.PEER), stream: loose(streamId), seq: loose(u32), mode: loose(u8), address: looseEndpoint }),
+      type: fc.constant(FrameType.DGRAM_OPENED),
+      stream: loose(streamId),
+      window: loose(u32),
+      local: looseEndpoint,
+    }),
+    fc.record(
+      {
+        type: fc.constant(FrameType.DATAGRAM),
+        stream: loose(streamId),
+        address: looseEndpoint,
+        data: fc.oneof(
+          fc.uint8Array({ maxLength: 8 }),
+          fc.constantFrom(undefined, 'ab', new ArrayBuffer(1), new Int16Array(1)),
+        ),
+      },
+      { requiredKeys: ['type', 'stream', 'data'] },
+    ),
+    fc.record({
+      type: fc.constant(FrameType.PEER),
+      stream: loose(streamId),
+      seq: loose(u32),
+      mode: loose(u8),
+      address: looseEndpoint,
+    }),
     fc.record({ type: fc.constant(FrameType.VERDICT), stream: loose(streamId), seq: loose(u32), reason: loose(u16) }),
     fc.record({
-      type: fc.constant(FrameType.RESOLVE), stream: loose(streamId), family: fc.oneof(loose(fc.constantFrom(0, 4, 6)), u8),
-      flags: loose(u8), host: fc.oneof(fc.string({ maxLength: 300 }), fc.constantFrom(undefined, null, 7)),
+      type: fc.constant(FrameType.RESOLVE),
+      stream: loose(streamId),
+      family: fc.oneof(loose(fc.constantFrom(0, 4, 6)), u8),
+      flags: loose(u8),
+      host: fc.oneof(fc.string({ maxLength: 300 }), fc.constantFrom(undefined, null, 7)),
     }),
     fc.record({
-      type: fc.constant(FrameType.RESOLVED), stream: loose(streamId),
+      type: fc.constant(FrameType.RESOLVED),
+      stream: loose(streamId),
       canonName: fc.oneof(fc.string({ maxLength: 300 }), fc.constantFrom(undefined, 7)),
-      addresses: fc.oneof({ weight: 4, arbitrary: fc.array(looseEndpoint, { maxLength: 4 }) as fc.Arbitrary<unknown> }, fc.constantFrom(undefined, null, 'x', {}, 3)),
+      addresses: fc.oneof(
+        { weight: 4, arbitrary: fc.array(looseEndpoint, { maxLength: 4 }) as fc.Arbitrary<unknown> },
+        fc.constantFrom(undefined, null, 'x', {}, 3),
+      ),
     }),
     fc.record({
-      type: fc.constant(FrameType.LISTEN), stream: loose(streamId), family: fc.oneof(loose(fc.constantFrom(4, 6)), u8),
-      flags: loose(u8), backlog: loose(u32), local: looseEndpoint,
+      type: fc.constant(FrameType.LISTEN),
+      stream: loose(streamId),
+      family: fc.oneof(loose(fc.constantFrom(4, 6)), u8),
+      flags: loose(u8),
+      backlog: loose(u32),
+      local: looseEndpoint,
     }),
     fc.record({ type: fc.constant(FrameType.LISTENING), stream: loose(streamId), local: looseEndpoint }),
     // newStream: a relay id, any u32 (half of them page ids the decoder would call BAD_BODY), or garbage.
     fc.record({
-      type: fc.constant(FrameType.INCOMING), stream: loose(streamId), newStream: fc.oneof(loose(relayStreamId), u32),
-      window: loose(u32), local: looseEndpoint, remote: looseEndpoint,
+      type: fc.constant(FrameType.INCOMING),
+      stream: loose(streamId),
+      newStream: fc.oneof(loose(relayStreamId), u32),
+      window: loose(u32),
+      local: looseEndpoint,
+      remote: looseEndpoint,
     }),
   );
 

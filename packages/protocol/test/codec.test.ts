@@ -69,11 +69,7 @@ const fixtures: Array<[string, Frame, string]> = [
     { type: FrameType.HELLO, version: 1, token: 'abc' },
     '01 00000000 00000007  0001 0003 616263',
   ],
-  [
-    'HELLO v1 without a token',
-    { type: FrameType.HELLO, version: 1, token: '' },
-    '01 00000000 00000004  0001 0000',
-  ],
+  ['HELLO v1 without a token', { type: FrameType.HELLO, version: 1, token: '' }, '01 00000000 00000004  0001 0000'],
   [
     'HELLO with a non-ASCII token (UTF-8 length, not UTF-16 length)',
     { type: FrameType.HELLO, version: 1, token: 'é€😀' },
@@ -92,15 +88,24 @@ const fixtures: Array<[string, Frame, string]> = [
   [
     'OPEN TCP to 127.0.0.1:8080, NODELAY|KEEPALIVE, no local',
     {
-      type: FrameType.OPEN, stream: 1, transport: 1, flags: 3, window: 65536,
-      remote: { kind: 'ipv4', address: '127.0.0.1', port: 8080 }, local: null,
+      type: FrameType.OPEN,
+      stream: 1,
+      transport: 1,
+      flags: 3,
+      window: 65536,
+      remote: { kind: 'ipv4', address: '127.0.0.1', port: 8080 },
+      local: null,
     },
     '10 00000001 0000000e  01 03 00010000  04 7f000001 1f90  00',
   ],
   [
     'OPEN to localhost:443 bound to 0.0.0.0:0',
     {
-      type: FrameType.OPEN, stream: 2, transport: 1, flags: 0, window: 4096,
+      type: FrameType.OPEN,
+      stream: 2,
+      transport: 1,
+      flags: 0,
+      window: 4096,
       remote: { kind: 'name', host: 'localhost', port: 443 },
       local: { kind: 'ipv4', address: '0.0.0.0', port: 0 },
     },
@@ -109,7 +114,11 @@ const fixtures: Array<[string, Frame, string]> = [
   [
     'OPEN to [::1]:80 bound to [fe80::1%3]:0, highest page stream id',
     {
-      type: FrameType.OPEN, stream: 0x7fffffff, transport: 1, flags: 0, window: 1024,
+      type: FrameType.OPEN,
+      stream: 0x7fffffff,
+      transport: 1,
+      flags: 0,
+      window: 1024,
       remote: { kind: 'ipv6', address: '::1', port: 80, scopeId: 0 },
       local: { kind: 'ipv6', address: 'fe80::1', port: 0, scopeId: 3 },
     },
@@ -120,7 +129,9 @@ const fixtures: Array<[string, Frame, string]> = [
   [
     'OPENED 127.0.0.1:54321 → 127.0.0.1:8080',
     {
-      type: FrameType.OPENED, stream: 1, window: 262144,
+      type: FrameType.OPENED,
+      stream: 1,
+      window: 262144,
       local: { kind: 'ipv4', address: '127.0.0.1', port: 54321 },
       remote: { kind: 'ipv4', address: '127.0.0.1', port: 8080 },
     },
@@ -129,7 +140,9 @@ const fixtures: Array<[string, Frame, string]> = [
   [
     'OPENED over IPv6 (IPv4-mapped remote)',
     {
-      type: FrameType.OPENED, stream: 9, window: 0,
+      type: FrameType.OPENED,
+      stream: 9,
+      window: 0,
       local: { kind: 'ipv6', address: '::1', port: 65535, scopeId: 0 },
       remote: { kind: 'ipv6', address: '::ffff:127.0.0.1', port: 1, scopeId: 0xffffffff },
     },
@@ -143,8 +156,16 @@ const fixtures: Array<[string, Frame, string]> = [
   ['CREDIT', { type: FrameType.CREDIT, stream: 1, bytes: 0xdeadbeef }, '21 00000001 00000004  deadbeef'],
   ['FIN on a relay-initiated stream id', { type: FrameType.FIN, stream: 0x80000000 }, '22 80000000 00000000'],
   ['CLOSE RESET', { type: FrameType.CLOSE, stream: 1, reason: 6 }, '23 00000001 00000002  0006'],
-  ['CLOSE OK on the largest stream id', { type: FrameType.CLOSE, stream: 0xffffffff, reason: 0 }, '23 ffffffff 00000002  0000'],
-  ['SETOPT TCP_NODELAY on', { type: FrameType.SETOPT, stream: 1, option: 1, value: 1 }, '24 00000001 00000006  0001 00000001'],
+  [
+    'CLOSE OK on the largest stream id',
+    { type: FrameType.CLOSE, stream: 0xffffffff, reason: 0 },
+    '23 ffffffff 00000002  0000',
+  ],
+  [
+    'SETOPT TCP_NODELAY on',
+    { type: FrameType.SETOPT, stream: 1, option: 1, value: 1 },
+    '24 00000001 00000006  0001 00000001',
+  ],
   [
     'DGRAM_OPEN udp4, no local address (implicit bind)',
     { type: FrameType.DGRAM_OPEN, stream: 1, family: 4, flags: 0, window: 65536, local: null },
@@ -153,7 +174,11 @@ const fixtures: Array<[string, Frame, string]> = [
   [
     'DGRAM_OPEN udp4 bound to 127.0.0.1:0, SO_BROADCAST',
     {
-      type: FrameType.DGRAM_OPEN, stream: 2, family: 4, flags: 1, window: 1024,
+      type: FrameType.DGRAM_OPEN,
+      stream: 2,
+      family: 4,
+      flags: 1,
+      window: 1024,
       local: { kind: 'ipv4', address: '127.0.0.1', port: 0 },
     },
     '13 00000002 0000000d  04 01 00000400  04 7f000001 0000',
@@ -161,24 +186,43 @@ const fixtures: Array<[string, Frame, string]> = [
   [
     'DGRAM_OPEN udp6 dual-stack + broadcast bound to [::]:5353',
     {
-      type: FrameType.DGRAM_OPEN, stream: 3, family: 6, flags: 3, window: 4096,
+      type: FrameType.DGRAM_OPEN,
+      stream: 3,
+      family: 6,
+      flags: 3,
+      window: 4096,
       local: { kind: 'ipv6', address: '::', port: 5353, scopeId: 0 },
     },
     '13 00000003 0000001d  06 03 00001000  06 00000000000000000000000000000000 14e9 00000000',
   ],
   [
     'DGRAM_OPENED 127.0.0.1:49152',
-    { type: FrameType.DGRAM_OPENED, stream: 1, window: 65536, local: { kind: 'ipv4', address: '127.0.0.1', port: 49152 } },
+    {
+      type: FrameType.DGRAM_OPENED,
+      stream: 1,
+      window: 65536,
+      local: { kind: 'ipv4', address: '127.0.0.1', port: 49152 },
+    },
     '14 00000001 0000000b  00010000  04 7f000001 c000',
   ],
   [
     'DGRAM_OPENED [::1]:53 with no send credit',
-    { type: FrameType.DGRAM_OPENED, stream: 2, window: 0, local: { kind: 'ipv6', address: '::1', port: 53, scopeId: 0 } },
+    {
+      type: FrameType.DGRAM_OPENED,
+      stream: 2,
+      window: 0,
+      local: { kind: 'ipv6', address: '::1', port: 53, scopeId: 0 },
+    },
     '14 00000002 0000001b  00000000  06 00000000000000000000000000000001 0035 00000000',
   ],
   [
     'DATAGRAM "hi" to 127.0.0.1:53',
-    { type: FrameType.DATAGRAM, stream: 1, address: { kind: 'ipv4', address: '127.0.0.1', port: 53 }, data: hex('6869') },
+    {
+      type: FrameType.DATAGRAM,
+      stream: 1,
+      address: { kind: 'ipv4', address: '127.0.0.1', port: 53 },
+      data: hex('6869'),
+    },
     '25 00000001 00000009  04 7f000001 0035  6869',
   ],
   [
@@ -189,7 +233,9 @@ const fixtures: Array<[string, Frame, string]> = [
   [
     'empty DATAGRAM from [fe80::1%2]:7',
     {
-      type: FrameType.DATAGRAM, stream: 4, address: { kind: 'ipv6', address: 'fe80::1', port: 7, scopeId: 2 },
+      type: FrameType.DATAGRAM,
+      stream: 4,
+      address: { kind: 'ipv6', address: 'fe80::1', port: 7, scopeId: 2 },
       data: new Uint8Array(0),
     },
     '25 00000004 00000017  06 fe800000000000000000000000000001 0007 00000002',
@@ -212,7 +258,10 @@ const fixtures: Array<[string, Frame, string]> = [
   [
     'PEER CONNECT [fe80::1%3]:443',
     {
-      type: FrameType.PEER, stream: 1, seq: 2, mode: 1,
+      type: FrameType.PEER,
+      stream: 1,
+      seq: 2,
+      mode: 1,
       address: { kind: 'ipv6', address: 'fe80::1', port: 443, scopeId: 3 },
     },
     '26 00000001 0000001c  00000002 01  06 fe800000000000000000000000000001 01bb 00000003',
@@ -223,7 +272,11 @@ const fixtures: Array<[string, Frame, string]> = [
     '26 00000001 00000006  ffffffff 01  00',
   ],
   ['VERDICT OK', { type: FrameType.VERDICT, stream: 1, seq: 1, reason: 0 }, '27 00000001 00000006  00000001 0000'],
-  ['VERDICT POLICY_DENIED', { type: FrameType.VERDICT, stream: 9, seq: 0x01020304, reason: 5 }, '27 00000009 00000006  01020304 0005'],
+  [
+    'VERDICT POLICY_DENIED',
+    { type: FrameType.VERDICT, stream: 9, seq: 0x01020304, reason: 5 },
+    '27 00000009 00000006  01020304 0005',
+  ],
   [
     'RESOLVE localhost, any family, canonical name',
     { type: FrameType.RESOLVE, stream: 1, family: 0, flags: 1, host: 'localhost' },
@@ -247,7 +300,9 @@ const fixtures: Array<[string, Frame, string]> = [
   [
     'RESOLVED localhost → 127.0.0.1, ::1',
     {
-      type: FrameType.RESOLVED, stream: 1, canonName: 'localhost',
+      type: FrameType.RESOLVED,
+      stream: 1,
+      canonName: 'localhost',
       addresses: [
         { kind: 'ipv4', address: '127.0.0.1', port: 0 },
         { kind: 'ipv6', address: '::1', port: 0, scopeId: 0 },
@@ -270,7 +325,11 @@ const fixtures: Array<[string, Frame, string]> = [
   [
     'LISTEN on 127.0.0.1, ephemeral port, SO_REUSEADDR, backlog 5',
     {
-      type: FrameType.LISTEN, stream: 1, family: 4, flags: 1, backlog: 5,
+      type: FrameType.LISTEN,
+      stream: 1,
+      family: 4,
+      flags: 1,
+      backlog: 5,
       local: { kind: 'ipv4', address: '127.0.0.1', port: 0 },
     },
     '15 00000001 0000000d  04 01 00000005  04 7f000001 0000',
@@ -278,7 +337,11 @@ const fixtures: Array<[string, Frame, string]> = [
   [
     'LISTEN on [::]:8080, dual-stack + SO_EXCLUSIVEADDRUSE, backlog SOMAXCONN (0x7fffffff)',
     {
-      type: FrameType.LISTEN, stream: 2, family: 6, flags: 6, backlog: 0x7fffffff,
+      type: FrameType.LISTEN,
+      stream: 2,
+      family: 6,
+      flags: 6,
+      backlog: 0x7fffffff,
       local: { kind: 'ipv6', address: '::', port: 8080, scopeId: 0 },
     },
     '15 00000002 0000001d  06 06 7fffffff  06 00000000000000000000000000000000 1f90 00000000',
@@ -286,7 +349,11 @@ const fixtures: Array<[string, Frame, string]> = [
   [
     'LISTEN on [fe80::1%3]:0, backlog 0',
     {
-      type: FrameType.LISTEN, stream: 0x7fffffff, family: 6, flags: 0, backlog: 0,
+      type: FrameType.LISTEN,
+      stream: 0x7fffffff,
+      family: 6,
+      flags: 0,
+      backlog: 0,
       local: { kind: 'ipv6', address: 'fe80::1', port: 0, scopeId: 3 },
     },
     '15 7fffffff 0000001d  06 00 00000000  06 fe800000000000000000000000000001 0000 00000003',
@@ -304,7 +371,10 @@ const fixtures: Array<[string, Frame, string]> = [
   [
     'INCOMING 127.0.0.1:54321 → 127.0.0.1:8080 as the first relay stream id',
     {
-      type: FrameType.INCOMING, stream: 1, newStream: 0x80000000, window: 65536,
+      type: FrameType.INCOMING,
+      stream: 1,
+      newStream: 0x80000000,
+      window: 65536,
       local: { kind: 'ipv4', address: '127.0.0.1', port: 8080 },
       remote: { kind: 'ipv4', address: '127.0.0.1', port: 54321 },
     },
@@ -313,7 +383,10 @@ const fixtures: Array<[string, Frame, string]> = [
   [
     'INCOMING over IPv6 (IPv4-mapped remote) as the last relay stream id, no send credit',
     {
-      type: FrameType.INCOMING, stream: 0x7fffffff, newStream: 0xffffffff, window: 0,
+      type: FrameType.INCOMING,
+      stream: 0x7fffffff,
+      newStream: 0xffffffff,
+      window: 0,
       local: { kind: 'ipv6', address: '::1', port: 8080, scopeId: 0 },
       remote: { kind: 'ipv6', address: '::ffff:127.0.0.1', port: 1, scopeId: 0xffffffff },
     },
@@ -328,10 +401,27 @@ describe('each frame type ↔ hand-written bytes', () => {
     expect(new Set(fixtures.map(([, f]) => f.type))).toEqual(new Set(Object.values(FrameType)));
     // The wire values themselves are frozen: a change here breaks every deployed peer.
     expect(FrameType).toEqual({
-      HELLO: 0x01, WELCOME: 0x02, GOAWAY: 0x03, OPEN: 0x10, OPENED: 0x11, OPEN_FAILED: 0x12,
-      DGRAM_OPEN: 0x13, DGRAM_OPENED: 0x14, DATA: 0x20, CREDIT: 0x21, FIN: 0x22, CLOSE: 0x23,
-      SETOPT: 0x24, DATAGRAM: 0x25, PEER: 0x26, VERDICT: 0x27, RESOLVE: 0x30, RESOLVED: 0x31,
-      LISTEN: 0x15, LISTENING: 0x16, INCOMING: 0x17,
+      HELLO: 0x01,
+      WELCOME: 0x02,
+      GOAWAY: 0x03,
+      OPEN: 0x10,
+      OPENED: 0x11,
+      OPEN_FAILED: 0x12,
+      DGRAM_OPEN: 0x13,
+      DGRAM_OPENED: 0x14,
+      DATA: 0x20,
+      CREDIT: 0x21,
+      FIN: 0x22,
+      CLOSE: 0x23,
+      SETOPT: 0x24,
+      DATAGRAM: 0x25,
+      PEER: 0x26,
+      VERDICT: 0x27,
+      RESOLVE: 0x30,
+      RESOLVED: 0x31,
+      LISTEN: 0x15,
+      LISTENING: 0x16,
+      INCOMING: 0x17,
     });
   });
 
@@ -344,7 +434,9 @@ describe('each frame type ↔ hand-written bytes', () => {
   it('matches the frame table of docs/protocol.md, type by type', () => {
     const md = readFileSync(new URL('../../../docs/protocol.md', import.meta.url), 'utf8');
     const rows = md.split('\n').filter((l) => /^\| 0x[0-9a-f]{2} \|/i.test(l));
-    const doc = rows.map((l) => l.split('|').map((c) => c.trim())).map(([, type, name]) => [name!, parseInt(type!, 16)]);
+    const doc = rows
+      .map((l) => l.split('|').map((c) => c.trim()))
+      .map(([, type, name]) => [name!, parseInt(type!, 16)]);
     expect(Object.fromEntries(doc)).toEqual({ ...FrameType });
     expect(doc).toHaveLength(Object.keys(FrameType).length);
   });
@@ -354,14 +446,24 @@ describe('each frame type ↔ hand-written bytes', () => {
     const md = text.replace(/\s+/g, ' ');
     /** "bit0 TCP, bit1 UDP (…)" → { TCP: 1, UDP: 2 }: each named bit as its value. */
     const bits = (s: string, rename: Record<string, string> = {}) =>
-      Object.fromEntries([...s.matchAll(/bit(\d+) ([\w-]+)/g)].map(([, n, name]) => [rename[name!] ?? name!, 1 << Number(n)]));
+      Object.fromEntries(
+        [...s.matchAll(/bit(\d+) ([\w-]+)/g)].map(([, n, name]) => [rename[name!] ?? name!, 1 << Number(n)]),
+      );
     // The Versioning section: "bit0 TCP, bit1 UDP (…), bit2 RESOLVE, bit3 INBOUND (LISTEN / LISTENING / INCOMING)".
     const caps = md.match(/announced by WELCOME capability bits: (.*?)\. /);
     expect(caps, 'capability sentence in docs/protocol.md').not.toBeNull();
     expect(bits(caps![1]!)).toEqual({ ...Capability });
     expect(caps![1]).toContain('bit3 INBOUND (LISTEN / LISTENING / INCOMING)');
     // [type, name, dir, body] of the frame-table row named `name`.
-    const table = text.split('\n').filter((l) => /^\| 0x[0-9a-f]{2} \|/i.test(l)).map((l) => l.split('|').slice(1, -1).map((c) => c.trim()));
+    const table = text
+      .split('\n')
+      .filter((l) => /^\| 0x[0-9a-f]{2} \|/i.test(l))
+      .map((l) =>
+        l
+          .split('|')
+          .slice(1, -1)
+          .map((c) => c.trim()),
+      );
     const row = (name: string): string[] => {
       const found = table.find((c) => c[1] === name);
       if (!found) throw new Error(`no frame-table row for ${name}`);
@@ -369,13 +471,25 @@ describe('each frame type ↔ hand-written bytes', () => {
     };
     const listen = row('LISTEN');
     expect(listen.slice(0, 3)).toEqual(['0x15', 'LISTEN', 'page → relay']);
-    expect(bits(listen[3]!, { SO_REUSEADDR: 'REUSEADDR', SO_EXCLUSIVEADDRUSE: 'EXCLUSIVEADDRUSE', 'dual-stack': 'DUAL_STACK' })).toEqual({ ...ListenFlag });
-    expect(listen[3]).toMatch(/^family:u8 \(4 or 6\), flags:u8 \(.*\), backlog:u32, local:endpoint \(IP; port 0 = ephemeral\)$/);
+    expect(
+      bits(listen[3]!, {
+        SO_REUSEADDR: 'REUSEADDR',
+        SO_EXCLUSIVEADDRUSE: 'EXCLUSIVEADDRUSE',
+        'dual-stack': 'DUAL_STACK',
+      }),
+    ).toEqual({ ...ListenFlag });
+    expect(listen[3]).toMatch(
+      /^family:u8 \(4 or 6\), flags:u8 \(.*\), backlog:u32, local:endpoint \(IP; port 0 = ephemeral\)$/,
+    );
     expect(row('LISTENING')).toEqual(['0x16', 'LISTENING', 'relay → page', 'local:endpoint']);
     const incoming = row('INCOMING');
     expect(incoming.slice(0, 3)).toEqual(['0x17', 'INCOMING', 'relay → page']);
-    expect(incoming[3]).toBe(`newStream:u32 (≥ 0x${RELAY_STREAM_BASE.toString(16)}), window:u32, local:endpoint, remote:endpoint`);
-    expect(md).toContain(`Ids from 0x${RELAY_STREAM_BASE.toString(16)} are allocated by the relay for inbound connections (INCOMING).`);
+    expect(incoming[3]).toBe(
+      `newStream:u32 (≥ 0x${RELAY_STREAM_BASE.toString(16)}), window:u32, local:endpoint, remote:endpoint`,
+    );
+    expect(md).toContain(
+      `Ids from 0x${RELAY_STREAM_BASE.toString(16)} are allocated by the relay for inbound connections (INCOMING).`,
+    );
   });
 
   it.each(fixtures)('%s: encodes to exactly the documented bytes', (_label, frame, bytes) => {
@@ -432,7 +546,10 @@ describe('several frames in one message', () => {
 
   it('grows past its size estimate for long strings', () => {
     const token = 'x'.repeat(1000);
-    const out = encodeFrames([{ type: FrameType.HELLO, version: 1, token }, { type: FrameType.FIN, stream: 1 }]);
+    const out = encodeFrames([
+      { type: FrameType.HELLO, version: 1, token },
+      { type: FrameType.FIN, stream: 1 },
+    ]);
     expect(out).toHaveLength(HEADER_BYTES + 4 + 1000 + HEADER_BYTES);
     expect(frames(decodeMessage(out))).toEqual([
       { type: FrameType.HELLO, version: 1, token },
@@ -450,9 +567,19 @@ describe('a UDP exchange coalesced into one message', () => {
       '31 00000004 00000003  00 0000',
   );
   const expected: Frame[] = [
-    { type: FrameType.DGRAM_OPENED, stream: 3, window: 65536, local: { kind: 'ipv4', address: '127.0.0.1', port: 49152 } },
+    {
+      type: FrameType.DGRAM_OPENED,
+      stream: 3,
+      window: 65536,
+      local: { kind: 'ipv4', address: '127.0.0.1', port: 49152 },
+    },
     { type: FrameType.VERDICT, stream: 3, seq: 1, reason: 0 },
-    { type: FrameType.DATAGRAM, stream: 3, address: { kind: 'ipv4', address: '127.0.0.1', port: 53 }, data: hex('616263') },
+    {
+      type: FrameType.DATAGRAM,
+      stream: 3,
+      address: { kind: 'ipv4', address: '127.0.0.1', port: 53 },
+      data: hex('616263'),
+    },
     { type: FrameType.CREDIT, stream: 3, bytes: 3 },
     { type: FrameType.RESOLVED, stream: 4, canonName: '', addresses: [] },
   ];
@@ -484,15 +611,27 @@ describe('an inbound exchange coalesced into messages', () => {
   );
   // Page → relay: accept the first (CREDIT = its receive window), reject the second, stop listening.
   const pageToRelay = hex(
-    '21 80000000 00000004  00040000' +
-      '23 80000001 00000002  0006' +
-      '23 00000001 00000002  0000',
+    '21 80000000 00000004  00040000' + '23 80000001 00000002  0006' + '23 00000001 00000002  0000',
   );
   const local = { kind: 'ipv4', address: '127.0.0.1', port: 49152 } as const;
   const fromRelay: Frame[] = [
     { type: FrameType.LISTENING, stream: 1, local },
-    { type: FrameType.INCOMING, stream: 1, newStream: 0x80000000, window: 65536, local, remote: { kind: 'ipv4', address: '127.0.0.1', port: 54321 } },
-    { type: FrameType.INCOMING, stream: 1, newStream: 0x80000001, window: 65536, local, remote: { kind: 'ipv4', address: '127.0.0.1', port: 54322 } },
+    {
+      type: FrameType.INCOMING,
+      stream: 1,
+      newStream: 0x80000000,
+      window: 65536,
+      local,
+      remote: { kind: 'ipv4', address: '127.0.0.1', port: 54321 },
+    },
+    {
+      type: FrameType.INCOMING,
+      stream: 1,
+      newStream: 0x80000001,
+      window: 65536,
+      local,
+      remote: { kind: 'ipv4', address: '127.0.0.1', port: 54322 },
+    },
   ];
   const fromPage: Frame[] = [
     { type: FrameType.CREDIT, stream: 0x80000000, bytes: 262144 },
@@ -510,7 +649,9 @@ describe('an inbound exchange coalesced into messages', () => {
   it('an INCOMING with a page stream id at the end fails the whole message at its offset', () => {
     const bad = relayToPage.slice();
     bad[16 + 31 + 9] = 0x7f; // 0x80000001 → 0x7f000001
-    expect(expectError(decodeMessage(bad), 'BAD_BODY', 16 + 31).message).toContain(`INCOMING: newStream ${0x7f000001} is below 0x80000000 (a page stream id)`);
+    expect(expectError(decodeMessage(bad), 'BAD_BODY', 16 + 31).message).toContain(
+      `INCOMING: newStream ${0x7f000001} is below 0x80000000 (a page stream id)`,
+    );
   });
 });
 
@@ -605,12 +746,20 @@ describe('malformed messages are ProtocolError values', () => {
     ['RESOLVED with a byte after the last address', '31 00000001 0000000b  00 0001  04 7f000001 0000 00'],
     ['RESOLVED count 0 followed by an address (7 bytes)', '31 00000001 0000000a  00 0000  04 7f000001 0000'],
     ['LISTEN with a byte after the local address', '15 00000001 0000000e  04 00 00000005  04 7f000001 0000 00'],
-    ['LISTEN with a byte after an IPv6 local address', '15 00000001 0000001e  06 00 00000005  06 00000000000000000000000000000001 0000 00000000 00'],
+    [
+      'LISTEN with a byte after an IPv6 local address',
+      '15 00000001 0000001e  06 00 00000005  06 00000000000000000000000000000001 0000 00000000 00',
+    ],
     ['LISTENING with a byte after the local address', '16 00000001 00000008  04 7f000001 c000 00'],
     ['LISTENING with a second address', '16 00000001 0000000e  04 7f000001 c000  04 7f000001 c000'],
-    ['INCOMING with a byte after the remote', '17 00000001 00000017  80000000 00010000  04 7f000001 1f90  04 7f000001 d431 00'],
+    [
+      'INCOMING with a byte after the remote',
+      '17 00000001 00000017  80000000 00010000  04 7f000001 1f90  04 7f000001 d431 00',
+    ],
   ])('trailing bytes in a body (%s) → BAD_BODY', (_label, bytes) => {
-    expect(expectError(decodeMessage(oneFrame(bytes)), 'BAD_BODY', 0).message).toMatch(/\d+ unexpected trailing bytes$/);
+    expect(expectError(decodeMessage(oneFrame(bytes)), 'BAD_BODY', 0).message).toMatch(
+      /\d+ unexpected trailing bytes$/,
+    );
   });
 
   it.each([
@@ -621,7 +770,10 @@ describe('malformed messages are ProtocolError values', () => {
     ['OPEN without its window', '10 00000001 00000004  01 00 0000'],
     ['OPEN without a local address byte', '10 00000001 0000000d  01 00 00000000  04 7f000001 0050'],
     ['OPEN with a cut IPv4 address', '10 00000001 00000009  01 00 00000000  04 7f00'],
-    ['OPEN with an IPv6 address missing its scope', '10 00000001 00000019  01 00 00000000  06 00000000000000000000000000000001 0050'],
+    [
+      'OPEN with an IPv6 address missing its scope',
+      '10 00000001 00000019  01 00 00000000  06 00000000000000000000000000000001 0050',
+    ],
     ['OPEN with a host name length past the body', '10 00000001 0000000c  01 00 00000000  4e 05 6162 0050'],
     ['OPENED cut after the window', '11 00000001 00000004  00000000'],
     ['OPEN_FAILED empty', '12 00000001 00000000'],
@@ -632,7 +784,10 @@ describe('malformed messages are ProtocolError values', () => {
     ['DGRAM_OPEN without its window', '13 00000001 00000004  04 00 0000'],
     ['DGRAM_OPEN without a local address byte', '13 00000001 00000006  04 00 00010000'],
     ['DGRAM_OPEN with a cut IPv4 local', '13 00000001 0000000b  04 00 00010000  04 7f000001'],
-    ['DGRAM_OPEN with an IPv6 local missing its scope', '13 00000001 00000019  06 00 00010000  06 00000000000000000000000000000000 0000'],
+    [
+      'DGRAM_OPEN with an IPv6 local missing its scope',
+      '13 00000001 00000019  06 00 00010000  06 00000000000000000000000000000000 0000',
+    ],
     ['DGRAM_OPENED cut after the window', '14 00000001 00000004  00010000'],
     ['DGRAM_OPENED with a cut IPv4 local', '14 00000001 00000008  00010000  04 7f00 00'],
     ['DGRAM_OPENED without a whole window', '14 00000001 00000003  000100'],
@@ -653,7 +808,10 @@ describe('malformed messages are ProtocolError values', () => {
     ['RESOLVED count 1 with no address', '31 00000001 00000003  00 0001'],
     ['RESOLVED count 2 with one address', '31 00000001 0000000a  00 0002  04 7f000001 0000'],
     ['RESOLVED count 65535 with one address', '31 00000001 0000000a  00 ffff  04 7f000001 0000'],
-    ['RESOLVED count 3, the last address cut', '31 00000001 00000014  00 0003  04 7f000001 0000  04 7f000002 0000  04 7f00'],
+    [
+      'RESOLVED count 3, the last address cut',
+      '31 00000001 00000014  00 0003  04 7f000001 0000  04 7f000002 0000  04 7f00',
+    ],
     ['LISTEN empty', '15 00000001 00000000'],
     ['LISTEN without its flags', '15 00000001 00000001  04'],
     ['LISTEN without its backlog', '15 00000001 00000002  04 00'],
@@ -661,18 +819,27 @@ describe('malformed messages are ProtocolError values', () => {
     ['LISTEN without a local address byte', '15 00000001 00000006  04 00 00000005'],
     ['LISTEN with a cut IPv4 local', '15 00000001 0000000b  04 00 00000005  04 7f000001'],
     ['LISTEN with an IPv4 local missing a port byte', '15 00000001 0000000c  04 00 00000005  04 7f000001 00'],
-    ['LISTEN with an IPv6 local missing its scope', '15 00000001 00000019  06 00 00000005  06 00000000000000000000000000000000 0000'],
+    [
+      'LISTEN with an IPv6 local missing its scope',
+      '15 00000001 00000019  06 00 00000005  06 00000000000000000000000000000000 0000',
+    ],
     ['LISTENING empty', '16 00000001 00000000'],
     ['LISTENING with only the address kind', '16 00000001 00000001  04'],
     ['LISTENING with a cut IPv4 local', '16 00000001 00000005  04 7f000001'],
-    ['LISTENING with an IPv6 local missing half its scope', '16 00000001 00000015  06 00000000000000000000000000000001 01bb 0000'],
+    [
+      'LISTENING with an IPv6 local missing half its scope',
+      '16 00000001 00000015  06 00000000000000000000000000000001 01bb 0000',
+    ],
     ['INCOMING empty', '17 00000001 00000000'],
     ['INCOMING with half a newStream', '17 00000001 00000002  8000'],
     ['INCOMING without its window', '17 00000001 00000004  80000000'],
     ['INCOMING cut after the window', '17 00000001 00000008  80000000 00010000'],
     ['INCOMING without a remote', '17 00000001 0000000f  80000000 00010000  04 7f000001 1f90'],
     ['INCOMING with a cut IPv4 remote', '17 00000001 00000013  80000000 00010000  04 7f000001 1f90  04 7f00 00'],
-    ['INCOMING with an IPv6 remote missing its scope', '17 00000001 00000022  80000000 00010000  04 7f000001 1f90  06 00000000000000000000000000000001 d431'],
+    [
+      'INCOMING with an IPv6 remote missing its scope',
+      '17 00000001 00000022  80000000 00010000  04 7f000001 1f90  06 00000000000000000000000000000001 d431',
+    ],
   ])('short body (%s) → BAD_BODY', (_label, bytes) => {
     expect(expectError(decodeMessage(oneFrame(bytes)), 'BAD_BODY', 0).message).toMatch(/body too short/);
   });
@@ -744,7 +911,10 @@ describe('malformed messages are ProtocolError values', () => {
   it('DGRAM_OPEN accepts family 4 and 6 only; any other byte → BAD_BODY', () => {
     for (let family = 0; family <= 0xff; family++) {
       const r = decodeMessage(hex(`13 00000001 00000007  ${family.toString(16).padStart(2, '0')} 00 00010000  00`));
-      if (family === 4 || family === 6) expect(frames(r)).toEqual([{ type: FrameType.DGRAM_OPEN, stream: 1, family, flags: 0, window: 65536, local: null }]);
+      if (family === 4 || family === 6)
+        expect(frames(r)).toEqual([
+          { type: FrameType.DGRAM_OPEN, stream: 1, family, flags: 0, window: 65536, local: null },
+        ]);
       else expect(expectError(r, 'BAD_BODY', 0).message).toContain(`family ${family}`);
     }
   });
@@ -752,16 +922,28 @@ describe('malformed messages are ProtocolError values', () => {
   it('RESOLVE accepts family 0, 4 and 6 only; any other byte → BAD_BODY', () => {
     for (let family = 0; family <= 0xff; family++) {
       const r = decodeMessage(hex(`30 00000001 00000004  ${family.toString(16).padStart(2, '0')} 00 01 61`));
-      if (family === 0 || family === 4 || family === 6) expect(frames(r)).toEqual([{ type: FrameType.RESOLVE, stream: 1, family, flags: 0, host: 'a' }]);
+      if (family === 0 || family === 4 || family === 6)
+        expect(frames(r)).toEqual([{ type: FrameType.RESOLVE, stream: 1, family, flags: 0, host: 'a' }]);
       else expect(expectError(r, 'BAD_BODY', 0).message).toContain(`family ${family}`);
     }
   });
 
   it('LISTEN accepts family 4 and 6 only; any other byte → BAD_BODY', () => {
     for (let family = 0; family <= 0xff; family++) {
-      const r = decodeMessage(oneFrame(`15 00000001 0000000d  ${family.toString(16).padStart(2, '0')} 00 00000005  04 7f000001 0000`));
+      const r = decodeMessage(
+        oneFrame(`15 00000001 0000000d  ${family.toString(16).padStart(2, '0')} 00 00000005  04 7f000001 0000`),
+      );
       if (family === 4 || family === 6) {
-        expect(frames(r)).toEqual([{ type: FrameType.LISTEN, stream: 1, family, flags: 0, backlog: 5, local: { kind: 'ipv4', address: '127.0.0.1', port: 0 } }]);
+        expect(frames(r)).toEqual([
+          {
+            type: FrameType.LISTEN,
+            stream: 1,
+            family,
+            flags: 0,
+            backlog: 5,
+            local: { kind: 'ipv4', address: '127.0.0.1', port: 0 },
+          },
+        ]);
       } else {
         expect(expectError(r, 'BAD_BODY', 0).message).toBe(`LISTEN: family ${family} is neither 4 nor 6`);
       }
@@ -770,18 +952,32 @@ describe('malformed messages are ProtocolError values', () => {
 
   // Everything but newStream is a valid body, so newStream alone decides.
   it.each([
-    ['00000000', false], ['00000001', false], ['7f000001', false], ['7fffffff', false],
-    ['80000000', true], ['80000001', true], ['fffffffe', true], ['ffffffff', true],
+    ['00000000', false],
+    ['00000001', false],
+    ['7f000001', false],
+    ['7fffffff', false],
+    ['80000000', true],
+    ['80000001', true],
+    ['fffffffe', true],
+    ['ffffffff', true],
   ])('INCOMING newStream 0x%s: a relay stream id? %s', (ns, ok) => {
     const newStream = parseInt(ns, 16);
     const r = decodeMessage(oneFrame(`17 00000001 00000016  ${ns} 00010000  04 7f000001 1f90  04 7f000001 d431`));
     if (ok) {
-      expect(frames(r)).toEqual([{
-        type: FrameType.INCOMING, stream: 1, newStream, window: 65536,
-        local: { kind: 'ipv4', address: '127.0.0.1', port: 8080 }, remote: { kind: 'ipv4', address: '127.0.0.1', port: 54321 },
-      }]);
+      expect(frames(r)).toEqual([
+        {
+          type: FrameType.INCOMING,
+          stream: 1,
+          newStream,
+          window: 65536,
+          local: { kind: 'ipv4', address: '127.0.0.1', port: 8080 },
+          remote: { kind: 'ipv4', address: '127.0.0.1', port: 54321 },
+        },
+      ]);
     } else {
-      expect(expectError(r, 'BAD_BODY', 0).message).toBe(`INCOMING: newStream ${newStream} is below 0x80000000 (a page stream id)`);
+      expect(expectError(r, 'BAD_BODY', 0).message).toBe(
+        `INCOMING: newStream ${newStream} is below 0x80000000 (a page stream id)`,
+      );
     }
   });
 
@@ -794,7 +990,11 @@ describe('malformed messages are ProtocolError values', () => {
   it('a bad family after a valid frame reports the offset of its frame', () => {
     expectError(decodeMessage(hex('22 00000001 00000000' + '13 00000002 00000007  05 00 00010000  00')), 'BAD_BODY', 9);
     expectError(decodeMessage(hex('22 00000001 00000000' + '30 00000002 00000003  01 00 00')), 'BAD_BODY', 9);
-    expectError(decodeMessage(hex('22 00000001 00000000' + '15 00000002 0000000d  00 00 00000005  04 7f000001 0000')), 'BAD_BODY', 9);
+    expectError(
+      decodeMessage(hex('22 00000001 00000000' + '15 00000002 0000000d  00 00 00000005  04 7f000001 0000')),
+      'BAD_BODY',
+      9,
+    );
   });
 
   it('keeps a leading U+FEFF in a string (TextDecoder must not eat a BOM)', () => {
@@ -808,9 +1008,18 @@ describe('malformed messages are ProtocolError values', () => {
     ['kind 0x41 ("A") as OPEN remote', '10 00000001 00000008  01 00 00000000  41 00'],
     ['"none" as OPEN remote', '10 00000001 00000008  01 00 00000000  00 00'],
     ['an unknown address kind as OPEN local', '10 00000001 0000000e  01 00 00000000  04 7f000001 0050  07'],
-    ['a host name as OPEN local', `10 00000001 0000001a  01 00 00000000  04 7f000001 0050  4e 09 ${ascii('localhost')} 0000`],
-    ['a host name as OPENED remote', `11 00000001 00000018  00000000  04 7f000001 0050  4e 09 ${ascii('localhost')} 0050`],
-    ['a host name as OPENED local', `11 00000001 00000018  00000000  4e 09 ${ascii('localhost')} 0050  04 7f000001 0050`],
+    [
+      'a host name as OPEN local',
+      `10 00000001 0000001a  01 00 00000000  04 7f000001 0050  4e 09 ${ascii('localhost')} 0000`,
+    ],
+    [
+      'a host name as OPENED remote',
+      `11 00000001 00000018  00000000  04 7f000001 0050  4e 09 ${ascii('localhost')} 0050`,
+    ],
+    [
+      'a host name as OPENED local',
+      `11 00000001 00000018  00000000  4e 09 ${ascii('localhost')} 0050  04 7f000001 0050`,
+    ],
     ['"none" as OPENED local', '11 00000001 0000000c  00000000  00  04 7f000001 0050'],
     ['"none" as OPENED remote', '11 00000001 0000000c  00000000  04 7f000001 0050  00'],
     ['a host name as DGRAM_OPEN local', `13 00000001 00000013  04 00 00010000  4e 09 ${ascii('localhost')} 0000`],
@@ -838,14 +1047,20 @@ describe('malformed messages are ProtocolError values', () => {
     ['an unknown address kind as LISTENING local', '16 00000001 00000001  4f'],
     ['"none" as INCOMING local', '17 00000001 00000010  80000000 00010000  00  04 7f000001 d431'],
     ['"none" as INCOMING remote', '17 00000001 00000010  80000000 00010000  04 7f000001 1f90  00'],
-    ['a host name as INCOMING local', `17 00000001 0000001c  80000000 00010000  4e 09 ${ascii('localhost')} 1f90  04 7f000001 d431`],
-    ['a host name as INCOMING remote', `17 00000001 0000001c  80000000 00010000  04 7f000001 1f90  4e 09 ${ascii('localhost')} d431`],
+    [
+      'a host name as INCOMING local',
+      `17 00000001 0000001c  80000000 00010000  4e 09 ${ascii('localhost')} 1f90  04 7f000001 d431`,
+    ],
+    [
+      'a host name as INCOMING remote',
+      `17 00000001 0000001c  80000000 00010000  04 7f000001 1f90  4e 09 ${ascii('localhost')} d431`,
+    ],
     ['an unknown address kind as INCOMING remote', '17 00000001 00000010  80000000 00010000  04 7f000001 1f90  41'],
   ])('%s → BAD_ADDRESS', (_label, bytes) => {
     expectError(decodeMessage(oneFrame(bytes)), 'BAD_ADDRESS', 0);
   });
 
-  it('an error in a later frame reports that frame\'s offset', () => {
+  it("an error in a later frame reports that frame's offset", () => {
     const r = decodeMessage(hex('22 00000001 00000000' + '22 00000002 00000000' + '20 00000000 00000000'));
     expectError(r, 'BAD_STREAM', 18);
   });
@@ -927,15 +1142,28 @@ describe('the encoder rejects values outside their field with RangeError', () =>
   const resolved = { type: FrameType.RESOLVED, stream: 1, canonName: '', addresses: [v4] } as const;
   const listen = { type: FrameType.LISTEN, stream: 1, family: 4, flags: 0, backlog: 5, local: v4 } as const;
   const listening = { type: FrameType.LISTENING, stream: 1, local: v4 } as const;
-  const incoming = { type: FrameType.INCOMING, stream: 1, newStream: 0x80000000, window: 65536, local: v4, remote: v4 } as const;
+  const incoming = {
+    type: FrameType.INCOMING,
+    stream: 1,
+    newStream: 0x80000000,
+    window: 65536,
+    local: v4,
+    remote: v4,
+  } as const;
   const bad: Array<[string, unknown]> = [
     ['HELLO version 65536', { type: FrameType.HELLO, version: 65536, token: '' }],
     ['HELLO version -1', { type: FrameType.HELLO, version: -1, token: '' }],
     ['HELLO version 1.5', { type: FrameType.HELLO, version: 1.5, token: '' }],
     ['HELLO version NaN', { type: FrameType.HELLO, version: NaN, token: '' }],
     ['HELLO token of 65536 UTF-8 bytes', { type: FrameType.HELLO, version: 1, token: 'é'.repeat(32768) }],
-    ['WELCOME maxFrameBody 2^32', { type: FrameType.WELCOME, version: 1, maxFrameBody: 2 ** 32, maxStreams: 1, capabilities: 0 }],
-    ['WELCOME maxStreams Infinity', { type: FrameType.WELCOME, version: 1, maxFrameBody: 1, maxStreams: Infinity, capabilities: 0 }],
+    [
+      'WELCOME maxFrameBody 2^32',
+      { type: FrameType.WELCOME, version: 1, maxFrameBody: 2 ** 32, maxStreams: 1, capabilities: 0 },
+    ],
+    [
+      'WELCOME maxStreams Infinity',
+      { type: FrameType.WELCOME, version: 1, maxFrameBody: 1, maxStreams: Infinity, capabilities: 0 },
+    ],
     ['GOAWAY reason 65536', { type: FrameType.GOAWAY, reason: 65536, message: '' }],
     ['OPEN transport 256', { ...open, transport: 256 }],
     ['OPEN flags -1', { ...open, flags: -1 }],
@@ -953,7 +1181,10 @@ describe('the encoder rejects values outside their field with RangeError', () =>
     ['OPEN unknown endpoint kind', { ...open, remote: { kind: 'unix', path: '/tmp/x', port: 1 } }],
     ['OPEN remote none', { ...open, remote: null }],
     ['OPEN host name as local', { ...open, local: { kind: 'name', host: 'localhost', port: 0 } }],
-    ['OPENED host name as remote', { type: FrameType.OPENED, stream: 1, window: 0, local: v4, remote: { kind: 'name', host: 'a', port: 1 } }],
+    [
+      'OPENED host name as remote',
+      { type: FrameType.OPENED, stream: 1, window: 0, local: v4, remote: { kind: 'name', host: 'a', port: 1 } },
+    ],
     ['OPENED none as local', { type: FrameType.OPENED, stream: 1, window: 0, local: null, remote: v4 }],
     ['OPEN_FAILED reason 65536', { type: FrameType.OPEN_FAILED, stream: 1, reason: 65536 }],
     ['DATA stream 0', { type: FrameType.DATA, stream: 0, data: new Uint8Array(1) }],
@@ -981,7 +1212,10 @@ describe('the encoder rejects values outside their field with RangeError', () =>
     ['DGRAM_OPEN stream 0', { ...dgramOpen, stream: 0 }],
     ['DGRAM_OPEN host name as local', { ...dgramOpen, local: { kind: 'name', host: 'localhost', port: 0 } }],
     ['DGRAM_OPENED none as local', { type: FrameType.DGRAM_OPENED, stream: 1, window: 0, local: null }],
-    ['DGRAM_OPENED host name as local', { type: FrameType.DGRAM_OPENED, stream: 1, window: 0, local: { kind: 'name', host: 'a', port: 1 } }],
+    [
+      'DGRAM_OPENED host name as local',
+      { type: FrameType.DGRAM_OPENED, stream: 1, window: 0, local: { kind: 'name', host: 'a', port: 1 } },
+    ],
     ['DGRAM_OPENED window -1', { type: FrameType.DGRAM_OPENED, stream: 1, window: -1, local: v4 }],
     ['DATAGRAM to a host name', { ...datagram, address: { kind: 'name', host: 'localhost', port: 53 } }],
     ['DATAGRAM port 65536', { ...datagram, address: { ...v4, port: 65536 } }],
@@ -1057,17 +1291,36 @@ describe('the encoder rejects values outside their field with RangeError', () =>
     const hello = encodeFrame({ type: FrameType.HELLO, version: 0xffff, token: `${'é'.repeat(32767)}a` });
     expect(hello).toHaveLength(HEADER_BYTES + 4 + 65535);
     const name = { kind: 'name', host: `${'é'.repeat(127)}a`, port: 65535 } as const;
-    expect(frames(decodeMessage(encodeFrame({ ...open, stream: 0xffffffff, window: 0xffffffff, flags: 255, transport: 255, remote: name })))).toEqual([
-      { ...open, stream: 0xffffffff, window: 0xffffffff, flags: 255, transport: 255, remote: name },
-    ]);
+    expect(
+      frames(
+        decodeMessage(
+          encodeFrame({ ...open, stream: 0xffffffff, window: 0xffffffff, flags: 255, transport: 255, remote: name }),
+        ),
+      ),
+    ).toEqual([{ ...open, stream: 0xffffffff, window: 0xffffffff, flags: 255, transport: 255, remote: name }]);
   });
 
   it('accepts the extremes of each field of the UDP and name frames', () => {
     const canonName = `${'é'.repeat(127)}a`; // 255 UTF-8 bytes
-    const many = Array.from({ length: 65535 }, (_, i): Endpoint => ({ kind: 'ipv4', address: `10.0.${i >> 8}.${i & 0xff}`, port: 0 }));
+    const many = Array.from(
+      { length: 65535 },
+      (_, i): Endpoint => ({ kind: 'ipv4', address: `10.0.${i >> 8}.${i & 0xff}`, port: 0 }),
+    );
     const extremes: Frame[] = [
-      { ...dgramOpen, stream: 0xffffffff, family: 6, flags: 255, window: 0xffffffff, local: { kind: 'ipv6', address: 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', port: 65535, scopeId: 0xffffffff } },
-      { type: FrameType.DGRAM_OPENED, stream: 1, window: 0xffffffff, local: { kind: 'ipv4', address: '255.255.255.255', port: 65535 } },
+      {
+        ...dgramOpen,
+        stream: 0xffffffff,
+        family: 6,
+        flags: 255,
+        window: 0xffffffff,
+        local: { kind: 'ipv6', address: 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', port: 65535, scopeId: 0xffffffff },
+      },
+      {
+        type: FrameType.DGRAM_OPENED,
+        stream: 1,
+        window: 0xffffffff,
+        local: { kind: 'ipv4', address: '255.255.255.255', port: 65535 },
+      },
       { ...datagram, address: null, data: new Uint8Array(65536).fill(0xab) },
       { ...peer, seq: 0xffffffff, mode: 255, address: null },
       { type: FrameType.VERDICT, stream: 1, seq: 0xffffffff, reason: 0xffff },
@@ -1079,14 +1332,25 @@ describe('the encoder rejects values outside their field with RangeError', () =>
   });
 
   it('accepts the extremes of each field of the inbound frames', () => {
-    const v6max = { kind: 'ipv6', address: 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', port: 65535, scopeId: 0xffffffff } as const;
+    const v6max = {
+      kind: 'ipv6',
+      address: 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff',
+      port: 65535,
+      scopeId: 0xffffffff,
+    } as const;
     const v6zero = { kind: 'ipv6', address: '::', port: 0, scopeId: 0 } as const;
     const extremes: Frame[] = [
       { ...listen, stream: 0xffffffff, family: 6, flags: 255, backlog: 0xffffffff, local: v6max },
       { ...listen, family: 4, flags: 0, backlog: 0, local: { kind: 'ipv4', address: '0.0.0.0', port: 0 } },
       { ...listening, stream: 0xffffffff, local: v6max },
       { ...incoming, stream: 0xffffffff, newStream: 0xffffffff, window: 0xffffffff, local: v6max, remote: v6zero },
-      { ...incoming, newStream: 0x80000000, window: 0, local: { kind: 'ipv4', address: '255.255.255.255', port: 65535 }, remote: v6max },
+      {
+        ...incoming,
+        newStream: 0x80000000,
+        window: 0,
+        local: { kind: 'ipv4', address: '255.255.255.255', port: 65535 },
+        remote: v6max,
+      },
     ];
     for (const f of extremes) expect(frames(decodeMessage(encodeFrame(f)))).toEqual([f]);
   });
@@ -1098,7 +1362,12 @@ describe('the encoder rejects values outside their field with RangeError', () =>
 
   it('canonicalises IPv6 text on the way through', () => {
     const f: Frame = {
-      type: FrameType.OPEN, stream: 1, transport: 1, flags: 0, window: 0, local: null,
+      type: FrameType.OPEN,
+      stream: 1,
+      transport: 1,
+      flags: 0,
+      window: 0,
+      local: null,
       remote: { kind: 'ipv6', address: '2001:DB8:0:0:1:0:0:1', port: 1, scopeId: 0 },
     };
     const [back] = frames(decodeMessage(encodeFrame(f)));

@@ -27,10 +27,28 @@ describe('REASONS', () => {
   it('exposes Reason by name with the wire values peers already rely on', () => {
     // Wire values are frozen: a change here breaks every deployed peer.
     expect(Reason).toEqual({
-      OK: 0, REFUSED: 1, TIMED_OUT: 2, NET_UNREACH: 3, HOST_UNREACH: 4, POLICY_DENIED: 5,
-      RESET: 6, ADDR_IN_USE: 7, ADDR_NOT_AVAIL: 8, HOST_NOT_FOUND: 9, TRY_AGAIN: 10, ABORTED: 11,
-      PROTOCOL_ERROR: 12, LIMIT: 13, INTERNAL: 14, AUTH_FAILED: 15, VERSION_MISMATCH: 16,
-      SHUTTING_DOWN: 17, INVALID_ARGUMENT: 18, AF_NOT_SUPPORTED: 19, NO_DATA: 20, NO_RECOVERY: 21,
+      OK: 0,
+      REFUSED: 1,
+      TIMED_OUT: 2,
+      NET_UNREACH: 3,
+      HOST_UNREACH: 4,
+      POLICY_DENIED: 5,
+      RESET: 6,
+      ADDR_IN_USE: 7,
+      ADDR_NOT_AVAIL: 8,
+      HOST_NOT_FOUND: 9,
+      TRY_AGAIN: 10,
+      ABORTED: 11,
+      PROTOCOL_ERROR: 12,
+      LIMIT: 13,
+      INTERNAL: 14,
+      AUTH_FAILED: 15,
+      VERSION_MISMATCH: 16,
+      SHUTTING_DOWN: 17,
+      INVALID_ARGUMENT: 18,
+      AF_NOT_SUPPORTED: 19,
+      NO_DATA: 20,
+      NO_RECOVERY: 21,
       MSG_SIZE: 22,
     });
     expect(Object.isFrozen(Reason)).toBe(true);
@@ -105,7 +123,12 @@ describe('reasonRow', () => {
 // ---------------------------------------------------------------------------------------------
 // docs/protocol.md must show the same table.
 
-interface DocRow { code: number; name: string; errnos: string[]; wsa: string }
+interface DocRow {
+  code: number;
+  name: string;
+  errnos: string[];
+  wsa: string;
+}
 
 /** The table under the "Errors" heading of docs/protocol.md, one object per data row. */
 function docReasonsTable(): DocRow[] {
@@ -116,7 +139,10 @@ function docReasonsTable(): DocRow[] {
   const lines = body.split('\n').filter((l) => l.trim().startsWith('|'));
   expect(lines[0]!.split('|').map((c) => c.trim())).toEqual(['', 'code', 'reason', 'Node errno', 'Winsock', '']);
   return lines.slice(2).map((line) => {
-    const cells = line.split('|').slice(1, -1).map((c) => c.trim());
+    const cells = line
+      .split('|')
+      .slice(1, -1)
+      .map((c) => c.trim());
     expect(cells, line).toHaveLength(4);
     const [code, name, errnoCell, wsa] = cells as [string, string, string, string];
     return {

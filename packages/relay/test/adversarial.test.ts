@@ -8,20 +8,36 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { FrameType, PeerMode, Reason, encodeFrame, type Endpoint, type OpenedFrame } from '@ws2web/protocol';
-import { createTicket, startRelay, type DialRequest, type Lookup, type Relay, type RelayOptions } from '../src/index.js';
+import {
+  createTicket,
+  startRelay,
+  type DialRequest,
+  type Lookup,
+  type Relay,
+  type RelayOptions,
+} from '../src/index.js';
 import { Policy } from '../src/policy/policy.js';
 import { defaultDialer } from '../src/streams/dial.js';
 import { PageClient, ipv4, ipv6, named } from './support/page-client.js';
 import { startEchoServer } from './support/tcp-servers.js';
 import { defer } from './support/index.js';
 
-interface Harness { relay: Relay; page: PageClient; dials: DialRequest[]; lookups: string[] }
+interface Harness {
+  relay: Relay;
+  page: PageClient;
+  dials: DialRequest[];
+  lookups: string[];
+}
 
 /**
  * A relay whose dialer records each request and connects to a loopback echo server instead,
  * and whose lookup records each name and answers from `answers` (a function of the call count).
  */
-async function harness(options: RelayOptions = {}, answers: (host: string, call: number) => Array<{ address: string; family: number }> = () => [], token = ''): Promise<Harness> {
+async function harness(
+  options: RelayOptions = {},
+  answers: (host: string, call: number) => Array<{ address: string; family: number }> = () => [],
+  token = '',
+): Promise<Harness> {
   const echo = await startEchoServer();
   defer(() => echo.close());
   const dials: DialRequest[] = [];
@@ -86,21 +102,43 @@ describe('adversarial destinations: refused, never dialled, never looked up', ()
 
   // The same addresses as binary endpoints (what a page's sockaddr becomes on the wire).
   const wireLiterals: Endpoint[] = [
-    ipv4(80, '127.0.0.1'), ipv4(80, '0.0.0.0'), ipv4(80, '169.254.169.254'), ipv4(80, '10.0.0.1'),
-    ipv4(80, '100.64.0.1'), ipv4(80, '192.0.0.170'), ipv4(80, '198.18.0.1'), ipv4(80, '255.255.255.255'),
-    ipv6(80, '::'), ipv6(80, '::1'), ipv6(80, '::ffff:127.0.0.1'), ipv6(80, '::127.0.0.1'),
-    ipv6(80, '64:ff9b::7f00:1'), ipv6(80, '2002:7f00:1::'), ipv6(80, 'fd00::1'), ipv6(80, 'fe80::1', 2),
-    ipv6(80, 'ff02::1'), ipv6(80, '100::1'), ipv6(80, '2001::1'), ipv6(80, '2001:db8::1'), ipv6(80, '::ffff:0:7f00:1'),
+    ipv4(80, '127.0.0.1'),
+    ipv4(80, '0.0.0.0'),
+    ipv4(80, '169.254.169.254'),
+    ipv4(80, '10.0.0.1'),
+    ipv4(80, '100.64.0.1'),
+    ipv4(80, '192.0.0.170'),
+    ipv4(80, '198.18.0.1'),
+    ipv4(80, '255.255.255.255'),
+    ipv6(80, '::'),
+    ipv6(80, '::1'),
+    ipv6(80, '::ffff:127.0.0.1'),
+    ipv6(80, '::127.0.0.1'),
+    ipv6(80, '64:ff9b::7f00:1'),
+    ipv6(80, '2002:7f00:1::'),
+    ipv6(80, 'fd00::1'),
+    ipv6(80, 'fe80::1', 2),
+    ipv6(80, 'ff02::1'),
+    ipv6(80, '100::1'),
+    ipv6(80, '2001::1'),
+    ipv6(80, '2001:db8::1'),
+    ipv6(80, '::ffff:0:7f00:1'),
   ];
-  it.each(wireLiterals.map((e) => [e.kind === 'name' ? e.host : e.address, e] as const))('OPEN to the endpoint %s → POLICY_DENIED', async (_text, endpoint) => {
-    const h = await harness();
-    expect(await openOn(h, endpoint)).toBe(Reason.POLICY_DENIED);
-    expect(h.dials).toEqual([]);
-  });
+  it.each(wireLiterals.map((e) => [e.kind === 'name' ? e.host : e.address, e] as const))(
+    'OPEN to the endpoint %s → POLICY_DENIED',
+    async (_text, endpoint) => {
+      const h = await harness();
+      expect(await openOn(h, endpoint)).toBe(Reason.POLICY_DENIED);
+      expect(h.dials).toEqual([]);
+    },
+  );
 
   it('names that resolve to 127.0.0.1, ::1, ::ffff:127.0.0.1 or 169.254.169.254 → POLICY_DENIED, nothing dialled', async () => {
     const table: Record<string, string> = {
-      'v4.rebind.test': '127.0.0.1', 'v6.rebind.test': '::1', 'mapped.rebind.test': '::ffff:127.0.0.1', 'meta.rebind.test': '169.254.169.254',
+      'v4.rebind.test': '127.0.0.1',
+      'v6.rebind.test': '::1',
+      'mapped.rebind.test': '::ffff:127.0.0.1',
+      'meta.rebind.test': '169.254.169.254',
     };
     const h = await harness({}, (host) => [{ address: table[host]!, family: table[host]!.includes(':') ? 6 : 4 }]);
     for (const name of Object.keys(table)) expect(await openOn(h, named(name, 80))).toBe(Reason.POLICY_DENIED);
@@ -111,7 +149,8 @@ describe('adversarial destinations: refused, never dialled, never looked up', ()
 
   it('localhost., LOCALHOST and a.localhost answer loopback without any lookup, and are refused', async () => {
     const h = await harness();
-    for (const host of ['localhost.', 'LOCALHOST', 'a.LocalHost', 'localhost']) expect(await openOn(h, named(host, 80))).toBe(Reason.POLICY_DENIED);
+    for (const host of ['localhost.', 'LOCALHOST', 'a.LocalHost', 'localhost'])
+      expect(await openOn(h, named(host, 80))).toBe(Reason.POLICY_DENIED);
     expect(h.lookups).toEqual([]);
     expect(h.dials).toEqual([]);
   });
@@ -120,7 +159,18 @@ describe('adversarial destinations: refused, never dialled, never looked up', ()
     const h = await harness();
     const long = `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(62)}`; // 254 bytes
     expect(Buffer.byteLength(long)).toBe(254);
-    for (const host of ['', 'example.com ', 'example.com\0', long, 'exa mple.com', 'a..b', 'evil.com/x', 'user@evil.com', 'ex%61mple.com', 'bücher.example']) {
+    for (const host of [
+      '',
+      'example.com ',
+      'example.com\0',
+      long,
+      'exa mple.com',
+      'a..b',
+      'evil.com/x',
+      'user@evil.com',
+      'ex%61mple.com',
+      'bücher.example',
+    ]) {
       expect(await openOn(h, named(host, 80)), JSON.stringify(host)).toBe(Reason.INVALID_ARGUMENT);
     }
     expect(h.lookups).toEqual([]);
@@ -134,14 +184,26 @@ describe('adversarial destinations: refused, never dialled, never looked up', ()
     expect(await openOn(h, named('mail.example.test', 25))).toBe(Reason.POLICY_DENIED);
     expect(h.lookups).toEqual([]); // the port is refused before the name is resolved
     expect(h.dials).toEqual([]);
-    expect(() => encodeFrame({ type: FrameType.OPEN, stream: 99, transport: 1, flags: 0, window: 1, remote: ipv4(65536, '93.184.216.34'), local: null })).toThrow(RangeError);
+    expect(() =>
+      encodeFrame({
+        type: FrameType.OPEN,
+        stream: 99,
+        transport: 1,
+        flags: 0,
+        window: 1,
+        remote: ipv4(65536, '93.184.216.34'),
+        local: null,
+      }),
+    ).toThrow(RangeError);
     expect(new Policy().checkPort(65536)).toEqual({ allowed: false, why: 'port 65536' });
   });
 
   it('a name with A records for refused and allowed addresses: only the allowed one is dialled', async () => {
     const h = await harness({}, () => [
-      { address: '127.0.0.1', family: 4 }, { address: '169.254.169.254', family: 4 },
-      { address: '93.184.216.34', family: 4 }, { address: '10.0.0.1', family: 4 },
+      { address: '127.0.0.1', family: 4 },
+      { address: '169.254.169.254', family: 4 },
+      { address: '93.184.216.34', family: 4 },
+      { address: '10.0.0.1', family: 4 },
     ]);
     expect(await openOn(h, named('mixed.example.test', 443))).toBe(-1);
     expect(h.dials.map((d) => `${d.host}:${d.port}`)).toEqual(['93.184.216.34:443']);
@@ -162,12 +224,17 @@ describe('adversarial destinations: refused, never dialled, never looked up', ()
     expect(await openOn(h, named('2606:4700:0000:0000:0000:0000:6810:84E5', 80))).toBe(-1);
     expect(await openOn(h, named('::ffff:93.184.216.34', 80))).toBe(-1);
     expect(await openOn(h, named('64:ff9b::5db8:d822', 80))).toBe(-1); // NAT64 of public 93.184.216.34: allowed
-    expect(h.dials.map((d) => [d.host, d.family])).toEqual([['2606:4700::6810:84e5', 6], ['93.184.216.34', 4], ['64:ff9b::5db8:d822', 6]]);
+    expect(h.dials.map((d) => [d.host, d.family])).toEqual([
+      ['2606:4700::6810:84e5', 6],
+      ['93.184.216.34', 4],
+      ['64:ff9b::5db8:d822', 6],
+    ]);
   });
 
   it('allow 0.0.0.0/0 and ::/0 still never dial the unspecified addresses (they land on loopback)', async () => {
     const h = await harness({ allow: ['0.0.0.0/0', '::/0'] });
-    for (const e of [ipv4(80, '0.0.0.0'), ipv6(80, '::'), named('0', 80), ipv6(80, '::ffff:0.0.0.0')]) expect(await openOn(h, e)).toBe(Reason.POLICY_DENIED);
+    for (const e of [ipv4(80, '0.0.0.0'), ipv6(80, '::'), named('0', 80), ipv6(80, '::ffff:0.0.0.0')])
+      expect(await openOn(h, e)).toBe(Reason.POLICY_DENIED);
     expect(h.dials).toEqual([]);
   });
 
@@ -177,7 +244,9 @@ describe('adversarial destinations: refused, never dialled, never looked up', ()
       log: () => {},
       udpSocket: () => {
         const socket = dgram.createSocket('udp6');
-        socket.send = ((...args: unknown[]) => { sends.push(String(args[2])); }) as typeof socket.send;
+        socket.send = ((...args: unknown[]) => {
+          sends.push(String(args[2]));
+        }) as typeof socket.send;
         return socket;
       },
     });
@@ -250,8 +319,19 @@ describe('ticket destination scopes', () => {
   const secret = 'scope-secret';
 
   it('a scoped ticket narrows the policy: names by pattern, addresses by CIDR, ports by range', async () => {
-    const token = createTicket({ secret, ttlSeconds: 60, destinations: ['*.example.test:443', '93.184.216.0/24:80', '[2606:4700::/32]:8000-8100'] });
-    const h = await harness({ secret }, () => [{ address: '198.51.100.1', family: 4 }, { address: '93.184.216.40', family: 4 }], token);
+    const token = createTicket({
+      secret,
+      ttlSeconds: 60,
+      destinations: ['*.example.test:443', '93.184.216.0/24:80', '[2606:4700::/32]:8000-8100'],
+    });
+    const h = await harness(
+      { secret },
+      () => [
+        { address: '198.51.100.1', family: 4 },
+        { address: '93.184.216.40', family: 4 },
+      ],
+      token,
+    );
     expect(await openOn(h, named('www.example.test', 443))).toBe(-1); // name entry; 198.51.100.1 is documentation → next answer
     expect(await openOn(h, named('www.example.test', 80))).toBe(-1); // no name entry for :80, but 93.184.216.40 is in the CIDR entry
     expect(await openOn(h, named('www.other.test', 443))).toBe(Reason.POLICY_DENIED);
@@ -260,7 +340,12 @@ describe('ticket destination scopes', () => {
     expect(await openOn(h, ipv6(8080, '2606:4700::1'))).toBe(-1);
     expect(await openOn(h, ipv6(443, '2606:4700::1'))).toBe(Reason.POLICY_DENIED);
     expect(await openOn(h, ipv4(80, '1.1.1.1'))).toBe(Reason.POLICY_DENIED);
-    expect(h.dials.map((d) => `${d.host}:${d.port}`)).toEqual(['93.184.216.40:443', '93.184.216.40:80', '93.184.216.34:80', '2606:4700::1:8080']);
+    expect(h.dials.map((d) => `${d.host}:${d.port}`)).toEqual([
+      '93.184.216.40:443',
+      '93.184.216.40:80',
+      '93.184.216.34:80',
+      '2606:4700::1:8080',
+    ]);
     expect(h.relay.metrics().policyRefusalsByReason).toEqual({ ticket_scope: 3, documentation: 1 }); // www.other.test: its first answer's range
   });
 
@@ -286,4 +371,3 @@ describe('ticket destination scopes', () => {
     expect((opened as OpenedFrame).type).toBe(FrameType.OPENED);
   });
 });
-

@@ -8,7 +8,6 @@ import { ipv4, ipv6 } from './support/page-client.js';
 import { freePort, hasIPv6Loopback, startEchoServer, startServer, type TestServer } from './support/tcp-servers.js';
 import { defer, streamsInState, useRelay, usePage, waitUntil, LOOPBACK } from './support/index.js';
 
-
 async function server(s: Promise<TestServer>): Promise<TestServer> {
   const srv = await s;
   defer(() => srv.close());
@@ -43,13 +42,13 @@ describe('OPEN', () => {
   });
 
   it('dials an IPv4-mapped IPv6 destination as IPv4, judges it as IPv4, and reports IPv4 endpoints', async () => {
-    const denying = await useRelay({  allow: [] });
+    const denying = await useRelay({ allow: [] });
     const srv = await server(startEchoServer());
     const p1 = await usePage(denying);
     const denied = await p1.open(1, ipv6(srv.port, '::ffff:127.0.0.1'));
     expect(denied).toEqual({ type: FrameType.OPEN_FAILED, stream: 1, reason: Reason.POLICY_DENIED });
 
-    const relay = await useRelay({  allow: ['127.0.0.0/8'] });
+    const relay = await useRelay({ allow: ['127.0.0.0/8'] });
     const p2 = await usePage(relay);
     const opened = (await p2.open(1, ipv6(srv.port, '::ffff:127.0.0.1'))) as OpenedFrame;
     expect(opened.type).toBe(FrameType.OPENED);
@@ -61,11 +60,13 @@ describe('OPEN', () => {
   });
 
   it('translates an IPv6 wildcard bind when a mapped destination is dialled as IPv4', async () => {
-    const relay = await useRelay({  allow: ['127.0.0.0/8'] });
+    const relay = await useRelay({ allow: ['127.0.0.0/8'] });
     const srv = await server(startEchoServer());
     const localPort = await freePort();
     const p = await usePage(relay);
-    const opened = (await p.open(1, ipv6(srv.port, '::ffff:127.0.0.1'), { local: ipv6(localPort, '::') })) as OpenedFrame;
+    const opened = (await p.open(1, ipv6(srv.port, '::ffff:127.0.0.1'), {
+      local: ipv6(localPort, '::'),
+    })) as OpenedFrame;
     expect(opened.type).toBe(FrameType.OPENED);
     expect(opened.local).toEqual({ kind: 'ipv4', address: '127.0.0.1', port: localPort });
     expect((await srv.accepted()).remotePort).toBe(localPort);
@@ -115,19 +116,36 @@ describe('OPEN', () => {
 
   it('refuses destination port 0 with INVALID_ARGUMENT, without dialling', async () => {
     const dials: DialRequest[] = [];
-    const relay = await useRelay({ allow: LOOPBACK, dial: (req) => { dials.push(req); return net.connect(req.port, req.host); } });
+    const relay = await useRelay({
+      allow: LOOPBACK,
+      dial: (req) => {
+        dials.push(req);
+        return net.connect(req.port, req.host);
+      },
+    });
     const p = await usePage(relay);
-    expect(await p.open(1, ipv4(0))).toEqual({ type: FrameType.OPEN_FAILED, stream: 1, reason: Reason.INVALID_ARGUMENT });
+    expect(await p.open(1, ipv4(0))).toEqual({
+      type: FrameType.OPEN_FAILED,
+      stream: 1,
+      reason: Reason.INVALID_ARGUMENT,
+    });
     expect(dials).toEqual([]);
   });
 
   it('passes NODELAY / KEEPALIVE flags to the dial and accepts SETOPT on the live socket', async () => {
     const dials: DialRequest[] = [];
     const sockets: net.Socket[] = [];
-    const relay = await useRelay({ allow: LOOPBACK, 
+    const relay = await useRelay({
+      allow: LOOPBACK,
       dial: (req) => {
         dials.push(req);
-        const s = net.connect({ host: req.host, port: req.port, allowHalfOpen: true, noDelay: req.noDelay, keepAlive: req.keepAlive });
+        const s = net.connect({
+          host: req.host,
+          port: req.port,
+          allowHalfOpen: true,
+          noDelay: req.noDelay,
+          keepAlive: req.keepAlive,
+        });
         sockets.push(s);
         return s;
       },
@@ -141,8 +159,14 @@ describe('OPEN', () => {
     const s = sockets[0]!;
     const origNoDelay = s.setNoDelay.bind(s);
     const origKeepAlive = s.setKeepAlive.bind(s);
-    s.setNoDelay = (v?: boolean) => { calls.push(`nodelay=${v}`); return origNoDelay(v); };
-    s.setKeepAlive = (v?: boolean, d?: number) => { calls.push(`keepalive=${v}`); return origKeepAlive(v, d); };
+    s.setNoDelay = (v?: boolean) => {
+      calls.push(`nodelay=${v}`);
+      return origNoDelay(v);
+    };
+    s.setKeepAlive = (v?: boolean, d?: number) => {
+      calls.push(`keepalive=${v}`);
+      return origKeepAlive(v, d);
+    };
     p.send(
       { type: FrameType.SETOPT, stream: 1, option: 1, value: 0 },
       { type: FrameType.SETOPT, stream: 1, option: 2, value: 0 },
@@ -187,9 +211,21 @@ describe('OPEN', () => {
     expect((await p.open(1, ipv4(srv.port))).type).toBe(FrameType.OPENED);
     const accepted = await srv.accepted();
     const serverSawClose = new Promise((r) => accepted.once('close', r));
-    p.send({ type: FrameType.OPEN, stream: 1, transport: 1, flags: 0, window: 10, remote: ipv4(srv.port), local: null });
+    p.send({
+      type: FrameType.OPEN,
+      stream: 1,
+      transport: 1,
+      flags: 0,
+      window: 10,
+      remote: ipv4(srv.port),
+      local: null,
+    });
     const goaway = (await p.next((f) => f.type === FrameType.GOAWAY)) as GoawayFrame;
-    expect(goaway).toEqual({ type: FrameType.GOAWAY, reason: Reason.PROTOCOL_ERROR, message: 'duplicate OPEN for live stream 1' });
+    expect(goaway).toEqual({
+      type: FrameType.GOAWAY,
+      reason: Reason.PROTOCOL_ERROR,
+      message: 'duplicate OPEN for live stream 1',
+    });
     expect((await p.closed).code).toBe(1002);
     await serverSawClose; // every socket of the connection is destroyed
   });
@@ -213,7 +249,15 @@ describe('OPEN', () => {
     defer(() => hole.close());
     const relay = await useRelay({ allow: LOOPBACK, connectTimeoutMs: 5000 });
     const p = await usePage(relay);
-    p.send({ type: FrameType.OPEN, stream: 1, transport: 1, flags: 0, window: 10, remote: ipv4(hole.port), local: null });
+    p.send({
+      type: FrameType.OPEN,
+      stream: 1,
+      transport: 1,
+      flags: 0,
+      window: 10,
+      remote: ipv4(hole.port),
+      local: null,
+    });
     await waitUntil(() => relay.metrics().streams === 1, 2000, 'the stream dialling');
     expect(await streamsInState(relay, 'CONNECTING')).toBe(1);
     p.send({ type: FrameType.CLOSE, stream: 1, reason: Reason.OK });

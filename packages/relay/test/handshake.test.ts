@@ -1,6 +1,14 @@
 /** HELLO / WELCOME / GOAWAY, and what the relay does with messages it cannot accept. */
 import { describe, expect, it } from 'vitest';
-import { Capability, FrameType, HEADER_BYTES, PROTOCOL_VERSION, Reason, encodeFrame, type GoawayFrame } from '@ws2web/protocol';
+import {
+  Capability,
+  FrameType,
+  HEADER_BYTES,
+  PROTOCOL_VERSION,
+  Reason,
+  encodeFrame,
+  type GoawayFrame,
+} from '@ws2web/protocol';
 import { COALESCE_FRAMES } from '../src/config/options.js';
 import { PageClient, ipv4 } from './support/page-client.js';
 import { useRelay } from './support/index.js';
@@ -57,7 +65,15 @@ describe('handshake', () => {
   it('treats a frame before HELLO as a protocol error', async () => {
     const relay = await useRelay();
     const page = await PageClient.connect(relay.url);
-    page.send({ type: FrameType.OPEN, stream: 1, transport: 1, flags: 0, window: 100, remote: ipv4(80, '8.8.8.8'), local: null });
+    page.send({
+      type: FrameType.OPEN,
+      stream: 1,
+      transport: 1,
+      flags: 0,
+      window: 100,
+      remote: ipv4(80, '8.8.8.8'),
+      local: null,
+    });
     const goaway = (await page.next((f) => f.type === FrameType.GOAWAY)) as GoawayFrame;
     expect(goaway.reason).toBe(Reason.PROTOCOL_ERROR);
     expect(goaway.message).toBe('OPEN before HELLO');
@@ -107,7 +123,15 @@ describe('handshake', () => {
     const relay = await useRelay();
     const page = await PageClient.connect(relay.url);
     const hello = encodeFrame({ type: FrameType.HELLO, version: 1, token: '' });
-    const open = encodeFrame({ type: FrameType.OPEN, stream: 1, transport: 1, flags: 0, window: 10, remote: ipv4(80, '10.0.0.1'), local: null });
+    const open = encodeFrame({
+      type: FrameType.OPEN,
+      stream: 1,
+      transport: 1,
+      flags: 0,
+      window: 10,
+      remote: ipv4(80, '10.0.0.1'),
+      local: null,
+    });
     const both = new Uint8Array(hello.length + open.length);
     both.set(hello);
     both.set(open, hello.length);

@@ -6,8 +6,20 @@ import { InboundPolicy } from '../src/policy/inbound-policy.js';
 import { PortSet } from '../src/policy/port-set.js';
 import { UsageError, parseCommandLine } from '../src/config/cli-options.js';
 
-const v4 = (address: string, port: number, dualStack = false) => ({ family: 4 as const, address, scopeId: 0, port, dualStack });
-const v6 = (address: string, port: number, dualStack = false) => ({ family: 6 as const, address, scopeId: 0, port, dualStack });
+const v4 = (address: string, port: number, dualStack = false) => ({
+  family: 4 as const,
+  address,
+  scopeId: 0,
+  port,
+  dualStack,
+});
+const v6 = (address: string, port: number, dualStack = false) => ({
+  family: 6 as const,
+  address,
+  scopeId: 0,
+  port,
+  dualStack,
+});
 
 describe('PortSet', () => {
   it('parses ranges, single ports, "ephemeral"/"0", comma lists and arrays; merges and counts', () => {
@@ -42,14 +54,23 @@ describe('InboundPolicy', () => {
   it('off without options: every request POLICY_DENIED (inbound_off)', () => {
     const off = new InboundPolicy();
     expect(off.enabled).toBe(false);
-    expect(off.plan(v4('127.0.0.1', 0))).toEqual({ ok: false, reason: Reason.POLICY_DENIED, why: 'inbound connections are off on this relay', category: 'inbound_off' });
+    expect(off.plan(v4('127.0.0.1', 0))).toEqual({
+      ok: false,
+      reason: Reason.POLICY_DENIED,
+      why: 'inbound connections are off on this relay',
+      category: 'inbound_off',
+    });
     expect(off.describe()).toEqual({ inbound: 'off' });
   });
 
   it('addresses: listed ones pass, others are refused; the wildcard is itself when listed, else narrowed', () => {
     const p = new InboundPolicy({ addresses: ['127.0.0.1', '::1'], ports: '20000-20999' });
     expect(p.plan(v4('127.0.0.1', 20001))).toEqual({ ok: true, host: '127.0.0.1', ipv6Only: true, ports: [20001] });
-    expect(p.plan(v4('10.0.0.1', 20001))).toMatchObject({ ok: false, reason: Reason.POLICY_DENIED, category: 'listen_address' });
+    expect(p.plan(v4('10.0.0.1', 20001))).toMatchObject({
+      ok: false,
+      reason: Reason.POLICY_DENIED,
+      category: 'listen_address',
+    });
     expect(p.plan(v4('0.0.0.0', 20001))).toMatchObject({ ok: true, host: '127.0.0.1' });
     expect(p.plan(v6('::', 20001))).toMatchObject({ ok: true, host: '::1', ipv6Only: true });
     const any = new InboundPolicy({ addresses: ['0.0.0.0', '::'], ports: '20000' });
@@ -62,7 +83,12 @@ describe('InboundPolicy', () => {
 
   it('IPv4-mapped and dual-stack: mapped needs IPV6_V6ONLY off; a dual-stack wildcard may narrow to an IPv4 address', () => {
     const p = new InboundPolicy({ addresses: ['127.0.0.1'], ports: 'ephemeral' });
-    expect(p.plan(v6('::ffff:127.0.0.1', 0, true))).toEqual({ ok: true, host: '::ffff:127.0.0.1', ipv6Only: false, ports: [0] });
+    expect(p.plan(v6('::ffff:127.0.0.1', 0, true))).toEqual({
+      ok: true,
+      host: '::ffff:127.0.0.1',
+      ipv6Only: false,
+      ports: [0],
+    });
     expect(p.plan(v6('::ffff:127.0.0.1', 0, false))).toMatchObject({ ok: false, reason: Reason.ADDR_NOT_AVAIL });
     expect(p.plan(v6('::', 0, true))).toMatchObject({ ok: true, host: '::ffff:127.0.0.1', ipv6Only: false });
     expect(p.plan(v6('::', 0, false))).toMatchObject({ ok: false, category: 'listen_address' });
@@ -82,7 +108,7 @@ describe('InboundPolicy', () => {
     expect(ephemeral.plan(v4('127.0.0.1', 20000))).toMatchObject({ ok: false, category: 'listen_port' });
   });
 
-  it('a ticket\'s listenPorts narrow and never widen', () => {
+  it("a ticket's listenPorts narrow and never widen", () => {
     const p = new InboundPolicy({ addresses: ['127.0.0.1'], ports: '20000-20999' });
     const scope = PortSet.parse('20500-21500');
     expect(p.plan(v4('127.0.0.1', 20100), scope)).toMatchObject({ ok: false, category: 'ticket_scope' });
@@ -90,14 +116,19 @@ describe('InboundPolicy', () => {
     expect(p.plan(v4('127.0.0.1', 20600), scope)).toMatchObject({ ok: true, ports: [20600] });
     const zero = p.plan(v4('127.0.0.1', 0), scope);
     expect(zero.ok && zero.ports.every((port) => port >= 20500 && port <= 20999)).toBe(true);
-    expect(p.plan(v4('127.0.0.1', 0), PortSet.parse('ephemeral'))).toMatchObject({ ok: false, reason: Reason.POLICY_DENIED });
+    expect(p.plan(v4('127.0.0.1', 0), PortSet.parse('ephemeral'))).toMatchObject({
+      ok: false,
+      reason: Reason.POLICY_DENIED,
+    });
     expect(p.plan(v4('127.0.0.1', 0), PortSet.parse([]))).toMatchObject({ ok: false, reason: Reason.POLICY_DENIED });
   });
 
   it('remotes: any peer by default; with a list only those (IPv4-mapped peers judged as IPv4)', () => {
     expect(new InboundPolicy({ addresses: ['127.0.0.1'] }).permitsRemote('203.0.113.9')).toBe(true);
     const p = new InboundPolicy({ addresses: ['127.0.0.1'], remotes: ['127.0.0.0/8', '::1'] });
-    expect(['127.0.0.5', '::ffff:127.0.0.5', '::1', '10.0.0.1', '::2', 'nonsense'].map((a) => p.permitsRemote(a))).toEqual([true, true, true, false, false, false]);
+    expect(
+      ['127.0.0.5', '::ffff:127.0.0.5', '::1', '10.0.0.1', '::2', 'nonsense'].map((a) => p.permitsRemote(a)),
+    ).toEqual([true, true, true, false, false, false]);
   });
 
   it('refuses bad options with the option named', () => {
@@ -110,19 +141,51 @@ describe('InboundPolicy', () => {
 });
 
 describe('configuration', () => {
-  it('CLI flags make a listen option, replacing a config file\'s keys one by one', () => {
-    expect(parseCommandLine(['--listen-address', '127.0.0.1', '--listen-address', '::1', '--listen-ports', '20000-20999,ephemeral', '--listen-remote', '10.0.0.0/8', '--max-listeners', '3', '--max-pending', '9'], {})!.listen)
-      .toEqual({ addresses: ['127.0.0.1', '::1'], ports: '20000-20999,ephemeral', remotes: ['10.0.0.0/8'], maxListeners: 3, maxPending: 9 });
+  it("CLI flags make a listen option, replacing a config file's keys one by one", () => {
+    expect(
+      parseCommandLine(
+        [
+          '--listen-address',
+          '127.0.0.1',
+          '--listen-address',
+          '::1',
+          '--listen-ports',
+          '20000-20999,ephemeral',
+          '--listen-remote',
+          '10.0.0.0/8',
+          '--max-listeners',
+          '3',
+          '--max-pending',
+          '9',
+        ],
+        {},
+      )!.listen,
+    ).toEqual({
+      addresses: ['127.0.0.1', '::1'],
+      ports: '20000-20999,ephemeral',
+      remotes: ['10.0.0.0/8'],
+      maxListeners: 3,
+      maxPending: 9,
+    });
     expect(parseCommandLine([], {})!.listen).toBeUndefined();
     expect(() => parseCommandLine(['--listen-ports', '20000-20999'], {})).toThrow(UsageError);
-    expect(() => parseCommandLine(['--listen-address', '127.0.0.1', '--max-pending', 'x'], {})).toThrow(/--max-pending/);
+    expect(() => parseCommandLine(['--listen-address', '127.0.0.1', '--max-pending', 'x'], {})).toThrow(
+      /--max-pending/,
+    );
   });
 
   it('config files take listen: { addresses, ports, remotes, maxListeners, maxPending }, strictly', () => {
-    const options = parseConfig('listen:\n  addresses: [127.0.0.1]\n  ports: 20000-20999\n  maxPending: 4\n', 'relay.yaml');
+    const options = parseConfig(
+      'listen:\n  addresses: [127.0.0.1]\n  ports: 20000-20999\n  maxPending: 4\n',
+      'relay.yaml',
+    );
     expect(options.listen).toEqual({ addresses: ['127.0.0.1'], ports: '20000-20999', maxPending: 4 });
-    expect(parseConfig('{"listen": {"addresses": ["::1"], "ports": [7000, "ephemeral"]}}', 'relay.json').listen).toEqual({ addresses: ['::1'], ports: [7000, 'ephemeral'] });
+    expect(
+      parseConfig('{"listen": {"addresses": ["::1"], "ports": [7000, "ephemeral"]}}', 'relay.json').listen,
+    ).toEqual({ addresses: ['::1'], ports: [7000, 'ephemeral'] });
     expect(() => parseConfig('listen:\n  ports: 20000\n', 'relay.yaml')).toThrow(/listen.addresses: Required/);
-    expect(() => parseConfig('listen:\n  addresses: [127.0.0.1]\n  backlog: 5\n', 'relay.yaml')).toThrow(/Unrecognized key/);
+    expect(() => parseConfig('listen:\n  addresses: [127.0.0.1]\n  backlog: 5\n', 'relay.yaml')).toThrow(
+      /Unrecognized key/,
+    );
   });
 });

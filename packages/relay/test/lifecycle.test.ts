@@ -1,4 +1,3 @@
-
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { FrameType, Reason, type GoawayFrame } from '@ws2web/protocol';
@@ -24,7 +23,11 @@ describe('connection loss and shutdown', () => {
     const closed = Promise.all([peerGone(a), peerGone(b)]);
     page.ws.terminate(); // no close frame: the page just vanishes
     await closed;
-    await waitUntil(() => relay.metrics().connections === 0 && relay.metrics().streams === 0, 2000, 'relay to forget the page');
+    await waitUntil(
+      () => relay.metrics().connections === 0 && relay.metrics().streams === 0,
+      2000,
+      'relay to forget the page',
+    );
   });
 
   it('close(): GOAWAY(SHUTTING_DOWN), close 1001, every socket and the listener released', async () => {
@@ -73,7 +76,7 @@ describe('connection loss and shutdown', () => {
 
 describe('heartbeat', () => {
   it('drops a page that stops answering pings, and keeps one that answers', async () => {
-    const relay = await useRelay({ allow: ['127.0.0.0/8'],  heartbeatMs: 50 });
+    const relay = await useRelay({ allow: ['127.0.0.0/8'], heartbeatMs: 50 });
     const alive = await PageClient.ready(relay.url);
     const silent = await PageClient.ready(relay.url);
     defer(() => alive.close());
@@ -108,7 +111,11 @@ describe('HTTP endpoints', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
     const text = await res.text();
-    const sample = (name: string) => text.split('\n').find((l) => l.startsWith(`${name} `))?.split(' ')[1];
+    const sample = (name: string) =>
+      text
+        .split('\n')
+        .find((l) => l.startsWith(`${name} `))
+        ?.split(' ')[1];
     expect(sample('ws2web_relay_connections')).toBe('1');
     expect(sample('ws2web_relay_connections_total')).toBe('1');
     expect(sample('ws2web_relay_streams')).toBe('1');
@@ -131,8 +138,10 @@ describe('HTTP endpoints', () => {
 
 describe('allowOrigins', () => {
   it('answers an upgrade from an unlisted Origin with 403 and accepts a listed one', async () => {
-    const relay = await useRelay({ allow: ['127.0.0.0/8'],  allowOrigins: ['https://app.example'] });
-    await expect(PageClient.connect(relay.url, { Origin: 'https://evil.example' })).rejects.toMatchObject({ statusCode: 403 });
+    const relay = await useRelay({ allow: ['127.0.0.0/8'], allowOrigins: ['https://app.example'] });
+    await expect(PageClient.connect(relay.url, { Origin: 'https://evil.example' })).rejects.toMatchObject({
+      statusCode: 403,
+    });
     await expect(PageClient.connect(relay.url)).rejects.toMatchObject({ statusCode: 403 }); // no Origin at all
     const page = await PageClient.connect(relay.url, { Origin: 'https://APP.example/' });
     expect((await page.hello()).type).toBe(FrameType.WELCOME);
@@ -148,11 +157,19 @@ describe('tickets', () => {
     const now = Date.UTC(2030, 0, 1);
     const ticket = createTicket({ secret, ttlSeconds: 60, subject: 'user-42', now });
     expect(ticket).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
-    expect(verifyTicket(ticket, secret, now + 59_000)).toEqual({ ok: true, subject: 'user-42', expiresAt: now + 60_000, scope: null, listenPorts: null });
+    expect(verifyTicket(ticket, secret, now + 59_000)).toEqual({
+      ok: true,
+      subject: 'user-42',
+      expiresAt: now + 60_000,
+      scope: null,
+      listenPorts: null,
+    });
     expect(verifyTicket(ticket, secret, now + 60_000)).toEqual({ ok: false, why: 'expired' });
     expect(verifyTicket(ticket, 'another secret', now)).toEqual({ ok: false, why: 'forged' });
     const [payload, sig] = ticket.split('.') as [string, string];
-    const longer = Buffer.from(JSON.stringify({ v: 1, iat: 0, exp: 4102444800 * 2, n: 'x', sub: 'admin' })).toString('base64url');
+    const longer = Buffer.from(JSON.stringify({ v: 1, iat: 0, exp: 4102444800 * 2, n: 'x', sub: 'admin' })).toString(
+      'base64url',
+    );
     expect(verifyTicket(`${longer}.${sig}`, secret, now)).toEqual({ ok: false, why: 'forged' });
     expect(verifyTicket(`${payload}.${sig.slice(0, -2)}`, secret, now)).toEqual({ ok: false, why: 'forged' });
     expect(verifyTicket('garbage', secret, now)).toEqual({ ok: false, why: 'malformed' });
@@ -163,7 +180,7 @@ describe('tickets', () => {
   });
 
   it('with a secret, HELLO needs a valid unexpired ticket: else GOAWAY(AUTH_FAILED) and close 1008', async () => {
-    const relay = await useRelay({ allow: ['127.0.0.0/8'],  secret });
+    const relay = await useRelay({ allow: ['127.0.0.0/8'], secret });
     const good = await PageClient.connect(relay.url);
     expect((await good.hello(createTicket({ secret, ttlSeconds: 30, subject: 'alice' }))).type).toBe(FrameType.WELCOME);
     await good.close();

@@ -12,7 +12,6 @@ import { PageClient, ipv4 } from './support/page-client.js';
 import { startEchoServer, startServer, type TestServer } from './support/tcp-servers.js';
 import { defer, sleep, useRelay, waitUntil, LOOPBACK } from './support/index.js';
 
-
 async function usePage(relay: Relay, headers: Record<string, string> = {}): Promise<PageClient> {
   const p = await PageClient.connect(relay.url, headers);
   defer(() => p.close());
@@ -26,7 +25,11 @@ async function echo(): Promise<TestServer> {
   return server;
 }
 
-const statusOf = (promise: Promise<unknown>) => promise.then(() => 101, (err: { statusCode?: number }) => err.statusCode ?? -1);
+const statusOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 101,
+    (err: { statusCode?: number }) => err.statusCode ?? -1,
+  );
 
 describe('WebSockets per client address', () => {
   it('refuses the connection beyond maxConnectionsPerIp with HTTP 429, and admits one again once another closes', async () => {
@@ -43,7 +46,7 @@ describe('WebSockets per client address', () => {
   });
 
   it('does not count loopback clients by default (exemptClients)', async () => {
-    const relay = await useRelay({ allow: LOOPBACK,  maxConnectionsPerIp: 1, exemptClients: undefined });
+    const relay = await useRelay({ allow: LOOPBACK, maxConnectionsPerIp: 1, exemptClients: undefined });
     await usePage(relay);
     await usePage(relay);
     await usePage(relay);
@@ -51,7 +54,12 @@ describe('WebSockets per client address', () => {
   });
 
   it('behind a trusted proxy, counts each X-Forwarded-For client on its own (and ignores the header from anyone else)', async () => {
-    const relay = await useRelay({ allow: LOOPBACK, exemptClients: [], maxConnectionsPerIp: 1, trustProxy: ['127.0.0.1/32'] });
+    const relay = await useRelay({
+      allow: LOOPBACK,
+      exemptClients: [],
+      maxConnectionsPerIp: 1,
+      trustProxy: ['127.0.0.1/32'],
+    });
     await usePage(relay, { 'X-Forwarded-For': '203.0.113.5' });
     await usePage(relay, { 'X-Forwarded-For': 'spoofed, 203.0.113.6' });
     expect(await statusOf(PageClient.connect(relay.url, { 'X-Forwarded-For': '203.0.113.5' }))).toBe(429);
@@ -72,7 +80,11 @@ describe('sockets and opens', () => {
     const p2 = await usePage(relay);
     expect((await p1.open(1, ipv4(server.port))).type).toBe(FrameType.OPENED);
     expect((await p2.open(1, ipv4(server.port))).type).toBe(FrameType.OPENED);
-    expect(await p2.open(2, ipv4(server.port))).toEqual({ type: FrameType.OPEN_FAILED, stream: 2, reason: Reason.LIMIT });
+    expect(await p2.open(2, ipv4(server.port))).toEqual({
+      type: FrameType.OPEN_FAILED,
+      stream: 2,
+      reason: Reason.LIMIT,
+    });
     expect(await p2.dgramOpen(3, 4)).toEqual({ type: FrameType.OPEN_FAILED, stream: 3, reason: Reason.LIMIT });
     // A name query holds no socket: it is not counted.
     expect((await p2.resolve(4, '127.0.0.1')).type).toBe(FrameType.RESOLVED);
@@ -124,7 +136,9 @@ describe('bandwidth cap (per WebSocket, each direction)', () => {
   // Both directions are measured at once (on two relays) to keep the suite fast.
   it('peer → page by pausing reads, page → peer by delaying CREDIT: each about the cap over 2 s', async () => {
     const [down, up] = await Promise.all([peerToPage(), pageToPeer()]);
-    console.log(`bandwidth against a cap of ${CAP} B/s: peer→page ${Math.round(down)} B/s, page→peer ${Math.round(up)} B/s`);
+    console.log(
+      `bandwidth against a cap of ${CAP} B/s: peer→page ${Math.round(down)} B/s, page→peer ${Math.round(up)} B/s`,
+    );
     for (const rate of [down, up]) {
       expect(rate).toBeGreaterThan(CAP * 0.8);
       expect(rate).toBeLessThan(CAP * 1.2);
@@ -160,9 +174,16 @@ describe('bandwidth cap (per WebSocket, each direction)', () => {
   /** The page never exceeds its credit; the relay slows it down by returning credit late. */
   async function pageToPeer(): Promise<number> {
     const arrivals: Array<[number, number]> = [];
-    const server = await startServer((socket) => socket.on('data', (d: Buffer) => arrivals.push([performance.now(), d.length])));
+    const server = await startServer((socket) =>
+      socket.on('data', (d: Buffer) => arrivals.push([performance.now(), d.length])),
+    );
     defer(() => server.close());
-    const relay = await useRelay({ allow: LOOPBACK, exemptClients: [], bandwidthBytesPerSec: CAP, streamWindow: 32 * 1024 });
+    const relay = await useRelay({
+      allow: LOOPBACK,
+      exemptClients: [],
+      bandwidthBytesPerSec: CAP,
+      streamWindow: 32 * 1024,
+    });
     const p = await usePage(relay);
     const opened = await p.open(1, ipv4(server.port));
     if (opened.type !== FrameType.OPENED) throw new Error('not opened');
@@ -172,7 +193,11 @@ describe('bandwidth cap (per WebSocket, each direction)', () => {
     while (performance.now() - start < 2500) {
       credit += p.takeCredit(1);
       if (credit === 0) {
-        await p.next((f) => f.type === FrameType.CREDIT && f.stream === 1, 2000).then((f) => { if (f.type === FrameType.CREDIT) credit += f.bytes; });
+        await p
+          .next((f) => f.type === FrameType.CREDIT && f.stream === 1, 2000)
+          .then((f) => {
+            if (f.type === FrameType.CREDIT) credit += f.bytes;
+          });
         continue;
       }
       const n = Math.min(credit, chunk.length);
@@ -205,7 +230,12 @@ describe('timeouts', () => {
   it('cuts a slowloris upgrade whose headers never finish (headersTimeout), while real pages still connect', async () => {
     // maxPendingUpgradesPerIp off: 20 pending upgrades from one address would hit it (16), and
     // this test is about headersTimeout (that cap has its own test in abuse/).
-    const relay = await useRelay({ allow: LOOPBACK, exemptClients: [], handshakeTimeoutMs: 500, maxPendingUpgradesPerIp: 0 });
+    const relay = await useRelay({
+      allow: LOOPBACK,
+      exemptClients: [],
+      handshakeTimeoutMs: 500,
+      maxPendingUpgradesPerIp: 0,
+    });
     const { port } = new URL(relay.url);
     const sockets: net.Socket[] = [];
     for (let i = 0; i < 20; i++) {
@@ -234,7 +264,9 @@ describe('timeouts', () => {
     const s = net.connect({ host: '127.0.0.1', port: Number(port) });
     await once(s, 'connect');
     const junk = Array.from({ length: 100 }, (_, i) => `X-Junk-${i}: ${i}\r\n`).join('');
-    s.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n${junk}Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
+    s.write(
+      `GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n${junk}Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`,
+    );
     const [data] = (await once(s, 'data')) as [Buffer];
     expect(data.toString().split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
     s.destroy();

@@ -29,31 +29,50 @@ describe('the option table', () => {
     expect([...rows.keys()].sort()).toEqual(Object.keys(OPTIONS).sort());
     for (const [name, spec] of Object.entries(OPTIONS) as [string, OptionSpec][]) {
       const row = rows.get(name)!;
-      const flags = name === 'listen' ? Object.values(LISTEN_OPTIONS).flatMap((o: OptionSpec) => o.flags ?? []) : spec.flags ?? [];
+      const flags =
+        name === 'listen'
+          ? Object.values(LISTEN_OPTIONS).flatMap((o: OptionSpec) => o.flags ?? [])
+          : (spec.flags ?? []);
       for (const flag of flags) expect(row, name).toContain(`\`--${flag.name}`);
       if (flags.length === 0) expect(row, name).toMatch(/^\| [^|]+ \| — \|/);
-      if (typeof spec.default === 'number' || typeof spec.default === 'boolean') expect(row, name).toContain(`\`${String(spec.default)}\``);
+      if (typeof spec.default === 'number' || typeof spec.default === 'boolean')
+        expect(row, name).toContain(`\`${String(spec.default)}\``);
     }
   });
 
   it('--help lists every flag with the default the command line uses', () => {
-    for (const spec of Object.values(OPTIONS) as OptionSpec[]) for (const flag of spec.flags ?? []) expect(USAGE).toContain(`--${flag.name}`);
+    for (const spec of Object.values(OPTIONS) as OptionSpec[])
+      for (const flag of spec.flags ?? []) expect(USAGE).toContain(`--${flag.name}`);
     expect(USAGE).toMatch(/--port <n> +port to listen on, 0 = any free port \(default 8787\)/);
     expect(USAGE).toMatch(/--log-level <level> +debug \| info \| warn \| error \| silent \(default info\)/);
   });
 
   it('startRelay and the CLI apply the same range: a RangeError from one, a UsageError naming the flag from the other', () => {
-    expect(() => resolveOptions({ maxFrameBody: 1023 })).toThrow(new RangeError('startRelay: maxFrameBody: Number must be greater than or equal to 1024'));
+    expect(() => resolveOptions({ maxFrameBody: 1023 })).toThrow(
+      new RangeError('startRelay: maxFrameBody: Number must be greater than or equal to 1024'),
+    );
     expect(() => resolveOptions({ port: 65536 })).toThrow(RangeError);
-    expect(() => parseCommandLine(['--port', '65536'], {})).toThrow(new UsageError('--port: Number must be less than or equal to 65535'));
+    expect(() => parseCommandLine(['--port', '65536'], {})).toThrow(
+      new UsageError('--port: Number must be less than or equal to 65535'),
+    );
     expect(() => resolveOptions({ logLevel: 'loud' as 'info' })).toThrow(TypeError);
     expect(() => parseCommandLine(['--log-level', 'loud'], {})).toThrow(/--log-level: Invalid enum value/);
-    expect(() => parseCommandLine(['--max-streams', 'many'], {})).toThrow(/--max-streams must be a non-negative number, got "many"/);
+    expect(() => parseCommandLine(['--max-streams', 'many'], {})).toThrow(
+      /--max-streams must be a non-negative number, got "many"/,
+    );
   });
 
   it('fills in the defaults the table gives, and the command line its own', () => {
     const resolved = resolveOptions({});
-    expect(resolved).toMatchObject({ host: '127.0.0.1', port: 0, maxFrameBody: 65536, streamWindow: 1048576, datagramWindow: 262144, drainMs: 0, udp: true });
+    expect(resolved).toMatchObject({
+      host: '127.0.0.1',
+      port: 0,
+      maxFrameBody: 65536,
+      streamWindow: 1048576,
+      datagramWindow: 262144,
+      drainMs: 0,
+      udp: true,
+    });
     expect(parseCommandLine([], {})).toEqual({ host: '127.0.0.1', port: 8787, logLevel: 'info', drainMs: 10000 });
   });
 });

@@ -51,12 +51,16 @@ describe('Policy (default: public unicast only)', () => {
     expect(policy.check(address)).toEqual({ allowed: false, why });
   });
 
-  it.each(['8.8.8.8', '93.184.216.34', '1.1.1.1', '2606:4700:4700::1111', '2a00:1450:4001:80b::200e', '::ffff:8.8.8.8'])(
-    'allows public %s',
-    (address) => {
-      expect(policy.check(address)).toEqual({ allowed: true, why: 'public unicast' });
-    },
-  );
+  it.each([
+    '8.8.8.8',
+    '93.184.216.34',
+    '1.1.1.1',
+    '2606:4700:4700::1111',
+    '2a00:1450:4001:80b::200e',
+    '::ffff:8.8.8.8',
+  ])('allows public %s', (address) => {
+    expect(policy.check(address)).toEqual({ allowed: true, why: 'public unicast' });
+  });
 
   it('refuses text that is not an IP address', () => {
     expect(policy.check('example.com')).toEqual({ allowed: false, why: 'not an IP address' });
@@ -85,9 +89,15 @@ describe('Policy (default: public unicast only)', () => {
 });
 
 describe('Policy: broadcast and bind rules (UDP)', () => {
-  const iface = (cidr: string, family: 'IPv4' | 'IPv6' = 'IPv4') => ({
-    address: cidr.split('/')[0]!, netmask: '', family, mac: '00:00:00:00:00:00', internal: false, cidr,
-  }) as unknown as os.NetworkInterfaceInfo;
+  const iface = (cidr: string, family: 'IPv4' | 'IPv6' = 'IPv4') =>
+    ({
+      address: cidr.split('/')[0]!,
+      netmask: '',
+      family,
+      mac: '00:00:00:00:00:00',
+      internal: false,
+      cidr,
+    }) as unknown as os.NetworkInterfaceInfo;
   const policy = new Policy([], {
     lo: [iface('127.0.0.1/8'), iface('::1/128', 'IPv6')],
     eth0: [iface('192.168.7.20/24'), iface('fd00::2/64', 'IPv6')],
@@ -119,7 +129,9 @@ describe('Policy: broadcast and bind rules (UDP)', () => {
 
 describe('policy in the relay', () => {
   /** A relay whose dialer records each request and connects to `echo` on loopback instead. */
-  async function recordingRelay(options: RelayOptions = {}): Promise<{ relay: Relay; dials: DialRequest[]; echo: TestServer; page: PageClient }> {
+  async function recordingRelay(
+    options: RelayOptions = {},
+  ): Promise<{ relay: Relay; dials: DialRequest[]; echo: TestServer; page: PageClient }> {
     const echo = await startEchoServer();
     defer(() => echo.close());
     const dials: DialRequest[] = [];
@@ -139,9 +151,21 @@ describe('policy in the relay', () => {
 
   it('refuses loopback without allow: POLICY_DENIED and no dial', async () => {
     const { relay, dials, page } = await recordingRelay();
-    expect(await page.open(1, ipv4(80, '127.0.0.1'))).toEqual({ type: FrameType.OPEN_FAILED, stream: 1, reason: Reason.POLICY_DENIED });
-    expect(await page.open(2, ipv4(80, '169.254.169.254'))).toEqual({ type: FrameType.OPEN_FAILED, stream: 2, reason: Reason.POLICY_DENIED });
-    expect(await page.open(3, ipv6(80, '::ffff:192.168.0.1'))).toEqual({ type: FrameType.OPEN_FAILED, stream: 3, reason: Reason.POLICY_DENIED });
+    expect(await page.open(1, ipv4(80, '127.0.0.1'))).toEqual({
+      type: FrameType.OPEN_FAILED,
+      stream: 1,
+      reason: Reason.POLICY_DENIED,
+    });
+    expect(await page.open(2, ipv4(80, '169.254.169.254'))).toEqual({
+      type: FrameType.OPEN_FAILED,
+      stream: 2,
+      reason: Reason.POLICY_DENIED,
+    });
+    expect(await page.open(3, ipv6(80, '::ffff:192.168.0.1'))).toEqual({
+      type: FrameType.OPEN_FAILED,
+      stream: 3,
+      reason: Reason.POLICY_DENIED,
+    });
     expect(dials).toEqual([]);
     expect(relay.metrics().policyRefusals).toBe(3);
     expect(relay.metrics().opens).toEqual({ POLICY_DENIED: 3 });
@@ -149,7 +173,10 @@ describe('policy in the relay', () => {
 
   it('logs each refusal with the reason', async () => {
     const records: Array<{ level: string; msg: string; fields: Record<string, unknown> }> = [];
-    const { page } = await recordingRelay({ logLevel: 'info', log: (level, msg, fields) => records.push({ level, msg, fields }) });
+    const { page } = await recordingRelay({
+      logLevel: 'info',
+      log: (level, msg, fields) => records.push({ level, msg, fields }),
+    });
     await page.open(1, ipv4(22, '10.0.0.7'));
     const refusal = records.find((r) => r.msg === 'destination refused by policy');
     expect(refusal?.level).toBe('info');
@@ -198,7 +225,11 @@ describe('policy in the relay', () => {
       { address: '169.254.169.254', family: 4 },
     ];
     const { dials, page, relay } = await recordingRelay({ lookup });
-    expect(await page.open(1, named('rebind.example.test', 80))).toEqual({ type: FrameType.OPEN_FAILED, stream: 1, reason: Reason.POLICY_DENIED });
+    expect(await page.open(1, named('rebind.example.test', 80))).toEqual({
+      type: FrameType.OPEN_FAILED,
+      stream: 1,
+      reason: Reason.POLICY_DENIED,
+    });
     expect(dials).toEqual([]);
     expect(relay.metrics().policyRefusals).toBe(1);
   });
@@ -211,9 +242,21 @@ describe('policy in the relay', () => {
       return [];
     };
     const { dials, page } = await recordingRelay({ lookup });
-    expect(await page.open(1, named('nx.example.test', 80))).toEqual({ type: FrameType.OPEN_FAILED, stream: 1, reason: Reason.HOST_NOT_FOUND });
-    expect(await page.open(2, named('slow.example.test', 80))).toEqual({ type: FrameType.OPEN_FAILED, stream: 2, reason: Reason.TRY_AGAIN });
-    expect(await page.open(3, named('empty.example.test', 80))).toEqual({ type: FrameType.OPEN_FAILED, stream: 3, reason: Reason.HOST_NOT_FOUND });
+    expect(await page.open(1, named('nx.example.test', 80))).toEqual({
+      type: FrameType.OPEN_FAILED,
+      stream: 1,
+      reason: Reason.HOST_NOT_FOUND,
+    });
+    expect(await page.open(2, named('slow.example.test', 80))).toEqual({
+      type: FrameType.OPEN_FAILED,
+      stream: 2,
+      reason: Reason.TRY_AGAIN,
+    });
+    expect(await page.open(3, named('empty.example.test', 80))).toEqual({
+      type: FrameType.OPEN_FAILED,
+      stream: 3,
+      reason: Reason.HOST_NOT_FOUND,
+    });
     expect(dials).toEqual([]);
   });
 

@@ -37,13 +37,19 @@ afterAll(async () => {
 const v4 = (address: string) => ipv4(0, address);
 const v6 = (address: string) => ipv6(0, address);
 const addressOf = (e: Endpoint): string => (e.kind === 'name' ? e.host : e.address);
-const sortByAddress = (list: Endpoint[]): Endpoint[] => [...list].sort((a, b) => addressOf(a).localeCompare(addressOf(b)));
+const sortByAddress = (list: Endpoint[]): Endpoint[] =>
+  [...list].sort((a, b) => addressOf(a).localeCompare(addressOf(b)));
 
 describe('RESOLVE against a DNS server (dnsmasq)', () => {
   it('answers the A record with port-0 endpoints and no canonical name unless asked', async () => {
     const relay = await useRelay({ dns: { servers: [dns.server] } });
     const p = await usePage(relay);
-    expect(await p.resolve(1, 'one.test')).toEqual({ type: FrameType.RESOLVED, stream: 1, canonName: '', addresses: [v4('192.0.2.1')] });
+    expect(await p.resolve(1, 'one.test')).toEqual({
+      type: FrameType.RESOLVED,
+      stream: 1,
+      canonName: '',
+      addresses: [v4('192.0.2.1')],
+    });
     expect(dns.queries()).toEqual(expect.arrayContaining(['A one.test', 'AAAA one.test']));
     expect(relay.metrics().resolves).toEqual({ OK: 1 });
   });
@@ -64,7 +70,10 @@ describe('RESOLVE against a DNS server (dnsmasq)', () => {
     expect(sortByAddress(four.addresses)).toEqual([v4('192.0.2.10'), v4('192.0.2.11')]);
     const six = (await p.resolve(2, 'multi.test', 6)) as ResolvedFrame;
     expect(sortByAddress(six.addresses)).toEqual([v6('2001:db8::10'), v6('2001:db8::11')]);
-    expect(await p.resolve(3, 'six.test', 0)).toMatchObject({ type: FrameType.RESOLVED, addresses: [v6('2001:db8::6')] });
+    expect(await p.resolve(3, 'six.test', 0)).toMatchObject({
+      type: FrameType.RESOLVED,
+      addresses: [v6('2001:db8::6')],
+    });
   });
 
   it('follows CNAMEs for the canonical name when asked (alias → alias2 → multi)', async () => {
@@ -74,28 +83,52 @@ describe('RESOLVE against a DNS server (dnsmasq)', () => {
     expect(sortByAddress(r.addresses)).toEqual([v4('192.0.2.10'), v4('192.0.2.11')]);
     expect(await p.resolve(2, 'alias.test', 4)).toMatchObject({ canonName: '' });
     expect(await p.resolve(3, 'one.test', 0, ResolveFlag.CANONNAME)).toMatchObject({ canonName: 'one.test' });
-    expect(dns.queries()).toEqual(expect.arrayContaining(['CNAME alias.test', 'CNAME alias2.test', 'CNAME multi.test']));
+    expect(dns.queries()).toEqual(
+      expect.arrayContaining(['CNAME alias.test', 'CNAME alias2.test', 'CNAME multi.test']),
+    );
   });
 
   it('HOST_NOT_FOUND for NXDOMAIN, NO_DATA for a name without the asked family', async () => {
     const relay = await useRelay({ dns: { servers: [dns.server] } });
     const p = await usePage(relay);
-    expect(await p.resolve(1, 'nx.test')).toEqual({ type: FrameType.OPEN_FAILED, stream: 1, reason: Reason.HOST_NOT_FOUND });
-    expect(await p.resolve(2, 'one.test', 6)).toEqual({ type: FrameType.OPEN_FAILED, stream: 2, reason: Reason.NO_DATA });
-    expect(await p.resolve(3, 'six.test', 4)).toEqual({ type: FrameType.OPEN_FAILED, stream: 3, reason: Reason.NO_DATA });
+    expect(await p.resolve(1, 'nx.test')).toEqual({
+      type: FrameType.OPEN_FAILED,
+      stream: 1,
+      reason: Reason.HOST_NOT_FOUND,
+    });
+    expect(await p.resolve(2, 'one.test', 6)).toEqual({
+      type: FrameType.OPEN_FAILED,
+      stream: 2,
+      reason: Reason.NO_DATA,
+    });
+    expect(await p.resolve(3, 'six.test', 4)).toEqual({
+      type: FrameType.OPEN_FAILED,
+      stream: 3,
+      reason: Reason.NO_DATA,
+    });
     expect(relay.metrics().resolves).toEqual({ HOST_NOT_FOUND: 1, NO_DATA: 2 });
   });
 
   it('NO_RECOVERY when the server refuses (a name outside its zones: dnsmasq has no upstream)', async () => {
     const p = await usePage(await useRelay({ dns: { servers: [dns.server] } }));
-    expect(await p.resolve(1, 'elsewhere.invalid', 4)).toEqual({ type: FrameType.OPEN_FAILED, stream: 1, reason: Reason.NO_RECOVERY });
+    expect(await p.resolve(1, 'elsewhere.invalid', 4)).toEqual({
+      type: FrameType.OPEN_FAILED,
+      stream: 1,
+      reason: Reason.NO_RECOVERY,
+    });
   });
 
   it('answers localhost and *.localhost with loopback without asking the server (RFC 6761)', async () => {
     const p = await usePage(await useRelay({ dns: { servers: [dns.server] } }));
-    expect(await p.resolve(1, 'localhost')).toMatchObject({ type: FrameType.RESOLVED, addresses: [v4('127.0.0.1'), v6('::1')] });
+    expect(await p.resolve(1, 'localhost')).toMatchObject({
+      type: FrameType.RESOLVED,
+      addresses: [v4('127.0.0.1'), v6('::1')],
+    });
     expect(await p.resolve(2, 'api.LOCALHOST.', 6)).toMatchObject({ type: FrameType.RESOLVED, addresses: [v6('::1')] });
-    expect(await p.resolve(3, 'localhost', 4, ResolveFlag.CANONNAME)).toMatchObject({ canonName: 'localhost', addresses: [v4('127.0.0.1')] });
+    expect(await p.resolve(3, 'localhost', 4, ResolveFlag.CANONNAME)).toMatchObject({
+      canonName: 'localhost',
+      addresses: [v4('127.0.0.1')],
+    });
     expect(dns.queries().filter((q) => /localhost/i.test(q))).toEqual([]);
   });
 
@@ -103,8 +136,14 @@ describe('RESOLVE against a DNS server (dnsmasq)', () => {
     const p = await usePage(await useRelay({ dns: { servers: [dns.server] } }));
     const before = dns.queries().length;
     expect(await p.resolve(1, '192.0.2.55')).toMatchObject({ type: FrameType.RESOLVED, addresses: [v4('192.0.2.55')] });
-    expect(await p.resolve(2, '2001:db8::55', 6)).toMatchObject({ type: FrameType.RESOLVED, addresses: [v6('2001:db8::55')] });
-    expect(await p.resolve(3, '192.0.2.55', 6)).toMatchObject({ type: FrameType.OPEN_FAILED, reason: Reason.HOST_NOT_FOUND });
+    expect(await p.resolve(2, '2001:db8::55', 6)).toMatchObject({
+      type: FrameType.RESOLVED,
+      addresses: [v6('2001:db8::55')],
+    });
+    expect(await p.resolve(3, '192.0.2.55', 6)).toMatchObject({
+      type: FrameType.OPEN_FAILED,
+      reason: Reason.HOST_NOT_FOUND,
+    });
     expect(dns.queries().length).toBe(before);
   });
 
@@ -114,11 +153,23 @@ describe('RESOLVE against a DNS server (dnsmasq)', () => {
     const longest = `${label('a', 63)}.${label('b', 63)}.${label('c', 63)}.${label('d', 56)}.test`; // 253 bytes
     expect(longest.length).toBe(253);
     expect(await p.resolve(1, '')).toMatchObject({ type: FrameType.OPEN_FAILED, reason: Reason.INVALID_ARGUMENT });
-    expect(await p.resolve(2, `x${longest}`)).toMatchObject({ type: FrameType.OPEN_FAILED, reason: Reason.INVALID_ARGUMENT });
-    expect(await p.resolve(3, `${label('e', 64)}.test`)).toMatchObject({ type: FrameType.OPEN_FAILED, reason: Reason.INVALID_ARGUMENT });
+    expect(await p.resolve(2, `x${longest}`)).toMatchObject({
+      type: FrameType.OPEN_FAILED,
+      reason: Reason.INVALID_ARGUMENT,
+    });
+    expect(await p.resolve(3, `${label('e', 64)}.test`)).toMatchObject({
+      type: FrameType.OPEN_FAILED,
+      reason: Reason.INVALID_ARGUMENT,
+    });
     // 253 bytes (and with a trailing dot) is a legal name: asked, and it does not exist.
-    expect(await p.resolve(4, longest, 4)).toMatchObject({ type: FrameType.OPEN_FAILED, reason: Reason.HOST_NOT_FOUND });
-    expect(await p.resolve(5, `${longest}.`, 4)).toMatchObject({ type: FrameType.OPEN_FAILED, reason: Reason.HOST_NOT_FOUND });
+    expect(await p.resolve(4, longest, 4)).toMatchObject({
+      type: FrameType.OPEN_FAILED,
+      reason: Reason.HOST_NOT_FOUND,
+    });
+    expect(await p.resolve(5, `${longest}.`, 4)).toMatchObject({
+      type: FrameType.OPEN_FAILED,
+      reason: Reason.HOST_NOT_FOUND,
+    });
   });
 
   it('TRY_AGAIN when the server does not answer in time', async () => {
@@ -126,10 +177,16 @@ describe('RESOLVE against a DNS server (dnsmasq)', () => {
     silent.bind(0, '127.0.0.1');
     await once(silent, 'listening');
     defer(() => new Promise<void>((r) => silent.close(() => r())));
-    const relay = await useRelay({  dns: { servers: [`127.0.0.1:${silent.address().port}`], timeoutMs: 200, tries: 1 } });
+    const relay = await useRelay({
+      dns: { servers: [`127.0.0.1:${silent.address().port}`], timeoutMs: 200, tries: 1 },
+    });
     const p = await usePage(relay);
     const started = Date.now();
-    expect(await p.resolve(1, 'slow.test', 4)).toEqual({ type: FrameType.OPEN_FAILED, stream: 1, reason: Reason.TRY_AGAIN });
+    expect(await p.resolve(1, 'slow.test', 4)).toEqual({
+      type: FrameType.OPEN_FAILED,
+      stream: 1,
+      reason: Reason.TRY_AGAIN,
+    });
     expect(Date.now() - started).toBeLessThan(3000);
   });
 
@@ -142,15 +199,33 @@ describe('RESOLVE against a DNS server (dnsmasq)', () => {
     expect(opened.type).toBe(FrameType.OPENED);
     expect(opened.remote).toEqual({ kind: 'ipv4', address: '127.0.0.1', port: echo.port });
     expect(dns.queries()).toContain('A echo.test');
-    expect(await p.open(2, named('nx.test', 80))).toEqual({ type: FrameType.OPEN_FAILED, stream: 2, reason: Reason.HOST_NOT_FOUND });
+    expect(await p.open(2, named('nx.test', 80))).toEqual({
+      type: FrameType.OPEN_FAILED,
+      stream: 2,
+      reason: Reason.HOST_NOT_FOUND,
+    });
   });
 
   it('refuses OPEN to a name whose every address the policy refuses; never dials', async () => {
     const dials: string[] = [];
-    const relay = await useRelay({ dns: { servers: [dns.server] }, dial: (req) => { dials.push(req.host); throw new Error('must not dial'); } });
+    const relay = await useRelay({
+      dns: { servers: [dns.server] },
+      dial: (req) => {
+        dials.push(req.host);
+        throw new Error('must not dial');
+      },
+    });
     const p = await usePage(relay);
-    expect(await p.open(1, named('private.test', 80))).toEqual({ type: FrameType.OPEN_FAILED, stream: 1, reason: Reason.POLICY_DENIED });
-    expect(await p.open(2, named('localhost', 80))).toEqual({ type: FrameType.OPEN_FAILED, stream: 2, reason: Reason.POLICY_DENIED });
+    expect(await p.open(1, named('private.test', 80))).toEqual({
+      type: FrameType.OPEN_FAILED,
+      stream: 1,
+      reason: Reason.POLICY_DENIED,
+    });
+    expect(await p.open(2, named('localhost', 80))).toEqual({
+      type: FrameType.OPEN_FAILED,
+      stream: 2,
+      reason: Reason.POLICY_DENIED,
+    });
     expect(dials).toEqual([]);
     // RESOLVE itself applies no policy: the page may learn the private answers.
     expect(await p.resolve(3, 'private.test', 4)).toMatchObject({ type: FrameType.RESOLVED });
@@ -172,7 +247,10 @@ describe('RESOLVE with the OS resolver', () => {
 
 describe('RESOLVE with an injected lookup', () => {
   it('filters answers by family even when the lookup ignores it', async () => {
-    const lookup: Lookup = async () => [{ address: '192.0.2.1', family: 4 }, { address: '2001:db8::1', family: 6 }];
+    const lookup: Lookup = async () => [
+      { address: '192.0.2.1', family: 4 },
+      { address: '2001:db8::1', family: 6 },
+    ];
     const p = await usePage(await useRelay({ dns: { servers: [dns.server] }, lookup }));
     expect(await p.resolve(1, 'x.example', 6)).toMatchObject({ addresses: [v6('2001:db8::1')] });
     expect(await p.resolve(2, 'x.example', 4)).toMatchObject({ addresses: [v4('192.0.2.1')] });
@@ -186,11 +264,19 @@ describe('RESOLVE with an injected lookup', () => {
 
   it('a CLOSE before the answer cancels the query: no RESOLVED is sent', async () => {
     let release!: () => void;
-    const gate = new Promise<void>((r) => { release = r; });
-    const lookup: Lookup = async () => { await gate; return [{ address: '192.0.2.1', family: 4 }]; };
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const lookup: Lookup = async () => {
+      await gate;
+      return [{ address: '192.0.2.1', family: 4 }];
+    };
     const relay = await useRelay({ dns: { servers: [dns.server] }, lookup });
     const p = await usePage(relay);
-    p.send({ type: FrameType.RESOLVE, stream: 1, family: 0, flags: 0, host: 'slow.example' }, { type: FrameType.CLOSE, stream: 1, reason: Reason.OK });
+    p.send(
+      { type: FrameType.RESOLVE, stream: 1, family: 0, flags: 0, host: 'slow.example' },
+      { type: FrameType.CLOSE, stream: 1, reason: Reason.OK },
+    );
     await p.roundTrip(); // the relay (in this process) has taken the CLOSE
     release();
     expect(await p.resolve(2, 'fast.example')).toMatchObject({ type: FrameType.RESOLVED });

@@ -21,7 +21,13 @@ async function setup(srvPromise: Promise<TestServer>, options: RelayOptions = {}
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 /** Sends `data` on `stream` never exceeding the credit the relay granted, waiting for CREDIT. */
-async function sendWithinCredit(page: PageClient, stream: number, data: Buffer, initialCredit: number, chunk = 64 * 1024): Promise<void> {
+async function sendWithinCredit(
+  page: PageClient,
+  stream: number,
+  data: Buffer,
+  initialCredit: number,
+  chunk = 64 * 1024,
+): Promise<void> {
   let credit = initialCredit;
   for (let at = 0; at < data.length; ) {
     while (credit === 0) credit += ((await page.nextOn(stream, FrameType.CREDIT)) as CreditFrame).bytes;
@@ -47,7 +53,7 @@ describe('streams', () => {
     await waitUntil(() => relay.metrics().bytesPageToPeer === payload.length, 2000, 'write callbacks');
     expect(relay.metrics().bytesPeerToPage).toBe(payload.length);
     // Frames of one turn are coalesced: fewer WebSocket messages than DATA+CREDIT frames.
-    expect(page.messages).toBeLessThan(payload.length / (64 * 1024) * 2);
+    expect(page.messages).toBeLessThan((payload.length / (64 * 1024)) * 2);
     expect(page.inbox.filter((f) => f.type === FrameType.CLOSE)).toEqual([]);
   }, 30_000);
 
@@ -61,7 +67,11 @@ describe('streams', () => {
     await waitUntil(() => page.bufferedData(1) === window, 5000, 'the first window');
     // The peer is blocked (its kernel buffers and the relay's are full, so the relay had bytes
     // to read had it been reading), and everything the relay queued has arrived.
-    await waitUntil(stalled(() => server.writableLength), 5000, 'the peer to stall');
+    await waitUntil(
+      stalled(() => server.writableLength),
+      5000,
+      'the peer to stall',
+    );
     await page.roundTrip();
     // The relay sent exactly the window and no more; the rest backs up in the kernel and then
     // in the peer's own Node buffer.
@@ -95,9 +105,16 @@ describe('streams', () => {
     const server = await srv.accepted();
     const serverClosed = once(server, 'close');
     page.send({ type: FrameType.DATA, stream: 1, data: new Uint8Array(1001) });
-    expect(await page.nextOn(1, FrameType.CLOSE)).toEqual({ type: FrameType.CLOSE, stream: 1, reason: Reason.PROTOCOL_ERROR });
+    expect(await page.nextOn(1, FrameType.CLOSE)).toEqual({
+      type: FrameType.CLOSE,
+      stream: 1,
+      reason: Reason.PROTOCOL_ERROR,
+    });
     // A page that breaks flow control loses the connection, not only the stream.
-    expect(await page.next((f) => f.type === FrameType.GOAWAY)).toMatchObject({ type: FrameType.GOAWAY, reason: Reason.PROTOCOL_ERROR });
+    expect(await page.next((f) => f.type === FrameType.GOAWAY)).toMatchObject({
+      type: FrameType.GOAWAY,
+      reason: Reason.PROTOCOL_ERROR,
+    });
     expect((await page.closed).code).toBe(1002);
     await serverClosed;
     expect(relay.metrics().protocolErrors).toBe(1);
@@ -107,8 +124,15 @@ describe('streams', () => {
     const { srv, page } = await setup(startServer(), { streamWindow: 1000 });
     await page.open(1, ipv4(srv.port));
     await srv.accepted(); // the server reads nothing, so no credit comes back
-    page.send({ type: FrameType.DATA, stream: 1, data: new Uint8Array(600) }, { type: FrameType.DATA, stream: 1, data: new Uint8Array(600) });
-    expect(await page.nextOn(1, FrameType.CLOSE)).toEqual({ type: FrameType.CLOSE, stream: 1, reason: Reason.PROTOCOL_ERROR });
+    page.send(
+      { type: FrameType.DATA, stream: 1, data: new Uint8Array(600) },
+      { type: FrameType.DATA, stream: 1, data: new Uint8Array(600) },
+    );
+    expect(await page.nextOn(1, FrameType.CLOSE)).toEqual({
+      type: FrameType.CLOSE,
+      stream: 1,
+      reason: Reason.PROTOCOL_ERROR,
+    });
   });
 
   it('half-closes page → peer: FIN ends the socket after the queued bytes, the other way keeps working', async () => {
@@ -146,7 +170,7 @@ describe('streams', () => {
     expect(await page.nextOn(1, FrameType.CLOSE)).toEqual({ type: FrameType.CLOSE, stream: 1, reason: Reason.RESET });
   });
 
-  it('aborts on the page\'s CLOSE(RESET): the peer sees ECONNRESET', async () => {
+  it("aborts on the page's CLOSE(RESET): the peer sees ECONNRESET", async () => {
     const { srv, page } = await setup(startServer());
     await page.open(1, ipv4(srv.port));
     const server = await srv.accepted();
@@ -155,14 +179,17 @@ describe('streams', () => {
     expect((await error).code).toBe('ECONNRESET');
   });
 
-  it('closes gracefully on the page\'s CLOSE(OK): queued bytes, then FIN, nothing more to the page', async () => {
+  it("closes gracefully on the page's CLOSE(OK): queued bytes, then FIN, nothing more to the page", async () => {
     const { srv, relay, page } = await setup(startServer());
     await page.open(1, ipv4(srv.port));
     const server = await srv.accepted();
     const payload = randomBytes(200 * 1024);
     const received = collectUntilEnd(server);
     page.send(
-      ...[0, 1, 2, 3].map((i) => ({ type: FrameType.DATA, stream: 1, data: payload.subarray(i * 50 * 1024, (i + 1) * 50 * 1024) }) as const),
+      ...[0, 1, 2, 3].map(
+        (i) =>
+          ({ type: FrameType.DATA, stream: 1, data: payload.subarray(i * 50 * 1024, (i + 1) * 50 * 1024) }) as const,
+      ),
       { type: FrameType.CLOSE, stream: 1, reason: Reason.OK },
     );
     expect(sha256(await received)).toBe(sha256(payload));
@@ -192,9 +219,12 @@ describe('streams', () => {
     await page.open(1, ipv4(srv.port));
     await srv.accepted();
     // 50 small frames in one message: their write callbacks run in one turn → one CREDIT.
-    page.send(...Array.from({ length: 50 }, () => ({ type: FrameType.DATA, stream: 1, data: new Uint8Array(100) }) as const));
+    page.send(
+      ...Array.from({ length: 50 }, () => ({ type: FrameType.DATA, stream: 1, data: new Uint8Array(100) }) as const),
+    );
     const credit = (await page.nextOn(1, FrameType.CREDIT)) as CreditFrame;
-    const credited = () => page.inbox.reduce((n, f) => n + (f.type === FrameType.CREDIT && f.stream === 1 ? f.bytes : 0), credit.bytes);
+    const credited = () =>
+      page.inbox.reduce((n, f) => n + (f.type === FrameType.CREDIT && f.stream === 1 ? f.bytes : 0), credit.bytes);
     await waitUntil(() => credited() >= 5000, 2000, 'all 5000 bytes credited');
     await page.roundTrip(); // any further CREDIT would be here now
     const more = page.inbox.filter((f) => f.type === FrameType.CREDIT).map((f) => (f as CreditFrame).bytes);

@@ -30,7 +30,12 @@ async function peer(options: Parameters<typeof startUdpPeer>[0] = {}): Promise<U
   defer(() => p.close());
   return p;
 }
-async function opened(p: PageClient, stream: number, family: 4 | 6, opts: Parameters<PageClient['dgramOpen']>[2] = {}): Promise<DgramOpenedFrame> {
+async function opened(
+  p: PageClient,
+  stream: number,
+  family: 4 | 6,
+  opts: Parameters<PageClient['dgramOpen']>[2] = {},
+): Promise<DgramOpenedFrame> {
   const answer = await p.dgramOpen(stream, family, opts);
   expect(answer.type, JSON.stringify(answer)).toBe(FrameType.DGRAM_OPENED);
   return answer as DgramOpenedFrame;
@@ -46,7 +51,12 @@ async function portFree(port: number, host = '127.0.0.1'): Promise<boolean> {
   const s = dgram.createSocket('udp4');
   try {
     s.bind({ port, address: host, exclusive: true });
-    await Promise.race([once(s, 'listening'), once(s, 'error').then(([e]) => { throw e; })]);
+    await Promise.race([
+      once(s, 'listening'),
+      once(s, 'error').then(([e]) => {
+        throw e;
+      }),
+    ]);
     return true;
   } catch {
     return false;
@@ -59,16 +69,22 @@ describe('WELCOME capabilities', () => {
   it('announces TCP | UDP | RESOLVE | INBOUND, and TCP | RESOLVE | INBOUND with udp: false', async () => {
     const on = await PageClient.connect((await useRelay({ allow: LOOPBACK })).url);
     defer(() => on.close());
-    expect(await on.hello()).toMatchObject({ type: FrameType.WELCOME, capabilities: Capability.TCP | Capability.UDP | Capability.RESOLVE | Capability.INBOUND });
-    const off = await PageClient.connect((await useRelay({ allow: LOOPBACK,  udp: false })).url);
+    expect(await on.hello()).toMatchObject({
+      type: FrameType.WELCOME,
+      capabilities: Capability.TCP | Capability.UDP | Capability.RESOLVE | Capability.INBOUND,
+    });
+    const off = await PageClient.connect((await useRelay({ allow: LOOPBACK, udp: false })).url);
     defer(() => off.close());
-    expect(await off.hello()).toMatchObject({ type: FrameType.WELCOME, capabilities: Capability.TCP | Capability.RESOLVE | Capability.INBOUND });
+    expect(await off.hello()).toMatchObject({
+      type: FrameType.WELCOME,
+      capabilities: Capability.TCP | Capability.RESOLVE | Capability.INBOUND,
+    });
   });
 });
 
 describe('DGRAM_OPEN', () => {
   it('binds an ephemeral port on the wildcard and reports it with the relay window', async () => {
-    const relay = await useRelay({ allow: LOOPBACK,  datagramWindow: 100_000 });
+    const relay = await useRelay({ allow: LOOPBACK, datagramWindow: 100_000 });
     const p = await usePage(relay);
     const o = await opened(p, 1, 4);
     expect(o.window).toBe(100_000);
@@ -85,7 +101,11 @@ describe('DGRAM_OPEN', () => {
     expect(o.local.kind === 'ipv4' && o.local.address).toBe('127.0.0.1');
     const taken = o.local.port;
     // The same port again: the real bind conflict, EADDRINUSE → ADDR_IN_USE.
-    expect(await p.dgramOpen(2, 4, { local: ipv4(taken, '127.0.0.1') })).toEqual({ type: FrameType.OPEN_FAILED, stream: 2, reason: Reason.ADDR_IN_USE });
+    expect(await p.dgramOpen(2, 4, { local: ipv4(taken, '127.0.0.1') })).toEqual({
+      type: FrameType.OPEN_FAILED,
+      stream: 2,
+      reason: Reason.ADDR_IN_USE,
+    });
     expect(relay.metrics().udpOpens).toEqual({ OK: 1, ADDR_IN_USE: 1 });
     expect(relay.metrics().udpSockets).toBe(1);
   });
@@ -94,27 +114,51 @@ describe('DGRAM_OPEN', () => {
     const relay = await useRelay({ allow: LOOPBACK });
     const holder = await peer({ host: '127.0.0.1' });
     const p = await usePage(relay);
-    expect(await p.dgramOpen(1, 4, { local: ipv4(holder.port, '127.0.0.1') })).toEqual({ type: FrameType.OPEN_FAILED, stream: 1, reason: Reason.ADDR_IN_USE });
+    expect(await p.dgramOpen(1, 4, { local: ipv4(holder.port, '127.0.0.1') })).toEqual({
+      type: FrameType.OPEN_FAILED,
+      stream: 1,
+      reason: Reason.ADDR_IN_USE,
+    });
   });
 
   it('refuses by policy to bind a non-loopback address or a privileged port, without binding', async () => {
     const relay = await useRelay({ allow: LOOPBACK });
     const p = await usePage(relay);
-    expect(await p.dgramOpen(1, 4, { local: ipv4(0, '10.0.0.1') })).toEqual({ type: FrameType.OPEN_FAILED, stream: 1, reason: Reason.POLICY_DENIED });
-    expect(await p.dgramOpen(2, 4, { local: ipv4(53, '127.0.0.1') })).toEqual({ type: FrameType.OPEN_FAILED, stream: 2, reason: Reason.POLICY_DENIED });
-    expect(await p.dgramOpen(3, 6, { local: ipv6(0, 'fe80::1') })).toEqual({ type: FrameType.OPEN_FAILED, stream: 3, reason: Reason.POLICY_DENIED });
+    expect(await p.dgramOpen(1, 4, { local: ipv4(0, '10.0.0.1') })).toEqual({
+      type: FrameType.OPEN_FAILED,
+      stream: 1,
+      reason: Reason.POLICY_DENIED,
+    });
+    expect(await p.dgramOpen(2, 4, { local: ipv4(53, '127.0.0.1') })).toEqual({
+      type: FrameType.OPEN_FAILED,
+      stream: 2,
+      reason: Reason.POLICY_DENIED,
+    });
+    expect(await p.dgramOpen(3, 6, { local: ipv6(0, 'fe80::1') })).toEqual({
+      type: FrameType.OPEN_FAILED,
+      stream: 3,
+      reason: Reason.POLICY_DENIED,
+    });
     expect(relay.metrics().udpOpens).toEqual({ POLICY_DENIED: 3 });
     expect(relay.metrics().udpSockets).toBe(0);
   });
 
   it('answers INVALID_ARGUMENT for a local address of the other family', async () => {
     const p = await usePage(await useRelay({ allow: LOOPBACK }));
-    expect(await p.dgramOpen(1, 4, { local: ipv6(0, '::1') })).toEqual({ type: FrameType.OPEN_FAILED, stream: 1, reason: Reason.INVALID_ARGUMENT });
-    expect(await p.dgramOpen(2, 6, { local: ipv4(0, '127.0.0.1') })).toEqual({ type: FrameType.OPEN_FAILED, stream: 2, reason: Reason.INVALID_ARGUMENT });
+    expect(await p.dgramOpen(1, 4, { local: ipv6(0, '::1') })).toEqual({
+      type: FrameType.OPEN_FAILED,
+      stream: 1,
+      reason: Reason.INVALID_ARGUMENT,
+    });
+    expect(await p.dgramOpen(2, 6, { local: ipv4(0, '127.0.0.1') })).toEqual({
+      type: FrameType.OPEN_FAILED,
+      stream: 2,
+      reason: Reason.INVALID_ARGUMENT,
+    });
   });
 
   it('with udp: false answers POLICY_DENIED and opens nothing', async () => {
-    const relay = await useRelay({ allow: LOOPBACK,  udp: false });
+    const relay = await useRelay({ allow: LOOPBACK, udp: false });
     const p = await usePage(relay);
     expect(await p.dgramOpen(1, 4)).toEqual({ type: FrameType.OPEN_FAILED, stream: 1, reason: Reason.POLICY_DENIED });
     expect(relay.metrics()).toMatchObject({ udpSockets: 0, udpOpens: { POLICY_DENIED: 1 } });
@@ -138,7 +182,12 @@ describe('DATAGRAM round trips', () => {
     const o = await opened(p, 1, family, { window: 1 << 20 });
     const payloads = sizes.map((size, i) => pattern(size, i));
     for (const data of payloads) {
-      p.send({ type: FrameType.DATAGRAM, stream: 1, address: family === 4 ? ipv4(echo.port, host) : ipv6(echo.port, host), data });
+      p.send({
+        type: FrameType.DATAGRAM,
+        stream: 1,
+        address: family === 4 ? ipv4(echo.port, host) : ipv6(echo.port, host),
+        data,
+      });
     }
     const back: DatagramFrame[] = [];
     for (let i = 0; i < payloads.length; i++) back.push(await p.datagram(1));
@@ -155,7 +204,11 @@ describe('DATAGRAM round trips', () => {
     await waitUntil(() => relay.metrics().datagramsPageToPeer === sizes.length, 2000, 'send callbacks');
     await p.roundTrip(); // the CREDIT of the last send callback is here too
     expect(p.takeCredit(1)).toBe(total);
-    expect(relay.metrics()).toMatchObject({ datagramsPageToPeer: sizes.length, datagramsPeerToPage: sizes.length, datagramsDropped: {} });
+    expect(relay.metrics()).toMatchObject({
+      datagramsPageToPeer: sizes.length,
+      datagramsPeerToPage: sizes.length,
+      datagramsDropped: {},
+    });
   }
 
   it('echoes over 127.0.0.1 with boundaries preserved (0, 1, 1472, 9000 and 65507 bytes)', async () => {
@@ -188,7 +241,12 @@ describe('DATAGRAM round trips', () => {
     expect(o.local).toMatchObject({ kind: 'ipv6', address: '::' });
     // Either spelling of the destination reaches the IPv4 server.
     p.send({ type: FrameType.DATAGRAM, stream: 1, address: ipv4(echo.port), data: Buffer.from('plain') });
-    p.send({ type: FrameType.DATAGRAM, stream: 1, address: ipv6(echo.port, '::ffff:127.0.0.1'), data: Buffer.from('mapped') });
+    p.send({
+      type: FrameType.DATAGRAM,
+      stream: 1,
+      address: ipv6(echo.port, '::ffff:127.0.0.1'),
+      data: Buffer.from('mapped'),
+    });
     const a = await p.datagram(1);
     const b = await p.datagram(1);
     expect([Buffer.from(a.data).toString(), Buffer.from(b.data).toString()]).toEqual(['plain', 'mapped']);
@@ -201,7 +259,9 @@ describe('DATAGRAM round trips', () => {
     const p = await usePage(relay);
     await opened(p, 1, 6);
     expect(await p.peer(1, 1, PeerMode.CHECK, ipv4(9))).toMatchObject({ reason: Reason.AF_NOT_SUPPORTED });
-    expect(await p.peer(1, 2, PeerMode.CHECK, ipv6(9, '::ffff:127.0.0.1'))).toMatchObject({ reason: Reason.AF_NOT_SUPPORTED });
+    expect(await p.peer(1, 2, PeerMode.CHECK, ipv6(9, '::ffff:127.0.0.1'))).toMatchObject({
+      reason: Reason.AF_NOT_SUPPORTED,
+    });
     await opened(p, 2, 4);
     expect(await p.peer(2, 1, PeerMode.CHECK, ipv6(9, '::1'))).toMatchObject({ reason: Reason.AF_NOT_SUPPORTED });
     expect(await p.peer(2, 2, PeerMode.CHECK, ipv4(0))).toMatchObject({ reason: Reason.ADDR_NOT_AVAIL });
@@ -239,7 +299,12 @@ describe('connected peer (PEER CONNECT)', () => {
     const stranger = await peer({ host: '127.0.0.1' });
     const p = await usePage(relay);
     const o = await opened(p, 1, 4);
-    expect(await p.peer(1, 1, PeerMode.CONNECT, ipv4(server.port))).toEqual({ type: FrameType.VERDICT, stream: 1, seq: 1, reason: Reason.OK });
+    expect(await p.peer(1, 1, PeerMode.CONNECT, ipv4(server.port))).toEqual({
+      type: FrameType.VERDICT,
+      stream: 1,
+      seq: 1,
+      reason: Reason.OK,
+    });
 
     // The stranger's datagrams reach the relay's socket first, then the server's echo.
     for (let i = 0; i < 5; i++) await stranger.send(Buffer.from(`stranger ${i}`), o.local.port);
@@ -285,8 +350,16 @@ describe('policy on datagram destinations', () => {
     const target = await peer({ host: '127.0.0.1' });
     const p = await usePage(relay);
     await opened(p, 1, 4);
-    expect(await p.peer(1, 1, PeerMode.CHECK, ipv4(target.port))).toEqual({ type: FrameType.VERDICT, stream: 1, seq: 1, reason: Reason.POLICY_DENIED });
-    expect(await p.peer(1, 2, PeerMode.CONNECT, ipv4(target.port))).toMatchObject({ seq: 2, reason: Reason.POLICY_DENIED });
+    expect(await p.peer(1, 1, PeerMode.CHECK, ipv4(target.port))).toEqual({
+      type: FrameType.VERDICT,
+      stream: 1,
+      seq: 1,
+      reason: Reason.POLICY_DENIED,
+    });
+    expect(await p.peer(1, 2, PeerMode.CONNECT, ipv4(target.port))).toMatchObject({
+      seq: 2,
+      reason: Reason.POLICY_DENIED,
+    });
     p.send({ type: FrameType.DATAGRAM, stream: 1, address: ipv4(target.port), data: pattern(100, 3) });
     // The refused CONNECT left no peer: an address-less datagram has no destination.
     p.send({ type: FrameType.DATAGRAM, stream: 1, address: null, data: pattern(50, 4) });
@@ -295,14 +368,20 @@ describe('policy on datagram destinations', () => {
     await p.roundTrip();
     expect(p.takeCredit(1)).toBe(150);
     expect(target.received).toEqual([]);
-    expect(relay.metrics()).toMatchObject({ policyRefusals: 2, datagramsDropped: { policy: 1, no_destination: 1 }, datagramsPageToPeer: 0 });
+    expect(relay.metrics()).toMatchObject({
+      policyRefusals: 2,
+      datagramsDropped: { policy: 1, no_destination: 1 },
+      datagramsPageToPeer: 0,
+    });
   });
 
   it('default policy: a public address is allowed (VERDICT only, nothing sent)', async () => {
     const p = await usePage(await useRelay({ allow: [] }));
     await opened(p, 1, 4);
     expect(await p.peer(1, 1, PeerMode.CHECK, ipv4(4433, '93.184.216.34'))).toMatchObject({ reason: Reason.OK });
-    expect(await p.peer(1, 2, PeerMode.CHECK, ipv4(53, '169.254.169.254'))).toMatchObject({ reason: Reason.POLICY_DENIED });
+    expect(await p.peer(1, 2, PeerMode.CHECK, ipv4(53, '169.254.169.254'))).toMatchObject({
+      reason: Reason.POLICY_DENIED,
+    });
     expect(await p.peer(1, 3, PeerMode.CHECK, null)).toMatchObject({ reason: Reason.INVALID_ARGUMENT });
   });
 
@@ -332,7 +411,10 @@ describe('policy on datagram destinations', () => {
     const udpSocket: UdpSocketFactory = (req) => {
       const socket = dgram.createSocket({ type: req.type, ipv6Only: req.type === 'udp6' ? req.ipv6Only : undefined });
       const setBroadcast = socket.setBroadcast.bind(socket);
-      socket.setBroadcast = (flag: boolean) => { broadcastSet = flag; setBroadcast(flag); };
+      socket.setBroadcast = (flag: boolean) => {
+        broadcastSet = flag;
+        setBroadcast(flag);
+      };
       socket.send = ((msg: Uint8Array, port: number, host: string, cb: (err: Error | null) => void) => {
         sends.push({ host, port, bytes: msg.length });
         setImmediate(() => cb(null));
@@ -387,13 +469,17 @@ describe('credit', () => {
     const size = 1400;
     await floodFromChild(o.local.port, sent, size);
     let seen = -1;
-    await waitUntil(() => {
-      const m = relay.metrics();
-      const now = m.datagramsPeerToPage + (m.datagramsDropped.no_credit ?? 0);
-      const settled = now === seen;
-      seen = now;
-      return settled;
-    }, 5000, 'the relay to finish reading the flood');
+    await waitUntil(
+      () => {
+        const m = relay.metrics();
+        const now = m.datagramsPeerToPage + (m.datagramsDropped.no_credit ?? 0);
+        const settled = now === seen;
+        seen = now;
+        return settled;
+      },
+      5000,
+      'the relay to finish reading the flood',
+    );
 
     const m = relay.metrics();
     // 4096 bytes of credit = two 1400-byte datagrams; the third would not fit.
@@ -402,8 +488,10 @@ describe('credit', () => {
     // Most of the flood reached the relay and was dropped there (the kernel may drop some too).
     expect(m.datagramsDropped.no_credit).toBeGreaterThanOrEqual(sent * 0.01);
     expect(m.datagramsPeerToPage + m.datagramsDropped.no_credit!).toBeLessThanOrEqual(sent);
-    console.log(`flood: sent ${sent} × ${size} B; delivered ${m.datagramsPeerToPage}, dropped ${m.datagramsDropped.no_credit} (no credit), `
-      + `${sent - m.datagramsPeerToPage - m.datagramsDropped.no_credit!} lost in the kernel`);
+    console.log(
+      `flood: sent ${sent} × ${size} B; delivered ${m.datagramsPeerToPage}, dropped ${m.datagramsDropped.no_credit} (no credit), ` +
+        `${sent - m.datagramsPeerToPage - m.datagramsDropped.no_credit!} lost in the kernel`,
+    );
 
     // Nothing was held back: a large grant now brings no datagram of the flood, only new ones.
     p.inbox.splice(0);
@@ -417,7 +505,7 @@ describe('credit', () => {
   }, 30_000);
 
   it('a page that exceeds its credit gets CLOSE(PROTOCOL_ERROR), the socket is closed and so is the connection', async () => {
-    const relay = await useRelay({ allow: LOOPBACK,  datagramWindow: 65535 });
+    const relay = await useRelay({ allow: LOOPBACK, datagramWindow: 65535 });
     const sink = await peer({ host: '127.0.0.1' });
     const p = await usePage(relay);
     const o = await opened(p, 1, 4);
@@ -465,7 +553,11 @@ describe('closing', () => {
     expect(relay.metrics().udpSockets).toBe(3);
     p.ws.terminate();
     await waitUntil(() => relay.metrics().udpSockets === 0 && relay.metrics().connections === 0, 2000, 'release');
-    await waitUntil(async () => (await Promise.all(ports.map((port) => portFree(port)))).every(Boolean), 2000, 'every port free');
+    await waitUntil(
+      async () => (await Promise.all(ports.map((port) => portFree(port)))).every(Boolean),
+      2000,
+      'every port free',
+    );
     for (const port of ports) expect(await portFree(port)).toBe(true);
   });
 

@@ -12,19 +12,25 @@
 import { resolve } from 'node:path';
 import { compileWinsockProgram } from '../tools/compile.mjs';
 
-const USAGE = 'usage: ws2web-cc FILE.c|FILE.cpp [more sources …] [-o OUT] [-O0|-O1|-O2|-O3|-Os] [--no-asyncify] [-q] [-- clang flags…]';
+const USAGE =
+  'usage: ws2web-cc FILE.c|FILE.cpp [more sources …] [-o OUT] [-O0|-O1|-O2|-O3|-Os] [--no-asyncify] [-q] [-- clang flags…]';
 
 function parse(argv) {
   const options = { sources: [], out: undefined, asyncify: true, optimize: '-O2', extra: [], quiet: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === '--') { options.extra.push(...argv.slice(i + 1)); break; }
+    if (arg === '--') {
+      options.extra.push(...argv.slice(i + 1));
+      break;
+    }
     if (arg === '-o') options.out = argv[++i];
     else if (/^-O[0-3s]$/.test(arg)) options.optimize = arg;
     else if (arg === '--no-asyncify') options.asyncify = false;
     else if (arg === '-q') options.quiet = true;
-    else if (arg === '-h' || arg === '--help') { console.log(USAGE); process.exit(0); }
-    else if (arg.startsWith('-')) throw new Error(`unknown option ${arg}\n${USAGE}`);
+    else if (arg === '-h' || arg === '--help') {
+      console.log(USAGE);
+      process.exit(0);
+    } else if (arg.startsWith('-')) throw new Error(`unknown option ${arg}\n${USAGE}`);
     else options.sources.push(arg);
   }
   if (options.sources.length === 0) throw new Error(USAGE);
@@ -48,7 +54,8 @@ try {
     process.exit(0);
   }
   console.log(`${result.wasm} (${kb(result.bytes.wasm)}, clang ${result.ms.clang} ms)`);
-  if (result.asyncifyWasm) console.log(`${result.asyncifyWasm} (${kb(result.bytes.asyncifyWasm)}, wasm-opt ${result.ms.asyncify} ms)`);
+  if (result.asyncifyWasm)
+    console.log(`${result.asyncifyWasm} (${kb(result.bytes.asyncifyWasm)}, wasm-opt ${result.ms.asyncify} ms)`);
   console.log(result.loader);
 } catch (err) {
   console.error(err instanceof Error ? err.message : String(err));

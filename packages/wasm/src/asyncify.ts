@@ -86,5 +86,7 @@ export class AsyncifyDriver {
     view.setUint32(this.#data + 4, this.#data + 8 + this.#stackSize, true);
   }
 
-  get state(): number { return this.#exports?.asyncify_get_state() ?? STATE_NORMAL; }
+  get state(): number {
+    return this.#exports?.asyncify_get_state() ?? STATE_NORMAL;
+  }
 }

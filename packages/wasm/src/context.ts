@@ -36,7 +36,8 @@ export class StaticBuffers {
     const old = this.#owned.get(kind);
     if (old) m.free(old);
     const p = m.malloc(size);
-    if (p) this.#owned.set(kind, p); else this.#owned.delete(kind);
+    if (p) this.#owned.set(kind, p);
+    else this.#owned.delete(kind);
     return p;
   }
 }
@@ -53,7 +54,9 @@ export class GlueContext {
     this.statics = new StaticBuffers(memory);
   }
 
-  get m(): WasmMemory { return this.#memory(); }
+  get m(): WasmMemory {
+    return this.#memory();
+  }
 
   /** Winsock's way of failing: record the code, return SOCKET_ERROR (or `result`). */
   fail<T extends number>(code: number, result: T): T {

@@ -17,7 +17,8 @@ export function jspiSupported(): boolean {
 }
 
 function api(): JspiApi {
-  if (!jspiSupported()) throw new Error('ws2web: this engine has no JSPI (WebAssembly.Suspending); use the Asyncify build');
+  if (!jspiSupported())
+    throw new Error('ws2web: this engine has no JSPI (WebAssembly.Suspending); use the Asyncify build');
   return WebAssembly as unknown as JspiApi;
 }
 

@@ -32,12 +32,25 @@ export function eventImports(ctx: GlueContext): ImportGroup {
     return 1;
   }
 
-  async function waitForMultipleObjects(count: number, lpHandles: number, waitAll: number, ms: number): Promise<number> {
+  async function waitForMultipleObjects(
+    count: number,
+    lpHandles: number,
+    waitAll: number,
+    ms: number,
+  ): Promise<number> {
     const n = count >>> 0;
     const m = ctx.m;
-    if (n === 0 || n > MAXIMUM_WAIT_OBJECTS || lpHandles === 0 || !m.inBounds(lpHandles, 4 * n)) return ctx.fail(ERROR_INVALID_PARAMETER, 0xffffffff);
+    if (n === 0 || n > MAXIMUM_WAIT_OBJECTS || lpHandles === 0 || !m.inBounds(lpHandles, 4 * n))
+      return ctx.fail(ERROR_INVALID_PARAMETER, 0xffffffff);
     const handles = Array.from({ length: n }, (_, i) => m.u32(lpHandles + 4 * i));
-    const rc = (await w.WSAWaitForMultipleEvents(n, handles.map((h) => ctx.event(h)!), waitAll !== 0, ms >>> 0, false)) >>> 0;
+    const rc =
+      (await w.WSAWaitForMultipleEvents(
+        n,
+        handles.map((h) => ctx.event(h)!),
+        waitAll !== 0,
+        ms >>> 0,
+        false,
+      )) >>> 0;
     if (rc < n) {
       for (const [i, h] of handles.entries()) {
         if (autoReset.has(h) && (waitAll !== 0 || i === rc)) w.WSAResetEvent(ctx.event(h)!);

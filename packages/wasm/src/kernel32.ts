@@ -28,8 +28,19 @@ function ticks(): number {
  * FORMAT_MESSAGE_MAX_WIDTH_MASK). Returns the characters written without the NUL, or 0 with the
  * last error set.
  */
-function formatMessageA(ctx: GlueContext, flags: number, _source: number, id: number, _lang: number, buffer: number, size: number): number {
-  if ((flags & (FORMAT_MESSAGE_FROM_STRING | FORMAT_MESSAGE_FROM_HMODULE)) !== 0 || (flags & FORMAT_MESSAGE_FROM_SYSTEM) === 0) {
+function formatMessageA(
+  ctx: GlueContext,
+  flags: number,
+  _source: number,
+  id: number,
+  _lang: number,
+  buffer: number,
+  size: number,
+): number {
+  if (
+    (flags & (FORMAT_MESSAGE_FROM_STRING | FORMAT_MESSAGE_FROM_HMODULE)) !== 0 ||
+    (flags & FORMAT_MESSAGE_FROM_SYSTEM) === 0
+  ) {
     return ctx.fail(ERROR_INVALID_PARAMETER, 0);
   }
   const message = SYSTEM_MESSAGES[id >>> 0];
@@ -44,7 +55,7 @@ function formatMessageA(ctx: GlueContext, flags: number, _source: number, id: nu
     m.write(p, bytes);
     m.setU32(buffer, p);
   } else {
-    if (buffer === 0 || (size >>> 0) < bytes.length) return ctx.fail(ERROR_INSUFFICIENT_BUFFER, 0);
+    if (buffer === 0 || size >>> 0 < bytes.length) return ctx.fail(ERROR_INSUFFICIENT_BUFFER, 0);
     m.write(buffer, bytes);
   }
   return bytes.length - 1;
@@ -56,14 +67,18 @@ export function kernel32Imports(ctx: GlueContext): ImportGroup {
       GetTickCount: () => ticks() >>> 0,
       GetTickCount64: () => BigInt(ticks()),
       GetLastError: () => ctx.w.WSAGetLastError() >>> 0,
-      SetLastError: (code: number) => { ctx.w.WSASetLastError(code >>> 0); },
-      FormatMessageA: (flags: number, source: number, id: number, lang: number, buffer: number, size: number) => formatMessageA(ctx, flags, source, id, lang, buffer, size),
+      SetLastError: (code: number) => {
+        ctx.w.WSASetLastError(code >>> 0);
+      },
+      FormatMessageA: (flags: number, source: number, id: number, lang: number, buffer: number, size: number) =>
+        formatMessageA(ctx, flags, source, id, lang, buffer, size),
     },
     blocking: {
       /** Sleep(INFINITE) never returns, as on Windows; Sleep(0) still yields to the page. */
-      Sleep: (ms: number) => new Promise<void>((resolve) => {
-        if (ms >>> 0 !== INFINITE) setTimeout(resolve, ms >>> 0);
-      }),
+      Sleep: (ms: number) =>
+        new Promise<void>((resolve) => {
+          if (ms >>> 0 !== INFINITE) setTimeout(resolve, ms >>> 0);
+        }),
     },
   };
 }

@@ -22,7 +22,9 @@ export class WasmMemory {
     this.#allocator = allocator;
   }
 
-  get size(): number { return this.#memory.buffer.byteLength; }
+  get size(): number {
+    return this.#memory.buffer.byteLength;
+  }
 
   /** True when [ptr, ptr + len) lies inside memory (what Windows calls a valid user buffer). */
   inBounds(ptr: number, len: number): boolean {
@@ -42,17 +44,37 @@ export class WasmMemory {
     new Uint8Array(this.#memory.buffer, ptr, len).fill(value);
   }
 
-  u8(ptr: number): number { return new DataView(this.#memory.buffer).getUint8(ptr); }
-  u16(ptr: number): number { return new DataView(this.#memory.buffer).getUint16(ptr, true); }
-  i32(ptr: number): number { return new DataView(this.#memory.buffer).getInt32(ptr, true); }
-  u32(ptr: number): number { return new DataView(this.#memory.buffer).getUint32(ptr, true); }
+  u8(ptr: number): number {
+    return new DataView(this.#memory.buffer).getUint8(ptr);
+  }
+  u16(ptr: number): number {
+    return new DataView(this.#memory.buffer).getUint16(ptr, true);
+  }
+  i32(ptr: number): number {
+    return new DataView(this.#memory.buffer).getInt32(ptr, true);
+  }
+  u32(ptr: number): number {
+    return new DataView(this.#memory.buffer).getUint32(ptr, true);
+  }
 
-  setU8(ptr: number, v: number): void { new DataView(this.#memory.buffer).setUint8(ptr, v); }
-  setU16(ptr: number, v: number): void { new DataView(this.#memory.buffer).setUint16(ptr, v, true); }
-  setI16(ptr: number, v: number): void { new DataView(this.#memory.buffer).setInt16(ptr, v, true); }
-  setI32(ptr: number, v: number): void { new DataView(this.#memory.buffer).setInt32(ptr, v | 0, true); }
-  setU32(ptr: number, v: number): void { new DataView(this.#memory.buffer).setUint32(ptr, v >>> 0, true); }
-  setU64(ptr: number, v: bigint): void { new DataView(this.#memory.buffer).setBigUint64(ptr, v, true); }
+  setU8(ptr: number, v: number): void {
+    new DataView(this.#memory.buffer).setUint8(ptr, v);
+  }
+  setU16(ptr: number, v: number): void {
+    new DataView(this.#memory.buffer).setUint16(ptr, v, true);
+  }
+  setI16(ptr: number, v: number): void {
+    new DataView(this.#memory.buffer).setInt16(ptr, v, true);
+  }
+  setI32(ptr: number, v: number): void {
+    new DataView(this.#memory.buffer).setInt32(ptr, v | 0, true);
+  }
+  setU32(ptr: number, v: number): void {
+    new DataView(this.#memory.buffer).setUint32(ptr, v >>> 0, true);
+  }
+  setU64(ptr: number, v: bigint): void {
+    new DataView(this.#memory.buffer).setBigUint64(ptr, v, true);
+  }
 
   /** The NUL-terminated UTF-8 string at `ptr`, or null for a NULL pointer. */
   cString(ptr: number, max = 65536): string | null {
@@ -78,8 +100,12 @@ export class WasmMemory {
   }
 
   /** malloc in the program's own heap; 0 when it is exhausted. */
-  malloc(size: number): number { return this.#allocator.malloc(size) >>> 0; }
-  free(ptr: number): void { if (ptr !== 0) this.#allocator.free(ptr); }
+  malloc(size: number): number {
+    return this.#allocator.malloc(size) >>> 0;
+  }
+  free(ptr: number): void {
+    if (ptr !== 0) this.#allocator.free(ptr);
+  }
 }
 
 export function utf8Length(text: string): number {

@@ -62,7 +62,8 @@ export function chooseMode(options: Pick<ProgramOptions, 'mode' | 'asyncifyWasm'
   const wanted = options.mode ?? 'auto';
   if (wanted !== 'auto') return wanted;
   if (jspiSupported()) return 'jspi';
-  if (options.asyncifyWasm === undefined) throw new Error('ws2web: no JSPI in this engine and no asyncifyWasm build given');
+  if (options.asyncifyWasm === undefined)
+    throw new Error('ws2web: no JSPI in this engine and no asyncifyWasm build given');
   return 'asyncify';
 }
 
@@ -79,13 +80,19 @@ function fillMissing(module: WebAssembly.Module, imports: Record<string, Record<
   for (const { module: mod, name, kind } of WebAssembly.Module.imports(module)) {
     if (kind !== 'function' || imports[mod]?.[name] !== undefined) continue;
     imports[mod] ??= {};
-    imports[mod][name] = mod === 'wasi_snapshot_preview1'
-      ? () => 52 // ENOSYS
-      : () => { throw new Error(`ws2web: ${mod}.${name} is not available to C programs (see docs/porting.md)`); };
+    imports[mod][name] =
+      mod === 'wasi_snapshot_preview1'
+        ? () => 52 // ENOSYS
+        : () => {
+            throw new Error(`ws2web: ${mod}.${name} is not available to C programs (see docs/porting.md)`);
+          };
   }
 }
 
-function bind(group: ImportGroup, wrapBlocking: (fn: (...args: never[]) => Promise<unknown>) => unknown): Record<string, unknown> {
+function bind(
+  group: ImportGroup,
+  wrapBlocking: (fn: (...args: never[]) => Promise<unknown>) => unknown,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...group.sync };
   for (const [name, fn] of Object.entries(group.blocking)) out[name] = wrapBlocking(fn);
   return out;
@@ -100,14 +107,18 @@ export async function runWinsockProgram(options: ProgramOptions): Promise<Progra
   let memory: WasmMemory | null = null;
   const currentMemory = (): WasmMemory => memory!;
   const encoder = new TextEncoder();
-  const stdin = typeof options.stdin === 'string' ? encoder.encode(options.stdin) : options.stdin ?? new Uint8Array(0);
-  const wasi = createWasi({
-    args: [options.programName ?? 'program', ...(options.args ?? [])],
-    env: options.env ?? {},
-    stdout: options.stdout ?? ((t) => console.log(t.replace(/\n$/, ''))),
-    stderr: options.stderr ?? ((t) => console.error(t.replace(/\n$/, ''))),
-    stdin,
-  }, currentMemory);
+  const stdin =
+    typeof options.stdin === 'string' ? encoder.encode(options.stdin) : (options.stdin ?? new Uint8Array(0));
+  const wasi = createWasi(
+    {
+      args: [options.programName ?? 'program', ...(options.args ?? [])],
+      env: options.env ?? {},
+      stdout: options.stdout ?? ((t) => console.log(t.replace(/\n$/, ''))),
+      stderr: options.stderr ?? ((t) => console.error(t.replace(/\n$/, ''))),
+      stdin,
+    },
+    currentMemory,
+  );
 
   const table: ImportTable = winsockImports(new GlueContext(options.winsock, currentMemory));
   let exportsRef: ProgramExports | null = null;

@@ -14,9 +14,17 @@ export const MAX_SOCKADDR = 128;
 /** A sanity bound on fd_set sizes read from memory (FD_SETSIZE may be raised by the program). */
 const MAX_FD_COUNT = 4096;
 
-export interface Ref { value: number }
-export interface FdSet { fd_count: number; fd_array: number[] }
-export interface WSABUF { len: number; buf: Uint8Array }
+export interface Ref {
+  value: number;
+}
+export interface FdSet {
+  fd_count: number;
+  fd_array: number[];
+}
+export interface WSABUF {
+  len: number;
+  buf: Uint8Array;
+}
 
 /** A sockaddr argument: its bytes, or null for a NULL pointer. */
 export function readSockaddr(m: WasmMemory, ptr: number, len: number): Uint8Array | null {
@@ -97,7 +105,11 @@ export function writeWsaData(m: WasmMemory, ptr: number, data: WSADATA): void {
 }
 
 /** WSANETWORKEVENTS { long lNetworkEvents; int iErrorCode[10]; } */
-export function writeNetworkEvents(m: WasmMemory, ptr: number, ne: { lNetworkEvents: number; iErrorCode: number[] }): void {
+export function writeNetworkEvents(
+  m: WasmMemory,
+  ptr: number,
+  ne: { lNetworkEvents: number; iErrorCode: number[] },
+): void {
   m.setI32(ptr, ne.lNetworkEvents);
   for (let i = 0; i < 10; i++) m.setI32(ptr + 4 + 4 * i, ne.iErrorCode[i] ?? 0);
 }
@@ -116,7 +128,12 @@ export function readWsabufs(m: WasmMemory, ptr: number, count: number): { ptr: n
 }
 
 /** Copies the first `n` received bytes back into the C buffers, in order (scatter). */
-export function scatter(m: WasmMemory, targets: { ptr: number; len: number }[], sources: Uint8Array[], n: number): void {
+export function scatter(
+  m: WasmMemory,
+  targets: { ptr: number; len: number }[],
+  sources: Uint8Array[],
+  n: number,
+): void {
   let left = n;
   for (let i = 0; i < targets.length && left > 0; i++) {
     const take = Math.min(left, targets[i]!.len);
@@ -167,7 +184,7 @@ export function writeAddrinfoChain(m: WasmMemory, head: ADDRINFO | null): number
 }
 
 export function freeAddrinfoChain(m: WasmMemory, head: number): void {
-  for (let p = head; p !== 0;) {
+  for (let p = head; p !== 0; ) {
     const next = m.u32(p + 28);
     m.free(p);
     p = next;
@@ -222,7 +239,14 @@ function stringsSize(list: string[]): number {
 
 /** struct hostent { h_name@0 h_aliases@4 h_addrtype@8 (short) h_length@10 (short) h_addr_list@12 } */
 export function hostentSize(h: HOSTENT): number {
-  return 16 + stringsSize([h.h_name, ...h.h_aliases]) + 4 * (h.h_aliases.length + 1) + 4 * (h.h_addr_list.length + 1) + h.h_length * h.h_addr_list.length + 8;
+  return (
+    16 +
+    stringsSize([h.h_name, ...h.h_aliases]) +
+    4 * (h.h_aliases.length + 1) +
+    4 * (h.h_addr_list.length + 1) +
+    h.h_length * h.h_addr_list.length +
+    8
+  );
 }
 
 export function writeHostent(m: WasmMemory, p: number, h: HOSTENT): void {

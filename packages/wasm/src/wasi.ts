@@ -70,7 +70,10 @@ export function createWasi(options: WasiOptions, memory: () => WasmMemory): Wasi
   function writeSizes(list: Uint8Array[], countPtr: number, sizePtr: number): number {
     const m = memory();
     m.setU32(countPtr, list.length);
-    m.setU32(sizePtr, list.reduce((n, b) => n + b.length, 0));
+    m.setU32(
+      sizePtr,
+      list.reduce((n, b) => n + b.length, 0),
+    );
     return ESUCCESS;
   }
 
@@ -87,7 +90,10 @@ export function createWasi(options: WasiOptions, memory: () => WasmMemory): Wasi
     }
     const joined = new Uint8Array(total);
     let at = 0;
-    for (const p of parts) { joined.set(p, at); at += p.length; }
+    for (const p of parts) {
+      joined.set(p, at);
+      at += p.length;
+    }
     const text = decoders[fd - 1]!.decode(joined, { stream: true });
     if (text) sinks[fd - 1]!(text);
     m.setU32(nwritten, total);

@@ -29,13 +29,27 @@ export function dataImports(ctx: GlueContext): ImportGroup {
     return rc;
   }
 
-  async function sendto(s: number, buf: number, len: number, flags: number, to: number, tolen: number): Promise<number> {
+  async function sendto(
+    s: number,
+    buf: number,
+    len: number,
+    flags: number,
+    to: number,
+    tolen: number,
+  ): Promise<number> {
     if (!validBuffer(buf, len)) return ctx.fail(WSAEFAULT, SOCKET_ERROR);
     const m = ctx.m;
     return w.sendto(s >>> 0, m.copy(buf, Math.max(0, len)), len, flags, readSockaddr(m, to, tolen), tolen);
   }
 
-  async function recvfrom(s: number, buf: number, len: number, flags: number, from: number, fromlen: number): Promise<number> {
+  async function recvfrom(
+    s: number,
+    buf: number,
+    len: number,
+    flags: number,
+    from: number,
+    fromlen: number,
+  ): Promise<number> {
     if (!validBuffer(buf, len)) return ctx.fail(WSAEFAULT, SOCKET_ERROR);
     const into = new Uint8Array(Math.max(0, len));
     const out = new OutAddress(ctx.m, from, fromlen);
@@ -54,7 +68,15 @@ export function dataImports(ctx: GlueContext): ImportGroup {
     return list ? list.map((b) => ({ len: b.len, buf: m.copy(b.ptr, b.len) })) : null;
   }
 
-  async function WSASend(s: number, lpBuffers: number, count: number, lpSent: number, flags: number, lpOverlapped: number, lpRoutine: number): Promise<number> {
+  async function WSASend(
+    s: number,
+    lpBuffers: number,
+    count: number,
+    lpSent: number,
+    flags: number,
+    lpOverlapped: number,
+    lpRoutine: number,
+  ): Promise<number> {
     if (lpOverlapped !== 0 || lpRoutine !== 0) return ctx.fail(WSAEOPNOTSUPP, SOCKET_ERROR);
     const buffers = outgoing(lpBuffers, count);
     if (!buffers) return ctx.fail(WSAEFAULT, SOCKET_ERROR);
@@ -64,20 +86,49 @@ export function dataImports(ctx: GlueContext): ImportGroup {
     return rc;
   }
 
-  async function WSASendTo(s: number, lpBuffers: number, count: number, lpSent: number, flags: number, to: number, tolen: number, lpOverlapped: number, lpRoutine: number): Promise<number> {
+  async function WSASendTo(
+    s: number,
+    lpBuffers: number,
+    count: number,
+    lpSent: number,
+    flags: number,
+    to: number,
+    tolen: number,
+    lpOverlapped: number,
+    lpRoutine: number,
+  ): Promise<number> {
     if (lpOverlapped !== 0 || lpRoutine !== 0) return ctx.fail(WSAEOPNOTSUPP, SOCKET_ERROR);
     const buffers = outgoing(lpBuffers, count);
     if (!buffers) return ctx.fail(WSAEFAULT, SOCKET_ERROR);
     const sent = lpSent === 0 ? null : { value: 0 };
-    const rc = await w.WSASendTo(s >>> 0, buffers, count >>> 0, sent, flags >>> 0, readSockaddr(ctx.m, to, tolen), tolen, null, null);
+    const rc = await w.WSASendTo(
+      s >>> 0,
+      buffers,
+      count >>> 0,
+      sent,
+      flags >>> 0,
+      readSockaddr(ctx.m, to, tolen),
+      tolen,
+      null,
+      null,
+    );
     if (rc === 0 && sent) ctx.m.setU32(lpSent, sent.value);
     return rc;
   }
 
   /** Shared by WSARecv / WSARecvFrom: JavaScript buffers for the C ones, scattered back after. */
   async function receive(
-    lpBuffers: number, count: number, lpRecvd: number, lpFlags: number, lpOverlapped: number, lpRoutine: number,
-    call: (buffers: { len: number; buf: Uint8Array }[], recvd: { value: number }, flags: { value: number } | null) => Promise<number>,
+    lpBuffers: number,
+    count: number,
+    lpRecvd: number,
+    lpFlags: number,
+    lpOverlapped: number,
+    lpRoutine: number,
+    call: (
+      buffers: { len: number; buf: Uint8Array }[],
+      recvd: { value: number },
+      flags: { value: number } | null,
+    ) => Promise<number>,
   ): Promise<number> {
     if (lpOverlapped !== 0 || lpRoutine !== 0) return ctx.fail(WSAEOPNOTSUPP, SOCKET_ERROR);
     const targets = readWsabufs(ctx.m, lpBuffers, count >>> 0);
@@ -89,22 +140,47 @@ export function dataImports(ctx: GlueContext): ImportGroup {
     const rc = await call(buffers, recvd, flags);
     if (rc === 0) {
       const m = ctx.m;
-      scatter(m, targets, buffers.map((b) => b.buf), recvd.value);
+      scatter(
+        m,
+        targets,
+        buffers.map((b) => b.buf),
+        recvd.value,
+      );
       if (lpRecvd !== 0) m.setU32(lpRecvd, recvd.value);
       if (flags) m.setU32(lpFlags, flags.value);
     }
     return rc;
   }
 
-  function WSARecv(s: number, lpBuffers: number, count: number, lpRecvd: number, lpFlags: number, lpOverlapped: number, lpRoutine: number): Promise<number> {
-    return receive(lpBuffers, count, lpRecvd, lpFlags, lpOverlapped, lpRoutine,
-      (buffers, recvd, flags) => w.WSARecv(s >>> 0, buffers, count >>> 0, recvd, flags, null, null));
+  function WSARecv(
+    s: number,
+    lpBuffers: number,
+    count: number,
+    lpRecvd: number,
+    lpFlags: number,
+    lpOverlapped: number,
+    lpRoutine: number,
+  ): Promise<number> {
+    return receive(lpBuffers, count, lpRecvd, lpFlags, lpOverlapped, lpRoutine, (buffers, recvd, flags) =>
+      w.WSARecv(s >>> 0, buffers, count >>> 0, recvd, flags, null, null),
+    );
   }
 
-  async function WSARecvFrom(s: number, lpBuffers: number, count: number, lpRecvd: number, lpFlags: number, from: number, fromlen: number, lpOverlapped: number, lpRoutine: number): Promise<number> {
+  async function WSARecvFrom(
+    s: number,
+    lpBuffers: number,
+    count: number,
+    lpRecvd: number,
+    lpFlags: number,
+    from: number,
+    fromlen: number,
+    lpOverlapped: number,
+    lpRoutine: number,
+  ): Promise<number> {
     const out = new OutAddress(ctx.m, from, fromlen);
-    const rc = await receive(lpBuffers, count, lpRecvd, lpFlags, lpOverlapped, lpRoutine,
-      (buffers, recvd, flags) => w.WSARecvFrom(s >>> 0, buffers, count >>> 0, recvd, flags, out.buf, out.ref, null, null));
+    const rc = await receive(lpBuffers, count, lpRecvd, lpFlags, lpOverlapped, lpRoutine, (buffers, recvd, flags) =>
+      w.WSARecvFrom(s >>> 0, buffers, count >>> 0, recvd, flags, out.buf, out.ref, null, null),
+    );
     if (rc === 0) out.commit();
     return rc;
   }

@@ -8,7 +8,13 @@ import type { ADDRINFO, HOSTENT, SERVENT } from '@ws2web/browser';
 import type { GlueContext, ImportGroup } from './context.js';
 import { utf8Length } from './memory.js';
 import {
-  freeAddrinfoChain, hostentSize, readSockaddr, serventSize, writeAddrinfoChain, writeHostent, writeServent,
+  freeAddrinfoChain,
+  hostentSize,
+  readSockaddr,
+  serventSize,
+  writeAddrinfoChain,
+  writeHostent,
+  writeServent,
 } from './structs.js';
 import { AF_INET6, WSA_INVALID_PARAMETER, WSA_NOT_ENOUGH_MEMORY } from './values.js';
 
@@ -18,13 +24,29 @@ const GAI_STRERROR_BUFFER_SIZE = 1024;
 export function nameImports(ctx: GlueContext): ImportGroup {
   const { w } = ctx;
 
-  async function getaddrinfo(pNodeName: number, pServiceName: number, pHints: number, ppResult: number): Promise<number> {
+  async function getaddrinfo(
+    pNodeName: number,
+    pServiceName: number,
+    pHints: number,
+    ppResult: number,
+  ): Promise<number> {
     const m = ctx.m;
-    const hints = pHints === 0 ? null : {
-      ai_flags: m.i32(pHints), ai_family: m.i32(pHints + 4), ai_socktype: m.i32(pHints + 8), ai_protocol: m.i32(pHints + 12),
-    };
+    const hints =
+      pHints === 0
+        ? null
+        : {
+            ai_flags: m.i32(pHints),
+            ai_family: m.i32(pHints + 4),
+            ai_socktype: m.i32(pHints + 8),
+            ai_protocol: m.i32(pHints + 12),
+          };
     const result: { value: ADDRINFO | null } = { value: null };
-    const rc = await w.getaddrinfo(m.cString(pNodeName), m.cString(pServiceName), hints, ppResult === 0 ? null : result);
+    const rc = await w.getaddrinfo(
+      m.cString(pNodeName),
+      m.cString(pServiceName),
+      hints,
+      ppResult === 0 ? null : result,
+    );
     if (ppResult === 0) return rc;
     const after = ctx.m;
     if (rc !== 0) {
@@ -44,11 +66,27 @@ export function nameImports(ctx: GlueContext): ImportGroup {
    * getnameinfo: the library fills `{ value: string }` refs after checking the sizes, so the
    * strings always fit the C buffers when it returns 0.
    */
-  function getnameinfo(pSockaddr: number, salen: number, pNode: number, nodeSize: number, pServ: number, servSize: number, flags: number): number {
+  function getnameinfo(
+    pSockaddr: number,
+    salen: number,
+    pNode: number,
+    nodeSize: number,
+    pServ: number,
+    servSize: number,
+    flags: number,
+  ): number {
     const m = ctx.m;
     const node = pNode === 0 ? null : { value: '' };
     const serv = pServ === 0 ? null : { value: '' };
-    const rc = w.getnameinfo(readSockaddr(m, pSockaddr, salen)!, salen, node, nodeSize >>> 0, serv, servSize >>> 0, flags);
+    const rc = w.getnameinfo(
+      readSockaddr(m, pSockaddr, salen)!,
+      salen,
+      node,
+      nodeSize >>> 0,
+      serv,
+      servSize >>> 0,
+      flags,
+    );
     if (rc === 0) {
       if (node) m.writeCString(pNode, node.value, nodeSize >>> 0);
       if (serv) m.writeCString(pServ, serv.value, servSize >>> 0);
@@ -118,10 +156,10 @@ export function nameImports(ctx: GlueContext): ImportGroup {
       inet_ntoa: (inAddr: number) => staticString('inet_ntoa', w.inet_ntoa(inAddr >>> 0), 16),
       gai_strerrorA: (ecode: number) => staticString('gai_strerror', w.gai_strerror(ecode), GAI_STRERROR_BUFFER_SIZE),
       gethostname,
-      getservbyname: (name: number, proto: number) => servent(w.getservbyname(ctx.m.cString(name) ?? '', ctx.m.cString(proto))),
+      getservbyname: (name: number, proto: number) =>
+        servent(w.getservbyname(ctx.m.cString(name) ?? '', ctx.m.cString(proto))),
       getservbyport: (port: number, proto: number) => servent(w.getservbyport(port, ctx.m.cString(proto))),
     },
     blocking: { getaddrinfo, gethostbyname },
   };
 }
-

@@ -16,7 +16,13 @@ export function selectImports(ctx: GlueContext): ImportGroup {
   const { w } = ctx;
 
   /** select: the sets are read before the wait and rewritten in place after it, as Windows does. */
-  async function select(nfds: number, readfds: number, writefds: number, exceptfds: number, timeout: number): Promise<number> {
+  async function select(
+    nfds: number,
+    readfds: number,
+    writefds: number,
+    exceptfds: number,
+    timeout: number,
+  ): Promise<number> {
     const m = ctx.m;
     const sets = [readFdSet(m, readfds), readFdSet(m, writefds), readFdSet(m, exceptfds)];
     const rc = await w.select(nfds, sets[0]!, sets[1]!, sets[2]!, readTimeval(m, timeout));
@@ -68,7 +74,13 @@ export function selectImports(ctx: GlueContext): ImportGroup {
     return rc;
   }
 
-  async function WSAWaitForMultipleEvents(cEvents: number, lphEvents: number, fWaitAll: number, dwTimeout: number, fAlertable: number): Promise<number> {
+  async function WSAWaitForMultipleEvents(
+    cEvents: number,
+    lphEvents: number,
+    fWaitAll: number,
+    dwTimeout: number,
+    fAlertable: number,
+  ): Promise<number> {
     const m = ctx.m;
     const count = cEvents >>> 0;
     const readable = lphEvents !== 0 && m.inBounds(lphEvents, 4 * Math.min(count, MAX_WAIT_HANDLES));
@@ -84,7 +96,8 @@ export function selectImports(ctx: GlueContext): ImportGroup {
       WSACloseEvent,
       WSASetEvent: (hEvent: number) => (w.WSASetEvent(ctx.event(hEvent)!) ? 1 : 0),
       WSAResetEvent: (hEvent: number) => (w.WSAResetEvent(ctx.event(hEvent)!) ? 1 : 0),
-      WSAEventSelect: (s: number, hEvent: number, lNetworkEvents: number) => w.WSAEventSelect(s >>> 0, ctx.event(hEvent), lNetworkEvents),
+      WSAEventSelect: (s: number, hEvent: number, lNetworkEvents: number) =>
+        w.WSAEventSelect(s >>> 0, ctx.event(hEvent), lNetworkEvents),
       WSAEnumNetworkEvents,
     },
     blocking: { select, WSAPoll, WSAWaitForMultipleEvents },

@@ -21,7 +21,14 @@ export function socketImports(ctx: GlueContext): ImportGroup {
     return rc;
   }
 
-  function WSASocket(af: number, type: number, protocol: number, lpProtocolInfo: number, g: number, dwFlags: number): number {
+  function WSASocket(
+    af: number,
+    type: number,
+    protocol: number,
+    lpProtocolInfo: number,
+    g: number,
+    dwFlags: number,
+  ): number {
     // A WSAPROTOCOL_INFO is not marshalled: any non-NULL one is refused by the library (WSAEINVAL).
     return w.WSASocket(af, type, protocol, (lpProtocolInfo === 0 ? null : {}) as null, g >>> 0, dwFlags >>> 0);
   }
@@ -39,7 +46,12 @@ export function socketImports(ctx: GlueContext): ImportGroup {
 
   function setsockopt(s: number, level: number, optname: number, optval: number, optlen: number): number {
     const m = ctx.m;
-    const bytes = optval === 0 ? null : m.inBounds(optval, Math.max(0, optlen)) ? m.copy(optval, Math.max(0, optlen)) : new Uint8Array(0);
+    const bytes =
+      optval === 0
+        ? null
+        : m.inBounds(optval, Math.max(0, optlen))
+          ? m.copy(optval, Math.max(0, optlen))
+          : new Uint8Array(0);
     return w.setsockopt(s >>> 0, level, optname, bytes, optlen);
   }
 
@@ -73,12 +85,28 @@ export function socketImports(ctx: GlueContext): ImportGroup {
    * WSAConnect: connect data travels as WSABUFs. QOS structures are not marshalled: a non-NULL
    * lpSQOS fails with WSAEOPNOTSUPP (a non-NULL lpGQOS is WSAEINVAL in the library, as Windows).
    */
-  async function WSAConnect(s: number, name: number, namelen: number, lpCallerData: number, lpCalleeData: number, lpSQOS: number, lpGQOS: number): Promise<number> {
+  async function WSAConnect(
+    s: number,
+    name: number,
+    namelen: number,
+    lpCallerData: number,
+    lpCalleeData: number,
+    lpSQOS: number,
+    lpGQOS: number,
+  ): Promise<number> {
     const m = ctx.m;
     if (lpSQOS !== 0) return ctx.fail(WSAEOPNOTSUPP, SOCKET_ERROR);
     const caller = lpCallerData === 0 ? null : { len: m.u32(lpCallerData), buf: null };
     const callee = lpCalleeData === 0 ? null : { len: m.u32(lpCalleeData), buf: null };
-    const rc = await w.WSAConnect(s >>> 0, readSockaddr(m, name, namelen)!, namelen, caller, callee, null, lpGQOS === 0 ? null : {});
+    const rc = await w.WSAConnect(
+      s >>> 0,
+      readSockaddr(m, name, namelen)!,
+      namelen,
+      caller,
+      callee,
+      null,
+      lpGQOS === 0 ? null : {},
+    );
     if (rc === 0 && callee) ctx.m.setU32(lpCalleeData, callee.len);
     return rc;
   }

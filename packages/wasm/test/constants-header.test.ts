@@ -40,7 +40,7 @@ describe('constants.h', () => {
     expect(define('AF_INET6')).toBe('23');
   });
 
-  it('spells large values in hex so they keep C\'s unsigned int type, negatives in parentheses', () => {
+  it("spells large values in hex so they keep C's unsigned int type, negatives in parentheses", () => {
     expect(cLiteral(0x8004667e)).toBe('0x8004667e');
     expect(cLiteral(10061)).toBe('10061');
     expect(cLiteral(-1)).toBe('(-1)');

@@ -15,7 +15,11 @@ import { NoWebSocket } from './no-websocket.js';
 
 function table() {
   const w = createWinsock({ relay: 'ws://127.0.0.1:9/', WebSocket: NoWebSocket });
-  return winsockImports(new GlueContext(w as never, () => { throw new Error('no memory in this test'); }) as GlueContext);
+  return winsockImports(
+    new GlueContext(w as never, () => {
+      throw new Error('no memory in this test');
+    }) as GlueContext,
+  );
 }
 
 /** `import_module("m"), import_name(#name)` declarations: WS2WEB_IMPORT(x) and WS2WEB_KERNEL32(x). */
@@ -39,7 +43,9 @@ describe('import table', () => {
 
   it('provides every function the headers declare as an import, and nothing undeclared', () => {
     const t = table();
-    const provided = Object.entries(t).flatMap(([mod, g]) => [...Object.keys(g.sync), ...Object.keys(g.blocking)].map((n) => `${mod}.${n}`)).sort();
+    const provided = Object.entries(t)
+      .flatMap(([mod, g]) => [...Object.keys(g.sync), ...Object.keys(g.blocking)].map((n) => `${mod}.${n}`))
+      .sort();
     const declared = declaredImports();
     expect(declared.length).toBeGreaterThanOrEqual(50);
     expect(provided).toEqual(declared);

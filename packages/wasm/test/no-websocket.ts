@@ -5,7 +5,9 @@
 export class NoWebSocket {
   binaryType = 'arraybuffer';
   readonly readyState = 3;
-  constructor() { throw new Error('this test opens no relay connection'); }
+  constructor() {
+    throw new Error('this test opens no relay connection');
+  }
   send(): void {}
   close(): void {}
   addEventListener(): void {}

@@ -9,8 +9,18 @@ import { ProgramExit, createWasi } from '../src/wasi.js';
 function setup(stdin = '') {
   const m = new WasmMemory(new WebAssembly.Memory({ initial: 1 }), { malloc: () => 0, free: () => {} });
   const out: string[] = [];
-  const wasi = createWasi({ args: ['prog', 'a1', 'ü'], env: { K: 'v' }, stdout: (t) => out.push(t), stderr: () => {}, stdin: new TextEncoder().encode(stdin) }, () => m);
-  const call = (name: string, ...args: (number | bigint)[]) => (wasi[name] as (...a: (number | bigint)[]) => number)(...args);
+  const wasi = createWasi(
+    {
+      args: ['prog', 'a1', 'ü'],
+      env: { K: 'v' },
+      stdout: (t) => out.push(t),
+      stderr: () => {},
+      stdin: new TextEncoder().encode(stdin),
+    },
+    () => m,
+  );
+  const call = (name: string, ...args: (number | bigint)[]) =>
+    (wasi[name] as (...a: (number | bigint)[]) => number)(...args);
   return { m, out, call };
 }
 
@@ -27,9 +37,11 @@ describe('WASI shim', () => {
     const { m, out, call } = setup();
     const bytes = new TextEncoder().encode('é!\n'); // c3 a9 21 0a
     m.write(1000, bytes);
-    m.setU32(500, 1000); m.setU32(504, 1);
+    m.setU32(500, 1000);
+    m.setU32(504, 1);
     expect(call('fd_write', 1, 500, 1, 600)).toBe(0);
-    m.setU32(500, 1001); m.setU32(504, 3);
+    m.setU32(500, 1001);
+    m.setU32(504, 3);
     expect(call('fd_write', 1, 500, 1, 600)).toBe(0);
     expect(m.u32(600)).toBe(3);
     expect(out.join('')).toBe('é!\n');
@@ -38,7 +50,8 @@ describe('WASI shim', () => {
 
   it('reads stdin then reports end-of-file', () => {
     const { m, call } = setup('line\n');
-    m.setU32(500, 1000); m.setU32(504, 3);
+    m.setU32(500, 1000);
+    m.setU32(504, 3);
     expect(call('fd_read', 0, 500, 1, 600)).toBe(0);
     expect([m.u32(600), m.cString(1000, 3)]).toEqual([3, 'lin']);
     m.setU32(504, 100);
@@ -61,7 +74,11 @@ describe('WASI shim', () => {
     }
     expect(call('fd_fdstat_get', 3, 800)).toBe(8);
     expect(() => call('proc_exit', 7)).toThrow(ProgramExit);
-    try { call('proc_exit', 7); } catch (e) { expect((e as ProgramExit).code).toBe(7); }
+    try {
+      call('proc_exit', 7);
+    } catch (e) {
+      expect((e as ProgramExit).code).toBe(7);
+    }
   });
 
   it('gives real clocks and random bytes', () => {

@@ -2,7 +2,16 @@ export const INCLUDE_DIR: string;
 export const CXX_FLAGS: readonly string[];
 export function sourceLanguage(path: string): 'c' | 'c++' | null;
 export function explainFailure(stderr: string): string[];
-export function clangArgs(options: { sources: string[]; output: string; optimize?: string; sysroot?: string | null; extra?: string[]; cxxGuardDir?: string | null; overlay?: string; runtime?: string[] }): string[];
+export function clangArgs(options: {
+  sources: string[];
+  output: string;
+  optimize?: string;
+  sysroot?: string | null;
+  extra?: string[];
+  cxxGuardDir?: string | null;
+  overlay?: string;
+  runtime?: string[];
+}): string[];
 export function runtimeObjects(tools: import('./toolchain.mjs').Toolchain): string[];
 export function includeOverlay(): string;
 export function asyncifyArgs(options: { input: string; output: string; optimize?: string }): string[];

@@ -49,10 +49,20 @@ export function sourceLanguage(path) {
  * linker as unknown files. `cxxGuardDir` (required with C++ sources) is the libc++ wrapper
  * directory from tools/libcxx-guard.mjs.
  */
-export function clangArgs({ sources, output, optimize = '-O2', sysroot = null, extra = [], cxxGuardDir = null, overlay = includeOverlay(), runtime = [] }) {
+export function clangArgs({
+  sources,
+  output,
+  optimize = '-O2',
+  sysroot = null,
+  extra = [],
+  cxxGuardDir = null,
+  overlay = includeOverlay(),
+  runtime = [],
+}) {
   const languages = sources.map((s) => {
     const language = sourceLanguage(s);
-    if (!language) throw new Error(`ws2web-cc: ${s}: not a C or C++ source (expected .c, .cpp, .cc or .cxx in any letter case)`);
+    if (!language)
+      throw new Error(`ws2web-cc: ${s}: not a C or C++ source (expected .c, .cpp, .cc or .cxx in any letter case)`);
     return language;
   });
   const cxx = languages.includes('c++');
@@ -64,18 +74,22 @@ export function clangArgs({ sources, output, optimize = '-O2', sysroot = null, e
     ...(sysroot ? [`--sysroot=${sysroot}`] : []),
     optimize,
     // Any letter case finds our headers (<Windows.h>, "WinSock2.h"), as on Windows.
-    '-ivfsoverlay', overlay,
+    '-ivfsoverlay',
+    overlay,
     '-Wno-nonportable-include-path',
     `-I${INCLUDE_DIR}`,
     ...(cxx ? ['-isystem', cxxGuardDir, ...CXX_FLAGS] : []),
-    '-include', 'ws2web/prelude.h',
-    '-D_WIN32', '-DWIN32',
+    '-include',
+    'ws2web/prelude.h',
+    '-D_WIN32',
+    '-DWIN32',
     '-fdeclspec',
     '-Wall',
     // MSVC accepts `void main(void)`; runtime/void-main.c starts such a program.
     '-Wno-main-return-type',
     ...extra,
-    '-o', output,
+    '-o',
+    output,
     ...sources.flatMap((s, i) => ['-x', languages[i], s]),
     // Runtime objects are archive-like: linked only if they resolve something still undefined.
     ...(runtime.length ? ['-x', 'none', '-Wl,--start-lib', ...runtime, '-Wl,--end-lib'] : []),
@@ -139,7 +153,23 @@ export function runtimeObjects(tools) {
     const object = join(dir, basename(source).replace(/\.c$/, '.o'));
     if (existsSync(object)) return object;
     const staging = `${object}.${process.pid}.tmp`;
-    const r = spawnSync(tools.clang, ['--target=wasm32-wasi', ...(tools.sysroot ? [`--sysroot=${tools.sysroot}`] : []), '-O2', '-Wall', '-Werror', '-c', '-x', 'c', join(dir, basename(source)), '-o', staging], { encoding: 'utf8' });
+    const r = spawnSync(
+      tools.clang,
+      [
+        '--target=wasm32-wasi',
+        ...(tools.sysroot ? [`--sysroot=${tools.sysroot}`] : []),
+        '-O2',
+        '-Wall',
+        '-Werror',
+        '-c',
+        '-x',
+        'c',
+        join(dir, basename(source)),
+        '-o',
+        staging,
+      ],
+      { encoding: 'utf8' },
+    );
     if (r.status !== 0) throw new Error(`ws2web-cc: compiling its runtime ${basename(source)} failed:\n${r.stderr}`);
     renameSync(staging, object);
     return object;
@@ -150,7 +180,9 @@ export function runtimeObjects(tools) {
 export function cxxGuardDirFor(tools) {
   const libcxx = libcxxIncludeDir(tools.clang, tools.sysroot ? [`--sysroot=${tools.sysroot}`] : []);
   if (!libcxx) {
-    const missing = tools.missingCxx.length ? tools.missingCxx : [{ what: 'libc++ headers for wasm32-wasi', apt: 'libc++-19-dev-wasm32' }];
+    const missing = tools.missingCxx.length
+      ? tools.missingCxx
+      : [{ what: 'libc++ headers for wasm32-wasi', apt: 'libc++-19-dev-wasm32' }];
     throw new Error(`ws2web-cc: ${tools.clang} has no libc++ headers for wasm32-wasi\n${missingMessage(missing)}`);
   }
   return generatedDir('libcxx-guard', guardFiles(libcxx));
@@ -160,7 +192,9 @@ export function cxxGuardDirFor(tools) {
 export function explainFailure(stderr) {
   const notes = [];
   if (/with exceptions disabled|undefined symbol: __cxa_(throw|allocate_exception|begin_catch)/.test(stderr)) {
-    notes.push('ws2web-cc: C++ exceptions are not available for wasm32-wasi here (Debian\'s libc++abi for wasm32 is built without them), so C++ is compiled with -fno-exceptions: remove try/catch/throw (std::* failures then abort the program with a message).');
+    notes.push(
+      "ws2web-cc: C++ exceptions are not available for wasm32-wasi here (Debian's libc++abi for wasm32 is built without them), so C++ is compiled with -fno-exceptions: remove try/catch/throw (std::* failures then abort the program with a message).",
+    );
   }
   return notes;
 }
@@ -202,13 +236,30 @@ export function compileWinsockProgram({ sources, out, asyncify = true, optimize 
   const loader = `${base}.js`;
 
   let t = performance.now();
-  const warnings = runTool(tools.clang, clangArgs({ sources: sources.map((s) => resolve(s)), output: wasm, optimize, sysroot: tools.sysroot, extra, cxxGuardDir, runtime: runtimeObjects(tools) }), log);
+  const warnings = runTool(
+    tools.clang,
+    clangArgs({
+      sources: sources.map((s) => resolve(s)),
+      output: wasm,
+      optimize,
+      sysroot: tools.sysroot,
+      extra,
+      cxxGuardDir,
+      runtime: runtimeObjects(tools),
+    }),
+    log,
+  );
   const clangMs = performance.now() - t;
   t = performance.now();
   if (asyncifyWasm) runTool(tools.wasmOpt, asyncifyArgs({ input: wasm, output: asyncifyWasm, optimize }), log);
   const asyncifyMs = performance.now() - t;
   writeFileSync(loader, loaderSource(name));
-  log(`wrote ${[wasm, asyncifyWasm, loader].filter(Boolean).map((p) => relative(process.cwd(), p) || p).join(', ')}`);
+  log(
+    `wrote ${[wasm, asyncifyWasm, loader]
+      .filter(Boolean)
+      .map((p) => relative(process.cwd(), p) || p)
+      .join(', ')}`,
+  );
   return {
     wasm,
     asyncifyWasm,

@@ -16,7 +16,10 @@ import { dirname, join } from 'node:path';
 export function generatedDir(kind, files) {
   const hash = createHash('sha256');
   for (const [path, text] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) hash.update(`${path}\0${text}\0`);
-  const dir = join(process.env.WS2WEB_CC_CACHE ?? join(tmpdir(), 'ws2web-cc'), `${kind}-${hash.digest('hex').slice(0, 16)}`);
+  const dir = join(
+    process.env.WS2WEB_CC_CACHE ?? join(tmpdir(), 'ws2web-cc'),
+    `${kind}-${hash.digest('hex').slice(0, 16)}`,
+  );
   if (existsSync(dir)) return dir;
   const staging = `${dir}.${process.pid}.${Date.now()}`;
   for (const [path, text] of files) {

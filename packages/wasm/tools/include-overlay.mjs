@@ -9,20 +9,26 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 function entries(dir) {
-  return readdirSync(dir).sort().map((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory()
-      ? { type: 'directory', name, contents: entries(path) }
-      : { type: 'file', name, 'external-contents': path };
-  });
+  return readdirSync(dir)
+    .sort()
+    .map((name) => {
+      const path = join(dir, name);
+      return statSync(path).isDirectory()
+        ? { type: 'directory', name, contents: entries(path) }
+        : { type: 'file', name, 'external-contents': path };
+    });
 }
 
 /** The overlay file's text (JSON is YAML) for the headers under `includeDir`. */
 export function overlaySource(includeDir) {
-  return `${JSON.stringify({
-    version: 0,
-    'case-sensitive': 'false',
-    'use-external-names': 'true',
-    roots: [{ type: 'directory', name: includeDir, contents: entries(includeDir) }],
-  }, null, 1)}\n`;
+  return `${JSON.stringify(
+    {
+      version: 0,
+      'case-sensitive': 'false',
+      'use-external-names': 'true',
+      roots: [{ type: 'directory', name: includeDir, contents: entries(includeDir) }],
+    },
+    null,
+    1,
+  )}\n`;
 }

@@ -37,8 +37,14 @@ export function wrapperSource(header) {
  * list, or null when it has none.
  */
 export function libcxxIncludeDir(clang, sysrootArgs = []) {
-  const r = spawnSync(clang, ['--target=wasm32-wasi', ...sysrootArgs, '-x', 'c++', '-E', '-v', '-'], { input: '', encoding: 'utf8' });
-  const line = r.stderr.split('\n').map((l) => l.trim()).find((l) => l.endsWith('/c++/v1') && existsSync(l));
+  const r = spawnSync(clang, ['--target=wasm32-wasi', ...sysrootArgs, '-x', 'c++', '-E', '-v', '-'], {
+    input: '',
+    encoding: 'utf8',
+  });
+  const line = r.stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => l.endsWith('/c++/v1') && existsSync(l));
   return line ? realpathSync(line) : null;
 }
 
@@ -50,7 +56,8 @@ export function publicHeaders(dir) {
   const names = [];
   const walk = (sub) => {
     for (const entry of readdirSync(join(dir, sub))) {
-      if (entry.startsWith('__') || entry.endsWith('.modulemap') || entry.endsWith('.imp') || entry.endsWith('.json')) continue;
+      if (entry.startsWith('__') || entry.endsWith('.modulemap') || entry.endsWith('.imp') || entry.endsWith('.json'))
+        continue;
       const rel = sub ? `${sub}/${entry}` : entry;
       if (statSync(join(dir, rel)).isDirectory()) walk(rel);
       else names.push(rel);

@@ -18,7 +18,13 @@ import { existsSync } from 'node:fs';
 
 /** The Debian (bookworm) packages the toolchain comes from. */
 export const APT_PACKAGES = Object.freeze([
-  'clang-19', 'lld-19', 'wasi-libc', 'libclang-rt-19-dev-wasm32', 'libc++-19-dev-wasm32', 'libc++abi-19-dev-wasm32', 'binaryen',
+  'clang-19',
+  'lld-19',
+  'wasi-libc',
+  'libclang-rt-19-dev-wasm32',
+  'libc++-19-dev-wasm32',
+  'libc++abi-19-dev-wasm32',
+  'binaryen',
 ]);
 
 /** Compilers tried in order when CLANG is not set: the newest first. */
@@ -42,7 +48,9 @@ function hasWasiLibc(root) {
 
 /** Asks clang where a file of its wasm32-wasi toolchain is; null when it does not have one. */
 function printFile(clang, root, flag) {
-  const r = spawnSync(clang, ['--target=wasm32-wasi', ...(root ? [`--sysroot=${root}`] : []), flag], { encoding: 'utf8' });
+  const r = spawnSync(clang, ['--target=wasm32-wasi', ...(root ? [`--sysroot=${root}`] : []), flag], {
+    encoding: 'utf8',
+  });
   const path = r.status === 0 ? r.stdout.trim() : '';
   return path.startsWith('/') && existsSync(path) ? path : null;
 }
@@ -68,10 +76,14 @@ export function findToolchain() {
     missing.push({ what: `${clang} (C/C++ compiler)`, apt: 'clang-19' }, { what: 'wasm-ld (linker)', apt: 'lld-19' });
   } else {
     const v = versionOf(clang);
-    if (!printFile(clang, root, '-print-prog-name=wasm-ld')) missing.push({ what: 'wasm-ld (linker)', apt: `lld-${v}` });
-    if (!root && !printFile(clang, root, '-print-libgcc-file-name')) missing.push({ what: 'libclang_rt.builtins-wasm32.a', apt: `libclang-rt-${v}-dev-wasm32` });
-    if (!printFile(clang, root, '-print-file-name=libc++.a')) missingCxx.push({ what: 'libc++ for wasm32-wasi', apt: `libc++-${v}-dev-wasm32` });
-    if (!printFile(clang, root, '-print-file-name=libc++abi.a')) missingCxx.push({ what: 'libc++abi for wasm32-wasi', apt: `libc++abi-${v}-dev-wasm32` });
+    if (!printFile(clang, root, '-print-prog-name=wasm-ld'))
+      missing.push({ what: 'wasm-ld (linker)', apt: `lld-${v}` });
+    if (!root && !printFile(clang, root, '-print-libgcc-file-name'))
+      missing.push({ what: 'libclang_rt.builtins-wasm32.a', apt: `libclang-rt-${v}-dev-wasm32` });
+    if (!printFile(clang, root, '-print-file-name=libc++.a'))
+      missingCxx.push({ what: 'libc++ for wasm32-wasi', apt: `libc++-${v}-dev-wasm32` });
+    if (!printFile(clang, root, '-print-file-name=libc++abi.a'))
+      missingCxx.push({ what: 'libc++abi for wasm32-wasi', apt: `libc++abi-${v}-dev-wasm32` });
   }
   if (!hasWasiLibc(root)) missing.push({ what: 'wasi-libc (C library for wasm32-wasi)', apt: 'wasi-libc' });
   if (!onPath(wasmOpt)) missing.push({ what: `${wasmOpt} (Binaryen, for the Asyncify build)`, apt: 'binaryen' });
@@ -114,9 +126,10 @@ export function aptInstall(packages, log = console.log) {
   if (!isRoot || !onPath('apt-get') || packages.length === 0) return false;
   log(`ws2web: installing ${packages.join(' ')} with apt-get`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const install = () => spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...packages], { env, stdio: 'inherit' }).status === 0;
+  const install = () =>
+    spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...packages], { env, stdio: 'inherit' })
+      .status === 0;
   if (install()) return true;
   spawnSync('apt-get', ['update'], { env, stdio: 'inherit' });
   return install();
 }
-

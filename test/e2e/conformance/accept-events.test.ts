@@ -41,11 +41,14 @@ describe.each(MODES)('accept events, %s mode', (mode) => {
     expect(w.bind(l, any, any.length), lastError(w)).toBe(0);
     expect(w.listen(l, 2), lastError(w)).toBe(0);
     let port = 0;
-    expect(await eventually(() => {
-      const n = localName(w, l);
-      port = typeof n === 'string' ? 0 : n.port;
-      return port !== 0;
-    }, EXPECT_MS), 'the relay never reported the listening port').toBe(true);
+    expect(
+      await eventually(() => {
+        const n = localName(w, l);
+        port = typeof n === 'string' ? 0 : n.port;
+        return port !== 0;
+      }, EXPECT_MS),
+      'the relay never reported the listening port',
+    ).toBe(true);
     await m.expectEvents(0, 0, 'listening, nobody connected');
 
     const c1 = await dial(w, port);
@@ -135,7 +138,9 @@ describe.each(MODES)('accept events, %s mode', (mode) => {
     expect(await AcceptEx(l.s, into, new Uint8Array(64), 0, 32, 32, null, ov)).toBe(false);
     expect(w.WSAGetLastError(), lastError(w)).toBe(WSA_IO_PENDING);
     const c1 = await dial(w, l.port);
-    expect(await w.WSAWaitForMultipleEvents(1, [ov.hEvent], false, EXPECT_MS, false), 'AcceptEx completed').toBe(WSA_WAIT_EVENT_0);
+    expect(await w.WSAWaitForMultipleEvents(1, [ov.hEvent], false, EXPECT_MS, false), 'AcceptEx completed').toBe(
+      WSA_WAIT_EVENT_0,
+    );
     const size = { value: -1 };
     expect(await w.WSAGetOverlappedResult(l.s, ov, size, false, { value: 0 }), lastError(w)).toBe(true);
     expect(size.value, 'no receive buffer: 0 bytes').toBe(0);
@@ -161,12 +166,19 @@ describe('accept events, event mode only', () => {
     await dial(w, l.port);
     expect(await w.WSAWaitForMultipleEvents(1, [m.event!], false, EXPECT_MS, false)).toBe(WSA_WAIT_EVENT_0);
     m.select(l.s, SUBSET);
-    expect(await w.WSAWaitForMultipleEvents(1, [m.event!], false, 0, false), 're-selection does not reset the event').toBe(WSA_WAIT_EVENT_0);
+    expect(
+      await w.WSAWaitForMultipleEvents(1, [m.event!], false, 0, false),
+      're-selection does not reset the event',
+    ).toBe(WSA_WAIT_EVENT_0);
     expect(w.WSAResetEvent(m.event!)).toBe(true);
     m.select(l.s, SUBSET);
-    expect(await w.WSAWaitForMultipleEvents(1, [m.event!], false, 0, false), 'FD_ACCEPT is not selected').toBe(WSA_WAIT_TIMEOUT);
+    expect(await w.WSAWaitForMultipleEvents(1, [m.event!], false, 0, false), 'FD_ACCEPT is not selected').toBe(
+      WSA_WAIT_TIMEOUT,
+    );
     m.select(l.s, MASK);
-    expect(await w.WSAWaitForMultipleEvents(1, [m.event!], false, 0, false), 'selected again: signalled at once').toBe(WSA_WAIT_EVENT_0);
+    expect(await w.WSAWaitForMultipleEvents(1, [m.event!], false, 0, false), 'selected again: signalled at once').toBe(
+      WSA_WAIT_EVENT_0,
+    );
     await m.expectEvents(FD_ACCEPT, 0, 'the unread record');
   });
 });

@@ -9,7 +9,18 @@ import { inboundWinsock } from '../../fixtures/inbound.js';
 import { lastError, releaseWinsocks, ws2 } from '../../fixtures/winsock.js';
 import { MODES, closeWithReset, eventMode, sendText, tcpSocketPair, untilReadable } from './event-modes.js';
 
-const { FD_ACCEPT, FD_CLOSE, FD_CONNECT, FD_OOB, FD_READ, SD_SEND, SD_RECEIVE, SD_BOTH, WSAECONNABORTED, WSAMAKESELECTREPLY } = ws2;
+const {
+  FD_ACCEPT,
+  FD_CLOSE,
+  FD_CONNECT,
+  FD_OOB,
+  FD_READ,
+  SD_SEND,
+  SD_RECEIVE,
+  SD_BOTH,
+  WSAECONNABORTED,
+  WSAMAKESELECTREPLY,
+} = ws2;
 const MASK = FD_ACCEPT | FD_CLOSE | FD_CONNECT | FD_OOB | FD_READ;
 
 afterEach(releaseWinsocks);

@@ -12,7 +12,8 @@ import { inboundWinsock, listeningSocket, acceptWithin, localName } from '../../
 import { eventually, lastError, releaseWinsocks, tcpSocket, ws2 } from '../../fixtures/winsock.js';
 import { EXPECT_MS, MODES, eventMode, sendText } from './event-modes.js';
 
-const { FD_ACCEPT, FD_CLOSE, FD_CONNECT, FD_OOB, FD_READ, FD_WRITE, SOCKET_ERROR, AF_INET, SOCK_DGRAM, IPPROTO_UDP } = ws2;
+const { FD_ACCEPT, FD_CLOSE, FD_CONNECT, FD_OOB, FD_READ, FD_WRITE, SOCKET_ERROR, AF_INET, SOCK_DGRAM, IPPROTO_UDP } =
+  ws2;
 const ALL = FD_ACCEPT | FD_CLOSE | FD_CONNECT | FD_OOB | FD_READ | FD_WRITE;
 
 afterEach(releaseWinsocks);

@@ -46,7 +46,9 @@ class EventObjectMode implements EventMode {
   readonly name = 'event' as const;
   socket = 0;
   readonly event: ws2.WSAEVENT;
-  constructor(private readonly w: Winsock) { this.event = w.WSACreateEvent(); }
+  constructor(private readonly w: Winsock) {
+    this.event = w.WSACreateEvent();
+  }
 
   select(s: number, mask: number): void {
     expect(this.w.WSAEventSelect(s, this.event, mask), `WSAEventSelect: ${lastError(this.w)}`).toBe(0);
@@ -56,7 +58,9 @@ class EventObjectMode implements EventMode {
   async expectEvents(first: number, second = 0, what = ''): Promise<void> {
     const wanted = first | second;
     const rc = await this.w.WSAWaitForMultipleEvents(1, [this.event], false, wanted ? EXPECT_MS : QUIET_MS, false);
-    expect(rc, `${what}: the event ${wanted ? 'was never signalled' : 'was signalled'}`).toBe(wanted ? WSA_WAIT_EVENT_0 : WSA_WAIT_TIMEOUT);
+    expect(rc, `${what}: the event ${wanted ? 'was never signalled' : 'was signalled'}`).toBe(
+      wanted ? WSA_WAIT_EVENT_0 : WSA_WAIT_TIMEOUT,
+    );
     const ne = newNetworkEvents();
     expect(this.w.WSAEnumNetworkEvents(this.socket, this.event, ne), lastError(this.w)).toBe(0);
     const events = WSAGETSELECTEVENT(first) | WSAGETSELECTEVENT(second);
@@ -92,8 +96,15 @@ class WindowMessageMode implements EventMode {
   #next(ms: number): Promise<{ wParam: number; lParam: number } | null> {
     if (this.#queue.length > 0) return Promise.resolve(this.#queue.shift()!);
     return new Promise((resolve) => {
-      const timer = setTimeout(() => { this.#arrived = null; resolve(null); }, ms);
-      this.#arrived = () => { clearTimeout(timer); this.#arrived = null; resolve(this.#queue.shift()!); };
+      const timer = setTimeout(() => {
+        this.#arrived = null;
+        resolve(null);
+      }, ms);
+      this.#arrived = () => {
+        clearTimeout(timer);
+        this.#arrived = null;
+        resolve(this.#queue.shift()!);
+      };
     });
   }
 
@@ -122,7 +133,7 @@ const WM_SOCKET = 0x0400 + 100;
  * a blocking connect, `server` the socket accept returned. Both blocking.
  */
 export async function tcpSocketPair(w: Winsock, listening?: Listening): Promise<{ client: number; server: number }> {
-  const l = listening ?? await listeningSocket(w);
+  const l = listening ?? (await listeningSocket(w));
   const client = tcpSocket(w);
   const name = ws2.sockaddrIn('127.0.0.1', l.port);
   expect(await w.connect(client, name, name.length), `connect: ${lastError(w)}`).toBe(0);

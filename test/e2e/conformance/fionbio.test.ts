@@ -33,19 +33,26 @@ describe('FIONBIO (test_fionbio)', () => {
     expect(ioctl(w, s, FIONBIO, one, 4, null, 0, size, null, null), lastError(w)).toBe(0);
     expect(w.WSAGetLastError(), 'success clears the last error').toBe(0);
     expect(size.value).toBe(0);
-    expect(ioctl(w, s, FIONBIO, new Uint8Array([1, 0, 0, 0, 0]), 5, null, 0, size, null, null), 'a longer input buffer').toBe(0);
+    expect(
+      ioctl(w, s, FIONBIO, new Uint8Array([1, 0, 0, 0, 0]), 5, null, 0, size, null, null),
+      'a longer input buffer',
+    ).toBe(0);
 
     size.value = 0xdeadbeef;
     expect(ioctl(w, s, FIONBIO, one, 4, null, 0, size, ov, null), 'overlapped').toBe(0);
     expect(size.value).toBe(0);
     expect([ov.Internal, ov.InternalHigh], 'Internal (status) and InternalHigh').toEqual([0, 0]);
-    expect(ioctl(w, s, FIONBIO, one, 4, null, 0, null, ov, null), 'overlapped, no lpcbBytesReturned').toBe(SOCKET_ERROR);
+    expect(ioctl(w, s, FIONBIO, one, 4, null, 0, null, ov, null), 'overlapped, no lpcbBytesReturned').toBe(
+      SOCKET_ERROR,
+    );
     expect(lastError(w)).toBe('WSAEFAULT');
 
     expect(w.WSAEventSelect(s, w.WSACreateEvent(), FD_READ), lastError(w)).toBe(0);
     expect(ioctl(w, s, FIONBIO, one, 4, null, 0, size, null, null), lastError(w)).toBe(0);
     size.value = 0xdeadbeef;
-    expect(ioctl(w, s, FIONBIO, zero, 4, null, 0, size, null, null), 'back to blocking with events selected').toBe(SOCKET_ERROR);
+    expect(ioctl(w, s, FIONBIO, zero, 4, null, 0, size, null, null), 'back to blocking with events selected').toBe(
+      SOCKET_ERROR,
+    );
     expect(lastError(w)).toBe('WSAEINVAL');
     expect(size.value).toBe(0);
   });

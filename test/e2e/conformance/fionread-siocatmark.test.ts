@@ -15,7 +15,10 @@ afterEach(releaseWinsocks);
 
 /** FIONREAD then SIOCATMARK: each succeeds, clears the last error and gives the value. */
 function expectValues(w: Winsock, s: number, normal: number, atMark: number, what: string): void {
-  for (const [code, want] of [[FIONREAD, normal], [SIOCATMARK, atMark]] as const) {
+  for (const [code, want] of [
+    [FIONREAD, normal],
+    [SIOCATMARK, atMark],
+  ] as const) {
     const value = new Uint8Array(4).fill(0xee);
     const size = { value: 0xdeadbeef };
     w.WSASetLastError(0xdead);
@@ -42,7 +45,10 @@ describe('FIONREAD / SIOCATMARK (test_fionread_siocatmark)', () => {
     expectValues(w, client, 0, 1, 'connected, nothing sent');
 
     const ov = { hEvent: w.WSACreateEvent(), Internal: 0xdeadbeef, InternalHigh: 0xdeadbeef };
-    for (const [code, want] of [[FIONREAD, 0], [SIOCATMARK, 1]] as const) {
+    for (const [code, want] of [
+      [FIONREAD, 0],
+      [SIOCATMARK, 1],
+    ] as const) {
       expect(w.WSAIoctl(client, code, null, 0, value, 4, null, ov, null)).toBe(SOCKET_ERROR);
       expect(lastError(w)).toBe('WSAEFAULT');
       const size = { value: 0xdeadbeef };

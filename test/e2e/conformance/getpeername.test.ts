@@ -28,11 +28,13 @@ describe('getpeername (test_getpeername)', () => {
     const any = ws2.sockaddrIn('127.0.0.1', 0);
     expect(w.bind(target, any, any.length), lastError(w)).toBe(0);
     let port = 0;
-    expect(await eventually(() => {
-      const n = localName(w, target);
-      port = typeof n === 'string' ? 0 : n.port;
-      return port !== 0;
-    }, EXPECT_MS)).toBe(true);
+    expect(
+      await eventually(() => {
+        const n = localName(w, target);
+        port = typeof n === 'string' ? 0 : n.port;
+        return port !== 0;
+      }, EXPECT_MS),
+    ).toBe(true);
     const sa = ws2.sockaddrIn('127.0.0.1', port);
     const hello = new TextEncoder().encode('hello world\0');
     expect(await w.sendto(sock, hello, hello.length, 0, sa, sa.length), lastError(w)).toBe(hello.length);

@@ -7,12 +7,35 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { acceptWithin, inboundWinsock, localName } from '../../fixtures/inbound.js';
-import { eventually, lastError, readU32, releaseWinsocks, tcpSocket, u32, ws2, type Winsock } from '../../fixtures/winsock.js';
+import {
+  eventually,
+  lastError,
+  readU32,
+  releaseWinsocks,
+  tcpSocket,
+  u32,
+  ws2,
+  type Winsock,
+} from '../../fixtures/winsock.js';
 import { EXPECT_MS } from './event-modes.js';
 
 const {
-  SOCKET_ERROR, SOMAXCONN, AF_INET, SOCK_DGRAM, SOL_SOCKET, IPPROTO_TCP, SO_ACCEPTCONN, SO_REUSEADDR, SO_KEEPALIVE,
-  SO_OOBINLINE, SO_SNDBUF, SO_RCVBUF, SO_SNDTIMEO, SO_RCVTIMEO, TCP_NODELAY, SO_LINGER,
+  SOCKET_ERROR,
+  SOMAXCONN,
+  AF_INET,
+  SOCK_DGRAM,
+  SOL_SOCKET,
+  IPPROTO_TCP,
+  SO_ACCEPTCONN,
+  SO_REUSEADDR,
+  SO_KEEPALIVE,
+  SO_OOBINLINE,
+  SO_SNDBUF,
+  SO_RCVBUF,
+  SO_SNDTIMEO,
+  SO_RCVTIMEO,
+  TCP_NODELAY,
+  SO_LINGER,
 } = ws2;
 
 afterEach(releaseWinsocks);
@@ -64,15 +87,21 @@ describe('listen (test_listen)', () => {
 });
 
 describe('accept inheritance (test_accept_inheritance)', () => {
-  it('the accepted socket has the listener\'s options', async () => {
+  it("the accepted socket has the listener's options", async () => {
     const w = inboundWinsock();
     const l = tcpSocket(w);
     const ints: [number, number, number][] = [
-      [SOL_SOCKET, SO_REUSEADDR, 1], [SOL_SOCKET, SO_KEEPALIVE, 1], [SOL_SOCKET, SO_OOBINLINE, 1],
-      [SOL_SOCKET, SO_SNDBUF, 0x123], [SOL_SOCKET, SO_RCVBUF, 0x123], [SOL_SOCKET, SO_SNDTIMEO, 0x123],
-      [SOL_SOCKET, SO_RCVTIMEO, 0x123], [IPPROTO_TCP, TCP_NODELAY, 1],
+      [SOL_SOCKET, SO_REUSEADDR, 1],
+      [SOL_SOCKET, SO_KEEPALIVE, 1],
+      [SOL_SOCKET, SO_OOBINLINE, 1],
+      [SOL_SOCKET, SO_SNDBUF, 0x123],
+      [SOL_SOCKET, SO_RCVBUF, 0x123],
+      [SOL_SOCKET, SO_SNDTIMEO, 0x123],
+      [SOL_SOCKET, SO_RCVTIMEO, 0x123],
+      [IPPROTO_TCP, TCP_NODELAY, 1],
     ];
-    for (const [level, opt, value] of ints) expect(w.setsockopt(l, level, opt, u32(value), 4), `setsockopt ${opt}: ${lastError(w)}`).toBe(0);
+    for (const [level, opt, value] of ints)
+      expect(w.setsockopt(l, level, opt, u32(value), 4), `setsockopt ${opt}: ${lastError(w)}`).toBe(0);
     const linger = new Uint8Array(4); // struct linger { u_short l_onoff; u_short l_linger; }
     new DataView(linger.buffer).setUint16(0, 1, true);
     new DataView(linger.buffer).setUint16(2, 555, true);
@@ -81,17 +110,20 @@ describe('accept inheritance (test_accept_inheritance)', () => {
     expect(w.bind(l, any, any.length), lastError(w)).toBe(0);
     expect(w.listen(l, 1), lastError(w)).toBe(0);
     let port = 0;
-    expect(await eventually(() => {
-      const n = localName(w, l);
-      port = typeof n === 'string' ? 0 : n.port;
-      return port !== 0;
-    }, EXPECT_MS)).toBe(true);
+    expect(
+      await eventually(() => {
+        const n = localName(w, l);
+        port = typeof n === 'string' ? 0 : n.port;
+        return port !== 0;
+      }, EXPECT_MS),
+    ).toBe(true);
 
     const client = tcpSocket(w);
     const name = ws2.sockaddrIn('127.0.0.1', port);
     expect(await w.connect(client, name, name.length), lastError(w)).toBe(0);
     const { s: server } = await acceptWithin(w, l);
-    for (const [level, opt, value] of ints) expect(getInt(w, server, level, opt), `option ${opt} on the accepted socket`).toBe(value);
+    for (const [level, opt, value] of ints)
+      expect(getInt(w, server, level, opt), `option ${opt} on the accepted socket`).toBe(value);
     const got = new Uint8Array(4);
     expect(w.getsockopt(server, SOL_SOCKET, SO_LINGER, got, { value: 4 }), lastError(w)).toBe(0);
     const view = new DataView(got.buffer);

@@ -11,8 +11,24 @@ import { eventually, lastError, releaseWinsocks, tcpSocket, ws2, type Winsock } 
 import { EXPECT_MS, sendText, setNonBlocking, syncRecv, tcpSocketPair, untilReadable } from './event-modes.js';
 
 const {
-  POLLRDNORM, POLLRDBAND, POLLIN, POLLWRNORM, POLLWRBAND, POLLPRI, POLLERR, POLLHUP, POLLNVAL,
-  INVALID_SOCKET, SOCKET_ERROR, SD_RECEIVE, SD_SEND, SOL_SOCKET, SO_ERROR, AF_INET, SOCK_DGRAM, IPPROTO_UDP,
+  POLLRDNORM,
+  POLLRDBAND,
+  POLLIN,
+  POLLWRNORM,
+  POLLWRBAND,
+  POLLPRI,
+  POLLERR,
+  POLLHUP,
+  POLLNVAL,
+  INVALID_SOCKET,
+  SOCKET_ERROR,
+  SD_RECEIVE,
+  SD_SEND,
+  SOL_SOCKET,
+  SO_ERROR,
+  AF_INET,
+  SOCK_DGRAM,
+  IPPROTO_UDP,
 } = ws2;
 const ALL = POLLRDNORM | POLLRDBAND | POLLWRNORM;
 const control = new Control();
@@ -45,7 +61,21 @@ describe('WSAPoll', () => {
       expect(lastError(w)).toBe('WSAEFAULT');
     }
     const l = await listeningSocket(w);
-    for (const bad of [POLLERR, POLLHUP, POLLNVAL, 0x8, POLLWRBAND, 0x40, 0x80, POLLPRI, 0x800, 0x1000, 0x2000, 0x4000, 0x8000]) {
+    for (const bad of [
+      POLLERR,
+      POLLHUP,
+      POLLNVAL,
+      0x8,
+      POLLWRBAND,
+      0x40,
+      0x80,
+      POLLPRI,
+      0x800,
+      0x1000,
+      0x2000,
+      0x4000,
+      0x8000,
+    ]) {
       const fd = { fd: l.s, events: bad, revents: 0xdead };
       w.WSASetLastError(0);
       expect(await w.WSAPoll([fd], 1, 0), `events ${bad.toString(16)}`).toBe(SOCKET_ERROR);
@@ -60,24 +90,36 @@ describe('WSAPoll', () => {
     expect(await w.WSAPoll([quiet], 1, 0)).toBe(0);
     expect(quiet.revents, 'nothing pending: revents cleared').toBe(0);
 
-    let fds = [{ fd: INVALID_SOCKET, events: POLLERR, revents: 0xdead }, { fd: l.s, events: POLLIN, revents: 0xdead }];
+    let fds = [
+      { fd: INVALID_SOCKET, events: POLLERR, revents: 0xdead },
+      { fd: l.s, events: POLLIN, revents: 0xdead },
+    ];
     w.WSASetLastError(12345);
     expect(await w.WSAPoll(fds, 2, 0)).toBe(0);
     expect(w.WSAGetLastError(), 'success clears the last error').toBe(0);
     expect(fds.map((f) => f.revents)).toEqual([POLLNVAL, 0]);
 
-    fds = [{ fd: l.s, events: POLLIN, revents: 0xdead }, { fd: 0xabacab, events: POLLIN, revents: 0xdead }];
+    fds = [
+      { fd: l.s, events: POLLIN, revents: 0xdead },
+      { fd: 0xabacab, events: POLLIN, revents: 0xdead },
+    ];
     w.WSASetLastError(12345);
     expect(await w.WSAPoll(fds, 2, 0)).toBe(0);
     expect(w.WSAGetLastError()).toBe(0);
     expect(fds.map((f) => f.revents)).toEqual([0, POLLNVAL]);
 
-    fds = [{ fd: l.s, events: POLLIN, revents: 0xdead }, { fd: 0xabacab, events: POLLERR, revents: 0xdead }];
+    fds = [
+      { fd: l.s, events: POLLIN, revents: 0xdead },
+      { fd: 0xabacab, events: POLLERR, revents: 0xdead },
+    ];
     expect(await w.WSAPoll(fds, 2, 0)).toBe(SOCKET_ERROR);
     expect(lastError(w)).toBe('WSAEINVAL');
     expect(fds.map((f) => f.revents)).toEqual([0, 0]);
 
-    fds = [{ fd: INVALID_SOCKET, events: POLLERR, revents: 0xdead }, { fd: 0xabacab, events: POLLERR, revents: 0xdead }];
+    fds = [
+      { fd: INVALID_SOCKET, events: POLLERR, revents: 0xdead },
+      { fd: 0xabacab, events: POLLERR, revents: 0xdead },
+    ];
     expect(await w.WSAPoll(fds, 2, 0)).toBe(SOCKET_ERROR);
     expect(lastError(w)).toBe('WSAENOTSOCK');
     expect(fds.map((f) => f.revents)).toEqual([POLLNVAL, POLLNVAL]);
@@ -99,7 +141,21 @@ describe('WSAPoll', () => {
     const server = await w.accept(l.s, null, null);
     expect(server, lastError(w)).not.toBe(INVALID_SOCKET);
     setNonBlocking(w, server, true);
-    for (const bad of [POLLERR, POLLHUP, POLLNVAL, 0x8, POLLWRBAND, 0x40, 0x80, POLLPRI, 0x800, 0x1000, 0x2000, 0x4000, 0x8000]) {
+    for (const bad of [
+      POLLERR,
+      POLLHUP,
+      POLLNVAL,
+      0x8,
+      POLLWRBAND,
+      0x40,
+      0x80,
+      POLLPRI,
+      0x800,
+      0x1000,
+      0x2000,
+      0x4000,
+      0x8000,
+    ]) {
       const fd = { fd: server, events: bad, revents: 0xdead };
       expect(await w.WSAPoll([fd], 1, 0), `events ${bad.toString(16)} on a connected socket`).toBe(SOCKET_ERROR);
       expect(lastError(w), `events ${bad.toString(16)} on a connected socket`).toBe('WSAEINVAL');
@@ -144,7 +200,10 @@ describe('WSAPoll', () => {
     expect(await poll(w, pair.server)).toBe(POLLWRNORM | POLLRDNORM);
     expect(w.shutdown(pair.client, SD_SEND), lastError(w)).toBe(0);
     expect(await poll(w, pair.client)).toBe(POLLWRNORM);
-    expect(await eventually(async () => (await poll(w, pair.server, 0, 0)) === POLLHUP, EXPECT_MS), 'POLLHUP once the FIN arrived').toBe(true);
+    expect(
+      await eventually(async () => (await poll(w, pair.server, 0, 0)) === POLLHUP, EXPECT_MS),
+      'POLLHUP once the FIN arrived',
+    ).toBe(true);
     expect(await poll(w, pair.server)).toBe(POLLWRNORM | POLLRDNORM | POLLHUP);
   });
 
@@ -187,11 +246,13 @@ describe('WSAPoll', () => {
     const any = ws2.sockaddrIn('127.0.0.1', 0);
     expect(w.bind(client, any, any.length), lastError(w)).toBe(0);
     let port = 0;
-    expect(await eventually(() => {
-      const n = localName(w, client);
-      port = typeof n === 'string' ? 0 : n.port;
-      return port !== 0;
-    }, EXPECT_MS)).toBe(true);
+    expect(
+      await eventually(() => {
+        const n = localName(w, client);
+        port = typeof n === 'string' ? 0 : n.port;
+        return port !== 0;
+      }, EXPECT_MS),
+    ).toBe(true);
     expect(await poll(w, client)).toBe(POLLWRNORM);
     expect(await poll(w, server)).toBe(POLLWRNORM);
     const to = ws2.sockaddrIn('127.0.0.1', port);

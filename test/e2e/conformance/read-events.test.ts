@@ -9,9 +9,19 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { inboundWinsock } from '../../fixtures/inbound.js';
 import { lastError, releaseWinsocks, ws2 } from '../../fixtures/winsock.js';
-import { EXPECT_MS, MODES, eventMode, sendText, setNonBlocking, syncRecv, tcpSocketPair, untilReadable } from './event-modes.js';
+import {
+  EXPECT_MS,
+  MODES,
+  eventMode,
+  sendText,
+  setNonBlocking,
+  syncRecv,
+  tcpSocketPair,
+  untilReadable,
+} from './event-modes.js';
 
-const { FD_ACCEPT, FD_CLOSE, FD_CONNECT, FD_OOB, FD_READ, FD_WRITE, SOCKET_ERROR, WSA_IO_PENDING, WSA_WAIT_EVENT_0 } = ws2;
+const { FD_ACCEPT, FD_CLOSE, FD_CONNECT, FD_OOB, FD_READ, FD_WRITE, SOCKET_ERROR, WSA_IO_PENDING, WSA_WAIT_EVENT_0 } =
+  ws2;
 const MASK = FD_ACCEPT | FD_CLOSE | FD_CONNECT | FD_OOB | FD_READ;
 
 afterEach(releaseWinsocks);
@@ -47,7 +57,8 @@ describe.each(MODES)('read events, %s mode', (mode) => {
 
     expect(await w.recv(server, new Uint8Array(8), -1, 0)).toBe(SOCKET_ERROR);
     expect(lastError(w)).toBe('WSAEFAULT');
-    if (mode === 'message') await m.expectEvents(FD_READ, 0, 'window mode: a refused recv re-enables FD_READ, data waits');
+    if (mode === 'message')
+      await m.expectEvents(FD_READ, 0, 'window mode: a refused recv re-enables FD_READ, data waits');
     await m.expectEvents(0, 0, 'event mode: nothing');
 
     for (let i = 0; i < 8; i++) {

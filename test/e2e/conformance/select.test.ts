@@ -17,19 +17,34 @@ const control = new Control();
 afterEach(releaseWinsocks);
 afterAll(() => control.releaseAll());
 
-interface Ready { n: number; read: number[]; write: number[]; except: number[] }
+interface Ready {
+  n: number;
+  read: number[];
+  write: number[];
+  except: number[];
+}
 
 /** select with every socket of `all` in all three sets (or only those given per set). */
-async function selectAll(w: Winsock, all: number[], ms: number, sets?: Partial<Record<'read' | 'write' | 'except', number[]>>): Promise<Ready> {
+async function selectAll(
+  w: Winsock,
+  all: number[],
+  ms: number,
+  sets?: Partial<Record<'read' | 'write' | 'except', number[]>>,
+): Promise<Ready> {
   const make = (which: 'read' | 'write' | 'except') => {
-    const members = sets ? sets[which] ?? [] : all;
+    const members = sets ? (sets[which] ?? []) : all;
     return { fd_count: members.length, fd_array: [...members] };
   };
-  const r = make('read'), wr = make('write'), ex = make('except');
+  const r = make('read'),
+    wr = make('write'),
+    ex = make('except');
   const timeout = { tv_sec: Math.floor(ms / 1000), tv_usec: (ms % 1000) * 1000 };
   const n = await w.select(0, r.fd_count ? r : null, wr.fd_count ? wr : null, ex.fd_count ? ex : null, timeout);
   expect(n, `select: ${n === SOCKET_ERROR ? lastError(w) : n}`).not.toBe(SOCKET_ERROR);
-  expect(timeout, 'select leaves the timeout as it was').toEqual({ tv_sec: Math.floor(ms / 1000), tv_usec: (ms % 1000) * 1000 });
+  expect(timeout, 'select leaves the timeout as it was').toEqual({
+    tv_sec: Math.floor(ms / 1000),
+    tv_usec: (ms % 1000) * 1000,
+  });
   const ids = (set: { fd_count: number; fd_array: number[] }) => set.fd_array.slice(0, set.fd_count);
   return { n, read: ids(r), write: ids(wr), except: ids(ex) };
 }
@@ -52,21 +67,37 @@ describe('select', () => {
     const name = ws2.sockaddrIn('127.0.0.1', l.port);
     const rc = await w.connect(connector, name, name.length);
     if (rc === SOCKET_ERROR) expect(lastError(w)).toBe('WSAEWOULDBLOCK');
-    expect(await selectAll(w, [l.s], EXPECT_MS), 'a connection waits').toEqual({ n: 1, read: [l.s], write: [], except: [] });
+    expect(await selectAll(w, [l.s], EXPECT_MS), 'a connection waits').toEqual({
+      n: 1,
+      read: [l.s],
+      write: [],
+      except: [],
+    });
     const accepted = await w.accept(l.s, null, null);
     expect(accepted, lastError(w)).not.toBe(INVALID_SOCKET);
 
     const settled = await selectAll(w, [l.s, accepted, connector], EXPECT_MS, { write: [connector] });
     expect(settled.write, 'the connect completed').toEqual([connector]);
-    expect(await selectAll(w, [l.s, accepted, connector], EXPECT_MS), 'both ends writable, nothing else')
-      .toEqual({ n: 2, read: [], write: [accepted, connector], except: [] });
+    expect(await selectAll(w, [l.s, accepted, connector], EXPECT_MS), 'both ends writable, nothing else').toEqual({
+      n: 2,
+      read: [],
+      write: [accepted, connector],
+      except: [],
+    });
     expect(soError(w, connector)).toBe(0);
     setNonBlocking(w, accepted, true);
 
     await sendText(w, connector, '1234');
-    expect(await selectAll(w, [], EXPECT_MS, { read: [l.s, accepted], write: [l.s], except: [l.s, accepted] }), 'data')
-      .toEqual({ n: 1, read: [accepted], write: [], except: [] });
-    expect(await selectAll(w, [accepted], EXPECT_MS), 'data, all sets').toEqual({ n: 2, read: [accepted], write: [accepted], except: [] });
+    expect(
+      await selectAll(w, [], EXPECT_MS, { read: [l.s, accepted], write: [l.s], except: [l.s, accepted] }),
+      'data',
+    ).toEqual({ n: 1, read: [accepted], write: [], except: [] });
+    expect(await selectAll(w, [accepted], EXPECT_MS), 'data, all sets').toEqual({
+      n: 2,
+      read: [accepted],
+      write: [accepted],
+      except: [],
+    });
     const got = new Uint8Array(16);
     expect(await w.recv(accepted, got, 16, 0)).toBe(4);
     expect(new TextDecoder().decode(got.subarray(0, 4))).toBe('1234');
@@ -157,18 +188,21 @@ describe('select', () => {
     expect((await selectAll(w, [], 10000, { except: [s] })).n, 'the connect failed').toBe(1);
     expect(w.listen(s, 1), lastError(w)).toBe(0);
     let port = 0;
-    expect(await eventually(() => {
-      const n = localName(w, s);
-      port = typeof n === 'string' ? 0 : n.port;
-      return port !== 0;
-    }, EXPECT_MS), 'the relay reported the listening port').toBe(true);
+    expect(
+      await eventually(() => {
+        const n = localName(w, s);
+        port = typeof n === 'string' ? 0 : n.port;
+        return port !== 0;
+      }, EXPECT_MS),
+      'the relay reported the listening port',
+    ).toBe(true);
     const client = tcpSocket(w);
     const name = ws2.sockaddrIn('127.0.0.1', port);
     expect(await w.connect(client, name, name.length), lastError(w)).toBe(0);
     await untilReadableFd(w, s);
     const server = await w.accept(s, null, null);
     expect(server, lastError(w)).not.toBe(INVALID_SOCKET);
-    expect(soError(w, s), 'SO_ERROR is still the failed connect\'s').toBe(WSAECONNREFUSED);
+    expect(soError(w, s), "SO_ERROR is still the failed connect's").toBe(WSAECONNREFUSED);
     expect(await selectAll(w, [s], 0)).toEqual({ n: 1, read: [], write: [], except: [s] });
   });
 
@@ -178,7 +212,12 @@ describe('select', () => {
     const b = tcpSocket(w);
     for (const usec of [0, 500]) {
       const started = performance.now();
-      expect(await selectAll(w, [a, b], 0 + usec / 1000), `timeout {0,${usec}}`).toEqual({ n: 0, read: [], write: [], except: [] });
+      expect(await selectAll(w, [a, b], 0 + usec / 1000), `timeout {0,${usec}}`).toEqual({
+        n: 0,
+        read: [],
+        write: [],
+        except: [],
+      });
       if (usec === 0) expect(performance.now() - started, '{0,0} does not block').toBeLessThan(100);
     }
     expect(w.listen(b, ws2.SOMAXCONN), 'listen on an unbound socket').toBe(SOCKET_ERROR);
@@ -218,7 +257,9 @@ describe('select', () => {
     expect([ws2.FD_ISSET(fdWrite, set), ws2.FD_ISSET(fdRead, set)].map(Boolean)).toEqual([true, true]);
     await sendText(w, fdWrite, 'test');
     const arrived = both(fdRead);
-    expect(await w.select(0, arrived, null, null, { tv_sec: EXPECT_MS / 1000, tv_usec: 0 }), 'the data arrived').toBe(1);
+    expect(await w.select(0, arrived, null, null, { tv_sec: EXPECT_MS / 1000, tv_usec: 0 }), 'the data arrived').toBe(
+      1,
+    );
     expect(ws2.FD_ISSET(fdRead, arrived)).toBeTruthy();
     set = both(fdWrite, fdRead);
     expect(await w.select(0, set, set, null, tv), 'readable and writable, counted once').toBe(2);
@@ -229,7 +270,7 @@ describe('select', () => {
     const chunk = new Uint8Array(64 * 1024);
     let sends = 0;
     for (; sends < 2000; sends++) {
-      if (await w.select(0, null, both(fdWrite), null, tv) === 0) break;
+      if ((await w.select(0, null, both(fdWrite), null, tv)) === 0) break;
       expect(await w.send(fdWrite, chunk, chunk.length, 0), lastError(w)).toBeGreaterThan(0);
     }
     expect(sends, 'fdWrite never stopped being writable').toBeLessThan(2000);
@@ -237,7 +278,10 @@ describe('select', () => {
     expect(await w.select(0, set, set, null, tv)).toBe(1);
     expect([ws2.FD_ISSET(fdWrite, set), ws2.FD_ISSET(fdRead, set)].map(Boolean)).toEqual([false, true]);
     await sendText(w, fdRead, 'test');
-    expect(await w.select(0, both(fdWrite), null, null, { tv_sec: EXPECT_MS / 1000, tv_usec: 0 }), 'the data came back').toBe(1);
+    expect(
+      await w.select(0, both(fdWrite), null, null, { tv_sec: EXPECT_MS / 1000, tv_usec: 0 }),
+      'the data came back',
+    ).toBe(1);
     set = both(fdWrite, fdRead);
     expect(await w.select(0, set, set, null, tv)).toBe(2);
     expect([ws2.FD_ISSET(fdWrite, set), ws2.FD_ISSET(fdRead, set)].map(Boolean)).toEqual([true, true]);

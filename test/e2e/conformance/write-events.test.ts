@@ -33,7 +33,7 @@ async function fillUntilWouldBlock(w: Winsock, s: number): Promise<number> {
 /** Reads `total` bytes on the non-blocking `s`, waiting with select between WSAEWOULDBLOCKs. */
 async function drain(w: Winsock, s: number, total: number): Promise<void> {
   const buf = new Uint8Array(256 * 1024);
-  for (let got = 0; got < total;) got += await syncRecv(w, s, Math.min(buf.length, total - got));
+  for (let got = 0; got < total; ) got += await syncRecv(w, s, Math.min(buf.length, total - got));
 }
 
 describe.each(MODES)('write events, %s mode', (mode) => {

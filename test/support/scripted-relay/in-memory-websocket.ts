@@ -20,7 +20,9 @@ export function listenInMemory(url: string, script: RelayScript): { connections:
 }
 
 /** A later task: what separates two WebSocket events in a browser. */
-const later = (run: () => void): void => { setTimeout(run, 0); };
+const later = (run: () => void): void => {
+  setTimeout(run, 0);
+};
 
 export class InMemoryWebSocket {
   static readonly CONNECTING = 0;
@@ -39,14 +41,23 @@ export class InMemoryWebSocket {
     const relay = relays.get(url);
     if (!relay) {
       // Nothing listens: the handshake fails, as a refused connection does.
-      later(() => { this.#emit('error', {}); this.#finish(1006, ''); });
+      later(() => {
+        this.#emit('error', {});
+        this.#finish(1006, '');
+      });
       return;
     }
-    const conn = new ScriptedConnection({
-      sendBinary: (bytes) => { const copy = bytes.slice(); later(() => this.#deliver(copy.buffer)); },
-      sendText: (text) => later(() => this.#deliver(text)),
-      close: (code, reason) => later(() => this.#finish(code, reason)),
-    }, relay.script);
+    const conn = new ScriptedConnection(
+      {
+        sendBinary: (bytes) => {
+          const copy = bytes.slice();
+          later(() => this.#deliver(copy.buffer));
+        },
+        sendText: (text) => later(() => this.#deliver(text)),
+        close: (code, reason) => later(() => this.#finish(code, reason)),
+      },
+      relay.script,
+    );
     this.#conn = conn;
     relay.connections.push(conn);
     later(() => {
@@ -56,7 +67,9 @@ export class InMemoryWebSocket {
     });
   }
 
-  get readyState(): number { return this.#readyState; }
+  get readyState(): number {
+    return this.#readyState;
+  }
 
   send(data: Uint8Array): void {
     if (this.#readyState !== InMemoryWebSocket.OPEN) throw new Error('InvalidStateError: the WebSocket is not open');
@@ -69,7 +82,8 @@ export class InMemoryWebSocket {
   close(code = 1005, reason = ''): void {
     if (this.#readyState >= InMemoryWebSocket.CLOSING) return;
     // A browser lets a script close only with 1000 or 3000–4999.
-    if (code !== 1005 && code !== 1000 && (code < 3000 || code > 4999)) throw new Error(`InvalidAccessError: close code ${code}`);
+    if (code !== 1005 && code !== 1000 && (code < 3000 || code > 4999))
+      throw new Error(`InvalidAccessError: close code ${code}`);
     this.#readyState = InMemoryWebSocket.CLOSING;
     later(() => this.#finish(code, reason));
   }

@@ -19,20 +19,25 @@ export function scriptRelay(script: RelayScript): ScriptedConnection[] {
   const conns: ScriptedConnection[] = [];
   worker.use(
     link.addEventListener('connection', ({ client }) => {
-      const conn = new ScriptedConnection({
-        sendBinary: (bytes) => client.send(bytes.slice().buffer),
-        sendText: (text) => client.send(text),
-        // msw delivers sends in a later task and drops those still queued once the socket is
-        // closing; a real relay's last frames always reach the page before its close.
-        close: (code, reason) => setTimeout(() => client.close(code, reason), 0),
-      }, script);
+      const conn = new ScriptedConnection(
+        {
+          sendBinary: (bytes) => client.send(bytes.slice().buffer),
+          sendText: (text) => client.send(text),
+          // msw delivers sends in a later task and drops those still queued once the socket is
+          // closing; a real relay's last frames always reach the page before its close.
+          close: (code, reason) => setTimeout(() => client.close(code, reason), 0),
+        },
+        script,
+      );
       // Page messages arrive in order; a Blob must be read before the next one is handled.
       let queue = Promise.resolve();
       client.addEventListener('message', (event) => {
         const data: unknown = event.data;
         queue = queue.then(async () => conn.receive(await toMessage(data)));
       });
-      client.addEventListener('close', (event) => { void queue.then(() => conn.closed(event.code)); });
+      client.addEventListener('close', (event) => {
+        void queue.then(() => conn.closed(event.code));
+      });
       conns.push(conn);
     }),
   );

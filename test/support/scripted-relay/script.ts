@@ -10,7 +10,13 @@
  * GOAWAY, frames for streams nobody opened, DATA beyond the credit it was granted, exact CREDIT.
  */
 import {
-  decodeMessage, encodeFrame, encodeFrames, frameName, FrameType, type Frame, type OpenFrame,
+  decodeMessage,
+  encodeFrame,
+  encodeFrames,
+  frameName,
+  FrameType,
+  type Frame,
+  type OpenFrame,
 } from '../../../packages/protocol/src/index.js';
 
 /** What an adapter gives the script to answer the page with. */
@@ -100,23 +106,28 @@ function isFrameList(frames: Frame | readonly Frame[]): frames is readonly Frame
 
 export const SCRIPTED_MAX_FRAME_BODY = 65536;
 export const WELCOME_V1 = {
-  type: FrameType.WELCOME, version: 1, maxFrameBody: SCRIPTED_MAX_FRAME_BODY, maxStreams: 64, capabilities: 1,
+  type: FrameType.WELCOME,
+  version: 1,
+  maxFrameBody: SCRIPTED_MAX_FRAME_BODY,
+  maxStreams: 64,
+  capabilities: 1,
 } as const satisfies Frame;
 
 /** OPENED for an OPEN, with made-up but well-formed loopback addresses. */
 export function openedFor(open: OpenFrame, window = 1 << 20): Frame {
-  const remote = open.remote.kind === 'name'
-    ? { kind: 'ipv4' as const, address: '127.0.0.1', port: open.remote.port }
-    : open.remote;
-  const local = remote.kind === 'ipv6'
-    ? { kind: 'ipv6' as const, address: '::1', port: 40001, scopeId: 0 }
-    : { kind: 'ipv4' as const, address: '127.0.0.1', port: 40001 };
+  const remote =
+    open.remote.kind === 'name' ? { kind: 'ipv4' as const, address: '127.0.0.1', port: open.remote.port } : open.remote;
+  const local =
+    remote.kind === 'ipv6'
+      ? { kind: 'ipv6' as const, address: '::1', port: 40001, scopeId: 0 }
+      : { kind: 'ipv4' as const, address: '127.0.0.1', port: 40001 };
   return { type: FrameType.OPENED, stream: open.stream, window, local, remote };
 }
 
 /** A relay that completes the handshake and opens every stream (with `window`); `after` runs on each OPEN. */
 export function welcoming(
-  after: (open: OpenFrame, conn: ScriptedConnection) => void = () => {}, window = 1 << 20,
+  after: (open: OpenFrame, conn: ScriptedConnection) => void = () => {},
+  window = 1 << 20,
 ): RelayScript {
   return function welcomingScript(f, conn) {
     if (f.type === FrameType.HELLO) conn.send(WELCOME_V1);
@@ -135,7 +146,11 @@ export type HostileScript =
   /** After the stream is open, DATA for a stream id the page never used. */
   | 'unknown-stream-after-open';
 
-export const HOSTILE_SCRIPTS: readonly HostileScript[] = ['garbage-after-open', 'text-after-open', 'unknown-stream-after-open'];
+export const HOSTILE_SCRIPTS: readonly HostileScript[] = [
+  'garbage-after-open',
+  'text-after-open',
+  'unknown-stream-after-open',
+];
 
 /**
  * A relay that opens streams like a real one, then breaks the protocol as told once the page
@@ -148,8 +163,12 @@ export function hostile(script: HostileScript): RelayScript {
     if (f.type !== FrameType.DATA) return open(f, conn);
     if (conn.sent(FrameType.DATA).length !== 1) return;
     switch (script) {
-      case 'garbage-after-open': conn.sendRaw(new Uint8Array([0xff, 0, 0, 0, 1, 0, 0, 0, 0])); return;
-      case 'text-after-open': conn.sendRaw('not a frame'); return;
+      case 'garbage-after-open':
+        conn.sendRaw(new Uint8Array([0xff, 0, 0, 0, 1, 0, 0, 0, 0]));
+        return;
+      case 'text-after-open':
+        conn.sendRaw('not a frame');
+        return;
       case 'unknown-stream-after-open':
         conn.send({ type: FrameType.DATA, stream: 0x7ffffff0, data: new Uint8Array([1]) });
         return;

@@ -36,16 +36,28 @@ export class WsScriptedRelay {
 
   #onConnection(socket: WebSocket): void {
     this.#sockets.add(socket);
-    const conn = new ScriptedConnection({
-      sendBinary: (bytes) => { if (socket.readyState === socket.OPEN) socket.send(bytes); },
-      sendText: (text) => { if (socket.readyState === socket.OPEN) socket.send(text); },
-      close: (code, reason) => socket.close(code, reason),
-    }, this.#script);
+    const conn = new ScriptedConnection(
+      {
+        sendBinary: (bytes) => {
+          if (socket.readyState === socket.OPEN) socket.send(bytes);
+        },
+        sendText: (text) => {
+          if (socket.readyState === socket.OPEN) socket.send(text);
+        },
+        close: (code, reason) => socket.close(code, reason),
+      },
+      this.#script,
+    );
     this.connections.push(conn);
     socket.on('message', (data: Buffer, isBinary: boolean) => {
       conn.receive(isBinary ? new Uint8Array(data) : data.toString('utf8'));
     });
-    socket.on('close', (code: number) => { conn.closed(code); this.#sockets.delete(socket); });
-    socket.on('error', () => { /* the close event follows */ });
+    socket.on('close', (code: number) => {
+      conn.closed(code);
+      this.#sockets.delete(socket);
+    });
+    socket.on('error', () => {
+      /* the close event follows */
+    });
   }
 }

@@ -23,7 +23,14 @@ import {
 import { isRef, lookupSocket, lookupStream, type Ref, type WinsockContext, type WSABUF } from './context.js';
 import type { Listener, PendingConnection } from '../socket/listener.js';
 import { isOverlapped, type WSAOVERLAPPED } from '../win/overlapped.js';
-import { SOCKADDR_IN6_SIZE, SOCKADDR_IN_SIZE, asFamily, copySockaddrOut, fromEndpoint, writeSockaddr } from '../win/sockaddr.js';
+import {
+  SOCKADDR_IN6_SIZE,
+  SOCKADDR_IN_SIZE,
+  asFamily,
+  copySockaddrOut,
+  fromEndpoint,
+  writeSockaddr,
+} from '../win/sockaddr.js';
 import { StreamSocket } from '../socket/tcp.js';
 import { waitUntil } from '../socket/blocking-wait.js';
 
@@ -44,7 +51,10 @@ export type ConditionProc = (
 ) => number;
 
 /** A listening TCP socket and its relay listener. */
-interface Listening { socket: StreamSocket; listener: Listener }
+interface Listening {
+  socket: StreamSocket;
+  listener: Listener;
+}
 
 export function acceptCalls(ctx: WinsockContext) {
   const { failWith } = ctx;
@@ -63,7 +73,11 @@ export function acceptCalls(ctx: WinsockContext) {
    * non-blocking. With `take`, the connection is dequeued in the same step that finds it, so two
    * accepts (or AcceptEx calls) waiting together never get the same one.
    */
-  async function nextPending({ socket: listening, listener }: Listening, wait: boolean, take: boolean): Promise<PendingConnection | number> {
+  async function nextPending(
+    { socket: listening, listener }: Listening,
+    wait: boolean,
+    take: boolean,
+  ): Promise<PendingConnection | number> {
     listening.events.reenable(FD_ACCEPT);
     const poll = (): PendingConnection | number | undefined => {
       if (listening.closed) return WSAEINTR;
@@ -79,8 +93,13 @@ export function acceptCalls(ctx: WinsockContext) {
    * Creates the accepted socket: connected, with the listener's options and its
    * WSAEventSelect / WSAAsyncSelect registration, as Windows specifies.
    */
-  function acceptInto({ socket: listening, listener }: Listening, pending: PendingConnection, target: StreamSocket | null): StreamSocket {
-    const socket = target ?? new StreamSocket(ctx.allocateHandle(), listening.family, SOCK_STREAM, IPPROTO_TCP, ctx.host);
+  function acceptInto(
+    { socket: listening, listener }: Listening,
+    pending: PendingConnection,
+    target: StreamSocket | null,
+  ): StreamSocket {
+    const socket =
+      target ?? new StreamSocket(ctx.allocateHandle(), listening.family, SOCK_STREAM, IPPROTO_TCP, ctx.host);
     if (!target) {
       Object.assign(socket.options, listening.options);
       socket.nonBlocking = listening.nonBlocking;
@@ -109,7 +128,11 @@ export function acceptCalls(ctx: WinsockContext) {
     if (typeof found === 'number') return failWith(found, INVALID_SOCKET);
     const { socket: listening, listener } = found;
     const size = listening.family === AF_INET6 ? SOCKADDR_IN6_SIZE : SOCKADDR_IN_SIZE;
-    if (addr !== null && addr !== undefined && (!isRef(addrlen) || addrlen.value < size || !(addr instanceof Uint8Array) || addr.length < size)) {
+    if (
+      addr !== null &&
+      addr !== undefined &&
+      (!isRef(addrlen) || addrlen.value < size || !(addr instanceof Uint8Array) || addr.length < size)
+    ) {
       return failWith(WSAEFAULT, INVALID_SOCKET);
     }
     // WSAAccept only peeks (CF_DEFER leaves the connection queued); it takes the connection once
@@ -124,7 +147,16 @@ export function acceptCalls(ctx: WinsockContext) {
     if (condition) {
       const callerId = writeSockaddr(peer);
       const calleeId = writeSockaddr(asFamily(fromEndpoint(pending.incoming.local), listening.family));
-      const decision = condition({ len: callerId.length, buf: callerId }, null, null, null, { len: calleeId.length, buf: calleeId }, null, { value: 0 }, dwCallbackData);
+      const decision = condition(
+        { len: callerId.length, buf: callerId },
+        null,
+        null,
+        null,
+        { len: calleeId.length, buf: calleeId },
+        null,
+        { value: 0 },
+        dwCallbackData,
+      );
       if (decision === CF_REJECT) {
         listener.reject(pending);
         return failWith(WSAECONNREFUSED, INVALID_SOCKET);
@@ -165,8 +197,20 @@ export function acceptCalls(ctx: WinsockContext) {
      * CF_REJECT (the connection is reset; WSAECONNREFUSED) or CF_DEFER (it stays queued;
      * WSATRY_AGAIN).
      */
-    WSAAccept(s: number, addr: Uint8Array | null, addrlen: Ref | null, lpfnCondition: ConditionProc | null, dwCallbackData: number): Promise<number> {
-      return acceptWith(s, addr, addrlen, typeof lpfnCondition === 'function' ? lpfnCondition : null, dwCallbackData | 0);
+    WSAAccept(
+      s: number,
+      addr: Uint8Array | null,
+      addrlen: Ref | null,
+      lpfnCondition: ConditionProc | null,
+      dwCallbackData: number,
+    ): Promise<number> {
+      return acceptWith(
+        s,
+        addr,
+        addrlen,
+        typeof lpfnCondition === 'function' ? lpfnCondition : null,
+        dwCallbackData | 0,
+      );
     },
 
     /**
@@ -191,30 +235,37 @@ export function acceptCalls(ctx: WinsockContext) {
       const listening = found.socket;
       const target = lookupSocket(ctx, sAcceptSocket);
       if (typeof target === 'number') return failWith(target, false);
-      if (target.connectionless || target.stateError('adopt') || target.family !== listening.family) return failWith(WSAEINVAL, false);
+      if (target.connectionless || target.stateError('adopt') || target.family !== listening.family)
+        return failWith(WSAEINVAL, false);
       const minimum = (listening.family === AF_INET6 ? SOCKADDR_IN6_SIZE : SOCKADDR_IN_SIZE) + 16;
       if (dwLocalAddressLength < minimum || dwRemoteAddressLength < minimum) return failWith(WSAEINVAL, false);
       const total = dwReceiveDataLength + dwLocalAddressLength + dwRemoteAddressLength;
-      if (!(lpOutputBuffer instanceof Uint8Array) || lpOutputBuffer.length < total || dwReceiveDataLength < 0) return failWith(WSAEFAULT, false);
+      if (!(lpOutputBuffer instanceof Uint8Array) || lpOutputBuffer.length < total || dwReceiveDataLength < 0)
+        return failWith(WSAEFAULT, false);
       if (!isOverlapped(lpOverlapped)) return failWith(WSAEFAULT, false);
       void lpdwBytesReceived; // written only when AcceptEx completes at once, which it never does here
-      ctx.overlapped.start(listening.handle, lpOverlapped, async () => {
-        const pending = await nextPending(found, true, true);
-        if (typeof pending === 'number') return { error: pending, bytes: 0, flags: 0 };
-        if (target.closed) return { error: WSAEINTR, bytes: 0, flags: 0 };
-        const peer = peerOf(listening, pending);
-        acceptInto(found, pending, target);
-        let bytes = 0;
-        if (dwReceiveDataLength > 0) {
-          const r = await target.recv(lpOutputBuffer, dwReceiveDataLength, 0, true);
-          if (!r.ok) return { error: r.error, bytes: 0, flags: 0 };
-          bytes = r.n;
-        }
-        const local = target.localAddress();
-        if (local) writeAddressBlock(lpOutputBuffer, dwReceiveDataLength, writeSockaddr(local));
-        writeAddressBlock(lpOutputBuffer, dwReceiveDataLength + dwLocalAddressLength, writeSockaddr(peer));
-        return { error: 0, bytes, flags: 0 };
-      }, null);
+      ctx.overlapped.start(
+        listening.handle,
+        lpOverlapped,
+        async () => {
+          const pending = await nextPending(found, true, true);
+          if (typeof pending === 'number') return { error: pending, bytes: 0, flags: 0 };
+          if (target.closed) return { error: WSAEINTR, bytes: 0, flags: 0 };
+          const peer = peerOf(listening, pending);
+          acceptInto(found, pending, target);
+          let bytes = 0;
+          if (dwReceiveDataLength > 0) {
+            const r = await target.recv(lpOutputBuffer, dwReceiveDataLength, 0, true);
+            if (!r.ok) return { error: r.error, bytes: 0, flags: 0 };
+            bytes = r.n;
+          }
+          const local = target.localAddress();
+          if (local) writeAddressBlock(lpOutputBuffer, dwReceiveDataLength, writeSockaddr(local));
+          writeAddressBlock(lpOutputBuffer, dwReceiveDataLength + dwLocalAddressLength, writeSockaddr(peer));
+          return { error: 0, bytes, flags: 0 };
+        },
+        null,
+      );
       return failWith(WSA_IO_PENDING, false);
     },
 
@@ -234,7 +285,11 @@ export function acceptCalls(ctx: WinsockContext) {
     ): void {
       if (!(lpOutputBuffer instanceof Uint8Array)) return;
       const local = readAddressBlock(lpOutputBuffer, dwReceiveDataLength, dwLocalAddressLength);
-      const remote = readAddressBlock(lpOutputBuffer, dwReceiveDataLength + dwLocalAddressLength, dwRemoteAddressLength);
+      const remote = readAddressBlock(
+        lpOutputBuffer,
+        dwReceiveDataLength + dwLocalAddressLength,
+        dwRemoteAddressLength,
+      );
       if (LocalSockaddr) LocalSockaddr.value = local;
       if (isRef(LocalSockaddrLength)) LocalSockaddrLength.value = local?.length ?? 0;
       if (RemoteSockaddr) RemoteSockaddr.value = remote;

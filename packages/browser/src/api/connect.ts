@@ -28,7 +28,16 @@ import { copySockaddrOut, isUnspecified, readSockaddr, sockaddrFamily, type Sock
 import { timevalToMs } from '../socket/blocking-wait.js';
 import type { DatagramSocket } from '../socket/udp.js';
 import type { StreamSocket } from '../socket/tcp.js';
-import { isRef, lookupSocket, lookupStream, type AnySocket, type Ref, type WinsockContext, type WSABUF, type timeval } from './context.js';
+import {
+  isRef,
+  lookupSocket,
+  lookupStream,
+  type AnySocket,
+  type Ref,
+  type WinsockContext,
+  type WSABUF,
+  type timeval,
+} from './context.js';
 import type { ADDRINFO } from './names.js';
 
 /** SOCKET_ADDRESS_LIST for WSAConnectByList. */
@@ -62,7 +71,12 @@ export function destinationFor(socket: AnySocket, name: Uint8Array | null, namel
  * connect and, unless the socket is non-blocking (and `forceWait` is false), waits for it.
  * Returns 0 or the Winsock error (WSAEWOULDBLOCK for a non-blocking start).
  */
-export async function connectStream(socket: StreamSocket, remote: SockAddr, onConnected: (() => void) | null, forceWait = false): Promise<number> {
+export async function connectStream(
+  socket: StreamSocket,
+  remote: SockAddr,
+  onConnected: (() => void) | null,
+  forceWait = false,
+): Promise<number> {
   if (isUnspecified(remote) || remote.port === 0) return WSAEADDRNOTAVAIL;
   socket.startConnect(remote, onConnected);
   if (socket.nonBlocking && !forceWait) return WSAEWOULDBLOCK;
@@ -80,7 +94,12 @@ export function connectCalls(ctx: WinsockContext) {
   }
 
   /** connect/WSAConnect on a datagram socket: sets, changes or dissolves the default peer. */
-  async function connectDatagram(socket: DatagramSocket, name: Uint8Array, namelen: number, lpSQOS: object | null): Promise<number> {
+  async function connectDatagram(
+    socket: DatagramSocket,
+    name: Uint8Array,
+    namelen: number,
+    lpSQOS: object | null,
+  ): Promise<number> {
     const family = sockaddrFamily(name, namelen);
     if (family < 0) return failWith(WSAEFAULT);
     let peer: SockAddr | null = null;
@@ -128,20 +147,28 @@ export function connectCalls(ctx: WinsockContext) {
       if (typeof lpCallerData !== 'object') return failWith(WSAEFAULT);
       if (lpCallerData.len > 0) return failWith(WSAEPROTONOSUPPORT);
     }
-    if (lpCalleeData !== null && lpCalleeData !== undefined && typeof lpCalleeData !== 'object') return failWith(WSAEFAULT);
+    if (lpCalleeData !== null && lpCalleeData !== undefined && typeof lpCalleeData !== 'object')
+      return failWith(WSAEFAULT);
     const qos = checkQos(lpSQOS);
     if (qos) return failWith(qos);
-    const onConnected = lpCalleeData ? () => { lpCalleeData.len = 0; } : null;
+    const onConnected = lpCalleeData
+      ? () => {
+          lpCalleeData.len = 0;
+        }
+      : null;
     const code = await connectStream(socket, remote, onConnected);
     return code ? failWith(code) : 0;
   }
-
 
   /**
    * Tries `candidates` in order until one connects, within `timeout` overall. Every candidate
    * refused by policy → WSAEACCES; otherwise the last attempt's error (the contract).
    */
-  async function connectInOrder(socket: StreamSocket, candidates: SockAddr[], timeout: timeval | null): Promise<number> {
+  async function connectInOrder(
+    socket: StreamSocket,
+    candidates: SockAddr[],
+    timeout: timeval | null,
+  ): Promise<number> {
     const budget = timevalToMs(timeout);
     const deadline = budget === null ? null : performance.now() + budget;
     let last = WSAEINVAL;
@@ -151,9 +178,15 @@ export function connectCalls(ctx: WinsockContext) {
       if (left !== null && left <= 0) return WSAETIMEDOUT;
       const attempt = connectStream(socket, candidate, null, true);
       let timer: ReturnType<typeof setTimeout> | undefined;
-      const code = left === null
-        ? await attempt
-        : await Promise.race([attempt, new Promise<number>((settle) => { timer = setTimeout(() => settle(WSAETIMEDOUT), left); })]);
+      const code =
+        left === null
+          ? await attempt
+          : await Promise.race([
+              attempt,
+              new Promise<number>((settle) => {
+                timer = setTimeout(() => settle(WSAETIMEDOUT), left);
+              }),
+            ]);
       clearTimeout(timer);
       if (code === WSAETIMEDOUT && left !== null) socket.abortConnect(WSAETIMEDOUT);
       if (code === 0) return 0;
@@ -165,7 +198,13 @@ export function connectCalls(ctx: WinsockContext) {
   }
 
   /** Fills the optional Local/RemoteAddress outputs of WSAConnectByName/ByList. */
-  function reportAddresses(socket: StreamSocket, localLen: Ref | null, local: Uint8Array | null, remoteLen: Ref | null, remote: Uint8Array | null): number {
+  function reportAddresses(
+    socket: StreamSocket,
+    localLen: Ref | null,
+    local: Uint8Array | null,
+    remoteLen: Ref | null,
+    remote: Uint8Array | null,
+  ): number {
     const l = socket.localAddress();
     if (local && localLen && l) {
       const code = copySockaddrOut(l, local, localLen);
@@ -195,7 +234,11 @@ export function connectCalls(ctx: WinsockContext) {
   }
 
   function validOutputs(...pairs: [Ref | null, Uint8Array | null][]): boolean {
-    return pairs.every(([len, buf]) => (len === null || len === undefined || isRef(len)) && (buf === null || buf === undefined || buf instanceof Uint8Array));
+    return pairs.every(
+      ([len, buf]) =>
+        (len === null || len === undefined || isRef(len)) &&
+        (buf === null || buf === undefined || buf instanceof Uint8Array),
+    );
   }
 
   /**
@@ -219,18 +262,26 @@ export function connectCalls(ctx: WinsockContext) {
     const remote = destinationFor(socket, name, namelen);
     if (typeof remote === 'number') return failWith(remote, false);
     const length = lpSendBuffer ? dwSendDataLength : 0;
-    if (lpSendBuffer && (!(lpSendBuffer instanceof Uint8Array) || !Number.isInteger(length) || length < 0 || length > lpSendBuffer.length)) {
+    if (
+      lpSendBuffer &&
+      (!(lpSendBuffer instanceof Uint8Array) || !Number.isInteger(length) || length < 0 || length > lpSendBuffer.length)
+    ) {
       return failWith(WSAEFAULT, false);
     }
     const payload = lpSendBuffer ? lpSendBuffer.slice(0, length) : null;
     void lpdwBytesSent; // only written when ConnectEx completes at once, which it never does here
-    ctx.overlapped.start(socket.handle, lpOverlapped, async () => {
-      const code = await connectStream(socket, remote, null, true);
-      if (code) return { error: code, bytes: 0, flags: 0 };
-      if (!payload || payload.length === 0) return { error: 0, bytes: 0, flags: 0 };
-      const sent = await socket.send(payload, 0, null, true);
-      return sent.ok ? { error: 0, bytes: sent.n, flags: 0 } : { error: sent.error, bytes: 0, flags: 0 };
-    }, null);
+    ctx.overlapped.start(
+      socket.handle,
+      lpOverlapped,
+      async () => {
+        const code = await connectStream(socket, remote, null, true);
+        if (code) return { error: code, bytes: 0, flags: 0 };
+        if (!payload || payload.length === 0) return { error: 0, bytes: 0, flags: 0 };
+        const sent = await socket.send(payload, 0, null, true);
+        return sent.ok ? { error: 0, bytes: sent.n, flags: 0 } : { error: sent.error, bytes: 0, flags: 0 };
+      },
+      null,
+    );
     return failWith(WSA_IO_PENDING, false);
   }
 
@@ -262,21 +313,35 @@ export function connectCalls(ctx: WinsockContext) {
       const socket = streamFor(s);
       if (typeof socket === 'number') return failWith(socket, false);
       if (typeof nodename !== 'string' || typeof servicename !== 'string') return failWith(WSAEINVAL, false);
-      if (!validOutputs([LocalAddressLength, LocalAddress], [RemoteAddressLength, RemoteAddress])) return failWith(WSAEFAULT, false);
+      if (!validOutputs([LocalAddressLength, LocalAddress], [RemoteAddressLength, RemoteAddress]))
+        return failWith(WSAEFAULT, false);
       const dual = socket.family === AF_INET6 && !socket.options.v6Only;
       const result = { value: null as ADDRINFO | null };
-      const code = await ctx.calls.getaddrinfo(nodename, servicename, {
-        ai_family: socket.family === AF_INET ? AF_INET : AF_INET6,
-        ai_socktype: SOCK_STREAM,
-        ai_flags: dual ? AI_V4MAPPED | AI_ALL : 0,
-      }, result);
+      const code = await ctx.calls.getaddrinfo(
+        nodename,
+        servicename,
+        {
+          ai_family: socket.family === AF_INET ? AF_INET : AF_INET6,
+          ai_socktype: SOCK_STREAM,
+          ai_flags: dual ? AI_V4MAPPED | AI_ALL : 0,
+        },
+        result,
+      );
       if (code) return failWith(code, false);
       const candidates: SockAddr[] = [];
       for (let ai = result.value; ai; ai = ai.ai_next) {
         const a = readSockaddr(ai.ai_addr, ai.ai_addrlen);
         if (typeof a !== 'number') candidates.push(a);
       }
-      return connectAndReport(socket, candidates, timeout, LocalAddressLength, LocalAddress, RemoteAddressLength, RemoteAddress);
+      return connectAndReport(
+        socket,
+        candidates,
+        timeout,
+        LocalAddressLength,
+        LocalAddress,
+        RemoteAddressLength,
+        RemoteAddress,
+      );
     },
 
     /** WSAConnectByList: WSAConnectByName over an explicit list of addresses. */
@@ -293,11 +358,17 @@ export function connectCalls(ctx: WinsockContext) {
       void Reserved;
       const socket = streamFor(s);
       if (typeof socket === 'number') return failWith(socket, false);
-      if (!SocketAddress || !Array.isArray(SocketAddress.Address) || !Number.isInteger(SocketAddress.iAddressCount)
-        || SocketAddress.iAddressCount < 1 || SocketAddress.iAddressCount > SocketAddress.Address.length) {
+      if (
+        !SocketAddress ||
+        !Array.isArray(SocketAddress.Address) ||
+        !Number.isInteger(SocketAddress.iAddressCount) ||
+        SocketAddress.iAddressCount < 1 ||
+        SocketAddress.iAddressCount > SocketAddress.Address.length
+      ) {
         return failWith(WSAEINVAL, false);
       }
-      if (!validOutputs([LocalAddressLength, LocalAddress], [RemoteAddressLength, RemoteAddress])) return failWith(WSAEFAULT, false);
+      if (!validOutputs([LocalAddressLength, LocalAddress], [RemoteAddressLength, RemoteAddress]))
+        return failWith(WSAEFAULT, false);
       const candidates: SockAddr[] = [];
       for (let i = 0; i < SocketAddress.iAddressCount; i++) {
         const entry = SocketAddress.Address[i];
@@ -305,10 +376,17 @@ export function connectCalls(ctx: WinsockContext) {
         if (typeof a === 'number') return failWith(a, false);
         candidates.push(a);
       }
-      return connectAndReport(socket, candidates, timeout, LocalAddressLength, LocalAddress, RemoteAddressLength, RemoteAddress);
+      return connectAndReport(
+        socket,
+        candidates,
+        timeout,
+        LocalAddressLength,
+        LocalAddress,
+        RemoteAddressLength,
+        RemoteAddress,
+      );
     },
 
     ConnectEx,
   };
 }
-

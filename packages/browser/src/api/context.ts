@@ -16,10 +16,9 @@ import type { nameCalls } from './names.js';
 export type AnySocket = StreamSocket | DatagramSocket;
 
 /** The calls one group makes into another. */
-export type CrossGroupCalls =
-  & Pick<ReturnType<typeof nameCalls>, 'getaddrinfo'>
-  & Pick<ReturnType<typeof acceptCalls>, 'AcceptEx' | 'GetAcceptExSockaddrs'>
-  & Pick<ReturnType<typeof connectCalls>, 'ConnectEx'>;
+export type CrossGroupCalls = Pick<ReturnType<typeof nameCalls>, 'getaddrinfo'> &
+  Pick<ReturnType<typeof acceptCalls>, 'AcceptEx' | 'GetAcceptExSockaddrs'> &
+  Pick<ReturnType<typeof connectCalls>, 'ConnectEx'>;
 
 export interface WinsockContext {
   readonly host: SocketHost;
@@ -50,9 +49,17 @@ export function lookupStream(ctx: WinsockContext, s: number): StreamSocket | num
 }
 
 /** In/out integer (`int *`, `LPDWORD`). */
-export interface Ref { value: number }
-export interface WSABUF { len: number; buf: Uint8Array | null }
-export interface timeval { tv_sec: number; tv_usec: number }
+export interface Ref {
+  value: number;
+}
+export interface WSABUF {
+  len: number;
+  buf: Uint8Array | null;
+}
+export interface timeval {
+  tv_sec: number;
+  tv_usec: number;
+}
 
 export function isRef(v: unknown): v is Ref {
   return typeof v === 'object' && v !== null && typeof (v as Ref).value === 'number';

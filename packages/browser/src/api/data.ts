@@ -3,14 +3,7 @@
  * non-blocking, and overlapped (lpOverlapped: SOCKET_ERROR + WSA_IO_PENDING, completion through
  * the WSAOVERLAPPED, its event, WSAGetOverlappedResult and an optional completion routine).
  */
-import {
-  AF_INET6,
-  WSAEADDRNOTAVAIL,
-  WSAEFAULT,
-  WSAEMSGSIZE,
-  WSAENOTCONN,
-  WSA_IO_PENDING,
-} from '../win/constants.js';
+import { AF_INET6, WSAEADDRNOTAVAIL, WSAEFAULT, WSAEMSGSIZE, WSAENOTCONN, WSA_IO_PENDING } from '../win/constants.js';
 import { isOverlapped, type CompletionRoutine, type OverlappedResult, type WSAOVERLAPPED } from '../win/overlapped.js';
 import { SOCKADDR_IN6_SIZE, SOCKADDR_IN_SIZE, copySockaddrOut, isUnspecified, type SockAddr } from '../win/sockaddr.js';
 import { destinationFor } from './connect.js';
@@ -25,7 +18,8 @@ function totalLength(buffers: WSABUF[], count: number): number {
   let total = 0;
   for (let i = 0; i < count; i++) {
     const b = buffers[i];
-    if (!b || !(b.buf instanceof Uint8Array) || !Number.isInteger(b.len) || b.len < 0 || b.len > b.buf.length) return -1;
+    if (!b || !(b.buf instanceof Uint8Array) || !Number.isInteger(b.len) || b.len < 0 || b.len > b.buf.length)
+      return -1;
     total += b.len;
   }
   return total;
@@ -72,7 +66,12 @@ export function dataCalls(ctx: WinsockContext) {
   ): Promise<number> {
     if (lpOverlapped !== null && lpOverlapped !== undefined) {
       if (!isOverlapped(lpOverlapped)) return failWith(WSAEFAULT);
-      ctx.overlapped.start(socket.handle, lpOverlapped, () => transfer(true), typeof routine === 'function' ? routine : null);
+      ctx.overlapped.start(
+        socket.handle,
+        lpOverlapped,
+        () => transfer(true),
+        typeof routine === 'function' ? routine : null,
+      );
       return failWith(WSA_IO_PENDING);
     }
     const r = await transfer(false);
@@ -80,7 +79,13 @@ export function dataCalls(ctx: WinsockContext) {
   }
 
   /** The bytes a send-like call sends, to `to` (UDP) or the connection. */
-  function sendTransfer(socket: AnySocket, data: Uint8Array, flags: number, to: SockAddr | null, onDone: ((n: number) => void) | null): Transfer {
+  function sendTransfer(
+    socket: AnySocket,
+    data: Uint8Array,
+    flags: number,
+    to: SockAddr | null,
+    onDone: ((n: number) => void) | null,
+  ): Transfer {
     return async (forceWait) => {
       const r = await socket.send(data, flags, to, forceWait);
       if (!r.ok) return result(r.error);
@@ -158,7 +163,11 @@ export function dataCalls(ctx: WinsockContext) {
     const dest = destination(socket, lpTo, iTolen);
     if (typeof dest === 'number') return failWith(dest);
     const data = gather(lpBuffers, dwBufferCount, total);
-    const done = lpOverlapped ? null : (n: number) => { if (lpNumberOfBytesSent) lpNumberOfBytesSent.value = n; };
+    const done = lpOverlapped
+      ? null
+      : (n: number) => {
+          if (lpNumberOfBytesSent) lpNumberOfBytesSent.value = n;
+        };
     return run(socket, sendTransfer(socket, data, dwFlags | 0, dest, done), lpOverlapped, lpCompletionRoutine);
   }
 
@@ -184,12 +193,17 @@ export function dataCalls(ctx: WinsockContext) {
     // One buffer: receive into it directly; several: into one scratch buffer, then scatter.
     const first = lpBuffers[0]?.buf;
     const dest = dwBufferCount === 1 && first ? first : new Uint8Array(total);
-    return run(socket, recvTransfer(socket, dest, total, lpFlags.value | 0, (n, source) => {
-      if (dwBufferCount > 1) scatter(lpBuffers, dwBufferCount, dest.subarray(0, n));
-      if (!lpOverlapped && lpNumberOfBytesRecvd) lpNumberOfBytesRecvd.value = n;
-      lpFlags.value = 0;
-      return copyFrom(source, lpFrom, lpFromlen);
-    }), lpOverlapped, lpCompletionRoutine);
+    return run(
+      socket,
+      recvTransfer(socket, dest, total, lpFlags.value | 0, (n, source) => {
+        if (dwBufferCount > 1) scatter(lpBuffers, dwBufferCount, dest.subarray(0, n));
+        if (!lpOverlapped && lpNumberOfBytesRecvd) lpNumberOfBytesRecvd.value = n;
+        lpFlags.value = 0;
+        return copyFrom(source, lpFrom, lpFromlen);
+      }),
+      lpOverlapped,
+      lpCompletionRoutine,
+    );
   }
 
   return {
@@ -198,7 +212,14 @@ export function dataCalls(ctx: WinsockContext) {
       if (typeof socket === 'number') return failWith(socket);
       if (!checkBuffer(buf, len)) return failWith(WSAEFAULT);
       let sent = 0;
-      const code = await run(socket, sendTransfer(socket, buf.subarray(0, len), flags | 0, null, (n) => { sent = n; }), null, null);
+      const code = await run(
+        socket,
+        sendTransfer(socket, buf.subarray(0, len), flags | 0, null, (n) => {
+          sent = n;
+        }),
+        null,
+        null,
+      );
       return code === 0 ? sent : code;
     },
 
@@ -211,19 +232,41 @@ export function dataCalls(ctx: WinsockContext) {
       }
       if (needsPeer(socket)) return failWith(WSAENOTCONN);
       let got = 0;
-      const code = await run(socket, recvTransfer(socket, buf, len, flags | 0, (n) => { got = n; return 0; }), null, null);
+      const code = await run(
+        socket,
+        recvTransfer(socket, buf, len, flags | 0, (n) => {
+          got = n;
+          return 0;
+        }),
+        null,
+        null,
+      );
       return code === 0 ? got : code;
     },
 
     /** sendto: UDP to `to` (or the connected peer when null); TCP ignores `to`, as Windows. */
-    async sendto(s: number, buf: Uint8Array, len: number, flags: number, to: Uint8Array | null, tolen: number): Promise<number> {
+    async sendto(
+      s: number,
+      buf: Uint8Array,
+      len: number,
+      flags: number,
+      to: Uint8Array | null,
+      tolen: number,
+    ): Promise<number> {
       const socket = lookup(s);
       if (typeof socket === 'number') return failWith(socket);
       if (!checkBuffer(buf, len)) return failWith(WSAEFAULT);
       const dest = destination(socket, to, tolen);
       if (typeof dest === 'number') return failWith(dest);
       let sent = 0;
-      const code = await run(socket, sendTransfer(socket, buf.subarray(0, len), flags | 0, dest, (n) => { sent = n; }), null, null);
+      const code = await run(
+        socket,
+        sendTransfer(socket, buf.subarray(0, len), flags | 0, dest, (n) => {
+          sent = n;
+        }),
+        null,
+        null,
+      );
       return code === 0 ? sent : code;
     },
 
@@ -231,15 +274,27 @@ export function dataCalls(ctx: WinsockContext) {
      * recvfrom: the next datagram and its source (`from`/`fromlen`, optional). A datagram larger
      * than `len` is truncated: SOCKET_ERROR with WSAEMSGSIZE, the first `len` bytes in `buf`.
      */
-    async recvfrom(s: number, buf: Uint8Array, len: number, flags: number, from: Uint8Array | null, fromlen: Ref | null): Promise<number> {
+    async recvfrom(
+      s: number,
+      buf: Uint8Array,
+      len: number,
+      flags: number,
+      from: Uint8Array | null,
+      fromlen: Ref | null,
+    ): Promise<number> {
       const socket = lookup(s);
       if (typeof socket === 'number') return failWith(socket);
       if (!checkBuffer(buf, len) || !checkFrom(socket, from, fromlen)) return failWith(WSAEFAULT);
       let got = 0;
-      const code = await run(socket, recvTransfer(socket, buf, len, flags | 0, (n, source) => {
-        got = n;
-        return copyFrom(source, from, fromlen);
-      }), null, null);
+      const code = await run(
+        socket,
+        recvTransfer(socket, buf, len, flags | 0, (n, source) => {
+          got = n;
+          return copyFrom(source, from, fromlen);
+        }),
+        null,
+        null,
+      );
       return code === 0 ? got : code;
     },
 
@@ -253,7 +308,17 @@ export function dataCalls(ctx: WinsockContext) {
       lpOverlapped: WSAOVERLAPPED | null,
       lpCompletionRoutine: CompletionRoutine | null,
     ): Promise<number> {
-      return wsaSendTo(s, lpBuffers, dwBufferCount, lpNumberOfBytesSent, dwFlags, null, 0, lpOverlapped, lpCompletionRoutine);
+      return wsaSendTo(
+        s,
+        lpBuffers,
+        dwBufferCount,
+        lpNumberOfBytesSent,
+        dwFlags,
+        null,
+        0,
+        lpOverlapped,
+        lpCompletionRoutine,
+      );
     },
 
     /** WSARecv: scatters into the buffers in order; *lpFlags is in/out (0 on return). */
@@ -266,7 +331,18 @@ export function dataCalls(ctx: WinsockContext) {
       lpOverlapped: WSAOVERLAPPED | null,
       lpCompletionRoutine: CompletionRoutine | null,
     ): Promise<number> {
-      return wsaRecvFrom(s, lpBuffers, dwBufferCount, lpNumberOfBytesRecvd, lpFlags, null, null, lpOverlapped, lpCompletionRoutine, true);
+      return wsaRecvFrom(
+        s,
+        lpBuffers,
+        dwBufferCount,
+        lpNumberOfBytesRecvd,
+        lpFlags,
+        null,
+        null,
+        lpOverlapped,
+        lpCompletionRoutine,
+        true,
+      );
     },
 
     /** WSASendTo: WSASend with a destination (UDP). */
@@ -284,8 +360,18 @@ export function dataCalls(ctx: WinsockContext) {
       lpOverlapped: WSAOVERLAPPED | null,
       lpCompletionRoutine: CompletionRoutine | null,
     ): Promise<number> {
-      return wsaRecvFrom(s, lpBuffers, dwBufferCount, lpNumberOfBytesRecvd, lpFlags, lpFrom, lpFromlen, lpOverlapped, lpCompletionRoutine, false);
+      return wsaRecvFrom(
+        s,
+        lpBuffers,
+        dwBufferCount,
+        lpNumberOfBytesRecvd,
+        lpFlags,
+        lpFrom,
+        lpFromlen,
+        lpOverlapped,
+        lpCompletionRoutine,
+        false,
+      );
     },
   };
 }
-

@@ -95,16 +95,20 @@ export function ioctlCalls(ctx: WinsockContext) {
       };
       switch (code) {
         case FIONBIO: {
-          if (!(lpvInBuffer instanceof Uint8Array) || cbInBuffer < 4 || lpvInBuffer.length < 4) return failWith(WSAEFAULT);
+          if (!(lpvInBuffer instanceof Uint8Array) || cbInBuffer < 4 || lpvInBuffer.length < 4)
+            return failWith(WSAEFAULT);
           lpcbBytesReturned.value = 0;
-          const err = ioctl(socket, FIONBIO, { value: new DataView(lpvInBuffer.buffer, lpvInBuffer.byteOffset, 4).getUint32(0, true) });
+          const err = ioctl(socket, FIONBIO, {
+            value: new DataView(lpvInBuffer.buffer, lpvInBuffer.byteOffset, 4).getUint32(0, true),
+          });
           if (err) return failWith(err);
           returned(0);
           return 0;
         }
         case FIONREAD:
         case SIOCATMARK: {
-          if (!(lpvOutBuffer instanceof Uint8Array) || cbOutBuffer < 4 || lpvOutBuffer.length < 4) return failWith(WSAEFAULT);
+          if (!(lpvOutBuffer instanceof Uint8Array) || cbOutBuffer < 4 || lpvOutBuffer.length < 4)
+            return failWith(WSAEFAULT);
           const arg = { value: 0 };
           ioctl(socket, code, arg);
           new DataView(lpvOutBuffer.buffer, lpvOutBuffer.byteOffset, 4).setUint32(0, arg.value >>> 0, true);
@@ -113,7 +117,8 @@ export function ioctlCalls(ctx: WinsockContext) {
         }
         case SIO_GET_EXTENSION_FUNCTION_POINTER: {
           if (!(lpvInBuffer instanceof Uint8Array) || cbInBuffer < 16) return failWith(WSAEFAULT);
-          if (!lpvOutBuffer || lpvOutBuffer instanceof Uint8Array || typeof lpvOutBuffer !== 'object') return failWith(WSAEFAULT);
+          if (!lpvOutBuffer || lpvOutBuffer instanceof Uint8Array || typeof lpvOutBuffer !== 'object')
+            return failWith(WSAEFAULT);
           const fn = extension(lpvInBuffer);
           if (!fn) return failWith(WSAEINVAL);
           lpvOutBuffer.value = fn;

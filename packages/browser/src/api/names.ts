@@ -65,16 +65,41 @@ export interface ADDRINFO {
 }
 
 /** hostent, as gethostbyname returns it (IPv4 only, as Windows). */
-export interface HOSTENT { h_name: string; h_aliases: string[]; h_addrtype: number; h_length: number; h_addr_list: Uint8Array[] }
+export interface HOSTENT {
+  h_name: string;
+  h_aliases: string[];
+  h_addrtype: number;
+  h_length: number;
+  h_addr_list: Uint8Array[];
+}
 /** servent: s_port is in network byte order, as Windows returns it. */
-export interface SERVENT { s_name: string; s_aliases: string[]; s_port: number; s_proto: string }
+export interface SERVENT {
+  s_name: string;
+  s_aliases: string[];
+  s_port: number;
+  s_proto: string;
+}
 
-const KNOWN_FLAGS = AI_PASSIVE | AI_CANONNAME | AI_NUMERICHOST | AI_NUMERICSERV | AI_DNS_ONLY | AI_ALL | AI_ADDRCONFIG
-  | AI_V4MAPPED | AI_NON_AUTHORITATIVE | AI_SECURE | AI_RETURN_PREFERRED_NAMES | AI_FQDN | AI_FILESERVER | AI_DISABLE_IDN_ENCODING;
+const KNOWN_FLAGS =
+  AI_PASSIVE |
+  AI_CANONNAME |
+  AI_NUMERICHOST |
+  AI_NUMERICSERV |
+  AI_DNS_ONLY |
+  AI_ALL |
+  AI_ADDRCONFIG |
+  AI_V4MAPPED |
+  AI_NON_AUTHORITATIVE |
+  AI_SECURE |
+  AI_RETURN_PREFERRED_NAMES |
+  AI_FQDN |
+  AI_FILESERVER |
+  AI_DISABLE_IDN_ENCODING;
 
 /** gai_strerror texts (Windows' messages for the codes getaddrinfo returns). */
 const GAI_MESSAGES: Record<number, string> = {
-  [WSATRY_AGAIN]: 'This is usually a temporary error during hostname resolution and means that the local server did not receive a response from an authoritative server.',
+  [WSATRY_AGAIN]:
+    'This is usually a temporary error during hostname resolution and means that the local server did not receive a response from an authoritative server.',
   [WSAEINVAL]: 'An invalid argument was supplied.',
   [WSANO_RECOVERY]: 'A non-recoverable error occurred during a database lookup.',
   [WSAEAFNOSUPPORT]: 'An address incompatible with the requested protocol was used.',
@@ -98,7 +123,8 @@ function numericHost(host: string, family: number, v4mapped: boolean): SockAddr[
   const text = zone >= 0 ? host.slice(0, zone) : host;
   const scopeId = zone >= 0 && /^\d+$/.test(host.slice(zone + 1)) ? Number(host.slice(zone + 1)) : 0;
   if (parseIPv4(text)) {
-    if (family === AF_INET6) return v4mapped ? [{ family: AF_INET6, address: `::ffff:${text}`, port: 0, flowinfo: 0, scopeId: 0 }] : 'family';
+    if (family === AF_INET6)
+      return v4mapped ? [{ family: AF_INET6, address: `::ffff:${text}`, port: 0, flowinfo: 0, scopeId: 0 }] : 'family';
     return [{ family: AF_INET, address: text, port: 0, flowinfo: 0, scopeId: 0 }];
   }
   const v6 = parseIPv6(text);
@@ -130,13 +156,18 @@ export function nameCalls(ctx: WinsockContext) {
   const errors = { set: (code: number) => ctx.setLastError(code) };
 
   /** Resolves a host name through the relay: addresses of `family`, or a Winsock error. */
-  async function resolveName(host: string, family: number, canon: boolean): Promise<{ canonName: string; addresses: SockAddr[] } | number> {
+  async function resolveName(
+    host: string,
+    family: number,
+    canon: boolean,
+  ): Promise<{ canonName: string; addresses: SockAddr[] } | number> {
     if (host.length === 0 || new TextEncoder().encode(host).length > 255) return WSAHOST_NOT_FOUND;
     const conn = ctx.host.relay();
     const ready = await conn.ready();
     if (ready) return WSAENETDOWN;
     if (!(conn.capabilities & Capability.RESOLVE)) return WSANO_RECOVERY;
-    const wireFamily = family === AF_INET ? ResolveFamily.IPV4 : family === AF_INET6 ? ResolveFamily.IPV6 : ResolveFamily.ANY;
+    const wireFamily =
+      family === AF_INET ? ResolveFamily.IPV4 : family === AF_INET6 ? ResolveFamily.IPV6 : ResolveFamily.ANY;
     const outcome = await conn.resolve(host, wireFamily, canon ? ResolveFlag.CANONNAME : 0);
     if (!outcome.ok) return outcome.code ?? wsaErrorForReason(outcome.reason);
     // RESOLVED carries IP endpoints only (the codec refuses names there), with port 0.
@@ -155,7 +186,10 @@ export function nameCalls(ctx: WinsockContext) {
     pHints: Partial<ADDRINFO> | null,
     ppResult: { value: ADDRINFO | null } | null,
   ): Promise<number> {
-    const failCode = (code: number) => { ctx.setLastError(code); return code; };
+    const failCode = (code: number) => {
+      ctx.setLastError(code);
+      return code;
+    };
     if (!ctx.started()) return failCode(WSANOTINITIALISED);
     if (!ppResult || typeof ppResult !== 'object') return failCode(WSAEINVAL);
     ppResult.value = null;
@@ -164,11 +198,13 @@ export function nameCalls(ctx: WinsockContext) {
     const family = hints.ai_family ?? AF_UNSPEC;
     const socktype = hints.ai_socktype ?? 0;
     const protocol = hints.ai_protocol ?? 0;
-    if ((pNodeName === null || pNodeName === undefined) && (pServiceName === null || pServiceName === undefined)) return failCode(WSAHOST_NOT_FOUND);
+    if ((pNodeName === null || pNodeName === undefined) && (pServiceName === null || pServiceName === undefined))
+      return failCode(WSAHOST_NOT_FOUND);
     if (flags & ~KNOWN_FLAGS) return failCode(WSAEINVAL);
-    if ((flags & AI_CANONNAME) && (pNodeName === null || pNodeName === undefined)) return failCode(WSAEINVAL);
+    if (flags & AI_CANONNAME && (pNodeName === null || pNodeName === undefined)) return failCode(WSAEINVAL);
     if (family !== AF_UNSPEC && family !== AF_INET && family !== AF_INET6) return failCode(WSAEAFNOSUPPORT);
-    if (socktype !== 0 && socktype !== SOCK_STREAM && socktype !== SOCK_DGRAM && socktype !== SOCK_RAW) return failCode(WSAESOCKTNOSUPPORT);
+    if (socktype !== 0 && socktype !== SOCK_STREAM && socktype !== SOCK_DGRAM && socktype !== SOCK_RAW)
+      return failCode(WSAESOCKTNOSUPPORT);
     const port = resolveService(pServiceName, socktype, (flags & AI_NUMERICSERV) !== 0);
     if (port === 'bad') return failCode(WSATYPE_NOT_FOUND);
 
@@ -179,7 +215,13 @@ export function nameCalls(ctx: WinsockContext) {
       // No host: the wildcard for a passive socket, else loopback (IPv6 first, as Windows).
       const passive = (flags & AI_PASSIVE) !== 0;
       const v6: SockAddr = { family: AF_INET6, address: passive ? '::' : '::1', port: 0, flowinfo: 0, scopeId: 0 };
-      const v4: SockAddr = { family: AF_INET, address: passive ? '0.0.0.0' : '127.0.0.1', port: 0, flowinfo: 0, scopeId: 0 };
+      const v4: SockAddr = {
+        family: AF_INET,
+        address: passive ? '0.0.0.0' : '127.0.0.1',
+        port: 0,
+        flowinfo: 0,
+        scopeId: 0,
+      };
       addresses = family === AF_INET ? [v4] : family === AF_INET6 ? [v6] : [v6, v4];
     } else {
       const numeric = numericHost(pNodeName, family, v4mapped);
@@ -189,10 +231,23 @@ export function nameCalls(ctx: WinsockContext) {
         if (flags & AI_CANONNAME) canonName = pNodeName;
       } else {
         if (flags & AI_NUMERICHOST) return failCode(WSAHOST_NOT_FOUND);
-        const resolved = await resolveName(pNodeName, v4mapped && family === AF_INET6 ? AF_UNSPEC : family, (flags & AI_CANONNAME) !== 0);
+        const resolved = await resolveName(
+          pNodeName,
+          v4mapped && family === AF_INET6 ? AF_UNSPEC : family,
+          (flags & AI_CANONNAME) !== 0,
+        );
         if (typeof resolved === 'number') return failCode(resolved);
-        addresses = resolved.addresses.map((a) => (a.family === AF_INET && family === AF_INET6 ? { ...a, family: AF_INET6, address: `::ffff:${a.address}` } as SockAddr : a));
-        if (v4mapped && family === AF_INET6 && !(flags & AI_ALL) && addresses.some((a) => !a.address.startsWith('::ffff:'))) {
+        addresses = resolved.addresses.map((a) =>
+          a.family === AF_INET && family === AF_INET6
+            ? ({ ...a, family: AF_INET6, address: `::ffff:${a.address}` } as SockAddr)
+            : a,
+        );
+        if (
+          v4mapped &&
+          family === AF_INET6 &&
+          !(flags & AI_ALL) &&
+          addresses.some((a) => !a.address.startsWith('::ffff:'))
+        ) {
           addresses = addresses.filter((a) => !a.address.startsWith('::ffff:'));
         }
         if (addresses.length === 0) return failCode(WSANO_DATA);
@@ -213,7 +268,8 @@ export function nameCalls(ctx: WinsockContext) {
         ai_addr: addr,
         ai_next: null,
       };
-      if (tail) tail.ai_next = entry; else head = entry;
+      if (tail) tail.ai_next = entry;
+      else head = entry;
       tail = entry;
     }
     ppResult.value = head;
@@ -255,7 +311,10 @@ export function nameCalls(ctx: WinsockContext) {
       ServiceBufferSize: number,
       Flags: number,
     ): number {
-      const failCode = (code: number) => { ctx.setLastError(code); return code; };
+      const failCode = (code: number) => {
+        ctx.setLastError(code);
+        return code;
+      };
       if (!ctx.started()) return failCode(WSANOTINITIALISED);
       const addr = readSockaddr(pSockaddr, SockaddrLength);
       if (typeof addr === 'number') return failCode(addr === WSAEAFNOSUPPORT ? WSAEAFNOSUPPORT : WSAEFAULT);
@@ -315,7 +374,12 @@ export function nameCalls(ctx: WinsockContext) {
     gethostname(name: Uint8Array, namelen: number): number {
       if (!ctx.started()) return failWith(WSANOTINITIALISED);
       const bytes = new TextEncoder().encode(pageHostName());
-      if (!(name instanceof Uint8Array) || !Number.isInteger(namelen) || namelen < bytes.length + 1 || name.length < bytes.length + 1) {
+      if (
+        !(name instanceof Uint8Array) ||
+        !Number.isInteger(namelen) ||
+        namelen < bytes.length + 1 ||
+        name.length < bytes.length + 1
+      ) {
         return failWith(WSAEFAULT);
       }
       name.set(bytes);
@@ -358,4 +422,3 @@ export function nameCalls(ctx: WinsockContext) {
     ntohl,
   };
 }
-

@@ -24,7 +24,11 @@ export const POLLNVAL = 0x0004;
 const REQUESTABLE = POLLRDNORM | POLLRDBAND | POLLWRNORM;
 
 /** One entry of WSAPoll's array (the C struct WSAPOLLFD); revents is written in place. */
-export interface WSAPOLLFD { fd: number; events: number; revents: number }
+export interface WSAPOLLFD {
+  fd: number;
+  events: number;
+  revents: number;
+}
 
 /** What `socket` reports for `events` now (0 if nothing). Urgent data is never relayed, so no POLLRDBAND. */
 function conditions(socket: AnySocket, events: number): number {
@@ -63,7 +67,11 @@ export function pollCalls(ctx: WinsockContext) {
       if (!Number.isInteger(fds) || fds <= 0) return failWith(WSAEINVAL);
       if (!Array.isArray(fdArray) || fdArray.length < fds) return failWith(WSAEFAULT);
       const entries = fdArray.slice(0, fds);
-      if (entries.some((e) => typeof e !== 'object' || e === null || typeof e.fd !== 'number' || typeof e.events !== 'number')) {
+      if (
+        entries.some(
+          (e) => typeof e !== 'object' || e === null || typeof e.fd !== 'number' || typeof e.events !== 'number',
+        )
+      ) {
         return failWith(WSAEFAULT);
       }
       const watched = entries.map((e) => live(e.fd));
@@ -85,8 +93,12 @@ export function pollCalls(ctx: WinsockContext) {
         return ready ? revents : undefined;
       };
       const sources = watched.filter((s) => s !== undefined).map((s) => s.subscribe);
-      const revents = await waitUntil(sources, look, timeout < 0 ? null : timeout, () => entries.map((_, i) => (watched[i] === undefined ? POLLNVAL : 0)));
-      entries.forEach((e, i) => { e.revents = revents[i] ?? 0; });
+      const revents = await waitUntil(sources, look, timeout < 0 ? null : timeout, () =>
+        entries.map((_, i) => (watched[i] === undefined ? POLLNVAL : 0)),
+      );
+      entries.forEach((e, i) => {
+        e.revents = revents[i] ?? 0;
+      });
       ctx.setLastError(0);
       return revents.filter((r, i) => r !== 0 && watched[i] !== undefined).length;
     },

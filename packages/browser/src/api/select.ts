@@ -23,7 +23,10 @@ import type { FdSet } from '../win/fd-set.js';
 import type { WindowProc } from '../win/network-events.js';
 import { timevalToMs, waitUntil } from '../socket/blocking-wait.js';
 
-export interface WSANETWORKEVENTS { lNetworkEvents: number; iErrorCode: number[] }
+export interface WSANETWORKEVENTS {
+  lNetworkEvents: number;
+  iErrorCode: number[];
+}
 
 export function selectCalls(ctx: WinsockContext) {
   const { failWith } = ctx;
@@ -40,14 +43,21 @@ export function selectCalls(ctx: WinsockContext) {
      * fail; rewrites the sets in place to the ready sockets and returns their count. nfds is
      * ignored, as on Windows. All sets empty → WSAEINVAL; a non-socket → WSAENOTSOCK.
      */
-    async select(nfds: number, readfds: FdSet | null, writefds: FdSet | null, exceptfds: FdSet | null, timeout: timeval | null): Promise<number> {
+    async select(
+      nfds: number,
+      readfds: FdSet | null,
+      writefds: FdSet | null,
+      exceptfds: FdSet | null,
+      timeout: timeval | null,
+    ): Promise<number> {
       void nfds;
       if (!ctx.started()) return failWith(WSANOTINITIALISED);
       const sets = [readfds, writefds, exceptfds];
       let any = false;
       for (const set of sets) {
         if (set === null || set === undefined) continue;
-        if (typeof set !== 'object' || !Array.isArray(set.fd_array) || set.fd_count > FD_SETSIZE || set.fd_count < 0) return failWith(WSAEFAULT);
+        if (typeof set !== 'object' || !Array.isArray(set.fd_array) || set.fd_count > FD_SETSIZE || set.fd_count < 0)
+          return failWith(WSAEFAULT);
         for (let i = 0; i < set.fd_count; i++) {
           any = true;
           const handle = set.fd_array[i];
@@ -56,13 +66,18 @@ export function selectCalls(ctx: WinsockContext) {
         }
       }
       if (!any) return failWith(WSAEINVAL);
-      if (timeout !== null && timeout !== undefined && (timeout.tv_sec < 0 || timeout.tv_usec < 0)) return failWith(WSAEINVAL);
+      if (timeout !== null && timeout !== undefined && (timeout.tv_sec < 0 || timeout.tv_usec < 0))
+        return failWith(WSAEINVAL);
       const conditions: ((s: AnySocket) => boolean)[] = [(s) => s.readable, (s) => s.writable, (s) => s.exceptional];
       // As on Windows: a socket listed twice in a set counts once, and one fd_set passed for two
       // arguments is one set whose sockets are ready on either condition.
-      const tests = sets.map((set, i) => (s: AnySocket) =>
-        sets.some((other, j) => (j === i || (set && other === set)) && conditions[j]?.(s) === true));
-      const members = sets.map((set, i) => (set && sets.indexOf(set) === i ? [...new Set(set.fd_array.slice(0, set.fd_count))] : []));
+      const tests = sets.map(
+        (set, i) => (s: AnySocket) =>
+          sets.some((other, j) => (j === i || (set && other === set)) && conditions[j]?.(s) === true),
+      );
+      const members = sets.map((set, i) =>
+        set && sets.indexOf(set) === i ? [...new Set(set.fd_array.slice(0, set.fd_count))] : [],
+      );
       const involved = [...new Set(members.flat())].flatMap((h) => sockets.get(h) ?? []);
       const readers = members[0] ?? [];
       // A socket closed during the wait counts as readable (Windows); closed while only in
@@ -73,11 +88,14 @@ export function selectCalls(ctx: WinsockContext) {
       };
       const gone = (h: number) => live(h) === undefined;
       const ready = (): number[][] | undefined => {
-        if (members.some((handles, i) => i > 0 && handles.some((h) => gone(h) && !readers.includes(h)))) return [[], [], []];
-        const result = members.map((handles, i) => handles.filter((h) => {
-          const socket = live(h);
-          return socket === undefined ? i === 0 : tests[i]?.(socket) === true;
-        }));
+        if (members.some((handles, i) => i > 0 && handles.some((h) => gone(h) && !readers.includes(h))))
+          return [[], [], []];
+        const result = members.map((handles, i) =>
+          handles.filter((h) => {
+            const socket = live(h);
+            return socket === undefined ? i === 0 : tests[i]?.(socket) === true;
+          }),
+        );
         return result.some((r) => r.length > 0) ? result : undefined;
       };
       const result = await waitUntil(
@@ -87,13 +105,19 @@ export function selectCalls(ctx: WinsockContext) {
         () => [[], [], []],
       );
       if (result.every((r) => r.length === 0) && members.flat().some(gone)) {
-        for (const set of sets) if (set) { set.fd_array.length = 0; set.fd_count = 0; }
+        for (const set of sets)
+          if (set) {
+            set.fd_array.length = 0;
+            set.fd_count = 0;
+          }
         return failWith(WSAENOTSOCK);
       }
       sets.forEach((set, i) => {
         if (!set || sets.indexOf(set) !== i) return;
         const ready = result[i] ?? [];
-        ready.forEach((h, at) => { set.fd_array[at] = h; }); // entries past fd_count stay as they were
+        ready.forEach((h, at) => {
+          set.fd_array[at] = h;
+        }); // entries past fd_count stay as they were
         set.fd_count = ready.length;
       });
       return result.reduce((n, r) => n + r.length, 0);
@@ -136,7 +160,10 @@ export function selectCalls(ctx: WinsockContext) {
       if (typeof socket === 'number') return failWith(socket);
       if (lNetworkEvents & ~FD_ALL_EVENTS) return failWith(WSAEINVAL);
       if (lNetworkEvents !== 0 && (!isWsaEvent(hEventObject) || hEventObject.closed)) return failWith(WSAEINVAL);
-      socket.events.select(lNetworkEvents && isWsaEvent(hEventObject) ? { kind: 'event', event: hEventObject } : null, lNetworkEvents);
+      socket.events.select(
+        lNetworkEvents && isWsaEvent(hEventObject) ? { kind: 'event', event: hEventObject } : null,
+        lNetworkEvents,
+      );
       if (lNetworkEvents !== 0) socket.nonBlocking = true; // the record already holds what happened
       return 0;
     },
@@ -145,8 +172,10 @@ export function selectCalls(ctx: WinsockContext) {
     WSAEnumNetworkEvents(s: number, hEventObject: WsaEvent | null, lpNetworkEvents: WSANETWORKEVENTS): number {
       const socket = lookup(s);
       if (typeof socket === 'number') return failWith(socket);
-      if (!lpNetworkEvents || typeof lpNetworkEvents !== 'object' || !Array.isArray(lpNetworkEvents.iErrorCode)) return failWith(WSAEFAULT);
-      if (hEventObject !== null && hEventObject !== undefined && (!isWsaEvent(hEventObject) || hEventObject.closed)) return failWith(WSAEINVAL);
+      if (!lpNetworkEvents || typeof lpNetworkEvents !== 'object' || !Array.isArray(lpNetworkEvents.iErrorCode))
+        return failWith(WSAEFAULT);
+      if (hEventObject !== null && hEventObject !== undefined && (!isWsaEvent(hEventObject) || hEventObject.closed))
+        return failWith(WSAEINVAL);
       socket.events.enumerate(lpNetworkEvents);
       hEventObject?.reset();
       return 0;
@@ -157,9 +186,21 @@ export function selectCalls(ctx: WinsockContext) {
      * false) or when all are signalled (true); WSA_WAIT_TIMEOUT after dwTimeout ms
      * (WSA_INFINITE = forever); WSA_WAIT_FAILED with WSA_INVALID_PARAMETER / WSA_INVALID_HANDLE.
      */
-    async WSAWaitForMultipleEvents(cEvents: number, lphEvents: WsaEvent[], fWaitAll: boolean, dwTimeout: number, fAlertable: boolean): Promise<number> {
+    async WSAWaitForMultipleEvents(
+      cEvents: number,
+      lphEvents: WsaEvent[],
+      fWaitAll: boolean,
+      dwTimeout: number,
+      fAlertable: boolean,
+    ): Promise<number> {
       void fAlertable;
-      if (!Array.isArray(lphEvents) || !Number.isInteger(cEvents) || cEvents < 1 || cEvents > WSA_MAXIMUM_WAIT_EVENTS || cEvents > lphEvents.length) {
+      if (
+        !Array.isArray(lphEvents) ||
+        !Number.isInteger(cEvents) ||
+        cEvents < 1 ||
+        cEvents > WSA_MAXIMUM_WAIT_EVENTS ||
+        cEvents > lphEvents.length
+      ) {
         return failWith(WSA_INVALID_PARAMETER, WSA_WAIT_FAILED);
       }
       const events = lphEvents.slice(0, cEvents);
@@ -171,7 +212,12 @@ export function selectCalls(ctx: WinsockContext) {
         return i >= 0 ? WSA_WAIT_EVENT_0 + i : undefined;
       };
       const timeoutMs = dwTimeout >>> 0 === WSA_INFINITE ? null : dwTimeout >>> 0;
-      return waitUntil(events.map((e) => (fn: () => void) => e.onSignal(fn)), poll, timeoutMs, () => WSA_WAIT_TIMEOUT);
+      return waitUntil(
+        events.map((e) => (fn: () => void) => e.onSignal(fn)),
+        poll,
+        timeoutMs,
+        () => WSA_WAIT_TIMEOUT,
+      );
     },
 
     /**
@@ -191,6 +237,5 @@ export function selectCalls(ctx: WinsockContext) {
       }
       return 0;
     },
-
   };
 }

@@ -32,14 +32,17 @@ export function socketCalls(ctx: WinsockContext) {
     if (!ctx.started()) return failWith(WSANOTINITIALISED, INVALID_SOCKET);
     if (af !== AF_INET && af !== AF_INET6) return failWith(WSAEAFNOSUPPORT, INVALID_SOCKET);
     // type 0 picks the provider from the protocol, as Windows does.
-    const effectiveType = type === 0 ? (protocol === IPPROTO_TCP ? SOCK_STREAM : protocol === IPPROTO_UDP ? SOCK_DGRAM : 0) : type;
-    if (effectiveType !== SOCK_STREAM && effectiveType !== SOCK_DGRAM) return failWith(WSAESOCKTNOSUPPORT, INVALID_SOCKET);
+    const effectiveType =
+      type === 0 ? (protocol === IPPROTO_TCP ? SOCK_STREAM : protocol === IPPROTO_UDP ? SOCK_DGRAM : 0) : type;
+    if (effectiveType !== SOCK_STREAM && effectiveType !== SOCK_DGRAM)
+      return failWith(WSAESOCKTNOSUPPORT, INVALID_SOCKET);
     const expected = effectiveType === SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP;
     if (protocol !== 0 && protocol !== expected) return failWith(WSAEPROTONOSUPPORT, INVALID_SOCKET);
     const handle = ctx.allocateHandle();
-    const socket = effectiveType === SOCK_STREAM
-      ? new StreamSocket(handle, af, SOCK_STREAM, IPPROTO_TCP, ctx.host)
-      : new DatagramSocket(handle, af, SOCK_DGRAM, IPPROTO_UDP, ctx.host);
+    const socket =
+      effectiveType === SOCK_STREAM
+        ? new StreamSocket(handle, af, SOCK_STREAM, IPPROTO_TCP, ctx.host)
+        : new DatagramSocket(handle, af, SOCK_DGRAM, IPPROTO_UDP, ctx.host);
     ctx.sockets.set(handle, socket);
     return handle;
   }
@@ -139,4 +142,3 @@ export function socketCalls(ctx: WinsockContext) {
     },
   };
 }
-

@@ -24,8 +24,15 @@ export interface SocketHost {
  * The outcome of a send or receive, TCP or UDP: `n` bytes moved; for a received datagram its
  * source and whether it was cut to the buffer (WSAEMSGSIZE, the first bytes delivered).
  */
-export type IoResult = { ok: true; n: number; from: SockAddr | null; truncated: boolean } | { ok: false; error: number };
-export const ok = (n: number, from: SockAddr | null = null, truncated = false): IoResult => ({ ok: true, n, from, truncated });
+export type IoResult =
+  | { ok: true; n: number; from: SockAddr | null; truncated: boolean }
+  | { ok: false; error: number };
+export const ok = (n: number, from: SockAddr | null = null, truncated = false): IoResult => ({
+  ok: true,
+  n,
+  from,
+  truncated,
+});
 export const fail = (error: number): IoResult => ({ ok: false, error });
 
 /** Socket options as Winsock reports them back (getsockopt) and the relay applies them. */
@@ -46,7 +53,6 @@ export interface SocketOptions {
   dontRoute: boolean;
   v6Only: boolean;
 }
-
 
 export function defaultOptions(): SocketOptions {
   return {
@@ -87,7 +93,11 @@ export abstract class SocketBase {
     readonly protocol: number,
     protected readonly host: SocketHost,
   ) {
-    this.events = new NetworkEvents(handle, (deliver) => host.post(() => { if (!this.closed) deliver(); }));
+    this.events = new NetworkEvents(handle, (deliver) =>
+      host.post(() => {
+        if (!this.closed) deliver();
+      }),
+    );
   }
 
   /** True for UDP (datagrams carry their own address), false for TCP: narrows `AnySocket`. */
@@ -115,14 +125,18 @@ export abstract class SocketBase {
   abstract shutdown(how: number): number;
   /** closesocket. */
   abstract close(): void;
-  get isListening(): boolean { return false; }
+  get isListening(): boolean {
+    return false;
+  }
 
   /** getsockname's answer: the relay's real address once known, else what bind recorded (or null). */
   localAddress(): SockAddr | null {
     return this.relayLocal ? asFamily(this.relayLocal, this.family) : this.bound;
   }
   /** True before bind/connect/sendto gave the socket an address (IPV6_V6ONLY may change). */
-  get isUnbound(): boolean { return this.bound === null; }
+  get isUnbound(): boolean {
+    return this.bound === null;
+  }
 
   /** Subscribes to "something about this socket changed" (data, credit, state). */
   readonly subscribe = (fn: () => void): (() => void) => {
@@ -155,14 +169,20 @@ export abstract class SocketBase {
   }
 
   /** The peer closed or the connection broke (WSAPoll's POLLHUP). */
-  get hungUp(): boolean { return this.closeCondition() !== null; }
+  get hungUp(): boolean {
+    return this.closeCondition() !== null;
+  }
 
   /** FD_CLOSE's error if the connection is over (null if not): stream sockets override. */
-  protected closeCondition(): number | null { return null; }
+  protected closeCondition(): number | null {
+    return null;
+  }
 
   /** Applies TCP_NODELAY / SO_KEEPALIVE to the relay's live socket; stream sockets override. */
   applyOption(_option: number, _value: boolean): void {}
 
   /** SO_CONNECT_TIME; stream sockets override. */
-  connectTimeSeconds(): number { return 0xffffffff; }
+  connectTimeSeconds(): number {
+    return 0xffffffff;
+  }
 }

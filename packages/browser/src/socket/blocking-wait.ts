@@ -64,7 +64,12 @@ export class BlockingWait {
 
   /** Resolves true once `condition()` holds (re-checked at every change), false at the deadline. */
   until(condition: () => boolean): Promise<boolean> {
-    return waitUntil([this.subscribe], () => (condition() ? true : undefined), this.remaining(), () => false);
+    return waitUntil(
+      [this.subscribe],
+      () => (condition() ? true : undefined),
+      this.remaining(),
+      () => false,
+    );
   }
 }
 

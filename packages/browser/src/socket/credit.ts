@@ -20,24 +20,36 @@ export class CreditWindow {
 
   // Outbound ---------------------------------------------------------------------------------
 
-  get sendable(): number { return this.#sendable; }
+  get sendable(): number {
+    return this.#sendable;
+  }
 
   /** The relay's initial window for this side (OPENED, DGRAM_OPENED, INCOMING). */
-  setSendable(bytes: number): void { this.#sendable = bytes; }
+  setSendable(bytes: number): void {
+    this.#sendable = bytes;
+  }
 
   /** A CREDIT frame arrived. */
-  credit(bytes: number): void { this.#sendable += bytes; }
+  credit(bytes: number): void {
+    this.#sendable += bytes;
+  }
 
   /** This side sent `bytes` of payload. */
-  spend(bytes: number): void { this.#sendable -= bytes; }
+  spend(bytes: number): void {
+    this.#sendable -= bytes;
+  }
 
   // Inbound ----------------------------------------------------------------------------------
 
   /** The whole window is granted to the relay (sent in OPEN, or in the first CREDIT of an accepted stream). */
-  grantWindow(): void { this.#granted = this.window; }
+  grantWindow(): void {
+    this.#granted = this.window;
+  }
 
   /** What the relay may still send. */
-  get granted(): number { return this.#granted; }
+  get granted(): number {
+    return this.#granted;
+  }
 
   /**
    * The relay sent `bytes` of payload: true and the grant shrinks, or false when it exceeded
@@ -50,7 +62,9 @@ export class CreditWindow {
   }
 
   /** The application consumed (or this side discarded) `bytes` of received payload. */
-  consume(bytes: number): void { this.#consumed += bytes; }
+  consume(bytes: number): void {
+    this.#consumed += bytes;
+  }
 
   /**
    * The bytes to return to the relay as CREDIT now (0: none). Consumed bytes go back in batches
@@ -71,7 +85,13 @@ export class CreditWindow {
  * The relay sent `bytes` beyond the `granted` credit it had on `stream`: a protocol violation.
  * Ends the stream with CLOSE PROTOCOL_ERROR; the socket then reports the connection aborted.
  */
-export function endForOverrun(conn: RelayConnection | null, stream: number, bytes: number, granted: number, log: (message: string) => void): void {
+export function endForOverrun(
+  conn: RelayConnection | null,
+  stream: number,
+  bytes: number,
+  granted: number,
+  log: (message: string) => void,
+): void {
   log(`relay sent ${bytes} bytes with ${granted} credit left; closing the stream`);
   if (stream !== 0) conn?.send({ type: FrameType.CLOSE, stream, reason: Reason.PROTOCOL_ERROR });
   conn?.forget(stream);

@@ -30,13 +30,22 @@ export class Listener implements StreamSink {
     private readonly owner: ListenerOwner,
   ) {}
 
-  get pending(): number { return this.#pending.length; }
+  get pending(): number {
+    return this.#pending.length;
+  }
 
   /** 0 while usable; the Winsock error accept reports once the listener failed, was refused or closed. */
-  get error(): number { return this.#error; }
+  get error(): number {
+    return this.#error;
+  }
 
   /** Sends LISTEN once the relay's WELCOME said it accepts inbound connections at all. */
-  start(family: number, bound: SockAddr, backlog: number, options: { reuseAddr: boolean; exclusive: boolean; dualStack: boolean }): void {
+  start(
+    family: number,
+    bound: SockAddr,
+    backlog: number,
+    options: { reuseAddr: boolean; exclusive: boolean; dualStack: boolean },
+  ): void {
     void this.conn.ready().then((code) => {
       if (!this.#sm.is(ListenerState.STARTING)) return;
       if (code) return this.#fail(unopenedStreamError(code));
@@ -46,7 +55,10 @@ export class Listener implements StreamSink {
         type: FrameType.LISTEN,
         stream,
         family: family === AF_INET6 ? 6 : 4,
-        flags: (options.reuseAddr ? ListenFlag.REUSEADDR : 0) | (options.exclusive ? ListenFlag.EXCLUSIVEADDRUSE : 0) | (options.dualStack ? ListenFlag.DUAL_STACK : 0),
+        flags:
+          (options.reuseAddr ? ListenFlag.REUSEADDR : 0) |
+          (options.exclusive ? ListenFlag.EXCLUSIVEADDRUSE : 0) |
+          (options.dualStack ? ListenFlag.DUAL_STACK : 0),
         backlog: Math.max(1, Math.min(backlog, 0xffff)),
         local: toEndpoint(bound),
       }));
@@ -143,15 +155,22 @@ export interface ParkedStream extends StreamSink {
 }
 
 /** An inbound connection waiting for accept. */
-export interface PendingConnection { incoming: IncomingFrame; parked: ParkedStream }
+export interface PendingConnection {
+  incoming: IncomingFrame;
+  parked: ParkedStream;
+}
 
 function parkedStream(): ParkedStream {
   const parked: ParkedStream = {
     parked: true,
     frames: [],
     lost: 0,
-    onFrame(frame) { parked.frames.push(frame); },
-    onLost(code) { parked.lost = code; },
+    onFrame(frame) {
+      parked.frames.push(frame);
+    },
+    onLost(code) {
+      parked.lost = code;
+    },
   };
   return parked;
 }

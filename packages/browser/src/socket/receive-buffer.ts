@@ -7,7 +7,9 @@ export class ReceiveBuffer {
   #head = 0; // offset already consumed in #chunks[0]
   #available = 0;
 
-  get available(): number { return this.#available; }
+  get available(): number {
+    return this.#available;
+  }
 
   push(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
@@ -28,7 +30,10 @@ export class ReceiveBuffer {
       dest.set(chunk.subarray(head, head + n), offset + copied);
       copied += n;
       head += n;
-      if (head === chunk.length) { index++; head = 0; }
+      if (head === chunk.length) {
+        index++;
+        head = 0;
+      }
     }
     if (!peek) {
       this.#chunks.splice(0, index);

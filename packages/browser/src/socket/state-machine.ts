@@ -19,9 +19,13 @@ export class StateMachine<S extends string> {
     this.#state = initial;
   }
 
-  get state(): S { return this.#state; }
+  get state(): S {
+    return this.#state;
+  }
 
-  is(...states: S[]): boolean { return states.includes(this.#state); }
+  is(...states: S[]): boolean {
+    return states.includes(this.#state);
+  }
 
   /** Moves to `next` (staying put is always allowed); a transition the table does not list throws. */
   to(next: S): void {

@@ -67,9 +67,13 @@ export class TcpStream {
 
   constructor(private readonly owner: TcpStreamOwner) {}
 
-  get open(): boolean { return this.id !== 0; }
+  get open(): boolean {
+    return this.id !== 0;
+  }
   /** FIONREAD: bytes buffered. */
-  get available(): number { return this.#received.available; }
+  get available(): number {
+    return this.#received.available;
+  }
 
   /** Sends a frame on this stream while it exists. */
   send(frame: Frame): void {

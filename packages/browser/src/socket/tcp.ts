@@ -20,7 +20,13 @@ import {
   WSAEINVAL,
   WSAETIMEDOUT,
 } from '../win/constants.js';
-import { closeReasonError, connectionClosedError, fdCloseError, lostStreamError, wsaErrorForReason } from '../win/errors.js';
+import {
+  closeReasonError,
+  connectionClosedError,
+  fdCloseError,
+  lostStreamError,
+  wsaErrorForReason,
+} from '../win/errors.js';
 import { asFamily, fromEndpoint, isUnspecified, toEndpoint, type SockAddr } from '../win/sockaddr.js';
 import type { RelayConnection, StreamFrame, StreamSink } from '../transport/relay-connection.js';
 import { SocketBase, type IoResult } from './base.js';
@@ -56,17 +62,27 @@ export class StreamSocket extends SocketBase implements StreamSink {
     log: (message) => this.host.log(`socket ${this.handle}: ${message}`),
   });
 
-  get closed(): boolean { return this.#sm.is(TcpState.CLOSED); }
-  override get isListening(): boolean { return this.#sm.is(TcpState.LISTENING); }
-  get isConnected(): boolean { return this.#sm.is(TcpState.CONNECTED, TcpState.HALF_CLOSED); }
-  get available(): number { return this.#bytes.available; }
+  get closed(): boolean {
+    return this.#sm.is(TcpState.CLOSED);
+  }
+  override get isListening(): boolean {
+    return this.#sm.is(TcpState.LISTENING);
+  }
+  get isConnected(): boolean {
+    return this.#sm.is(TcpState.CONNECTED, TcpState.HALF_CLOSED);
+  }
+  get available(): number {
+    return this.#bytes.available;
+  }
 
   stateError(op: Operation): number {
     const rule = check(op, this.#sm.state);
     return rule === 'stored' ? this.#connError : rule;
   }
 
-  peerAddress(): SockAddr | null { return this.remote; }
+  peerAddress(): SockAddr | null {
+    return this.remote;
+  }
 
   // ------------------------------------------------------------------------------------------
   // bind / listen
@@ -102,7 +118,9 @@ export class StreamSocket extends SocketBase implements StreamSink {
   }
 
   /** The relay listener of a listening socket. */
-  get listener(): Listener | null { return this.#listener; }
+  get listener(): Listener | null {
+    return this.#listener;
+  }
 
   /**
    * Makes this (unbound, unconnected) socket the accepted end of an inbound connection: the
@@ -136,7 +154,14 @@ export class StreamSocket extends SocketBase implements StreamSink {
    * (WSAConnect fills lpCalleeData there).
    */
   startConnect(remote: SockAddr, onConnected: (() => void) | null): void {
-    if (!this.bound) this.bound = { family: remote.family, address: remote.family === AF_INET6 ? '::' : '0.0.0.0', port: 0, flowinfo: 0, scopeId: 0 };
+    if (!this.bound)
+      this.bound = {
+        family: remote.family,
+        address: remote.family === AF_INET6 ? '::' : '0.0.0.0',
+        port: 0,
+        flowinfo: 0,
+        scopeId: 0,
+      };
     this.remote = remote;
     // SO_ERROR keeps an earlier failure until a connect succeeds; a blocking connect's failure is
     // returned, not stored (Windows, as its tests record).
@@ -218,15 +243,21 @@ export class StreamSocket extends SocketBase implements StreamSink {
 
   onFrame(frame: StreamFrame): void {
     switch (frame.type) {
-      case FrameType.OPENED: return this.#onOpened(frame);
-      case FrameType.OPEN_FAILED: return this.#connectFinished(wsaErrorForReason(frame.reason));
+      case FrameType.OPENED:
+        return this.#onOpened(frame);
+      case FrameType.OPEN_FAILED:
+        return this.#connectFinished(wsaErrorForReason(frame.reason));
       case FrameType.DATA:
         if (!this.#bytes.onData(frame.data)) this.#disconnect(WSAECONNABORTED);
         return;
-      case FrameType.CREDIT: return this.#bytes.onCredit(frame.bytes);
-      case FrameType.FIN: return this.#onFin();
-      case FrameType.CLOSE: return this.#onClose(frame.reason);
-      default: this.host.log(`socket ${this.handle}: ignoring ${frame.type} on a TCP stream`);
+      case FrameType.CREDIT:
+        return this.#bytes.onCredit(frame.bytes);
+      case FrameType.FIN:
+        return this.#onFin();
+      case FrameType.CLOSE:
+        return this.#onClose(frame.reason);
+      default:
+        this.host.log(`socket ${this.handle}: ignoring ${frame.type} on a TCP stream`);
     }
   }
 
@@ -338,7 +369,9 @@ export class StreamSocket extends SocketBase implements StreamSink {
 
   /** select writefds: connected and send would not block. */
   /** shutdown(SD_SEND) or SD_BOTH was called: send fails at once (WSAPoll still says POLLWRNORM). */
-  get sendShutDown(): boolean { return this.#bytes.sendShut; }
+  get sendShutDown(): boolean {
+    return this.#bytes.sendShut;
+  }
 
   get writable(): boolean {
     return this.isConnected && !this.#bytes.sendShut && this.#bytes.credit.sendable > 0;

@@ -29,7 +29,13 @@ import {
   WSAETIMEDOUT,
   WSAEWOULDBLOCK,
 } from '../win/constants.js';
-import { closeReasonError, lostStreamError, permissionError, unopenedStreamError, wsaErrorForReason } from '../win/errors.js';
+import {
+  closeReasonError,
+  lostStreamError,
+  permissionError,
+  unopenedStreamError,
+  wsaErrorForReason,
+} from '../win/errors.js';
 import { anyAddress, asFamily, fromEndpoint, isUnspecified, toEndpoint, type SockAddr } from '../win/sockaddr.js';
 import type { RelayConnection, StreamFrame, StreamSink } from '../transport/relay-connection.js';
 import { SocketBase, fail, ok, type IoResult } from './base.js';
@@ -44,7 +50,10 @@ export const MAX_UDP_PAYLOAD_V6 = 65527;
 /** Destinations whose policy answer is remembered per socket. */
 const POLICY_CACHE_SIZE = 256;
 
-interface Datagram { from: SockAddr; data: Uint8Array }
+interface Datagram {
+  from: SockAddr;
+  data: Uint8Array;
+}
 
 const SUPPORTED_FLAGS = MSG_PEEK | MSG_DONTROUTE | MSG_PARTIAL | MSG_PUSH_IMMEDIATE | MSG_OOB | MSG_WAITALL;
 
@@ -80,25 +89,40 @@ export class DatagramSocket extends SocketBase implements StreamSink {
   #sendShut = false;
   #recvShut = false;
 
-  get closed(): boolean { return this.#sm.is(UdpState.CLOSED); }
+  get closed(): boolean {
+    return this.#sm.is(UdpState.CLOSED);
+  }
   /** The error of a broken relay socket, 0 otherwise. */
-  get #broken(): number { return this.#sm.is(UdpState.BROKEN) ? this.#brokenError : 0; }
+  get #broken(): number {
+    return this.#sm.is(UdpState.BROKEN) ? this.#brokenError : 0;
+  }
   /** FIONREAD on a datagram socket: the size of the next datagram. */
-  get available(): number { return this.#queue[0]?.data.length ?? 0; }
-  get readable(): boolean { return this.#queue.length > 0 || this.#broken !== 0 || this.#recvShut; }
+  get available(): number {
+    return this.#queue[0]?.data.length ?? 0;
+  }
+  get readable(): boolean {
+    return this.#queue.length > 0 || this.#broken !== 0 || this.#recvShut;
+  }
   /** Writable until the relay socket opens (sendto then opens it) and while there is credit. */
-  get writable(): boolean { return this.#broken === 0 && !this.#sendShut && (this.#stream === 0 || this.#credit.sendable > 0); }
-  get exceptional(): boolean { return false; }
+  get writable(): boolean {
+    return this.#broken === 0 && !this.#sendShut && (this.#stream === 0 || this.#credit.sendable > 0);
+  }
+  get exceptional(): boolean {
+    return false;
+  }
 
   stateError(op: Operation): number {
     if (op === 'listen') return WSAEOPNOTSUPP;
     if (op === 'adopt') return WSAEINVAL; // AcceptEx accepts into TCP sockets only
     if (op === 'bind') return this.#sm.is(UdpState.UNBOUND) ? 0 : WSAEINVAL;
-    if (op === 'getpeername' || op === 'transfer' || op === 'shutdown') return this.peer || op === 'shutdown' ? 0 : WSAENOTCONN;
+    if (op === 'getpeername' || op === 'transfer' || op === 'shutdown')
+      return this.peer || op === 'shutdown' ? 0 : WSAENOTCONN;
     return 0;
   }
 
-  peerAddress(): SockAddr | null { return this.peer; }
+  peerAddress(): SockAddr | null {
+    return this.peer;
+  }
 
   // ------------------------------------------------------------------------------------------
   // Opening the relay socket
@@ -114,7 +138,9 @@ export class DatagramSocket extends SocketBase implements StreamSink {
     if (this.#broken) return Promise.resolve(this.#broken);
     if (this.#opened) return this.#opened;
     if (!this.bound) this.bound = anyAddress(this.family);
-    this.#opened = new Promise((settle) => { this.#settleOpen = settle; });
+    this.#opened = new Promise((settle) => {
+      this.#settleOpen = settle;
+    });
     this.#sm.to(UdpState.OPENING);
     const conn = this.host.relay();
     this.#conn = conn;
@@ -128,7 +154,9 @@ export class DatagramSocket extends SocketBase implements StreamSink {
         type: FrameType.DGRAM_OPEN,
         stream,
         family: this.family === AF_INET6 ? 6 : 4,
-        flags: (this.options.broadcast ? DgramFlag.BROADCAST : 0) | (this.family === AF_INET6 && !this.options.v6Only ? DgramFlag.DUAL_STACK : 0),
+        flags:
+          (this.options.broadcast ? DgramFlag.BROADCAST : 0) |
+          (this.family === AF_INET6 && !this.options.v6Only ? DgramFlag.DUAL_STACK : 0),
         window: DATAGRAM_WINDOW,
         local,
       }));
@@ -204,7 +232,9 @@ export class DatagramSocket extends SocketBase implements StreamSink {
   #onDatagram(from: SockAddr | null, data: Uint8Array): void {
     const granted = this.#credit.granted;
     if (!this.#credit.receive(data.length)) {
-      endForOverrun(this.#conn, this.#stream, data.length, granted, (m) => this.host.log(`socket ${this.handle}: ${m}`));
+      endForOverrun(this.#conn, this.#stream, data.length, granted, (m) =>
+        this.host.log(`socket ${this.handle}: ${m}`),
+      );
       this.#stream = 0;
       this.#fail(WSAECONNABORTED);
       return;
@@ -235,7 +265,13 @@ export class DatagramSocket extends SocketBase implements StreamSink {
     const seq = ++this.#seq >>> 0;
     return new Promise((settle) => {
       this.#peerReplies.set(seq, settle);
-      this.#conn?.send({ type: FrameType.PEER, stream: this.#stream, seq, mode, address: address ? toEndpoint(address) : null });
+      this.#conn?.send({
+        type: FrameType.PEER,
+        stream: this.#stream,
+        seq,
+        mode,
+        address: address ? toEndpoint(address) : null,
+      });
     });
   }
 
@@ -315,7 +351,8 @@ export class DatagramSocket extends SocketBase implements StreamSink {
     if (!destination) return fail(WSAENOTCONN);
     if (!to && this.#peerRefusal) return fail(this.#peerRefusal);
     if (isBroadcast(destination) && !this.options.broadcast) return fail(WSAEACCES);
-    const max = this.family === AF_INET6 && !destination.address.includes('.') ? MAX_UDP_PAYLOAD_V6 : MAX_UDP_PAYLOAD_V4;
+    const max =
+      this.family === AF_INET6 && !destination.address.includes('.') ? MAX_UDP_PAYLOAD_V6 : MAX_UDP_PAYLOAD_V4;
     if (data.length > max) return fail(WSAEMSGSIZE);
     const opened = await this.ensureOpen();
     if (opened) return fail(opened);
@@ -331,7 +368,8 @@ export class DatagramSocket extends SocketBase implements StreamSink {
         return fail(WSAEWOULDBLOCK);
       }
       const wait = this.blockingWait(this.options.sndTimeoMs);
-      if (!(await wait.until(() => this.#credit.sendable >= data.length || this.closed || this.#broken !== 0))) return fail(WSAETIMEDOUT);
+      if (!(await wait.until(() => this.#credit.sendable >= data.length || this.closed || this.#broken !== 0)))
+        return fail(WSAETIMEDOUT);
     }
     if (this.closed) return fail(WSAEINTR);
     if (this.#broken) return fail(this.#broken);
@@ -354,7 +392,8 @@ export class DatagramSocket extends SocketBase implements StreamSink {
       if (this.#broken) return fail(this.#broken);
       if (this.nonBlocking && !forceWait) return fail(WSAEWOULDBLOCK);
       const wait = this.blockingWait(this.options.rcvTimeoMs);
-      if (!(await wait.until(() => this.#queue.length > 0 || this.closed || this.#broken !== 0 || this.#recvShut))) return fail(WSAETIMEDOUT);
+      if (!(await wait.until(() => this.#queue.length > 0 || this.closed || this.#broken !== 0 || this.#recvShut)))
+        return fail(WSAETIMEDOUT);
       if (this.closed) return fail(WSAEINTR);
       if (this.#recvShut) return fail(WSAESHUTDOWN);
     }

@@ -6,7 +6,9 @@
 export class Outbox {
   #frames: Uint8Array[] = [];
 
-  get empty(): boolean { return this.#frames.length === 0; }
+  get empty(): boolean {
+    return this.#frames.length === 0;
+  }
 
   push(frame: Uint8Array): void {
     this.#frames.push(frame);
@@ -30,7 +32,11 @@ export class Outbox {
     while (start < frames.length) {
       let end = start;
       let size = 0;
-      for (let frame = frames[end]; frame !== undefined && (end === start || size + frame.length <= limit); frame = frames[++end]) {
+      for (
+        let frame = frames[end];
+        frame !== undefined && (end === start || size + frame.length <= limit);
+        frame = frames[++end]
+      ) {
         size += frame.length;
       }
       messages.push(end - start === 1 ? (frames[start] ?? new Uint8Array(0)) : concat(frames, start, end, size));

@@ -35,7 +35,9 @@ export interface StreamSink {
 }
 
 /** Outcome of a RESOLVE: the addresses, or the wire reason it failed. */
-export type ResolveOutcome = { ok: true; canonName: string; addresses: Endpoint[] } | { ok: false; reason: number; code?: number };
+export type ResolveOutcome =
+  | { ok: true; canonName: string; addresses: Endpoint[] }
+  | { ok: false; reason: number; code?: number };
 
 /** The subset of the WebSocket API we use (browsers' WebSocket and the `ws` package both fit). */
 export interface WebSocketLike {
@@ -61,9 +63,18 @@ const OPEN = 1;
 
 /** Stream frames a relay may send. */
 const relayFrames = new Set<number>([
-  FrameType.OPENED, FrameType.OPEN_FAILED, FrameType.DATA, FrameType.CREDIT, FrameType.FIN, FrameType.CLOSE,
-  FrameType.DGRAM_OPENED, FrameType.DATAGRAM, FrameType.VERDICT, FrameType.RESOLVED,
-  FrameType.LISTENING, FrameType.INCOMING,
+  FrameType.OPENED,
+  FrameType.OPEN_FAILED,
+  FrameType.DATA,
+  FrameType.CREDIT,
+  FrameType.FIN,
+  FrameType.CLOSE,
+  FrameType.DGRAM_OPENED,
+  FrameType.DATAGRAM,
+  FrameType.VERDICT,
+  FrameType.RESOLVED,
+  FrameType.LISTENING,
+  FrameType.INCOMING,
 ]);
 /** Frames after which a stream id is finished. */
 const finalFrames = new Set<number>([FrameType.OPEN_FAILED, FrameType.CLOSE, FrameType.RESOLVED]);
@@ -95,23 +106,35 @@ export class RelayConnection {
   #handshakeTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(readonly options: RelayConnectionOptions) {
-    this.#ready = new Promise((resolve) => { this.#settleReady = resolve; });
+    this.#ready = new Promise((resolve) => {
+      this.#settleReady = resolve;
+    });
     this.#start();
   }
 
   /** Resolves with 0 once the relay said WELCOME, or with WSAENETDOWN / WSAEACCES. */
-  ready(): Promise<number> { return this.#ready; }
+  ready(): Promise<number> {
+    return this.#ready;
+  }
 
   /** True until the connection fails or closes; a dead connection is replaced by the next caller. */
-  get usable(): boolean { return this.#failure === 0; }
+  get usable(): boolean {
+    return this.#failure === 0;
+  }
 
   /** WELCOME arrived and the connection has not failed: frames sent now go out this tick. */
-  get open(): boolean { return this.#welcome !== null && this.#failure === 0; }
+  get open(): boolean {
+    return this.#welcome !== null && this.#failure === 0;
+  }
 
-  get maxFrameBody(): number { return this.#welcome?.maxFrameBody ?? 16 * 1024; }
+  get maxFrameBody(): number {
+    return this.#welcome?.maxFrameBody ?? 16 * 1024;
+  }
 
   /** WELCOME capability bits (0 before WELCOME). */
-  get capabilities(): number { return this.#welcome?.capabilities ?? 0; }
+  get capabilities(): number {
+    return this.#welcome?.capabilities ?? 0;
+  }
 
   #start(): void {
     let ws: WebSocketLike;
@@ -127,7 +150,9 @@ export class RelayConnection {
     ws.addEventListener('open', () => this.#onOpen());
     ws.addEventListener('message', (event) => this.#onMessage(event.data));
     ws.addEventListener('close', (event) => this.#onClose(event?.code, event?.reason));
-    ws.addEventListener('error', () => { /* the close event follows and says what to do */ });
+    ws.addEventListener('error', () => {
+      /* the close event follows and says what to do */
+    });
     this.#handshakeTimer = setTimeout(() => {
       this.options.log(`relay ${this.options.url}: no WELCOME within ${this.options.handshakeTimeoutMs} ms`);
       this.#fail(WSAENETDOWN);
@@ -172,12 +197,17 @@ export class RelayConnection {
       case FrameType.WELCOME:
         return this.#protocolError(`relay sent ${frameName(frame.type)} after the handshake`);
       default: {
-        if (!relayFrames.has(frame.type)) return this.#protocolError(`relay sent ${frameName(frame.type)}, which only a page sends`);
+        if (!relayFrames.has(frame.type))
+          return this.#protocolError(`relay sent ${frameName(frame.type)}, which only a page sends`);
         const sink = this.#streams.get(frame.stream);
         if (!sink) {
           // A stream we closed: frames crossed on the wire. A stream never opened: a broken relay.
-          const neverOpened = frame.stream >= RELAY_STREAM_BASE ? frame.stream > this.#highestRelayStream : frame.stream >= this.#nextStream;
-          if (neverOpened) this.#protocolError(`${frameName(frame.type)} for stream ${frame.stream} that was never opened`);
+          const neverOpened =
+            frame.stream >= RELAY_STREAM_BASE
+              ? frame.stream > this.#highestRelayStream
+              : frame.stream >= this.#nextStream;
+          if (neverOpened)
+            this.#protocolError(`${frameName(frame.type)} for stream ${frame.stream} that was never opened`);
           return;
         }
         if (finalFrames.has(frame.type)) this.#streams.delete(frame.stream);
@@ -219,7 +249,11 @@ export class RelayConnection {
     this.#settleReady(code);
     const ws = this.#ws;
     if (ws && ws.readyState <= OPEN) {
-      try { ws.close(closeCode); } catch { /* already closing */ }
+      try {
+        ws.close(closeCode);
+      } catch {
+        /* already closing */
+      }
     }
     const streams = [...this.#streams.values()];
     this.#streams.clear();
@@ -243,7 +277,8 @@ export class RelayConnection {
       this.openStream(
         {
           onFrame: (frame) => {
-            if (frame.type === FrameType.RESOLVED) settle({ ok: true, canonName: frame.canonName, addresses: frame.addresses });
+            if (frame.type === FrameType.RESOLVED)
+              settle({ ok: true, canonName: frame.canonName, addresses: frame.addresses });
             else if (frame.type === FrameType.OPEN_FAILED) settle({ ok: false, reason: frame.reason });
           },
           onLost: (code) => settle({ ok: false, reason: Reason.ABORTED, code }),
@@ -299,4 +334,3 @@ export class RelayConnection {
     this.#fail(WSAECONNABORTED);
   }
 }
-

@@ -7,8 +7,12 @@ export class WsaEvent {
   #closed = false;
   #waiters = new Set<() => void>();
 
-  get signalled(): boolean { return this.#signalled; }
-  get closed(): boolean { return this.#closed; }
+  get signalled(): boolean {
+    return this.#signalled;
+  }
+  get closed(): boolean {
+    return this.#closed;
+  }
 
   set(): void {
     if (this.#closed) return;

@@ -1,7 +1,10 @@
 /** fd_set and its macros, with C's argument order. */
 import { FD_SETSIZE } from './constants.js';
 
-export interface FdSet { fd_count: number; fd_array: number[] }
+export interface FdSet {
+  fd_count: number;
+  fd_array: number[];
+}
 
 /** FD_SET(fd, set): adds fd unless present or the set holds FD_SETSIZE sockets (as winsock2.h). */
 export function FD_SET(fd: number, set: FdSet): void {

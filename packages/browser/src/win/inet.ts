@@ -40,7 +40,9 @@ export function inet_addr(cp: string): number {
   if (lastPart === undefined) return INADDR_NONE;
   if (nums.some((n) => n > 255) || lastPart > 2 ** (8 * (4 - nums.length)) - 1) return INADDR_NONE;
   let host = lastPart;
-  nums.forEach((n, i) => { host += n * 2 ** (8 * (3 - i)); });
+  nums.forEach((n, i) => {
+    host += n * 2 ** (8 * (3 - i));
+  });
   return htonl(host >>> 0);
 }
 
@@ -50,26 +52,43 @@ export function inet_ntoa(inAddr: number): string {
   return `${v & 0xff}.${(v >>> 8) & 0xff}.${(v >>> 16) & 0xff}.${v >>> 24}`;
 }
 
-export interface InetErrorSink { set(code: number): void }
+export interface InetErrorSink {
+  set(code: number): void;
+}
 
 /**
  * inet_pton(Family, text, buf): 1 and the address bytes written to buf; 0 if the text is not a
  * valid address of the family; -1 with WSAEAFNOSUPPORT / WSAEFAULT reported through `errors`.
  */
 export function inetPton(family: number, text: string, buf: Uint8Array | null, errors: InetErrorSink): number {
-  if (family !== AF_INET && family !== AF_INET6) { errors.set(WSAEAFNOSUPPORT); return -1; }
-  if (typeof text !== 'string' || !(buf instanceof Uint8Array)) { errors.set(WSAEFAULT); return -1; }
+  if (family !== AF_INET && family !== AF_INET6) {
+    errors.set(WSAEAFNOSUPPORT);
+    return -1;
+  }
+  if (typeof text !== 'string' || !(buf instanceof Uint8Array)) {
+    errors.set(WSAEFAULT);
+    return -1;
+  }
   const bytes = family === AF_INET ? parseIPv4(text) : parseIPv6(text);
   if (!bytes) return 0;
-  if (buf.length < bytes.length) { errors.set(WSAEFAULT); return -1; }
+  if (buf.length < bytes.length) {
+    errors.set(WSAEFAULT);
+    return -1;
+  }
   buf.set(bytes);
   return 1;
 }
 
 /** inet_ntop(Family, addrBytes): text, or null with WSAEAFNOSUPPORT / WSAEFAULT reported. */
 export function inetNtop(family: number, addr: Uint8Array | null, errors: InetErrorSink): string | null {
-  if (family !== AF_INET && family !== AF_INET6) { errors.set(WSAEAFNOSUPPORT); return null; }
+  if (family !== AF_INET && family !== AF_INET6) {
+    errors.set(WSAEAFNOSUPPORT);
+    return null;
+  }
   const need = family === AF_INET ? 4 : 16;
-  if (!(addr instanceof Uint8Array) || addr.length < need) { errors.set(WSAEFAULT); return null; }
+  if (!(addr instanceof Uint8Array) || addr.length < need) {
+    errors.set(WSAEFAULT);
+    return null;
+  }
   return family === AF_INET ? formatIPv4(addr) : formatIPv6(addr);
 }

@@ -21,16 +21,18 @@ import type { WsaEvent } from './event.js';
 
 export type WindowProc = (uMsg: number, wParam: number, lParam: number) => void;
 
-export type EventTarget =
-  | { kind: 'event'; event: WsaEvent }
-  | { kind: 'window'; hWnd: WindowProc; wMsg: number };
+export type EventTarget = { kind: 'event'; event: WsaEvent } | { kind: 'window'; hWnd: WindowProc; wMsg: number };
 
 /** WSAMAKESELECTREPLY(event, error). */
 export function WSAMAKESELECTREPLY(event: number, error: number): number {
   return ((error & 0xffff) << 16) | (event & 0xffff);
 }
-export function WSAGETSELECTEVENT(lParam: number): number { return lParam & 0xffff; }
-export function WSAGETSELECTERROR(lParam: number): number { return (lParam >>> 16) & 0xffff; }
+export function WSAGETSELECTEVENT(lParam: number): number {
+  return lParam & 0xffff;
+}
+export function WSAGETSELECTERROR(lParam: number): number {
+  return (lParam >>> 16) & 0xffff;
+}
 
 function bitOf(event: number): number {
   return 31 - Math.clz32(event);
@@ -53,8 +55,12 @@ export class NetworkEvents {
     private readonly post: (deliver: () => void) => void,
   ) {}
 
-  get mask(): number { return this.#mask; }
-  get target(): EventTarget | null { return this.#target; }
+  get mask(): number {
+    return this.#mask;
+  }
+  get target(): EventTarget | null {
+    return this.#target;
+  }
 
   /**
    * WSAEventSelect / WSAAsyncSelect (mask 0 cancels): replaces any earlier selection and

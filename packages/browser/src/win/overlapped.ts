@@ -15,9 +15,18 @@ export interface WSAOVERLAPPED {
   OffsetHigh?: number;
 }
 
-export type CompletionRoutine = (dwError: number, cbTransferred: number, lpOverlapped: WSAOVERLAPPED, dwFlags: number) => void;
+export type CompletionRoutine = (
+  dwError: number,
+  cbTransferred: number,
+  lpOverlapped: WSAOVERLAPPED,
+  dwFlags: number,
+) => void;
 
-export interface OverlappedResult { error: number; bytes: number; flags: number }
+export interface OverlappedResult {
+  error: number;
+  bytes: number;
+  flags: number;
+}
 
 interface Operation {
   socket: number;
@@ -26,7 +35,12 @@ interface Operation {
 }
 
 export function isOverlapped(v: unknown): v is WSAOVERLAPPED {
-  return typeof v === 'object' && v !== null && 'hEvent' in v && ((v as WSAOVERLAPPED).hEvent === null || isWsaEvent((v as WSAOVERLAPPED).hEvent));
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    'hEvent' in v &&
+    ((v as WSAOVERLAPPED).hEvent === null || isWsaEvent((v as WSAOVERLAPPED).hEvent))
+  );
 }
 
 export class OverlappedOperations {
@@ -38,7 +52,12 @@ export class OverlappedOperations {
    * Starts `run` as the operation of `ov` on `socket`. The event is reset now and set on
    * completion, as Windows does.
    */
-  start(socket: number, ov: WSAOVERLAPPED, run: () => Promise<OverlappedResult>, routine: CompletionRoutine | null): void {
+  start(
+    socket: number,
+    ov: WSAOVERLAPPED,
+    run: () => Promise<OverlappedResult>,
+    routine: CompletionRoutine | null,
+  ): void {
     ov.Internal = STATUS_PENDING;
     ov.InternalHigh = 0;
     ov.hEvent?.reset();

@@ -4,7 +4,12 @@
  * services file; this table is it.
  */
 export type Protocol = 'tcp' | 'udp';
-export interface Service { name: string; port: number; protocols: readonly [Protocol, ...Protocol[]]; aliases: readonly string[] }
+export interface Service {
+  name: string;
+  port: number;
+  protocols: readonly [Protocol, ...Protocol[]];
+  aliases: readonly string[];
+}
 
 const both = ['tcp', 'udp'] as const;
 const tcp = ['tcp'] as const;
@@ -55,7 +60,9 @@ export const SERVICES: readonly Service[] = [
 /** The service called `name` (or an alias), optionally for one protocol. Case-insensitive. */
 export function serviceByName(name: string, proto?: 'tcp' | 'udp'): Service | undefined {
   const n = name.toLowerCase();
-  return SERVICES.find((s) => (s.name === n || s.aliases.some((a) => a.toLowerCase() === n)) && (!proto || s.protocols.includes(proto)));
+  return SERVICES.find(
+    (s) => (s.name === n || s.aliases.some((a) => a.toLowerCase() === n)) && (!proto || s.protocols.includes(proto)),
+  );
 }
 
 export function serviceByPort(port: number, proto?: 'tcp' | 'udp'): Service | undefined {

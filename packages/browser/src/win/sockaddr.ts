@@ -62,9 +62,16 @@ export function sockaddrIn6(address: string, port: number, scopeId = 0): Uint8Ar
  * Decodes a sockaddr for callers. Throws RangeError for bytes that are no sockaddr_in/in6
  * (this is a helper, not a Winsock call).
  */
-export function parseSockaddr(bytes: Uint8Array): { family: number; address: string; port: number; flowinfo?: number; scopeId?: number } {
+export function parseSockaddr(bytes: Uint8Array): {
+  family: number;
+  address: string;
+  port: number;
+  flowinfo?: number;
+  scopeId?: number;
+} {
   const r = readSockaddr(bytes, bytes.length);
-  if (typeof r === 'number') throw new RangeError(`parseSockaddr: not a sockaddr_in or sockaddr_in6 (${bytes.length} bytes)`);
+  if (typeof r === 'number')
+    throw new RangeError(`parseSockaddr: not a sockaddr_in or sockaddr_in6 (${bytes.length} bytes)`);
   return r.family === AF_INET
     ? { family: r.family, address: r.address, port: r.port }
     : { family: r.family, address: r.address, port: r.port, flowinfo: r.flowinfo, scopeId: r.scopeId };
@@ -81,7 +88,13 @@ export function sockaddrFamily(bytes: Uint8Array | null | undefined, namelen: nu
  * small for the family, WSAEAFNOSUPPORT for an unknown family. Returns the address or an error code.
  */
 export function readSockaddr(bytes: Uint8Array | null | undefined, namelen: number): SockAddr | number {
-  if (!(bytes instanceof Uint8Array) || !Number.isInteger(namelen) || namelen < 2 || bytes.length < Math.min(namelen, 2)) return WSAEFAULT;
+  if (
+    !(bytes instanceof Uint8Array) ||
+    !Number.isInteger(namelen) ||
+    namelen < 2 ||
+    bytes.length < Math.min(namelen, 2)
+  )
+    return WSAEFAULT;
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const family = v.getUint16(0, true);
   if (family === AF_INET) {
@@ -159,4 +172,3 @@ export function anyAddress(family: number): SockAddr {
     ? { family: AF_INET6, address: '::', port: 0, flowinfo: 0, scopeId: 0 }
     : { family: AF_INET, address: '0.0.0.0', port: 0, flowinfo: 0, scopeId: 0 };
 }
-

@@ -55,55 +55,120 @@ const solSocket: Record<number, OptionSpec> = {
   [SO_TYPE]: { size: 4, get: (s) => s.type },
   [SO_ACCEPTCONN]: { size: 4, get: (s) => (s.isListening ? 1 : 0) },
   [SO_CONNECT_TIME]: { size: 4, get: (s) => s.connectTimeSeconds(), applies: stream },
-  [SO_RCVTIMEO]: { size: 4, get: (s) => s.options.rcvTimeoMs, set: (s, v) => { s.options.rcvTimeoMs = v >>> 0; return 0; } },
-  [SO_SNDTIMEO]: { size: 4, get: (s) => s.options.sndTimeoMs, set: (s, v) => { s.options.sndTimeoMs = v >>> 0; return 0; } },
+  [SO_RCVTIMEO]: {
+    size: 4,
+    get: (s) => s.options.rcvTimeoMs,
+    set: (s, v) => {
+      s.options.rcvTimeoMs = v >>> 0;
+      return 0;
+    },
+  },
+  [SO_SNDTIMEO]: {
+    size: 4,
+    get: (s) => s.options.sndTimeoMs,
+    set: (s, v) => {
+      s.options.sndTimeoMs = v >>> 0;
+      return 0;
+    },
+  },
   [SO_KEEPALIVE]: {
     size: 4,
     applies: stream,
     get: (s) => (s.options.keepAlive ? 1 : 0),
-    set: (s, v) => { s.options.keepAlive = bool(v); s.applyOption(SocketOption.KEEPALIVE, bool(v)); return 0; },
+    set: (s, v) => {
+      s.options.keepAlive = bool(v);
+      s.applyOption(SocketOption.KEEPALIVE, bool(v));
+      return 0;
+    },
   },
   [SO_LINGER]: {
     size: 4,
     applies: stream,
     // struct linger { u_short l_onoff; u_short l_linger; }
     get: (s) => (s.options.lingerOn ? 1 : 0) | (s.options.lingerSeconds << 16),
-    set: (s, v) => { s.options.lingerOn = (v & 0xffff) !== 0; s.options.lingerSeconds = v >>> 16; return 0; },
+    set: (s, v) => {
+      s.options.lingerOn = (v & 0xffff) !== 0;
+      s.options.lingerSeconds = v >>> 16;
+      return 0;
+    },
   },
   [SO_DONTLINGER]: {
     size: 4,
     applies: stream,
     get: (s) => (s.options.lingerOn ? 0 : 1),
-    set: (s, v) => { s.options.lingerOn = !bool(v); return 0; },
+    set: (s, v) => {
+      s.options.lingerOn = !bool(v);
+      return 0;
+    },
   },
   [SO_REUSEADDR]: {
     size: 4,
     get: (s) => (s.options.reuseAddr ? 1 : 0),
-    set: (s, v) => { s.options.reuseAddr = bool(v); return 0; },
+    set: (s, v) => {
+      s.options.reuseAddr = bool(v);
+      return 0;
+    },
   },
   [SO_EXCLUSIVEADDRUSE]: {
     size: 4,
     get: (s) => (s.options.exclusiveAddrUse ? 1 : 0),
-    set: (s, v) => { s.options.exclusiveAddrUse = bool(v); return 0; },
+    set: (s, v) => {
+      s.options.exclusiveAddrUse = bool(v);
+      return 0;
+    },
   },
-  [SO_SNDBUF]: { size: 4, get: (s) => s.options.sndBuf, set: (s, v) => { s.options.sndBuf = v | 0; return 0; } },
-  [SO_RCVBUF]: { size: 4, get: (s) => s.options.rcvBuf, set: (s, v) => { s.options.rcvBuf = v | 0; return 0; } },
+  [SO_SNDBUF]: {
+    size: 4,
+    get: (s) => s.options.sndBuf,
+    set: (s, v) => {
+      s.options.sndBuf = v | 0;
+      return 0;
+    },
+  },
+  [SO_RCVBUF]: {
+    size: 4,
+    get: (s) => s.options.rcvBuf,
+    set: (s, v) => {
+      s.options.rcvBuf = v | 0;
+      return 0;
+    },
+  },
   [SO_BROADCAST]: {
     size: 4,
     get: (s) => (s.options.broadcast ? 1 : 0),
-    set: (s, v) => { s.options.broadcast = bool(v); return 0; },
+    set: (s, v) => {
+      s.options.broadcast = bool(v);
+      return 0;
+    },
   },
   [SO_OOBINLINE]: {
     size: 4,
     applies: stream,
     get: (s) => (s.options.oobInline ? 1 : 0),
-    set: (s, v) => { s.options.oobInline = bool(v); return 0; },
+    set: (s, v) => {
+      s.options.oobInline = bool(v);
+      return 0;
+    },
   },
   // Set after AcceptEx / ConnectEx so the socket behaves as after accept / connect: it already does.
   [SO_UPDATE_ACCEPT_CONTEXT]: { size: 4, applies: stream, set: () => 0 },
   [SO_UPDATE_CONNECT_CONTEXT]: { size: 0, applies: stream, set: () => 0 },
-  [SO_DEBUG]: { size: 4, get: (s) => (s.options.debug ? 1 : 0), set: (s, v) => { s.options.debug = bool(v); return 0; } },
-  [SO_DONTROUTE]: { size: 4, get: (s) => (s.options.dontRoute ? 1 : 0), set: (s, v) => { s.options.dontRoute = bool(v); return 0; } },
+  [SO_DEBUG]: {
+    size: 4,
+    get: (s) => (s.options.debug ? 1 : 0),
+    set: (s, v) => {
+      s.options.debug = bool(v);
+      return 0;
+    },
+  },
+  [SO_DONTROUTE]: {
+    size: 4,
+    get: (s) => (s.options.dontRoute ? 1 : 0),
+    set: (s, v) => {
+      s.options.dontRoute = bool(v);
+      return 0;
+    },
+  },
 };
 
 const ipprotoTcp: Record<number, OptionSpec> = {
@@ -111,7 +176,11 @@ const ipprotoTcp: Record<number, OptionSpec> = {
     size: 4,
     applies: stream,
     get: (s) => (s.options.noDelay ? 1 : 0),
-    set: (s, v) => { s.options.noDelay = bool(v); s.applyOption(SocketOption.NODELAY, bool(v)); return 0; },
+    set: (s, v) => {
+      s.options.noDelay = bool(v);
+      s.applyOption(SocketOption.NODELAY, bool(v));
+      return 0;
+    },
   },
 };
 
@@ -143,7 +212,13 @@ function lookup(s: Socket, level: number, optname: number): OptionSpec | number 
 }
 
 /** getsockopt: writes the value into optval and its size into optlen.value. */
-export function getOption(s: Socket, level: number, optname: number, optval: Uint8Array | null, optlen: { value: number } | null): number {
+export function getOption(
+  s: Socket,
+  level: number,
+  optname: number,
+  optval: Uint8Array | null,
+  optlen: { value: number } | null,
+): number {
   const spec = lookup(s, level, optname);
   if (typeof spec === 'number') return spec;
   if (!spec.get) return WSAENOPROTOOPT;
@@ -155,7 +230,13 @@ export function getOption(s: Socket, level: number, optname: number, optval: Uin
 }
 
 /** setsockopt: reads the value from optval[0..optlen). */
-export function setOption(s: Socket, level: number, optname: number, optval: Uint8Array | null, optlen: number): number {
+export function setOption(
+  s: Socket,
+  level: number,
+  optname: number,
+  optval: Uint8Array | null,
+  optlen: number,
+): number {
   const spec = lookup(s, level, optname);
   if (typeof spec === 'number') return spec;
   if (!spec.set) return WSAENOPROTOOPT;

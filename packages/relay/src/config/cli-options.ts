@@ -14,7 +14,15 @@ import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
 import { loadConfigFile } from './config-file.js';
-import { HELP_GROUPS, LISTEN_OPTIONS, OPTIONS, isList, type Flag, type OptionSpec, type RelayOptions } from './schema.js';
+import {
+  HELP_GROUPS,
+  LISTEN_OPTIONS,
+  OPTIONS,
+  isList,
+  type Flag,
+  type OptionSpec,
+  type RelayOptions,
+} from './schema.js';
 
 export class UsageError extends Error {}
 
@@ -37,9 +45,11 @@ interface FlagEntry {
 
 const ENTRIES: FlagEntry[] = [
   ...Object.entries(OPTIONS).flatMap(([option, spec]: [string, OptionSpec]) =>
-    option === 'listen' ? [] : (spec.flags ?? []).map((flag) => ({ flag, spec, option, listen: false }))),
+    option === 'listen' ? [] : (spec.flags ?? []).map((flag) => ({ flag, spec, option, listen: false })),
+  ),
   ...Object.entries(LISTEN_OPTIONS).flatMap(([option, spec]: [string, OptionSpec]) =>
-    (spec.flags ?? []).map((flag) => ({ flag, spec, option, listen: true }))),
+    (spec.flags ?? []).map((flag) => ({ flag, spec, option, listen: true })),
+  ),
 ];
 
 const COLUMN = 31;
@@ -56,7 +66,7 @@ function usage(): string {
     ];
     for (const { flag, spec } of flags) {
       const name = flag === HELP_FLAG ? '-h, --help' : `--${flag.name}${flag.arg ? ` ${flag.arg}` : ''}`;
-      const fallback = spec === null ? undefined : spec.cliDefault ?? spec.default;
+      const fallback = spec === null ? undefined : (spec.cliDefault ?? spec.default);
       const help = flag.help.replace('{default}', String(fallback)).split('\n');
       const head = `  ${name}`;
       lines.push(head.length < COLUMN ? head.padEnd(COLUMN) + help[0] : `${head} ${help[0]}`);
@@ -75,7 +85,9 @@ export const USAGE = usage();
 
 /** What the command line uses where `startRelay` has another default. */
 export const CLI_DEFAULTS = Object.fromEntries(
-  Object.entries(OPTIONS).flatMap(([option, spec]: [string, OptionSpec]) => ('cliDefault' in spec ? [[option, spec.cliDefault]] : [])),
+  Object.entries(OPTIONS).flatMap(([option, spec]: [string, OptionSpec]) =>
+    'cliDefault' in spec ? [[option, spec.cliDefault]] : [],
+  ),
 ) as Partial<RelayOptions>;
 
 export const DEFAULT_CLI_DRAIN_MS = OPTIONS.drainMs.cliDefault;
@@ -83,10 +95,14 @@ export const DEFAULT_CLI_DRAIN_MS = OPTIONS.drainMs.cliDefault;
 const PARSE_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
   config: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
-  ...Object.fromEntries(ENTRIES.map(({ flag, spec }) => [
-    flag.name,
-    spec.type instanceof z.ZodBoolean ? { type: 'boolean' as const } : { type: 'string' as const, multiple: isList(spec.type) || flag.name === 'dns' },
-  ])),
+  ...Object.fromEntries(
+    ENTRIES.map(({ flag, spec }) => [
+      flag.name,
+      spec.type instanceof z.ZodBoolean
+        ? { type: 'boolean' as const }
+        : { type: 'string' as const, multiple: isList(spec.type) || flag.name === 'dns' },
+    ]),
+  ),
 };
 
 function readPem(flag: string, file: string): string {
@@ -104,7 +120,8 @@ function flagValue(entry: FlagEntry, raw: string | boolean | (string | boolean)[
   if (flag.name === 'dns') return { servers: raw };
   if (spec.type instanceof z.ZodNumber) {
     const text = String(raw);
-    if (!/^\d+(\.\d+)?$/.test(text)) throw new UsageError(`--${flag.name} must be a non-negative number, got ${JSON.stringify(text)}`);
+    if (!/^\d+(\.\d+)?$/.test(text))
+      throw new UsageError(`--${flag.name} must be a non-negative number, got ${JSON.stringify(text)}`);
     return Number(text);
   }
   return raw;
@@ -137,14 +154,18 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
   const cert = values['tls-cert'];
   const key = values['tls-key'];
   if ((cert === undefined) !== (key === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
-  if (typeof cert === 'string' && typeof key === 'string') flags.tls = { cert: readPem('tls-cert', cert), key: readPem('tls-key', key) };
+  if (typeof cert === 'string' && typeof key === 'string')
+    flags.tls = { cert: readPem('tls-cert', cert), key: readPem('tls-key', key) };
 
   const merged: Record<string, unknown> = { ...file, ...flags };
   // Inbound flags replace the file's `listen` keys one by one; any of them turns inbound on
   // (and then needs a listen address from the file or --listen-address).
   if (Object.keys(listenFlags).length > 0) {
     const listen: Record<string, unknown> = { ...file.listen, ...listenFlags };
-    if (listen.addresses === undefined) throw new UsageError('--listen-ports, --listen-remote, --max-listeners and --max-pending need --listen-address (or listen.addresses in --config)');
+    if (listen.addresses === undefined)
+      throw new UsageError(
+        '--listen-ports, --listen-remote, --max-listeners and --max-pending need --listen-address (or listen.addresses in --config)',
+      );
     merged.listen = listen;
   }
   for (const [option, value] of Object.entries(CLI_DEFAULTS)) merged[option] ??= value;

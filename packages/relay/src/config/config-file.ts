@@ -25,8 +25,14 @@ import { OPTIONS, listenSchema, type OptionSpec, type RelayOptions } from './sch
 
 /** Every option a file may hold (not the functions), as the schema types it. */
 const fileOptions = Object.fromEntries(
-  Object.entries(OPTIONS).flatMap(([name, spec]: [string, OptionSpec]) => (spec.inFile === false ? [] : [[name, spec.type.optional()]])),
-) as { [K in keyof typeof OPTIONS as (typeof OPTIONS)[K] extends { inFile: false } ? never : K]: z.ZodOptional<(typeof OPTIONS)[K]['type']> };
+  Object.entries(OPTIONS).flatMap(([name, spec]: [string, OptionSpec]) =>
+    spec.inFile === false ? [] : [[name, spec.type.optional()]],
+  ),
+) as {
+  [K in keyof typeof OPTIONS as (typeof OPTIONS)[K] extends { inFile: false } ? never : K]: z.ZodOptional<
+    (typeof OPTIONS)[K]['type']
+  >;
+};
 
 /**
  * Every key a config file may hold; unknown keys are errors (`.strict()`). In a file `tls` names
@@ -36,7 +42,10 @@ export const configSchema = z
   .object({
     ...fileOptions,
     listen: listenSchema.strict().optional(),
-    tls: z.object({ cert: z.string().min(1), key: z.string().min(1) }).strict().optional(),
+    tls: z
+      .object({ cert: z.string().min(1), key: z.string().min(1) })
+      .strict()
+      .optional(),
     dns: OPTIONS.dns.type.strict().optional(),
     secretFile: z.string().min(1).optional(),
   })
@@ -73,7 +82,9 @@ export function parseConfig(text: string, file: string): RelayOptions {
   } else {
     const doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: true });
     if (doc.errors.length > 0) {
-      throw new ConfigError(`${file}: not valid YAML:\n${doc.errors.map((e) => `  ${e.message.split('\n')[0]}`).join('\n')}`);
+      throw new ConfigError(
+        `${file}: not valid YAML:\n${doc.errors.map((e) => `  ${e.message.split('\n')[0]}`).join('\n')}`,
+      );
     }
     data = doc.toJS();
   }

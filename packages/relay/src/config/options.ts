@@ -49,9 +49,28 @@ export interface ResolvedOptions extends Omit<ParsedOptions, Compiled> {
 
 /** Options that become something else once resolved (a Policy, a NameService…). */
 type Compiled =
-  | 'allow' | 'deny' | 'allowHosts' | 'denyHosts' | 'allowPorts' | 'denyPorts' | 'secret' | 'allowOrigins'
-  | 'log' | 'logLevel' | 'logFormat' | 'dns' | 'lookup' | 'dial' | 'udpSocket' | 'tls' | 'exemptClients'
-  | 'trustProxy' | 'listen' | 'localPorts' | 'udp' | 'udpReplyOnly';
+  | 'allow'
+  | 'deny'
+  | 'allowHosts'
+  | 'denyHosts'
+  | 'allowPorts'
+  | 'denyPorts'
+  | 'secret'
+  | 'allowOrigins'
+  | 'log'
+  | 'logLevel'
+  | 'logFormat'
+  | 'dns'
+  | 'lookup'
+  | 'dial'
+  | 'udpSocket'
+  | 'tls'
+  | 'exemptClients'
+  | 'trustProxy'
+  | 'listen'
+  | 'localPorts'
+  | 'udp'
+  | 'udpReplyOnly';
 
 /**
  * A message may coalesce this many full-size frames. With the default 64 KiB body that is
@@ -71,7 +90,9 @@ export function resolveOptions(options: RelayOptions = {}): ResolvedOptions {
   const loopbackOnly = isLoopbackHost(o.host);
   const udp = o.udp ?? loopbackOnly;
   if (udp && !loopbackOnly && !(o.udpPorts && o.udpPorts.length > 0)) {
-    throw new TypeError(`startRelay: udp: a relay listening beyond loopback (${o.host}) sends UDP only to listed ports: give udpPorts (--udp-port), or leave udp off`);
+    throw new TypeError(
+      `startRelay: udp: a relay listening beyond loopback (${o.host}) sends UDP only to listed ports: give udpPorts (--udp-port), or leave udp off`,
+    );
   }
   return {
     ...o,
@@ -98,7 +119,10 @@ export function isLoopbackHost(host: string): boolean {
   if (host.toLowerCase() === 'localhost') return true;
   const addr = parseStrict(host);
   if (addr === null) return false;
-  const v4 = addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress() ? (addr as ipaddr.IPv6).toIPv4Address() : addr;
+  const v4 =
+    addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()
+      ? (addr as ipaddr.IPv6).toIPv4Address()
+      : addr;
   return v4.range() === 'loopback';
 }
 
@@ -119,7 +143,10 @@ export function inCidrs(address: string | undefined, cidrs: readonly [Address, n
   if (address === undefined || cidrs.length === 0) return false;
   const parsed = parseStrict(address);
   if (parsed === null) return false;
-  const v4 = parsed.kind() === 'ipv6' && (parsed as import('ipaddr.js').IPv6).isIPv4MappedAddress() ? (parsed as import('ipaddr.js').IPv6).toIPv4Address() : parsed;
+  const v4 =
+    parsed.kind() === 'ipv6' && (parsed as import('ipaddr.js').IPv6).isIPv4MappedAddress()
+      ? (parsed as import('ipaddr.js').IPv6).toIPv4Address()
+      : parsed;
   return cidrs.some(([net, bits]) => matches(parsed, net, bits) || matches(v4, net, bits));
 }
 

@@ -70,7 +70,10 @@ function int(min: number, max: number): z.ZodNumber {
  * unhelpful "Invalid input" for either; a preprocess reports the list's own errors. Its input
  * type is `unknown`, so the type is restated once here.)
  */
-function list<T extends z.ZodTypeAny>(item: T, min = 0): z.ZodType<readonly z.output<T>[], z.ZodTypeDef, z.input<T> | readonly z.input<T>[]> {
+function list<T extends z.ZodTypeAny>(
+  item: T,
+  min = 0,
+): z.ZodType<readonly z.output<T>[], z.ZodTypeDef, z.input<T> | readonly z.input<T>[]> {
   const array = min > 0 ? z.array(item).min(min) : z.array(item);
   const type = z.preprocess(oneOrMany, array.readonly());
   LISTS.add(type);
@@ -104,26 +107,56 @@ const pem = z.union([z.string().min(1), z.instanceof(Buffer)]);
 export const LISTEN_OPTIONS = {
   addresses: {
     type: list(z.string(), 1),
-    flags: [{ name: 'listen-address', arg: '<addr>', group: 'inbound', help: 'a relay address pages may listen on (repeatable; 0.0.0.0 / ::\n= every interface); turns inbound on' }],
+    flags: [
+      {
+        name: 'listen-address',
+        arg: '<addr>',
+        group: 'inbound',
+        help: 'a relay address pages may listen on (repeatable; 0.0.0.0 / ::\n= every interface); turns inbound on',
+      },
+    ],
   },
   ports: {
     type: z.union([port, z.array(port).readonly()]),
     default: 'ephemeral',
-    flags: [{ name: 'listen-ports', arg: '<spec>', group: 'inbound', help: 'local ports: 20000-20999, 7000, ephemeral (port 0 → OS-chosen),\ncomma-separated (default ephemeral); also governs UDP fixed ports' }],
+    flags: [
+      {
+        name: 'listen-ports',
+        arg: '<spec>',
+        group: 'inbound',
+        help: 'local ports: 20000-20999, 7000, ephemeral (port 0 → OS-chosen),\ncomma-separated (default ephemeral); also governs UDP fixed ports',
+      },
+    ],
   },
   remotes: {
     type: strings,
-    flags: [{ name: 'listen-remote', arg: '<cidr>', group: 'inbound', help: 'only these peers may connect to a listener (repeatable; default any)' }],
+    flags: [
+      {
+        name: 'listen-remote',
+        arg: '<cidr>',
+        group: 'inbound',
+        help: 'only these peers may connect to a listener (repeatable; default any)',
+      },
+    ],
   },
   maxListeners: {
     type: int(1, 0xffff),
     default: 8,
-    flags: [{ name: 'max-listeners', arg: '<n>', group: 'inbound', help: 'listening sockets per page (default {default})' }],
+    flags: [
+      { name: 'max-listeners', arg: '<n>', group: 'inbound', help: 'listening sockets per page (default {default})' },
+    ],
   },
   maxPending: {
     type: int(1, 0xffff),
     default: 64,
-    flags: [{ name: 'max-pending', arg: '<n>', group: 'inbound', help: 'unaccepted inbound connections per page (default {default})' }],
+    flags: [
+      {
+        name: 'max-pending',
+        arg: '<n>',
+        group: 'inbound',
+        help: 'unaccepted inbound connections per page (default {default})',
+      },
+    ],
   },
 } as const satisfies Record<string, OptionSpec>;
 
@@ -157,87 +190,204 @@ export const OPTIONS = {
     type: int(0, 65535),
     default: 0,
     cliDefault: 8787,
-    flags: [{ name: 'port', arg: '<n>', group: 'listening', help: 'port to listen on, 0 = any free port (default {default})' }],
+    flags: [
+      {
+        name: 'port',
+        arg: '<n>',
+        group: 'listening',
+        help: 'port to listen on, 0 = any free port (default {default})',
+      },
+    ],
   },
   tls: {
     type: z.object({ cert: pem, key: pem }),
     flags: [
-      { name: 'tls-cert', arg: '<file>', group: 'listening', help: 'serve wss:// with this PEM certificate (chain) ...' },
+      {
+        name: 'tls-cert',
+        arg: '<file>',
+        group: 'listening',
+        help: 'serve wss:// with this PEM certificate (chain) ...',
+      },
       { name: 'tls-key', arg: '<file>', group: 'listening', help: '... and this PEM private key' },
     ],
   },
   secret: {
     type: z.string().min(1),
-    flags: [{ name: 'secret', arg: '<s>', group: 'access', help: 'require tickets minted with this secret (createTicket);\nor set WS2WEB_RELAY_SECRET to keep it out of the process list' }],
+    flags: [
+      {
+        name: 'secret',
+        arg: '<s>',
+        group: 'access',
+        help: 'require tickets minted with this secret (createTicket);\nor set WS2WEB_RELAY_SECRET to keep it out of the process list',
+      },
+    ],
   },
   maxTicketTtlSeconds: {
     type: int(0, MAX_COUNT),
     default: 3600,
-    flags: [{ name: 'max-ticket-ttl', arg: '<s>', group: 'access', help: 'refuse tickets living longer than this (exp - iat; default {default};\n0 = any); tickets dated over 60 s ahead are refused too' }],
+    flags: [
+      {
+        name: 'max-ticket-ttl',
+        arg: '<s>',
+        group: 'access',
+        help: 'refuse tickets living longer than this (exp - iat; default {default};\n0 = any); tickets dated over 60 s ahead are refused too',
+      },
+    ],
   },
   maxConnectionsPerTicket: {
     type: int(0, MAX_COUNT),
     default: 0,
-    flags: [{ name: 'max-connections-per-ticket', arg: '<n>', group: 'access', help: 'WebSockets one ticket may hold open at once (default {default} = any;\n1 = single use at a time)' }],
+    flags: [
+      {
+        name: 'max-connections-per-ticket',
+        arg: '<n>',
+        group: 'access',
+        help: 'WebSockets one ticket may hold open at once (default {default} = any;\n1 = single use at a time)',
+      },
+    ],
   },
   allowOrigins: {
     type: strings,
-    flags: [{ name: 'allow-origin', arg: '<origin>', group: 'access', help: 'accept WebSocket upgrades only from this Origin (repeatable)' }],
+    flags: [
+      {
+        name: 'allow-origin',
+        arg: '<origin>',
+        group: 'access',
+        help: 'accept WebSocket upgrades only from this Origin (repeatable)',
+      },
+    ],
   },
   trustProxy: {
     type: strings,
     default: [],
-    flags: [{ name: 'trust-proxy', arg: '<cidr>', group: 'access', help: 'believe X-Forwarded-For from these proxies (repeatable)' }],
+    flags: [
+      {
+        name: 'trust-proxy',
+        arg: '<cidr>',
+        group: 'access',
+        help: 'believe X-Forwarded-For from these proxies (repeatable)',
+      },
+    ],
   },
   allow: {
     type: strings,
-    flags: [{ name: 'allow', arg: '<cidr>', group: 'destinations', help: 'also allow this range, e.g. 127.0.0.0/8 or ::1/128 (repeatable)' }],
+    flags: [
+      {
+        name: 'allow',
+        arg: '<cidr>',
+        group: 'destinations',
+        help: 'also allow this range, e.g. 127.0.0.0/8 or ::1/128 (repeatable)',
+      },
+    ],
   },
   deny: {
     type: strings,
-    flags: [{ name: 'deny', arg: '<cidr>', group: 'destinations', help: 'refuse this range even if public or allowed (repeatable)' }],
+    flags: [
+      {
+        name: 'deny',
+        arg: '<cidr>',
+        group: 'destinations',
+        help: 'refuse this range even if public or allowed (repeatable)',
+      },
+    ],
   },
   allowHosts: {
     type: strings,
-    flags: [{ name: 'allow-host', arg: '<pattern>', group: 'destinations', help: 'only these host names may be dialled (api.example.com,\n*.example.com; repeatable); IP literals then need --allow' }],
+    flags: [
+      {
+        name: 'allow-host',
+        arg: '<pattern>',
+        group: 'destinations',
+        help: 'only these host names may be dialled (api.example.com,\n*.example.com; repeatable); IP literals then need --allow',
+      },
+    ],
   },
   denyHosts: {
     type: strings,
-    flags: [{ name: 'deny-host', arg: '<pattern>', group: 'destinations', help: 'refuse these host names before resolving them (repeatable)' }],
+    flags: [
+      {
+        name: 'deny-host',
+        arg: '<pattern>',
+        group: 'destinations',
+        help: 'refuse these host names before resolving them (repeatable)',
+      },
+    ],
   },
   allowPorts: {
     type: ports,
-    flags: [{ name: 'allow-port', arg: '<n|a-b>', group: 'destinations', help: 'only these destination ports (repeatable)' }],
+    flags: [
+      { name: 'allow-port', arg: '<n|a-b>', group: 'destinations', help: 'only these destination ports (repeatable)' },
+    ],
   },
   denyPorts: {
     type: ports,
-    flags: [{ name: 'deny-port', arg: '<n|a-b>', group: 'destinations', help: 'refuse these destination ports (repeatable; default 25;\ngiving any replaces the default)' }],
+    flags: [
+      {
+        name: 'deny-port',
+        arg: '<n|a-b>',
+        group: 'destinations',
+        help: 'refuse these destination ports (repeatable; default 25;\ngiving any replaces the default)',
+      },
+    ],
   },
   udp: {
     type: z.boolean(),
     flags: [
-      { name: 'udp', group: 'destinations', help: 'allow UDP sockets (default: on for a loopback relay, off beyond it;\nbeyond loopback it needs --udp-port)' },
+      {
+        name: 'udp',
+        group: 'destinations',
+        help: 'allow UDP sockets (default: on for a loopback relay, off beyond it;\nbeyond loopback it needs --udp-port)',
+      },
       { name: 'no-udp', group: 'destinations', help: 'refuse UDP sockets (DGRAM_OPEN → WSAEACCES; WELCOME omits UDP)' },
     ],
   },
   udpReplyOnly: {
     type: z.boolean(),
     flags: [
-      { name: 'udp-reply-only', group: 'destinations', help: 'an unconnected UDP socket hears only peers it sent to (default: on\nbeyond loopback; a fixed port bound under --listen-address hears anyone)' },
-      { name: 'no-udp-reply-only', group: 'destinations', help: 'UDP sockets hear any source (the default on a loopback relay)' },
+      {
+        name: 'udp-reply-only',
+        group: 'destinations',
+        help: 'an unconnected UDP socket hears only peers it sent to (default: on\nbeyond loopback; a fixed port bound under --listen-address hears anyone)',
+      },
+      {
+        name: 'no-udp-reply-only',
+        group: 'destinations',
+        help: 'UDP sockets hear any source (the default on a loopback relay)',
+      },
     ],
   },
   udpPorts: {
     type: ports,
-    flags: [{ name: 'udp-port', arg: '<n|a-b>', group: 'destinations', help: 'the only UDP destination ports (repeatable; default any but the\namplification ports 7,17,19,53,69,111,123,137,161,162,389,427,520,1434,\n1900,3283,3702,5353,5683,10001,11211,27015, which only this lists)' }],
+    flags: [
+      {
+        name: 'udp-port',
+        arg: '<n|a-b>',
+        group: 'destinations',
+        help: 'the only UDP destination ports (repeatable; default any but the\namplification ports 7,17,19,53,69,111,123,137,161,162,389,427,520,1434,\n1900,3283,3702,5353,5683,10001,11211,27015, which only this lists)',
+      },
+    ],
   },
   localPorts: {
     type: z.union([port, z.array(port).readonly()]),
-    flags: [{ name: 'local-ports', arg: '<spec>', group: 'destinations', help: 'fixed local ports a page may bind without --listen-address (TCP\nbind-then-connect, UDP): e.g. 40000-40999; default 1024-65535 on a\nloopback relay, none (ephemeral) beyond it; never below 1024' }],
+    flags: [
+      {
+        name: 'local-ports',
+        arg: '<spec>',
+        group: 'destinations',
+        help: 'fixed local ports a page may bind without --listen-address (TCP\nbind-then-connect, UDP): e.g. 40000-40999; default 1024-65535 on a\nloopback relay, none (ephemeral) beyond it; never below 1024',
+      },
+    ],
   },
   dns: {
     type: dnsSchema,
-    flags: [{ name: 'dns', arg: '<ip[:port]>', group: 'destinations', help: 'resolve names with this DNS server instead of the OS resolver\n(repeatable; e.g. 127.0.0.1:5353 or [::1]:53)' }],
+    flags: [
+      {
+        name: 'dns',
+        arg: '<ip[:port]>',
+        group: 'destinations',
+        help: 'resolve names with this DNS server instead of the OS resolver\n(repeatable; e.g. 127.0.0.1:5353 or [::1]:53)',
+      },
+    ],
   },
   listen: {
     type: listenSchema,
@@ -245,47 +395,110 @@ export const OPTIONS = {
   },
   metricsPort: {
     type: int(0, 65535),
-    flags: [{ name: 'metrics-port', arg: '<n>', group: 'listening', help: 'serve /metrics (and /healthz, /readyz) on this port of --metrics-host;\nthe WebSocket port then answers /metrics 404 (0 = any free port)' }],
+    flags: [
+      {
+        name: 'metrics-port',
+        arg: '<n>',
+        group: 'listening',
+        help: 'serve /metrics (and /healthz, /readyz) on this port of --metrics-host;\nthe WebSocket port then answers /metrics 404 (0 = any free port)',
+      },
+    ],
   },
   metricsHost: {
     type: z.string().min(1),
     default: '127.0.0.1',
-    flags: [{ name: 'metrics-host', arg: '<addr>', group: 'listening', help: 'interface of the metrics listener (default {default})' }],
+    flags: [
+      {
+        name: 'metrics-host',
+        arg: '<addr>',
+        group: 'listening',
+        help: 'interface of the metrics listener (default {default})',
+      },
+    ],
   },
   maxConnectionsPerIp: {
     type: int(0, MAX_COUNT),
     default: 64,
-    flags: [{ name: 'max-connections-per-ip', arg: '<n>', group: 'limits', help: 'WebSockets per client address (default {default}; more → HTTP 429)' }],
+    flags: [
+      {
+        name: 'max-connections-per-ip',
+        arg: '<n>',
+        group: 'limits',
+        help: 'WebSockets per client address (default {default}; more → HTTP 429)',
+      },
+    ],
   },
   maxConnections: {
     type: int(0, MAX_COUNT),
     default: 4096,
-    flags: [{ name: 'max-connections', arg: '<n>', group: 'limits', help: 'TCP connections to the relay port, upgraded or not (default {default};\nkeep it below the fd limit minus maxSocketsTotal)' }],
+    flags: [
+      {
+        name: 'max-connections',
+        arg: '<n>',
+        group: 'limits',
+        help: 'TCP connections to the relay port, upgraded or not (default {default};\nkeep it below the fd limit minus maxSocketsTotal)',
+      },
+    ],
   },
   maxPendingUpgradesPerIp: {
     type: int(0, MAX_COUNT),
     default: 16,
-    flags: [{ name: 'max-pending-upgrades-per-ip', arg: '<n>', group: 'limits', help: 'connections per client address not yet upgraded (default {default})' }],
+    flags: [
+      {
+        name: 'max-pending-upgrades-per-ip',
+        arg: '<n>',
+        group: 'limits',
+        help: 'connections per client address not yet upgraded (default {default})',
+      },
+    ],
   },
   upgradeTimeoutMs: {
     type: int(1, MAX_MS),
     default: 10_000,
-    flags: [{ name: 'upgrade-timeout-ms', arg: '<n>', group: 'limits', help: 'time a TCP connection has to send its upgrade or request (default {default})' }],
+    flags: [
+      {
+        name: 'upgrade-timeout-ms',
+        arg: '<n>',
+        group: 'limits',
+        help: 'time a TCP connection has to send its upgrade or request (default {default})',
+      },
+    ],
   },
   maxSocketsPerClient: {
     type: int(0, MAX_COUNT),
     default: 1024,
-    flags: [{ name: 'max-sockets-per-client', arg: '<n>', group: 'limits', help: 'sockets one client address holds across its WebSockets (default {default})' }],
+    flags: [
+      {
+        name: 'max-sockets-per-client',
+        arg: '<n>',
+        group: 'limits',
+        help: 'sockets one client address holds across its WebSockets (default {default})',
+      },
+    ],
   },
   exemptClients: {
     type: strings,
     default: ['127.0.0.0/8', '::1/128'],
-    flags: [{ name: 'exempt-client', arg: '<cidr>', group: 'limits', help: 'clients the per-client limits skip (repeatable; default loopback)' }],
+    flags: [
+      {
+        name: 'exempt-client',
+        arg: '<cidr>',
+        group: 'limits',
+        help: 'clients the per-client limits skip (repeatable; default loopback)',
+      },
+    ],
   },
   maxStreams: {
     type: int(1, MAX_COUNT),
     default: 1024,
-    flags: [{ name: 'max-streams', arg: '<n>', group: 'limits', help: 'sockets and name queries per WebSocket (default {default})' }],
+    flags: [
+      {
+        name: 'max-streams',
+        arg: '<n>',
+        group: 'limits',
+        help: 'sockets and name queries per WebSocket (default {default})',
+      },
+    ],
   },
   maxSocketsTotal: {
     type: int(0, MAX_COUNT),
@@ -295,125 +508,278 @@ export const OPTIONS = {
   maxConnectionsPerDestination: {
     type: int(0, MAX_COUNT),
     default: 0,
-    flags: [{ name: 'max-per-destination', arg: '<n>', group: 'limits', help: 'TCP connections to one address:port across the relay (default {default})' }],
+    flags: [
+      {
+        name: 'max-per-destination',
+        arg: '<n>',
+        group: 'limits',
+        help: 'TCP connections to one address:port across the relay (default {default})',
+      },
+    ],
   },
   opensPerSecond: {
     type: z.number().nonnegative().finite(),
     default: 50,
-    flags: [{ name: 'opens-per-second', arg: '<n>', group: 'limits', help: 'socket opens and name queries per second per client (default {default})' }],
+    flags: [
+      {
+        name: 'opens-per-second',
+        arg: '<n>',
+        group: 'limits',
+        help: 'socket opens and name queries per second per client (default {default})',
+      },
+    ],
   },
   openBurst: {
     type: int(1, MAX_COUNT),
     default: 100,
-    flags: [{ name: 'open-burst', arg: '<n>', group: 'limits', help: '... of which this many at once (default {default})' }],
+    flags: [
+      { name: 'open-burst', arg: '<n>', group: 'limits', help: '... of which this many at once (default {default})' },
+    ],
   },
   bandwidthBytesPerSec: {
     type: int(0, Number.MAX_SAFE_INTEGER),
     default: 0,
-    flags: [{ name: 'bandwidth', arg: '<bytes/s>', group: 'limits', help: 'per WebSocket and direction (default {default})' }],
+    flags: [
+      { name: 'bandwidth', arg: '<bytes/s>', group: 'limits', help: 'per WebSocket and direction (default {default})' },
+    ],
   },
   connectTimeoutMs: {
     type: int(1, MAX_MS),
     default: 21_000,
-    flags: [{ name: 'connect-timeout-ms', arg: '<n>', group: 'limits', help: 'TCP connect timeout (default {default})' }],
+    flags: [
+      { name: 'connect-timeout-ms', arg: '<n>', group: 'limits', help: 'TCP connect timeout (default {default})' },
+    ],
   },
   handshakeTimeoutMs: {
     type: int(1, MAX_MS),
     default: 10_000,
-    flags: [{ name: 'handshake-timeout-ms', arg: '<n>', group: 'limits', help: 'time for a page to send HELLO (default {default})' }],
+    flags: [
+      {
+        name: 'handshake-timeout-ms',
+        arg: '<n>',
+        group: 'limits',
+        help: 'time for a page to send HELLO (default {default})',
+      },
+    ],
   },
   idleTimeoutMs: {
     type: int(0, MAX_MS),
     default: 600_000,
-    flags: [{ name: 'idle-timeout-ms', arg: '<n>', group: 'limits', help: 'close a WebSocket without streams or frames this long (default {default})' }],
+    flags: [
+      {
+        name: 'idle-timeout-ms',
+        arg: '<n>',
+        group: 'limits',
+        help: 'close a WebSocket without streams or frames this long (default {default})',
+      },
+    ],
   },
   heartbeatMs: {
     type: int(0, MAX_MS),
     default: 30_000,
-    flags: [{ name: 'heartbeat-ms', arg: '<n>', group: 'limits', help: 'ping interval; a page missing a pong is dropped (default {default})' }],
+    flags: [
+      {
+        name: 'heartbeat-ms',
+        arg: '<n>',
+        group: 'limits',
+        help: 'ping interval; a page missing a pong is dropped (default {default})',
+      },
+    ],
   },
   drainMs: {
     type: int(0, MAX_MS),
     default: 0,
     cliDefault: 10_000,
-    flags: [{ name: 'drain-ms', arg: '<n>', group: 'limits', help: 'on SIGTERM/SIGINT, time open streams get to finish (default {default})' }],
+    flags: [
+      {
+        name: 'drain-ms',
+        arg: '<n>',
+        group: 'limits',
+        help: 'on SIGTERM/SIGINT, time open streams get to finish (default {default})',
+      },
+    ],
   },
   logLevel: {
     type: z.enum(['debug', 'info', 'warn', 'error', 'silent']),
     default: 'warn',
     cliDefault: 'info',
-    flags: [{ name: 'log-level', arg: '<level>', group: 'logs', help: 'debug | info | warn | error | silent (default {default})' }],
+    flags: [
+      {
+        name: 'log-level',
+        arg: '<level>',
+        group: 'logs',
+        help: 'debug | info | warn | error | silent (default {default})',
+      },
+    ],
   },
   logFormat: {
     type: z.enum(['text', 'json']),
     default: 'text',
-    flags: [{ name: 'log-format', arg: '<text|json>', group: 'logs', help: 'key=value lines or one JSON object per line (default {default})' }],
+    flags: [
+      {
+        name: 'log-format',
+        arg: '<text|json>',
+        group: 'logs',
+        help: 'key=value lines or one JSON object per line (default {default})',
+      },
+    ],
   },
   // What one page can make the relay hold or burn (docs/security.md "A malicious page").
   maxStreamCredit: {
     type: int(1, 0xffffffff),
     default: 8 * 1024 * 1024,
-    flags: [{ name: 'max-stream-credit', arg: '<bytes>', group: 'limits', help: 'credit a page may grant one stream; more is ignored (default {default})' }],
+    flags: [
+      {
+        name: 'max-stream-credit',
+        arg: '<bytes>',
+        group: 'limits',
+        help: 'credit a page may grant one stream; more is ignored (default {default})',
+      },
+    ],
   },
   maxPageBacklogBytes: {
     type: int(64 * 1024, Number.MAX_SAFE_INTEGER),
     default: 4 * 1024 * 1024,
-    flags: [{ name: 'max-page-backlog', arg: '<bytes>', group: 'limits', help: 'unsent bytes held for one page before its sockets stop being read (default {default})' }],
+    flags: [
+      {
+        name: 'max-page-backlog',
+        arg: '<bytes>',
+        group: 'limits',
+        help: 'unsent bytes held for one page before its sockets stop being read (default {default})',
+      },
+    ],
   },
   maxHeldBytesTotal: {
     type: int(1024 * 1024, Number.MAX_SAFE_INTEGER),
     default: 256 * 1024 * 1024,
-    flags: [{ name: 'max-held-total', arg: '<bytes>', group: 'limits', help: 'unsent bytes held for all pages before every socket stops being read (default {default})' }],
+    flags: [
+      {
+        name: 'max-held-total',
+        arg: '<bytes>',
+        group: 'limits',
+        help: 'unsent bytes held for all pages before every socket stops being read (default {default})',
+      },
+    ],
   },
   stalledPageMs: {
     type: int(0, MAX_MS),
     default: 30_000,
-    flags: [{ name: 'stalled-page-ms', arg: '<n>', group: 'limits', help: 'close a page whose backlog stays over the bound this long (default {default})' }],
+    flags: [
+      {
+        name: 'stalled-page-ms',
+        arg: '<n>',
+        group: 'limits',
+        help: 'close a page whose backlog stays over the bound this long (default {default})',
+      },
+    ],
   },
   earlyWindow: {
     type: int(0, 0xffffffff),
     default: 64 * 1024,
-    flags: [{ name: 'early-window', arg: '<bytes>', group: 'limits', help: 'DATA a page may send one stream before OPENED (default {default})' }],
+    flags: [
+      {
+        name: 'early-window',
+        arg: '<bytes>',
+        group: 'limits',
+        help: 'DATA a page may send one stream before OPENED (default {default})',
+      },
+    ],
   },
   maxEarlyBytes: {
     type: int(0, Number.MAX_SAFE_INTEGER),
     default: 1024 * 1024,
-    flags: [{ name: 'max-early-bytes', arg: '<bytes>', group: 'limits', help: 'DATA one page may have sent to streams not yet OPENED (default {default})' }],
+    flags: [
+      {
+        name: 'max-early-bytes',
+        arg: '<bytes>',
+        group: 'limits',
+        help: 'DATA one page may have sent to streams not yet OPENED (default {default})',
+      },
+    ],
   },
   framesPerSecond: {
     type: z.number().nonnegative().finite(),
     default: 100_000,
-    flags: [{ name: 'frames-per-second', arg: '<n>', group: 'limits', help: 'frames one page may send per second; beyond, its WebSocket is not read (default {default})' }],
+    flags: [
+      {
+        name: 'frames-per-second',
+        arg: '<n>',
+        group: 'limits',
+        help: 'frames one page may send per second; beyond, its WebSocket is not read (default {default})',
+      },
+    ],
   },
   messagesPerSecond: {
     type: z.number().nonnegative().finite(),
     default: 20_000,
-    flags: [{ name: 'messages-per-second', arg: '<n>', group: 'limits', help: 'WebSocket messages one page may send per second (default {default})' }],
+    flags: [
+      {
+        name: 'messages-per-second',
+        arg: '<n>',
+        group: 'limits',
+        help: 'WebSocket messages one page may send per second (default {default})',
+      },
+    ],
   },
   requestsPerSecond: {
     type: z.number().nonnegative().finite(),
     default: 2_000,
-    flags: [{ name: 'requests-per-second', arg: '<n>', group: 'limits', help: 'frames that ask for an answer (PEER, OPEN…) per page per second (default {default})' }],
+    flags: [
+      {
+        name: 'requests-per-second',
+        arg: '<n>',
+        group: 'limits',
+        help: 'frames that ask for an answer (PEER, OPEN…) per page per second (default {default})',
+      },
+    ],
   },
   maxRefusalsPerSecond: {
     type: int(0, MAX_COUNT),
     default: 200,
-    flags: [{ name: 'max-refusals-per-second', arg: '<n>', group: 'limits', help: 'refusals (OPEN_FAILED LIMIT…) after which a page is closed (default {default})' }],
+    flags: [
+      {
+        name: 'max-refusals-per-second',
+        arg: '<n>',
+        group: 'limits',
+        help: 'refusals (OPEN_FAILED LIMIT…) after which a page is closed (default {default})',
+      },
+    ],
   },
   datagramMinCost: {
     type: int(0, 65_535),
     default: 64,
-    flags: [{ name: 'datagram-min-cost', arg: '<bytes>', group: 'limits', help: 'credit a datagram holds while in flight, however small (default {default})' }],
+    flags: [
+      {
+        name: 'datagram-min-cost',
+        arg: '<bytes>',
+        group: 'limits',
+        help: 'credit a datagram holds while in flight, however small (default {default})',
+      },
+    ],
   },
   datagramsPerSecond: {
     type: z.number().nonnegative().finite(),
     default: 20_000,
-    flags: [{ name: 'datagrams-per-second', arg: '<n>', group: 'limits', help: 'datagrams one UDP socket may send per second; more are dropped (default {default})' }],
+    flags: [
+      {
+        name: 'datagrams-per-second',
+        arg: '<n>',
+        group: 'limits',
+        help: 'datagrams one UDP socket may send per second; more are dropped (default {default})',
+      },
+    ],
   },
   pageDatagramsPerSecond: {
     type: z.number().nonnegative().finite(),
     default: 50_000,
-    flags: [{ name: 'page-datagrams-per-second', arg: '<n>', group: 'limits', help: '... and one page across its sockets (default {default})' }],
+    flags: [
+      {
+        name: 'page-datagrams-per-second',
+        arg: '<n>',
+        group: 'limits',
+        help: '... and one page across its sockets (default {default})',
+      },
+    ],
   },
   // Only a program sets these.
   maxFrameBody: { type: int(1024, 16 * 1024 * 1024), default: 64 * 1024 },
@@ -434,18 +800,24 @@ type GivenShape = { [K in OptionName]: z.ZodOptional<Options[K]['type']> };
 
 /** As given, with the defaults filled in. */
 type ResolvedShape = {
-  [K in OptionName]: Options[K] extends { default: unknown } ? z.ZodDefault<Options[K]['type']> : z.ZodOptional<Options[K]['type']>;
+  [K in OptionName]: Options[K] extends { default: unknown }
+    ? z.ZodDefault<Options[K]['type']>
+    : z.ZodOptional<Options[K]['type']>;
 };
 
 function shape<S>(build: (spec: OptionSpec) => z.ZodTypeAny): S {
-  return Object.fromEntries(Object.entries(OPTIONS).map(([name, spec]: [string, OptionSpec]) => [name, build(spec)])) as S;
+  return Object.fromEntries(
+    Object.entries(OPTIONS).map(([name, spec]: [string, OptionSpec]) => [name, build(spec)]),
+  ) as S;
 }
 
 /** The options as given (no defaults); unknown keys are dropped, as a JavaScript caller expects. */
 export const givenSchema = z.object(shape<GivenShape>((spec) => spec.type.optional()));
 
 /** The options with the defaults filled in. */
-export const resolvedSchema = z.object(shape<ResolvedShape>((spec) => ('default' in spec ? spec.type.default(spec.default) : spec.type.optional())));
+export const resolvedSchema = z.object(
+  shape<ResolvedShape>((spec) => ('default' in spec ? spec.type.default(spec.default) : spec.type.optional())),
+);
 
 /** `startRelay(options)`. Every key is optional; see docs/relay.md for each. */
 export type RelayOptions = z.input<typeof givenSchema>;
@@ -455,8 +827,16 @@ export type ParsedOptions = z.output<typeof resolvedSchema>;
 
 /** `startRelay`'s default for every option that has one. */
 export const DEFAULTS = Object.fromEntries(
-  Object.entries(OPTIONS).flatMap(([name, spec]: [string, OptionSpec]) => ('default' in spec ? [[name, spec.default]] : [])),
-) as { readonly [K in OptionName as Options[K] extends { default: unknown } ? K : never]: Options[K] extends { default: infer D } ? D : never };
+  Object.entries(OPTIONS).flatMap(([name, spec]: [string, OptionSpec]) =>
+    'default' in spec ? [[name, spec.default]] : [],
+  ),
+) as {
+  readonly [K in OptionName as Options[K] extends { default: unknown } ? K : never]: Options[K] extends {
+    default: infer D;
+  }
+    ? D
+    : never;
+};
 
 /**
  * Parses `value` with `schema`, or throws the first problem as `startRelay` reports it:

@@ -32,7 +32,9 @@ export class Admission {
     this.#exempt = exempt;
   }
 
-  get draining(): boolean { return this.#draining; }
+  get draining(): boolean {
+    return this.#draining;
+  }
 
   /** From now on every new stream is refused with SHUTTING_DOWN. */
   drain(): void {
@@ -46,7 +48,11 @@ export class Admission {
     if (limit !== null) return limit;
     if (!this.#exempt && !this.#limits.takeOpen(this.#client)) {
       const { opensPerSecond, openBurst } = this.#options;
-      return { draining: false, limit: 'open_rate', detail: `more than ${opensPerSecond} opens per second (burst ${openBurst})` };
+      return {
+        draining: false,
+        limit: 'open_rate',
+        detail: `more than ${opensPerSecond} opens per second (burst ${openBurst})`,
+      };
     }
     return null;
   }
@@ -58,12 +64,22 @@ export class Admission {
 
   #sharedLimit(open: number, isSocket: boolean): (Refusal & { draining: false }) | null {
     const { maxStreams, maxSocketsTotal, maxSocketsPerClient } = this.#options;
-    if (open >= maxStreams) return { draining: false, limit: 'streams_per_connection', detail: `${maxStreams} streams open` };
+    if (open >= maxStreams)
+      return { draining: false, limit: 'streams_per_connection', detail: `${maxStreams} streams open` };
     if (isSocket && maxSocketsTotal > 0 && this.#limits.sockets >= maxSocketsTotal) {
       return { draining: false, limit: 'sockets_total', detail: `${maxSocketsTotal} sockets open on the relay` };
     }
-    if (isSocket && !this.#exempt && maxSocketsPerClient > 0 && this.#limits.socketsByClient.get(this.#client) >= maxSocketsPerClient) {
-      return { draining: false, limit: 'sockets_per_client', detail: `${maxSocketsPerClient} sockets open for this client address` };
+    if (
+      isSocket &&
+      !this.#exempt &&
+      maxSocketsPerClient > 0 &&
+      this.#limits.socketsByClient.get(this.#client) >= maxSocketsPerClient
+    ) {
+      return {
+        draining: false,
+        limit: 'sockets_per_client',
+        detail: `${maxSocketsPerClient} sockets open for this client address`,
+      };
     }
     return null;
   }

@@ -72,7 +72,15 @@ const FRAMES_PER_TURN = 1024;
 
 /** Frame types that ask the relay for an answer: each one counts against requestsPerSecond. */
 const REQUEST_FRAMES = new Uint8Array(256);
-for (const type of [FrameType.OPEN, FrameType.DGRAM_OPEN, FrameType.RESOLVE, FrameType.LISTEN, FrameType.PEER, FrameType.SETOPT]) REQUEST_FRAMES[type] = 1;
+for (const type of [
+  FrameType.OPEN,
+  FrameType.DGRAM_OPEN,
+  FrameType.RESOLVE,
+  FrameType.LISTEN,
+  FrameType.PEER,
+  FrameType.SETOPT,
+])
+  REQUEST_FRAMES[type] = 1;
 
 let nextConnectionId = 1;
 
@@ -124,13 +132,19 @@ export class Connection implements ListenerHost {
     this.#ws = ws;
     this.options = options;
     this.metrics = metrics;
-    this.logFields = { conn: nextConnectionId++, peer: info.remoteAddress, client: info.client !== info.remoteAddress ? info.client : undefined };
+    this.logFields = {
+      conn: nextConnectionId++,
+      peer: info.remoteAddress,
+      client: info.client !== info.remoteAddress ? info.client : undefined,
+    };
     this.limits = info.limits;
     this.#table = new StreamTable(metrics, info.limits, info.exempt ? null : info.client);
     this.#admission = new Admission(options, info.limits, info.client, info.exempt);
     this.#toPage = new ByteThrottle(options.bandwidthBytesPerSec);
     this.outbox = new Outbox(this.#sendMessage, options.maxMessageBytes, this.#beforeFlush);
-    this.#credit = new CreditPacer(new ByteThrottle(options.bandwidthBytesPerSec), metrics, this.outbox, (s) => this.#table.holds(s));
+    this.#credit = new CreditPacer(new ByteThrottle(options.bandwidthBytesPerSec), metrics, this.outbox, (s) =>
+      this.#table.holds(s),
+    );
     this.#routes = {
       maxFrameBody: options.maxFrameBody,
       stream: (id) => this.#table.get(id),
@@ -141,7 +155,9 @@ export class Connection implements ListenerHost {
       resolve: (frame) => this.#onResolve(frame),
       listen: (frame) => this.#onListen(frame),
     };
-    const wsClosed = new Promise<void>((resolve) => { this.#resolveWsClosed = resolve; });
+    const wsClosed = new Promise<void>((resolve) => {
+      this.#resolveWsClosed = resolve;
+    });
     this.#closed = wsClosed.then(() => this.#table.socketsClosed());
     metrics.connections++;
     metrics.connectionsTotal++;
@@ -166,11 +182,17 @@ export class Connection implements ListenerHost {
     options.log('debug', 'websocket accepted', { ...this.logFields, origin: info.origin });
   }
 
-  get state(): ConnectionState { return this.#state.current; }
+  get state(): ConnectionState {
+    return this.#state.current;
+  }
 
-  get scope(): DestinationScope | null { return this.#scope; }
+  get scope(): DestinationScope | null {
+    return this.#scope;
+  }
 
-  get listenScope(): PortSet | null { return this.#listenScope; }
+  get listenScope(): PortSet | null {
+    return this.#listenScope;
+  }
 
   /** Streams by state name, for the `streams_by_state` gauge. */
   countStates(into: Record<string, number>): void {
@@ -189,7 +211,9 @@ export class Connection implements ListenerHost {
   }
 
   /** Resolves once the WebSocket has closed and every TCP socket of this page is closed. */
-  get closed(): Promise<void> { return this.#closed; }
+  get closed(): Promise<void> {
+    return this.#closed;
+  }
 
   /** Relay shutdown: GOAWAY(SHUTTING_DOWN), destroy every socket, close 1001. */
   shutdown(): Promise<void> {
@@ -337,14 +361,24 @@ export class Connection implements ListenerHost {
   }
 
   #onStalled = (): void => {
-    this.options.log('info', 'page backlog did not drain; dropping the page', { ...this.logFields, stalledMs: this.options.stalledPageMs });
+    this.options.log('info', 'page backlog did not drain; dropping the page', {
+      ...this.logFields,
+      stalledMs: this.options.stalledPageMs,
+    });
     this.#ws.terminate();
   };
 
   #onRefusing = (): void => {
     if (!this.#state.is('READY')) return;
-    this.options.log('info', 'too many refusals; closing the connection', { ...this.logFields, perSecond: this.options.maxRefusalsPerSecond });
-    this.#goaway(Reason.LIMIT, `more than ${this.options.maxRefusalsPerSecond} refusals in a second`, CloseCode.POLICY_VIOLATION);
+    this.options.log('info', 'too many refusals; closing the connection', {
+      ...this.logFields,
+      perSecond: this.options.maxRefusalsPerSecond,
+    });
+    this.#goaway(
+      Reason.LIMIT,
+      `more than ${this.options.maxRefusalsPerSecond} refusals in a second`,
+      CloseCode.POLICY_VIOLATION,
+    );
     this.#table.destroyAll(false);
   };
 
@@ -367,7 +401,8 @@ export class Connection implements ListenerHost {
 
   #onWsError = (err: Error): void => {
     // ws closes the connection itself after an error (e.g. maxPayload exceeded → 1009).
-    if ((err as NodeJS.ErrnoException).code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.metrics.countLimit('max_payload');
+    if ((err as NodeJS.ErrnoException).code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH')
+      this.metrics.countLimit('max_payload');
     this.options.log('info', 'websocket error', { ...this.logFields, error: err.message });
   };
 
@@ -413,7 +448,11 @@ export class Connection implements ListenerHost {
     this.#state.to('READY');
     this.#liveness.ready();
     this.outbox.frame(welcome(this.options));
-    this.options.log('info', 'page connected', { ...this.logFields, subject: result.subject ?? undefined, scope: this.#scope?.entries.join(',') });
+    this.options.log('info', 'page connected', {
+      ...this.logFields,
+      subject: result.subject ?? undefined,
+      scope: this.#scope?.entries.join(','),
+    });
   }
 
   #onOpen(open: OpenFrame): void {
@@ -447,7 +486,13 @@ export class Connection implements ListenerHost {
     if (inbound.enabled && this.#table.listenerCount >= inbound.maxListeners) {
       this.metrics.countLimit('listeners_per_connection');
       this.metrics.countListen(Reason.LIMIT);
-      this.#refusalLines.info('listen failed', { ...this.logFields, stream: listen.stream, reason: 'LIMIT', limit: 'listeners_per_connection', detail: `${inbound.maxListeners} listeners open` });
+      this.#refusalLines.info('listen failed', {
+        ...this.logFields,
+        stream: listen.stream,
+        reason: 'LIMIT',
+        limit: 'listeners_per_connection',
+        detail: `${inbound.maxListeners} listeners open`,
+      });
       this.outbox.frame({ type: FrameType.OPEN_FAILED, stream: listen.stream, reason: Reason.LIMIT });
       return;
     }
@@ -474,7 +519,13 @@ export class Connection implements ListenerHost {
       return false;
     }
     this.metrics.countLimit(refusal.limit);
-    this.#refusalLines.info('open failed', { ...this.logFields, stream: id, reason: 'LIMIT', limit: refusal.limit, detail: refusal.detail });
+    this.#refusalLines.info('open failed', {
+      ...this.logFields,
+      stream: id,
+      reason: 'LIMIT',
+      limit: refusal.limit,
+      detail: refusal.detail,
+    });
     this.outbox.frame({ type: FrameType.OPEN_FAILED, stream: id, reason: Reason.LIMIT });
     count(Reason.LIMIT);
     this.#intake.refused();
@@ -502,7 +553,11 @@ export class Connection implements ListenerHost {
 
   #refuse(reason: number, message: string): void {
     this.metrics.countHandshakeFailure(reason);
-    this.options.log('info', 'handshake refused', { ...this.logFields, reason: reasonRow(reason).name, detail: message });
+    this.options.log('info', 'handshake refused', {
+      ...this.logFields,
+      reason: reasonRow(reason).name,
+      detail: message,
+    });
     this.#goaway(reason, message, CloseCode.POLICY_VIOLATION);
   }
 
@@ -529,5 +584,8 @@ export class Connection implements ListenerHost {
 function closeReason(message: string): string {
   const bytes = Buffer.from(message);
   if (bytes.length <= 123) return message;
-  return `${bytes.subarray(0, 120).toString('utf8').replace(/\uFFFD$/, '')}...`;
+  return `${bytes
+    .subarray(0, 120)
+    .toString('utf8')
+    .replace(/\uFFFD$/, '')}...`;
 }

@@ -37,11 +37,16 @@ export function dispatchFrame(routes: FrameRoutes, frame: Frame, awaitingHello: 
     return routes.protocolError(`${frameName(frame.type)} before HELLO`);
   }
   switch (frame.type) {
-    case FrameType.HELLO: return routes.hello(frame);
-    case FrameType.OPEN: return routes.open(frame);
-    case FrameType.DGRAM_OPEN: return routes.dgramOpen(frame);
-    case FrameType.RESOLVE: return routes.resolve(frame);
-    case FrameType.LISTEN: return routes.listen(frame);
+    case FrameType.HELLO:
+      return routes.hello(frame);
+    case FrameType.OPEN:
+      return routes.open(frame);
+    case FrameType.DGRAM_OPEN:
+      return routes.dgramOpen(frame);
+    case FrameType.RESOLVE:
+      return routes.resolve(frame);
+    case FrameType.LISTEN:
+      return routes.listen(frame);
     case FrameType.DATA:
       if (frame.data.length > routes.maxFrameBody) {
         return routes.protocolError(`DATA of ${frame.data.length} bytes exceeds maxFrameBody ${routes.maxFrameBody}`);
@@ -52,16 +57,21 @@ export function dispatchFrame(routes: FrameRoutes, frame: Frame, awaitingHello: 
       const stream = routes.stream(frame.stream);
       return stream?.kind === 'UDP' ? undefined : tcp(routes, frame.stream, frame.type)?.onFin();
     }
-    case FrameType.SETOPT: return tcp(routes, frame.stream, frame.type)?.onSetopt(frame.option, frame.value);
-    case FrameType.DATAGRAM: return udp(routes, frame.stream, frame.type)?.onDatagram(frame);
-    case FrameType.PEER: return udp(routes, frame.stream, frame.type)?.onPeer(frame);
+    case FrameType.SETOPT:
+      return tcp(routes, frame.stream, frame.type)?.onSetopt(frame.option, frame.value);
+    case FrameType.DATAGRAM:
+      return udp(routes, frame.stream, frame.type)?.onDatagram(frame);
+    case FrameType.PEER:
+      return udp(routes, frame.stream, frame.type)?.onPeer(frame);
     case FrameType.CREDIT: {
       const stream = routes.stream(frame.stream);
       if (stream === undefined) return;
-      if (stream.kind === 'RESOLVE' || stream.kind === 'LISTEN') return routes.protocolError(`CREDIT on ${stream.kind} stream ${frame.stream}`);
+      if (stream.kind === 'RESOLVE' || stream.kind === 'LISTEN')
+        return routes.protocolError(`CREDIT on ${stream.kind} stream ${frame.stream}`);
       return stream.onCredit(frame.bytes);
     }
-    case FrameType.CLOSE: return routes.stream(frame.stream)?.onClose(frame.reason);
+    case FrameType.CLOSE:
+      return routes.stream(frame.stream)?.onClose(frame.reason);
     case FrameType.WELCOME:
     case FrameType.GOAWAY:
     case FrameType.OPENED:

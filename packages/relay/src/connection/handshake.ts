@@ -2,14 +2,7 @@
  * The handshake: the page's HELLO is checked (protocol version, then the ticket when the relay
  * has a secret) and answered with WELCOME. Pure: the connection sends the frames and closes.
  */
-import {
-  Capability,
-  FrameType,
-  PROTOCOL_VERSION,
-  Reason,
-  type Frame,
-  type HelloFrame,
-} from '@ws2web/protocol';
+import { Capability, FrameType, PROTOCOL_VERSION, Reason, type Frame, type HelloFrame } from '@ws2web/protocol';
 import type { ResolvedOptions } from '../config/options.js';
 import { verifyTicket } from '../ops/tickets.js';
 import type { DestinationScope } from '../policy/destination-scope.js';
@@ -38,7 +31,11 @@ export interface Refused {
 /** Checks a HELLO against the relay's protocol version and secret. */
 export function checkHello(hello: HelloFrame, options: ResolvedOptions): Admitted | Refused {
   if (hello.version !== PROTOCOL_VERSION) {
-    return { ok: false, reason: Reason.VERSION_MISMATCH, message: `relay speaks protocol ${PROTOCOL_VERSION}, page sent ${hello.version}` };
+    return {
+      ok: false,
+      reason: Reason.VERSION_MISMATCH,
+      message: `relay speaks protocol ${PROTOCOL_VERSION}, page sent ${hello.version}`,
+    };
   }
   if (options.secret === null) return { ok: true, subject: null, scope: null, listenScope: null, ticketKey: null };
   const ticket = verifyTicket(hello.token, options.secret, Date.now(), { maxTtlSeconds: options.maxTicketTtlSeconds });

@@ -21,7 +21,13 @@ export interface AdoptionContext {
 }
 
 /** The adopted stream, or null when the socket was reset. */
-export function adoptInbound(page: AdoptionContext, socket: net.Socket, parent: InboundParent, local: Endpoint, remote: Endpoint): TcpStream | null {
+export function adoptInbound(
+  page: AdoptionContext,
+  socket: net.Socket,
+  parent: InboundParent,
+  local: Endpoint,
+  remote: Endpoint,
+): TcpStream | null {
   const { host, table, admission } = page;
   // No limit name when the page is going away, or 2^31 inbound streams used up one WebSocket.
   const going = admission.draining || !page.ready;

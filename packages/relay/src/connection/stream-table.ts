@@ -52,14 +52,22 @@ export class StreamTable {
   }
 
   /** Streams holding an id. */
-  get live(): number { return this.#streams.size; }
+  get live(): number {
+    return this.#streams.size;
+  }
 
   /** What counts against maxStreams: live streams and sockets still lingering. */
-  get open(): number { return this.#streams.size + this.#lingering.size; }
+  get open(): number {
+    return this.#streams.size + this.#lingering.size;
+  }
 
-  get lingering(): number { return this.#lingering.size; }
+  get lingering(): number {
+    return this.#lingering.size;
+  }
 
-  get listenerCount(): number { return this.#listeners.size; }
+  get listenerCount(): number {
+    return this.#listeners.size;
+  }
 
   get(id: number): LiveStream | undefined {
     return this.#streams.get(id);

@@ -65,12 +65,31 @@ export interface MetricsSnapshot {
  * `refusals` (a page closed after too many refusals in a second).
  */
 export type LimitName =
-  | 'connections_per_ip' | 'sockets_total' | 'streams_per_connection' | 'open_rate' | 'per_destination'
-  | 'bandwidth' | 'idle_timeout' | 'handshake_timeout' | 'heartbeat' | 'max_payload'
-  | 'listeners_per_connection' | 'pending_per_connection' | 'page_backlog'
-  | 'held_total' | 'stalled_page' | 'early_bytes' | 'frame_rate' | 'request_rate' | 'refusals'
-  | 'bad_forwarded_for' | 'connections_per_ticket' | 'pending_upgrades_per_ip' | 'upgrade_timeout'
-  | 'connections_total' | 'sockets_per_client';
+  | 'connections_per_ip'
+  | 'sockets_total'
+  | 'streams_per_connection'
+  | 'open_rate'
+  | 'per_destination'
+  | 'bandwidth'
+  | 'idle_timeout'
+  | 'handshake_timeout'
+  | 'heartbeat'
+  | 'max_payload'
+  | 'listeners_per_connection'
+  | 'pending_per_connection'
+  | 'page_backlog'
+  | 'held_total'
+  | 'stalled_page'
+  | 'early_bytes'
+  | 'frame_rate'
+  | 'request_rate'
+  | 'refusals'
+  | 'bad_forwarded_for'
+  | 'connections_per_ticket'
+  | 'pending_upgrades_per_ip'
+  | 'upgrade_timeout'
+  | 'connections_total'
+  | 'sockets_per_client';
 
 /**
  * What became of an inbound connection to a page's listener. Offered to the page (INCOMING):
@@ -81,8 +100,15 @@ export type LimitName =
  * the page), `remote_denied` (listen.remotes), `limit` (maxStreams, maxSocketsTotal, draining).
  */
 export type InboundOutcome =
-  | 'offered' | 'accepted' | 'rejected' | 'listener_closed' | 'gone'
-  | 'backlog_full' | 'pending_limit' | 'remote_denied' | 'limit';
+  | 'offered'
+  | 'accepted'
+  | 'rejected'
+  | 'listener_closed'
+  | 'gone'
+  | 'backlog_full'
+  | 'pending_limit'
+  | 'remote_denied'
+  | 'limit';
 
 /** Upper bounds (seconds) of the connect latency histogram; 21 s is the default connect timeout. */
 export const CONNECT_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 21] as const;
@@ -95,8 +121,16 @@ export const CONNECT_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
  * refused it: EMSGSIZE, EACCES…).
  */
 export type DropReason =
-  | 'no_credit' | 'wrong_source' | 'too_large' | 'backlog' | 'rate'
-  | 'policy' | 'bad_destination' | 'no_destination' | 'send_error' | 'unsolicited';
+  | 'no_credit'
+  | 'wrong_source'
+  | 'too_large'
+  | 'backlog'
+  | 'rate'
+  | 'policy'
+  | 'bad_destination'
+  | 'no_destination'
+  | 'send_error'
+  | 'unsolicited';
 
 export class Metrics {
   connections = 0;
@@ -142,7 +176,9 @@ export class Metrics {
   observeConnect(seconds: number): void {
     this.#connectCount++;
     this.#connectSum += seconds;
-    CONNECT_BUCKETS.forEach((bound, i) => { if (seconds <= bound) this.#connectBuckets[i] = (this.#connectBuckets[i] ?? 0) + 1; });
+    CONNECT_BUCKETS.forEach((bound, i) => {
+      if (seconds <= bound) this.#connectBuckets[i] = (this.#connectBuckets[i] ?? 0) + 1;
+    });
   }
 
   countOpen(reason: number): void {
@@ -217,39 +253,103 @@ export class Metrics {
       [...map].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [`{${label}="${k}"}`, v]);
 
     metric('ws2web_relay_connections', 'gauge', 'WebSocket connections open now.', [['', this.connections]]);
-    metric('ws2web_relay_connections_total', 'counter', 'WebSocket connections accepted.', [['', this.connectionsTotal]]);
+    metric('ws2web_relay_connections_total', 'counter', 'WebSocket connections accepted.', [
+      ['', this.connectionsTotal],
+    ]);
     metric('ws2web_relay_streams', 'gauge', 'Relayed TCP streams open now.', [['', this.streams]]);
     metric('ws2web_relay_bytes_total', 'counter', 'DATA bytes relayed, by direction.', [
       ['{direction="page_to_peer"}', this.bytesPageToPeer],
       ['{direction="peer_to_page"}', this.bytesPeerToPage],
     ]);
-    metric('ws2web_relay_opens_total', 'counter', 'OPEN requests by outcome (wire reason name; OK = connected).', labelled('outcome', this.#opens));
-    metric('ws2web_relay_policy_refusals_total', 'counter', 'Destinations refused by the relay policy.', [['', this.policyRefusals]]);
-    metric('ws2web_relay_handshake_failures_total', 'counter', 'HELLOs refused, by reason.', labelled('reason', this.#handshakeFailures));
-    metric('ws2web_relay_protocol_errors_total', 'counter', 'Connections closed for a protocol error.', [['', this.protocolErrors]]);
-    metric('ws2web_relay_origin_refusals_total', 'counter', 'WebSocket upgrades refused for their Origin.', [['', this.originRefusals]]);
-    metric('ws2web_relay_held_bytes', 'gauge', 'Unsent bytes held for pages (WebSocket buffers, outboxes), sampled.', [['', this.heldBytes]]);
+    metric(
+      'ws2web_relay_opens_total',
+      'counter',
+      'OPEN requests by outcome (wire reason name; OK = connected).',
+      labelled('outcome', this.#opens),
+    );
+    metric('ws2web_relay_policy_refusals_total', 'counter', 'Destinations refused by the relay policy.', [
+      ['', this.policyRefusals],
+    ]);
+    metric(
+      'ws2web_relay_handshake_failures_total',
+      'counter',
+      'HELLOs refused, by reason.',
+      labelled('reason', this.#handshakeFailures),
+    );
+    metric('ws2web_relay_protocol_errors_total', 'counter', 'Connections closed for a protocol error.', [
+      ['', this.protocolErrors],
+    ]);
+    metric('ws2web_relay_origin_refusals_total', 'counter', 'WebSocket upgrades refused for their Origin.', [
+      ['', this.originRefusals],
+    ]);
+    metric('ws2web_relay_held_bytes', 'gauge', 'Unsent bytes held for pages (WebSocket buffers, outboxes), sampled.', [
+      ['', this.heldBytes],
+    ]);
     metric('ws2web_relay_udp_sockets', 'gauge', 'Relayed UDP sockets open now.', [['', this.udpSockets]]);
-    metric('ws2web_relay_udp_opens_total', 'counter', 'DGRAM_OPEN requests by outcome (wire reason name; OK = bound).', labelled('outcome', this.#udpOpens));
+    metric(
+      'ws2web_relay_udp_opens_total',
+      'counter',
+      'DGRAM_OPEN requests by outcome (wire reason name; OK = bound).',
+      labelled('outcome', this.#udpOpens),
+    );
     metric('ws2web_relay_datagrams_total', 'counter', 'Datagrams relayed, by direction.', [
       ['{direction="page_to_peer"}', this.datagramsPageToPeer],
       ['{direction="peer_to_page"}', this.datagramsPeerToPage],
     ]);
-    metric('ws2web_relay_datagrams_dropped_total', 'counter', 'Datagrams dropped, by reason.', labelled('reason', this.#dropped));
-    metric('ws2web_relay_resolves_total', 'counter', 'RESOLVE requests by outcome (wire reason name; OK = answered).', labelled('outcome', this.#resolves));
-    metric('ws2web_relay_policy_refusals_by_reason_total', 'counter', 'Destinations refused by the relay policy, by what refused them.', labelled('reason', this.#refusalsByReason));
+    metric(
+      'ws2web_relay_datagrams_dropped_total',
+      'counter',
+      'Datagrams dropped, by reason.',
+      labelled('reason', this.#dropped),
+    );
+    metric(
+      'ws2web_relay_resolves_total',
+      'counter',
+      'RESOLVE requests by outcome (wire reason name; OK = answered).',
+      labelled('outcome', this.#resolves),
+    );
+    metric(
+      'ws2web_relay_policy_refusals_by_reason_total',
+      'counter',
+      'Destinations refused by the relay policy, by what refused them.',
+      labelled('reason', this.#refusalsByReason),
+    );
     metric('ws2web_relay_limit_hits_total', 'counter', 'Limits hit, by limit.', labelled('limit', this.#limitHits));
     metric('ws2web_relay_listeners', 'gauge', 'Listening sockets open now for pages.', [['', this.listeners]]);
-    metric('ws2web_relay_listens_total', 'counter', 'LISTEN requests by outcome (wire reason name; OK = listening).', labelled('outcome', this.#listens));
-    metric('ws2web_relay_inbound_connections_total', 'counter', 'Inbound connections to page listeners, by outcome.', labelled('outcome', this.#inbound));
+    metric(
+      'ws2web_relay_listens_total',
+      'counter',
+      'LISTEN requests by outcome (wire reason name; OK = listening).',
+      labelled('outcome', this.#listens),
+    );
+    metric(
+      'ws2web_relay_inbound_connections_total',
+      'counter',
+      'Inbound connections to page listeners, by outcome.',
+      labelled('outcome', this.#inbound),
+    );
     const states = this.streamStates();
-    metric('ws2web_relay_streams_by_state', 'gauge', 'Streams open now, by state (TCP states, udp, resolving names).',
-      Object.entries(states).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, n]) => [`{state="${k}"}`, n]));
+    metric(
+      'ws2web_relay_streams_by_state',
+      'gauge',
+      'Streams open now, by state (TCP states, udp, resolving names).',
+      Object.entries(states)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([k, n]) => [`{state="${k}"}`, n]),
+    );
     metric('ws2web_relay_draining', 'gauge', '1 while the relay drains before shutting down.', [['', this.draining]]);
-    out.push('# HELP ws2web_relay_connect_seconds Time from dial to connected for relayed TCP connections.', '# TYPE ws2web_relay_connect_seconds histogram');
-    CONNECT_BUCKETS.forEach((le, i) => void out.push(`ws2web_relay_connect_seconds_bucket{le="${le}"} ${this.#connectBuckets[i]}`));
+    out.push(
+      '# HELP ws2web_relay_connect_seconds Time from dial to connected for relayed TCP connections.',
+      '# TYPE ws2web_relay_connect_seconds histogram',
+    );
+    CONNECT_BUCKETS.forEach(
+      (le, i) => void out.push(`ws2web_relay_connect_seconds_bucket{le="${le}"} ${this.#connectBuckets[i]}`),
+    );
     out.push(`ws2web_relay_connect_seconds_bucket{le="+Inf"} ${this.#connectCount}`);
-    out.push(`ws2web_relay_connect_seconds_sum ${this.#connectSum}`, `ws2web_relay_connect_seconds_count ${this.#connectCount}`);
+    out.push(
+      `ws2web_relay_connect_seconds_sum ${this.#connectSum}`,
+      `ws2web_relay_connect_seconds_count ${this.#connectCount}`,
+    );
     return `${out.join('\n')}\n`;
   }
 }

@@ -72,9 +72,12 @@ function sign(secret: string, payloadPart: string): Buffer {
 /** Mints a ticket. Throws TypeError/RangeError on a missing secret or a bad TTL. */
 export function createTicket(options: TicketOptions): string {
   const { secret, ttlSeconds, subject } = options;
-  if (typeof secret !== 'string' || secret.length === 0) throw new TypeError('createTicket: secret must be a non-empty string');
-  if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0) throw new RangeError(`createTicket: ttlSeconds must be > 0, got ${ttlSeconds}`);
-  if (subject !== undefined && typeof subject !== 'string') throw new TypeError('createTicket: subject must be a string');
+  if (typeof secret !== 'string' || secret.length === 0)
+    throw new TypeError('createTicket: secret must be a non-empty string');
+  if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0)
+    throw new RangeError(`createTicket: ttlSeconds must be > 0, got ${ttlSeconds}`);
+  if (subject !== undefined && typeof subject !== 'string')
+    throw new TypeError('createTicket: subject must be a string');
   const { destinations } = options;
   if (destinations !== undefined) {
     if (!Array.isArray(destinations)) throw new TypeError('createTicket: destinations must be an array of "HOST:PORT"');
@@ -82,7 +85,8 @@ export function createTicket(options: TicketOptions): string {
   }
   const { listenPorts } = options;
   if (listenPorts !== undefined) {
-    if (!Array.isArray(listenPorts)) throw new TypeError('createTicket: listenPorts must be an array of ports, ranges or "ephemeral"');
+    if (!Array.isArray(listenPorts))
+      throw new TypeError('createTicket: listenPorts must be an array of ports, ranges or "ephemeral"');
     PortSet.parse(listenPorts, 'createTicket: listenPorts'); // throws now, not at the relay
   }
   const nowSeconds = Math.floor((options.now ?? Date.now()) / 1000);
@@ -104,11 +108,22 @@ export function createTicket(options: TicketOptions): string {
  * `iat` and `nbf` (if any) not more than CLOCK_SKEW_SECONDS ahead, not expired, and `exp - iat`
  * within `rules.maxTtlSeconds` (default an hour). Never throws.
  */
-export function verifyTicket(ticket: string, secret: string, now: number = Date.now(), rules: TicketRules = {}): TicketCheck {
+export function verifyTicket(
+  ticket: string,
+  secret: string,
+  now: number = Date.now(),
+  rules: TicketRules = {},
+): TicketCheck {
   if (ticket.length === 0) return { ok: false, why: 'missing' };
   const parts = ticket.split('.');
   const [payloadPart, signaturePart] = parts;
-  if (parts.length !== 2 || payloadPart === undefined || signaturePart === undefined || !BASE64URL.test(payloadPart) || !BASE64URL.test(signaturePart)) {
+  if (
+    parts.length !== 2 ||
+    payloadPart === undefined ||
+    signaturePart === undefined ||
+    !BASE64URL.test(payloadPart) ||
+    !BASE64URL.test(signaturePart)
+  ) {
     return { ok: false, why: 'malformed' };
   }
   const expected = sign(secret, payloadPart);
@@ -121,19 +136,27 @@ export function verifyTicket(ticket: string, secret: string, now: number = Date.
   } catch {
     return { ok: false, why: 'malformed' };
   }
-  if (payload === null || typeof payload !== 'object' || payload.v !== TICKET_VERSION || !isSeconds(payload.exp) || !isSeconds(payload.iat)) {
+  if (
+    payload === null ||
+    typeof payload !== 'object' ||
+    payload.v !== TICKET_VERSION ||
+    !isSeconds(payload.exp) ||
+    !isSeconds(payload.iat)
+  ) {
     return { ok: false, why: 'malformed' };
   }
   if (payload.nbf !== undefined && !isSeconds(payload.nbf)) return { ok: false, why: 'malformed' };
   const skewed = now + CLOCK_SKEW_SECONDS * 1000;
-  if (payload.iat * 1000 > skewed || (payload.nbf !== undefined && payload.nbf * 1000 > skewed)) return { ok: false, why: 'not yet valid' };
+  if (payload.iat * 1000 > skewed || (payload.nbf !== undefined && payload.nbf * 1000 > skewed))
+    return { ok: false, why: 'not yet valid' };
   if (payload.exp * 1000 <= now) return { ok: false, why: 'expired' };
   const maxTtl = rules.maxTtlSeconds ?? DEFAULT_MAX_TICKET_TTL_SECONDS;
   if (maxTtl > 0 && payload.exp - payload.iat > maxTtl) return { ok: false, why: 'lifetime too long' };
   let scope: DestinationScope | null = null;
   if (payload.dst !== undefined) {
     // Signed by the secret's holder, but still parsed defensively: a bad scope is no scope at all.
-    if (!Array.isArray(payload.dst) || !payload.dst.every((d) => typeof d === 'string')) return { ok: false, why: 'malformed' };
+    if (!Array.isArray(payload.dst) || !payload.dst.every((d) => typeof d === 'string'))
+      return { ok: false, why: 'malformed' };
     try {
       scope = new DestinationScope(payload.dst as string[]);
     } catch {
@@ -142,14 +165,21 @@ export function verifyTicket(ticket: string, secret: string, now: number = Date.
   }
   let listenPorts: PortSet | null = null;
   if (payload.lp !== undefined) {
-    if (!Array.isArray(payload.lp) || !payload.lp.every((p) => typeof p === 'string')) return { ok: false, why: 'malformed' };
+    if (!Array.isArray(payload.lp) || !payload.lp.every((p) => typeof p === 'string'))
+      return { ok: false, why: 'malformed' };
     try {
       listenPorts = PortSet.parse(payload.lp as string[]);
     } catch {
       return { ok: false, why: 'malformed' };
     }
   }
-  return { ok: true, subject: typeof payload.sub === 'string' ? payload.sub : null, expiresAt: payload.exp * 1000, scope, listenPorts };
+  return {
+    ok: true,
+    subject: typeof payload.sub === 'string' ? payload.sub : null,
+    expiresAt: payload.exp * 1000,
+    scope,
+    listenPorts,
+  };
 }
 
 /** A date in seconds since the epoch: finite and within what a Date can hold (`exp=1e308` is not). */

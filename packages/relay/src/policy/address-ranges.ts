@@ -88,7 +88,12 @@ export const NEVER: readonly RangeRow[] = [
   { cidr: '::/128', name: 'unspecified' },
 ];
 
-export interface ParsedRow { net: Address; bits: number; name: string; embedded?: Embedding }
+export interface ParsedRow {
+  net: Address;
+  bits: number;
+  name: string;
+  embedded?: Embedding;
+}
 
 export function compileRows(rows: readonly RangeRow[]): ParsedRow[] {
   return rows.map((row) => {

@@ -55,8 +55,13 @@ export class DestinationScope {
 
   /** Whether an address entry covers `address`:`port`. */
   permitsAddress(address: Address, port: number): boolean {
-    const effective = address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress() ? (address as ipaddr.IPv6).toIPv4Address() : address;
-    return this.#entries.some((e) => e.cidr !== null && (matches(address, ...e.cidr) || matches(effective, ...e.cidr)) && inPorts(e, port));
+    const effective =
+      address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress()
+        ? (address as ipaddr.IPv6).toIPv4Address()
+        : address;
+    return this.#entries.some(
+      (e) => e.cidr !== null && (matches(address, ...e.cidr) || matches(effective, ...e.cidr)) && inPorts(e, port),
+    );
   }
 }
 
@@ -66,7 +71,9 @@ function inPorts(e: ScopeEntry, port: number): boolean {
 
 function parseEntry(text: string): ScopeEntry {
   const bad = (why: string): never => {
-    throw new TypeError(`destination ${JSON.stringify(text)}: ${why} (expected HOST:PORT, e.g. api.example.com:443, *.example.com:*, 203.0.113.0/24:22, [2001:db8::/32]:443)`);
+    throw new TypeError(
+      `destination ${JSON.stringify(text)}: ${why} (expected HOST:PORT, e.g. api.example.com:443, *.example.com:*, 203.0.113.0/24:22, [2001:db8::/32]:443)`,
+    );
   };
   if (typeof text !== 'string') bad('not a string');
   const colon = text.lastIndexOf(':');
@@ -91,7 +98,13 @@ function parseEntry(text: string): ScopeEntry {
     if (address.kind() === 'ipv6' && !bracketed) bad('put an IPv6 address in brackets');
     const max = address.kind() === 'ipv4' ? 32 : 128;
     const bits = slash < 0 ? max : Number(bare.slice(slash + 1));
-    if (!Number.isInteger(bits) || bits < 0 || bits > max || !/^\d+$/.test(slash < 0 ? String(max) : bare.slice(slash + 1))) bad('bad prefix length');
+    if (
+      !Number.isInteger(bits) ||
+      bits < 0 ||
+      bits > max ||
+      !/^\d+$/.test(slash < 0 ? String(max) : bare.slice(slash + 1))
+    )
+      bad('bad prefix length');
     return { text, host: null, cidr: [address, bits], ports };
   }
   if (bracketed || slash >= 0) bad('not an address or CIDR');

@@ -54,7 +54,9 @@ export class HostPattern {
     const wildcard = text.startsWith('*.');
     const base = wildcard ? text.slice(2) : text;
     if (hostNameProblem(base) !== null) {
-      throw new TypeError(`host pattern ${JSON.stringify(pattern)} is not a name, *.name or * (${hostNameProblem(base)})`);
+      throw new TypeError(
+        `host pattern ${JSON.stringify(pattern)} is not a name, *.name or * (${hostNameProblem(base)})`,
+      );
     }
     this.#exact = wildcard ? null : base;
     this.#suffix = wildcard ? `.${base}` : null;

@@ -22,7 +22,7 @@ import type ipaddr from 'ipaddr.js';
 import { Reason } from '@ws2web/protocol';
 import { matches, parseStrict, splitZone, type Address } from './address-ranges.js';
 import { LISTEN_OPTIONS, listenSchema, validate, type ListenOptions } from '../config/schema.js';
-import { PortSet, } from './port-set.js';
+import { PortSet } from './port-set.js';
 
 export type { ListenOptions };
 
@@ -105,7 +105,13 @@ export class InboundPolicy {
   plan(request: BindRequest, scope: PortSet | null = null): BindPlan {
     if (!this.enabled) return deny('inbound connections are off on this relay', 'inbound_off');
     const parsed = parseStrict(request.address);
-    if (parsed === null) return { ok: false, reason: Reason.INVALID_ARGUMENT, why: `${request.address} is not an IP address`, category: 'not_an_address' };
+    if (parsed === null)
+      return {
+        ok: false,
+        reason: Reason.INVALID_ARGUMENT,
+        why: `${request.address} is not an IP address`,
+        category: 'not_an_address',
+      };
     const address = this.#address(request, parsed);
     if (!address.ok) return address;
     const ports = this.#ports(request.port, scope);
@@ -122,26 +128,50 @@ export class InboundPolicy {
     return this.#remotes.some(([net, bits]) => matches(parsed, net, bits) || matches(v4, net, bits));
   }
 
-  #address(request: BindRequest, parsed: Address): { ok: true; host: string; ipv6Only: boolean } | Extract<BindPlan, { ok: false }> {
+  #address(
+    request: BindRequest,
+    parsed: Address,
+  ): { ok: true; host: string; ipv6Only: boolean } | Extract<BindPlan, { ok: false }> {
     const v4 = unmapped(parsed);
     if (request.family === 4 && parsed.kind() !== 'ipv4') {
-      return { ok: false, reason: Reason.INVALID_ARGUMENT, why: `${request.address} is not an IPv4 address`, category: 'not_an_address' };
+      return {
+        ok: false,
+        reason: Reason.INVALID_ARGUMENT,
+        why: `${request.address} is not an IPv4 address`,
+        category: 'not_an_address',
+      };
     }
     if (request.family === 6 && parsed.kind() !== 'ipv6') {
-      return { ok: false, reason: Reason.INVALID_ARGUMENT, why: `${request.address} is not an IPv6 address`, category: 'not_an_address' };
+      return {
+        ok: false,
+        reason: Reason.INVALID_ARGUMENT,
+        why: `${request.address} is not an IPv6 address`,
+        category: 'not_an_address',
+      };
     }
     const mapped = parsed !== v4;
     // An AF_INET6 socket bound to ::ffff:a.b.c.d serves IPv4 only, and only with IPV6_V6ONLY off.
     if (mapped && !request.dualStack) {
-      return { ok: false, reason: Reason.ADDR_NOT_AVAIL, why: `${request.address} needs IPV6_V6ONLY off`, category: 'listen_address' };
+      return {
+        ok: false,
+        reason: Reason.ADDR_NOT_AVAIL,
+        why: `${request.address} needs IPV6_V6ONLY off`,
+        category: 'listen_address',
+      };
     }
     const wantFamily = v4.kind() === 'ipv4' ? 4 : 6;
     if (v4.range() !== 'unspecified') {
-      const hit = this.#addresses.find((a) => a.addr.kind() === v4.kind() && a.addr.toNormalizedString() === v4.toNormalizedString());
+      const hit = this.#addresses.find(
+        (a) => a.addr.kind() === v4.kind() && a.addr.toNormalizedString() === v4.toNormalizedString(),
+      );
       if (!hit) return deny(`${request.address} is not a listen address`, 'listen_address');
       if (mapped) return { ok: true, host: `::ffff:${v4.toString()}`, ipv6Only: false };
       // A specific address: only its own family is served, whatever the dual-stack flag says.
-      return { ok: true, host: request.scopeId !== 0 ? `${splitZone(hit.text).bare}%${request.scopeId}` : hit.text, ipv6Only: true };
+      return {
+        ok: true,
+        host: request.scopeId !== 0 ? `${splitZone(hit.text).bare}%${request.scopeId}` : hit.text,
+        ipv6Only: true,
+      };
     }
     // The wildcard: itself when listed, else narrowed to the first listed address of the family.
     const wildcard = wantFamily === 4 ? '0.0.0.0' : '::';
@@ -163,12 +193,18 @@ export class InboundPolicy {
     if (port !== 0) {
       if (effective.has(port)) return { ok: true, ports: [port] };
       const inPolicy = this.ports.has(port);
-      return deny(inPolicy ? `port ${port} is outside the ticket's listenPorts` : `port ${port} is not a listen port`, blame(inPolicy));
+      return deny(
+        inPolicy ? `port ${port} is outside the ticket's listenPorts` : `port ${port} is not a listen port`,
+        blame(inPolicy),
+      );
     }
     if (effective.ephemeral) return { ok: true, ports: [0] };
     const ports = effective.candidates(PICK_ATTEMPTS);
     if (ports.length > 0) return { ok: true, ports };
-    return deny(this.ports.empty ? 'no listen ports' : 'no listen port left in the ticket\'s listenPorts', blame(!this.ports.empty));
+    return deny(
+      this.ports.empty ? 'no listen ports' : "no listen port left in the ticket's listenPorts",
+      blame(!this.ports.empty),
+    );
   }
 }
 
@@ -177,13 +213,18 @@ function deny(why: string, category: string): Extract<BindPlan, { ok: false }> {
 }
 
 function unmapped(addr: Address): Address {
-  return addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress() ? (addr as ipaddr.IPv6).toIPv4Address() : addr;
+  return addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()
+    ? (addr as ipaddr.IPv6).toIPv4Address()
+    : addr;
 }
 
 function parseListed(entry: string): Listed {
   const text = String(entry).trim();
   const addr = parseStrict(text);
-  if (addr === null) throw new TypeError(`startRelay: listen.addresses entry ${JSON.stringify(entry)} is not an IP address (e.g. 127.0.0.1, ::1, 0.0.0.0)`);
+  if (addr === null)
+    throw new TypeError(
+      `startRelay: listen.addresses entry ${JSON.stringify(entry)} is not an IP address (e.g. 127.0.0.1, ::1, 0.0.0.0)`,
+    );
   const v4 = unmapped(addr);
   return { text: v4 === addr ? text : v4.toString(), addr: v4 };
 }
@@ -200,4 +241,3 @@ function parseRemote(entry: string): [Address, number] {
   }
   return [addr, bits];
 }
-

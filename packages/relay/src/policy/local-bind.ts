@@ -37,10 +37,18 @@ export interface LocalBindContext {
   own: readonly Address[];
 }
 
-const refused = (why: string, category = 'bind'): LocalBindDecision => ({ ok: false, reason: Reason.POLICY_DENIED, why, category });
+const refused = (why: string, category = 'bind'): LocalBindDecision => ({
+  ok: false,
+  reason: Reason.POLICY_DENIED,
+  why,
+  category,
+});
 
 /** `localPorts` as given, or the default for where the relay listens. @throws TypeError for a port below 1024 */
-export function compileLocalPorts(spec: number | string | readonly (number | string)[] | undefined, loopbackOnly: boolean): PortSet {
+export function compileLocalPorts(
+  spec: number | string | readonly (number | string)[] | undefined,
+  loopbackOnly: boolean,
+): PortSet {
   const set = PortSet.parse(spec ?? (loopbackOnly ? LOOPBACK_LOCAL_PORTS : PUBLIC_LOCAL_PORTS), 'localPorts');
   if (lowest(set) < FIRST_UNPRIVILEGED_PORT) {
     throw new TypeError(`startRelay: localPorts: ports below ${FIRST_UNPRIVILEGED_PORT} are never bindable by a page`);
@@ -58,18 +66,30 @@ export function checkLocalPort(port: number, ctx: LocalBindContext): LocalBindDe
   if (port === 0) return { ok: true };
   if (port < FIRST_UNPRIVILEGED_PORT) return refused(`bind to privileged port ${port}`);
   const allowed = ctx.inbound.enabled ? ctx.inbound.ports : ctx.localPorts;
-  if (!allowed.has(port)) return refused(`bind to fixed port ${port}: not in ${ctx.inbound.enabled ? 'listen.ports' : 'localPorts'}`);
-  if (ctx.listenScope !== null && !ctx.listenScope.has(port)) return refused(`port ${port} is outside the ticket's listenPorts`, 'ticket_scope');
+  if (!allowed.has(port))
+    return refused(`bind to fixed port ${port}: not in ${ctx.inbound.enabled ? 'listen.ports' : 'localPorts'}`);
+  if (ctx.listenScope !== null && !ctx.listenScope.has(port))
+    return refused(`port ${port} is outside the ticket's listenPorts`, 'ticket_scope');
   return { ok: true };
 }
 
 /** A TCP OPEN's local endpoint. */
 export function checkTcpLocal(address: string, port: number, ctx: LocalBindContext): LocalBindDecision {
   const parsed = parseStrict(address);
-  if (parsed === null) return { ok: false, reason: Reason.INVALID_ARGUMENT, why: `${address} is not an IP address`, category: 'not_an_address' };
-  const v4 = parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress() ? (parsed as ipaddr.IPv6).toIPv4Address() : parsed;
+  if (parsed === null)
+    return {
+      ok: false,
+      reason: Reason.INVALID_ARGUMENT,
+      why: `${address} is not an IP address`,
+      category: 'not_an_address',
+    };
+  const v4 =
+    parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()
+      ? (parsed as ipaddr.IPv6).toIPv4Address()
+      : parsed;
   const range = v4.range();
   const own = ctx.own.some((a) => a.kind() === v4.kind() && a.toNormalizedString() === v4.toNormalizedString());
-  if (range !== 'unspecified' && range !== 'loopback' && !own) return refused(`bind to ${address}: not an address of the relay host`);
+  if (range !== 'unspecified' && range !== 'loopback' && !own)
+    return refused(`bind to ${address}: not an address of the relay host`);
   return checkLocalPort(port, ctx);
 }

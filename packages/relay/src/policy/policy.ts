@@ -75,7 +75,6 @@ export const AMPLIFICATION_PORTS: readonly number[] = [
 /** Ports refused unless the operator says otherwise. */
 export const DEFAULT_DENY_PORTS: readonly number[] = [25];
 
-
 type Cidr = [Address, number];
 type PortRange = [number, number];
 
@@ -100,13 +99,17 @@ export class Policy {
    * @param interfaces where directed broadcast addresses come from (read once, at start).
    * @throws TypeError when a CIDR, host pattern or port does not parse.
    */
-  constructor(rules: PolicyRules | readonly string[] = {}, interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]> = os.networkInterfaces()) {
+  constructor(
+    rules: PolicyRules | readonly string[] = {},
+    interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]> = os.networkInterfaces(),
+  ) {
     const r: PolicyRules = Array.isArray(rules) ? { allow: rules as readonly string[] } : (rules as PolicyRules);
     this.#allow = (r.allow ?? []).map((e) => parseCidr(e, 'allow'));
     this.#deny = (r.deny ?? []).map((e) => parseCidr(e, 'deny'));
     this.#allowHosts = r.allowHosts && r.allowHosts.length > 0 ? r.allowHosts.map((p) => new HostPattern(p)) : null;
     this.#denyHosts = (r.denyHosts ?? []).map((p) => new HostPattern(p));
-    this.#allowPorts = r.allowPorts && r.allowPorts.length > 0 ? r.allowPorts.map((p) => parsePortRange(p, 'allowPorts')) : null;
+    this.#allowPorts =
+      r.allowPorts && r.allowPorts.length > 0 ? r.allowPorts.map((p) => parsePortRange(p, 'allowPorts')) : null;
     this.#denyPorts = (r.denyPorts ?? DEFAULT_DENY_PORTS).map((p) => parsePortRange(p, 'denyPorts'));
     this.#udpPorts = r.udpPorts && r.udpPorts.length > 0 ? r.udpPorts.map((p) => parsePortRange(p, 'udpPorts')) : null;
     this.#broadcasts = broadcastAddresses(interfaces);
@@ -155,7 +158,8 @@ export class Policy {
     if (never) return { allowed: false, why: never.name };
     const rawRow = findRow(raw, DENY_ROWS);
     const effective = rawRow?.embedded ? embeddedIPv4(raw as ipaddr.IPv6, rawRow.embedded) : raw;
-    const label = (name: string) => (rawRow?.embedded && rawRow.embedded !== 'mapped' ? `${rawRow.name}:${name}` : name);
+    const label = (name: string) =>
+      rawRow?.embedded && rawRow.embedded !== 'mapped' ? `${rawRow.name}:${name}` : name;
     const neverInside = effective === raw ? undefined : findRow(effective, NEVER_ROWS);
     if (neverInside) return { allowed: false, why: label(neverInside.name) };
     if (this.#deny.some(([net, bits]) => matches(raw, net, bits) || matches(effective, net, bits))) {
@@ -169,7 +173,8 @@ export class Policy {
     if (effectiveRow) return { allowed: false, why: label(effectiveRow.name) };
     // The relay host itself, on a public address: services bound to 0.0.0.0 there (databases,
     // admin panels, the relay's own metrics) must not be one OPEN away.
-    if (this.#own.some((own) => matches(effective, own, own.kind() === 'ipv4' ? 32 : 128))) return { allowed: false, why: label('relayHost') };
+    if (this.#own.some((own) => matches(effective, own, own.kind() === 'ipv4' ? 32 : 128)))
+      return { allowed: false, why: label('relayHost') };
     const range = effective.range();
     if (range === 'unicast') return { allowed: true, why: 'public unicast' };
     return { allowed: false, why: label(range) };
@@ -206,16 +211,20 @@ export class Policy {
     const base = this.checkPort(port);
     if (!base.allowed) return base;
     if (this.#udpPorts) {
-      return this.#udpPorts.some(([a, b]) => port >= a && port <= b) ? base : { allowed: false, why: `port ${port} not in udpPorts` };
+      return this.#udpPorts.some(([a, b]) => port >= a && port <= b)
+        ? base
+        : { allowed: false, why: `port ${port} not in udpPorts` };
     }
-    if (AMPLIFICATION_PORTS.includes(port)) return { allowed: false, why: `port ${port} is a UDP amplification port (list it in udpPorts)` };
+    if (AMPLIFICATION_PORTS.includes(port))
+      return { allowed: false, why: `port ${port} is a UDP amplification port (list it in udpPorts)` };
     return base;
   }
 
   /** Judges a host name (already validated) before it is resolved. */
   checkName(name: string): PolicyDecision {
     if (this.#denyHosts.some((p) => p.matches(name))) return { allowed: false, why: `name ${name} denied` };
-    if (this.#allowHosts && !this.#allowHosts.some((p) => p.matches(name))) return { allowed: false, why: `name ${name} not in allowHosts` };
+    if (this.#allowHosts && !this.#allowHosts.some((p) => p.matches(name)))
+      return { allowed: false, why: `name ${name} not in allowHosts` };
     return { allowed: true, why: 'name allowed' };
   }
 
@@ -277,7 +286,9 @@ function broadcastAddresses(interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]>):
 function unmapped(address: string): Address | null {
   const parsed = parseStrict(address);
   if (parsed === null) return null;
-  return parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress() ? (parsed as ipaddr.IPv6).toIPv4Address() : parsed;
+  return parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()
+    ? (parsed as ipaddr.IPv6).toIPv4Address()
+    : parsed;
 }
 
 function cidrText([addr, bits]: Cidr): string {
@@ -297,7 +308,9 @@ function parseCidr(entry: string, list: string): Cidr {
     if (addr === null) throw new Error('not an address');
     return [addr, addr.kind() === 'ipv4' ? 32 : 128];
   } catch {
-    throw new TypeError(`ws2web relay: ${list} entry ${JSON.stringify(entry)} is not a CIDR (e.g. 127.0.0.0/8 or ::1/128)`);
+    throw new TypeError(
+      `ws2web relay: ${list} entry ${JSON.stringify(entry)} is not a CIDR (e.g. 127.0.0.0/8 or ::1/128)`,
+    );
   }
 }
 
@@ -308,7 +321,9 @@ function parsePortRange(entry: number | string, list: string): PortRange {
   const lo = m ? Number(m[1]) : NaN;
   const hi = m ? Number(m[2] ?? m[1]) : NaN;
   if (!(lo >= 1 && hi <= 65535 && lo <= hi)) {
-    throw new TypeError(`ws2web relay: ${list} entry ${JSON.stringify(entry)} is not a port (1-65535) or a range like 8000-8999`);
+    throw new TypeError(
+      `ws2web relay: ${list} entry ${JSON.stringify(entry)} is not a port (1-65535) or a range like 8000-8999`,
+    );
   }
   return [lo, hi];
 }

@@ -32,7 +32,10 @@ export class PortSet {
    * @throws TypeError naming the entry that is not a port, a range or `ephemeral`.
    */
   static parse(spec: PortSpec, what = 'ports'): PortSet {
-    const entries = (Array.isArray(spec) ? spec : [spec]).flatMap((e) => String(e).split(',')).map((e) => e.trim()).filter((e) => e !== '');
+    const entries = (Array.isArray(spec) ? spec : [spec])
+      .flatMap((e) => String(e).split(','))
+      .map((e) => e.trim())
+      .filter((e) => e !== '');
     const ranges: Range[] = [];
     let ephemeral = false;
     for (const entry of entries) {
@@ -44,7 +47,9 @@ export class PortSet {
       const lo = m ? Number(m[1]) : NaN;
       const hi = m ? Number(m[2] ?? m[1]) : NaN;
       if (!(lo >= 1 && hi <= 65535 && lo <= hi)) {
-        throw new TypeError(`ws2web relay: ${what} entry ${JSON.stringify(entry)} is not a port (1-65535), a range like 20000-20999, or "ephemeral"`);
+        throw new TypeError(
+          `ws2web relay: ${what} entry ${JSON.stringify(entry)} is not a port (1-65535), a range like 20000-20999, or "ephemeral"`,
+        );
       }
       ranges.push([lo, hi]);
     }

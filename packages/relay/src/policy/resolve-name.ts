@@ -33,7 +33,8 @@ export function checkResolveName(name: string, policy: Policy, scope: Destinatio
   const byName = policy.checkName(normal);
   if (!byName.allowed) return { kind: 'refused', reason: Reason.POLICY_DENIED, detail: byName.why };
   if (scope === null || scope.permitsNameOnAnyPort(normal)) return { kind: 'lookup', keep: KEEP_ALL };
-  if (!scope.hasAddresses) return { kind: 'refused', reason: Reason.POLICY_DENIED, detail: `outside the ticket's destinations: ${normal}` };
+  if (!scope.hasAddresses)
+    return { kind: 'refused', reason: Reason.POLICY_DENIED, detail: `outside the ticket's destinations: ${normal}` };
   return {
     kind: 'lookup',
     keep: (text) => {

@@ -25,7 +25,12 @@ export type { Lookup, LookupAddress } from '../streams/name-service.js';
 
 export type Resolution =
   | { ok: true; address: string; family: 4 | 6; scopeId: number; refused: string[] }
-  | { ok: false; reason: number; detail: string; /** For POLICY_DENIED: the refusal's metrics label. */ category?: string };
+  | {
+      ok: false;
+      reason: number;
+      detail: string /** For POLICY_DENIED: the refusal's metrics label. */;
+      category?: string;
+    };
 
 export interface ResolveContext {
   policy: Policy;
@@ -36,7 +41,12 @@ export interface ResolveContext {
   scope?: DestinationScope | null;
 }
 
-const denied = (detail: string, why: string): Resolution => ({ ok: false, reason: Reason.POLICY_DENIED, detail, category: refusalCategory(why) });
+const denied = (detail: string, why: string): Resolution => ({
+  ok: false,
+  reason: Reason.POLICY_DENIED,
+  detail,
+  category: refusalCategory(why),
+});
 
 export async function resolveDestination(remote: Endpoint, ctx: ResolveContext): Promise<Resolution> {
   const port = ctx.policy.checkPort(remote.port);
@@ -52,7 +62,8 @@ export async function resolveDestination(remote: Endpoint, ctx: ResolveContext):
   if (asAddress !== null) return literal(asAddress, zoneNumber(asAddress), remote.port, ctx);
 
   const problem = hostNameProblem(host) ?? numericNameProblem(host);
-  if (problem !== null) return { ok: false, reason: Reason.INVALID_ARGUMENT, detail: `host ${JSON.stringify(host)}: ${problem}` };
+  if (problem !== null)
+    return { ok: false, reason: Reason.INVALID_ARGUMENT, detail: `host ${JSON.stringify(host)}: ${problem}` };
   const name = normalizeHostName(host);
   const byName = ctx.policy.checkName(name);
   if (!byName.allowed) return denied(byName.why, byName.why);
@@ -60,7 +71,10 @@ export async function resolveDestination(remote: Endpoint, ctx: ResolveContext):
 
   let answers: LookupAddress[];
   if (isLocalhost(name)) {
-    answers = [{ address: '127.0.0.1', family: 4 }, { address: '::1', family: 6 }];
+    answers = [
+      { address: '127.0.0.1', family: 4 },
+      { address: '::1', family: 6 },
+    ];
   } else {
     try {
       answers = await ctx.names.lookup(host, ctx.family === 4 ? 4 : 0);
@@ -70,7 +84,8 @@ export async function resolveDestination(remote: Endpoint, ctx: ResolveContext):
     }
   }
   const candidates = forFamily(answers, ctx.family);
-  if (candidates.length === 0) return { ok: false, reason: Reason.HOST_NOT_FOUND, detail: `lookup ${host}: no usable address` };
+  if (candidates.length === 0)
+    return { ok: false, reason: Reason.HOST_NOT_FOUND, detail: `lookup ${host}: no usable address` };
 
   const refused: string[] = [];
   let firstWhy = '';
@@ -133,7 +148,8 @@ function literal(text: string, scopeId: number, port: number, ctx: ResolveContex
   if (addr === null) return { ok: false, reason: Reason.INVALID_ARGUMENT, detail: `${text}: not an IP address` };
   const decision = ctx.policy.checkLiteral(text);
   if (!decision.allowed) return denied(`${text}: ${decision.why}`, decision.why);
-  if (ctx.scope && !ctx.scope.permitsAddress(addr, port)) return denied(`${text}:${port}: outside the ticket's destinations`, 'outside the ticket');
+  if (ctx.scope && !ctx.scope.permitsAddress(addr, port))
+    return denied(`${text}:${port}: outside the ticket's destinations`, 'outside the ticket');
   return { ok: true, ...dialable(addr, scopeId), refused: [] };
 }
 
@@ -141,7 +157,9 @@ function dialable(addr: Address, scopeId: number): { address: string; family: 4 
   if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()) {
     return { address: (addr as ipaddr.IPv6).toIPv4Address().toString(), family: 4, scopeId: 0 };
   }
-  return addr.kind() === 'ipv4' ? { address: dialText(addr), family: 4, scopeId: 0 } : { address: dialText(addr), family: 6, scopeId };
+  return addr.kind() === 'ipv4'
+    ? { address: dialText(addr), family: 4, scopeId: 0 }
+    : { address: dialText(addr), family: 6, scopeId };
 }
 
 /** A numeric `%zone` of a literal given as a name; a named zone (`%eth0`) is not honoured. */

@@ -18,18 +18,21 @@ import { inCidrs } from '../config/options.js';
 
 export type ClientIdentity =
   /** `forwarded`: learnt from X-Forwarded-For. `proxyOnly`: no hop beyond the trusted proxies. */
-  | { ok: true; address: string; forwarded: boolean; proxyOnly: boolean }
-  | { ok: false; why: string };
+  { ok: true; address: string; forwarded: boolean; proxyOnly: boolean } | { ok: false; why: string };
 
 export function clientAddress(req: http.IncomingMessage, trustProxy: readonly [Address, number][]): ClientIdentity {
   const peer = canonical(req.socket.remoteAddress) ?? 'unknown';
   if (!inCidrs(peer, trustProxy)) return { ok: true, address: peer, forwarded: false, proxyOnly: false };
   const header = req.headers['x-forwarded-for'];
-  const hops = (Array.isArray(header) ? header.join(',') : header ?? '').split(',').map((h) => h.trim()).filter(Boolean);
+  const hops = (Array.isArray(header) ? header.join(',') : (header ?? ''))
+    .split(',')
+    .map((h) => h.trim())
+    .filter(Boolean);
   let client = peer;
   for (let i = hops.length - 1; i >= 0; i--) {
     const hop = canonical(hops[i]);
-    if (hop === null) return { ok: false, why: `X-Forwarded-For hop ${JSON.stringify(hops[i]!.slice(0, 64))} is not an address` };
+    if (hop === null)
+      return { ok: false, why: `X-Forwarded-For hop ${JSON.stringify(hops[i]!.slice(0, 64))} is not an address` };
     client = hop;
     if (!inCidrs(hop, trustProxy)) return { ok: true, address: client, forwarded: true, proxyOnly: false };
   }
@@ -40,6 +43,7 @@ function canonical(text: string | undefined): string | null {
   if (text === undefined) return null;
   const addr = parseStrict(text);
   if (addr === null) return null;
-  if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()) return (addr as ipaddr.IPv6).toIPv4Address().toString();
+  if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress())
+    return (addr as ipaddr.IPv6).toIPv4Address().toString();
   return addr.kind() === 'ipv4' ? addr.toString() : (addr as ipaddr.IPv6).toRFC5952String();
 }

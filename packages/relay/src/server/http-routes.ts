@@ -29,7 +29,10 @@ export type MetricsAccess = 'open' | 'auth' | 'hidden';
  * secret: a request carrying `Authorization: Bearer <secret>`. Without either: only on a relay
  * listening on loopback; beyond it /metrics needs `metricsPort` or a secret.
  */
-export function metricsAccess(req: http.IncomingMessage, o: { metricsPort?: number; secret: string | null; loopbackOnly: boolean }): MetricsAccess {
+export function metricsAccess(
+  req: http.IncomingMessage,
+  o: { metricsPort?: number; secret: string | null; loopbackOnly: boolean },
+): MetricsAccess {
   if (o.metricsPort !== undefined) return 'hidden';
   if (o.secret !== null) return bearerMatches(req.headers.authorization, o.secret) ? 'open' : 'auth';
   return o.loopbackOnly ? 'open' : 'hidden';
@@ -46,7 +49,13 @@ export function handleHttpRequest(ctx: HttpContext, req: http.IncomingMessage, r
   const path = (req.url ?? '/').split('?')[0];
   const readOnly = req.method === 'GET' || req.method === 'HEAD';
   if (path === '/healthz' && readOnly) {
-    return reply(res, ctx.serving() ? 200 : 503, 'text/plain; charset=utf-8', ctx.serving() ? 'ok' : 'shutting down', req.method);
+    return reply(
+      res,
+      ctx.serving() ? 200 : 503,
+      'text/plain; charset=utf-8',
+      ctx.serving() ? 'ok' : 'shutting down',
+      req.method,
+    );
   }
   if (path === '/readyz' && readOnly) {
     const why = ctx.notReady();
@@ -56,9 +65,16 @@ export function handleHttpRequest(ctx: HttpContext, req: http.IncomingMessage, r
     const access = ctx.metricsAllowed(req);
     if (access === 'auth') {
       res.setHeader('WWW-Authenticate', 'Bearer realm="ws2web relay metrics"');
-      return reply(res, 401, 'text/plain; charset=utf-8', 'metrics need Authorization: Bearer <relay secret>\n', req.method);
+      return reply(
+        res,
+        401,
+        'text/plain; charset=utf-8',
+        'metrics need Authorization: Bearer <relay secret>\n',
+        req.method,
+      );
     }
-    if (access === 'open') return reply(res, 200, 'text/plain; version=0.0.4; charset=utf-8', ctx.metrics.render(), req.method);
+    if (access === 'open')
+      return reply(res, 200, 'text/plain; version=0.0.4; charset=utf-8', ctx.metrics.render(), req.method);
   }
   if (path === '/') {
     res.setHeader('Upgrade', 'websocket');
@@ -68,6 +84,10 @@ export function handleHttpRequest(ctx: HttpContext, req: http.IncomingMessage, r
 }
 
 function reply(res: http.ServerResponse, status: number, type: string, body: string, method: string | undefined): void {
-  res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store' });
+  res.writeHead(status, {
+    'Content-Type': type,
+    'Content-Length': Buffer.byteLength(body),
+    'Cache-Control': 'no-store',
+  });
   res.end(method === 'HEAD' ? undefined : body);
 }

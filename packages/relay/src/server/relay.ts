@@ -23,7 +23,15 @@ import { RelayLimits } from '../ops/limits.js';
 import { PendingUpgrades } from './pending-upgrades.js';
 import { handleHttpRequest, metricsAccess, type MetricsAccess } from './http-routes.js';
 import { Metrics, type MetricsSnapshot } from '../ops/metrics.js';
-import { MAX_HEADERS_COUNT, inCidrs, isLoopbackHost, normalizeOrigin, resolveOptions, type RelayOptions, type ResolvedOptions } from '../config/options.js';
+import {
+  MAX_HEADERS_COUNT,
+  inCidrs,
+  isLoopbackHost,
+  normalizeOrigin,
+  resolveOptions,
+  type RelayOptions,
+  type ResolvedOptions,
+} from '../config/options.js';
 
 export interface Relay {
   /** What the browser library connects to, e.g. `ws://127.0.0.1:8787/`. */
@@ -91,22 +99,37 @@ class RelayServer {
       maxHeaderSize: 16 * 1024,
     };
     this.#http = options.tls
-      ? https.createServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key, handshakeTimeout: options.upgradeTimeoutMs }, this.#onRequest)
+      ? https.createServer(
+          {
+            ...serverOptions,
+            cert: options.tls.cert,
+            key: options.tls.key,
+            handshakeTimeout: options.upgradeTimeoutMs,
+          },
+          this.#onRequest,
+        )
       : http.createServer(serverOptions, this.#onRequest);
     this.#http.maxHeadersCount = MAX_HEADERS_COUNT;
     // Node refuses (destroys) connections beyond this before any byte is read: the fd budget.
     if (options.maxConnections > 0) this.#http.maxConnections = options.maxConnections;
     this.#http.on('drop', this.#onDrop);
-    this.#pendingUpgrades = new PendingUpgrades({
-      upgradeTimeoutMs: options.upgradeTimeoutMs,
-      maxPendingUpgradesPerIp: options.maxPendingUpgradesPerIp,
-      uncapped: (address) => options.maxPendingUpgradesPerIp === 0 || inCidrs(address, options.exemptClients) || inCidrs(address, options.trustProxy),
-    }, this.#metrics);
+    this.#pendingUpgrades = new PendingUpgrades(
+      {
+        upgradeTimeoutMs: options.upgradeTimeoutMs,
+        maxPendingUpgradesPerIp: options.maxPendingUpgradesPerIp,
+        uncapped: (address) =>
+          options.maxPendingUpgradesPerIp === 0 ||
+          inCidrs(address, options.exemptClients) ||
+          inCidrs(address, options.trustProxy),
+      },
+      this.#metrics,
+    );
     // With TLS a connection is pending from its completed TLS handshake (the socket requests
     // arrive on); the handshake itself is bounded by the same timeout (tls' default is 120 s).
     this.#http.on(options.tls ? 'secureConnection' : 'connection', this.#pendingUpgrades.onConnection);
     this.#http.on('request', this.#onAnyRequest);
-    this.#metricsHttp = options.metricsPort === undefined ? null : http.createServer(serverOptions, this.#onMetricsRequest);
+    this.#metricsHttp =
+      options.metricsPort === undefined ? null : http.createServer(serverOptions, this.#onMetricsRequest);
     this.#http.on('upgrade', this.#onUpgrade);
     // A TLS handshake that fails is the client's problem; without a handler Node logs it only.
     this.#http.on('tlsClientError', onTlsClientError);
@@ -172,7 +195,14 @@ class RelayServer {
           names: o.names.description,
           udp: o.udp ? (o.udpReplyOnly ? 'on (replies only)' : 'on') : 'off',
           localPorts: o.localPorts.toString(),
-          metrics: o.metricsPort !== undefined ? 'separate listener' : o.secret ? 'bearer secret' : isLoopbackHost(o.host) ? 'open (loopback relay)' : 'off',
+          metrics:
+            o.metricsPort !== undefined
+              ? 'separate listener'
+              : o.secret
+                ? 'bearer secret'
+                : isLoopbackHost(o.host)
+                  ? 'open (loopback relay)'
+                  : 'off',
           ...o.inbound.describe(),
           tls: o.tls ? 'on' : 'off',
           maxConnectionsPerIp: o.maxConnectionsPerIp,
@@ -184,7 +214,11 @@ class RelayServer {
           bandwidthBytesPerSec: o.bandwidthBytesPerSec || '(unlimited)',
         });
         if (!o.secret && !isLoopbackHost(o.host)) {
-          o.log('warn', 'listening beyond loopback without a secret: anyone who can reach this port can use the relay; set secret (WS2WEB_RELAY_SECRET) unless the network is trusted', { host: o.host });
+          o.log(
+            'warn',
+            'listening beyond loopback without a secret: anyone who can reach this port can use the relay; set secret (WS2WEB_RELAY_SECRET) unless the network is trusted',
+            { host: o.host },
+          );
         }
         resolve();
       });
@@ -223,7 +257,9 @@ class RelayServer {
       for (const c of this.#connections) c.drain();
       const all = Promise.all([...this.#connections].map((c) => c.closed));
       let timer: NodeJS.Timeout | undefined;
-      const deadline = new Promise<void>((resolve) => { timer = setTimeout(resolve, drainMs); });
+      const deadline = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, drainMs);
+      });
       await Promise.race([all, deadline]);
       clearTimeout(timer);
       this.#options.log('info', 'drain over', { remaining: this.#connections.size });
@@ -246,7 +282,16 @@ class RelayServer {
   // Named handlers
 
   #onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
-    handleHttpRequest({ serving: () => this.#closing === null, notReady: this.#notReady, metrics: this.#metrics, metricsAllowed: this.#metricsAllowed }, req, res);
+    handleHttpRequest(
+      {
+        serving: () => this.#closing === null,
+        notReady: this.#notReady,
+        metrics: this.#metrics,
+        metricsAllowed: this.#metricsAllowed,
+      },
+      req,
+      res,
+    );
   };
 
   #metricsAllowed = (req: http.IncomingMessage): MetricsAccess => {
@@ -256,7 +301,16 @@ class RelayServer {
 
   /** The metrics listener: operators' network only (metricsHost), so no further check. */
   #onMetricsRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
-    handleHttpRequest({ serving: () => this.#closing === null, notReady: this.#notReady, metrics: this.#metrics, metricsAllowed: () => 'open' }, req, res);
+    handleHttpRequest(
+      {
+        serving: () => this.#closing === null,
+        notReady: this.#notReady,
+        metrics: this.#metrics,
+        metricsAllowed: () => 'open',
+      },
+      req,
+      res,
+    );
   };
 
   #notReady = (): string | null => {
@@ -289,15 +343,24 @@ class RelayServer {
     socket.on('error', onUpgradeSocketError);
     if (this.#closing) return rejectUpgrade(socket, 503, 'Service Unavailable');
     const origin = req.headers.origin;
-    if (this.#options.allowOrigins && (origin === undefined || !this.#options.allowOrigins.has(normalizeOrigin(origin)))) {
+    if (
+      this.#options.allowOrigins &&
+      (origin === undefined || !this.#options.allowOrigins.has(normalizeOrigin(origin)))
+    ) {
       this.#metrics.originRefusals++;
-      this.#options.log('info', 'upgrade refused: origin not allowed', { origin: origin ?? '(none)', peer: req.socket.remoteAddress });
+      this.#options.log('info', 'upgrade refused: origin not allowed', {
+        origin: origin ?? '(none)',
+        peer: req.socket.remoteAddress,
+      });
       return rejectUpgrade(socket, 403, 'Forbidden');
     }
     const identity = clientAddress(req, this.#options.trustProxy);
     if (!identity.ok) {
       this.#metrics.countLimit('bad_forwarded_for');
-      this.#options.log('info', 'upgrade refused: unusable X-Forwarded-For', { why: identity.why, peer: req.socket.remoteAddress });
+      this.#options.log('info', 'upgrade refused: unusable X-Forwarded-For', {
+        why: identity.why,
+        peer: req.socket.remoteAddress,
+      });
       return rejectUpgrade(socket, 400, 'Bad Request');
     }
     const client = identity.address;
@@ -308,7 +371,10 @@ class RelayServer {
       const byClient = this.#limits.connectionsByClient;
       if (!byClient.acquire(client, this.#options.maxConnectionsPerIp)) {
         this.#metrics.countLimit('connections_per_ip');
-        this.#options.log('info', 'upgrade refused: too many connections from this client', { client, max: this.#options.maxConnectionsPerIp });
+        this.#options.log('info', 'upgrade refused: too many connections from this client', {
+          client,
+          max: this.#options.maxConnectionsPerIp,
+        });
         return rejectUpgrade(socket, 429, 'Too Many Requests');
       }
       // Released when the TCP connection goes, whether or not the upgrade completed.

@@ -16,10 +16,14 @@ export class CreditWindow {
   }
 
   /** Bytes the page may still send before it needs a CREDIT. */
-  get available(): number { return this.#available; }
+  get available(): number {
+    return this.#available;
+  }
 
   /** Bytes owed back to the page and not yet granted. */
-  get owed(): number { return this.#owed; }
+  get owed(): number {
+    return this.#owed;
+  }
 
   /** A frame of `bytes` arrived: spends them, or answers false (an overrun) and spends nothing. */
   consume(bytes: number): boolean {

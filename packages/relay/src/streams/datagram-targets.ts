@@ -29,8 +29,14 @@ export interface SocketShape {
 }
 
 /** Every check a destination must pass, in the form the socket sends to. */
-export function judgeTarget(address: Endpoint, socket: SocketShape, policy: Policy, scope: DestinationScope | null): TargetResult {
-  if (address.kind === 'name') return { ok: false, reason: Reason.INVALID_ARGUMENT, why: 'a host name is not a datagram address' };
+export function judgeTarget(
+  address: Endpoint,
+  socket: SocketShape,
+  policy: Policy,
+  scope: DestinationScope | null,
+): TargetResult {
+  if (address.kind === 'name')
+    return { ok: false, reason: Reason.INVALID_ARGUMENT, why: 'a host name is not a datagram address' };
   if (address.port === 0) return { ok: false, reason: Reason.ADDR_NOT_AVAIL, why: 'port 0' };
   const v4 = address.kind === 'ipv4' ? address.address : unmapIPv4(address.address);
   let host: string;
@@ -38,7 +44,8 @@ export function judgeTarget(address: Endpoint, socket: SocketShape, policy: Poli
     if (v4 === null) return { ok: false, reason: Reason.AF_NOT_SUPPORTED, why: 'IPv6 destination on an IPv4 socket' };
     host = v4;
   } else if (v4 !== null) {
-    if (!socket.dualStack) return { ok: false, reason: Reason.AF_NOT_SUPPORTED, why: 'IPv4 destination on an IPv6-only socket' };
+    if (!socket.dualStack)
+      return { ok: false, reason: Reason.AF_NOT_SUPPORTED, why: 'IPv4 destination on an IPv6-only socket' };
     host = `::ffff:${v4}`;
   } else {
     const scopeId = address.kind === 'ipv6' ? address.scopeId : 0;
@@ -54,7 +61,7 @@ export function judgeTarget(address: Endpoint, socket: SocketShape, policy: Poli
   if (!decision.allowed) return { ok: false, reason: Reason.POLICY_DENIED, why: decision.why };
   const parsed = parseStrict(judged);
   if (scope && (parsed === null || !scope.permitsAddress(parsed, address.port))) {
-    return { ok: false, reason: Reason.POLICY_DENIED, why: 'outside the ticket\'s destinations' };
+    return { ok: false, reason: Reason.POLICY_DENIED, why: "outside the ticket's destinations" };
   }
   const key = v4 !== null ? `${v4}:${address.port}` : `[${normalizeIPv6(address.address)}]:${address.port}`;
   return { ok: true, target: { host, port: address.port, key } };

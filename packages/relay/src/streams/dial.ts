@@ -36,7 +36,13 @@ export const defaultDialer: Dialer = function netDial(req) {
   });
 };
 
-function refuseLookup(hostname: string, _options: unknown, callback: (err: Error | null, address: string, family: number) => void): void {
-  const err = Object.assign(new Error(`ws2web relay: refusing to resolve ${hostname} at dial time`), { code: 'EINVAL' });
+function refuseLookup(
+  hostname: string,
+  _options: unknown,
+  callback: (err: Error | null, address: string, family: number) => void,
+): void {
+  const err = Object.assign(new Error(`ws2web relay: refusing to resolve ${hostname} at dial time`), {
+    code: 'EINVAL',
+  });
   callback(err, '', 0);
 }

@@ -29,7 +29,10 @@ export function socketEndpoint(
  * When an IPv6-bound socket dials IPv4 (an IPv4-mapped destination), the bind is translated as
  * a dual-stack socket's would be: `::` → `0.0.0.0`, `::ffff:a.b.c.d` → `a.b.c.d`.
  */
-export function localBind(local: Endpoint | null, dialFamily: 4 | 6 = local?.kind === 'ipv4' ? 4 : 6): { localAddress?: string; localPort?: number } {
+export function localBind(
+  local: Endpoint | null,
+  dialFamily: 4 | 6 = local?.kind === 'ipv4' ? 4 : 6,
+): { localAddress?: string; localPort?: number } {
   if (local === null || local.kind === 'name') return {};
   const unspecified = local.address === '0.0.0.0' || local.address === '::';
   if (unspecified && local.port === 0) return {};
@@ -45,9 +48,12 @@ export function localBind(local: Endpoint | null, dialFamily: 4 | 6 = local?.kin
 /** Text for logs: `1.2.3.4:80`, `[::1]:80`, `example.com:80`. */
 export function endpointText(e: Endpoint): string {
   switch (e.kind) {
-    case 'ipv4': return `${e.address}:${e.port}`;
-    case 'ipv6': return `[${e.address}${e.scopeId ? `%${e.scopeId}` : ''}]:${e.port}`;
-    case 'name': return `${e.host}:${e.port}`;
+    case 'ipv4':
+      return `${e.address}:${e.port}`;
+    case 'ipv6':
+      return `[${e.address}${e.scopeId ? `%${e.scopeId}` : ''}]:${e.port}`;
+    case 'name':
+      return `${e.host}:${e.port}`;
   }
 }
 

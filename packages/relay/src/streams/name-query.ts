@@ -7,14 +7,7 @@
  * address policy does not filter answers: a page may learn that a permitted name is private; it
  * cannot reach it unless the policy allows the address it dials.
  */
-import {
-  FrameType,
-  Reason,
-  ResolveFamily,
-  ResolveFlag,
-  type Endpoint,
-  type ResolveFrame,
-} from '@ws2web/protocol';
+import { FrameType, Reason, ResolveFamily, ResolveFlag, type Endpoint, type ResolveFrame } from '@ws2web/protocol';
 import { socketEndpoint } from './endpoints.js';
 import { checkResolveName } from '../policy/resolve-name.js';
 import { refusalCategory } from '../policy/policy.js';
@@ -45,12 +38,18 @@ export class NameQuery extends StreamBase<NameQueryState> {
     this.#request = request;
   }
 
-  override get gaugeState(): string { return 'resolving_name'; }
+  override get gaugeState(): string {
+    return 'resolving_name';
+  }
 
   /** A name query holds no socket. */
-  get socketClosed(): Promise<void> { return SETTLED; }
+  get socketClosed(): Promise<void> {
+    return SETTLED;
+  }
 
-  protected get opening(): boolean { return this.state.is('ASKING'); }
+  protected get opening(): boolean {
+    return this.state.is('ASKING');
+  }
 
   /** Asks and answers. Never throws; every failure is an OPEN_FAILED. */
   async start(): Promise<void> {
@@ -97,7 +96,10 @@ export class NameQuery extends StreamBase<NameQueryState> {
     // An injected lookup may ignore the family; a literal of the other family has none either.
     const matching = answers.filter((a) => wanted === 0 || a.family === wanted);
     if (matching.length === 0) {
-      return this.openFailed(answers.length > 0 && literal === null ? Reason.NO_DATA : Reason.HOST_NOT_FOUND, `no IPv${wanted} address`);
+      return this.openFailed(
+        answers.length > 0 && literal === null ? Reason.NO_DATA : Reason.HOST_NOT_FOUND,
+        `no IPv${wanted} address`,
+      );
     }
     this.#answer(canonName, matching);
   }

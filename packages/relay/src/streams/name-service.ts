@@ -8,7 +8,10 @@
 import dns from 'node:dns';
 import { Reason, reasonForErrno } from '@ws2web/protocol';
 
-export interface LookupAddress { address: string; family: number }
+export interface LookupAddress {
+  address: string;
+  family: number;
+}
 
 /** 0 = any family, 4 = A only, 6 = AAAA only. */
 export type LookupFamily = 0 | 4 | 6;
@@ -148,7 +151,9 @@ export function reasonForLookupError(code: string | undefined): number {
  * when both said "exists, but not this type".
  */
 function worstError(results: PromiseSettledResult<unknown>[]): Error {
-  const errors = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as NodeJS.ErrnoException);
+  const errors = results
+    .filter((r): r is PromiseRejectedResult => r.status === 'rejected')
+    .map((r) => r.reason as NodeJS.ErrnoException);
   const rank = (e: NodeJS.ErrnoException): number => (e.code === 'ENOTFOUND' ? 0 : e.code === 'ENODATA' ? 2 : 1);
   errors.sort((a, b) => rank(a) - rank(b));
   // Both fulfilled but empty cannot happen with c-ares (it rejects with ENODATA); be explicit anyway.
@@ -171,4 +176,3 @@ export function isLocalhost(name: string): boolean {
 function stripDot(name: string): string {
   return name.endsWith('.') && name.length > 1 ? name.slice(0, -1) : name;
 }
-

@@ -25,7 +25,9 @@ export class StateMachine<S extends string> {
     this.#table = table;
   }
 
-  get current(): S { return this.#current; }
+  get current(): S {
+    return this.#current;
+  }
 
   /**
    * Whether the state is one of the given ones. Fixed parameters rather than a rest array: this

@@ -28,16 +28,27 @@ export abstract class StreamBase<S extends string> implements HostedStream {
   /** Page → relay credit (a listener or name query never has any). */
   protected readonly credit: CreditWindow;
 
-  constructor(host: StreamHost, id: number, what: string, initial: S, table: TransitionTable<S | 'CLOSED'>, window: number) {
+  constructor(
+    host: StreamHost,
+    id: number,
+    what: string,
+    initial: S,
+    table: TransitionTable<S | 'CLOSED'>,
+    window: number,
+  ) {
     this.id = id;
     this.host = host;
     this.state = new StateMachine<S | 'CLOSED'>(`${what} ${id}`, initial, table);
     this.credit = new CreditWindow(window);
   }
 
-  get gaugeState(): string { return this.state.current; }
+  get gaugeState(): string {
+    return this.state.current;
+  }
 
-  get lingering(): boolean { return false; }
+  get lingering(): boolean {
+    return false;
+  }
 
   abstract get socketClosed(): Promise<void>;
 

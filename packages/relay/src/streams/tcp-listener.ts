@@ -24,14 +24,7 @@
  * keeps a cluster worker from sharing its handle with siblings.
  */
 import net from 'node:net';
-import {
-  FrameType,
-  ListenFlag,
-  Reason,
-  reasonForErrno,
-  type Endpoint,
-  type ListenFrame,
-} from '@ws2web/protocol';
+import { FrameType, ListenFlag, Reason, reasonForErrno, type Endpoint, type ListenFrame } from '@ws2web/protocol';
 import { splitZone } from '../policy/address-ranges.js';
 import { endpointText, socketEndpoint } from './endpoints.js';
 import type { InboundOutcome } from '../ops/metrics.js';
@@ -86,15 +79,23 @@ export class TcpListener extends StreamBase<ListenerState> implements InboundPar
     this.#backlog = Math.max(1, Math.min(listen.backlog, host.options.inbound.maxPending || 1));
   }
 
-  override get gaugeState(): string { return `LISTENER_${this.state.current}`; }
+  override get gaugeState(): string {
+    return `LISTENER_${this.state.current}`;
+  }
 
-  protected get opening(): boolean { return this.state.is('BINDING'); }
+  protected get opening(): boolean {
+    return this.state.is('BINDING');
+  }
 
   /** Connections offered to the page and not yet accepted or rejected. */
-  get pendingCount(): number { return this.#pending.size; }
+  get pendingCount(): number {
+    return this.#pending.size;
+  }
 
   /** Resolves once the listening socket is closed (accepted connections are not waited for). */
-  get socketClosed(): Promise<void> { return this.#socketClosed; }
+  get socketClosed(): Promise<void> {
+    return this.#socketClosed;
+  }
 
   /** Checks the inbound policy and starts listening. Never throws; failures become OPEN_FAILED. */
   start(): void {
@@ -121,7 +122,9 @@ export class TcpListener extends StreamBase<ListenerState> implements InboundPar
     this.#bindHost = plan.host;
     this.#ipv6Only = plan.ipv6Only;
     this.#candidates = plan.ports;
-    this.#socketClosed = new Promise((resolve) => { this.#resolveSocketClosed = resolve; });
+    this.#socketClosed = new Promise((resolve) => {
+      this.#resolveSocketClosed = resolve;
+    });
     this.#listenNext();
   }
 
@@ -221,14 +224,24 @@ export class TcpListener extends StreamBase<ListenerState> implements InboundPar
     }
     if (this.#inboundHost.pendingInbound() >= options.inbound.maxPending) {
       metrics.countLimit('pending_per_connection');
-      this.logRefusal('inbound connection reset: the page holds listen.maxPending unaccepted connections', { from, max: options.inbound.maxPending });
+      this.logRefusal('inbound connection reset: the page holds listen.maxPending unaccepted connections', {
+        from,
+        max: options.inbound.maxPending,
+      });
       return this.#refuse(socket, 'pending_limit');
     }
     const stream = this.#inboundHost.adoptInbound(socket, this, local, remote);
     if (stream === null) return;
     this.#pending.add(stream);
     metrics.countInbound('offered');
-    this.host.outbox.frame({ type: FrameType.INCOMING, stream: this.id, newStream: stream.id, window: options.streamWindow, local, remote });
+    this.host.outbox.frame({
+      type: FrameType.INCOMING,
+      stream: this.id,
+      newStream: stream.id,
+      window: options.streamWindow,
+      local,
+      remote,
+    });
     this.log('debug', 'inbound connection offered', { newStream: stream.id, from });
   };
 
@@ -249,7 +262,13 @@ export class TcpListener extends StreamBase<ListenerState> implements InboundPar
     server.on('connection', this.#onConnection);
     const ipv6 = net.isIPv6(splitZone(this.#bindHost).bare);
     try {
-      server.listen({ host: this.#bindHost, port, backlog: this.#backlog, exclusive: true, ...(ipv6 ? { ipv6Only: this.#ipv6Only } : {}) });
+      server.listen({
+        host: this.#bindHost,
+        port,
+        backlog: this.#backlog,
+        exclusive: true,
+        ...(ipv6 ? { ipv6Only: this.#ipv6Only } : {}),
+      });
     } catch (err) {
       // listen() throws synchronously for some bad arguments (ERR_SOCKET_BAD_PORT…).
       const code = (err as NodeJS.ErrnoException)?.code;

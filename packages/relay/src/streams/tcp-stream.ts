@@ -120,7 +120,14 @@ export class TcpStream extends StreamBase<TcpStreamState> {
   constructor(host: StreamHost, open: StreamInit) {
     // Until OPENED only the early window may be in flight (a dial can take connectTimeoutMs);
     // OPENED announces the whole streamWindow and widens it.
-    super(host, open.stream, 'TCP stream', 'RESOLVING', TRANSITIONS, Math.min(host.options.earlyWindow, host.options.streamWindow));
+    super(
+      host,
+      open.stream,
+      'TCP stream',
+      'RESOLVING',
+      TRANSITIONS,
+      Math.min(host.options.earlyWindow, host.options.streamWindow),
+    );
     this.#remote = open.remote;
     this.#local = open.local;
     // However much credit the page grants, the relay holds at most maxStreamCredit of it.
@@ -129,21 +136,33 @@ export class TcpStream extends StreamBase<TcpStreamState> {
     this.#keepAlive = (open.flags & OpenFlag.KEEPALIVE) !== 0;
   }
 
-  override get lingering(): boolean { return this.state.is('LINGERING'); }
+  override get lingering(): boolean {
+    return this.state.is('LINGERING');
+  }
 
-  protected get opening(): boolean { return !this.state.is('CLOSED', 'LINGERING'); }
+  protected get opening(): boolean {
+    return !this.state.is('CLOSED', 'LINGERING');
+  }
 
   /** Resolves when the TCP socket (if any) has emitted 'close'. */
-  get socketClosed(): Promise<void> { return this.#socketClosed; }
+  get socketClosed(): Promise<void> {
+    return this.#socketClosed;
+  }
 
   /** Checks, resolves and dials. Never throws; failures become OPEN_FAILED. */
   async start(open: OpenFrame): Promise<void> {
-    if (open.transport !== Transport.TCP) return this.openFailed(Reason.INVALID_ARGUMENT, `transport ${open.transport} is not TCP`);
+    if (open.transport !== Transport.TCP)
+      return this.openFailed(Reason.INVALID_ARGUMENT, `transport ${open.transport} is not TCP`);
     if (open.remote.port === 0) return this.openFailed(Reason.INVALID_ARGUMENT, 'destination port 0');
     const { options } = this.host;
     const family = this.#local === null || this.#local.kind === 'name' ? null : this.#local.kind === 'ipv4' ? 4 : 6;
     if (this.#local !== null && this.#local.kind !== 'name') {
-      const bind = checkTcpLocal(this.#local.address, this.#local.port, { localPorts: options.localPorts, inbound: options.inbound, listenScope: this.host.listenScope, own: options.policy.ownAddresses });
+      const bind = checkTcpLocal(this.#local.address, this.#local.port, {
+        localPorts: options.localPorts,
+        inbound: options.inbound,
+        listenScope: this.host.listenScope,
+        own: options.policy.ownAddresses,
+      });
       if (!bind.ok) {
         if (bind.reason === Reason.POLICY_DENIED) this.host.metrics.countPolicyRefusal(bind.category);
         this.log('info', 'local bind refused by policy', { local: endpointText(this.#local), detail: bind.why });
@@ -152,7 +171,12 @@ export class TcpStream extends StreamBase<TcpStreamState> {
     }
     let resolution: Awaited<ReturnType<typeof resolveDestination>>;
     try {
-      resolution = await resolveDestination(this.#remote, { policy: options.policy, names: options.names, family, scope: this.host.scope });
+      resolution = await resolveDestination(this.#remote, {
+        policy: options.policy,
+        names: options.names,
+        family,
+        scope: this.host.scope,
+      });
     } catch (err) {
       resolution = { ok: false as const, reason: Reason.INTERNAL, detail: String(err) };
     }
@@ -165,13 +189,22 @@ export class TcpStream extends StreamBase<TcpStreamState> {
       return this.openFailed(resolution.reason, resolution.detail);
     }
     if (resolution.refused.length > 0) {
-      this.log('info', 'skipped refused addresses of a name', { refused: resolution.refused.join(', '), dialling: resolution.address });
+      this.log('info', 'skipped refused addresses of a name', {
+        refused: resolution.refused.join(', '),
+        dialling: resolution.address,
+      });
     }
-    const host = resolution.family === 6 && resolution.scopeId !== 0 ? `${resolution.address}%${resolution.scopeId}` : resolution.address;
+    const host =
+      resolution.family === 6 && resolution.scopeId !== 0
+        ? `${resolution.address}%${resolution.scopeId}`
+        : resolution.address;
     const destination = `${resolution.family === 6 ? `[${host}]` : host}:${this.#remote.port}`;
     if (!this.host.limits.connectionsByDestination.acquire(destination, options.maxConnectionsPerDestination)) {
       this.host.metrics.countLimit('per_destination');
-      return this.openFailed(Reason.LIMIT, `${options.maxConnectionsPerDestination} connections to ${destination} already`);
+      return this.openFailed(
+        Reason.LIMIT,
+        `${options.maxConnectionsPerDestination} connections to ${destination} already`,
+      );
     }
     this.#destination = destination;
     this.#dial(host, resolution.family);
@@ -248,11 +281,14 @@ export class TcpStream extends StreamBase<TcpStreamState> {
   onData(data: Uint8Array): void {
     if (this.state.is('LINGERING', 'CLOSED')) return; // crossed our CLOSE
     if (data.length > this.credit.available) {
-      return this.#violation(`DATA of ${data.length} bytes exceeds the ${this.credit.available} bytes of credit granted`);
+      return this.#violation(
+        `DATA of ${data.length} bytes exceeds the ${this.credit.available} bytes of credit granted`,
+      );
     }
     if (this.#pageFin) return this.#violation('DATA after FIN');
     if (this.state.is('RESOLVING', 'CONNECTING')) {
-      if (!this.host.holdEarly(data.length)) return this.#violation(`DATA before OPENED beyond the page's ${this.host.options.maxEarlyBytes} early bytes`);
+      if (!this.host.holdEarly(data.length))
+        return this.#violation(`DATA before OPENED beyond the page's ${this.host.options.maxEarlyBytes} early bytes`);
       this.#early += data.length;
     }
     this.credit.consume(data.length);
@@ -355,7 +391,13 @@ export class TcpStream extends StreamBase<TcpStreamState> {
     this.#openWindow();
     this.host.metrics.countOpen(Reason.OK);
     this.host.metrics.observeConnect((performance.now() - this.#dialledAt) / 1000);
-    this.host.outbox.frame({ type: FrameType.OPENED, stream: this.id, window: this.host.options.streamWindow, local, remote });
+    this.host.outbox.frame({
+      type: FrameType.OPENED,
+      stream: this.id,
+      window: this.host.options.streamWindow,
+      local,
+      remote,
+    });
     this.log('debug', 'opened', { local: endpointText(local), remote: endpointText(remote) });
     if (this.#sendCredit === 0) socket.pause();
   };
@@ -388,7 +430,10 @@ export class TcpStream extends StreamBase<TcpStreamState> {
     switch (this.state.current) {
       case 'PENDING':
         // Nothing is read while pending, so this is a write error (DATA the page sent early) or a destroy.
-        this.#sendClose(this.#errorCode !== undefined ? reasonForErrno(this.#errorCode) : Reason.ABORTED, `socket closed before accept (${this.#errorCode ?? 'no error'})`);
+        this.#sendClose(
+          this.#errorCode !== undefined ? reasonForErrno(this.#errorCode) : Reason.ABORTED,
+          `socket closed before accept (${this.#errorCode ?? 'no error'})`,
+        );
         return;
       case 'CONNECTING':
         // Closed without 'error' before connecting (a custom dialer's socket, destroyed).

@@ -26,7 +26,11 @@ export const defaultUdpSocket: UdpSocketFactory = function createUdpSocket(req) 
  * dgram calls its lookup for every bind and send, literals included. Destinations are always
  * checked literals, so a literal passes through and a name is a bug: refused, never queried.
  */
-function literalOnlyLookup(host: string, _family: unknown, callback: (err: Error | null, address: string, family: number) => void): void {
+function literalOnlyLookup(
+  host: string,
+  _family: unknown,
+  callback: (err: Error | null, address: string, family: number) => void,
+): void {
   const family = net.isIP(host);
   if (family !== 0) return callback(null, host, family);
   const err = Object.assign(new Error(`ws2web relay: refusing to resolve ${host} for a datagram`), { code: 'EINVAL' });

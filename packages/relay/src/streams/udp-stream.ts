@@ -100,19 +100,26 @@ export class UdpStream extends StreamBase<UdpStreamState> {
     this.#shape = { family: this.#family, dualStack: this.#dualStack, broadcast: this.#broadcast };
     this.#local = open.local;
     // A fixed port bound under the inbound policy is a server: it hears anyone.
-    const server = host.options.inbound.enabled && open.local !== null && open.local.kind !== 'name' && open.local.port !== 0;
+    const server =
+      host.options.inbound.enabled && open.local !== null && open.local.kind !== 'name' && open.local.port !== 0;
     this.#replyPeers = host.options.udpReplyOnly && !server ? new ReplyPeers() : null;
     this.#sendCredit = Math.min(open.window, host.options.maxStreamCredit);
     this.#rate = new TokenBucket(host.options.datagramsPerSecond, host.options.datagramsPerSecond / 10);
   }
 
   /** Every UDP socket counts as `udp` in `streams_by_state`, bound or binding. */
-  override get gaugeState(): string { return 'udp'; }
+  override get gaugeState(): string {
+    return 'udp';
+  }
 
-  protected get opening(): boolean { return this.state.is('BINDING'); }
+  protected get opening(): boolean {
+    return this.state.is('BINDING');
+  }
 
   /** Resolves when the UDP socket (if any) has emitted 'close'. */
-  get socketClosed(): Promise<void> { return this.#socketClosed; }
+  get socketClosed(): Promise<void> {
+    return this.#socketClosed;
+  }
 
   /** Checks the local address, creates and binds the socket. Never throws; failures become OPEN_FAILED. */
   start(): void {
@@ -123,7 +130,10 @@ export class UdpStream extends StreamBase<UdpStreamState> {
     }
     const local = this.#local ?? (this.#family === 4 ? WILDCARD_V4 : WILDCARD_V6);
     if (local.kind === 'name' || (local.kind === 'ipv4') !== (this.#family === 4)) {
-      return this.openFailed(Reason.INVALID_ARGUMENT, `local ${endpointText(local)} is not an IPv${this.#family} address`);
+      return this.openFailed(
+        Reason.INVALID_ARGUMENT,
+        `local ${endpointText(local)} is not an IPv${this.#family} address`,
+      );
     }
     const bind = this.#bindAddress(local);
     if (!bind.ok) {
@@ -141,7 +151,9 @@ export class UdpStream extends StreamBase<UdpStreamState> {
       return this.openFailed(reasonForErrno(code), `create socket: ${code ?? String(err)}`);
     }
     this.#socket = socket;
-    this.#socketClosed = new Promise((resolve) => { this.#resolveSocketClosed = resolve; });
+    this.#socketClosed = new Promise((resolve) => {
+      this.#resolveSocketClosed = resolve;
+    });
     socket.once('close', this.#resolveSocketClosed);
     socket.on('listening', this.#onListening);
     socket.on('message', this.#onMessage);
@@ -165,20 +177,36 @@ export class UdpStream extends StreamBase<UdpStreamState> {
    * (policy.checkBind: the wildcard or loopback; a fixed port only inside `localPorts` and
    * ≥ 1024 — policy/local-bind.ts), narrowed by the ticket's listenPorts when it has them.
    */
-  #bindAddress(local: Endpoint & { kind: 'ipv4' | 'ipv6' }): { ok: true; address: string } | { ok: false; reason: number; why: string; category: string } {
+  #bindAddress(
+    local: Endpoint & { kind: 'ipv4' | 'ipv6' },
+  ): { ok: true; address: string } | { ok: false; reason: number; why: string; category: string } {
     const { policy, inbound } = this.host.options;
     if (local.port !== 0 && inbound.enabled) {
       const plan = inbound.plan(
-        { family: this.#family, address: local.address, scopeId: local.kind === 'ipv6' ? local.scopeId : 0, port: local.port, dualStack: this.#dualStack },
+        {
+          family: this.#family,
+          address: local.address,
+          scopeId: local.kind === 'ipv6' ? local.scopeId : 0,
+          port: local.port,
+          dualStack: this.#dualStack,
+        },
         this.host.listenScope,
       );
       return plan.ok ? { ok: true, address: plan.host } : plan;
     }
     const decision = policy.checkBind(local.address, local.port);
     if (!decision.allowed) return { ok: false, reason: Reason.POLICY_DENIED, why: decision.why, category: 'bind' };
-    const port = checkLocalPort(local.port, { localPorts: this.host.options.localPorts, inbound, listenScope: this.host.listenScope, own: policy.ownAddresses });
+    const port = checkLocalPort(local.port, {
+      localPorts: this.host.options.localPorts,
+      inbound,
+      listenScope: this.host.listenScope,
+      own: policy.ownAddresses,
+    });
     if (!port.ok) return port;
-    return { ok: true, address: local.kind === 'ipv6' && local.scopeId !== 0 ? `${local.address}%${local.scopeId}` : local.address };
+    return {
+      ok: true,
+      address: local.kind === 'ipv6' && local.scopeId !== 0 ? `${local.address}%${local.scopeId}` : local.address,
+    };
   }
 
   // ------------------------------------------------------------------------------------------
@@ -188,7 +216,9 @@ export class UdpStream extends StreamBase<UdpStreamState> {
     if (this.state.is('CLOSED')) return; // crossed our CLOSE
     const length = frame.data.length;
     if (!this.credit.consume(length)) {
-      return this.#violation(`DATAGRAM of ${length} bytes exceeds the ${this.credit.available} bytes of credit granted`);
+      return this.#violation(
+        `DATAGRAM of ${length} bytes exceeds the ${this.credit.available} bytes of credit granted`,
+      );
     }
     if (this.state.is('BINDING')) {
       this.#deferred.push(frame);
@@ -267,7 +297,8 @@ export class UdpStream extends StreamBase<UdpStreamState> {
     const source = socketEndpoint(rinfo.address, rinfo.family, rinfo.port);
     if (!source || source.kind === 'name') return;
     if (this.#peer !== null && sourceKey(source) !== this.#peer.key) return this.#drop('wrong_source');
-    if (this.#peer === null && this.#replyPeers !== null && !this.#replyPeers.admits(sourceKey(source))) return this.#drop('unsolicited');
+    if (this.#peer === null && this.#replyPeers !== null && !this.#replyPeers.admits(sourceKey(source)))
+      return this.#drop('unsolicited');
     if (ADDRESS_FIELD_BYTES[source.kind] + msg.length > this.host.options.maxFrameBody) return this.#drop('too_large');
     if (msg.length > this.#sendCredit) return this.#drop('no_credit');
     if (this.host.backlogged()) return this.#drop('backlog');
@@ -306,7 +337,10 @@ export class UdpStream extends StreamBase<UdpStreamState> {
     } else {
       const result = this.#targetFor(frame.address);
       if (!result.ok) {
-        this.log('debug', 'datagram destination refused; dropped', { to: endpointText(frame.address), detail: result.why });
+        this.log('debug', 'datagram destination refused; dropped', {
+          to: endpointText(frame.address),
+          detail: result.why,
+        });
         return this.#dropSent(result.reason === Reason.POLICY_DENIED ? 'policy' : 'bad_destination', length);
       }
       target = result.target;
@@ -314,7 +348,11 @@ export class UdpStream extends StreamBase<UdpStreamState> {
     // An empty datagram spends no credit but is still a packet: the rate caps and the minimum
     // cost bound how many the page can make the relay emit, or hold in the kernel's queue.
     const cost = Math.max(length, this.host.options.datagramMinCost);
-    if (this.#inFlightCost + cost > this.host.options.datagramWindow || !this.#rate.take() || !this.host.takeDatagram()) {
+    if (
+      this.#inFlightCost + cost > this.host.options.datagramWindow ||
+      !this.#rate.take() ||
+      !this.host.takeDatagram()
+    ) {
       return this.#dropSent('rate', length);
     }
     this.#inFlightCost += cost;

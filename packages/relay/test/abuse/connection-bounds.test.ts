@@ -49,15 +49,19 @@ describe('before the upgrade', () => {
     expect(held.every((s) => !s.destroyed)).toBe(true);
     // Once they go, the address may connect again.
     for (const s of held) s.destroy();
-    await waitUntil(async () => {
-      try {
-        const p = await PageClient.ready(relay.url);
-        defer(() => p.close());
-        return true;
-      } catch {
-        return false;
-      }
-    }, 5000, 'a page to connect again');
+    await waitUntil(
+      async () => {
+        try {
+          const p = await PageClient.ready(relay.url);
+          defer(() => p.close());
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      5000,
+      'a page to connect again',
+    );
   });
 
   it('exempt (loopback by default) addresses skip the per-address cap, not the timeout', async () => {

@@ -45,12 +45,15 @@ describe('cloud metadata addresses', () => {
 });
 
 describe('names that are addresses (trailing dot) or junk shaped like one', () => {
-  it.each(['127.0.0.1.', '169.254.169.254.', '0x7f000001.', '::1.', '168.63.129.16.'])('%s is judged as the address: refused, no lookup, no dial', async (host) => {
-    const { page, dials, lookups } = await recordingRelay();
-    expect(await page.open(1, named(host, 80))).toEqual(denied(1));
-    expect(lookups).toEqual([]);
-    expect(dials).toEqual([]);
-  });
+  it.each(['127.0.0.1.', '169.254.169.254.', '0x7f000001.', '::1.', '168.63.129.16.'])(
+    '%s is judged as the address: refused, no lookup, no dial',
+    async (host) => {
+      const { page, dials, lookups } = await recordingRelay();
+      expect(await page.open(1, named(host, 80))).toEqual(denied(1));
+      expect(lookups).toEqual([]);
+      expect(dials).toEqual([]);
+    },
+  );
 
   it('a trailing-dot public literal is dialled as that literal, without a lookup', async () => {
     const { page, dials, lookups } = await recordingRelay();
@@ -59,15 +62,21 @@ describe('names that are addresses (trailing dot) or junk shaped like one', () =
     expect(lookups).toEqual([]);
   });
 
-  it.each(['127.0.0.1x', '10.0.0.256', '1.2.3.4.5', '127.0.0.1..', 'a.123', '0x7f.0x0.0.1z'])('%s → INVALID_ARGUMENT, no lookup', async (host) => {
-    const { page, dials, lookups } = await recordingRelay();
-    expect(await page.open(1, named(host, 80))).toEqual(invalid(1));
-    expect(lookups).toEqual([]);
-    expect(dials).toEqual([]);
-  });
+  it.each(['127.0.0.1x', '10.0.0.256', '1.2.3.4.5', '127.0.0.1..', 'a.123', '0x7f.0x0.0.1z'])(
+    '%s → INVALID_ARGUMENT, no lookup',
+    async (host) => {
+      const { page, dials, lookups } = await recordingRelay();
+      expect(await page.open(1, named(host, 80))).toEqual(invalid(1));
+      expect(lookups).toEqual([]);
+      expect(dials).toEqual([]);
+    },
+  );
 
   it('names with digits that are names are still looked up', async () => {
-    const { page, lookups } = await recordingRelay({}, { '1e100.net': ['93.184.216.34'], '123.example': ['93.184.216.35'] });
+    const { page, lookups } = await recordingRelay(
+      {},
+      { '1e100.net': ['93.184.216.34'], '123.example': ['93.184.216.35'] },
+    );
     expect(await page.open(1, named('1e100.net', 80))).toMatchObject({ type: FrameType.OPENED });
     expect(await page.open(3, named('123.example', 80))).toMatchObject({ type: FrameType.OPENED });
     expect(lookups).toEqual(['1e100.net', '123.example']);
@@ -75,8 +84,17 @@ describe('names that are addresses (trailing dot) or junk shaped like one', () =
 
   it('RESOLVE answers a trailing-dot literal itself and refuses junk as HOST_NOT_FOUND, no lookup', async () => {
     const { page, lookups } = await recordingRelay();
-    expect(await page.resolve(1, '127.0.0.1.')).toEqual({ type: FrameType.RESOLVED, stream: 1, canonName: '', addresses: [ipv4(0, '127.0.0.1')] });
-    expect(await page.resolve(3, '127.0.0.1x')).toEqual({ type: FrameType.OPEN_FAILED, stream: 3, reason: Reason.HOST_NOT_FOUND });
+    expect(await page.resolve(1, '127.0.0.1.')).toEqual({
+      type: FrameType.RESOLVED,
+      stream: 1,
+      canonName: '',
+      addresses: [ipv4(0, '127.0.0.1')],
+    });
+    expect(await page.resolve(3, '127.0.0.1x')).toEqual({
+      type: FrameType.OPEN_FAILED,
+      stream: 3,
+      reason: Reason.HOST_NOT_FOUND,
+    });
     expect(lookups).toEqual([]);
   });
 });
@@ -84,8 +102,23 @@ describe('names that are addresses (trailing dot) or junk shaped like one', () =
 describe("the relay host's own addresses", () => {
   const interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]> = {
     eth0: [
-      { address: '93.184.216.34', netmask: '255.255.255.0', family: 'IPv4', mac: '00:00:00:00:00:01', internal: false, cidr: '93.184.216.34/24' },
-      { address: '2606:2800:220:1::1', netmask: 'ffff:ffff:ffff:ffff::', family: 'IPv6', mac: '00:00:00:00:00:01', internal: false, cidr: '2606:2800:220:1::1/64', scopeid: 0 },
+      {
+        address: '93.184.216.34',
+        netmask: '255.255.255.0',
+        family: 'IPv4',
+        mac: '00:00:00:00:00:01',
+        internal: false,
+        cidr: '93.184.216.34/24',
+      },
+      {
+        address: '2606:2800:220:1::1',
+        netmask: 'ffff:ffff:ffff:ffff::',
+        family: 'IPv6',
+        mac: '00:00:00:00:00:01',
+        internal: false,
+        cidr: '2606:2800:220:1::1/64',
+        scopeid: 0,
+      },
     ],
   };
 
@@ -96,7 +129,10 @@ describe("the relay host's own addresses", () => {
     expect(policy.check('64:ff9b::5db8:d822')).toEqual({ allowed: false, why: 'nat64:relayHost' });
     expect(policy.check('2606:2800:220:1::1')).toEqual({ allowed: false, why: 'relayHost' });
     expect(policy.check('93.184.216.35')).toEqual({ allowed: true, why: 'public unicast' });
-    expect(new Policy({ allow: ['93.184.216.34'] }, interfaces).check('93.184.216.34')).toEqual({ allowed: true, why: 'allow-listed' });
+    expect(new Policy({ allow: ['93.184.216.34'] }, interfaces).check('93.184.216.34')).toEqual({
+      allowed: true,
+      why: 'allow-listed',
+    });
   });
 
   it('this machine: every address os.networkInterfaces() reports is refused by a default relay', async () => {
@@ -115,7 +151,11 @@ describe("the relay host's own addresses", () => {
 });
 
 describe('RESOLVE under the name rules and ticket scopes', () => {
-  const answers = { 'db.internal.example': ['10.1.2.3'], 'api.example.com': ['93.184.216.34'], 'cdn.example.net': ['93.184.216.40', '198.51.100.9'] };
+  const answers = {
+    'db.internal.example': ['10.1.2.3'],
+    'api.example.com': ['93.184.216.34'],
+    'cdn.example.net': ['93.184.216.40', '198.51.100.9'],
+  };
 
   it('denyHosts: refused before the lookup', async () => {
     const { relay, page, lookups } = await recordingRelay({ denyHosts: ['*.internal.example'] }, answers);
@@ -123,7 +163,10 @@ describe('RESOLVE under the name rules and ticket scopes', () => {
     expect(await page.resolve(3, 'DB.Internal.Example.')).toEqual(denied(3));
     expect(lookups).toEqual([]);
     expect(relay.metrics().policyRefusalsByReason).toEqual({ host_name: 2 });
-    expect(await page.resolve(5, 'api.example.com')).toMatchObject({ type: FrameType.RESOLVED, addresses: [ipv4(0, '93.184.216.34')] });
+    expect(await page.resolve(5, 'api.example.com')).toMatchObject({
+      type: FrameType.RESOLVED,
+      addresses: [ipv4(0, '93.184.216.34')],
+    });
   });
 
   it('allowHosts: a name outside it is not looked up', async () => {
@@ -138,7 +181,10 @@ describe('RESOLVE under the name rules and ticket scopes', () => {
     const token = createTicket({ secret, ttlSeconds: 60, destinations: ['api.example.com:443'] });
     const { relay, page, lookups } = await recordingRelay({ secret }, answers, token);
     expect(await page.resolve(1, 'db.internal.example')).toEqual(denied(1));
-    expect(await page.resolve(3, 'api.example.com')).toMatchObject({ type: FrameType.RESOLVED, addresses: [ipv4(0, '93.184.216.34')] });
+    expect(await page.resolve(3, 'api.example.com')).toMatchObject({
+      type: FrameType.RESOLVED,
+      addresses: [ipv4(0, '93.184.216.34')],
+    });
     expect(lookups).toEqual(['api.example.com']);
     expect(relay.metrics().policyRefusalsByReason).toEqual({ ticket_scope: 1 });
   });

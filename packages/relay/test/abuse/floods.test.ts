@@ -16,7 +16,12 @@ describe('cheap floods', () => {
     const RATE = 2000;
     // Every DATAGRAM is a frame to decode even when it is dropped: the frame budget is what
     // bounds the relay's CPU here (20,000 frames/s instead of the default 100,000).
-    const relay = await useRelay({ allow: LOOPBACK, datagramsPerSecond: RATE, pageDatagramsPerSecond: 3000, framesPerSecond: 20_000 });
+    const relay = await useRelay({
+      allow: LOOPBACK,
+      datagramsPerSecond: RATE,
+      pageDatagramsPerSecond: 3000,
+      framesPerSecond: 20_000,
+    });
     const honest = await honestPage(relay);
     const idle = await honest.p99();
     const attacker = await usePage(relay);
@@ -25,7 +30,12 @@ describe('cheap floods', () => {
     defer(() => attacker.ws.terminate());
     const seen = watch(relay);
     // 10 B each on the wire, no credit spent; 1,000 per message, as fast as the socket takes them.
-    const message = encodeFrames(Array.from({ length: 1000 }, (): Frame => ({ type: FrameType.DATAGRAM, stream: 1, address: ipv4(sink.port), data: new Uint8Array(0) })));
+    const message = encodeFrames(
+      Array.from(
+        { length: 1000 },
+        (): Frame => ({ type: FrameType.DATAGRAM, stream: 1, address: ipv4(sink.port), data: new Uint8Array(0) }),
+      ),
+    );
     let offered = 0;
     const started = performance.now();
     const flood = setInterval(() => {
@@ -42,7 +52,9 @@ describe('cheap floods', () => {
     const elapsed = (performance.now() - started) / 1000;
     const sent = relay.metrics().datagramsPageToPeer;
     const figures = seen.stop();
-    console.log(`empty DATAGRAM flood: ${offered} offered in ${elapsed.toFixed(1)} s, ${sent} emitted (cap ${RATE}/s), ${relay.metrics().datagramsDropped.rate} dropped; peak held ${mib(figures.peakHeldBytes)} MiB, RSS ${figures.rssStartMiB} → ${figures.peakRssMiB} MiB; honest p99 idle ${idle.toFixed(2)} ms, during ${during.toFixed(2)} ms`);
+    console.log(
+      `empty DATAGRAM flood: ${offered} offered in ${elapsed.toFixed(1)} s, ${sent} emitted (cap ${RATE}/s), ${relay.metrics().datagramsDropped.rate} dropped; peak held ${mib(figures.peakHeldBytes)} MiB, RSS ${figures.rssStartMiB} → ${figures.peakRssMiB} MiB; honest p99 idle ${idle.toFixed(2)} ms, during ${during.toFixed(2)} ms`,
+    );
     expect(sent).toBeLessThanOrEqual(RATE * (elapsed + 0.1) + 1);
     expect(sink.received.length).toBeLessThanOrEqual(sent);
     expect(during).toBeLessThan(latencyCeiling(idle));
@@ -56,9 +68,19 @@ describe('cheap floods', () => {
     for (const s of [1, 3, 5, 7]) expect((await attacker.dgramOpen(s, 4)).type).toBe(FrameType.DGRAM_OPENED);
     const started = performance.now();
     for (let round = 0; round < 5; round++) {
-      for (const s of [1, 3, 5, 7]) attacker.send(...Array.from({ length: 500 }, (): Frame => ({ type: FrameType.DATAGRAM, stream: s, address: ipv4(sink.port), data: new Uint8Array(0) })));
+      for (const s of [1, 3, 5, 7])
+        attacker.send(
+          ...Array.from(
+            { length: 500 },
+            (): Frame => ({ type: FrameType.DATAGRAM, stream: s, address: ipv4(sink.port), data: new Uint8Array(0) }),
+          ),
+        );
     }
-    await waitUntil(() => relay.metrics().datagramsPageToPeer + (relay.metrics().datagramsDropped.rate ?? 0) === 10_000, 5000, 'every datagram handled');
+    await waitUntil(
+      () => relay.metrics().datagramsPageToPeer + (relay.metrics().datagramsDropped.rate ?? 0) === 10_000,
+      5000,
+      'every datagram handled',
+    );
     const elapsed = (performance.now() - started) / 1000;
     expect(relay.metrics().datagramsPageToPeer).toBeLessThanOrEqual(1000 * (elapsed + 0.1) + 1);
   });
@@ -87,11 +109,17 @@ describe('cheap floods', () => {
     }, 5);
     defer(() => clearInterval(flood));
     await waitUntil(() => (relay.metrics().limitHits.frame_rate ?? 0) > 1, 5000, 'the frame budgets');
-    await waitUntil(() => finPage.ws.bufferedAmount >= 4 << 20 && tinyPage.ws.bufferedAmount >= 1 << 20, 10_000, 'the attackers to be held back');
+    await waitUntil(
+      () => finPage.ws.bufferedAmount >= 4 << 20 && tinyPage.ws.bufferedAmount >= 1 << 20,
+      10_000,
+      'the attackers to be held back',
+    );
     const during = await honest.p99();
     clearInterval(flood);
     const figures = seen.stop();
-    console.log(`FIN flood ${fin} × 1,000 frames and ${small} tiny messages offered: frame_rate limit hit ${relay.metrics().limitHits.frame_rate} times; peak held ${mib(figures.peakHeldBytes)} MiB, RSS ${figures.rssStartMiB} → ${figures.peakRssMiB} MiB; honest p99 idle ${idle.toFixed(2)} ms, during ${during.toFixed(2)} ms`);
+    console.log(
+      `FIN flood ${fin} × 1,000 frames and ${small} tiny messages offered: frame_rate limit hit ${relay.metrics().limitHits.frame_rate} times; peak held ${mib(figures.peakHeldBytes)} MiB, RSS ${figures.rssStartMiB} → ${figures.peakRssMiB} MiB; honest p99 idle ${idle.toFixed(2)} ms, during ${during.toFixed(2)} ms`,
+    );
     expect(during).toBeLessThan(latencyCeiling(idle));
   });
 
@@ -99,7 +127,20 @@ describe('cheap floods', () => {
     const echo = await useServer(startEchoServer());
     const relay = await useRelay({ allow: LOOPBACK, maxStreams: 1, maxRefusalsPerSecond: 10 });
     const page = await usePage(relay);
-    page.send(...Array.from({ length: 40 }, (_, i): Frame => ({ type: FrameType.OPEN, stream: 2 * i + 1, transport: 1, flags: 0, window: 1 << 16, remote: ipv4(echo.port), local: null })));
+    page.send(
+      ...Array.from(
+        { length: 40 },
+        (_, i): Frame => ({
+          type: FrameType.OPEN,
+          stream: 2 * i + 1,
+          transport: 1,
+          flags: 0,
+          window: 1 << 16,
+          remote: ipv4(echo.port),
+          local: null,
+        }),
+      ),
+    );
     expect(await page.next((f) => f.type === FrameType.GOAWAY)).toMatchObject({ reason: Reason.LIMIT });
     expect((await page.closed).code).toBe(1008);
     // One stream is open (maxStreams); the 11th refusal ends the page: the OPENs after it are never looked at.

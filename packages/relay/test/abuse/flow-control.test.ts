@@ -6,14 +6,30 @@
 import { describe, expect, it } from 'vitest';
 import { FrameType, Reason, type Frame, type OpenedFrame } from '@ws2web/protocol';
 import type { Lookup } from '../../src/streams/name-service.js';
-import { LOOPBACK, defer, ipv4, named, stalled, startServer, usePage, useRelay, useServer, waitUntil } from '../support/index.js';
+import {
+  LOOPBACK,
+  defer,
+  ipv4,
+  named,
+  stalled,
+  startServer,
+  usePage,
+  useRelay,
+  useServer,
+  waitUntil,
+} from '../support/index.js';
 import { honestPage, latencyCeiling, mib, watch } from './measure.js';
 
 /** A name service whose lookups never answer until the test ends (nothing is ever dialled). */
 function pendingLookups(): Lookup {
   const waiting: Array<() => void> = [];
-  defer(() => { for (const release of waiting) release(); });
-  return () => new Promise((_resolve, reject) => waiting.push(() => reject(Object.assign(new Error('test over'), { code: 'ENOTFOUND' }))));
+  defer(() => {
+    for (const release of waiting) release();
+  });
+  return () =>
+    new Promise((_resolve, reject) =>
+      waiting.push(() => reject(Object.assign(new Error('test over'), { code: 'ENOTFOUND' }))),
+    );
 }
 
 describe('flow control', () => {
@@ -37,16 +53,29 @@ describe('flow control', () => {
       if (frames.length > 0) page.send(...frames);
     };
     // Send exactly what was granted until the relay stops granting more.
-    await waitUntil(stalled(() => { sendWithin(); return relay.metrics().bytesPageToPeer; }, 40), 20_000, 'the relay to stop granting');
+    await waitUntil(
+      stalled(() => {
+        sendWithin();
+        return relay.metrics().bytesPageToPeer;
+      }, 40),
+      20_000,
+      'the relay to stop granting',
+    );
     sendWithin();
-    await waitUntil(stalled(() => relay.metrics().bytesPageToPeer, 20), 5000, 'the last bytes to settle');
+    await waitUntil(
+      stalled(() => relay.metrics().bytesPageToPeer, 20),
+      5000,
+      'the last bytes to settle',
+    );
     credit += page.takeCredit(1);
     expect(credit).toBe(0);
     page.send({ type: FrameType.DATA, stream: 1, data: new Uint8Array(1) });
     expect(await page.nextOn(1, FrameType.CLOSE)).toMatchObject({ reason: Reason.PROTOCOL_ERROR });
     expect(await page.next((f) => f.type === FrameType.GOAWAY)).toMatchObject({ reason: Reason.PROTOCOL_ERROR });
     expect((await page.closed).code).toBe(1002);
-    console.log(`overrun after ${mib(relay.metrics().bytesPageToPeer)} MiB within credit: GOAWAY(PROTOCOL_ERROR), 1002`);
+    console.log(
+      `overrun after ${mib(relay.metrics().bytesPageToPeer)} MiB within credit: GOAWAY(PROTOCOL_ERROR), 1002`,
+    );
   }, 30_000);
 
   it('DATA before OPENED: at most earlyWindow per stream and maxEarlyBytes per page; the honest page keeps its latency', async () => {
@@ -64,7 +93,15 @@ describe('flow control', () => {
       const page = await usePage(relay);
       for (let s = 1; s <= 16; s++) {
         page.send(
-          { type: FrameType.OPEN, stream: s, transport: 1, flags: 0, window: 1 << 20, remote: named('pending.test', 80), local: null },
+          {
+            type: FrameType.OPEN,
+            stream: s,
+            transport: 1,
+            flags: 0,
+            window: 1 << 20,
+            remote: named('pending.test', 80),
+            local: null,
+          },
           { type: FrameType.DATA, stream: s, data: full },
         );
       }
@@ -76,7 +113,18 @@ describe('flow control', () => {
     const during = await honest.p99();
 
     // One byte more — on a new stream (the page's bound) or on an open one (the stream's) — ends the page.
-    pages[0]!.send({ type: FrameType.OPEN, stream: 17, transport: 1, flags: 0, window: 1 << 20, remote: named('pending.test', 80), local: null }, { type: FrameType.DATA, stream: 17, data: new Uint8Array(1) });
+    pages[0]!.send(
+      {
+        type: FrameType.OPEN,
+        stream: 17,
+        transport: 1,
+        flags: 0,
+        window: 1 << 20,
+        remote: named('pending.test', 80),
+        local: null,
+      },
+      { type: FrameType.DATA, stream: 17, data: new Uint8Array(1) },
+    );
     pages[1]!.send({ type: FrameType.DATA, stream: 1, data: new Uint8Array(1) });
     for (const page of pages.slice(0, 2)) {
       expect(await page.next((f) => f.type === FrameType.GOAWAY)).toMatchObject({ reason: Reason.PROTOCOL_ERROR });
@@ -84,7 +132,9 @@ describe('flow control', () => {
     }
     expect(relay.metrics().limitHits.early_bytes).toBe(1);
     const figures = seen.stop();
-    console.log(`4 pages × 16 streams × 64 KiB before OPENED: accepted (1 MiB per page, default bound); one byte more closed the page; RSS ${figures.rssStartMiB} → ${figures.peakRssMiB} MiB; honest p99 idle ${idle.toFixed(2)} ms, during ${during.toFixed(2)} ms`);
+    console.log(
+      `4 pages × 16 streams × 64 KiB before OPENED: accepted (1 MiB per page, default bound); one byte more closed the page; RSS ${figures.rssStartMiB} → ${figures.peakRssMiB} MiB; honest p99 idle ${idle.toFixed(2)} ms, during ${during.toFixed(2)} ms`,
+    );
     expect(during).toBeLessThan(latencyCeiling(idle));
   });
 });

@@ -14,7 +14,11 @@ async function usePage(relay: Relay, headers: Record<string, string>): Promise<P
   return p;
 }
 
-const statusOf = (promise: Promise<unknown>) => promise.then(() => 101, (err: { statusCode?: number }) => err.statusCode ?? -1);
+const statusOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 101,
+    (err: { statusCode?: number }) => err.statusCode ?? -1,
+  );
 
 // The default exemptClients (loopback) stay: they are what an attacker wants to inherit.
 const behindProxy = { trustProxy: ['127.0.0.1/32'], maxConnectionsPerIp: 5 };

@@ -44,27 +44,43 @@ describe('TCP OPEN with a local endpoint', () => {
 
   it('the wildcard / loopback on port 0 or an allowed fixed port are honoured', async () => {
     const { page, dials } = await recordingRelay();
-    expect(await page.open(1, ipv4(80, PUBLIC), { local: ipv4(0, '0.0.0.0') })).toMatchObject({ type: FrameType.OPENED });
-    expect(await page.open(3, ipv4(80, PUBLIC), { local: ipv4(40000, '0.0.0.0') })).toMatchObject({ type: FrameType.OPENED });
+    expect(await page.open(1, ipv4(80, PUBLIC), { local: ipv4(0, '0.0.0.0') })).toMatchObject({
+      type: FrameType.OPENED,
+    });
+    expect(await page.open(3, ipv4(80, PUBLIC), { local: ipv4(40000, '0.0.0.0') })).toMatchObject({
+      type: FrameType.OPENED,
+    });
     expect(dials.map((d) => d.localPort)).toEqual([undefined, 40000]);
   });
 
   it('a relay with localPorts "ephemeral" (the beyond-loopback default) refuses every fixed source port', async () => {
     const { page, dials } = await recordingRelay({ localPorts: 'ephemeral' });
     expect(await page.open(1, ipv4(80, PUBLIC), { local: ipv4(40000, '0.0.0.0') })).toEqual(denied(1));
-    expect(await page.open(3, ipv4(80, PUBLIC), { local: ipv4(0, '0.0.0.0') })).toMatchObject({ type: FrameType.OPENED });
+    expect(await page.open(3, ipv4(80, PUBLIC), { local: ipv4(0, '0.0.0.0') })).toMatchObject({
+      type: FrameType.OPENED,
+    });
     expect(dials).toHaveLength(1);
   });
 
   it("an address of the relay host is a valid source; the inbound policy's ports govern when it is on", () => {
-    const ctx = { localPorts: PortSet.parse('ephemeral'), inbound: new InboundPolicy({ addresses: ['127.0.0.1'], ports: '20000-20009' }), listenScope: null };
+    const ctx = {
+      localPorts: PortSet.parse('ephemeral'),
+      inbound: new InboundPolicy({ addresses: ['127.0.0.1'], ports: '20000-20009' }),
+      listenScope: null,
+    };
     const own = [resolveOptions({}).policy.ownAddresses].flat();
     expect(checkTcpLocal('127.0.0.1', 20005, { ...ctx, own })).toEqual({ ok: true });
-    expect(checkTcpLocal('127.0.0.1', 20010, { ...ctx, own })).toMatchObject({ ok: false, why: 'bind to fixed port 20010: not in listen.ports' });
+    expect(checkTcpLocal('127.0.0.1', 20010, { ...ctx, own })).toMatchObject({
+      ok: false,
+      why: 'bind to fixed port 20010: not in listen.ports',
+    });
     for (const address of own.filter((a) => a.kind() === 'ipv4')) {
       expect(checkTcpLocal(address.toString(), 0, { ...ctx, own })).toEqual({ ok: true });
     }
-    expect(checkTcpLocal('203.0.113.200', 0, { ...ctx, own })).toMatchObject({ ok: false, reason: Reason.POLICY_DENIED });
+    expect(checkTcpLocal('203.0.113.200', 0, { ...ctx, own })).toMatchObject({
+      ok: false,
+      reason: Reason.POLICY_DENIED,
+    });
   });
 });
 
@@ -111,7 +127,11 @@ describe('udpReplyOnly: an unconnected socket hears only peers it sent to', () =
   });
 
   it('a fixed port bound under the inbound policy hears any source', async () => {
-    const relay = await useRelay({ allow: LOOPBACK, udpReplyOnly: true, listen: { addresses: ['127.0.0.1'], ports: '0,20000-29999' } });
+    const relay = await useRelay({
+      allow: LOOPBACK,
+      udpReplyOnly: true,
+      listen: { addresses: ['127.0.0.1'], ports: '0,20000-29999' },
+    });
     const stranger = await startUdpPeer();
     defer(() => stranger.close());
     const p = await usePage(relay);

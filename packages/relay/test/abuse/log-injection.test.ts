@@ -24,7 +24,12 @@ describe('log fields with control characters', () => {
   });
 
   it('text format: keys, messages and values inside objects are escaped too; plain values stay bare', () => {
-    const line = formatTextLine('warn', 'm\u001bsg', { 'k\u0007ey': { nested: '\u009b' }, plain: 'api.example.com' }, new Date(0));
+    const line = formatTextLine(
+      'warn',
+      'm\u001bsg',
+      { 'k\u0007ey': { nested: '\u009b' }, plain: 'api.example.com' },
+      new Date(0),
+    );
     expect(line).not.toMatch(RAW_CONTROL);
     expect(line).toContain('plain=api.example.com');
   });
@@ -37,8 +42,15 @@ describe('log fields with control characters', () => {
 
   it("a page's RESOLVE of a hostile name is logged escaped by the relay", async () => {
     const lines: string[] = [];
-    const { page } = await recordingRelay({ logLevel: 'debug', log: (level, msg, fields) => lines.push(formatTextLine(level, msg, fields)) });
-    expect(await page.resolve(1, ATTACK)).toEqual({ type: FrameType.OPEN_FAILED, stream: 1, reason: Reason.HOST_NOT_FOUND });
+    const { page } = await recordingRelay({
+      logLevel: 'debug',
+      log: (level, msg, fields) => lines.push(formatTextLine(level, msg, fields)),
+    });
+    expect(await page.resolve(1, ATTACK)).toEqual({
+      type: FrameType.OPEN_FAILED,
+      stream: 1,
+      reason: Reason.HOST_NOT_FOUND,
+    });
     const record = lines.find((l) => l.includes('FAKE-ADMIN-LOGIN-OK'));
     expect(record).toBeDefined();
     expect(record).not.toMatch(RAW_CONTROL);

@@ -7,7 +7,17 @@
 import type net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { FrameType } from '@ws2web/protocol';
-import { LOOPBACK, ipv4, stalled, startServer, usePage, useRelay, useServer, waitUntil, type TestServer } from '../support/index.js';
+import {
+  LOOPBACK,
+  ipv4,
+  stalled,
+  startServer,
+  usePage,
+  useRelay,
+  useServer,
+  waitUntil,
+  type TestServer,
+} from '../support/index.js';
 import { honestPage, latencyCeiling, mib, stopReading, watch } from './measure.js';
 
 /** A peer that writes as fast as the relay reads, for as long as the test lasts. */
@@ -30,7 +40,11 @@ describe('a page that grants credit and stops reading', () => {
     const page = await usePage(relay);
     expect((await page.open(1, ipv4(server.port), { window: 0xffffffff })).type).toBe(FrameType.OPENED);
     await waitUntil(() => page.bufferedData(1) >= 1 << 20, 5000, 'the clamped credit');
-    await waitUntil(stalled(() => relay.metrics().bytesPeerToPage), 5000, 'forwarding to stop');
+    await waitUntil(
+      stalled(() => relay.metrics().bytesPeerToPage),
+      5000,
+      'forwarding to stop',
+    );
     expect(relay.metrics().bytesPeerToPage).toBe(1 << 20);
   });
 
@@ -39,7 +53,12 @@ describe('a page that grants credit and stops reading', () => {
     const PAGE = 4 << 20;
     const TOTAL = 3 << 20;
     const server = await useServer(firehose());
-    const relay = await useRelay({ allow: LOOPBACK, maxPageBacklogBytes: PAGE, maxHeldBytesTotal: TOTAL, stalledPageMs: 2500 });
+    const relay = await useRelay({
+      allow: LOOPBACK,
+      maxPageBacklogBytes: PAGE,
+      maxHeldBytesTotal: TOTAL,
+      stalledPageMs: 2500,
+    });
     const honest = await honestPage(relay);
     const idle = await honest.p99();
 
@@ -47,15 +66,30 @@ describe('a page that grants credit and stops reading', () => {
     const attackers = [];
     for (let p = 0; p < 3; p++) {
       const page = await usePage(relay);
-      for (let s = 1; s <= 8; s++) page.send({ type: FrameType.OPEN, stream: s, transport: 1, flags: 0, window: 0xffffffff, remote: ipv4(server.port), local: null });
+      for (let s = 1; s <= 8; s++)
+        page.send({
+          type: FrameType.OPEN,
+          stream: s,
+          transport: 1,
+          flags: 0,
+          window: 0xffffffff,
+          remote: ipv4(server.port),
+          local: null,
+        });
       stopReading(page);
       attackers.push(page);
     }
     await waitUntil(() => (relay.metrics().limitHits.held_total ?? 0) > 0, 5000, 'the relay-wide bound');
-    await waitUntil(stalled(() => relay.metrics().bytesPeerToPage, 10), 5000, 'the attackers\' streams to stop');
+    await waitUntil(
+      stalled(() => relay.metrics().bytesPeerToPage, 10),
+      5000,
+      "the attackers' streams to stop",
+    );
     const during = await honest.p99();
     const figures = seen.stop();
-    console.log(`3 pages × 8 streams, credit 0xFFFFFFFF, not reading: peak held ${mib(figures.peakHeldBytes)} MiB (bounds ${mib(PAGE)}/page, ${mib(TOTAL)} total), RSS ${figures.rssStartMiB} → ${figures.peakRssMiB} MiB; honest p99 idle ${idle.toFixed(2)} ms, during ${during.toFixed(2)} ms`);
+    console.log(
+      `3 pages × 8 streams, credit 0xFFFFFFFF, not reading: peak held ${mib(figures.peakHeldBytes)} MiB (bounds ${mib(PAGE)}/page, ${mib(TOTAL)} total), RSS ${figures.rssStartMiB} → ${figures.peakRssMiB} MiB; honest p99 idle ${idle.toFixed(2)} ms, during ${during.toFixed(2)} ms`,
+    );
     // Past the bound: what one event-loop turn's reads queued before the next check (one read
     // per stream, 24 × 64 KiB, twice: the outbox and the chunk in hand) and one coalesced
     // message. Without the relay-wide bound the three pages would hold 3 × 4 MiB and more.

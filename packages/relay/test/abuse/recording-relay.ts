@@ -19,7 +19,11 @@ export interface Recording {
  * `answers` maps a name (lower case) to the addresses the lookup returns; any other name is
  * ENOTFOUND. `token` is the page's ticket.
  */
-export async function recordingRelay(options: RelayOptions = {}, answers: Record<string, string[]> = {}, token = ''): Promise<Recording> {
+export async function recordingRelay(
+  options: RelayOptions = {},
+  answers: Record<string, string[]> = {},
+  token = '',
+): Promise<Recording> {
   const echo = await useServer(startEchoServer());
   const dials: DialRequest[] = [];
   const lookups: string[] = [];

@@ -15,12 +15,31 @@ describe('refusal log lines', () => {
       maxStreams: 1,
       maxRefusalsPerSecond: 0,
       logLevel: 'info',
-      log: (_level, msg, fields) => { lines.push({ msg, fields }); },
+      log: (_level, msg, fields) => {
+        lines.push({ msg, fields });
+      },
     });
     const page = await usePage(relay);
     expect((await page.open(1, ipv4(echo.port))).type).toBe(FrameType.OPENED);
-    page.send(...Array.from({ length: 100 }, (_, i): Frame => ({ type: FrameType.OPEN, stream: 2 * i + 3, transport: 1, flags: 0, window: 1 << 16, remote: ipv4(echo.port), local: null })));
-    await waitUntil(() => page.inbox.filter((f) => f.type === FrameType.OPEN_FAILED).length === 100, 5000, '100 refusals');
+    page.send(
+      ...Array.from(
+        { length: 100 },
+        (_, i): Frame => ({
+          type: FrameType.OPEN,
+          stream: 2 * i + 3,
+          transport: 1,
+          flags: 0,
+          window: 1 << 16,
+          remote: ipv4(echo.port),
+          local: null,
+        }),
+      ),
+    );
+    await waitUntil(
+      () => page.inbox.filter((f) => f.type === FrameType.OPEN_FAILED).length === 100,
+      5000,
+      '100 refusals',
+    );
     const refusalLines = (): number => lines.filter((l) => l.msg === 'open failed').length;
     expect(refusalLines()).toBeLessThanOrEqual(20); // 10 per second; the burst may straddle a second
     await page.close();

@@ -13,12 +13,21 @@ import { honestPage, latencyCeiling, mib, stopReading, watch } from './measure.j
 
 describe('request floods', () => {
   /** A page with a UDP socket that floods PEER CHECKs, 2,000 per message, and never reads. */
-  async function peerFlood(relay: Relay, port: number): Promise<{ attacker: PageClient; sent: () => number; stop: () => void }> {
+  async function peerFlood(
+    relay: Relay,
+    port: number,
+  ): Promise<{ attacker: PageClient; sent: () => number; stop: () => void }> {
     const attacker = await usePage(relay);
     expect((await attacker.dgramOpen(1, 4)).type).toBe(FrameType.DGRAM_OPENED);
     stopReading(attacker);
     // 21 B each on the wire, each answered by a 15 B VERDICT.
-    const checks: Frame[] = Array.from({ length: 2_000 }, (_, seq) => ({ type: FrameType.PEER, stream: 1, seq, mode: PeerMode.CHECK, address: ipv4(port) }));
+    const checks: Frame[] = Array.from({ length: 2_000 }, (_, seq) => ({
+      type: FrameType.PEER,
+      stream: 1,
+      seq,
+      mode: PeerMode.CHECK,
+      address: ipv4(port),
+    }));
     const message = encodeFrames(checks);
     let sent = 0;
     const flood = setInterval(() => {
@@ -52,7 +61,9 @@ describe('request floods', () => {
     const verdicts = (): number => flood.attacker.inbox.filter((f) => f.type === FrameType.VERDICT).length;
     await waitUntil(stalled(verdicts, 20), 10_000, 'the answers to stop arriving');
     const answered = verdicts();
-    console.log(`PEER CHECK flood, ${flood.sent()} messages × 2,000 offered in ${elapsed.toFixed(1)} s: ${answered} answered (budget ${RATE}/s), peak held ${mib(figures.peakHeldBytes)} MiB, RSS ${figures.rssStartMiB} → ${figures.peakRssMiB} MiB; honest p99 idle ${idle.toFixed(2)} ms, during ${during.toFixed(2)} ms`);
+    console.log(
+      `PEER CHECK flood, ${flood.sent()} messages × 2,000 offered in ${elapsed.toFixed(1)} s: ${answered} answered (budget ${RATE}/s), peak held ${mib(figures.peakHeldBytes)} MiB, RSS ${figures.rssStartMiB} → ${figures.peakRssMiB} MiB; honest p99 idle ${idle.toFixed(2)} ms, during ${during.toFixed(2)} ms`,
+    );
     // The budget, plus the first message (read before the debt shows) and a tenth of a second of burst.
     expect(answered).toBeLessThanOrEqual(RATE * (elapsed + 0.1) + 2_000);
     expect(during).toBeLessThan(latencyCeiling(idle));
@@ -61,7 +72,12 @@ describe('request floods', () => {
   it('without a request budget the backlog bound holds it, and the page that never drains is cut', async () => {
     const sink = await startUdpPeer();
     defer(() => sink.close());
-    const relay = await useRelay({ allow: LOOPBACK, requestsPerSecond: 0, maxPageBacklogBytes: 256 * 1024, stalledPageMs: 1000 });
+    const relay = await useRelay({
+      allow: LOOPBACK,
+      requestsPerSecond: 0,
+      maxPageBacklogBytes: 256 * 1024,
+      stalledPageMs: 1000,
+    });
     const honest = await honestPage(relay);
     const idle = await honest.p99();
     const seen = watch(relay);
@@ -70,7 +86,9 @@ describe('request floods', () => {
     flood.stop();
     const figures = seen.stop();
     const during = await honest.p99();
-    console.log(`PEER CHECK flood, no request budget: cut after ${flood.sent()} messages; peak held ${mib(figures.peakHeldBytes)} MiB (bound 0.25 MiB), RSS ${figures.rssStartMiB} → ${figures.peakRssMiB} MiB; honest p99 idle ${idle.toFixed(2)} ms, after ${during.toFixed(2)} ms`);
+    console.log(
+      `PEER CHECK flood, no request budget: cut after ${flood.sent()} messages; peak held ${mib(figures.peakHeldBytes)} MiB (bound 0.25 MiB), RSS ${figures.rssStartMiB} → ${figures.peakRssMiB} MiB; honest p99 idle ${idle.toFixed(2)} ms, after ${during.toFixed(2)} ms`,
+    );
     // One turn's answers (1,024 × 15 B) and one coalesced message may land before the check after it.
     expect(figures.peakHeldBytes).toBeLessThan(256 * 1024 + 1024 * 15 + (1 << 20));
     await waitUntil(() => relay.metrics().connections === 1, 5000, 'the attacker gone');
@@ -82,7 +100,10 @@ describe('request floods', () => {
     // autoPong off: this client never answers the relay's pings, but pongs on its own every 50 ms.
     const ws = new WebSocket(relay.url, { autoPong: false, perMessageDeflate: false });
     const closed = new Promise<number>((resolve) => ws.once('close', resolve));
-    await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
+    await new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
     ws.send(encodeFrames([{ type: FrameType.HELLO, version: PROTOCOL_VERSION, token: '' }]));
     const pongs = setInterval(() => ws.pong(), 50);
     defer(() => clearInterval(pongs));

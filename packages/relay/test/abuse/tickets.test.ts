@@ -36,9 +36,17 @@ describe('ticket dates', () => {
   it('accepts clock skew up to 60 s, an hour-long life by default, and any life when maxTtlSeconds is 0', () => {
     expect(verifyTicket(signed({ iat: s + 59, nbf: s + 59, exp: s + 120 }), secret, now)).toMatchObject({ ok: true });
     expect(verifyTicket(signed({ iat: s, exp: s + 3600 }), secret, now)).toMatchObject({ ok: true });
-    expect(verifyTicket(signed({ iat: s, exp: s + 3601 }), secret, now)).toEqual({ ok: false, why: 'lifetime too long' });
-    expect(verifyTicket(signed({ iat: s, exp: s + 86400 }), secret, now, { maxTtlSeconds: 0 })).toMatchObject({ ok: true });
-    expect(verifyTicket(signed({ iat: s, exp: s + 120 }), secret, now, { maxTtlSeconds: 60 })).toEqual({ ok: false, why: 'lifetime too long' });
+    expect(verifyTicket(signed({ iat: s, exp: s + 3601 }), secret, now)).toEqual({
+      ok: false,
+      why: 'lifetime too long',
+    });
+    expect(verifyTicket(signed({ iat: s, exp: s + 86400 }), secret, now, { maxTtlSeconds: 0 })).toMatchObject({
+      ok: true,
+    });
+    expect(verifyTicket(signed({ iat: s, exp: s + 120 }), secret, now, { maxTtlSeconds: 60 })).toEqual({
+      ok: false,
+      why: 'lifetime too long',
+    });
   });
 
   it('the relay refuses a 10-year ticket at HELLO with AUTH_FAILED; maxTicketTtlSeconds raises the bound', async () => {

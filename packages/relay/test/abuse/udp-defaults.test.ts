@@ -22,9 +22,14 @@ describe('UDP defaults by where the relay listens', () => {
   });
 
   it('beyond loopback, turning UDP on needs udpPorts: a clear start-up error otherwise', () => {
-    expect(() => resolveOptions({ host: '0.0.0.0', udp: true })).toThrow(/udp: a relay listening beyond loopback \(0\.0\.0\.0\) sends UDP only to listed ports: give udpPorts/);
+    expect(() => resolveOptions({ host: '0.0.0.0', udp: true })).toThrow(
+      /udp: a relay listening beyond loopback \(0\.0\.0\.0\) sends UDP only to listed ports: give udpPorts/,
+    );
     expect(resolveOptions({ host: '0.0.0.0', udp: true, udpPorts: ['4433', '9000-9009'] }).udp).toBe(true);
-    expect(parseCommandLine(['--host', '0.0.0.0', '--udp', '--udp-port', '4433'], {})).toMatchObject({ udp: true, udpPorts: ['4433'] });
+    expect(parseCommandLine(['--host', '0.0.0.0', '--udp', '--udp-port', '4433'], {})).toMatchObject({
+      udp: true,
+      udpPorts: ['4433'],
+    });
     expect(parseCommandLine(['--no-udp'], {})).toMatchObject({ udp: false });
   });
 });
@@ -36,7 +41,9 @@ describe('UDP destination ports', () => {
     expect(await p.dgramOpen(1, 4)).toMatchObject({ type: FrameType.DGRAM_OPENED });
     let seq = 1;
     for (const port of [53, 123, 11211, 19, 389, 1900, 161, 3702, 27015]) {
-      expect(await p.peer(1, seq++, PeerMode.CHECK, ipv4(port, PUBLIC))).toMatchObject({ reason: Reason.POLICY_DENIED });
+      expect(await p.peer(1, seq++, PeerMode.CHECK, ipv4(port, PUBLIC))).toMatchObject({
+        reason: Reason.POLICY_DENIED,
+      });
     }
     expect(await p.peer(1, seq++, PeerMode.CHECK, ipv4(4433, PUBLIC))).toMatchObject({ reason: Reason.OK });
     expect(relay.metrics().policyRefusalsByReason).toEqual({ port: 9 });

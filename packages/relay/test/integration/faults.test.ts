@@ -29,7 +29,10 @@ const repoRoot = path.resolve(pkgDir, '../..');
 const cli = path.join(pkgDir, 'dist/cli.js');
 
 beforeAll(() => {
-  execFileSync(process.execPath, [path.join(repoRoot, 'node_modules/typescript/bin/tsc'), '-b', pkgDir], { cwd: repoRoot, stdio: 'inherit' });
+  execFileSync(process.execPath, [path.join(repoRoot, 'node_modules/typescript/bin/tsc'), '-b', pkgDir], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+  });
 }, 120_000);
 
 async function server(onSocket: (s: net.Socket) => void): Promise<TestServer> {
@@ -40,8 +43,14 @@ async function server(onSocket: (s: net.Socket) => void): Promise<TestServer> {
 
 /** The CLI relay as a child process; resolves once it printed its URL. */
 async function cliRelay(args: string[] = []): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [cli, '--port', '0', '--allow', '127.0.0.0/8', '--log-level', 'error', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  defer(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); });
+  const child = spawn(
+    process.execPath,
+    [cli, '--port', '0', '--allow', '127.0.0.0/8', '--log-level', 'error', ...args],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  defer(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (c: Buffer) => {
@@ -80,7 +89,9 @@ describe('faults', () => {
     let peerClosed = 0;
     const s = await server((socket) => {
       firehose(1 << 30)(socket);
-      socket.on('close', () => { peerClosed = performance.now(); });
+      socket.on('close', () => {
+        peerClosed = performance.now();
+      });
     });
     const { child, url } = await cliRelay();
     const page = await PageClient.ready(url);
@@ -95,7 +106,9 @@ describe('faults', () => {
     expect(toPage).toBeLessThan(1000);
     await waitUntil(() => peerClosed > 0, 2000, 'the peer to see its connection go');
     expect(peerClosed - killed).toBeLessThan(2000);
-    console.log(`relay SIGKILL: page saw close after ${Math.round(toPage)} ms, peer after ${Math.round(peerClosed - killed)} ms`);
+    console.log(
+      `relay SIGKILL: page saw close after ${Math.round(toPage)} ms, peer after ${Math.round(peerClosed - killed)} ms`,
+    );
   });
 
   it('peer reset mid-transfer: the page reading along gets CLOSE(RESET), nothing after it, and the stream is freed', async () => {
@@ -103,7 +116,10 @@ describe('faults', () => {
       // Node falls back to a plain close (FIN) when its own write queue is not empty, so the
       // reset waits until Node handed every byte to the kernel.
       socket.write(Buffer.alloc(4 << 20, 3));
-      const reset = (): void => { if (socket.writableLength === 0) socket.resetAndDestroy(); else socket.once('drain', reset); };
+      const reset = (): void => {
+        if (socket.writableLength === 0) socket.resetAndDestroy();
+        else socket.once('drain', reset);
+      };
       setTimeout(reset, 100);
     });
     const relay = await startRelay({ log: () => {}, allow: ['127.0.0.0/8'] });
@@ -142,7 +158,9 @@ describe('faults', () => {
     await sleep(1500); // the peer pushes as hard as it can; the page grants nothing more
     const after = rssBytes(child.pid!);
     const growth = after - before;
-    console.log(`stalled page, 1 GiB offered: peer got ${written()} bytes out, page holds ${page.bufferedData(1)}, relay RSS ${before >> 20} → ${after >> 20} MiB`);
+    console.log(
+      `stalled page, 1 GiB offered: peer got ${written()} bytes out, page holds ${page.bufferedData(1)}, relay RSS ${before >> 20} → ${after >> 20} MiB`,
+    );
     expect(page.bufferedData(1)).toBe(WINDOW);
     expect(written()).toBeLessThan(32 << 20); // the window + the kernel's socket buffers, not the GiB
     expect(growth).toBeLessThan(32 << 20);
@@ -161,20 +179,34 @@ describe('faults', () => {
       pages.push(...(await Promise.all(Array.from({ length: 100 }, () => PageClient.ready(url)))));
     }
     defer(() => Promise.all(pages.map((p) => p.close())));
-    await Promise.all(pages.map(async (p) => {
-      for (let id = 1; id <= SOCKETS; id++) {
-        p.send({ type: FrameType.OPEN, stream: id, transport: 1, flags: 0, window: 65536, remote: ipv4(s.port), local: null });
-      }
-      for (let id = 1; id <= SOCKETS; id++) {
-        const f = await p.next((x) => (x.type === FrameType.OPENED || x.type === FrameType.OPEN_FAILED) && x.stream === id, 20_000);
-        if (f.type !== FrameType.OPENED) throw new Error(`stream ${id}: ${JSON.stringify(f)}`);
-      }
-      // Every socket echoes (as the title says). That is also what makes the count below exact:
-      // when the echo server's accept queue overflows, Linux's SYN cookies let the relay's side
-      // finish the handshake while the server side only appears once data arrives.
-      for (let id = 1; id <= SOCKETS; id++) p.send({ type: FrameType.DATA, stream: id, data: Buffer.from('ping') });
-      for (let id = 1; id <= SOCKETS; id++) expect((await p.read(id, 4, { timeoutMs: 20_000 })).toString()).toBe('ping');
-    }));
+    await Promise.all(
+      pages.map(async (p) => {
+        for (let id = 1; id <= SOCKETS; id++) {
+          p.send({
+            type: FrameType.OPEN,
+            stream: id,
+            transport: 1,
+            flags: 0,
+            window: 65536,
+            remote: ipv4(s.port),
+            local: null,
+          });
+        }
+        for (let id = 1; id <= SOCKETS; id++) {
+          const f = await p.next(
+            (x) => (x.type === FrameType.OPENED || x.type === FrameType.OPEN_FAILED) && x.stream === id,
+            20_000,
+          );
+          if (f.type !== FrameType.OPENED) throw new Error(`stream ${id}: ${JSON.stringify(f)}`);
+        }
+        // Every socket echoes (as the title says). That is also what makes the count below exact:
+        // when the echo server's accept queue overflows, Linux's SYN cookies let the relay's side
+        // finish the handshake while the server side only appears once data arrives.
+        for (let id = 1; id <= SOCKETS; id++) p.send({ type: FrameType.DATA, stream: id, data: Buffer.from('ping') });
+        for (let id = 1; id <= SOCKETS; id++)
+          expect((await p.read(id, 4, { timeoutMs: 20_000 })).toString()).toBe('ping');
+      }),
+    );
     const opened = performance.now() - started;
     const metrics = await (await fetch(`${base}metrics`)).text();
     expect(metrics).toContain(`ws2web_relay_streams ${PAGES * SOCKETS}\n`);
@@ -184,10 +216,14 @@ describe('faults', () => {
     expect(s.sockets.length).toBe(PAGES * SOCKETS);
     await Promise.all(pages.map((p) => p.close()));
     let after = '';
-    await waitUntil(async () => {
-      after = await (await fetch(`${base}metrics`)).text();
-      return after.includes('ws2web_relay_streams 0\n') && after.includes('ws2web_relay_connections 0\n');
-    }, 5000, 'everything released');
+    await waitUntil(
+      async () => {
+        after = await (await fetch(`${base}metrics`)).text();
+        return after.includes('ws2web_relay_streams 0\n') && after.includes('ws2web_relay_connections 0\n');
+      },
+      5000,
+      'everything released',
+    );
     expect(after).toContain('ws2web_relay_streams 0\n');
     expect(after).toContain('ws2web_relay_connections 0\n');
     console.log(`${PAGES} pages × ${SOCKETS} sockets opened and echoed in ${Math.round(opened)} ms; all released`);
@@ -201,7 +237,10 @@ describe('faults', () => {
     const relay = await startRelay({
       log: () => {},
       allow: ['127.0.0.0/8'],
-      lookup: () => new Promise((resolve) => { releaseLookup = () => resolve([{ address: '127.0.0.1', family: 4 }]); }),
+      lookup: () =>
+        new Promise((resolve) => {
+          releaseLookup = () => resolve([{ address: '127.0.0.1', family: 4 }]);
+        }),
       dial: (req) => {
         dials.push(req.host);
         return net.connect({ host: '127.0.0.1', port: hole.port, allowHalfOpen: true });
@@ -209,8 +248,25 @@ describe('faults', () => {
     });
     defer(() => relay.close());
     const page = await PageClient.ready(relay.url);
-    for (let id = 1; id <= 5; id++) page.send({ type: FrameType.OPEN, stream: id, transport: 1, flags: 0, window: 1024, remote: ipv4(hole.port), local: null });
-    page.send({ type: FrameType.OPEN, stream: 6, transport: 1, flags: 0, window: 1024, remote: named('slow.example.test', 80), local: null });
+    for (let id = 1; id <= 5; id++)
+      page.send({
+        type: FrameType.OPEN,
+        stream: id,
+        transport: 1,
+        flags: 0,
+        window: 1024,
+        remote: ipv4(hole.port),
+        local: null,
+      });
+    page.send({
+      type: FrameType.OPEN,
+      stream: 6,
+      transport: 1,
+      flags: 0,
+      window: 1024,
+      remote: named('slow.example.test', 80),
+      local: null,
+    });
     await waitUntil(() => relay.metrics().streams === 6, 2000, 'six streams dialling or resolving');
     expect(relay.metrics().streams).toBe(6);
     page.ws.terminate();
@@ -244,18 +300,35 @@ describe('faults', () => {
     defer(() => relay.close());
     let seed = 0x2545f491;
     const random = (n: number): number => {
-      seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5;
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
       return (seed >>> 0) % n;
     };
     const bytes = (n: number): Buffer => Buffer.from(Array.from({ length: n }, () => random(256)));
     const valid = (stream: number): Frame[] => [
-      { type: FrameType.OPEN, stream, transport: 1, flags: random(4), window: random(1 << 20), remote: [ipv4(1 + random(65535), '93.184.216.34'), ipv6(80, '::1'), named('x.test', 443)][random(3)]!, local: null },
+      {
+        type: FrameType.OPEN,
+        stream,
+        transport: 1,
+        flags: random(4),
+        window: random(1 << 20),
+        remote: [ipv4(1 + random(65535), '93.184.216.34'), ipv6(80, '::1'), named('x.test', 443)][random(3)]!,
+        local: null,
+      },
       { type: FrameType.DATA, stream, data: bytes(random(64)) },
       { type: FrameType.CREDIT, stream, bytes: random(1 << 20) },
       { type: FrameType.FIN, stream },
       { type: FrameType.CLOSE, stream, reason: random(3) },
       { type: FrameType.SETOPT, stream, option: random(4), value: random(2) },
-      { type: FrameType.DGRAM_OPEN, stream, family: random(2) ? 4 : 6, flags: random(4), window: random(1 << 20), local: null },
+      {
+        type: FrameType.DGRAM_OPEN,
+        stream,
+        family: random(2) ? 4 : 6,
+        flags: random(4),
+        window: random(1 << 20),
+        local: null,
+      },
       { type: FrameType.DATAGRAM, stream, address: ipv4(53, '93.184.216.34'), data: bytes(random(32)) },
       { type: FrameType.RESOLVE, stream, family: 0, flags: 0, host: 'y.test' },
     ];
@@ -265,27 +338,50 @@ describe('faults', () => {
     while (performance.now() < deadline) {
       const ws = new WebSocket(relay.url, { perMessageDeflate: false });
       clients++;
-      const closed = new Promise<void>((resolve) => ws.once('close', (code) => { closes.set(code, (closes.get(code) ?? 0) + 1); resolve(); }));
+      const closed = new Promise<void>((resolve) =>
+        ws.once('close', (code) => {
+          closes.set(code, (closes.get(code) ?? 0) + 1);
+          resolve();
+        }),
+      );
       ws.on('error', () => {});
       await new Promise((resolve) => ws.once('open', resolve));
       ws.send(encodeFrame({ type: FrameType.HELLO, version: 1, token: '' }));
       for (let i = 0; i < 40 && ws.readyState === ws.OPEN; i++) {
         const frame = valid(1 + random(8))[random(9)]!;
         let message: Buffer = Buffer.from(encodeFrame(frame));
-        switch (random(12)) { // mostly well-formed, so the streams behind the handshake get exercised too
-          case 0: message = bytes(1 + random(40)); break; // garbage
-          case 1: message[random(message.length)] = random(256); break; // one flipped byte
-          case 2: message = message.subarray(0, random(message.length)); break; // truncated
-          default: break; // as encoded
+        switch (
+          random(12) // mostly well-formed, so the streams behind the handshake get exercised too
+        ) {
+          case 0:
+            message = bytes(1 + random(40));
+            break; // garbage
+          case 1:
+            message[random(message.length)] = random(256);
+            break; // one flipped byte
+          case 2:
+            message = message.subarray(0, random(message.length));
+            break; // truncated
+          default:
+            break; // as encoded
         }
         ws.send(message);
       }
       if (ws.readyState === ws.OPEN) ws.close();
       await Promise.race([closed, sleep(3000)]); // a bound, not a wait: most close at once
     }
-    await waitUntil(() => { const n = relay.metrics(); return n.connections === 0 && n.streams === 0 && n.udpSockets === 0; }, 3000, 'every fuzzed page released');
+    await waitUntil(
+      () => {
+        const n = relay.metrics();
+        return n.connections === 0 && n.streams === 0 && n.udpSockets === 0;
+      },
+      3000,
+      'every fuzzed page released',
+    );
     const m = relay.metrics();
-    console.log(`fuzz: ${clients} connections, ${m.protocolErrors} protocol errors, close codes ${JSON.stringify(Object.fromEntries(closes))}, datagrams recorded ${udpSends.length}`);
+    console.log(
+      `fuzz: ${clients} connections, ${m.protocolErrors} protocol errors, close codes ${JSON.stringify(Object.fromEntries(closes))}, datagrams recorded ${udpSends.length}`,
+    );
     expect(clients).toBeGreaterThan(20);
     expect(m.protocolErrors).toBeGreaterThan(10);
     expect([...closes.keys()].every((c) => [1000, 1002, 1005, 1008, 1009].includes(c))).toBe(true);

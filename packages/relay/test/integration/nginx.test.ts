@@ -22,7 +22,8 @@ import { defer, waitUntil } from '../support/index.js';
 
 const NGINX = '/usr/sbin/nginx';
 const hasNginx = existsSync(NGINX);
-if (!hasNginx) console.warn(`nginx.test: ${NGINX} is missing (apt-get install -y nginx-light); the scale-out test is skipped`);
+if (!hasNginx)
+  console.warn(`nginx.test: ${NGINX} is missing (apt-get install -y nginx-light); the scale-out test is skipped`);
 
 const pkgDir = fileURLToPath(new URL('../..', import.meta.url));
 const repoRoot = path.resolve(pkgDir, '../..');
@@ -32,9 +33,11 @@ const SECRET = 'shared-by-every-relay';
 
 beforeAll(() => {
   if (!hasNginx) return;
-  execFileSync(process.execPath, [path.join(repoRoot, 'node_modules/typescript/bin/tsc'), '-b', pkgDir], { cwd: repoRoot, stdio: 'inherit' });
+  execFileSync(process.execPath, [path.join(repoRoot, 'node_modules/typescript/bin/tsc'), '-b', pkgDir], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+  });
 }, 120_000);
-
 
 function kill(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
@@ -45,10 +48,14 @@ function kill(child: ChildProcess): Promise<void> {
 }
 
 async function relayProcess(): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, [cli, '--port', '0', '--allow', '127.0.0.0/8', '--trust-proxy', '127.0.0.1/32', '--log-level', 'error'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, WS2WEB_RELAY_SECRET: SECRET },
-  });
+  const child = spawn(
+    process.execPath,
+    [cli, '--port', '0', '--allow', '127.0.0.0/8', '--trust-proxy', '127.0.0.1/32', '--log-level', 'error'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, WS2WEB_RELAY_SECRET: SECRET },
+    },
+  );
   defer(() => kill(child));
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
@@ -64,7 +71,9 @@ async function relayProcess(): Promise<{ child: ChildProcess; port: number }> {
 
 async function connectionsOf(port: number): Promise<number> {
   // A relay with a secret serves /metrics only to a bearer of that secret.
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { Authorization: `Bearer ${SECRET}` } })).text();
+  const text = await (
+    await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { Authorization: `Bearer ${SECRET}` } })
+  ).text();
   return Number(/^ws2web_relay_connections (\d+)$/m.exec(text)![1]);
 }
 
@@ -73,7 +82,9 @@ async function startNginx(upstreams: number[]): Promise<number> {
   defer(() => rmSync(dir, { recursive: true, force: true }));
   const port = await freePort();
   const conf = path.join(dir, 'nginx.conf');
-  writeFileSync(conf, `
+  writeFileSync(
+    conf,
+    `
 daemon off;
 master_process off;
 worker_processes 1;
@@ -95,63 +106,75 @@ http {
     include ${locations};
   }
 }
-`);
+`,
+  );
   execFileSync(NGINX, ['-t', '-c', conf, '-p', dir], { stdio: 'pipe' });
   const child = spawn(NGINX, ['-c', conf, '-p', dir], { stdio: 'inherit' });
   defer(() => kill(child));
-  const accepting = (): Promise<boolean> => new Promise<boolean>((resolve) => {
-    const s = net.connect({ host: '127.0.0.1', port }, () => { s.destroy(); resolve(true); });
-    s.on('error', () => resolve(false));
-  });
+  const accepting = (): Promise<boolean> =>
+    new Promise<boolean>((resolve) => {
+      const s = net.connect({ host: '127.0.0.1', port }, () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.on('error', () => resolve(false));
+    });
   await waitUntil(accepting, 2000, 'nginx listening');
   return port;
 }
 
 describe('nginx in front of two relays', () => {
-  it.skipIf(!hasNginx)('spreads pages over both relays with one shared secret; killing one affects only its own pages', async () => {
-    const echo = await startEchoServer();
-    defer(() => echo.close());
-    const a = await relayProcess();
-    const b = await relayProcess();
-    const port = await startNginx([a.port, b.port]);
-    const url = `ws://127.0.0.1:${port}/`;
-    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
-    expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(404);
+  it.skipIf(!hasNginx)(
+    'spreads pages over both relays with one shared secret; killing one affects only its own pages',
+    async () => {
+      const echo = await startEchoServer();
+      defer(() => echo.close());
+      const a = await relayProcess();
+      const b = await relayProcess();
+      const port = await startNginx([a.port, b.port]);
+      const url = `ws://127.0.0.1:${port}/`;
+      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(404);
 
-    // One ticket, minted once: every relay verifies it with the shared secret alone.
-    const token = createTicket({ secret: SECRET, ttlSeconds: 60, subject: 'scale-out' });
-    const pages: PageClient[] = [];
-    for (let i = 0; i < 6; i++) {
-      const page = await PageClient.connect(url);
-      defer(() => page.close());
-      expect((await page.hello(token)).type).toBe(FrameType.WELCOME);
-      expect((await page.open(1, ipv4(echo.port))).type).toBe(FrameType.OPENED);
-      pages.push(page);
-    }
-    const onA = await connectionsOf(a.port);
-    const onB = await connectionsOf(b.port);
-    expect(onA + onB).toBe(6);
-    expect(onA).toBeGreaterThan(0);
-    expect(onB).toBeGreaterThan(0);
-    const bad = await PageClient.connect(url);
-    defer(() => bad.close());
-    expect((await bad.hello('forged.ticket')).type).toBe(FrameType.GOAWAY);
+      // One ticket, minted once: every relay verifies it with the shared secret alone.
+      const token = createTicket({ secret: SECRET, ttlSeconds: 60, subject: 'scale-out' });
+      const pages: PageClient[] = [];
+      for (let i = 0; i < 6; i++) {
+        const page = await PageClient.connect(url);
+        defer(() => page.close());
+        expect((await page.hello(token)).type).toBe(FrameType.WELCOME);
+        expect((await page.open(1, ipv4(echo.port))).type).toBe(FrameType.OPENED);
+        pages.push(page);
+      }
+      const onA = await connectionsOf(a.port);
+      const onB = await connectionsOf(b.port);
+      expect(onA + onB).toBe(6);
+      expect(onA).toBeGreaterThan(0);
+      expect(onB).toBeGreaterThan(0);
+      const bad = await PageClient.connect(url);
+      defer(() => bad.close());
+      expect((await bad.hello('forged.ticket')).type).toBe(FrameType.GOAWAY);
 
-    await kill(a.child);
-    await waitUntil(() => pages.filter((p) => p.ws.readyState === p.ws.OPEN).length <= onB, 3000, "relay A's pages to close");
-    const open = pages.filter((p) => p.ws.readyState === p.ws.OPEN);
-    expect(open.length).toBe(onB); // exactly the pages relay A carried are gone
-    for (const page of open) {
-      page.send({ type: FrameType.DATA, stream: 1, data: Buffer.from('still up') });
-      expect((await page.read(1, 8)).toString()).toBe('still up');
-    }
-    // New pages land on the survivor (nginx skips the dead upstream).
-    for (let i = 0; i < 3; i++) {
-      const page = await PageClient.connect(url);
-      defer(() => page.close());
-      expect((await page.hello(token)).type).toBe(FrameType.WELCOME);
-      expect((await page.open(1, ipv4(echo.port))).type).toBe(FrameType.OPENED);
-    }
-    expect(await connectionsOf(b.port)).toBe(onB + 3);
-  });
+      await kill(a.child);
+      await waitUntil(
+        () => pages.filter((p) => p.ws.readyState === p.ws.OPEN).length <= onB,
+        3000,
+        "relay A's pages to close",
+      );
+      const open = pages.filter((p) => p.ws.readyState === p.ws.OPEN);
+      expect(open.length).toBe(onB); // exactly the pages relay A carried are gone
+      for (const page of open) {
+        page.send({ type: FrameType.DATA, stream: 1, data: Buffer.from('still up') });
+        expect((await page.read(1, 8)).toString()).toBe('still up');
+      }
+      // New pages land on the survivor (nginx skips the dead upstream).
+      for (let i = 0; i < 3; i++) {
+        const page = await PageClient.connect(url);
+        defer(() => page.close());
+        expect((await page.hello(token)).type).toBe(FrameType.WELCOME);
+        expect((await page.open(1, ipv4(echo.port))).type).toBe(FrameType.OPENED);
+      }
+      expect(await connectionsOf(b.port)).toBe(onB + 3);
+    },
+  );
 });

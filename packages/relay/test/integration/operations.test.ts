@@ -28,18 +28,38 @@ let cert = '';
 let key = '';
 
 beforeAll(() => {
-  execFileSync(process.execPath, [path.join(repoRoot, 'node_modules/typescript/bin/tsc'), '-b', pkgDir], { cwd: repoRoot, stdio: 'inherit' });
+  execFileSync(process.execPath, [path.join(repoRoot, 'node_modules/typescript/bin/tsc'), '-b', pkgDir], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+  });
   // A throw-away certificate for 127.0.0.1, valid for a day (node:crypto cannot make X.509).
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-    '-keyout', path.join(tmp, 'key.pem'), '-out', path.join(tmp, 'cert.pem'),
-  ], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      path.join(tmp, 'key.pem'),
+      '-out',
+      path.join(tmp, 'cert.pem'),
+    ],
+    { stdio: 'ignore' },
+  );
   cert = readFileSync(path.join(tmp, 'cert.pem'), 'utf8');
   key = readFileSync(path.join(tmp, 'key.pem'), 'utf8');
 }, 120_000);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
 
 async function echo(): Promise<TestServer> {
   const s = await startEchoServer();
@@ -49,11 +69,15 @@ async function echo(): Promise<TestServer> {
 
 function httpsGet(url: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    https.get(url, { ca: cert }, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => { body += c.toString(); });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    }).on('error', reject);
+    https
+      .get(url, { ca: cert }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => {
+          body += c.toString();
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      })
+      .on('error', reject);
   });
 }
 
@@ -62,16 +86,23 @@ function wssHello(url: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, { ca: cert, perMessageDeflate: false });
     ws.once('open', () => ws.send(encodeFrame({ type: FrameType.HELLO, version: 1, token: '' })));
-    ws.once('message', (data: Buffer) => { resolve(data[0]!); ws.close(); });
+    ws.once('message', (data: Buffer) => {
+      resolve(data[0]!);
+      ws.close();
+    });
     ws.once('error', reject);
   });
 }
 
 function spawnCli(args: string[]): { child: ChildProcess; stderr: () => string; line: Promise<string> } {
   const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  defer(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); });
+  defer(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
   let err = '';
-  child.stderr!.on('data', (c: Buffer) => { err += c.toString(); });
+  child.stderr!.on('data', (c: Buffer) => {
+    err += c.toString();
+  });
   const line = new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (c: Buffer) => {
@@ -94,20 +125,36 @@ function exited(child: ChildProcess): Promise<number | null> {
 
 describe('TLS', () => {
   it('startRelay({ tls }) serves wss:// and https:// health on the same port', async () => {
-    const relay = await useRelay({ allow: ['127.0.0.0/8'],  tls: { cert, key } });
+    const relay = await useRelay({ allow: ['127.0.0.0/8'], tls: { cert, key } });
     expect(relay.url).toMatch(/^wss:\/\/127\.0\.0\.1:\d+\/$/);
     expect(await wssHello(relay.url)).toBe(FrameType.WELCOME);
     expect(await httpsGet(`${relay.url.replace('wss:', 'https:')}healthz`)).toEqual({ status: 200, body: 'ok' });
   });
 
   it('the CLI takes --tls-cert/--tls-key and prints a wss:// URL; a missing file exits 2', async () => {
-    const { child, line } = spawnCli(['--port', '0', '--tls-cert', path.join(tmp, 'cert.pem'), '--tls-key', path.join(tmp, 'key.pem'), '--log-level', 'warn']);
+    const { child, line } = spawnCli([
+      '--port',
+      '0',
+      '--tls-cert',
+      path.join(tmp, 'cert.pem'),
+      '--tls-key',
+      path.join(tmp, 'key.pem'),
+      '--log-level',
+      'warn',
+    ]);
     const url = /listening on (wss:\/\/127\.0\.0\.1:\d+\/)$/.exec(await line)?.[1];
     expect(url).toBeDefined();
     expect(await wssHello(url!)).toBe(FrameType.WELCOME);
     child.kill('SIGTERM');
     expect(await exited(child)).toBe(0);
-    const bad = spawnCli(['--port', '0', '--tls-cert', path.join(tmp, 'nope.pem'), '--tls-key', path.join(tmp, 'key.pem')]);
+    const bad = spawnCli([
+      '--port',
+      '0',
+      '--tls-cert',
+      path.join(tmp, 'nope.pem'),
+      '--tls-key',
+      path.join(tmp, 'key.pem'),
+    ]);
     expect(await exited(bad.child)).toBe(2);
     expect(bad.stderr()).toContain('--tls-cert');
   });
@@ -116,23 +163,49 @@ describe('TLS', () => {
 describe('config files', () => {
   it('YAML and JSON give startRelay options; paths are relative to the file', () => {
     writeFileSync(path.join(tmp, 'secret.txt'), 'from-a-file\n');
-    const yaml = parseConfig([
-      'host: 127.0.0.1', 'port: 0', 'deny: [203.0.113.0/24]', 'allowPorts: [443, "8000-8999"]',
-      'maxConnectionsPerIp: 8', 'logFormat: json', 'secretFile: secret.txt', 'dns: { servers: ["127.0.0.1:5353"] }',
-      'tls: { cert: cert.pem, key: key.pem }',
-    ].join('\n'), path.join(tmp, 'relay.yaml'));
-    expect(yaml).toMatchObject({ host: '127.0.0.1', port: 0, deny: ['203.0.113.0/24'], allowPorts: [443, '8000-8999'], maxConnectionsPerIp: 8, logFormat: 'json', secret: 'from-a-file', dns: { servers: ['127.0.0.1:5353'] } });
+    const yaml = parseConfig(
+      [
+        'host: 127.0.0.1',
+        'port: 0',
+        'deny: [203.0.113.0/24]',
+        'allowPorts: [443, "8000-8999"]',
+        'maxConnectionsPerIp: 8',
+        'logFormat: json',
+        'secretFile: secret.txt',
+        'dns: { servers: ["127.0.0.1:5353"] }',
+        'tls: { cert: cert.pem, key: key.pem }',
+      ].join('\n'),
+      path.join(tmp, 'relay.yaml'),
+    );
+    expect(yaml).toMatchObject({
+      host: '127.0.0.1',
+      port: 0,
+      deny: ['203.0.113.0/24'],
+      allowPorts: [443, '8000-8999'],
+      maxConnectionsPerIp: 8,
+      logFormat: 'json',
+      secret: 'from-a-file',
+      dns: { servers: ['127.0.0.1:5353'] },
+    });
     expect(yaml.tls).toEqual({ cert, key });
-    expect(parseConfig('{"udp": false, "opensPerSecond": 2.5}', path.join(tmp, 'relay.json'))).toEqual({ udp: false, opensPerSecond: 2.5 });
+    expect(parseConfig('{"udp": false, "opensPerSecond": 2.5}', path.join(tmp, 'relay.json'))).toEqual({
+      udp: false,
+      opensPerSecond: 2.5,
+    });
     expect(parseConfig('', path.join(tmp, 'empty.yaml'))).toEqual({});
   });
 
   it('a repeatable option takes one value as well as a list, as its flag does', () => {
     const file = path.join(tmp, 'relay.yaml');
-    expect(parseConfig('allow: 127.0.0.0/8\ndenyPorts: 25\nexemptClients: ::1/128\n', file))
-      .toEqual({ allow: ['127.0.0.0/8'], denyPorts: [25], exemptClients: ['::1/128'] });
+    expect(parseConfig('allow: 127.0.0.0/8\ndenyPorts: 25\nexemptClients: ::1/128\n', file)).toEqual({
+      allow: ['127.0.0.0/8'],
+      denyPorts: [25],
+      exemptClients: ['::1/128'],
+    });
     expect(parseConfig('allow: [127.0.0.0/8, ::1/128]\n', file)).toEqual({ allow: ['127.0.0.0/8', '::1/128'] });
-    expect(parseConfig('listen: { addresses: 127.0.0.1, remotes: 10.0.0.0/8 }\n', file)).toEqual({ listen: { addresses: ['127.0.0.1'], remotes: ['10.0.0.0/8'] } });
+    expect(parseConfig('listen: { addresses: 127.0.0.1, remotes: 10.0.0.0/8 }\n', file)).toEqual({
+      listen: { addresses: ['127.0.0.1'], remotes: ['10.0.0.0/8'] },
+    });
     expect(() => parseConfig('allow: 8\n', file)).toThrow(/allow\.0: Expected string, received number/);
     expect(parseCommandLine(['--allow', '127.0.0.0/8'], {})!.allow).toEqual(['127.0.0.0/8']);
   });
@@ -145,7 +218,9 @@ describe('config files', () => {
     expect(() => parseConfig('port: 1\nport: 2\n', file)).toThrow(/not valid YAML:\n.*Map keys must be unique/);
     expect(() => parseConfig('{"port": 1,}', path.join(tmp, 'bad.json'))).toThrow(/bad\.json: not valid JSON/);
     expect(() => parseConfig('secret: a\nsecretFile: b\n', file)).toThrow(/give secret or secretFile, not both/);
-    expect(() => parseConfig('tls: { cert: missing.pem, key: key.pem }', file)).toThrow(/tls\.cert .*missing\.pem: cannot read \(ENOENT\)/);
+    expect(() => parseConfig('tls: { cert: missing.pem, key: key.pem }', file)).toThrow(
+      /tls\.cert .*missing\.pem: cannot read \(ENOENT\)/,
+    );
   });
 
   it('the CLI reads --config, lets flags override it, and exits 2 with the error on a bad file', async () => {
@@ -165,7 +240,9 @@ describe('config files', () => {
     writeFileSync(badFile, 'maxConnectionsPerIp: lots\n');
     const bad = spawnCli(['--config', badFile]);
     expect(await exited(bad.child)).toBe(2);
-    expect(bad.stderr()).toBe(`ws2web-relay: ${badFile}: invalid configuration:\n  maxConnectionsPerIp: Expected number, received string\n`);
+    expect(bad.stderr()).toBe(
+      `ws2web-relay: ${badFile}: invalid configuration:\n  maxConnectionsPerIp: Expected number, received string\n`,
+    );
     const semantic = spawnCli(['--config', good, '--deny', '10.0.0.0/99']);
     expect(await exited(semantic.child)).toBe(2);
     expect(semantic.stderr()).toContain('deny entry "10.0.0.0/99" is not a CIDR');
@@ -175,7 +252,16 @@ describe('config files', () => {
 describe('logs', () => {
   it('--log-format json writes one JSON object per line with connection ids and no payloads', async () => {
     const server = await echo();
-    const { child, line, stderr } = spawnCli(['--port', '0', '--allow', '127.0.0.0/8', '--log-format', 'json', '--log-level', 'debug']);
+    const { child, line, stderr } = spawnCli([
+      '--port',
+      '0',
+      '--allow',
+      '127.0.0.0/8',
+      '--log-format',
+      'json',
+      '--log-level',
+      'debug',
+    ]);
     const url = /listening on (\S+)$/.exec(await line)![1]!;
     const page = await PageClient.ready(url);
     const opened = await page.open(1, ipv4(server.port));
@@ -185,7 +271,10 @@ describe('logs', () => {
     await page.close();
     child.kill('SIGTERM');
     await exited(child);
-    const records = stderr().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const records = stderr()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(records.find((r) => r.msg === 'listening')).toMatchObject({ level: 'info', denyPorts: '25', auth: 'none' });
     const connected = records.find((r) => r.msg === 'page connected')!;
     expect(connected).toMatchObject({ level: 'info', peer: '127.0.0.1' });
@@ -196,13 +285,29 @@ describe('logs', () => {
 
   it('warns at start-up when listening beyond loopback without a secret', async () => {
     const records: Array<[string, string]> = [];
-    const open = await startRelay({ host: '0.0.0.0', port: 0, log: (level, msg) => records.push([level, msg]), logLevel: 'warn' });
+    const open = await startRelay({
+      host: '0.0.0.0',
+      port: 0,
+      log: (level, msg) => records.push([level, msg]),
+      logLevel: 'warn',
+    });
     await open.close();
     expect(records).toEqual([['warn', expect.stringMatching(/^listening beyond loopback without a secret/)]]);
     records.length = 0;
-    const withSecret = await startRelay({ host: '0.0.0.0', port: 0, secret: 's', log: (level, msg) => records.push([level, msg]), logLevel: 'warn' });
+    const withSecret = await startRelay({
+      host: '0.0.0.0',
+      port: 0,
+      secret: 's',
+      log: (level, msg) => records.push([level, msg]),
+      logLevel: 'warn',
+    });
     await withSecret.close();
-    const local = await startRelay({ host: '127.0.0.1', port: 0, log: (level, msg) => records.push([level, msg]), logLevel: 'warn' });
+    const local = await startRelay({
+      host: '127.0.0.1',
+      port: 0,
+      log: (level, msg) => records.push([level, msg]),
+      logLevel: 'warn',
+    });
     await local.close();
     expect(records).toEqual([]);
   });
@@ -211,7 +316,7 @@ describe('logs', () => {
 describe('/readyz and /metrics', () => {
   it('/readyz is 200 while new pages are welcome and 503 at the socket limit', async () => {
     const server = await echo();
-    const relay = await useRelay({ allow: ['127.0.0.0/8'],  maxSocketsTotal: 1 });
+    const relay = await useRelay({ allow: ['127.0.0.0/8'], maxSocketsTotal: 1 });
     const base = relay.url.replace('ws:', 'http:');
     expect((await fetch(`${base}readyz`)).status).toBe(200);
     const page = await PageClient.ready(relay.url);
@@ -224,7 +329,7 @@ describe('/readyz and /metrics', () => {
 
   it('serves refusals by reason, limit hits, streams by state, the connect histogram and the drain gauge', async () => {
     const server = await echo();
-    const relay = await useRelay({ allow: ['127.0.0.0/8'],  maxStreams: 2 });
+    const relay = await useRelay({ allow: ['127.0.0.0/8'], maxStreams: 2 });
     const page = await PageClient.ready(relay.url);
     defer(() => page.close());
     await page.open(1, ipv4(server.port));
@@ -233,7 +338,11 @@ describe('/readyz and /metrics', () => {
     await page.open(4, ipv4(server.port));
     await page.open(5, ipv4(server.port)); // the third live stream: LIMIT
     const text = await (await fetch(`${relay.url.replace('ws:', 'http:')}metrics`)).text();
-    const sample = (line: string) => text.split('\n').find((l) => l.startsWith(`${line} `))?.slice(line.length + 1);
+    const sample = (line: string) =>
+      text
+        .split('\n')
+        .find((l) => l.startsWith(`${line} `))
+        ?.slice(line.length + 1);
     expect(sample('ws2web_relay_policy_refusals_total')).toBe('2');
     expect(sample('ws2web_relay_policy_refusals_by_reason_total{reason="private"}')).toBe('1');
     expect(sample('ws2web_relay_policy_refusals_by_reason_total{reason="port"}')).toBe('1');
@@ -264,7 +373,11 @@ describe('graceful drain', () => {
     expect((await fetch(`${base}healthz`)).status).toBe(503);
     expect((await fetch(`${base}readyz`)).status).toBe(503);
     await expect(PageClient.connect(relay.url)).rejects.toMatchObject({ statusCode: 503 });
-    expect(await busy.open(2, ipv4(server.port))).toEqual({ type: FrameType.OPEN_FAILED, stream: 2, reason: Reason.SHUTTING_DOWN });
+    expect(await busy.open(2, ipv4(server.port))).toEqual({
+      type: FrameType.OPEN_FAILED,
+      stream: 2,
+      reason: Reason.SHUTTING_DOWN,
+    });
     busy.send({ type: FrameType.DATA, stream: 1, data: Buffer.from('still here') });
     expect((await busy.read(1, 10)).toString()).toBe('still here');
     expect(relay.metrics().limitHits).toEqual({});
@@ -292,7 +405,16 @@ describe('graceful drain', () => {
 
   it('the CLI drains on SIGTERM: a transfer in progress finishes, then the process exits 0', async () => {
     const server = await echo();
-    const { child, line, stderr } = spawnCli(['--port', '0', '--allow', '127.0.0.0/8', '--drain-ms', '5000', '--log-level', 'warn']);
+    const { child, line, stderr } = spawnCli([
+      '--port',
+      '0',
+      '--allow',
+      '127.0.0.0/8',
+      '--drain-ms',
+      '5000',
+      '--log-level',
+      'warn',
+    ]);
     const url = /listening on (\S+)$/.exec(await line)![1]!;
     const page = await PageClient.ready(url);
     defer(() => page.close());
@@ -309,7 +431,8 @@ describe('graceful drain', () => {
 
 describe('dependencies', () => {
   it('runs on ws >= 8.21.1, the floor docs/security.md sets', () => {
-    const version = (createRequire(path.join(pkgDir, 'package.json'))('ws/package.json') as { version: string }).version;
+    const version = (createRequire(path.join(pkgDir, 'package.json'))('ws/package.json') as { version: string })
+      .version;
     const [major, minor, patch] = version.split('.').map(Number) as [number, number, number];
     expect(major * 1e6 + minor * 1e3 + patch, version).toBeGreaterThanOrEqual(8_021_001);
   });

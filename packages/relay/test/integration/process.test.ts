@@ -16,7 +16,10 @@ const repoRoot = path.resolve(pkgDir, '../..');
 const cli = path.join(pkgDir, 'dist/cli.js');
 
 beforeAll(() => {
-  execFileSync(process.execPath, [path.join(repoRoot, 'node_modules/typescript/bin/tsc'), '-b', pkgDir], { cwd: repoRoot, stdio: 'inherit' });
+  execFileSync(process.execPath, [path.join(repoRoot, 'node_modules/typescript/bin/tsc'), '-b', pkgDir], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+  });
 }, 120_000);
 
 function exitOf(child: ChildProcess, timeoutMs: number): Promise<{ code: number | null; signal: string | null }> {
@@ -79,10 +82,39 @@ describe('ws2web-relay CLI', () => {
 
   it('prints usage for --help and exits 2 on a bad flag', async () => {
     const help = execFileSync(process.execPath, [cli, '--help']).toString();
-    const flags = ['--host', '--port', '--allow', '--connect-timeout-ms', '--dns', '--no-udp', '--secret', '--allow-origin', '--log-level',
-      '--config', '--tls-cert', '--tls-key', '--trust-proxy', '--deny', '--allow-host', '--deny-host', '--allow-port', '--deny-port',
-      '--max-connections-per-ip', '--exempt-client', '--max-streams', '--max-sockets', '--max-per-destination', '--opens-per-second',
-      '--open-burst', '--bandwidth', '--handshake-timeout-ms', '--idle-timeout-ms', '--heartbeat-ms', '--drain-ms', '--log-format'];
+    const flags = [
+      '--host',
+      '--port',
+      '--allow',
+      '--connect-timeout-ms',
+      '--dns',
+      '--no-udp',
+      '--secret',
+      '--allow-origin',
+      '--log-level',
+      '--config',
+      '--tls-cert',
+      '--tls-key',
+      '--trust-proxy',
+      '--deny',
+      '--allow-host',
+      '--deny-host',
+      '--allow-port',
+      '--deny-port',
+      '--max-connections-per-ip',
+      '--exempt-client',
+      '--max-streams',
+      '--max-sockets',
+      '--max-per-destination',
+      '--opens-per-second',
+      '--open-burst',
+      '--bandwidth',
+      '--handshake-timeout-ms',
+      '--idle-timeout-ms',
+      '--heartbeat-ms',
+      '--drain-ms',
+      '--log-format',
+    ];
     for (const flag of flags) {
       expect(help).toContain(flag);
     }
@@ -97,16 +129,30 @@ describe('ws2web-relay CLI', () => {
 
   it('--dns sends names to that server and --no-udp drops the UDP capability', async () => {
     const dns = await startDnsmasq({ records: { hosts: { 'cli.test': ['192.0.2.9'] } } });
-    const child = spawn(process.execPath, [cli, '--port', '0', '--dns', dns.server, '--no-udp', '--log-level', 'warn'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      [cli, '--port', '0', '--dns', dns.server, '--no-udp', '--log-level', 'warn'],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     try {
       const url = /listening on (\S+)$/.exec(await firstLine(child))![1]!;
       const page = await PageClient.connect(url);
-      expect(await page.hello()).toMatchObject({ type: FrameType.WELCOME, capabilities: Capability.TCP | Capability.RESOLVE | Capability.INBOUND });
-      expect(await page.resolve(1, 'cli.test', 4)).toMatchObject({ type: FrameType.RESOLVED, addresses: [{ kind: 'ipv4', address: '192.0.2.9', port: 0 }] });
+      expect(await page.hello()).toMatchObject({
+        type: FrameType.WELCOME,
+        capabilities: Capability.TCP | Capability.RESOLVE | Capability.INBOUND,
+      });
+      expect(await page.resolve(1, 'cli.test', 4)).toMatchObject({
+        type: FrameType.RESOLVED,
+        addresses: [{ kind: 'ipv4', address: '192.0.2.9', port: 0 }],
+      });
       expect(dns.queries()).toContain('A cli.test');
-      expect(await page.dgramOpen(2, 4)).toEqual({ type: FrameType.OPEN_FAILED, stream: 2, reason: Reason.POLICY_DENIED });
+      expect(await page.dgramOpen(2, 4)).toEqual({
+        type: FrameType.OPEN_FAILED,
+        stream: 2,
+        reason: Reason.POLICY_DENIED,
+      });
       await page.close();
       child.kill('SIGTERM');
       expect(await exitOf(child, 5000)).toEqual({ code: 0, signal: null });
@@ -156,9 +202,14 @@ describe('close() leaves nothing running', () => {
       echo.close(); sink.close();
       console.log('closed', JSON.stringify(relay.metrics()));
     `;
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: pkgDir, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: pkgDir,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
-    child.stdout!.on('data', (c: Buffer) => { out += c.toString(); });
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
     const started = Date.now();
     expect(await exitOf(child, 8000)).toEqual({ code: 0, signal: null });
     expect(Date.now() - started).toBeLessThan(8000);

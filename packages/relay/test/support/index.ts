@@ -57,7 +57,11 @@ export async function useServer(starting: Promise<TestServer>): Promise<TestServ
  * Resolves once `predicate` holds — a metric, a state, a count of what arrived — looked at every
  * few ms; rejects naming `what` after `timeoutMs`. The predicate may be async (a scrape).
  */
-export async function waitUntil(predicate: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'condition'): Promise<void> {
+export async function waitUntil(
+  predicate: () => boolean | Promise<boolean>,
+  timeoutMs = 5000,
+  what = 'condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await predicate())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -88,7 +92,9 @@ export async function scrape(relay: Relay): Promise<string> {
 
 /** The `streams_by_state` gauge for `state` (0 when absent). */
 export async function streamsInState(relay: Relay, state: string): Promise<number> {
-  const line = (await scrape(relay)).split('\n').find((l) => l.startsWith(`ws2web_relay_streams_by_state{state="${state}"}`));
+  const line = (await scrape(relay))
+    .split('\n')
+    .find((l) => l.startsWith(`ws2web_relay_streams_by_state{state="${state}"}`));
   return line === undefined ? 0 : Number(line.split(' ').pop());
 }
 

@@ -24,7 +24,10 @@ import {
   type WelcomeFrame,
 } from '@ws2web/protocol';
 
-export interface Closed { code: number; reason: string }
+export interface Closed {
+  code: number;
+  reason: string;
+}
 
 type Waiter = { match: (f: Frame) => boolean; resolve: (f: Frame) => void };
 
@@ -45,9 +48,15 @@ export class PageClient {
     });
     ws.on('message', (data: Buffer, isBinary) => {
       this.messages++;
-      if (!isBinary) { this.#decodeError = 'relay sent a text message'; return; }
+      if (!isBinary) {
+        this.#decodeError = 'relay sent a text message';
+        return;
+      }
       const decoded = decodeMessage(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-      if (!decoded.ok) { this.#decodeError = decoded.error.toString(); return; }
+      if (!decoded.ok) {
+        this.#decodeError = decoded.error.toString();
+        return;
+      }
       for (const f of decoded.frames) this.#deliver(f);
     });
   }
@@ -59,7 +68,9 @@ export class PageClient {
       const client = new PageClient(ws);
       ws.once('open', () => resolve(client));
       ws.once('error', reject);
-      ws.once('unexpected-response', (_req, res) => reject(Object.assign(new Error(`HTTP ${res.statusCode}`), { statusCode: res.statusCode })));
+      ws.once('unexpected-response', (_req, res) =>
+        reject(Object.assign(new Error(`HTTP ${res.statusCode}`), { statusCode: res.statusCode })),
+      );
     });
   }
 
@@ -81,7 +92,9 @@ export class PageClient {
   /** HELLO, then the relay's answer: WELCOME, or GOAWAY when it refuses. */
   async hello(token = '', version = PROTOCOL_VERSION): Promise<WelcomeFrame | GoawayFrame> {
     this.send({ type: FrameType.HELLO, version, token });
-    return (await this.next((f) => f.type === FrameType.WELCOME || f.type === FrameType.GOAWAY)) as WelcomeFrame | GoawayFrame;
+    return (await this.next((f) => f.type === FrameType.WELCOME || f.type === FrameType.GOAWAY)) as
+      | WelcomeFrame
+      | GoawayFrame;
   }
 
   /** OPEN, then the relay's answer (OPENED or OPEN_FAILED). */
@@ -91,8 +104,13 @@ export class PageClient {
     opts: { window?: number; flags?: number; local?: Endpoint | null; timeoutMs?: number } = {},
   ): Promise<OpenedFrame | OpenFailedFrame> {
     this.send({
-      type: FrameType.OPEN, stream, transport: 1, flags: opts.flags ?? 0,
-      window: opts.window ?? 1 << 20, remote, local: opts.local ?? null,
+      type: FrameType.OPEN,
+      stream,
+      transport: 1,
+      flags: opts.flags ?? 0,
+      window: opts.window ?? 1 << 20,
+      remote,
+      local: opts.local ?? null,
     });
     return (await this.next(
       (f) => (f.type === FrameType.OPENED || f.type === FrameType.OPEN_FAILED) && f.stream === stream,
@@ -106,7 +124,14 @@ export class PageClient {
     family: 4 | 6,
     opts: { window?: number; flags?: number; local?: Endpoint | null; timeoutMs?: number } = {},
   ): Promise<DgramOpenedFrame | OpenFailedFrame> {
-    this.send({ type: FrameType.DGRAM_OPEN, stream, family, flags: opts.flags ?? 0, window: opts.window ?? 1 << 20, local: opts.local ?? null });
+    this.send({
+      type: FrameType.DGRAM_OPEN,
+      stream,
+      family,
+      flags: opts.flags ?? 0,
+      window: opts.window ?? 1 << 20,
+      local: opts.local ?? null,
+    });
     return (await this.next(
       (f) => (f.type === FrameType.DGRAM_OPENED || f.type === FrameType.OPEN_FAILED) && f.stream === stream,
       opts.timeoutMs,
@@ -135,7 +160,9 @@ export class PageClient {
   /** PEER, then its VERDICT. */
   async peer(stream: number, seq: number, mode: number, address: Endpoint | null): Promise<VerdictFrame> {
     this.send({ type: FrameType.PEER, stream, seq, mode, address });
-    return (await this.next((f) => f.type === FrameType.VERDICT && f.stream === stream && f.seq === seq)) as VerdictFrame;
+    return (await this.next(
+      (f) => f.type === FrameType.VERDICT && f.stream === stream && f.seq === seq,
+    )) as VerdictFrame;
   }
 
   /** One DATAGRAM of `stream`, waiting up to `timeoutMs`; grants its bytes back when `credit`. */
@@ -146,7 +173,13 @@ export class PageClient {
   }
 
   /** RESOLVE, then the relay's answer (RESOLVED or OPEN_FAILED). */
-  async resolve(stream: number, host: string, family = 0, flags = 0, timeoutMs = 5000): Promise<ResolvedFrame | OpenFailedFrame> {
+  async resolve(
+    stream: number,
+    host: string,
+    family = 0,
+    flags = 0,
+    timeoutMs = 5000,
+  ): Promise<ResolvedFrame | OpenFailedFrame> {
     this.send({ type: FrameType.RESOLVE, stream, family, flags, host });
     return (await this.next(
       (f) => (f.type === FrameType.RESOLVED || f.type === FrameType.OPEN_FAILED) && f.stream === stream,
@@ -172,11 +205,21 @@ export class PageClient {
     const i = this.inbox.findIndex(match);
     if (i >= 0) return Promise.resolve(this.inbox.splice(i, 1)[0]!);
     return new Promise((resolve, reject) => {
-      const waiter: Waiter = { match, resolve: (f) => { clearTimeout(timer); resolve(f); } };
+      const waiter: Waiter = {
+        match,
+        resolve: (f) => {
+          clearTimeout(timer);
+          resolve(f);
+        },
+      };
       const timer = setTimeout(() => {
         this.#waiters = this.#waiters.filter((w) => w !== waiter);
         const seen = this.inbox.map((f) => frameName(f.type)).join(',');
-        reject(new Error(`no matching frame within ${timeoutMs} ms (unconsumed: ${seen || 'none'}; decode error: ${this.#decodeError ?? 'none'})`));
+        reject(
+          new Error(
+            `no matching frame within ${timeoutMs} ms (unconsumed: ${seen || 'none'}; decode error: ${this.#decodeError ?? 'none'})`,
+          ),
+        );
       }, timeoutMs);
       this.#waiters.push(waiter);
     });
@@ -215,7 +258,9 @@ export class PageClient {
     return this.inbox.filter((f) => 'stream' in f && f.stream === stream).map((f) => frameName(f.type));
   }
 
-  get decodeError(): string | null { return this.#decodeError; }
+  get decodeError(): string | null {
+    return this.#decodeError;
+  }
 
   /**
    * A WebSocket ping answered by the relay: everything the relay queued for this page before the
@@ -247,5 +292,10 @@ export class PageClient {
 }
 
 export const ipv4 = (port: number, address = '127.0.0.1'): Endpoint => ({ kind: 'ipv4', address, port });
-export const ipv6 = (port: number, address = '::1', scopeId = 0): Endpoint => ({ kind: 'ipv6', address, port, scopeId });
+export const ipv6 = (port: number, address = '::1', scopeId = 0): Endpoint => ({
+  kind: 'ipv6',
+  address,
+  port,
+  scopeId,
+});
 export const named = (host: string, port: number): Endpoint => ({ kind: 'name', host, port });

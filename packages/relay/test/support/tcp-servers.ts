@@ -14,7 +14,10 @@ export interface TestServer {
 }
 
 /** A server on `host`:0 calling `onSocket` for each connection (allowHalfOpen, so FINs are visible). */
-export async function startServer(onSocket: (socket: net.Socket) => void = () => {}, host = '127.0.0.1'): Promise<TestServer> {
+export async function startServer(
+  onSocket: (socket: net.Socket) => void = () => {},
+  host = '127.0.0.1',
+): Promise<TestServer> {
   const sockets: net.Socket[] = [];
   const waiters: Array<() => void> = [];
   const server = net.createServer({ allowHalfOpen: true }, (socket) => {

@@ -5,7 +5,11 @@
 import dgram from 'node:dgram';
 import { once } from 'node:events';
 
-export interface Received { data: Buffer; address: string; port: number }
+export interface Received {
+  data: Buffer;
+  address: string;
+  port: number;
+}
 
 export interface UdpPeer {
   readonly host: string;
@@ -50,14 +54,20 @@ export async function startUdpPeer({ host = '127.0.0.1', echo = false, port = 0 
     async nth(index, timeoutMs = 5000) {
       const deadline = Date.now() + timeoutMs;
       while (received.length <= index) {
-        if (Date.now() > deadline) throw new Error(`udp peer :${bound} has ${received.length} datagrams, waited for #${index}`);
-        await new Promise<void>((r) => { waiters.push(r); setTimeout(r, 50); });
+        if (Date.now() > deadline)
+          throw new Error(`udp peer :${bound} has ${received.length} datagrams, waited for #${index}`);
+        await new Promise<void>((r) => {
+          waiters.push(r);
+          setTimeout(r, 50);
+        });
       }
       return received[index]!;
     },
     send(data, toPort, toHost = type === 'udp6' ? '::1' : '127.0.0.1') {
       assertLoopback(toHost);
-      return new Promise((resolve, reject) => socket.send(data, toPort, toHost, (err) => (err ? reject(err) : resolve())));
+      return new Promise((resolve, reject) =>
+        socket.send(data, toPort, toHost, (err) => (err ? reject(err) : resolve())),
+      );
     },
     async close() {
       if (closed) return;
@@ -78,7 +88,12 @@ export async function hasUdpIPv6Loopback(): Promise<boolean> {
   const socket = dgram.createSocket({ type: 'udp6', ipv6Only: true });
   try {
     socket.bind(0, '::1');
-    await Promise.race([once(socket, 'listening'), once(socket, 'error').then(([e]) => { throw e; })]);
+    await Promise.race([
+      once(socket, 'listening'),
+      once(socket, 'error').then(([e]) => {
+        throw e;
+      }),
+    ]);
     return true;
   } catch {
     return false;

@@ -4,7 +4,10 @@ import { run } from './wasm/hello.js';
 
 const output = document.querySelector('#wasm');
 let printed = '';
-run({ relay: new URLSearchParams(location.search).get('relay') ?? 'ws://127.0.0.1:8787/', stdout: (text) => (printed += text) }).then(
+run({
+  relay: new URLSearchParams(location.search).get('relay') ?? 'ws://127.0.0.1:8787/',
+  stdout: (text) => (printed += text),
+}).then(
   ({ exitCode, mode }) => {
     output.textContent = `exit ${exitCode} (${mode}): ${printed.trim()}`;
     output.dataset.state = 'done';

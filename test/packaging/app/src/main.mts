@@ -1,7 +1,14 @@
 // A page of a new Vite app that uses the installed @ws2web/browser: a blocking TCP client that
 // sends one line and shows the reply. ?relay=ws://…&port=… say where the relay and the server are.
 import {
-  createWinsock, sockaddrIn, MAKEWORD, AF_INET, SOCK_STREAM, IPPROTO_TCP, INVALID_SOCKET, SOCKET_ERROR,
+  createWinsock,
+  sockaddrIn,
+  MAKEWORD,
+  AF_INET,
+  SOCK_STREAM,
+  IPPROTO_TCP,
+  INVALID_SOCKET,
+  SOCKET_ERROR,
 } from '@ws2web/browser';
 
 const params = new URLSearchParams(location.search);
