@@ -35,10 +35,18 @@ if (!ipv6Loopback) console.warn('inbound.test: no ::1 here; the IPv6 listener te
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 /** A relay whose inbound policy allows 127.0.0.1 on `ports` (default: ephemeral). */
-async function inboundRelay(listen: Partial<NonNullable<RelayOptions['listen']>> = {}, options: RelayOptions = {}): Promise<Relay> {
+async function inboundRelay(
+  listen: Partial<NonNullable<RelayOptions['listen']>> = {},
+  options: RelayOptions = {},
+): Promise<Relay> {
   return useRelay({ listen: { addresses: ['127.0.0.1'], ports: 'ephemeral', ...listen }, ...options });
 }
-async function listening(p: PageClient, stream: number, local = ipv4(0), opts: Parameters<PageClient['listen']>[2] = {}): Promise<ListeningFrame> {
+async function listening(
+  p: PageClient,
+  stream: number,
+  local = ipv4(0),
+  opts: Parameters<PageClient['listen']>[2] = {},
+): Promise<ListeningFrame> {
   const answer = await p.listen(stream, local, opts);
   expect(answer.type, JSON.stringify(answer)).toBe(FrameType.LISTENING);
   return answer as ListeningFrame;
@@ -58,9 +66,17 @@ async function client(port: number, host = '127.0.0.1'): Promise<Client> {
   const socket = net.connect({ port, host, allowHalfOpen: true });
   // Not events.once: it rejects on 'error', and a reset is what some tests wait for.
   const closed = new Promise<void>((r) => socket.once('close', () => r()));
-  const c: Client = { socket, received: [], error: null, closed, ended: Promise.race([closed, new Promise<void>((r) => socket.once('end', () => r()))]) };
+  const c: Client = {
+    socket,
+    received: [],
+    error: null,
+    closed,
+    ended: Promise.race([closed, new Promise<void>((r) => socket.once('end', () => r()))]),
+  };
   socket.on('data', (d: Buffer) => c.received.push(d));
-  socket.on('error', (err: NodeJS.ErrnoException) => { c.error = err; });
+  socket.on('error', (err: NodeJS.ErrnoException) => {
+    c.error = err;
+  });
   defer(() => socket.destroy());
   // A connection the relay resets at once may fail its connect already (ECONNRESET): recorded.
   await Promise.race([new Promise((r) => socket.once('connect', r)), c.closed]);
@@ -69,7 +85,13 @@ async function client(port: number, host = '127.0.0.1'): Promise<Client> {
 const receivedBytes = (c: Client) => c.received.reduce((n, b) => n + b.length, 0);
 
 /** Sends `data` on `stream` never exceeding the credit the relay granted, waiting for CREDIT. */
-async function sendWithinCredit(p: PageClient, stream: number, data: Buffer, initialCredit: number, chunk = 64 * 1024): Promise<void> {
+async function sendWithinCredit(
+  p: PageClient,
+  stream: number,
+  data: Buffer,
+  initialCredit: number,
+  chunk = 64 * 1024,
+): Promise<void> {
   let credit = initialCredit;
   for (let at = 0; at < data.length; ) {
     while (credit === 0) credit += ((await p.nextOn(stream, FrameType.CREDIT, 20_000)) as CreditFrame).bytes;
@@ -102,8 +124,16 @@ describe('default relay (no inbound policy)', () => {
     expect(welcome.type).toBe(FrameType.WELCOME);
     expect(welcome.type === FrameType.WELCOME && welcome.capabilities & Capability.INBOUND).toBe(Capability.INBOUND);
     const port = await freePort();
-    expect(await p.listen(1, ipv4(port))).toEqual({ type: FrameType.OPEN_FAILED, stream: 1, reason: Reason.POLICY_DENIED });
-    expect(await p.listen(2, ipv4(0, '0.0.0.0'))).toEqual({ type: FrameType.OPEN_FAILED, stream: 2, reason: Reason.POLICY_DENIED });
+    expect(await p.listen(1, ipv4(port))).toEqual({
+      type: FrameType.OPEN_FAILED,
+      stream: 1,
+      reason: Reason.POLICY_DENIED,
+    });
+    expect(await p.listen(2, ipv4(0, '0.0.0.0'))).toEqual({
+      type: FrameType.OPEN_FAILED,
+      stream: 2,
+      reason: Reason.POLICY_DENIED,
+    });
     expect(await refused(port)).toBe(true);
     const m = relay.metrics();
     expect(m.listens).toEqual({ POLICY_DENIED: 2 });
@@ -130,20 +160,31 @@ describe('LISTEN', () => {
     const relay = await inboundRelay({ ports: [a] });
     const p = await usePage(relay);
     expect(portOf(await listening(p, 1, ipv4(a)))).toBe(a);
-    expect(await p.listen(2, ipv4(b))).toEqual({ type: FrameType.OPEN_FAILED, stream: 2, reason: Reason.POLICY_DENIED });
+    expect(await p.listen(2, ipv4(b))).toEqual({
+      type: FrameType.OPEN_FAILED,
+      stream: 2,
+      reason: Reason.POLICY_DENIED,
+    });
     expect(await refused(b)).toBe(true);
     expect(relay.metrics().policyRefusalsByReason).toEqual({ listen_port: 1 });
   });
 
   it('port 0 without "ephemeral" gets a free port the relay picks from the range, skipping taken ones', async () => {
-    const ports = [await freePort(), await freePort(), await freePort()];
+    // Three different ports: freePort can hand the same one out twice in a row.
+    const ports: number[] = [];
+    while (ports.length < 3) {
+      const port = await freePort();
+      if (!ports.includes(port)) ports.push(port);
+    }
     // Two of the three are taken by other sockets: the relay must land on the third.
-    const holders = await Promise.all(ports.slice(0, 2).map(async (port) => {
-      const s = net.createServer().listen(port, '127.0.0.1');
-      await once(s, 'listening');
-      defer(() => new Promise((r) => s.close(r)));
-      return s;
-    }));
+    const holders = await Promise.all(
+      ports.slice(0, 2).map(async (port) => {
+        const s = net.createServer().listen(port, '127.0.0.1');
+        await once(s, 'listening');
+        defer(() => new Promise((r) => s.close(r)));
+        return s;
+      }),
+    );
     expect(holders).toHaveLength(2);
     const relay = await inboundRelay({ ports });
     const p = await usePage(relay);
@@ -160,45 +201,72 @@ describe('LISTEN', () => {
     const relay = await inboundRelay({ ports: `${port},${held}` });
     const p = await usePage(relay);
     await listening(p, 1, ipv4(port));
-    expect(await p.listen(2, ipv4(port))).toEqual({ type: FrameType.OPEN_FAILED, stream: 2, reason: Reason.ADDR_IN_USE });
+    expect(await p.listen(2, ipv4(port))).toEqual({
+      type: FrameType.OPEN_FAILED,
+      stream: 2,
+      reason: Reason.ADDR_IN_USE,
+    });
     const q = await usePage(relay);
-    expect(await q.listen(1, ipv4(port), { flags: ListenFlag.REUSEADDR })).toEqual({ type: FrameType.OPEN_FAILED, stream: 1, reason: Reason.ADDR_IN_USE });
-    expect(await q.listen(2, ipv4(held), { flags: ListenFlag.EXCLUSIVEADDRUSE })).toEqual({ type: FrameType.OPEN_FAILED, stream: 2, reason: Reason.ADDR_IN_USE });
+    expect(await q.listen(1, ipv4(port), { flags: ListenFlag.REUSEADDR })).toEqual({
+      type: FrameType.OPEN_FAILED,
+      stream: 1,
+      reason: Reason.ADDR_IN_USE,
+    });
+    expect(await q.listen(2, ipv4(held), { flags: ListenFlag.EXCLUSIVEADDRUSE })).toEqual({
+      type: FrameType.OPEN_FAILED,
+      stream: 2,
+      reason: Reason.ADDR_IN_USE,
+    });
     expect(relay.metrics().listens).toEqual({ OK: 1, ADDR_IN_USE: 3 });
   });
 
   it('addresses: a listed address listens there, an unlisted one is POLICY_DENIED, the wildcard is narrowed to the listed one', async () => {
     const relay = await inboundRelay({ addresses: ['127.0.0.1'] });
     const p = await usePage(relay);
-    expect(await p.listen(1, ipv4(0, '127.0.0.2'))).toEqual({ type: FrameType.OPEN_FAILED, stream: 1, reason: Reason.POLICY_DENIED });
+    expect(await p.listen(1, ipv4(0, '127.0.0.2'))).toEqual({
+      type: FrameType.OPEN_FAILED,
+      stream: 1,
+      reason: Reason.POLICY_DENIED,
+    });
     const narrowed = await listening(p, 2, ipv4(0, '0.0.0.0'));
     expect(narrowed.local).toMatchObject({ kind: 'ipv4', address: '127.0.0.1' });
     // Narrowed means really bound there: 127.0.0.2 (also loopback on Linux) is not served.
     expect(await refused(portOf(narrowed), '127.0.0.2')).toBe(true);
     await client(portOf(narrowed));
     expect((await p.incoming(2)).local).toEqual(ipv4(portOf(narrowed)));
-    expect(await p.listen(3, ipv6(0, '::'))).toEqual({ type: FrameType.OPEN_FAILED, stream: 3, reason: Reason.POLICY_DENIED });
+    expect(await p.listen(3, ipv6(0, '::'))).toEqual({
+      type: FrameType.OPEN_FAILED,
+      stream: 3,
+      reason: Reason.POLICY_DENIED,
+    });
     expect(relay.metrics().policyRefusalsByReason).toEqual({ listen_address: 2 });
   });
 
-  it.skipIf(!ipv6Loopback)('IPv6: ::1 listens; a dual-stack :: wildcard narrowed to a listed IPv4 address serves IPv4 clients', async () => {
-    const relay = await inboundRelay({ addresses: ['::1'] });
-    const p = await usePage(relay);
-    const l6 = await listening(p, 1, ipv6(0, '::1'));
-    expect(l6.local).toMatchObject({ kind: 'ipv6', address: '::1' });
-    const c6 = await client(portOf(l6), '::1');
-    const inc6 = await p.incoming(1);
-    expect(inc6.remote).toEqual(ipv6(c6.socket.localPort!, '::1'));
+  it.skipIf(!ipv6Loopback)(
+    'IPv6: ::1 listens; a dual-stack :: wildcard narrowed to a listed IPv4 address serves IPv4 clients',
+    async () => {
+      const relay = await inboundRelay({ addresses: ['::1'] });
+      const p = await usePage(relay);
+      const l6 = await listening(p, 1, ipv6(0, '::1'));
+      expect(l6.local).toMatchObject({ kind: 'ipv6', address: '::1' });
+      const c6 = await client(portOf(l6), '::1');
+      const inc6 = await p.incoming(1);
+      expect(inc6.remote).toEqual(ipv6(c6.socket.localPort!, '::1'));
 
-    const relay4 = await inboundRelay({ addresses: ['127.0.0.1'] });
-    const q = await usePage(relay4);
-    // Without the dual-stack flag an AF_INET6 wildcard has no IPv6 address to go to.
-    expect(await q.listen(1, ipv6(0, '::'))).toEqual({ type: FrameType.OPEN_FAILED, stream: 1, reason: Reason.POLICY_DENIED });
-    const l = await listening(q, 2, ipv6(0, '::'), { flags: ListenFlag.DUAL_STACK });
-    expect(l.local).toMatchObject({ kind: 'ipv4', address: '127.0.0.1' });
-    const c4 = await client(portOf(l));
-    expect((await q.incoming(2)).remote).toEqual(ipv4(c4.socket.localPort!));
-  });
+      const relay4 = await inboundRelay({ addresses: ['127.0.0.1'] });
+      const q = await usePage(relay4);
+      // Without the dual-stack flag an AF_INET6 wildcard has no IPv6 address to go to.
+      expect(await q.listen(1, ipv6(0, '::'))).toEqual({
+        type: FrameType.OPEN_FAILED,
+        stream: 1,
+        reason: Reason.POLICY_DENIED,
+      });
+      const l = await listening(q, 2, ipv6(0, '::'), { flags: ListenFlag.DUAL_STACK });
+      expect(l.local).toMatchObject({ kind: 'ipv4', address: '127.0.0.1' });
+      const c4 = await client(portOf(l));
+      expect((await q.incoming(2)).remote).toEqual(ipv4(c4.socket.localPort!));
+    },
+  );
 
   it('a page cannot send CREDIT or DATA on a listener stream (protocol error)', async () => {
     const relay = await inboundRelay();
@@ -220,7 +288,14 @@ describe('inbound connections', () => {
     const c2 = await client(port);
     const i1 = await p.incoming(1);
     const i2 = await p.incoming(1);
-    expect(i1).toEqual({ type: FrameType.INCOMING, stream: 1, newStream: RELAY_STREAM_BASE, window: 100_000, local: ipv4(port), remote: ipv4(c1.socket.localPort!) });
+    expect(i1).toEqual({
+      type: FrameType.INCOMING,
+      stream: 1,
+      newStream: RELAY_STREAM_BASE,
+      window: 100_000,
+      local: ipv4(port),
+      remote: ipv4(c1.socket.localPort!),
+    });
     expect(i2).toMatchObject({ newStream: RELAY_STREAM_BASE + 1, remote: ipv4(c2.socket.localPort!) });
     expect(relay.metrics().inbound).toEqual({ offered: 2 });
   });
@@ -281,7 +356,10 @@ describe('inbound connections', () => {
     expect((await p.read(newStream, 3)).toString()).toBe('bye');
     await p.nextOn(newStream, FrameType.FIN);
     expect(window).toBeGreaterThan(5);
-    p.send({ type: FrameType.DATA, stream: newStream, data: Buffer.from('reply') }, { type: FrameType.FIN, stream: newStream });
+    p.send(
+      { type: FrameType.DATA, stream: newStream, data: Buffer.from('reply') },
+      { type: FrameType.FIN, stream: newStream },
+    );
     await once(c.socket, 'end');
     expect(Buffer.concat(c.received).toString()).toBe('reply');
     await c.closed;
@@ -305,7 +383,7 @@ describe('inbound connections', () => {
     expect((await p.incoming(1)).newStream).toBe(newStream + 1);
   });
 
-  it('backlog overflow: connections beyond LISTEN\'s backlog are reset at once and counted', async () => {
+  it("backlog overflow: connections beyond LISTEN's backlog are reset at once and counted", async () => {
     const relay = await inboundRelay();
     const p = await usePage(relay);
     const port = portOf(await listening(p, 1, ipv4(0), { backlog: 2 }));
@@ -406,7 +484,7 @@ describe('inbound connections', () => {
 });
 
 describe('caps and tickets', () => {
-  it('maxListeners per page → OPEN_FAILED(LIMIT); maxPending across a page\'s listeners → reset', async () => {
+  it("maxListeners per page → OPEN_FAILED(LIMIT); maxPending across a page's listeners → reset", async () => {
     const relay = await inboundRelay({ maxListeners: 2, maxPending: 1 });
     const p = await usePage(relay);
     const a = portOf(await listening(p, 1));
@@ -439,19 +517,27 @@ describe('caps and tickets', () => {
     expect(relay.metrics().inbound).toEqual({ offered: 1, limit: 1 });
   });
 
-  it('a ticket\'s listenPorts narrow the policy: outside them POLICY_DENIED, port 0 picks inside them', async () => {
+  it("a ticket's listenPorts narrow the policy: outside them POLICY_DENIED, port 0 picks inside them", async () => {
     const [inTicket, alsoAllowed] = [await freePort(), await freePort()];
     const secret = 'inbound test secret';
     const relay = await inboundRelay({ ports: [inTicket, alsoAllowed] }, { secret });
     const token = createTicket({ secret, ttlSeconds: 60, listenPorts: [String(inTicket)] });
     const p = await usePage(relay, token);
-    expect(await p.listen(1, ipv4(alsoAllowed))).toEqual({ type: FrameType.OPEN_FAILED, stream: 1, reason: Reason.POLICY_DENIED });
+    expect(await p.listen(1, ipv4(alsoAllowed))).toEqual({
+      type: FrameType.OPEN_FAILED,
+      stream: 1,
+      reason: Reason.POLICY_DENIED,
+    });
     expect(portOf(await listening(p, 2))).toBe(inTicket);
     expect(relay.metrics().policyRefusalsByReason).toEqual({ ticket_scope: 1 });
     // A scope never widens: a ticket claiming "ephemeral" on a range-only relay gets no OS port.
     const wide = createTicket({ secret, ttlSeconds: 60, listenPorts: ['ephemeral'] });
     const q = await usePage(relay, wide);
-    expect(await q.listen(1, ipv4(0))).toEqual({ type: FrameType.OPEN_FAILED, stream: 1, reason: Reason.POLICY_DENIED });
+    expect(await q.listen(1, ipv4(0))).toEqual({
+      type: FrameType.OPEN_FAILED,
+      stream: 1,
+      reason: Reason.POLICY_DENIED,
+    });
     // No claim: the relay's policy alone.
     const plain = await usePage(relay, createTicket({ secret, ttlSeconds: 60 }));
     expect(portOf(await listening(plain, 1, ipv4(alsoAllowed)))).toBe(alsoAllowed);
@@ -459,7 +545,9 @@ describe('caps and tickets', () => {
 
   it('createTicket refuses a listenPorts entry that is not a port, range or "ephemeral"', () => {
     expect(() => createTicket({ secret: 's', ttlSeconds: 1, listenPorts: ['80-70'] })).toThrow(/not a port/);
-    expect(() => createTicket({ secret: 's', ttlSeconds: 1, listenPorts: '80' as unknown as string[] })).toThrow(/array/);
+    expect(() => createTicket({ secret: 's', ttlSeconds: 1, listenPorts: '80' as unknown as string[] })).toThrow(
+      /array/,
+    );
   });
 });
 
@@ -478,7 +566,7 @@ describe('UDP fixed-port binds under the inbound policy', () => {
     await senders[1]!.send(Buffer.from('from two'), port);
     const got = [await p.datagram(1), await p.datagram(1)] as DatagramFrame[];
     expect(got.map((d) => Buffer.from(d.data).toString()).sort()).toEqual(['from one', 'from two']);
-    expect(got.map((d) => d.address).sort((x, y) => (x!.port - y!.port))).toEqual(
+    expect(got.map((d) => d.address).sort((x, y) => x!.port - y!.port)).toEqual(
       senders.map((s) => ipv4(s.port)).sort((x, y) => x.port - y.port),
     );
   });
@@ -487,7 +575,11 @@ describe('UDP fixed-port binds under the inbound policy', () => {
     const [inside, outside] = [await freePort(), await freePort()];
     const relay = await inboundRelay({ ports: `${inside}` });
     const p = await usePage(relay);
-    expect(await p.dgramOpen(1, 4, { local: ipv4(outside, '127.0.0.1') })).toEqual({ type: FrameType.OPEN_FAILED, stream: 1, reason: Reason.POLICY_DENIED });
+    expect(await p.dgramOpen(1, 4, { local: ipv4(outside, '127.0.0.1') })).toEqual({
+      type: FrameType.OPEN_FAILED,
+      stream: 1,
+      reason: Reason.POLICY_DENIED,
+    });
     expect((await p.dgramOpen(2, 4, { local: ipv4(0, '127.0.0.1') })).type).toBe(FrameType.DGRAM_OPENED);
     expect((await p.dgramOpen(3, 4)).type).toBe(FrameType.DGRAM_OPENED);
     expect(relay.metrics().policyRefusalsByReason).toEqual({ listen_port: 1 });
@@ -498,13 +590,20 @@ describe('UDP fixed-port binds under the inbound policy', () => {
     await once(probe, 'listening');
   });
 
-  it('without an inbound policy a ticket\'s listenPorts still narrow fixed-port UDP binds', async () => {
+  it("without an inbound policy a ticket's listenPorts still narrow fixed-port UDP binds", async () => {
     const [inside, outside] = [await freePort(), await freePort()];
     const secret = 'udp scope secret';
     const relay = await useRelay({ secret });
     const p = await usePage(relay, createTicket({ secret, ttlSeconds: 60, listenPorts: [inside] }));
-    expect(await p.dgramOpen(1, 4, { local: ipv4(outside, '127.0.0.1') })).toEqual({ type: FrameType.OPEN_FAILED, stream: 1, reason: Reason.POLICY_DENIED });
-    expect(await p.dgramOpen(2, 4, { local: ipv4(inside, '127.0.0.1') })).toMatchObject({ type: FrameType.DGRAM_OPENED, local: ipv4(inside) });
+    expect(await p.dgramOpen(1, 4, { local: ipv4(outside, '127.0.0.1') })).toEqual({
+      type: FrameType.OPEN_FAILED,
+      stream: 1,
+      reason: Reason.POLICY_DENIED,
+    });
+    expect(await p.dgramOpen(2, 4, { local: ipv4(inside, '127.0.0.1') })).toMatchObject({
+      type: FrameType.DGRAM_OPENED,
+      local: ipv4(inside),
+    });
     expect(relay.metrics().policyRefusalsByReason).toEqual({ ticket_scope: 1 });
   });
 });
