@@ -21,7 +21,8 @@ function headlessChromium() {
 }
 
 /**
- * The end-to-end projects spend their time waiting on sockets, timers and a browser, not on the
+ * The end-to-end, packaging and bench-smoke projects spend their time waiting on sockets, timers,
+ * child processes and a browser, not on the
  * CPU, so their files run side by side (vitest's default on a 2-core machine is one at a time).
  * Projects with their own worker count need their own group, which runs after the unit group.
  */
@@ -64,6 +65,7 @@ export default defineConfig({
         test: {
           name: 'bench-smoke',
           include: ['bench/smoke.test.ts'],
+          ...E2E_GROUP,
           environment: 'node',
           testTimeout: 100_000,
         },
@@ -95,6 +97,7 @@ export default defineConfig({
         test: {
           name: 'packaging',
           include: ['test/packaging/**/*.test.ts'],
+          ...E2E_GROUP,
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 180_000,
