@@ -99,6 +99,25 @@ export function dataCalls(ctx: WinsockContext) {
    * or the next datagram (truncated → WSAEMSGSIZE with the truncated bytes delivered, as
    * Windows). `deliver` then reports the count and the source (and scatters, for several WSABUFs).
    */
+  /** send/sendto: a blocking (or non-blocking) transfer with no overlapped; bytes sent or SOCKET_ERROR. */
+  async function blockingSend(
+    socket: AnySocket,
+    data: Uint8Array,
+    flags: number,
+    dest: SockAddr | null,
+  ): Promise<number> {
+    let sent = 0;
+    const code = await run(
+      socket,
+      sendTransfer(socket, data, flags | 0, dest, (n) => {
+        sent = n;
+      }),
+      null,
+      null,
+    );
+    return code === 0 ? sent : code;
+  }
+
   function recvTransfer(
     socket: AnySocket,
     dest: Uint8Array,
@@ -211,16 +230,7 @@ export function dataCalls(ctx: WinsockContext) {
       const socket = lookup(s);
       if (typeof socket === 'number') return failWith(socket);
       if (!checkBuffer(buf, len)) return failWith(WSAEFAULT);
-      let sent = 0;
-      const code = await run(
-        socket,
-        sendTransfer(socket, buf.subarray(0, len), flags | 0, null, (n) => {
-          sent = n;
-        }),
-        null,
-        null,
-      );
-      return code === 0 ? sent : code;
+      return blockingSend(socket, buf.subarray(0, len), flags, null);
     },
 
     async recv(s: number, buf: Uint8Array, len: number, flags: number): Promise<number> {
@@ -258,16 +268,7 @@ export function dataCalls(ctx: WinsockContext) {
       if (!checkBuffer(buf, len)) return failWith(WSAEFAULT);
       const dest = destination(socket, to, tolen);
       if (typeof dest === 'number') return failWith(dest);
-      let sent = 0;
-      const code = await run(
-        socket,
-        sendTransfer(socket, buf.subarray(0, len), flags | 0, dest, (n) => {
-          sent = n;
-        }),
-        null,
-        null,
-      );
-      return code === 0 ? sent : code;
+      return blockingSend(socket, buf.subarray(0, len), flags, dest);
     },
 
     /**
