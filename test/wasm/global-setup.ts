@@ -51,9 +51,17 @@ async function refusedPort(): Promise<number> {
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const outDir = join(repoRoot, 'test-results', 'wasm');
+  // Wine creates its prefix (about 15 s on a fresh clone) while the programs compile.
+  const wine = ensureWine();
+  const runner = 'wine' in wine ? new WineRunner(wine.wine, join(outDir, '..', 'wineprefix')) : null;
+  const wineStarted = performance.now();
+  const wineReady = runner?.warmUp().then(() => Math.round(performance.now() - wineStarted));
   const started = performance.now();
-  const wasmBuilds = buildWasm(outDir);
-  const nativeBuilds = buildNative(outDir);
+  const [wasmBuilds, nativeBuilds] = await Promise.all([buildWasm(outDir), buildNative(outDir)]).catch(async (err) => {
+    await wineReady;
+    runner?.stop();
+    throw err;
+  });
   const buildMs = Math.round(performance.now() - started);
   console.log(
     `wasm tests: built ${Object.keys(wasmBuilds).length} programs (wasm + asyncify + MinGW) in ${buildMs} ms`,
@@ -73,12 +81,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const ports: ScenarioPorts = { httpPagePort: page.port, chatPort: chat.port, refusedPort: await refusedPort() };
   project.provide('refusedPort', ports.refusedPort);
 
-  const wine = ensureWine();
-  let runner: WineRunner | null = null;
-  if ('wine' in wine && Object.values(nativeBuilds).every((b) => b.ok)) {
-    runner = new WineRunner(wine.wine, join(outDir, '..', 'wineprefix'));
+  if (runner && wineReady && Object.values(nativeBuilds).every((b) => b.ok)) {
+    console.log(`wasm tests: Wine's prefix was ready after ${await wineReady} ms`);
     const t = performance.now();
-    await runner.warmUp();
     const runs: Record<string, NativeRun> = {};
     const times: string[] = [];
     for (const sc of SCENARIOS) {

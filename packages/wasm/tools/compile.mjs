@@ -18,7 +18,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSyn
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BLOCKING_IMPORTS } from './async-imports.mjs';
-import { generatedDir } from './generated-dir.mjs';
+import { generatedDir, stagingPath } from './generated-dir.mjs';
 import { overlaySource } from './include-overlay.mjs';
 import { guardFiles, libcxxIncludeDir } from './libcxx-guard.mjs';
 import { findToolchain, missingMessage } from './toolchain.mjs';
@@ -152,7 +152,7 @@ export function runtimeObjects(tools) {
   return RUNTIME_SOURCES.map((source) => {
     const object = join(dir, basename(source).replace(/\.c$/, '.o'));
     if (existsSync(object)) return object;
-    const staging = `${object}.${process.pid}.tmp`;
+    const staging = stagingPath(object);
     const r = spawnSync(
       tools.clang,
       [

@@ -3,7 +3,7 @@
  * `<tmp>/ws2web-cc/<kind>-<hash of the files>/`. It is written under a temporary name and
  * renamed into place, so parallel builds never see a half-written one.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -21,7 +21,7 @@ export function generatedDir(kind, files) {
     `${kind}-${hash.digest('hex').slice(0, 16)}`,
   );
   if (existsSync(dir)) return dir;
-  const staging = `${dir}.${process.pid}.${Date.now()}`;
+  const staging = stagingPath(dir);
   for (const [path, text] of files) {
     mkdirSync(dirname(join(staging, path)), { recursive: true });
     writeFileSync(join(staging, path), text);
@@ -34,4 +34,12 @@ export function generatedDir(kind, files) {
     if (!existsSync(dir)) throw err;
   }
   return dir;
+}
+
+/**
+ * A private path beside `target` to write into before renaming it into place. Unique per call, not
+ * per process: builds may run at once in several worker threads of one process.
+ */
+export function stagingPath(target) {
+  return `${target}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
 }
