@@ -476,6 +476,29 @@ export const OPTIONS = {
       },
     ],
   },
+  maxSocketsPerSubject: {
+    type: int(0, MAX_COUNT),
+    default: 0,
+    flags: [
+      {
+        name: 'max-sockets-per-subject',
+        arg: '<n>',
+        group: 'limits',
+        help: 'sockets one ticket subject (sub) holds across its WebSockets (default {default})',
+      },
+    ],
+  },
+  redis: {
+    type: z.string().regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL'),
+    flags: [
+      {
+        name: 'redis',
+        arg: '<url>',
+        group: 'limits',
+        help: 'keep per-client and per-subject counts in this Redis, shared by\nevery relay of a fleet (redis://host:6379); default in memory',
+      },
+    ],
+  },
   exemptClients: {
     type: strings,
     default: ['127.0.0.0/8', '::1/128'],
@@ -786,6 +809,8 @@ export const OPTIONS = {
   streamWindow: { type: int(1, 0xffffffff), default: 1024 * 1024 },
   datagramWindow: { type: int(0xffff, 0xffffffff), default: 256 * 1024 },
   lingerMs: { type: int(0, MAX_MS), default: 30_000 },
+  fleetTtlMs: { type: int(300, MAX_MS), default: 15_000 },
+  fleetTimeoutMs: { type: int(1, MAX_MS), default: 500 },
   log: { type: fn<Logger>('log'), inFile: false },
   lookup: { type: fn<Lookup>('lookup'), inFile: false },
   dial: { type: fn<Dialer>('dial'), inFile: false },

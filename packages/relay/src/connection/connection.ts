@@ -36,7 +36,7 @@ import {
   type ResolveFrame,
 } from '@ws2web/protocol';
 import type { ResolvedOptions } from '../config/options.js';
-import { ByteThrottle, TokenBucket, type RelayLimits } from '../ops/limits.js';
+import { ByteThrottle, TokenBucket, type RelayLimits, type SocketOwner } from '../ops/limits.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { DestinationScope } from '../policy/destination-scope.js';
 import type { PortSet } from '../policy/port-set.js';
@@ -110,6 +110,8 @@ export class Connection implements ListenerHost {
     CLOSED: [],
   });
   readonly #table: StreamTable;
+  /** Keys of the per-client and per-subject socket counts; the subject is set by HELLO. */
+  readonly #owner: SocketOwner;
   readonly #admission: Admission;
   readonly #toPage: ByteThrottle;
   readonly #credit: CreditPacer;
@@ -138,8 +140,9 @@ export class Connection implements ListenerHost {
       client: info.client !== info.remoteAddress ? info.client : undefined,
     };
     this.limits = info.limits;
-    this.#table = new StreamTable(metrics, info.limits, info.exempt ? null : info.client);
-    this.#admission = new Admission(options, info.limits, info.client, info.exempt);
+    this.#owner = { client: info.exempt ? null : info.client, subject: null };
+    this.#table = new StreamTable(metrics, info.limits, this.#owner);
+    this.#admission = new Admission(options, info.limits, info.client, info.exempt, this.#owner);
     this.#toPage = new ByteThrottle(options.bandwidthBytesPerSec);
     this.outbox = new Outbox(this.#sendMessage, options.maxMessageBytes, this.#beforeFlush);
     this.#credit = new CreditPacer(new ByteThrottle(options.bandwidthBytesPerSec), metrics, this.outbox, (s) =>
@@ -445,6 +448,7 @@ export class Connection implements ListenerHost {
     }
     this.#scope = result.scope;
     this.#listenScope = result.listenScope;
+    this.#owner.subject = result.subject;
     this.#state.to('READY');
     this.#liveness.ready();
     this.outbox.frame(welcome(this.options));

@@ -1,8 +1,11 @@
 /**
  * The relay's resource limits as small, clock-driven objects with no I/O: a token bucket (open
  * rate per client), a byte throttle (bandwidth per WebSocket), and counters keyed by client or
- * destination. `RelayLimits` holds the ones shared by every connection of one relay.
+ * destination. `RelayLimits` holds the ones shared by every connection of one relay; the counts
+ * that must hold across a fleet (WebSockets per client address, sockets per client address and
+ * per ticket subject) live in its CountStore (count-store.ts), in memory or in Redis.
  */
+import type { CountStore } from './count-store.js';
 
 /** Milliseconds, monotonic. Injectable for tests. */
 export type Clock = () => number;
@@ -119,6 +122,26 @@ export class KeyedCounter {
   get size(): number {
     return this.#counts.size;
   }
+
+  /** The keys with a count above 0. */
+  keys(): IterableIterator<string> {
+    return this.#counts.keys();
+  }
+}
+
+/**
+ * Whose sockets a page's streams are: the keys of maxSocketsPerClient (null for an exempt
+ * client) and maxSocketsPerSubject (null until a ticket with a subject was presented).
+ */
+export interface SocketOwner {
+  client: string | null;
+  subject: string | null;
+}
+
+/** A socket limit an owner is at: which one and what to log. */
+export interface SocketLimitHit {
+  limit: 'sockets_per_client' | 'sockets_per_subject';
+  detail: string;
 }
 
 export interface LimitOptions {
@@ -129,15 +152,24 @@ export interface LimitOptions {
   openBurst: number;
   maxConnectionsPerTicket: number;
   maxSocketsPerClient: number;
+  maxSocketsPerSubject: number;
 }
+
+/** Store keys, one namespace per count. */
+const CONNECTIONS = 'ws:';
+const SOCKETS_BY_CLIENT = 'sock:';
+const SOCKETS_BY_SUBJECT = 'sub:';
 
 /** State shared by every connection of one relay. */
 export class RelayLimits {
   readonly options: LimitOptions;
-  readonly connectionsByClient = new KeyedCounter();
+  /**
+   * WebSockets per client address, sockets per client address and per ticket subject: the
+   * counts a fleet shares when the relay has `redis`.
+   */
+  readonly store: CountStore;
+  /** Per relay even in a fleet: a destination's connections are this relay's own sockets. */
   readonly connectionsByDestination = new KeyedCounter();
-  /** Sockets per (non-exempt) client address across its WebSockets, for maxSocketsPerClient. */
-  readonly socketsByClient = new KeyedCounter();
   /** WebSockets per ticket (its signature), for maxConnectionsPerTicket. */
   readonly connectionsByTicket = new KeyedCounter();
   /** TCP and UDP sockets open (lingering ones included) across the relay. */
@@ -145,9 +177,58 @@ export class RelayLimits {
   readonly #openBuckets = new Map<string, TokenBucket>();
   readonly #clock: Clock;
 
-  constructor(options: LimitOptions, clock: Clock = monotonic) {
+  constructor(options: LimitOptions, store: CountStore, clock: Clock = monotonic) {
     this.options = options;
+    this.store = store;
     this.#clock = clock;
+  }
+
+  /** One more WebSocket from `client` unless it holds maxConnectionsPerIp (fleet-wide with redis). */
+  acquireConnection(client: string): Promise<boolean> {
+    return this.store.acquire(CONNECTIONS + client, this.options.maxConnectionsPerIp);
+  }
+
+  releaseConnection(client: string): void {
+    this.store.release(CONNECTIONS + client);
+  }
+
+  /** WebSockets `client` holds (across the fleet, as far as this relay knows). */
+  connections(client: string): number {
+    return this.store.count(CONNECTIONS + client);
+  }
+
+  /** Which socket limit `owner` is at (maxSocketsPerClient, maxSocketsPerSubject), or null. */
+  socketLimit(owner: SocketOwner): SocketLimitHit | null {
+    const { maxSocketsPerClient, maxSocketsPerSubject } = this.options;
+    if (
+      owner.client !== null &&
+      maxSocketsPerClient > 0 &&
+      this.store.count(SOCKETS_BY_CLIENT + owner.client) >= maxSocketsPerClient
+    ) {
+      return { limit: 'sockets_per_client', detail: `${maxSocketsPerClient} sockets open for this client address` };
+    }
+    if (
+      owner.subject !== null &&
+      maxSocketsPerSubject > 0 &&
+      this.store.count(SOCKETS_BY_SUBJECT + owner.subject) >= maxSocketsPerSubject
+    ) {
+      return { limit: 'sockets_per_subject', detail: `${maxSocketsPerSubject} sockets open for this ticket subject` };
+    }
+    return null;
+  }
+
+  /** A socket opened for `owner`: counted relay-wide and under its keys until `releaseSocket`. */
+  holdSocket(owner: SocketOwner): void {
+    this.sockets++;
+    if (owner.client !== null) this.store.add(SOCKETS_BY_CLIENT + owner.client);
+    if (owner.subject !== null) this.store.add(SOCKETS_BY_SUBJECT + owner.subject);
+  }
+
+  /** `owner` as it was at `holdSocket` (the caller keeps a copy: a subject arrives later). */
+  releaseSocket(owner: SocketOwner): void {
+    this.sockets--;
+    if (owner.client !== null) this.store.release(SOCKETS_BY_CLIENT + owner.client);
+    if (owner.subject !== null) this.store.release(SOCKETS_BY_SUBJECT + owner.subject);
   }
 
   /** Spends one open (OPEN, DGRAM_OPEN, RESOLVE) of `client`'s rate; false when there is none left. */
@@ -175,7 +256,7 @@ export class RelayLimits {
   /** Forgets buckets that are full again and whose client has no connection: memory stays bounded. */
   sweep(): void {
     for (const [client, bucket] of this.#openBuckets) {
-      if (bucket.full && this.connectionsByClient.get(client) === 0) this.#openBuckets.delete(client);
+      if (bucket.full && this.store.local(CONNECTIONS + client) === 0) this.#openBuckets.delete(client);
     }
   }
 
