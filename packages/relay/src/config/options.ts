@@ -13,6 +13,7 @@ import { InboundPolicy } from '../policy/inbound-policy.js';
 import { compileLocalPorts } from '../policy/local-bind.js';
 import type { PortSet } from '../policy/port-set.js';
 import { matches, parseStrict, type Address } from '../policy/address-ranges.js';
+import { JwtTickets } from '../ops/jwt-tickets.js';
 import { defaultDialer } from '../streams/dial.js';
 import { defaultUdpSocket, type UdpSocketFactory } from '../streams/udp-socket.js';
 import { resolvedSchema, validate, type ParsedOptions, type RelayOptions } from './schema.js';
@@ -28,6 +29,8 @@ export type LogFormat = NonNullable<RelayOptions['logFormat']>;
 export interface ResolvedOptions extends Omit<ParsedOptions, Compiled> {
   policy: Policy;
   secret: string | null;
+  /** JWT tickets (`jwtKeys` + `jwtAudience`), or null. */
+  jwt: JwtTickets | null;
   allowOrigins: ReadonlySet<string> | null;
   /** Largest WebSocket message accepted (ws `maxPayload`) and the size the relay coalesces up to. */
   maxMessageBytes: number;
@@ -94,8 +97,19 @@ export function resolveOptions(options: RelayOptions = {}): ResolvedOptions {
       `startRelay: udp: a relay listening beyond loopback (${o.host}) sends UDP only to listed ports: give udpPorts (--udp-port), or leave udp off`,
     );
   }
+  if (o.jwtKeys !== undefined && o.jwtKeys.length > 0 && o.jwtAudience === undefined)
+    throw new TypeError('startRelay: jwtAudience: JWT tickets need the audience (aud) they must name');
+  const kids = new Set<string>();
+  for (const key of o.jwtKeys ?? []) {
+    if (kids.has(key.kid)) throw new TypeError(`startRelay: jwtKeys: two keys with kid ${JSON.stringify(key.kid)}`);
+    kids.add(key.kid);
+  }
   return {
     ...o,
+    jwt:
+      o.jwtKeys !== undefined && o.jwtKeys.length > 0 && o.jwtAudience !== undefined
+        ? new JwtTickets(o.jwtKeys, o.jwtAudience)
+        : null,
     udp,
     udpReplyOnly: o.udpReplyOnly ?? !loopbackOnly,
     policy: new Policy(o),

@@ -174,6 +174,26 @@ export type ListenOptions = z.input<typeof listenSchema>;
 // ------------------------------------------------------------------------------------------
 // Every option, in the order of `--help`
 
+/** A JWT verification key as a JWK: an HS256 shared secret (`kty: 'oct'`) or an Ed25519 public key. */
+const jwkSchema = z
+  .object({
+    kid: z.string().min(1),
+    alg: z.enum(['HS256', 'EdDSA']),
+    kty: z.enum(['oct', 'OKP']),
+    k: z.string().min(1).optional(),
+    crv: z.literal('Ed25519').optional(),
+    x: z.string().min(1).optional(),
+    d: z.string().optional(),
+  })
+  .passthrough()
+  .refine((jwk) => jwk.d === undefined, { message: 'a relay needs public keys only: remove the private part "d"' })
+  .refine((jwk) => (jwk.alg === 'HS256' ? jwk.kty === 'oct' && jwk.k : jwk.kty === 'OKP' && jwk.crv && jwk.x), {
+    message: 'HS256 keys are {kty:"oct",k}, EdDSA keys {kty:"OKP",crv:"Ed25519",x}',
+  });
+
+/** One of `jwtKeys`. */
+export type JwtKey = z.output<typeof jwkSchema>;
+
 const dnsSchema = z.object({
   servers: z.array(z.string()).min(1).readonly(),
   timeoutMs: z.number().int().positive().optional(),
@@ -243,6 +263,28 @@ export const OPTIONS = {
         arg: '<n>',
         group: 'access',
         help: 'WebSockets one ticket may hold open at once (default {default} = any;\n1 = single use at a time)',
+      },
+    ],
+  },
+  jwtKeys: {
+    type: list(jwkSchema),
+    flags: [
+      {
+        name: 'jwt-keys',
+        arg: '<file>',
+        group: 'access',
+        help: 'also accept JWT tickets signed with these keys (repeatable): a JWKS\nfile {"keys":[{kid,alg:HS256|EdDSA,…}]}; the token\'s kid picks the key',
+      },
+    ],
+  },
+  jwtAudience: {
+    type: z.string().min(1),
+    flags: [
+      {
+        name: 'jwt-audience',
+        arg: '<aud>',
+        group: 'access',
+        help: 'JWT tickets must name this audience (aud); required with --jwt-keys',
       },
     ],
   },

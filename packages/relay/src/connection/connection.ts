@@ -49,7 +49,7 @@ import { UdpStream } from '../streams/udp-stream.js';
 import { Admission } from './admission.js';
 import { CreditPacer } from './credit-pacer.js';
 import { dispatchFrame, type FrameRoutes } from './dispatch.js';
-import { MAX_HELLO_BODY, checkHello, welcome } from './handshake.js';
+import { MAX_HELLO_BODY, checkHello, welcome, type Admitted, type Refused } from './handshake.js';
 import { adoptInbound } from './inbound-adoption.js';
 import { HeldBytes } from './held-bytes.js';
 import { Intake } from './intake.js';
@@ -126,6 +126,8 @@ export class Connection implements ListenerHost {
   readonly #queue: Frame[][] = [];
   #queueAt = 0;
   #slice: NodeJS.Immediate | null = null;
+  /** A JWT ticket is being verified: frames after the HELLO wait (and the WebSocket is not read). */
+  #verifying = false;
   readonly #routes: FrameRoutes;
   readonly #closed: Promise<void>;
   #resolveWsClosed!: () => void;
@@ -312,6 +314,7 @@ export class Connection implements ListenerHost {
    */
   #handleFrames = (): void => {
     this.#slice = null;
+    if (this.#verifying) return;
     let budget = FRAMES_PER_TURN;
     let handled = 0;
     let requests = 0;
@@ -328,15 +331,17 @@ export class Connection implements ListenerHost {
           this.#clearQueue();
           return;
         }
+        if (this.#verifying) break;
       }
       if (this.#queueAt === frames.length) {
         queue.shift();
         this.#queueAt = 0;
       }
+      if (this.#verifying) break;
     }
-    this.#intake.busy(queue.length > 0);
+    this.#intake.busy(queue.length > 0 || this.#verifying);
     this.#intake.handled(handled, requests);
-    if (queue.length > 0) this.#slice = setImmediate(this.#handleFrames);
+    if (queue.length > 0 && !this.#verifying) this.#slice = setImmediate(this.#handleFrames);
   };
 
   #clearQueue(): void {
@@ -439,8 +444,22 @@ export class Connection implements ListenerHost {
   // Frames that are the connection's own
 
   #onHello(hello: HelloFrame): void {
-    if (!this.#state.is('AWAITING_HELLO')) return this.#protocolError('second HELLO');
+    if (!this.#state.is('AWAITING_HELLO') || this.#verifying) return this.#protocolError('second HELLO');
     const result = checkHello(hello, this.options);
+    if (!(result instanceof Promise)) return this.#helloChecked(result);
+    this.#verifying = true;
+    void result.then(this.#onTicketVerified);
+  }
+
+  /** A JWT ticket's verdict: the HELLO goes on, then the frames that waited behind it. */
+  #onTicketVerified = (result: Admitted | Refused): void => {
+    this.#verifying = false;
+    if (!this.#state.is('AWAITING_HELLO')) return; // the page went meanwhile
+    this.#helloChecked(result);
+    if (this.#state.is('READY')) this.#handleFrames();
+  };
+
+  #helloChecked(result: Admitted | Refused): void {
     if (!result.ok) return this.#refuse(result.reason, result.message);
     if (!this.limits.holdTicket(result.ticketKey, this.#closed)) {
       this.metrics.countLimit('connections_per_ticket');

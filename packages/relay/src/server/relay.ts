@@ -214,7 +214,7 @@ class RelayServer {
         o.log('info', 'listening', {
           url: this.url,
           ...o.policy.describe(),
-          auth: o.secret ? 'ticket' : 'none',
+          auth: [o.secret ? 'ticket' : null, o.jwt ? 'jwt' : null].filter(Boolean).join('+') || 'none',
           origins: o.allowOrigins ? [...o.allowOrigins].join(',') : '(any)',
           names: o.names.description,
           udp: o.udp ? (o.udpReplyOnly ? 'on (replies only)' : 'on') : 'off',
@@ -239,7 +239,7 @@ class RelayServer {
           opensPerSecond: o.opensPerSecond,
           bandwidthBytesPerSec: o.bandwidthBytesPerSec || '(unlimited)',
         });
-        if (!o.secret && !isLoopbackHost(o.host)) {
+        if (!o.secret && !o.jwt && !isLoopbackHost(o.host)) {
           o.log(
             'warn',
             'listening beyond loopback without a secret: anyone who can reach this port can use the relay; set secret (WS2WEB_RELAY_SECRET) unless the network is trusted',
