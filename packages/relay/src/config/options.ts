@@ -5,7 +5,8 @@
  */
 import { HEADER_BYTES } from '@ws2web/protocol';
 import type { Dialer } from '../streams/dial.js';
-import { createLogger, jsonSink, stderrSink, type Logger } from '../ops/log.js';
+import { createLogger, formatJsonLine, formatTextLine, type Logger } from '../ops/log.js';
+import { BoundedLogSink } from '../ops/log-sink.js';
 import { dnsServerNameService, injectedNameService, osNameService, type NameService } from '../streams/name-service.js';
 import { Policy } from '../policy/policy.js';
 import type ipaddr from 'ipaddr.js';
@@ -35,6 +36,8 @@ export interface ResolvedOptions extends Omit<ParsedOptions, Compiled> {
   /** Largest WebSocket message accepted (ws `maxPayload`) and the size the relay coalesces up to. */
   maxMessageBytes: number;
   log: Logger;
+  /** The relay's own bounded log sink (log-sink.ts); null when `log` is the program's. */
+  logSink: BoundedLogSink | null;
   names: NameService;
   dial: Dialer;
   udpSocket: UdpSocketFactory;
@@ -61,6 +64,7 @@ type Compiled =
   | 'secret'
   | 'allowOrigins'
   | 'log'
+  | 'logStream'
   | 'logLevel'
   | 'logFormat'
   | 'dns'
@@ -104,6 +108,14 @@ export function resolveOptions(options: RelayOptions = {}): ResolvedOptions {
     if (kids.has(key.kid)) throw new TypeError(`startRelay: jwtKeys: two keys with kid ${JSON.stringify(key.kid)}`);
     kids.add(key.kid);
   }
+  const logSink =
+    o.log === undefined
+      ? new BoundedLogSink(
+          o.logFormat === 'json' ? formatJsonLine : formatTextLine,
+          o.logStream ?? null,
+          o.maxLogBufferBytes,
+        )
+      : null;
   return {
     ...o,
     jwt:
@@ -116,7 +128,8 @@ export function resolveOptions(options: RelayOptions = {}): ResolvedOptions {
     secret: o.secret ?? null,
     allowOrigins: o.allowOrigins ? new Set(o.allowOrigins.map(normalizeOrigin)) : null,
     maxMessageBytes: COALESCE_FRAMES * (o.maxFrameBody + HEADER_BYTES),
-    log: createLogger(o.logLevel, o.log ?? (o.logFormat === 'json' ? jsonSink : stderrSink)),
+    log: createLogger(o.logLevel, o.log ?? logSink!.sink),
+    logSink,
     names: nameService(o),
     dial: o.dial ?? defaultDialer,
     udpSocket: o.udpSocket ?? defaultUdpSocket,

@@ -8,6 +8,7 @@
  * A repeatable option takes one value or a list of them, everywhere: `allow: 127.0.0.0/8` in a
  * config file means what `--allow 127.0.0.0/8` means on the command line.
  */
+import { Writable } from 'node:stream';
 import { z } from 'zod';
 import type { Logger } from '../ops/log.js';
 import type { Dialer } from '../streams/dial.js';
@@ -854,6 +855,11 @@ export const OPTIONS = {
   fleetTtlMs: { type: int(300, MAX_MS), default: 15_000 },
   fleetTimeoutMs: { type: int(1, MAX_MS), default: 500 },
   log: { type: fn<Logger>('log'), inFile: false },
+  logStream: {
+    type: z.custom<Writable>((v) => v instanceof Writable, { message: 'logStream must be a Writable stream' }),
+    inFile: false,
+  },
+  maxLogBufferBytes: { type: int(4096, Number.MAX_SAFE_INTEGER), default: 1024 * 1024 },
   lookup: { type: fn<Lookup>('lookup'), inFile: false },
   dial: { type: fn<Dialer>('dial'), inFile: false },
   udpSocket: { type: fn<UdpSocketFactory>('udpSocket'), inFile: false },

@@ -153,7 +153,8 @@ export class Metrics {
   datagramsPageToPeer = 0;
   datagramsPeerToPage = 0;
   heldBytes = 0;
-  logLinesDropped = 0;
+  /** Log lines dropped so far, asked at scrape time (the relay's log sink counts them). */
+  logLinesDropped: () => number = () => 0;
   fleetStoreErrors = 0;
   fleetCountsHeard = 0;
   readonly #opens = new Map<string, number>();
@@ -249,7 +250,7 @@ export class Metrics {
       listens: Object.fromEntries(this.#listens),
       heldBytes: this.heldBytes,
       inbound: Object.fromEntries(this.#inbound),
-      logLinesDropped: this.logLinesDropped,
+      logLinesDropped: this.logLinesDropped(),
       fleetStoreErrors: this.fleetStoreErrors,
       fleetCountsHeard: this.fleetCountsHeard,
     };
@@ -351,7 +352,7 @@ export class Metrics {
         .map(([k, n]) => [`{state="${k}"}`, n]),
     );
     metric('ws2web_relay_log_lines_dropped_total', 'counter', 'Log lines dropped because the log sink was slow.', [
-      ['', this.logLinesDropped],
+      ['', this.logLinesDropped()],
     ]);
     metric('ws2web_relay_fleet_store_errors_total', 'counter', 'Fleet count store (redis) commands that failed.', [
       ['', this.fleetStoreErrors],

@@ -151,6 +151,8 @@ class RelayServer {
     // A TLS handshake that fails is the client's problem; without a handler Node logs it only.
     this.#http.on('tlsClientError', onTlsClientError);
     this.#metrics.streamStates = this.#streamStates;
+    const { logSink } = options;
+    if (logSink !== null) this.#metrics.logLinesDropped = () => logSink.dropped;
     this.#wss = new WebSocketServer({
       noServer: true,
       // Compression would cost CPU per message for bytes that are usually already compressed
