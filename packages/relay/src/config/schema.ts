@@ -609,6 +609,18 @@ export const OPTIONS = {
       { name: 'bandwidth', arg: '<bytes/s>', group: 'limits', help: 'per WebSocket and direction (default {default})' },
     ],
   },
+  clientBandwidthBytesPerSec: {
+    type: int(0, Number.MAX_SAFE_INTEGER),
+    default: 0,
+    flags: [
+      {
+        name: 'client-bandwidth',
+        arg: '<bytes/s>',
+        group: 'limits',
+        help: 'per client address and direction, across its WebSockets (and relays,\nwith --redis) (default {default})',
+      },
+    ],
+  },
   connectTimeoutMs: {
     type: int(1, MAX_MS),
     default: 21_000,

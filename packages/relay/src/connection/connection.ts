@@ -36,7 +36,14 @@ import {
   type ResolveFrame,
 } from '@ws2web/protocol';
 import type { ResolvedOptions } from '../config/options.js';
-import { ByteThrottle, TokenBucket, type RelayLimits, type SocketOwner } from '../ops/limits.js';
+import {
+  ByteThrottle,
+  TokenBucket,
+  strictest,
+  type RelayLimits,
+  type SocketOwner,
+  type Throttle,
+} from '../ops/limits.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { DestinationScope } from '../policy/destination-scope.js';
 import type { PortSet } from '../policy/port-set.js';
@@ -113,7 +120,7 @@ export class Connection implements ListenerHost {
   /** Keys of the per-client and per-subject socket counts; the subject is set by HELLO. */
   readonly #owner: SocketOwner;
   readonly #admission: Admission;
-  readonly #toPage: ByteThrottle;
+  readonly #toPage: Throttle;
   readonly #credit: CreditPacer;
   readonly #liveness: Liveness;
   readonly #intake: Intake;
@@ -145,11 +152,12 @@ export class Connection implements ListenerHost {
     this.#owner = { client: info.exempt ? null : info.client, subject: null };
     this.#table = new StreamTable(metrics, info.limits, this.#owner);
     this.#admission = new Admission(options, info.limits, info.client, info.exempt, this.#owner);
-    this.#toPage = new ByteThrottle(options.bandwidthBytesPerSec);
+    // Per WebSocket, and per client address across its WebSockets (and relays) when capped.
+    const client = info.exempt ? null : info.limits.holdBandwidth(info.client);
+    this.#toPage = strictest(new ByteThrottle(options.bandwidthBytesPerSec), client?.toPage ?? null);
     this.outbox = new Outbox(this.#sendMessage, options.maxMessageBytes, this.#beforeFlush);
-    this.#credit = new CreditPacer(new ByteThrottle(options.bandwidthBytesPerSec), metrics, this.outbox, (s) =>
-      this.#table.holds(s),
-    );
+    const fromPage = strictest(new ByteThrottle(options.bandwidthBytesPerSec), client?.fromPage ?? null);
+    this.#credit = new CreditPacer(fromPage, metrics, this.outbox, (s) => this.#table.holds(s));
     this.#routes = {
       maxFrameBody: options.maxFrameBody,
       stream: (id) => this.#table.get(id),
@@ -164,6 +172,7 @@ export class Connection implements ListenerHost {
       this.#resolveWsClosed = resolve;
     });
     this.#closed = wsClosed.then(() => this.#table.socketsClosed());
+    if (client !== null) void this.#closed.then(() => info.limits.releaseBandwidth(info.client));
     metrics.connections++;
     metrics.connectionsTotal++;
     ws.on('message', this.#onMessage);

@@ -57,7 +57,7 @@ export class TokenBucket {
  * wait before moving more (it pauses a socket or holds back a CREDIT meanwhile). A debt model:
  * the allowance may go negative by one chunk, and the wait pays it back. 0 = unlimited.
  */
-export class ByteThrottle {
+export class ByteThrottle implements Throttle {
   readonly #rate: number;
   readonly #clock: Clock;
   /** Bytes that may still pass now; negative = debt. */
@@ -96,6 +96,90 @@ export class ByteThrottle {
     this.#allowance = Math.min(this.#rate / 10, this.#allowance + ((now - this.#at) / 1000) * this.#rate);
     this.#at = now;
   }
+}
+
+/** What a bandwidth cap looks like to its users (ByteThrottle, ShareThrottle, or the strictest of several). */
+export interface Throttle {
+  readonly limited: boolean;
+  /** Records `bytes` as moved; returns the ms to wait before moving more (0 = go on). */
+  spend(bytes: number): number;
+  /** Ms until more may move. */
+  wait(): number;
+}
+
+/**
+ * A byte budget shared by every WebSocket of one client address, across the fleet: this relay
+ * may move `bytesPerSecond × share()`, where share() is the part of the client's WebSockets this
+ * relay carries (1 without `redis`). The same debt model as ByteThrottle; its rate follows the
+ * share as WebSockets come and go on any relay, so no byte needs a round trip to Redis.
+ */
+export class ShareThrottle implements Throttle {
+  readonly #rate: number;
+  readonly #share: () => number;
+  readonly #clock: Clock;
+  #allowance: number;
+  #at: number;
+
+  constructor(bytesPerSecond: number, share: () => number, clock: Clock = monotonic) {
+    this.#rate = bytesPerSecond;
+    this.#share = share;
+    this.#clock = clock;
+    this.#allowance = bytesPerSecond / 10;
+    this.#at = clock();
+  }
+
+  get limited(): boolean {
+    return this.#rate > 0;
+  }
+
+  spend(bytes: number): number {
+    this.#refill();
+    this.#allowance -= bytes;
+    return this.wait();
+  }
+
+  wait(): number {
+    const rate = this.#rate * this.#share();
+    this.#refill();
+    return this.#allowance >= 0 || rate <= 0 ? 0 : Math.ceil((-this.#allowance / rate) * 1000);
+  }
+
+  #refill(): void {
+    const now = this.#clock();
+    const rate = this.#rate * this.#share();
+    this.#allowance = Math.min(rate / 10, this.#allowance + ((now - this.#at) / 1000) * rate);
+    this.#at = now;
+  }
+}
+
+/** The strictest of several throttles: each is charged, the longest wait counts. */
+class Strictest implements Throttle {
+  readonly limited = true;
+  readonly #parts: readonly Throttle[];
+
+  constructor(parts: readonly Throttle[]) {
+    this.#parts = parts;
+  }
+
+  spend(bytes: number): number {
+    let wait = 0;
+    for (const part of this.#parts) wait = Math.max(wait, part.spend(bytes));
+    return wait;
+  }
+
+  wait(): number {
+    let wait = 0;
+    for (const part of this.#parts) wait = Math.max(wait, part.wait());
+    return wait;
+  }
+}
+
+/** `first` alone unless others are limited too (the common, uncapped case costs nothing more). */
+export function strictest(first: Throttle, ...others: (Throttle | null)[]): Throttle {
+  const limited = [first, ...others].filter((t): t is Throttle => t?.limited === true);
+  if (limited.length === 0) return first;
+  if (limited.length === 1) return limited[0]!;
+  return new Strictest(limited);
 }
 
 /** Counts held by key (client IP, destination address); `acquire` fails at `max`. 0 = unlimited. */
@@ -153,6 +237,13 @@ export interface LimitOptions {
   maxConnectionsPerTicket: number;
   maxSocketsPerClient: number;
   maxSocketsPerSubject: number;
+  clientBandwidthBytesPerSec: number;
+}
+
+/** A client address's bandwidth budget in both directions, held by its WebSockets on this relay. */
+export interface ClientBandwidth {
+  readonly toPage: ShareThrottle;
+  readonly fromPage: ShareThrottle;
 }
 
 /** Store keys, one namespace per count. */
@@ -175,6 +266,7 @@ export class RelayLimits {
   /** TCP and UDP sockets open (lingering ones included) across the relay. */
   sockets = 0;
   readonly #openBuckets = new Map<string, TokenBucket>();
+  readonly #bandwidth = new Map<string, ClientBandwidth & { holders: number }>();
   readonly #clock: Clock;
 
   constructor(options: LimitOptions, store: CountStore, clock: Clock = monotonic) {
@@ -195,6 +287,36 @@ export class RelayLimits {
   /** WebSockets `client` holds (across the fleet, as far as this relay knows). */
   connections(client: string): number {
     return this.store.count(CONNECTIONS + client);
+  }
+
+  /**
+   * The shared clientBandwidthBytesPerSec budget of `client` (null when off), until
+   * `releaseBandwidth`. This relay's part is its share of the client's WebSockets in the fleet.
+   */
+  holdBandwidth(client: string): ClientBandwidth | null {
+    const rate = this.options.clientBandwidthBytesPerSec;
+    if (rate === 0) return null;
+    let held = this.#bandwidth.get(client);
+    if (held === undefined) {
+      const key = CONNECTIONS + client;
+      const share = (): number => {
+        const here = this.store.local(key);
+        return here === 0 ? 1 : here / Math.max(here, this.store.count(key));
+      };
+      held = {
+        toPage: new ShareThrottle(rate, share, this.#clock),
+        fromPage: new ShareThrottle(rate, share, this.#clock),
+        holders: 0,
+      };
+      this.#bandwidth.set(client, held);
+    }
+    held.holders++;
+    return held;
+  }
+
+  releaseBandwidth(client: string): void {
+    const held = this.#bandwidth.get(client);
+    if (held !== undefined && --held.holders === 0) this.#bandwidth.delete(client);
   }
 
   /** Which socket limit `owner` is at (maxSocketsPerClient, maxSocketsPerSubject), or null. */

@@ -12,7 +12,7 @@ import { LOOPBACK, defer, useRelay, waitUntil } from '../support/index.js';
 import { NGINX, hasNginx, startNginx } from '../support/nginx.js';
 import { PageClient, ipv4 } from '../support/page-client.js';
 import { REDIS_SERVER, hasRedis, useRedis, type TestRedis } from '../support/redis.js';
-import { startEchoServer } from '../support/tcp-servers.js';
+import { startEchoServer, startServer } from '../support/tcp-servers.js';
 
 const ready = hasNginx && hasRedis;
 if (!ready)
@@ -203,4 +203,79 @@ describe('fleet-wide limits in redis', () => {
       );
     },
   );
+
+  it.skipIf(!ready)(
+    'clientBandwidthBytesPerSec: two WebSockets of one client on two relays share one budget',
+    async () => {
+      const redis = await useRedis();
+      const firehose = await useFirehose();
+      const [a, b, url] = await fleet(redis, { clientBandwidthBytesPerSec: CAP });
+      const first = (await connect(url)) as PageClient;
+      const second = (await connect(url)) as PageClient;
+      // Each relay has heard of the other's WebSocket: each now moves half the budget.
+      await waitUntil(
+        () => a.metrics().fleetCountsHeard >= 1 && b.metrics().fleetCountsHeard >= 1,
+        5000,
+        'both relays to hear the other WebSocket',
+      );
+      for (const page of [first, second]) {
+        expect((await page.hello(createTicket({ secret: SECRET, ttlSeconds: 60 }))).type).toBe(FrameType.WELCOME);
+        expect((await page.open(1, ipv4(firehose), { window: 4 << 20 })).type).toBe(FrameType.OPENED);
+      }
+      const [one, two] = await Promise.all([rate(first), rate(second)]);
+      console.log(`client bandwidth ${CAP} B/s over two relays: ${Math.round(one)} + ${Math.round(two)} B/s`);
+      expect(one + two).toBeGreaterThan(CAP * 0.7);
+      expect(one + two).toBeLessThan(CAP * 1.3);
+      for (const each of [one, two]) expect(each).toBeLessThan(CAP * 0.75);
+    },
+  );
+});
+
+const CAP = 400_000;
+
+/** A server that writes as fast as it may; its port. */
+async function useFirehose(): Promise<number> {
+  const server = await startServer((socket) => {
+    const chunk = Buffer.alloc(64 * 1024, 7);
+    const pump = (): void => {
+      while (!socket.destroyed && socket.write(chunk));
+    };
+    socket.on('drain', pump);
+    socket.on('error', () => {});
+    pump();
+  });
+  defer(() => server.close());
+  return server.port;
+}
+
+/** Bytes per second the page gets on stream 1 over [0.5 s, 2.5 s], returning credit as it reads. */
+async function rate(page: PageClient): Promise<number> {
+  let inWindow = 0;
+  const start = performance.now();
+  while (performance.now() - start < 2500) {
+    const f = await page.nextOn(1, FrameType.DATA, 2000);
+    if (f.type !== FrameType.DATA) continue;
+    page.send({ type: FrameType.CREDIT, stream: 1, bytes: f.data.length });
+    if (performance.now() - start >= 500) inWindow += f.data.length;
+  }
+  return inWindow / 2;
+}
+
+describe('clientBandwidthBytesPerSec on one relay', () => {
+  it('two WebSockets of one client address share the budget (peer → page)', async () => {
+    const firehose = await useFirehose();
+    const relay = await useRelay({ allow: LOOPBACK, exemptClients: [], clientBandwidthBytesPerSec: CAP });
+    const pages: PageClient[] = [];
+    for (let i = 0; i < 2; i++) {
+      const page = await PageClient.ready(relay.url);
+      defer(() => page.close());
+      expect((await page.open(1, ipv4(firehose), { window: 4 << 20 })).type).toBe(FrameType.OPENED);
+      pages.push(page);
+    }
+    const [one, two] = await Promise.all(pages.map(rate));
+    console.log(`client bandwidth ${CAP} B/s, one relay: ${Math.round(one!)} + ${Math.round(two!)} B/s`);
+    expect(one! + two!).toBeGreaterThan(CAP * 0.7);
+    expect(one! + two!).toBeLessThan(CAP * 1.3);
+    expect(relay.metrics().limitHits.bandwidth).toBeGreaterThan(0);
+  });
 });
