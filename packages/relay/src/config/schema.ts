@@ -609,6 +609,54 @@ export const OPTIONS = {
       { name: 'bandwidth', arg: '<bytes/s>', group: 'limits', help: 'per WebSocket and direction (default {default})' },
     ],
   },
+  lookupsPerSecond: {
+    type: z.number().nonnegative().finite(),
+    default: 500,
+    flags: [
+      {
+        name: 'lookups-per-second',
+        arg: '<n>',
+        group: 'limits',
+        help: 'name lookups across the relay per second; more → TRY_AGAIN (default {default})',
+      },
+    ],
+  },
+  maxLookupsInFlight: {
+    type: int(0, MAX_COUNT),
+    default: 64,
+    flags: [
+      {
+        name: 'max-lookups-in-flight',
+        arg: '<n>',
+        group: 'limits',
+        help: 'name lookups pending at once across the relay; more → TRY_AGAIN (default {default})',
+      },
+    ],
+  },
+  lookupTimeoutMs: {
+    type: int(1, MAX_MS),
+    default: 10_000,
+    flags: [
+      {
+        name: 'lookup-timeout-ms',
+        arg: '<n>',
+        group: 'limits',
+        help: 'a name lookup not answered by then fails (TRY_AGAIN) (default {default})',
+      },
+    ],
+  },
+  negativeCacheMs: {
+    type: int(0, MAX_MS),
+    default: 10_000,
+    flags: [
+      {
+        name: 'negative-cache-ms',
+        arg: '<n>',
+        group: 'limits',
+        help: 'remember names that do not exist this long (default {default})',
+      },
+    ],
+  },
   clientBandwidthBytesPerSec: {
     type: int(0, Number.MAX_SAFE_INTEGER),
     default: 0,

@@ -96,7 +96,9 @@ export type LimitName =
   | 'upgrade_timeout'
   | 'connections_total'
   | 'sockets_per_client'
-  | 'sockets_per_subject';
+  | 'sockets_per_subject'
+  | 'lookup_rate'
+  | 'lookups_in_flight';
 
 /**
  * What became of an inbound connection to a page's listener. Offered to the page (INCOMING):

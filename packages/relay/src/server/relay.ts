@@ -22,6 +22,7 @@ import { clientAddress } from './client-address.js';
 import { Connection } from '../connection/connection.js';
 import { MemoryCountStore, type CountStore } from '../ops/count-store.js';
 import { RelayLimits } from '../ops/limits.js';
+import { gatedNameService } from '../ops/lookup-gate.js';
 import { RedisCountStore } from '../ops/redis-count-store.js';
 import { PendingUpgrades } from './pending-upgrades.js';
 import { handleHttpRequest, metricsAccess, type MetricsAccess } from './http-routes.js';
@@ -94,7 +95,12 @@ class RelayServer {
   #closing: Promise<void> | null = null;
   #port = 0;
 
-  constructor(options: ResolvedOptions) {
+  constructor(given: ResolvedOptions) {
+    // Every lookup of this relay (RESOLVE, OPEN by name) passes the relay-wide lookup bounds.
+    const options: ResolvedOptions = {
+      ...given,
+      names: gatedNameService(given.names, { ...given, refused: (limit) => this.#metrics.countLimit(limit) }),
+    };
     this.#options = options;
     this.#redis =
       options.redis === undefined
