@@ -126,6 +126,8 @@ describe('a relay with JWT keys', () => {
       type: FrameType.GOAWAY,
       reason: Reason.AUTH_FAILED,
     });
+    // The refused page's WebSocket closes at once (the relay reads its close reply again).
+    await waitUntil(() => refused.ws.readyState === refused.ws.CLOSED, 1000, 'the refused WebSocket to close');
     const fine = await PageClient.connect(rotated.url);
     defer(() => fine.close());
     expect((await fine.hello(await next.sign(claims()))).type).toBe(FrameType.WELCOME);

@@ -466,6 +466,8 @@ export class Connection implements ListenerHost {
     if (!this.#state.is('AWAITING_HELLO')) return; // the page went meanwhile
     this.#helloChecked(result);
     if (this.#state.is('READY')) this.#handleFrames();
+    // Refused: read again, or the page's answer to our close would never be seen.
+    else this.#intake.busy(false);
   };
 
   #helloChecked(result: Admitted | Refused): void {
