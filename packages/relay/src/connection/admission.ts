@@ -4,9 +4,10 @@
  * alike, and sockets still draining after a graceful CLOSE — otherwise open/close cycles
  * against a peer that never reads would pile up sockets); maxSocketsTotal for the relay,
  * maxSocketsPerClient for the client address across its WebSockets (unless exempt) and
- * maxSocketsPerSubject for the ticket's subject (sockets only; both fleet-wide with `redis`); the client's open rate (token bucket, unless the client is exempt). An
- * inbound connection a listener accepted passes the same checks except the open rate, which is
- * the page's own pace, not its peers'.
+ * maxSocketsPerSubject for the ticket's subject (sockets only; both fleet-wide with `redis`);
+ * the client's open rate (token bucket, unless the client is exempt). An inbound connection a
+ * listener accepted passes the same checks except the open rate, which is the page's own pace,
+ * not its peers'.
  */
 import type { ResolvedOptions } from '../config/options.js';
 import type { RelayLimits, SocketOwner } from '../ops/limits.js';
