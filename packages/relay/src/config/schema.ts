@@ -531,6 +531,30 @@ export const OPTIONS = {
       },
     ],
   },
+  maxListenersPerClient: {
+    type: int(0, MAX_COUNT),
+    default: 32,
+    flags: [
+      {
+        name: 'max-listeners-per-client',
+        arg: '<n>',
+        group: 'limits',
+        help: 'listening sockets one client address holds across its WebSockets\n(default {default}; exempt clients skip it)',
+      },
+    ],
+  },
+  maxListenersPerSubject: {
+    type: int(0, MAX_COUNT),
+    default: 0,
+    flags: [
+      {
+        name: 'max-listeners-per-subject',
+        arg: '<n>',
+        group: 'limits',
+        help: 'listening sockets one ticket subject holds across its WebSockets (default {default})',
+      },
+    ],
+  },
   redis: {
     type: z.string().regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL'),
     flags: [

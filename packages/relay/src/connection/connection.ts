@@ -44,7 +44,7 @@ import {
   type SocketOwner,
   type Throttle,
 } from '../ops/limits.js';
-import type { Metrics } from '../ops/metrics.js';
+import type { LimitName, Metrics } from '../ops/metrics.js';
 import type { DestinationScope } from '../policy/destination-scope.js';
 import type { PortSet } from '../policy/port-set.js';
 import { NameQuery } from '../streams/name-query.js';
@@ -517,22 +517,22 @@ export class Connection implements ListenerHost {
   #onListen(listen: ListenFrame): void {
     if (!this.#admit(listen.stream, listen.type, true, (reason) => this.metrics.countListen(reason))) return;
     const { inbound } = this.options;
-    if (inbound.enabled && this.#table.listenerCount >= inbound.maxListeners) {
-      this.metrics.countLimit('listeners_per_connection');
-      this.metrics.countListen(Reason.LIMIT);
-      this.#refusalLines.info('listen failed', {
-        ...this.logFields,
-        stream: listen.stream,
-        reason: 'LIMIT',
-        limit: 'listeners_per_connection',
-        detail: `${inbound.maxListeners} listeners open`,
-      });
-      this.outbox.frame({ type: FrameType.OPEN_FAILED, stream: listen.stream, reason: Reason.LIMIT });
-      return;
-    }
+    if (inbound.enabled && this.#table.listenerCount >= inbound.maxListeners)
+      return this.#refuseListen(listen.stream, 'listeners_per_connection', `${inbound.maxListeners} listeners open`);
+    // Across this client's (and ticket subject's) WebSockets too, fleet-wide with `redis`.
+    const hit = inbound.enabled ? this.limits.listenerLimit(this.#owner) : null;
+    if (hit !== null) return this.#refuseListen(listen.stream, hit.limit, hit.detail);
     const listener = new TcpListener(this, listen);
     this.#table.add(listener);
     listener.start();
+  }
+
+  /** LISTEN over a listener limit: OPEN_FAILED(LIMIT), counted and logged. */
+  #refuseListen(stream: number, limit: LimitName, detail: string): void {
+    this.metrics.countLimit(limit);
+    this.metrics.countListen(Reason.LIMIT);
+    this.#refusalLines.info('listen failed', { ...this.logFields, stream, reason: 'LIMIT', limit, detail });
+    this.outbox.frame({ type: FrameType.OPEN_FAILED, stream, reason: Reason.LIMIT });
   }
 
   /**

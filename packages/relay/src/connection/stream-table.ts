@@ -106,6 +106,7 @@ export class StreamTable {
       const owner = { ...this.#owner };
       this.#limits.holdSocket(owner);
       this.#holdingSocket.set(stream, owner);
+      if (stream.kind === 'LISTEN') this.#limits.holdListener(owner);
     }
     if (stream.kind === 'LISTEN') this.#listeners.add(stream);
   }
@@ -117,7 +118,10 @@ export class StreamTable {
       this.#streams.delete(live.id);
       const gauge = GAUGE[live.kind];
       if (gauge !== null) this.#metrics[gauge]--;
-      if (live.kind === 'LISTEN') this.#listeners.delete(live);
+      if (live.kind === 'LISTEN' && this.#listeners.delete(live)) {
+        const owner = this.#holdingSocket.get(live);
+        if (owner !== undefined) this.#limits.releaseListener(owner);
+      }
     }
     const owner = this.#holdingSocket.get(stream);
     if (owner !== undefined) {

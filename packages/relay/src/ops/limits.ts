@@ -224,7 +224,7 @@ export interface SocketOwner {
 
 /** A socket limit an owner is at: which one and what to log. */
 export interface SocketLimitHit {
-  limit: 'sockets_per_client' | 'sockets_per_subject';
+  limit: 'sockets_per_client' | 'sockets_per_subject' | 'listeners_per_client' | 'listeners_per_subject';
   detail: string;
 }
 
@@ -237,6 +237,8 @@ export interface LimitOptions {
   maxConnectionsPerTicket: number;
   maxSocketsPerClient: number;
   maxSocketsPerSubject: number;
+  maxListenersPerClient: number;
+  maxListenersPerSubject: number;
   clientBandwidthBytesPerSec: number;
 }
 
@@ -250,6 +252,8 @@ export interface ClientBandwidth {
 const CONNECTIONS = 'ws:';
 const SOCKETS_BY_CLIENT = 'sock:';
 const SOCKETS_BY_SUBJECT = 'sub:';
+const LISTENERS_BY_CLIENT = 'lsn:';
+const LISTENERS_BY_SUBJECT = 'lsub:';
 
 /** State shared by every connection of one relay. */
 export class RelayLimits {
@@ -337,6 +341,43 @@ export class RelayLimits {
       return { limit: 'sockets_per_subject', detail: `${maxSocketsPerSubject} sockets open for this ticket subject` };
     }
     return null;
+  }
+
+  /** Which listener limit `owner` is at (maxListenersPerClient, maxListenersPerSubject), or null. */
+  listenerLimit(owner: SocketOwner): SocketLimitHit | null {
+    const { maxListenersPerClient, maxListenersPerSubject } = this.options;
+    if (
+      owner.client !== null &&
+      maxListenersPerClient > 0 &&
+      this.store.count(LISTENERS_BY_CLIENT + owner.client) >= maxListenersPerClient
+    ) {
+      return {
+        limit: 'listeners_per_client',
+        detail: `${maxListenersPerClient} listeners open for this client address`,
+      };
+    }
+    if (
+      owner.subject !== null &&
+      maxListenersPerSubject > 0 &&
+      this.store.count(LISTENERS_BY_SUBJECT + owner.subject) >= maxListenersPerSubject
+    ) {
+      return {
+        limit: 'listeners_per_subject',
+        detail: `${maxListenersPerSubject} listeners open for this ticket subject`,
+      };
+    }
+    return null;
+  }
+
+  /** A listener opened for `owner` (besides its socket): counted under its keys until `releaseListener`. */
+  holdListener(owner: SocketOwner): void {
+    if (owner.client !== null) this.store.add(LISTENERS_BY_CLIENT + owner.client);
+    if (owner.subject !== null) this.store.add(LISTENERS_BY_SUBJECT + owner.subject);
+  }
+
+  releaseListener(owner: SocketOwner): void {
+    if (owner.client !== null) this.store.release(LISTENERS_BY_CLIENT + owner.client);
+    if (owner.subject !== null) this.store.release(LISTENERS_BY_SUBJECT + owner.subject);
   }
 
   /** A socket opened for `owner`: counted relay-wide and under its keys until `releaseSocket`. */

@@ -97,6 +97,8 @@ export type LimitName =
   | 'connections_total'
   | 'sockets_per_client'
   | 'sockets_per_subject'
+  | 'listeners_per_client'
+  | 'listeners_per_subject'
   | 'lookup_rate'
   | 'lookups_in_flight';
 
