@@ -39,6 +39,13 @@ export const SYSTEM_DEPS = [
     why: 'the relay scale-out test puts nginx in front of two relays',
   },
   {
+    name: 'redis-server',
+    env: 'REDIS_SERVER_PATH',
+    paths: ['/usr/bin/redis-server'],
+    debian: 'redis-server',
+    why: 'the fleet-limit tests share per-client and per-subject counts between two relays in a real Redis',
+  },
+  {
     name: 'clang',
     env: 'CLANG_PATH',
     paths: ['/usr/bin/clang'],

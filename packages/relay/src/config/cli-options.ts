@@ -113,11 +113,28 @@ function readPem(flag: string, file: string): string {
   }
 }
 
+/** A JWKS file (`{"keys":[…]}`), a JSON array of JWKs, or one JWK: the keys. */
+function readJwks(flag: string, file: string): unknown[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    const why = err instanceof SyntaxError ? 'not JSON' : ((err as NodeJS.ErrnoException).code ?? String(err));
+    throw new UsageError(`--${flag} ${file}: cannot read (${why})`);
+  }
+  if (Array.isArray(parsed)) return parsed;
+  if (parsed !== null && typeof parsed === 'object' && Array.isArray((parsed as { keys?: unknown }).keys))
+    return (parsed as { keys: unknown[] }).keys;
+  return [parsed];
+}
+
 /** A flag's text as its option's value: numbers parsed, `--udp` true and `--no-udp` false, `--dns` a server list. */
 function flagValue(entry: FlagEntry, raw: string | boolean | (string | boolean)[]): unknown {
   const { flag, spec } = entry;
   if (spec.type instanceof z.ZodBoolean) return !flag.name.startsWith('no-'); // --udp / --no-udp
   if (flag.name === 'dns') return { servers: raw };
+  if (flag.name === 'jwt-keys')
+    return (Array.isArray(raw) ? raw : [raw]).flatMap((file) => readJwks(flag.name, String(file)));
   if (spec.type instanceof z.ZodNumber) {
     const text = String(raw);
     if (!/^\d+(\.\d+)?$/.test(text))

@@ -5,7 +5,8 @@
  */
 import { HEADER_BYTES } from '@ws2web/protocol';
 import type { Dialer } from '../streams/dial.js';
-import { createLogger, jsonSink, stderrSink, type Logger } from '../ops/log.js';
+import { createLogger, formatJsonLine, formatTextLine, type Logger } from '../ops/log.js';
+import { BoundedLogSink } from '../ops/log-sink.js';
 import { dnsServerNameService, injectedNameService, osNameService, type NameService } from '../streams/name-service.js';
 import { Policy } from '../policy/policy.js';
 import type ipaddr from 'ipaddr.js';
@@ -13,6 +14,7 @@ import { InboundPolicy } from '../policy/inbound-policy.js';
 import { compileLocalPorts } from '../policy/local-bind.js';
 import type { PortSet } from '../policy/port-set.js';
 import { matches, parseStrict, type Address } from '../policy/address-ranges.js';
+import { JwtTickets } from '../ops/jwt-tickets.js';
 import { defaultDialer } from '../streams/dial.js';
 import { defaultUdpSocket, type UdpSocketFactory } from '../streams/udp-socket.js';
 import { resolvedSchema, validate, type ParsedOptions, type RelayOptions } from './schema.js';
@@ -28,10 +30,14 @@ export type LogFormat = NonNullable<RelayOptions['logFormat']>;
 export interface ResolvedOptions extends Omit<ParsedOptions, Compiled> {
   policy: Policy;
   secret: string | null;
+  /** JWT tickets (`jwtKeys` + `jwtAudience`), or null. */
+  jwt: JwtTickets | null;
   allowOrigins: ReadonlySet<string> | null;
   /** Largest WebSocket message accepted (ws `maxPayload`) and the size the relay coalesces up to. */
   maxMessageBytes: number;
   log: Logger;
+  /** The relay's own bounded log sink (log-sink.ts); null when `log` is the program's. */
+  logSink: BoundedLogSink | null;
   names: NameService;
   dial: Dialer;
   udpSocket: UdpSocketFactory;
@@ -58,6 +64,7 @@ type Compiled =
   | 'secret'
   | 'allowOrigins'
   | 'log'
+  | 'logStream'
   | 'logLevel'
   | 'logFormat'
   | 'dns'
@@ -94,15 +101,35 @@ export function resolveOptions(options: RelayOptions = {}): ResolvedOptions {
       `startRelay: udp: a relay listening beyond loopback (${o.host}) sends UDP only to listed ports: give udpPorts (--udp-port), or leave udp off`,
     );
   }
+  if (o.jwtKeys !== undefined && o.jwtKeys.length > 0 && o.jwtAudience === undefined)
+    throw new TypeError('startRelay: jwtAudience: JWT tickets need the audience (aud) they must name');
+  const kids = new Set<string>();
+  for (const key of o.jwtKeys ?? []) {
+    if (kids.has(key.kid)) throw new TypeError(`startRelay: jwtKeys: two keys with kid ${JSON.stringify(key.kid)}`);
+    kids.add(key.kid);
+  }
+  const logSink =
+    o.log === undefined
+      ? new BoundedLogSink(
+          o.logFormat === 'json' ? formatJsonLine : formatTextLine,
+          o.logStream ?? null,
+          o.maxLogBufferBytes,
+        )
+      : null;
   return {
     ...o,
+    jwt:
+      o.jwtKeys !== undefined && o.jwtKeys.length > 0 && o.jwtAudience !== undefined
+        ? new JwtTickets(o.jwtKeys, o.jwtAudience)
+        : null,
     udp,
     udpReplyOnly: o.udpReplyOnly ?? !loopbackOnly,
     policy: new Policy(o),
     secret: o.secret ?? null,
     allowOrigins: o.allowOrigins ? new Set(o.allowOrigins.map(normalizeOrigin)) : null,
     maxMessageBytes: COALESCE_FRAMES * (o.maxFrameBody + HEADER_BYTES),
-    log: createLogger(o.logLevel, o.log ?? (o.logFormat === 'json' ? jsonSink : stderrSink)),
+    log: createLogger(o.logLevel, o.log ?? logSink!.sink),
+    logSink,
     names: nameService(o),
     dial: o.dial ?? defaultDialer,
     udpSocket: o.udpSocket ?? defaultUdpSocket,

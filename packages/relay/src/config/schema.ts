@@ -8,6 +8,7 @@
  * A repeatable option takes one value or a list of them, everywhere: `allow: 127.0.0.0/8` in a
  * config file means what `--allow 127.0.0.0/8` means on the command line.
  */
+import { Writable } from 'node:stream';
 import { z } from 'zod';
 import type { Logger } from '../ops/log.js';
 import type { Dialer } from '../streams/dial.js';
@@ -174,6 +175,26 @@ export type ListenOptions = z.input<typeof listenSchema>;
 // ------------------------------------------------------------------------------------------
 // Every option, in the order of `--help`
 
+/** A JWT verification key as a JWK: an HS256 shared secret (`kty: 'oct'`) or an Ed25519 public key. */
+const jwkSchema = z
+  .object({
+    kid: z.string().min(1),
+    alg: z.enum(['HS256', 'EdDSA']),
+    kty: z.enum(['oct', 'OKP']),
+    k: z.string().min(1).optional(),
+    crv: z.literal('Ed25519').optional(),
+    x: z.string().min(1).optional(),
+    d: z.string().optional(),
+  })
+  .passthrough()
+  .refine((jwk) => jwk.d === undefined, { message: 'a relay needs public keys only: remove the private part "d"' })
+  .refine((jwk) => (jwk.alg === 'HS256' ? jwk.kty === 'oct' && jwk.k : jwk.kty === 'OKP' && jwk.crv && jwk.x), {
+    message: 'HS256 keys are {kty:"oct",k}, EdDSA keys {kty:"OKP",crv:"Ed25519",x}',
+  });
+
+/** One of `jwtKeys`. */
+export type JwtKey = z.output<typeof jwkSchema>;
+
 const dnsSchema = z.object({
   servers: z.array(z.string()).min(1).readonly(),
   timeoutMs: z.number().int().positive().optional(),
@@ -243,6 +264,28 @@ export const OPTIONS = {
         arg: '<n>',
         group: 'access',
         help: 'WebSockets one ticket may hold open at once (default {default} = any;\n1 = single use at a time)',
+      },
+    ],
+  },
+  jwtKeys: {
+    type: list(jwkSchema),
+    flags: [
+      {
+        name: 'jwt-keys',
+        arg: '<file>',
+        group: 'access',
+        help: 'also accept JWT tickets signed with these keys (repeatable): a JWKS\nfile {"keys":[{kid,alg:HS256|EdDSA,…}]}; the token\'s kid picks the key',
+      },
+    ],
+  },
+  jwtAudience: {
+    type: z.string().min(1),
+    flags: [
+      {
+        name: 'jwt-audience',
+        arg: '<aud>',
+        group: 'access',
+        help: 'JWT tickets must name this audience (aud); required with --jwt-keys',
       },
     ],
   },
@@ -476,6 +519,53 @@ export const OPTIONS = {
       },
     ],
   },
+  maxSocketsPerSubject: {
+    type: int(0, MAX_COUNT),
+    default: 0,
+    flags: [
+      {
+        name: 'max-sockets-per-subject',
+        arg: '<n>',
+        group: 'limits',
+        help: 'sockets one ticket subject (sub) holds across its WebSockets (default {default})',
+      },
+    ],
+  },
+  maxListenersPerClient: {
+    type: int(0, MAX_COUNT),
+    default: 32,
+    flags: [
+      {
+        name: 'max-listeners-per-client',
+        arg: '<n>',
+        group: 'limits',
+        help: 'listening sockets one client address holds across its WebSockets\n(default {default}; exempt clients skip it)',
+      },
+    ],
+  },
+  maxListenersPerSubject: {
+    type: int(0, MAX_COUNT),
+    default: 0,
+    flags: [
+      {
+        name: 'max-listeners-per-subject',
+        arg: '<n>',
+        group: 'limits',
+        help: 'listening sockets one ticket subject holds across its WebSockets (default {default})',
+      },
+    ],
+  },
+  redis: {
+    type: z.string().regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL'),
+    flags: [
+      {
+        name: 'redis',
+        arg: '<url>',
+        group: 'limits',
+        help: 'keep per-client and per-subject counts in this Redis, shared by\nevery relay of a fleet (redis://host:6379); default in memory',
+      },
+    ],
+  },
   exemptClients: {
     type: strings,
     default: ['127.0.0.0/8', '::1/128'],
@@ -541,6 +631,66 @@ export const OPTIONS = {
     default: 0,
     flags: [
       { name: 'bandwidth', arg: '<bytes/s>', group: 'limits', help: 'per WebSocket and direction (default {default})' },
+    ],
+  },
+  lookupsPerSecond: {
+    type: z.number().nonnegative().finite(),
+    default: 500,
+    flags: [
+      {
+        name: 'lookups-per-second',
+        arg: '<n>',
+        group: 'limits',
+        help: 'name lookups across the relay per second; more → TRY_AGAIN (default {default})',
+      },
+    ],
+  },
+  maxLookupsInFlight: {
+    type: int(0, MAX_COUNT),
+    default: 64,
+    flags: [
+      {
+        name: 'max-lookups-in-flight',
+        arg: '<n>',
+        group: 'limits',
+        help: 'name lookups pending at once across the relay; more → TRY_AGAIN (default {default})',
+      },
+    ],
+  },
+  lookupTimeoutMs: {
+    type: int(1, MAX_MS),
+    default: 10_000,
+    flags: [
+      {
+        name: 'lookup-timeout-ms',
+        arg: '<n>',
+        group: 'limits',
+        help: 'a name lookup not answered by then fails (TRY_AGAIN) (default {default})',
+      },
+    ],
+  },
+  negativeCacheMs: {
+    type: int(0, MAX_MS),
+    default: 10_000,
+    flags: [
+      {
+        name: 'negative-cache-ms',
+        arg: '<n>',
+        group: 'limits',
+        help: 'remember names that do not exist this long (default {default})',
+      },
+    ],
+  },
+  clientBandwidthBytesPerSec: {
+    type: int(0, Number.MAX_SAFE_INTEGER),
+    default: 0,
+    flags: [
+      {
+        name: 'client-bandwidth',
+        arg: '<bytes/s>',
+        group: 'limits',
+        help: 'per client address and direction, across its WebSockets (and relays,\nwith --redis) (default {default})',
+      },
     ],
   },
   connectTimeoutMs: {
@@ -786,7 +936,14 @@ export const OPTIONS = {
   streamWindow: { type: int(1, 0xffffffff), default: 1024 * 1024 },
   datagramWindow: { type: int(0xffff, 0xffffffff), default: 256 * 1024 },
   lingerMs: { type: int(0, MAX_MS), default: 30_000 },
+  fleetTtlMs: { type: int(300, MAX_MS), default: 15_000 },
+  fleetTimeoutMs: { type: int(1, MAX_MS), default: 500 },
   log: { type: fn<Logger>('log'), inFile: false },
+  logStream: {
+    type: z.custom<Writable>((v) => v instanceof Writable, { message: 'logStream must be a Writable stream' }),
+    inFile: false,
+  },
+  maxLogBufferBytes: { type: int(4096, Number.MAX_SAFE_INTEGER), default: 1024 * 1024 },
   lookup: { type: fn<Lookup>('lookup'), inFile: false },
   dial: { type: fn<Dialer>('dial'), inFile: false },
   udpSocket: { type: fn<UdpSocketFactory>('udpSocket'), inFile: false },

@@ -36,8 +36,15 @@ import {
   type ResolveFrame,
 } from '@ws2web/protocol';
 import type { ResolvedOptions } from '../config/options.js';
-import { ByteThrottle, TokenBucket, type RelayLimits } from '../ops/limits.js';
-import type { Metrics } from '../ops/metrics.js';
+import {
+  ByteThrottle,
+  TokenBucket,
+  strictest,
+  type RelayLimits,
+  type SocketOwner,
+  type Throttle,
+} from '../ops/limits.js';
+import type { LimitName, Metrics } from '../ops/metrics.js';
 import type { DestinationScope } from '../policy/destination-scope.js';
 import type { PortSet } from '../policy/port-set.js';
 import { NameQuery } from '../streams/name-query.js';
@@ -49,7 +56,7 @@ import { UdpStream } from '../streams/udp-stream.js';
 import { Admission } from './admission.js';
 import { CreditPacer } from './credit-pacer.js';
 import { dispatchFrame, type FrameRoutes } from './dispatch.js';
-import { MAX_HELLO_BODY, checkHello, welcome } from './handshake.js';
+import { MAX_HELLO_BODY, checkHello, welcome, type Admitted, type Refused } from './handshake.js';
 import { adoptInbound } from './inbound-adoption.js';
 import { HeldBytes } from './held-bytes.js';
 import { Intake } from './intake.js';
@@ -110,8 +117,10 @@ export class Connection implements ListenerHost {
     CLOSED: [],
   });
   readonly #table: StreamTable;
+  /** Keys of the per-client and per-subject socket counts; the subject is set by HELLO. */
+  readonly #owner: SocketOwner;
   readonly #admission: Admission;
-  readonly #toPage: ByteThrottle;
+  readonly #toPage: Throttle;
   readonly #credit: CreditPacer;
   readonly #liveness: Liveness;
   readonly #intake: Intake;
@@ -124,6 +133,8 @@ export class Connection implements ListenerHost {
   readonly #queue: Frame[][] = [];
   #queueAt = 0;
   #slice: NodeJS.Immediate | null = null;
+  /** A JWT ticket is being verified: frames after the HELLO wait (and the WebSocket is not read). */
+  #verifying = false;
   readonly #routes: FrameRoutes;
   readonly #closed: Promise<void>;
   #resolveWsClosed!: () => void;
@@ -138,13 +149,15 @@ export class Connection implements ListenerHost {
       client: info.client !== info.remoteAddress ? info.client : undefined,
     };
     this.limits = info.limits;
-    this.#table = new StreamTable(metrics, info.limits, info.exempt ? null : info.client);
-    this.#admission = new Admission(options, info.limits, info.client, info.exempt);
-    this.#toPage = new ByteThrottle(options.bandwidthBytesPerSec);
+    this.#owner = { client: info.exempt ? null : info.client, subject: null };
+    this.#table = new StreamTable(metrics, info.limits, this.#owner);
+    this.#admission = new Admission(options, info.limits, info.client, info.exempt, this.#owner);
+    // Per WebSocket, and per client address across its WebSockets (and relays) when capped.
+    const client = info.exempt ? null : info.limits.holdBandwidth(info.client);
+    this.#toPage = strictest(new ByteThrottle(options.bandwidthBytesPerSec), client?.toPage ?? null);
     this.outbox = new Outbox(this.#sendMessage, options.maxMessageBytes, this.#beforeFlush);
-    this.#credit = new CreditPacer(new ByteThrottle(options.bandwidthBytesPerSec), metrics, this.outbox, (s) =>
-      this.#table.holds(s),
-    );
+    const fromPage = strictest(new ByteThrottle(options.bandwidthBytesPerSec), client?.fromPage ?? null);
+    this.#credit = new CreditPacer(fromPage, metrics, this.outbox, (s) => this.#table.holds(s));
     this.#routes = {
       maxFrameBody: options.maxFrameBody,
       stream: (id) => this.#table.get(id),
@@ -159,6 +172,7 @@ export class Connection implements ListenerHost {
       this.#resolveWsClosed = resolve;
     });
     this.#closed = wsClosed.then(() => this.#table.socketsClosed());
+    if (client !== null) void this.#closed.then(() => info.limits.releaseBandwidth(info.client));
     metrics.connections++;
     metrics.connectionsTotal++;
     ws.on('message', this.#onMessage);
@@ -309,6 +323,7 @@ export class Connection implements ListenerHost {
    */
   #handleFrames = (): void => {
     this.#slice = null;
+    if (this.#verifying) return;
     let budget = FRAMES_PER_TURN;
     let handled = 0;
     let requests = 0;
@@ -325,15 +340,17 @@ export class Connection implements ListenerHost {
           this.#clearQueue();
           return;
         }
+        if (this.#verifying) break;
       }
       if (this.#queueAt === frames.length) {
         queue.shift();
         this.#queueAt = 0;
       }
+      if (this.#verifying) break;
     }
-    this.#intake.busy(queue.length > 0);
+    this.#intake.busy(queue.length > 0 || this.#verifying);
     this.#intake.handled(handled, requests);
-    if (queue.length > 0) this.#slice = setImmediate(this.#handleFrames);
+    if (queue.length > 0 && !this.#verifying) this.#slice = setImmediate(this.#handleFrames);
   };
 
   #clearQueue(): void {
@@ -436,8 +453,24 @@ export class Connection implements ListenerHost {
   // Frames that are the connection's own
 
   #onHello(hello: HelloFrame): void {
-    if (!this.#state.is('AWAITING_HELLO')) return this.#protocolError('second HELLO');
+    if (!this.#state.is('AWAITING_HELLO') || this.#verifying) return this.#protocolError('second HELLO');
     const result = checkHello(hello, this.options);
+    if (!(result instanceof Promise)) return this.#helloChecked(result);
+    this.#verifying = true;
+    void result.then(this.#onTicketVerified);
+  }
+
+  /** A JWT ticket's verdict: the HELLO goes on, then the frames that waited behind it. */
+  #onTicketVerified = (result: Admitted | Refused): void => {
+    this.#verifying = false;
+    if (!this.#state.is('AWAITING_HELLO')) return; // the page went meanwhile
+    this.#helloChecked(result);
+    if (this.#state.is('READY')) this.#handleFrames();
+    // Refused: read again, or the page's answer to our close would never be seen.
+    else this.#intake.busy(false);
+  };
+
+  #helloChecked(result: Admitted | Refused): void {
     if (!result.ok) return this.#refuse(result.reason, result.message);
     if (!this.limits.holdTicket(result.ticketKey, this.#closed)) {
       this.metrics.countLimit('connections_per_ticket');
@@ -445,6 +478,7 @@ export class Connection implements ListenerHost {
     }
     this.#scope = result.scope;
     this.#listenScope = result.listenScope;
+    this.#owner.subject = result.subject;
     this.#state.to('READY');
     this.#liveness.ready();
     this.outbox.frame(welcome(this.options));
@@ -483,22 +517,22 @@ export class Connection implements ListenerHost {
   #onListen(listen: ListenFrame): void {
     if (!this.#admit(listen.stream, listen.type, true, (reason) => this.metrics.countListen(reason))) return;
     const { inbound } = this.options;
-    if (inbound.enabled && this.#table.listenerCount >= inbound.maxListeners) {
-      this.metrics.countLimit('listeners_per_connection');
-      this.metrics.countListen(Reason.LIMIT);
-      this.#refusalLines.info('listen failed', {
-        ...this.logFields,
-        stream: listen.stream,
-        reason: 'LIMIT',
-        limit: 'listeners_per_connection',
-        detail: `${inbound.maxListeners} listeners open`,
-      });
-      this.outbox.frame({ type: FrameType.OPEN_FAILED, stream: listen.stream, reason: Reason.LIMIT });
-      return;
-    }
+    if (inbound.enabled && this.#table.listenerCount >= inbound.maxListeners)
+      return this.#refuseListen(listen.stream, 'listeners_per_connection', `${inbound.maxListeners} listeners open`);
+    // Across this client's (and ticket subject's) WebSockets too, fleet-wide with `redis`.
+    const hit = inbound.enabled ? this.limits.listenerLimit(this.#owner) : null;
+    if (hit !== null) return this.#refuseListen(listen.stream, hit.limit, hit.detail);
     const listener = new TcpListener(this, listen);
     this.#table.add(listener);
     listener.start();
+  }
+
+  /** LISTEN over a listener limit: OPEN_FAILED(LIMIT), counted and logged. */
+  #refuseListen(stream: number, limit: LimitName, detail: string): void {
+    this.metrics.countLimit(limit);
+    this.metrics.countListen(Reason.LIMIT);
+    this.#refusalLines.info('listen failed', { ...this.logFields, stream, reason: 'LIMIT', limit, detail });
+    this.outbox.frame({ type: FrameType.OPEN_FAILED, stream, reason: Reason.LIMIT });
   }
 
   /**

@@ -5,13 +5,13 @@
  * so holding CREDIT back is what slows it down; nothing extra is buffered here.
  */
 import { FrameType } from '@ws2web/protocol';
-import type { ByteThrottle } from '../ops/limits.js';
+import type { Throttle } from '../ops/limits.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { HostedStream } from '../streams/stream-host.js';
 import type { Outbox } from './outbox.js';
 
 export class CreditPacer {
-  readonly #throttle: ByteThrottle;
+  readonly #throttle: Throttle;
   readonly #metrics: Metrics;
   readonly #outbox: Outbox;
   readonly #holds: (stream: HostedStream) => boolean;
@@ -25,7 +25,7 @@ export class CreditPacer {
    * `outbox` calls `flush` first at each of its flushes; `holds(stream)` says whether the stream
    * still has its id, so a delayed CREDIT may still go out.
    */
-  constructor(throttle: ByteThrottle, metrics: Metrics, outbox: Outbox, holds: (stream: HostedStream) => boolean) {
+  constructor(throttle: Throttle, metrics: Metrics, outbox: Outbox, holds: (stream: HostedStream) => boolean) {
     this.#throttle = throttle;
     this.#metrics = metrics;
     this.#outbox = outbox;

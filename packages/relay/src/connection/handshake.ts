@@ -1,10 +1,13 @@
 /**
  * The handshake: the page's HELLO is checked (protocol version, then the ticket when the relay
- * has a secret) and answered with WELCOME. Pure: the connection sends the frames and closes.
+ * has a secret or JWT keys) and answered with WELCOME. Pure: the connection sends the frames
+ * and closes. An HMAC ticket is checked at once; a JWT ticket (three parts, jwt-tickets.ts)
+ * asynchronously (WebCrypto), and the connection handles nothing else of the page meanwhile.
  */
 import { Capability, FrameType, PROTOCOL_VERSION, Reason, type Frame, type HelloFrame } from '@ws2web/protocol';
 import type { ResolvedOptions } from '../config/options.js';
-import { verifyTicket } from '../ops/tickets.js';
+import { looksLikeJwt } from '../ops/jwt-tickets.js';
+import { verifyTicket, type TicketCheck } from '../ops/tickets.js';
 import type { DestinationScope } from '../policy/destination-scope.js';
 import type { PortSet } from '../policy/port-set.js';
 
@@ -17,7 +20,7 @@ export interface Admitted {
   subject: string | null;
   scope: DestinationScope | null;
   listenScope: PortSet | null;
-  /** The ticket's signature: one key per ticket, for `maxConnectionsPerTicket` (null without a secret). */
+  /** The ticket's signature: one key per ticket, for `maxConnectionsPerTicket` (null without tickets). */
   ticketKey: string | null;
 }
 
@@ -28,8 +31,11 @@ export interface Refused {
   message: string;
 }
 
-/** Checks a HELLO against the relay's protocol version and secret. */
-export function checkHello(hello: HelloFrame, options: ResolvedOptions): Admitted | Refused {
+/** Checks a HELLO against the relay's protocol version and ticket keys (a promise for a JWT ticket). */
+export function checkHello(
+  hello: HelloFrame,
+  options: ResolvedOptions,
+): Admitted | Refused | Promise<Admitted | Refused> {
   if (hello.version !== PROTOCOL_VERSION) {
     return {
       ok: false,
@@ -37,10 +43,21 @@ export function checkHello(hello: HelloFrame, options: ResolvedOptions): Admitte
       message: `relay speaks protocol ${PROTOCOL_VERSION}, page sent ${hello.version}`,
     };
   }
-  if (options.secret === null) return { ok: true, subject: null, scope: null, listenScope: null, ticketKey: null };
-  const ticket = verifyTicket(hello.token, options.secret, Date.now(), { maxTtlSeconds: options.maxTicketTtlSeconds });
+  if (options.secret === null && options.jwt === null)
+    return { ok: true, subject: null, scope: null, listenScope: null, ticketKey: null };
+  const rules = { maxTtlSeconds: options.maxTicketTtlSeconds };
+  const { token } = hello;
+  if (options.jwt !== null && looksLikeJwt(token))
+    return options.jwt.verify(token, Date.now(), rules).then((ticket) => admitted(ticket, token));
+  // A relay with JWT keys only has no HMAC secret: a two-part ticket cannot be right.
+  if (options.secret === null) return admitted({ ok: false, why: token.length === 0 ? 'missing' : 'malformed' }, token);
+  return admitted(verifyTicket(token, options.secret, Date.now(), rules), token);
+}
+
+/** The HELLO's outcome for a checked ticket; its key for maxConnectionsPerTicket is its signature (the last part). */
+function admitted(ticket: TicketCheck, token: string): Admitted | Refused {
   if (!ticket.ok) return { ok: false, reason: Reason.AUTH_FAILED, message: `ticket ${ticket.why}` };
-  const ticketKey = hello.token.slice(hello.token.indexOf('.') + 1);
+  const ticketKey = token.slice(token.lastIndexOf('.') + 1);
   return { ok: true, subject: ticket.subject, scope: ticket.scope, listenScope: ticket.listenPorts, ticketKey };
 }
 

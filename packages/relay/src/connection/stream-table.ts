@@ -5,7 +5,7 @@
  * holds until its socket has really closed.
  */
 import { frameName } from '@ws2web/protocol';
-import type { RelayLimits } from '../ops/limits.js';
+import type { RelayLimits, SocketOwner } from '../ops/limits.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { NameQuery } from '../streams/name-query.js';
 import type { HostedStream, StreamKind } from '../streams/stream-host.js';
@@ -35,20 +35,20 @@ export class StreamTable {
   readonly #lingering = new Set<HostedStream>();
   /** This page's listeners (also in #streams), for drain and the pending count. */
   readonly #listeners = new Set<TcpListener>();
-  /** Streams counted in `limits.sockets` whose socket has not closed yet. */
-  readonly #holdingSocket = new Set<HostedStream>();
+  /** Streams counted in `limits.sockets` whose socket has not closed yet, with the owner they were counted under. */
+  readonly #holdingSocket = new Map<HostedStream, SocketOwner>();
   /** 'close' of every socket destroyed here, so `socketsClosed` waits for them. */
   readonly #socketCloses: Promise<void>[] = [];
   #highestPageId = 0;
   #nextRelayId = FIRST_RELAY_STREAM;
 
-  /** The client address whose sockets these are (maxSocketsPerClient); null when exempt. */
-  readonly #client: string | null;
+  /** Whose sockets these are (maxSocketsPerClient, maxSocketsPerSubject). */
+  readonly #owner: SocketOwner;
 
-  constructor(metrics: Metrics, limits: RelayLimits, client: string | null = null) {
+  constructor(metrics: Metrics, limits: RelayLimits, owner: SocketOwner = { client: null, subject: null }) {
     this.#metrics = metrics;
     this.#limits = limits;
-    this.#client = client;
+    this.#owner = owner;
   }
 
   /** Streams holding an id. */
@@ -103,9 +103,10 @@ export class StreamTable {
     const gauge = GAUGE[stream.kind];
     if (gauge !== null) {
       this.#metrics[gauge]++;
-      this.#limits.sockets++;
-      if (this.#client !== null) this.#limits.socketsByClient.acquire(this.#client, 0);
-      this.#holdingSocket.add(stream);
+      const owner = { ...this.#owner };
+      this.#limits.holdSocket(owner);
+      this.#holdingSocket.set(stream, owner);
+      if (stream.kind === 'LISTEN') this.#limits.holdListener(owner);
     }
     if (stream.kind === 'LISTEN') this.#listeners.add(stream);
   }
@@ -117,16 +118,17 @@ export class StreamTable {
       this.#streams.delete(live.id);
       const gauge = GAUGE[live.kind];
       if (gauge !== null) this.#metrics[gauge]--;
-      if (live.kind === 'LISTEN') this.#listeners.delete(live);
+      if (live.kind === 'LISTEN' && this.#listeners.delete(live)) {
+        const owner = this.#holdingSocket.get(live);
+        if (owner !== undefined) this.#limits.releaseListener(owner);
+      }
     }
-    if (this.#holdingSocket.delete(stream)) {
+    const owner = this.#holdingSocket.get(stream);
+    if (owner !== undefined) {
+      this.#holdingSocket.delete(stream);
       const limits = this.#limits;
-      const client = this.#client;
       // A stream released before dialling has an already-resolved socketClosed.
-      void stream.socketClosed.then(() => {
-        limits.sockets--;
-        if (client !== null) limits.socketsByClient.release(client);
-      });
+      void stream.socketClosed.then(() => limits.releaseSocket(owner));
     }
     if (stream.lingering && !this.#lingering.has(stream)) {
       this.#lingering.add(stream);

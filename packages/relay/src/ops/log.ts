@@ -1,6 +1,8 @@
 /**
- * A deliberately tiny logger: one function per relay, four levels, structured fields.
- * The library defaults to warnings on stderr; the CLI asks for info.
+ * A deliberately tiny logger: one function per relay, four levels, structured fields, and the
+ * two line formats (text, JSON: `{"time":"…","level":"info","msg":"page connected","conn":3,…}`,
+ * the field names pino and most collectors expect; fields never hold payloads). The library
+ * defaults to warnings on stderr, through the bounded sink of log-sink.ts; the CLI asks for info.
  */
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -53,25 +55,12 @@ export function formatJsonLine(level: string, msg: string, fields: Record<string
   return JSON.stringify({ time: time.toISOString(), level, msg, ...fields }, jsonSafe).replace(CONTROL, escapeControl);
 }
 
-/** One line per record on stderr (formatTextLine). */
-export function stderrSink(level: string, msg: string, fields: Record<string, unknown>): void {
-  process.stderr.write(`${formatTextLine(level, msg, fields)}\n`);
-}
-
-/**
- * One JSON object per line on stderr — `{"time":"…","level":"info","msg":"page connected","conn":3,…}` —
- * for log shippers (the field names pino and most collectors expect). Fields never hold payloads.
- */
-export function jsonSink(level: string, msg: string, fields: Record<string, unknown>): void {
-  process.stderr.write(`${formatJsonLine(level, msg, fields)}\n`);
-}
-
 function jsonSafe(_key: string, value: unknown): unknown {
   return typeof value === 'bigint' ? value.toString() : value;
 }
 
-/** A logger that drops records below `level` before they reach `sink`. */
-export function createLogger(level: LogLevel, sink: LogSink = stderrSink): Logger {
+/** A logger that drops records below `level` before they reach `sink` (the relay's own: log-sink.ts). */
+export function createLogger(level: LogLevel, sink: LogSink): Logger {
   const min = rank[level];
   if (min >= rank.silent) return () => {};
   return function filteredLog(lvl, msg, fields) {

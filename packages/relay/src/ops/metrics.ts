@@ -50,6 +50,12 @@ export interface MetricsSnapshot {
   heldBytes: number;
   /** Inbound connections by outcome (see InboundOutcome). */
   inbound: Record<string, number>;
+  /** Log lines dropped because the log sink was not keeping up (log-sink.ts). */
+  logLinesDropped: number;
+  /** Commands to the fleet's count store (`redis`) that failed or timed out. */
+  fleetStoreErrors: number;
+  /** Count changes heard from other relays of the fleet. */
+  fleetCountsHeard: number;
 }
 
 /**
@@ -89,7 +95,12 @@ export type LimitName =
   | 'pending_upgrades_per_ip'
   | 'upgrade_timeout'
   | 'connections_total'
-  | 'sockets_per_client';
+  | 'sockets_per_client'
+  | 'sockets_per_subject'
+  | 'listeners_per_client'
+  | 'listeners_per_subject'
+  | 'lookup_rate'
+  | 'lookups_in_flight';
 
 /**
  * What became of an inbound connection to a page's listener. Offered to the page (INCOMING):
@@ -146,6 +157,10 @@ export class Metrics {
   datagramsPageToPeer = 0;
   datagramsPeerToPage = 0;
   heldBytes = 0;
+  /** Log lines dropped so far, asked at scrape time (the relay's log sink counts them). */
+  logLinesDropped: () => number = () => 0;
+  fleetStoreErrors = 0;
+  fleetCountsHeard = 0;
   readonly #opens = new Map<string, number>();
   readonly #handshakeFailures = new Map<string, number>();
   readonly #udpOpens = new Map<string, number>();
@@ -239,6 +254,9 @@ export class Metrics {
       listens: Object.fromEntries(this.#listens),
       heldBytes: this.heldBytes,
       inbound: Object.fromEntries(this.#inbound),
+      logLinesDropped: this.logLinesDropped(),
+      fleetStoreErrors: this.fleetStoreErrors,
+      fleetCountsHeard: this.fleetCountsHeard,
     };
   }
 
@@ -337,6 +355,15 @@ export class Metrics {
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
         .map(([k, n]) => [`{state="${k}"}`, n]),
     );
+    metric('ws2web_relay_log_lines_dropped_total', 'counter', 'Log lines dropped because the log sink was slow.', [
+      ['', this.logLinesDropped()],
+    ]);
+    metric('ws2web_relay_fleet_store_errors_total', 'counter', 'Fleet count store (redis) commands that failed.', [
+      ['', this.fleetStoreErrors],
+    ]);
+    metric('ws2web_relay_fleet_counts_heard_total', 'counter', 'Count changes heard from other relays.', [
+      ['', this.fleetCountsHeard],
+    ]);
     metric('ws2web_relay_draining', 'gauge', '1 while the relay drains before shutting down.', [['', this.draining]]);
     out.push(
       '# HELP ws2web_relay_connect_seconds Time from dial to connected for relayed TCP connections.',

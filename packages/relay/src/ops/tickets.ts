@@ -44,7 +44,18 @@ export interface TicketOptions {
 
 export type TicketCheck =
   | { ok: true; subject: string | null; expiresAt: number; scope: DestinationScope | null; listenPorts: PortSet | null }
-  | { ok: false; why: 'missing' | 'malformed' | 'forged' | 'expired' | 'not yet valid' | 'lifetime too long' };
+  | {
+      ok: false;
+      why:
+        | 'missing'
+        | 'malformed'
+        | 'forged'
+        | 'expired'
+        | 'not yet valid'
+        | 'lifetime too long'
+        | 'unknown key'
+        | 'wrong audience';
+    };
 
 /** What the relay accepts of a validly signed ticket's dates. */
 export interface TicketRules {
@@ -130,21 +141,34 @@ export function verifyTicket(
   const given = Buffer.from(signaturePart, 'base64url');
   // Check the signature before looking at the payload: an unsigned payload is never parsed.
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, why: 'forged' };
-  let payload: { v?: unknown; exp?: unknown; iat?: unknown; nbf?: unknown; sub?: unknown; dst?: unknown; lp?: unknown };
+  let payload: TicketClaims & { v?: unknown };
   try {
     payload = JSON.parse(Buffer.from(payloadPart, 'base64url').toString('utf8'));
   } catch {
     return { ok: false, why: 'malformed' };
   }
-  if (
-    payload === null ||
-    typeof payload !== 'object' ||
-    payload.v !== TICKET_VERSION ||
-    !isSeconds(payload.exp) ||
-    !isSeconds(payload.iat)
-  ) {
+  if (payload === null || typeof payload !== 'object' || payload.v !== TICKET_VERSION)
     return { ok: false, why: 'malformed' };
-  }
+  return checkClaims(payload, now, rules);
+}
+
+/** What a ticket says, HMAC or JWT (jwt-tickets.ts): dates, subject and scopes. Unchecked. */
+export interface TicketClaims {
+  exp?: unknown;
+  iat?: unknown;
+  nbf?: unknown;
+  sub?: unknown;
+  dst?: unknown;
+  lp?: unknown;
+}
+
+/**
+ * The relay's rules for a validly signed ticket of either kind: `exp` and `iat` finite dates,
+ * `iat` and `nbf` (if any) not more than CLOCK_SKEW_SECONDS ahead, not expired, `exp - iat`
+ * within `rules.maxTtlSeconds` (default an hour); then its subject and scopes, parsed defensively.
+ */
+export function checkClaims(payload: TicketClaims, now: number, rules: TicketRules = {}): TicketCheck {
+  if (!isSeconds(payload.exp) || !isSeconds(payload.iat)) return { ok: false, why: 'malformed' };
   if (payload.nbf !== undefined && !isSeconds(payload.nbf)) return { ok: false, why: 'malformed' };
   const skewed = now + CLOCK_SKEW_SECONDS * 1000;
   if (payload.iat * 1000 > skewed || (payload.nbf !== undefined && payload.nbf * 1000 > skewed))
@@ -154,7 +178,7 @@ export function verifyTicket(
   if (maxTtl > 0 && payload.exp - payload.iat > maxTtl) return { ok: false, why: 'lifetime too long' };
   let scope: DestinationScope | null = null;
   if (payload.dst !== undefined) {
-    // Signed by the secret's holder, but still parsed defensively: a bad scope is no scope at all.
+    // Signed by the key's holder, but still parsed defensively: a bad scope is no scope at all.
     if (!Array.isArray(payload.dst) || !payload.dst.every((d) => typeof d === 'string'))
       return { ok: false, why: 'malformed' };
     try {

@@ -9,9 +9,10 @@
  * handshake never happened). The HTTP server itself bounds slow or bloated requests
  * (headersTimeout, maxHeadersCount, maxHeaderSize) before any of that runs.
  *
- * Relays keep no state shared between instances: a ticket is verified with the secret alone,
+ * Relays need no state shared between instances: a ticket is verified with the secret alone,
  * every stream lives and dies with its WebSocket. N relays behind any load balancer need no
- * sticky sessions beyond the WebSocket's own TCP connection.
+ * sticky sessions beyond the WebSocket's own TCP connection. With `redis`, the per-client and
+ * per-subject counts are shared (ops/redis-count-store.ts), so those caps hold fleet-wide.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -19,7 +20,10 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { clientAddress } from './client-address.js';
 import { Connection } from '../connection/connection.js';
+import { MemoryCountStore, type CountStore } from '../ops/count-store.js';
 import { RelayLimits } from '../ops/limits.js';
+import { gatedNameService } from '../ops/lookup-gate.js';
+import { RedisCountStore } from '../ops/redis-count-store.js';
 import { PendingUpgrades } from './pending-upgrades.js';
 import { handleHttpRequest, metricsAccess, type MetricsAccess } from './http-routes.js';
 import { Metrics, type MetricsSnapshot } from '../ops/metrics.js';
@@ -83,15 +87,34 @@ class RelayServer {
   readonly #wss: WebSocketServer;
   readonly #connections = new Set<Connection>();
   readonly #limits: RelayLimits;
+  /** The fleet's shared counts (`redis`), started with the listener; null = in memory. */
+  readonly #redis: RedisCountStore | null;
   readonly #pendingUpgrades: PendingUpgrades;
   #heartbeat: NodeJS.Timeout | null = null;
   #sweep: NodeJS.Timeout | null = null;
   #closing: Promise<void> | null = null;
   #port = 0;
 
-  constructor(options: ResolvedOptions) {
+  constructor(given: ResolvedOptions) {
+    // Every lookup of this relay (RESOLVE, OPEN by name) passes the relay-wide lookup bounds.
+    const options: ResolvedOptions = {
+      ...given,
+      names: gatedNameService(given.names, { ...given, refused: (limit) => this.#metrics.countLimit(limit) }),
+    };
     this.#options = options;
-    this.#limits = new RelayLimits(options);
+    this.#redis =
+      options.redis === undefined
+        ? null
+        : new RedisCountStore({
+            url: options.redis,
+            ttlMs: options.fleetTtlMs,
+            timeoutMs: options.fleetTimeoutMs,
+            log: options.log,
+            failed: () => this.#metrics.fleetStoreErrors++,
+            heard: () => this.#metrics.fleetCountsHeard++,
+          });
+    const store: CountStore = this.#redis ?? new MemoryCountStore();
+    this.#limits = new RelayLimits(options, store);
     const serverOptions: http.ServerOptions = {
       headersTimeout: Math.min(HEADERS_TIMEOUT_MS, options.handshakeTimeoutMs),
       requestTimeout: Math.max(HEADERS_TIMEOUT_MS, options.handshakeTimeoutMs),
@@ -134,6 +157,8 @@ class RelayServer {
     // A TLS handshake that fails is the client's problem; without a handler Node logs it only.
     this.#http.on('tlsClientError', onTlsClientError);
     this.#metrics.streamStates = this.#streamStates;
+    const { logSink } = options;
+    if (logSink !== null) this.#metrics.logLinesDropped = () => logSink.dropped;
     this.#wss = new WebSocketServer({
       noServer: true,
       // Compression would cost CPU per message for bytes that are usually already compressed
@@ -148,7 +173,14 @@ class RelayServer {
   }
 
   async listen(): Promise<void> {
-    await this.#listenMain();
+    // Before the first page: a relay that starts while Redis is down runs on its own counts.
+    await this.#redis?.start();
+    try {
+      await this.#listenMain();
+    } catch (err) {
+      await this.#redis?.close();
+      throw err;
+    }
     const metricsHttp = this.#metricsHttp;
     if (metricsHttp === null) return;
     try {
@@ -190,7 +222,7 @@ class RelayServer {
         o.log('info', 'listening', {
           url: this.url,
           ...o.policy.describe(),
-          auth: o.secret ? 'ticket' : 'none',
+          auth: [o.secret ? 'ticket' : null, o.jwt ? 'jwt' : null].filter(Boolean).join('+') || 'none',
           origins: o.allowOrigins ? [...o.allowOrigins].join(',') : '(any)',
           names: o.names.description,
           udp: o.udp ? (o.udpReplyOnly ? 'on (replies only)' : 'on') : 'off',
@@ -208,12 +240,14 @@ class RelayServer {
           maxConnectionsPerIp: o.maxConnectionsPerIp,
           maxConnections: o.maxConnections,
           maxSocketsPerClient: o.maxSocketsPerClient,
+          maxSocketsPerSubject: o.maxSocketsPerSubject,
+          counts: o.redis === undefined ? 'memory' : `redis (fleet-wide)`,
           maxTicketTtlSeconds: o.maxTicketTtlSeconds,
           maxSocketsTotal: o.maxSocketsTotal,
           opensPerSecond: o.opensPerSecond,
           bandwidthBytesPerSec: o.bandwidthBytesPerSec || '(unlimited)',
         });
-        if (!o.secret && !isLoopbackHost(o.host)) {
+        if (!o.secret && !o.jwt && !isLoopbackHost(o.host)) {
           o.log(
             'warn',
             'listening beyond loopback without a secret: anyone who can reach this port can use the relay; set secret (WS2WEB_RELAY_SECRET) unless the network is trusted',
@@ -274,6 +308,7 @@ class RelayServer {
       this.#metricsHttp.closeAllConnections();
       await metricsClosed;
     }
+    await this.#limits.store.close();
     this.#metrics.draining = 0;
     this.#options.log('info', 'closed', {});
   }
@@ -367,21 +402,37 @@ class RelayServer {
     // A proxy's own address is never exempt: a client that reached it with no hop of its own
     // must not inherit the proxy's (usually loopback) exemption.
     const exempt = !identity.proxyOnly && inCidrs(client, this.#options.exemptClients);
-    if (!exempt) {
-      const byClient = this.#limits.connectionsByClient;
-      if (!byClient.acquire(client, this.#options.maxConnectionsPerIp)) {
-        this.#metrics.countLimit('connections_per_ip');
-        this.#options.log('info', 'upgrade refused: too many connections from this client', {
-          client,
-          max: this.#options.maxConnectionsPerIp,
-        });
-        return rejectUpgrade(socket, 429, 'Too Many Requests');
-      }
-      // Released when the TCP connection goes, whether or not the upgrade completed.
-      socket.once('close', () => byClient.release(client));
+    if (exempt) {
+      this.#wss.handleUpgrade(req, socket, head, (ws) => this.#onWebSocket(ws, req, client, exempt));
+      return;
     }
-    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#onWebSocket(ws, req, client, exempt));
+    void this.#upgradeCounted(req, socket, head, client);
   };
+
+  /**
+   * maxConnectionsPerIp (fleet-wide with `redis`: the count store answers asynchronously), then
+   * the upgrade. The count is released when the TCP connection goes, upgraded or not.
+   */
+  async #upgradeCounted(req: http.IncomingMessage, socket: Duplex, head: Buffer, client: string): Promise<void> {
+    let held = false;
+    let gone = false;
+    socket.once('close', () => {
+      gone = true;
+      if (held) this.#limits.releaseConnection(client);
+    });
+    if (!(await this.#limits.acquireConnection(client))) {
+      this.#metrics.countLimit('connections_per_ip');
+      this.#options.log('info', 'upgrade refused: too many connections from this client', {
+        client,
+        max: this.#options.maxConnectionsPerIp,
+      });
+      return rejectUpgrade(socket, 429, 'Too Many Requests');
+    }
+    held = true;
+    if (gone) return this.#limits.releaseConnection(client);
+    if (this.#closing) return rejectUpgrade(socket, 503, 'Service Unavailable');
+    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#onWebSocket(ws, req, client, false));
+  }
 
   #onWebSocket(ws: WebSocket, req: http.IncomingMessage, client: string, exempt: boolean): void {
     if (this.#closing) {

@@ -8,27 +8,22 @@
  * with that reason printed.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FrameType } from '@ws2web/protocol';
 import { createTicket } from '../../src/index.js';
 import { PageClient, ipv4 } from '../support/page-client.js';
-import { freePort, startEchoServer } from '../support/tcp-servers.js';
+import { startEchoServer } from '../support/tcp-servers.js';
 import { defer, waitUntil } from '../support/index.js';
+import { NGINX, hasNginx, kill, startNginx } from '../support/nginx.js';
 
-const NGINX = '/usr/sbin/nginx';
-const hasNginx = existsSync(NGINX);
 if (!hasNginx)
   console.warn(`nginx.test: ${NGINX} is missing (apt-get install -y nginx-light); the scale-out test is skipped`);
 
 const pkgDir = fileURLToPath(new URL('../..', import.meta.url));
 const repoRoot = path.resolve(pkgDir, '../..');
 const cli = path.join(pkgDir, 'dist/cli.js');
-const locations = path.join(repoRoot, 'deploy/nginx/ws2web-relay-locations.conf');
 const SECRET = 'shared-by-every-relay';
 
 beforeAll(() => {
@@ -38,14 +33,6 @@ beforeAll(() => {
     stdio: 'inherit',
   });
 }, 120_000);
-
-function kill(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
 
 async function relayProcess(): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(
@@ -75,52 +62,6 @@ async function connectionsOf(port: number): Promise<number> {
     await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { Authorization: `Bearer ${SECRET}` } })
   ).text();
   return Number(/^ws2web_relay_connections (\d+)$/m.exec(text)![1]);
-}
-
-async function startNginx(upstreams: number[]): Promise<number> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'ws2web-nginx-'));
-  defer(() => rmSync(dir, { recursive: true, force: true }));
-  const port = await freePort();
-  const conf = path.join(dir, 'nginx.conf');
-  writeFileSync(
-    conf,
-    `
-daemon off;
-master_process off;
-worker_processes 1;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
-events { worker_connections 256; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/body;
-  proxy_temp_path ${dir}/proxy;
-  fastcgi_temp_path ${dir}/fastcgi;
-  uwsgi_temp_path ${dir}/uwsgi;
-  scgi_temp_path ${dir}/scgi;
-  upstream ws2web_relays {
-    ${upstreams.map((p) => `server 127.0.0.1:${p} max_fails=1 fail_timeout=10s;`).join('\n    ')}
-  }
-  server {
-    listen 127.0.0.1:${port};
-    include ${locations};
-  }
-}
-`,
-  );
-  execFileSync(NGINX, ['-t', '-c', conf, '-p', dir], { stdio: 'pipe' });
-  const child = spawn(NGINX, ['-c', conf, '-p', dir], { stdio: 'inherit' });
-  defer(() => kill(child));
-  const accepting = (): Promise<boolean> =>
-    new Promise<boolean>((resolve) => {
-      const s = net.connect({ host: '127.0.0.1', port }, () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.on('error', () => resolve(false));
-    });
-  await waitUntil(accepting, 2000, 'nginx listening');
-  return port;
 }
 
 describe('nginx in front of two relays', () => {

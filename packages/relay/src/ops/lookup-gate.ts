@@ -1,0 +1,78 @@
+/**
+ * Relay-wide bounds on name lookups, around whichever name service answers (OS, DNS servers,
+ * injected): RESOLVE and OPEN by name both pass here. Per client the open rate already bounds
+ * lookups; these bound what many clients together can make the relay ask:
+ *
+ * - `lookupsPerSecond` (token bucket, burst one second's worth) and `maxLookupsInFlight`: a
+ *   lookup over either fails at once with EAI_AGAIN (→ TRY_AGAIN → `WSATRY_AGAIN`), counted
+ *   as `lookup_rate` / `lookups_in_flight`. A storm of fresh names cannot queue work without end.
+ * - `lookupTimeoutMs`: a lookup not answered by then fails with ETIMEOUT and frees its place
+ *   (an OS lookup may still hold a libuv thread: prefer `dns` on a public relay).
+ * - `negativeCacheMs`: a name that does not exist (ENOTFOUND, ENODATA) is answered from memory
+ *   for that long, at most NEGATIVE_ENTRIES names, without asking again.
+ */
+import type { LookupAddress, LookupFamily, NameService } from '../streams/name-service.js';
+import { TokenBucket } from './limits.js';
+
+export interface LookupGateOptions {
+  lookupsPerSecond: number;
+  maxLookupsInFlight: number;
+  lookupTimeoutMs: number;
+  negativeCacheMs: number;
+  /** A lookup refused by a bound: which one. */
+  refused(limit: 'lookup_rate' | 'lookups_in_flight'): void;
+}
+
+/** Names remembered as not existing, at most (the oldest forgotten first). */
+const NEGATIVE_ENTRIES = 10_000;
+
+export function gatedNameService(inner: NameService, options: LookupGateOptions): NameService {
+  const bucket = new TokenBucket(options.lookupsPerSecond, options.lookupsPerSecond);
+  /** `family host` → when its negative answer expires, and the error it was. */
+  const negative = new Map<string, { until: number; code: string }>();
+  let inFlight = 0;
+
+  function failure(code: string, message: string): NodeJS.ErrnoException {
+    return Object.assign(new Error(message), { code });
+  }
+
+  async function gatedLookup(host: string, family: LookupFamily): Promise<LookupAddress[]> {
+    const key = `${family} ${host.toLowerCase()}`;
+    const known = negative.get(key);
+    if (known !== undefined) {
+      if (known.until > performance.now()) throw failure(known.code, `${host}: ${known.code} (cached)`);
+      negative.delete(key);
+    }
+    if (options.maxLookupsInFlight > 0 && inFlight >= options.maxLookupsInFlight) {
+      options.refused('lookups_in_flight');
+      throw failure('EAI_AGAIN', `${host}: ${inFlight} lookups in flight`);
+    }
+    if (!bucket.take()) {
+      options.refused('lookup_rate');
+      throw failure('EAI_AGAIN', `${host}: more than ${options.lookupsPerSecond} lookups per second`);
+    }
+    inFlight++;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(failure('ETIMEOUT', `${host}: no answer in ${options.lookupTimeoutMs} ms`)),
+          options.lookupTimeoutMs,
+        );
+      });
+      return await Promise.race([inner.lookup(host, family), timeout]);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException)?.code;
+      if (options.negativeCacheMs > 0 && (code === 'ENOTFOUND' || code === 'ENODATA')) {
+        if (negative.size >= NEGATIVE_ENTRIES) negative.delete(negative.keys().next().value!);
+        negative.set(key, { until: performance.now() + options.negativeCacheMs, code });
+      }
+      throw err;
+    } finally {
+      clearTimeout(timer);
+      inFlight--;
+    }
+  }
+
+  return { lookup: gatedLookup, canonicalName: (host) => inner.canonicalName(host), description: inner.description };
+}
