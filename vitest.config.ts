@@ -22,21 +22,19 @@ function headlessChromium() {
 }
 
 /**
- * Three groups, run one after the other; each project's files run side by side inside its group.
- * - The unit group (unit, unit-page, wasm): two workers, one per core. The Node unit files share
- *   their workers' module cache (`isolate: false`): they keep no global state, and importing the
- *   packages again for each of 37 files cost a third of the project's time.
- * - The relay-integration group runs alone, one file at a time: its abuse tests measure an honest
- *   client's latency during an attack against the same client idle, so nothing else may load the
- *   machine meanwhile.
+ * Two groups, run one after the other; each project's files run side by side inside its group.
+ * - The unit group (unit, relay-integration, unit-page, wasm): one file at a time. Several of
+ *   these measure time (token buckets, an honest client's latency during an attack against the
+ *   same client idle), so nothing else may load the machine meanwhile. The Node unit files share
+ *   their worker's module cache (`isolate: false`): they keep no global state, and importing the
+ *   packages again for each of 37 files cost a third of the project's time (84 s → 62 s).
  * - The end-to-end, packaging and bench-smoke projects spend their time waiting on sockets,
  *   timers, child processes and a browser, not on the CPU, so three of their files run at once.
  *   The e2e files share module caches too (each file owns its sockets and relays and releases
  *   them): e2e-node 94 s → 61 s wall and half the CPU, e2e-chromium 50 s → 38 s.
  */
-const UNIT_GROUP = { maxWorkers: 2, sequence: { groupOrder: 0 } };
-const INTEGRATION_GROUP = { maxWorkers: 1, sequence: { groupOrder: 1 } };
-const E2E_GROUP = { maxWorkers: 3, sequence: { groupOrder: 2 } };
+const UNIT_GROUP = { maxWorkers: 1, sequence: { groupOrder: 0 } };
+const E2E_GROUP = { maxWorkers: 3, sequence: { groupOrder: 1 } };
 
 export default defineConfig({
   test: {
@@ -58,7 +56,7 @@ export default defineConfig({
         // front, the CLI spawned, TLS with openssl-made certificates.
         test: {
           name: 'relay-integration',
-          ...INTEGRATION_GROUP,
+          ...UNIT_GROUP,
           include: ['packages/relay/test/integration/**/*.test.ts', 'packages/relay/test/abuse/**/*.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
