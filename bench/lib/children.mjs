@@ -36,6 +36,13 @@ export function startRole(role, args = [], { execArgv = [] } = {}) {
             child.send({ cmd: 'memory', gc });
           });
         },
+        /** CPU time and syscall counts of the child so far (cost-counters.mjs processCost). */
+        cost() {
+          return new Promise((done) => {
+            child.once('message', (reply) => done(reply.cost));
+            child.send({ cmd: 'cost' });
+          });
+        },
         stop: () => stopChild(child),
       });
     });
