@@ -8,7 +8,11 @@
 //
 //   node bench/cost.mjs [--mib 128] [--runs 3] [--only bulk64k,bulk4k,pieces,request64,connect]
 //                       [--paths ws2web,proxy] [--relay-options JSON] [--prof DIR] [--out FILE]
+//                       [--base DIR]
 //   --prof DIR writes V8 CPU profiles of the relay and of every client process into DIR.
+//   --base DIR adds the path `base`: the relay and client of another checkout, built (e.g.
+//   `git archive <commit> packages bench … | tar -x -C DIR`, its node_modules linked, `tsc -b`),
+//   measured round-robin with this one, so a before/after pair shares the machine's load.
 import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -27,9 +31,11 @@ const { values: args } = parseArgs({
     prof: { type: 'string' },
     out: { type: 'string', default: fileURLToPath(new URL('./results/cost.json', import.meta.url)) },
     smoke: { type: 'boolean', default: false },
+    base: { type: 'string' },
   },
 });
 const CLIENT = fileURLToPath(new URL('./lib/user-client.mjs', import.meta.url));
+const baseFile = (file) => `${args.base}/bench/lib/${file}`;
 const bytes = Math.round(Number(args.smoke ? '2' : args.mib) * MiB);
 const runs = args.smoke ? 1 : Number(args.runs);
 const TIMEOUT_MS = 300_000;
@@ -45,6 +51,9 @@ delete process.env.BENCH_CPU_PROF; // only the relay and the clients are profile
 const relay = await startRole('relay', [args['relay-options']], {
   execArgv: args.prof ? ['--cpu-prof', `--cpu-prof-dir=${args.prof}`, '--cpu-prof-name=relay.cpuprofile'] : [],
 });
+const baseRelay = args.base
+  ? await startRole('relay', [args['relay-options']], { module: baseFile('server-process.mjs') })
+  : null;
 const ports = { plain: plainPort, pieces: piecesPort };
 const proxyPorts = { plain: proxy.info.ports[0], pieces: proxy.info.ports[1] };
 const pathArgs = {
@@ -52,6 +61,11 @@ const pathArgs = {
   proxy: (echo) => ['net', '--port', String(proxyPorts[echo])],
 };
 const middle = { ws2web: relay, proxy };
+if (baseRelay) {
+  pathArgs.base = (echo) => ['ws2web', '--relay', baseRelay.info.relayUrl, '--port', String(ports[echo])];
+  middle.base = baseRelay;
+}
+const paths = [...(baseRelay ? ['base'] : []), ...args.paths.split(',')];
 
 const cases = {
   bulk64k: { echo: 'plain', mode: ['bulk', '--bytes', String(bytes), '--chunk', String(64 * 1024)], unit: 'MiB' },
@@ -66,7 +80,7 @@ const cases = {
 };
 
 let profileRun = 0;
-function runClient(clientArgs) {
+function runClient(clientArgs, client = CLIENT) {
   const execArgv = args.prof
     ? [
         '--cpu-prof',
@@ -77,7 +91,7 @@ function runClient(clientArgs) {
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      [...execArgv, CLIENT, ...clientArgs, '--cost'],
+      [...execArgv, client, ...clientArgs, '--cost'],
       { timeout: TIMEOUT_MS, maxBuffer: 64 * MiB },
       (error, stdout, stderr) => {
         if (error) reject(new Error(`client ${clientArgs.join(' ')} failed: ${error.message}\n${stderr}`));
@@ -93,7 +107,8 @@ const cpuMs = (d) => (d.userUs + d.systemUs) / 1000;
 async function measure(pathName, c) {
   const box = middle[pathName];
   const [boxBefore, echoBefore] = [await box.cost(), await targets.cost()];
-  const r = await runClient([...pathArgs[pathName](c.echo), ...c.mode]);
+  const client = pathName === 'base' ? baseFile('user-client.mjs') : CLIENT;
+  const r = await runClient([...pathArgs[pathName](c.echo), ...c.mode], client);
   const [boxAfter, echoAfter] = [await box.cost(), await targets.cost()];
   if (r.verified === false) throw new Error(`${pathName} ${c.mode[0]}: transfer did not verify`);
   const units = c.unit === 'MiB' ? r.received / MiB : c.unit === 'round trip' ? r.rounds : r.samples.length;
@@ -132,7 +147,7 @@ try {
   for (const name of args.only.split(',')) {
     const c = cases[name];
     if (!c) throw new Error(`unknown case ${name} (${Object.keys(cases).join(', ')})`);
-    const byPath = Object.fromEntries(args.paths.split(',').map((p) => [p, []]));
+    const byPath = Object.fromEntries(paths.map((p) => [p, []]));
     for (let i = 0; i < runs; i++) for (const [p, rows] of Object.entries(byPath)) rows.push(await measure(p, c));
     report.cases[name] = { unit: c.unit, paths: {} };
     for (const [p, rows] of Object.entries(byPath)) {

@@ -48,6 +48,14 @@ import type { StreamHost } from './stream-host.js';
 const BACKLOG_RECHECK_MS = 5;
 
 /**
+ * A CREDIT that would travel alone waits until this share of the window is owed: small returns
+ * ride along with the next frames the relay sends anyway (a request's answer), so a
+ * request/response pays no CREDIT message per round trip. It cannot stall the page: a page out
+ * of credit has a whole window in flight, and once the kernel took it, all of it is owed.
+ */
+const LONE_CREDIT_SHARE = 4;
+
+/**
  * RESOLVING, CONNECTING, OPEN; LINGERING: the page closed gracefully, queued bytes drain, then
  * FIN, nothing more is sent to the page; CLOSED; PENDING: inbound, offered to the page
  * (INCOMING), not yet accepted: connected, not read.
@@ -138,6 +146,11 @@ export class TcpStream extends StreamBase<TcpStreamState> {
 
   override get lingering(): boolean {
     return this.state.is('LINGERING');
+  }
+
+  /** See LONE_CREDIT_SHARE. (A datagram socket returns everything: a datagram needs its whole length.) */
+  override takeCreditOwed(alone: boolean): number {
+    return this.credit.grant(alone ? this.credit.window / LONE_CREDIT_SHARE : 0);
   }
 
   protected get opening(): boolean {
