@@ -91,3 +91,33 @@ test('bench --smoke runs every case and every transfer verifies', async () => {
       expect(row.verified, `${name}/${path} is checked`).toBe(true);
   }
 }, 100_000);
+
+test('bench/cost.mjs --smoke measures every case with its counters', async () => {
+  const out = join(outDir, 'cost.json');
+  const { code, output } = await new Promise<{ code: number; output: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      [join(ROOT, 'bench/cost.mjs'), '--smoke', '--out', out],
+      { cwd: ROOT, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) =>
+        resolve({
+          code: error ? (typeof error.code === 'number' ? error.code : -1) : 0,
+          output: `${stdout}\n${stderr}`,
+        }),
+    );
+  });
+  expect(code, output).toBe(0);
+  const report = JSON.parse(readFileSync(out, 'utf8')) as {
+    cases: Record<string, { paths: Record<string, Record<string, number>> }>;
+  };
+  expect(Object.keys(report.cases).sort()).toEqual(['bulk4k', 'bulk64k', 'connect', 'pieces', 'request64']);
+  for (const [name, c] of Object.entries(report.cases)) {
+    const ws2web = c.paths.ws2web ?? {};
+    expect(ws2web.middleCpuMs, `${name}: relay CPU`).toBeGreaterThan(0);
+    expect(ws2web.clientCpuMs, `${name}: client CPU`).toBeGreaterThan(0);
+    // Every case moves DATA both ways through the relay's WebSocket.
+    expect(ws2web.DATAToRelay, `${name}: DATA frames to the relay`).toBeGreaterThan(0);
+    expect(ws2web.DATAFromRelay, `${name}: DATA frames from the relay`).toBeGreaterThan(0);
+    expect(c.paths.proxy?.middleCpuMs, `${name}: proxy CPU`).toBeGreaterThan(0);
+  }
+}, 70_000);

@@ -9,13 +9,18 @@ const running = new Map();
 /**
  * Forks server-process.mjs in `role`; resolves with a handle once it reported its ports. With
  * BENCH_CPU_PROF=dir in the environment each child writes a V8 CPU profile there when it exits
- * (open it in Chrome DevTools → Performance, or any .cpuprofile viewer).
+ * (open it in Chrome DevTools → Performance, or any .cpuprofile viewer). `module` runs another
+ * copy of server-process.mjs (bench/cost.mjs --base: the relay of another build).
  */
-export function startRole(role, args = [], { execArgv = [] } = {}) {
+export function startRole(
+  role,
+  args = [],
+  { execArgv = [], module = new URL('./server-process.mjs', import.meta.url) } = {},
+) {
   const profile = process.env.BENCH_CPU_PROF
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, `--cpu-prof-name=${role}-${Date.now()}.cpuprofile`]
     : [];
-  const child = fork(new URL('./server-process.mjs', import.meta.url), [role, ...args], {
+  const child = fork(module, [role, ...args], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     execArgv: [...execArgv, ...profile],
   });
@@ -34,6 +39,13 @@ export function startRole(role, args = [], { execArgv = [] } = {}) {
           return new Promise((done) => {
             child.once('message', (reply) => done(reply.memory));
             child.send({ cmd: 'memory', gc });
+          });
+        },
+        /** CPU time and syscall counts of the child so far (cost-counters.mjs processCost). */
+        cost() {
+          return new Promise((done) => {
+            child.once('message', (reply) => done(reply.cost));
+            child.send({ cmd: 'cost' });
           });
         },
         stop: () => stopChild(child),

@@ -5,9 +5,11 @@
 //   user-proxy <port>...          a plain TCP proxy with Node's defaults to each port
 //   relay <options JSON>          a ws2web relay (loopback only) with these startRelay options
 // Each reports its ports to the parent over IPC, answers { cmd: 'memory' } with its memory use
-// (after a full GC when started with --expose-gc), and exits on { cmd: 'stop' } or when the
+// (after a full GC when started with --expose-gc), { cmd: 'cost' } with its CPU time and syscall
+// counts so far (bench/cost.mjs takes deltas), and exits on { cmd: 'stop' } or when the
 // parent goes away. One role per process, so a process's RSS is its role's alone.
 import { patternBlock } from './cases.mjs';
+import { processCost } from './cost-counters.mjs';
 import {
   startBulkEcho,
   startPiecesEcho,
@@ -97,6 +99,7 @@ async function stop() {
 process.on('message', async function onParentMessage(message) {
   if (message?.cmd === 'stop') await stop();
   else if (message?.cmd === 'memory') process.send({ memory: await memory(message.gc !== false) });
+  else if (message?.cmd === 'cost') process.send({ cost: processCost() });
 });
 process.on('disconnect', () => void stop());
 process.send(await start());

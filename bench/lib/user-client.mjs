@@ -15,12 +15,15 @@
 //   To take apart how the older in-process bench differs (bench/gap.mjs): --warmup N moves N bytes
 //   on a first connection before the timed one (same Winsock object / process), --hash-after
 //   hashes the sent bytes after the clock stops instead of while sending.
+//   --cost adds `cost` to the result (bench/cost.mjs): this process's CPU time and read/write
+//   syscalls over the measured part, and for ws2web the WebSocket messages and frames each way.
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { connect as netConnect } from 'node:net';
 import { parseArgs } from 'node:util';
 import { WebSocket } from 'ws';
 import { patternBlock } from './cases.mjs';
+import { costDelta, countingWebSocket, processCost } from './cost-counters.mjs';
 
 const { positionals, values: opt } = parseArgs({
   allowPositionals: true,
@@ -37,10 +40,34 @@ const { positionals, values: opt } = parseArgs({
     nodelay: { type: 'boolean', default: false },
     warmup: { type: 'string', default: '0' },
     'hash-after': { type: 'boolean', default: false },
+    cost: { type: 'boolean', default: false },
   },
 });
 const [pathName, mode] = positionals;
 const now = () => performance.now();
+
+/** --cost: the WebSocket class counts messages and frames; `meter` brackets the measured part. */
+const counting = opt.cost ? countingWebSocket(WebSocket) : null;
+const snapshot = () => ({ process: processCost(), ws: structuredClone(counting?.counters ?? null) });
+let costFrom = null;
+const meter = {
+  start() {
+    costFrom = snapshot();
+  },
+  result() {
+    if (!opt.cost || costFrom === null) return undefined;
+    const to = snapshot();
+    const ws = to.ws && {
+      sent: wsDelta(costFrom.ws.sent, to.ws.sent),
+      received: wsDelta(costFrom.ws.received, to.ws.received),
+    };
+    return { client: costDelta(costFrom.process, to.process), ws };
+  },
+};
+function wsDelta(a, b) {
+  const frames = Object.fromEntries(Object.entries(b.frames).map(([k, v]) => [k, v - (a.frames[k] ?? 0)]));
+  return { messages: b.messages - a.messages, bytes: b.bytes - a.bytes, frames };
+}
 
 /** The bytes a user's program sends: pseudo-random, one 1 MiB block repeated (no allocation per chunk). */
 const makeBlock = (size = 1024 * 1024) => patternBlock(size, 0x2545f491);
@@ -51,7 +78,7 @@ const makeBlock = (size = 1024 * 1024) => patternBlock(size, 0x2545f491);
 
 async function ws2webSocket() {
   const ws2web = await import('../../packages/browser/dist/index.js');
-  const w = ws2web.createWinsock({ relay: opt.relay, WebSocket });
+  const w = ws2web.createWinsock({ relay: opt.relay, WebSocket: counting?.WebSocket ?? WebSocket });
   if (w.WSAStartup(0x0202, {}) !== 0) throw new Error('WSAStartup failed');
   const fail = (call) => new Error(`${call} failed with Winsock error ${w.WSAGetLastError()}`);
   return {
@@ -175,6 +202,7 @@ async function bulk(api) {
     const warm = await transfer(api, block, Number(opt.warmup), false);
     if (!warm.verified) throw new Error('warm-up transfer did not verify');
   }
+  meter.start();
   return transfer(api, block, Number(opt.bytes), opt['hash-after']);
 }
 
@@ -225,6 +253,7 @@ async function connectEcho(api) {
   const samples = [];
   const buffer = new Uint8Array(16);
   let verified = true;
+  meter.start();
   for (let i = 0; i < Number(opt.count); i++) {
     const t0 = now();
     const socket = await api.connect();
@@ -245,6 +274,7 @@ async function requestResponse(api) {
   const socket = await api.connect();
   const samples = [];
   let verified = true;
+  meter.start();
   const started = now();
   const end = started + Number(opt.ms);
   while (now() < end) {
@@ -272,6 +302,8 @@ if (!apis[pathName] || !modes[mode]) {
 }
 const api = await apis[pathName]();
 const result = await modes[mode](api);
+const cost = meter.result();
+if (cost) result.cost = cost;
 api.end();
-process.stdout.write(`${JSON.stringify(result)}\n`);
-process.exit(0);
+// Exit only once the line is out: stdout to a pipe is asynchronous, and a long line (many samples) would be cut.
+process.stdout.write(`${JSON.stringify(result)}\n`, () => process.exit(0));

@@ -105,7 +105,7 @@ describe('HTTP endpoints', () => {
     await page.open(1, ipv4(srv.port));
     await page.read(1, 10);
     page.send({ type: FrameType.DATA, stream: 1, data: Buffer.from('abc') });
-    await page.nextOn(1, FrameType.CREDIT);
+    await waitUntil(() => relay.metrics().bytesPageToPeer === 3, 2000, 'the 3 bytes written');
     await page.open(2, ipv4(80, '10.9.8.7'));
     const res = await fetch(`http://127.0.0.1:${relay.port}/metrics`);
     expect(res.status).toBe(200);

@@ -215,10 +215,12 @@ describe('streams', () => {
   });
 
   it('returns credit as the kernel takes the bytes, coalesced per turn', async () => {
-    const { srv, page } = await setup(startServer());
+    const window = 16 * 1024;
+    const { srv, page } = await setup(startServer(), { streamWindow: window });
     await page.open(1, ipv4(srv.port));
     await srv.accepted();
-    // 50 small frames in one message: their write callbacks run in one turn → one CREDIT.
+    // 50 frames of 100 bytes in one message: their write callbacks run in one turn → one CREDIT
+    // (5000 bytes is over a quarter of the window, so it goes out on its own).
     page.send(
       ...Array.from({ length: 50 }, () => ({ type: FrameType.DATA, stream: 1, data: new Uint8Array(100) }) as const),
     );
@@ -230,5 +232,44 @@ describe('streams', () => {
     const more = page.inbox.filter((f) => f.type === FrameType.CREDIT).map((f) => (f as CreditFrame).bytes);
     expect(credit.bytes + more.reduce((a, b) => a + b, 0)).toBe(5000);
     expect(more.length).toBeLessThanOrEqual(1);
+  });
+
+  it('holds a small CREDIT until a frame goes out anyway: a request/response costs one message each way', async () => {
+    const window = 16 * 1024;
+    const { srv, relay, page } = await setup(startEchoServer(), { streamWindow: window });
+    await page.open(1, ipv4(srv.port));
+    await srv.accepted();
+    for (let round = 1; round <= 3; round++) {
+      const before = page.messages;
+      page.send({ type: FrameType.DATA, stream: 1, data: new Uint8Array(64).fill(round) });
+      const echoed = await page.read(1, 64, { credit: false });
+      expect(echoed.every((b) => b === round)).toBe(true);
+      await waitUntil(() => relay.metrics().bytesPageToPeer === 64 * round, 2000, 'the request written');
+      await page.roundTrip();
+      // The echo's DATA carried the CREDIT for the request (one message), or the CREDIT waits
+      // for the next one; never a message of its own.
+      expect(page.messages - before).toBe(1);
+    }
+    const credited = page.inbox
+      .filter((f) => f.type === FrameType.CREDIT)
+      .reduce((n, f) => n + (f as CreditFrame).bytes, 0);
+    expect(credited).toBeGreaterThanOrEqual(64 * 2);
+    expect(credited).toBeLessThanOrEqual(64 * 3);
+  });
+
+  it('sends a waiting CREDIT alone once a quarter of the window is owed, so a page out of credit resumes', async () => {
+    const window = 16 * 1024;
+    const { srv, relay, page } = await setup(startServer(), { streamWindow: window });
+    await page.open(1, ipv4(srv.port));
+    await srv.accepted();
+    page.send({ type: FrameType.DATA, stream: 1, data: new Uint8Array(window / 4 - 1) });
+    await waitUntil(() => relay.metrics().bytesPageToPeer === window / 4 - 1, 2000, 'the bytes written');
+    await page.roundTrip();
+    expect(page.typesOn(1)).not.toContain('CREDIT'); // under a quarter, nothing else to send: it waits
+    page.send({ type: FrameType.DATA, stream: 1, data: new Uint8Array(1) });
+    expect(((await page.nextOn(1, FrameType.CREDIT)) as CreditFrame).bytes).toBe(window / 4);
+    // The whole window spent: it all comes back.
+    page.send({ type: FrameType.DATA, stream: 1, data: new Uint8Array(window) });
+    expect(((await page.nextOn(1, FrameType.CREDIT)) as CreditFrame).bytes).toBe(window);
   });
 });

@@ -1,8 +1,10 @@
 /**
  * CREDIT back to the page, once per flush, paced by the bandwidth cap (page → relay). Streams
  * whose writes completed this turn are marked; just before the outbox flushes, each sends one
- * CREDIT for everything the kernel took. With a cap the page may only send within its credit,
- * so holding CREDIT back is what slows it down; nothing extra is buffered here.
+ * CREDIT for everything the kernel took — unless that CREDIT would be the flush's only frame and
+ * the stream prefers to wait (HostedStream.takeCreditOwed): then it stays marked and rides with
+ * the next flush that sends something. With a cap the page may only send within its credit, so
+ * holding CREDIT back is what slows it down; nothing extra is buffered here.
  */
 import { FrameType } from '@ws2web/protocol';
 import type { Throttle } from '../ops/limits.js';
@@ -56,24 +58,36 @@ export class CreditPacer {
     this.#delayed.clear();
   }
 
-  /** beforeFlush hook of the outbox: one CREDIT per stream whose writes completed this turn. */
+  /** beforeFlush hook of the outbox: one CREDIT per stream whose writes completed (and that is not waiting). */
   flush(): void {
     const outbox = this.#outbox;
-    const throttle = this.#throttle;
+    const waiting: HostedStream[] = [];
     for (const stream of this.#owing) {
-      const bytes = stream.takeCreditOwed();
-      if (bytes <= 0) continue;
-      if (throttle.limited && (throttle.spend(bytes) > 0 || this.#timer !== null)) {
-        this.#delayed.set(stream, (this.#delayed.get(stream) ?? 0) + bytes);
-        continue;
-      }
-      outbox.frame({ type: FrameType.CREDIT, stream: stream.id, bytes });
+      const bytes = stream.takeCreditOwed(outbox.queuedBytes === 0);
+      if (bytes > 0) this.#give(stream, bytes);
+      else if (stream.owesCredit) waiting.push(stream);
     }
     this.#owing.clear();
+    if (waiting.length > 0) {
+      // Something leaves after all (another stream's CREDIT): the waiting ones ride along.
+      if (outbox.queuedBytes > 0) for (const stream of waiting) this.#give(stream, stream.takeCreditOwed(false));
+      else for (const stream of waiting) this.#owing.add(stream);
+    }
     if (this.#delayed.size > 0 && this.#timer === null) {
       this.#metrics.countLimit('bandwidth');
-      this.#timer = setTimeout(this.#onDelayOver, Math.max(1, throttle.wait()));
+      this.#timer = setTimeout(this.#onDelayOver, Math.max(1, this.#throttle.wait()));
     }
+  }
+
+  /** One CREDIT now, or held back by the cap until #timer fires. */
+  #give(stream: HostedStream, bytes: number): void {
+    if (bytes <= 0) return;
+    const throttle = this.#throttle;
+    if (throttle.limited && (throttle.spend(bytes) > 0 || this.#timer !== null)) {
+      this.#delayed.set(stream, (this.#delayed.get(stream) ?? 0) + bytes);
+      return;
+    }
+    this.#outbox.frame({ type: FrameType.CREDIT, stream: stream.id, bytes });
   }
 
   #onDelayOver = (): void => {

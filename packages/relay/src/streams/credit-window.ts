@@ -7,12 +7,20 @@
  */
 export class CreditWindow {
   #available: number;
+  /** The whole window the page was granted (the early window, then the widened one). */
+  #window: number;
   #owed = 0;
   #closed = false;
 
   /** `initial`: the window announced to the page (OPENED / DGRAM_OPENED). */
   constructor(initial: number) {
     this.#available = initial;
+    this.#window = initial;
+  }
+
+  /** The window announced to the page. */
+  get window(): number {
+    return this.#window;
   }
 
   /** Bytes the page may still send before it needs a CREDIT. */
@@ -34,7 +42,9 @@ export class CreditWindow {
 
   /** The window grew by `bytes` without a CREDIT (OPENED announces more than the early window). */
   widen(bytes: number): void {
-    if (!this.#closed) this.#available += bytes;
+    if (this.#closed) return;
+    this.#available += bytes;
+    this.#window += bytes;
   }
 
   /** `bytes` left the relay (or were dropped): they may be given back. */
@@ -42,9 +52,13 @@ export class CreditWindow {
     if (!this.#closed) this.#owed += bytes;
   }
 
-  /** Everything owed, as one CREDIT; the page may send that much again. 0 once closed. */
-  grant(): number {
+  /**
+   * Everything owed, as one CREDIT; the page may send that much again. 0 once closed, and 0 (the
+   * bytes stay owed) while less than `minimum` is owed.
+   */
+  grant(minimum = 0): number {
     const owed = this.#owed;
+    if (owed < minimum) return 0;
     this.#owed = 0;
     this.#available += owed;
     return owed;

@@ -56,8 +56,12 @@ export abstract class StreamBase<S extends string> implements HostedStream {
 
   abstract destroy(): Promise<void>;
 
-  takeCreditOwed(): number {
+  takeCreditOwed(_alone: boolean): number {
     return this.credit.grant();
+  }
+
+  get owesCredit(): boolean {
+    return this.credit.owed > 0;
   }
 
   /** Fields of this stream's kind in every log record (remote, listen address…). */

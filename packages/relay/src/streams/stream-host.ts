@@ -64,8 +64,14 @@ export interface HostedStream {
   readonly lingering: boolean;
   /** Resolves once the stream's socket (if it ever had one) has closed. */
   readonly socketClosed: Promise<void>;
-  /** Bytes the kernel took since the last CREDIT; the caller sends them as one CREDIT frame. */
-  takeCreditOwed(): number;
+  /**
+   * Bytes the kernel took since the last CREDIT; the caller sends them as one CREDIT frame. With
+   * `alone` (the CREDIT would be a WebSocket message of its own: nothing else leaves this turn) a
+   * stream may answer 0 and keep them owed until they are worth a message (TcpStream).
+   */
+  takeCreditOwed(alone: boolean): number;
+  /** Bytes are owed back (a CREDIT that waited is still to go). */
+  readonly owesCredit: boolean;
   /** CLOSE from the page. */
   onClose(reason: number): void;
   /** The WebSocket went or the relay is closing: drop the socket, send nothing. */

@@ -48,6 +48,21 @@ import type { StreamHost } from './stream-host.js';
 const BACKLOG_RECHECK_MS = 5;
 
 /**
+ * A CREDIT that would travel alone waits until this share of the window is owed: small returns
+ * ride along with the next frames the relay sends anyway (a request's answer), so a
+ * request/response pays no CREDIT message per round trip. It cannot stall the page: a page out
+ * of credit has a whole window in flight, and once the kernel took it, all of it is owed.
+ */
+const LONE_CREDIT_SHARE = 4;
+
+/**
+ * DATA smaller than this is written corked until the end of the tick: the small frames of one
+ * turn (a page's many small sends, read in one go from its WebSocket) leave in one writev, not
+ * one syscall each. Larger frames are written as they come.
+ */
+const CORK_BELOW = 16 * 1024;
+
+/**
  * RESOLVING, CONNECTING, OPEN; LINGERING: the page closed gracefully, queued bytes drain, then
  * FIN, nothing more is sent to the page; CLOSED; PENDING: inbound, offered to the page
  * (INCOMING), not yet accepted: connected, not read.
@@ -87,6 +102,8 @@ export class TcpStream extends StreamBase<TcpStreamState> {
   readonly #remote: Endpoint;
   readonly #local: Endpoint | null;
   #socket: net.Socket | null = null;
+  /** The socket is corked until the end of this tick (see CORK_BELOW). */
+  #corked = false;
   #noDelay: boolean;
   #keepAlive: boolean;
 
@@ -138,6 +155,11 @@ export class TcpStream extends StreamBase<TcpStreamState> {
 
   override get lingering(): boolean {
     return this.state.is('LINGERING');
+  }
+
+  /** See LONE_CREDIT_SHARE. (A datagram socket returns everything: a datagram needs its whole length.) */
+  override takeCreditOwed(alone: boolean): number {
+    return this.credit.grant(alone ? this.credit.window / LONE_CREDIT_SHARE : 0);
   }
 
   protected get opening(): boolean {
@@ -476,8 +498,19 @@ export class TcpStream extends StreamBase<TcpStreamState> {
 
   #write(chunk: Uint8Array): void {
     const length = chunk.length;
-    this.#socket!.write(chunk, (err) => this.#onWritten(err, length));
+    const socket = this.#socket!;
+    if (length < CORK_BELOW && !this.#corked) {
+      this.#corked = true;
+      socket.cork();
+      process.nextTick(this.#uncork);
+    }
+    socket.write(chunk, (err) => this.#onWritten(err, length));
   }
+
+  #uncork = (): void => {
+    this.#corked = false;
+    this.#socket?.uncork();
+  };
 
   /** The kernel took `length` bytes: they may be given back to the page as credit. */
   #onWritten(err: Error | null | undefined, length: number): void {
