@@ -165,7 +165,7 @@ int main(int argc, char **argv)
         if (rc == WAIT_IO_COMPLETION) sawCompletion = 1;
     }
     /* How many routines each SleepEx ran depends on timing; that one did is certain. */
-    printf("SleepEx returned WAIT_IO_COMPLETION (%d): %s\n", WAIT_IO_COMPLETION, sawCompletion ? "yes" : "no");
+    printf("SleepEx returned WAIT_IO_COMPLETION (%d): %s\n", (int)WAIT_IO_COMPLETION, sawCompletion ? "yes" : "no");
     received[receivedLen] = '\0';
     printf("received %d bytes:\n%s", receivedLen, received);
     printf("completion routines ran: %s\n", routineCalls >= 3 ? "send, receives" : "too few");

@@ -15,7 +15,39 @@ afterAll(() => control.releaseAll());
 
 const MODES: RunMode[] = ['jspi', 'asyncify'];
 
+const IOCP_PROBE = [
+  'port created: yes',
+  'existing port with INVALID_HANDLE_VALUE: NULL',
+  'GQCS: FALSE, error 258, lpOverlapped NULL',
+  'GQCS: FALSE, error 258, lpOverlapped NULL',
+  'GQCS: TRUE, key 10, 1 bytes, lpOverlapped NULL',
+  'GQCSEx: TRUE, 2 removed',
+  '  entry 0: key 20, 2 bytes, Internal 0, lpOverlapped is a',
+  '  entry 1: key 30, 3 bytes, Internal 0, lpOverlapped is b',
+  'GQCSEx on an empty port: FALSE, error 258',
+  'PostQueuedCompletionStatus(NULL): FALSE',
+  'CloseHandle(port): TRUE',
+  '',
+].join('\n');
+
 describe.each(MODES)('overlapped I/O, IOCP and window messages with %s', (mode) => {
+  it('completion ports: FIFO packets, GetQueuedCompletionStatusEx, WAIT_TIMEOUT with lpOverlapped NULL', async () => {
+    const run = await runExample('iocp', { args: [], mode });
+    expect(run.stdout).toBe(IOCP_PROBE);
+    expect(run.exitCode).toBe(0);
+  });
+
+  it('measures a PostQueuedCompletionStatus → GetQueuedCompletionStatus round trip', async () => {
+    const n = 20_000;
+    const run = await runExample('iocp', { args: ['bench', String(n)], mode });
+    const m = /^(\d+) round trips, ([\d.]+) us each\n$/.exec(run.stdout);
+    expect(m, run.stdout).not.toBeNull();
+    expect(Number(m![1])).toBe(n);
+    const us = Number(m![2]);
+    expect(us).toBeGreaterThan(0);
+    console.log(`IOCP round trip (${mode}): ${us} us (${n} post → dequeue pairs, QueryPerformanceCounter in the page)`);
+  });
+
   it('legacy-iocp-client: overlapped WSARecv/WSASend through GetQueuedCompletionStatus, cancelled and closed-under receives', async () => {
     const port = inject('chatPort');
     const run = await runExample('legacy-iocp-client', {

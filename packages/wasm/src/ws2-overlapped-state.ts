@@ -99,7 +99,9 @@ export class OverlappedIo {
     const hEvent = hEventRaw & ~1;
     m.setU32(ovPtr, STATUS_PENDING);
     m.setU32(ovPtr + 4, 0);
-    if (hEvent) w.WSAResetEvent(this.#ctx.event(hEvent)!);
+    // Only a live event is touched: a failing call would set the program's last error.
+    const cEvent = hEvent ? this.#ctx.events.get(hEvent) : undefined;
+    if (cEvent) w.WSAResetEvent(cEvent);
     const ownEvent = w.WSACreateEvent();
     const ov: LibraryOverlapped = { hEvent: ownEvent };
     if (!(await o.begin(ov))) {
@@ -123,7 +125,7 @@ export class OverlappedIo {
       const status = ntStatusOf(wsaError);
       after.setU32(ovPtr, status);
       after.setU32(ovPtr + 4, delivered);
-      if (hEvent) w.WSASetEvent(this.#ctx.event(hEvent)!);
+      if (cEvent && this.#ctx.events.get(hEvent) === cEvent) w.WSASetEvent(cEvent);
       if (o.routine) this.#queueApc({ routine: o.routine, error, bytes: delivered, overlapped: ovPtr, flags: 0 });
       if (!(hEventRaw & 1)) this.sink?.complete(o.socket, ovPtr, delivered, status);
       settled();
@@ -149,7 +151,8 @@ export class OverlappedIo {
     const hEventRaw = m.u32(ovPtr + 16);
     m.setU32(ovPtr, 0);
     m.setU32(ovPtr + 4, 0);
-    if (hEventRaw & ~1) this.#ctx.w.WSASetEvent(this.#ctx.event(hEventRaw & ~1)!);
+    const cEvent = this.#ctx.events.get(hEventRaw & ~1);
+    if (cEvent) this.#ctx.w.WSASetEvent(cEvent);
     if (routine) this.#queueApc({ routine, error: 0, bytes: 0, overlapped: ovPtr, flags: 0 });
     if (!(hEventRaw & 1)) this.sink?.complete(socket, ovPtr, 0, 0);
   }
