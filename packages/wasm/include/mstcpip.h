@@ -1,7 +1,7 @@
 /*
  * ws2web: <mstcpip.h>: the types and SIO_* codes programs use with WSAIoctl (tcp_keepalive for
- * SIO_KEEPALIVE_VALS…). WSAIoctl itself is not available from C in this port, so a call to it
- * stops the build; the header compiles so that programs using only its constants do.
+ * SIO_KEEPALIVE_VALS…). WSAIoctl answers FIONBIO, FIONREAD, SIOCATMARK and
+ * SIO_GET_EXTENSION_FUNCTION_POINTER; the codes declared here fail with WSAEOPNOTSUPP.
  */
 #ifndef WS2WEB_MSTCPIP_H
 #define WS2WEB_MSTCPIP_H

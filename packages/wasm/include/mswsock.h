@@ -1,7 +1,9 @@
 /*
- * ws2web: <mswsock.h>. The Microsoft extensions (ConnectEx, AcceptEx, TransmitFile…) are not
- * available to C code in this port: they are overlapped-only, and overlapped I/O is not bridged.
- * The header exists so programs that include it for a constant or two still compile.
+ * ws2web: <mswsock.h>. The Microsoft extensions AcceptEx, GetAcceptExSockaddrs, ConnectEx and
+ * DisconnectEx (the last two through WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER), as on
+ * Windows), their WSAID_* GUIDs and LPFN_* types: declared with the rest of the overlapped
+ * Winsock calls (ws2web/winsock-overlapped.h, included by <winsock2.h>). TransmitFile and
+ * TransmitPackets are not available.
  */
 #ifndef _MSWSOCK_
 #define _MSWSOCK_

@@ -39,6 +39,11 @@ ULONGLONG WINAPI GetTickCount64(void) WS2WEB_KERNEL32(GetTickCount64);
 }
 #endif
 
+/* ---- overlapped I/O, completion ports, alertable waits; user32 windows and messages ------- */
+#include "ws2web/overlapped.h"
+#include "ws2web/user32.h"
+/* ---- end of overlapped / user32 block ----------------------------------------------------- */
+
 #ifndef WIN32_LEAN_AND_MEAN
 #include <winsock.h>
 #endif

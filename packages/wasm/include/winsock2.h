@@ -289,7 +289,12 @@ int WSAAPI send(SOCKET s, const char *buf, int len, int flags) WS2WEB_IMPORT(sen
 int WSAAPI recv(SOCKET s, char *buf, int len, int flags) WS2WEB_IMPORT(recv);
 int WSAAPI sendto(SOCKET s, const char *buf, int len, int flags, const struct sockaddr *to, int tolen) WS2WEB_IMPORT(sendto);
 int WSAAPI recvfrom(SOCKET s, char *buf, int len, int flags, struct sockaddr *from, int *fromlen) WS2WEB_IMPORT(recvfrom);
-/** Blocking; lpOverlapped and lpCompletionRoutine must be NULL (no overlapped I/O from C). */
+/**
+ * Blocking without lpOverlapped. With one: SOCKET_ERROR + WSA_IO_PENDING, then the completion
+ * through the OVERLAPPED (its hEvent, WSAGetOverlappedResult, a completion port) or the
+ * completion routine, run by an alertable wait (ws2web/overlapped.h). Received bytes are written
+ * into the buffers when the operation completes.
+ */
 int WSAAPI WSASend(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lpNumberOfBytesSent, DWORD dwFlags, LPWSAOVERLAPPED lpOverlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine) WS2WEB_IMPORT(WSASend);
 int WSAAPI WSARecv(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lpNumberOfBytesRecvd, LPDWORD lpFlags, LPWSAOVERLAPPED lpOverlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine) WS2WEB_IMPORT(WSARecv);
 int WSAAPI WSASendTo(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lpNumberOfBytesSent, DWORD dwFlags, const struct sockaddr *lpTo, int iTolen, LPWSAOVERLAPPED lpOverlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine) WS2WEB_IMPORT(WSASendTo);
@@ -325,8 +330,12 @@ BOOL WSAAPI WSASetEvent(WSAEVENT hEvent) WS2WEB_IMPORT(WSASetEvent);
 BOOL WSAAPI WSAResetEvent(WSAEVENT hEvent) WS2WEB_IMPORT(WSAResetEvent);
 int WSAAPI WSAEventSelect(SOCKET s, WSAEVENT hEventObject, long lNetworkEvents) WS2WEB_IMPORT(WSAEventSelect);
 int WSAAPI WSAEnumNetworkEvents(SOCKET s, WSAEVENT hEventObject, LPWSANETWORKEVENTS lpNetworkEvents) WS2WEB_IMPORT(WSAEnumNetworkEvents);
-/** Blocking (up to dwTimeout ms). fAlertable is accepted; there are no APCs to run. */
-DWORD WSAAPI WSAWaitForMultipleEvents(DWORD cEvents, const WSAEVENT *lphEvents, BOOL fWaitAll, DWORD dwTimeout, BOOL fAlertable) WS2WEB_IMPORT(WSAWaitForMultipleEvents);
+/** Blocking (up to dwTimeout ms). fAlertable (with fWaitAll FALSE) runs completion routines: WSA_WAIT_IO_COMPLETION. */
+DWORD WSAAPI ws2web_WSAWaitForMultipleEvents(DWORD cEvents, const WSAEVENT *lphEvents, BOOL fWaitAll, DWORD dwTimeout, BOOL fAlertable) WS2WEB_IMPORT(WSAWaitForMultipleEvents);
+static __inline DWORD WSAWaitForMultipleEvents(DWORD cEvents, const WSAEVENT *lphEvents, BOOL fWaitAll, DWORD dwTimeout, BOOL fAlertable) {
+    if (fAlertable && !fWaitAll && cEvents > 0 && cEvents <= WSA_MAXIMUM_WAIT_EVENTS && lphEvents) return ws2web_alertable_wait(cEvents, lphEvents, dwTimeout);
+    return ws2web_WSAWaitForMultipleEvents(cEvents, lphEvents, fWaitAll, dwTimeout, FALSE);
+}
 
 /** Blocking: names are resolved by the relay. The hostent lives until the next call. */
 struct hostent *WSAAPI gethostbyname(const char *name) WS2WEB_IMPORT(gethostbyname);
@@ -349,5 +358,9 @@ static __inline u_long ntohl(u_long v) { return htonl(v); }
 #endif
 
 #include "ws2web/address-string.h"
+
+/* ---- overlapped results, WSAIoctl, extension functions, WSAAsyncSelect --------------------- */
+#include "ws2web/winsock-overlapped.h"
+/* ---- end of overlapped block -------------------------------------------------------------- */
 
 #endif /* _WINSOCK2API_ */

@@ -4,14 +4,18 @@
  * and test/imports-table.test.ts checks it does.
  */
 import type { GlueContext, ImportGroup } from './context.js';
+import { iocpImports } from './iocp.js';
 import { eventImports } from './kernel32-events.js';
 import { kernel32Imports } from './kernel32.js';
 import { dataImports } from './ws2-data.js';
 import { nameImports } from './ws2-names.js';
 import { selectImports } from './ws2-select.js';
 import { socketImports } from './ws2-sockets.js';
+import { user32Imports } from './user32.js';
+import { ioctlImports } from './ws2-overlapped-ioctl.js';
+import { overlappedImports } from './ws2-overlapped.js';
 
-export type ImportTable = Record<'ws2_32' | 'kernel32', ImportGroup>;
+export type ImportTable = Record<'ws2_32' | 'kernel32' | 'user32', ImportGroup>;
 
 function merge(groups: ImportGroup[]): ImportGroup {
   const out: ImportGroup = { sync: {}, blocking: {} };
@@ -23,9 +27,26 @@ function merge(groups: ImportGroup[]): ImportGroup {
 }
 
 export function winsockImports(ctx: GlueContext): ImportTable {
+  const data = dataImports(ctx);
+  // The overlapped group comes after the data group: its WSASend/WSARecv… take the calls with an
+  // OVERLAPPED and hand the others to the data group's.
+  const overlapped = overlappedImports(ctx, data);
+  const iocp = iocpImports(ctx);
+  const user32 = user32Imports(ctx);
+  const kernel32 = merge([kernel32Imports(ctx), eventImports(ctx), overlapped.kernel32, iocp.group]);
+  kernel32.sync.CloseHandle = iocp.closeHandle(kernel32.sync.CloseHandle!);
   return {
-    ws2_32: merge([socketImports(ctx), dataImports(ctx), selectImports(ctx), nameImports(ctx)]),
-    kernel32: merge([kernel32Imports(ctx), eventImports(ctx)]),
+    ws2_32: merge([
+      socketImports(ctx),
+      data,
+      selectImports(ctx),
+      nameImports(ctx),
+      overlapped.ws2_32,
+      ioctlImports(ctx),
+      user32.ws2_32,
+    ]),
+    kernel32,
+    user32: user32.user32,
   };
 }
 

@@ -126,8 +126,7 @@ export async function runWinsockProgram(options: ProgramOptions): Promise<Progra
   const wrapBlocking = mode === 'jspi' ? suspending : (fn: (...args: never[]) => Promise<unknown>) => driver.wrap(fn);
   const imports: Record<string, Record<string, unknown>> = {
     wasi_snapshot_preview1: wasi,
-    ws2_32: bind(table.ws2_32, wrapBlocking),
-    kernel32: bind(table.kernel32, wrapBlocking),
+    ...Object.fromEntries(Object.entries(table).map(([module, group]) => [module, bind(group, wrapBlocking)])),
   };
   fillMissing(module, imports);
 

@@ -2,7 +2,8 @@
  * ws2_32 imports that move data: send, recv, sendto, recvfrom, WSASend, WSARecv, WSASendTo,
  * WSARecvFrom. All may block. Outgoing bytes are copied out of memory before the call; incoming
  * bytes land in a JavaScript buffer and only the bytes received are copied into the C buffer.
- * Overlapped I/O is not bridged: a non-NULL lpOverlapped or completion routine → WSAEOPNOTSUPP.
+ * Calls with an lpOverlapped are taken by ws2-overlapped.ts first; one that still reaches here
+ * (a completion routine without an OVERLAPPED) → WSAEOPNOTSUPP.
  */
 import type { GlueContext, ImportGroup } from './context.js';
 import { OutAddress, readRef, readSockaddr, readWsabufs, scatter } from './structs.js';

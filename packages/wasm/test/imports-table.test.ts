@@ -22,7 +22,7 @@ function table() {
   );
 }
 
-/** `import_module("m"), import_name(#name)` declarations: WS2WEB_IMPORT(x) and WS2WEB_KERNEL32(x). */
+/** `import_module("m"), import_name(#name)` declarations: WS2WEB_IMPORT(x), WS2WEB_KERNEL32(x), WS2WEB_USER32(x). */
 function declaredImports(): string[] {
   const names: string[] = [];
   const include = new URL('../include/', import.meta.url);
@@ -32,6 +32,7 @@ function declaredImports(): string[] {
     const text = readFileSync(new URL(file, include), 'utf8');
     for (const m of text.matchAll(/\bWS2WEB_IMPORT\((\w+)\);/g)) names.push(`ws2_32.${m[1]}`);
     for (const m of text.matchAll(/\bWS2WEB_KERNEL32\((\w+)\);/g)) names.push(`kernel32.${m[1]}`);
+    for (const m of text.matchAll(/\bWS2WEB_USER32\((\w+)\);/g)) names.push(`user32.${m[1]}`);
   }
   return names.sort();
 }

@@ -25,4 +25,17 @@ export const BLOCKING_IMPORTS = Object.freeze([
   'kernel32.Sleep',
   'kernel32.WaitForSingleObject',
   'kernel32.WaitForMultipleObjects',
+  // Overlapped I/O and completion ports (src/ws2-overlapped.ts, src/iocp.ts): starting an
+  // operation awaits the library's call; the result calls and GetQueuedCompletionStatus wait.
+  'ws2_32.ConnectEx',
+  'ws2_32.AcceptEx',
+  'ws2_32.WSAGetOverlappedResult',
+  'kernel32.GetOverlappedResult',
+  'kernel32.GetQueuedCompletionStatus',
+  'kernel32.GetQueuedCompletionStatusEx',
+  // The message queue (src/user32.ts): GetMessage waits for a message, PeekMessage yields once.
+  'user32.GetMessageA',
+  'user32.GetMessageW',
+  'user32.PeekMessageA',
+  'user32.PeekMessageW',
 ]);

@@ -120,8 +120,6 @@ int main(int argc, char **argv)
     bufs[1].buf = part2; bufs[1].len = sizeof(part2) - 1;
     rc = WSARecv(s, bufs, 2, &got, &flags, NULL, NULL);
     printf("WSARecv %d, got %lu: '%.4s' + '%s'\n", rc, got, part1, part2);
-    rc = WSASend(s, bufs, 1, &sent, 0, (LPWSAOVERLAPPED)&addr, NULL);
-    printf("overlapped WSASend from C: %d, error %d\n", rc, WSAGetLastError());
 
     /* A select() that times out leaves an empty set */
     FD_ZERO(&readfds);

@@ -9,7 +9,7 @@
  *   SetEvent, ResetEvent, CloseHandle (event handles)
  *   WaitForSingleObject(Ex), WaitForMultipleObjects(Ex)   WAIT_OBJECT_0 + i, WAIT_TIMEOUT,
  *                    WAIT_FAILED; an auto-reset event is reset by the wait it satisfies.
- *                    bAlertable is accepted; there are no APCs to run.
+ *                    The Ex forms (alertable: completion routines run) are in ws2web/overlapped.h.
  */
 #ifndef WS2WEB_KERNEL32_EVENTS_H
 #define WS2WEB_KERNEL32_EVENTS_H
@@ -44,8 +44,7 @@ BOOL WINAPI CloseHandle(HANDLE hObject) WS2WEB_KERNEL32(CloseHandle);
 DWORD WINAPI WaitForSingleObject(HANDLE hHandle, DWORD dwMilliseconds) WS2WEB_KERNEL32(WaitForSingleObject);
 /** Blocking. */
 DWORD WINAPI WaitForMultipleObjects(DWORD nCount, const HANDLE *lpHandles, BOOL bWaitAll, DWORD dwMilliseconds) WS2WEB_KERNEL32(WaitForMultipleObjects);
-static __inline DWORD WaitForSingleObjectEx(HANDLE hHandle, DWORD dwMilliseconds, BOOL bAlertable) { (void)bAlertable; return WaitForSingleObject(hHandle, dwMilliseconds); }
-static __inline DWORD WaitForMultipleObjectsEx(DWORD nCount, const HANDLE *lpHandles, BOOL bWaitAll, DWORD dwMilliseconds, BOOL bAlertable) { (void)bAlertable; return WaitForMultipleObjects(nCount, lpHandles, bWaitAll, dwMilliseconds); }
+/* WaitForSingleObjectEx / WaitForMultipleObjectsEx (alertable): ws2web/overlapped.h. */
 
 #ifdef __cplusplus
 }
