@@ -2,7 +2,8 @@
  * One page's WebSocket: its lifecycle, and the hub between the pieces that do the work — the
  * handshake (handshake.ts), frame dispatch (dispatch.ts), stream ids and what they hold
  * (stream-table.ts), which new streams may open (admission.ts), CREDIT pacing (credit-pacer.ts),
- * timers (liveness.ts) and the outgoing coalescer (outbox.ts).
+ * timers (liveness.ts), the incoming frame queue (frame-queue.ts) and the outgoing coalescer
+ * (outbox.ts).
  *
  * States: AWAITING_HELLO ──valid HELLO──▶ READY ──GOAWAY / close / error──▶ CLOSING ──'close'──▶ CLOSED.
  * Any message that does not decode, a text message, a frame the page may not send, or a
@@ -56,6 +57,7 @@ import { UdpStream } from '../streams/udp-stream.js';
 import { Admission } from './admission.js';
 import { CreditPacer } from './credit-pacer.js';
 import { dispatchFrame, type FrameRoutes } from './dispatch.js';
+import { FrameQueue, type Turn } from './frame-queue.js';
 import { MAX_HELLO_BODY, checkHello, welcome, type Admitted, type Refused } from './handshake.js';
 import { adoptInbound } from './inbound-adoption.js';
 import { HeldBytes } from './held-bytes.js';
@@ -73,21 +75,6 @@ const CloseCode = { GOING_AWAY: 1001, PROTOCOL_ERROR: 1002, POLICY_VIOLATION: 10
 
 /** Refusal log lines per page per second; the rest are counted (line-budget.ts). */
 const REFUSAL_LINES_PER_SECOND = 10;
-
-/** Frames handled per turn of the event loop before the rest of what a page sent waits for the next. */
-const FRAMES_PER_TURN = 1024;
-
-/** Frame types that ask the relay for an answer: each one counts against requestsPerSecond. */
-const REQUEST_FRAMES = new Uint8Array(256);
-for (const type of [
-  FrameType.OPEN,
-  FrameType.DGRAM_OPEN,
-  FrameType.RESOLVE,
-  FrameType.LISTEN,
-  FrameType.PEER,
-  FrameType.SETOPT,
-])
-  REQUEST_FRAMES[type] = 1;
 
 let nextConnectionId = 1;
 
@@ -129,12 +116,8 @@ export class Connection implements ListenerHost {
   #earlyBytes = 0;
   readonly #datagrams: TokenBucket;
   readonly #refusalLines: LineBudget;
-  /** Decoded messages not yet handled, in order; the first one from #queueAt on. */
-  readonly #queue: Frame[][] = [];
-  #queueAt = 0;
-  #slice: NodeJS.Immediate | null = null;
-  /** A JWT ticket is being verified: frames after the HELLO wait (and the WebSocket is not read). */
-  #verifying = false;
+  /** What the page sent, not yet handled; paused while a JWT ticket is verified. */
+  readonly #frames: FrameQueue;
   readonly #routes: FrameRoutes;
   readonly #closed: Promise<void>;
   #resolveWsClosed!: () => void;
@@ -158,6 +141,7 @@ export class Connection implements ListenerHost {
     this.outbox = new Outbox(this.#sendMessage, options.maxMessageBytes, this.#beforeFlush);
     const fromPage = strictest(new ByteThrottle(options.bandwidthBytesPerSec), client?.fromPage ?? null);
     this.#credit = new CreditPacer(fromPage, metrics, this.outbox, (s) => this.#table.holds(s));
+    this.#frames = new FrameQueue(this.#onFrame, this.#onTurn);
     this.#routes = {
       maxFrameBody: options.maxFrameBody,
       stream: (id) => this.#table.get(id),
@@ -312,53 +296,18 @@ export class Connection implements ListenerHost {
     const bytes = Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data;
     const decoded = decodeMessage(bytes, { maxBody: Math.max(this.options.maxFrameBody, MAX_HELLO_BODY) });
     if (!decoded.ok) return this.#protocolError(decoded.error.toString());
-    this.#queue.push(decoded.frames);
-    if (this.#queue.length === 1) this.#handleFrames();
+    this.#frames.push(decoded.frames);
   };
 
-  /**
-   * Handles queued frames in order, at most FRAMES_PER_TURN per turn of the event loop: a
-   * message of 50,000 tiny frames is handled over many turns, other pages' work in between,
-   * and the WebSocket is not read until the queue is empty.
-   */
-  #handleFrames = (): void => {
-    this.#slice = null;
-    if (this.#verifying) return;
-    let budget = FRAMES_PER_TURN;
-    let handled = 0;
-    let requests = 0;
-    const queue = this.#queue;
-    while (queue.length > 0 && budget > 0) {
-      const frames = queue[0]!;
-      while (this.#queueAt < frames.length && budget > 0) {
-        const frame = frames[this.#queueAt++]!;
-        requests += REQUEST_FRAMES[frame.type]!;
-        budget--;
-        handled++;
-        dispatchFrame(this.#routes, frame, this.#state.is('AWAITING_HELLO'));
-        if (!this.#state.is('AWAITING_HELLO', 'READY')) {
-          this.#clearQueue();
-          return;
-        }
-        if (this.#verifying) break;
-      }
-      if (this.#queueAt === frames.length) {
-        queue.shift();
-        this.#queueAt = 0;
-      }
-      if (this.#verifying) break;
-    }
-    this.#intake.busy(queue.length > 0 || this.#verifying);
-    this.#intake.handled(handled, requests);
-    if (queue.length > 0 && !this.#verifying) this.#slice = setImmediate(this.#handleFrames);
+  #onFrame = (frame: Frame): boolean => {
+    dispatchFrame(this.#routes, frame, this.#state.is('AWAITING_HELLO'));
+    return this.#state.is('AWAITING_HELLO', 'READY');
   };
 
-  #clearQueue(): void {
-    this.#queue.length = 0;
-    this.#queueAt = 0;
-    if (this.#slice) clearImmediate(this.#slice);
-    this.#slice = null;
-  }
+  #onTurn = (turn: Turn): void => {
+    this.#intake.busy(turn.pending);
+    this.#intake.handled(turn.handled, turn.requests);
+  };
 
   /** What this page holds unsent: the WebSocket's buffer and the outbox (HeldBytes sums these). */
   #heldNow = (): number => this.#ws.bufferedAmount + this.outbox.queuedBytes;
@@ -403,7 +352,7 @@ export class Connection implements ListenerHost {
     this.#state.to('CLOSED');
     this.#liveness.stop();
     this.#intake.stop();
-    this.#clearQueue();
+    this.#frames.clear();
     this.#held.remove(this.#heldNow);
     this.#credit.stop();
     this.outbox.close();
@@ -453,21 +402,21 @@ export class Connection implements ListenerHost {
   // Frames that are the connection's own
 
   #onHello(hello: HelloFrame): void {
-    if (!this.#state.is('AWAITING_HELLO') || this.#verifying) return this.#protocolError('second HELLO');
+    if (!this.#state.is('AWAITING_HELLO') || this.#frames.paused) return this.#protocolError('second HELLO');
     const result = checkHello(hello, this.options);
     if (!(result instanceof Promise)) return this.#helloChecked(result);
-    this.#verifying = true;
+    this.#frames.pause();
     void result.then(this.#onTicketVerified);
   }
 
   /** A JWT ticket's verdict: the HELLO goes on, then the frames that waited behind it. */
   #onTicketVerified = (result: Admitted | Refused): void => {
-    this.#verifying = false;
-    if (!this.#state.is('AWAITING_HELLO')) return; // the page went meanwhile
+    if (!this.#state.is('AWAITING_HELLO')) return this.#frames.clear(); // the page went meanwhile
     this.#helloChecked(result);
-    if (this.#state.is('READY')) this.#handleFrames();
+    if (this.#state.is('READY')) return this.#frames.resume();
     // Refused: read again, or the page's answer to our close would never be seen.
-    else this.#intake.busy(false);
+    this.#frames.clear();
+    this.#intake.busy(false);
   };
 
   #helloChecked(result: Admitted | Refused): void {
