@@ -7,6 +7,7 @@
  * INVALID_SOCKET / false / null) and sets the last error, read with WSAGetLastError().
  */
 import type { ConditionProc } from './api/accept.js';
+import type { StringRef } from './api/address-strings.js';
 import type { SOCKET_ADDRESS_LIST } from './api/connect.js';
 import type { Ref, timeval, WSABUF } from './api/context.js';
 import type { ADDRINFO, HOSTENT, SERVENT } from './api/names.js';
@@ -555,6 +556,63 @@ export interface Winsock {
 
   /** inet_ntop: the address text (RFC 5952 for IPv6), or null with WSAEAFNOSUPPORT / WSAEFAULT. */
   inet_ntop(Family: number, pAddr: Uint8Array): string | null;
+
+  /** InetPtonW: inet_pton with a wide string (JavaScript strings are already Unicode). */
+  InetPtonW(Family: number, pszAddrString: string, pAddrBuf: Uint8Array): number;
+
+  /** InetNtopW: inet_ntop giving a wide string; null with WSAEAFNOSUPPORT / WSAEFAULT. */
+  InetNtopW(Family: number, pAddr: Uint8Array): string | null;
+
+  /**
+   * WSAAddressToStringA: the text of a sockaddr, in Windows' forms: "192.0.2.1", "192.0.2.1:80",
+   * "2001:db8::1", "fe80::1%4" (scope id), "[2001:db8::1]:80", "[fe80::1%4]:80" (a port of 0 is
+   * left out). `lpdwAddressStringLength` is in/out and counts the NUL. Returns 0, or
+   * SOCKET_ERROR with WSAEFAULT when the buffer is null or shorter than the text (the needed
+   * length is written back), when `lpsaAddress` is null or shorter than its family's sockaddr;
+   * WSAEINVAL for a family that is not AF_INET / AF_INET6; WSANOTINITIALISED before WSAStartup.
+   * `lpProtocolInfo` must be null.
+   */
+  WSAAddressToStringA(
+    lpsaAddress: Uint8Array | null,
+    dwAddressLength: number,
+    lpProtocolInfo: null,
+    lpszAddressString: StringRef | null,
+    lpdwAddressStringLength: Ref | null,
+  ): number;
+
+  /** WSAAddressToStringW: WSAAddressToStringA with a wide string; the length counts WCHARs. */
+  WSAAddressToStringW(
+    lpsaAddress: Uint8Array | null,
+    dwAddressLength: number,
+    lpProtocolInfo: null,
+    lpszAddressString: StringRef | null,
+    lpdwAddressStringLength: Ref | null,
+  ): number;
+
+  /**
+   * WSAStringToAddressA: numeric address text to a sockaddr (no name lookup, as Windows). AF_INET
+   * takes Windows' loose forms ("1.2", "0x7f.1", "0777", a port after ':' in decimal, 0 octal or
+   * 0x hex, 1–65535); AF_INET6 "::1", "fe80::1%4", "[::1]", "[::1]:80". Returns 0 and sets
+   * `lpAddressLength` to the sockaddr's size; SOCKET_ERROR with WSAEFAULT (and the needed size
+   * written back) when `lpAddressLength` is smaller than that sockaddr; WSAEINVAL for text that is
+   * no address of the family (the sockaddr is left with sa_family 0) or another family.
+   */
+  WSAStringToAddressA(
+    AddressString: string | null,
+    AddressFamily: number,
+    lpProtocolInfo: null,
+    lpAddress: Uint8Array | null,
+    lpAddressLength: Ref | null,
+  ): number;
+
+  /** WSAStringToAddressW: WSAStringToAddressA with a wide string. */
+  WSAStringToAddressW(
+    AddressString: string | null,
+    AddressFamily: number,
+    lpProtocolInfo: null,
+    lpAddress: Uint8Array | null,
+    lpAddressLength: Ref | null,
+  ): number;
 
   /** inet_addr: a dotted IPv4 address (BSD forms) in network order; INADDR_NONE when invalid. */
   inet_addr(cp: string): number;

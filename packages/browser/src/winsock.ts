@@ -6,6 +6,7 @@
  */
 import { SOCKET_ERROR, WSADESCRIPTION_LEN, WSAEFAULT, WSANOTINITIALISED, WSAVERNOTSUPPORTED } from './win/constants.js';
 import { acceptCalls } from './api/accept.js';
+import { addressStringCalls } from './api/address-strings.js';
 import { connectCalls } from './api/connect.js';
 import type { AnySocket, CrossGroupCalls, WinsockContext } from './api/context.js';
 import { dataCalls } from './api/data.js';
@@ -189,6 +190,7 @@ export function createWinsock(options: WinsockOptions): Winsock {
     ...overlappedCalls(ctx),
     ...pollCalls(ctx),
     ...names,
+    ...addressStringCalls(ctx),
     ...inbound,
   };
 }

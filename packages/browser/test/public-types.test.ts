@@ -9,6 +9,7 @@ import ts from 'typescript';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { WebSocket as WsWebSocket } from 'ws';
 import type { acceptCalls } from '../src/api/accept.js';
+import type { addressStringCalls } from '../src/api/address-strings.js';
 import type { connectCalls } from '../src/api/connect.js';
 import type { Ref } from '../src/api/context.js';
 import type { dataCalls } from '../src/api/data.js';
@@ -90,6 +91,9 @@ describe('createWinsock', () => {
     expectTypeOf<ReturnType<typeof ioctlCalls>>().toEqualTypeOf<Declared<ReturnType<typeof ioctlCalls>>>();
     expectTypeOf<ReturnType<typeof overlappedCalls>>().toEqualTypeOf<Declared<ReturnType<typeof overlappedCalls>>>();
     expectTypeOf<ReturnType<typeof nameCalls>>().toEqualTypeOf<Declared<ReturnType<typeof nameCalls>>>();
+    expectTypeOf<ReturnType<typeof addressStringCalls>>().toEqualTypeOf<
+      Declared<ReturnType<typeof addressStringCalls>>
+    >();
   });
 
   it('has at run time exactly the calls the interface declares, each with its documentation', () => {

@@ -4,6 +4,7 @@
  * and test/imports-table.test.ts checks it does.
  */
 import type { GlueContext, ImportGroup } from './context.js';
+import { addressStringImports } from './ws2-address-strings.js';
 import { eventImports } from './kernel32-events.js';
 import { kernel32Imports } from './kernel32.js';
 import { dataImports } from './ws2-data.js';
@@ -24,7 +25,13 @@ function merge(groups: ImportGroup[]): ImportGroup {
 
 export function winsockImports(ctx: GlueContext): ImportTable {
   return {
-    ws2_32: merge([socketImports(ctx), dataImports(ctx), selectImports(ctx), nameImports(ctx)]),
+    ws2_32: merge([
+      socketImports(ctx),
+      dataImports(ctx),
+      selectImports(ctx),
+      nameImports(ctx),
+      addressStringImports(ctx),
+    ]),
     kernel32: merge([kernel32Imports(ctx), eventImports(ctx)]),
   };
 }
