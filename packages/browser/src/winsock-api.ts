@@ -11,6 +11,7 @@ import type { StringRef } from './api/address-strings.js';
 import type { SOCKET_ADDRESS_LIST } from './api/connect.js';
 import type { Ref, timeval, WSABUF } from './api/context.js';
 import type { ADDRINFO, HOSTENT, SERVENT } from './api/names.js';
+import type { ADDRINFOEXW, AddrInfoExResult, GAI_OVERLAPPED, LookupCompletionRoutine } from './api/names-ex.js';
 import type { WSAPOLLFD } from './api/poll.js';
 import type { WSANETWORKEVENTS } from './api/select.js';
 import type { WsaEvent } from './win/event.js';
@@ -510,6 +511,47 @@ export interface Winsock {
 
   /** FreeAddrInfoW: freeaddrinfo for GetAddrInfoW's chain. */
   FreeAddrInfoW(pAddrInfo: ADDRINFO | null): void;
+
+  /**
+   * GetAddrInfoExW: getaddrinfo's lookup (the same name rules, numeric hosts answered in the page,
+   * names by the relay) giving ADDRINFOEXW links (ai_blob null, ai_bloblen 0, ai_provider null).
+   * `dwNameSpace` NS_ALL or NS_DNS and `lpNspId` null, else WSAEINVAL. Returns the error code,
+   * also set as the last error: 0, WSAHOST_NOT_FOUND for no name and no service (at once, also in
+   * the overlapped form), getaddrinfo's codes, WSAETIMEDOUT when `timeout` expires first.
+   * With `lpOverlapped`, returns WSA_IO_PENDING at once (`ppResult.value` null, `Internal`
+   * WSAEINPROGRESS); on completion `ppResult.value` is the chain, `Internal` the error and
+   * `Pointer` is `ppResult`, then `hEvent` is set or `lpCompletionRoutine(error, 0, overlapped)`
+   * runs (queued). An event and a routine together, or a routine without an OVERLAPPED:
+   * WSAEINVAL. `lpHandle.value` receives the handle GetAddrInfoExCancel takes.
+   */
+  GetAddrInfoExW(
+    pName: string | null,
+    pServiceName: string | null,
+    dwNameSpace: number,
+    lpNspId: null,
+    hints: Partial<ADDRINFOEXW> | null,
+    ppResult: AddrInfoExResult | null,
+    timeout: timeval | null,
+    lpOverlapped: GAI_OVERLAPPED | null,
+    lpCompletionRoutine: LookupCompletionRoutine | null,
+    lpHandle: Ref | null,
+  ): Promise<number>;
+
+  /**
+   * GetAddrInfoExOverlappedResult: the status of an overlapped GetAddrInfoExW: WSAEINPROGRESS
+   * while it runs, then its error code (0 on success); WSAEINVAL for a null OVERLAPPED.
+   */
+  GetAddrInfoExOverlappedResult(lpOverlapped: GAI_OVERLAPPED | null): number;
+
+  /**
+   * GetAddrInfoExCancel: completes a pending overlapped GetAddrInfoExW at once with
+   * WSA_E_CANCELLED (result null; its event is set or its routine runs). Returns 0, or
+   * WSA_INVALID_HANDLE for a handle that is not a pending lookup.
+   */
+  GetAddrInfoExCancel(lpHandle: Ref | null): number;
+
+  /** FreeAddrInfoExW: nothing to free in JavaScript; accepts the chain for symmetry. */
+  FreeAddrInfoExW(pAddrInfoEx: ADDRINFOEXW | null): void;
 
   /** gai_strerror: Windows' message for a getaddrinfo error code. */
   gai_strerror(ecode: number): string;

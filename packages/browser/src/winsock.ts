@@ -12,6 +12,7 @@ import type { AnySocket, CrossGroupCalls, WinsockContext } from './api/context.j
 import { dataCalls } from './api/data.js';
 import { ioctlCalls } from './api/ioctl.js';
 import { nameCalls } from './api/names.js';
+import { addrInfoExCalls } from './api/names-ex.js';
 import { overlappedCalls } from './api/overlapped.js';
 import { pollCalls } from './api/poll.js';
 import { selectCalls } from './api/select.js';
@@ -191,6 +192,7 @@ export function createWinsock(options: WinsockOptions): Winsock {
     ...pollCalls(ctx),
     ...names,
     ...addressStringCalls(ctx),
+    ...addrInfoExCalls(ctx),
     ...inbound,
   };
 }

@@ -15,6 +15,7 @@ import type { Ref } from '../src/api/context.js';
 import type { dataCalls } from '../src/api/data.js';
 import type { ioctlCalls } from '../src/api/ioctl.js';
 import type { nameCalls } from '../src/api/names.js';
+import type { addrInfoExCalls } from '../src/api/names-ex.js';
 import type { overlappedCalls } from '../src/api/overlapped.js';
 import type { pollCalls } from '../src/api/poll.js';
 import type { selectCalls } from '../src/api/select.js';
@@ -91,6 +92,7 @@ describe('createWinsock', () => {
     expectTypeOf<ReturnType<typeof ioctlCalls>>().toEqualTypeOf<Declared<ReturnType<typeof ioctlCalls>>>();
     expectTypeOf<ReturnType<typeof overlappedCalls>>().toEqualTypeOf<Declared<ReturnType<typeof overlappedCalls>>>();
     expectTypeOf<ReturnType<typeof nameCalls>>().toEqualTypeOf<Declared<ReturnType<typeof nameCalls>>>();
+    expectTypeOf<ReturnType<typeof addrInfoExCalls>>().toEqualTypeOf<Declared<ReturnType<typeof addrInfoExCalls>>>();
     expectTypeOf<ReturnType<typeof addressStringCalls>>().toEqualTypeOf<
       Declared<ReturnType<typeof addressStringCalls>>
     >();
