@@ -557,10 +557,14 @@ export interface Winsock {
   gai_strerror(ecode: number): string;
 
   /**
-   * getnameinfo: numeric host and service text for a sockaddr (the service name from the table
-   * unless NI_NUMERICSERV). The relay does no reverse lookups, so host names come back numeric and
-   * NI_NAMEREQD fails with WSAHOST_NOT_FOUND. Buffers are `{ value: string }` refs; a size smaller
-   * than the text + NUL → WSAEFAULT. Returns 0 or the error code.
+   * getnameinfo: host and service text for a sockaddr (a Promise: a host name is a reverse
+   * lookup at the relay). Without NI_NUMERICHOST the host is the address's PTR name (RESOLVE
+   * REVERSE, under the relay's policy: a refused address or name counts as having no name);
+   * without a name, the numeric text (with `%scope`), or WSAHOST_NOT_FOUND under NI_NAMEREQD.
+   * NI_NOFQDN keeps the first label; the service name comes from the table unless
+   * NI_NUMERICSERV (NI_DGRAM: the UDP one). Returns 0 or the error code (also the last error):
+   * WSAEFAULT for a short sockaddr or a buffer smaller than the text + NUL, WSAEAFNOSUPPORT for
+   * another family, WSAHOST_NOT_FOUND for neither buffer.
    */
   getnameinfo(
     pSockaddr: Uint8Array,
@@ -570,7 +574,7 @@ export interface Winsock {
     pServiceBuffer: { value: string } | null,
     ServiceBufferSize: number,
     Flags: number,
-  ): number;
+  ): Promise<number>;
 
   /**
    * gethostbyname: IPv4 addresses of a name (a Promise: the relay resolves it). null with
