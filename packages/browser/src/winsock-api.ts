@@ -7,9 +7,11 @@
  * INVALID_SOCKET / false / null) and sets the last error, read with WSAGetLastError().
  */
 import type { ConditionProc } from './api/accept.js';
+import type { StringRef } from './api/address-strings.js';
 import type { SOCKET_ADDRESS_LIST } from './api/connect.js';
 import type { Ref, timeval, WSABUF } from './api/context.js';
 import type { ADDRINFO, HOSTENT, SERVENT } from './api/names.js';
+import type { ADDRINFOEXW, AddrInfoExResult, GAI_OVERLAPPED, LookupCompletionRoutine } from './api/names-ex.js';
 import type { WSAPOLLFD } from './api/poll.js';
 import type { WSANETWORKEVENTS } from './api/select.js';
 import type { WsaEvent } from './win/event.js';
@@ -510,14 +512,59 @@ export interface Winsock {
   /** FreeAddrInfoW: freeaddrinfo for GetAddrInfoW's chain. */
   FreeAddrInfoW(pAddrInfo: ADDRINFO | null): void;
 
+  /**
+   * GetAddrInfoExW: getaddrinfo's lookup (the same name rules, numeric hosts answered in the page,
+   * names by the relay) giving ADDRINFOEXW links (ai_blob null, ai_bloblen 0, ai_provider null).
+   * `dwNameSpace` NS_ALL or NS_DNS and `lpNspId` null, else WSAEINVAL. Returns the error code,
+   * also set as the last error: 0, WSAHOST_NOT_FOUND for no name and no service (at once, also in
+   * the overlapped form), getaddrinfo's codes, WSAETIMEDOUT when `timeout` expires first.
+   * With `lpOverlapped`, returns WSA_IO_PENDING at once (`ppResult.value` null, `Internal`
+   * WSAEINPROGRESS); on completion `ppResult.value` is the chain, `Internal` the error and
+   * `Pointer` is `ppResult`, then `hEvent` is set or `lpCompletionRoutine(error, 0, overlapped)`
+   * runs (queued). An event and a routine together, or a routine without an OVERLAPPED:
+   * WSAEINVAL. `lpHandle.value` receives the handle GetAddrInfoExCancel takes.
+   */
+  GetAddrInfoExW(
+    pName: string | null,
+    pServiceName: string | null,
+    dwNameSpace: number,
+    lpNspId: null,
+    hints: Partial<ADDRINFOEXW> | null,
+    ppResult: AddrInfoExResult | null,
+    timeout: timeval | null,
+    lpOverlapped: GAI_OVERLAPPED | null,
+    lpCompletionRoutine: LookupCompletionRoutine | null,
+    lpHandle: Ref | null,
+  ): Promise<number>;
+
+  /**
+   * GetAddrInfoExOverlappedResult: the status of an overlapped GetAddrInfoExW: WSAEINPROGRESS
+   * while it runs, then its error code (0 on success); WSAEINVAL for a null OVERLAPPED.
+   */
+  GetAddrInfoExOverlappedResult(lpOverlapped: GAI_OVERLAPPED | null): number;
+
+  /**
+   * GetAddrInfoExCancel: completes a pending overlapped GetAddrInfoExW at once with
+   * WSA_E_CANCELLED (result null; its event is set or its routine runs). Returns 0, or
+   * WSA_INVALID_HANDLE for a handle that is not a pending lookup.
+   */
+  GetAddrInfoExCancel(lpHandle: Ref | null): number;
+
+  /** FreeAddrInfoExW: nothing to free in JavaScript; accepts the chain for symmetry. */
+  FreeAddrInfoExW(pAddrInfoEx: ADDRINFOEXW | null): void;
+
   /** gai_strerror: Windows' message for a getaddrinfo error code. */
   gai_strerror(ecode: number): string;
 
   /**
-   * getnameinfo: numeric host and service text for a sockaddr (the service name from the table
-   * unless NI_NUMERICSERV). The relay does no reverse lookups, so host names come back numeric and
-   * NI_NAMEREQD fails with WSAHOST_NOT_FOUND. Buffers are `{ value: string }` refs; a size smaller
-   * than the text + NUL → WSAEFAULT. Returns 0 or the error code.
+   * getnameinfo: host and service text for a sockaddr (a Promise: a host name is a reverse
+   * lookup at the relay). Without NI_NUMERICHOST the host is the address's PTR name (RESOLVE
+   * REVERSE, under the relay's policy: a refused address or name counts as having no name);
+   * without a name, the numeric text (with `%scope`), or WSAHOST_NOT_FOUND under NI_NAMEREQD.
+   * NI_NOFQDN keeps the first label; the service name comes from the table unless
+   * NI_NUMERICSERV (NI_DGRAM: the UDP one). Returns 0 or the error code (also the last error):
+   * WSAEFAULT for a short sockaddr or a buffer smaller than the text + NUL, WSAEAFNOSUPPORT for
+   * another family, WSAHOST_NOT_FOUND for neither buffer.
    */
   getnameinfo(
     pSockaddr: Uint8Array,
@@ -527,7 +574,7 @@ export interface Winsock {
     pServiceBuffer: { value: string } | null,
     ServiceBufferSize: number,
     Flags: number,
-  ): number;
+  ): Promise<number>;
 
   /**
    * gethostbyname: IPv4 addresses of a name (a Promise: the relay resolves it). null with
@@ -555,6 +602,63 @@ export interface Winsock {
 
   /** inet_ntop: the address text (RFC 5952 for IPv6), or null with WSAEAFNOSUPPORT / WSAEFAULT. */
   inet_ntop(Family: number, pAddr: Uint8Array): string | null;
+
+  /** InetPtonW: inet_pton with a wide string (JavaScript strings are already Unicode). */
+  InetPtonW(Family: number, pszAddrString: string, pAddrBuf: Uint8Array): number;
+
+  /** InetNtopW: inet_ntop giving a wide string; null with WSAEAFNOSUPPORT / WSAEFAULT. */
+  InetNtopW(Family: number, pAddr: Uint8Array): string | null;
+
+  /**
+   * WSAAddressToStringA: the text of a sockaddr, in Windows' forms: "192.0.2.1", "192.0.2.1:80",
+   * "2001:db8::1", "fe80::1%4" (scope id), "[2001:db8::1]:80", "[fe80::1%4]:80" (a port of 0 is
+   * left out). `lpdwAddressStringLength` is in/out and counts the NUL. Returns 0, or
+   * SOCKET_ERROR with WSAEFAULT when the buffer is null or shorter than the text (the needed
+   * length is written back), when `lpsaAddress` is null or shorter than its family's sockaddr;
+   * WSAEINVAL for a family that is not AF_INET / AF_INET6; WSANOTINITIALISED before WSAStartup.
+   * `lpProtocolInfo` must be null.
+   */
+  WSAAddressToStringA(
+    lpsaAddress: Uint8Array | null,
+    dwAddressLength: number,
+    lpProtocolInfo: null,
+    lpszAddressString: StringRef | null,
+    lpdwAddressStringLength: Ref | null,
+  ): number;
+
+  /** WSAAddressToStringW: WSAAddressToStringA with a wide string; the length counts WCHARs. */
+  WSAAddressToStringW(
+    lpsaAddress: Uint8Array | null,
+    dwAddressLength: number,
+    lpProtocolInfo: null,
+    lpszAddressString: StringRef | null,
+    lpdwAddressStringLength: Ref | null,
+  ): number;
+
+  /**
+   * WSAStringToAddressA: numeric address text to a sockaddr (no name lookup, as Windows). AF_INET
+   * takes Windows' loose forms ("1.2", "0x7f.1", "0777", a port after ':' in decimal, 0 octal or
+   * 0x hex, 1–65535); AF_INET6 "::1", "fe80::1%4", "[::1]", "[::1]:80". Returns 0 and sets
+   * `lpAddressLength` to the sockaddr's size; SOCKET_ERROR with WSAEFAULT (and the needed size
+   * written back) when `lpAddressLength` is smaller than that sockaddr; WSAEINVAL for text that is
+   * no address of the family (the sockaddr is left with sa_family 0) or another family.
+   */
+  WSAStringToAddressA(
+    AddressString: string | null,
+    AddressFamily: number,
+    lpProtocolInfo: null,
+    lpAddress: Uint8Array | null,
+    lpAddressLength: Ref | null,
+  ): number;
+
+  /** WSAStringToAddressW: WSAStringToAddressA with a wide string. */
+  WSAStringToAddressW(
+    AddressString: string | null,
+    AddressFamily: number,
+    lpProtocolInfo: null,
+    lpAddress: Uint8Array | null,
+    lpAddressLength: Ref | null,
+  ): number;
 
   /** inet_addr: a dotted IPv4 address (BSD forms) in network order; INADDR_NONE when invalid. */
   inet_addr(cp: string): number;

@@ -6,11 +6,13 @@
  */
 import { SOCKET_ERROR, WSADESCRIPTION_LEN, WSAEFAULT, WSANOTINITIALISED, WSAVERNOTSUPPORTED } from './win/constants.js';
 import { acceptCalls } from './api/accept.js';
+import { addressStringCalls } from './api/address-strings.js';
 import { connectCalls } from './api/connect.js';
 import type { AnySocket, CrossGroupCalls, WinsockContext } from './api/context.js';
 import { dataCalls } from './api/data.js';
 import { ioctlCalls } from './api/ioctl.js';
 import { nameCalls } from './api/names.js';
+import { addrInfoExCalls } from './api/names-ex.js';
 import { overlappedCalls } from './api/overlapped.js';
 import { pollCalls } from './api/poll.js';
 import { selectCalls } from './api/select.js';
@@ -189,6 +191,8 @@ export function createWinsock(options: WinsockOptions): Winsock {
     ...overlappedCalls(ctx),
     ...pollCalls(ctx),
     ...names,
+    ...addressStringCalls(ctx),
+    ...addrInfoExCalls(ctx),
     ...inbound,
   };
 }

@@ -9,11 +9,13 @@ import ts from 'typescript';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { WebSocket as WsWebSocket } from 'ws';
 import type { acceptCalls } from '../src/api/accept.js';
+import type { addressStringCalls } from '../src/api/address-strings.js';
 import type { connectCalls } from '../src/api/connect.js';
 import type { Ref } from '../src/api/context.js';
 import type { dataCalls } from '../src/api/data.js';
 import type { ioctlCalls } from '../src/api/ioctl.js';
 import type { nameCalls } from '../src/api/names.js';
+import type { addrInfoExCalls } from '../src/api/names-ex.js';
 import type { overlappedCalls } from '../src/api/overlapped.js';
 import type { pollCalls } from '../src/api/poll.js';
 import type { selectCalls } from '../src/api/select.js';
@@ -90,6 +92,10 @@ describe('createWinsock', () => {
     expectTypeOf<ReturnType<typeof ioctlCalls>>().toEqualTypeOf<Declared<ReturnType<typeof ioctlCalls>>>();
     expectTypeOf<ReturnType<typeof overlappedCalls>>().toEqualTypeOf<Declared<ReturnType<typeof overlappedCalls>>>();
     expectTypeOf<ReturnType<typeof nameCalls>>().toEqualTypeOf<Declared<ReturnType<typeof nameCalls>>>();
+    expectTypeOf<ReturnType<typeof addrInfoExCalls>>().toEqualTypeOf<Declared<ReturnType<typeof addrInfoExCalls>>>();
+    expectTypeOf<ReturnType<typeof addressStringCalls>>().toEqualTypeOf<
+      Declared<ReturnType<typeof addressStringCalls>>
+    >();
   });
 
   it('has at run time exactly the calls the interface declares, each with its documentation', () => {

@@ -99,7 +99,8 @@ export const PeerMode = { CHECK: 0, CONNECT: 1 } as const;
 
 /** RESOLVE family byte (0 = any) and flag bits. */
 export const ResolveFamily = { ANY: 0, IPV4: 4, IPV6: 6 } as const;
-export const ResolveFlag = { CANONNAME: 1 << 0 } as const;
+/** REVERSE: `host` is an IP literal and the answer's canonical name is its PTR name. */
+export const ResolveFlag = { CANONNAME: 1 << 0, REVERSE: 1 << 1 } as const;
 
 /** OPEN flag bits (socket options applied before the dial). */
 export const OpenFlag = { NODELAY: 1 << 0, KEEPALIVE: 1 << 1 } as const;

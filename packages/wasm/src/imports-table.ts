@@ -5,6 +5,7 @@
  */
 import type { GlueContext, ImportGroup } from './context.js';
 import { iocpImports } from './iocp.js';
+import { addressStringImports } from './ws2-address-strings.js';
 import { eventImports } from './kernel32-events.js';
 import { kernel32Imports } from './kernel32.js';
 import { dataImports } from './ws2-data.js';
@@ -41,6 +42,7 @@ export function winsockImports(ctx: GlueContext): ImportTable {
       data,
       selectImports(ctx),
       nameImports(ctx),
+      addressStringImports(ctx),
       overlapped.ws2_32,
       ioctlImports(ctx),
       user32.ws2_32,

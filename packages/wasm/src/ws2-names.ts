@@ -66,7 +66,7 @@ export function nameImports(ctx: GlueContext): ImportGroup {
    * getnameinfo: the library fills `{ value: string }` refs after checking the sizes, so the
    * strings always fit the C buffers when it returns 0.
    */
-  function getnameinfo(
+  async function getnameinfo(
     pSockaddr: number,
     salen: number,
     pNode: number,
@@ -74,11 +74,11 @@ export function nameImports(ctx: GlueContext): ImportGroup {
     pServ: number,
     servSize: number,
     flags: number,
-  ): number {
+  ): Promise<number> {
     const m = ctx.m;
     const node = pNode === 0 ? null : { value: '' };
     const serv = pServ === 0 ? null : { value: '' };
-    const rc = w.getnameinfo(
+    const rc = await w.getnameinfo(
       readSockaddr(m, pSockaddr, salen)!,
       salen,
       node,
@@ -88,8 +88,9 @@ export function nameImports(ctx: GlueContext): ImportGroup {
       flags,
     );
     if (rc === 0) {
-      if (node) m.writeCString(pNode, node.value, nodeSize >>> 0);
-      if (serv) m.writeCString(pServ, serv.value, servSize >>> 0);
+      const after = ctx.m; // memory may have grown while the lookup ran
+      if (node) after.writeCString(pNode, node.value, nodeSize >>> 0);
+      if (serv) after.writeCString(pServ, serv.value, servSize >>> 0);
     }
     return rc;
   }
@@ -149,7 +150,6 @@ export function nameImports(ctx: GlueContext): ImportGroup {
   return {
     sync: {
       freeaddrinfo: (pAddrInfo: number) => freeAddrinfoChain(ctx.m, pAddrInfo),
-      getnameinfo,
       inet_pton,
       inet_ntop,
       inet_addr: (cp: number) => w.inet_addr(ctx.m.cString(cp) ?? ''),
@@ -160,6 +160,6 @@ export function nameImports(ctx: GlueContext): ImportGroup {
         servent(w.getservbyname(ctx.m.cString(name) ?? '', ctx.m.cString(proto))),
       getservbyport: (port: number, proto: number) => servent(w.getservbyport(port, ctx.m.cString(proto))),
     },
-    blocking: { getaddrinfo, gethostbyname },
+    blocking: { getaddrinfo, gethostbyname, getnameinfo },
   };
 }

@@ -21,6 +21,7 @@ export const BLOCKING_IMPORTS = Object.freeze([
   'ws2_32.WSAPoll',
   'ws2_32.WSAWaitForMultipleEvents',
   'ws2_32.getaddrinfo',
+  'ws2_32.getnameinfo',
   'ws2_32.gethostbyname',
   'kernel32.Sleep',
   'kernel32.WaitForSingleObject',

@@ -176,6 +176,21 @@ export function nameCalls(ctx: WinsockContext) {
   }
 
   /**
+   * The PTR name of an address through the relay (RESOLVE REVERSE), or null when there is none
+   * the page may learn: no record, a relay policy refusal, no relay, or a relay too old to know
+   * the flag (it answers the literal itself, with an empty or numeric name).
+   */
+  async function reverseName(addr: SockAddr): Promise<string | null> {
+    const conn = ctx.host.relay();
+    if (await conn.ready()) return null;
+    if (!(conn.capabilities & Capability.RESOLVE)) return null;
+    const family = addr.family === AF_INET ? ResolveFamily.IPV4 : ResolveFamily.IPV6;
+    const outcome = await conn.resolve(addr.address, family, ResolveFlag.REVERSE);
+    if (!outcome.ok || outcome.canonName === '' || outcome.canonName === addr.address) return null;
+    return outcome.canonName;
+  }
+
+  /**
    * getaddrinfo(pNodeName, pServiceName, pHints, ppResult): 0 and ppResult.value = the first
    * ADDRINFO, or the error code (also the last error). Numeric hosts and null hosts are answered
    * in the page; names go to the relay.
@@ -298,11 +313,13 @@ export function nameCalls(ctx: WinsockContext) {
     },
 
     /**
-     * getnameinfo: numeric host and service text for a sockaddr. The relay does no reverse
-     * lookups, so host names come back numeric, and NI_NAMEREQD fails with WSAHOST_NOT_FOUND.
-     * Buffers are `{ value: string }` refs; a size smaller than the text + NUL → WSAEFAULT.
+     * getnameinfo: host and service text for a sockaddr. Without NI_NUMERICHOST the host name is
+     * the address's PTR name, asked of the relay (RESOLVE REVERSE, under its policy); with no name
+     * (none recorded, the relay refusing, or no relay) the numeric text, or WSAHOST_NOT_FOUND with
+     * NI_NAMEREQD. NI_NOFQDN keeps the first label. Buffers are `{ value: string }` refs; a size
+     * smaller than the text + NUL → WSAEFAULT.
      */
-    getnameinfo(
+    async getnameinfo(
       pSockaddr: Uint8Array,
       SockaddrLength: number,
       pNodeBuffer: { value: string } | null,
@@ -310,7 +327,7 @@ export function nameCalls(ctx: WinsockContext) {
       pServiceBuffer: { value: string } | null,
       ServiceBufferSize: number,
       Flags: number,
-    ): number {
+    ): Promise<number> {
       const failCode = (code: number) => {
         ctx.setLastError(code);
         return code;
@@ -319,20 +336,22 @@ export function nameCalls(ctx: WinsockContext) {
       const addr = readSockaddr(pSockaddr, SockaddrLength);
       if (typeof addr === 'number') return failCode(addr === WSAEAFNOSUPPORT ? WSAEAFNOSUPPORT : WSAEFAULT);
       if (!pNodeBuffer && !pServiceBuffer) return failCode(WSAHOST_NOT_FOUND);
-      void NI_NOFQDN;
+      let hostText: string | null = null;
       if (pNodeBuffer) {
-        if (Flags & NI_NAMEREQD) return failCode(WSAHOST_NOT_FOUND);
-        void NI_NUMERICHOST; // the host is numeric either way
-        const text = addr.family === AF_INET6 && addr.scopeId ? `${addr.address}%${addr.scopeId}` : addr.address;
-        if (NodeBufferSize < text.length + 1) return failCode(WSAEFAULT);
-        pNodeBuffer.value = text;
+        const numeric = addr.family === AF_INET6 && addr.scopeId ? `${addr.address}%${addr.scopeId}` : addr.address;
+        const name = Flags & NI_NUMERICHOST ? null : await reverseName(addr);
+        if (name === null && Flags & NI_NAMEREQD) return failCode(WSAHOST_NOT_FOUND);
+        hostText = name === null ? numeric : Flags & NI_NOFQDN ? (name.split('.')[0] ?? name) : name;
+        if (NodeBufferSize < hostText.length + 1) return failCode(WSAEFAULT);
       }
+      let servText: string | null = null;
       if (pServiceBuffer) {
         const named = Flags & NI_NUMERICSERV ? undefined : serviceByPort(addr.port, Flags & NI_DGRAM ? 'udp' : 'tcp');
-        const text = named ? named.name : String(addr.port);
-        if (ServiceBufferSize < text.length + 1) return failCode(WSAEFAULT);
-        pServiceBuffer.value = text;
+        servText = named ? named.name : String(addr.port);
+        if (ServiceBufferSize < servText.length + 1) return failCode(WSAEFAULT);
       }
+      if (pNodeBuffer && hostText !== null) pNodeBuffer.value = hostText;
+      if (pServiceBuffer && servText !== null) pServiceBuffer.value = servText;
       return 0;
     },
 

@@ -214,6 +214,11 @@ export const NI_DGRAM = 0x10;
 export const NI_MAXHOST = 1025;
 export const NI_MAXSERV = 32;
 
+// Name spaces (GetAddrInfoEx) and the WSAAsyncGetXByY buffer size
+export const NS_ALL = 0;
+export const NS_DNS = 12;
+export const MAXGETHOSTSTRUCT = 1024;
+
 // WSAIoctl codes
 export const SIO_GET_EXTENSION_FUNCTION_POINTER = 0xc8000006;
 

@@ -9,6 +9,8 @@
  */
 import { FrameType, Reason, ResolveFamily, ResolveFlag, type Endpoint, type ResolveFrame } from '@ws2web/protocol';
 import { socketEndpoint } from './endpoints.js';
+import { parseStrict } from '../policy/address-ranges.js';
+import { normalizeHostName } from '../policy/host-names.js';
 import { checkResolveName } from '../policy/resolve-name.js';
 import { refusalCategory } from '../policy/policy.js';
 import { reasonForLookupError, type LookupAddress, type LookupFamily } from './name-service.js';
@@ -54,6 +56,7 @@ export class NameQuery extends StreamBase<NameQueryState> {
   /** Asks and answers. Never throws; every failure is an OPEN_FAILED. */
   async start(): Promise<void> {
     const { host: name, family, flags } = this.#request;
+    if (flags & ResolveFlag.REVERSE) return this.#reverse();
     const invalid = validateName(name);
     if (invalid !== null) return this.openFailed(Reason.INVALID_ARGUMENT, invalid);
     const wanted: LookupFamily = family === ResolveFamily.IPV4 ? 4 : family === ResolveFamily.IPV6 ? 6 : 0;
@@ -102,6 +105,50 @@ export class NameQuery extends StreamBase<NameQueryState> {
       );
     }
     this.#answer(canonName, matching);
+  }
+
+  /**
+   * A reverse lookup (PTR). The address must pass the destination policy and the ticket's scope
+   * before any query, and the name found must pass the name rules: a page learns no name it
+   * could not look up or dial (docs/protocol.md, "Reverse lookups").
+   */
+  async #reverse(): Promise<void> {
+    const { host: text, family } = this.#request;
+    const parsed = parseStrict(text);
+    const kind = parsed?.kind();
+    if (parsed === null || text.includes('%') || (kind === 'ipv4' ? 4 : 6) !== family)
+      return this.openFailed(
+        Reason.INVALID_ARGUMENT,
+        'reverse lookup of something that is not an IP literal of the family',
+      );
+    const { names, policy } = this.host.options;
+    const scope = this.host.scope;
+    const byAddress = policy.judge(parsed);
+    if (!byAddress.allowed || (scope !== null && !scope.permitsAddressOnAnyPort(parsed))) {
+      const why = byAddress.allowed ? "outside the ticket's destinations" : byAddress.why;
+      this.host.metrics.countPolicyRefusal(refusalCategory(why));
+      return this.openFailed(Reason.POLICY_DENIED, `reverse lookup of ${text}: ${why}`);
+    }
+    if (!names.reverse) return this.openFailed(Reason.NO_RECOVERY, 'the name service has no reverse lookups');
+    let found: string[];
+    try {
+      found = await names.reverse(text);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException)?.code;
+      return this.openFailed(reasonForLookupError(code), `reverse lookup: ${code ?? String(err)}`);
+    }
+    if (!this.state.is('ASKING')) return;
+    const [first] = found;
+    if (first === undefined || validateName(first) !== null)
+      return this.openFailed(Reason.HOST_NOT_FOUND, `no PTR name for ${text}`);
+    const normal = normalizeHostName(first);
+    const byName = policy.checkName(normal);
+    // The address is one the page may reach (checked above), so only the name rules remain.
+    if (!byName.allowed) {
+      this.host.metrics.countPolicyRefusal(refusalCategory(byName.why));
+      return this.openFailed(Reason.POLICY_DENIED, `reverse lookup of ${text}: ${byName.why}`);
+    }
+    this.#answer(first, [{ address: parsed.toString(), family }]);
   }
 
   onClose(_reason: number): void {

@@ -29,6 +29,11 @@ export interface NameService {
    * itself. Never rejects.
    */
   canonicalName(host: string): Promise<string>;
+  /**
+   * The PTR names of an IP literal, in answer order (no trailing dots). Rejects with an
+   * `err.code` (ENOTFOUND when there is none). Absent: the service cannot do reverse lookups.
+   */
+  reverse?(address: string): Promise<string[]>;
   /** For logs: `os`, `dns 127.0.0.1:5353`, `injected`. */
   readonly description: string;
 }
@@ -52,6 +57,7 @@ export function osNameService(): NameService {
     lookup: osLookup,
     // getaddrinfo's canonical name is not exposed by Node; the name itself is what we know.
     canonicalName: async (host) => host,
+    reverse: (address) => dns.promises.reverse(address),
     description: 'os',
   };
 }
@@ -112,7 +118,11 @@ export function dnsServerNameService(options: DnsOptions): NameService {
     return name;
   }
 
-  return { lookup, canonicalName, description: `dns ${options.servers.join(',')}` };
+  async function reverse(address: string): Promise<string[]> {
+    return (await resolver.reverse(address)).map(stripDot);
+  }
+
+  return { lookup, canonicalName, reverse, description: `dns ${options.servers.join(',')}` };
 }
 
 /**

@@ -226,6 +226,9 @@
 #ifndef IPV6_V6ONLY
 #define IPV6_V6ONLY 27
 #endif
+#ifndef MAXGETHOSTSTRUCT
+#define MAXGETHOSTSTRUCT 1024
+#endif
 #ifndef MSG_DONTROUTE
 #define MSG_DONTROUTE 4
 #endif
@@ -267,6 +270,12 @@
 #endif
 #ifndef NO_ERROR
 #define NO_ERROR 0
+#endif
+#ifndef NS_ALL
+#define NS_ALL 0
+#endif
+#ifndef NS_DNS
+#define NS_DNS 12
 #endif
 #ifndef PF_INET
 #define PF_INET 2
