@@ -47,6 +47,9 @@ import type { StreamHost } from './stream-host.js';
 /** How often a stream paused for a backlogged WebSocket looks again. */
 const BACKLOG_RECHECK_MS = 5;
 
+/** The end-of-stream probe's write (see #onSocketEnd). */
+const EMPTY = new Uint8Array(0);
+
 /**
  * A CREDIT that would travel alone waits until this share of the window is owed: small returns
  * ride along with the next frames the relay sends anyway (a request's answer), so a
@@ -434,9 +437,27 @@ export class TcpStream extends StreamBase<TcpStreamState> {
   };
 
   #onSocketEnd = (): void => {
+    const socket = this.#socket!;
+    // Linux reads a reset whose error a write already took (or that came while we were not
+    // reading) as end of stream, so an RST could reach the page as a graceful FIN. A zero-length
+    // write tells them apart: after the peer's FIN it succeeds, after its RST it fails (EPIPE /
+    // ECONNRESET, then 'error' and 'close' send CLOSE(RESET)). Only when nothing is queued: a
+    // probe behind unsent bytes would hold the FIN for as long as the peer does not read.
+    if (this.state.is('OPEN') && !socket.writableEnded && socket.writableLength === 0) {
+      socket.write(EMPTY, this.#onEndProbed);
+      return;
+    }
+    this.#peerEndConfirmed();
+  };
+
+  #onEndProbed = (err: Error | null | undefined): void => {
+    if (!err) this.#peerEndConfirmed();
+  };
+
+  #peerEndConfirmed(): void {
     this.#peerEnded = true;
     if (this.state.is('OPEN') && this.#held === null) this.#sendFin();
-  };
+  }
 
   #onSocketError = (err: NodeJS.ErrnoException): void => {
     this.#errorCode ??= err.code ?? 'UNKNOWN';
