@@ -6,6 +6,10 @@
 import type { GlueContext, ImportGroup } from './context.js';
 import { eventImports } from './kernel32-events.js';
 import { kernel32Imports } from './kernel32.js';
+// ---- threads (scheduler.ts): kernel32-threads.ts, kernel32-critical-sections.ts ----
+import { criticalSectionImports } from './kernel32-critical-sections.js';
+import { threadImports } from './kernel32-threads.js';
+// ---- end threads ----
 import { dataImports } from './ws2-data.js';
 import { nameImports } from './ws2-names.js';
 import { selectImports } from './ws2-select.js';
@@ -25,7 +29,14 @@ function merge(groups: ImportGroup[]): ImportGroup {
 export function winsockImports(ctx: GlueContext): ImportTable {
   return {
     ws2_32: merge([socketImports(ctx), dataImports(ctx), selectImports(ctx), nameImports(ctx)]),
-    kernel32: merge([kernel32Imports(ctx), eventImports(ctx)]),
+    kernel32: merge([
+      kernel32Imports(ctx),
+      eventImports(ctx),
+      // ---- threads ----
+      threadImports(ctx),
+      criticalSectionImports(ctx),
+      // ---- end threads ----
+    ]),
   };
 }
 

@@ -25,4 +25,7 @@ export const BLOCKING_IMPORTS = Object.freeze([
   'kernel32.Sleep',
   'kernel32.WaitForSingleObject',
   'kernel32.WaitForMultipleObjects',
+  // threads (src/kernel32-threads.ts, src/kernel32-critical-sections.ts)
+  'kernel32.SwitchToThread',
+  'kernel32.EnterCriticalSection',
 ]);
