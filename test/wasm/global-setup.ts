@@ -14,8 +14,11 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import setupE2e from '../fixtures/global-setup.js';
 import { buildNative, buildWasm, repoRoot } from './fixtures/build-examples.js';
+import { driveLineClients } from './fixtures/line-clients.js';
 import {
   SCENARIOS,
+  SERVER_SCENARIOS,
+  type NativeServerRun,
   type ExampleName,
   type NativeBuild,
   type NativeProgram,
@@ -24,7 +27,7 @@ import {
   type WasmBuild,
 } from './fixtures/examples.js';
 import { WineRunner, ensureWine } from './fixtures/native-run.js';
-import { ArtifactServer, ChatServer, HttpPageServer } from './fixtures/servers.js';
+import { ArtifactServer, ChatServer, HttpPageServer, LineClientsServer } from './fixtures/servers.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -37,6 +40,10 @@ declare module 'vitest' {
     refusedPort: number;
     /** Native outputs by scenario id, or why there are none. */
     nativeRuns: Record<string, NativeRun> | { unavailable: string };
+    /** Native server runs (SERVER_SCENARIOS) by id, or why there are none. */
+    nativeServerRuns: Record<string, NativeServerRun> | { unavailable: string };
+    /** POST here with ?port=N: the Node line clients talk to the page's server on 127.0.0.1:N. */
+    lineClientsUrl: string;
   }
 }
 
@@ -71,6 +78,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const artifacts = await ArtifactServer.start(outDir);
   const page = await HttpPageServer.start();
   const chat = await ChatServer.start();
+  const lineClients = await LineClientsServer.start();
+  project.provide('lineClientsUrl', lineClients.url);
 
   project.provide('wasmArtifactsUrl', artifacts.url);
   project.provide('wasmBuilds', wasmBuilds);
@@ -95,13 +104,29 @@ export default async function setup(project: TestProject): Promise<() => Promise
       `wasm tests: ran ${SCENARIOS.length} native scenarios under Wine in ${Math.round(performance.now() - t)} ms (${times.join(', ')})`,
     );
     project.provide('nativeRuns', runs);
+    const serverRuns: Record<string, NativeServerRun> = {};
+    for (const sc of SERVER_SCENARIOS) {
+      const t1 = performance.now();
+      const port = await refusedPort(); // free now; the server binds it
+      const exe = join(outDir, sc.program, `${sc.program}.exe`);
+      const [server, clients] = await Promise.all([
+        runner.run(exe, sc.args(port), ''),
+        driveLineClients(port).catch((err: unknown) => ({ error: String(err) })),
+      ]);
+      serverRuns[sc.id] = { server, clients };
+      times.push(`${sc.id} ${Math.round(performance.now() - t1)} ms`);
+    }
+    console.log(`wasm tests: native server scenarios: ${times.slice(SCENARIOS.length).join(', ')}`);
+    project.provide('nativeServerRuns', serverRuns);
   } else {
-    project.provide('nativeRuns', { unavailable: 'wine' in wine ? 'the MinGW build failed' : wine.reason });
+    const unavailable = 'wine' in wine ? 'the MinGW build failed' : wine.reason;
+    project.provide('nativeRuns', { unavailable });
+    project.provide('nativeServerRuns', { unavailable });
   }
 
   return async function teardown() {
     runner?.stop();
-    await Promise.allSettled([artifacts.close(), page.close(), chat.close()]);
+    await Promise.allSettled([artifacts.close(), page.close(), chat.close(), lineClients.close()]);
     await teardownE2e();
   };
 }

@@ -39,10 +39,12 @@ export async function runExample(
     mode?: 'auto' | RunMode;
     /** Called with everything printed so far, each time the program writes to stdout. */
     onStdout?: (soFar: string) => void;
+    /** 'inbound': the relay whose policy lets pages listen (servers); default the plain one. */
+    relay?: 'plain' | 'inbound';
   },
 ): Promise<ExampleRun> {
   const build = inject('wasmBuilds')[name];
-  const winsock = createWinsock({ relay: inject('relayUrl') });
+  const winsock = createWinsock({ relay: inject(options.relay === 'inbound' ? 'inboundRelayUrl' : 'relayUrl') });
   let stdout = '';
   let stderr = '';
   const started = performance.now();

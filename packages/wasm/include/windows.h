@@ -18,6 +18,9 @@
 #include "ws2web/crt-compat.h"
 #include "ws2web/kernel32-basics.h"
 #include "ws2web/kernel32-events.h"
+/* ---- threads: CreateThread, TLS, CRITICAL_SECTION, Interlocked* ---- */
+#include "ws2web/kernel32-threads.h"
+/* ---- end threads ---- */
 
 #ifdef __cplusplus
 extern "C" {

@@ -48,8 +48,11 @@ export class AsyncifyDriver {
     if (this.#data === 0) throw new Error('ws2web: no memory for the Asyncify stack');
   }
 
-  /** A blocking import as a plain import: unwinds on the first call, returns the result on the rewind. */
-  wrap(fn: (...args: never[]) => Promise<unknown>): (...args: never[]) => unknown {
+  /**
+   * A blocking import as a plain import: unwinds on the first call, returns the result on the
+   * rewind. An import that answers with a plain value (it did not need to wait) returns it at once.
+   */
+  wrap(fn: (...args: never[]) => unknown): (...args: never[]) => unknown {
     return (...args: never[]) => {
       const x = this.#exports!;
       if (x.asyncify_get_state() === STATE_REWINDING) {
@@ -58,7 +61,9 @@ export class AsyncifyDriver {
         this.#result = undefined;
         return result;
       }
-      this.#pending = fn(...args);
+      const result = fn(...args);
+      if (!(result instanceof Promise)) return result;
+      this.#pending = result;
       this.#resetStack();
       x.asyncify_start_unwind(this.#data);
       return undefined;

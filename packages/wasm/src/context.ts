@@ -5,12 +5,17 @@
 import type { Winsock, WSAEVENT } from '@ws2web/browser';
 import { HandleTable } from './handles.js';
 import type { WasmMemory } from './memory.js';
+import { Scheduler, type WasmThread } from './scheduler.js';
 
 /** An import as the module sees it: numbers in (i32/i64), a number, bigint or nothing out. */
 // biome-ignore lint/suspicious/noConfusingVoidType: an import may return nothing (C void), and TS infers void for it
 export type SyncImport = (...args: never[]) => number | bigint | void;
+/**
+ * An import that may wait: a Promise suspends the calling thread until it settles (JSPI: other
+ * threads run meanwhile; Asyncify: the stack unwinds); a plain value returns at once, no switch.
+ */
 // biome-ignore lint/suspicious/noConfusingVoidType: as SyncImport
-export type BlockingImport = (...args: never[]) => Promise<number | void>;
+export type BlockingImport = (...args: never[]) => number | void | Promise<number | void>;
 
 /** One group of imports; `blocking` ones suspend the C program while their Promise settles. */
 export interface ImportGroup {
@@ -47,6 +52,12 @@ export class GlueContext {
   readonly #memory: () => WasmMemory;
   readonly events = new HandleTable<WSAEVENT>();
   readonly statics: StaticBuffers;
+  /** The program's threads (scheduler.ts): who is running, and the one way an import blocks. */
+  readonly scheduler = new Scheduler();
+  /** Handles of auto-reset events (CreateEvent with bManualReset FALSE); waits consume them. */
+  readonly autoReset = new Set<number>();
+  /** Thread handles; each is also in `events`, as the thread's exit event (what waits see). */
+  readonly threads = new Map<number, WasmThread>();
 
   constructor(w: Winsock, memory: () => WasmMemory) {
     this.w = w;

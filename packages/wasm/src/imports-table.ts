@@ -8,6 +8,8 @@ import { iocpImports } from './iocp.js';
 import { addressStringImports } from './ws2-address-strings.js';
 import { eventImports } from './kernel32-events.js';
 import { kernel32Imports } from './kernel32.js';
+import { criticalSectionImports } from './kernel32-critical-sections.js';
+import { threadImports } from './kernel32-threads.js';
 import { dataImports } from './ws2-data.js';
 import { nameImports } from './ws2-names.js';
 import { selectImports } from './ws2-select.js';
@@ -34,7 +36,14 @@ export function winsockImports(ctx: GlueContext): ImportTable {
   const overlapped = overlappedImports(ctx, data);
   const iocp = iocpImports(ctx);
   const user32 = user32Imports(ctx);
-  const kernel32 = merge([kernel32Imports(ctx), eventImports(ctx), overlapped.kernel32, iocp.group]);
+  const kernel32 = merge([
+    kernel32Imports(ctx),
+    eventImports(ctx),
+    threadImports(ctx),
+    criticalSectionImports(ctx),
+    overlapped.kernel32,
+    iocp.group,
+  ]);
   kernel32.sync.CloseHandle = iocp.closeHandle(kernel32.sync.CloseHandle!);
   return {
     ws2_32: merge([

@@ -27,7 +27,10 @@ export function suspending(fn: (...args: never[]) => Promise<unknown>): object {
   return new (api().Suspending)(fn);
 }
 
-/** The export `entry` as an async function that resolves when the program's call returns. */
-export function promising(entry: () => void): () => Promise<unknown> {
-  return api().promising(entry) as () => Promise<unknown>;
+/**
+ * A wasm function (an export, or a function-table entry) as an async function: each call runs
+ * on a new stack, which a Suspending import can suspend, and resolves when the call returns.
+ */
+export function promising(entry: (...args: never[]) => unknown): (...args: unknown[]) => Promise<unknown> {
+  return api().promising(entry);
 }

@@ -1,6 +1,6 @@
 /**
  * kernel32 imports from <windows.h>: Sleep (blocking: a timer the program waits on),
- * GetTickCount and GetTickCount64 (the page's monotonic clock, in milliseconds),
+ * (other threads run meanwhile), GetTickCount and GetTickCount64 (the page's monotonic clock, in milliseconds),
  * GetLastError/SetLastError (the Winsock object's last error: one value on Windows too) and
  * FormatMessageA for system messages (system-messages.ts). The rest of kernel32 that the
  * headers offer is inline C (ws2web/kernel32-basics.h).
@@ -76,9 +76,12 @@ export function kernel32Imports(ctx: GlueContext): ImportGroup {
     blocking: {
       /** Sleep(INFINITE) never returns, as on Windows; Sleep(0) still yields to the page. */
       Sleep: (ms: number) =>
-        new Promise<void>((resolve) => {
-          if (ms >>> 0 !== INFINITE) setTimeout(resolve, ms >>> 0);
-        }),
+        ctx.scheduler.blockCurrentThread(
+          new Promise<void>((resolve) => {
+            if (ms >>> 0 !== INFINITE) setTimeout(resolve, ms >>> 0);
+          }),
+          false,
+        ),
     },
   };
 }

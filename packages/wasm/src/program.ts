@@ -9,6 +9,7 @@ import { GlueContext, type ImportGroup } from './context.js';
 import { winsockImports, type ImportTable } from './imports-table.js';
 import { jspiSupported, promising, suspending } from './jspi.js';
 import { WasmMemory } from './memory.js';
+import type { SchedulerHost } from './scheduler.js';
 import { ProgramExit, createWasi } from './wasi.js';
 
 /** A module: its URL, its bytes, or an already compiled WebAssembly.Module. */
@@ -55,6 +56,42 @@ interface ProgramExports {
    */
   __wasm_call_ctors?(): void;
   __wasm_call_dtors?(): void;
+  /** The shadow-stack pointer and the function table: what threads need (ws2web-cc exports both). */
+  __stack_pointer?: WebAssembly.Global;
+  __indirect_function_table?: WebAssembly.Table;
+}
+
+/**
+ * Threads need JSPI: each is a suspended wasm stack of its own. The Asyncify build has one
+ * stack, unwound into one buffer and rewound by calling its entry again, so it cannot hold a
+ * second thread's frames; a threaded program is refused before it starts instead of failing at
+ * its first CreateThread.
+ */
+function refuseThreadsWithoutJspi(module: WebAssembly.Module): void {
+  const creates = WebAssembly.Module.imports(module).find((i) => i.module === 'kernel32' && i.name === 'CreateThread');
+  if (creates) {
+    throw new Error(
+      'ws2web: this program creates threads (it imports kernel32.CreateThread), and threads need JSPI: each thread is a suspended wasm stack, and the Asyncify build can suspend only one. Run it where WebAssembly.Suspending exists (Chromium 137+), in mode "jspi".',
+    );
+  }
+}
+
+/** A JSPI program that creates threads must export what the scheduler switches (ws2web-cc does). */
+function threadExports(
+  module: WebAssembly.Module,
+  exports: ProgramExports,
+): Pick<SchedulerHost, 'stackPointer' | 'table'> {
+  const threaded = WebAssembly.Module.imports(module).some((i) => i.module === 'kernel32' && i.name === 'CreateThread');
+  if (threaded && (!exports.__stack_pointer || !exports.__indirect_function_table)) {
+    throw new Error(
+      'ws2web: this program creates threads but does not export __stack_pointer and __indirect_function_table; build it with ws2web-cc',
+    );
+  }
+  return {
+    // One thread never switches, so a module without the export needs no real one.
+    stackPointer: exports.__stack_pointer ?? new WebAssembly.Global({ value: 'i32', mutable: true }, 0),
+    table: exports.__indirect_function_table ?? new WebAssembly.Table({ element: 'anyfunc', initial: 0 }),
+  };
 }
 
 /** Picks the mode: JSPI when available (and not overridden), else the Asyncify build. */
@@ -91,7 +128,7 @@ function fillMissing(module: WebAssembly.Module, imports: Record<string, Record<
 
 function bind(
   group: ImportGroup,
-  wrapBlocking: (fn: (...args: never[]) => Promise<unknown>) => unknown,
+  wrapBlocking: (fn: (...args: never[]) => unknown) => unknown,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = { ...group.sync };
   for (const [name, fn] of Object.entries(group.blocking)) out[name] = wrapBlocking(fn);
@@ -103,6 +140,7 @@ export async function runWinsockProgram(options: ProgramOptions): Promise<Progra
   const source = mode === 'jspi' ? options.wasm : options.asyncifyWasm;
   if (source === undefined) throw new Error('ws2web: mode asyncify needs the asyncifyWasm build');
   const module = await compile(source);
+  if (mode === 'asyncify') refuseThreadsWithoutJspi(module);
 
   let memory: WasmMemory | null = null;
   const currentMemory = (): WasmMemory => memory!;
@@ -120,10 +158,18 @@ export async function runWinsockProgram(options: ProgramOptions): Promise<Progra
     currentMemory,
   );
 
-  const table: ImportTable = winsockImports(new GlueContext(options.winsock, currentMemory));
+  const ctx = new GlueContext(options.winsock, currentMemory);
+  const table: ImportTable = winsockImports(ctx);
+  const { scheduler } = ctx;
   let exportsRef: ProgramExports | null = null;
   const driver = new AsyncifyDriver(() => new DataView(exportsRef!.memory.buffer), options.asyncifyStackSize);
-  const wrapBlocking = mode === 'jspi' ? suspending : (fn: (...args: never[]) => Promise<unknown>) => driver.wrap(fn);
+  // Under JSPI every blocking import goes through the scheduler, which saves the caller's stack
+  // pointer and last error and lets other threads run while the Promise is pending.
+  const wrapBlocking =
+    mode === 'jspi'
+      ? (fn: (...args: never[]) => unknown) =>
+          suspending((...args: never[]) => scheduler.blockCurrentThread(fn(...args)) as Promise<unknown>)
+      : (fn: (...args: never[]) => unknown) => driver.wrap(fn);
   const imports: Record<string, Record<string, unknown>> = {
     wasi_snapshot_preview1: wasi,
     ...Object.fromEntries(Object.entries(table).map(([module, group]) => [module, bind(group, wrapBlocking)])),
@@ -137,11 +183,25 @@ export async function runWinsockProgram(options: ProgramOptions): Promise<Progra
   }
   exportsRef = exports;
   memory = new WasmMemory(exports.memory, exports);
+  const w = options.winsock;
+  scheduler.attach({
+    ...threadExports(module, exports),
+    malloc: (size) => exports.malloc(size),
+    free: (ptr) => exports.free(ptr),
+    promising,
+    getLastError: () => w.WSAGetLastError(),
+    setLastError: (code) => w.WSASetLastError(code),
+    createEvent: () => w.WSACreateEvent(),
+  });
 
   try {
     exports.__wasm_call_ctors?.();
     if (mode === 'jspi') {
-      await promising(exports._start)();
+      const end = await scheduler.runMain(promising(exports._start));
+      if (!end.ok) throw end.error;
+      // main returned 0, or the last thread ended after main's ExitThread: the exit flush.
+      exports.__wasm_call_dtors?.();
+      return { exitCode: end.mainReturned ? 0 : end.exitCode, mode };
     } else {
       driver.attach(instance.exports, (size) => exports.malloc(size));
       await driver.run(() => exports._start());

@@ -39,4 +39,7 @@ export const BLOCKING_IMPORTS = Object.freeze([
   'user32.GetMessageW',
   'user32.PeekMessageA',
   'user32.PeekMessageW',
+  // threads (src/kernel32-threads.ts, src/kernel32-critical-sections.ts)
+  'kernel32.SwitchToThread',
+  'kernel32.EnterCriticalSection',
 ]);

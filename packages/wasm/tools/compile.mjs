@@ -102,6 +102,10 @@ export function clangArgs({
     // exit flush.
     '-Wl,--export=__wasm_call_ctors',
     '-Wl,--export=__wasm_call_dtors',
+    // Threads (src/scheduler.ts): each thread's shadow stack pointer is saved and restored at
+    // every switch, and CreateThread's start routine is a function pointer the glue calls.
+    '-Wl,--export=__stack_pointer',
+    '-Wl,--export-table',
     '-Wl,--strip-debug',
   ];
 }

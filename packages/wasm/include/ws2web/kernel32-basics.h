@@ -8,7 +8,7 @@
  *                 Windows (imports); FormatMessageA for Winsock and common system codes (import)
  *   strings       lstrlenA/lstrcpyA/lstrcpynA/lstrcatA/lstrcmpA/lstrcmpiA
  *   time          QueryPerformanceCounter/Frequency (10 MHz, the page's monotonic clock),
- *                 GetSystemTimeAsFileTime (100 ns since 1601), GetCurrentProcessId/ThreadId
+ *                 GetSystemTimeAsFileTime (100 ns since 1601), GetCurrentProcessId
  *   SEH           __try/__except/__finally/__leave as plain blocks (see below)
  */
 #ifndef WS2WEB_KERNEL32_BASICS_H
@@ -156,9 +156,8 @@ static __inline void GetSystemTimeAsFileTime(LPFILETIME lpSystemTimeAsFileTime) 
     lpSystemTimeAsFileTime->dwLowDateTime = (DWORD)t;
     lpSystemTimeAsFileTime->dwHighDateTime = (DWORD)(t >> 32);
 }
-/** One process, one thread: fixed ids (non-zero, as Windows' are). */
+/** One process: a fixed id (non-zero, as Windows' are). GetCurrentThreadId: ws2web/kernel32-threads.h. */
 static __inline DWORD GetCurrentProcessId(void) { return 4; }
-static __inline DWORD GetCurrentThreadId(void) { return 8; }
 
 /* ---- structured exception handling -------------------------------------------------------- */
 /*

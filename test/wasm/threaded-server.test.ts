@@ -1,0 +1,83 @@
+/**
+ * examples/legacy-threaded-server — a thread-per-client server (_beginthreadex, a
+ * CRITICAL_SECTION around shared counters) — runs in the page with JSPI, listening through the
+ * relay's inbound policy, while real Node clients (fixtures/line-clients.ts) connect to the
+ * relay's listener on loopback. Its log and what the clients received must equal the MinGW
+ * build's under Wine, talked to by the same clients.
+ */
+import { describe, expect, inject, it } from 'vitest';
+import type { NativeServerRun } from './fixtures/examples.js';
+import type { LineClientsResult } from './fixtures/line-clients.js';
+import { runExample } from './run-example.js';
+
+const ID = 'threaded-server, three clients';
+const LOG = [
+  'listening, serving 3 clients',
+  'accepted client 1',
+  'accepted client 2',
+  'accepted client 3',
+  'client 2: line 1: alpha',
+  'client 1: line 2: beta',
+  'client 3: line 3: gamma',
+  'client 1: line 4: delta',
+  'client 2: quit after 1 lines, 2 still connected',
+  'client 3: line 5: epsilon',
+  'client 3: quit after 2 lines, 1 still connected',
+  'client 1: line 6: zeta',
+  'client 1: quit after 3 lines, 0 still connected',
+  'client 1 served 3 lines',
+  'client 2 served 1 lines',
+  'client 3 served 2 lines',
+  'total lines 6, 0 connected',
+  '',
+].join('\n');
+const RECEIVED = [
+  'welcome, client 1 (1 connected)\n#2 beta\n#4 delta\n#6 zeta\nbye, client 1\n',
+  'welcome, client 2 (2 connected)\n#1 alpha\nbye, client 2\n',
+  'welcome, client 3 (3 connected)\n#3 gamma\n#5 epsilon\nbye, client 3\n',
+];
+
+/** A port of the inbound relay's range (only this file listens in the wasm project). */
+function relayPort(): number {
+  const { first, last } = inject('inboundPorts');
+  return first + Math.floor(Math.random() * (last - first + 1));
+}
+
+async function runServer(): Promise<{ stdout: string; exitCode: number; clients: LineClientsResult }> {
+  const port = relayPort();
+  const server = runExample('legacy-threaded-server', { args: [String(port), '3'], mode: 'jspi', relay: 'inbound' });
+  const response = await fetch(`${inject('lineClientsUrl')}?port=${port}`, { method: 'POST' });
+  const body = await response.text();
+  const run = await server;
+  expect(response.status, `line clients: ${body}\nserver printed:\n${run.stdout}${run.stderr}`).toBe(200);
+  return { stdout: run.stdout, exitCode: run.exitCode, clients: JSON.parse(body) as LineClientsResult };
+}
+
+describe('legacy-threaded-server in the page (JSPI), reached by Node clients through the relay', () => {
+  it('serves three connected clients at once, one thread each', async () => {
+    const run = await runServer();
+    expect(run.stdout).toBe(LOG);
+    expect(run.exitCode).toBe(0);
+    expect(run.clients.received).toEqual(RECEIVED);
+    expect(run.clients.closed).toEqual([true, true, true]);
+  });
+
+  const nativeRuns = inject('nativeServerRuns');
+  const native = 'unavailable' in nativeRuns ? null : (nativeRuns as Record<string, NativeServerRun>)[ID];
+  if (!native) console.warn(`wasm: native server comparison skipped: ${JSON.stringify(nativeRuns).slice(0, 200)}`);
+
+  it.skipIf(!native)('prints and answers exactly what the MinGW build does under Wine', async () => {
+    expect('error' in native!.clients ? native!.clients.error : '', 'the native run is the reference').toBe('');
+    expect(native!.server.stdout).toBe(LOG);
+    const run = await runServer();
+    expect(run.stdout).toBe(native!.server.stdout);
+    expect(run.exitCode).toBe(native!.server.exitCode);
+    expect(run.clients).toEqual(native!.clients);
+  });
+
+  it('the Asyncify build refuses it at start-up, naming the reason', async () => {
+    await expect(
+      runExample('legacy-threaded-server', { args: [String(relayPort()), '3'], mode: 'asyncify', relay: 'inbound' }),
+    ).rejects.toThrow(/threads need JSPI/);
+  });
+});
