@@ -128,11 +128,11 @@ function readJwks(flag: string, file: string): unknown[] {
   return [parsed];
 }
 
-/** A flag's text as its option's value: numbers parsed, `--udp` true and `--no-udp` false, `--dns` a server list. */
+/** A flag's text as its option's value: numbers parsed, `--udp` true and `--no-udp` false, `--dns` a server list or `os`. */
 function flagValue(entry: FlagEntry, raw: string | boolean | (string | boolean)[]): unknown {
   const { flag, spec } = entry;
   if (spec.type instanceof z.ZodBoolean) return !flag.name.startsWith('no-'); // --udp / --no-udp
-  if (flag.name === 'dns') return { servers: raw };
+  if (flag.name === 'dns') return Array.isArray(raw) && raw.length === 1 && raw[0] === 'os' ? 'os' : { servers: raw };
   if (flag.name === 'jwt-keys')
     return (Array.isArray(raw) ? raw : [raw]).flatMap((file) => readJwks(flag.name, String(file)));
   if (spec.type instanceof z.ZodNumber) {

@@ -46,7 +46,7 @@ export const configSchema = z
       .object({ cert: z.string().min(1), key: z.string().min(1) })
       .strict()
       .optional(),
-    dns: OPTIONS.dns.type.strict().optional(),
+    dns: OPTIONS.dns.type.optional(),
     secretFile: z.string().min(1).optional(),
   })
   .strict()

@@ -179,8 +179,8 @@ export function inCidrs(address: string | undefined, cidrs: readonly [Address, n
 
 function nameService(options: ParsedOptions): NameService {
   if (options.lookup) return injectedNameService(options.lookup);
-  if (options.dns !== undefined) return dnsServerNameService(options.dns);
-  return osNameService();
+  if (options.dns === 'os') return osNameService();
+  return dnsServerNameService(options.dns);
 }
 
 /** Origins compare case-insensitively and without a trailing slash (`https://a.example`). */

@@ -195,11 +195,16 @@ const jwkSchema = z
 /** One of `jwtKeys`. */
 export type JwtKey = z.output<typeof jwkSchema>;
 
-const dnsSchema = z.object({
-  servers: z.array(z.string()).min(1).readonly(),
-  timeoutMs: z.number().int().positive().optional(),
-  tries: z.number().int().positive().optional(),
-});
+const dnsServersSchema = z
+  .object({
+    servers: z.array(z.string()).min(1).readonly().optional(),
+    timeoutMs: z.number().int().positive().optional(),
+    tries: z.number().int().positive().optional(),
+  })
+  .strict();
+
+/** DNS servers asked with c-ares (omitted: the system's), or `'os'`: the OS resolver (getaddrinfo). */
+const dnsSchema = z.union([z.literal('os'), dnsServersSchema]);
 
 export const OPTIONS = {
   host: {
@@ -426,9 +431,9 @@ export const OPTIONS = {
     flags: [
       {
         name: 'dns',
-        arg: '<ip[:port]>',
+        arg: '<ip[:port]|os>',
         group: 'destinations',
-        help: 'resolve names with this DNS server instead of the OS resolver\n(repeatable; e.g. 127.0.0.1:5353 or [::1]:53)',
+        help: "ask this DNS server (repeatable; e.g. 127.0.0.1:5353 or [::1]:53);\ndefault: the system's servers, asked directly (no hosts file);\n'os': the OS resolver (hosts file; lookups cannot be cancelled)",
       },
     ],
   },
@@ -642,6 +647,18 @@ export const OPTIONS = {
         arg: '<n>',
         group: 'limits',
         help: 'name lookups across the relay per second; more → TRY_AGAIN (default {default})',
+      },
+    ],
+  },
+  maxLookupsInFlightPerClient: {
+    type: int(0, MAX_COUNT),
+    default: 8,
+    flags: [
+      {
+        name: 'max-lookups-in-flight-per-client',
+        arg: '<n>',
+        group: 'limits',
+        help: 'name lookups pending at once per client address; more → TRY_AGAIN (default {default})',
       },
     ],
   },

@@ -26,6 +26,8 @@ export interface MetricsSnapshot {
   originRefusals: number;
   /** Relayed UDP sockets open now (from DGRAM_OPEN until CLOSE/OPEN_FAILED). */
   udpSockets: number;
+  /** Name lookups pending now (RESOLVE and OPEN by name), relay-wide. */
+  lookupsInFlight: number;
   /** DGRAM_OPEN outcomes by wire reason name. */
   udpOpens: Record<string, number>;
   /** Datagrams the page sent that the kernel took. */
@@ -100,7 +102,8 @@ export type LimitName =
   | 'listeners_per_client'
   | 'listeners_per_subject'
   | 'lookup_rate'
-  | 'lookups_in_flight';
+  | 'lookups_in_flight'
+  | 'lookups_in_flight_per_client';
 
 /**
  * What became of an inbound connection to a page's listener. Offered to the page (INCOMING):
@@ -153,6 +156,7 @@ export class Metrics {
   protocolErrors = 0;
   originRefusals = 0;
   udpSockets = 0;
+  lookupsInFlight = 0;
   listeners = 0;
   datagramsPageToPeer = 0;
   datagramsPeerToPage = 0;
@@ -242,6 +246,7 @@ export class Metrics {
       protocolErrors: this.protocolErrors,
       originRefusals: this.originRefusals,
       udpSockets: this.udpSockets,
+      lookupsInFlight: this.lookupsInFlight,
       udpOpens: Object.fromEntries(this.#udpOpens),
       datagramsPageToPeer: this.datagramsPageToPeer,
       datagramsPeerToPage: this.datagramsPeerToPage,
@@ -304,6 +309,7 @@ export class Metrics {
       ['', this.heldBytes],
     ]);
     metric('ws2web_relay_udp_sockets', 'gauge', 'Relayed UDP sockets open now.', [['', this.udpSockets]]);
+    metric('ws2web_relay_lookups_in_flight', 'gauge', 'Name lookups pending now.', [['', this.lookupsInFlight]]);
     metric(
       'ws2web_relay_udp_opens_total',
       'counter',

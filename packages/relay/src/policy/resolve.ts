@@ -18,7 +18,13 @@ import { Reason, type Endpoint } from '@ws2web/protocol';
 import { dialText, parseLooseIPv4, parseStrict, splitZone, type Address } from './address-ranges.js';
 import type { DestinationScope } from './destination-scope.js';
 import { hostNameProblem, normalizeHostName } from './host-names.js';
-import { isLocalhost, reasonForLookupError, type LookupAddress, type NameService } from '../streams/name-service.js';
+import {
+  isLocalhost,
+  reasonForLookupError,
+  type LookupAddress,
+  type LookupOptions,
+  type NameService,
+} from '../streams/name-service.js';
 import { refusalCategory, type Policy } from './policy.js';
 
 export type { Lookup, LookupAddress } from '../streams/name-service.js';
@@ -39,6 +45,8 @@ export interface ResolveContext {
   family: 4 | 6 | null;
   /** The ticket's destination scope, if it has one. */
   scope?: DestinationScope | null;
+  /** The stream's cancellation signal and client, passed to the lookup. */
+  lookup?: LookupOptions;
 }
 
 const denied = (detail: string, why: string): Resolution => ({
@@ -77,7 +85,7 @@ export async function resolveDestination(remote: Endpoint, ctx: ResolveContext):
     ];
   } else {
     try {
-      answers = await ctx.names.lookup(host, ctx.family === 4 ? 4 : 0);
+      answers = await ctx.names.lookup(host, ctx.family === 4 ? 4 : 0, ctx.lookup);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException)?.code;
       return { ok: false, reason: reasonForLookupError(code), detail: `lookup ${host}: ${code ?? String(err)}` };

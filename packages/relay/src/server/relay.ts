@@ -99,7 +99,13 @@ class RelayServer {
     // Every lookup of this relay (RESOLVE, OPEN by name) passes the relay-wide lookup bounds.
     const options: ResolvedOptions = {
       ...given,
-      names: gatedNameService(given.names, { ...given, refused: (limit) => this.#metrics.countLimit(limit) }),
+      names: gatedNameService(given.names, {
+        ...given,
+        refused: (limit) => this.#metrics.countLimit(limit),
+        inFlight: (count) => {
+          this.#metrics.lookupsInFlight = count;
+        },
+      }),
     };
     this.#options = options;
     this.#redis =

@@ -77,7 +77,7 @@ export class NameQuery extends StreamBase<NameQueryState> {
     } else {
       try {
         [answers, canonName] = await Promise.all([
-          names.lookup(name, wanted),
+          names.lookup(name, wanted, this.lookupOptions),
           wantCanon ? names.canonicalName(name) : Promise.resolve(''),
         ]);
       } catch (err) {

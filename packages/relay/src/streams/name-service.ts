@@ -1,6 +1,7 @@
 /**
- * Where the relay's name answers come from: the OS resolver (default), DNS servers named in the
- * options (`dns.servers`), or a lookup a test injects. One interface for RESOLVE and for OPEN with
+ * Where the relay's name answers come from: DNS servers asked directly with c-ares (default: the
+ * system's configured servers; or those of `dns.servers`), the OS resolver (`dns: 'os'`), or a
+ * lookup a test injects. One interface for RESOLVE and for OPEN with
  * a host name, so both see the same answers.
  *
  * Errors are Node/c-ares `err.code`s; `reasonForLookupError` turns them into wire reasons.
@@ -16,11 +17,20 @@ export interface LookupAddress {
 /** 0 = any family, 4 = A only, 6 = AAAA only. */
 export type LookupFamily = 0 | 4 | 6;
 
+/** Who asks, and until when the answer is wanted. */
+export interface LookupOptions {
+  /** Aborted when the stream that asked is gone: the query is cancelled and its place freed. */
+  signal?: AbortSignal;
+  /** The client address that asked, for per-client caps. */
+  client?: string;
+}
+
 /**
  * Resolves a host name to its addresses, in resolver order. Rejects with an `err.code`
- * (ENOTFOUND, ENODATA, ETIMEOUT…). An injected lookup may ignore `family`: callers filter again.
+ * (ENOTFOUND, ENODATA, ETIMEOUT, ECANCELLED once `signal` aborts…). An injected lookup may ignore
+ * `family` and `options`: callers filter again, and the gate frees a cancelled lookup's place.
  */
-export type Lookup = (host: string, family: LookupFamily) => Promise<LookupAddress[]>;
+export type Lookup = (host: string, family: LookupFamily, options?: LookupOptions) => Promise<LookupAddress[]>;
 
 export interface NameService {
   readonly lookup: Lookup;
@@ -39,15 +49,22 @@ export interface NameService {
 }
 
 export interface DnsOptions {
-  /** Name servers, `ip` or `ip:port` (`[v6]:port`), asked instead of the OS resolver. */
-  servers: readonly string[];
+  /**
+   * Name servers, `ip` or `ip:port` (`[v6]:port`). Omitted: the system's configured servers
+   * (`dns.getServers()`, from /etc/resolv.conf), still asked by c-ares, never the hosts file.
+   */
+  servers?: readonly string[];
   /** Per-try timeout of a query. Default 2000. */
   timeoutMs?: number;
   /** Tries per server before ETIMEOUT. Default 2. */
   tries?: number;
 }
 
-/** The OS resolver, as `getaddrinfo` answers (hosts file, then DNS…), in its order. */
+/**
+ * The OS resolver, as `getaddrinfo` answers (hosts file, then DNS…), in its order. Runs on
+ * libuv's thread pool (4 threads by default) and cannot be cancelled: lookups that never answer
+ * hold those threads, and with them every `getaddrinfo` and file operation of the process.
+ */
 export const osLookup: Lookup = function dnsLookupAll(host, family) {
   return dns.promises.lookup(host, { all: true, verbatim: true, family });
 };
@@ -75,20 +92,48 @@ const MAX_CNAME_CHAIN = 8;
  * resolver must.
  * @throws TypeError when a server address does not parse.
  */
-export function dnsServerNameService(options: DnsOptions): NameService {
-  if (!Array.isArray(options.servers) || options.servers.length === 0) {
-    throw new TypeError('startRelay: dns.servers must be a non-empty array of "ip" or "ip:port"');
+export function dnsServerNameService(options: DnsOptions = {}): NameService {
+  const servers = options.servers ?? dns.getServers();
+  if (!Array.isArray(servers) || servers.length === 0) {
+    throw new TypeError(
+      options.servers === undefined
+        ? 'startRelay: the system has no DNS servers configured: give dns.servers, or dns: "os"'
+        : 'startRelay: dns.servers must be a non-empty array of "ip" or "ip:port"',
+    );
   }
-  const resolver = new dns.promises.Resolver({ timeout: options.timeoutMs ?? 2000, tries: options.tries ?? 2 });
-  try {
-    resolver.setServers(options.servers);
-  } catch (err) {
-    throw new TypeError(`startRelay: dns.servers ${JSON.stringify(options.servers)}: ${(err as Error).message}`);
+  const settings = { timeout: options.timeoutMs ?? 2000, tries: options.tries ?? 2 };
+  const shared = newResolver();
+  function newResolver(): dns.promises.Resolver {
+    const r = new dns.promises.Resolver(settings);
+    try {
+      r.setServers(servers);
+    } catch (err) {
+      throw new TypeError(`startRelay: dns.servers ${JSON.stringify(servers)}: ${(err as Error).message}`);
+    }
+    return r;
   }
 
-  async function lookup(host: string, family: LookupFamily): Promise<LookupAddress[]> {
+  async function lookup(host: string, family: LookupFamily, opts?: LookupOptions): Promise<LookupAddress[]> {
     const name = stripDot(host);
     if (isLocalhost(name)) return loopbackAnswers(family);
+    const signal = opts?.signal;
+    if (signal?.aborted) throw cancelled(host);
+    // A cancellable lookup gets a resolver of its own: `cancel()` ends every query of a resolver.
+    const resolver = signal ? newResolver() : shared;
+    const onAbort = () => resolver.cancel();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await lookupWith(resolver, name, family);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async function lookupWith(
+    resolver: dns.promises.Resolver,
+    name: string,
+    family: LookupFamily,
+  ): Promise<LookupAddress[]> {
     const [v4, v6] = await Promise.allSettled([
       family === 6 ? Promise.resolve([]) : resolver.resolve4(name),
       family === 4 ? Promise.resolve([]) : resolver.resolve6(name),
@@ -107,7 +152,7 @@ export function dnsServerNameService(options: DnsOptions): NameService {
     for (let hop = 0; hop < MAX_CNAME_CHAIN; hop++) {
       let targets: string[];
       try {
-        targets = await resolver.resolveCname(name);
+        targets = await shared.resolveCname(name);
       } catch {
         return name; // ENODATA: `name` has no CNAME, so it is the canonical one (or the chain broke)
       }
@@ -119,10 +164,14 @@ export function dnsServerNameService(options: DnsOptions): NameService {
   }
 
   async function reverse(address: string): Promise<string[]> {
-    return (await resolver.reverse(address)).map(stripDot);
+    return (await shared.reverse(address)).map(stripDot);
   }
 
-  return { lookup, canonicalName, reverse, description: `dns ${options.servers.join(',')}` };
+  return { lookup, canonicalName, reverse, description: `dns ${servers.join(',')}` };
+}
+
+function cancelled(host: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`${host}: lookup cancelled`), { code: 'ECANCELLED' });
 }
 
 /**

@@ -8,6 +8,7 @@ import { FrameType, reasonRow } from '@ws2web/protocol';
 import type { Metrics } from '../ops/metrics.js';
 import { CreditWindow } from './credit-window.js';
 import { StateMachine, type TransitionTable } from './state-machine.js';
+import type { LookupOptions } from './name-service.js';
 import type { HostedStream, StreamHost, StreamKind } from './stream-host.js';
 
 type Level = 'debug' | 'info' | 'warn';
@@ -27,6 +28,8 @@ export abstract class StreamBase<S extends string> implements HostedStream {
   protected readonly state: StateMachine<S | 'CLOSED'>;
   /** Page → relay credit (a listener or name query never has any). */
   protected readonly credit: CreditWindow;
+  /** Aborted when the stream finishes: a name lookup still pending for it is cancelled. */
+  readonly #gone = new AbortController();
 
   constructor(
     host: StreamHost,
@@ -96,8 +99,16 @@ export abstract class StreamBase<S extends string> implements HostedStream {
     this.finish();
   }
 
+  /** For a name lookup on this stream's behalf: cancelled when it finishes, counted for its client. */
+  protected get lookupOptions(): LookupOptions {
+    const { client, peer } = this.host.logFields;
+    const who = client ?? peer;
+    return { signal: this.#gone.signal, client: typeof who === 'string' ? who : undefined };
+  }
+
   /** Leaves the stream's id behind (CLOSED, or a TCP stream's LINGERING): cleans up, tells the host. */
   protected finish(next: S | 'CLOSED' = 'CLOSED'): void {
+    this.#gone.abort();
     this.cleanUp(next);
     this.state.to(next);
     this.credit.close();

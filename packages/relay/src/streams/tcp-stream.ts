@@ -201,6 +201,7 @@ export class TcpStream extends StreamBase<TcpStreamState> {
         names: options.names,
         family,
         scope: this.host.scope,
+        lookup: this.lookupOptions,
       });
     } catch (err) {
       resolution = { ok: false as const, reason: Reason.INTERNAL, detail: String(err) };

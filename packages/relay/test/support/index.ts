@@ -7,6 +7,7 @@
  *   const page = await usePage(relay);
  *   const echo = await useServer(startEchoServer());
  */
+import dns from 'node:dns';
 import { afterEach } from 'vitest';
 import { startRelay, type Relay, type RelayOptions } from '../../src/index.js';
 import { PageClient } from './page-client.js';
@@ -20,6 +21,14 @@ export const LOOPBACK: readonly string[] = ['127.0.0.0/8', '::1/128'];
 
 /** A log sink that drops everything: tests assert on metrics and frames, not on log lines. */
 export const quiet = (): void => {};
+
+/**
+ * A relay started without `dns` asks the process's default servers (/etc/resolv.conf). Tests
+ * never query beyond loopback: point them at 127.0.0.1:9, where nothing answers DNS (refused, or
+ * silence), so a test that forgets `dns`/`lookup` fails instead of asking the outside world.
+ */
+export const NO_DNS_SERVER = '127.0.0.1:9';
+dns.setServers([NO_DNS_SERVER]);
 
 const cleanups: Array<() => unknown> = [];
 
