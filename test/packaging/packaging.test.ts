@@ -100,16 +100,6 @@ describe('the packed tarballs', () => {
 });
 
 describe('an app outside the workspace', () => {
-  test('type-checks with tsc: the page (bundler resolution) and the Node script (NodeNext)', async () => {
-    const tsc = join(app, 'node_modules/typescript/bin/tsc');
-    for (const project of ['tsconfig.json', 'tsconfig.node.json']) {
-      const result = await run(process.execPath, [tsc, '-p', project], { cwd: app }).catch(
-        (error: { stdout: string }) => error,
-      );
-      expect({ project, output: result.stdout }).toEqual({ project, output: '' });
-    }
-  });
-
   test('a Node script with ws echoes a line through a relay started with startRelay', async () => {
     const { stdout } = await run(process.execPath, ['client.mjs', String(linePort)], { cwd: app, timeout: 20_000 });
     expect(stdout).toBe('hello from node\n');
@@ -138,12 +128,24 @@ describe('an app outside the workspace', () => {
       timeout: 60_000,
     });
     expect(stdout).toContain(join(app, 'src/wasm/hello.js'));
-    for (const file of ['hello.wasm', 'hello.asyncify.wasm', 'hello.js']) {
+    expect(stdout).toContain(join(app, 'src/wasm/hello.d.ts'));
+    for (const file of ['hello.wasm', 'hello.asyncify.wasm', 'hello.js', 'hello.d.ts']) {
       expect(statSync(join(app, 'src/wasm', file)).size).toBeGreaterThan(0);
     }
   });
 
-  // Uses the previous test's build of hello.c.
+  // Uses the previous test's build of hello.c: the page imports its loader through the .d.ts beside it.
+  test('type-checks with tsc: the page and the generated loader (bundler resolution), the Node script (NodeNext)', async () => {
+    const tsc = join(app, 'node_modules/typescript/bin/tsc');
+    for (const project of ['tsconfig.json', 'tsconfig.node.json']) {
+      const result = await run(process.execPath, [tsc, '-p', project], { cwd: app }).catch(
+        (error: { stdout: string }) => error,
+      );
+      expect({ project, output: result.stdout }).toEqual({ project, output: '' });
+    }
+  });
+
+  // Uses the build of hello.c two tests above.
   test('Vite bundles the page, which echoes a line and runs the C program in Chromium through the ws2web-relay command', async () => {
     await run('npx', ['vite', 'build', '--logLevel', 'error'], { cwd: app, timeout: 60_000 });
     const assets = join(app, 'dist/assets');
