@@ -28,7 +28,14 @@ import {
   FD_READ_BIT,
   SO_DONTLINGER,
   type Winsock,
+  type WinsockCoreCall,
   type WinsockOptions,
+  type WinsockWith,
+  type allFeatures,
+  createWinsockWith,
+  withConnect,
+  type withData,
+  withTcp,
 } from '../src/index.js';
 
 /** Names of the numeric constants whose type is plain `number` rather than their literal value. */
@@ -114,6 +121,34 @@ describe('createWinsock', () => {
       // Each comment starts with the call's Windows name, then says what it does.
       expect(doc, `JSDoc of Winsock.${name}`).toMatch(new RegExp(`^${name}[: (].{20,}`, 's'));
     }
+  });
+});
+
+describe('createWinsockWith', () => {
+  it('types its object with the core calls and exactly the calls of its features, as Winsock declares them', () => {
+    type TcpClient = WinsockWith<[typeof withTcp, typeof withConnect, typeof withData]>;
+    expectTypeOf<Exclude<keyof TcpClient, WinsockCoreCall>>().toEqualTypeOf<
+      | 'connect'
+      | 'WSAConnect'
+      | 'WSAConnectByName'
+      | 'WSAConnectByList'
+      | 'ConnectEx'
+      | 'send'
+      | 'recv'
+      | 'sendto'
+      | 'recvfrom'
+      | 'WSASend'
+      | 'WSARecv'
+      | 'WSASendTo'
+      | 'WSARecvFrom'
+    >();
+    expectTypeOf<TcpClient['recv']>().toEqualTypeOf<Winsock['recv']>();
+    expectTypeOf<WinsockWith<typeof allFeatures>>().toEqualTypeOf<Pick<Winsock, keyof Winsock>>();
+    const w = createWinsockWith({ relay: 'ws://127.0.0.1:9/', WebSocket: WsWebSocket }, [withTcp, withConnect]);
+    expectTypeOf(w).toEqualTypeOf<WinsockWith<[typeof withTcp, typeof withConnect]>>();
+    // @ts-expect-error made without withData
+    expect(w.send).toBeUndefined();
+    expect(typeof w.connect).toBe('function');
   });
 });
 

@@ -16,6 +16,7 @@ import {
   WSAEAFNOSUPPORT,
   WSAEFAULT,
   WSAEINVAL,
+  WSAEOPNOTSUPP,
   WSAEPROTONOSUPPORT,
   WSAETIMEDOUT,
   WSAEWOULDBLOCK,
@@ -315,9 +316,12 @@ export function connectCalls(ctx: WinsockContext) {
       if (typeof nodename !== 'string' || typeof servicename !== 'string') return failWith(WSAEINVAL, false);
       if (!validOutputs([LocalAddressLength, LocalAddress], [RemoteAddressLength, RemoteAddress]))
         return failWith(WSAEFAULT, false);
+      // An object made without the names feature cannot resolve (createWinsockWith).
+      const { getaddrinfo } = ctx.calls;
+      if (!getaddrinfo) return failWith(WSAEOPNOTSUPP, false);
       const dual = socket.family === AF_INET6 && !socket.options.v6Only;
       const result = { value: null as ADDRINFO | null };
-      const code = await ctx.calls.getaddrinfo(
+      const code = await getaddrinfo(
         nodename,
         servicename,
         {

@@ -20,8 +20,6 @@ import {
 } from '../win/constants.js';
 import { copySockaddrOut, readSockaddr } from '../win/sockaddr.js';
 import { getOption, setOption } from '../win/sockopt.js';
-import { DatagramSocket } from '../socket/udp.js';
-import { StreamSocket } from '../socket/tcp.js';
 import { lookupSocket, lookupStream, type Ref, type WinsockContext } from './context.js';
 
 export function socketCalls(ctx: WinsockContext) {
@@ -38,11 +36,11 @@ export function socketCalls(ctx: WinsockContext) {
       return failWith(WSAESOCKTNOSUPPORT, INVALID_SOCKET);
     const expected = effectiveType === SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP;
     if (protocol !== 0 && protocol !== expected) return failWith(WSAEPROTONOSUPPORT, INVALID_SOCKET);
+    // A type whose provider this object was made without is one Windows has no provider for.
+    const provider = ctx.providers.get(effectiveType);
+    if (!provider) return failWith(WSAESOCKTNOSUPPORT, INVALID_SOCKET);
     const handle = ctx.allocateHandle();
-    const socket =
-      effectiveType === SOCK_STREAM
-        ? new StreamSocket(handle, af, SOCK_STREAM, IPPROTO_TCP, ctx.host)
-        : new DatagramSocket(handle, af, SOCK_DGRAM, IPPROTO_UDP, ctx.host);
+    const socket = provider(handle, af, ctx.host);
     ctx.sockets.set(handle, socket);
     return handle;
   }
