@@ -16,6 +16,7 @@ import { promisify } from 'node:util';
 import { chromium } from 'playwright';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CHROMIUM_ARGS } from '../../scripts/lib/chromium-args.mjs';
+import { TCP_CLIENT_GZIP_BUDGET, measureBundle } from '../../scripts/lib/bundle-size.mjs';
 import { ROOT, checkTarball, packAll, publishablePackages } from '../../scripts/lib/packages.mjs';
 
 const run = promisify(execFile);
@@ -143,6 +144,22 @@ describe('an app outside the workspace', () => {
       );
       expect({ project, output: result.stdout }).toEqual({ project, output: '' });
     }
+  });
+
+  test('the TCP client page (createWinsockWith: withTcp, withConnect, withData) bundles within its gzip budget', async () => {
+    const size = await measureBundle({ root: app, entry: join(app, 'src/main.mts') });
+    const files = size.modules.map((m) => m.id);
+    expect(files).toContain('@ws2web/browser/dist/socket/tcp.js');
+    for (const dropped of [
+      'socket/udp.js',
+      'api/names.js',
+      'api/select.js',
+      'api/accept.js',
+      'api/poll.js',
+      'win/sockopt.js',
+    ])
+      expect(files).not.toContain(`@ws2web/browser/dist/${dropped}`);
+    expect(size.gzip).toBeLessThanOrEqual(TCP_CLIENT_GZIP_BUDGET);
   });
 
   // Uses the build of hello.c two tests above.

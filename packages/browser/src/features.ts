@@ -10,10 +10,12 @@
 import { IPPROTO_TCP, IPPROTO_UDP, SOCK_DGRAM, SOCK_STREAM } from './win/constants.js';
 import { acceptCalls } from './api/accept.js';
 import { connectCalls } from './api/connect.js';
+import { connectByCalls } from './api/connect-by.js';
 import type { WinsockContext } from './api/context.js';
 import { dataCalls } from './api/data.js';
 import { ioctlCalls } from './api/ioctl.js';
 import { nameCalls } from './api/names.js';
+import { optionCalls } from './api/options.js';
 import { overlappedCalls } from './api/overlapped.js';
 import { pollCalls } from './api/poll.js';
 import { selectCalls } from './api/select.js';
@@ -39,8 +41,14 @@ export const withUdp: WinsockFeature = {
   provider: (handle, af, host) => new DatagramSocket(handle, af, SOCK_DGRAM, IPPROTO_UDP, host),
 };
 
-/** connect, WSAConnect, WSAConnectByName (resolving needs withNames), WSAConnectByList, ConnectEx. */
+/** setsockopt and getsockopt (SO_RCVTIMEO, TCP_NODELAY, SO_LINGER…). */
+export const withOptions = feature(optionCalls);
+
+/** connect, WSAConnect and ConnectEx (handed out by WSAIoctl with withIoctl). */
 export const withConnect = feature(connectCalls);
+
+/** WSAConnectByName (resolving needs withNames) and WSAConnectByList. */
+export const withConnectByName = feature(connectByCalls);
 
 /** send, recv, sendto, recvfrom, WSASend, WSARecv, WSASendTo, WSARecvFrom. */
 export const withData = feature(dataCalls);
@@ -67,7 +75,9 @@ export const withAccept = feature(acceptCalls);
 export const allFeatures = [
   withTcp,
   withUdp,
+  withOptions,
   withConnect,
+  withConnectByName,
   withData,
   withSelect,
   withIoctl,

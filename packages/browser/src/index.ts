@@ -16,7 +16,9 @@ export type {
 export {
   withTcp,
   withUdp,
+  withOptions,
   withConnect,
+  withConnectByName,
   withData,
   withSelect,
   withIoctl,

@@ -72,7 +72,8 @@ const FIRST_HANDLE = 0x100;
 
 /**
  * createWinsockWith: a new, independent Winsock object with the core calls (WSAStartup,
- * WSACleanup, WSAGetLastError, WSASetLastError, socket … getpeername) and the calls of
+ * WSACleanup, WSAGetLastError, WSASetLastError, socket, WSASocket, closesocket, bind, listen,
+ * shutdown, getsockname, getpeername) and the calls of
  * `features`; its type has exactly those calls. socket() creates only the socket types whose
  * feature is given (withTcp, withUdp), others fail with WSAESOCKTNOSUPPORT. A call that would use
  * a missing group answers as Windows does for what it cannot do: WSAConnectByName without

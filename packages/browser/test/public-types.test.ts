@@ -10,10 +10,12 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import { WebSocket as WsWebSocket } from 'ws';
 import type { acceptCalls } from '../src/api/accept.js';
 import type { connectCalls } from '../src/api/connect.js';
+import type { connectByCalls } from '../src/api/connect-by.js';
 import type { Ref } from '../src/api/context.js';
 import type { dataCalls } from '../src/api/data.js';
 import type { ioctlCalls } from '../src/api/ioctl.js';
 import type { nameCalls } from '../src/api/names.js';
+import type { optionCalls } from '../src/api/options.js';
 import type { overlappedCalls } from '../src/api/overlapped.js';
 import type { pollCalls } from '../src/api/poll.js';
 import type { selectCalls } from '../src/api/select.js';
@@ -90,6 +92,8 @@ describe('createWinsock', () => {
     // Assignability alone compares method parameters bivariantly; these pin them exactly.
     expectTypeOf<ReturnType<typeof socketCalls>>().toEqualTypeOf<Declared<ReturnType<typeof socketCalls>>>();
     expectTypeOf<ReturnType<typeof connectCalls>>().toEqualTypeOf<Declared<ReturnType<typeof connectCalls>>>();
+    expectTypeOf<ReturnType<typeof connectByCalls>>().toEqualTypeOf<Declared<ReturnType<typeof connectByCalls>>>();
+    expectTypeOf<ReturnType<typeof optionCalls>>().toEqualTypeOf<Declared<ReturnType<typeof optionCalls>>>();
     expectTypeOf<ReturnType<typeof acceptCalls>>().toEqualTypeOf<Declared<ReturnType<typeof acceptCalls>>>();
     expectTypeOf<ReturnType<typeof dataCalls>>().toEqualTypeOf<Declared<ReturnType<typeof dataCalls>>>();
     expectTypeOf<ReturnType<typeof selectCalls>>().toEqualTypeOf<Declared<ReturnType<typeof selectCalls>>>();
@@ -130,8 +134,6 @@ describe('createWinsockWith', () => {
     expectTypeOf<Exclude<keyof TcpClient, WinsockCoreCall>>().toEqualTypeOf<
       | 'connect'
       | 'WSAConnect'
-      | 'WSAConnectByName'
-      | 'WSAConnectByList'
       | 'ConnectEx'
       | 'send'
       | 'recv'
