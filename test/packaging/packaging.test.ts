@@ -16,6 +16,7 @@ import { promisify } from 'node:util';
 import { chromium } from 'playwright';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CHROMIUM_ARGS } from '../../scripts/lib/chromium-args.mjs';
+import { TCP_CLIENT_GZIP_BUDGET, measureBundle } from '../../scripts/lib/bundle-size.mjs';
 import { ROOT, checkTarball, packAll, publishablePackages } from '../../scripts/lib/packages.mjs';
 
 const run = promisify(execFile);
@@ -100,16 +101,6 @@ describe('the packed tarballs', () => {
 });
 
 describe('an app outside the workspace', () => {
-  test('type-checks with tsc: the page (bundler resolution) and the Node script (NodeNext)', async () => {
-    const tsc = join(app, 'node_modules/typescript/bin/tsc');
-    for (const project of ['tsconfig.json', 'tsconfig.node.json']) {
-      const result = await run(process.execPath, [tsc, '-p', project], { cwd: app }).catch(
-        (error: { stdout: string }) => error,
-      );
-      expect({ project, output: result.stdout }).toEqual({ project, output: '' });
-    }
-  });
-
   test('a Node script with ws echoes a line through a relay started with startRelay', async () => {
     const { stdout } = await run(process.execPath, ['client.mjs', String(linePort)], { cwd: app, timeout: 20_000 });
     expect(stdout).toBe('hello from node\n');
@@ -138,12 +129,40 @@ describe('an app outside the workspace', () => {
       timeout: 60_000,
     });
     expect(stdout).toContain(join(app, 'src/wasm/hello.js'));
-    for (const file of ['hello.wasm', 'hello.asyncify.wasm', 'hello.js']) {
+    expect(stdout).toContain(join(app, 'src/wasm/hello.d.ts'));
+    for (const file of ['hello.wasm', 'hello.asyncify.wasm', 'hello.js', 'hello.d.ts']) {
       expect(statSync(join(app, 'src/wasm', file)).size).toBeGreaterThan(0);
     }
   });
 
-  // Uses the previous test's build of hello.c.
+  // Uses the previous test's build of hello.c: the page imports its loader through the .d.ts beside it.
+  test('type-checks with tsc: the page and the generated loader (bundler resolution), the Node script (NodeNext)', async () => {
+    const tsc = join(app, 'node_modules/typescript/bin/tsc');
+    for (const project of ['tsconfig.json', 'tsconfig.node.json']) {
+      const result = await run(process.execPath, [tsc, '-p', project], { cwd: app }).catch(
+        (error: { stdout: string }) => error,
+      );
+      expect({ project, output: result.stdout }).toEqual({ project, output: '' });
+    }
+  });
+
+  test('the TCP client page (createWinsockWith: withTcp, withConnect, withData) bundles within its gzip budget', async () => {
+    const size = await measureBundle({ root: app, entry: join(app, 'src/main.mts') });
+    const files = size.modules.map((m) => m.id);
+    expect(files).toContain('@ws2web/browser/dist/socket/tcp.js');
+    for (const dropped of [
+      'socket/udp.js',
+      'api/names.js',
+      'api/select.js',
+      'api/accept.js',
+      'api/poll.js',
+      'win/sockopt.js',
+    ])
+      expect(files).not.toContain(`@ws2web/browser/dist/${dropped}`);
+    expect(size.gzip).toBeLessThanOrEqual(TCP_CLIENT_GZIP_BUDGET);
+  });
+
+  // Uses the build of hello.c two tests above.
   test('Vite bundles the page, which echoes a line and runs the C program in Chromium through the ws2web-relay command', async () => {
     await run('npx', ['vite', 'build', '--logLevel', 'error'], { cwd: app, timeout: 60_000 });
     const assets = join(app, 'dist/assets');

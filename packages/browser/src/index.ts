@@ -4,7 +4,31 @@
  */
 export * from './win/constants.js';
 export { createWinsock } from './winsock.js';
-export type { WinsockOptions } from './winsock.js';
+export { createWinsockWith } from './winsock-core.js';
+export type {
+  WinsockOptions,
+  WinsockFeature,
+  AnyWinsockFeature,
+  WinsockWith,
+  WinsockCoreCall,
+  FeatureCalls,
+} from './winsock-core.js';
+export {
+  withTcp,
+  withUdp,
+  withOptions,
+  withConnect,
+  withConnectByName,
+  withData,
+  withSelect,
+  withIoctl,
+  withOverlapped,
+  withPoll,
+  withNames,
+  withAddressStrings,
+  withAccept,
+  allFeatures,
+} from './features.js';
 export type { Winsock, WSADATA } from './winsock-api.js';
 export type { WSABUF, Ref, timeval } from './api/context.js';
 export type { WSANETWORKEVENTS } from './api/select.js';

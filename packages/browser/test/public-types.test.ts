@@ -11,11 +11,13 @@ import { WebSocket as WsWebSocket } from 'ws';
 import type { acceptCalls } from '../src/api/accept.js';
 import type { addressStringCalls } from '../src/api/address-strings.js';
 import type { connectCalls } from '../src/api/connect.js';
+import type { connectByCalls } from '../src/api/connect-by.js';
 import type { Ref } from '../src/api/context.js';
 import type { dataCalls } from '../src/api/data.js';
 import type { ioctlCalls } from '../src/api/ioctl.js';
 import type { nameCalls } from '../src/api/names.js';
 import type { addrInfoExCalls } from '../src/api/names-ex.js';
+import type { optionCalls } from '../src/api/options.js';
 import type { overlappedCalls } from '../src/api/overlapped.js';
 import type { pollCalls } from '../src/api/poll.js';
 import type { selectCalls } from '../src/api/select.js';
@@ -30,7 +32,14 @@ import {
   FD_READ_BIT,
   SO_DONTLINGER,
   type Winsock,
+  type WinsockCoreCall,
   type WinsockOptions,
+  type WinsockWith,
+  type allFeatures,
+  createWinsockWith,
+  withConnect,
+  type withData,
+  withTcp,
 } from '../src/index.js';
 
 /** Names of the numeric constants whose type is plain `number` rather than their literal value. */
@@ -85,6 +94,8 @@ describe('createWinsock', () => {
     // Assignability alone compares method parameters bivariantly; these pin them exactly.
     expectTypeOf<ReturnType<typeof socketCalls>>().toEqualTypeOf<Declared<ReturnType<typeof socketCalls>>>();
     expectTypeOf<ReturnType<typeof connectCalls>>().toEqualTypeOf<Declared<ReturnType<typeof connectCalls>>>();
+    expectTypeOf<ReturnType<typeof connectByCalls>>().toEqualTypeOf<Declared<ReturnType<typeof connectByCalls>>>();
+    expectTypeOf<ReturnType<typeof optionCalls>>().toEqualTypeOf<Declared<ReturnType<typeof optionCalls>>>();
     expectTypeOf<ReturnType<typeof acceptCalls>>().toEqualTypeOf<Declared<ReturnType<typeof acceptCalls>>>();
     expectTypeOf<ReturnType<typeof dataCalls>>().toEqualTypeOf<Declared<ReturnType<typeof dataCalls>>>();
     expectTypeOf<ReturnType<typeof selectCalls>>().toEqualTypeOf<Declared<ReturnType<typeof selectCalls>>>();
@@ -120,6 +131,32 @@ describe('createWinsock', () => {
       // Each comment starts with the call's Windows name, then says what it does.
       expect(doc, `JSDoc of Winsock.${name}`).toMatch(new RegExp(`^${name}[: (].{20,}`, 's'));
     }
+  });
+});
+
+describe('createWinsockWith', () => {
+  it('types its object with the core calls and exactly the calls of its features, as Winsock declares them', () => {
+    type TcpClient = WinsockWith<[typeof withTcp, typeof withConnect, typeof withData]>;
+    expectTypeOf<Exclude<keyof TcpClient, WinsockCoreCall>>().toEqualTypeOf<
+      | 'connect'
+      | 'WSAConnect'
+      | 'ConnectEx'
+      | 'send'
+      | 'recv'
+      | 'sendto'
+      | 'recvfrom'
+      | 'WSASend'
+      | 'WSARecv'
+      | 'WSASendTo'
+      | 'WSARecvFrom'
+    >();
+    expectTypeOf<TcpClient['recv']>().toEqualTypeOf<Winsock['recv']>();
+    expectTypeOf<WinsockWith<typeof allFeatures>>().toEqualTypeOf<Pick<Winsock, keyof Winsock>>();
+    const w = createWinsockWith({ relay: 'ws://127.0.0.1:9/', WebSocket: WsWebSocket }, [withTcp, withConnect]);
+    expectTypeOf(w).toEqualTypeOf<WinsockWith<[typeof withTcp, typeof withConnect]>>();
+    // @ts-expect-error made without withData
+    expect(w.send).toBeUndefined();
+    expect(typeof w.connect).toBe('function');
   });
 });
 

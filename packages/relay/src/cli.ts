@@ -7,11 +7,14 @@
  *
  * Options come from `--config` (YAML/JSON, see config-file.ts) and then from flags: a flag
  * replaces the file's value for that key (cli-options.ts). Prints
- * `ws2web relay listening on ws://HOST:PORT/` (wss:// with TLS) on stdout once listening; logs
+ * `ws2web relay listening on ws://HOST:PORT/` (wss:// with TLS) on stdout once listening — for
+ * --host 0.0.0.0 or :: a loopback URL, then the other reachable ones (cli-messages.ts); logs
  * go to stderr. SIGINT/SIGTERM drain (new pages and streams refused, open streams get
  * `--drain-ms`), close, and exit 0; a second signal exits 1 at once. A bad flag, value or
  * config file exits 2; failing to listen exits 1.
  */
+import { networkInterfaces } from 'node:os';
+import { listeningLines, startFailureLine } from './cli-messages.js';
 import { DEFAULT_CLI_DRAIN_MS, USAGE, parseCommandLine } from './config/cli-options.js';
 import { ConfigError } from './config/config-file.js';
 import type { RelayOptions } from './config/options.js';
@@ -40,9 +43,8 @@ async function main(): Promise<void> {
   try {
     relay = await startRelay(options);
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    process.stderr.write(`ws2web-relay: cannot start: ${e.code ? `${e.code} ` : ''}${e.message}\n`);
-    process.exit(e instanceof TypeError || e instanceof RangeError ? 2 : 1);
+    process.stderr.write(`${startFailureLine(err)}\n`);
+    process.exit(err instanceof TypeError || err instanceof RangeError ? 2 : 1);
   }
   const drainMs = options.drainMs ?? DEFAULT_CLI_DRAIN_MS;
   let stopping = false;
@@ -67,7 +69,11 @@ async function main(): Promise<void> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   // Printed only once the handlers are in place: whoever waits for this line may signal at once.
-  process.stdout.write(`ws2web relay listening on ${relay.url}\n`);
+  const lines = listeningLines(
+    { host: relay.host, port: relay.port, tls: relay.url.startsWith('wss:') },
+    networkInterfaces(),
+  );
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 void main();

@@ -4,8 +4,8 @@
  *
  *   ws2web-cc main.c [more.cpp …] [-o out/prog] [-O0|-O1|-O2|-O3|-Os] [--no-asyncify] [-q] [-- clang flags…]
  *
- * Writes out/prog.wasm (JSPI), out/prog.asyncify.wasm (fallback) and out/prog.js (loader), and
- * prints their sizes; -q prints nothing but errors.
+ * Writes out/prog.wasm (JSPI), out/prog.asyncify.wasm (fallback), out/prog.js (loader) and
+ * out/prog.d.ts (the loader's types), and prints their paths and sizes; -q prints nothing but errors.
  * Relative paths are taken from the directory the command was started in (INIT_CWD under
  * `pnpm --filter @ws2web/wasm build:c …`).
  */
@@ -57,6 +57,7 @@ try {
   if (result.asyncifyWasm)
     console.log(`${result.asyncifyWasm} (${kb(result.bytes.asyncifyWasm)}, wasm-opt ${result.ms.asyncify} ms)`);
   console.log(result.loader);
+  console.log(result.types);
 } catch (err) {
   console.error(err instanceof Error ? err.message : String(err));
   process.exit(1);

@@ -16,11 +16,14 @@ export function runtimeObjects(tools: import('./toolchain.mjs').Toolchain): stri
 export function includeOverlay(): string;
 export function asyncifyArgs(options: { input: string; output: string; optimize?: string }): string[];
 export function cxxGuardDirFor(tools: import('./toolchain.mjs').Toolchain): string;
-export function loaderSource(name: string): string;
+export function loaderSource(name: string, options?: { asyncify?: boolean }): string;
+export function loaderTypes(name: string): string;
 export interface CompileResult {
   wasm: string;
   asyncifyWasm: string | null;
   loader: string;
+  /** The loader's declarations (`.d.ts`), beside it. */
+  types: string;
   warnings: string;
   ms: { clang: number; asyncify: number };
   bytes: { wasm: number; asyncifyWasm: number };

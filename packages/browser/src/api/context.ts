@@ -15,15 +15,26 @@ import type { nameCalls } from './names.js';
 
 export type AnySocket = StreamSocket | DatagramSocket;
 
-/** The calls one group makes into another. */
-export type CrossGroupCalls = Pick<ReturnType<typeof nameCalls>, 'getaddrinfo'> &
-  Pick<ReturnType<typeof acceptCalls>, 'AcceptEx' | 'GetAcceptExSockaddrs'> &
-  Pick<ReturnType<typeof connectCalls>, 'ConnectEx'>;
+/**
+ * The calls one group makes into another; each is missing when its group is not part of the
+ * object (createWinsockWith without that feature), and the caller then answers as Windows does
+ * for a call it cannot make.
+ */
+export type CrossGroupCalls = Partial<
+  Pick<ReturnType<typeof nameCalls>, 'getaddrinfo'> &
+    Pick<ReturnType<typeof acceptCalls>, 'AcceptEx' | 'GetAcceptExSockaddrs'> &
+    Pick<ReturnType<typeof connectCalls>, 'ConnectEx'>
+>;
+
+/** Makes the socket object of one socket type (a transport provider, in Windows' words). */
+export type SocketProvider = (handle: number, af: number, host: SocketHost) => AnySocket;
 
 export interface WinsockContext {
   readonly host: SocketHost;
   readonly sockets: Map<number, AnySocket>;
   readonly overlapped: OverlappedOperations;
+  /** The socket types socket() can create (SOCK_STREAM, SOCK_DGRAM), by type. */
+  readonly providers: ReadonlyMap<number, SocketProvider>;
   /** The other groups' calls (available once createWinsock assembled them, i.e. in every call). */
   readonly calls: CrossGroupCalls;
   /** True between WSAStartup and the last WSACleanup. */

@@ -44,9 +44,10 @@ export function ioctlCalls(ctx: WinsockContext) {
 
   /** The extension function a GUID names, from the group that implements it. */
   function extension(guid: Uint8Array): ((...args: never[]) => unknown) | null {
-    if (sameGuid(guid, WSAID_CONNECTEX)) return ctx.calls.ConnectEx;
-    if (sameGuid(guid, WSAID_ACCEPTEX)) return ctx.calls.AcceptEx;
-    if (sameGuid(guid, WSAID_GETACCEPTEXSOCKADDRS)) return ctx.calls.GetAcceptExSockaddrs;
+    // A group this object was made without has no extension function to hand out (unknown GUID).
+    if (sameGuid(guid, WSAID_CONNECTEX)) return ctx.calls.ConnectEx ?? null;
+    if (sameGuid(guid, WSAID_ACCEPTEX)) return ctx.calls.AcceptEx ?? null;
+    if (sameGuid(guid, WSAID_GETACCEPTEXSOCKADDRS)) return ctx.calls.GetAcceptExSockaddrs ?? null;
     return null;
   }
 

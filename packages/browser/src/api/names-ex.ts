@@ -103,7 +103,8 @@ export function addrInfoExCalls(ctx: WinsockContext) {
           ai_protocol: hints.ai_protocol ?? 0,
         }
       : null;
-    const error = await ctx.calls.getaddrinfo(pName, pServiceName, gaiHints, result);
+    // Always there: createWinsockWith assembles these calls only together with getaddrinfo's group.
+    const error = await ctx.calls.getaddrinfo!(pName, pServiceName, gaiHints, result);
     return { error, head: error === 0 ? toEx(result.value) : null };
   }
 

@@ -1,6 +1,6 @@
 /**
- * Socket lifetime, addresses and options: socket, WSASocket, closesocket, bind, listen,
- * shutdown, setsockopt, getsockopt, getsockname, getpeername. (connect and its family live in
+ * Socket lifetime and addresses: socket, WSASocket, closesocket, bind, listen, shutdown,
+ * getsockname, getpeername. (setsockopt/getsockopt live in options.ts, connect and its family in
  * connect.ts, accept in accept.ts, ioctlsocket in ioctl.ts.)
  */
 import {
@@ -19,9 +19,6 @@ import {
   WSANOTINITIALISED,
 } from '../win/constants.js';
 import { copySockaddrOut, readSockaddr } from '../win/sockaddr.js';
-import { getOption, setOption } from '../win/sockopt.js';
-import { DatagramSocket } from '../socket/udp.js';
-import { StreamSocket } from '../socket/tcp.js';
 import { lookupSocket, lookupStream, type Ref, type WinsockContext } from './context.js';
 
 export function socketCalls(ctx: WinsockContext) {
@@ -38,11 +35,11 @@ export function socketCalls(ctx: WinsockContext) {
       return failWith(WSAESOCKTNOSUPPORT, INVALID_SOCKET);
     const expected = effectiveType === SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP;
     if (protocol !== 0 && protocol !== expected) return failWith(WSAEPROTONOSUPPORT, INVALID_SOCKET);
+    // A type whose provider this object was made without is one Windows has no provider for.
+    const provider = ctx.providers.get(effectiveType);
+    if (!provider) return failWith(WSAESOCKTNOSUPPORT, INVALID_SOCKET);
     const handle = ctx.allocateHandle();
-    const socket =
-      effectiveType === SOCK_STREAM
-        ? new StreamSocket(handle, af, SOCK_STREAM, IPPROTO_TCP, ctx.host)
-        : new DatagramSocket(handle, af, SOCK_DGRAM, IPPROTO_UDP, ctx.host);
+    const socket = provider(handle, af, ctx.host);
     ctx.sockets.set(handle, socket);
     return handle;
   }
@@ -100,20 +97,6 @@ export function socketCalls(ctx: WinsockContext) {
       const socket = lookup(s);
       if (typeof socket === 'number') return failWith(socket);
       const code = socket.shutdown(how);
-      return code ? failWith(code) : 0;
-    },
-
-    setsockopt(s: number, level: number, optname: number, optval: Uint8Array | null, optlen: number): number {
-      const socket = lookup(s);
-      if (typeof socket === 'number') return failWith(socket);
-      const code = setOption(socket, level, optname, optval, optlen);
-      return code ? failWith(code) : 0;
-    },
-
-    getsockopt(s: number, level: number, optname: number, optval: Uint8Array | null, optlen: Ref | null): number {
-      const socket = lookup(s);
-      if (typeof socket === 'number') return failWith(socket);
-      const code = getOption(socket, level, optname, optval, optlen);
       return code ? failWith(code) : 0;
     },
 

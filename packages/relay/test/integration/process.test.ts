@@ -4,6 +4,7 @@
  * Both run `dist/`, which beforeAll builds (`tsc -b`, incremental).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -78,6 +79,28 @@ describe('ws2web-relay CLI', () => {
     expect(await firstLine(child)).toMatch(/^ws2web relay listening on ws:\/\/127\.0\.0\.1:\d+\/$/);
     child.kill('SIGINT');
     expect(await exitOf(child, 5000)).toEqual({ code: 0, signal: null });
+  });
+
+  it('on a port already taken, exits 1 with one line that names EADDRINUSE once', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const child = spawn(process.execPath, [cli, '--host', '127.0.0.1', '--port', String(port)], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout!.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+      child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+      expect(await exitOf(child, 5000)).toEqual({ code: 1, signal: null });
+      expect({ stdout, stderr }).toEqual({
+        stdout: '',
+        stderr: `ws2web-relay: cannot listen on 127.0.0.1:${port}: address already in use (EADDRINUSE); another process listens there; stop it or pick another --port (0 picks a free one)\n`,
+      });
+    } finally {
+      await new Promise<void>((resolve) => taken.close(() => resolve()));
+    }
   });
 
   it('prints usage for --help and exits 2 on a bad flag', async () => {
