@@ -23,7 +23,8 @@ function headlessChromium() {
 
 /**
  * Two groups, run one after the other; each project's files run side by side inside its group.
- * - The unit group (unit, relay-integration, unit-page, wasm): one file at a time. Several of
+ * - The unit group (unit, relay-integration, unit-page, wasm): one Node file at a time (the wasm
+ *   files run in Chromium beside them, as they did before the groups). Several of
  *   these measure time (token buckets, an honest client's latency during an attack against the
  *   same client idle), so nothing else may load the machine meanwhile. The Node unit files share
  *   their worker's module cache (`isolate: false`): they keep no global state, and importing the

@@ -79,7 +79,9 @@ describe('flow control', () => {
   }, 30_000);
 
   it('DATA before OPENED: at most earlyWindow per stream and maxEarlyBytes per page; the honest page keeps its latency', async () => {
-    const relay = await useRelay({ allow: LOOPBACK, lookup: pendingLookups() });
+    // Every page here is one client (127.0.0.1) with 64 lookups pending: the per-client lookup
+    // cap (its own test is in lookups.test.ts) is off, so the early-bytes bounds are what is hit.
+    const relay = await useRelay({ allow: LOOPBACK, lookup: pendingLookups(), maxLookupsInFlightPerClient: 0 });
     const honest = await honestPage(relay);
     const idle = await honest.p99();
     const seen = watch(relay);
