@@ -22,17 +22,18 @@ function headlessChromium() {
 }
 
 /**
- * Two groups, run one after the other; each project's files run side by side inside its group.
- * - The unit group (unit, relay-integration, unit-page, wasm): one Node file at a time (the wasm
- *   files run in Chromium beside them, as they did before the groups). Several of
- *   these measure time (token buckets, an honest client's latency during an attack against the
- *   same client idle), so nothing else may load the machine meanwhile. The Node unit files share
- *   their worker's module cache (`isolate: false`): they keep no global state, and importing the
- *   packages again for each of 37 files cost a third of the project's time (84 s → 62 s).
- * - The end-to-end, packaging and bench-smoke projects spend their time waiting on sockets,
- *   timers, child processes and a browser, not on the CPU, so three of their files run at once.
- *   The e2e files share module caches too (each file owns its sockets and relays and releases
- *   them): e2e-node 94 s → 61 s wall and half the CPU, e2e-chromium 50 s → 38 s.
+ * How vitest runs these projects (its pool, not the order they are listed in):
+ * 1. unit and unit-page, one file at a time, sharing their worker's module cache
+ *    (`isolate: false`): they keep no global state, and importing the packages again for each of
+ *    37 files cost a third of the project's time (84 s → 62 s);
+ * 2. the end-to-end, packaging, demo and bench-smoke projects, three files at once: they spend
+ *    their time waiting on sockets, timers, child processes and a browser, not on the CPU. The e2e
+ *    files share module caches too (each file owns its sockets and relays and releases them):
+ *    e2e-node 94 s → 61 s wall and half the CPU, e2e-chromium 50 s → 38 s;
+ * 3. last, relay-integration and wasm (isolated, one worker, group 0: vitest puts such projects in
+ *    a sequential group of their own after all others), one file at a time, the wasm files in
+ *    Chromium beside them. relay-integration measures time (an honest client's latency during an
+ *    attack against the same client idle), so nothing of ours loads the machine meanwhile.
  */
 const UNIT_GROUP = { maxWorkers: 1, sequence: { groupOrder: 0 } };
 const E2E_GROUP = { maxWorkers: 3, sequence: { groupOrder: 1 } };
