@@ -23,6 +23,7 @@ import {
   AI_RETURN_PREFERRED_NAMES,
   AI_SECURE,
   AI_V4MAPPED,
+  INADDR_NONE,
   IPPROTO_TCP,
   IPPROTO_UDP,
   NI_DGRAM,
@@ -424,7 +425,7 @@ export function nameCalls(ctx: WinsockContext) {
     },
 
     /** inet_pton: 1 on success (bytes written to pAddrBuf), 0 for invalid text, -1 on error. */
-    inet_pton(Family: number, pszAddrString: string, pAddrBuf: Uint8Array): number {
+    inet_pton(Family: number, pszAddrString: string | null, pAddrBuf: Uint8Array | null): number {
       return inetPton(Family, pszAddrString, pAddrBuf, errors);
     },
 
@@ -433,7 +434,11 @@ export function nameCalls(ctx: WinsockContext) {
       return inetNtop(Family, pAddr, errors);
     },
 
-    inet_addr,
+    /** inet_addr; no string (C's NULL) is INADDR_NONE with WSAEFAULT, as Windows. */
+    inet_addr(cp: string | null): number {
+      if (typeof cp !== 'string') return failWith(WSAEFAULT, INADDR_NONE);
+      return inet_addr(cp);
+    },
     inet_ntoa,
     htons,
     ntohs,
