@@ -24,8 +24,6 @@ import {
   AI_SECURE,
   AI_V4MAPPED,
   INADDR_NONE,
-  IPPROTO_TCP,
-  IPPROTO_UDP,
   NI_DGRAM,
   NI_NAMEREQD,
   NI_NUMERICHOST,
@@ -227,9 +225,11 @@ export function nameCalls(ctx: WinsockContext) {
     let addresses: SockAddr[];
     let canonName: string | null = null;
     const v4mapped = (flags & AI_V4MAPPED) !== 0;
-    if (pNodeName === null || pNodeName === undefined || pNodeName === '') {
+    const localhost = typeof pNodeName === 'string' && pNodeName.toLowerCase() === 'localhost';
+    if (pNodeName === null || pNodeName === undefined || pNodeName === '' || localhost) {
       // No host: the wildcard for a passive socket, else loopback (IPv6 first, as Windows).
-      const passive = (flags & AI_PASSIVE) !== 0;
+      // "localhost" is loopback too, answered here as Windows answers it without asking DNS.
+      const passive = (flags & AI_PASSIVE) !== 0 && !localhost;
       const v6: SockAddr = { family: AF_INET6, address: passive ? '::' : '::1', port: 0, flowinfo: 0, scopeId: 0 };
       const v4: SockAddr = {
         family: AF_INET,
@@ -239,6 +239,7 @@ export function nameCalls(ctx: WinsockContext) {
         scopeId: 0,
       };
       addresses = family === AF_INET ? [v4] : family === AF_INET6 ? [v6] : [v6, v4];
+      if (localhost && flags & AI_CANONNAME) canonName = pNodeName;
     } else {
       const numeric = numericHost(pNodeName, family, v4mapped);
       if (numeric === 'family') return failCode(WSAHOST_NOT_FOUND);
@@ -278,7 +279,8 @@ export function nameCalls(ctx: WinsockContext) {
         ai_flags: 0,
         ai_family: a.family,
         ai_socktype: socktype,
-        ai_protocol: protocol || (socktype === SOCK_STREAM ? IPPROTO_TCP : socktype === SOCK_DGRAM ? IPPROTO_UDP : 0),
+        // The hint's protocol as given, 0 included, as Windows returns it.
+        ai_protocol: protocol,
         ai_addrlen: addr.length,
         ai_canonname: head === null ? canonName : null,
         ai_addr: addr,
@@ -289,6 +291,7 @@ export function nameCalls(ctx: WinsockContext) {
       tail = entry;
     }
     ppResult.value = head;
+    ctx.setLastError(0); // success clears the last error, as Windows
     return 0;
   }
 
