@@ -2,7 +2,8 @@
  * Wine's ws2_32 protocol.c test_GetAddrInfoW, from real Windows: NULL, "" and "localhost" nodes,
  * the computer name, services "0", "" and "80", a missing name, and the family / socket type /
  * protocol hints. Names are asked of the suite's dnsmasq through the relay (test/fixtures/dnsmasq.ts);
- * Windows' internet names are mapped onto zone names (nxdomain.codeweavers.com → no-such-name.test).
+ * Windows' internet names are mapped onto zone names (nxdomain.codeweavers.com → no-such-name.test,
+ * テスト.winehq.org and its punycode → テスト.test and xn--zckzah.test).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ADDRINFO } from '../../../packages/browser/src/index.js';
@@ -200,4 +201,33 @@ describe('GetAddrInfoW (test_GetAddrInfoW)', () => {
       }
     },
   );
+
+  it('IDN: the Unicode name is looked up as its punycode; with AI_DISABLE_IDN_ENCODING it is not found', async () => {
+    const w = winsock();
+    const unicode = 'テスト.test';
+    const v4 = (): Hints => ({ ...zeroHint(), ai_family: AF_INET });
+    const puny = await lookup(w, ZONE.idn, null, null);
+    expect(errName(puny.ret)).toBe('0');
+    expect(puny.result).not.toBeNull();
+    const punyV4 = await lookup(w, ZONE.idn, null, v4());
+    expect(errName(punyV4.ret)).toBe('0');
+    expect(punyV4.result).not.toBeNull();
+
+    const uni = await lookup(w, unicode, null, null);
+    expect(errName(uni.ret)).toBe('0');
+    expect(uni.result).not.toBeNull();
+    const uniV4 = await lookup(w, unicode, null, v4());
+    expect(errName(uniV4.ret)).toBe('0');
+    expect(uniV4.result).not.toBeNull();
+    expectSameChains(punyV4.result, uniV4.result);
+    const again = await lookup(w, unicode, null, v4());
+    expect(errName(again.ret)).toBe('0');
+    expect(again.result).not.toBeNull();
+
+    w.WSASetLastError(MARK);
+    const raw = await lookup(w, unicode, null, { ...v4(), ai_flags: ws2.AI_DISABLE_IDN_ENCODING });
+    expect(errName(raw.ret)).toBe('WSAHOST_NOT_FOUND');
+    expect(lastError(w)).toBe('WSAHOST_NOT_FOUND');
+    expect(raw.result).toBeNull();
+  });
 });

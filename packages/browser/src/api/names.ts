@@ -116,6 +116,21 @@ function pageHostName(): string {
   return host && /^[A-Za-z0-9.-]+$/.test(host) ? host : 'localhost';
 }
 
+/**
+ * The name as DNS knows it: a name with non-ASCII characters in punycode (IDNA, as the URL
+ * parser writes host names), as Windows 8 and later encode it. Null when it has no such form, or
+ * when AI_DISABLE_IDN_ENCODING asks for it as given: no DNS name holds those characters.
+ */
+function dnsName(name: string, idnDisabled: boolean): string | null {
+  if ([...name].every((c) => c.charCodeAt(0) < 0x80)) return name;
+  if (idnDisabled || /[/\\?#@:%\s]/.test(name)) return null;
+  try {
+    return new URL(`http://${name}/`).hostname || null;
+  } catch {
+    return null;
+  }
+}
+
 /** A numeric host literal as addresses of `family` (AF_UNSPEC: its own), or null if not numeric. */
 function numericHost(host: string, family: number, v4mapped: boolean): SockAddr[] | null | 'family' {
   const zone = host.indexOf('%');
@@ -241,7 +256,9 @@ export function nameCalls(ctx: WinsockContext) {
       addresses = family === AF_INET ? [v4] : family === AF_INET6 ? [v6] : [v6, v4];
       if (localhost && flags & AI_CANONNAME) canonName = pNodeName;
     } else {
-      const numeric = numericHost(pNodeName, family, v4mapped);
+      const asciiName = dnsName(pNodeName, (flags & AI_DISABLE_IDN_ENCODING) !== 0);
+      if (asciiName === null) return failCode(WSAHOST_NOT_FOUND);
+      const numeric = numericHost(asciiName, family, v4mapped);
       if (numeric === 'family') return failCode(WSAHOST_NOT_FOUND);
       if (numeric) {
         addresses = numeric;
@@ -249,7 +266,7 @@ export function nameCalls(ctx: WinsockContext) {
       } else {
         if (flags & AI_NUMERICHOST) return failCode(WSAHOST_NOT_FOUND);
         const resolved = await resolveName(
-          pNodeName,
+          asciiName,
           v4mapped && family === AF_INET6 ? AF_UNSPEC : family,
           (flags & AI_CANONNAME) !== 0,
         );
