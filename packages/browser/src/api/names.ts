@@ -48,6 +48,7 @@ import {
 import type { WinsockContext } from './context.js';
 import { errorName, wsaErrorForReason } from '../win/errors.js';
 import { htonl, htons, inetNtop, inetPton, inet_addr, inet_ntoa, ntohl, ntohs } from '../win/inet.js';
+import { readIpv6Text } from '../win/ip-text.js';
 import { fromEndpoint, readSockaddr, writeSockaddr, type SockAddr } from '../win/sockaddr.js';
 import { serviceByName, serviceByPort, type Service } from '../win/services.js';
 
@@ -133,6 +134,14 @@ function dnsName(name: string, idnDisabled: boolean): string | null {
 
 /** A numeric host literal as addresses of `family` (AF_UNSPEC: its own), or null if not numeric. */
 function numericHost(host: string, family: number, v4mapped: boolean): SockAddr[] | null | 'family' {
+  if (host.startsWith('[')) {
+    // "[v6]", "[v6%scope]" and "[v6]:port" are IPv6 literals to Windows (the port is not used).
+    const bytes = new Uint8Array(16);
+    const read = readIpv6Text(host, true, bytes);
+    if (!read.ok) return null;
+    if (family === AF_INET) return 'family';
+    return [{ family: AF_INET6, address: formatIPv6(bytes), port: 0, flowinfo: 0, scopeId: read.scopeId }];
+  }
   const zone = host.indexOf('%');
   const text = zone >= 0 ? host.slice(0, zone) : host;
   const scopeId = zone >= 0 && /^\d+$/.test(host.slice(zone + 1)) ? Number(host.slice(zone + 1)) : 0;
@@ -241,6 +250,7 @@ export function nameCalls(ctx: WinsockContext) {
     let canonName: string | null = null;
     const v4mapped = (flags & AI_V4MAPPED) !== 0;
     const localhost = typeof pNodeName === 'string' && pNodeName.toLowerCase() === 'localhost';
+    if (localhost && flags & AI_NUMERICHOST) return failCode(WSAHOST_NOT_FOUND);
     if (pNodeName === null || pNodeName === undefined || pNodeName === '' || localhost) {
       // No host: the wildcard for a passive socket, else loopback (IPv6 first, as Windows).
       // "localhost" is loopback too, answered here as Windows answers it without asking DNS.
