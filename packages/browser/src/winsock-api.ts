@@ -586,7 +586,7 @@ export interface Winsock {
    * gethostname: writes the page's host name (`localhost` outside a page), NUL-terminated, into
    * `name`. Returns 0, or SOCKET_ERROR with WSAEFAULT when it does not fit in `namelen`.
    */
-  gethostname(name: Uint8Array, namelen: number): number;
+  gethostname(name: Uint8Array | null, namelen: number): number;
 
   /** getservbyname: the well-known service (s_port in network order), or null with WSANO_DATA. */
   getservbyname(name: string, proto: string | null): SERVENT | null;

@@ -397,10 +397,13 @@ export function nameCalls(ctx: WinsockContext) {
       let h_name = name;
       let h_aliases: string[] = [];
       let list: SockAddr[];
-      if (literal) {
-        list = [{ family: AF_INET, address: name, port: 0, flowinfo: 0, scopeId: 0 }];
+      const host = name === '' ? pageHostName() : name;
+      if (literal || host.toLowerCase() === 'localhost') {
+        // A literal is itself; "localhost" is loopback without DNS, as for getaddrinfo.
+        list = [{ family: AF_INET, address: literal ? name : '127.0.0.1', port: 0, flowinfo: 0, scopeId: 0 }];
+        if (!literal) h_name = host;
       } else {
-        const resolved = await resolveName(name === '' ? pageHostName() : name, AF_INET, true);
+        const resolved = await resolveName(host, AF_INET, true);
         if (typeof resolved === 'number') return failWith(resolved, null);
         if (resolved.addresses.length === 0) return failWith(WSANO_DATA, null);
         h_name = resolved.canonName;
@@ -421,7 +424,7 @@ export function nameCalls(ctx: WinsockContext) {
      * gethostname(name, namelen): writes the page's host name, NUL-terminated, into `name`
      * (a Uint8Array). WSAEFAULT when it does not fit.
      */
-    gethostname(name: Uint8Array, namelen: number): number {
+    gethostname(name: Uint8Array | null, namelen: number): number {
       if (!ctx.started()) return failWith(WSANOTINITIALISED);
       const bytes = new TextEncoder().encode(pageHostName());
       if (
