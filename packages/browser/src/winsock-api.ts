@@ -586,7 +586,7 @@ export interface Winsock {
    * gethostname: writes the page's host name (`localhost` outside a page), NUL-terminated, into
    * `name`. Returns 0, or SOCKET_ERROR with WSAEFAULT when it does not fit in `namelen`.
    */
-  gethostname(name: Uint8Array, namelen: number): number;
+  gethostname(name: Uint8Array | null, namelen: number): number;
 
   /** getservbyname: the well-known service (s_port in network order), or null with WSANO_DATA. */
   getservbyname(name: string, proto: string | null): SERVENT | null;
@@ -596,15 +596,16 @@ export interface Winsock {
 
   /**
    * inet_pton: 1 on success (the address bytes written to pAddrBuf), 0 for text that is no
-   * address of `Family`, -1 with WSAEAFNOSUPPORT / WSAEFAULT.
+   * address of `Family` (the bytes Windows read before it found that are still written), -1 with
+   * WSAEFAULT (no text or buffer) / WSAEAFNOSUPPORT.
    */
-  inet_pton(Family: number, pszAddrString: string, pAddrBuf: Uint8Array): number;
+  inet_pton(Family: number, pszAddrString: string | null, pAddrBuf: Uint8Array | null): number;
 
-  /** inet_ntop: the address text (RFC 5952 for IPv6), or null with WSAEAFNOSUPPORT / WSAEFAULT. */
+  /** inet_ntop: the address text (IPv6 as Windows writes it: RFC 5952, ::a.b.c.d tails), or null with WSAEAFNOSUPPORT / WSAEFAULT. */
   inet_ntop(Family: number, pAddr: Uint8Array): string | null;
 
-  /** InetPtonW: inet_pton with a wide string (JavaScript strings are already Unicode). */
-  InetPtonW(Family: number, pszAddrString: string, pAddrBuf: Uint8Array): number;
+  /** InetPtonW: inet_pton with a wide string (JavaScript strings are already Unicode); 0 also sets WSAEINVAL. */
+  InetPtonW(Family: number, pszAddrString: string | null, pAddrBuf: Uint8Array | null): number;
 
   /** InetNtopW: inet_ntop giving a wide string; null with WSAEAFNOSUPPORT / WSAEFAULT. */
   InetNtopW(Family: number, pAddr: Uint8Array): string | null;
@@ -660,8 +661,8 @@ export interface Winsock {
     lpAddressLength: Ref | null,
   ): number;
 
-  /** inet_addr: a dotted IPv4 address (BSD forms) in network order; INADDR_NONE when invalid. */
-  inet_addr(cp: string): number;
+  /** inet_addr: a dotted IPv4 address (BSD forms) in network order; INADDR_NONE when invalid (WSAEFAULT for null). */
+  inet_addr(cp: string | null): number;
 
   /** inet_ntoa: dotted text of an IPv4 address given in network order. */
   inet_ntoa(inAddr: number): string;

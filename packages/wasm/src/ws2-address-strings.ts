@@ -86,9 +86,10 @@ export function addressStringImports(ctx: GlueContext): ImportGroup {
   function InetPtonW(family: number, pszAddrString: number, pAddrBuf: number): number {
     const m = ctx.m;
     const size = family === AF_INET6 ? 16 : 4;
-    const buf = pAddrBuf === 0 || !m.inBounds(pAddrBuf, size) ? null : new Uint8Array(size);
-    const rc = w.InetPtonW(family, wideString(m, pszAddrString) ?? '', buf!);
-    if (rc === 1 && buf) m.write(pAddrBuf, buf);
+    // The caller's own bytes: Windows writes what it read even when the text is no address.
+    const buf = pAddrBuf === 0 || !m.inBounds(pAddrBuf, size) ? null : m.copy(pAddrBuf, size);
+    const rc = w.InetPtonW(family, wideString(m, pszAddrString), buf);
+    if (rc >= 0 && buf) m.write(pAddrBuf, buf);
     return rc;
   }
 

@@ -98,9 +98,10 @@ export function nameImports(ctx: GlueContext): ImportGroup {
   function inet_pton(family: number, pszAddrString: number, pAddrBuf: number): number {
     const m = ctx.m;
     const size = family === AF_INET6 ? 16 : 4;
-    const buf = pAddrBuf === 0 || !m.inBounds(pAddrBuf, size) ? null : new Uint8Array(size);
-    const rc = w.inet_pton(family, m.cString(pszAddrString)!, buf!);
-    if (rc === 1 && buf) m.write(pAddrBuf, buf);
+    // The caller's own bytes: Windows writes what it read even when the text is no address.
+    const buf = pAddrBuf === 0 || !m.inBounds(pAddrBuf, size) ? null : m.copy(pAddrBuf, size);
+    const rc = w.inet_pton(family, m.cString(pszAddrString), buf);
+    if (rc >= 0 && buf) m.write(pAddrBuf, buf);
     return rc;
   }
 
@@ -152,7 +153,7 @@ export function nameImports(ctx: GlueContext): ImportGroup {
       freeaddrinfo: (pAddrInfo: number) => freeAddrinfoChain(ctx.m, pAddrInfo),
       inet_pton,
       inet_ntop,
-      inet_addr: (cp: number) => w.inet_addr(ctx.m.cString(cp) ?? ''),
+      inet_addr: (cp: number) => w.inet_addr(ctx.m.cString(cp)),
       inet_ntoa: (inAddr: number) => staticString('inet_ntoa', w.inet_ntoa(inAddr >>> 0), 16),
       gai_strerrorA: (ecode: number) => staticString('gai_strerror', w.gai_strerror(ecode), GAI_STRERROR_BUFFER_SIZE),
       gethostname,

@@ -23,8 +23,7 @@ import {
   AI_RETURN_PREFERRED_NAMES,
   AI_SECURE,
   AI_V4MAPPED,
-  IPPROTO_TCP,
-  IPPROTO_UDP,
+  INADDR_NONE,
   NI_DGRAM,
   NI_NAMEREQD,
   NI_NUMERICHOST,
@@ -49,6 +48,7 @@ import {
 import type { WinsockContext } from './context.js';
 import { errorName, wsaErrorForReason } from '../win/errors.js';
 import { htonl, htons, inetNtop, inetPton, inet_addr, inet_ntoa, ntohl, ntohs } from '../win/inet.js';
+import { readIpv6Text } from '../win/ip-text.js';
 import { fromEndpoint, readSockaddr, writeSockaddr, type SockAddr } from '../win/sockaddr.js';
 import { serviceByName, serviceByPort, type Service } from '../win/services.js';
 
@@ -117,8 +117,31 @@ function pageHostName(): string {
   return host && /^[A-Za-z0-9.-]+$/.test(host) ? host : 'localhost';
 }
 
+/**
+ * The name as DNS knows it: a name with non-ASCII characters in punycode (IDNA, as the URL
+ * parser writes host names), as Windows 8 and later encode it. Null when it has no such form, or
+ * when AI_DISABLE_IDN_ENCODING asks for it as given: no DNS name holds those characters.
+ */
+function dnsName(name: string, idnDisabled: boolean): string | null {
+  if ([...name].every((c) => c.charCodeAt(0) < 0x80)) return name;
+  if (idnDisabled || /[/\\?#@:%\s]/.test(name)) return null;
+  try {
+    return new URL(`http://${name}/`).hostname || null;
+  } catch {
+    return null;
+  }
+}
+
 /** A numeric host literal as addresses of `family` (AF_UNSPEC: its own), or null if not numeric. */
 function numericHost(host: string, family: number, v4mapped: boolean): SockAddr[] | null | 'family' {
+  if (host.startsWith('[')) {
+    // "[v6]", "[v6%scope]" and "[v6]:port" are IPv6 literals to Windows (the port is not used).
+    const bytes = new Uint8Array(16);
+    const read = readIpv6Text(host, true, bytes);
+    if (!read.ok) return null;
+    if (family === AF_INET) return 'family';
+    return [{ family: AF_INET6, address: formatIPv6(bytes), port: 0, flowinfo: 0, scopeId: read.scopeId }];
+  }
   const zone = host.indexOf('%');
   const text = zone >= 0 ? host.slice(0, zone) : host;
   const scopeId = zone >= 0 && /^\d+$/.test(host.slice(zone + 1)) ? Number(host.slice(zone + 1)) : 0;
@@ -226,9 +249,12 @@ export function nameCalls(ctx: WinsockContext) {
     let addresses: SockAddr[];
     let canonName: string | null = null;
     const v4mapped = (flags & AI_V4MAPPED) !== 0;
-    if (pNodeName === null || pNodeName === undefined || pNodeName === '') {
+    const localhost = typeof pNodeName === 'string' && pNodeName.toLowerCase() === 'localhost';
+    if (localhost && flags & AI_NUMERICHOST) return failCode(WSAHOST_NOT_FOUND);
+    if (pNodeName === null || pNodeName === undefined || pNodeName === '' || localhost) {
       // No host: the wildcard for a passive socket, else loopback (IPv6 first, as Windows).
-      const passive = (flags & AI_PASSIVE) !== 0;
+      // "localhost" is loopback too, answered here as Windows answers it without asking DNS.
+      const passive = (flags & AI_PASSIVE) !== 0 && !localhost;
       const v6: SockAddr = { family: AF_INET6, address: passive ? '::' : '::1', port: 0, flowinfo: 0, scopeId: 0 };
       const v4: SockAddr = {
         family: AF_INET,
@@ -238,8 +264,11 @@ export function nameCalls(ctx: WinsockContext) {
         scopeId: 0,
       };
       addresses = family === AF_INET ? [v4] : family === AF_INET6 ? [v6] : [v6, v4];
+      if (localhost && flags & AI_CANONNAME) canonName = pNodeName;
     } else {
-      const numeric = numericHost(pNodeName, family, v4mapped);
+      const asciiName = dnsName(pNodeName, (flags & AI_DISABLE_IDN_ENCODING) !== 0);
+      if (asciiName === null) return failCode(WSAHOST_NOT_FOUND);
+      const numeric = numericHost(asciiName, family, v4mapped);
       if (numeric === 'family') return failCode(WSAHOST_NOT_FOUND);
       if (numeric) {
         addresses = numeric;
@@ -247,7 +276,7 @@ export function nameCalls(ctx: WinsockContext) {
       } else {
         if (flags & AI_NUMERICHOST) return failCode(WSAHOST_NOT_FOUND);
         const resolved = await resolveName(
-          pNodeName,
+          asciiName,
           v4mapped && family === AF_INET6 ? AF_UNSPEC : family,
           (flags & AI_CANONNAME) !== 0,
         );
@@ -277,7 +306,8 @@ export function nameCalls(ctx: WinsockContext) {
         ai_flags: 0,
         ai_family: a.family,
         ai_socktype: socktype,
-        ai_protocol: protocol || (socktype === SOCK_STREAM ? IPPROTO_TCP : socktype === SOCK_DGRAM ? IPPROTO_UDP : 0),
+        // The hint's protocol as given, 0 included, as Windows returns it.
+        ai_protocol: protocol,
         ai_addrlen: addr.length,
         ai_canonname: head === null ? canonName : null,
         ai_addr: addr,
@@ -288,6 +318,7 @@ export function nameCalls(ctx: WinsockContext) {
       tail = entry;
     }
     ppResult.value = head;
+    ctx.setLastError(0); // success clears the last error, as Windows
     return 0;
   }
 
@@ -366,10 +397,13 @@ export function nameCalls(ctx: WinsockContext) {
       let h_name = name;
       let h_aliases: string[] = [];
       let list: SockAddr[];
-      if (literal) {
-        list = [{ family: AF_INET, address: name, port: 0, flowinfo: 0, scopeId: 0 }];
+      const host = name === '' ? pageHostName() : name;
+      if (literal || host.toLowerCase() === 'localhost') {
+        // A literal is itself; "localhost" is loopback without DNS, as for getaddrinfo.
+        list = [{ family: AF_INET, address: literal ? name : '127.0.0.1', port: 0, flowinfo: 0, scopeId: 0 }];
+        if (!literal) h_name = host;
       } else {
-        const resolved = await resolveName(name === '' ? pageHostName() : name, AF_INET, true);
+        const resolved = await resolveName(host, AF_INET, true);
         if (typeof resolved === 'number') return failWith(resolved, null);
         if (resolved.addresses.length === 0) return failWith(WSANO_DATA, null);
         h_name = resolved.canonName;
@@ -390,7 +424,7 @@ export function nameCalls(ctx: WinsockContext) {
      * gethostname(name, namelen): writes the page's host name, NUL-terminated, into `name`
      * (a Uint8Array). WSAEFAULT when it does not fit.
      */
-    gethostname(name: Uint8Array, namelen: number): number {
+    gethostname(name: Uint8Array | null, namelen: number): number {
       if (!ctx.started()) return failWith(WSANOTINITIALISED);
       const bytes = new TextEncoder().encode(pageHostName());
       if (
@@ -424,7 +458,7 @@ export function nameCalls(ctx: WinsockContext) {
     },
 
     /** inet_pton: 1 on success (bytes written to pAddrBuf), 0 for invalid text, -1 on error. */
-    inet_pton(Family: number, pszAddrString: string, pAddrBuf: Uint8Array): number {
+    inet_pton(Family: number, pszAddrString: string | null, pAddrBuf: Uint8Array | null): number {
       return inetPton(Family, pszAddrString, pAddrBuf, errors);
     },
 
@@ -433,7 +467,11 @@ export function nameCalls(ctx: WinsockContext) {
       return inetNtop(Family, pAddr, errors);
     },
 
-    inet_addr,
+    /** inet_addr; no string (C's NULL) is INADDR_NONE with WSAEFAULT, as Windows. */
+    inet_addr(cp: string | null): number {
+      if (typeof cp !== 'string') return failWith(WSAEFAULT, INADDR_NONE);
+      return inet_addr(cp);
+    },
     inet_ntoa,
     htons,
     ntohs,
