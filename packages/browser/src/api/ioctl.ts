@@ -13,10 +13,11 @@ import {
   WSAEFAULT,
   WSAEINVAL,
   WSAEOPNOTSUPP,
+  WSA_IO_PENDING,
 } from '../win/constants.js';
 import { setKeepAliveVals } from '../win/sockopt.js';
 import { WSAID_ACCEPTEX, WSAID_CONNECTEX, WSAID_GETACCEPTEXSOCKADDRS, sameGuid } from '../win/extension-ids.js';
-import { isOverlapped, type WSAOVERLAPPED } from '../win/overlapped.js';
+import { isOverlapped, type OverlappedResult, type WSAOVERLAPPED } from '../win/overlapped.js';
 import { isRef, lookupSocket, type AnySocket, type Ref, type WinsockContext } from './context.js';
 
 /**
@@ -41,6 +42,9 @@ function ioctl(socket: AnySocket, cmd: number, argp: Ref): number {
       return WSAEINVAL;
   }
 }
+
+/** An overlapped WSAIoctl with a code nobody answers: it completes with WSAEOPNOTSUPP. */
+const notSupported = async (): Promise<OverlappedResult> => ({ error: WSAEOPNOTSUPP, bytes: 0, flags: 0 });
 
 export function ioctlCalls(ctx: WinsockContext) {
   const { failWith } = ctx;
@@ -74,7 +78,8 @@ export function ioctlCalls(ctx: WinsockContext) {
      * SO_KEEPALIVE and the idle time on the relay's socket (bounded there; the interval is
      * reported by TCP_KEEPINTVL but not relayed: the relay's probes go 1 s apart); and
      * SIO_GET_EXTENSION_FUNCTION_POINTER with lpvInBuffer = a GUID (WSAID_CONNECTEX) and
-     * lpvOutBuffer = a `{ value }` ref that receives the function. Other codes → WSAEOPNOTSUPP.
+     * lpvOutBuffer = a `{ value }` ref that receives the function. Other codes → WSAEOPNOTSUPP
+     * (overlapped: WSA_IO_PENDING, then completed with WSAEOPNOTSUPP, as Windows).
      * Completes at once.
      */
     WSAIoctl(
@@ -150,6 +155,11 @@ export function ioctlCalls(ctx: WinsockContext) {
           return 0;
         }
         default:
+          // Windows: overlapped, an unknown code is pending and completes with the error.
+          if (isOverlapped(lpOverlapped)) {
+            ctx.overlapped.start(s, lpOverlapped, notSupported, null);
+            return failWith(WSA_IO_PENDING);
+          }
           lpcbBytesReturned.value = 0;
           return failWith(WSAEOPNOTSUPP);
       }

@@ -21,6 +21,7 @@ import {
   SO_EXCLUSIVEADDRUSE,
   SO_KEEPALIVE,
   SO_LINGER,
+  SO_MAX_MSG_SIZE,
   SO_OOBINLINE,
   SO_RCVBUF,
   SO_RCVTIMEO,
@@ -58,6 +59,12 @@ const solSocket: Record<number, OptionSpec> = {
   [SO_TYPE]: { size: 4, get: (s) => s.type },
   [SO_ACCEPTCONN]: { size: 4, get: (s) => (s.isListening ? 1 : 0) },
   [SO_CONNECT_TIME]: { size: 4, get: (s) => s.connectTimeSeconds(), applies: stream },
+  // The largest UDP payload: 65535 less the UDP header and (IPv4) the IP header.
+  [SO_MAX_MSG_SIZE]: {
+    size: 4,
+    applies: (s) => s.type !== SOCK_STREAM,
+    get: (s) => (s.family === AF_INET6 ? 65527 : 65507),
+  },
   [SO_RCVTIMEO]: {
     size: 4,
     get: (s) => s.options.rcvTimeoMs,
