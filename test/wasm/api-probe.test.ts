@@ -39,6 +39,8 @@ describe.each(['jspi', 'asyncify'] as RunMode[])('api-probe with %s', (mode) => 
         'getpeername is the echo server: ok',
         'getnameinfo numeric host and service: ok',
         'TCP_NODELAY set and read back: ok',
+        'SIO_KEEPALIVE_VALS short: -1 error 10014 returned 0',
+        'SIO_KEEPALIVE_VALS 0 returned 0, SO_KEEPALIVE 1, TCP_KEEPALIVE 30',
         'SO_TYPE 1',
         'WSASend 0, sent 14',
         'select readable 1, FD_ISSET 1',

@@ -465,8 +465,9 @@ export interface Winsock {
   ioctlsocket(s: number, cmd: number, argp: Ref): number;
 
   /**
-   * WSAIoctl: FIONBIO, FIONREAD and SIOCATMARK with u_long buffers, and
-   * SIO_GET_EXTENSION_FUNCTION_POINTER with lpvInBuffer = a GUID (WSAID_CONNECTEX, WSAID_ACCEPTEX,
+   * WSAIoctl: FIONBIO, FIONREAD and SIOCATMARK with u_long buffers; SIO_KEEPALIVE_VALS with a
+   * 12-byte `struct tcp_keepalive` (keep-alive on/off and its idle time, applied to the relay's
+   * socket within the relay's bounds); and SIO_GET_EXTENSION_FUNCTION_POINTER with lpvInBuffer = a GUID (WSAID_CONNECTEX, WSAID_ACCEPTEX,
    * WSAID_GETACCEPTEXSOCKADDRS) and lpvOutBuffer = a `{ value }` ref that receives the function.
    * Completes at once: 0, or SOCKET_ERROR with WSAEOPNOTSUPP (other codes), WSAEFAULT / WSAEINVAL.
    */

@@ -105,8 +105,12 @@ export const ResolveFlag = { CANONNAME: 1 << 0, REVERSE: 1 << 1 } as const;
 /** OPEN flag bits (socket options applied before the dial). */
 export const OpenFlag = { NODELAY: 1 << 0, KEEPALIVE: 1 << 1 } as const;
 
-/** SETOPT option ids. */
-export const SocketOption = { NODELAY: 1, KEEPALIVE: 2 } as const;
+/**
+ * SETOPT option ids. KEEPALIVE turns keep-alive on (value ≠ 0) or off; KEEPALIVE_TIME is the
+ * idle time in milliseconds before the first probe (SIO_KEEPALIVE_VALS, TCP_KEEPALIVE), used
+ * whenever keep-alive is on; the relay bounds it (minKeepAliveMs).
+ */
+export const SocketOption = { NODELAY: 1, KEEPALIVE: 2, KEEPALIVE_TIME: 3 } as const;
 
 /** An endpoint on the wire: an IP literal or (destinations only) a host name. */
 export type Endpoint =

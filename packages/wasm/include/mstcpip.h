@@ -1,7 +1,8 @@
 /*
- * ws2web: <mstcpip.h>: the types and SIO_* codes programs use with WSAIoctl (tcp_keepalive for
- * SIO_KEEPALIVE_VALS…). WSAIoctl answers FIONBIO, FIONREAD, SIOCATMARK and
- * SIO_GET_EXTENSION_FUNCTION_POINTER; the codes declared here fail with WSAEOPNOTSUPP.
+ * ws2web: <mstcpip.h>: the types and SIO_* codes programs use with WSAIoctl. SIO_KEEPALIVE_VALS
+ * with a struct tcp_keepalive (times in ms) turns keep-alive on or off on the relay's socket with
+ * that idle time, within the relay's bounds; keepaliveinterval is kept (TCP_KEEPINTVL reports it)
+ * but the relay's probes go 1 s apart. SIO_RCVALL fails with WSAEOPNOTSUPP.
  */
 #ifndef WS2WEB_MSTCPIP_H
 #define WS2WEB_MSTCPIP_H

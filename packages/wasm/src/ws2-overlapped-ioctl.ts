@@ -1,5 +1,6 @@
 /**
- * WSAIoctl for the codes the library answers with plain buffers (FIONBIO, FIONREAD, SIOCATMARK):
+ * WSAIoctl for the codes the library answers with plain buffers (FIONBIO, FIONREAD, SIOCATMARK,
+ * SIO_KEEPALIVE_VALS's struct tcp_keepalive):
  * the in-buffer is copied out, the out-buffer written back when the call succeeded. The header
  * answers SIO_GET_EXTENSION_FUNCTION_POINTER itself (C function pointers cannot come from
  * JavaScript), so that code never reaches this import. These calls complete at once; with an
@@ -33,9 +34,10 @@ export function ioctlImports(ctx: GlueContext): ImportGroup {
     const output = lpvOut === 0 ? null : new Uint8Array(outLen);
     const returned = readRef(m, lpcbReturned, true);
     const rc = ctx.w.WSAIoctl(s >>> 0, code >>> 0, input, cbIn >>> 0, output, cbOut >>> 0, returned, null, null);
+    // *lpcbBytesReturned as the library left it, also on failure (Windows sets 0 for most refusals).
+    if (returned) m.setU32(lpcbReturned, returned.value);
     if (rc === 0) {
       if (output && returned) m.write(lpvOut, output.subarray(0, Math.min(returned.value, outLen)));
-      if (returned) m.setU32(lpcbReturned, returned.value);
       if (lpOverlapped !== 0 && m.inBounds(lpOverlapped, 8)) {
         m.setU32(lpOverlapped, 0);
         m.setU32(lpOverlapped + 4, 0);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <winsock2.h>
 #include <ws2tcpip.h>
+#include <mstcpip.h>
 #include <windows.h>
 
 #pragma comment(lib, "ws2_32.lib")
@@ -97,6 +98,23 @@ int main(int argc, char **argv)
     optlen = sizeof(opt);
     rc |= getsockopt(s, IPPROTO_TCP, TCP_NODELAY, (char *)&opt, &optlen);
     check("TCP_NODELAY set and read back", rc == 0 && opt != 0 && optlen == sizeof(int));
+    {
+        /* SIO_KEEPALIVE_VALS: a short struct is WSAEFAULT; a whole one turns keep-alive on with
+         * its idle time (ms), which TCP_KEEPALIVE reports in seconds. */
+        struct tcp_keepalive ka = { 1, 30000, 2000 };
+        DWORD ret = 0xdeadbeef;
+        rc = WSAIoctl(s, SIO_KEEPALIVE_VALS, &ka, sizeof(ka) - 1, NULL, 0, &ret, NULL, NULL);
+        printf("SIO_KEEPALIVE_VALS short: %d error %d returned %lu\n", rc, WSAGetLastError(), (unsigned long)ret);
+        ret = 0xdeadbeef;
+        rc = WSAIoctl(s, SIO_KEEPALIVE_VALS, &ka, sizeof(ka), NULL, 0, &ret, NULL, NULL);
+        opt = 0;
+        optlen = sizeof(opt);
+        getsockopt(s, SOL_SOCKET, SO_KEEPALIVE, (char *)&opt, &optlen);
+        printf("SIO_KEEPALIVE_VALS %d returned %lu, SO_KEEPALIVE %d", rc, (unsigned long)ret, opt);
+        optlen = sizeof(opt);
+        getsockopt(s, IPPROTO_TCP, TCP_KEEPALIVE, (char *)&opt, &optlen);
+        printf(", TCP_KEEPALIVE %d\n", opt);
+    }
     optlen = sizeof(opt);
     getsockopt(s, SOL_SOCKET, SO_TYPE, (char *)&opt, &optlen);
     printf("SO_TYPE %d\n", opt);

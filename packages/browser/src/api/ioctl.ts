@@ -1,5 +1,5 @@
 /**
- * Socket control: ioctlsocket and WSAIoctl (FIONBIO, FIONREAD, SIOCATMARK, and
+ * Socket control: ioctlsocket and WSAIoctl (FIONBIO, FIONREAD, SIOCATMARK, SIO_KEEPALIVE_VALS and
  * SIO_GET_EXTENSION_FUNCTION_POINTER, which hands out ConnectEx / AcceptEx /
  * GetAcceptExSockaddrs from their groups through the context).
  */
@@ -8,12 +8,16 @@ import {
   FIONREAD,
   SIOCATMARK,
   SIO_GET_EXTENSION_FUNCTION_POINTER,
+  SIO_KEEPALIVE_VALS,
+  STATUS_PENDING,
   WSAEFAULT,
   WSAEINVAL,
   WSAEOPNOTSUPP,
+  WSA_IO_PENDING,
 } from '../win/constants.js';
+import { setKeepAliveVals } from '../win/sockopt.js';
 import { WSAID_ACCEPTEX, WSAID_CONNECTEX, WSAID_GETACCEPTEXSOCKADDRS, sameGuid } from '../win/extension-ids.js';
-import { isOverlapped, type WSAOVERLAPPED } from '../win/overlapped.js';
+import { isOverlapped, type OverlappedResult, type WSAOVERLAPPED } from '../win/overlapped.js';
 import { isRef, lookupSocket, type AnySocket, type Ref, type WinsockContext } from './context.js';
 
 /**
@@ -38,6 +42,9 @@ function ioctl(socket: AnySocket, cmd: number, argp: Ref): number {
       return WSAEINVAL;
   }
 }
+
+/** An overlapped WSAIoctl with a code nobody answers: it completes with WSAEOPNOTSUPP. */
+const notSupported = async (): Promise<OverlappedResult> => ({ error: WSAEOPNOTSUPP, bytes: 0, flags: 0 });
 
 export function ioctlCalls(ctx: WinsockContext) {
   const { failWith } = ctx;
@@ -66,9 +73,13 @@ export function ioctlCalls(ctx: WinsockContext) {
     },
 
     /**
-     * WSAIoctl: FIONBIO, FIONREAD and SIOCATMARK with u_long buffers, and
+     * WSAIoctl: FIONBIO, FIONREAD and SIOCATMARK with u_long buffers; SIO_KEEPALIVE_VALS with a
+     * 12-byte `struct tcp_keepalive` (onoff, keepalivetime ms, keepaliveinterval ms), which sets
+     * SO_KEEPALIVE and the idle time on the relay's socket (bounded there; the interval is
+     * reported by TCP_KEEPINTVL but not relayed: the relay's probes go 1 s apart); and
      * SIO_GET_EXTENSION_FUNCTION_POINTER with lpvInBuffer = a GUID (WSAID_CONNECTEX) and
-     * lpvOutBuffer = a `{ value }` ref that receives the function. Other codes → WSAEOPNOTSUPP.
+     * lpvOutBuffer = a `{ value }` ref that receives the function. Other codes → WSAEOPNOTSUPP
+     * (overlapped: WSA_IO_PENDING, then completed with WSAEOPNOTSUPP, as Windows).
      * Completes at once.
      */
     WSAIoctl(
@@ -116,6 +127,23 @@ export function ioctlCalls(ctx: WinsockContext) {
           returned(4);
           return 0;
         }
+        case SIO_KEEPALIVE_VALS: {
+          // struct tcp_keepalive { ULONG onoff, keepalivetime, keepaliveinterval } (ms).
+          if (!(lpvInBuffer instanceof Uint8Array) || cbInBuffer < 12 || lpvInBuffer.length < 12) {
+            // Windows: overlapped, *lpcbBytesReturned is left alone and the status says pending.
+            if (isOverlapped(lpOverlapped)) lpOverlapped.Internal = STATUS_PENDING;
+            else lpcbBytesReturned.value = 0;
+            return failWith(WSAEFAULT);
+          }
+          const v = new DataView(lpvInBuffer.buffer, lpvInBuffer.byteOffset, 12);
+          setKeepAliveVals(socket, v.getUint32(0, true) !== 0, v.getUint32(4, true), v.getUint32(8, true));
+          // Overlapped, Windows leaves *lpcbBytesReturned as it was.
+          if (isOverlapped(lpOverlapped)) {
+            Object.assign(lpOverlapped, { Internal: 0, InternalHigh: 0 });
+            ctx.setLastError(0);
+          } else returned(0);
+          return 0;
+        }
         case SIO_GET_EXTENSION_FUNCTION_POINTER: {
           if (!(lpvInBuffer instanceof Uint8Array) || cbInBuffer < 16) return failWith(WSAEFAULT);
           if (!lpvOutBuffer || lpvOutBuffer instanceof Uint8Array || typeof lpvOutBuffer !== 'object')
@@ -127,6 +155,11 @@ export function ioctlCalls(ctx: WinsockContext) {
           return 0;
         }
         default:
+          // Windows: overlapped, an unknown code is pending and completes with the error.
+          if (isOverlapped(lpOverlapped)) {
+            ctx.overlapped.start(s, lpOverlapped, notSupported, null);
+            return failWith(WSA_IO_PENDING);
+          }
           lpcbBytesReturned.value = 0;
           return failWith(WSAEOPNOTSUPP);
       }

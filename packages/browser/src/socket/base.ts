@@ -40,6 +40,11 @@ export interface SocketOptions {
   rcvTimeoMs: number;
   sndTimeoMs: number;
   keepAlive: boolean;
+  /** Keep-alive idle time (TCP_KEEPALIVE, SIO_KEEPALIVE_VALS), ms; null: never set (Windows' 2 h). */
+  keepAliveTimeMs: number | null;
+  /** TCP_KEEPINTVL / SIO_KEEPALIVE_VALS interval (ms) and TCP_KEEPCNT: reported back, not relayed. */
+  keepAliveIntervalMs: number;
+  keepAliveCount: number;
   noDelay: boolean;
   lingerOn: boolean;
   lingerSeconds: number;
@@ -59,6 +64,9 @@ export function defaultOptions(): SocketOptions {
     rcvTimeoMs: 0,
     sndTimeoMs: 0,
     keepAlive: false,
+    keepAliveTimeMs: null,
+    keepAliveIntervalMs: 1000, // Windows' defaults: a probe a second, 10 of them
+    keepAliveCount: 10,
     noDelay: false,
     lingerOn: false,
     lingerSeconds: 0,
@@ -178,8 +186,8 @@ export abstract class SocketBase {
     return null;
   }
 
-  /** Applies TCP_NODELAY / SO_KEEPALIVE to the relay's live socket; stream sockets override. */
-  applyOption(_option: number, _value: boolean): void {}
+  /** Applies TCP_NODELAY / SO_KEEPALIVE / the keep-alive time to the relay's socket; stream sockets override. */
+  applyOption(_option: number, _value: number): void {}
 
   /** SO_CONNECT_TIME; stream sockets override. */
   connectTimeSeconds(): number {

@@ -5,7 +5,7 @@
  * Winsock functions in api/ validate arguments and translate byte layouts; this class does the
  * work.
  */
-import { FrameType, Reason, Transport, OpenFlag, type OpenedFrame } from '@ws2web/protocol';
+import { FrameType, Reason, SocketOption, Transport, OpenFlag, type OpenedFrame } from '@ws2web/protocol';
 import {
   AF_INET6,
   FD_ACCEPT,
@@ -196,6 +196,16 @@ export class StreamSocket extends SocketBase implements StreamSink {
       remote: toEndpoint(remote),
       local,
     }));
+    // The relay takes SETOPT before it answers OPEN and applies the time once it has the socket.
+    const keepAliveMs = this.options.keepAliveTimeMs;
+    if (keepAliveMs !== null) {
+      this.#bytes.send({
+        type: FrameType.SETOPT,
+        stream: this.#bytes.id,
+        option: SocketOption.KEEPALIVE_TIME,
+        value: keepAliveMs,
+      });
+    }
   }
 
   /** Abandons a connect in flight (WSAConnectByName's timeout); the relay drops the dial. */
@@ -333,11 +343,12 @@ export class StreamSocket extends SocketBase implements StreamSink {
     return 0;
   }
 
-  /** Applies TCP_NODELAY / SO_KEEPALIVE to the relay's live socket (before connect they ride in OPEN). */
-  override applyOption(option: number, value: boolean): void {
-    if (this.isConnected) {
-      this.#bytes.send({ type: FrameType.SETOPT, stream: this.#bytes.id, option, value: value ? 1 : 0 });
-    }
+  /**
+   * Applies TCP_NODELAY / SO_KEEPALIVE / the keep-alive time to the relay's live socket (before
+   * connect the first two ride in OPEN and the time follows it, see #sendOpen).
+   */
+  override applyOption(option: number, value: number): void {
+    if (this.isConnected) this.#bytes.send({ type: FrameType.SETOPT, stream: this.#bytes.id, option, value });
   }
 
   /**

@@ -221,6 +221,7 @@ export const MAXGETHOSTSTRUCT = 1024;
 
 // WSAIoctl codes
 export const SIO_GET_EXTENSION_FUNCTION_POINTER = 0xc8000006;
+export const SIO_KEEPALIVE_VALS = 0x98000004;
 
 // Overlapped status (NTSTATUS in WSAOVERLAPPED.Internal while an operation is pending)
 export const STATUS_PENDING = 0x103;

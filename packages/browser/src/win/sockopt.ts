@@ -21,6 +21,7 @@ import {
   SO_EXCLUSIVEADDRUSE,
   SO_KEEPALIVE,
   SO_LINGER,
+  SO_MAX_MSG_SIZE,
   SO_OOBINLINE,
   SO_RCVBUF,
   SO_RCVTIMEO,
@@ -30,6 +31,9 @@ import {
   SO_TYPE,
   SO_UPDATE_ACCEPT_CONTEXT,
   SO_UPDATE_CONNECT_CONTEXT,
+  TCP_KEEPALIVE,
+  TCP_KEEPCNT,
+  TCP_KEEPINTVL,
   TCP_NODELAY,
   WSAEFAULT,
   WSAEINVAL,
@@ -55,6 +59,12 @@ const solSocket: Record<number, OptionSpec> = {
   [SO_TYPE]: { size: 4, get: (s) => s.type },
   [SO_ACCEPTCONN]: { size: 4, get: (s) => (s.isListening ? 1 : 0) },
   [SO_CONNECT_TIME]: { size: 4, get: (s) => s.connectTimeSeconds(), applies: stream },
+  // The largest UDP payload: 65535 less the UDP header and (IPv4) the IP header.
+  [SO_MAX_MSG_SIZE]: {
+    size: 4,
+    applies: (s) => s.type !== SOCK_STREAM,
+    get: (s) => (s.family === AF_INET6 ? 65527 : 65507),
+  },
   [SO_RCVTIMEO]: {
     size: 4,
     get: (s) => s.options.rcvTimeoMs,
@@ -77,7 +87,7 @@ const solSocket: Record<number, OptionSpec> = {
     get: (s) => (s.options.keepAlive ? 1 : 0),
     set: (s, v) => {
       s.options.keepAlive = bool(v);
-      s.applyOption(SocketOption.KEEPALIVE, bool(v));
+      s.applyOption(SocketOption.KEEPALIVE, bool(v) ? 1 : 0);
       return 0;
     },
   },
@@ -178,11 +188,62 @@ const ipprotoTcp: Record<number, OptionSpec> = {
     get: (s) => (s.options.noDelay ? 1 : 0),
     set: (s, v) => {
       s.options.noDelay = bool(v);
-      s.applyOption(SocketOption.NODELAY, bool(v));
+      s.applyOption(SocketOption.NODELAY, bool(v) ? 1 : 0);
+      return 0;
+    },
+  },
+  // Keep-alive idle time in seconds (TCP_KEEPIDLE); the relay applies it, within its bounds.
+  [TCP_KEEPALIVE]: {
+    size: 4,
+    applies: stream,
+    get: (s) => Math.floor((s.options.keepAliveTimeMs ?? WINDOWS_KEEPALIVE_MS) / 1000),
+    set: (s, v) => {
+      setKeepAliveTime(s, (v >>> 0) * 1000);
+      return 0;
+    },
+  },
+  // Probe interval (seconds) and count: Windows 10 1709+ has them; the relay's Node cannot set
+  // them (its probes go 1 s apart, 10 at most: Windows' defaults), so they are only reported back.
+  [TCP_KEEPINTVL]: {
+    size: 4,
+    applies: stream,
+    get: (s) => Math.floor(s.options.keepAliveIntervalMs / 1000),
+    set: (s, v) => {
+      s.options.keepAliveIntervalMs = (v >>> 0) * 1000;
+      return 0;
+    },
+  },
+  [TCP_KEEPCNT]: {
+    size: 4,
+    applies: stream,
+    get: (s) => s.options.keepAliveCount,
+    set: (s, v) => {
+      if (v >>> 0 > 255) return WSAEINVAL; // Windows: a count above 255 is refused
+      s.options.keepAliveCount = v >>> 0;
       return 0;
     },
   },
 };
+
+/** Windows' keep-alive idle time until a program sets one: 2 hours. */
+const WINDOWS_KEEPALIVE_MS = 7_200_000;
+
+/**
+ * Sets the keep-alive idle time (TCP_KEEPALIVE, SIO_KEEPALIVE_VALS) and passes it to the
+ * relay's socket; it takes effect whenever keep-alive is on.
+ */
+export function setKeepAliveTime(s: Socket, ms: number): void {
+  s.options.keepAliveTimeMs = ms;
+  s.applyOption(SocketOption.KEEPALIVE_TIME, ms);
+}
+
+/** SIO_KEEPALIVE_VALS: keep-alive on or off, with its idle time and interval (ms). */
+export function setKeepAliveVals(s: Socket, on: boolean, timeMs: number, intervalMs: number): void {
+  s.options.keepAliveIntervalMs = intervalMs;
+  if (on) setKeepAliveTime(s, timeMs);
+  s.options.keepAlive = on;
+  s.applyOption(SocketOption.KEEPALIVE, on ? 1 : 0);
+}
 
 const ipprotoIpv6: Record<number, OptionSpec> = {
   [IPV6_V6ONLY]: {

@@ -55,6 +55,8 @@ export interface OptionSpec {
 
 const MAX_MS = 2 ** 31 - 1;
 const MAX_COUNT = 0x7fffffff;
+/** Linux's largest TCP_KEEPIDLE (32767 s); the relay never asks for more. */
+export const MAX_KEEPALIVE_MS = 32_767_000;
 
 /**
  * An integer in min..max. `positive()` / `nonnegative()` for the common lower bounds, so the
@@ -953,6 +955,9 @@ export const OPTIONS = {
   streamWindow: { type: int(1, 0xffffffff), default: 1024 * 1024 },
   datagramWindow: { type: int(0xffff, 0xffffffff), default: 256 * 1024 },
   lingerMs: { type: int(0, MAX_MS), default: 30_000 },
+  // The shortest keep-alive idle time a page may ask for (SIO_KEEPALIVE_VALS, TCP_KEEPALIVE):
+  // shorter asks get this, so a page cannot make the relay probe its peers every millisecond.
+  minKeepAliveMs: { type: int(1000, MAX_KEEPALIVE_MS), default: 10_000 },
   fleetTtlMs: { type: int(300, MAX_MS), default: 15_000 },
   fleetTimeoutMs: { type: int(1, MAX_MS), default: 500 },
   log: { type: fn<Logger>('log'), inFile: false },

@@ -37,6 +37,7 @@ import {
   type Endpoint,
   type OpenFrame,
 } from '@ws2web/protocol';
+import { MAX_KEEPALIVE_MS } from '../config/schema.js';
 import { endpointText, localBind, socketEndpoint } from './endpoints.js';
 import { checkTcpLocal } from '../policy/local-bind.js';
 import { resolveDestination } from '../policy/resolve.js';
@@ -46,6 +47,11 @@ import type { StreamHost } from './stream-host.js';
 
 /** How often a stream paused for a backlogged WebSocket looks again. */
 const BACKLOG_RECHECK_MS = 5;
+
+/** A page's keep-alive idle time within the relay's bounds (minKeepAliveMs .. Linux's largest). */
+export function boundKeepAlive(ms: number, minMs: number): number {
+  return Math.min(Math.max(ms, minMs), MAX_KEEPALIVE_MS);
+}
 
 /** The end-of-stream probe's write (see #onSocketEnd). */
 const EMPTY = new Uint8Array(0);
@@ -109,6 +115,8 @@ export class TcpStream extends StreamBase<TcpStreamState> {
   #corked = false;
   #noDelay: boolean;
   #keepAlive: boolean;
+  /** The page's keep-alive idle time, bounded (0: none asked, the OS default stays). */
+  #keepAliveMs = 0;
 
   // relay → page
   #sendCredit: number;
@@ -251,7 +259,7 @@ export class TcpStream extends StreamBase<TcpStreamState> {
     socket.on('error', this.#onSocketError);
     socket.on('close', this.#onSocketClose);
     if (this.#noDelay) socket.setNoDelay(true);
-    if (this.#keepAlive) socket.setKeepAlive(true);
+    if (this.#keepAlive) this.#applyKeepAlive(socket);
   }
 
   /**
@@ -347,7 +355,11 @@ export class TcpStream extends StreamBase<TcpStreamState> {
         return;
       case SocketOption.KEEPALIVE:
         this.#keepAlive = value !== 0;
-        this.#socket?.setKeepAlive(this.#keepAlive);
+        if (this.#socket) this.#applyKeepAlive(this.#socket);
+        return;
+      case SocketOption.KEEPALIVE_TIME:
+        this.#keepAliveMs = boundKeepAlive(value, this.host.options.minKeepAliveMs);
+        if (this.#socket && this.#keepAlive) this.#applyKeepAlive(this.#socket);
         return;
       default:
         this.log('debug', 'ignored unknown SETOPT option', { option, value });
@@ -404,6 +416,8 @@ export class TcpStream extends StreamBase<TcpStreamState> {
     const socket = this.#socket!;
     this.#clearConnectTimer();
     if (!this.state.is('CONNECTING')) return;
+    // The dial turned keep-alive on with the OS's idle time; a time the page asked for applies now.
+    if (this.#keepAlive && this.#keepAliveMs > 0) this.#applyKeepAlive(socket);
     const remoteScope = this.#remote.kind === 'ipv6' ? this.#remote.scopeId : 0;
     const local = socketEndpoint(socket.localAddress, socket.localFamily, socket.localPort);
     const remote = socketEndpoint(socket.remoteAddress, socket.remoteFamily, socket.remotePort, remoteScope);
@@ -517,6 +531,14 @@ export class TcpStream extends StreamBase<TcpStreamState> {
   };
 
   // ------------------------------------------------------------------------------------------
+
+  /**
+   * SO_KEEPALIVE on the real socket, with the page's idle time if it asked for one (Node's 0
+   * leaves the OS's). Node has no interval setter: libuv fixes probes at 1 s apart, 10 at most.
+   */
+  #applyKeepAlive(socket: net.Socket): void {
+    socket.setKeepAlive(this.#keepAlive, this.#keepAlive ? this.#keepAliveMs : 0);
+  }
 
   #write(chunk: Uint8Array): void {
     const length = chunk.length;
