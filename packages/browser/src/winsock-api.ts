@@ -199,7 +199,9 @@ export interface Winsock {
    * ConnectEx (also handed out by WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER, WSAID_CONNECTEX)):
    * starts a connect on a bound TCP socket and resolves false with WSA_IO_PENDING; on completion
    * the optional send buffer is sent, the WSAOVERLAPPED gets its status and the bytes sent
-   * (InternalHigh), and its event is set. An unbound socket → false with WSAEINVAL, as Windows.
+   * (InternalHigh), and its event is set. As Windows: an unbound socket → false with WSAEINVAL;
+   * lpOverlapped null → WSA_INVALID_PARAMETER; a refused call leaves Internal STATUS_PENDING; once
+   * connected, connect on the socket is WSAEINVAL until SO_UPDATE_CONNECT_CONTEXT is set.
    */
   ConnectEx(
     s: number,
@@ -208,7 +210,7 @@ export interface Winsock {
     lpSendBuffer: Uint8Array | null,
     dwSendDataLength: number,
     lpdwBytesSent: Ref | null,
-    lpOverlapped: WSAOVERLAPPED,
+    lpOverlapped: WSAOVERLAPPED | null,
   ): Promise<boolean>;
 
   // ── Inbound connections ───────────────────────────────────────────────────────────────────

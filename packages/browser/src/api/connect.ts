@@ -12,7 +12,9 @@ import {
   WSAEINVAL,
   WSAEPROTONOSUPPORT,
   WSAEWOULDBLOCK,
+  WSA_INVALID_PARAMETER,
   WSA_IO_PENDING,
+  STATUS_PENDING,
 } from '../win/constants.js';
 import { isOverlapped, type WSAOVERLAPPED } from '../win/overlapped.js';
 import { checkQos } from '../win/qos.js';
@@ -119,7 +121,7 @@ export function connectCalls(ctx: WinsockContext) {
     if (socket.connectionless) return connectDatagram(socket, name, namelen, lpSQOS);
     const remote = destinationFor(socket, name, namelen);
     if (typeof remote === 'number') return failWith(remote);
-    const error = socket.stateError('connect');
+    const error = socket.connectError();
     if (error) return failWith(error);
     if (lpCallerData !== null && lpCallerData !== undefined) {
       if (typeof lpCallerData !== 'object') return failWith(WSAEFAULT);
@@ -141,7 +143,9 @@ export function connectCalls(ctx: WinsockContext) {
   /**
    * ConnectEx: starts a connect on a bound TCP socket and returns false with WSA_IO_PENDING; on
    * completion the optional send buffer is sent, then the WSAOVERLAPPED is completed (bytes sent
-   * in InternalHigh) and its event set. An unbound socket → WSAEINVAL, as Windows.
+   * in InternalHigh) and its event set. As Windows: Internal is STATUS_PENDING from the call on,
+   * also when it fails at once (InternalHigh is left alone); an unbound socket → WSAEINVAL; no
+   * WSAOVERLAPPED → WSA_INVALID_PARAMETER (ERROR_INVALID_PARAMETER).
    */
   async function ConnectEx(
     s: number,
@@ -150,11 +154,13 @@ export function connectCalls(ctx: WinsockContext) {
     lpSendBuffer: Uint8Array | null,
     dwSendDataLength: number,
     lpdwBytesSent: Ref | null,
-    lpOverlapped: WSAOVERLAPPED,
+    lpOverlapped: WSAOVERLAPPED | null,
   ): Promise<boolean> {
+    if (isOverlapped(lpOverlapped)) lpOverlapped.Internal = STATUS_PENDING;
     const socket = streamToConnect(ctx, s);
     if (typeof socket === 'number') return failWith(socket, false);
     if (!socket.bound || socket.isUnbound) return failWith(WSAEINVAL, false);
+    if (lpOverlapped === null || lpOverlapped === undefined) return failWith(WSA_INVALID_PARAMETER, false);
     if (!isOverlapped(lpOverlapped)) return failWith(WSAEFAULT, false);
     const remote = destinationFor(socket, name, namelen);
     if (typeof remote === 'number') return failWith(remote, false);
@@ -173,6 +179,7 @@ export function connectCalls(ctx: WinsockContext) {
       async () => {
         const code = await connectStream(socket, remote, null, true);
         if (code) return { error: code, bytes: 0, flags: 0 };
+        socket.connectedByConnectEx();
         if (!payload || payload.length === 0) return { error: 0, bytes: 0, flags: 0 };
         const sent = await socket.send(payload, 0, null, true);
         return sent.ok ? { error: 0, bytes: sent.n, flags: 0 } : { error: sent.error, bytes: 0, flags: 0 };

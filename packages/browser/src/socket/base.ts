@@ -181,6 +181,9 @@ export abstract class SocketBase {
   /** Applies TCP_NODELAY / SO_KEEPALIVE to the relay's live socket; stream sockets override. */
   applyOption(_option: number, _value: boolean): void {}
 
+  /** SO_UPDATE_CONNECT_CONTEXT: a ConnectEx connection becomes an ordinary one; stream sockets override. */
+  updateConnectContext(): void {}
+
   /** SO_CONNECT_TIME; stream sockets override. */
   connectTimeSeconds(): number {
     return 0xffffffff;

@@ -52,6 +52,8 @@ export class StreamSocket extends SocketBase implements StreamSink {
   /** The outcome of the latest connect, read by a blocking connect when the state settles. */
   #connectResult = 0;
   #onConnected: (() => void) | null = null;
+  /** Connected by ConnectEx, SO_UPDATE_CONNECT_CONTEXT not set yet. */
+  #awaitingConnectContext = false;
   readonly #bytes = new TcpStream({
     events: this.events,
     options: this.options,
@@ -82,6 +84,24 @@ export class StreamSocket extends SocketBase implements StreamSink {
 
   peerAddress(): SockAddr | null {
     return this.remote;
+  }
+
+  /**
+   * connect's (and WSAConnect's) state error. A socket ConnectEx connected is not connected to
+   * connect until SO_UPDATE_CONNECT_CONTEXT: WSAEINVAL, as Windows (ConnectEx itself says WSAEISCONN).
+   */
+  connectError(): number {
+    if (this.#awaitingConnectContext && this.isConnected) return WSAEINVAL;
+    return this.stateError('connect');
+  }
+
+  /** ConnectEx succeeded: the connect context is not updated yet. */
+  connectedByConnectEx(): void {
+    this.#awaitingConnectContext = true;
+  }
+
+  override updateConnectContext(): void {
+    this.#awaitingConnectContext = false;
   }
 
   // ------------------------------------------------------------------------------------------
