@@ -128,9 +128,10 @@ export function acceptCalls(ctx: WinsockContext) {
     if (typeof found === 'number') return failWith(found, INVALID_SOCKET);
     const { socket: listening, listener } = found;
     const size = listening.family === AF_INET6 ? SOCKADDR_IN6_SIZE : SOCKADDR_IN_SIZE;
+    // An address buffer without a length is no address wanted: the buffer is left alone (Windows).
+    const wantsAddress = addr !== null && addr !== undefined && addrlen !== null && addrlen !== undefined;
     if (
-      addr !== null &&
-      addr !== undefined &&
+      wantsAddress &&
       (!isRef(addrlen) || addrlen.value < size || !(addr instanceof Uint8Array) || addr.length < size)
     ) {
       return failWith(WSAEFAULT, INVALID_SOCKET);
