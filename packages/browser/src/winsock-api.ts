@@ -239,18 +239,21 @@ export interface Winsock {
    * AcceptEx: accepts into `sAcceptSocket` (a fresh, unbound TCP socket) as an overlapped
    * operation: false + WSA_IO_PENDING, then — once a connection arrived and, if
    * dwReceiveDataLength > 0, its first bytes — lpOutputBuffer holds the data and the local and
-   * remote address blocks, and the WSAOVERLAPPED completes with the byte count. Each address
-   * length must be at least the sockaddr size + 16, as Windows requires (else WSAEINVAL).
+   * remote address blocks, and the WSAOVERLAPPED completes with the byte count. As Windows: no
+   * WSAOVERLAPPED → WSA_INVALID_PARAMETER; a remote address length of 0 → WSAEFAULT; a local one of
+   * 0 writes no local address; one short of the sockaddr size + 16 completes, once a connection
+   * waits, with WSAEFAULT and leaves it queued; a socket already being accepted into → WSAEINVAL
+   * (so is connect on it); closing either socket completes it with WSA_OPERATION_ABORTED.
    */
   AcceptEx(
     sListenSocket: number,
     sAcceptSocket: number,
-    lpOutputBuffer: Uint8Array,
+    lpOutputBuffer: Uint8Array | null,
     dwReceiveDataLength: number,
     dwLocalAddressLength: number,
     dwRemoteAddressLength: number,
     lpdwBytesReceived: Ref | null,
-    lpOverlapped: WSAOVERLAPPED,
+    lpOverlapped: WSAOVERLAPPED | null,
   ): Promise<boolean>;
 
   /**

@@ -54,6 +54,8 @@ export class StreamSocket extends SocketBase implements StreamSink {
   #onConnected: (() => void) | null = null;
   /** Connected by ConnectEx, SO_UPDATE_CONNECT_CONTEXT not set yet. */
   #awaitingConnectContext = false;
+  /** The sAcceptSocket of a pending AcceptEx: neither connect nor another AcceptEx may use it. */
+  beingAcceptedInto = false;
   readonly #bytes = new TcpStream({
     events: this.events,
     options: this.options,
@@ -87,11 +89,12 @@ export class StreamSocket extends SocketBase implements StreamSink {
   }
 
   /**
-   * connect's (and WSAConnect's) state error. A socket ConnectEx connected is not connected to
-   * connect until SO_UPDATE_CONNECT_CONTEXT: WSAEINVAL, as Windows (ConnectEx itself says WSAEISCONN).
+   * connect's (and WSAConnect's) state error. As Windows: a socket a pending AcceptEx accepts into
+   * is WSAEINVAL; so is one ConnectEx connected, until SO_UPDATE_CONNECT_CONTEXT (ConnectEx itself
+   * says WSAEISCONN).
    */
   connectError(): number {
-    if (this.#awaitingConnectContext && this.isConnected) return WSAEINVAL;
+    if (this.beingAcceptedInto || (this.#awaitingConnectContext && this.isConnected)) return WSAEINVAL;
     return this.stateError('connect');
   }
 
