@@ -213,6 +213,14 @@ export interface Winsock {
     lpOverlapped: WSAOVERLAPPED | null,
   ): Promise<boolean>;
 
+  /**
+   * DisconnectEx (also handed out by WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER,
+   * WSAID_DISCONNECTEX)): shutdown(SD_SEND), the graceful close Windows starts; true at once
+   * without lpOverlapped, else false + WSA_IO_PENDING and a completion with 0 bytes. Not
+   * connected → WSAENOTCONN.
+   */
+  DisconnectEx(s: number, lpOverlapped: WSAOVERLAPPED | null, dwFlags: number, dwReserved: number): boolean;
+
   // ── Inbound connections ───────────────────────────────────────────────────────────────────
 
   /**

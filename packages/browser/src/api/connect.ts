@@ -1,11 +1,12 @@
 /**
- * The connect family: connect, WSAConnect and ConnectEx (also handed out by
- * WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER)), and the destination rules they share with sendto
+ * The connect family: connect, WSAConnect, ConnectEx and DisconnectEx (the two also handed out
+ * by WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER)), and the destination rules they share with sendto
  * and WSAConnectByName/ByList (connect-by.ts).
  */
 import {
   AF_INET6,
   AF_UNSPEC,
+  SD_SEND,
   WSAEADDRNOTAVAIL,
   WSAEAFNOSUPPORT,
   WSAEFAULT,
@@ -189,6 +190,30 @@ export function connectCalls(ctx: WinsockContext) {
     return failWith(WSA_IO_PENDING, false);
   }
 
+  /**
+   * DisconnectEx: the graceful close Windows starts, shutdown(SD_SEND), the socket staying
+   * connected to getpeername / getsockname (connect on it: WSAEISCONN; send: WSAESHUTDOWN).
+   * Without lpOverlapped it returns true at once; with one, false + WSA_IO_PENDING and the
+   * operation completes with 0 bytes. TF_REUSE_SOCKET is accepted: the program closes the socket
+   * as usual (no socket reuse here).
+   */
+  function DisconnectEx(s: number, lpOverlapped: WSAOVERLAPPED | null, dwFlags: number, dwReserved: number): boolean {
+    void dwFlags;
+    void dwReserved;
+    const socket = lookupStream(ctx, s);
+    if (typeof socket === 'number') return failWith(socket, false);
+    if (lpOverlapped !== null && lpOverlapped !== undefined && !isOverlapped(lpOverlapped))
+      return failWith(WSAEFAULT, false);
+    const code = socket.shutdown(SD_SEND);
+    if (code) return failWith(code, false);
+    if (!lpOverlapped) {
+      ctx.setLastError(0);
+      return true;
+    }
+    ctx.overlapped.start(socket.handle, lpOverlapped, async () => ({ error: 0, bytes: 0, flags: 0 }), null);
+    return failWith(WSA_IO_PENDING, false);
+  }
+
   return {
     /** connect: WSAConnect without connect data or QOS. */
     async connect(s: number, name: Uint8Array, namelen: number): Promise<number> {
@@ -198,5 +223,7 @@ export function connectCalls(ctx: WinsockContext) {
     WSAConnect,
 
     ConnectEx,
+
+    DisconnectEx,
   };
 }
