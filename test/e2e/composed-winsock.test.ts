@@ -38,7 +38,7 @@ describe('createWinsockWith', () => {
     expect(Object.keys(w).sort()).toEqual(
       [
         ...CORE_CALLS,
-        ...['connect', 'WSAConnect', 'ConnectEx'],
+        ...['connect', 'WSAConnect', 'ConnectEx', 'DisconnectEx'],
         ...['send', 'recv', 'sendto', 'recvfrom', 'WSASend', 'WSARecv', 'WSASendTo', 'WSARecvFrom'],
       ].sort(),
     );

@@ -46,7 +46,7 @@ export const withUdp: WinsockFeature = {
 /** setsockopt and getsockopt (SO_RCVTIMEO, TCP_NODELAY, SO_LINGER…). */
 export const withOptions = feature(optionCalls);
 
-/** connect, WSAConnect and ConnectEx (handed out by WSAIoctl with withIoctl). */
+/** connect, WSAConnect, ConnectEx and DisconnectEx (the two handed out by WSAIoctl with withIoctl). */
 export const withConnect = feature(connectCalls);
 
 /** WSAConnectByName (resolving needs withNames) and WSAConnectByList. */

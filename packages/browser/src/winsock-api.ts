@@ -199,7 +199,9 @@ export interface Winsock {
    * ConnectEx (also handed out by WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER, WSAID_CONNECTEX)):
    * starts a connect on a bound TCP socket and resolves false with WSA_IO_PENDING; on completion
    * the optional send buffer is sent, the WSAOVERLAPPED gets its status and the bytes sent
-   * (InternalHigh), and its event is set. An unbound socket → false with WSAEINVAL, as Windows.
+   * (InternalHigh), and its event is set. As Windows: an unbound socket → false with WSAEINVAL;
+   * lpOverlapped null → WSA_INVALID_PARAMETER; a refused call leaves Internal STATUS_PENDING; once
+   * connected, connect on the socket is WSAEINVAL until SO_UPDATE_CONNECT_CONTEXT is set.
    */
   ConnectEx(
     s: number,
@@ -208,8 +210,16 @@ export interface Winsock {
     lpSendBuffer: Uint8Array | null,
     dwSendDataLength: number,
     lpdwBytesSent: Ref | null,
-    lpOverlapped: WSAOVERLAPPED,
+    lpOverlapped: WSAOVERLAPPED | null,
   ): Promise<boolean>;
+
+  /**
+   * DisconnectEx (also handed out by WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER,
+   * WSAID_DISCONNECTEX)): shutdown(SD_SEND), the graceful close Windows starts; true at once
+   * without lpOverlapped, else false + WSA_IO_PENDING and a completion with 0 bytes. Not
+   * connected → WSAENOTCONN.
+   */
+  DisconnectEx(s: number, lpOverlapped: WSAOVERLAPPED | null, dwFlags: number, dwReserved: number): boolean;
 
   // ── Inbound connections ───────────────────────────────────────────────────────────────────
 
@@ -237,18 +247,21 @@ export interface Winsock {
    * AcceptEx: accepts into `sAcceptSocket` (a fresh, unbound TCP socket) as an overlapped
    * operation: false + WSA_IO_PENDING, then — once a connection arrived and, if
    * dwReceiveDataLength > 0, its first bytes — lpOutputBuffer holds the data and the local and
-   * remote address blocks, and the WSAOVERLAPPED completes with the byte count. Each address
-   * length must be at least the sockaddr size + 16, as Windows requires (else WSAEINVAL).
+   * remote address blocks, and the WSAOVERLAPPED completes with the byte count. As Windows: no
+   * WSAOVERLAPPED → WSA_INVALID_PARAMETER; a remote address length of 0 → WSAEFAULT; a local one of
+   * 0 writes no local address; one short of the sockaddr size + 16 completes, once a connection
+   * waits, with WSAEFAULT and leaves it queued; a socket already being accepted into → WSAEINVAL
+   * (so is connect on it); closing either socket completes it with WSA_OPERATION_ABORTED.
    */
   AcceptEx(
     sListenSocket: number,
     sAcceptSocket: number,
-    lpOutputBuffer: Uint8Array,
+    lpOutputBuffer: Uint8Array | null,
     dwReceiveDataLength: number,
     dwLocalAddressLength: number,
     dwRemoteAddressLength: number,
     lpdwBytesReceived: Ref | null,
-    lpOverlapped: WSAOVERLAPPED,
+    lpOverlapped: WSAOVERLAPPED | null,
   ): Promise<boolean>;
 
   /**

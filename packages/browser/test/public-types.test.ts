@@ -141,6 +141,7 @@ describe('createWinsockWith', () => {
       | 'connect'
       | 'WSAConnect'
       | 'ConnectEx'
+      | 'DisconnectEx'
       | 'send'
       | 'recv'
       | 'sendto'

@@ -18,7 +18,10 @@ import {
   WSAEINVAL,
   WSAEWOULDBLOCK,
   WSATRY_AGAIN,
+  WSA_INVALID_PARAMETER,
   WSA_IO_PENDING,
+  WSA_OPERATION_ABORTED,
+  STATUS_PENDING,
 } from '../win/constants.js';
 import { isRef, lookupSocket, lookupStream, type Ref, type WinsockContext, type WSABUF } from './context.js';
 import type { Listener, PendingConnection } from '../socket/listener.js';
@@ -77,16 +80,18 @@ export function acceptCalls(ctx: WinsockContext) {
     { socket: listening, listener }: Listening,
     wait: boolean,
     take: boolean,
+    target: StreamSocket | null = null,
   ): Promise<PendingConnection | number> {
     listening.events.reenable(FD_ACCEPT);
     const poll = (): PendingConnection | number | undefined => {
-      if (listening.closed) return WSAEINTR;
+      if (listening.closed || target?.closed) return WSAEINTR;
       const next = take ? listener.take() : listener.peek();
       if (next) return next;
       if (listener.error) return listener.error;
       return wait ? undefined : WSAEWOULDBLOCK;
     };
-    return waitUntil([listening.subscribe], poll, null, () => WSAEWOULDBLOCK);
+    const watched = target ? [listening.subscribe, target.subscribe] : [listening.subscribe];
+    return waitUntil(watched, poll, null, () => WSAEWOULDBLOCK);
   }
 
   /**
@@ -128,9 +133,10 @@ export function acceptCalls(ctx: WinsockContext) {
     if (typeof found === 'number') return failWith(found, INVALID_SOCKET);
     const { socket: listening, listener } = found;
     const size = listening.family === AF_INET6 ? SOCKADDR_IN6_SIZE : SOCKADDR_IN_SIZE;
+    // An address buffer without a length is no address wanted: the buffer is left alone (Windows).
+    const wantsAddress = addr !== null && addr !== undefined && addrlen !== null && addrlen !== undefined;
     if (
-      addr !== null &&
-      addr !== undefined &&
+      wantsAddress &&
       (!isRef(addrlen) || addrlen.value < size || !(addr instanceof Uint8Array) || addr.length < size)
     ) {
       return failWith(WSAEFAULT, INVALID_SOCKET);
@@ -217,40 +223,55 @@ export function acceptCalls(ctx: WinsockContext) {
      * AcceptEx: accepts into `sAcceptSocket` (a fresh, unbound TCP socket) as an overlapped
      * operation: false + WSA_IO_PENDING, then — once a connection arrived and, if
      * dwReceiveDataLength > 0, its first bytes — lpOutputBuffer holds the data, the local and the
-     * remote address blocks, and the WSAOVERLAPPED completes with the byte count. Each address
-     * length must be at least the sockaddr size + 16, as Windows requires.
+     * remote address blocks, and the WSAOVERLAPPED completes with the byte count. As Windows:
+     * Internal is STATUS_PENDING from the call on, also when it fails at once; no WSAOVERLAPPED →
+     * WSA_INVALID_PARAMETER; a remote address length of 0 → WSAEFAULT; a local one of 0 writes no
+     * local address; an address length short of the sockaddr size + 16 completes, once a
+     * connection waits, with WSAEFAULT (STATUS_BUFFER_TOO_SMALL) and leaves it queued; closing
+     * either socket completes it with WSA_OPERATION_ABORTED.
      */
     async AcceptEx(
       sListenSocket: number,
       sAcceptSocket: number,
-      lpOutputBuffer: Uint8Array,
+      lpOutputBuffer: Uint8Array | null,
       dwReceiveDataLength: number,
       dwLocalAddressLength: number,
       dwRemoteAddressLength: number,
       lpdwBytesReceived: Ref | null,
-      lpOverlapped: WSAOVERLAPPED,
+      lpOverlapped: WSAOVERLAPPED | null,
     ): Promise<boolean> {
+      if (isOverlapped(lpOverlapped)) lpOverlapped.Internal = STATUS_PENDING;
       const found = listeningSocket(sListenSocket);
       if (typeof found === 'number') return failWith(found, false);
       const listening = found.socket;
       const target = lookupSocket(ctx, sAcceptSocket);
       if (typeof target === 'number') return failWith(target, false);
-      if (target.connectionless || target.stateError('adopt') || target.family !== listening.family)
+      if (
+        target.connectionless ||
+        target.stateError('adopt') ||
+        target.beingAcceptedInto ||
+        target.family !== listening.family
+      )
         return failWith(WSAEINVAL, false);
-      const minimum = (listening.family === AF_INET6 ? SOCKADDR_IN6_SIZE : SOCKADDR_IN_SIZE) + 16;
-      if (dwLocalAddressLength < minimum || dwRemoteAddressLength < minimum) return failWith(WSAEINVAL, false);
       const total = dwReceiveDataLength + dwLocalAddressLength + dwRemoteAddressLength;
       if (!(lpOutputBuffer instanceof Uint8Array) || lpOutputBuffer.length < total || dwReceiveDataLength < 0)
         return failWith(WSAEFAULT, false);
-      if (!isOverlapped(lpOverlapped)) return failWith(WSAEFAULT, false);
+      if (lpOverlapped === null || lpOverlapped === undefined) return failWith(WSA_INVALID_PARAMETER, false);
+      if (!isOverlapped(lpOverlapped) || dwRemoteAddressLength === 0) return failWith(WSAEFAULT, false);
+      const minimum = (listening.family === AF_INET6 ? SOCKADDR_IN6_SIZE : SOCKADDR_IN_SIZE) + 16;
+      const tooSmall =
+        (dwLocalAddressLength !== 0 && dwLocalAddressLength < minimum) || dwRemoteAddressLength < minimum;
       void lpdwBytesReceived; // written only when AcceptEx completes at once, which it never does here
+      target.beingAcceptedInto = true;
       ctx.overlapped.start(
         listening.handle,
         lpOverlapped,
         async () => {
-          const pending = await nextPending(found, true, true);
+          const pending = await nextPending(found, true, !tooSmall, target);
+          target.beingAcceptedInto = false;
+          if (pending === WSAEINTR) return { error: WSA_OPERATION_ABORTED, bytes: 0, flags: 0 };
           if (typeof pending === 'number') return { error: pending, bytes: 0, flags: 0 };
-          if (target.closed) return { error: WSAEINTR, bytes: 0, flags: 0 };
+          if (tooSmall) return { error: WSAEFAULT, bytes: 0, flags: 0 };
           const peer = peerOf(listening, pending);
           acceptInto(found, pending, target);
           let bytes = 0;
@@ -260,7 +281,8 @@ export function acceptCalls(ctx: WinsockContext) {
             bytes = r.n;
           }
           const local = target.localAddress();
-          if (local) writeAddressBlock(lpOutputBuffer, dwReceiveDataLength, writeSockaddr(local));
+          if (local && dwLocalAddressLength > 0)
+            writeAddressBlock(lpOutputBuffer, dwReceiveDataLength, writeSockaddr(local));
           writeAddressBlock(lpOutputBuffer, dwReceiveDataLength + dwLocalAddressLength, writeSockaddr(peer));
           return { error: 0, bytes, flags: 0 };
         },
@@ -284,16 +306,17 @@ export function acceptCalls(ctx: WinsockContext) {
       RemoteSockaddrLength: Ref,
     ): void {
       if (!(lpOutputBuffer instanceof Uint8Array)) return;
-      const local = readAddressBlock(lpOutputBuffer, dwReceiveDataLength, dwLocalAddressLength);
       const remote = readAddressBlock(
         lpOutputBuffer,
         dwReceiveDataLength + dwLocalAddressLength,
         dwRemoteAddressLength,
       );
-      if (LocalSockaddr) LocalSockaddr.value = local;
-      if (isRef(LocalSockaddrLength)) LocalSockaddrLength.value = local?.length ?? 0;
       if (RemoteSockaddr) RemoteSockaddr.value = remote;
       if (isRef(RemoteSockaddrLength)) RemoteSockaddrLength.value = remote?.length ?? 0;
+      if (dwLocalAddressLength === 0) return; // AcceptEx wrote no local address: the outputs are left alone (Windows)
+      const local = readAddressBlock(lpOutputBuffer, dwReceiveDataLength, dwLocalAddressLength);
+      if (LocalSockaddr) LocalSockaddr.value = local;
+      if (isRef(LocalSockaddrLength)) LocalSockaddrLength.value = local?.length ?? 0;
     },
   };
 }

@@ -1,18 +1,21 @@
 /**
- * The connect family: connect, WSAConnect and ConnectEx (also handed out by
- * WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER)), and the destination rules they share with sendto
+ * The connect family: connect, WSAConnect, ConnectEx and DisconnectEx (the two also handed out
+ * by WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER)), and the destination rules they share with sendto
  * and WSAConnectByName/ByList (connect-by.ts).
  */
 import {
   AF_INET6,
   AF_UNSPEC,
+  SD_SEND,
   WSAEADDRNOTAVAIL,
   WSAEAFNOSUPPORT,
   WSAEFAULT,
   WSAEINVAL,
   WSAEPROTONOSUPPORT,
   WSAEWOULDBLOCK,
+  WSA_INVALID_PARAMETER,
   WSA_IO_PENDING,
+  STATUS_PENDING,
 } from '../win/constants.js';
 import { isOverlapped, type WSAOVERLAPPED } from '../win/overlapped.js';
 import { checkQos } from '../win/qos.js';
@@ -119,7 +122,7 @@ export function connectCalls(ctx: WinsockContext) {
     if (socket.connectionless) return connectDatagram(socket, name, namelen, lpSQOS);
     const remote = destinationFor(socket, name, namelen);
     if (typeof remote === 'number') return failWith(remote);
-    const error = socket.stateError('connect');
+    const error = socket.connectError();
     if (error) return failWith(error);
     if (lpCallerData !== null && lpCallerData !== undefined) {
       if (typeof lpCallerData !== 'object') return failWith(WSAEFAULT);
@@ -141,7 +144,9 @@ export function connectCalls(ctx: WinsockContext) {
   /**
    * ConnectEx: starts a connect on a bound TCP socket and returns false with WSA_IO_PENDING; on
    * completion the optional send buffer is sent, then the WSAOVERLAPPED is completed (bytes sent
-   * in InternalHigh) and its event set. An unbound socket → WSAEINVAL, as Windows.
+   * in InternalHigh) and its event set. As Windows: Internal is STATUS_PENDING from the call on,
+   * also when it fails at once (InternalHigh is left alone); an unbound socket → WSAEINVAL; no
+   * WSAOVERLAPPED → WSA_INVALID_PARAMETER (ERROR_INVALID_PARAMETER).
    */
   async function ConnectEx(
     s: number,
@@ -150,11 +155,13 @@ export function connectCalls(ctx: WinsockContext) {
     lpSendBuffer: Uint8Array | null,
     dwSendDataLength: number,
     lpdwBytesSent: Ref | null,
-    lpOverlapped: WSAOVERLAPPED,
+    lpOverlapped: WSAOVERLAPPED | null,
   ): Promise<boolean> {
+    if (isOverlapped(lpOverlapped)) lpOverlapped.Internal = STATUS_PENDING;
     const socket = streamToConnect(ctx, s);
     if (typeof socket === 'number') return failWith(socket, false);
     if (!socket.bound || socket.isUnbound) return failWith(WSAEINVAL, false);
+    if (lpOverlapped === null || lpOverlapped === undefined) return failWith(WSA_INVALID_PARAMETER, false);
     if (!isOverlapped(lpOverlapped)) return failWith(WSAEFAULT, false);
     const remote = destinationFor(socket, name, namelen);
     if (typeof remote === 'number') return failWith(remote, false);
@@ -173,12 +180,37 @@ export function connectCalls(ctx: WinsockContext) {
       async () => {
         const code = await connectStream(socket, remote, null, true);
         if (code) return { error: code, bytes: 0, flags: 0 };
+        socket.connectedByConnectEx();
         if (!payload || payload.length === 0) return { error: 0, bytes: 0, flags: 0 };
         const sent = await socket.send(payload, 0, null, true);
         return sent.ok ? { error: 0, bytes: sent.n, flags: 0 } : { error: sent.error, bytes: 0, flags: 0 };
       },
       null,
     );
+    return failWith(WSA_IO_PENDING, false);
+  }
+
+  /**
+   * DisconnectEx: the graceful close Windows starts, shutdown(SD_SEND), the socket staying
+   * connected to getpeername / getsockname (connect on it: WSAEISCONN; send: WSAESHUTDOWN).
+   * Without lpOverlapped it returns true at once; with one, false + WSA_IO_PENDING and the
+   * operation completes with 0 bytes. TF_REUSE_SOCKET is accepted: the program closes the socket
+   * as usual (no socket reuse here).
+   */
+  function DisconnectEx(s: number, lpOverlapped: WSAOVERLAPPED | null, dwFlags: number, dwReserved: number): boolean {
+    void dwFlags;
+    void dwReserved;
+    const socket = lookupStream(ctx, s);
+    if (typeof socket === 'number') return failWith(socket, false);
+    if (lpOverlapped !== null && lpOverlapped !== undefined && !isOverlapped(lpOverlapped))
+      return failWith(WSAEFAULT, false);
+    const code = socket.shutdown(SD_SEND);
+    if (code) return failWith(code, false);
+    if (!lpOverlapped) {
+      ctx.setLastError(0);
+      return true;
+    }
+    ctx.overlapped.start(socket.handle, lpOverlapped, async () => ({ error: 0, bytes: 0, flags: 0 }), null);
     return failWith(WSA_IO_PENDING, false);
   }
 
@@ -191,5 +223,7 @@ export function connectCalls(ctx: WinsockContext) {
     WSAConnect,
 
     ConnectEx,
+
+    DisconnectEx,
   };
 }

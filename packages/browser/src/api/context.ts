@@ -23,7 +23,7 @@ export type AnySocket = StreamSocket | DatagramSocket;
 export type CrossGroupCalls = Partial<
   Pick<ReturnType<typeof nameCalls>, 'getaddrinfo'> &
     Pick<ReturnType<typeof acceptCalls>, 'AcceptEx' | 'GetAcceptExSockaddrs'> &
-    Pick<ReturnType<typeof connectCalls>, 'ConnectEx'>
+    Pick<ReturnType<typeof connectCalls>, 'ConnectEx' | 'DisconnectEx'>
 >;
 
 /** Makes the socket object of one socket type (a transport provider, in Windows' words). */

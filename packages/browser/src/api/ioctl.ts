@@ -16,7 +16,13 @@ import {
   WSA_IO_PENDING,
 } from '../win/constants.js';
 import { setKeepAliveVals } from '../win/sockopt.js';
-import { WSAID_ACCEPTEX, WSAID_CONNECTEX, WSAID_GETACCEPTEXSOCKADDRS, sameGuid } from '../win/extension-ids.js';
+import {
+  WSAID_ACCEPTEX,
+  WSAID_CONNECTEX,
+  WSAID_DISCONNECTEX,
+  WSAID_GETACCEPTEXSOCKADDRS,
+  sameGuid,
+} from '../win/extension-ids.js';
 import { isOverlapped, type OverlappedResult, type WSAOVERLAPPED } from '../win/overlapped.js';
 import { isRef, lookupSocket, type AnySocket, type Ref, type WinsockContext } from './context.js';
 
@@ -53,6 +59,7 @@ export function ioctlCalls(ctx: WinsockContext) {
   function extension(guid: Uint8Array): ((...args: never[]) => unknown) | null {
     // A group this object was made without has no extension function to hand out (unknown GUID).
     if (sameGuid(guid, WSAID_CONNECTEX)) return ctx.calls.ConnectEx ?? null;
+    if (sameGuid(guid, WSAID_DISCONNECTEX)) return ctx.calls.DisconnectEx ?? null;
     if (sameGuid(guid, WSAID_ACCEPTEX)) return ctx.calls.AcceptEx ?? null;
     if (sameGuid(guid, WSAID_GETACCEPTEXSOCKADDRS)) return ctx.calls.GetAcceptExSockaddrs ?? null;
     return null;

@@ -23,9 +23,11 @@ export function overlappedCalls(ctx: WinsockContext) {
       lpdwFlags: Ref | null,
     ): boolean | Promise<boolean> {
       const socket = lookupSocket(ctx, s);
-      if (typeof socket === 'number') return failWith(socket, false);
+      const op = isOverlapped(lpOverlapped) ? ctx.overlapped.get(s, lpOverlapped) : undefined;
+      // A finished operation's outcome stays readable after closesocket: it lives in the
+      // WSAOVERLAPPED, not the socket (Windows' AcceptEx tests read it after closing the listener).
+      if (typeof socket === 'number' && !op?.result) return failWith(socket, false);
       if (!isOverlapped(lpOverlapped) || !isRef(lpcbTransfer)) return failWith(WSAEFAULT, false);
-      const op = ctx.overlapped.get(s, lpOverlapped);
       if (!op) return failWith(WSA_INVALID_PARAMETER, false);
       const report = (r: OverlappedResult): boolean => {
         lpcbTransfer.value = r.bytes;

@@ -189,6 +189,9 @@ export abstract class SocketBase {
   /** Applies TCP_NODELAY / SO_KEEPALIVE / the keep-alive time to the relay's socket; stream sockets override. */
   applyOption(_option: number, _value: number): void {}
 
+  /** SO_UPDATE_CONNECT_CONTEXT: a ConnectEx connection becomes an ordinary one; stream sockets override. */
+  updateConnectContext(): void {}
+
   /** SO_CONNECT_TIME; stream sockets override. */
   connectTimeSeconds(): number {
     return 0xffffffff;

@@ -52,6 +52,10 @@ export class StreamSocket extends SocketBase implements StreamSink {
   /** The outcome of the latest connect, read by a blocking connect when the state settles. */
   #connectResult = 0;
   #onConnected: (() => void) | null = null;
+  /** Connected by ConnectEx, SO_UPDATE_CONNECT_CONTEXT not set yet. */
+  #awaitingConnectContext = false;
+  /** The sAcceptSocket of a pending AcceptEx: neither connect nor another AcceptEx may use it. */
+  beingAcceptedInto = false;
   readonly #bytes = new TcpStream({
     events: this.events,
     options: this.options,
@@ -82,6 +86,25 @@ export class StreamSocket extends SocketBase implements StreamSink {
 
   peerAddress(): SockAddr | null {
     return this.remote;
+  }
+
+  /**
+   * connect's (and WSAConnect's) state error. As Windows: a socket a pending AcceptEx accepts into
+   * is WSAEINVAL; so is one ConnectEx connected, until SO_UPDATE_CONNECT_CONTEXT (ConnectEx itself
+   * says WSAEISCONN).
+   */
+  connectError(): number {
+    if (this.beingAcceptedInto || (this.#awaitingConnectContext && this.isConnected)) return WSAEINVAL;
+    return this.stateError('connect');
+  }
+
+  /** ConnectEx succeeded: the connect context is not updated yet. */
+  connectedByConnectEx(): void {
+    this.#awaitingConnectContext = true;
+  }
+
+  override updateConnectContext(): void {
+    this.#awaitingConnectContext = false;
   }
 
   // ------------------------------------------------------------------------------------------

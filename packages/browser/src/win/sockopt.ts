@@ -160,9 +160,17 @@ const solSocket: Record<number, OptionSpec> = {
       return 0;
     },
   },
-  // Set after AcceptEx / ConnectEx so the socket behaves as after accept / connect: it already does.
+  // Set after AcceptEx / ConnectEx so the socket behaves as after accept / connect (for AcceptEx it
+  // already does; a ConnectEx socket refuses connect with WSAEINVAL until then).
   [SO_UPDATE_ACCEPT_CONTEXT]: { size: 4, applies: stream, set: () => 0 },
-  [SO_UPDATE_CONNECT_CONTEXT]: { size: 0, applies: stream, set: () => 0 },
+  [SO_UPDATE_CONNECT_CONTEXT]: {
+    size: 0,
+    applies: stream,
+    set: (s) => {
+      s.updateConnectContext();
+      return 0;
+    },
+  },
   [SO_DEBUG]: {
     size: 4,
     get: (s) => (s.options.debug ? 1 : 0),
