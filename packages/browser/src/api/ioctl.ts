@@ -1,7 +1,7 @@
 /**
  * Socket control: ioctlsocket and WSAIoctl (FIONBIO, FIONREAD, SIOCATMARK, and
  * SIO_GET_EXTENSION_FUNCTION_POINTER, which hands out ConnectEx / AcceptEx /
- * GetAcceptExSockaddrs from their groups through the context).
+ * GetAcceptExSockaddrs / WSARecvMsg / WSASendMsg from their groups through the context).
  */
 import {
   FIONBIO,
@@ -12,7 +12,14 @@ import {
   WSAEINVAL,
   WSAEOPNOTSUPP,
 } from '../win/constants.js';
-import { WSAID_ACCEPTEX, WSAID_CONNECTEX, WSAID_GETACCEPTEXSOCKADDRS, sameGuid } from '../win/extension-ids.js';
+import {
+  WSAID_ACCEPTEX,
+  WSAID_CONNECTEX,
+  WSAID_GETACCEPTEXSOCKADDRS,
+  WSAID_WSARECVMSG,
+  WSAID_WSASENDMSG,
+  sameGuid,
+} from '../win/extension-ids.js';
 import { isOverlapped, type WSAOVERLAPPED } from '../win/overlapped.js';
 import { isRef, lookupSocket, type AnySocket, type Ref, type WinsockContext } from './context.js';
 
@@ -48,6 +55,8 @@ export function ioctlCalls(ctx: WinsockContext) {
     if (sameGuid(guid, WSAID_CONNECTEX)) return ctx.calls.ConnectEx ?? null;
     if (sameGuid(guid, WSAID_ACCEPTEX)) return ctx.calls.AcceptEx ?? null;
     if (sameGuid(guid, WSAID_GETACCEPTEXSOCKADDRS)) return ctx.calls.GetAcceptExSockaddrs ?? null;
+    if (sameGuid(guid, WSAID_WSARECVMSG)) return ctx.calls.WSARecvMsg ?? null;
+    if (sameGuid(guid, WSAID_WSASENDMSG)) return ctx.calls.WSASendMsg ?? null;
     return null;
   }
 
