@@ -179,7 +179,7 @@ describe('WSARecvMsg', () => {
     expect(untext(msg.lpBuffers[0]!.buf!.subarray(0, 5))).toBe('HELLO');
   });
 
-  it('overlapped with a control buffer too small: completes without error, dwFlags MSG_CTRUNC', async () => {
+  it('overlapped with a control buffer too small: completes with WSAEMSGSIZE and the bytes, dwFlags MSG_CTRUNC', async () => {
     const echo = await control.udpEcho();
     const w = winsock();
     const s = pktinfoSocket(w, AF_INET, '127.0.0.1', IPPROTO_IP, IP_PKTINFO);
@@ -193,10 +193,12 @@ describe('WSARecvMsg', () => {
     expect(await w.WSAWaitForMultipleEvents(1, [ev], false, PROMPT_MS, false)).toBe(WSA_WAIT_EVENT_0);
     const bytes = { value: -1 };
     const flags = { value: -1 };
-    expect(await w.WSAGetOverlappedResult(s, ov, bytes, false, flags), lastError(w)).toBe(true);
+    expect(await w.WSAGetOverlappedResult(s, ov, bytes, false, flags)).toBe(false);
+    expect(lastError(w)).toBe('WSAEMSGSIZE');
     expect(bytes.value).toBe(5);
     expect(flags.value).toBe(0);
     expect(msg.dwFlags).toBe(MSG_CTRUNC);
+    expect(untext(msg.lpBuffers[0]!.buf!.subarray(0, 5))).toBe('HELLO');
   });
 
   it('overlapped with room: completes with the data and IN_PKTINFO; Control.len unchanged until then', async () => {

@@ -389,8 +389,8 @@ export interface Winsock {
    * set and it is IPv6 — with the socket's own address (the unspecified one when bound to the
    * wildcard: the relay does not see a datagram's destination) and interface 1 (loopback) for a
    * loopback source, else 0. On return `Control.len` is the control bytes written, `namelen` the
-   * source's size, `dwFlags` MSG_TRUNC (datagram cut: WSAEMSGSIZE) | MSG_CTRUNC (control data
-   * did not fit: WSAEMSGSIZE, or success when overlapped, as Windows). No `lpMsg`, or neither
+   * source's size, `dwFlags` MSG_TRUNC (datagram cut) | MSG_CTRUNC (control data did not fit),
+   * both failing with WSAEMSGSIZE with the data delivered (overlapped: WSAGetOverlappedResult). No `lpMsg`, or neither
    * `lpdwNumberOfBytesRecvd` nor `lpOverlapped` → WSAEFAULT. On TCP it is WSARecv.
    */
   WSARecvMsg(

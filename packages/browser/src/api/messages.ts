@@ -120,8 +120,8 @@ export function messageCalls(ctx: WinsockContext) {
      * IN_PKTINFO (IP_PKTINFO set, an IPv4 datagram) or IN6_PKTINFO (IPV6_PKTINFO set, an IPv6
      * one) with the socket's address and interface 1 for a loopback source. On return
      * `Control.len` is the control bytes written, `namelen` the source's size and `dwFlags`
-     * MSG_TRUNC (datagram cut: WSAEMSGSIZE) / MSG_CTRUNC (control data did not fit: WSAEMSGSIZE,
-     * or success when overlapped, as Windows). No `lpMsg`, or neither `lpdwNumberOfBytesRecvd` nor
+     * MSG_TRUNC (datagram cut) / MSG_CTRUNC (control data did not fit), both with WSAEMSGSIZE
+     * and the data delivered (overlapped: through WSAGetOverlappedResult). No `lpMsg`, or neither `lpdwNumberOfBytesRecvd` nor
      * `lpOverlapped` → WSAEFAULT. On TCP it is WSARecv (no control data).
      */
     async WSARecvMsg(
@@ -160,9 +160,8 @@ export function messageCalls(ctx: WinsockContext) {
             msg.namelen = namelen.value;
           }
           if (!lpOverlapped && lpdwNumberOfBytesRecvd) lpdwNumberOfBytesRecvd.value = r.n;
-          // Windows completes an overlapped receive whose control data was cut without an error.
-          const ctrunc = written.truncated && !lpOverlapped;
-          return result(r.truncated || ctrunc ? WSAEMSGSIZE : 0, r.n);
+          // Cut control data fails as a cut datagram does, the data delivered (overlapped too).
+          return result(r.truncated || written.truncated ? WSAEMSGSIZE : 0, r.n);
         },
         lpOverlapped,
         lpCompletionRoutine,
