@@ -27,7 +27,7 @@ import {
   type WasmBuild,
 } from './fixtures/examples.js';
 import { WineRunner, ensureWine } from './fixtures/native-run.js';
-import { ArtifactServer, ChatServer, HttpPageServer, LineClientsServer } from './fixtures/servers.js';
+import { ArtifactServer, ChatServer, HttpPageServer, LineClientsServer, UdpEchoServer } from './fixtures/servers.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -38,6 +38,7 @@ declare module 'vitest' {
     httpPagePort: number;
     chatPort: number;
     refusedPort: number;
+    udpEchoPort: number;
     /** Native outputs by scenario id, or why there are none. */
     nativeRuns: Record<string, NativeRun> | { unavailable: string };
     /** Native server runs (SERVER_SCENARIOS) by id, or why there are none. */
@@ -78,6 +79,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const artifacts = await ArtifactServer.start(outDir);
   const page = await HttpPageServer.start();
   const chat = await ChatServer.start();
+  const udpEcho = await UdpEchoServer.start();
   const lineClients = await LineClientsServer.start();
   project.provide('lineClientsUrl', lineClients.url);
 
@@ -87,8 +89,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('wasmBuildMs', buildMs);
   project.provide('httpPagePort', page.port);
   project.provide('chatPort', chat.port);
-  const ports: ScenarioPorts = { httpPagePort: page.port, chatPort: chat.port, refusedPort: await refusedPort() };
+  const ports: ScenarioPorts = {
+    httpPagePort: page.port,
+    chatPort: chat.port,
+    refusedPort: await refusedPort(),
+    udpEchoPort: udpEcho.port,
+  };
   project.provide('refusedPort', ports.refusedPort);
+  project.provide('udpEchoPort', ports.udpEchoPort);
 
   if (runner && wineReady && Object.values(nativeBuilds).every((b) => b.ok)) {
     console.log(`wasm tests: Wine's prefix was ready after ${await wineReady} ms`);
@@ -126,7 +134,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   return async function teardown() {
     runner?.stop();
-    await Promise.allSettled([artifacts.close(), page.close(), chat.close(), lineClients.close()]);
+    await Promise.allSettled([artifacts.close(), page.close(), chat.close(), lineClients.close(), udpEcho.close()]);
     await teardownE2e();
   };
 }

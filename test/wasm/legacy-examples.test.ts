@@ -245,6 +245,7 @@ describe.skipIf(!native).each(MODES)('same output as the native Windows build (M
     httpPagePort: inject('httpPagePort'),
     chatPort: inject('chatPort'),
     refusedPort: inject('refusedPort'),
+    udpEchoPort: inject('udpEchoPort'),
   };
 
   const scenarios = SCENARIOS.filter((sc) => mode === 'jspi' || !sc.jspiOnly);

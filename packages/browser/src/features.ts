@@ -15,6 +15,7 @@ import { connectByCalls } from './api/connect-by.js';
 import type { WinsockContext } from './api/context.js';
 import { dataCalls } from './api/data.js';
 import { ioctlCalls } from './api/ioctl.js';
+import { messageCalls } from './api/messages.js';
 import { nameCalls } from './api/names.js';
 import { addrInfoExCalls } from './api/names-ex.js';
 import { optionCalls } from './api/options.js';
@@ -55,6 +56,12 @@ export const withConnectByName = feature(connectByCalls);
 /** send, recv, sendto, recvfrom, WSASend, WSARecv, WSASendTo, WSARecvFrom. */
 export const withData = feature(dataCalls);
 
+/**
+ * WSASendMsg and WSARecvMsg (IN_PKTINFO / IN6_PKTINFO control data; WSAIoctl hands out
+ * WSARecvMsg with withIoctl).
+ */
+export const withMessages = feature(messageCalls);
+
 /** select, WSAEventSelect, WSAAsyncSelect, WSAEnumNetworkEvents and the WSAEVENT calls. */
 export const withSelect = feature(selectCalls);
 
@@ -94,4 +101,5 @@ export const allFeatures = [
   withNames,
   withAddressStrings,
   withAccept,
+  withMessages,
 ] as const;

@@ -27,6 +27,7 @@ export {
   withNames,
   withAddressStrings,
   withAccept,
+  withMessages,
   allFeatures,
 } from './features.js';
 export type { Winsock, WSADATA } from './winsock-api.js';
@@ -51,11 +52,23 @@ export type { ADDRINFOEXW, AddrInfoExResult, GAI_OVERLAPPED, LookupCompletionRou
 export type { SOCKET_ADDRESS_LIST } from './api/connect.js';
 export type { ConditionProc } from './api/accept.js';
 export type { WSAOVERLAPPED, CompletionRoutine } from './win/overlapped.js';
+export type { WSAMSG } from './api/messages.js';
+export {
+  readControlMessages,
+  WSACMSGHDR_SIZE,
+  IN_PKTINFO_SIZE,
+  IN6_PKTINFO_SIZE,
+  cmsgLen as WSA_CMSG_LEN,
+  cmsgSpace as WSA_CMSG_SPACE,
+  type ControlMessage,
+} from './win/control-data.js';
 export {
   WSAID_CONNECTEX,
   WSAID_ACCEPTEX,
   WSAID_GETACCEPTEXSOCKADDRS,
   WSAID_DISCONNECTEX,
+  WSAID_WSARECVMSG,
+  WSAID_WSASENDMSG,
 } from './win/extension-ids.js';
 export { sockaddrIn, sockaddrIn6, parseSockaddr, SOCKADDR_IN_SIZE, SOCKADDR_IN6_SIZE } from './win/sockaddr.js';
 export { FD_SET, FD_CLR, FD_ISSET, FD_ZERO, fdSet, type FdSet } from './win/fd-set.js';

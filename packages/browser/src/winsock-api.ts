@@ -13,6 +13,7 @@ import type { Ref, timeval, WSABUF } from './api/context.js';
 import type { ADDRINFO, HOSTENT, SERVENT } from './api/names.js';
 import type { ADDRINFOEXW, AddrInfoExResult, GAI_OVERLAPPED, LookupCompletionRoutine } from './api/names-ex.js';
 import type { WSAPOLLFD } from './api/poll.js';
+import type { WSAMSG } from './api/messages.js';
 import type { WSANETWORKEVENTS } from './api/select.js';
 import type { WsaEvent } from './win/event.js';
 import type { FdSet } from './win/fd-set.js';
@@ -373,6 +374,42 @@ export interface Winsock {
     lpFlags: Ref | null,
     lpFrom: Uint8Array | null,
     lpFromlen: Ref | null,
+    lpOverlapped: WSAOVERLAPPED | null,
+    lpCompletionRoutine: CompletionRoutine | null,
+  ): Promise<number>;
+
+  /**
+   * WSASendMsg: WSASendTo with its arguments in `lpMsg` (`name`/`namelen` the destination of a
+   * UDP datagram, ignored by TCP). Control data is accepted and not applied (the relay's socket
+   * chooses the source address). 0 with the count in `lpNumberOfBytesSent`, or SOCKET_ERROR as
+   * sendto; no `lpMsg`, or neither `lpNumberOfBytesSent` nor `lpOverlapped` → WSAEFAULT.
+   * Overlapped with `lpOverlapped`, as WSASend. Also handed out by WSAIoctl (WSAID_WSASENDMSG).
+   */
+  WSASendMsg(
+    s: number,
+    lpMsg: WSAMSG | null,
+    dwFlags: number,
+    lpNumberOfBytesSent: Ref | null,
+    lpOverlapped: WSAOVERLAPPED | null,
+    lpCompletionRoutine: CompletionRoutine | null,
+  ): Promise<number>;
+
+  /**
+   * WSARecvMsg (Windows hands it out only through WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER,
+   * WSAID_WSARECVMSG); here it is on the object as well): WSARecvFrom with its arguments in
+   * `lpMsg`, plus control data in `lpMsg.Control` (32-bit Windows layout, readControlMessages):
+   * IN_PKTINFO when IP_PKTINFO is set and the datagram is IPv4, IN6_PKTINFO when IPV6_PKTINFO is
+   * set and it is IPv6 — with the socket's own address (the unspecified one when bound to the
+   * wildcard: the relay does not see a datagram's destination) and interface 1 (loopback) for a
+   * loopback source, else 0. On return `Control.len` is the control bytes written, `namelen` the
+   * source's size, `dwFlags` MSG_TRUNC (datagram cut) | MSG_CTRUNC (control data did not fit),
+   * both failing with WSAEMSGSIZE with the data delivered (overlapped: WSAGetOverlappedResult). No `lpMsg`, or neither
+   * `lpdwNumberOfBytesRecvd` nor `lpOverlapped` → WSAEFAULT. On TCP it is WSARecv.
+   */
+  WSARecvMsg(
+    s: number,
+    lpMsg: WSAMSG | null,
+    lpdwNumberOfBytesRecvd: Ref | null,
     lpOverlapped: WSAOVERLAPPED | null,
     lpCompletionRoutine: CompletionRoutine | null,
   ): Promise<number>;

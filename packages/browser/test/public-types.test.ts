@@ -15,6 +15,7 @@ import type { connectByCalls } from '../src/api/connect-by.js';
 import type { Ref } from '../src/api/context.js';
 import type { dataCalls } from '../src/api/data.js';
 import type { ioctlCalls } from '../src/api/ioctl.js';
+import type { messageCalls } from '../src/api/messages.js';
 import type { nameCalls } from '../src/api/names.js';
 import type { addrInfoExCalls } from '../src/api/names-ex.js';
 import type { optionCalls } from '../src/api/options.js';
@@ -101,6 +102,7 @@ describe('createWinsock', () => {
     expectTypeOf<ReturnType<typeof selectCalls>>().toEqualTypeOf<Declared<ReturnType<typeof selectCalls>>>();
     expectTypeOf<ReturnType<typeof pollCalls>>().toEqualTypeOf<Declared<ReturnType<typeof pollCalls>>>();
     expectTypeOf<ReturnType<typeof ioctlCalls>>().toEqualTypeOf<Declared<ReturnType<typeof ioctlCalls>>>();
+    expectTypeOf<ReturnType<typeof messageCalls>>().toEqualTypeOf<Declared<ReturnType<typeof messageCalls>>>();
     expectTypeOf<ReturnType<typeof overlappedCalls>>().toEqualTypeOf<Declared<ReturnType<typeof overlappedCalls>>>();
     expectTypeOf<ReturnType<typeof nameCalls>>().toEqualTypeOf<Declared<ReturnType<typeof nameCalls>>>();
     expectTypeOf<ReturnType<typeof addrInfoExCalls>>().toEqualTypeOf<Declared<ReturnType<typeof addrInfoExCalls>>>();

@@ -359,6 +359,9 @@ static __inline u_long ntohl(u_long v) { return htonl(v); }
 
 #include "ws2web/address-string.h"
 
+/* ---- WSASendMsg / WSARecvMsg and their control data ------------------------------------- */
+#include "ws2web/messages.h"
+
 /* ---- overlapped results, WSAIoctl, extension functions, WSAAsyncSelect --------------------- */
 #include "ws2web/winsock-overlapped.h"
 /* ---- end of overlapped block -------------------------------------------------------------- */

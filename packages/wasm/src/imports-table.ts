@@ -17,6 +17,7 @@ import { socketImports } from './ws2-sockets.js';
 import { user32Imports } from './user32.js';
 import { ioctlImports } from './ws2-overlapped-ioctl.js';
 import { overlappedImports } from './ws2-overlapped.js';
+import { messageImports } from './ws2-messages.js';
 
 export type ImportTable = Record<'ws2_32' | 'kernel32' | 'user32', ImportGroup>;
 
@@ -54,6 +55,7 @@ export function winsockImports(ctx: GlueContext): ImportTable {
       addressStringImports(ctx),
       overlapped.ws2_32,
       ioctlImports(ctx),
+      messageImports(ctx),
       user32.ws2_32,
     ]),
     kernel32,

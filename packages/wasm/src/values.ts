@@ -11,5 +11,6 @@ export const WSA_NOT_ENOUGH_MEMORY = 8;
 export const WSA_INVALID_PARAMETER = 87;
 export const WSAEFAULT = 10014;
 export const WSAEINVAL = 10022;
+export const WSAEMSGSIZE = 10040;
 export const WSAEOPNOTSUPP = 10045;
 export const WSAEAFNOSUPPORT = 10047;

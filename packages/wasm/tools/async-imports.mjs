@@ -31,6 +31,9 @@ export const BLOCKING_IMPORTS = Object.freeze([
   'ws2_32.ConnectEx',
   'ws2_32.AcceptEx',
   'ws2_32.WSAGetOverlappedResult',
+  // WSASendMsg / WSARecvMsg (src/ws2-messages.ts): blocking, or starting an overlapped operation.
+  'ws2_32.WSASendMsg',
+  'ws2_32.WSARecvMsg',
   'kernel32.GetOverlappedResult',
   'kernel32.GetQueuedCompletionStatus',
   'kernel32.GetQueuedCompletionStatusEx',

@@ -11,6 +11,7 @@ import type { DatagramSocket } from '../socket/udp.js';
 import type { StreamSocket } from '../socket/tcp.js';
 import type { acceptCalls } from './accept.js';
 import type { connectCalls } from './connect.js';
+import type { messageCalls } from './messages.js';
 import type { nameCalls } from './names.js';
 
 export type AnySocket = StreamSocket | DatagramSocket;
@@ -23,7 +24,8 @@ export type AnySocket = StreamSocket | DatagramSocket;
 export type CrossGroupCalls = Partial<
   Pick<ReturnType<typeof nameCalls>, 'getaddrinfo'> &
     Pick<ReturnType<typeof acceptCalls>, 'AcceptEx' | 'GetAcceptExSockaddrs'> &
-    Pick<ReturnType<typeof connectCalls>, 'ConnectEx' | 'DisconnectEx'>
+    Pick<ReturnType<typeof connectCalls>, 'ConnectEx' | 'DisconnectEx'> &
+    Pick<ReturnType<typeof messageCalls>, 'WSARecvMsg' | 'WSASendMsg'>
 >;
 
 /** Makes the socket object of one socket type (a transport provider, in Windows' words). */

@@ -10,10 +10,10 @@ import { destinationFor } from './connect.js';
 import { isRef, lookupSocket, type AnySocket, type Ref, type WinsockContext, type WSABUF } from './context.js';
 
 /** A transfer: runs the call (waiting even on a non-blocking socket when `forceWait`). */
-type Transfer = (forceWait: boolean) => Promise<OverlappedResult>;
+export type Transfer = (forceWait: boolean) => Promise<OverlappedResult>;
 
 /** Validates WSABUFs; returns their total length or WSAEFAULT. */
-function totalLength(buffers: WSABUF[], count: number): number {
+export function totalLength(buffers: WSABUF[], count: number): number {
   if (!Array.isArray(buffers) || !Number.isInteger(count) || count < 1 || count > buffers.length) return -1;
   let total = 0;
   for (let i = 0; i < count; i++) {
@@ -26,7 +26,7 @@ function totalLength(buffers: WSABUF[], count: number): number {
 }
 
 /** The first `count` buffers' bytes in one array (totalLength validated them). */
-function gather(buffers: WSABUF[], count: number, total: number): Uint8Array {
+export function gather(buffers: WSABUF[], count: number, total: number): Uint8Array {
   const out = new Uint8Array(total);
   let at = 0;
   for (const { buf, len } of buffers.slice(0, count)) {
@@ -36,7 +36,7 @@ function gather(buffers: WSABUF[], count: number, total: number): Uint8Array {
   return out;
 }
 
-function scatter(buffers: WSABUF[], count: number, data: Uint8Array): void {
+export function scatter(buffers: WSABUF[], count: number, data: Uint8Array): void {
   let at = 0;
   for (const { buf, len } of buffers.slice(0, count)) {
     if (at >= data.length) break;
@@ -46,37 +46,54 @@ function scatter(buffers: WSABUF[], count: number, data: Uint8Array): void {
   }
 }
 
-const result = (error: number, bytes = 0, flags = 0): OverlappedResult => ({ error, bytes, flags });
+export const result = (error: number, bytes = 0, flags = 0): OverlappedResult => ({ error, bytes, flags });
+
+/** Resolves the `to` of sendto-like calls; a connection-oriented socket ignores it, as Windows does. */
+export function destination(socket: AnySocket, to: Uint8Array | null, tolen: number): SockAddr | null | number {
+  if (!socket.connectionless || to === null || to === undefined) return null;
+  const addr = destinationFor(socket, to, tolen);
+  if (typeof addr === 'number') return addr;
+  if (isUnspecified(addr) || addr.port === 0) return WSAEADDRNOTAVAIL;
+  return addr;
+}
 
 /** sockaddr size for a socket's family (recvfrom's `fromlen` must hold it). */
-function sockaddrSize(socket: AnySocket): number {
+export function sockaddrSize(socket: AnySocket): number {
   return socket.family === AF_INET6 ? SOCKADDR_IN6_SIZE : SOCKADDR_IN_SIZE;
+}
+
+/** Runs a transfer now, or as an overlapped operation when lpOverlapped is given. */
+export async function runTransfer(
+  ctx: WinsockContext,
+  socket: AnySocket,
+  transfer: Transfer,
+  lpOverlapped: WSAOVERLAPPED | null | undefined,
+  routine: CompletionRoutine | null | undefined,
+): Promise<number> {
+  if (lpOverlapped !== null && lpOverlapped !== undefined) {
+    if (!isOverlapped(lpOverlapped)) return ctx.failWith(WSAEFAULT);
+    ctx.overlapped.start(
+      socket.handle,
+      lpOverlapped,
+      () => transfer(true),
+      typeof routine === 'function' ? routine : null,
+    );
+    return ctx.failWith(WSA_IO_PENDING);
+  }
+  const r = await transfer(false);
+  return r.error ? ctx.failWith(r.error) : 0;
 }
 
 export function dataCalls(ctx: WinsockContext) {
   const { failWith } = ctx;
   const lookup = (s: number) => lookupSocket(ctx, s);
 
-  /** Runs a transfer now, or as an overlapped operation when lpOverlapped is given. */
-  async function run(
+  const run = (
     socket: AnySocket,
     transfer: Transfer,
     lpOverlapped: WSAOVERLAPPED | null | undefined,
     routine: CompletionRoutine | null | undefined,
-  ): Promise<number> {
-    if (lpOverlapped !== null && lpOverlapped !== undefined) {
-      if (!isOverlapped(lpOverlapped)) return failWith(WSAEFAULT);
-      ctx.overlapped.start(
-        socket.handle,
-        lpOverlapped,
-        () => transfer(true),
-        typeof routine === 'function' ? routine : null,
-      );
-      return failWith(WSA_IO_PENDING);
-    }
-    const r = await transfer(false);
-    return r.error ? failWith(r.error) : 0;
-  }
+  ) => runTransfer(ctx, socket, transfer, lpOverlapped, routine);
 
   /** The bytes a send-like call sends, to `to` (UDP) or the connection. */
   function sendTransfer(
@@ -131,15 +148,6 @@ export function dataCalls(ctx: WinsockContext) {
       const code = deliver(r.n, r.from);
       return result(code || (r.truncated ? WSAEMSGSIZE : 0), r.n);
     };
-  }
-
-  /** Resolves the `to` of sendto-like calls; a connection-oriented socket ignores it, as Windows does. */
-  function destination(socket: AnySocket, to: Uint8Array | null, tolen: number): SockAddr | null | number {
-    if (!socket.connectionless || to === null || to === undefined) return null;
-    const addr = destinationFor(socket, to, tolen);
-    if (typeof addr === 'number') return addr;
-    if (isUnspecified(addr) || addr.port === 0) return WSAEADDRNOTAVAIL;
-    return addr;
   }
 
   function checkBuffer(buf: Uint8Array, len: number): boolean {

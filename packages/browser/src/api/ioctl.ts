@@ -1,7 +1,7 @@
 /**
  * Socket control: ioctlsocket and WSAIoctl (FIONBIO, FIONREAD, SIOCATMARK, SIO_KEEPALIVE_VALS and
  * SIO_GET_EXTENSION_FUNCTION_POINTER, which hands out ConnectEx / AcceptEx /
- * GetAcceptExSockaddrs from their groups through the context).
+ * GetAcceptExSockaddrs / WSARecvMsg / WSASendMsg from their groups through the context).
  */
 import {
   FIONBIO,
@@ -21,6 +21,8 @@ import {
   WSAID_CONNECTEX,
   WSAID_DISCONNECTEX,
   WSAID_GETACCEPTEXSOCKADDRS,
+  WSAID_WSARECVMSG,
+  WSAID_WSASENDMSG,
   sameGuid,
 } from '../win/extension-ids.js';
 import { isOverlapped, type OverlappedResult, type WSAOVERLAPPED } from '../win/overlapped.js';
@@ -62,6 +64,8 @@ export function ioctlCalls(ctx: WinsockContext) {
     if (sameGuid(guid, WSAID_DISCONNECTEX)) return ctx.calls.DisconnectEx ?? null;
     if (sameGuid(guid, WSAID_ACCEPTEX)) return ctx.calls.AcceptEx ?? null;
     if (sameGuid(guid, WSAID_GETACCEPTEXSOCKADDRS)) return ctx.calls.GetAcceptExSockaddrs ?? null;
+    if (sameGuid(guid, WSAID_WSARECVMSG)) return ctx.calls.WSARecvMsg ?? null;
+    if (sameGuid(guid, WSAID_WSASENDMSG)) return ctx.calls.WSASendMsg ?? null;
     return null;
   }
 

@@ -57,6 +57,9 @@ export interface SocketOptions {
   debug: boolean;
   dontRoute: boolean;
   v6Only: boolean;
+  /** IP_PKTINFO / IPV6_PKTINFO: WSARecvMsg adds IN_PKTINFO / IN6_PKTINFO control data. */
+  pktInfo: boolean;
+  pktInfo6: boolean;
 }
 
 export function defaultOptions(): SocketOptions {
@@ -79,6 +82,8 @@ export function defaultOptions(): SocketOptions {
     debug: false,
     dontRoute: false,
     v6Only: true, // Windows' default for AF_INET6 sockets
+    pktInfo: false,
+    pktInfo6: false,
   };
 }
 

@@ -95,8 +95,12 @@ export const TCP_KEEPCNT = 16;
 export const TCP_KEEPIDLE = TCP_KEEPALIVE;
 export const TCP_KEEPINTVL = 17;
 
+// IPPROTO_IP options
+export const IP_PKTINFO = 19;
+
 // IPPROTO_IPV6 options
 export const IPV6_V6ONLY = 27;
+export const IPV6_PKTINFO = 19;
 
 // ioctlsocket commands
 export const FIONBIO = 0x8004667e;
@@ -115,6 +119,11 @@ export const MSG_DONTROUTE = 0x4;
 export const MSG_WAITALL = 0x8;
 export const MSG_PUSH_IMMEDIATE = 0x20;
 export const MSG_PARTIAL = 0x8000;
+/** WSARecvMsg's dwFlags on return: datagram cut to the buffers / control data cut to Control. */
+export const MSG_TRUNC = 0x0100;
+export const MSG_CTRUNC = 0x0200;
+export const MSG_BCAST = 0x0400;
+export const MSG_MCAST = 0x0800;
 
 // Network events (WSAEventSelect / WSAAsyncSelect). The masks are written as literals, not as
 // `1 << FD_x_BIT`, so their types are the literal values; a test pins them to the bits.

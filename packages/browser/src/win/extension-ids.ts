@@ -18,6 +18,8 @@ export const WSAID_CONNECTEX = guid('{25a207b9-ddf3-4660-8ee9-76e58c74063e}');
 export const WSAID_ACCEPTEX = guid('{b5367df1-cbac-11cf-95ca-00805f48a192}');
 export const WSAID_GETACCEPTEXSOCKADDRS = guid('{b5367df2-cbac-11cf-95ca-00805f48a192}');
 export const WSAID_DISCONNECTEX = guid('{7fda2e11-8630-436f-a031-f536a6eec157}');
+export const WSAID_WSARECVMSG = guid('{f689d7c8-6f1f-436b-8a53-e54fe351c322}');
+export const WSAID_WSASENDMSG = guid('{a441e712-754f-43ca-84a7-0dee44cf606d}');
 
 export function sameGuid(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length < 16) return false;

@@ -6,9 +6,13 @@
 import { SocketOption } from '@ws2web/protocol';
 import {
   AF_INET6,
+  IPPROTO_IP,
   IPPROTO_IPV6,
+  IPV6_PKTINFO,
+  IP_PKTINFO,
   IPPROTO_TCP,
   IPV6_V6ONLY,
+  SOCK_DGRAM,
   SOCK_STREAM,
   SOL_SOCKET,
   SO_ACCEPTCONN,
@@ -253,7 +257,32 @@ export function setKeepAliveVals(s: Socket, on: boolean, timeMs: number, interva
   s.applyOption(SocketOption.KEEPALIVE, on ? 1 : 0);
 }
 
+const datagram = (s: Socket) => s.type === SOCK_DGRAM;
+
+const ipprotoIp: Record<number, OptionSpec> = {
+  // Control data for WSARecvMsg: datagram sockets of either family (a dual-stack socket gets it
+  // for its IPv4 datagrams).
+  [IP_PKTINFO]: {
+    size: 4,
+    applies: datagram,
+    get: (s) => (s.options.pktInfo ? 1 : 0),
+    set: (s, v) => {
+      s.options.pktInfo = bool(v);
+      return 0;
+    },
+  },
+};
+
 const ipprotoIpv6: Record<number, OptionSpec> = {
+  [IPV6_PKTINFO]: {
+    size: 4,
+    applies: (s) => datagram(s) && s.family === AF_INET6,
+    get: (s) => (s.options.pktInfo6 ? 1 : 0),
+    set: (s, v) => {
+      s.options.pktInfo6 = bool(v);
+      return 0;
+    },
+  },
   [IPV6_V6ONLY]: {
     size: 4,
     applies: (s) => s.family === AF_INET6,
@@ -269,6 +298,7 @@ const ipprotoIpv6: Record<number, OptionSpec> = {
 const levels: Record<number, Record<number, OptionSpec>> = {
   [SOL_SOCKET]: solSocket,
   [IPPROTO_TCP]: ipprotoTcp,
+  [IPPROTO_IP]: ipprotoIp,
   [IPPROTO_IPV6]: ipprotoIpv6,
 };
 

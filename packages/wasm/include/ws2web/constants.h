@@ -223,14 +223,29 @@
 #ifndef IPPROTO_UDP
 #define IPPROTO_UDP 17
 #endif
+#ifndef IPV6_PKTINFO
+#define IPV6_PKTINFO 19
+#endif
 #ifndef IPV6_V6ONLY
 #define IPV6_V6ONLY 27
+#endif
+#ifndef IP_PKTINFO
+#define IP_PKTINFO 19
 #endif
 #ifndef MAXGETHOSTSTRUCT
 #define MAXGETHOSTSTRUCT 1024
 #endif
+#ifndef MSG_BCAST
+#define MSG_BCAST 1024
+#endif
+#ifndef MSG_CTRUNC
+#define MSG_CTRUNC 512
+#endif
 #ifndef MSG_DONTROUTE
 #define MSG_DONTROUTE 4
+#endif
+#ifndef MSG_MCAST
+#define MSG_MCAST 2048
 #endif
 #ifndef MSG_OOB
 #define MSG_OOB 1
@@ -243,6 +258,9 @@
 #endif
 #ifndef MSG_PUSH_IMMEDIATE
 #define MSG_PUSH_IMMEDIATE 32
+#endif
+#ifndef MSG_TRUNC
+#define MSG_TRUNC 256
 #endif
 #ifndef MSG_WAITALL
 #define MSG_WAITALL 8

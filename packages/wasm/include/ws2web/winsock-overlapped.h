@@ -68,11 +68,12 @@ static __inline int ws2web_guid_is(LPVOID in, const GUID *id) { return memcmp(in
 
 /**
  * SIO_GET_EXTENSION_FUNCTION_POINTER: lpvInBuffer a GUID (WSAID_ACCEPTEX, WSAID_CONNECTEX,
- * WSAID_GETACCEPTEXSOCKADDRS, WSAID_DISCONNECTEX), lpvOutBuffer receives the function pointer;
+ * WSAID_GETACCEPTEXSOCKADDRS, WSAID_DISCONNECTEX, WSAID_WSARECVMSG, WSAID_WSASENDMSG), lpvOutBuffer receives the function pointer;
  * an unknown GUID fails with WSAEINVAL, short buffers with WSAEFAULT. Other codes: the import.
  */
 static __inline int WSAIoctl(SOCKET s, DWORD dwIoControlCode, LPVOID lpvInBuffer, DWORD cbInBuffer, LPVOID lpvOutBuffer, DWORD cbOutBuffer, LPDWORD lpcbBytesReturned, LPWSAOVERLAPPED lpOverlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine) {
     static const GUID acceptEx = WSAID_ACCEPTEX, connectEx = WSAID_CONNECTEX, sockaddrs = WSAID_GETACCEPTEXSOCKADDRS, disconnectEx = WSAID_DISCONNECTEX;
+    static const GUID recvMsg = WSAID_WSARECVMSG, sendMsg = WSAID_WSASENDMSG;
     if (dwIoControlCode != SIO_GET_EXTENSION_FUNCTION_POINTER)
         return ws2web_WSAIoctl(s, dwIoControlCode, lpvInBuffer, cbInBuffer, lpvOutBuffer, cbOutBuffer, lpcbBytesReturned, lpOverlapped, lpCompletionRoutine);
     if (!lpvInBuffer || cbInBuffer < sizeof(GUID) || !lpvOutBuffer || cbOutBuffer < sizeof(void *) || !lpcbBytesReturned) {
@@ -83,6 +84,8 @@ static __inline int WSAIoctl(SOCKET s, DWORD dwIoControlCode, LPVOID lpvInBuffer
     else if (ws2web_guid_is(lpvInBuffer, &connectEx)) *(LPFN_CONNECTEX *)lpvOutBuffer = ws2web_ConnectEx;
     else if (ws2web_guid_is(lpvInBuffer, &sockaddrs)) *(LPFN_GETACCEPTEXSOCKADDRS *)lpvOutBuffer = GetAcceptExSockaddrs;
     else if (ws2web_guid_is(lpvInBuffer, &disconnectEx)) *(LPFN_DISCONNECTEX *)lpvOutBuffer = ws2web_DisconnectEx;
+    else if (ws2web_guid_is(lpvInBuffer, &recvMsg)) *(LPFN_WSARECVMSG *)lpvOutBuffer = ws2web_WSARecvMsg;
+    else if (ws2web_guid_is(lpvInBuffer, &sendMsg)) *(LPFN_WSASENDMSG *)lpvOutBuffer = WSASendMsg;
     else {
         WSASetLastError(WSAEINVAL);
         return SOCKET_ERROR;
