@@ -32,6 +32,7 @@ import {
   type Endpoint,
   type Frame,
   type HelloFrame,
+  type BindFrame,
   type ListenFrame,
   type OpenFrame,
   type ResolveFrame,
@@ -151,6 +152,7 @@ export class Connection implements ListenerHost {
       dgramOpen: (frame) => this.#onDgramOpen(frame),
       resolve: (frame) => this.#onResolve(frame),
       listen: (frame) => this.#onListen(frame),
+      bind: (frame) => this.#onListen(frame),
     };
     const wsClosed = new Promise<void>((resolve) => {
       this.#resolveWsClosed = resolve;
@@ -460,10 +462,21 @@ export class Connection implements ListenerHost {
   }
 
   /**
-   * LISTEN: the stream limits of any socket, then listen.maxListeners for this page (LIMIT);
-   * the inbound policy itself is the listener's to apply (tcp-listener.ts).
+   * LISTEN and BIND: the stream limits of any socket, then listen.maxListeners for this page
+   * (LIMIT); the inbound policy itself is the listener's to apply (tcp-listener.ts). A LISTEN on a
+   * BIND's stream turns that reservation into a listener; one for a BIND the relay already closed
+   * crossed its CLOSE and is ignored.
    */
-  #onListen(listen: ListenFrame): void {
+  #onListen(listen: ListenFrame | BindFrame): void {
+    if (listen.type === FrameType.LISTEN) {
+      const live = this.#table.get(listen.stream);
+      if (live !== undefined) {
+        if (live.kind !== 'LISTEN' || !live.listen(listen))
+          this.#protocolError(`LISTEN for live stream ${listen.stream}`);
+        return;
+      }
+      if (this.#table.closedBind(listen.stream)) return;
+    }
     if (!this.#admit(listen.stream, listen.type, true, (reason) => this.metrics.countListen(reason))) return;
     const { inbound } = this.options;
     if (inbound.enabled && this.#table.listenerCount >= inbound.maxListeners)

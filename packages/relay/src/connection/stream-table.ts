@@ -40,6 +40,8 @@ export class StreamTable {
   /** 'close' of every socket destroyed here, so `socketsClosed` waits for them. */
   readonly #socketCloses: Promise<void>[] = [];
   #highestPageId = 0;
+  /** BIND streams closed by the drain, not by the page (bounded: no stream opens after a drain). */
+  readonly #drainedBinds = new Set<number>();
   #nextRelayId = FIRST_RELAY_STREAM;
 
   /** Whose sockets these are (maxSocketsPerClient, maxSocketsPerSubject). */
@@ -154,7 +156,16 @@ export class StreamTable {
 
   /** Every listener stops (the relay drains). */
   drainListeners(): void {
-    for (const listener of [...this.#listeners]) listener.drain();
+    for (const listener of [...this.#listeners]) {
+      // The page may have sent LISTEN for a bound address before it saw this CLOSE.
+      if (listener.bindOnly) this.#drainedBinds.add(listener.id);
+      listener.drain();
+    }
+  }
+
+  /** Whether `id` was a BIND's stream that the relay closed (drain): a LISTEN for it crossed that CLOSE. */
+  closedBind(id: number): boolean {
+    return this.#drainedBinds.has(id);
   }
 
   /** Destroys every open stream's socket; lingering ones too when the relay itself is closing. */
