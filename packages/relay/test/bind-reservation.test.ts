@@ -108,6 +108,29 @@ describe('BIND', () => {
     await waitUntil(portFree.bind(null, port), 2000, 'the port to be free');
   });
 
+  it('LISTEN sent right behind BIND: listening with no gap; behind a refused BIND: ignored', async () => {
+    const held = await realServer();
+    const relay = await inboundRelay();
+    const p = await usePage(relay);
+    const port = await freePort();
+    p.send(
+      { type: FrameType.BIND, stream: 1, family: 4, flags: 0, local: ipv4(port) },
+      { type: FrameType.LISTEN, stream: 1, family: 4, flags: 0, backlog: 5, local: ipv4(port) },
+      { type: FrameType.BIND, stream: 2, family: 4, flags: 0, local: ipv4(serverPort(held)) },
+      { type: FrameType.LISTEN, stream: 2, family: 4, flags: 0, backlog: 5, local: ipv4(serverPort(held)) },
+    );
+    expect(await p.nextOn(1, FrameType.LISTENING)).toMatchObject({ local: ipv4(port) });
+    expect(await p.nextOn(1, FrameType.LISTENING)).toMatchObject({ local: ipv4(port) });
+    expect(await p.nextOn(2, FrameType.OPEN_FAILED)).toMatchObject({ reason: Reason.ADDR_IN_USE });
+    const pending = connectOutcome(port);
+    expect((await p.incoming(1)).local).toEqual(ipv4(port));
+    await p.roundTrip();
+    expect(p.typesOn(2)).toEqual([]);
+    expect(relay.metrics()).toMatchObject({ connections: 1, inbound: { offered: 1 } });
+    p.send({ type: FrameType.CLOSE, stream: 1, reason: Reason.OK });
+    expect(await pending).toBe('ECONNRESET');
+  });
+
   it('a second LISTEN on a listening stream is a protocol error', async () => {
     const relay = await inboundRelay();
     const p = await usePage(relay);

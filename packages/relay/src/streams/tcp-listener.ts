@@ -77,6 +77,8 @@ export class TcpListener extends StreamBase<ListenerState> implements InboundPar
   #backlog: number;
   /** A LISTEN that came for this BIND's stream before the address was held. */
   #listenLater: ListenFrame | null = null;
+  #listenSeen = false;
+  #pageClosed = false;
   #server: net.Server | null = null;
   #bindHost = '';
   #ipv6Only = true;
@@ -102,7 +104,15 @@ export class TcpListener extends StreamBase<ListenerState> implements InboundPar
 
   /** A BIND's stream, not yet turned into a listener by LISTEN. */
   get bindOnly(): boolean {
-    return this.#request.type === FrameType.BIND && !this.state.is('LISTENING') && this.#listenLater === null;
+    return this.#request.type === FrameType.BIND && !this.#listenSeen;
+  }
+
+  /**
+   * A BIND the relay refused or closed before any LISTEN for it: the page may have sent that
+   * LISTEN already (it does not wait for BIND's answer), so it will cross.
+   */
+  get listenMayCross(): boolean {
+    return this.bindOnly && !this.#pageClosed;
   }
 
   /**
@@ -112,16 +122,20 @@ export class TcpListener extends StreamBase<ListenerState> implements InboundPar
    */
   listen(listen: ListenFrame): boolean {
     if (!this.bindOnly) return false;
-    if (this.state.is('CLOSED')) return true; // crossed the relay's CLOSE or OPEN_FAILED
+    this.#listenSeen = true;
     if (this.state.is('BINDING')) {
       this.#listenLater = listen;
       return true;
     }
+    this.#startListening(listen);
+    return true;
+  }
+
+  #startListening(listen: ListenFrame): void {
     this.#backlog = this.#backlogFor(listen.backlog);
     this.state.to('LISTENING');
     this.host.outbox.frame({ type: FrameType.LISTENING, stream: this.id, local: this.#local! });
     this.log('info', 'bound address now listening', { local: endpointText(this.#local!), backlog: this.#backlog });
-    return true;
   }
 
   override get gaugeState(): string {
@@ -178,6 +192,7 @@ export class TcpListener extends StreamBase<ListenerState> implements InboundPar
 
   /** CLOSE on the listener stream: stop listening, reset what is pending. */
   onClose(_reason: number): void {
+    this.#pageClosed = true;
     if (this.state.is('CLOSED')) return;
     this.log('debug', 'listener closed by the page', { pending: this.#pending.size });
     this.#end();
@@ -236,7 +251,7 @@ export class TcpListener extends StreamBase<ListenerState> implements InboundPar
       this.log('info', 'holding a bound address for a page', { local: endpointText(local) });
       const later = this.#listenLater;
       this.#listenLater = null;
-      if (later) this.listen(later);
+      if (later) this.#startListening(later);
       return;
     }
     this.state.to('LISTENING');
