@@ -84,7 +84,7 @@ describe('BIND', () => {
     expect(relay.metrics()).toMatchObject({ listeners: 0, listens: { ADDR_IN_USE: 1, POLICY_DENIED: 1 } });
   });
 
-  it('holds the address: connections are reset until LISTEN on its stream, then offered', async () => {
+  it('holds the address: connections wait unread until LISTEN on its stream, then are offered', async () => {
     const port = await freePort();
     const relay = await inboundRelay();
     const p = await usePage(relay);
@@ -92,20 +92,34 @@ describe('BIND', () => {
     expect(bound).toEqual({ type: FrameType.LISTENING, stream: 1, local: ipv4(port) });
     expect(await portFree(port)).toBe(false);
     expect(await streamsInState(relay, 'LISTENER_BOUND')).toBe(1);
-    expect(await connectOutcome(port)).toBe('ECONNRESET');
-    expect(relay.metrics().inbound).toEqual({ not_listening: 1 });
+    const early = connectOutcome(port);
+    await p.roundTrip();
+    expect(p.typesOn(1)).toEqual([]);
     p.send({ type: FrameType.LISTEN, stream: 1, family: 4, flags: 0, backlog: 5, local: ipv4(port) });
     expect(await p.nextOn(1, FrameType.LISTENING)).toEqual(bound);
-    const pending = connectOutcome(port);
-    const incoming = await p.incoming(1);
-    expect(incoming.local).toEqual(ipv4(port));
+    expect((await p.incoming(1)).local).toEqual(ipv4(port));
     expect(await streamsInState(relay, 'LISTENER_LISTENING')).toBe(1);
     expect(await streamsInState(relay, 'LISTENER_BOUND')).toBe(0);
     p.send({ type: FrameType.CLOSE, stream: 1, reason: Reason.OK });
     // Closing the listener resets the connection it still held for the page.
-    expect(await pending).toBe('ECONNRESET');
+    expect(await early).toBe('ECONNRESET');
+    expect(relay.metrics().inbound).toEqual({ offered: 1, listener_closed: 1 });
     await waitUntil(() => relay.metrics().listeners === 0, 2000, 'the listener to go');
     await waitUntil(portFree.bind(null, port), 2000, 'the port to be free');
+  });
+
+  it('a BIND closed without LISTEN resets what reached it, never offering it', async () => {
+    const port = await freePort();
+    const relay = await inboundRelay();
+    const p = await usePage(relay);
+    await p.bind(1, ipv4(port));
+    const early = connectOutcome(port);
+    await waitUntil(async () => (await streamsInState(relay, 'LISTENER_BOUND')) === 1, 2000, 'bound');
+    await p.roundTrip();
+    p.send({ type: FrameType.CLOSE, stream: 1, reason: Reason.OK });
+    // Reset by the relay (not_listening) or, had it not taken it yet, by the kernel's queue closing.
+    expect(await early).toBe('ECONNRESET');
+    expect(p.typesOn(1)).toEqual([]);
   });
 
   it('LISTEN sent right behind BIND: listening with no gap; behind a refused BIND: ignored', async () => {

@@ -112,7 +112,8 @@ export type LimitName =
  * socket or the WebSocket went first). Reset at once, never offered: `backlog_full` (the
  * listener's backlog of unaccepted connections is full), `pending_limit` (listen.maxPending for
  * the page), `remote_denied` (listen.remotes), `limit` (maxStreams, maxSocketsTotal, draining),
- * `not_listening` (a BIND's address, held before the page's LISTEN).
+ * `not_listening` (reached a BIND's address, which closed before the page's LISTEN or had its
+ * backlog full).
  */
 export type InboundOutcome =
   | 'offered'

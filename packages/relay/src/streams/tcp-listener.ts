@@ -11,8 +11,10 @@
  *      └── OPEN_FAILED (policy, limit, bind error) / page CLOSE / drop ─────────────┘
  *
  * A BIND (a bound socket holding its address, docs/protocol.md) is judged and opened as a
- * LISTEN but stays BOUND, resetting every connection (`not_listening`), until LISTEN arrives on
- * its stream; BOUND → CLOSED as LISTENING does.
+ * LISTEN but stays BOUND until LISTEN arrives on its stream: connections that arrive meanwhile
+ * wait unread, as in a kernel's accept queue (at most the backlog; beyond it, and when the
+ * stream closes without listening, they are reset: `not_listening`), and are offered once it
+ * listens. BOUND → CLOSED as LISTENING does.
  *
  * Each connection the server accepts is checked (listener state, listen.remotes, this
  * listener's backlog, the page's listen.maxPending, then the connection's maxStreams /
@@ -78,6 +80,8 @@ export class TcpListener extends StreamBase<ListenerState> implements InboundPar
   /** A LISTEN that came for this BIND's stream before the address was held. */
   #listenLater: ListenFrame | null = null;
   #listenSeen = false;
+  /** Connections that reached a BOUND address, waiting for LISTEN. */
+  #early: net.Socket[] = [];
   #pageClosed = false;
   #server: net.Server | null = null;
   #bindHost = '';
@@ -136,6 +140,13 @@ export class TcpListener extends StreamBase<ListenerState> implements InboundPar
     this.state.to('LISTENING');
     this.host.outbox.frame({ type: FrameType.LISTENING, stream: this.id, local: this.#local! });
     this.log('info', 'bound address now listening', { local: endpointText(this.#local!), backlog: this.#backlog });
+    const early = this.#early;
+    this.#early = [];
+    for (const socket of early) {
+      if (socket.destroyed) continue;
+      socket.removeListener('error', ignoreError); // #onConnection adds it again
+      this.#onConnection(socket);
+    }
   }
 
   override get gaugeState(): string {
@@ -278,7 +289,11 @@ export class TcpListener extends StreamBase<ListenerState> implements InboundPar
     socket.on('error', ignoreError);
     const remote = socketEndpoint(socket.remoteAddress, socket.remoteFamily, socket.remotePort);
     const local = socketEndpoint(socket.localAddress, socket.localFamily, socket.localPort);
-    if (this.state.is('BOUND')) return this.#refuse(socket, 'not_listening');
+    if (this.state.is('BOUND')) {
+      if (this.#early.length >= this.#backlog) return this.#refuse(socket, 'not_listening');
+      this.#early.push(socket);
+      return;
+    }
     if (!this.state.is('LISTENING') || !remote || !local) return resetSocket(socket);
     const { options, metrics } = this.host;
     const from = endpointText(remote);
@@ -379,6 +394,9 @@ export class TcpListener extends StreamBase<ListenerState> implements InboundPar
   protected cleanUp(): void {
     this.#candidates = [];
     this.#listenLater = null;
+    // Never listened: what reached the bound address is reset, as closing a listen queue does.
+    for (const socket of this.#early) this.#refuse(socket, 'not_listening');
+    this.#early = [];
   }
 
   protected logContext(): Record<string, unknown> {
