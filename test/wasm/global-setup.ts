@@ -12,7 +12,7 @@
 import net from 'node:net';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import setupE2e from '../fixtures/global-setup.js';
+import setupE2e, { INBOUND_PORTS } from '../fixtures/global-setup.js';
 import { buildNative, buildWasm, repoRoot } from './fixtures/build-examples.js';
 import { driveLineClients } from './fixtures/line-clients.js';
 import {
@@ -27,6 +27,7 @@ import {
   type WasmBuild,
 } from './fixtures/examples.js';
 import { WineRunner, ensureWine } from './fixtures/native-run.js';
+import { PortHolder } from './fixtures/port-holder.js';
 import { ArtifactServer, ChatServer, HttpPageServer, LineClientsServer, UdpEchoServer } from './fixtures/servers.js';
 
 declare module 'vitest' {
@@ -39,6 +40,8 @@ declare module 'vitest' {
     chatPort: number;
     refusedPort: number;
     udpEchoPort: number;
+    heldPort: number;
+    freePort: number;
     /** Native outputs by scenario id, or why there are none. */
     nativeRuns: Record<string, NativeRun> | { unavailable: string };
     /** Native server runs (SERVER_SCENARIOS) by id, or why there are none. */
@@ -89,14 +92,20 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('wasmBuildMs', buildMs);
   project.provide('httpPagePort', page.port);
   project.provide('chatPort', chat.port);
+  const range = INBOUND_PORTS[project.name] ?? INBOUND_PORTS.default!;
+  const holder = await PortHolder.start(range.first, range.last);
   const ports: ScenarioPorts = {
     httpPagePort: page.port,
     chatPort: chat.port,
     refusedPort: await refusedPort(),
     udpEchoPort: udpEcho.port,
+    heldPort: holder.heldPort,
+    freePort: holder.freePort,
   };
   project.provide('refusedPort', ports.refusedPort);
   project.provide('udpEchoPort', ports.udpEchoPort);
+  project.provide('heldPort', holder.heldPort);
+  project.provide('freePort', holder.freePort);
 
   if (runner && wineReady && Object.values(nativeBuilds).every((b) => b.ok)) {
     console.log(`wasm tests: Wine's prefix was ready after ${await wineReady} ms`);
@@ -134,7 +143,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   return async function teardown() {
     runner?.stop();
-    await Promise.allSettled([artifacts.close(), page.close(), chat.close(), lineClients.close(), udpEcho.close()]);
+    await Promise.allSettled([
+      artifacts.close(),
+      page.close(),
+      chat.close(),
+      lineClients.close(),
+      udpEcho.close(),
+      holder.close(),
+    ]);
     await teardownE2e();
   };
 }

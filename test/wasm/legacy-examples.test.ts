@@ -246,6 +246,8 @@ describe.skipIf(!native).each(MODES)('same output as the native Windows build (M
     chatPort: inject('chatPort'),
     refusedPort: inject('refusedPort'),
     udpEchoPort: inject('udpEchoPort'),
+    heldPort: inject('heldPort'),
+    freePort: inject('freePort'),
   };
 
   const scenarios = SCENARIOS.filter((sc) => mode === 'jspi' || !sc.jspiOnly);
@@ -253,7 +255,7 @@ describe.skipIf(!native).each(MODES)('same output as the native Windows build (M
     const expected = native![sc.id]!;
     // The native run must itself have worked: it is the reference.
     expect(expected.stdout.length, `native run printed nothing; stderr: ${expected.stderr}`).toBeGreaterThan(0);
-    const run = await runExample(sc.program, { args: sc.args(ports), stdin: sc.stdin, mode });
+    const run = await runExample(sc.program, { args: sc.args(ports), stdin: sc.stdin, mode, relay: sc.relay });
     expect(run.stdout).toBe(expected.stdout);
     expect(run.exitCode).toBe(expected.exitCode);
   });

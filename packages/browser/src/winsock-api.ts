@@ -80,12 +80,22 @@ export interface Winsock {
   closesocket(s: number): number;
 
   /**
-   * bind: synchronous; validates and records the local address. A TCP socket's relay socket binds
-   * it when it dials; a UDP socket opens its relay socket now, in the background (a conflict
-   * surfaces at the next call as WSAEADDRINUSE / WSAEADDRNOTAVAIL). Returns 0, or SOCKET_ERROR
-   * with WSAEFAULT (short or mismatched sockaddr), WSAEAFNOSUPPORT, WSAEINVAL (already bound).
+   * bind: synchronous; validates and records the local address. A TCP socket bound to a fixed
+   * port is held at the relay (BIND, on a relay with an inbound policy) and a UDP socket opens
+   * its relay socket, both in the background: a refusal (WSAEADDRINUSE, WSAEACCES…) is reported
+   * by the next call that needs the address (listen, connect, accept, recvfrom…); `bindAsync`
+   * waits for it. Returns 0, or SOCKET_ERROR with WSAEFAULT (short or mismatched sockaddr),
+   * WSAEAFNOSUPPORT, WSAEINVAL (already bound).
    */
   bind(s: number, name: Uint8Array, namelen: number): number;
+
+  /**
+   * bindAsync (ws2web): bind, settled as Windows' bind returns, once the relay holds the address:
+   * 0, or SOCKET_ERROR with WSAEADDRINUSE (another socket holds it), WSAEACCES (the relay's
+   * policy refuses it), WSAEADDRNOTAVAIL, WSAENOBUFS (a listener cap); the socket is then unbound
+   * again. The errors of bind itself are returned as bind returns them.
+   */
+  bindAsync(s: number, name: Uint8Array, namelen: number): Promise<number>;
 
   /**
    * listen: a bound TCP socket becomes a listening socket at once; the relay listener opens in the

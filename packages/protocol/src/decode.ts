@@ -31,7 +31,7 @@ export type ProtocolErrorCode =
   | 'TOO_LARGE'
   /**
    * Body too short, trailing bytes in it, invalid UTF-8 in a string, a RESOLVED count larger
-   * than its body, a family byte outside its set (DGRAM_OPEN, LISTEN: 4, 6; RESOLVE: 0, 4, 6),
+   * than its body, a family byte outside its set (DGRAM_OPEN, LISTEN, BIND: 4, 6; RESOLVE: 0, 4, 6),
    * or an INCOMING newStream below RELAY_STREAM_BASE (a page-allocated id).
    */
   | 'BAD_BODY'
@@ -276,6 +276,15 @@ const bodyDecoders: Record<number, BodyDecoder> = {
     const local = readEndpoint(r, 'socket');
     if (local === null || local instanceof Malformed) return local ?? missing;
     return { type: FrameType.LISTEN, stream, family, flags, backlog, local };
+  },
+  [FrameType.BIND]: (r, stream) => {
+    const family = r.u8();
+    const flags = r.u8();
+    if (family === null || flags === null) return missing;
+    if (!dgramFamilies.has(family)) return new Malformed('BAD_BODY', `family ${family} is neither 4 nor 6`);
+    const local = readEndpoint(r, 'socket');
+    if (local === null || local instanceof Malformed) return local ?? missing;
+    return { type: FrameType.BIND, stream, family, flags, local };
   },
   [FrameType.LISTENING]: (r, stream) => {
     const local = readEndpoint(r, 'socket');

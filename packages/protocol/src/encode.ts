@@ -229,6 +229,11 @@ function writeBody(w: Writer, f: Frame): void {
       w.u32(f.backlog);
       writeEndpoint(w, f.local, 'socket');
       return;
+    case FrameType.BIND:
+      w.u8(checkFamily(f.family, dgramFamilies, 'BIND'));
+      w.u8(f.flags);
+      writeEndpoint(w, f.local, 'socket');
+      return;
     case FrameType.LISTENING:
       writeEndpoint(w, f.local, 'socket');
       return;

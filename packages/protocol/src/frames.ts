@@ -71,11 +71,18 @@ export const FrameType = {
    * accepts it by granting credit (CREDIT on newStream) or rejects it (CLOSE RESET on newStream).
    */
   INCOMING: 0x17,
+  /**
+   * page → relay on a fresh stream id: hold a TCP address for a bound socket (Windows' bind). The
+   * relay judges it as a LISTEN and answers LISTENING (the address is held: the real listening
+   * socket exists, every connection to it is reset) or OPEN_FAILED. A later LISTEN on this stream
+   * makes it a listener with that backlog; CLOSE releases the address.
+   */
+  BIND: 0x18,
 } as const;
 export type FrameTypeValue = (typeof FrameType)[keyof typeof FrameType];
 
 /** WELCOME capability bits. */
-export const Capability = { TCP: 1 << 0, UDP: 1 << 1, RESOLVE: 1 << 2, INBOUND: 1 << 3 } as const;
+export const Capability = { TCP: 1 << 0, UDP: 1 << 1, RESOLVE: 1 << 2, INBOUND: 1 << 3, BIND: 1 << 4 } as const;
 
 /** First stream id the relay allocates (inbound connections); the page's ids stay below it. */
 export const RELAY_STREAM_BASE = 0x80000000;
@@ -246,6 +253,17 @@ export interface ListenFrame {
   /** Address to listen on; port 0 = an ephemeral port. */
   local: Endpoint;
 }
+/** Body of LISTEN without the backlog: what a bound socket holds until it listens. */
+export interface BindFrame {
+  type: typeof FrameType.BIND;
+  stream: number;
+  /** 4 or 6. */
+  family: number;
+  /** LISTEN flag bits. */
+  flags: number;
+  /** Address to hold; a fixed port (port 0 is answered as a LISTEN would answer it). */
+  local: Endpoint;
+}
 export interface ListeningFrame {
   type: typeof FrameType.LISTENING;
   stream: number;
@@ -263,6 +281,7 @@ export interface IncomingFrame {
 
 export type Frame =
   | ListenFrame
+  | BindFrame
   | ListeningFrame
   | IncomingFrame
   | DgramOpenFrame

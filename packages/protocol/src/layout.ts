@@ -12,7 +12,7 @@ export const ADDR_IPV4 = 4;
 export const ADDR_IPV6 = 6;
 export const ADDR_NAME = 0x4e; // 'N'
 
-/** Family bytes each frame accepts (dgramFamilies also serves LISTEN). */
+/** Family bytes each frame accepts (dgramFamilies also serves LISTEN and BIND). */
 export const dgramFamilies: ReadonlySet<number> = new Set([ResolveFamily.IPV4, ResolveFamily.IPV6]);
 export const resolveFamilies: ReadonlySet<number> = new Set([
   ResolveFamily.ANY,

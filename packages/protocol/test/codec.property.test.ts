@@ -195,6 +195,13 @@ const frameArb: fc.Arbitrary<Frame> = fc.oneof(
     backlog: fc.oneof(fc.constantFrom(0, 5, 0x7fffffff), u32),
     local: ipEndpoint,
   }),
+  fc.record({
+    type: fc.constant(FrameType.BIND),
+    stream: streamId,
+    family: fc.constantFrom(4, 6),
+    flags: fc.oneof(fc.constantFrom(0, ListenFlag.EXCLUSIVEADDRUSE, ListenFlag.DUAL_STACK), u8),
+    local: ipEndpoint,
+  }),
   fc.record({ type: fc.constant(FrameType.LISTENING), stream: streamId, local: ipEndpoint }),
   fc.record({
     type: fc.constant(FrameType.INCOMING),
@@ -406,6 +413,32 @@ describe("the inbound frames' own rules, over all values", CPU_BOUND, () => {
     );
   });
 
+  it('BIND decodes exactly when its family byte is 4 or 6, and the encoder agrees', () => {
+    fc.assert(
+      fc.property(streamId, fc.oneof(fc.constantFrom(4, 6), u8), u8, ipEndpoint, (stream, family, flags, local) => {
+        const l = socketAddress(local);
+        const bytes = new Uint8Array(HEADER_BYTES + 2 + l.length);
+        const dv = new DataView(bytes.buffer);
+        dv.setUint8(0, FrameType.BIND);
+        dv.setUint32(1, stream);
+        dv.setUint32(5, bytes.length - HEADER_BYTES);
+        dv.setUint8(9, family);
+        dv.setUint8(10, flags);
+        bytes.set(l, 11);
+        const frame: Frame = { type: FrameType.BIND, stream, family, flags, local };
+        if (family === 4 || family === 6) {
+          expect(decodeMessage(bytes)).toEqual({ ok: true, frames: [frame] });
+          expect(encodeFrame(frame)).toEqual(bytes);
+        } else {
+          const res = decodeMessage(bytes);
+          expect(res.ok ? 'ok' : res.error.code).toBe('BAD_BODY');
+          expect(() => encodeFrame(frame)).toThrow(RangeError);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
   it('LISTEN decodes exactly when its family byte is 4 or 6, and the encoder agrees', () => {
     fc.assert(
       fc.property(
@@ -564,6 +597,13 @@ describe('the encoder never emits what the decoder refuses', CPU_BOUND, () => {
       family: fc.oneof(loose(fc.constantFrom(4, 6)), u8),
       flags: loose(u8),
       backlog: loose(u32),
+      local: looseEndpoint,
+    }),
+    fc.record({
+      type: fc.constant(FrameType.BIND),
+      stream: loose(streamId),
+      family: fc.oneof(loose(fc.constantFrom(4, 6)), u8),
+      flags: loose(u8),
       local: looseEndpoint,
     }),
     fc.record({ type: fc.constant(FrameType.LISTENING), stream: loose(streamId), local: looseEndpoint }),

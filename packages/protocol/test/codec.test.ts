@@ -359,6 +359,22 @@ const fixtures: Array<[string, Frame, string]> = [
     '15 7fffffff 0000001d  06 00 00000000  06 fe800000000000000000000000000001 0000 00000003',
   ],
   [
+    'BIND 127.0.0.1:8080 (a bound socket holds its address)',
+    { type: FrameType.BIND, stream: 3, family: 4, flags: 0, local: { kind: 'ipv4', address: '127.0.0.1', port: 8080 } },
+    '18 00000003 00000009  04 00  04 7f000001 1f90',
+  ],
+  [
+    'BIND [::]:5000, dual-stack + SO_EXCLUSIVEADDRUSE',
+    {
+      type: FrameType.BIND,
+      stream: 4,
+      family: 6,
+      flags: 6,
+      local: { kind: 'ipv6', address: '::', port: 5000, scopeId: 0 },
+    },
+    '18 00000004 00000019  06 06  06 00000000000000000000000000000000 1388 00000000',
+  ],
+  [
     'LISTENING 127.0.0.1:49152',
     { type: FrameType.LISTENING, stream: 1, local: { kind: 'ipv4', address: '127.0.0.1', port: 49152 } },
     '16 00000001 00000007  04 7f000001 c000',
@@ -422,11 +438,12 @@ describe('each frame type ↔ hand-written bytes', () => {
       LISTEN: 0x15,
       LISTENING: 0x16,
       INCOMING: 0x17,
+      BIND: 0x18,
     });
   });
 
   it('freezes the capability bits, the LISTEN flags and the first relay stream id', () => {
-    expect(Capability).toEqual({ TCP: 1, UDP: 2, RESOLVE: 4, INBOUND: 8 });
+    expect(Capability).toEqual({ TCP: 1, UDP: 2, RESOLVE: 4, INBOUND: 8, BIND: 16 });
     expect(ListenFlag).toEqual({ REUSEADDR: 1, EXCLUSIVEADDRUSE: 2, DUAL_STACK: 4 });
     expect(RELAY_STREAM_BASE).toBe(0x80000000);
   });
@@ -481,6 +498,12 @@ describe('each frame type ↔ hand-written bytes', () => {
     expect(listen[3]).toMatch(
       /^family:u8 \(4 or 6\), flags:u8 \(.*\), backlog:u32, local:endpoint \(IP; port 0 = ephemeral\)$/,
     );
+    expect(row('BIND')).toEqual([
+      '0x18',
+      'BIND',
+      'page → relay',
+      'family:u8 (4 or 6), flags:u8 (the LISTEN flags), local:endpoint (IP)',
+    ]);
     expect(row('LISTENING')).toEqual(['0x16', 'LISTENING', 'relay → page', 'local:endpoint']);
     const incoming = row('INCOMING');
     expect(incoming.slice(0, 3)).toEqual(['0x17', 'INCOMING', 'relay → page']);
@@ -686,8 +709,8 @@ describe('malformed messages are ProtocolError values', () => {
     expectError(decodeMessage(new Uint8Array(0)), 'TRUNCATED', 0);
   });
 
-  // Neighbours of the known types: 0x13..0x17 and 0x25..0x27 used to be unknown and no longer are.
-  it.each(['00', '04', '18', '1f', '28', '2f', '32', 'ff'])('unknown type 0x%s → UNKNOWN_TYPE', (type) => {
+  // Neighbours of the known types: 0x13..0x18 and 0x25..0x27 used to be unknown and no longer are.
+  it.each(['00', '04', '19', '1f', '28', '2f', '32', 'ff'])('unknown type 0x%s → UNKNOWN_TYPE', (type) => {
     expectError(decodeMessage(hex(`${type} 00000001 00000000`)), 'UNKNOWN_TYPE', 0);
     expectError(decodeMessage(hex(`${type} 00000000 00000000`)), 'UNKNOWN_TYPE', 0);
   });

@@ -33,8 +33,9 @@ export function socketImports(ctx: GlueContext): ImportGroup {
     return w.WSASocket(af, type, protocol, (lpProtocolInfo === 0 ? null : {}) as null, g >>> 0, dwFlags >>> 0);
   }
 
-  function bind(s: number, name: number, namelen: number): number {
-    return w.bind(s >>> 0, readSockaddr(ctx.m, name, namelen)!, namelen);
+  /** bind waits for the relay's hold on the address, so a port in use fails here, as on Windows. */
+  async function bind(s: number, name: number, namelen: number): Promise<number> {
+    return w.bindAsync(s >>> 0, readSockaddr(ctx.m, name, namelen)!, namelen);
   }
 
   function ioctlsocket(s: number, cmd: number, argp: number): number {
@@ -128,7 +129,6 @@ export function socketImports(ctx: GlueContext): ImportGroup {
       WSASocketA: WSASocket,
       WSASocketW: WSASocket,
       closesocket: (s: number) => w.closesocket(s >>> 0),
-      bind,
       listen: (s: number, backlog: number) => w.listen(s >>> 0, backlog),
       shutdown: (s: number, how: number) => w.shutdown(s >>> 0, how),
       ioctlsocket,
@@ -137,6 +137,6 @@ export function socketImports(ctx: GlueContext): ImportGroup {
       getsockname: addressQuery('getsockname'),
       getpeername: addressQuery('getpeername'),
     },
-    blocking: { connect, WSAConnect, accept },
+    blocking: { bind, connect, WSAConnect, accept },
   };
 }

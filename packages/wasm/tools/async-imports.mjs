@@ -7,6 +7,7 @@
  */
 export const BLOCKING_IMPORTS = Object.freeze([
   'ws2_32.accept',
+  'ws2_32.bind',
   'ws2_32.connect',
   'ws2_32.WSAConnect',
   'ws2_32.send',

@@ -68,7 +68,7 @@ export async function connectStream(
 export function streamToConnect(ctx: WinsockContext, s: number): StreamSocket | number {
   const socket = lookupStream(ctx, s);
   if (typeof socket === 'number') return socket;
-  return socket.stateError('connect') || socket;
+  return socket.stateError('connect') || socket.bindError || socket;
 }
 
 export function connectCalls(ctx: WinsockContext) {
@@ -122,7 +122,8 @@ export function connectCalls(ctx: WinsockContext) {
     if (socket.connectionless) return connectDatagram(socket, name, namelen, lpSQOS);
     const remote = destinationFor(socket, name, namelen);
     if (typeof remote === 'number') return failWith(remote);
-    const error = socket.connectError();
+    // A bound address the relay refused to hold (bind answered before it knew): reported here.
+    const error = socket.connectError() || socket.bindError;
     if (error) return failWith(error);
     if (lpCallerData !== null && lpCallerData !== undefined) {
       if (typeof lpCallerData !== 'object') return failWith(WSAEFAULT);

@@ -10,6 +10,7 @@ import {
   IPPROTO_TCP,
   IPPROTO_UDP,
   SOCK_DGRAM,
+  SOCKET_ERROR,
   SOCK_STREAM,
   WSAEAFNOSUPPORT,
   WSAEFAULT,
@@ -44,6 +45,24 @@ export function socketCalls(ctx: WinsockContext) {
     return handle;
   }
 
+  /**
+   * bind: synchronous; validates and records the local address. A TCP socket bound to a fixed
+   * port is also held at the relay (BIND, on a relay with an inbound policy), a UDP socket
+   * opens its relay socket: both in the background. A refusal (WSAEADDRINUSE, WSAEACCES…)
+   * is reported by the next call that needs the address (listen, connect, accept, recvfrom…);
+   * bindAsync waits for it.
+   */
+  function bind(s: number, name: Uint8Array, namelen: number): number {
+    const socket = lookup(s);
+    if (typeof socket === 'number') return failWith(socket);
+    const addr = readSockaddr(name, namelen);
+    if (typeof addr === 'number' || addr.family !== socket.family) return failWith(WSAEFAULT);
+    const error = socket.stateError('bind');
+    if (error) return failWith(error);
+    socket.bind(addr);
+    return 0;
+  }
+
   return {
     /** socket: never touches the network. TCP and UDP over AF_INET / AF_INET6. */
     socket: createSocket,
@@ -67,26 +86,28 @@ export function socketCalls(ctx: WinsockContext) {
       return 0;
     },
 
+    bind,
+
     /**
-     * bind: synchronous; validates and records the local address. A TCP socket's relay socket
-     * binds it when it dials; a UDP socket opens its relay socket now (in the background).
+     * bindAsync: bind, settled once the relay holds the address, as Windows' bind returns: 0, or
+     * SOCKET_ERROR with the relay's refusal (WSAEADDRINUSE, WSAEACCES, WSAEADDRNOTAVAIL,
+     * WSAENOBUFS), the socket then unbound again, as if bind had never been called.
      */
-    bind(s: number, name: Uint8Array, namelen: number): number {
+    async bindAsync(s: number, name: Uint8Array, namelen: number): Promise<number> {
+      if (bind(s, name, namelen) !== 0) return SOCKET_ERROR;
       const socket = lookup(s);
       if (typeof socket === 'number') return failWith(socket);
-      const addr = readSockaddr(name, namelen);
-      if (typeof addr === 'number' || addr.family !== socket.family) return failWith(WSAEFAULT);
-      const error = socket.stateError('bind');
-      if (error) return failWith(error);
-      socket.bind(addr);
-      return 0;
+      const code = await socket.bindOutcome();
+      if (code === 0) return 0;
+      if (!socket.closed) socket.unbind();
+      return failWith(code);
     },
 
     /** listen: a bound TCP socket becomes a listening socket; UDP → WSAEOPNOTSUPP. */
     listen(s: number, backlog: number): number {
       const socket = lookupStream(ctx, s);
       if (typeof socket === 'number') return failWith(socket);
-      const error = socket.stateError('listen');
+      const error = socket.stateError('listen') || socket.bindError;
       if (error) return failWith(error);
       socket.listen(Number.isInteger(backlog) && backlog > 0 ? backlog : 1);
       return 0;

@@ -2,9 +2,14 @@
  * The relay side of a listening socket: the LISTEN stream, the real address it got, and the
  * inbound connections (INCOMING) waiting for accept / WSAAccept / AcceptEx. A pending
  * connection costs the relay nothing but a socket: it reads nothing from it until accepted.
+ *
+ * A TCP socket bound to a fixed port starts one at bind (`reserve`): BIND makes the relay hold
+ * the address (docs/protocol.md), and `listen` later sends LISTEN on that same stream once the
+ * BIND is answered. A relay without the BIND capability holds nothing: bind succeeds and
+ * `listen` opens a LISTEN stream of its own, as before.
  */
-import { Capability, FrameType, ListenFlag, Reason, type IncomingFrame } from '@ws2web/protocol';
-import { AF_INET6, WSAEACCES, WSAECONNABORTED } from '../win/constants.js';
+import { Capability, FrameType, ListenFlag, Reason, type IncomingFrame, type ListenFrame } from '@ws2web/protocol';
+import { AF_INET6, WSAEACCES, WSAECONNABORTED, WSAEINTR } from '../win/constants.js';
 import { closeReasonError, lostStreamError, unopenedStreamError, wsaErrorForReason } from '../win/errors.js';
 import { fromEndpoint, toEndpoint, type SockAddr } from '../win/sockaddr.js';
 import type { RelayConnection, StreamFrame, StreamSink } from '../transport/relay-connection.js';
@@ -24,11 +29,25 @@ export class Listener implements StreamSink {
   /** The relay's real listening address once LISTENING arrived. */
   local: SockAddr | null = null;
   readonly #pending: PendingConnection[] = [];
+  #family = 0;
+  #bound: SockAddr | null = null;
+  #options: ListenOptions = { reuseAddr: false, exclusive: false, dualStack: false };
+  /** The backlog once listen was called; null while only bound. */
+  #backlog: number | null = null;
+  /** A BIND went out (the stream is a held address) rather than a LISTEN. */
+  #bindStream = false;
+  /** Settles with BIND's outcome: 0 (held, or nothing to hold) or the Winsock error. */
+  readonly bindOutcome: Promise<number>;
+  #settleBind: (code: number) => void = () => {};
 
   constructor(
     readonly conn: RelayConnection,
     private readonly owner: ListenerOwner,
-  ) {}
+  ) {
+    this.bindOutcome = new Promise((settle) => {
+      this.#settleBind = settle;
+    });
+  }
 
   get pending(): number {
     return this.#pending.length;
@@ -40,28 +59,86 @@ export class Listener implements StreamSink {
   }
 
   /** Sends LISTEN once the relay's WELCOME said it accepts inbound connections at all. */
-  start(
-    family: number,
-    bound: SockAddr,
-    backlog: number,
-    options: { reuseAddr: boolean; exclusive: boolean; dualStack: boolean },
-  ): void {
+  start(family: number, bound: SockAddr, backlog: number, options: ListenOptions): void {
+    this.#family = family;
+    this.#bound = bound;
+    this.#options = options;
+    this.#backlog = backlog;
+    this.#settleBind(0);
+    this.#openListen();
+  }
+
+  /**
+   * bind to a fixed port: BIND once WELCOME arrived, if the relay offers it; `bindOutcome`
+   * settles with its answer. Without the capability (or without a relay) nothing is held and
+   * bind has succeeded; a later `listen` opens a LISTEN stream of its own.
+   */
+  reserve(family: number, bound: SockAddr, options: ListenOptions): void {
+    this.#family = family;
+    this.#bound = bound;
+    this.#options = options;
+    void this.conn.ready().then((code) => {
+      if (!this.#sm.is(ListenerState.STARTING)) return;
+      if (code !== 0 || !(this.conn.capabilities & Capability.BIND)) {
+        this.#settleBind(0);
+        if (this.#backlog !== null) this.#openListen();
+        return;
+      }
+      this.#bindStream = true;
+      this.#stream = this.conn.openStream(this, (stream) => ({
+        type: FrameType.BIND,
+        stream,
+        family: family === AF_INET6 ? 6 : 4,
+        flags: this.#flags(),
+        local: toEndpoint(bound),
+      }));
+      if (this.#backlog !== null) this.#sendListen(this.#stream);
+    });
+  }
+
+  /**
+   * listen on a socket whose bind started `reserve`: LISTEN on the BIND's stream, at once when
+   * BIND went out (answered or not: the relay listens as soon as it holds the address, so no
+   * connection falls between the two), else when it goes; FAILED: accept reports why.
+   */
+  listen(backlog: number): void {
+    if (this.#backlog !== null) return;
+    this.#backlog = backlog;
+    if (this.#bindStream && this.#sm.is(ListenerState.STARTING, ListenerState.BOUND)) this.#sendListen(this.#stream);
+  }
+
+  #flags(): number {
+    const o = this.#options;
+    return (
+      (o.reuseAddr ? ListenFlag.REUSEADDR : 0) |
+      (o.exclusive ? ListenFlag.EXCLUSIVEADDRUSE : 0) |
+      (o.dualStack ? ListenFlag.DUAL_STACK : 0)
+    );
+  }
+
+  #listenFrame(stream: number): ListenFrame {
+    return {
+      type: FrameType.LISTEN,
+      stream,
+      family: this.#family === AF_INET6 ? 6 : 4,
+      flags: this.#flags(),
+      backlog: Math.max(1, Math.min(this.#backlog ?? 1, 0xffff)),
+      local: toEndpoint(this.#bound!),
+    };
+  }
+
+  #sendListen(stream: number): void {
+    this.conn.send(this.#listenFrame(stream));
+  }
+
+  /** A LISTEN stream of its own, once WELCOME said the relay accepts inbound connections at all. */
+  #openListen(): void {
     void this.conn.ready().then((code) => {
       if (!this.#sm.is(ListenerState.STARTING)) return;
       if (code) return this.#fail(unopenedStreamError(code));
       // A relay without inbound support refuses, as its policy would: WSAEACCES (the contract).
       if (!(this.conn.capabilities & Capability.INBOUND)) return this.#fail(WSAEACCES);
-      this.#stream = this.conn.openStream(this, (stream) => ({
-        type: FrameType.LISTEN,
-        stream,
-        family: family === AF_INET6 ? 6 : 4,
-        flags:
-          (options.reuseAddr ? ListenFlag.REUSEADDR : 0) |
-          (options.exclusive ? ListenFlag.EXCLUSIVEADDRUSE : 0) |
-          (options.dualStack ? ListenFlag.DUAL_STACK : 0),
-        backlog: Math.max(1, Math.min(backlog, 0xffff)),
-        local: toEndpoint(bound),
-      }));
+      this.#stream = this.conn.openStream(this, (stream) => this.#listenFrame(stream));
     });
   }
 
@@ -69,7 +146,13 @@ export class Listener implements StreamSink {
     switch (frame.type) {
       case FrameType.LISTENING:
         this.local = fromEndpoint(frame.local);
-        if (this.#sm.is(ListenerState.STARTING)) this.#sm.to(ListenerState.LISTENING);
+        if (this.#bindStream && this.#sm.is(ListenerState.STARTING)) {
+          // BIND's answer: the address is held (a LISTEN sent meanwhile has its own answer).
+          this.#sm.to(ListenerState.BOUND);
+          this.#settleBind(0);
+          return;
+        }
+        if (this.#sm.is(ListenerState.STARTING, ListenerState.BOUND)) this.#sm.to(ListenerState.LISTENING);
         this.owner.changed(0);
         return;
       case FrameType.INCOMING: {
@@ -101,6 +184,7 @@ export class Listener implements StreamSink {
     if (this.#sm.is(ListenerState.FAILED, ListenerState.CLOSED)) return;
     this.#error = code;
     this.#sm.to(ListenerState.FAILED);
+    this.#settleBind(code);
     this.owner.changed(code);
   }
 
@@ -140,8 +224,16 @@ export class Listener implements StreamSink {
       this.#stream = 0;
     }
     this.#error ||= WSAECONNABORTED;
+    this.#settleBind(WSAEINTR);
     this.#sm.to(ListenerState.CLOSED);
   }
+}
+
+/** The socket options a LISTEN or BIND carries. */
+export interface ListenOptions {
+  reuseAddr: boolean;
+  exclusive: boolean;
+  dualStack: boolean;
 }
 
 /**

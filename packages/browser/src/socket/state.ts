@@ -108,7 +108,8 @@ export function check(op: Operation, state: TcpStateValue): Rule {
 /** Which states may follow which: guards against a transition the code did not mean. */
 const tcpTransitions: Transitions<TcpStateValue> = {
   [S.UNBOUND]: [S.BOUND, S.CONNECTING, S.CLOSED],
-  [S.BOUND]: [S.CONNECTING, S.LISTENING, S.CLOSED],
+  // BOUND → UNBOUND: the relay refused to hold the address (bindAsync), as a failed bind.
+  [S.BOUND]: [S.CONNECTING, S.LISTENING, S.UNBOUND, S.CLOSED],
   [S.CONNECTING]: [S.CONNECTED, S.BOUND, S.DISCONNECTED, S.CLOSED],
   [S.CONNECTED]: [S.HALF_CLOSED, S.DISCONNECTED, S.CLOSED],
   [S.HALF_CLOSED]: [S.DISCONNECTED, S.CLOSED],
@@ -148,7 +149,8 @@ const udpTransitions: Transitions<UdpStateValue> = {
   [U.UNBOUND]: [U.OPENING, U.CLOSED],
   [U.OPENING]: [U.OPEN, U.BROKEN, U.CLOSED],
   [U.OPEN]: [U.BROKEN, U.CLOSED],
-  [U.BROKEN]: [U.CLOSED],
+  // BROKEN → UNBOUND: the relay refused the bind (bindAsync), which then never happened.
+  [U.BROKEN]: [U.UNBOUND, U.CLOSED],
   [U.CLOSED]: [],
 };
 
@@ -159,8 +161,10 @@ export function udpStateMachine(): StateMachine<UdpStateValue> {
 // The relay side of a listening socket ------------------------------------------------------------
 
 export const ListenerState = {
-  /** Waiting for WELCOME, then for LISTENING. */
+  /** Waiting for WELCOME, then for LISTENING (or, for a bound address, BIND's answer). */
   STARTING: 'starting',
+  /** BIND answered: the relay holds the address; LISTEN not sent or not answered yet. */
+  BOUND: 'bound',
   /** LISTENING arrived: the relay's socket accepts connections. */
   LISTENING: 'listening',
   /** The relay refused or ended the LISTEN stream, or the connection was lost; accept reports why. */
@@ -172,7 +176,8 @@ export type ListenerStateValue = (typeof ListenerState)[keyof typeof ListenerSta
 
 const L = ListenerState;
 const listenerTransitions: Transitions<ListenerStateValue> = {
-  [L.STARTING]: [L.LISTENING, L.FAILED, L.CLOSED],
+  [L.STARTING]: [L.BOUND, L.LISTENING, L.FAILED, L.CLOSED],
+  [L.BOUND]: [L.LISTENING, L.FAILED, L.CLOSED],
   [L.LISTENING]: [L.FAILED, L.CLOSED],
   [L.FAILED]: [L.CLOSED],
   [L.CLOSED]: [],

@@ -31,7 +31,7 @@ import { asFamily, fromEndpoint, isUnspecified, toEndpoint, type SockAddr } from
 import type { RelayConnection, StreamFrame, StreamSink } from '../transport/relay-connection.js';
 import { SocketBase, type IoResult } from './base.js';
 import { waitUntil } from './blocking-wait.js';
-import { Listener, type PendingConnection } from './listener.js';
+import { Listener, type ListenOptions, type PendingConnection } from './listener.js';
 import { TcpState, check, tcpStateMachine, type Operation } from './state.js';
 import { RECEIVE_WINDOW, TcpStream } from './tcp-stream.js';
 
@@ -43,6 +43,8 @@ export class StreamSocket extends SocketBase implements StreamSink {
   connectedAt = 0;
 
   #listener: Listener | null = null;
+  /** The relay's hold on a fixed bound port (BIND) until listen, connect or closesocket. */
+  #reservation: Listener | null = null;
   /** Why a DISCONNECTED socket is disconnected (send/recv report it). */
   #connError = 0;
   /** A non-blocking connect failed: select reports the socket in exceptfds until the next connect. */
@@ -110,34 +112,78 @@ export class StreamSocket extends SocketBase implements StreamSink {
   // ------------------------------------------------------------------------------------------
   // bind / listen
 
+  /**
+   * bind: records the address; a fixed port is also held at the relay (BIND, when it offers
+   * that), so a port in use fails the bind (`bindOutcome`) instead of a later accept or connect.
+   */
   bind(address: SockAddr): void {
     this.bound = address;
     this.#sm.to(TcpState.BOUND);
+    if (address.port === 0) return; // nothing can conflict before the relay picks the port
+    const reservation = this.#newListener();
+    this.#reservation = reservation;
+    reservation.reserve(this.family, address, this.#listenOptions());
+  }
+
+  /** Settles with 0 once the relay holds the bound address (or holds nothing), or its refusal. */
+  bindOutcome(): Promise<number> {
+    return this.#reservation?.bindOutcome ?? Promise.resolve(0);
+  }
+
+  /** Why the relay refused the bound address (listen and connect report it), 0 otherwise. */
+  get bindError(): number {
+    return this.#reservation?.error ?? 0;
+  }
+
+  /** A bind whose hold the relay refused never happened (bindAsync): unbound again. */
+  unbind(): void {
+    this.#reservation?.close();
+    this.#reservation = null;
+    this.bound = null;
+    this.#sm.to(TcpState.UNBOUND);
   }
 
   /**
    * listen: the socket becomes a listening socket now (connect on it is WSAEINVAL); the relay
-   * listener is opened in the background and its refusal surfaces at accept / FD_ACCEPT.
+   * listener is opened in the background (on the held address's stream, if bind holds one) and
+   * its refusal surfaces at accept / FD_ACCEPT.
    */
   listen(backlog: number): void {
     if (this.#listener) return; // a second listen only changes the backlog on Windows
     const bound = this.bound;
     if (!bound) throw new Error('ws2web invariant: listen on a socket without an address');
     this.#sm.to(TcpState.LISTENING);
-    const listener = new Listener(this.host.relay(), {
+    const reservation = this.#reservation;
+    this.#reservation = null;
+    if (reservation) {
+      this.#listener = reservation;
+      reservation.listen(backlog);
+      return;
+    }
+    const listener = this.#newListener();
+    this.#listener = listener;
+    listener.start(this.family, bound, backlog, this.#listenOptions());
+  }
+
+  #newListener(): Listener {
+    const listener: Listener = new Listener(this.host.relay(), {
       changed: (error) => {
         this.changed(); // first: a waiting accept or AcceptEx takes its connection, which is then no FD_ACCEPT
+        if (listener !== this.#listener) return; // only bound: no FD_ACCEPT
         if (error) this.events.record(FD_ACCEPT, error);
         else if (listener.pending > 0) this.events.record(FD_ACCEPT, 0);
       },
       log: this.host.log,
     });
-    this.#listener = listener;
-    listener.start(this.family, bound, backlog, {
+    return listener;
+  }
+
+  #listenOptions(): ListenOptions {
+    return {
       reuseAddr: this.options.reuseAddr,
       exclusive: this.options.exclusiveAddrUse,
       dualStack: this.family === AF_INET6 && !this.options.v6Only,
-    });
+    };
   }
 
   /** The relay listener of a listening socket. */
@@ -177,6 +223,9 @@ export class StreamSocket extends SocketBase implements StreamSink {
    * (WSAConnect fills lpCalleeData there).
    */
   startConnect(remote: SockAddr, onConnected: (() => void) | null): void {
+    // The held address is released first: its CLOSE leaves before the OPEN that binds it.
+    this.#reservation?.close();
+    this.#reservation = null;
     if (!this.bound)
       this.bound = {
         family: remote.family,
@@ -383,6 +432,7 @@ export class StreamSocket extends SocketBase implements StreamSink {
     const abort = this.options.lingerOn && this.options.lingerSeconds === 0;
     this.#bytes.end(abort ? Reason.RESET : Reason.OK);
     this.#listener?.close();
+    this.#reservation?.close();
     this.events.select(null, 0);
     this.#bytes.discardReceived();
     this.#sm.to(TcpState.CLOSED);
@@ -429,9 +479,10 @@ export class StreamSocket extends SocketBase implements StreamSink {
     return this.#sm.is(TcpState.DISCONNECTED) ? fdCloseError(false) : null;
   }
 
-  /** A listening socket reports the relay listener's real address once LISTENING arrived. */
+  /** A listening (or held bound) socket reports the relay's real address once LISTENING arrived. */
   override localAddress(): SockAddr | null {
-    if (this.#listener?.local) return asFamily(this.#listener.local, this.family);
+    const local = this.#listener?.local ?? this.#reservation?.local;
+    if (local) return asFamily(local, this.family);
     return super.localAddress();
   }
 

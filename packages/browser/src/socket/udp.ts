@@ -133,6 +133,21 @@ export class DatagramSocket extends SocketBase implements StreamSink {
     void this.ensureOpen();
   }
 
+  /** Settles with 0 once the relay socket of an explicit bind is open, or with why not. */
+  bindOutcome(): Promise<number> {
+    return this.#opened ?? Promise.resolve(0);
+  }
+
+  /** A bind the relay refused never happened (bindAsync): unbound again, and bindable. */
+  unbind(): void {
+    if (!this.#sm.is(UdpState.BROKEN)) return;
+    this.#sm.to(UdpState.UNBOUND);
+    this.#brokenError = 0;
+    this.#opened = null;
+    this.#conn = null;
+    this.bound = null;
+  }
+
   /** Opens the relay socket once (implicit bind); resolves with 0 or the Winsock error. */
   ensureOpen(): Promise<number> {
     if (this.#broken) return Promise.resolve(this.#broken);

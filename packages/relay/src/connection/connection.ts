@@ -32,6 +32,7 @@ import {
   type Endpoint,
   type Frame,
   type HelloFrame,
+  type BindFrame,
   type ListenFrame,
   type OpenFrame,
   type ResolveFrame,
@@ -151,6 +152,7 @@ export class Connection implements ListenerHost {
       dgramOpen: (frame) => this.#onDgramOpen(frame),
       resolve: (frame) => this.#onResolve(frame),
       listen: (frame) => this.#onListen(frame),
+      bind: (frame) => this.#onListen(frame),
     };
     const wsClosed = new Promise<void>((resolve) => {
       this.#resolveWsClosed = resolve;
@@ -460,17 +462,37 @@ export class Connection implements ListenerHost {
   }
 
   /**
-   * LISTEN: the stream limits of any socket, then listen.maxListeners for this page (LIMIT);
-   * the inbound policy itself is the listener's to apply (tcp-listener.ts).
+   * LISTEN and BIND: the stream limits of any socket, then listen.maxListeners for this page
+   * (LIMIT); the inbound policy itself is the listener's to apply (tcp-listener.ts). A LISTEN on a
+   * BIND's stream turns that reservation into a listener; one for a BIND the relay already refused
+   * or closed crossed that answer and is ignored.
    */
-  #onListen(listen: ListenFrame): void {
-    if (!this.#admit(listen.stream, listen.type, true, (reason) => this.metrics.countListen(reason))) return;
+  #onListen(listen: ListenFrame | BindFrame): void {
+    if (listen.type === FrameType.LISTEN) {
+      const live = this.#table.get(listen.stream);
+      if (live !== undefined) {
+        if (live.kind !== 'LISTEN' || !live.listen(listen))
+          this.#protocolError(`LISTEN for live stream ${listen.stream}`);
+        return;
+      }
+      if (this.#table.takeCrossedBind(listen.stream)) return;
+    }
+    // A refused BIND: the LISTEN the page may have sent after it is to be ignored, not a reused id.
+    const refused = (): void => {
+      if (listen.type === FrameType.BIND) this.#table.rememberEndedBind(listen.stream);
+    };
+    if (!this.#admit(listen.stream, listen.type, true, (reason) => this.metrics.countListen(reason))) return refused();
     const { inbound } = this.options;
-    if (inbound.enabled && this.#table.listenerCount >= inbound.maxListeners)
+    if (inbound.enabled && this.#table.listenerCount >= inbound.maxListeners) {
+      refused();
       return this.#refuseListen(listen.stream, 'listeners_per_connection', `${inbound.maxListeners} listeners open`);
+    }
     // Across this client's (and ticket subject's) WebSockets too, fleet-wide with `redis`.
     const hit = inbound.enabled ? this.limits.listenerLimit(this.#owner) : null;
-    if (hit !== null) return this.#refuseListen(listen.stream, hit.limit, hit.detail);
+    if (hit !== null) {
+      refused();
+      return this.#refuseListen(listen.stream, hit.limit, hit.detail);
+    }
     const listener = new TcpListener(this, listen);
     this.#table.add(listener);
     listener.start();

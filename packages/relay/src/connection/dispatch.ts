@@ -8,6 +8,7 @@
 import {
   FrameType,
   frameName,
+  type BindFrame,
   type DgramOpenFrame,
   type Frame,
   type HelloFrame,
@@ -29,6 +30,7 @@ export interface FrameRoutes {
   dgramOpen(frame: DgramOpenFrame): void;
   resolve(frame: ResolveFrame): void;
   listen(frame: ListenFrame): void;
+  bind(frame: BindFrame): void;
 }
 
 /** Routes one frame; `awaitingHello`: only HELLO is legal before WELCOME. */
@@ -47,6 +49,8 @@ export function dispatchFrame(routes: FrameRoutes, frame: Frame, awaitingHello: 
       return routes.resolve(frame);
     case FrameType.LISTEN:
       return routes.listen(frame);
+    case FrameType.BIND:
+      return routes.bind(frame);
     case FrameType.DATA:
       if (frame.data.length > routes.maxFrameBody) {
         return routes.protocolError(`DATA of ${frame.data.length} bytes exceeds maxFrameBody ${routes.maxFrameBody}`);

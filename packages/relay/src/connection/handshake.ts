@@ -64,10 +64,18 @@ function admitted(ticket: TicketCheck, token: string): Admitted | Refused {
 /**
  * What the relay offers in WELCOME, given its options. INBOUND is always offered, also when the
  * inbound policy allows nothing: the page then asks, and the policy's refusal (POLICY_DENIED →
- * WSAEACCES) is what it reports, with the refusal counted and logged.
+ * WSAEACCES) is what it reports, with the refusal counted and logged. BIND only with an inbound
+ * policy: holding a bound address is a listening socket, which a relay without one never opens
+ * (its pages' binds keep the old rule: checked when they dial).
  */
 function capabilities(options: ResolvedOptions): number {
-  return Capability.TCP | Capability.RESOLVE | Capability.INBOUND | (options.udp ? Capability.UDP : 0);
+  return (
+    Capability.TCP |
+    Capability.RESOLVE |
+    Capability.INBOUND |
+    (options.udp ? Capability.UDP : 0) |
+    (options.inbound.enabled ? Capability.BIND : 0)
+  );
 }
 
 /** The WELCOME that answers a valid HELLO. */

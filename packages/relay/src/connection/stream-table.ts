@@ -20,6 +20,9 @@ const LAST_RELAY_STREAM = 0xffffffff;
 export type LiveStream = TcpStream | UdpStream | NameQuery | TcpListener;
 
 /** The gauge each kind of stream counts in while it holds its id. */
+/** How many ended BIND ids the table remembers for a LISTEN that may cross their end. */
+const CLOSED_BIND_MEMORY = 256;
+
 const GAUGE: Record<StreamKind, 'streams' | 'udpSockets' | 'listeners' | null> = {
   TCP: 'streams',
   UDP: 'udpSockets',
@@ -40,6 +43,8 @@ export class StreamTable {
   /** 'close' of every socket destroyed here, so `socketsClosed` waits for them. */
   readonly #socketCloses: Promise<void>[] = [];
   #highestPageId = 0;
+  /** BIND streams the relay ended before a LISTEN for them (a LISTEN may be on its way), oldest first. */
+  readonly #closedBinds = new Set<number>();
   #nextRelayId = FIRST_RELAY_STREAM;
 
   /** Whose sockets these are (maxSocketsPerClient, maxSocketsPerSubject). */
@@ -118,6 +123,7 @@ export class StreamTable {
       this.#streams.delete(live.id);
       const gauge = GAUGE[live.kind];
       if (gauge !== null) this.#metrics[gauge]--;
+      if (live.kind === 'LISTEN' && live.listenMayCross) this.rememberEndedBind(live.id);
       if (live.kind === 'LISTEN' && this.#listeners.delete(live)) {
         const owner = this.#holdingSocket.get(live);
         if (owner !== undefined) this.#limits.releaseListener(owner);
@@ -152,9 +158,25 @@ export class StreamTable {
     return n;
   }
 
+  /** A BIND the relay ended (or refused before it was a stream): a LISTEN for it may be on its way. */
+  rememberEndedBind(id: number): void {
+    this.#closedBinds.add(id);
+    if (this.#closedBinds.size > CLOSED_BIND_MEMORY) {
+      this.#closedBinds.delete(this.#closedBinds.values().next().value!);
+    }
+  }
+
   /** Every listener stops (the relay drains). */
   drainListeners(): void {
     for (const listener of [...this.#listeners]) listener.drain();
+  }
+
+  /**
+   * Whether `id` was a BIND's stream the relay refused or closed before its LISTEN came: that
+   * LISTEN crossed the answer (forgotten once it came, or once the memory is full).
+   */
+  takeCrossedBind(id: number): boolean {
+    return this.#closedBinds.delete(id);
   }
 
   /** Destroys every open stream's socket; lingering ones too when the relay itself is closing. */

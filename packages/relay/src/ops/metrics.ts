@@ -111,7 +111,9 @@ export type LimitName =
  * before accepting), `listener_closed` (reset because its listener closed first), `gone` (the
  * socket or the WebSocket went first). Reset at once, never offered: `backlog_full` (the
  * listener's backlog of unaccepted connections is full), `pending_limit` (listen.maxPending for
- * the page), `remote_denied` (listen.remotes), `limit` (maxStreams, maxSocketsTotal, draining).
+ * the page), `remote_denied` (listen.remotes), `limit` (maxStreams, maxSocketsTotal, draining),
+ * `not_listening` (reached a BIND's address, which closed before the page's LISTEN or had its
+ * backlog full).
  */
 export type InboundOutcome =
   | 'offered'
@@ -122,7 +124,8 @@ export type InboundOutcome =
   | 'backlog_full'
   | 'pending_limit'
   | 'remote_denied'
-  | 'limit';
+  | 'limit'
+  | 'not_listening';
 
 /** Upper bounds (seconds) of the connect latency histogram; 21 s is the default connect timeout. */
 export const CONNECT_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 21] as const;

@@ -5,9 +5,16 @@
  * States (one at a time, transitions only where named):
  *
  *   BINDING ──'listening'──▶ LISTENING ──page CLOSE / drain / WebSocket gone──▶ CLOSED
- *      │  ▲                                                                      ▲
- *      │  └─ EADDRINUSE on a relay-picked port: the next candidate               │
- *      └── OPEN_FAILED (policy, limit, bind error) / page CLOSE / drop ──────────┘
+ *      │  ▲   │                    ▲                                                ▲
+ *      │  │   └─(BIND)─▶ BOUND ──LISTEN on this stream                              │
+ *      │  └─ EADDRINUSE on a relay-picked port: the next candidate                  │
+ *      └── OPEN_FAILED (policy, limit, bind error) / page CLOSE / drop ─────────────┘
+ *
+ * A BIND (a bound socket holding its address, docs/protocol.md) is judged and opened as a
+ * LISTEN but stays BOUND until LISTEN arrives on its stream: connections that arrive meanwhile
+ * wait unread, as in a kernel's accept queue (at most the backlog; beyond it, and when the
+ * stream closes without listening, they are reset: `not_listening`), and are offered once it
+ * listens. BOUND → CLOSED as LISTENING does.
  *
  * Each connection the server accepts is checked (listener state, listen.remotes, this
  * listener's backlog, the page's listen.maxPending, then the connection's maxStreams /
@@ -24,7 +31,15 @@
  * keeps a cluster worker from sharing its handle with siblings.
  */
 import net from 'node:net';
-import { FrameType, ListenFlag, Reason, reasonForErrno, type Endpoint, type ListenFrame } from '@ws2web/protocol';
+import {
+  FrameType,
+  ListenFlag,
+  Reason,
+  reasonForErrno,
+  type BindFrame,
+  type Endpoint,
+  type ListenFrame,
+} from '@ws2web/protocol';
 import { splitZone } from '../policy/address-ranges.js';
 import { endpointText, socketEndpoint } from './endpoints.js';
 import type { InboundOutcome } from '../ops/metrics.js';
@@ -33,10 +48,11 @@ import type { TransitionTable } from './state-machine.js';
 import type { StreamHost } from './stream-host.js';
 import type { InboundParent, PendingOutcome, TcpStream } from './tcp-stream.js';
 
-export type ListenerState = 'BINDING' | 'LISTENING' | 'CLOSED';
+export type ListenerState = 'BINDING' | 'BOUND' | 'LISTENING' | 'CLOSED';
 
 const TRANSITIONS: TransitionTable<ListenerState> = {
-  BINDING: ['LISTENING', 'CLOSED'],
+  BINDING: ['BOUND', 'LISTENING', 'CLOSED'],
+  BOUND: ['LISTENING', 'CLOSED'],
   LISTENING: ['CLOSED'],
   CLOSED: [],
 };
@@ -59,8 +75,14 @@ const ACCESS_ERRORS = new Set(['EACCES', 'EPERM']);
 export class TcpListener extends StreamBase<ListenerState> implements InboundParent {
   readonly kind = 'LISTEN' as const;
   readonly #inboundHost: ListenerHost;
-  readonly #request: ListenFrame;
-  readonly #backlog: number;
+  readonly #request: ListenFrame | BindFrame;
+  #backlog: number;
+  /** A LISTEN that came for this BIND's stream before the address was held. */
+  #listenLater: ListenFrame | null = null;
+  #listenSeen = false;
+  /** Connections that reached a BOUND address, waiting for LISTEN. */
+  #early: net.Socket[] = [];
+  #pageClosed = false;
   #server: net.Server | null = null;
   #bindHost = '';
   #ipv6Only = true;
@@ -71,12 +93,60 @@ export class TcpListener extends StreamBase<ListenerState> implements InboundPar
   #socketClosed: Promise<void> = Promise.resolve();
   #resolveSocketClosed: () => void = () => {};
 
-  constructor(host: ListenerHost, listen: ListenFrame) {
-    super(host, listen.stream, 'listener', 'BINDING', TRANSITIONS, 0);
+  constructor(host: ListenerHost, request: ListenFrame | BindFrame) {
+    super(host, request.stream, 'listener', 'BINDING', TRANSITIONS, 0);
     this.#inboundHost = host;
-    this.#request = listen;
-    // Windows' backlog 0 is "a reasonable minimum"; never more than the page's pending cap.
-    this.#backlog = Math.max(1, Math.min(listen.backlog, host.options.inbound.maxPending || 1));
+    this.#request = request;
+    // A BIND learns its backlog at LISTEN; until then the kernel's queue is the page's pending cap.
+    this.#backlog = this.#backlogFor(request.type === FrameType.LISTEN ? request.backlog : Number.MAX_SAFE_INTEGER);
+  }
+
+  /** Windows' backlog 0 is "a reasonable minimum"; never more than the page's pending cap. */
+  #backlogFor(backlog: number): number {
+    return Math.max(1, Math.min(backlog, this.host.options.inbound.maxPending || 1));
+  }
+
+  /** A BIND's stream, not yet turned into a listener by LISTEN. */
+  get bindOnly(): boolean {
+    return this.#request.type === FrameType.BIND && !this.#listenSeen;
+  }
+
+  /**
+   * A BIND the relay refused or closed before any LISTEN for it: the page may have sent that
+   * LISTEN already (it does not wait for BIND's answer), so it will cross.
+   */
+  get listenMayCross(): boolean {
+    return this.bindOnly && !this.#pageClosed;
+  }
+
+  /**
+   * LISTEN on this BIND's stream: a listener from now on, with that backlog (answered by a second
+   * LISTENING). Still binding: once the address is held. Returns false when this stream is no
+   * BIND waiting for it (a protocol error for the caller to report).
+   */
+  listen(listen: ListenFrame): boolean {
+    if (!this.bindOnly) return false;
+    this.#listenSeen = true;
+    if (this.state.is('BINDING')) {
+      this.#listenLater = listen;
+      return true;
+    }
+    this.#startListening(listen);
+    return true;
+  }
+
+  #startListening(listen: ListenFrame): void {
+    this.#backlog = this.#backlogFor(listen.backlog);
+    this.state.to('LISTENING');
+    this.host.outbox.frame({ type: FrameType.LISTENING, stream: this.id, local: this.#local! });
+    this.log('info', 'bound address now listening', { local: endpointText(this.#local!), backlog: this.#backlog });
+    const early = this.#early;
+    this.#early = [];
+    for (const socket of early) {
+      if (socket.destroyed) continue;
+      socket.removeListener('error', ignoreError); // #onConnection adds it again
+      this.#onConnection(socket);
+    }
   }
 
   override get gaugeState(): string {
@@ -133,6 +203,7 @@ export class TcpListener extends StreamBase<ListenerState> implements InboundPar
 
   /** CLOSE on the listener stream: stop listening, reset what is pending. */
   onClose(_reason: number): void {
+    this.#pageClosed = true;
     if (this.state.is('CLOSED')) return;
     this.log('debug', 'listener closed by the page', { pending: this.#pending.size });
     this.#end();
@@ -184,9 +255,17 @@ export class TcpListener extends StreamBase<ListenerState> implements InboundPar
       return;
     }
     this.#local = local;
-    this.state.to('LISTENING');
     this.host.metrics.countListen(Reason.OK);
     this.host.outbox.frame({ type: FrameType.LISTENING, stream: this.id, local });
+    if (this.#request.type === FrameType.BIND) {
+      this.state.to('BOUND');
+      this.log('info', 'holding a bound address for a page', { local: endpointText(local) });
+      const later = this.#listenLater;
+      this.#listenLater = null;
+      if (later) this.#startListening(later);
+      return;
+    }
+    this.state.to('LISTENING');
     this.log('info', 'listening for a page', { local: endpointText(local), backlog: this.#backlog });
   };
 
@@ -210,6 +289,11 @@ export class TcpListener extends StreamBase<ListenerState> implements InboundPar
     socket.on('error', ignoreError);
     const remote = socketEndpoint(socket.remoteAddress, socket.remoteFamily, socket.remotePort);
     const local = socketEndpoint(socket.localAddress, socket.localFamily, socket.localPort);
+    if (this.state.is('BOUND')) {
+      if (this.#early.length >= this.#backlog) return this.#refuse(socket, 'not_listening');
+      this.#early.push(socket);
+      return;
+    }
     if (!this.state.is('LISTENING') || !remote || !local) return resetSocket(socket);
     const { options, metrics } = this.host;
     const from = endpointText(remote);
@@ -309,6 +393,10 @@ export class TcpListener extends StreamBase<ListenerState> implements InboundPar
   /** Leaving the id behind: no more ports to try. */
   protected cleanUp(): void {
     this.#candidates = [];
+    this.#listenLater = null;
+    // Never listened: what reached the bound address is reset, as closing a listen queue does.
+    for (const socket of this.#early) this.#refuse(socket, 'not_listening');
+    this.#early = [];
   }
 
   protected logContext(): Record<string, unknown> {

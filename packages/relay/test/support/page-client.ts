@@ -152,6 +152,19 @@ export class PageClient {
     )) as ListeningFrame | OpenFailedFrame;
   }
 
+  /** BIND (hold a TCP address), then the relay's answer (LISTENING or OPEN_FAILED). */
+  async bind(
+    stream: number,
+    local: Endpoint,
+    opts: { flags?: number; family?: 4 | 6 } = {},
+  ): Promise<ListeningFrame | OpenFailedFrame> {
+    const family = opts.family ?? (local.kind === 'ipv6' ? 6 : 4);
+    this.send({ type: FrameType.BIND, stream, family, flags: opts.flags ?? 0, local });
+    return (await this.next(
+      (f) => (f.type === FrameType.LISTENING || f.type === FrameType.OPEN_FAILED) && f.stream === stream,
+    )) as ListeningFrame | OpenFailedFrame;
+  }
+
   /** The next INCOMING on listener `stream`. */
   async incoming(stream: number, timeoutMs = 5000): Promise<IncomingFrame> {
     return (await this.nextOn(stream, FrameType.INCOMING, timeoutMs)) as IncomingFrame;
