@@ -16,7 +16,9 @@
 // 64-byte request/response.
 // Cases: bulk echo, one-way bulk to a sink, connect + 1-byte echo latency, ping-pong (64 B and
 // 1 KiB), 100 sockets in parallel, one saturating socket beside 99 ping-ponging ones, idle relay
-// memory at 1,000 / 10,000 sockets, relay memory with slow readers, UDP datagrams/s.
+// memory at 1,000 / 10,000 sockets, relay memory with slow readers, UDP datagrams/s, the page's
+// transports in Chromium (chromiumTransports: WebSocket, WebSocketStream, a Worker, N WebSockets),
+// 10,000 busy sockets through one relay (scale10k: CPU per MiB, latency, RSS per socket).
 // Prints a table per case and writes bench/results/latest.json (figures, ratios against the
 // baselines of the same run, and the targets of issue 6 with whether each holds).
 //
@@ -48,6 +50,7 @@ import { idleProxyMemory, idleRelayMemory, slowReaderMemory } from './lib/memory
 import { openNetPipe, openWebSocketPipe } from './lib/pipes.mjs';
 import { evaluateContext, evaluateTargets, printCase, printTargets } from './lib/report.mjs';
 import { MiB, describeSpread, median, quantile, round, spread } from './lib/stats.mjs';
+import { scaleCase } from './lib/scale.mjs';
 import { udpDirect, udpWs2web } from './lib/udp.mjs';
 import { startUserWorld, userBulk, userConnect, userRequest } from './lib/user-style.mjs';
 import { openWinsock, ws2web, ws2webOpener } from './lib/ws2web-client.mjs';
@@ -92,6 +95,16 @@ const settings = {
   idleWebSockets: 100,
   slowReaderMs: quick ? 2_000 : 4_000,
   udpMs: pick(3_000, 1_000, 100),
+  /** chromiumTransports: bytes per run of each transport, 4 sockets or WebSockets for the ×N rows. */
+  transportMiB: Number(args.mib ?? pick(64, 32, 1)),
+  transportParallel: 4,
+  /** scale10k: client processes, WebSockets in all, sockets per WebSocket, phase length. */
+  scaleClients: pick(4, 4, 1),
+  scaleWebSockets: pick(100, 100, 10),
+  scalePerWebSocket: pick(100, 100, 10),
+  /** Paced: every socket one echo per interval (10,000 sockets / 20 s = 500 echoes/s, which a shared two-core machine can answer). */
+  scaleIntervalMs: pick(20_000, 20_000, 500),
+  scaleDurationMs: pick(30_000, 15_000, 1_000),
   /** User-style bulk: bytes per run (each run a fresh client process). */
   userMiB: Number(args.mib ?? pick(256, 64, 1)),
   userConnections: smoke ? 10 : 300,
@@ -110,13 +123,20 @@ const CASES = [
   'idleMemory',
   'slowReader',
   'udp',
+  'chromiumTransports',
+  'scale10k',
 ];
-/** The smoke run leaves out the cases that need thousands of sockets or seconds of waiting. */
-const SMOKE_CASES = CASES.filter((c) => c !== 'idleMemory' && c !== 'slowReader');
+/**
+ * The smoke run leaves out the cases that need thousands of sockets or seconds of waiting, and
+ * Chromium's; scale10k runs with 100 sockets.
+ */
+const SMOKE_CASES = CASES.filter((c) => c !== 'idleMemory' && c !== 'slowReader' && c !== 'chromiumTransports');
 const only = args.only ? new Set(args.only.split(',')) : new Set(smoke ? SMOKE_CASES : CASES);
 for (const name of only)
   if (!CASES.includes(name)) throw new Error(`unknown case '${name}' (cases: ${CASES.join(', ')})`);
 
+/** Cases with Chromium rows: without one of them the bench does not start Chromium. */
+const CHROMIUM_CASES = new Set(['bulkEcho', 'bulkSink', 'connectLatency', 'pingPong', 'chromiumTransports']);
 const chunkSize = settings.chunkKiB * 1024;
 const totalBytes = settings.bulkMiB * MiB;
 const notes = [];
@@ -163,7 +183,7 @@ async function startPaths() {
   let chromium = null;
   if (smoke) {
     notes.push('Chromium skipped (--smoke)');
-  } else if (!args['no-chromium']) {
+  } else if (!args['no-chromium'] && [...only].some((c) => CHROMIUM_CASES.has(c))) {
     try {
       const { openChromiumBench } = await import('./lib/chromium.mjs');
       chromium = await openChromiumBench();
@@ -488,6 +508,49 @@ async function runUdp({ targets, w }) {
   return { unit: 'datagrams/s', higherIsBetter: true, paths: rows };
 }
 
+async function runChromiumTransports({ chromium, targets, relay }) {
+  if (!chromium) throw new Error('needs Chromium (see the notes)');
+  const { chromiumTransports } = await import('./lib/chromium-transports.mjs');
+  log(
+    `\nChromium transports: bulk echo of ${settings.transportMiB} MiB in ${settings.chunkKiB} KiB messages / sends, ${settings.repeat} runs per row round-robin (min / median / max), ratio to the page's own single WebSocket`,
+  );
+  return chromiumTransports({
+    chromium,
+    wsEchoUrl: targets.info.wsEchoUrl,
+    relayUrl: relay.info.relayUrl,
+    port: targets.info.echoPort,
+    bytes: settings.transportMiB * MiB,
+    chunkSize,
+    capMs: settings.bulkCapMs,
+    repeat: settings.repeat,
+    parallel: settings.transportParallel,
+    log,
+  });
+}
+
+async function runScale({ targets }) {
+  const { scaleClients: clients, scaleWebSockets: webSockets, scalePerWebSocket: perWebSocket } = settings;
+  log(
+    `\nscale: ${webSockets * perWebSocket} sockets over ${webSockets} WebSockets from ${clients} client processes, one fresh relay, 1 KiB echoes (paced: every socket one per ${settings.scaleIntervalMs} ms; busy: one socket per WebSocket back to back), ${settings.scaleDurationMs} ms each`,
+  );
+  const r = await scaleCase({
+    echo: targets,
+    echoPort: targets.info.echoPort,
+    clients,
+    webSockets,
+    perWebSocket,
+    intervalMs: settings.scaleIntervalMs,
+    durationMs: settings.scaleDurationMs,
+    log,
+  });
+  const verified = [r.paced, r.busy].every((p) => p.errors === 0 && p.mismatches === 0 && p.messages > 0);
+  return {
+    unit: 'relay CPU ms per MiB echoed (busy)',
+    higherIsBetter: false,
+    paths: { ws2web: { value: r.busy.relayCpuMsPerMiB, verified, ...r } },
+  };
+}
+
 /**
  * The user-style cases, in a world of their own (user-style.mjs): the user's echo servers, a
  * plain proxy with Node's defaults and a fresh relay; every measurement a fresh client process.
@@ -586,8 +649,10 @@ async function main() {
   await attempt('parallel', 'parallel', () => runParallel(ctx));
   await attempt('fairness', 'fairness', () => runFairness(ctx));
   await attempt('udp', 'udp', () => runUdp(ctx));
+  await attempt('chromiumTransports', 'chromiumTransports', () => runChromiumTransports(ctx));
   ctx.w.WSACleanup();
   await ctx.chromium?.close();
+  await attempt('scale10k', 'scale10k', () => runScale(ctx));
   await attempt('idleMemory', 'idleMemory', () => runIdleMemory(ctx));
   await attempt('slowReader', 'slowReader', () => runSlowReader(ctx));
   await stopAll();

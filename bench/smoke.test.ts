@@ -1,8 +1,9 @@
 /**
  * The bench cannot rot: `node bench/run.mjs --smoke` runs every Node path of every case the bench
- * has (except the two that need thousands of sockets or seconds of waiting) with tiny sizes, the
- * user-style cases included, and must exit 0 with every transfer verified. No timing is asserted:
- * the figures of a smoke run mean nothing. Needs `pnpm build` (the bench drives dist/).
+ * has (except the two that need thousands of sockets or seconds of waiting, and Chromium's) with
+ * tiny sizes, the user-style cases and scale10k with 100 sockets included, and must exit 0 with
+ * every transfer verified. No timing is asserted: the figures of a smoke run mean nothing. Needs
+ * `pnpm build` (the bench drives dist/).
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -63,6 +64,7 @@ test('bench --smoke runs every case and every transfer verifies', async () => {
     'parallel',
     'fairness',
     'udp',
+    'scale10k',
   ];
   expect(Object.keys(report.cases).sort()).toEqual([...expected].sort());
   for (const name of ['userBulk64k', 'userBulk4k', 'userBulkPieces', 'userConnect', 'userRequest64']) {

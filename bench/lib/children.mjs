@@ -48,6 +48,13 @@ export function startRole(
             child.send({ cmd: 'cost' });
           });
         },
+        /** Sends `message` (a command of the child's own) and resolves with its next message. */
+        request(message) {
+          return new Promise((done) => {
+            child.once('message', done);
+            child.send(message);
+          });
+        },
         stop: () => stopChild(child),
       });
     });

@@ -33,7 +33,11 @@ function serve() {
       return;
     }
     try {
-      const body = await readFile(new URL(`.${path}`, ROOT));
+      // Module workers see no import map: the built packages' one bare import gets its path.
+      const body = (await readFile(new URL(`.${path}`, ROOT), 'utf8')).replaceAll(
+        "from '@ws2web/protocol'",
+        "from '/packages/protocol/dist/index.js'",
+      );
       res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'no-store' }).end(body);
     } catch {
       res.writeHead(404).end();

@@ -2,43 +2,28 @@
 // the browser's own WebSocket. Every result is plain data for page.evaluate.
 import * as ws2web from '@ws2web/browser';
 import { bulkEcho, bulkSink, compareCheck, connectLatency, patternBlock, periodicPayload, pingPong } from './cases.mjs';
+import { openBrowserWebSocketPipe, runTransport } from './transport-echo.mjs';
 import { openWs2webPipe } from './ws2web-pipe.mjs';
 
 let w = null;
 let block = null;
+let worker = null;
+let nextCall = 0;
 
-/** Bytes the page's own WebSocket may hold unsent before write() waits (browsers have no drain event). */
-const WS_HIGH_WATER = 1024 * 1024;
-
-/** The browser's WebSocket as a Pipe (to the WebSocket echo): the ceiling any page-side relay client has. */
-function openBrowserWebSocketPipe(url) {
+/** Runs transport-echo.mjs's runTransport in a dedicated Worker (started on first use). */
+function inWorker(arg) {
+  worker ??= new Worker('/bench/lib/transport-worker.mjs', { type: 'module' });
+  const id = nextCall++;
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
-    ws.binaryType = 'arraybuffer';
-    let onData = () => {};
-    let onDrain = () => {};
-    const waitForDrain = () => {
-      if (ws.bufferedAmount < WS_HIGH_WATER / 2) onDrain();
-      else setTimeout(waitForDrain, 1);
+    const onMessage = ({ data }) => {
+      if (data.id !== id) return;
+      worker.removeEventListener('message', onMessage);
+      if (data.error) reject(new Error(`in the Worker: ${data.error}`));
+      else resolve(data.result);
     };
-    ws.onmessage = (event) => onData(new Uint8Array(event.data));
-    ws.onerror = () => reject(new Error(`WebSocket to ${url} failed`));
-    ws.onopen = () =>
-      resolve({
-        write(bytes) {
-          ws.send(bytes);
-          if (ws.bufferedAmount < WS_HIGH_WATER) return true;
-          setTimeout(waitForDrain, 1);
-          return false;
-        },
-        onData: (fn) => {
-          onData = fn;
-        },
-        onDrain: (fn) => {
-          onDrain = fn;
-        },
-        close: () => ws.close(),
-      });
+    worker.addEventListener('message', onMessage);
+    worker.addEventListener('error', (event) => reject(new Error(`Worker failed: ${event.message}`)), { once: true });
+    worker.postMessage({ id, blockBytes: block.length, arg });
   });
 }
 
@@ -86,7 +71,20 @@ globalThis.bench = {
     const { rounds, perSecond, samples } = await pingPong({ open: open(port), size, durationMs });
     return { rounds, perSecond, samples };
   },
+  /** A transport measurement (transport-echo.mjs) on the main thread or in a Worker. */
+  transport({ where, ...arg }) {
+    return where === 'worker' ? inWorker(arg) : runTransport(ws2web, block, arg);
+  },
+  /** What this browser offers a page besides WebSocket. */
+  transportsAvailable() {
+    return {
+      WebSocketStream: typeof globalThis.WebSocketStream === 'function',
+      WebTransport: typeof globalThis.WebTransport === 'function',
+    };
+  },
   cleanup() {
+    worker?.terminate();
+    worker = null;
     w?.WSACleanup();
     w = null;
   },

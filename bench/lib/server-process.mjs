@@ -6,8 +6,10 @@
 //   relay <options JSON>          a ws2web relay (loopback only) with these startRelay options
 // Each reports its ports to the parent over IPC, answers { cmd: 'memory' } with its memory use
 // (after a full GC when started with --expose-gc), { cmd: 'cost' } with its CPU time and syscall
-// counts so far (bench/cost.mjs takes deltas), and exits on { cmd: 'stop' } or when the
+// counts so far (bench/cost.mjs takes deltas), { cmd: 'loopDelay' } with its event loop's delay
+// since the last such question (p50 / p99 / max ms: how long a ready callback waited), and exits on { cmd: 'stop' } or when the
 // parent goes away. One role per process, so a process's RSS is its role's alone.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { patternBlock } from './cases.mjs';
 import { processCost } from './cost-counters.mjs';
 import {
@@ -96,10 +98,22 @@ async function stop() {
   process.exit(0);
 }
 
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+
+/** The event loop's delay since the last call, in ms; starts a new window. */
+function takeLoopDelay() {
+  const ms = (ns) => Math.round(ns / 1e4) / 100;
+  const window = { p50ms: ms(loopDelay.percentile(50)), p99ms: ms(loopDelay.percentile(99)), maxms: ms(loopDelay.max) };
+  loopDelay.reset();
+  return window;
+}
+
 process.on('message', async function onParentMessage(message) {
   if (message?.cmd === 'stop') await stop();
   else if (message?.cmd === 'memory') process.send({ memory: await memory(message.gc !== false) });
   else if (message?.cmd === 'cost') process.send({ cost: processCost() });
+  else if (message?.cmd === 'loopDelay') process.send({ loopDelay: takeLoopDelay() });
 });
 process.on('disconnect', () => void stop());
 process.send(await start());

@@ -78,6 +78,7 @@ export { errorName } from './win/errors.js';
 export { WsaEvent as WSAEVENT } from './win/event.js';
 export type { QOS, FLOWSPEC } from './win/qos.js';
 export type { WebSocketConstructor } from './transport/relay-connection.js';
+export type { WebSocketStreamConstructor, WebSocketStreamLike } from './transport/websocket-stream.js';
 
 /** MAKEWORD(low, high), for WSAStartup(MAKEWORD(2, 2), …). */
 export function MAKEWORD(low: number, high: number): number {

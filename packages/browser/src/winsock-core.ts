@@ -13,16 +13,23 @@ import { socketCalls } from './api/sockets.js';
 import { OverlappedOperations } from './win/overlapped.js';
 import type { SocketHost } from './socket/base.js';
 import { RelayConnection, type WebSocketConstructor } from './transport/relay-connection.js';
+import { type WebSocketStreamConstructor, webSocketOverStream } from './transport/websocket-stream.js';
 import type { Winsock, WSADATA } from './winsock-api.js';
 
 export interface WinsockOptions {
   /** Relay URL, e.g. 'ws://127.0.0.1:8787/'. */
   relay: string;
   /**
-   * WebSocket class; defaults to globalThis.WebSocket. The browser's WebSocket and the `ws`
-   * package's class both fit (pass `ws`'s class in Node before 22).
+   * WebSocket class. The browser's WebSocket and the `ws` package's class both fit (pass `ws`'s
+   * class in Node before 22). Without it the relay connection is a WebSocketStream when the
+   * browser has one (Chromium: faster bulk transfers), else globalThis.WebSocket.
    */
   WebSocket?: WebSocketConstructor;
+  /**
+   * WebSocketStream class to use when no `WebSocket` is given; defaults to
+   * globalThis.WebSocketStream. `null` means never a WebSocketStream.
+   */
+  WebSocketStream?: WebSocketStreamConstructor | null;
   /** Ticket for a relay that requires one (createTicket on your server). */
   token?: string;
   /** How long to wait for the relay's WELCOME before WSAENETDOWN (default 10 s). */
@@ -66,6 +73,19 @@ export type WinsockWith<F extends readonly AnyWinsockFeature[]> = Pick<
   WinsockCoreCall | FeatureCalls<F[number]>
 >;
 
+/** The class a Winsock object opens its relay connection with when none is injected. */
+function relayWebSocketClass(
+  injectedStream: WebSocketStreamConstructor | null | undefined,
+): WebSocketConstructor | undefined {
+  // Neither is in TypeScript's DOM types everywhere (WebSocketStream is Chromium's; Node before
+  // 22 has no global WebSocket though the DOM types say it always exists), and plain
+  // JavaScript callers may pass anything: hence the run-time checks.
+  const Stream: unknown = injectedStream === undefined ? Reflect.get(globalThis, 'WebSocketStream') : injectedStream;
+  if (typeof Stream === 'function') return webSocketOverStream(Stream as WebSocketStreamConstructor);
+  const globalWebSocket: WebSocketConstructor | undefined = globalThis.WebSocket;
+  return globalWebSocket;
+}
+
 const HIGHEST_VERSION = 0x0202;
 /** Socket handles are small multiples of 4, as on Windows. */
 const FIRST_HANDLE = 0x100;
@@ -91,10 +111,7 @@ export function createWinsockWith<const F extends readonly AnyWinsockFeature[]>(
 ): WinsockWith<F> {
   if (!options || typeof options.relay !== 'string')
     throw new TypeError('createWinsock: options.relay (the relay URL) is required');
-  // Node before 22 has no global WebSocket (the DOM types say it always exists), and plain
-  // JavaScript callers may pass anything: hence the run-time check.
-  const globalWebSocket: WebSocketConstructor | undefined = globalThis.WebSocket;
-  const WebSocketClass = options.WebSocket ?? globalWebSocket;
+  const WebSocketClass = options.WebSocket ?? relayWebSocketClass(options.WebSocketStream);
   if (typeof WebSocketClass !== 'function') {
     throw new TypeError('createWinsock: no WebSocket class; pass options.WebSocket (e.g. the `ws` package in Node)');
   }
