@@ -3,7 +3,15 @@
  * non-blocking, and overlapped (lpOverlapped: SOCKET_ERROR + WSA_IO_PENDING, completion through
  * the WSAOVERLAPPED, its event, WSAGetOverlappedResult and an optional completion routine).
  */
-import { AF_INET6, WSAEADDRNOTAVAIL, WSAEFAULT, WSAEMSGSIZE, WSAENOTCONN, WSA_IO_PENDING } from '../win/constants.js';
+import {
+  AF_INET6,
+  WSAEADDRNOTAVAIL,
+  WSAEFAULT,
+  WSAEMSGSIZE,
+  WSAENOTCONN,
+  WSAESHUTDOWN,
+  WSA_IO_PENDING,
+} from '../win/constants.js';
 import { isOverlapped, type CompletionRoutine, type OverlappedResult, type WSAOVERLAPPED } from '../win/overlapped.js';
 import { SOCKADDR_IN6_SIZE, SOCKADDR_IN_SIZE, copySockaddrOut, isUnspecified, type SockAddr } from '../win/sockaddr.js';
 import { destinationFor } from './connect.js';
@@ -217,6 +225,7 @@ export function dataCalls(ctx: WinsockContext) {
     const total = totalLength(lpBuffers, dwBufferCount);
     if (total < 0 || !checkFrom(socket, lpFrom, lpFromlen)) return failWith(WSAEFAULT);
     if (requirePeer && needsPeer(socket)) return failWith(WSAENOTCONN);
+    if (socket.receiveShut) return failWith(WSAESHUTDOWN);
     // One buffer: receive into it directly; several: into one scratch buffer, then scatter.
     const first = lpBuffers[0]?.buf;
     const dest = dwBufferCount === 1 && first ? first : new Uint8Array(total);

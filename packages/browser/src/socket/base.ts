@@ -141,6 +141,10 @@ export abstract class SocketBase {
   get isListening(): boolean {
     return false;
   }
+  /** After shutdown(SD_RECEIVE): a new receive, overlapped too, fails at once with WSAESHUTDOWN. */
+  get receiveShut(): boolean {
+    return false;
+  }
 
   /** getsockname's answer: the relay's real address once known, else what bind recorded (or null). */
   localAddress(): SockAddr | null {

@@ -103,8 +103,9 @@ export class TcpStream {
       this.id = 0;
       return false;
     }
-    if (this.recvShut) {
-      // SD_RECEIVE: Windows discards what arrives; give the credit straight back so the relay never stalls.
+    if (this.recvShut && this.#readersWaiting === 0) {
+      // SD_RECEIVE: Windows discards what arrives (but a receive already waiting at the shutdown
+      // still gets it); give the credit straight back so the relay never stalls.
       this.credit.consume(data.length);
       this.#returnCredit(true);
       return true;
@@ -215,10 +216,13 @@ export class TcpStream {
     let total = 0;
     for (;;) {
       this.#readersWaiting++;
-      const arrived = await wait.until(() => this.#received.available > 0 || this.peerFin || this.#recvError() !== 0);
+      // A receive already waiting when SD_RECEIVE comes still completes with what arrives, as on Windows.
+      const arrived = await wait.until(
+        () => this.#received.available > 0 || this.peerFin || this.owner.transferError() !== 0,
+      );
       this.#readersWaiting--;
       if (!arrived) return fail(WSAETIMEDOUT);
-      const err = this.#recvError();
+      const err = this.owner.transferError();
       if (err) return fail(err);
       if (this.#received.available === 0) return ok(total); // FIN: 0, or what MSG_WAITALL gathered
       total += this.#take(dest, total, len - total, peek);

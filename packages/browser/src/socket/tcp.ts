@@ -444,6 +444,9 @@ export class StreamSocket extends SocketBase implements StreamSink {
   // readiness (select) and level-triggered events
 
   /** select readfds: recv would not block. */
+  override get receiveShut(): boolean {
+    return this.#bytes.recvShut;
+  }
   get readable(): boolean {
     if (this.#listener) return this.#listener.pending > 0 || this.#listener.error !== 0;
     if (this.#sm.is(TcpState.DISCONNECTED)) return true;
