@@ -217,14 +217,14 @@ export function dataCalls(ctx: WinsockContext) {
     lpFromlen: Ref | null,
     lpOverlapped: WSAOVERLAPPED | null,
     lpCompletionRoutine: CompletionRoutine | null,
-    requirePeer: boolean,
   ): Promise<number> {
     const socket = lookup(s);
     if (typeof socket === 'number') return failWith(socket);
     if (!isRef(lpFlags)) return failWith(WSAEFAULT);
     const total = totalLength(lpBuffers, dwBufferCount);
     if (total < 0 || !checkFrom(socket, lpFrom, lpFromlen)) return failWith(WSAEFAULT);
-    if (requirePeer && needsPeer(socket)) return failWith(WSAENOTCONN);
+    // No peer check: a bound datagram socket receives from anyone with recv/WSARecv too (an
+    // unbound one fails with WSAEINVAL in the socket), as Windows.
     if (socket.receiveShut) return failWith(WSAESHUTDOWN);
     // One buffer: receive into it directly; several: into one scratch buffer, then scatter.
     const first = lpBuffers[0]?.buf;
@@ -257,7 +257,6 @@ export function dataCalls(ctx: WinsockContext) {
         socket.events.recvRefused(socket.available > 0);
         return failWith(WSAEFAULT);
       }
-      if (needsPeer(socket)) return failWith(WSAENOTCONN);
       let got = 0;
       const code = await run(
         socket,
@@ -359,7 +358,6 @@ export function dataCalls(ctx: WinsockContext) {
         null,
         lpOverlapped,
         lpCompletionRoutine,
-        true,
       );
     },
 
@@ -388,7 +386,6 @@ export function dataCalls(ctx: WinsockContext) {
         lpFromlen,
         lpOverlapped,
         lpCompletionRoutine,
-        false,
       );
     },
   };
