@@ -358,6 +358,7 @@ static __inline u_long ntohl(u_long v) { return htonl(v); }
 #endif
 
 #include "ws2web/address-string.h"
+#include "ws2web/async-lookups.h"
 
 /* ---- overlapped results, WSAIoctl, extension functions, WSAAsyncSelect --------------------- */
 #include "ws2web/winsock-overlapped.h"

@@ -6,7 +6,7 @@
  * only after it succeeded, so a failing call leaves the caller's memory as it was and nothing
  * keeps a view into memory across an await (memory may grow meanwhile).
  */
-import type { ADDRINFO, HOSTENT, SERVENT, WSADATA } from '@ws2web/browser';
+import type { ADDRINFO, HOSTENT, PROTOENT, SERVENT, WSADATA } from '@ws2web/browser';
 import { utf8Length, type WasmMemory } from './memory.js';
 
 /** Large enough for any sockaddr (SOCKADDR_STORAGE). */
@@ -275,4 +275,15 @@ export function writeServent(m: WasmMemory, p: number, s: SERVENT): void {
   m.setU32(p + 4, aliases);
   m.setI16(p + 8, s.s_port);
   m.setU32(p + 12, w.string(s.s_proto));
+}
+
+/** struct protoent (32-bit) { p_name@0 p_aliases@4 p_proto@8 (short) }: protoentBufferSize bytes. */
+export function writeProtoent(m: WasmMemory, p: number, e: PROTOENT): void {
+  const w = new BlockWriter(m, p, 12);
+  const aliases = w.pointerArray(e.p_aliases.map(() => 0));
+  e.p_aliases.forEach((a, i) => void m.setU32(aliases + 4 * i, w.string(a)));
+  m.setU32(p, w.string(e.p_name));
+  m.setU32(p + 4, aliases);
+  m.setI16(p + 8, e.p_proto);
+  m.setI16(p + 10, 0);
 }
