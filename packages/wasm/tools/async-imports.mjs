@@ -23,6 +23,8 @@ export const BLOCKING_IMPORTS = Object.freeze([
   'ws2_32.getaddrinfo',
   'ws2_32.getnameinfo',
   'ws2_32.gethostbyname',
+  'ws2_32.GetAddrInfoW',
+  'ws2_32.GetNameInfoW',
   'kernel32.Sleep',
   'kernel32.WaitForSingleObject',
   'kernel32.WaitForMultipleObjects',
