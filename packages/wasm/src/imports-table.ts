@@ -13,6 +13,7 @@ import { threadImports } from './kernel32-threads.js';
 import { dataImports } from './ws2-data.js';
 import { nameImports } from './ws2-names.js';
 import { wideNameImports } from './ws2-names-wide.js';
+import { addrInfoExImports } from './ws2-names-ex.js';
 import { selectImports } from './ws2-select.js';
 import { socketImports } from './ws2-sockets.js';
 import { user32Imports } from './user32.js';
@@ -53,6 +54,7 @@ export function winsockImports(ctx: GlueContext): ImportTable {
       selectImports(ctx),
       nameImports(ctx),
       wideNameImports(ctx),
+      addrInfoExImports(ctx),
       addressStringImports(ctx),
       overlapped.ws2_32,
       ioctlImports(ctx),

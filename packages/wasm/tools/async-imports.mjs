@@ -25,6 +25,7 @@ export const BLOCKING_IMPORTS = Object.freeze([
   'ws2_32.gethostbyname',
   'ws2_32.GetAddrInfoW',
   'ws2_32.GetNameInfoW',
+  'ws2_32.GetAddrInfoExW',
   'kernel32.Sleep',
   'kernel32.WaitForSingleObject',
   'kernel32.WaitForMultipleObjects',
