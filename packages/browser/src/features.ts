@@ -10,6 +10,7 @@
 import { IPPROTO_TCP, IPPROTO_UDP, SOCK_DGRAM, SOCK_STREAM } from './win/constants.js';
 import { acceptCalls } from './api/accept.js';
 import { addressStringCalls } from './api/address-strings.js';
+import { asyncLookupCalls } from './api/async-lookups.js';
 import { connectCalls } from './api/connect.js';
 import { connectByCalls } from './api/connect-by.js';
 import type { WinsockContext } from './api/context.js';
@@ -83,6 +84,12 @@ export const withNames = feature((ctx) => ({ ...nameCalls(ctx), ...addrInfoExCal
 /** WSAAddressToStringA/W, WSAStringToAddressA/W, InetPtonW, InetNtopW: address text, no network. */
 export const withAddressStrings = feature(addressStringCalls);
 
+/**
+ * WSAAsyncGetHostByName, WSAAsyncGetHostByAddr, WSAAsyncGetServByName/Port,
+ * WSAAsyncGetProtoByName/Number, WSACancelAsyncRequest: lookups answered as window messages.
+ */
+export const withAsyncLookups = feature(asyncLookupCalls);
+
 /** accept, WSAAccept, AcceptEx, GetAcceptExSockaddrs: connections to a listening socket. */
 export const withAccept = feature(acceptCalls);
 
@@ -102,4 +109,5 @@ export const allFeatures = [
   withAddressStrings,
   withAccept,
   withMessages,
+  withAsyncLookups,
 ] as const;

@@ -28,6 +28,7 @@ export {
   withAddressStrings,
   withAccept,
   withMessages,
+  withAsyncLookups,
   allFeatures,
 } from './features.js';
 export type { Winsock, WSADATA } from './winsock-api.js';
@@ -48,6 +49,16 @@ export {
 } from './api/poll.js';
 export type { ADDRINFO, HOSTENT, SERVENT } from './api/names.js';
 export type { StringRef } from './api/address-strings.js';
+export {
+  WSAMAKEASYNCREPLY,
+  WSAGETASYNCBUFLEN,
+  WSAGETASYNCERROR,
+  hostentBufferSize,
+  serventBufferSize,
+  protoentBufferSize,
+  type PROTOENT,
+  type AsyncEntryRef,
+} from './api/async-lookups.js';
 export type { ADDRINFOEXW, AddrInfoExResult, GAI_OVERLAPPED, LookupCompletionRoutine } from './api/names-ex.js';
 export type { SOCKET_ADDRESS_LIST } from './api/connect.js';
 export type { ConditionProc } from './api/accept.js';

@@ -8,6 +8,7 @@
  */
 import type { ConditionProc } from './api/accept.js';
 import type { StringRef } from './api/address-strings.js';
+import type { AsyncEntryRef, PROTOENT } from './api/async-lookups.js';
 import type { SOCKET_ADDRESS_LIST } from './api/connect.js';
 import type { Ref, timeval, WSABUF } from './api/context.js';
 import type { ADDRINFO, HOSTENT, SERVENT } from './api/names.js';
@@ -654,6 +655,81 @@ export interface Winsock {
 
   /** getservbyport: the service for `port` (in network order, as Windows), or null with WSANO_DATA. */
   getservbyport(port: number, proto: string | null): SERVENT | null;
+
+  /**
+   * WSAAsyncGetHostByName: gethostbyname in the background. Returns a nonzero task handle at
+   * once (0 with WSANOTINITIALISED; WSAEINVAL when hWnd is no function; WSAEFAULT without
+   * `buf` or a string name), then calls hWnd(wMsg, handle, WSAMAKEASYNCREPLY(size, error)) after
+   * the call returned: error 0 and the HOSTENT in buf.value; WSAENOBUFS with the needed size
+   * when `buflen` is below the bytes the entry takes in 32-bit Windows' layout (MAXGETHOSTSTRUCT
+   * holds any one name); or gethostbyname's error (WSAHOST_NOT_FOUND, WSANO_DATA…).
+   */
+  WSAAsyncGetHostByName(
+    hWnd: WindowProc,
+    wMsg: number,
+    name: string,
+    buf: AsyncEntryRef<HOSTENT>,
+    buflen: number,
+  ): number;
+
+  /**
+   * WSAAsyncGetHostByAddr: the host entry of an address (`len` 4 for AF_INET, 16 for AF_INET6):
+   * its PTR name, asked of the relay under its policy as getnameinfo does. No name →
+   * WSAHOST_NOT_FOUND in the reply; a wrong `len` → WSAEFAULT, another `type` → WSAEAFNOSUPPORT.
+   */
+  WSAAsyncGetHostByAddr(
+    hWnd: WindowProc,
+    wMsg: number,
+    addr: Uint8Array,
+    len: number,
+    type: number,
+    buf: AsyncEntryRef<HOSTENT>,
+    buflen: number,
+  ): number;
+
+  /** WSAAsyncGetServByName: getservbyname as a message (WSANO_DATA in the reply when unknown). */
+  WSAAsyncGetServByName(
+    hWnd: WindowProc,
+    wMsg: number,
+    name: string,
+    proto: string | null,
+    buf: AsyncEntryRef<SERVENT>,
+    buflen: number,
+  ): number;
+
+  /** WSAAsyncGetServByPort: getservbyport (port in network order) as a message. */
+  WSAAsyncGetServByPort(
+    hWnd: WindowProc,
+    wMsg: number,
+    port: number,
+    proto: string | null,
+    buf: AsyncEntryRef<SERVENT>,
+    buflen: number,
+  ): number;
+
+  /** WSAAsyncGetProtoByName: Windows' protocol table (`tcp` → 6, alias `TCP`), WSANO_DATA if unknown. */
+  WSAAsyncGetProtoByName(
+    hWnd: WindowProc,
+    wMsg: number,
+    name: string,
+    buf: AsyncEntryRef<PROTOENT>,
+    buflen: number,
+  ): number;
+
+  /** WSAAsyncGetProtoByNumber: the protocol numbered `number`, WSANO_DATA if none. */
+  WSAAsyncGetProtoByNumber(
+    hWnd: WindowProc,
+    wMsg: number,
+    number: number,
+    buf: AsyncEntryRef<PROTOENT>,
+    buflen: number,
+  ): number;
+
+  /**
+   * WSACancelAsyncRequest: 0, and the task's message is never posted; SOCKET_ERROR with
+   * WSAEINVAL for a handle that is no pending task (unknown, already completed or cancelled).
+   */
+  WSACancelAsyncRequest(hAsyncTaskHandle: number): number;
 
   /**
    * inet_pton: 1 on success (the address bytes written to pAddrBuf), 0 for text that is no

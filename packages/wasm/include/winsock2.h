@@ -267,7 +267,11 @@ void WSAAPI WSASetLastError(int iError) WS2WEB_IMPORT(WSASetLastError);
 SOCKET WSAAPI socket(int af, int type, int protocol) WS2WEB_IMPORT(socket);
 SOCKET WSAAPI WSASocketA(int af, int type, int protocol, LPWSAPROTOCOL_INFOA lpProtocolInfo, GROUP g, DWORD dwFlags) WS2WEB_IMPORT(WSASocketA);
 SOCKET WSAAPI WSASocketW(int af, int type, int protocol, LPWSAPROTOCOL_INFOW lpProtocolInfo, GROUP g, DWORD dwFlags) WS2WEB_IMPORT(WSASocketW);
+#ifdef UNICODE
+#define WSASocket WSASocketW
+#else
 #define WSASocket WSASocketA
+#endif
 int WSAAPI closesocket(SOCKET s) WS2WEB_IMPORT(closesocket);
 int WSAAPI bind(SOCKET s, const struct sockaddr *name, int namelen) WS2WEB_IMPORT(bind);
 int WSAAPI listen(SOCKET s, int backlog) WS2WEB_IMPORT(listen);
@@ -358,6 +362,7 @@ static __inline u_long ntohl(u_long v) { return htonl(v); }
 #endif
 
 #include "ws2web/address-string.h"
+#include "ws2web/async-lookups.h"
 
 /* ---- WSASendMsg / WSARecvMsg and their control data ------------------------------------- */
 #include "ws2web/messages.h"

@@ -47,4 +47,6 @@ char *WSAAPI gai_strerrorA(int ecode) WS2WEB_IMPORT(gai_strerrorA);
 }
 #endif
 
+#include "ws2web/names-wide.h"
+
 #endif /* _WS2TCPIP_H_ */

@@ -12,6 +12,8 @@ import { criticalSectionImports } from './kernel32-critical-sections.js';
 import { threadImports } from './kernel32-threads.js';
 import { dataImports } from './ws2-data.js';
 import { nameImports } from './ws2-names.js';
+import { wideNameImports } from './ws2-names-wide.js';
+import { addrInfoExImports } from './ws2-names-ex.js';
 import { selectImports } from './ws2-select.js';
 import { socketImports } from './ws2-sockets.js';
 import { user32Imports } from './user32.js';
@@ -52,6 +54,8 @@ export function winsockImports(ctx: GlueContext): ImportTable {
       data,
       selectImports(ctx),
       nameImports(ctx),
+      wideNameImports(ctx),
+      addrInfoExImports(ctx),
       addressStringImports(ctx),
       overlapped.ws2_32,
       ioctlImports(ctx),

@@ -6,7 +6,7 @@
  * only after it succeeded, so a failing call leaves the caller's memory as it was and nothing
  * keeps a view into memory across an await (memory may grow meanwhile).
  */
-import type { ADDRINFO, HOSTENT, SERVENT, WSADATA } from '@ws2web/browser';
+import type { ADDRINFO, HOSTENT, PROTOENT, SERVENT, WSADATA } from '@ws2web/browser';
 import { utf8Length, type WasmMemory } from './memory.js';
 
 /** Large enough for any sockaddr (SOCKADDR_STORAGE). */
@@ -151,14 +151,17 @@ const ADDRINFO_SIZE = 32;
 /**
  * ADDRINFOA { ai_flags@0 ai_family@4 ai_socktype@8 ai_protocol@12 ai_addrlen@16
  *             ai_canonname@20 ai_addr@24 ai_next@28 }
+ * ADDRINFOW is the same with ai_canonname in WCHARs (`wide`); sockaddrs have even lengths, so
+ * the name that follows them is 2-byte aligned.
  * @returns the first node's address, 0 for an empty chain, or -1 when malloc failed.
  */
-export function writeAddrinfoChain(m: WasmMemory, head: ADDRINFO | null): number {
+export function writeAddrinfoChain(m: WasmMemory, head: ADDRINFO | null, wide = false): number {
   const nodes: number[] = [];
   for (let ai = head; ai; ai = ai.ai_next) {
     const addr = ai.ai_addr ?? new Uint8Array(0);
     const canon = ai.ai_canonname;
-    const size = ADDRINFO_SIZE + addr.length + (canon !== null ? utf8Length(canon) + 1 : 0);
+    const canonSize = canon === null ? 0 : wide ? 2 * (canon.length + 1) : utf8Length(canon) + 1;
+    const size = ADDRINFO_SIZE + addr.length + canonSize;
     const p = m.malloc(size);
     if (p === 0) {
       for (const q of nodes) m.free(q);
@@ -174,7 +177,12 @@ export function writeAddrinfoChain(m: WasmMemory, head: ADDRINFO | null): number
     m.write(p + ADDRINFO_SIZE, addr);
     if (canon !== null) {
       const at = p + ADDRINFO_SIZE + addr.length;
-      m.writeCString(at, canon, size - (at - p));
+      if (wide) {
+        for (let i = 0; i < canon.length; i++) m.setU16(at + 2 * i, canon.charCodeAt(i));
+        m.setU16(at + 2 * canon.length, 0);
+      } else {
+        m.writeCString(at, canon, size - (at - p));
+      }
       m.setU32(p + 20, at);
     }
     if (nodes.length > 0) m.setU32(nodes[nodes.length - 1]! + 28, p);
@@ -275,4 +283,15 @@ export function writeServent(m: WasmMemory, p: number, s: SERVENT): void {
   m.setU32(p + 4, aliases);
   m.setI16(p + 8, s.s_port);
   m.setU32(p + 12, w.string(s.s_proto));
+}
+
+/** struct protoent (32-bit) { p_name@0 p_aliases@4 p_proto@8 (short) }: protoentBufferSize bytes. */
+export function writeProtoent(m: WasmMemory, p: number, e: PROTOENT): void {
+  const w = new BlockWriter(m, p, 12);
+  const aliases = w.pointerArray(e.p_aliases.map(() => 0));
+  e.p_aliases.forEach((a, i) => void m.setU32(aliases + 4 * i, w.string(a)));
+  m.setU32(p, w.string(e.p_name));
+  m.setU32(p + 4, aliases);
+  m.setI16(p + 8, e.p_proto);
+  m.setI16(p + 10, 0);
 }

@@ -3,7 +3,8 @@
  * (RegisterClass(Ex)A/W, UnregisterClassA/W), windows that are never drawn (CreateWindowExA/W,
  * message-only under HWND_MESSAGE or hidden; DestroyWindow, IsWindow), the thread's message
  * queue (GetMessageA/W, PeekMessageA/W, PostMessageA/W, PostThreadMessageA/W, PostQuitMessage,
- * SetTimer, KillTimer) and WSAAsyncSelect, whose notifications are posted to that queue.
+ * SetTimer, KillTimer) and WSAAsyncSelect and the WSAAsyncGet* lookups, whose notifications are
+ * posted to that queue.
  *
  * Window procedures are C functions and only C calls them: ws2web/user32.h has DispatchMessage,
  * SendMessage, DefWindowProc and the messages CreateWindowEx/DestroyWindow send (WM_NCCREATE,
@@ -11,6 +12,7 @@
  */
 import type { GlueContext, ImportGroup } from './context.js';
 import type { WasmMemory } from './memory.js';
+import { asyncLookupImports } from './user32-async-lookups.js';
 import { MessageQueue, WM_QUIT, type Message } from './user32-queue.js';
 import { SOCKET_ERROR, WSAEINVAL } from './values.js';
 
@@ -231,6 +233,14 @@ export function user32Imports(ctx: GlueContext): { user32: ImportGroup; ws2_32: 
         PeekMessageW: peekMessage,
       },
     },
-    ws2_32: { sync: { WSAAsyncSelect }, blocking: {} },
+    ws2_32: {
+      sync: {
+        WSAAsyncSelect,
+        ...asyncLookupImports(ctx, (hwnd, msg, wParam, lParam) => {
+          if (windows.has(hwnd)) queue.post(hwnd, msg >>> 0, wParam, lParam);
+        }),
+      },
+      blocking: {},
+    },
   };
 }

@@ -14,7 +14,7 @@ import { AF_INET6, WSA_INVALID_PARAMETER } from './values.js';
 const MAX_TEXT = 256;
 
 /** The NUL-terminated WCHAR string at `ptr`, or null for NULL. */
-function wideString(m: WasmMemory, ptr: number, max = MAX_TEXT): string | null {
+export function wideString(m: WasmMemory, ptr: number, max = MAX_TEXT): string | null {
   if (ptr === 0) return null;
   const units: number[] = [];
   for (let p = ptr; units.length < max && m.inBounds(p, 2); p += 2) {
@@ -26,7 +26,7 @@ function wideString(m: WasmMemory, ptr: number, max = MAX_TEXT): string | null {
 }
 
 /** Writes `text` and a NUL as WCHARs; false (nothing written) when `capacity` WCHARs are too few. */
-function writeWideString(m: WasmMemory, ptr: number, text: string, capacity: number): boolean {
+export function writeWideString(m: WasmMemory, ptr: number, text: string, capacity: number): boolean {
   if (text.length + 1 > capacity || !m.inBounds(ptr, 2 * (text.length + 1))) return false;
   for (let i = 0; i < text.length; i++) m.setU16(ptr + 2 * i, text.charCodeAt(i));
   m.setU16(ptr + 2 * text.length, 0);

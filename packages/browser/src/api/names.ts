@@ -174,44 +174,94 @@ function servent(s: Service, proto: string | null): SERVENT {
   return { s_name: s.name, s_aliases: [...s.aliases], s_port: htons(s.port), s_proto: proto ?? s.protocols[0] };
 }
 
+/** Resolves a host name through the relay: addresses of `family`, or a Winsock error. */
+export async function resolveName(
+  ctx: WinsockContext,
+  host: string,
+  family: number,
+  canon: boolean,
+): Promise<{ canonName: string; addresses: SockAddr[] } | number> {
+  if (host.length === 0 || new TextEncoder().encode(host).length > 255) return WSAHOST_NOT_FOUND;
+  const conn = ctx.host.relay();
+  const ready = await conn.ready();
+  if (ready) return WSAENETDOWN;
+  if (!(conn.capabilities & Capability.RESOLVE)) return WSANO_RECOVERY;
+  const wireFamily =
+    family === AF_INET ? ResolveFamily.IPV4 : family === AF_INET6 ? ResolveFamily.IPV6 : ResolveFamily.ANY;
+  const outcome = await conn.resolve(host, wireFamily, canon ? ResolveFlag.CANONNAME : 0);
+  if (!outcome.ok) return outcome.code ?? wsaErrorForReason(outcome.reason);
+  // RESOLVED carries IP endpoints only (the codec refuses names there), with port 0.
+  const addresses = outcome.addresses.map(fromEndpoint);
+  return { canonName: outcome.canonName || host, addresses };
+}
+
+/**
+ * The PTR name of an address through the relay (RESOLVE REVERSE), or null when there is none
+ * the page may learn: no record, a relay policy refusal, no relay, or a relay too old to know
+ * the flag (it answers the literal itself, with an empty or numeric name).
+ */
+export async function reverseName(ctx: WinsockContext, addr: SockAddr): Promise<string | null> {
+  const conn = ctx.host.relay();
+  if (await conn.ready()) return null;
+  if (!(conn.capabilities & Capability.RESOLVE)) return null;
+  const family = addr.family === AF_INET ? ResolveFamily.IPV4 : ResolveFamily.IPV6;
+  const outcome = await conn.resolve(addr.address, family, ResolveFlag.REVERSE);
+  if (!outcome.ok || outcome.canonName === '' || outcome.canonName === addr.address) return null;
+  return outcome.canonName;
+}
+
+/**
+ * gethostbyname's lookup without the last error (WSAAsyncGetHostByName reports it in its
+ * message): IPv4 addresses of a name, or WSAEFAULT / WSAHOST_NOT_FOUND / WSANO_DATA /
+ * WSATRY_AGAIN / WSAENETDOWN.
+ */
+export async function hostByName(ctx: WinsockContext, name: string): Promise<HOSTENT | number> {
+  if (typeof name !== 'string') return WSAEFAULT;
+  const literal = parseIPv4(name);
+  let h_name = name;
+  let h_aliases: string[] = [];
+  let list: SockAddr[];
+  const host = name === '' ? pageHostName() : name;
+  if (literal || host.toLowerCase() === 'localhost') {
+    // A literal is itself; "localhost" is loopback without DNS, as for getaddrinfo.
+    list = [{ family: AF_INET, address: literal ? name : '127.0.0.1', port: 0, flowinfo: 0, scopeId: 0 }];
+    if (!literal) h_name = host;
+  } else {
+    const resolved = await resolveName(ctx, host, AF_INET, true);
+    if (typeof resolved === 'number') return resolved;
+    if (resolved.addresses.length === 0) return WSANO_DATA;
+    h_name = resolved.canonName;
+    // The name asked for is an alias when it led to another canonical name (a CNAME).
+    if (name !== '' && h_name.toLowerCase() !== name.toLowerCase()) h_aliases = [name];
+    list = resolved.addresses;
+  }
+  return {
+    h_name,
+    h_aliases,
+    h_addrtype: AF_INET,
+    h_length: 4,
+    h_addr_list: list.flatMap((a) => parseIPv4(a.address) ?? []),
+  };
+}
+
+/** getservbyname's lookup: the well-known service (s_port in network order), or WSANO_DATA. */
+export function serviceEntryByName(name: string, proto: string | null): SERVENT | number {
+  const p = proto === null || proto === undefined ? undefined : proto.toLowerCase();
+  if (p !== undefined && p !== 'tcp' && p !== 'udp') return WSANO_DATA;
+  const s = typeof name === 'string' ? serviceByName(name, p) : undefined;
+  return s ? servent(s, p ?? null) : WSANO_DATA;
+}
+
+/** getservbyport's lookup: `port` in network order, as Windows; WSANO_DATA when unknown. */
+export function serviceEntryByPort(port: number, proto: string | null): SERVENT | number {
+  const p = proto === null || proto === undefined ? undefined : proto.toLowerCase();
+  const s = p === undefined || p === 'tcp' || p === 'udp' ? serviceByPort(ntohs(port & 0xffff), p) : undefined;
+  return s ? servent(s, p ?? null) : WSANO_DATA;
+}
+
 export function nameCalls(ctx: WinsockContext) {
   const { failWith } = ctx;
   const errors = { set: (code: number) => ctx.setLastError(code) };
-
-  /** Resolves a host name through the relay: addresses of `family`, or a Winsock error. */
-  async function resolveName(
-    host: string,
-    family: number,
-    canon: boolean,
-  ): Promise<{ canonName: string; addresses: SockAddr[] } | number> {
-    if (host.length === 0 || new TextEncoder().encode(host).length > 255) return WSAHOST_NOT_FOUND;
-    const conn = ctx.host.relay();
-    const ready = await conn.ready();
-    if (ready) return WSAENETDOWN;
-    if (!(conn.capabilities & Capability.RESOLVE)) return WSANO_RECOVERY;
-    const wireFamily =
-      family === AF_INET ? ResolveFamily.IPV4 : family === AF_INET6 ? ResolveFamily.IPV6 : ResolveFamily.ANY;
-    const outcome = await conn.resolve(host, wireFamily, canon ? ResolveFlag.CANONNAME : 0);
-    if (!outcome.ok) return outcome.code ?? wsaErrorForReason(outcome.reason);
-    // RESOLVED carries IP endpoints only (the codec refuses names there), with port 0.
-    const addresses = outcome.addresses.map(fromEndpoint);
-    return { canonName: outcome.canonName || host, addresses };
-  }
-
-  /**
-   * The PTR name of an address through the relay (RESOLVE REVERSE), or null when there is none
-   * the page may learn: no record, a relay policy refusal, no relay, or a relay too old to know
-   * the flag (it answers the literal itself, with an empty or numeric name).
-   */
-  async function reverseName(addr: SockAddr): Promise<string | null> {
-    const conn = ctx.host.relay();
-    if (await conn.ready()) return null;
-    if (!(conn.capabilities & Capability.RESOLVE)) return null;
-    const family = addr.family === AF_INET ? ResolveFamily.IPV4 : ResolveFamily.IPV6;
-    const outcome = await conn.resolve(addr.address, family, ResolveFlag.REVERSE);
-    if (!outcome.ok || outcome.canonName === '' || outcome.canonName === addr.address) return null;
-    return outcome.canonName;
-  }
 
   /**
    * getaddrinfo(pNodeName, pServiceName, pHints, ppResult): 0 and ppResult.value = the first
@@ -276,6 +326,7 @@ export function nameCalls(ctx: WinsockContext) {
       } else {
         if (flags & AI_NUMERICHOST) return failCode(WSAHOST_NOT_FOUND);
         const resolved = await resolveName(
+          ctx,
           asciiName,
           v4mapped && family === AF_INET6 ? AF_UNSPEC : family,
           (flags & AI_CANONNAME) !== 0,
@@ -370,7 +421,7 @@ export function nameCalls(ctx: WinsockContext) {
       let hostText: string | null = null;
       if (pNodeBuffer) {
         const numeric = addr.family === AF_INET6 && addr.scopeId ? `${addr.address}%${addr.scopeId}` : addr.address;
-        const name = Flags & NI_NUMERICHOST ? null : await reverseName(addr);
+        const name = Flags & NI_NUMERICHOST ? null : await reverseName(ctx, addr);
         if (name === null && Flags & NI_NAMEREQD) return failCode(WSAHOST_NOT_FOUND);
         hostText = name === null ? numeric : Flags & NI_NOFQDN ? (name.split('.')[0] ?? name) : name;
         if (NodeBufferSize < hostText.length + 1) return failCode(WSAEFAULT);
@@ -392,32 +443,8 @@ export function nameCalls(ctx: WinsockContext) {
      */
     async gethostbyname(name: string): Promise<HOSTENT | null> {
       if (!ctx.started()) return failWith(WSANOTINITIALISED, null);
-      if (typeof name !== 'string') return failWith(WSAEFAULT, null);
-      const literal = parseIPv4(name);
-      let h_name = name;
-      let h_aliases: string[] = [];
-      let list: SockAddr[];
-      const host = name === '' ? pageHostName() : name;
-      if (literal || host.toLowerCase() === 'localhost') {
-        // A literal is itself; "localhost" is loopback without DNS, as for getaddrinfo.
-        list = [{ family: AF_INET, address: literal ? name : '127.0.0.1', port: 0, flowinfo: 0, scopeId: 0 }];
-        if (!literal) h_name = host;
-      } else {
-        const resolved = await resolveName(host, AF_INET, true);
-        if (typeof resolved === 'number') return failWith(resolved, null);
-        if (resolved.addresses.length === 0) return failWith(WSANO_DATA, null);
-        h_name = resolved.canonName;
-        // The name asked for is an alias when it led to another canonical name (a CNAME).
-        if (name !== '' && h_name.toLowerCase() !== name.toLowerCase()) h_aliases = [name];
-        list = resolved.addresses;
-      }
-      return {
-        h_name,
-        h_aliases,
-        h_addrtype: AF_INET,
-        h_length: 4,
-        h_addr_list: list.flatMap((a) => parseIPv4(a.address) ?? []),
-      };
+      const h = await hostByName(ctx, name);
+      return typeof h === 'number' ? failWith(h, null) : h;
     },
 
     /**
@@ -443,18 +470,15 @@ export function nameCalls(ctx: WinsockContext) {
     /** getservbyname(name, proto): the well-known service, s_port in network order; null + WSANO_DATA. */
     getservbyname(name: string, proto: string | null): SERVENT | null {
       if (!ctx.started()) return failWith(WSANOTINITIALISED, null);
-      const p = proto === null || proto === undefined ? undefined : proto.toLowerCase();
-      if (p !== undefined && p !== 'tcp' && p !== 'udp') return failWith(WSANO_DATA, null);
-      const s = typeof name === 'string' ? serviceByName(name, p) : undefined;
-      return s ? servent(s, p ?? null) : failWith(WSANO_DATA, null);
+      const s = serviceEntryByName(name, proto);
+      return typeof s === 'number' ? failWith(s, null) : s;
     },
 
     /** getservbyport(port, proto): `port` in network order, as Windows. */
     getservbyport(port: number, proto: string | null): SERVENT | null {
       if (!ctx.started()) return failWith(WSANOTINITIALISED, null);
-      const p = proto === null || proto === undefined ? undefined : proto.toLowerCase();
-      const s = p === undefined || p === 'tcp' || p === 'udp' ? serviceByPort(ntohs(port & 0xffff), p) : undefined;
-      return s ? servent(s, p ?? null) : failWith(WSANO_DATA, null);
+      const s = serviceEntryByPort(port, proto);
+      return typeof s === 'number' ? failWith(s, null) : s;
     },
 
     /** inet_pton: 1 on success (bytes written to pAddrBuf), 0 for invalid text, -1 on error. */
