@@ -3,15 +3,7 @@
  * non-blocking, and overlapped (lpOverlapped: SOCKET_ERROR + WSA_IO_PENDING, completion through
  * the WSAOVERLAPPED, its event, WSAGetOverlappedResult and an optional completion routine).
  */
-import {
-  AF_INET6,
-  WSAEADDRNOTAVAIL,
-  WSAEFAULT,
-  WSAEMSGSIZE,
-  WSAENOTCONN,
-  WSAESHUTDOWN,
-  WSA_IO_PENDING,
-} from '../win/constants.js';
+import { AF_INET6, WSAEADDRNOTAVAIL, WSAEFAULT, WSAEMSGSIZE, WSAESHUTDOWN, WSA_IO_PENDING } from '../win/constants.js';
 import { isOverlapped, type CompletionRoutine, type OverlappedResult, type WSAOVERLAPPED } from '../win/overlapped.js';
 import { SOCKADDR_IN6_SIZE, SOCKADDR_IN_SIZE, copySockaddrOut, isUnspecified, type SockAddr } from '../win/sockaddr.js';
 import { destinationFor } from './connect.js';
@@ -172,11 +164,6 @@ export function dataCalls(ctx: WinsockContext) {
   function copyFrom(address: SockAddr | null, from: Uint8Array | null, fromlen: Ref | null): number {
     if (!from || !fromlen || !address) return 0;
     return copySockaddrOut(address, from, fromlen);
-  }
-
-  /** recv/WSARecv on a UDP socket need a default peer. */
-  function needsPeer(socket: AnySocket): boolean {
-    return socket.connectionless && socket.peerAddress() === null;
   }
 
   /** WSASendTo, and WSASend with no destination. */
