@@ -18,6 +18,7 @@ import {
   WSAECONNABORTED,
   WSAEINTR,
   WSAEINVAL,
+  WSAEOPNOTSUPP,
   WSAETIMEDOUT,
 } from '../win/constants.js';
 import {
@@ -31,7 +32,7 @@ import { asFamily, fromEndpoint, isUnspecified, toEndpoint, type SockAddr } from
 import type { RelayConnection, StreamFrame, StreamSink } from '../transport/relay-connection.js';
 import { SocketBase, type IoResult } from './base.js';
 import { waitUntil } from './blocking-wait.js';
-import { Listener, type PendingConnection } from './listener.js';
+import type { Listener, PendingConnection } from './listener.js';
 import { TcpState, check, tcpStateMachine, type Operation } from './state.js';
 import { RECEIVE_WINDOW, TcpStream } from './tcp-stream.js';
 
@@ -95,13 +96,17 @@ export class StreamSocket extends SocketBase implements StreamSink {
   /**
    * listen: the socket becomes a listening socket now (connect on it is WSAEINVAL); the relay
    * listener is opened in the background and its refusal surfaces at accept / FD_ACCEPT.
+   * WSAEOPNOTSUPP when the object has no listener to open (made without withAccept: no call could
+   * take a connection off it).
    */
-  listen(backlog: number): void {
-    if (this.#listener) return; // a second listen only changes the backlog on Windows
+  listen(backlog: number): number {
+    if (this.#listener) return 0; // a second listen only changes the backlog on Windows
+    const open = this.host.openListener;
+    if (!open) return WSAEOPNOTSUPP;
     const bound = this.bound;
     if (!bound) throw new Error('ws2web invariant: listen on a socket without an address');
     this.#sm.to(TcpState.LISTENING);
-    const listener = new Listener(this.host.relay(), {
+    const listener = open(this.host.relay(), {
       changed: (error) => {
         this.changed(); // first: a waiting accept or AcceptEx takes its connection, which is then no FD_ACCEPT
         if (error) this.events.record(FD_ACCEPT, error);
@@ -115,6 +120,7 @@ export class StreamSocket extends SocketBase implements StreamSink {
       exclusive: this.options.exclusiveAddrUse,
       dualStack: this.family === AF_INET6 && !this.options.v6Only,
     });
+    return 0;
   }
 
   /** The relay listener of a listening socket. */
