@@ -2,11 +2,11 @@
  * A Winsock object made of features (createWinsockWith): a TCP client with withTcp, withConnect
  * and withData has exactly the core calls and theirs, talks through the relay like createWinsock's
  * object, and answers as Windows does for what it was made without (no UDP provider, no name
- * resolution for WSAConnectByName, no ConnectEx to hand out).
+ * resolution for WSAConnectByName, no ConnectEx to hand out, no relay listener for listen).
  */
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { Control, text, untext } from '../fixtures/control.js';
-import { errName, ws2 } from '../fixtures/winsock.js';
+import { errName, eventually, ws2 } from '../fixtures/winsock.js';
 
 const { AF_INET, SOCK_STREAM, SOCK_DGRAM, IPPROTO_TCP, IPPROTO_UDP, INVALID_SOCKET, SOCKET_ERROR } = ws2;
 const control = new Control();
@@ -131,6 +131,39 @@ describe('createWinsockWith', () => {
       expect(ask(withIt)).toEqual({ rc: 0, error: '0', fn: 'function' });
     } finally {
       for (const x of [w, withIt]) x.WSACleanup();
+    }
+  });
+
+  it('without withAccept, listen fails with WSAEOPNOTSUPP; withAccept brings the relay listener', async () => {
+    const relay = inject('inboundRelayUrl');
+    const without = ws2.createWinsockWith({ relay }, [ws2.withTcp]);
+    const withIt = ws2.createWinsockWith({ relay }, [ws2.withTcp, ws2.withAccept]);
+    for (const x of [without, withIt]) expect(x.WSAStartup(0x0202, {})).toBe(0);
+    try {
+      const listenOn = (x: typeof without) => {
+        const s = x.socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        const name = ws2.sockaddrIn('127.0.0.1', 0);
+        expect(x.bind(s, name, name.length)).toBe(0);
+        const rc = x.listen(s, 4);
+        return { s, rc, error: errName(x.WSAGetLastError()) };
+      };
+      // No call of an object without withAccept could take a connection off a listener.
+      expect(listenOn(without)).toMatchObject({ rc: SOCKET_ERROR, error: 'WSAEOPNOTSUPP' });
+      const l = listenOn(withIt);
+      expect(l.rc, l.error).toBe(0);
+      let port = 0;
+      const known = await eventually(() => {
+        const name = new Uint8Array(16);
+        if (withIt.getsockname(l.s, name, { value: name.length }) === 0) port = ws2.parseSockaddr(name).port;
+        return port !== 0;
+      }, 5000);
+      expect(known, "getsockname reports the relay listener's port").toBe(true);
+      const client = await control.client(port, { mode: 'sink' });
+      expect(client.connectError).toBeNull();
+      const accepted = await withIt.accept(l.s, null, null);
+      expect(accepted, errName(withIt.WSAGetLastError())).not.toBe(INVALID_SOCKET);
+    } finally {
+      for (const x of [without, withIt]) x.WSACleanup();
     }
   });
 });

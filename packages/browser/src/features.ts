@@ -23,6 +23,7 @@ import { optionCalls } from './api/options.js';
 import { overlappedCalls } from './api/overlapped.js';
 import { pollCalls } from './api/poll.js';
 import { selectCalls } from './api/select.js';
+import { openListener } from './socket/listener.js';
 import { DatagramSocket } from './socket/udp.js';
 import { StreamSocket } from './socket/tcp.js';
 import type { WinsockFeature } from './winsock-core.js';
@@ -90,8 +91,14 @@ export const withAddressStrings = feature(addressStringCalls);
  */
 export const withAsyncLookups = feature(asyncLookupCalls);
 
-/** accept, WSAAccept, AcceptEx, GetAcceptExSockaddrs: connections to a listening socket. */
-export const withAccept = feature(acceptCalls);
+/**
+ * accept, WSAAccept, AcceptEx, GetAcceptExSockaddrs: connections to a listening socket, and the
+ * relay listener listen opens (without withAccept, listen fails with WSAEOPNOTSUPP).
+ */
+export const withAccept: WinsockFeature<keyof ReturnType<typeof acceptCalls>> = {
+  calls: acceptCalls,
+  listener: openListener,
+};
 
 /** Every feature, in the order createWinsock assembles them. */
 export const allFeatures = [

@@ -101,7 +101,8 @@ export interface Winsock {
   /**
    * listen: a bound TCP socket becomes a listening socket at once; the relay listener opens in the
    * background (refused by the relay's inbound policy → accept reports WSAEACCES). Returns 0, or
-   * SOCKET_ERROR with WSAEINVAL (not bound), WSAEISCONN (connected), WSAEOPNOTSUPP (UDP).
+   * SOCKET_ERROR with WSAEINVAL (not bound), WSAEISCONN (connected), WSAEOPNOTSUPP (UDP, or an
+   * object made by createWinsockWith without withAccept).
    */
   listen(s: number, backlog: number): number;
 

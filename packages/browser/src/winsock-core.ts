@@ -12,6 +12,7 @@ import type { AnySocket, CrossGroupCalls, SocketProvider, WinsockContext } from 
 import { socketCalls } from './api/sockets.js';
 import { OverlappedOperations } from './win/overlapped.js';
 import type { SocketHost } from './socket/base.js';
+import type { ListenerFactory } from './socket/listener.js';
 import { RelayConnection, type WebSocketConstructor } from './transport/relay-connection.js';
 import { type WebSocketStreamConstructor, webSocketOverStream } from './transport/websocket-stream.js';
 import type { Winsock, WSADATA } from './winsock-api.js';
@@ -45,6 +46,8 @@ export interface AnyWinsockFeature {
   readonly provider?: SocketProvider;
   /** The feature's calls, over the object's shared state. */
   readonly calls?: (ctx: WinsockContext) => Partial<Winsock>;
+  /** What listen opens at the relay (withAccept); without it listen fails with WSAEOPNOTSUPP. */
+  readonly listener?: ListenerFactory;
 }
 
 /**
@@ -97,7 +100,7 @@ const FIRST_HANDLE = 0x100;
  * `features`; its type has exactly those calls. socket() creates only the socket types whose
  * feature is given (withTcp, withUdp), others fail with WSAESOCKTNOSUPPORT. A call that would use
  * a missing group answers as Windows does for what it cannot do: WSAConnectByName without
- * withNames fails with WSAEOPNOTSUPP; WSAIoctl hands out ConnectEx / AcceptEx only with
+ * withNames fails with WSAEOPNOTSUPP, and so does listen without withAccept; WSAIoctl hands out ConnectEx / AcceptEx only with
  * withConnect / withAccept (WSAEINVAL, as for an unknown GUID). Nothing touches the network
  * until a call needs the relay; throws TypeError without `options.relay` or a WebSocket class.
  *
@@ -160,6 +163,7 @@ export function createWinsockWith<const F extends readonly AnyWinsockFeature[]>(
     },
     post,
     log,
+    openListener: features.find((feature) => feature.listener)?.listener ?? null,
   };
 
   const providers = new Map<number, SocketProvider>();

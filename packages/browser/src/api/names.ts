@@ -46,6 +46,7 @@ import {
   WSATRY_AGAIN,
 } from '../win/constants.js';
 import type { WinsockContext } from './context.js';
+import { resolveThrough } from '../transport/resolve.js';
 import { errorName, wsaErrorForReason } from '../win/errors.js';
 import { htonl, htons, inetNtop, inetPton, inet_addr, inet_ntoa, ntohl, ntohs } from '../win/inet.js';
 import { readIpv6Text } from '../win/ip-text.js';
@@ -188,7 +189,7 @@ export async function resolveName(
   if (!(conn.capabilities & Capability.RESOLVE)) return WSANO_RECOVERY;
   const wireFamily =
     family === AF_INET ? ResolveFamily.IPV4 : family === AF_INET6 ? ResolveFamily.IPV6 : ResolveFamily.ANY;
-  const outcome = await conn.resolve(host, wireFamily, canon ? ResolveFlag.CANONNAME : 0);
+  const outcome = await resolveThrough(conn, host, wireFamily, canon ? ResolveFlag.CANONNAME : 0);
   if (!outcome.ok) return outcome.code ?? wsaErrorForReason(outcome.reason);
   // RESOLVED carries IP endpoints only (the codec refuses names there), with port 0.
   const addresses = outcome.addresses.map(fromEndpoint);
@@ -205,7 +206,7 @@ export async function reverseName(ctx: WinsockContext, addr: SockAddr): Promise<
   if (await conn.ready()) return null;
   if (!(conn.capabilities & Capability.RESOLVE)) return null;
   const family = addr.family === AF_INET ? ResolveFamily.IPV4 : ResolveFamily.IPV6;
-  const outcome = await conn.resolve(addr.address, family, ResolveFlag.REVERSE);
+  const outcome = await resolveThrough(conn, addr.address, family, ResolveFlag.REVERSE);
   if (!outcome.ok || outcome.canonName === '' || outcome.canonName === addr.address) return null;
   return outcome.canonName;
 }

@@ -103,14 +103,14 @@ export function socketCalls(ctx: WinsockContext) {
       return failWith(code);
     },
 
-    /** listen: a bound TCP socket becomes a listening socket; UDP → WSAEOPNOTSUPP. */
+    /** listen: a bound TCP socket becomes a listening socket; UDP (or no withAccept) → WSAEOPNOTSUPP. */
     listen(s: number, backlog: number): number {
       const socket = lookupStream(ctx, s);
       if (typeof socket === 'number') return failWith(socket);
       const error = socket.stateError('listen') || socket.bindError;
       if (error) return failWith(error);
-      socket.listen(Number.isInteger(backlog) && backlog > 0 ? backlog : 1);
-      return 0;
+      const code = socket.listen(Number.isInteger(backlog) && backlog > 0 ? backlog : 1);
+      return code ? failWith(code) : 0;
     },
 
     /** shutdown: SD_SEND sends a real FIN through the relay; SD_RECEIVE discards further data. */

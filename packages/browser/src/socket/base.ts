@@ -7,6 +7,7 @@
 import { FD_CLOSE, FD_READ, FD_WRITE } from '../win/constants.js';
 import { NetworkEvents } from '../win/network-events.js';
 import type { RelayConnection } from '../transport/relay-connection.js';
+import type { ListenerFactory } from './listener.js';
 import { asFamily, type SockAddr } from '../win/sockaddr.js';
 import { BlockingWait } from './blocking-wait.js';
 import type { Operation } from './state.js';
@@ -18,6 +19,8 @@ export interface SocketHost {
   /** Queues a window message for WSAAsyncSelect (delivered after the current call). */
   post(deliver: () => void): void;
   log(message: string): void;
+  /** What listen opens at the relay; null when the object was made without withAccept. */
+  readonly openListener: ListenerFactory | null;
 }
 
 /**

@@ -22,6 +22,14 @@ export interface ListenerOwner {
   log(message: string): void;
 }
 
+/**
+ * Makes the relay side of a listening socket. withAccept supplies it (createWinsockWith), so an
+ * object that cannot take connections off a listener does not carry one.
+ */
+export type ListenerFactory = (conn: RelayConnection, owner: ListenerOwner) => Listener;
+
+export const openListener: ListenerFactory = (conn, owner) => new Listener(conn, owner);
+
 export class Listener implements StreamSink {
   readonly #sm = listenerStateMachine();
   #stream = 0;

@@ -18,6 +18,7 @@ import {
   WSAECONNABORTED,
   WSAEINTR,
   WSAEINVAL,
+  WSAEOPNOTSUPP,
   WSAETIMEDOUT,
 } from '../win/constants.js';
 import {
@@ -31,7 +32,7 @@ import { asFamily, fromEndpoint, isUnspecified, toEndpoint, type SockAddr } from
 import type { RelayConnection, StreamFrame, StreamSink } from '../transport/relay-connection.js';
 import { SocketBase, type IoResult } from './base.js';
 import { waitUntil } from './blocking-wait.js';
-import { Listener, type ListenOptions, type PendingConnection } from './listener.js';
+import type { Listener, ListenerFactory, ListenOptions, PendingConnection } from './listener.js';
 import { TcpState, check, tcpStateMachine, type Operation } from './state.js';
 import { RECEIVE_WINDOW, TcpStream } from './tcp-stream.js';
 
@@ -119,8 +120,10 @@ export class StreamSocket extends SocketBase implements StreamSink {
   bind(address: SockAddr): void {
     this.bound = address;
     this.#sm.to(TcpState.BOUND);
-    if (address.port === 0) return; // nothing can conflict before the relay picks the port
-    const reservation = this.#newListener();
+    const open = this.host.openListener;
+    // Nothing can conflict before the relay picks the port; without withAccept nothing can listen.
+    if (address.port === 0 || !open) return;
+    const reservation = this.#newListener(open);
     this.#reservation = reservation;
     reservation.reserve(this.family, address, this.#listenOptions());
   }
@@ -146,10 +149,13 @@ export class StreamSocket extends SocketBase implements StreamSink {
   /**
    * listen: the socket becomes a listening socket now (connect on it is WSAEINVAL); the relay
    * listener is opened in the background (on the held address's stream, if bind holds one) and
-   * its refusal surfaces at accept / FD_ACCEPT.
+   * its refusal surfaces at accept / FD_ACCEPT. WSAEOPNOTSUPP when the object has no listener to
+   * open (made without withAccept: no call could take a connection off it).
    */
-  listen(backlog: number): void {
-    if (this.#listener) return; // a second listen only changes the backlog on Windows
+  listen(backlog: number): number {
+    if (this.#listener) return 0; // a second listen only changes the backlog on Windows
+    const open = this.host.openListener;
+    if (!open) return WSAEOPNOTSUPP;
     const bound = this.bound;
     if (!bound) throw new Error('ws2web invariant: listen on a socket without an address');
     this.#sm.to(TcpState.LISTENING);
@@ -158,15 +164,16 @@ export class StreamSocket extends SocketBase implements StreamSink {
     if (reservation) {
       this.#listener = reservation;
       reservation.listen(backlog);
-      return;
+      return 0;
     }
-    const listener = this.#newListener();
+    const listener = this.#newListener(open);
     this.#listener = listener;
     listener.start(this.family, bound, backlog, this.#listenOptions());
+    return 0;
   }
 
-  #newListener(): Listener {
-    const listener: Listener = new Listener(this.host.relay(), {
+  #newListener(open: ListenerFactory): Listener {
+    const listener: Listener = open(this.host.relay(), {
       changed: (error) => {
         this.changed(); // first: a waiting accept or AcceptEx takes its connection, which is then no FD_ACCEPT
         if (listener !== this.#listener) return; // only bound: no FD_ACCEPT

@@ -9,11 +9,9 @@ import {
   HEADER_BYTES,
   PROTOCOL_VERSION,
   RELAY_STREAM_BASE,
-  Reason,
   decodeMessage,
   encodeFrame,
   frameName,
-  type Endpoint,
   type Frame,
   type GoawayFrame,
   type HelloFrame,
@@ -33,11 +31,6 @@ export interface StreamSink {
   /** The relay connection is gone; the stream is over with this Winsock error. */
   onLost(code: number): void;
 }
-
-/** Outcome of a RESOLVE: the addresses, or the wire reason it failed. */
-export type ResolveOutcome =
-  | { ok: true; canonName: string; addresses: Endpoint[] }
-  | { ok: false; reason: number; code?: number };
 
 /** The subset of the WebSocket API we use (browsers' WebSocket and the `ws` package both fit). */
 export interface WebSocketLike {
@@ -261,31 +254,14 @@ export class RelayConnection {
   }
 
   /**
-   * Opens a stream: allocates its id and queues the frame `open(id)` builds (OPEN, DGRAM_OPEN or
-   * RESOLVE). Frames for it go to `sink` until it is over or `forget` is called.
+   * Opens a stream: allocates its id and queues the frame `open(id)` builds (OPEN, DGRAM_OPEN,
+   * LISTEN or RESOLVE: transport/resolve.ts). Frames for it go to `sink` until it is over or `forget` is called.
    */
   openStream(sink: StreamSink, open: (stream: number) => Frame): number {
     const stream = this.#nextStream++;
     this.#streams.set(stream, sink);
     this.send(open(stream));
     return stream;
-  }
-
-  /** Resolves a host name through the relay (RESOLVE → RESOLVED / OPEN_FAILED). */
-  resolve(host: string, family: number, flags: number): Promise<ResolveOutcome> {
-    return new Promise((settle) => {
-      this.openStream(
-        {
-          onFrame: (frame) => {
-            if (frame.type === FrameType.RESOLVED)
-              settle({ ok: true, canonName: frame.canonName, addresses: frame.addresses });
-            else if (frame.type === FrameType.OPEN_FAILED) settle({ ok: false, reason: frame.reason });
-          },
-          onLost: (code) => settle({ ok: false, reason: Reason.ABORTED, code }),
-        },
-        (stream) => ({ type: FrameType.RESOLVE, stream, family, flags, host }),
-      );
-    });
   }
 
   /** Routes frames for a relay-allocated stream (from INCOMING) to `sink`, replacing any earlier one. */

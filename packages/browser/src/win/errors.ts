@@ -4,25 +4,81 @@
  * the relay, a refused handshake, or a CLOSE means for a socket in a given situation — lives
  * here, so that sockets and the transport ask instead of deciding.
  */
-import { Reason, reasonRow } from '@ws2web/protocol';
+import { Reason } from '@ws2web/protocol';
 import * as codes from './error-codes.js';
+import {
+  NO_ERROR,
+  WSAEACCES,
+  WSAEADDRINUSE,
+  WSAEADDRNOTAVAIL,
+  WSAEAFNOSUPPORT,
+  WSAECONNABORTED,
+  WSAECONNREFUSED,
+  WSAECONNRESET,
+  WSAEHOSTUNREACH,
+  WSAEINVAL,
+  WSAEMSGSIZE,
+  WSAENETDOWN,
+  WSAENETUNREACH,
+  WSAENOBUFS,
+  WSAETIMEDOUT,
+  WSAHOST_NOT_FOUND,
+  WSANO_DATA,
+  WSANO_RECOVERY,
+  WSATRY_AGAIN,
+} from './error-codes.js';
 
-const { WSAEACCES, WSAECONNABORTED, WSAECONNRESET, WSAENETDOWN } = codes;
+/**
+ * The reason table's `wsa` column (REASONS in @ws2web/protocol) as numbers, indexed by wire
+ * reason: a page carries these numbers instead of the table's text and every error's name.
+ * test/errors.test.ts holds each entry to its row.
+ */
+const WSA_BY_REASON: readonly number[] = [
+  NO_ERROR, // OK
+  WSAECONNREFUSED, // REFUSED
+  WSAETIMEDOUT, // TIMED_OUT
+  WSAENETUNREACH, // NET_UNREACH
+  WSAEHOSTUNREACH, // HOST_UNREACH
+  WSAEACCES, // POLICY_DENIED
+  WSAECONNRESET, // RESET
+  WSAEADDRINUSE, // ADDR_IN_USE
+  WSAEADDRNOTAVAIL, // ADDR_NOT_AVAIL
+  WSAHOST_NOT_FOUND, // HOST_NOT_FOUND
+  WSATRY_AGAIN, // TRY_AGAIN
+  WSAECONNABORTED, // ABORTED
+  WSAECONNABORTED, // PROTOCOL_ERROR
+  WSAENOBUFS, // LIMIT
+  WSAENETDOWN, // INTERNAL
+  WSAEACCES, // AUTH_FAILED
+  WSAENETDOWN, // VERSION_MISMATCH
+  WSAECONNABORTED, // SHUTTING_DOWN
+  WSAEINVAL, // INVALID_ARGUMENT
+  WSAEAFNOSUPPORT, // AF_NOT_SUPPORTED
+  WSANO_DATA, // NO_DATA
+  WSANO_RECOVERY, // NO_RECOVERY
+  WSAEMSGSIZE, // MSG_SIZE
+];
 
-const codeByName = codes as unknown as Record<string, number>;
-const nameByCode = new Map<number, string>();
-for (const [name, value] of Object.entries(codeByName)) {
-  // Prefer the WSA* name over its EAI_* alias.
-  if (!nameByCode.has(value) || name.startsWith('WSA')) nameByCode.set(value, name);
-}
-
-/** The Winsock error a relay reason becomes (Reason.REFUSED → WSAECONNREFUSED). */
+/**
+ * The Winsock error a relay reason becomes (Reason.REFUSED → WSAECONNREFUSED); an unknown reason
+ * (from a newer relay) reads as INTERNAL does.
+ */
 export function wsaErrorForReason(reason: number): number {
-  return codeByName[reasonRow(reason).wsa] ?? WSAENETDOWN;
+  return WSA_BY_REASON[reason] ?? WSAENETDOWN;
 }
+
+/** Windows name by code, built on the first errorName call (a page that never names an error carries no names). */
+let nameByCode: Map<number, string> | null = null;
 
 /** The Windows name of an error code: `errorName(10061) === 'WSAECONNREFUSED'`. */
 export function errorName(code: number): string {
+  if (!nameByCode) {
+    nameByCode = new Map();
+    for (const [name, value] of Object.entries(codes)) {
+      // Prefer the WSA* name over its EAI_* alias.
+      if (!nameByCode.has(value) || name.startsWith('WSA')) nameByCode.set(value, name);
+    }
+  }
   return nameByCode.get(code) ?? `error ${code}`;
 }
 

@@ -1,7 +1,8 @@
 /**
  * One page's WebSocket: its lifecycle, and the hub between the pieces that do the work — the
  * handshake (handshake.ts), frame dispatch (dispatch.ts), stream ids and what they hold
- * (stream-table.ts), which new streams may open (admission.ts), CREDIT pacing (credit-pacer.ts),
+ * (stream-table.ts), the frames that open streams (stream-opening.ts), which new streams may
+ * open (admission.ts), CREDIT pacing (credit-pacer.ts),
  * timers (liveness.ts), the incoming frame queue (frame-queue.ts) and the outgoing coalescer
  * (outbox.ts).
  *
@@ -20,6 +21,10 @@
  * Inbound (docs/inbound.md): LISTEN opens a TcpListener (counted as a socket and a stream, and
  * against listen.maxListeners); each connection it accepts becomes a TcpStream with a relay
  * stream id (0x80000000 upward, never reused), counted like an outbound one.
+ *
+ * Over 400 lines because it is the hub: the StreamHost every stream of the page calls back
+ * (credit, backlog, limits, refusal logging, inbound adoption) and the WebSocket's event
+ * handlers, each a few lines delegating to the modules above.
  */
 import type net from 'node:net';
 import type { WebSocket } from 'ws';
@@ -28,14 +33,9 @@ import {
   Reason,
   decodeMessage,
   reasonRow,
-  type DgramOpenFrame,
   type Endpoint,
   type Frame,
   type HelloFrame,
-  type BindFrame,
-  type ListenFrame,
-  type OpenFrame,
-  type ResolveFrame,
 } from '@ws2web/protocol';
 import type { ResolvedOptions } from '../config/options.js';
 import {
@@ -46,15 +46,13 @@ import {
   type SocketOwner,
   type Throttle,
 } from '../ops/limits.js';
-import type { LimitName, Metrics } from '../ops/metrics.js';
+import type { Metrics } from '../ops/metrics.js';
 import type { DestinationScope } from '../policy/destination-scope.js';
 import type { PortSet } from '../policy/port-set.js';
-import { NameQuery } from '../streams/name-query.js';
 import { StateMachine } from '../streams/state-machine.js';
 import type { HostedStream } from '../streams/stream-host.js';
-import { TcpListener, type ListenerHost } from '../streams/tcp-listener.js';
-import { TcpStream, type InboundParent } from '../streams/tcp-stream.js';
-import { UdpStream } from '../streams/udp-stream.js';
+import type { ListenerHost } from '../streams/tcp-listener.js';
+import type { InboundParent, TcpStream } from '../streams/tcp-stream.js';
 import { Admission } from './admission.js';
 import { CreditPacer } from './credit-pacer.js';
 import { dispatchFrame, type FrameRoutes } from './dispatch.js';
@@ -66,6 +64,7 @@ import { Intake } from './intake.js';
 import { LineBudget } from './line-budget.js';
 import { Liveness } from './liveness.js';
 import { Outbox } from './outbox.js';
+import { StreamOpening } from './stream-opening.js';
 import { StreamTable } from './stream-table.js';
 
 /** CLOSING: GOAWAY sent or close started; incoming frames are ignored. */
@@ -120,6 +119,7 @@ export class Connection implements ListenerHost {
   /** What the page sent, not yet handled; paused while a JWT ticket is verified. */
   readonly #frames: FrameQueue;
   readonly #routes: FrameRoutes;
+  readonly #opening: StreamOpening;
   readonly #closed: Promise<void>;
   #resolveWsClosed!: () => void;
 
@@ -148,11 +148,11 @@ export class Connection implements ListenerHost {
       stream: (id) => this.#table.get(id),
       protocolError: (message) => this.#protocolError(message),
       hello: (frame) => this.#onHello(frame),
-      open: (frame) => this.#onOpen(frame),
-      dgramOpen: (frame) => this.#onDgramOpen(frame),
-      resolve: (frame) => this.#onResolve(frame),
-      listen: (frame) => this.#onListen(frame),
-      bind: (frame) => this.#onListen(frame),
+      open: (frame) => this.#opening.open(frame),
+      dgramOpen: (frame) => this.#opening.dgramOpen(frame),
+      resolve: (frame) => this.#opening.resolve(frame),
+      listen: (frame) => this.#opening.listen(frame),
+      bind: (frame) => this.#opening.listen(frame),
     };
     const wsClosed = new Promise<void>((resolve) => {
       this.#resolveWsClosed = resolve;
@@ -178,6 +178,20 @@ export class Connection implements ListenerHost {
       handshakeTimedOut: this.#onHandshakeTimeout,
       idle: this.#onIdle,
       unresponsive: this.#onUnresponsive,
+    });
+    this.#opening = new StreamOpening({
+      host: this,
+      options,
+      metrics,
+      limits: info.limits,
+      owner: this.#owner,
+      table: this.#table,
+      admission: this.#admission,
+      outbox: this.outbox,
+      intake: this.#intake,
+      refusalLines: this.#refusalLines,
+      logFields: this.logFields,
+      protocolError: (message) => this.#protocolError(message),
     });
     options.log('debug', 'websocket accepted', { ...this.logFields, origin: info.origin });
   }
@@ -438,103 +452,6 @@ export class Connection implements ListenerHost {
       subject: result.subject ?? undefined,
       scope: this.#scope?.entries.join(','),
     });
-  }
-
-  #onOpen(open: OpenFrame): void {
-    if (!this.#admit(open.stream, open.type, true, (reason) => this.metrics.countOpen(reason))) return;
-    const stream = new TcpStream(this, open);
-    this.#table.add(stream);
-    void stream.start(open);
-  }
-
-  #onDgramOpen(open: DgramOpenFrame): void {
-    if (!this.#admit(open.stream, open.type, true, (reason) => this.metrics.countUdpOpen(reason))) return;
-    const stream = new UdpStream(this, open);
-    this.#table.add(stream);
-    stream.start();
-  }
-
-  #onResolve(request: ResolveFrame): void {
-    if (!this.#admit(request.stream, request.type, false, (reason) => this.metrics.countResolve(reason))) return;
-    const query = new NameQuery(this, request);
-    this.#table.add(query);
-    void query.start();
-  }
-
-  /**
-   * LISTEN and BIND: the stream limits of any socket, then listen.maxListeners for this page
-   * (LIMIT); the inbound policy itself is the listener's to apply (tcp-listener.ts). A LISTEN on a
-   * BIND's stream turns that reservation into a listener; one for a BIND the relay already refused
-   * or closed crossed that answer and is ignored.
-   */
-  #onListen(listen: ListenFrame | BindFrame): void {
-    if (listen.type === FrameType.LISTEN) {
-      const live = this.#table.get(listen.stream);
-      if (live !== undefined) {
-        if (live.kind !== 'LISTEN' || !live.listen(listen))
-          this.#protocolError(`LISTEN for live stream ${listen.stream}`);
-        return;
-      }
-      if (this.#table.takeCrossedBind(listen.stream)) return;
-    }
-    // A refused BIND: the LISTEN the page may have sent after it is to be ignored, not a reused id.
-    const refused = (): void => {
-      if (listen.type === FrameType.BIND) this.#table.rememberEndedBind(listen.stream);
-    };
-    if (!this.#admit(listen.stream, listen.type, true, (reason) => this.metrics.countListen(reason))) return refused();
-    const { inbound } = this.options;
-    if (inbound.enabled && this.#table.listenerCount >= inbound.maxListeners) {
-      refused();
-      return this.#refuseListen(listen.stream, 'listeners_per_connection', `${inbound.maxListeners} listeners open`);
-    }
-    // Across this client's (and ticket subject's) WebSockets too, fleet-wide with `redis`.
-    const hit = inbound.enabled ? this.limits.listenerLimit(this.#owner) : null;
-    if (hit !== null) {
-      refused();
-      return this.#refuseListen(listen.stream, hit.limit, hit.detail);
-    }
-    const listener = new TcpListener(this, listen);
-    this.#table.add(listener);
-    listener.start();
-  }
-
-  /** LISTEN over a listener limit: OPEN_FAILED(LIMIT), counted and logged. */
-  #refuseListen(stream: number, limit: LimitName, detail: string): void {
-    this.metrics.countLimit(limit);
-    this.metrics.countListen(Reason.LIMIT);
-    this.#refusalLines.info('listen failed', { ...this.logFields, stream, reason: 'LIMIT', limit, detail });
-    this.outbox.frame({ type: FrameType.OPEN_FAILED, stream, reason: Reason.LIMIT });
-  }
-
-  /**
-   * A stream-opening frame: its id must follow the rules (else a protocol error), and the
-   * stream must be admitted (else OPEN_FAILED(SHUTTING_DOWN | LIMIT), counted by `count`).
-   */
-  #admit(id: number, type: number, isSocket: boolean, count: (reason: number) => void): boolean {
-    const problem = this.#table.claim(id, type);
-    if (problem !== null) {
-      this.#protocolError(problem);
-      return false;
-    }
-    const refusal = this.#admission.refusal(this.#table.open, isSocket);
-    if (refusal === null) return true;
-    if (refusal.draining) {
-      this.outbox.frame({ type: FrameType.OPEN_FAILED, stream: id, reason: Reason.SHUTTING_DOWN });
-      count(Reason.SHUTTING_DOWN);
-      return false;
-    }
-    this.metrics.countLimit(refusal.limit);
-    this.#refusalLines.info('open failed', {
-      ...this.logFields,
-      stream: id,
-      reason: 'LIMIT',
-      limit: refusal.limit,
-      detail: refusal.detail,
-    });
-    this.outbox.frame({ type: FrameType.OPEN_FAILED, stream: id, reason: Reason.LIMIT });
-    count(Reason.LIMIT);
-    this.#intake.refused();
-    return false;
   }
 
   /** While draining: once nothing is left open, the page is told and the WebSocket closed. */

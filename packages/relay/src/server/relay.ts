@@ -3,11 +3,15 @@
  * page (see connection.ts) and answers /healthz and /readyz on the same port, and /metrics there
  * only as http-routes.ts's metricsAccess allows — or on a separate listener (`metricsPort`).
  *
- * Upgrade checks, in order: shutting down → 503; Origin not allowed → 403; an X-Forwarded-For
+ * Upgrade checks (upgrade-checks.ts), in order: shutting down → 503; Origin not allowed → 403; an X-Forwarded-For
  * from a trusted proxy with an unparsable hop → 400; the client already has maxConnectionsPerIp
  * WebSockets → 429. The page reports each as WSAENETDOWN (the
  * handshake never happened). The HTTP server itself bounds slow or bloated requests
  * (headersTimeout, maxHeadersCount, maxHeaderSize) before any of that runs.
+ *
+ * Over 400 lines because the server's lifecycle (listen, the main and metrics listeners, drain and
+ * close) and its request and upgrade handlers share one server's state; the parts with none of
+ * it are beside it (http-routes.ts, upgrade-checks.ts, client-address.ts, pending-upgrades.ts).
  *
  * Relays need no state shared between instances: a ticket is verified with the secret alone,
  * every stream lives and dies with its WebSocket. N relays behind any load balancer need no
@@ -18,20 +22,19 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { clientAddress } from './client-address.js';
 import { Connection } from '../connection/connection.js';
 import { MemoryCountStore, type CountStore } from '../ops/count-store.js';
 import { RelayLimits } from '../ops/limits.js';
 import { gatedNameService } from '../ops/lookup-gate.js';
 import { RedisCountStore } from '../ops/redis-count-store.js';
 import { PendingUpgrades } from './pending-upgrades.js';
+import { checkUpgrade, onUpgradeSocketError, rejectUpgrade } from './upgrade-checks.js';
 import { handleHttpRequest, metricsAccess, type MetricsAccess } from './http-routes.js';
 import { Metrics, type MetricsSnapshot } from '../ops/metrics.js';
 import {
   MAX_HEADERS_COUNT,
   inCidrs,
   isLoopbackHost,
-  normalizeOrigin,
   resolveOptions,
   type RelayOptions,
   type ResolvedOptions,
@@ -383,31 +386,9 @@ class RelayServer {
     this.#pendingUpgrades.settle(req.socket);
     socket.on('error', onUpgradeSocketError);
     if (this.#closing) return rejectUpgrade(socket, 503, 'Service Unavailable');
-    const origin = req.headers.origin;
-    if (
-      this.#options.allowOrigins &&
-      (origin === undefined || !this.#options.allowOrigins.has(normalizeOrigin(origin)))
-    ) {
-      this.#metrics.originRefusals++;
-      this.#options.log('info', 'upgrade refused: origin not allowed', {
-        origin: origin ?? '(none)',
-        peer: req.socket.remoteAddress,
-      });
-      return rejectUpgrade(socket, 403, 'Forbidden');
-    }
-    const identity = clientAddress(req, this.#options.trustProxy);
-    if (!identity.ok) {
-      this.#metrics.countLimit('bad_forwarded_for');
-      this.#options.log('info', 'upgrade refused: unusable X-Forwarded-For', {
-        why: identity.why,
-        peer: req.socket.remoteAddress,
-      });
-      return rejectUpgrade(socket, 400, 'Bad Request');
-    }
-    const client = identity.address;
-    // A proxy's own address is never exempt: a client that reached it with no hop of its own
-    // must not inherit the proxy's (usually loopback) exemption.
-    const exempt = !identity.proxyOnly && inCidrs(client, this.#options.exemptClients);
+    const check = checkUpgrade(req, this.#options, this.#metrics);
+    if (!check.ok) return rejectUpgrade(socket, check.status, check.text);
+    const { client, exempt } = check;
     if (exempt) {
       this.#wss.handleUpgrade(req, socket, head, (ws) => this.#onWebSocket(ws, req, client, exempt));
       return;
@@ -461,19 +442,6 @@ class RelayServer {
   };
 }
 
-function rejectUpgrade(socket: Duplex, status: number, text: string): void {
-  const body = `${status} ${text}\n`;
-  socket.end(
-    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
-    () => socket.destroy(),
-  );
-}
-
 function onTlsClientError(_err: Error, socket: Duplex): void {
   socket.destroy();
-}
-
-function onUpgradeSocketError(): void {
-  // A client that vanishes mid-upgrade is not the relay's problem; without a handler the
-  // error would be thrown.
 }

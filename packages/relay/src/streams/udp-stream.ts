@@ -1,5 +1,8 @@
 /**
- * One relayed UDP socket: the stream between a DGRAM_OPEN and its CLOSE.
+ * One relayed UDP socket: the stream between a DGRAM_OPEN and its CLOSE. (Over 400 lines for
+ * the reason tcp-stream.ts is: both credit directions, PEER verdicts and every socket event of one
+ * socket stay in one class, its per-datagram path without indirection; the destination cache is
+ * datagram-targets.ts, the socket factory udp-socket.ts.)
  *
  * States (one at a time, transitions only where named):
  *
