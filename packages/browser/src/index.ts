@@ -45,7 +45,7 @@ export {
   POLLNVAL,
   type WSAPOLLFD,
 } from './api/poll.js';
-export type { ADDRINFO, HOSTENT, SERVENT } from './api/names.js';
+export type { ADDRINFO, HOSTENT, PROTOENT, SERVENT } from './api/names.js';
 export type { StringRef } from './api/address-strings.js';
 export type { ADDRINFOEXW, AddrInfoExResult, GAI_OVERLAPPED, LookupCompletionRoutine } from './api/names-ex.js';
 export type { SOCKET_ADDRESS_LIST } from './api/connect.js';

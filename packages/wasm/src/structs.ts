@@ -6,7 +6,7 @@
  * only after it succeeded, so a failing call leaves the caller's memory as it was and nothing
  * keeps a view into memory across an await (memory may grow meanwhile).
  */
-import type { ADDRINFO, HOSTENT, SERVENT, WSADATA } from '@ws2web/browser';
+import type { ADDRINFO, HOSTENT, PROTOENT, SERVENT, WSADATA } from '@ws2web/browser';
 import { utf8Length, type WasmMemory } from './memory.js';
 
 /** Large enough for any sockaddr (SOCKADDR_STORAGE). */
@@ -192,7 +192,7 @@ export function freeAddrinfoChain(m: WasmMemory, head: number): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-// hostent / servent: one block each, owned by the glue and replaced by the next call, as
+// hostent / servent / protoent: one block each, owned by the glue and replaced by the next call, as
 // Windows keeps one per thread.
 
 /** Lays out pointers-to-strings arrays and strings after a fixed header. */
@@ -275,4 +275,18 @@ export function writeServent(m: WasmMemory, p: number, s: SERVENT): void {
   m.setU32(p + 4, aliases);
   m.setI16(p + 8, s.s_port);
   m.setU32(p + 12, w.string(s.s_proto));
+}
+
+/** struct protoent (32-bit) { p_name@0 p_aliases@4 p_proto@8 (short) } */
+export function protoentSize(p: PROTOENT): number {
+  return 12 + stringsSize([p.p_name, ...p.p_aliases]) + 4 * (p.p_aliases.length + 1) + 4;
+}
+
+export function writeProtoent(m: WasmMemory, at: number, p: PROTOENT): void {
+  const w = new BlockWriter(m, at, 12);
+  const aliases = w.pointerArray(p.p_aliases.map(() => 0));
+  p.p_aliases.forEach((a, i) => void m.setU32(aliases + 4 * i, w.string(a)));
+  m.setU32(at, w.string(p.p_name));
+  m.setU32(at + 4, aliases);
+  m.setI16(at + 8, p.p_proto);
 }

@@ -1,7 +1,7 @@
 /**
  * Names and address text: getaddrinfo, GetAddrInfoW, freeaddrinfo, gai_strerror, getnameinfo,
- * gethostbyname, gethostname, getservbyname, getservbyport, inet_pton, inet_ntop, inet_addr,
- * inet_ntoa, htons, ntohs, htonl, ntohl. The page has no DNS: names are resolved by the relay
+ * gethostbyname, gethostname, getservbyname, getservbyport, getprotobyname, getprotobynumber,
+ * inet_pton, inet_ntop, inet_addr, inet_ntoa, htons, ntohs, htonl, ntohl. The page has no DNS: names are resolved by the relay
  * (RESOLVE); numeric hosts and services never leave the page.
  */
 import { Capability, ResolveFamily, ResolveFlag, formatIPv6, parseIPv4, parseIPv6 } from '@ws2web/protocol';
@@ -50,7 +50,14 @@ import { errorName, wsaErrorForReason } from '../win/errors.js';
 import { htonl, htons, inetNtop, inetPton, inet_addr, inet_ntoa, ntohl, ntohs } from '../win/inet.js';
 import { readIpv6Text } from '../win/ip-text.js';
 import { fromEndpoint, readSockaddr, writeSockaddr, type SockAddr } from '../win/sockaddr.js';
-import { serviceByName, serviceByPort, type Service } from '../win/services.js';
+import {
+  type ProtocolEntry,
+  protocolByName,
+  protocolByNumber,
+  serviceByName,
+  serviceByPort,
+  type Service,
+} from '../win/services.js';
 
 /** ADDRINFO / ADDRINFOW: one link of getaddrinfo's result chain. */
 export interface ADDRINFO {
@@ -78,6 +85,12 @@ export interface SERVENT {
   s_aliases: string[];
   s_port: number;
   s_proto: string;
+}
+/** protoent, as getprotobyname / getprotobynumber return it. */
+export interface PROTOENT {
+  p_name: string;
+  p_aliases: string[];
+  p_proto: number;
 }
 
 const KNOWN_FLAGS =
@@ -172,6 +185,10 @@ function resolveService(service: string | null, socktype: number, numericOnly: b
 
 function servent(s: Service, proto: string | null): SERVENT {
   return { s_name: s.name, s_aliases: [...s.aliases], s_port: htons(s.port), s_proto: proto ?? s.protocols[0] };
+}
+
+function protoent(p: ProtocolEntry): PROTOENT {
+  return { p_name: p.name, p_aliases: [...p.aliases], p_proto: p.number };
 }
 
 export function nameCalls(ctx: WinsockContext) {
@@ -455,6 +472,20 @@ export function nameCalls(ctx: WinsockContext) {
       const p = proto === null || proto === undefined ? undefined : proto.toLowerCase();
       const s = p === undefined || p === 'tcp' || p === 'udp' ? serviceByPort(ntohs(port & 0xffff), p) : undefined;
       return s ? servent(s, p ?? null) : failWith(WSANO_DATA, null);
+    },
+
+    /** getprotobyname(name): Windows' protocol table, names and aliases in any case; null + WSANO_DATA. */
+    getprotobyname(name: string): PROTOENT | null {
+      if (!ctx.started()) return failWith(WSANOTINITIALISED, null);
+      const p = typeof name === 'string' ? protocolByName(name) : undefined;
+      return p ? protoent(p) : failWith(WSANO_DATA, null);
+    },
+
+    /** getprotobynumber(number): null + WSANO_DATA for a number the table does not have. */
+    getprotobynumber(number: number): PROTOENT | null {
+      if (!ctx.started()) return failWith(WSANOTINITIALISED, null);
+      const p = Number.isInteger(number) ? protocolByNumber(number) : undefined;
+      return p ? protoent(p) : failWith(WSANO_DATA, null);
     },
 
     /** inet_pton: 1 on success (bytes written to pAddrBuf), 0 for invalid text, -1 on error. */

@@ -1,7 +1,8 @@
 /**
  * Well-known services (a subset of Windows' %SystemRoot%\System32\drivers\etc\services), for
- * getaddrinfo service names, getservbyname/getservbyport and getnameinfo. The page has no
- * services file; this table is it.
+ * getaddrinfo service names, getservbyname/getservbyport and getnameinfo, and Windows' whole
+ * protocol table (its etc\protocol file) for getprotobyname/getprotobynumber. The page has no
+ * such files; these tables are them.
  */
 export type Protocol = 'tcp' | 'udp';
 export interface Service {
@@ -67,4 +68,43 @@ export function serviceByName(name: string, proto?: 'tcp' | 'udp'): Service | un
 
 export function serviceByPort(port: number, proto?: 'tcp' | 'udp'): Service | undefined {
   return SERVICES.find((s) => s.port === port && (!proto || s.protocols.includes(proto)));
+}
+
+export interface ProtocolEntry {
+  name: string;
+  number: number;
+  aliases: readonly string[];
+}
+
+/** Windows' etc\protocol, in its order: each name with its one alias, the capitalised name. */
+export const PROTOCOLS: readonly ProtocolEntry[] = [
+  { name: 'ip', number: 0, aliases: ['IP'] },
+  { name: 'icmp', number: 1, aliases: ['ICMP'] },
+  { name: 'ggp', number: 3, aliases: ['GGP'] },
+  { name: 'tcp', number: 6, aliases: ['TCP'] },
+  { name: 'egp', number: 8, aliases: ['EGP'] },
+  { name: 'pup', number: 12, aliases: ['PUP'] },
+  { name: 'udp', number: 17, aliases: ['UDP'] },
+  { name: 'hmp', number: 20, aliases: ['HMP'] },
+  { name: 'xns-idp', number: 22, aliases: ['XNS-IDP'] },
+  { name: 'rdp', number: 27, aliases: ['RDP'] },
+  { name: 'ipv6', number: 41, aliases: ['IPv6'] },
+  { name: 'ipv6-route', number: 43, aliases: ['IPv6-Route'] },
+  { name: 'ipv6-frag', number: 44, aliases: ['IPv6-Frag'] },
+  { name: 'esp', number: 50, aliases: ['ESP'] },
+  { name: 'ah', number: 51, aliases: ['AH'] },
+  { name: 'ipv6-icmp', number: 58, aliases: ['IPv6-ICMP'] },
+  { name: 'ipv6-nonxt', number: 59, aliases: ['IPv6-NoNxt'] },
+  { name: 'ipv6-opts', number: 60, aliases: ['IPv6-Opts'] },
+  { name: 'rvd', number: 66, aliases: ['RVD'] },
+];
+
+/** The protocol called `name` or one of its aliases, case-insensitively (Windows finds "TCP" and "Tcp"). */
+export function protocolByName(name: string): ProtocolEntry | undefined {
+  const n = name.toLowerCase();
+  return PROTOCOLS.find((p) => p.name === n || p.aliases.some((a) => a.toLowerCase() === n));
+}
+
+export function protocolByNumber(number: number): ProtocolEntry | undefined {
+  return PROTOCOLS.find((p) => p.number === number);
 }
