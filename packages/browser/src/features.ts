@@ -78,7 +78,7 @@ export const withPoll = feature(pollCalls);
 
 /**
  * getaddrinfo, GetAddrInfoW, GetAddrInfoExW (and its overlapped forms), getnameinfo,
- * gethostbyname, getservbyname, inet_pton… (resolving through the relay).
+ * gethostbyname, getservbyname, getprotobyname, inet_pton… (resolving through the relay).
  */
 export const withNames = feature((ctx) => ({ ...nameCalls(ctx), ...addrInfoExCalls(ctx) }));
 

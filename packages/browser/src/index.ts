@@ -47,7 +47,7 @@ export {
   POLLNVAL,
   type WSAPOLLFD,
 } from './api/poll.js';
-export type { ADDRINFO, HOSTENT, SERVENT } from './api/names.js';
+export type { ADDRINFO, HOSTENT, PROTOENT, SERVENT } from './api/names.js';
 export type { StringRef } from './api/address-strings.js';
 export {
   WSAMAKEASYNCREPLY,
@@ -56,7 +56,6 @@ export {
   hostentBufferSize,
   serventBufferSize,
   protoentBufferSize,
-  type PROTOENT,
   type AsyncEntryRef,
 } from './api/async-lookups.js';
 export type { ADDRINFOEXW, AddrInfoExResult, GAI_OVERLAPPED, LookupCompletionRoutine } from './api/names-ex.js';

@@ -8,10 +8,10 @@
  */
 import type { ConditionProc } from './api/accept.js';
 import type { StringRef } from './api/address-strings.js';
-import type { AsyncEntryRef, PROTOENT } from './api/async-lookups.js';
+import type { AsyncEntryRef } from './api/async-lookups.js';
 import type { SOCKET_ADDRESS_LIST } from './api/connect.js';
 import type { Ref, timeval, WSABUF } from './api/context.js';
-import type { ADDRINFO, HOSTENT, SERVENT } from './api/names.js';
+import type { ADDRINFO, HOSTENT, PROTOENT, SERVENT } from './api/names.js';
 import type { ADDRINFOEXW, AddrInfoExResult, GAI_OVERLAPPED, LookupCompletionRoutine } from './api/names-ex.js';
 import type { WSAPOLLFD } from './api/poll.js';
 import type { WSAMSG } from './api/messages.js';
@@ -656,6 +656,15 @@ export interface Winsock {
 
   /** getservbyport: the service for `port` (in network order, as Windows), or null with WSANO_DATA. */
   getservbyport(port: number, proto: string | null): SERVENT | null;
+
+  /**
+   * getprotobyname: the entry of Windows' protocol table whose name or alias is `name` (any case:
+   * "tcp", "TCP", "Tcp"), p_aliases holding the capitalised name; or null with WSANO_DATA.
+   */
+  getprotobyname(name: string): PROTOENT | null;
+
+  /** getprotobynumber: the protocol table's entry for `number` (6 → "tcp"), or null with WSANO_DATA. */
+  getprotobynumber(number: number): PROTOENT | null;
 
   /**
    * WSAAsyncGetHostByName: gethostbyname in the background. Returns a nonzero task handle at

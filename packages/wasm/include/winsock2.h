@@ -243,6 +243,13 @@ struct servent {
 };
 typedef struct servent SERVENT, *PSERVENT, *LPSERVENT;
 
+struct protoent {
+    char *p_name;
+    char **p_aliases;
+    short p_proto;
+};
+typedef struct protoent PROTOENT, *PPROTOENT, *LPPROTOENT;
+
 typedef void (CALLBACK *LPWSAOVERLAPPED_COMPLETION_ROUTINE)(DWORD dwError, DWORD cbTransferred, LPWSAOVERLAPPED lpOverlapped, DWORD dwFlags);
 typedef struct _QualityOfService QOS, *LPQOS;
 typedef struct _WSAPROTOCOL_INFOA WSAPROTOCOL_INFOA, *LPWSAPROTOCOL_INFOA;
@@ -253,7 +260,7 @@ WS2WEB_STATIC_ASSERT(sizeof(SOCKET) == 4 && sizeof(long) == 4 && sizeof(void *) 
 WS2WEB_STATIC_ASSERT(offsetof(WSADATA, szSystemStatus) == 261 && offsetof(WSADATA, iMaxSockets) == 390 && offsetof(WSADATA, lpVendorInfo) == 396 && sizeof(WSADATA) == 400, "WSADATA layout");
 WS2WEB_STATIC_ASSERT(sizeof(struct sockaddr_in) == 16 && sizeof(struct sockaddr_in6) == 28 && sizeof(SOCKADDR_STORAGE) == 128, "sockaddr layout");
 WS2WEB_STATIC_ASSERT(sizeof(WSANETWORKEVENTS) == 44 && sizeof(WSABUF) == 8 && sizeof(struct timeval) == 8, "event/buffer layout");
-WS2WEB_STATIC_ASSERT(sizeof(struct hostent) == 16 && offsetof(struct servent, s_port) == 8 && offsetof(struct servent, s_proto) == 12, "database entry layout");
+WS2WEB_STATIC_ASSERT(sizeof(struct hostent) == 16 && offsetof(struct servent, s_port) == 8 && offsetof(struct servent, s_proto) == 12 && offsetof(struct protoent, p_proto) == 8, "database entry layout");
 WS2WEB_STATIC_ASSERT(sizeof(WSAOVERLAPPED) == 20 && offsetof(WSAOVERLAPPED, hEvent) == 16, "WSAOVERLAPPED layout");
 
 /* ------------------------------------------------------------------------------------------ */
@@ -346,6 +353,8 @@ struct hostent *WSAAPI gethostbyname(const char *name) WS2WEB_IMPORT(gethostbyna
 int WSAAPI gethostname(char *name, int namelen) WS2WEB_IMPORT(gethostname);
 struct servent *WSAAPI getservbyname(const char *name, const char *proto) WS2WEB_IMPORT(getservbyname);
 struct servent *WSAAPI getservbyport(int port, const char *proto) WS2WEB_IMPORT(getservbyport);
+struct protoent *WSAAPI getprotobyname(const char *name) WS2WEB_IMPORT(getprotobyname);
+struct protoent *WSAAPI getprotobynumber(int number) WS2WEB_IMPORT(getprotobynumber);
 unsigned long WSAAPI inet_addr(const char *cp) WS2WEB_IMPORT(inet_addr);
 char *WSAAPI __ws2web_inet_ntoa_value(ULONG in) WS2WEB_IMPORT(inet_ntoa);
 /** inet_ntoa takes in_addr by value; the import takes its S_addr (a plain i32 on wasm). */

@@ -200,7 +200,7 @@ export function freeAddrinfoChain(m: WasmMemory, head: number): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-// hostent / servent: one block each, owned by the glue and replaced by the next call, as
+// hostent / servent / protoent: one block each, owned by the glue and replaced by the next call, as
 // Windows keeps one per thread.
 
 /** Lays out pointers-to-strings arrays and strings after a fixed header. */
@@ -285,7 +285,11 @@ export function writeServent(m: WasmMemory, p: number, s: SERVENT): void {
   m.setU32(p + 12, w.string(s.s_proto));
 }
 
-/** struct protoent (32-bit) { p_name@0 p_aliases@4 p_proto@8 (short) }: protoentBufferSize bytes. */
+/** struct protoent (32-bit) { p_name@0 p_aliases@4 p_proto@8 (short) }: protoentSize bytes. */
+export function protoentSize(p: PROTOENT): number {
+  return 12 + stringsSize([p.p_name, ...p.p_aliases]) + 4 * (p.p_aliases.length + 1) + 4;
+}
+
 export function writeProtoent(m: WasmMemory, p: number, e: PROTOENT): void {
   const w = new BlockWriter(m, p, 12);
   const aliases = w.pointerArray(e.p_aliases.map(() => 0));

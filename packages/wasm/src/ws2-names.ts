@@ -1,19 +1,21 @@
 /**
  * ws2_32 imports for names and address text: getaddrinfo, freeaddrinfo, getnameinfo,
- * gethostbyname, gethostname, getservbyname, getservbyport, inet_pton, inet_ntop, inet_addr,
- * inet_ntoa, gai_strerrorA. Results that C receives as pointers are written into the program's
+ * gethostbyname, gethostname, getservbyname, getservbyport, getprotobyname, getprotobynumber,
+ * inet_pton, inet_ntop, inet_addr, inet_ntoa, gai_strerrorA. Results that C receives as pointers are written into the program's
  * own heap (malloc): addrinfo chains until freeaddrinfo, the rest in per-kind static buffers.
  */
-import type { ADDRINFO, HOSTENT, SERVENT } from '@ws2web/browser';
+import type { ADDRINFO, HOSTENT, PROTOENT, SERVENT } from '@ws2web/browser';
 import type { GlueContext, ImportGroup } from './context.js';
 import { utf8Length } from './memory.js';
 import {
   freeAddrinfoChain,
   hostentSize,
+  protoentSize,
   readSockaddr,
   serventSize,
   writeAddrinfoChain,
   writeHostent,
+  writeProtoent,
   writeServent,
 } from './structs.js';
 import { AF_INET6, WSA_INVALID_PARAMETER, WSA_NOT_ENOUGH_MEMORY } from './values.js';
@@ -148,6 +150,14 @@ export function nameImports(ctx: GlueContext): ImportGroup {
     return p;
   }
 
+  function protoent(p: PROTOENT | null): number {
+    if (!p) return 0;
+    const at = ctx.statics.replace('protoent', protoentSize(p));
+    if (at === 0) return ctx.fail(WSA_NOT_ENOUGH_MEMORY, 0);
+    writeProtoent(ctx.m, at, p);
+    return at;
+  }
+
   return {
     sync: {
       freeaddrinfo: (pAddrInfo: number) => freeAddrinfoChain(ctx.m, pAddrInfo),
@@ -160,6 +170,8 @@ export function nameImports(ctx: GlueContext): ImportGroup {
       getservbyname: (name: number, proto: number) =>
         servent(w.getservbyname(ctx.m.cString(name) ?? '', ctx.m.cString(proto))),
       getservbyport: (port: number, proto: number) => servent(w.getservbyport(port, ctx.m.cString(proto))),
+      getprotobyname: (name: number) => protoent(w.getprotobyname(ctx.m.cString(name) ?? '')),
+      getprotobynumber: (number: number) => protoent(w.getprotobynumber(number)),
     },
     blocking: { getaddrinfo, gethostbyname, getnameinfo },
   };

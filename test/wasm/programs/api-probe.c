@@ -32,6 +32,7 @@ int main(int argc, char **argv)
     IN6_ADDR a6;
     struct hostent *he;
     struct servent *se;
+    struct protoent *pe;
     WSABUF bufs[2];
     char part1[5], part2[64];
     DWORD sent = 0, got = 0, flags = 0, t0;
@@ -74,6 +75,12 @@ int main(int argc, char **argv)
     printf("getservbyname(http/tcp): %s port %d proto %s\n", se ? se->s_name : "-", se ? ntohs(se->s_port) : 0, se ? se->s_proto : "-");
     se = getservbyport(htons(443), NULL);
     printf("getservbyport(443): %s\n", se ? se->s_name : "-");
+    pe = getprotobyname("UDP");
+    printf("getprotobyname(UDP): %s alias %s number %d\n", pe ? pe->p_name : "-", pe && pe->p_aliases[0] ? pe->p_aliases[0] : "-", pe ? pe->p_proto : -1);
+    pe = getprotobynumber(59);
+    printf("getprotobynumber(59): %s alias %s\n", pe ? pe->p_name : "-", pe && pe->p_aliases[0] ? pe->p_aliases[0] : "-");
+    pe = getprotobynumber(2);
+    printf("getprotobynumber(2): %s, error %d\n", pe ? pe->p_name : "NULL", WSAGetLastError());
     printf("gai_strerror(WSAHOST_NOT_FOUND): %s\n", gai_strerror(WSAHOST_NOT_FOUND));
 
     /* A connected socket: addresses, options, scatter/gather I/O */

@@ -28,19 +28,14 @@ import { protocolByName, protocolByNumber, type Protocol } from '../win/protocol
 import type { WinsockContext } from './context.js';
 import {
   hostByName,
+  protoent,
   reverseName,
   serviceEntryByName,
   serviceEntryByPort,
   type HOSTENT,
+  type PROTOENT,
   type SERVENT,
 } from './names.js';
-
-/** protoent: a protocol's name, aliases and number. */
-export interface PROTOENT {
-  p_name: string;
-  p_aliases: string[];
-  p_proto: number;
-}
 
 /** Where a WSAAsyncGet* call puts its entry: `value` is set just before the message is posted. */
 export interface AsyncEntryRef<T> {
@@ -88,8 +83,8 @@ export function protoentBufferSize(p: PROTOENT): number {
   return PROTOENT_BYTES + textBytes(p.p_name) + stringListBytes(p.p_aliases);
 }
 
-function protoent(p: Protocol | undefined): PROTOENT | number {
-  return p ? { p_name: p.name, p_aliases: [...p.aliases], p_proto: p.number } : WSANO_DATA;
+function protoentOrError(p: Protocol | undefined): PROTOENT | number {
+  return p ? protoent(p) : WSANO_DATA;
 }
 
 /** Task handles are 16-bit and never 0, as Windows' (a WORD in WSAMAKEASYNCREPLY's wParam peers). */
@@ -226,7 +221,7 @@ export function asyncLookupCalls(ctx: WinsockContext) {
       buflen: number,
     ): number {
       if (typeof name !== 'string') return ctx.failWith(WSAEFAULT, 0);
-      return start(hWnd, wMsg, buf, buflen, () => protoent(protocolByName(name)), protoentBufferSize);
+      return start(hWnd, wMsg, buf, buflen, () => protoentOrError(protocolByName(name)), protoentBufferSize);
     },
 
     /** WSAAsyncGetProtoByNumber: the protocol numbered `number`, WSANO_DATA if none. */
@@ -237,7 +232,7 @@ export function asyncLookupCalls(ctx: WinsockContext) {
       buf: AsyncEntryRef<PROTOENT>,
       buflen: number,
     ): number {
-      return start(hWnd, wMsg, buf, buflen, () => protoent(protocolByNumber(number)), protoentBufferSize);
+      return start(hWnd, wMsg, buf, buflen, () => protoentOrError(protocolByNumber(number)), protoentBufferSize);
     },
 
     /**

@@ -1,7 +1,7 @@
 /**
  * Names and address text: getaddrinfo, GetAddrInfoW, freeaddrinfo, gai_strerror, getnameinfo,
- * gethostbyname, gethostname, getservbyname, getservbyport, inet_pton, inet_ntop, inet_addr,
- * inet_ntoa, htons, ntohs, htonl, ntohl. The page has no DNS: names are resolved by the relay
+ * gethostbyname, gethostname, getservbyname, getservbyport, getprotobyname, getprotobynumber,
+ * inet_pton, inet_ntop, inet_addr, inet_ntoa, htons, ntohs, htonl, ntohl. The page has no DNS: names are resolved by the relay
  * (RESOLVE); numeric hosts and services never leave the page.
  */
 import { Capability, ResolveFamily, ResolveFlag, formatIPv6, parseIPv4, parseIPv6 } from '@ws2web/protocol';
@@ -51,6 +51,7 @@ import { errorName, wsaErrorForReason } from '../win/errors.js';
 import { htonl, htons, inetNtop, inetPton, inet_addr, inet_ntoa, ntohl, ntohs } from '../win/inet.js';
 import { readIpv6Text } from '../win/ip-text.js';
 import { fromEndpoint, readSockaddr, writeSockaddr, type SockAddr } from '../win/sockaddr.js';
+import { protocolByName, protocolByNumber, type Protocol } from '../win/protocols.js';
 import { serviceByName, serviceByPort, type Service } from '../win/services.js';
 
 /** ADDRINFO / ADDRINFOW: one link of getaddrinfo's result chain. */
@@ -79,6 +80,12 @@ export interface SERVENT {
   s_aliases: string[];
   s_port: number;
   s_proto: string;
+}
+/** protoent, as getprotobyname / getprotobynumber return it. */
+export interface PROTOENT {
+  p_name: string;
+  p_aliases: string[];
+  p_proto: number;
 }
 
 const KNOWN_FLAGS =
@@ -258,6 +265,11 @@ export function serviceEntryByPort(port: number, proto: string | null): SERVENT 
   const p = proto === null || proto === undefined ? undefined : proto.toLowerCase();
   const s = p === undefined || p === 'tcp' || p === 'udp' ? serviceByPort(ntohs(port & 0xffff), p) : undefined;
   return s ? servent(s, p ?? null) : WSANO_DATA;
+}
+
+/** A protocol table entry as a PROTOENT (getprotoby*, WSAAsyncGetProtoBy*). */
+export function protoent(p: Protocol): PROTOENT {
+  return { p_name: p.name, p_aliases: [...p.aliases], p_proto: p.number };
 }
 
 export function nameCalls(ctx: WinsockContext) {
@@ -480,6 +492,20 @@ export function nameCalls(ctx: WinsockContext) {
       if (!ctx.started()) return failWith(WSANOTINITIALISED, null);
       const s = serviceEntryByPort(port, proto);
       return typeof s === 'number' ? failWith(s, null) : s;
+    },
+
+    /** getprotobyname(name): Windows' protocol table, names and aliases in any case; null + WSANO_DATA. */
+    getprotobyname(name: string): PROTOENT | null {
+      if (!ctx.started()) return failWith(WSANOTINITIALISED, null);
+      const p = typeof name === 'string' ? protocolByName(name) : undefined;
+      return p ? protoent(p) : failWith(WSANO_DATA, null);
+    },
+
+    /** getprotobynumber(number): null + WSANO_DATA for a number the table does not have. */
+    getprotobynumber(number: number): PROTOENT | null {
+      if (!ctx.started()) return failWith(WSANOTINITIALISED, null);
+      const p = Number.isInteger(number) ? protocolByNumber(number) : undefined;
+      return p ? protoent(p) : failWith(WSANO_DATA, null);
     },
 
     /** inet_pton: 1 on success (bytes written to pAddrBuf), 0 for invalid text, -1 on error. */
