@@ -15,6 +15,10 @@
 #include <mstcpip.h>
 #include <windows.h>
 
+#ifndef TCP_KEEPALIVE
+#define TCP_KEEPALIVE 3 /* ws2ipdef.h on Windows 10 1709+; MinGW-w64's headers lack it */
+#endif
+
 #pragma comment(lib, "ws2_32.lib")
 
 static void check(const char *what, int ok)
