@@ -14,12 +14,7 @@
 extern "C" {
 #endif
 
-struct protoent {
-    char *p_name;
-    char **p_aliases;
-    short p_proto;
-};
-typedef struct protoent PROTOENT, *PPROTOENT, *LPPROTOENT;
+/* struct protoent / PROTOENT: winsock2.h, before this header. */
 WS2WEB_STATIC_ASSERT(sizeof(struct protoent) == 12 && offsetof(struct protoent, p_proto) == 8, "protoent layout");
 
 HANDLE WSAAPI WSAAsyncGetHostByName(HWND hWnd, u_int wMsg, const char *name, char *buf, int buflen) WS2WEB_IMPORT(WSAAsyncGetHostByName);
