@@ -9,7 +9,7 @@ import {
   HEADER_BYTES,
   PROTOCOL_VERSION,
   RELAY_STREAM_BASE,
-  decodeMessage,
+  decodeRelayMessage,
   encodeFrame,
   frameName,
   type Frame,
@@ -162,7 +162,7 @@ export class RelayConnection {
       this.#protocolError('relay sent a non-binary message');
       return;
     }
-    const result = decodeMessage(new Uint8Array(data));
+    const result = decodeRelayMessage(new Uint8Array(data));
     if (!result.ok) {
       this.#protocolError(result.error.toString());
       return;
