@@ -10,7 +10,7 @@ import {
   PROTOCOL_VERSION,
   RELAY_STREAM_BASE,
   decodeRelayMessage,
-  encodeFrame,
+  encodePageFrame,
   frameName,
   type Frame,
   type GoawayFrame,
@@ -153,7 +153,7 @@ export class RelayConnection {
   }
 
   #onOpen(): void {
-    this.#sendNow(encodeFrame({ type: FrameType.HELLO, version: PROTOCOL_VERSION, token: this.options.token }));
+    this.#sendNow(encodePageFrame({ type: FrameType.HELLO, version: PROTOCOL_VERSION, token: this.options.token }));
   }
 
   #onMessage(data: unknown): void {
@@ -282,7 +282,7 @@ export class RelayConnection {
    */
   send(frame: Frame): void {
     if (this.#failure) return;
-    this.#outbox.push(encodeFrame(frame));
+    this.#outbox.push(encodePageFrame(frame));
     if (!this.#flushScheduled && this.#welcome) {
       this.#flushScheduled = true;
       queueMicrotask(() => this.#flush());
