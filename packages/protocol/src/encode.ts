@@ -149,8 +149,11 @@ function writeEndpoint(w: Writer, e: Endpoint | null, slot: EndpointSlot): void 
   }
 }
 
-/** Writes the body of a frame a page sends (or both sides send); false for any other type. */
-function writePageFrameBody(w: Writer, f: Frame): boolean {
+/**
+ * Writes the body of a frame every page sends (the handshake and a TCP stream's frames, DATAGRAM);
+ * false for any other type.
+ */
+function writeCoreFrameBody(w: Writer, f: Frame): boolean {
   switch (f.type) {
     case FrameType.HELLO:
       w.u16(f.version);
@@ -178,15 +181,24 @@ function writePageFrameBody(w: Writer, f: Frame): boolean {
       w.u16(f.option);
       w.u32(f.value);
       return true;
+    case FrameType.DATAGRAM:
+      writeEndpoint(w, f.address, 'peer');
+      w.bytes(checkBytes(f.data));
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** Writes the body of a frame a page sends (or both sides send); false for any other type. */
+function writePageFrameBody(w: Writer, f: Frame): boolean {
+  if (writeCoreFrameBody(w, f)) return true;
+  switch (f.type) {
     case FrameType.DGRAM_OPEN:
       w.u8(checkFamily(f.family, dgramFamilies, 'DGRAM_OPEN'));
       w.u8(f.flags);
       w.u32(f.window);
       writeEndpoint(w, f.local, 'bind');
-      return true;
-    case FrameType.DATAGRAM:
-      writeEndpoint(w, f.address, 'peer');
-      w.bytes(checkBytes(f.data));
       return true;
     case FrameType.PEER:
       w.u32(f.seq);
@@ -322,6 +334,16 @@ export function encodeFrame(f: Frame): Uint8Array {
  */
 export function encodePageFrame(f: Frame): Uint8Array {
   return encodeWith(f, writePageFrameBody);
+}
+
+/**
+ * encodePageFrame for the frames every page sends: HELLO, OPEN, DATA, CREDIT, FIN, CLOSE, SETOPT,
+ * DATAGRAM; any other throws as an unknown type. The relay connection encodes with it, so a page
+ * carries the other frames' encoders (DGRAM_OPEN, PEER, RESOLVE, LISTEN, BIND) only with the
+ * features that send them, which encode them with encodePageFrame.
+ */
+export function encodeCoreFrame(f: Frame): Uint8Array {
+  return encodeWith(f, writeCoreFrameBody);
 }
 
 function encodeWith(f: Frame, writeFrameBody: BodyWriter): Uint8Array {

@@ -10,7 +10,7 @@ import {
   PROTOCOL_VERSION,
   RELAY_STREAM_BASE,
   decodeRelayMessage,
-  encodePageFrame,
+  encodeCoreFrame,
   frameName,
   type Frame,
   type GoawayFrame,
@@ -138,7 +138,7 @@ export class RelayConnection {
   }
 
   #onOpen(): void {
-    this.#sendNow(encodePageFrame({ type: FrameType.HELLO, version: PROTOCOL_VERSION, token: this.options.token }));
+    this.#sendNow(encodeCoreFrame({ type: FrameType.HELLO, version: PROTOCOL_VERSION, token: this.options.token }));
   }
 
   #onMessage(data: unknown): void {
@@ -241,7 +241,7 @@ export class RelayConnection {
    * Opens a stream: allocates its id and queues the frame `open(id)` builds (OPEN, DGRAM_OPEN,
    * LISTEN or RESOLVE: transport/resolve.ts). Frames for it go to `sink` until it is over or `forget` is called.
    */
-  openStream(sink: StreamSink, open: (stream: number) => Frame): number {
+  openStream(sink: StreamSink, open: (stream: number) => Frame | Uint8Array): number {
     const stream = this.#nextStream++;
     this.#streams.set(stream, sink);
     this.send(open(stream));
@@ -262,11 +262,13 @@ export class RelayConnection {
   /**
    * Queues a frame. Frames of one tick go out as one WebSocket message, in order; frames
    * queued before WELCOME wait for it. The frame is encoded now, so the caller may reuse
-   * its buffers as soon as this returns.
+   * its buffers as soon as this returns. A frame only some features send (DGRAM_OPEN, PEER,
+   * RESOLVE, LISTEN, BIND) comes encoded (encodePageFrame), so a page carries its encoder only
+   * with the feature.
    */
-  send(frame: Frame): void {
+  send(frame: Frame | Uint8Array): void {
     if (this.#failure) return;
-    this.#outbox.push(encodePageFrame(frame));
+    this.#outbox.push(frame instanceof Uint8Array ? frame : encodeCoreFrame(frame));
     if (!this.#flushScheduled && this.#welcome) {
       this.#flushScheduled = true;
       queueMicrotask(() => this.#flush());
