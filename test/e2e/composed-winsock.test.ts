@@ -26,6 +26,7 @@ const CORE_CALLS = [
   'WSASocket',
   'closesocket',
   'bind',
+  'bindAsync',
   'listen',
   'shutdown',
   'getsockname',
