@@ -165,13 +165,8 @@ type BodyDecoder = (r: Reader, stream: number) => Frame | Malformed;
 
 const missing = new Malformed('BAD_BODY', 'body too short or malformed');
 
-/** One decoder per frame type; each returns a frame or the reason the body is malformed. */
-const bodyDecoders: Record<number, BodyDecoder> = {
-  [FrameType.HELLO]: (r) => {
-    const version = r.u16();
-    const token = readString(r, 2);
-    return version === null || token === null ? missing : { type: FrameType.HELLO, version, token };
-  },
+/** Decoders of the frames a relay sends (and those both sides send): all a page decodes. */
+const fromRelayDecoders: Record<number, BodyDecoder> = {
   [FrameType.WELCOME]: (r) => {
     const version = r.u16();
     const maxFrameBody = r.u32();
@@ -184,17 +179,6 @@ const bodyDecoders: Record<number, BodyDecoder> = {
     const reason = r.u16();
     const message = readString(r, 2);
     return reason === null || message === null ? missing : { type: FrameType.GOAWAY, reason, message };
-  },
-  [FrameType.OPEN]: (r, stream) => {
-    const transport = r.u8();
-    const flags = r.u8();
-    const window = r.u32();
-    if (transport === null || flags === null || window === null) return missing;
-    const remote = readEndpoint(r, 'destination');
-    if (remote === null || remote instanceof Malformed) return remote ?? missing;
-    const local = readEndpoint(r, 'bind');
-    if (local instanceof Malformed) return local;
-    return { type: FrameType.OPEN, stream, transport, flags, window, remote, local };
   },
   [FrameType.OPENED]: (r, stream) => {
     const window = r.u32();
@@ -219,21 +203,6 @@ const bodyDecoders: Record<number, BodyDecoder> = {
     const reason = r.u16();
     return reason === null ? missing : { type: FrameType.CLOSE, stream, reason };
   },
-  [FrameType.SETOPT]: (r, stream) => {
-    const option = r.u16();
-    const value = r.u32();
-    return option === null || value === null ? missing : { type: FrameType.SETOPT, stream, option, value };
-  },
-  [FrameType.DGRAM_OPEN]: (r, stream) => {
-    const family = r.u8();
-    const flags = r.u8();
-    const window = r.u32();
-    if (family === null || flags === null || window === null) return missing;
-    if (!dgramFamilies.has(family)) return new Malformed('BAD_BODY', `family ${family} is neither 4 nor 6`);
-    const local = readEndpoint(r, 'bind');
-    if (local instanceof Malformed) return local;
-    return { type: FrameType.DGRAM_OPEN, stream, family, flags, window, local };
-  },
   [FrameType.DGRAM_OPENED]: (r, stream) => {
     const window = r.u32();
     if (window === null) return missing;
@@ -246,45 +215,10 @@ const bodyDecoders: Record<number, BodyDecoder> = {
     if (address instanceof Malformed) return address;
     return { type: FrameType.DATAGRAM, stream, address, data: r.take(r.remaining)! };
   },
-  [FrameType.PEER]: (r, stream) => {
-    const seq = r.u32();
-    const mode = r.u8();
-    if (seq === null || mode === null) return missing;
-    const address = readEndpoint(r, 'peer');
-    if (address instanceof Malformed) return address;
-    return { type: FrameType.PEER, stream, seq, mode, address };
-  },
   [FrameType.VERDICT]: (r, stream) => {
     const seq = r.u32();
     const reason = r.u16();
     return seq === null || reason === null ? missing : { type: FrameType.VERDICT, stream, seq, reason };
-  },
-  [FrameType.RESOLVE]: (r, stream) => {
-    const family = r.u8();
-    const flags = r.u8();
-    const host = readString(r, 1);
-    if (family === null || flags === null || host === null) return missing;
-    if (!resolveFamilies.has(family)) return new Malformed('BAD_BODY', `family ${family} is not 0, 4 or 6`);
-    return { type: FrameType.RESOLVE, stream, family, flags, host };
-  },
-  [FrameType.LISTEN]: (r, stream) => {
-    const family = r.u8();
-    const flags = r.u8();
-    const backlog = r.u32();
-    if (family === null || flags === null || backlog === null) return missing;
-    if (!dgramFamilies.has(family)) return new Malformed('BAD_BODY', `family ${family} is neither 4 nor 6`);
-    const local = readEndpoint(r, 'socket');
-    if (local === null || local instanceof Malformed) return local ?? missing;
-    return { type: FrameType.LISTEN, stream, family, flags, backlog, local };
-  },
-  [FrameType.BIND]: (r, stream) => {
-    const family = r.u8();
-    const flags = r.u8();
-    if (family === null || flags === null) return missing;
-    if (!dgramFamilies.has(family)) return new Malformed('BAD_BODY', `family ${family} is neither 4 nor 6`);
-    const local = readEndpoint(r, 'socket');
-    if (local === null || local instanceof Malformed) return local ?? missing;
-    return { type: FrameType.BIND, stream, family, flags, local };
   },
   [FrameType.LISTENING]: (r, stream) => {
     const local = readEndpoint(r, 'socket');
@@ -317,6 +251,76 @@ const bodyDecoders: Record<number, BodyDecoder> = {
   },
 };
 
+/** Decoders of the frames only a page sends: a relay decodes these too. */
+const fromPageDecoders: Record<number, BodyDecoder> = {
+  [FrameType.HELLO]: (r) => {
+    const version = r.u16();
+    const token = readString(r, 2);
+    return version === null || token === null ? missing : { type: FrameType.HELLO, version, token };
+  },
+  [FrameType.OPEN]: (r, stream) => {
+    const transport = r.u8();
+    const flags = r.u8();
+    const window = r.u32();
+    if (transport === null || flags === null || window === null) return missing;
+    const remote = readEndpoint(r, 'destination');
+    if (remote === null || remote instanceof Malformed) return remote ?? missing;
+    const local = readEndpoint(r, 'bind');
+    if (local instanceof Malformed) return local;
+    return { type: FrameType.OPEN, stream, transport, flags, window, remote, local };
+  },
+  [FrameType.SETOPT]: (r, stream) => {
+    const option = r.u16();
+    const value = r.u32();
+    return option === null || value === null ? missing : { type: FrameType.SETOPT, stream, option, value };
+  },
+  [FrameType.DGRAM_OPEN]: (r, stream) => {
+    const family = r.u8();
+    const flags = r.u8();
+    const window = r.u32();
+    if (family === null || flags === null || window === null) return missing;
+    if (!dgramFamilies.has(family)) return new Malformed('BAD_BODY', `family ${family} is neither 4 nor 6`);
+    const local = readEndpoint(r, 'bind');
+    if (local instanceof Malformed) return local;
+    return { type: FrameType.DGRAM_OPEN, stream, family, flags, window, local };
+  },
+  [FrameType.PEER]: (r, stream) => {
+    const seq = r.u32();
+    const mode = r.u8();
+    if (seq === null || mode === null) return missing;
+    const address = readEndpoint(r, 'peer');
+    if (address instanceof Malformed) return address;
+    return { type: FrameType.PEER, stream, seq, mode, address };
+  },
+  [FrameType.RESOLVE]: (r, stream) => {
+    const family = r.u8();
+    const flags = r.u8();
+    const host = readString(r, 1);
+    if (family === null || flags === null || host === null) return missing;
+    if (!resolveFamilies.has(family)) return new Malformed('BAD_BODY', `family ${family} is not 0, 4 or 6`);
+    return { type: FrameType.RESOLVE, stream, family, flags, host };
+  },
+  [FrameType.LISTEN]: (r, stream) => {
+    const family = r.u8();
+    const flags = r.u8();
+    const backlog = r.u32();
+    if (family === null || flags === null || backlog === null) return missing;
+    if (!dgramFamilies.has(family)) return new Malformed('BAD_BODY', `family ${family} is neither 4 nor 6`);
+    const local = readEndpoint(r, 'socket');
+    if (local === null || local instanceof Malformed) return local ?? missing;
+    return { type: FrameType.LISTEN, stream, family, flags, backlog, local };
+  },
+  [FrameType.BIND]: (r, stream) => {
+    const family = r.u8();
+    const flags = r.u8();
+    if (family === null || flags === null) return missing;
+    if (!dgramFamilies.has(family)) return new Malformed('BAD_BODY', `family ${family} is neither 4 nor 6`);
+    const local = readEndpoint(r, 'socket');
+    if (local === null || local instanceof Malformed) return local ?? missing;
+    return { type: FrameType.BIND, stream, family, flags, local };
+  },
+};
+
 export interface DecodeOptions {
   /** Largest body accepted; a larger declared length is TOO_LARGE. Default MAX_BODY_LIMIT. */
   maxBody?: number;
@@ -329,6 +333,22 @@ export interface DecodeOptions {
  * DATA payloads are views into `bytes`, not copies.
  */
 export function decodeMessage(bytes: Uint8Array, options: DecodeOptions = {}): DecodeResult {
+  return decodeWith((type) => fromRelayDecoders[type] ?? fromPageDecoders[type], bytes, options);
+}
+
+/**
+ * decodeMessage for a message a relay sent, as a page decodes it: a frame only a page sends is
+ * UNKNOWN_TYPE. A page carries only these decoders, not the relay's.
+ */
+export function decodeRelayMessage(bytes: Uint8Array, options: DecodeOptions = {}): DecodeResult {
+  return decodeWith((type) => fromRelayDecoders[type], bytes, options);
+}
+
+function decodeWith(
+  decoderOf: (type: number) => BodyDecoder | undefined,
+  bytes: Uint8Array,
+  options: DecodeOptions,
+): DecodeResult {
   const maxBody = options.maxBody ?? MAX_BODY_LIMIT;
   const frames: Frame[] = [];
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -340,7 +360,7 @@ export function decodeMessage(bytes: Uint8Array, options: DecodeOptions = {}): D
     const type = view.getUint8(pos);
     const stream = view.getUint32(pos + 1);
     const length = view.getUint32(pos + 5);
-    const decodeBody = bodyDecoders[type];
+    const decodeBody = decoderOf(type);
     if (!decodeBody) return fail('UNKNOWN_TYPE', `unknown frame type 0x${type.toString(16)}`, pos);
     if (length > maxBody) return fail('TOO_LARGE', `frame body of ${length} bytes exceeds ${maxBody}`, pos);
     const bodyStart = pos + HEADER_BYTES;

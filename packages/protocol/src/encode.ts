@@ -149,109 +149,131 @@ function writeEndpoint(w: Writer, e: Endpoint | null, slot: EndpointSlot): void 
   }
 }
 
-function writeBody(w: Writer, f: Frame): void {
+/**
+ * Writes the body of a frame every page sends (the handshake and a TCP stream's frames, DATAGRAM);
+ * false for any other type.
+ */
+function writeCoreFrameBody(w: Writer, f: Frame): boolean {
   switch (f.type) {
     case FrameType.HELLO:
       w.u16(f.version);
       writeShortString(w, f.token, 2);
-      return;
-    case FrameType.WELCOME:
-      w.u16(f.version);
-      w.u32(f.maxFrameBody);
-      w.u32(f.maxStreams);
-      w.u32(f.capabilities);
-      return;
-    case FrameType.GOAWAY:
-      w.u16(f.reason);
-      writeShortString(w, f.message, 2);
-      return;
+      return true;
     case FrameType.OPEN:
       w.u8(f.transport);
       w.u8(f.flags);
       w.u32(f.window);
       writeEndpoint(w, f.remote, 'destination');
       writeEndpoint(w, f.local, 'bind');
-      return;
-    case FrameType.OPENED:
-      w.u32(f.window);
-      writeEndpoint(w, f.local, 'socket');
-      writeEndpoint(w, f.remote, 'socket');
-      return;
-    case FrameType.OPEN_FAILED:
-      w.u16(f.reason);
-      return;
+      return true;
     case FrameType.DATA:
       w.bytes(checkBytes(f.data));
-      return;
+      return true;
     case FrameType.CREDIT:
       w.u32(f.bytes);
-      return;
+      return true;
     case FrameType.FIN:
-      return;
+      return true;
     case FrameType.CLOSE:
       w.u16(f.reason);
-      return;
+      return true;
     case FrameType.SETOPT:
       w.u16(f.option);
       w.u32(f.value);
-      return;
+      return true;
+    case FrameType.DATAGRAM:
+      writeEndpoint(w, f.address, 'peer');
+      w.bytes(checkBytes(f.data));
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** Writes the body of a frame a page sends (or both sides send); false for any other type. */
+function writePageFrameBody(w: Writer, f: Frame): boolean {
+  if (writeCoreFrameBody(w, f)) return true;
+  switch (f.type) {
     case FrameType.DGRAM_OPEN:
       w.u8(checkFamily(f.family, dgramFamilies, 'DGRAM_OPEN'));
       w.u8(f.flags);
       w.u32(f.window);
       writeEndpoint(w, f.local, 'bind');
-      return;
-    case FrameType.DGRAM_OPENED:
-      w.u32(f.window);
-      writeEndpoint(w, f.local, 'socket');
-      return;
-    case FrameType.DATAGRAM:
-      writeEndpoint(w, f.address, 'peer');
-      w.bytes(checkBytes(f.data));
-      return;
+      return true;
     case FrameType.PEER:
       w.u32(f.seq);
       w.u8(f.mode);
       writeEndpoint(w, f.address, 'peer');
-      return;
-    case FrameType.VERDICT:
-      w.u32(f.seq);
-      w.u16(f.reason);
-      return;
+      return true;
     case FrameType.RESOLVE:
       w.u8(checkFamily(f.family, resolveFamilies, 'RESOLVE'));
       w.u8(f.flags);
       writeShortString(w, f.host, 1);
-      return;
+      return true;
     case FrameType.LISTEN:
       w.u8(checkFamily(f.family, dgramFamilies, 'LISTEN'));
       w.u8(f.flags);
       w.u32(f.backlog);
       writeEndpoint(w, f.local, 'socket');
-      return;
+      return true;
     case FrameType.BIND:
       w.u8(checkFamily(f.family, dgramFamilies, 'BIND'));
       w.u8(f.flags);
       writeEndpoint(w, f.local, 'socket');
-      return;
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** Writes the body of any frame: a page's, or one only a relay sends. */
+function writeBody(w: Writer, f: Frame): boolean {
+  if (writePageFrameBody(w, f)) return true;
+  switch (f.type) {
+    case FrameType.WELCOME:
+      w.u16(f.version);
+      w.u32(f.maxFrameBody);
+      w.u32(f.maxStreams);
+      w.u32(f.capabilities);
+      return true;
+    case FrameType.GOAWAY:
+      w.u16(f.reason);
+      writeShortString(w, f.message, 2);
+      return true;
+    case FrameType.OPENED:
+      w.u32(f.window);
+      writeEndpoint(w, f.local, 'socket');
+      writeEndpoint(w, f.remote, 'socket');
+      return true;
+    case FrameType.OPEN_FAILED:
+      w.u16(f.reason);
+      return true;
+    case FrameType.DGRAM_OPENED:
+      w.u32(f.window);
+      writeEndpoint(w, f.local, 'socket');
+      return true;
+    case FrameType.VERDICT:
+      w.u32(f.seq);
+      w.u16(f.reason);
+      return true;
     case FrameType.LISTENING:
       writeEndpoint(w, f.local, 'socket');
-      return;
+      return true;
     case FrameType.INCOMING:
       w.u32(checkRelayStream(f.newStream));
       w.u32(f.window);
       writeEndpoint(w, f.local, 'socket');
       writeEndpoint(w, f.remote, 'socket');
-      return;
+      return true;
     case FrameType.RESOLVED:
       // Without this, a missing list would escape as a TypeError from `.length`.
       if (!Array.isArray(f.addresses)) throw new RangeError('ws2web codec: RESOLVED addresses must be an array');
       writeShortString(w, f.canonName, 1);
       w.u16(f.addresses.length);
       for (const a of f.addresses) writeEndpoint(w, a, 'socket');
-      return;
+      return true;
     default:
-      throw new RangeError(`ws2web codec: unknown frame type ${String((f as { type: unknown }).type)}`);
+      return false;
   }
 }
 
@@ -273,13 +295,16 @@ function writeHeader(out: Uint8Array, type: number, stream: number, length: numb
   out[8] = length;
 }
 
-function writeFrame(w: Writer, f: Frame): void {
+type BodyWriter = (w: Writer, f: Frame) => boolean;
+
+function writeFrame(w: Writer, f: Frame, writeFrameBody: BodyWriter): void {
   w.u8(f.type);
   w.u32(streamOf(f));
   const lengthAt = w.position;
   w.u32(0);
   const bodyStart = w.position;
-  writeBody(w, f);
+  if (!writeFrameBody(w, f))
+    throw new RangeError(`ws2web codec: unknown frame type ${String((f as { type: unknown }).type)}`);
   w.u32At(lengthAt, w.position - bodyStart);
 }
 
@@ -300,9 +325,31 @@ export function encodeData(stream: number, data: Uint8Array): Uint8Array {
 
 /** Encodes one frame as a complete message. */
 export function encodeFrame(f: Frame): Uint8Array {
+  return encodeWith(f, writeBody);
+}
+
+/**
+ * encodeFrame for a frame a page sends: one only a relay sends (WELCOME, OPENED…) throws as an
+ * unknown type. A page carries only these encoders, not the relay's.
+ */
+export function encodePageFrame(f: Frame): Uint8Array {
+  return encodeWith(f, writePageFrameBody);
+}
+
+/**
+ * encodePageFrame for the frames every page sends: HELLO, OPEN, DATA, CREDIT, FIN, CLOSE, SETOPT,
+ * DATAGRAM; any other throws as an unknown type. The relay connection encodes with it, so a page
+ * carries the other frames' encoders (DGRAM_OPEN, PEER, RESOLVE, LISTEN, BIND) only with the
+ * features that send them, which encode them with encodePageFrame.
+ */
+export function encodeCoreFrame(f: Frame): Uint8Array {
+  return encodeWith(f, writeCoreFrameBody);
+}
+
+function encodeWith(f: Frame, writeFrameBody: BodyWriter): Uint8Array {
   if (f.type === FrameType.DATA) return encodeData(f.stream, f.data);
   const w = new Writer(HEADER_BYTES + 64);
-  writeFrame(w, f);
+  writeFrame(w, f, writeFrameBody);
   return w.result();
 }
 
@@ -312,6 +359,6 @@ export function encodeFrames(frames: readonly Frame[]): Uint8Array {
   // Only a hint (the writer grows); must not throw before writeFrame validates the frame.
   for (const f of frames) size += HEADER_BYTES + (f.type === FrameType.DATA ? (f.data?.byteLength ?? 0) : 64);
   const w = new Writer(size);
-  for (const f of frames) writeFrame(w, f);
+  for (const f of frames) writeFrame(w, f, writeBody);
   return w.result();
 }

@@ -8,7 +8,7 @@
  * BIND is answered. A relay without the BIND capability holds nothing: bind succeeds and
  * `listen` opens a LISTEN stream of its own, as before.
  */
-import { Capability, FrameType, ListenFlag, Reason, type IncomingFrame, type ListenFrame } from '@ws2web/protocol';
+import { Capability, FrameType, ListenFlag, Reason, encodePageFrame, type IncomingFrame } from '@ws2web/protocol';
 import { AF_INET6, WSAEACCES, WSAECONNABORTED, WSAEINTR } from '../win/constants.js';
 import { closeReasonError, lostStreamError, unopenedStreamError, wsaErrorForReason } from '../win/errors.js';
 import { fromEndpoint, toEndpoint, type SockAddr } from '../win/sockaddr.js';
@@ -93,13 +93,15 @@ export class Listener implements StreamSink {
         return;
       }
       this.#bindStream = true;
-      this.#stream = this.conn.openStream(this, (stream) => ({
-        type: FrameType.BIND,
-        stream,
-        family: family === AF_INET6 ? 6 : 4,
-        flags: this.#flags(),
-        local: toEndpoint(bound),
-      }));
+      this.#stream = this.conn.openStream(this, (stream) =>
+        encodePageFrame({
+          type: FrameType.BIND,
+          stream,
+          family: family === AF_INET6 ? 6 : 4,
+          flags: this.#flags(),
+          local: toEndpoint(bound),
+        }),
+      );
       if (this.#backlog !== null) this.#sendListen(this.#stream);
     });
   }
@@ -124,15 +126,16 @@ export class Listener implements StreamSink {
     );
   }
 
-  #listenFrame(stream: number): ListenFrame {
-    return {
+  /** LISTEN, encoded here: the relay connection encodes only the frames every page sends. */
+  #listenFrame(stream: number): Uint8Array {
+    return encodePageFrame({
       type: FrameType.LISTEN,
       stream,
       family: this.#family === AF_INET6 ? 6 : 4,
       flags: this.#flags(),
       backlog: Math.max(1, Math.min(this.#backlog ?? 1, 0xffff)),
       local: toEndpoint(this.#bound!),
-    };
+    });
   }
 
   #sendListen(stream: number): void {

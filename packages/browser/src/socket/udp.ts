@@ -4,7 +4,7 @@
  * peer set by connect, and the relay's policy answers cached per destination. Its states are
  * `UdpState` (socket/state.ts).
  */
-import { Capability, DgramFlag, FrameType, PeerMode, Reason } from '@ws2web/protocol';
+import { Capability, DgramFlag, FrameType, PeerMode, Reason, encodePageFrame } from '@ws2web/protocol';
 import {
   AF_INET6,
   FD_READ,
@@ -168,16 +168,19 @@ export class DatagramSocket extends SocketBase implements StreamSink {
       if (!conn.usable || !(conn.capabilities & Capability.UDP)) return this.#openFinished(WSAEOPNOTSUPP);
       const local = this.bound && !(isUnspecified(this.bound) && this.bound.port === 0) ? toEndpoint(this.bound) : null;
       this.#credit.grantWindow();
-      this.#stream = conn.openStream(this, (stream) => ({
-        type: FrameType.DGRAM_OPEN,
-        stream,
-        family: this.family === AF_INET6 ? 6 : 4,
-        flags:
-          (this.options.broadcast ? DgramFlag.BROADCAST : 0) |
-          (this.family === AF_INET6 && !this.options.v6Only ? DgramFlag.DUAL_STACK : 0),
-        window: DATAGRAM_WINDOW,
-        local,
-      }));
+      // Encoded here: the relay connection encodes only the frames every page sends.
+      this.#stream = conn.openStream(this, (stream) =>
+        encodePageFrame({
+          type: FrameType.DGRAM_OPEN,
+          stream,
+          family: this.family === AF_INET6 ? 6 : 4,
+          flags:
+            (this.options.broadcast ? DgramFlag.BROADCAST : 0) |
+            (this.family === AF_INET6 && !this.options.v6Only ? DgramFlag.DUAL_STACK : 0),
+          window: DATAGRAM_WINDOW,
+          local,
+        }),
+      );
     });
     return this.#opened;
   }
@@ -283,13 +286,15 @@ export class DatagramSocket extends SocketBase implements StreamSink {
     const seq = ++this.#seq >>> 0;
     return new Promise((settle) => {
       this.#peerReplies.set(seq, settle);
-      this.#conn?.send({
-        type: FrameType.PEER,
-        stream: this.#stream,
-        seq,
-        mode,
-        address: address ? toEndpoint(address) : null,
-      });
+      this.#conn?.send(
+        encodePageFrame({
+          type: FrameType.PEER,
+          stream: this.#stream,
+          seq,
+          mode,
+          address: address ? toEndpoint(address) : null,
+        }),
+      );
     });
   }
 

@@ -9,8 +9,8 @@ import {
   HEADER_BYTES,
   PROTOCOL_VERSION,
   RELAY_STREAM_BASE,
-  decodeMessage,
-  encodeFrame,
+  decodeRelayMessage,
+  encodeCoreFrame,
   frameName,
   type Frame,
   type GoawayFrame,
@@ -54,21 +54,6 @@ export interface RelayConnectionOptions {
 
 const OPEN = 1;
 
-/** Stream frames a relay may send. */
-const relayFrames = new Set<number>([
-  FrameType.OPENED,
-  FrameType.OPEN_FAILED,
-  FrameType.DATA,
-  FrameType.CREDIT,
-  FrameType.FIN,
-  FrameType.CLOSE,
-  FrameType.DGRAM_OPENED,
-  FrameType.DATAGRAM,
-  FrameType.VERDICT,
-  FrameType.RESOLVED,
-  FrameType.LISTENING,
-  FrameType.INCOMING,
-]);
 /** Frames after which a stream id is finished. */
 const finalFrames = new Set<number>([FrameType.OPEN_FAILED, FrameType.CLOSE, FrameType.RESOLVED]);
 
@@ -153,7 +138,7 @@ export class RelayConnection {
   }
 
   #onOpen(): void {
-    this.#sendNow(encodeFrame({ type: FrameType.HELLO, version: PROTOCOL_VERSION, token: this.options.token }));
+    this.#sendNow(encodeCoreFrame({ type: FrameType.HELLO, version: PROTOCOL_VERSION, token: this.options.token }));
   }
 
   #onMessage(data: unknown): void {
@@ -162,7 +147,7 @@ export class RelayConnection {
       this.#protocolError('relay sent a non-binary message');
       return;
     }
-    const result = decodeMessage(new Uint8Array(data));
+    const result = decodeRelayMessage(new Uint8Array(data));
     if (!result.ok) {
       this.#protocolError(result.error.toString());
       return;
@@ -186,12 +171,11 @@ export class RelayConnection {
       case FrameType.GOAWAY:
         this.options.log(`relay closing the connection: ${frame.message}`);
         return this.#fail(relayLostError(true));
-      case FrameType.HELLO:
+      case FrameType.HELLO: // never decoded from a relay; here for the type
       case FrameType.WELCOME:
         return this.#protocolError(`relay sent ${frameName(frame.type)} after the handshake`);
       default: {
-        if (!relayFrames.has(frame.type))
-          return this.#protocolError(`relay sent ${frameName(frame.type)}, which only a page sends`);
+        // The rest are stream frames a relay sends: decodeRelayMessage decodes no frame only a page sends.
         const sink = this.#streams.get(frame.stream);
         if (!sink) {
           // A stream we closed: frames crossed on the wire. A stream never opened: a broken relay.
@@ -257,7 +241,7 @@ export class RelayConnection {
    * Opens a stream: allocates its id and queues the frame `open(id)` builds (OPEN, DGRAM_OPEN,
    * LISTEN or RESOLVE: transport/resolve.ts). Frames for it go to `sink` until it is over or `forget` is called.
    */
-  openStream(sink: StreamSink, open: (stream: number) => Frame): number {
+  openStream(sink: StreamSink, open: (stream: number) => Frame | Uint8Array): number {
     const stream = this.#nextStream++;
     this.#streams.set(stream, sink);
     this.send(open(stream));
@@ -278,11 +262,13 @@ export class RelayConnection {
   /**
    * Queues a frame. Frames of one tick go out as one WebSocket message, in order; frames
    * queued before WELCOME wait for it. The frame is encoded now, so the caller may reuse
-   * its buffers as soon as this returns.
+   * its buffers as soon as this returns. A frame only some features send (DGRAM_OPEN, PEER,
+   * RESOLVE, LISTEN, BIND) comes encoded (encodePageFrame), so a page carries its encoder only
+   * with the feature.
    */
-  send(frame: Frame): void {
+  send(frame: Frame | Uint8Array): void {
     if (this.#failure) return;
-    this.#outbox.push(encodeFrame(frame));
+    this.#outbox.push(frame instanceof Uint8Array ? frame : encodeCoreFrame(frame));
     if (!this.#flushScheduled && this.#welcome) {
       this.#flushScheduled = true;
       queueMicrotask(() => this.#flush());
