@@ -297,6 +297,20 @@ describe('failures and their Winsock errors', () => {
     expect(lastError(w)).toBe('WSAECONNABORTED');
   });
 
+  it('a frame only another stream kind receives (DATAGRAM to a page with TCP streams only) is a protocol error', async () => {
+    const r = relay(welcoming());
+    const w = page(r.url);
+    const s = await connected(w);
+    const recv = w.recv(s, new Uint8Array(8), 8, 0);
+    const conn = onlyConnection(r);
+    const stream = openOf(conn).stream;
+    conn.send({ type: FrameType.DATAGRAM, stream, address: null, data: Uint8Array.of(1) });
+    expect(await recv).toBe(SOCKET_ERROR);
+    expect(lastError(w)).toBe('WSAECONNABORTED');
+    await conn.whenClosed();
+    expect(conn.closeCode).toBe(4002);
+  });
+
   it('a text message after WELCOME is a protocol error: WSAECONNABORTED, and the page closes with 4002', async () => {
     const r = relay(welcoming());
     const w = page(r.url);

@@ -61,7 +61,7 @@ export type DecodeResult = { ok: true; frames: Frame[] } | { ok: false; error: P
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Cursor over one frame body; every read checks bounds and reports failure by returning null. */
-class Reader {
+export class Reader {
   #view: DataView;
   #pos: number;
   constructor(
@@ -154,7 +154,7 @@ function readEndpoint(r: Reader, slot: EndpointSlot): Endpoint | null | Malforme
 }
 
 /** Why a body did not decode: BAD_BODY (short, trailing, bad UTF-8) or BAD_ADDRESS (wrong kind). */
-class Malformed {
+export class Malformed {
   constructor(
     readonly code: 'BAD_BODY' | 'BAD_ADDRESS',
     readonly message: string,
@@ -163,10 +163,17 @@ class Malformed {
 
 type BodyDecoder = (r: Reader, stream: number) => Frame | Malformed;
 
+/**
+ * Body decoders by frame type, for decodeMessageWith. A page starts with streamFrameDecoders and
+ * adds a table when it opens a stream whose answers need it (datagramFrameDecoders with
+ * DGRAM_OPEN…), so it carries the decoders of the features it uses only.
+ */
+export type FrameDecoders = Readonly<Record<number, BodyDecoder>>;
+
 const missing = new Malformed('BAD_BODY', 'body too short or malformed');
 
-/** Decoders of the frames a relay sends (and those both sides send): all a page decodes. */
-const fromRelayDecoders: Record<number, BodyDecoder> = {
+/** Decoders of the relay's handshake frames and a TCP stream's: what every page decodes. */
+export const streamFrameDecoders: FrameDecoders = {
   [FrameType.WELCOME]: (r) => {
     const version = r.u16();
     const maxFrameBody = r.u32();
@@ -203,6 +210,10 @@ const fromRelayDecoders: Record<number, BodyDecoder> = {
     const reason = r.u16();
     return reason === null ? missing : { type: FrameType.CLOSE, stream, reason };
   },
+};
+
+/** The answers to DGRAM_OPEN and PEER, and a UDP stream's datagrams. */
+export const datagramFrameDecoders: FrameDecoders = {
   [FrameType.DGRAM_OPENED]: (r, stream) => {
     const window = r.u32();
     if (window === null) return missing;
@@ -220,6 +231,10 @@ const fromRelayDecoders: Record<number, BodyDecoder> = {
     const reason = r.u16();
     return seq === null || reason === null ? missing : { type: FrameType.VERDICT, stream, seq, reason };
   },
+};
+
+/** The answers to LISTEN and BIND: a listener's address and its connections. */
+export const listenerFrameDecoders: FrameDecoders = {
   [FrameType.LISTENING]: (r, stream) => {
     const local = readEndpoint(r, 'socket');
     if (local === null || local instanceof Malformed) return local ?? missing;
@@ -237,6 +252,10 @@ const fromRelayDecoders: Record<number, BodyDecoder> = {
     if (remote === null || remote instanceof Malformed) return remote ?? missing;
     return { type: FrameType.INCOMING, stream, newStream, window, local, remote };
   },
+};
+
+/** The answer to RESOLVE. */
+export const resolveFrameDecoders: FrameDecoders = {
   [FrameType.RESOLVED]: (r, stream) => {
     const canonName = readString(r, 1);
     const count = r.u16();
@@ -251,8 +270,16 @@ const fromRelayDecoders: Record<number, BodyDecoder> = {
   },
 };
 
+/** Every frame a relay sends. */
+const fromRelayDecoders: FrameDecoders = {
+  ...streamFrameDecoders,
+  ...datagramFrameDecoders,
+  ...listenerFrameDecoders,
+  ...resolveFrameDecoders,
+};
+
 /** Decoders of the frames only a page sends: a relay decodes these too. */
-const fromPageDecoders: Record<number, BodyDecoder> = {
+const fromPageDecoders: FrameDecoders = {
   [FrameType.HELLO]: (r) => {
     const version = r.u16();
     const token = readString(r, 2);
@@ -321,6 +348,8 @@ const fromPageDecoders: Record<number, BodyDecoder> = {
   },
 };
 
+const allDecoders: FrameDecoders = { ...fromRelayDecoders, ...fromPageDecoders };
+
 export interface DecodeOptions {
   /** Largest body accepted; a larger declared length is TOO_LARGE. Default MAX_BODY_LIMIT. */
   maxBody?: number;
@@ -333,7 +362,7 @@ export interface DecodeOptions {
  * DATA payloads are views into `bytes`, not copies.
  */
 export function decodeMessage(bytes: Uint8Array, options: DecodeOptions = {}): DecodeResult {
-  return decodeWith((type) => fromRelayDecoders[type] ?? fromPageDecoders[type], bytes, options);
+  return decodeMessageWith(allDecoders, bytes, options);
 }
 
 /**
@@ -341,13 +370,17 @@ export function decodeMessage(bytes: Uint8Array, options: DecodeOptions = {}): D
  * UNKNOWN_TYPE. A page carries only these decoders, not the relay's.
  */
 export function decodeRelayMessage(bytes: Uint8Array, options: DecodeOptions = {}): DecodeResult {
-  return decodeWith((type) => fromRelayDecoders[type], bytes, options);
+  return decodeMessageWith(fromRelayDecoders, bytes, options);
 }
 
-function decodeWith(
-  decoderOf: (type: number) => BodyDecoder | undefined,
+/**
+ * decodeMessage with only the frame types `decoders` has: any other is UNKNOWN_TYPE. A page
+ * decodes with the tables of the streams it opened (see FrameDecoders).
+ */
+export function decodeMessageWith(
+  decoders: FrameDecoders,
   bytes: Uint8Array,
-  options: DecodeOptions,
+  options: DecodeOptions = {},
 ): DecodeResult {
   const maxBody = options.maxBody ?? MAX_BODY_LIMIT;
   const frames: Frame[] = [];
@@ -360,7 +393,7 @@ function decodeWith(
     const type = view.getUint8(pos);
     const stream = view.getUint32(pos + 1);
     const length = view.getUint32(pos + 5);
-    const decodeBody = decoderOf(type);
+    const decodeBody = decoders[type];
     if (!decodeBody) return fail('UNKNOWN_TYPE', `unknown frame type 0x${type.toString(16)}`, pos);
     if (length > maxBody) return fail('TOO_LARGE', `frame body of ${length} bytes exceeds ${maxBody}`, pos);
     const bodyStart = pos + HEADER_BYTES;

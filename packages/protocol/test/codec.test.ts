@@ -7,7 +7,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
+  datagramFrameDecoders,
   decodeMessage,
+  decodeMessageWith,
+  listenerFrameDecoders,
+  resolveFrameDecoders,
+  streamFrameDecoders,
   encodeData,
   encodeFrame,
   encodeFrames,
@@ -1092,6 +1097,57 @@ describe('malformed messages are ProtocolError values', () => {
     const e = expectError(decodeMessage(hex('ff')), 'TRUNCATED', 0);
     expect(e.name).toBe('ProtocolError');
     expect(e.message).toMatch(/header/);
+  });
+});
+
+describe('decodeMessageWith: a page decodes only the frames of the streams it opened', () => {
+  const relaySent = [
+    FrameType.WELCOME,
+    FrameType.GOAWAY,
+    FrameType.OPENED,
+    FrameType.OPEN_FAILED,
+    FrameType.DATA,
+    FrameType.CREDIT,
+    FrameType.FIN,
+    FrameType.CLOSE,
+    FrameType.DGRAM_OPENED,
+    FrameType.DATAGRAM,
+    FrameType.VERDICT,
+    FrameType.LISTENING,
+    FrameType.INCOMING,
+    FrameType.RESOLVED,
+  ];
+  const tables = { streamFrameDecoders, datagramFrameDecoders, listenerFrameDecoders, resolveFrameDecoders };
+
+  it('the four tables split the frames a relay sends, each type in exactly one', () => {
+    const owners = relaySent.map((type) =>
+      Object.entries(tables)
+        .filter(([, table]) => type in table)
+        .map(([name]) => name),
+    );
+    expect(owners).toEqual([
+      ...Array(8).fill(['streamFrameDecoders']),
+      ...Array(3).fill(['datagramFrameDecoders']),
+      ...Array(2).fill(['listenerFrameDecoders']),
+      ['resolveFrameDecoders'],
+    ]);
+  });
+
+  it('a DATAGRAM is UNKNOWN_TYPE with the stream table alone, and decodes once the datagram table is added', () => {
+    const datagram = encodeFrame({ type: FrameType.DATAGRAM, stream: 3, address: null, data: Uint8Array.of(7) });
+    const credit = hex('21 00000003 00000004 00000010');
+    const both = new Uint8Array([...credit, ...datagram]);
+    expectError(decodeMessageWith(streamFrameDecoders, both), 'UNKNOWN_TYPE', credit.length);
+    expect(frames(decodeMessageWith({ ...streamFrameDecoders, ...datagramFrameDecoders }, both))).toEqual([
+      { type: FrameType.CREDIT, stream: 3, bytes: 16 },
+      { type: FrameType.DATAGRAM, stream: 3, address: null, data: Uint8Array.of(7) },
+    ]);
+  });
+
+  it('a frame only a page sends is UNKNOWN_TYPE in every table', () => {
+    const hello = encodeFrame({ type: FrameType.HELLO, version: 1, token: '' });
+    const all = Object.assign({}, ...Object.values(tables));
+    expectError(decodeMessageWith(all, hello), 'UNKNOWN_TYPE', 0);
   });
 });
 

@@ -8,7 +8,15 @@
  * BIND is answered. A relay without the BIND capability holds nothing: bind succeeds and
  * `listen` opens a LISTEN stream of its own, as before.
  */
-import { Capability, FrameType, ListenFlag, Reason, encodePageFrame, type IncomingFrame } from '@ws2web/protocol';
+import {
+  Capability,
+  FrameType,
+  ListenFlag,
+  Reason,
+  encodePageFrame,
+  listenerFrameDecoders,
+  type IncomingFrame,
+} from '@ws2web/protocol';
 import { AF_INET6, WSAEACCES, WSAECONNABORTED, WSAEINTR } from '../win/constants.js';
 import { closeReasonError, lostStreamError, unopenedStreamError, wsaErrorForReason } from '../win/errors.js';
 import { fromEndpoint, toEndpoint, type SockAddr } from '../win/sockaddr.js';
@@ -93,14 +101,17 @@ export class Listener implements StreamSink {
         return;
       }
       this.#bindStream = true;
-      this.#stream = this.conn.openStream(this, (stream) =>
-        encodePageFrame({
-          type: FrameType.BIND,
-          stream,
-          family: family === AF_INET6 ? 6 : 4,
-          flags: this.#flags(),
-          local: toEndpoint(bound),
-        }),
+      this.#stream = this.conn.openStream(
+        this,
+        (stream) =>
+          encodePageFrame({
+            type: FrameType.BIND,
+            stream,
+            family: family === AF_INET6 ? 6 : 4,
+            flags: this.#flags(),
+            local: toEndpoint(bound),
+          }),
+        listenerFrameDecoders,
       );
       if (this.#backlog !== null) this.#sendListen(this.#stream);
     });
@@ -149,7 +160,7 @@ export class Listener implements StreamSink {
       if (code) return this.#fail(unopenedStreamError(code));
       // A relay without inbound support refuses, as its policy would: WSAEACCES (the contract).
       if (!(this.conn.capabilities & Capability.INBOUND)) return this.#fail(WSAEACCES);
-      this.#stream = this.conn.openStream(this, (stream) => this.#listenFrame(stream));
+      this.#stream = this.conn.openStream(this, (stream) => this.#listenFrame(stream), listenerFrameDecoders);
     });
   }
 

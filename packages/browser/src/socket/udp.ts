@@ -4,7 +4,15 @@
  * peer set by connect, and the relay's policy answers cached per destination. Its states are
  * `UdpState` (socket/state.ts).
  */
-import { Capability, DgramFlag, FrameType, PeerMode, Reason, encodePageFrame } from '@ws2web/protocol';
+import {
+  Capability,
+  DgramFlag,
+  FrameType,
+  PeerMode,
+  Reason,
+  datagramFrameDecoders,
+  encodePageFrame,
+} from '@ws2web/protocol';
 import {
   AF_INET6,
   FD_READ,
@@ -169,17 +177,20 @@ export class DatagramSocket extends SocketBase implements StreamSink {
       const local = this.bound && !(isUnspecified(this.bound) && this.bound.port === 0) ? toEndpoint(this.bound) : null;
       this.#credit.grantWindow();
       // Encoded here: the relay connection encodes only the frames every page sends.
-      this.#stream = conn.openStream(this, (stream) =>
-        encodePageFrame({
-          type: FrameType.DGRAM_OPEN,
-          stream,
-          family: this.family === AF_INET6 ? 6 : 4,
-          flags:
-            (this.options.broadcast ? DgramFlag.BROADCAST : 0) |
-            (this.family === AF_INET6 && !this.options.v6Only ? DgramFlag.DUAL_STACK : 0),
-          window: DATAGRAM_WINDOW,
-          local,
-        }),
+      this.#stream = conn.openStream(
+        this,
+        (stream) =>
+          encodePageFrame({
+            type: FrameType.DGRAM_OPEN,
+            stream,
+            family: this.family === AF_INET6 ? 6 : 4,
+            flags:
+              (this.options.broadcast ? DgramFlag.BROADCAST : 0) |
+              (this.family === AF_INET6 && !this.options.v6Only ? DgramFlag.DUAL_STACK : 0),
+            window: DATAGRAM_WINDOW,
+            local,
+          }),
+        datagramFrameDecoders,
       );
     });
     return this.#opened;

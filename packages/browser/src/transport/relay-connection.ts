@@ -9,10 +9,12 @@ import {
   HEADER_BYTES,
   PROTOCOL_VERSION,
   RELAY_STREAM_BASE,
-  decodeRelayMessage,
+  decodeMessageWith,
   encodeCoreFrame,
   frameName,
+  streamFrameDecoders,
   type Frame,
+  type FrameDecoders,
   type GoawayFrame,
   type HelloFrame,
   type WelcomeFrame,
@@ -72,6 +74,8 @@ export class RelayConnection {
   #ws: WebSocketLike | null = null;
   #welcome: WelcomeFrame | null = null;
   #streams = new Map<number, StreamSink>();
+  /** What a relay message may hold: the handshake and TCP frames, and the answers of the streams opened. */
+  #decoders: Record<number, FrameDecoders[number]> = { ...streamFrameDecoders };
   #nextStream = 1;
   /** Highest relay-allocated stream id announced by INCOMING (frames above it are a protocol error). */
   #highestRelayStream = RELAY_STREAM_BASE - 1;
@@ -147,7 +151,7 @@ export class RelayConnection {
       this.#protocolError('relay sent a non-binary message');
       return;
     }
-    const result = decodeRelayMessage(new Uint8Array(data));
+    const result = decodeMessageWith(this.#decoders, new Uint8Array(data));
     if (!result.ok) {
       this.#protocolError(result.error.toString());
       return;
@@ -175,7 +179,7 @@ export class RelayConnection {
       case FrameType.WELCOME:
         return this.#protocolError(`relay sent ${frameName(frame.type)} after the handshake`);
       default: {
-        // The rest are stream frames a relay sends: decodeRelayMessage decodes no frame only a page sends.
+        // The rest are stream frames a relay sends: #decoders has no frame only a page sends.
         const sink = this.#streams.get(frame.stream);
         if (!sink) {
           // A stream we closed: frames crossed on the wire. A stream never opened: a broken relay.
@@ -240,8 +244,12 @@ export class RelayConnection {
   /**
    * Opens a stream: allocates its id and queues the frame `open(id)` builds (OPEN, DGRAM_OPEN,
    * LISTEN or RESOLVE: transport/resolve.ts). Frames for it go to `sink` until it is over or `forget` is called.
+   * `answers` decodes the frames a stream of that kind receives beyond a TCP stream's (DGRAM_OPENED,
+   * INCOMING, RESOLVED…): the feature that opens such streams brings them, so a page without it
+   * carries none and a relay sending them anyway is a protocol error.
    */
-  openStream(sink: StreamSink, open: (stream: number) => Frame | Uint8Array): number {
+  openStream(sink: StreamSink, open: (stream: number) => Frame | Uint8Array, answers?: FrameDecoders): number {
+    if (answers) Object.assign(this.#decoders, answers);
     const stream = this.#nextStream++;
     this.#streams.set(stream, sink);
     this.send(open(stream));

@@ -2,7 +2,7 @@
  * A name lookup through the relay: a one-shot RESOLVE stream on the relay connection, answered by
  * RESOLVED or OPEN_FAILED. Apart from the connection so that only the name calls carry it.
  */
-import { FrameType, Reason, encodePageFrame, type Endpoint } from '@ws2web/protocol';
+import { FrameType, Reason, encodePageFrame, resolveFrameDecoders, type Endpoint } from '@ws2web/protocol';
 import type { RelayConnection } from './relay-connection.js';
 
 /** Outcome of a RESOLVE: the addresses, or the wire reason it failed. */
@@ -28,6 +28,7 @@ export function resolveThrough(
         onLost: (code) => settle({ ok: false, reason: Reason.ABORTED, code }),
       },
       (stream) => encodePageFrame({ type: FrameType.RESOLVE, stream, family, flags, host }),
+      resolveFrameDecoders,
     );
   });
 }
