@@ -13,7 +13,11 @@ import { defer, ipv4, startEchoServer, useServer, usePage, type PageClient } fro
 const LATENCY_FLOOR_MS = 25;
 
 export interface HonestPage {
-  /** `count` echo round trips one after another; the 99th percentile in ms. */
+  /**
+   * Two windows of `count` echo round trips one after another; the lower of their 99th
+   * percentiles in ms. A scheduler stall of the shared machine lands in one window; a relay that
+   * stops serving honest pages shows in both.
+   */
   p99(count?: number): Promise<number>;
 }
 
@@ -26,15 +30,18 @@ export async function honestPage(relay: Relay): Promise<HonestPage> {
   const payload = new Uint8Array(16).fill(0x68);
   return {
     async p99(count = 100) {
-      const times: number[] = [];
-      for (let i = 0; i < count; i++) {
-        const start = performance.now();
-        page.send({ type: FrameType.DATA, stream: 1, data: payload });
-        await page.read(1, payload.length, { timeoutMs: 10_000 });
-        times.push(performance.now() - start);
-      }
-      times.sort((a, b) => a - b);
-      return times[Math.floor(0.99 * (times.length - 1))]!;
+      const window = async (): Promise<number> => {
+        const times: number[] = [];
+        for (let i = 0; i < count; i++) {
+          const start = performance.now();
+          page.send({ type: FrameType.DATA, stream: 1, data: payload });
+          await page.read(1, payload.length, { timeoutMs: 10_000 });
+          times.push(performance.now() - start);
+        }
+        times.sort((a, b) => a - b);
+        return times[Math.floor(0.99 * (times.length - 1))]!;
+      };
+      return Math.min(await window(), await window());
     },
   };
 }
