@@ -2,7 +2,7 @@
  * Wine's ws2_32 sock.c test_WSASocket, from real Windows: its table of family / type / protocol
  * combinations, each with WSASocket's error (the last error, 0 on success) and, for the ones
  * that succeed, the socket's type. The rest of Windows' function (WSAEnumProtocols, sockets made
- * from a WSAPROTOCOL_INFO, SO_PROTOCOL_INFO, SOCK_RAW, IPX, Bluetooth) is outside this file; see
+ * from a WSAPROTOCOL_INFO, SO_PROTOCOL_INFO, what SOCK_RAW does for an administrator) is outside this file; see
  * docs/conformance.md.
  */
 import { afterEach, describe, expect, it } from 'vitest';
@@ -123,5 +123,14 @@ describe('WSASocket, families not installed (test_WSASocket)', () => {
       expect(w.WSASocket(af, type, protocol, null, 0, 0)).toBe(INVALID_SOCKET);
       expect(lastError(w)).toBe('WSAEAFNOSUPPORT');
     }
+  });
+});
+
+describe('WSASocket, SOCK_RAW (test_WSASocket)', () => {
+  it('(AF_INET, SOCK_RAW, IPPROTO_ICMP) → WSAEACCES, as for a process without administrator rights', () => {
+    const w = winsock();
+    w.WSASetLastError(MARK);
+    expect(w.WSASocket(AF_INET, ws2.SOCK_RAW, ws2.IPPROTO_ICMP, null, 0, 0)).toBe(INVALID_SOCKET);
+    expect(lastError(w)).toBe('WSAEACCES');
   });
 });

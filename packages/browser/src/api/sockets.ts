@@ -5,6 +5,8 @@
  */
 import {
   AF_UNSPEC,
+  SOCK_RAW,
+  WSAEACCES,
   AF_INET,
   AF_INET6,
   INVALID_SOCKET,
@@ -32,8 +34,11 @@ export function socketCalls(ctx: WinsockContext) {
     // Windows' provider match, in its order (Wine's test_WSASocket): AF_UNSPEC needs a protocol,
     // then the type, the family, the protocol are checked.
     if (af === AF_UNSPEC && protocol === 0) return failWith(WSAEINVAL, INVALID_SOCKET);
-    if (type !== 0 && type !== SOCK_STREAM && type !== SOCK_DGRAM) return failWith(WSAESOCKTNOSUPPORT, INVALID_SOCKET);
+    if (type !== 0 && type !== SOCK_STREAM && type !== SOCK_DGRAM && type !== SOCK_RAW)
+      return failWith(WSAESOCKTNOSUPPORT, INVALID_SOCKET);
     if (af !== AF_UNSPEC && af !== AF_INET && af !== AF_INET6) return failWith(WSAEAFNOSUPPORT, INVALID_SOCKET);
+    // Raw sockets are for administrators on Windows; a page is never one (and the relay carries no raw IP).
+    if (type === SOCK_RAW) return failWith(WSAEACCES, INVALID_SOCKET);
     // Type 0 picks the provider from the protocol; neither given: the first provider, TCP.
     const effectiveType =
       type !== 0
