@@ -22,7 +22,7 @@ describe.each(['jspi', 'asyncify'] as RunMode[])('kernel32 events with %s', (mod
         'timed wait: 258 after >= 90 ms: 1',
         'CloseHandle 1 1, again 0 error 6',
         'connect: 10035',
-        'wait 0: FD_CONNECT 1 error 0',
+        'wait 0: FD_CONNECT 1 error 0, FD_CLOSE slot kept 1',
         'wait 0: FD_READ 1, recv 15: you said: ping',
         '',
       ].join('\n'),

@@ -489,7 +489,8 @@ export interface Winsock {
   WSAEventSelect(s: number, hEventObject: WsaEvent | null, lNetworkEvents: number): number;
 
   /**
-   * WSAEnumNetworkEvents: fills `lpNetworkEvents` in place (lNetworkEvents and iErrorCode[FD_*_BIT]),
+   * WSAEnumNetworkEvents: fills `lpNetworkEvents` in place (lNetworkEvents, and iErrorCode[FD_*_BIT]
+   * of the events reported only),
    * clears the record and resets `hEventObject`. Returns 0, or SOCKET_ERROR with WSAENOTSOCK.
    */
   WSAEnumNetworkEvents(s: number, hEventObject: WsaEvent | null, lpNetworkEvents: WSANETWORKEVENTS): number;

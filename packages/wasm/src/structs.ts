@@ -111,7 +111,8 @@ export function writeNetworkEvents(
   ne: { lNetworkEvents: number; iErrorCode: number[] },
 ): void {
   m.setI32(ptr, ne.lNetworkEvents);
-  for (let i = 0; i < 10; i++) m.setI32(ptr + 4 + 4 * i, ne.iErrorCode[i] ?? 0);
+  // Only the reported events' slots, as Windows: the others keep what the caller left there.
+  for (let i = 0; i < 10; i++) if (ne.lNetworkEvents & (1 << i)) m.setI32(ptr + 4 + 4 * i, ne.iErrorCode[i] ?? 0);
 }
 
 /** The (ptr, len) pairs of a WSABUF array, or null when the array is not readable. */

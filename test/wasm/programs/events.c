@@ -59,8 +59,10 @@ int main(int argc, char **argv) {
     addr.sin_addr.s_addr = inet_addr("127.0.0.1");
     if (connect(s, (struct sockaddr *)&addr, sizeof addr) == SOCKET_ERROR) printf("connect: %d\n", WSAGetLastError());
     rc = WaitForSingleObject(autoEv, 5000);
+    memset(&ne, 0xAB, sizeof ne); /* the slots of events not reported keep this */
     WSAEnumNetworkEvents(s, autoEv, &ne);
-    printf("wait %lu: FD_CONNECT %d error %d\n", rc, (ne.lNetworkEvents & FD_CONNECT) != 0, ne.iErrorCode[FD_CONNECT_BIT]);
+    printf("wait %lu: FD_CONNECT %d error %d, FD_CLOSE slot kept %d\n", rc, (ne.lNetworkEvents & FD_CONNECT) != 0,
+           ne.iErrorCode[FD_CONNECT_BIT], ne.iErrorCode[FD_CLOSE_BIT] == (int)0xABABABAB);
     send(s, "ping\n", 5, 0);
     rc = WaitForSingleObject(autoEv, 5000);
     WSAEnumNetworkEvents(s, autoEv, &ne);

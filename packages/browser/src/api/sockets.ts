@@ -4,6 +4,9 @@
  * connect.ts, accept in accept.ts, ioctlsocket in ioctl.ts.)
  */
 import {
+  AF_UNSPEC,
+  SOCK_RAW,
+  WSAEACCES,
   AF_INET,
   AF_INET6,
   INVALID_SOCKET,
@@ -28,20 +31,35 @@ export function socketCalls(ctx: WinsockContext) {
 
   function createSocket(af: number, type: number, protocol: number): number {
     if (!ctx.started()) return failWith(WSANOTINITIALISED, INVALID_SOCKET);
-    if (af !== AF_INET && af !== AF_INET6) return failWith(WSAEAFNOSUPPORT, INVALID_SOCKET);
-    // type 0 picks the provider from the protocol, as Windows does.
-    const effectiveType =
-      type === 0 ? (protocol === IPPROTO_TCP ? SOCK_STREAM : protocol === IPPROTO_UDP ? SOCK_DGRAM : 0) : type;
-    if (effectiveType !== SOCK_STREAM && effectiveType !== SOCK_DGRAM)
+    // Windows' provider match, in its order (Wine's test_WSASocket): AF_UNSPEC needs a protocol,
+    // then the type, the family, the protocol are checked.
+    if (af === AF_UNSPEC && protocol === 0) return failWith(WSAEINVAL, INVALID_SOCKET);
+    if (type !== 0 && type !== SOCK_STREAM && type !== SOCK_DGRAM && type !== SOCK_RAW)
       return failWith(WSAESOCKTNOSUPPORT, INVALID_SOCKET);
+    if (af !== AF_UNSPEC && af !== AF_INET && af !== AF_INET6) return failWith(WSAEAFNOSUPPORT, INVALID_SOCKET);
+    // Raw sockets are for administrators on Windows; a page is never one (and the relay carries no raw IP).
+    if (type === SOCK_RAW) return failWith(WSAEACCES, INVALID_SOCKET);
+    // Type 0 picks the provider from the protocol; neither given: the first provider, TCP.
+    const effectiveType =
+      type !== 0
+        ? type
+        : protocol === 0 || protocol === IPPROTO_TCP
+          ? SOCK_STREAM
+          : protocol === IPPROTO_UDP
+            ? SOCK_DGRAM
+            : 0;
+    if (effectiveType === 0) return failWith(WSAEPROTONOSUPPORT, INVALID_SOCKET);
     const expected = effectiveType === SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP;
     if (protocol !== 0 && protocol !== expected) return failWith(WSAEPROTONOSUPPORT, INVALID_SOCKET);
     // A type whose provider this object was made without is one Windows has no provider for.
     const provider = ctx.providers.get(effectiveType);
     if (!provider) return failWith(WSAESOCKTNOSUPPORT, INVALID_SOCKET);
+    // AF_UNSPEC with a protocol: the first provider of the catalog, IPv4.
+    const family = af === AF_UNSPEC ? AF_INET : af;
     const handle = ctx.allocateHandle();
-    const socket = provider(handle, af, ctx.host);
+    const socket = provider(handle, family, ctx.host);
     ctx.sockets.set(handle, socket);
+    ctx.setLastError(0); // Windows clears the last error on success
     return handle;
   }
 

@@ -140,6 +140,9 @@ export class DatagramSocket extends SocketBase implements StreamSink {
 
   bind(address: SockAddr): void {
     this.bound = address;
+    // Windows: a bound datagram socket can send at once, so bind records FD_WRITE (event-object
+    // mode reports it at the next WSAEnumNetworkEvents, before the relay socket is open).
+    this.events.record(FD_WRITE, 0);
     // The relay socket must exist to receive; an address conflict surfaces at the next call.
     void this.ensureOpen();
   }

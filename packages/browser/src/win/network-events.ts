@@ -139,7 +139,8 @@ export class NetworkEvents {
   enumerate(out: { lNetworkEvents: number; iErrorCode: number[] }): void {
     const events = this.#pending & this.#mask;
     out.lNetworkEvents = events;
-    for (let i = 0; i < FD_MAX_EVENTS; i++) out.iErrorCode[i] = events & (1 << i) ? this.#errors[i]! : 0;
+    // Windows writes only the slots of the events it reports; the others keep what they held.
+    for (let i = 0; i < FD_MAX_EVENTS; i++) if (events & (1 << i)) out.iErrorCode[i] = this.#errors[i]!;
     this.#pending &= ~events;
   }
 

@@ -60,7 +60,12 @@ const stream = (s: Socket) => s.type === SOCK_STREAM;
 
 const solSocket: Record<number, OptionSpec> = {
   [SO_ERROR]: { size: 4, get: (s) => s.soError },
-  [SO_TYPE]: { size: 4, get: (s) => s.type },
+  [SO_TYPE]: {
+    size: 4,
+    get: (s) => s.type,
+    // Read-only; Windows refuses setting it with WSAEINVAL on a datagram socket (test_WSASocket).
+    set: (s) => (s.type === SOCK_DGRAM ? WSAEINVAL : WSAENOPROTOOPT),
+  },
   [SO_ACCEPTCONN]: { size: 4, get: (s) => (s.isListening ? 1 : 0) },
   [SO_CONNECT_TIME]: { size: 4, get: (s) => s.connectTimeSeconds(), applies: stream },
   // The largest UDP payload: 65535 less the UDP header and (IPv4) the IP header.
