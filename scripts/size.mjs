@@ -23,7 +23,9 @@ const size = await measureBundle({
 });
 const kb = (n) => `${(n / 1000).toFixed(1)} kB`;
 step(`blocking TCP client (createWinsockWith: withTcp, withConnect, withData), bundled with Vite:`);
-console.log(`  ${kb(size.minified)} minified, ${kb(size.gzip)} gzip (budget ${kb(TCP_CLIENT_GZIP_BUDGET)} gzip)`);
+console.log(
+  `  ${kb(size.minified)} minified, ${kb(size.gzip)} gzip = ${size.gzip} B (budget ${TCP_CLIENT_GZIP_BUDGET} B gzip)`,
+);
 console.log('  modules, bytes before minification:');
 for (const { id, bytes } of size.modules) console.log(`  ${String(bytes).padStart(8)}  ${id}`);
 if (size.gzip > TCP_CLIENT_GZIP_BUDGET) {
