@@ -144,8 +144,13 @@ describe('struct marshalling', () => {
       0,
       0,
     ]);
+    // FD_READ | FD_CLOSE reported: their slots are written; FD_CONNECT's (slot 4) keeps the caller's value.
+    m.setI32(3000 + 4, 7);
+    m.setI32(3000 + 4 + 4 * 4, 1234);
     writeNetworkEvents(m, 3000, { lNetworkEvents: 0x21, iErrorCode: [0, 0, 0, 0, 10061, 10053, 0, 0, 0, 0] });
-    expect([m.i32(3000), m.i32(3000 + 4 + 4 * 4), m.i32(3000 + 4 + 5 * 4)]).toEqual([0x21, 10061, 10053]);
+    expect([m.i32(3000), m.i32(3000 + 4), m.i32(3000 + 4 + 4 * 4), m.i32(3000 + 4 + 5 * 4)]).toEqual([
+      0x21, 0, 1234, 10053,
+    ]);
   });
 
   it('reads and rewrites fd_sets in place; reads WSABUF arrays and scatters only the received bytes', () => {
