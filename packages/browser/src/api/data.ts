@@ -111,11 +111,6 @@ export function dataCalls(ctx: WinsockContext) {
     };
   }
 
-  /**
-   * The bytes a receive-like call gets, written straight into `dest[0..len)`: TCP stream bytes,
-   * or the next datagram (truncated → WSAEMSGSIZE with the truncated bytes delivered, as
-   * Windows). `deliver` then reports the count and the source (and scatters, for several WSABUFs).
-   */
   /** send/sendto: a blocking (or non-blocking) transfer with no overlapped; bytes sent or SOCKET_ERROR. */
   async function blockingSend(
     socket: AnySocket,
@@ -135,6 +130,11 @@ export function dataCalls(ctx: WinsockContext) {
     return code === 0 ? sent : code;
   }
 
+  /**
+   * The bytes a receive-like call gets, written straight into `dest[0..len)`: TCP stream bytes,
+   * or the next datagram (truncated → WSAEMSGSIZE with the truncated bytes delivered, as
+   * Windows). `deliver` then reports the count and the source (and scatters, for several WSABUFs).
+   */
   function recvTransfer(
     socket: AnySocket,
     dest: Uint8Array,
