@@ -3,7 +3,7 @@
  * non-blocking, and overlapped (lpOverlapped: SOCKET_ERROR + WSA_IO_PENDING, completion through
  * the WSAOVERLAPPED, its event, WSAGetOverlappedResult and an optional completion routine).
  */
-import { AF_INET6, WSAEADDRNOTAVAIL, WSAEFAULT, WSAEMSGSIZE, WSAESHUTDOWN, WSA_IO_PENDING } from '../win/constants.js';
+import { AF_INET6, WSAEADDRNOTAVAIL, WSAEFAULT, WSAEMSGSIZE, WSA_IO_PENDING } from '../win/constants.js';
 import { isOverlapped, type CompletionRoutine, type OverlappedResult, type WSAOVERLAPPED } from '../win/overlapped.js';
 import { SOCKADDR_IN6_SIZE, SOCKADDR_IN_SIZE, copySockaddrOut, isUnspecified, type SockAddr } from '../win/sockaddr.js';
 import { destinationFor } from './connect.js';
@@ -212,7 +212,8 @@ export function dataCalls(ctx: WinsockContext) {
     if (total < 0 || !checkFrom(socket, lpFrom, lpFromlen)) return failWith(WSAEFAULT);
     // No peer check: a bound datagram socket receives from anyone with recv/WSARecv too (an
     // unbound one fails with WSAEINVAL in the socket), as Windows.
-    if (socket.receiveShut) return failWith(WSAESHUTDOWN);
+    const now = socket.immediateReceiveError;
+    if (now) return failWith(now);
     // One buffer: receive into it directly; several: into one scratch buffer, then scatter.
     const first = lpBuffers[0]?.buf;
     const dest = dwBufferCount === 1 && first ? first : new Uint8Array(total);
