@@ -96,7 +96,8 @@ export function overlappedImports(ctx: GlueContext, data: ImportGroup): { ws2_32
         const rc = address
           ? await w.WSARecvFrom(s >>> 0, buffers, 1, null, flags, address.buf, address.ref, ov, null)
           : await w.WSARecv(s >>> 0, buffers, 1, null, flags, ov, null);
-        return rc === SOCKET_ERROR && isPending();
+        // 0: completed at once (buffered stream bytes); its completion still comes through ov.
+        return rc === 0 || (rc === SOCKET_ERROR && isPending());
       },
       deliver: (bytes) => {
         // The OutAddress and the targets were read at the call; memory may have grown since.

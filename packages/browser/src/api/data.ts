@@ -3,7 +3,7 @@
  * non-blocking, and overlapped (lpOverlapped: SOCKET_ERROR + WSA_IO_PENDING, completion through
  * the WSAOVERLAPPED, its event, WSAGetOverlappedResult and an optional completion routine).
  */
-import { AF_INET6, WSAEADDRNOTAVAIL, WSAEFAULT, WSAEMSGSIZE, WSA_IO_PENDING } from '../win/constants.js';
+import { AF_INET6, WSAEADDRNOTAVAIL, WSAEFAULT, WSAEINVAL, WSAEMSGSIZE, WSA_IO_PENDING, MSG_WAITALL } from '../win/constants.js';
 import { isOverlapped, type CompletionRoutine, type OverlappedResult, type WSAOVERLAPPED } from '../win/overlapped.js';
 import { SOCKADDR_IN6_SIZE, SOCKADDR_IN_SIZE, copySockaddrOut, isUnspecified, type SockAddr } from '../win/sockaddr.js';
 import { destinationFor } from './connect.js';
@@ -69,9 +69,16 @@ export async function runTransfer(
   transfer: Transfer,
   lpOverlapped: WSAOVERLAPPED | null | undefined,
   routine: CompletionRoutine | null | undefined,
+  atOnce = false,
 ): Promise<number> {
   if (lpOverlapped !== null && lpOverlapped !== undefined) {
     if (!isOverlapped(lpOverlapped)) return ctx.failWith(WSAEFAULT);
+    if (atOnce) {
+      // Completes now: the result is known before the call returns, as Windows' immediate success.
+      const r = await transfer(false);
+      ctx.overlapped.start(socket.handle, lpOverlapped, () => Promise.resolve(r), typeof routine === 'function' ? routine : null);
+      return r.error ? ctx.failWith(r.error) : 0;
+    }
     ctx.overlapped.start(
       socket.handle,
       lpOverlapped,
@@ -93,7 +100,8 @@ export function dataCalls(ctx: WinsockContext) {
     transfer: Transfer,
     lpOverlapped: WSAOVERLAPPED | null | undefined,
     routine: CompletionRoutine | null | undefined,
-  ) => runTransfer(ctx, socket, transfer, lpOverlapped, routine);
+    atOnce = false,
+  ) => runTransfer(ctx, socket, transfer, lpOverlapped, routine, atOnce);
 
   /** The bytes a send-like call sends, to `to` (UDP) or the connection. */
   function sendTransfer(
@@ -208,6 +216,8 @@ export function dataCalls(ctx: WinsockContext) {
     const socket = lookup(s);
     if (typeof socket === 'number') return failWith(socket);
     if (!isRef(lpFlags)) return failWith(WSAEFAULT);
+    // No buffers at all is an invalid argument, not a bad pointer, as Windows (test_empty_recv).
+    if (dwBufferCount === 0) return failWith(WSAEINVAL);
     const total = totalLength(lpBuffers, dwBufferCount);
     if (total < 0 || !checkFrom(socket, lpFrom, lpFromlen)) return failWith(WSAEFAULT);
     // No peer check: a bound datagram socket receives from anyone with recv/WSARecv too (an
@@ -217,16 +227,22 @@ export function dataCalls(ctx: WinsockContext) {
     // One buffer: receive into it directly; several: into one scratch buffer, then scatter.
     const first = lpBuffers[0]?.buf;
     const dest = dwBufferCount === 1 && first ? first : new Uint8Array(total);
+    // Stream bytes already buffered: an overlapped receive completes at once, returns 0 and
+    // reports its bytes, its completion still signalled, as Windows (test_empty_recv).
+    // (MSG_WAITALL may need more than is there; datagrams keep the pending path.)
+    const waitAll = ((lpFlags.value | 0) & MSG_WAITALL) !== 0;
+    const atOnce = !!lpOverlapped && !socket.connectionless && !waitAll && socket.available > 0;
     return run(
       socket,
       recvTransfer(socket, dest, total, lpFlags.value | 0, (n, source) => {
         if (dwBufferCount > 1) scatter(lpBuffers, dwBufferCount, dest.subarray(0, n));
-        if (!lpOverlapped && lpNumberOfBytesRecvd) lpNumberOfBytesRecvd.value = n;
+        if ((!lpOverlapped || atOnce) && isRef(lpNumberOfBytesRecvd)) lpNumberOfBytesRecvd.value = n;
         lpFlags.value = 0;
         return copyFrom(source, lpFrom, lpFromlen);
       }),
       lpOverlapped,
       lpCompletionRoutine,
+      atOnce,
     );
   }
 
