@@ -3,7 +3,15 @@
  * non-blocking, and overlapped (lpOverlapped: SOCKET_ERROR + WSA_IO_PENDING, completion through
  * the WSAOVERLAPPED, its event, WSAGetOverlappedResult and an optional completion routine).
  */
-import { AF_INET6, WSAEADDRNOTAVAIL, WSAEFAULT, WSAEINVAL, WSAEMSGSIZE, WSA_IO_PENDING, MSG_WAITALL } from '../win/constants.js';
+import {
+  AF_INET6,
+  WSAEADDRNOTAVAIL,
+  WSAEFAULT,
+  WSAEINVAL,
+  WSAEMSGSIZE,
+  WSA_IO_PENDING,
+  MSG_WAITALL,
+} from '../win/constants.js';
 import { isOverlapped, type CompletionRoutine, type OverlappedResult, type WSAOVERLAPPED } from '../win/overlapped.js';
 import { SOCKADDR_IN6_SIZE, SOCKADDR_IN_SIZE, copySockaddrOut, isUnspecified, type SockAddr } from '../win/sockaddr.js';
 import { destinationFor } from './connect.js';
@@ -76,7 +84,12 @@ export async function runTransfer(
     if (atOnce) {
       // Completes now: the result is known before the call returns, as Windows' immediate success.
       const r = await transfer(false);
-      ctx.overlapped.start(socket.handle, lpOverlapped, () => Promise.resolve(r), typeof routine === 'function' ? routine : null);
+      ctx.overlapped.start(
+        socket.handle,
+        lpOverlapped,
+        () => Promise.resolve(r),
+        typeof routine === 'function' ? routine : null,
+      );
       return r.error ? ctx.failWith(r.error) : 0;
     }
     ctx.overlapped.start(
