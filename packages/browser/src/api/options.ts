@@ -14,14 +14,18 @@ export function optionCalls(ctx: WinsockContext) {
       const socket = lookup(s);
       if (typeof socket === 'number') return failWith(socket);
       const code = setOption(socket, level, optname, optval, optlen);
-      return code ? failWith(code) : 0;
+      if (code) return failWith(code);
+      ctx.setLastError(0); // success clears the last error, as Windows (test_timeout)
+      return 0;
     },
 
     getsockopt(s: number, level: number, optname: number, optval: Uint8Array | null, optlen: Ref | null): number {
       const socket = lookup(s);
       if (typeof socket === 'number') return failWith(socket);
       const code = getOption(socket, level, optname, optval, optlen);
-      return code ? failWith(code) : 0;
+      if (code) return failWith(code);
+      ctx.setLastError(0); // success clears the last error, as Windows (test_timeout)
+      return 0;
     },
   };
 }

@@ -214,7 +214,8 @@ export class TcpStream {
     // Bytes already buffered (the usual case under load): taken at once, no wait and no extra microtask.
     if (this.#received.available > 0 && (!waitAll || this.#received.available >= len))
       return ok(this.#take(dest, 0, len, peek));
-    const wait = this.owner.wait(this.owner.options.rcvTimeoMs);
+    // SO_RCVTIMEO bounds blocking receives only; an overlapped one waits on, as Windows (test_timeout).
+    const wait = this.owner.wait(forceWait ? 0 : this.owner.options.rcvTimeoMs);
     let total = 0;
     for (;;) {
       this.#readersWaiting++;

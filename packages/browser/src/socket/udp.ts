@@ -428,7 +428,7 @@ export class DatagramSocket extends SocketBase implements StreamSink {
     if (this.#queue.length === 0) {
       if (this.#broken) return fail(this.#broken);
       if (this.nonBlocking && !forceWait) return fail(WSAEWOULDBLOCK);
-      const wait = this.blockingWait(this.options.rcvTimeoMs);
+      const wait = this.blockingWait(forceWait ? 0 : this.options.rcvTimeoMs);
       if (!(await wait.until(() => this.#queue.length > 0 || this.closed || this.#broken !== 0 || this.#recvShut)))
         return fail(WSAETIMEDOUT);
       if (this.closed) return fail(WSAEINTR);
