@@ -1,12 +1,16 @@
 /**
- * examples/legacy-threaded-server — a thread-per-client server (_beginthreadex, a
- * CRITICAL_SECTION around shared counters) — runs in the page with JSPI, listening through the
- * relay's inbound policy, while real Node clients (fixtures/line-clients.ts) connect to the
- * relay's listener on loopback. Its log and what the clients received must equal the MinGW
- * build's under Wine, talked to by the same clients.
+ * The example servers run in the page, listening through the relay's inbound policy, while real
+ * Node clients (fixtures/line-clients.ts) connect to the relay's listener on loopback. Their log
+ * and what the clients received must equal the MinGW build's under Wine, talked to by the same
+ * clients:
+ *  - examples/legacy-threaded-server, a thread-per-client server (_beginthreadex, a
+ *    CRITICAL_SECTION around shared counters), with JSPI;
+ *  - examples/legacy-iocp-server, a completion port echo server (AcceptEx from WSAIoctl, one
+ *    GetQueuedCompletionStatus loop, overlapped WSARecv/WSASend), with JSPI and with Asyncify.
  */
 import { describe, expect, inject, it } from 'vitest';
-import type { NativeServerRun } from './fixtures/examples.js';
+import type { RunMode } from '../../packages/wasm/src/index.js';
+import type { ExampleName, Farewell, NativeServerRun } from './fixtures/examples.js';
 import type { LineClientsResult } from './fixtures/line-clients.js';
 import { runExample } from './run-example.js';
 
@@ -43,14 +47,26 @@ function relayPort(): number {
   return first + Math.floor(Math.random() * (last - first + 1));
 }
 
-async function runServer(): Promise<{ stdout: string; exitCode: number; clients: LineClientsResult }> {
+async function runServer(
+  program: ExampleName = 'legacy-threaded-server',
+  mode: RunMode = 'jspi',
+  farewell: Farewell = 'quit',
+): Promise<{ stdout: string; exitCode: number; clients: LineClientsResult }> {
   const port = relayPort();
-  const server = runExample('legacy-threaded-server', { args: [String(port), '3'], mode: 'jspi', relay: 'inbound' });
-  const response = await fetch(`${inject('lineClientsUrl')}?port=${port}`, { method: 'POST' });
+  const server = runExample(program, { args: [String(port), '3'], mode, relay: 'inbound' });
+  const response = await fetch(`${inject('lineClientsUrl')}?port=${port}&farewell=${farewell}`, { method: 'POST' });
   const body = await response.text();
   const run = await server;
   expect(response.status, `line clients: ${body}\nserver printed:\n${run.stdout}${run.stderr}`).toBe(200);
   return { stdout: run.stdout, exitCode: run.exitCode, clients: JSON.parse(body) as LineClientsResult };
+}
+
+/** A native server run by scenario id, or null (and why, printed). */
+function nativeServerRun(id: string): NativeServerRun | null {
+  const nativeRuns = inject('nativeServerRuns');
+  const native = 'unavailable' in nativeRuns ? null : (nativeRuns as Record<string, NativeServerRun>)[id];
+  if (!native) console.warn(`wasm: native server comparison skipped: ${JSON.stringify(nativeRuns).slice(0, 200)}`);
+  return native ?? null;
 }
 
 describe('legacy-threaded-server in the page (JSPI), reached by Node clients through the relay', () => {
@@ -62,9 +78,7 @@ describe('legacy-threaded-server in the page (JSPI), reached by Node clients thr
     expect(run.clients.closed).toEqual([true, true, true]);
   });
 
-  const nativeRuns = inject('nativeServerRuns');
-  const native = 'unavailable' in nativeRuns ? null : (nativeRuns as Record<string, NativeServerRun>)[ID];
-  if (!native) console.warn(`wasm: native server comparison skipped: ${JSON.stringify(nativeRuns).slice(0, 200)}`);
+  const native = nativeServerRun(ID);
 
   it.skipIf(!native)('prints and answers exactly what the MinGW build does under Wine', async () => {
     expect('error' in native!.clients ? native!.clients.error : '', 'the native run is the reference').toBe('');
@@ -79,5 +93,55 @@ describe('legacy-threaded-server in the page (JSPI), reached by Node clients thr
     await expect(
       runExample('legacy-threaded-server', { args: [String(relayPort()), '3'], mode: 'asyncify', relay: 'inbound' }),
     ).rejects.toThrow(/threads need JSPI/);
+  });
+});
+
+const IOCP_ID = 'iocp-server, three clients';
+/** The same script as above; the clients leave by closing their sending side (a 0-byte WSARecv). */
+const IOCP_LOG = [
+  'listening on 127.0.0.1, serving 3 clients',
+  'client 1 from 127.0.0.1 connected to 127.0.0.1',
+  'client 2 from 127.0.0.1 connected to 127.0.0.1',
+  'client 3 from 127.0.0.1 connected to 127.0.0.1',
+  'client 2: alpha',
+  'client 1: beta',
+  'client 3: gamma',
+  'client 1: delta',
+  'client 2 closed',
+  'client 3: epsilon',
+  'client 3 closed',
+  'client 1: zeta',
+  'client 1 closed',
+  // Bytes in: each line with its CRLF; out: the greeting and each "echo: line\n".
+  'client 1: 3 lines, 19 bytes in, 50 bytes out',
+  'client 2: 1 lines, 7 bytes in, 28 bytes out',
+  'client 3: 2 lines, 16 bytes in, 42 bytes out',
+  'served 3 clients, 6 lines',
+  '',
+].join('\n');
+const IOCP_RECEIVED = [
+  'hello, client 1\necho: beta\necho: delta\necho: zeta\n',
+  'hello, client 2\necho: alpha\n',
+  'hello, client 3\necho: gamma\necho: epsilon\n',
+];
+const MODES: RunMode[] = ['jspi', 'asyncify'];
+
+describe.each(MODES)('legacy-iocp-server in the page (%s), reached by Node clients through the relay', (mode) => {
+  it('accepts with AcceptEx and echoes through one completion port loop, three clients connected at once', async () => {
+    const run = await runServer('legacy-iocp-server', mode, 'close');
+    expect(run.stdout).toBe(IOCP_LOG);
+    expect(run.exitCode).toBe(0);
+    expect(run.clients.received).toEqual(IOCP_RECEIVED);
+    expect(run.clients.closed).toEqual([true, true, true]);
+  });
+
+  const native = nativeServerRun(IOCP_ID);
+  it.skipIf(!native)('prints and answers exactly what the MinGW build does under Wine', async () => {
+    expect('error' in native!.clients ? native!.clients.error : '', 'the native run is the reference').toBe('');
+    expect(native!.server.stdout).toBe(IOCP_LOG);
+    const run = await runServer('legacy-iocp-server', mode, 'close');
+    expect(run.stdout).toBe(native!.server.stdout);
+    expect(run.exitCode).toBe(native!.server.exitCode);
+    expect(run.clients).toEqual(native!.clients);
   });
 });
