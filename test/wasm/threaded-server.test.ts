@@ -10,8 +10,8 @@
  */
 import { describe, expect, inject, it } from 'vitest';
 import type { RunMode } from '../../packages/wasm/src/index.js';
-import type { ExampleName, Farewell, NativeServerRun } from './fixtures/examples.js';
-import type { LineClientsResult } from './fixtures/line-clients.js';
+import { SERVER_SCENARIOS, type NativeServerRun } from './fixtures/examples.js';
+import { LINE_CLIENTS, type LineClientsResult } from './fixtures/line-clients.js';
 import { runExample } from './run-example.js';
 
 const ID = 'threaded-server, three clients';
@@ -47,14 +47,16 @@ function relayPort(): number {
   return first + Math.floor(Math.random() * (last - first + 1));
 }
 
+/** Runs the server scenario `id` in the page while the Node clients play its script. */
 async function runServer(
-  program: ExampleName = 'legacy-threaded-server',
+  id: string,
   mode: RunMode = 'jspi',
-  farewell: Farewell = 'quit',
 ): Promise<{ stdout: string; exitCode: number; clients: LineClientsResult }> {
+  const sc = SERVER_SCENARIOS.find((s) => s.id === id)!;
   const port = relayPort();
-  const server = runExample(program, { args: [String(port), '3'], mode, relay: 'inbound' });
-  const response = await fetch(`${inject('lineClientsUrl')}?port=${port}&farewell=${farewell}`, { method: 'POST' });
+  const server = runExample(sc.program, { args: sc.args(port), mode, relay: 'inbound' });
+  const query = `port=${port}&farewell=${sc.farewell}&clients=${sc.clients ?? LINE_CLIENTS}`;
+  const response = await fetch(`${inject('lineClientsUrl')}?${query}`, { method: 'POST' });
   const body = await response.text();
   const run = await server;
   expect(response.status, `line clients: ${body}\nserver printed:\n${run.stdout}${run.stderr}`).toBe(200);
@@ -71,7 +73,7 @@ function nativeServerRun(id: string): NativeServerRun | null {
 
 describe('legacy-threaded-server in the page (JSPI), reached by Node clients through the relay', () => {
   it('serves three connected clients at once, one thread each', async () => {
-    const run = await runServer();
+    const run = await runServer(ID);
     expect(run.stdout).toBe(LOG);
     expect(run.exitCode).toBe(0);
     expect(run.clients.received).toEqual(RECEIVED);
@@ -83,7 +85,7 @@ describe('legacy-threaded-server in the page (JSPI), reached by Node clients thr
   it.skipIf(!native)('prints and answers exactly what the MinGW build does under Wine', async () => {
     expect('error' in native!.clients ? native!.clients.error : '', 'the native run is the reference').toBe('');
     expect(native!.server.stdout).toBe(LOG);
-    const run = await runServer();
+    const run = await runServer(ID);
     expect(run.stdout).toBe(native!.server.stdout);
     expect(run.exitCode).toBe(native!.server.exitCode);
     expect(run.clients).toEqual(native!.clients);
@@ -124,24 +126,51 @@ const IOCP_RECEIVED = [
   'hello, client 2\necho: alpha\n',
   'hello, client 3\necho: gamma\necho: epsilon\n',
 ];
+const IOCP_ONE_ID = 'iocp-server, one client';
+const IOCP_ONE_LOG = [
+  'listening on 127.0.0.1, serving 1 clients',
+  'client 1 from 127.0.0.1 connected to 127.0.0.1',
+  'client 1: beta',
+  'client 1: delta',
+  'client 1: zeta',
+  'client 1 closed',
+  'client 1: 3 lines, 19 bytes in, 50 bytes out',
+  'served 1 clients, 3 lines',
+  // The listener's key (0); ERROR_OPERATION_ABORTED.
+  'AcceptEx still posted: FALSE, key 0, error 995',
+  '',
+].join('\n');
 const MODES: RunMode[] = ['jspi', 'asyncify'];
 
 describe.each(MODES)('legacy-iocp-server in the page (%s), reached by Node clients through the relay', (mode) => {
   it('accepts with AcceptEx and echoes through one completion port loop, three clients connected at once', async () => {
-    const run = await runServer('legacy-iocp-server', mode, 'close');
+    const run = await runServer(IOCP_ID, mode);
     expect(run.stdout).toBe(IOCP_LOG);
     expect(run.exitCode).toBe(0);
     expect(run.clients.received).toEqual(IOCP_RECEIVED);
     expect(run.clients.closed).toEqual([true, true, true]);
   });
 
-  const native = nativeServerRun(IOCP_ID);
-  it.skipIf(!native)('prints and answers exactly what the MinGW build does under Wine', async () => {
-    expect('error' in native!.clients ? native!.clients.error : '', 'the native run is the reference').toBe('');
-    expect(native!.server.stdout).toBe(IOCP_LOG);
-    const run = await runServer('legacy-iocp-server', mode, 'close');
-    expect(run.stdout).toBe(native!.server.stdout);
-    expect(run.exitCode).toBe(native!.server.exitCode);
-    expect(run.clients).toEqual(native!.clients);
+  it('one client: the second AcceptEx posted fails with ERROR_OPERATION_ABORTED once the listener is closed', async () => {
+    const run = await runServer(IOCP_ONE_ID, mode);
+    expect(run.stdout).toBe(IOCP_ONE_LOG);
+    expect(run.exitCode).toBe(0);
+    expect(run.clients.received).toEqual([IOCP_RECEIVED[0]]);
+    expect(run.clients.closed).toEqual([true]);
   });
+
+  for (const [id, log] of [
+    [IOCP_ID, IOCP_LOG],
+    [IOCP_ONE_ID, IOCP_ONE_LOG],
+  ] as const) {
+    const native = nativeServerRun(id);
+    it.skipIf(!native)(`${id}: prints and answers exactly what the MinGW build does under Wine`, async () => {
+      expect('error' in native!.clients ? native!.clients.error : '', 'the native run is the reference').toBe('');
+      expect(native!.server.stdout).toBe(log);
+      const run = await runServer(id, mode);
+      expect(run.stdout).toBe(native!.server.stdout);
+      expect(run.exitCode).toBe(native!.server.exitCode);
+      expect(run.clients).toEqual(native!.clients);
+    });
+  }
 });
