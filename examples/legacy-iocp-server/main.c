@@ -1,14 +1,16 @@
 /*
  * legacy-iocp-server: an I/O completion port TCP echo server, written the way Windows IOCP
  * servers are. The listening socket is associated with a port; AcceptEx and
- * GetAcceptExSockaddrs come from WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER); each accept goes
- * into a socket created beforehand. One worker loop on GetQueuedCompletionStatus dispatches on
- * the per-I/O context the OVERLAPPED is embedded in (its op kind): an accepted socket gets
+ * GetAcceptExSockaddrs come from WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER); two AcceptEx
+ * calls stay posted, each into a socket created beforehand. One worker loop on
+ * GetQueuedCompletionStatus (on the main thread, so the program also runs with Asyncify)
+ * dispatches on the per-I/O context the OVERLAPPED is embedded in (its op kind): an accepted socket gets
  * SO_UPDATE_ACCEPT_CONTEXT, is associated with the port under its client's context as the
  * completion key, is greeted, and then every complete line it sends comes back as
  * "echo: <line>" through overlapped WSARecv / WSASend. A client that closes its side (a
  * 0-byte receive) is closed. After the expected number of clients the server prints what each
- * one sent and exits.
+ * one sent, closes the listener (an AcceptEx still posted then completes as a failed packet,
+ * which it waits for), and exits.
  *
  *   legacy-iocp-server PORT CLIENTS
  *
