@@ -184,8 +184,8 @@ export interface Winsock {
    */
   WSAConnectByName(
     s: number,
-    nodename: string,
-    servicename: string,
+    nodename: string | null,
+    servicename: string | null,
     LocalAddressLength: Ref | null,
     LocalAddress: Uint8Array | null,
     RemoteAddressLength: Ref | null,

@@ -124,8 +124,8 @@ export function connectByCalls(ctx: WinsockContext) {
      */
     async WSAConnectByName(
       s: number,
-      nodename: string,
-      servicename: string,
+      nodename: string | null,
+      servicename: string | null,
       LocalAddressLength: Ref | null,
       LocalAddress: Uint8Array | null,
       RemoteAddressLength: Ref | null,
