@@ -1,6 +1,7 @@
 /**
  * WSASendMsg / WSARecvMsg from C: test/wasm/programs/messages.c (one socket and a UDP echo
- * server: the argument errors, MSG_CTRUNC blocking and overlapped, IN_PKTINFO) and
+ * server: the argument errors, MSG_CTRUNC blocking and overlapped, IN_PKTINFO, datagrams cut
+ * to the buffer of recvfrom/recv/WSARecv) and
  * examples/legacy-udp-pktinfo (a client reading where each reply arrived). The lines are what
  * their MinGW builds printed under Wine; legacy-examples.test.ts also compares against fresh
  * native runs when Wine is there.
@@ -27,6 +28,9 @@ describe.each(['jspi', 'asyncify'] as RunMode[])('WSASendMsg / WSARecvMsg from C
         'WSASendMsg with two buffers: 0, sent 8',
         "received 14: 'echo: gathered'",
         'WSASendMsg(NULL): -1, error 10014',
+        "recvfrom into 8 bytes: -1, error 10040, buffer 'echo: tr.', from the echo server 1",
+        "recv into 4 bytes: -1, error 10040, buffer 'echo..'",
+        "WSARecv into 3 + 3 bytes: -1, error 10040, buffers 'ech.o: .'",
         '',
       ].join('\n'),
     );

@@ -3,14 +3,20 @@
  * WSARecvFrom. All may block. Outgoing bytes are copied out of memory before the call; incoming
  * bytes land in a JavaScript buffer and only the bytes received are copied into the C buffer.
  * Calls with an lpOverlapped are taken by ws2-overlapped.ts first; one that still reaches here
- * (a completion routine without an OVERLAPPED) → WSAEOPNOTSUPP.
+ * (a completion routine without an OVERLAPPED) → WSAEOPNOTSUPP. A datagram cut to the buffer
+ * fails with WSAEMSGSIZE yet its first bytes and its source are delivered, as Windows.
  */
 import type { GlueContext, ImportGroup } from './context.js';
 import { OutAddress, readRef, readSockaddr, readWsabufs, scatter } from './structs.js';
-import { SOCKET_ERROR, WSAEFAULT, WSAEOPNOTSUPP } from './values.js';
+import { SOCKET_ERROR, WSAEFAULT, WSAEMSGSIZE, WSAEOPNOTSUPP } from './values.js';
 
 export function dataImports(ctx: GlueContext): ImportGroup {
   const { w } = ctx;
+
+  /** The call received data: it succeeded, or it cut a datagram to the buffer (WSAEMSGSIZE). */
+  function delivered(rc: number): boolean {
+    return rc !== SOCKET_ERROR || w.WSAGetLastError() === WSAEMSGSIZE;
+  }
 
   /** The C buffer [buf, buf + len) is inside memory (else Windows' WSAEFAULT). */
   function validBuffer(buf: number, len: number): boolean {
@@ -27,6 +33,7 @@ export function dataImports(ctx: GlueContext): ImportGroup {
     const into = new Uint8Array(Math.max(0, len));
     const rc = await w.recv(s >>> 0, into, len, flags);
     if (rc > 0) ctx.m.write(buf, into.subarray(0, rc));
+    else if (rc === SOCKET_ERROR && delivered(rc)) ctx.m.write(buf, into);
     return rc;
   }
 
@@ -55,8 +62,9 @@ export function dataImports(ctx: GlueContext): ImportGroup {
     const into = new Uint8Array(Math.max(0, len));
     const out = new OutAddress(ctx.m, from, fromlen);
     const rc = await w.recvfrom(s >>> 0, into, len, flags, out.buf, out.ref);
-    if (rc !== SOCKET_ERROR) {
-      if (rc > 0) ctx.m.write(buf, into.subarray(0, rc));
+    if (delivered(rc)) {
+      // A cut datagram filled the whole buffer.
+      ctx.m.write(buf, rc === SOCKET_ERROR ? into : into.subarray(0, rc));
       out.commit();
     }
     return rc;
@@ -139,7 +147,7 @@ export function dataImports(ctx: GlueContext): ImportGroup {
     const recvd = { value: 0 };
     const flags = readRef(ctx.m, lpFlags, true);
     const rc = await call(buffers, recvd, flags);
-    if (rc === 0) {
+    if (delivered(rc)) {
       const m = ctx.m;
       scatter(
         m,
@@ -147,8 +155,11 @@ export function dataImports(ctx: GlueContext): ImportGroup {
         buffers.map((b) => b.buf),
         recvd.value,
       );
-      if (lpRecvd !== 0) m.setU32(lpRecvd, recvd.value);
-      if (flags) m.setU32(lpFlags, flags.value);
+    }
+    // The count and flags are written on success only.
+    if (rc === 0) {
+      if (lpRecvd !== 0) ctx.m.setU32(lpRecvd, recvd.value);
+      if (flags) ctx.m.setU32(lpFlags, flags.value);
     }
     return rc;
   }
@@ -182,7 +193,7 @@ export function dataImports(ctx: GlueContext): ImportGroup {
     const rc = await receive(lpBuffers, count, lpRecvd, lpFlags, lpOverlapped, lpRoutine, (buffers, recvd, flags) =>
       w.WSARecvFrom(s >>> 0, buffers, count >>> 0, recvd, flags, out.buf, out.ref, null, null),
     );
-    if (rc === 0) out.commit();
+    if (delivered(rc)) out.commit();
     return rc;
   }
 

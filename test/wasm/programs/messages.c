@@ -2,7 +2,8 @@
  * messages: WSASendMsg and WSARecvMsg (from WSAIoctl) on a UDP socket bound to 127.0.0.1 that
  * talks to a UDP echo server (argv[1]: its port on 127.0.0.1; it answers `echo: <datagram>`),
  * with IP_PKTINFO control data: the argument errors, a control buffer too small (blocking and
- * overlapped), the IN_PKTINFO of a datagram, a gathered WSASendMsg. What it prints must match
+ * overlapped), the IN_PKTINFO of a datagram, a gathered WSASendMsg; then datagrams longer than
+ * the buffer given to recvfrom, recv and WSARecv (WSAEMSGSIZE, with the first bytes delivered). What it prints must match
  * the MinGW build under Wine. Sizes that differ between 64-bit Windows
  * and wasm32 (WSACMSGHDR holds a SIZE_T) are printed as comparisons with WSA_CMSG_SPACE.
  */
@@ -52,7 +53,7 @@ int main(int argc, char **argv)
     WSAMSG msg;
     WSAOVERLAPPED ov;
     WSACMSGHDR *cmsg;
-    int rc;
+    int rc, fromlen;
 
     if (argc != 2) {
         printf("usage: %s udp-echo-port\n", argv[0]);
@@ -126,6 +127,30 @@ int main(int argc, char **argv)
     printf("received %d: '%.*s'\n", rc, rc > 0 ? rc : 0, buf);
     rc = WSASendMsg(a, NULL, 0, &bytes, NULL, NULL);
     printf("WSASendMsg(NULL): %d, error %d\n", rc, WSAGetLastError());
+
+    /* A datagram longer than the buffer: WSAEMSGSIZE, yet its first bytes (and source) arrive. */
+    sendto(a, "truncated", 9, 0, (SOCKADDR *)&echo, sizeof(echo));
+    memset(buf, '.', sizeof(buf));
+    ZeroMemory(&from, sizeof(from));
+    fromlen = sizeof(from);
+    rc = recvfrom(a, buf, 8, 0, (SOCKADDR *)&from, &fromlen);
+    printf("recvfrom into 8 bytes: %d, error %d, buffer '%.9s', from the echo server %d\n", rc, WSAGetLastError(), buf,
+           from.sin_port == echo.sin_port && from.sin_addr.s_addr == echo.sin_addr.s_addr);
+
+    sendto(a, "truncated", 9, 0, (SOCKADDR *)&echo, sizeof(echo));
+    memset(buf, '.', sizeof(buf));
+    rc = recv(a, buf, 4, 0);
+    printf("recv into 4 bytes: %d, error %d, buffer '%.6s'\n", rc, WSAGetLastError(), buf);
+
+    sendto(a, "truncated", 9, 0, (SOCKADDR *)&echo, sizeof(echo));
+    memset(buf, '.', sizeof(buf));
+    parts[0].buf = buf;
+    parts[0].len = 3;
+    parts[1].buf = buf + 4;
+    parts[1].len = 3;
+    flags = 0;
+    rc = WSARecv(a, parts, 2, &bytes, &flags, NULL, NULL);
+    printf("WSARecv into 3 + 3 bytes: %d, error %d, buffers '%.8s'\n", rc, WSAGetLastError(), buf);
 
     closesocket(a);
     WSACleanup();

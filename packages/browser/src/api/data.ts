@@ -3,7 +3,7 @@
  * non-blocking, and overlapped (lpOverlapped: SOCKET_ERROR + WSA_IO_PENDING, completion through
  * the WSAOVERLAPPED, its event, WSAGetOverlappedResult and an optional completion routine).
  */
-import { AF_INET6, WSAEADDRNOTAVAIL, WSAEFAULT, WSAEMSGSIZE, WSAESHUTDOWN, WSA_IO_PENDING } from '../win/constants.js';
+import { AF_INET6, WSAEADDRNOTAVAIL, WSAEFAULT, WSAEMSGSIZE, WSA_IO_PENDING } from '../win/constants.js';
 import { isOverlapped, type CompletionRoutine, type OverlappedResult, type WSAOVERLAPPED } from '../win/overlapped.js';
 import { SOCKADDR_IN6_SIZE, SOCKADDR_IN_SIZE, copySockaddrOut, isUnspecified, type SockAddr } from '../win/sockaddr.js';
 import { destinationFor } from './connect.js';
@@ -111,11 +111,6 @@ export function dataCalls(ctx: WinsockContext) {
     };
   }
 
-  /**
-   * The bytes a receive-like call gets, written straight into `dest[0..len)`: TCP stream bytes,
-   * or the next datagram (truncated → WSAEMSGSIZE with the truncated bytes delivered, as
-   * Windows). `deliver` then reports the count and the source (and scatters, for several WSABUFs).
-   */
   /** send/sendto: a blocking (or non-blocking) transfer with no overlapped; bytes sent or SOCKET_ERROR. */
   async function blockingSend(
     socket: AnySocket,
@@ -135,6 +130,11 @@ export function dataCalls(ctx: WinsockContext) {
     return code === 0 ? sent : code;
   }
 
+  /**
+   * The bytes a receive-like call gets, written straight into `dest[0..len)`: TCP stream bytes,
+   * or the next datagram (truncated → WSAEMSGSIZE with the truncated bytes delivered, as
+   * Windows). `deliver` then reports the count and the source (and scatters, for several WSABUFs).
+   */
   function recvTransfer(
     socket: AnySocket,
     dest: Uint8Array,
@@ -212,7 +212,8 @@ export function dataCalls(ctx: WinsockContext) {
     if (total < 0 || !checkFrom(socket, lpFrom, lpFromlen)) return failWith(WSAEFAULT);
     // No peer check: a bound datagram socket receives from anyone with recv/WSARecv too (an
     // unbound one fails with WSAEINVAL in the socket), as Windows.
-    if (socket.receiveShut) return failWith(WSAESHUTDOWN);
+    const now = socket.immediateReceiveError;
+    if (now) return failWith(now);
     // One buffer: receive into it directly; several: into one scratch buffer, then scatter.
     const first = lpBuffers[0]?.buf;
     const dest = dwBufferCount === 1 && first ? first : new Uint8Array(total);

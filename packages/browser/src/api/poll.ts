@@ -3,7 +3,7 @@
  * POLLRDNORM, POLLRDBAND and POLLWRNORM may be asked for; POLLHUP, POLLERR and POLLNVAL are
  * reported whatever was asked; a peer's orderly close is POLLHUP (not POLLRDNORM) once its data
  * is read; a failed non-blocking connect is POLLHUP|POLLERR plus POLLWRNORM if asked (Windows 10
- * 2004 and later).
+ * 2004 and later), and so is a connection reset or aborted.
  */
 import { waitUntil } from '../socket/blocking-wait.js';
 import { INVALID_SOCKET, WSAEFAULT, WSAEINVAL, WSAENOTSOCK, WSANOTINITIALISED } from '../win/constants.js';
@@ -34,7 +34,8 @@ export interface WSAPOLLFD {
 function conditions(socket: AnySocket, events: number): number {
   if (!socket.connectionless) {
     if (socket.isListening) return socket.readable ? events & POLLRDNORM : 0;
-    if (socket.exceptional) return (events & POLLWRNORM) | POLLHUP | POLLERR; // the connect failed
+    // The connect failed, or the connection was reset or aborted.
+    if (socket.exceptional || socket.connectionBroken) return (events & POLLWRNORM) | POLLHUP | POLLERR;
   }
   let revents = 0;
   if (socket.available > 0) revents |= events & POLLRDNORM;

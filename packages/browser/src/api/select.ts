@@ -39,7 +39,7 @@ export function selectCalls(ctx: WinsockContext) {
 
     /**
      * select: waits until a socket in readfds is readable (data, FIN, reset), one in writefds is
-     * writable (connected with send credit), or one in exceptfds had its non-blocking connect
+     * writable (connected with send credit, or reset: send fails at once), or one in exceptfds had its non-blocking connect
      * fail; rewrites the sets in place to the ready sockets and returns their count. nfds is
      * ignored, as on Windows. All sets empty → WSAEINVAL; a non-socket → WSAENOTSOCK.
      */
@@ -68,7 +68,11 @@ export function selectCalls(ctx: WinsockContext) {
       if (!any) return failWith(WSAEINVAL);
       if (timeout !== null && timeout !== undefined && (timeout.tv_sec < 0 || timeout.tv_usec < 0))
         return failWith(WSAEINVAL);
-      const conditions: ((s: AnySocket) => boolean)[] = [(s) => s.readable, (s) => s.writable, (s) => s.exceptional];
+      const conditions: ((s: AnySocket) => boolean)[] = [
+        (s) => s.readable,
+        (s) => s.writable || s.connectionBroken,
+        (s) => s.exceptional,
+      ];
       // As on Windows: a socket listed twice in a set counts once, and one fd_set passed for two
       // arguments is one set whose sockets are ready on either condition.
       const tests = sets.map(

@@ -144,8 +144,18 @@ export abstract class SocketBase {
   get isListening(): boolean {
     return false;
   }
-  /** After shutdown(SD_RECEIVE): a new receive, overlapped too, fails at once with WSAESHUTDOWN. */
-  get receiveShut(): boolean {
+  /**
+   * The error a new receive, overlapped too, fails with at once instead of waiting (0: none):
+   * WSAESHUTDOWN after shutdown(SD_RECEIVE), the reset's error after a reset, as Windows.
+   */
+  get immediateReceiveError(): number {
+    return 0;
+  }
+  /**
+   * The connection was reset or aborted: select counts the socket readable and writable (a call
+   * fails at once), WSAPoll reports POLLHUP|POLLERR, as Windows.
+   */
+  get connectionBroken(): boolean {
     return false;
   }
 

@@ -19,6 +19,7 @@ import {
   WSAEINTR,
   WSAEINVAL,
   WSAEOPNOTSUPP,
+  WSAESHUTDOWN,
   WSAETIMEDOUT,
 } from '../win/constants.js';
 import {
@@ -450,10 +451,15 @@ export class StreamSocket extends SocketBase implements StreamSink {
   // ------------------------------------------------------------------------------------------
   // readiness (select) and level-triggered events
 
-  /** select readfds: recv would not block. */
-  override get receiveShut(): boolean {
-    return this.#bytes.recvShut;
+  override get immediateReceiveError(): number {
+    if (this.#bytes.recvShut) return WSAESHUTDOWN;
+    return this.connectionBroken ? this.#connError : 0;
   }
+  override get connectionBroken(): boolean {
+    return this.#sm.is(TcpState.DISCONNECTED);
+  }
+
+  /** select readfds: recv would not block. */
   get readable(): boolean {
     if (this.#listener) return this.#listener.pending > 0 || this.#listener.error !== 0;
     if (this.#sm.is(TcpState.DISCONNECTED)) return true;

@@ -108,8 +108,8 @@ export class DatagramSocket extends SocketBase implements StreamSink {
   get available(): number {
     return this.#queue[0]?.data.length ?? 0;
   }
-  override get receiveShut(): boolean {
-    return this.#recvShut;
+  override get immediateReceiveError(): number {
+    return this.#recvShut ? WSAESHUTDOWN : 0;
   }
   get readable(): boolean {
     return this.#queue.length > 0 || this.#broken !== 0 || this.#recvShut;
