@@ -245,11 +245,12 @@ describe("WSAConnectByName with real names (resolved by the relay against the su
       port: echo.port,
     });
     expect(out.localLen.value).toBe(16);
+    // Windows reports the local address with port 0 (Wine's test_WSAConnectByName); getsockname has the port.
+    expect(ws2.parseSockaddr(out.local.subarray(0, 16))).toMatchObject({ address: '127.0.0.1', port: 0 });
     const st = await control.peer(echo.id, 'connected');
-    expect(ws2.parseSockaddr(out.local.subarray(0, 16))).toMatchObject({
-      address: '127.0.0.1',
-      port: st.last!.remotePort,
-    });
+    const name = new Uint8Array(16);
+    expect(w.getsockname(s, name, { value: 16 }), lastError(w)).toBe(0);
+    expect(ws2.parseSockaddr(name).port).toBe(st.last!.remotePort);
     expect(await w.send(s, text('by name'), 7, 0)).toBe(7);
     expect(untext(await recvExactly(w, s, 7))).toBe('by name');
   });
@@ -295,6 +296,19 @@ describe("WSAConnectByName with real names (resolved by the relay against the su
     const w = winsock();
     expect(await byName(w, tcpSocket(w), ZONE.missing, '80')).toBe(false);
     expect(lastError(w)).toBe('WSAHOST_NOT_FOUND');
+  });
+
+  it("a Reserved argument → FALSE with WSAEINVAL (Wine's test_WSAConnectByName)", async () => {
+    const w = winsock();
+    expect(await w.WSAConnectByName(tcpSocket(w), ZONE.one, '80', null, null, null, null, null, {})).toBe(false);
+    expect(lastError(w)).toBe('WSAEINVAL');
+  });
+
+  it('a datagram socket → FALSE with WSAEFAULT (Windows 10 1809 and later)', async () => {
+    const w = winsock();
+    const u = w.socket(ws2.AF_INET, ws2.SOCK_DGRAM, ws2.IPPROTO_UDP);
+    expect(await byName(w, u, ZONE.one, '80')).toBe(false);
+    expect(lastError(w)).toBe('WSAEFAULT');
   });
 
   it("an unknown service name → FALSE with WSATYPE_NOT_FOUND (Wine's test_WSAConnectByName)", async () => {

@@ -128,7 +128,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
       const exe = join(outDir, sc.program, `${sc.program}.exe`);
       const [server, clients] = await Promise.all([
         runner.run(exe, sc.args(port), ''),
-        driveLineClients(port).catch((err: unknown) => ({ error: String(err) })),
+        driveLineClients(port, { farewell: sc.farewell, clients: sc.clients }).catch((err: unknown) => ({
+          error: String(err),
+        })),
       ]);
       serverRuns[sc.id] = { server, clients };
       times.push(`${sc.id} ${Math.round(performance.now() - t1)} ms`);

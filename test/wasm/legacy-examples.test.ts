@@ -1,5 +1,5 @@
 /**
- * The legacy Winsock programs (examples/legacy-*, three in C and one in C++), compiled unmodified by ws2web-cc, run
+ * The legacy Winsock programs (examples/legacy-*, in C and one in C++), compiled unmodified by ws2web-cc, run
  * in headless Chromium through the real relay against loopback servers. Each program's whole
  * output is compared with what the same source prints natively on Windows (same printf calls,
  * same Winsock results: error codes are Windows' own values). Every program runs twice: with

@@ -177,19 +177,21 @@ export interface Winsock {
    * WSAConnectByName: resolves `nodename`/`servicename` through the relay (a dual-stack AF_INET6
    * socket also gets IPv4 addresses, mapped) and tries every address in order until one connects,
    * within `timeout` overall. Waits whatever the socket's blocking mode. Resolves true and fills
-   * the optional local/remote sockaddr outputs; false with WSAETIMEDOUT, WSAEACCES (every
-   * candidate refused by policy), a resolution error, or the last attempt's error.
+   * the optional local/remote sockaddr outputs (the local one with port 0, as Windows); false
+   * with WSAETIMEDOUT, WSAEACCES (every candidate refused by policy), a resolution error, or the
+   * last attempt's error. No name or service, or a non-null `Reserved` → WSAEINVAL; a datagram
+   * socket → WSAEFAULT.
    */
   WSAConnectByName(
     s: number,
-    nodename: string,
-    servicename: string,
+    nodename: string | null,
+    servicename: string | null,
     LocalAddressLength: Ref | null,
     LocalAddress: Uint8Array | null,
     RemoteAddressLength: Ref | null,
     RemoteAddress: Uint8Array | null,
     timeout: timeval | null,
-    Reserved: null,
+    Reserved: object | null,
   ): Promise<boolean>;
 
   /**
@@ -205,7 +207,7 @@ export interface Winsock {
     RemoteAddressLength: Ref | null,
     RemoteAddress: Uint8Array | null,
     timeout: timeval | null,
-    Reserved: null,
+    Reserved: object | null,
   ): Promise<boolean>;
 
   /**

@@ -133,6 +133,11 @@ typedef struct _SOCKET_ADDRESS {
     INT iSockaddrLength;
 } SOCKET_ADDRESS, *PSOCKET_ADDRESS, *LPSOCKET_ADDRESS;
 
+typedef struct _SOCKET_ADDRESS_LIST {
+    INT iAddressCount;
+    SOCKET_ADDRESS Address[1];
+} SOCKET_ADDRESS_LIST, *PSOCKET_ADDRESS_LIST, *LPSOCKET_ADDRESS_LIST;
+
 /* ------------------------------------------------------------------------------------------ */
 /* WSAStartup, buffers, select, events                                                         */
 
@@ -262,6 +267,7 @@ WS2WEB_STATIC_ASSERT(sizeof(struct sockaddr_in) == 16 && sizeof(struct sockaddr_
 WS2WEB_STATIC_ASSERT(sizeof(WSANETWORKEVENTS) == 44 && sizeof(WSABUF) == 8 && sizeof(struct timeval) == 8, "event/buffer layout");
 WS2WEB_STATIC_ASSERT(sizeof(struct hostent) == 16 && offsetof(struct servent, s_port) == 8 && offsetof(struct servent, s_proto) == 12 && offsetof(struct protoent, p_proto) == 8, "database entry layout");
 WS2WEB_STATIC_ASSERT(sizeof(WSAOVERLAPPED) == 20 && offsetof(WSAOVERLAPPED, hEvent) == 16, "WSAOVERLAPPED layout");
+WS2WEB_STATIC_ASSERT(sizeof(SOCKET_ADDRESS) == 8 && offsetof(SOCKET_ADDRESS_LIST, Address) == 4 && sizeof(SOCKET_ADDRESS_LIST) == 12, "SOCKET_ADDRESS_LIST layout");
 
 /* ------------------------------------------------------------------------------------------ */
 /* Functions. Blocking ones suspend the C program until @ws2web/browser's Promise settles.     */
@@ -288,6 +294,21 @@ SOCKET WSAAPI accept(SOCKET s, struct sockaddr *addr, int *addrlen) WS2WEB_IMPOR
 int WSAAPI connect(SOCKET s, const struct sockaddr *name, int namelen) WS2WEB_IMPORT(connect);
 /** Blocking. lpSQOS and lpGQOS must be NULL; lpCallerData/lpCalleeData are WSABUFs. */
 int WSAAPI WSAConnect(SOCKET s, const struct sockaddr *name, int namelen, LPWSABUF lpCallerData, LPWSABUF lpCalleeData, LPQOS lpSQOS, LPQOS lpGQOS) WS2WEB_IMPORT(WSAConnect);
+/**
+ * Blocking, whatever the socket's mode: resolves nodename/servicename (ByName) or takes the list
+ * (ByList), tries each address in order within timeout (NULL: no limit). TRUE: connected, and
+ * the lengths and addresses given are filled (ByName's local address with port 0, as Windows);
+ * FALSE with the last error set. Reserved must be NULL (WSAEINVAL).
+ */
+BOOL WSAAPI WSAConnectByNameA(SOCKET s, LPCSTR nodename, LPCSTR servicename, LPDWORD LocalAddressLength, LPSOCKADDR LocalAddress, LPDWORD RemoteAddressLength, LPSOCKADDR RemoteAddress, const struct timeval *timeout, LPWSAOVERLAPPED Reserved) WS2WEB_IMPORT(WSAConnectByNameA);
+/** nodename and servicename in UTF-16 WCHARs. */
+BOOL WSAAPI WSAConnectByNameW(SOCKET s, LPWSTR nodename, LPWSTR servicename, LPDWORD LocalAddressLength, LPSOCKADDR LocalAddress, LPDWORD RemoteAddressLength, LPSOCKADDR RemoteAddress, const struct timeval *timeout, LPWSAOVERLAPPED Reserved) WS2WEB_IMPORT(WSAConnectByNameW);
+#ifdef UNICODE
+#define WSAConnectByName WSAConnectByNameW
+#else
+#define WSAConnectByName WSAConnectByNameA
+#endif
+BOOL WSAAPI WSAConnectByList(SOCKET s, PSOCKET_ADDRESS_LIST SocketAddress, LPDWORD LocalAddressLength, LPSOCKADDR LocalAddress, LPDWORD RemoteAddressLength, LPSOCKADDR RemoteAddress, const struct timeval *timeout, LPWSAOVERLAPPED Reserved) WS2WEB_IMPORT(WSAConnectByList);
 int WSAAPI shutdown(SOCKET s, int how) WS2WEB_IMPORT(shutdown);
 int WSAAPI ioctlsocket(SOCKET s, long cmd, u_long *argp) WS2WEB_IMPORT(ioctlsocket);
 int WSAAPI setsockopt(SOCKET s, int level, int optname, const char *optval, int optlen) WS2WEB_IMPORT(setsockopt);

@@ -10,6 +10,7 @@ import { eventImports } from './kernel32-events.js';
 import { kernel32Imports } from './kernel32.js';
 import { criticalSectionImports } from './kernel32-critical-sections.js';
 import { threadImports } from './kernel32-threads.js';
+import { connectByImports } from './ws2-connect-by.js';
 import { dataImports } from './ws2-data.js';
 import { nameImports } from './ws2-names.js';
 import { wideNameImports } from './ws2-names-wide.js';
@@ -51,6 +52,7 @@ export function winsockImports(ctx: GlueContext): ImportTable {
   return {
     ws2_32: merge([
       socketImports(ctx),
+      connectByImports(ctx),
       data,
       selectImports(ctx),
       nameImports(ctx),

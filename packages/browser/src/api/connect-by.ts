@@ -20,7 +20,7 @@ import { copySockaddrOut, readSockaddr, type SockAddr } from '../win/sockaddr.js
 import { timevalToMs } from '../socket/blocking-wait.js';
 import type { StreamSocket } from '../socket/tcp.js';
 import { connectStream, destinationFor, streamToConnect, type SOCKET_ADDRESS_LIST } from './connect.js';
-import { isRef, type Ref, type WinsockContext, type timeval } from './context.js';
+import { isRef, lookupSocket, type Ref, type WinsockContext, type timeval } from './context.js';
 import type { ADDRINFO } from './names.js';
 
 export function connectByCalls(ctx: WinsockContext) {
@@ -65,17 +65,21 @@ export function connectByCalls(ctx: WinsockContext) {
     return allRefused ? WSAEACCES : last;
   }
 
-  /** Fills the optional Local/RemoteAddress outputs of WSAConnectByName/ByList. */
+  /**
+   * Fills the optional Local/RemoteAddress outputs of WSAConnectByName/ByList. `localPort` false:
+   * the local address with port 0, as Windows' WSAConnectByName reports it (test_WSAConnectByName).
+   */
   function reportAddresses(
     socket: StreamSocket,
     localLen: Ref | null,
     local: Uint8Array | null,
     remoteLen: Ref | null,
     remote: Uint8Array | null,
+    localPort: boolean,
   ): number {
     const l = socket.localAddress();
     if (local && localLen && l) {
-      const code = copySockaddrOut(l, local, localLen);
+      const code = copySockaddrOut(localPort ? l : { ...l, port: 0 }, local, localLen);
       if (code) return code;
     }
     if (remote && remoteLen && socket.remote) {
@@ -94,10 +98,11 @@ export function connectByCalls(ctx: WinsockContext) {
     local: Uint8Array | null,
     remoteLen: Ref | null,
     remote: Uint8Array | null,
+    localPort: boolean,
   ): Promise<boolean> {
     const outcome = await connectInOrder(socket, candidates, timeout);
     if (outcome) return failWith(outcome, false);
-    const out = reportAddresses(socket, localLen, local, remoteLen, remote);
+    const out = reportAddresses(socket, localLen, local, remoteLen, remote, localPort);
     return out ? failWith(out, false) : true;
   }
 
@@ -113,23 +118,32 @@ export function connectByCalls(ctx: WinsockContext) {
     /**
      * WSAConnectByName: resolves `nodename`/`servicename` through the relay and tries every
      * address in order until one connects, within `timeout`. Waits whatever the socket's
-     * blocking mode. Fills the address outputs on success.
+     * blocking mode. Fills the address outputs on success (the local one with port 0).
+     * As Windows (Wine's test_WSAConnectByName): a missing name or service, or a Reserved
+     * argument, is WSAEINVAL before the socket is looked at; a datagram socket is WSAEFAULT.
      */
     async WSAConnectByName(
       s: number,
-      nodename: string,
-      servicename: string,
+      nodename: string | null,
+      servicename: string | null,
       LocalAddressLength: Ref | null,
       LocalAddress: Uint8Array | null,
       RemoteAddressLength: Ref | null,
       RemoteAddress: Uint8Array | null,
       timeout: timeval | null,
-      Reserved: null,
+      Reserved: object | null,
     ): Promise<boolean> {
-      void Reserved;
+      if (
+        typeof nodename !== 'string' ||
+        typeof servicename !== 'string' ||
+        (Reserved !== null && Reserved !== undefined)
+      )
+        return failWith(WSAEINVAL, false);
+      // A datagram socket: WSAEFAULT, as Windows 10 1809 and later answer (earlier: WSAEOPNOTSUPP).
+      const any = lookupSocket(ctx, s);
+      if (typeof any !== 'number' && any.connectionless) return failWith(WSAEFAULT, false);
       const socket = streamToConnect(ctx, s);
       if (typeof socket === 'number') return failWith(socket, false);
-      if (typeof nodename !== 'string' || typeof servicename !== 'string') return failWith(WSAEINVAL, false);
       if (!validOutputs([LocalAddressLength, LocalAddress], [RemoteAddressLength, RemoteAddress]))
         return failWith(WSAEFAULT, false);
       // An object made without the names feature cannot resolve (createWinsockWith).
@@ -161,10 +175,14 @@ export function connectByCalls(ctx: WinsockContext) {
         LocalAddress,
         RemoteAddressLength,
         RemoteAddress,
+        false,
       );
     },
 
-    /** WSAConnectByList: WSAConnectByName over an explicit list of addresses. */
+    /**
+     * WSAConnectByList: WSAConnectByName over an explicit list of addresses (the local address
+     * keeps its port). A Reserved argument is WSAEINVAL.
+     */
     async WSAConnectByList(
       s: number,
       SocketAddress: SOCKET_ADDRESS_LIST,
@@ -173,9 +191,9 @@ export function connectByCalls(ctx: WinsockContext) {
       RemoteAddressLength: Ref | null,
       RemoteAddress: Uint8Array | null,
       timeout: timeval | null,
-      Reserved: null,
+      Reserved: object | null,
     ): Promise<boolean> {
-      void Reserved;
+      if (Reserved !== null && Reserved !== undefined) return failWith(WSAEINVAL, false);
       const socket = streamToConnect(ctx, s);
       if (typeof socket === 'number') return failWith(socket, false);
       if (
@@ -204,6 +222,7 @@ export function connectByCalls(ctx: WinsockContext) {
         LocalAddress,
         RemoteAddressLength,
         RemoteAddress,
+        true,
       );
     },
   };
