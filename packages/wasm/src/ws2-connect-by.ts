@@ -6,40 +6,15 @@
  * @note The output lengths are written back only when the call succeeded: on a short length
  * (WSAEFAULT) Windows leaves them as they were (Wine's test_WSAConnectByName).
  */
-import type { Ref, SOCKET_ADDRESS_LIST } from '@ws2web/browser';
+import type { SOCKET_ADDRESS_LIST } from '@ws2web/browser';
 import type { GlueContext, ImportGroup } from './context.js';
 import { wideString } from './ws2-address-strings.js';
-import { MAX_SOCKADDR, readSockaddr, readTimeval } from './structs.js';
-import { WSAEINVAL } from './values.js';
+import { OutAddress, readSockaddr, readTimeval } from './structs.js';
 
 /** Longest name or service text read from C (a DNS name is at most 255 characters). */
 const MAX_NAME = 1024;
 /** A sanity bound on SOCKET_ADDRESS_LIST.iAddressCount read from memory. */
 const MAX_LIST = 1024;
-
-/** One `LPDWORD length, LPSOCKADDR address` output pair; `commit()` writes back what was filled. */
-class OutSockaddr {
-  readonly ref: Ref | null;
-  readonly buf: Uint8Array | null;
-  readonly #lenPtr: number;
-  readonly #ptr: number;
-
-  constructor(ctx: GlueContext, lenPtr: number, ptr: number) {
-    this.#lenPtr = lenPtr;
-    this.#ptr = ptr;
-    this.ref = lenPtr === 0 ? null : { value: ctx.m.u32(lenPtr) };
-    // The library fills the buffer only when the length covers the whole sockaddr.
-    this.buf = ptr === 0 ? null : new Uint8Array(this.ref ? Math.min(this.ref.value, MAX_SOCKADDR) : 0);
-  }
-
-  /** After a successful call; `ctx.m` again, as memory may have grown while it waited. */
-  commit(ctx: GlueContext): void {
-    if (!this.ref || !this.buf) return; // the library fills only a complete pair
-    const n = Math.min(this.ref.value, this.buf.length);
-    ctx.m.write(this.#ptr, this.buf.subarray(0, n));
-    ctx.m.setU32(this.#lenPtr, this.ref.value);
-  }
-}
 
 /** SOCKET_ADDRESS_LIST { INT iAddressCount; SOCKET_ADDRESS Address[]; }, SOCKET_ADDRESS { LPSOCKADDR; INT } */
 function readAddressList(ctx: GlueContext, ptr: number): SOCKET_ADDRESS_LIST | null {
@@ -59,10 +34,7 @@ function readAddressList(ctx: GlueContext, ptr: number): SOCKET_ADDRESS_LIST | n
 export function connectByImports(ctx: GlueContext): ImportGroup {
   const { w } = ctx;
 
-  /**
-   * Both WSAConnectByName forms. A NULL nodename or servicename is WSAEINVAL (the library's
-   * strings cannot be NULL), before the socket is looked at, as Windows.
-   */
+  /** Both WSAConnectByName forms. A NULL (or unreadable) name reaches the library as null: WSAEINVAL. */
   function byName(wide: boolean) {
     return async (
       s: number,
@@ -77,15 +49,12 @@ export function connectByImports(ctx: GlueContext): ImportGroup {
     ): Promise<number> => {
       const m = ctx.m;
       const read = (p: number) => (wide ? wideString(m, p, MAX_NAME) : m.cString(p, MAX_NAME));
-      const node = read(nodename);
-      const service = read(servicename);
-      if (node === null || service === null) return ctx.fail(WSAEINVAL, 0);
-      const local = new OutSockaddr(ctx, LocalAddressLength, LocalAddress);
-      const remote = new OutSockaddr(ctx, RemoteAddressLength, RemoteAddress);
+      const local = new OutAddress(m, LocalAddress, LocalAddressLength);
+      const remote = new OutAddress(m, RemoteAddress, RemoteAddressLength);
       const ok = await w.WSAConnectByName(
         s >>> 0,
-        node,
-        service,
+        read(nodename),
+        read(servicename),
         local.ref,
         local.buf,
         remote.ref,
@@ -94,8 +63,8 @@ export function connectByImports(ctx: GlueContext): ImportGroup {
         Reserved === 0 ? null : {},
       );
       if (!ok) return 0;
-      local.commit(ctx);
-      remote.commit(ctx);
+      local.commit();
+      remote.commit();
       return 1;
     };
   }
@@ -113,8 +82,8 @@ export function connectByImports(ctx: GlueContext): ImportGroup {
   ): Promise<number> {
     const m = ctx.m;
     const list = readAddressList(ctx, SocketAddress) ?? { iAddressCount: 0, Address: [] };
-    const local = new OutSockaddr(ctx, LocalAddressLength, LocalAddress);
-    const remote = new OutSockaddr(ctx, RemoteAddressLength, RemoteAddress);
+    const local = new OutAddress(m, LocalAddress, LocalAddressLength);
+    const remote = new OutAddress(m, RemoteAddress, RemoteAddressLength);
     const ok = await w.WSAConnectByList(
       s >>> 0,
       list,
@@ -126,8 +95,8 @@ export function connectByImports(ctx: GlueContext): ImportGroup {
       Reserved === 0 ? null : {},
     );
     if (!ok) return 0;
-    local.commit(ctx);
-    remote.commit(ctx);
+    local.commit();
+    remote.commit();
     return 1;
   }
 
