@@ -25,7 +25,7 @@
 //   node bench/run.mjs [--quick | --smoke] [--only bulkEcho,user,…] [--no-chromium] [--no-websockify]
 //                      [--mib 512] [--connections 2000] [--repeat 5] [--out FILE]
 //   (a full run writes bench/results/latest.json; --quick or --only write quick.json, --smoke
-//   smoke.json, unless --out says)
+//   smoke.json, unless --out FILE says: relative to bench/results/, or an absolute path)
 //   Every figure taken over several runs is reported as min / median / max with the count of runs;
 //   `value` (what ratios and targets use) is the true median (mean of the middle two for an even count).
 //   --smoke: a few seconds, tiny sizes, no Chromium, the slow memory cases left out; checks that every
@@ -33,6 +33,8 @@
 //                      [--relay-options '{"streamWindow":1048576}']   (startRelay options, JSON)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import { dirname, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
   bulkEcho,
@@ -677,10 +679,12 @@ async function main() {
     targets,
     context,
   };
-  const resultsDir = new URL('./results/', import.meta.url);
-  mkdirSync(resultsDir, { recursive: true });
-  writeFileSync(new URL(outFile, resultsDir), `${JSON.stringify(report, null, 2)}\n`);
-  log(`\nwrote bench/results/${outFile} (${report.seconds} s)`);
+  // A relative --out is relative to bench/results/, an absolute one is used as given.
+  const outPath = resolve(fileURLToPath(new URL('./results/', import.meta.url)), outFile);
+  mkdirSync(dirname(outPath), { recursive: true });
+  writeFileSync(outPath, `${JSON.stringify(report, null, 2)}\n`);
+  const shown = relative(process.cwd(), outPath);
+  log(`\nwrote ${shown.startsWith('..') ? outPath : shown} (${report.seconds} s)`);
 
   const unverified = Object.entries(cases).flatMap(([name, c]) =>
     Object.entries(c.paths)
