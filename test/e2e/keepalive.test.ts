@@ -2,10 +2,12 @@
  * TCP keep-alive reaches the relay's real socket: SIO_KEEPALIVE_VALS, SO_KEEPALIVE and
  * TCP_KEEPALIVE from the page, checked in the kernel (the relay socket's timer in /proc/net/tcp,
  * read through the control server): armed as keep-alive, with the idle time asked for, raised to
- * the relay's minKeepAliveMs (10 s by default) when shorter, and disarmed by onoff 0.
+ * the relay's minKeepAliveMs (10 s by default) when shorter, and disarmed by onoff 0; and on an
+ * accepted socket, which inherits them from its listener.
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Control } from '../fixtures/control.js';
+import { acceptWithin, inboundWinsock, listeningSocket } from '../fixtures/inbound.js';
 import type { TcpTimer } from '../fixtures/tcp-timers.js';
 import {
   addr,
@@ -113,5 +115,25 @@ describe('keep-alive on the relay socket', () => {
     const t = await timerUntil(relayPort(w, s), echo.port, keepAliveWithin(7000, 7200));
     expect(t!.timer).toBe(KEEPALIVE_TIMER);
     expect(t!.seconds).toBeGreaterThan(7000);
+  });
+
+  it("an accepted socket's keep-alive, inherited from its listener, reaches the relay's accepted socket", async () => {
+    const w = inboundWinsock();
+    const l = await listeningSocket(w);
+    expect(w.setsockopt(l.s, IPPROTO_TCP, TCP_KEEPALIVE, u32(50), 4), lastError(w)).toBe(0);
+    expect(w.setsockopt(l.s, SOL_SOCKET, SO_KEEPALIVE, u32(1), 4), lastError(w)).toBe(0);
+    const client = await control.client(l.port, { mode: 'sink' });
+    expect(client.connectError).toBeNull();
+    const a = await acceptWithin(w, l.s);
+    const on = new Uint8Array(4);
+    expect(w.getsockopt(a.s, SOL_SOCKET, SO_KEEPALIVE, on, { value: 4 }), lastError(w)).toBe(0);
+    expect(on[0], 'accept inherits SO_KEEPALIVE').toBe(1);
+    // The relay's accepted socket: local = the listening port, remote = the Node client.
+    const t = await timerUntil(l.port, client.localPort, keepAliveWithin(40, 50));
+    expect(t, "the listener's 50 s keep-alive on the relay's accepted socket").toMatchObject({
+      timer: KEEPALIVE_TIMER,
+    });
+    expect(t!.seconds).toBeGreaterThan(40);
+    expect(t!.seconds).toBeLessThanOrEqual(50);
   });
 });

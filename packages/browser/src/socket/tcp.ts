@@ -216,10 +216,23 @@ export class StreamSocket extends SocketBase implements StreamSink {
     this.#sm.to(TcpState.CONNECTED);
     this.connectedAt = performance.now();
     conn.adopt(incoming.newStream, this);
+    this.#sendHeldOptions();
     this.#bytes.grantWindow();
     for (const frame of parked.frames) this.onFrame(frame);
     if (parked.lost) this.onLost(parked.lost);
     this.changed();
+  }
+
+  /**
+   * The relay accepted this connection with its socket's defaults: the options this socket holds
+   * (inherited from the listener by accept, or set on AcceptEx's socket) follow in SETOPTs. The
+   * time goes first so that SO_KEEPALIVE arms the timer with it.
+   */
+  #sendHeldOptions(): void {
+    const { noDelay, keepAlive, keepAliveTimeMs } = this.options;
+    if (keepAliveTimeMs !== null) this.applyOption(SocketOption.KEEPALIVE_TIME, keepAliveTimeMs);
+    if (noDelay) this.applyOption(SocketOption.NODELAY, 1);
+    if (keepAlive) this.applyOption(SocketOption.KEEPALIVE, 1);
   }
 
   // ------------------------------------------------------------------------------------------
