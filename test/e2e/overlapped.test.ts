@@ -6,7 +6,7 @@
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { WSAOVERLAPPED } from '../../packages/browser/src/index.js';
-import { Control, text, untext } from '../fixtures/control.js';
+import { Control, randomBytes, sha256, text, untext } from '../fixtures/control.js';
 import {
   connectedSocket,
   lastError,
@@ -14,11 +14,13 @@ import {
   releaseWinsocks,
   settledWithin,
   stillPendingAfterRoundTrip,
+  u32,
   winsock,
   ws2,
 } from '../fixtures/winsock.js';
 
-const { SOCKET_ERROR, WSA_WAIT_EVENT_0, WSA_WAIT_TIMEOUT, WSA_IO_INCOMPLETE, WSA_IO_PENDING } = ws2;
+const { SOCKET_ERROR, SOL_SOCKET, SO_SNDTIMEO, WSA_WAIT_EVENT_0, WSA_WAIT_TIMEOUT, WSA_IO_INCOMPLETE, WSA_IO_PENDING } =
+  ws2;
 const control = new Control();
 
 afterEach(releaseWinsocks);
@@ -107,4 +109,35 @@ describe('overlapped WSARecv / WSASend with events', () => {
     expect(done).toBe(false);
     expect(lastError(w)).toBe('WSAECONNRESET');
   });
+
+  it('SO_SNDTIMEO bounds a blocking send (WSAETIMEDOUT), not an overlapped WSASend, which completes once the peer reads', async () => {
+    const SIZE = 8 * 1024 * 1024;
+    const TIMEOUT_MS = 200;
+    const data = randomBytes(SIZE);
+    const w = winsock();
+
+    const blockedPeer = await control.stall();
+    const blocking = await connectedSocket(w, blockedPeer.port);
+    expect(w.setsockopt(blocking, SOL_SOCKET, SO_SNDTIMEO, u32(TIMEOUT_MS), 4), lastError(w)).toBe(0);
+    expect(await w.send(blocking, data, SIZE, 0), 'a blocking send the peer never drains').toBe(SOCKET_ERROR);
+    expect(lastError(w)).toBe('WSAETIMEDOUT');
+
+    const slowPeer = await control.stall();
+    const s = await connectedSocket(w, slowPeer.port);
+    expect(w.setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, u32(TIMEOUT_MS), 4), lastError(w)).toBe(0);
+    const ev = w.WSACreateEvent();
+    const ov: WSAOVERLAPPED = { hEvent: ev };
+    expect(await w.WSASend(s, [{ len: SIZE, buf: data }], 1, { value: -1 }, 0, ov, null)).toBe(SOCKET_ERROR);
+    expect(w.WSAGetLastError()).toBe(WSA_IO_PENDING);
+    expect(
+      await w.WSAWaitForMultipleEvents(1, [ev], false, 3 * TIMEOUT_MS, false),
+      'still pending well past SO_SNDTIMEO',
+    ).toBe(WSA_WAIT_TIMEOUT);
+    await control.peerResume(slowPeer.id);
+    const sent = { value: -1 };
+    expect(await w.WSAGetOverlappedResult(s, ov, sent, true, { value: 0 }), lastError(w)).toBe(true);
+    expect(sent.value).toBe(SIZE);
+    const st = await control.peer(slowPeer.id, `bytes:${SIZE}`, 20_000);
+    expect(st.last!.sha256).toBe(await sha256(data));
+  }, 60_000);
 });

@@ -158,7 +158,8 @@ export class TcpStream {
       return ok(n);
     }
     let sent = 0;
-    const wait = this.owner.wait(this.owner.options.sndTimeoMs);
+    // SO_SNDTIMEO bounds blocking sends only; an overlapped one waits on, as its receives do.
+    const wait = this.owner.wait(forceWait ? 0 : this.owner.options.sndTimeoMs);
     while (sent < data.length) {
       // Credit at hand (the usual case): no wait, no extra microtask.
       const ready = this.credit.sendable > 0 || this.#sendError() !== 0;

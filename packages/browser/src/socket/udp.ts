@@ -404,7 +404,7 @@ export class DatagramSocket extends SocketBase implements StreamSink {
         this.events.reenable(FD_WRITE);
         return fail(WSAEWOULDBLOCK);
       }
-      const wait = this.blockingWait(this.options.sndTimeoMs);
+      const wait = this.blockingWait(forceWait ? 0 : this.options.sndTimeoMs); // not for overlapped sends
       if (!(await wait.until(() => this.#credit.sendable >= data.length || this.closed || this.#broken !== 0)))
         return fail(WSAETIMEDOUT);
     }
