@@ -22,6 +22,7 @@ import { addrInfoExCalls } from './api/names-ex.js';
 import { optionCalls } from './api/options.js';
 import { overlappedCalls } from './api/overlapped.js';
 import { pollCalls } from './api/poll.js';
+import { protocolCalls } from './api/protocols.js';
 import { selectCalls } from './api/select.js';
 import { openListener } from './socket/listener.js';
 import { DatagramSocket } from './socket/udp.js';
@@ -76,6 +77,9 @@ export const withOverlapped = feature(overlappedCalls);
 /** WSAPoll. */
 export const withPoll = feature(pollCalls);
 
+/** WSAEnumProtocolsA/W: the provider catalog (getsockopt(SO_PROTOCOL_INFO) is in withOptions). */
+export const withProtocolInfo = feature(protocolCalls);
+
 /**
  * getaddrinfo, GetAddrInfoW, GetAddrInfoExW (and its overlapped forms), getnameinfo,
  * gethostbyname, getservbyname, getprotobyname, inet_pton… (resolving through the relay).
@@ -112,6 +116,7 @@ export const allFeatures = [
   withIoctl,
   withOverlapped,
   withPoll,
+  withProtocolInfo,
   withNames,
   withAddressStrings,
   withAccept,

@@ -24,6 +24,7 @@ export {
   withIoctl,
   withOverlapped,
   withPoll,
+  withProtocolInfo,
   withNames,
   withAddressStrings,
   withAccept,
@@ -81,6 +82,7 @@ export {
   WSAID_WSASENDMSG,
 } from './win/extension-ids.js';
 export { sockaddrIn, sockaddrIn6, parseSockaddr, SOCKADDR_IN_SIZE, SOCKADDR_IN6_SIZE } from './win/sockaddr.js';
+export { parseProtocolInfo, type ProtocolEntry } from './win/protocol-info.js';
 export { FD_SET, FD_CLR, FD_ISSET, FD_ZERO, fdSet, type FdSet } from './win/fd-set.js';
 export { WSAMAKESELECTREPLY, WSAGETSELECTEVENT, WSAGETSELECTERROR, type WindowProc } from './win/network-events.js';
 export { htons, ntohs, htonl, ntohl, inet_addr, inet_ntoa } from './win/inet.js';

@@ -67,11 +67,39 @@ export interface Winsock {
   socket(af: number, type: number, protocol: number): number;
 
   /**
-   * WSASocket: socket with Winsock 2 arguments. `lpProtocolInfo` must be null and `g` 0 (no
-   * socket groups), else INVALID_SOCKET with WSAEINVAL; dwFlags (WSA_FLAG_OVERLAPPED…) are
-   * accepted. Otherwise the same errors as socket.
+   * WSASocket: socket with Winsock 2 arguments. `lpProtocolInfo` is null or a WSAPROTOCOL_INFOA/W
+   * (from WSAEnumProtocols or getsockopt(SO_PROTOCOL_INFO)): it supplies each of af, type and
+   * protocol passed as 0 or FROM_PROTOCOL_INFO, and a family outside the catalog then fails with
+   * WSAEAFNOSUPPORT; one too short for its fields → WSAEFAULT. `g` must be 0 (no socket groups),
+   * else WSAEINVAL; dwFlags (WSA_FLAG_OVERLAPPED…) are accepted. Otherwise the same errors as socket.
    */
-  WSASocket(af: number, type: number, protocol: number, lpProtocolInfo: null, g: number, dwFlags: number): number;
+  WSASocket(
+    af: number,
+    type: number,
+    protocol: number,
+    lpProtocolInfo: Uint8Array | null,
+    g: number,
+    dwFlags: number,
+  ): number;
+
+  /**
+   * WSAEnumProtocolsA: the catalog's providers (TCP and UDP over IPv4 and IPv6) whose protocol
+   * is in `lpiProtocols` (null: all) as WSAPROTOCOL_INFOA entries of WSAPROTOCOL_INFOA_SIZE bytes
+   * (read them with parseProtocolInfo); returns their count. A null or short buffer →
+   * SOCKET_ERROR with WSAENOBUFS and the bytes needed in `lpdwBufferLength`; no length → WSAEFAULT.
+   */
+  WSAEnumProtocolsA(
+    lpiProtocols: readonly number[] | null,
+    lpProtocolBuffer: Uint8Array | null,
+    lpdwBufferLength: Ref | null,
+  ): number;
+
+  /** WSAEnumProtocolsW: WSAEnumProtocolsA with WSAPROTOCOL_INFOW entries (WSAPROTOCOL_INFOW_SIZE bytes). */
+  WSAEnumProtocolsW(
+    lpiProtocols: readonly number[] | null,
+    lpProtocolBuffer: Uint8Array | null,
+    lpdwBufferLength: Ref | null,
+  ): number;
 
   /**
    * closesocket: closes `s`, gracefully (queued bytes, then FIN) unless SO_LINGER is on with a zero

@@ -22,6 +22,7 @@ import {
   WSAESOCKTNOSUPPORT,
   WSANOTINITIALISED,
 } from '../win/constants.js';
+import { protocolInfoFields } from '../win/protocol-info.js';
 import { copySockaddrOut, readSockaddr } from '../win/sockaddr.js';
 import { lookupSocket, lookupStream, type Ref, type WinsockContext } from './context.js';
 
@@ -85,14 +86,30 @@ export function socketCalls(ctx: WinsockContext) {
     /** socket: never touches the network. TCP and UDP over AF_INET / AF_INET6. */
     socket: createSocket,
 
-    /** WSASocket: lpProtocolInfo must be null and g 0 (no socket groups); dwFlags are accepted. */
-    WSASocket(af: number, type: number, protocol: number, lpProtocolInfo: null, g: number, dwFlags: number): number {
+    /**
+     * WSASocket: g must be 0 (no socket groups); dwFlags are accepted. A protocol info supplies
+     * each of af, type and protocol given as 0 or FROM_PROTOCOL_INFO; its family must then be one
+     * of the catalog's (Windows: WSAEAFNOSUPPORT, also for a zeroed one).
+     */
+    WSASocket(
+      af: number,
+      type: number,
+      protocol: number,
+      lpProtocolInfo: Uint8Array | null,
+      g: number,
+      dwFlags: number,
+    ): number {
       if (!ctx.started()) return failWith(WSANOTINITIALISED, INVALID_SOCKET);
-      if ((lpProtocolInfo !== null && lpProtocolInfo !== undefined) || (g !== 0 && g !== undefined)) {
-        return failWith(WSAEINVAL, INVALID_SOCKET);
-      }
+      if (g !== 0 && g !== undefined) return failWith(WSAEINVAL, INVALID_SOCKET);
       void dwFlags; // WSA_FLAG_OVERLAPPED: every socket here supports overlapped calls
-      return createSocket(af, type, protocol);
+      if (!lpProtocolInfo) return createSocket(af, type, protocol);
+      const info = protocolInfoFields(lpProtocolInfo);
+      if (!info) return failWith(WSAEFAULT, INVALID_SOCKET);
+      // Each argument given as 0 or FROM_PROTOCOL_INFO (-1) is taken from the protocol info.
+      const pick = (given: number, i: number) => (given === 0 || given === -1 ? info[i]! : given);
+      const family = pick(af, 0);
+      if (family !== AF_INET && family !== AF_INET6) return failWith(WSAEAFNOSUPPORT, INVALID_SOCKET);
+      return createSocket(family, pick(type, 1), pick(protocol, 2));
     },
 
     /** closesocket: graceful unless SO_LINGER {1, 0}; blocking calls in flight return WSAEINTR. */

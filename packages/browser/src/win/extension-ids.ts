@@ -3,7 +3,8 @@
  * (Data1 u32 LE, Data2 u16 LE, Data3 u16 LE, Data4[8]). Pass one as WSAIoctl's lpvInBuffer with
  * SIO_GET_EXTENSION_FUNCTION_POINTER.
  */
-function guid(text: string): Uint8Array {
+/** The 16 bytes of a GUID written `{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}`. */
+export function guid(text: string): Uint8Array {
   const hex = text.replace(/[{}-]/g, '');
   const b = new Uint8Array(16);
   const v = new DataView(b.buffer);

@@ -27,6 +27,8 @@ import {
   SO_LINGER,
   SO_MAX_MSG_SIZE,
   SO_OOBINLINE,
+  SO_PROTOCOL_INFOA,
+  SO_PROTOCOL_INFOW,
   SO_RCVBUF,
   SO_RCVTIMEO,
   SO_REUSEADDR,
@@ -42,13 +44,19 @@ import {
   WSAEFAULT,
   WSAEINVAL,
   WSAENOPROTOOPT,
+  WSAPROTOCOL_INFOA_SIZE,
+  WSAPROTOCOL_INFOW_SIZE,
 } from './constants.js';
+import { catalogEntry } from './protocol-catalog.js';
+import { writeProtocolInfo } from './protocol-info.js';
 import type { SocketBase as Socket } from '../socket/base.js';
 
 interface OptionSpec {
   /** Bytes the value occupies (a BOOL, int and DWORD are 4; struct linger is 4). */
   size: number;
   get?(s: Socket): number;
+  /** A struct-valued option: writes its `size` bytes (get then is unused). */
+  write?(s: Socket, dest: Uint8Array): void;
   /** Returns 0 or a Winsock error. */
   set?(s: Socket, value: number): number;
   /** Which sockets have it (default: all). */
@@ -56,6 +64,17 @@ interface OptionSpec {
 }
 
 const bool = (v: number) => v !== 0;
+
+/** SO_PROTOCOL_INFOA / W: the socket's catalog entry (read-only, as Windows). */
+function protocolInfo(wide: boolean): OptionSpec {
+  return {
+    size: wide ? WSAPROTOCOL_INFOW_SIZE : WSAPROTOCOL_INFOA_SIZE,
+    write: (s, dest) => {
+      const entry = catalogEntry(s.family, s.type, s.protocol);
+      if (entry) writeProtocolInfo(dest, 0, entry, wide);
+    },
+  };
+}
 const stream = (s: Socket) => s.type === SOCK_STREAM;
 
 const solSocket: Record<number, OptionSpec> = {
@@ -67,6 +86,8 @@ const solSocket: Record<number, OptionSpec> = {
     set: (s) => (s.type === SOCK_DGRAM ? WSAEINVAL : WSAENOPROTOOPT),
   },
   [SO_ACCEPTCONN]: { size: 4, get: (s) => (s.isListening ? 1 : 0) },
+  [SO_PROTOCOL_INFOA]: protocolInfo(false),
+  [SO_PROTOCOL_INFOW]: protocolInfo(true),
   [SO_CONNECT_TIME]: { size: 4, get: (s) => s.connectTimeSeconds(), applies: stream },
   // The largest UDP payload: 65535 less the UDP header and (IPv4) the IP header.
   [SO_MAX_MSG_SIZE]: {
@@ -325,10 +346,11 @@ export function getOption(
 ): number {
   const spec = lookup(s, level, optname);
   if (typeof spec === 'number') return spec;
-  if (!spec.get) return WSAENOPROTOOPT;
+  if (!spec.get && !spec.write) return WSAENOPROTOOPT;
   if (!(optval instanceof Uint8Array) || !optlen || typeof optlen.value !== 'number') return WSAEFAULT;
   if (optlen.value < spec.size || optval.length < spec.size) return WSAEFAULT;
-  new DataView(optval.buffer, optval.byteOffset, spec.size).setUint32(0, spec.get(s) >>> 0, true);
+  if (spec.write) spec.write(s, optval);
+  else if (spec.get) new DataView(optval.buffer, optval.byteOffset, spec.size).setUint32(0, spec.get(s) >>> 0, true);
   optlen.value = spec.size;
   return 0;
 }

@@ -67,6 +67,12 @@
 #ifndef AI_V4MAPPED
 #define AI_V4MAPPED 2048
 #endif
+#ifndef BASE_PROTOCOL
+#define BASE_PROTOCOL 1
+#endif
+#ifndef BIGENDIAN
+#define BIGENDIAN 0
+#endif
 #ifndef CF_ACCEPT
 #define CF_ACCEPT 0
 #endif
@@ -187,6 +193,9 @@
 #ifndef FIONREAD
 #define FIONREAD 0x4004667f
 #endif
+#ifndef FROM_PROTOCOL_INFO
+#define FROM_PROTOCOL_INFO (-1)
+#endif
 #ifndef INADDR_ANY
 #define INADDR_ANY ((ULONG)0x00000000)
 #endif
@@ -231,6 +240,9 @@
 #endif
 #ifndef IP_PKTINFO
 #define IP_PKTINFO 19
+#endif
+#ifndef LITTLEENDIAN
+#define LITTLEENDIAN 1
 #endif
 #ifndef MAXGETHOSTSTRUCT
 #define MAXGETHOSTSTRUCT 1024
@@ -295,6 +307,18 @@
 #ifndef NS_DNS
 #define NS_DNS 12
 #endif
+#ifndef PFL_HIDDEN
+#define PFL_HIDDEN 4
+#endif
+#ifndef PFL_MATCHES_PROTOCOL_ZERO
+#define PFL_MATCHES_PROTOCOL_ZERO 8
+#endif
+#ifndef PFL_MULTIPLE_PROTO_ENTRIES
+#define PFL_MULTIPLE_PROTO_ENTRIES 1
+#endif
+#ifndef PFL_RECOMMENDED_PROTO_ENTRY
+#define PFL_RECOMMENDED_PROTO_ENTRY 2
+#endif
 #ifndef PF_INET
 #define PF_INET 2
 #endif
@@ -315,6 +339,9 @@
 #endif
 #ifndef SD_SEND
 #define SD_SEND 1
+#endif
+#ifndef SECURITY_PROTOCOL_NONE
+#define SECURITY_PROTOCOL_NONE 0
 #endif
 #ifndef SERVICETYPE_BESTEFFORT
 #define SERVICETYPE_BESTEFFORT 1
@@ -697,6 +724,12 @@
 #ifndef WSANO_RECOVERY
 #define WSANO_RECOVERY 11003
 #endif
+#ifndef WSAPROTOCOL_INFOA_SIZE
+#define WSAPROTOCOL_INFOA_SIZE 372
+#endif
+#ifndef WSAPROTOCOL_INFOW_SIZE
+#define WSAPROTOCOL_INFOW_SIZE 628
+#endif
 #ifndef WSASERVICE_NOT_FOUND
 #define WSASERVICE_NOT_FOUND 10108
 #endif
@@ -870,6 +903,45 @@
 #endif
 #ifndef WSA_WAIT_TIMEOUT
 #define WSA_WAIT_TIMEOUT 258
+#endif
+#ifndef XP1_CONNECTIONLESS
+#define XP1_CONNECTIONLESS 1
+#endif
+#ifndef XP1_CONNECT_DATA
+#define XP1_CONNECT_DATA 128
+#endif
+#ifndef XP1_DISCONNECT_DATA
+#define XP1_DISCONNECT_DATA 256
+#endif
+#ifndef XP1_EXPEDITED_DATA
+#define XP1_EXPEDITED_DATA 64
+#endif
+#ifndef XP1_GRACEFUL_CLOSE
+#define XP1_GRACEFUL_CLOSE 32
+#endif
+#ifndef XP1_GUARANTEED_DELIVERY
+#define XP1_GUARANTEED_DELIVERY 2
+#endif
+#ifndef XP1_GUARANTEED_ORDER
+#define XP1_GUARANTEED_ORDER 4
+#endif
+#ifndef XP1_IFS_HANDLES
+#define XP1_IFS_HANDLES 0x20000
+#endif
+#ifndef XP1_MESSAGE_ORIENTED
+#define XP1_MESSAGE_ORIENTED 8
+#endif
+#ifndef XP1_PSEUDO_STREAM
+#define XP1_PSEUDO_STREAM 16
+#endif
+#ifndef XP1_QOS_SUPPORTED
+#define XP1_QOS_SUPPORTED 8192
+#endif
+#ifndef XP1_SUPPORT_BROADCAST
+#define XP1_SUPPORT_BROADCAST 512
+#endif
+#ifndef XP1_SUPPORT_MULTIPOINT
+#define XP1_SUPPORT_MULTIPOINT 1024
 #endif
 
 #endif /* WS2WEB_CONSTANTS_H */
