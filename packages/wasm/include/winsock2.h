@@ -257,8 +257,69 @@ typedef struct protoent PROTOENT, *PPROTOENT, *LPPROTOENT;
 
 typedef void (CALLBACK *LPWSAOVERLAPPED_COMPLETION_ROUTINE)(DWORD dwError, DWORD cbTransferred, LPWSAOVERLAPPED lpOverlapped, DWORD dwFlags);
 typedef struct _QualityOfService QOS, *LPQOS;
-typedef struct _WSAPROTOCOL_INFOA WSAPROTOCOL_INFOA, *LPWSAPROTOCOL_INFOA;
-typedef struct _WSAPROTOCOL_INFOW WSAPROTOCOL_INFOW, *LPWSAPROTOCOL_INFOW;
+
+#define MAX_PROTOCOL_CHAIN 7
+#define LAYERED_PROTOCOL 0
+#define WSAPROTOCOL_LEN 255
+typedef struct _WSAPROTOCOLCHAIN {
+    int ChainLen;
+    DWORD ChainEntries[MAX_PROTOCOL_CHAIN];
+} WSAPROTOCOLCHAIN, *LPWSAPROTOCOLCHAIN;
+
+/* WSAEnumProtocols, getsockopt(SO_PROTOCOL_INFO) and WSASocket's lpProtocolInfo. */
+typedef struct _WSAPROTOCOL_INFOA {
+    DWORD dwServiceFlags1;
+    DWORD dwServiceFlags2;
+    DWORD dwServiceFlags3;
+    DWORD dwServiceFlags4;
+    DWORD dwProviderFlags;
+    GUID ProviderId;
+    DWORD dwCatalogEntryId;
+    WSAPROTOCOLCHAIN ProtocolChain;
+    int iVersion;
+    int iAddressFamily;
+    int iMaxSockAddr;
+    int iMinSockAddr;
+    int iSocketType;
+    int iProtocol;
+    int iProtocolMaxOffset;
+    int iNetworkByteOrder;
+    int iSecurityScheme;
+    DWORD dwMessageSize;
+    DWORD dwProviderReserved;
+    CHAR szProtocol[WSAPROTOCOL_LEN + 1];
+} WSAPROTOCOL_INFOA, *LPWSAPROTOCOL_INFOA;
+
+typedef struct _WSAPROTOCOL_INFOW {
+    DWORD dwServiceFlags1;
+    DWORD dwServiceFlags2;
+    DWORD dwServiceFlags3;
+    DWORD dwServiceFlags4;
+    DWORD dwProviderFlags;
+    GUID ProviderId;
+    DWORD dwCatalogEntryId;
+    WSAPROTOCOLCHAIN ProtocolChain;
+    int iVersion;
+    int iAddressFamily;
+    int iMaxSockAddr;
+    int iMinSockAddr;
+    int iSocketType;
+    int iProtocol;
+    int iProtocolMaxOffset;
+    int iNetworkByteOrder;
+    int iSecurityScheme;
+    DWORD dwMessageSize;
+    DWORD dwProviderReserved;
+    WCHAR szProtocol[WSAPROTOCOL_LEN + 1];
+} WSAPROTOCOL_INFOW, *LPWSAPROTOCOL_INFOW;
+
+#ifdef UNICODE
+typedef WSAPROTOCOL_INFOW WSAPROTOCOL_INFO;
+typedef LPWSAPROTOCOL_INFOW LPWSAPROTOCOL_INFO;
+#else
+typedef WSAPROTOCOL_INFOA WSAPROTOCOL_INFO;
+typedef LPWSAPROTOCOL_INFOA LPWSAPROTOCOL_INFO;
+#endif
 
 /* The glue reads and writes these structs at fixed offsets: fail the build if they move. */
 WS2WEB_STATIC_ASSERT(sizeof(SOCKET) == 4 && sizeof(long) == 4 && sizeof(void *) == 4, "ws2web: wasm32 layouts expected");
@@ -267,6 +328,7 @@ WS2WEB_STATIC_ASSERT(sizeof(struct sockaddr_in) == 16 && sizeof(struct sockaddr_
 WS2WEB_STATIC_ASSERT(sizeof(WSANETWORKEVENTS) == 44 && sizeof(WSABUF) == 8 && sizeof(struct timeval) == 8, "event/buffer layout");
 WS2WEB_STATIC_ASSERT(sizeof(struct hostent) == 16 && offsetof(struct servent, s_port) == 8 && offsetof(struct servent, s_proto) == 12 && offsetof(struct protoent, p_proto) == 8, "database entry layout");
 WS2WEB_STATIC_ASSERT(sizeof(WSAOVERLAPPED) == 20 && offsetof(WSAOVERLAPPED, hEvent) == 16, "WSAOVERLAPPED layout");
+WS2WEB_STATIC_ASSERT(offsetof(WSAPROTOCOL_INFOA, iAddressFamily) == 76 && offsetof(WSAPROTOCOL_INFOA, iProtocol) == 92 && offsetof(WSAPROTOCOL_INFOA, szProtocol) == 116 && sizeof(WSAPROTOCOL_INFOA) == 372 && sizeof(WSAPROTOCOL_INFOW) == 628, "WSAPROTOCOL_INFO layout");
 WS2WEB_STATIC_ASSERT(sizeof(SOCKET_ADDRESS) == 8 && offsetof(SOCKET_ADDRESS_LIST, Address) == 4 && sizeof(SOCKET_ADDRESS_LIST) == 12, "SOCKET_ADDRESS_LIST layout");
 
 /* ------------------------------------------------------------------------------------------ */
@@ -284,6 +346,13 @@ SOCKET WSAAPI WSASocketW(int af, int type, int protocol, LPWSAPROTOCOL_INFOW lpP
 #define WSASocket WSASocketW
 #else
 #define WSASocket WSASocketA
+#endif
+int WSAAPI WSAEnumProtocolsA(LPINT lpiProtocols, LPWSAPROTOCOL_INFOA lpProtocolBuffer, LPDWORD lpdwBufferLength) WS2WEB_IMPORT(WSAEnumProtocolsA);
+int WSAAPI WSAEnumProtocolsW(LPINT lpiProtocols, LPWSAPROTOCOL_INFOW lpProtocolBuffer, LPDWORD lpdwBufferLength) WS2WEB_IMPORT(WSAEnumProtocolsW);
+#ifdef UNICODE
+#define WSAEnumProtocols WSAEnumProtocolsW
+#else
+#define WSAEnumProtocols WSAEnumProtocolsA
 #endif
 int WSAAPI closesocket(SOCKET s) WS2WEB_IMPORT(closesocket);
 int WSAAPI bind(SOCKET s, const struct sockaddr *name, int namelen) WS2WEB_IMPORT(bind);

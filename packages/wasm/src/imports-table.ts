@@ -11,6 +11,7 @@ import { kernel32Imports } from './kernel32.js';
 import { criticalSectionImports } from './kernel32-critical-sections.js';
 import { threadImports } from './kernel32-threads.js';
 import { connectByImports } from './ws2-connect-by.js';
+import { protocolImports } from './ws2-protocols.js';
 import { dataImports } from './ws2-data.js';
 import { nameImports } from './ws2-names.js';
 import { wideNameImports } from './ws2-names-wide.js';
@@ -52,6 +53,7 @@ export function winsockImports(ctx: GlueContext): ImportTable {
   return {
     ws2_32: merge([
       socketImports(ctx),
+      protocolImports(ctx),
       connectByImports(ctx),
       data,
       selectImports(ctx),

@@ -9,6 +9,9 @@ import type { GlueContext, ImportGroup } from './context.js';
 import { OutAddress, readRef, readSockaddr, writeWsaData } from './structs.js';
 import { INVALID_SOCKET, SOCKET_ERROR, WSAEFAULT, WSAEOPNOTSUPP } from './values.js';
 
+/** WSAPROTOCOL_INFO up to and including iProtocol (offset 92). */
+const PROTOCOL_INFO_FIELDS_END = 96;
+
 export function socketImports(ctx: GlueContext): ImportGroup {
   const { w } = ctx;
 
@@ -29,8 +32,15 @@ export function socketImports(ctx: GlueContext): ImportGroup {
     g: number,
     dwFlags: number,
   ): number {
-    // A WSAPROTOCOL_INFO is not marshalled: any non-NULL one is refused by the library (WSAEINVAL).
-    return w.WSASocket(af, type, protocol, (lpProtocolInfo === 0 ? null : {}) as null, g >>> 0, dwFlags >>> 0);
+    // The library reads iAddressFamily, iSocketType and iProtocol, which lie at the same offsets
+    // in WSAPROTOCOL_INFOA and W; a pointer outside memory reads as an empty info (WSAEFAULT).
+    const info =
+      lpProtocolInfo === 0
+        ? null
+        : ctx.m.inBounds(lpProtocolInfo, PROTOCOL_INFO_FIELDS_END)
+          ? ctx.m.copy(lpProtocolInfo, PROTOCOL_INFO_FIELDS_END)
+          : new Uint8Array(0);
+    return w.WSASocket(af, type, protocol, info, g >>> 0, dwFlags >>> 0);
   }
 
   /** bind waits for the relay's hold on the address, so a port in use fails here, as on Windows. */

@@ -200,9 +200,9 @@ describe('the catalog ws2web lists (WSAEnumProtocolsA/W, SO_PROTOCOL_INFOW)', ()
     const listed = Array.from({ length: count }, (_, i) => entryAt(buffer, i));
     expect(listed.map((e) => [e.name, e.family, e.type, e.protocol, e.sockaddrSize, e.messageSize])).toEqual([
       ['MSAFD Tcpip [TCP/IP]', AF_INET, SOCK_STREAM, IPPROTO_TCP, 16, 0],
-      ['MSAFD Tcpip [UDP/IP]', AF_INET, SOCK_DGRAM, IPPROTO_UDP, 16, 65527],
+      ['MSAFD Tcpip [UDP/IP]', AF_INET, SOCK_DGRAM, IPPROTO_UDP, 16, 65467],
       ['MSAFD Tcpip [TCP/IPv6]', AF_INET6, SOCK_STREAM, IPPROTO_TCP, 28, 0],
-      ['MSAFD Tcpip [UDP/IPv6]', AF_INET6, SOCK_DGRAM, IPPROTO_UDP, 28, 65527],
+      ['MSAFD Tcpip [UDP/IPv6]', AF_INET6, SOCK_DGRAM, IPPROTO_UDP, 28, 65467],
     ]);
     expect(listed.map((e) => e.serviceFlags1)).toEqual([0x20066, 0x20609, 0x20066, 0x20609]);
     expect(listed.every((e) => e.providerFlags === PFL_MATCHES_PROTOCOL_ZERO)).toBe(true);

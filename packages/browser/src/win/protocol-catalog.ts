@@ -32,8 +32,8 @@ const STREAM_FLAGS =
   XP1_GUARANTEED_DELIVERY | XP1_GUARANTEED_ORDER | XP1_GRACEFUL_CLOSE | XP1_EXPEDITED_DATA | XP1_IFS_HANDLES;
 const DATAGRAM_FLAGS =
   XP1_CONNECTIONLESS | XP1_MESSAGE_ORIENTED | XP1_SUPPORT_BROADCAST | XP1_SUPPORT_MULTIPOINT | XP1_IFS_HANDLES;
-/** The largest UDP payload, which Windows' UDP providers report as their message size. */
-const UDP_MESSAGE_SIZE = 65527;
+/** Windows' UDP providers report 65535 less 68 as their message size (wshtcpip's UDP_MESSAGE_SIZE). */
+const UDP_MESSAGE_SIZE = 65535 - 68;
 
 function entry(id: number, name: string, family: number, type: number): ProtocolEntry {
   const stream = type === SOCK_STREAM;

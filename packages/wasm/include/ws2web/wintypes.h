@@ -168,6 +168,17 @@ typedef LONG HRESULT;
 #define LOBYTE(w) ((BYTE)(((DWORD_PTR)(w)) & 0xff))
 #define HIBYTE(w) ((BYTE)((((DWORD_PTR)(w)) >> 8) & 0xff))
 
+/* guiddef.h: extension-function ids and WSAPROTOCOL_INFO's ProviderId. */
+#ifndef GUID_DEFINED
+#define GUID_DEFINED
+typedef struct _GUID {
+    unsigned long Data1;
+    unsigned short Data2;
+    unsigned short Data3;
+    unsigned char Data4[8];
+} GUID, *LPGUID;
+#endif
+
 /* The overlapped-I/O header (minwinbase.h), needed by WSAOVERLAPPED. */
 typedef struct _OVERLAPPED {
     ULONG_PTR Internal;
