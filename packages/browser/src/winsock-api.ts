@@ -365,9 +365,11 @@ export interface Winsock {
   ): Promise<number>;
 
   /**
-   * WSASend: gathers the buffers into one send; 0 with the count in `lpNumberOfBytesSent`, or
-   * SOCKET_ERROR as send. With `lpOverlapped`: SOCKET_ERROR + WSA_IO_PENDING, completed in the
-   * background through the WSAOVERLAPPED, its event and the optional completion routine.
+   * WSASend: gathers the buffers into one send; 0 with the count in `lpNumberOfBytesSent` (and
+   * the last error 0), or SOCKET_ERROR as send; neither `lpNumberOfBytesSent` nor `lpOverlapped`
+   * → WSAEFAULT. With `lpOverlapped`: SOCKET_ERROR + WSA_IO_PENDING, completed in the background
+   * through the WSAOVERLAPPED and its event, or, when a completion routine is given, the routine
+   * instead (the event is then left alone, as Windows).
    */
   WSASend(
     s: number,
@@ -394,7 +396,10 @@ export interface Winsock {
     lpCompletionRoutine: CompletionRoutine | null,
   ): Promise<number>;
 
-  /** WSASendTo: WSASend with a destination (UDP); errors as sendto. */
+  /**
+   * WSASendTo: WSASend with a destination (UDP); errors as sendto, and WSAEFAULT without
+   * `lpNumberOfBytesSent` or `lpOverlapped`. The first successful one binds an unbound socket.
+   */
   WSASendTo(
     s: number,
     lpBuffers: WSABUF[],

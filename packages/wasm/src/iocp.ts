@@ -110,6 +110,10 @@ export function iocpImports(ctx: GlueContext): IocpImports {
       a.port.post({ key: a.key, overlapped, bytes, status });
       return true;
     },
+    associated(socket) {
+      const a = associations.get(socket >>> 0);
+      return !!a && !a.port.closed;
+    },
   };
 
   function CreateIoCompletionPort(fileHandle: number, existingPort: number, key: number, _threads: number): number {

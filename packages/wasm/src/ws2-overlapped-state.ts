@@ -10,6 +10,7 @@
  */
 import type { WSAEVENT } from '@ws2web/browser';
 import type { GlueContext } from './context.js';
+import { WSAEINVAL } from './values.js';
 import { ntStatusOf, overlappedError, STATUS_PENDING } from './ws2-overlapped-status.js';
 
 /** sizeof(OVERLAPPED) on wasm32: Internal, InternalHigh, Offset, OffsetHigh, hEvent. */
@@ -29,6 +30,8 @@ export interface Apc {
 export interface CompletionSink {
   /** Queues a packet if `socket` is associated with a port; true when it did. */
   complete(socket: number, overlapped: number, bytes: number, status: number): boolean;
+  /** Whether `socket` is associated with a port (completion routines are refused there). */
+  associated(socket: number): boolean;
 }
 
 /** The library's own view of one operation: its WSAOVERLAPPED (an object, not C memory). */
@@ -93,14 +96,21 @@ export class OverlappedIo {
   async start(o: StartOptions): Promise<boolean> {
     const { w } = this.#ctx;
     const m = this.#ctx.m;
+    // A completion routine on a socket associated with a completion port: WSAEINVAL, the
+    // routine never called, as Windows (Wine's test_WSARecv).
+    if (o.routine && this.sink?.associated(o.socket >>> 0)) {
+      this.#ctx.fail(WSAEINVAL, 0);
+      return false;
+    }
     const ovPtr = o.overlapped >>> 0;
     const hEventRaw = m.u32(ovPtr + 16);
     // The low bit of hEvent asks Windows not to queue the completion to a port.
     const hEvent = hEventRaw & ~1;
     m.setU32(ovPtr, STATUS_PENDING);
     m.setU32(ovPtr + 4, 0);
-    // Only a live event is touched: a failing call would set the program's last error.
-    const cEvent = hEvent ? this.#ctx.events.get(hEvent) : undefined;
+    // Only a live event is touched: a failing call would set the program's last error. With a
+    // completion routine hEvent is the program's own, as Windows: neither reset nor set.
+    const cEvent = hEvent && !o.routine ? this.#ctx.events.get(hEvent) : undefined;
     if (cEvent) w.WSAResetEvent(cEvent);
     const ownEvent = w.WSACreateEvent();
     const ov: LibraryOverlapped = { hEvent: ownEvent };
@@ -151,7 +161,7 @@ export class OverlappedIo {
     const hEventRaw = m.u32(ovPtr + 16);
     m.setU32(ovPtr, 0);
     m.setU32(ovPtr + 4, 0);
-    const cEvent = this.#ctx.events.get(hEventRaw & ~1);
+    const cEvent = routine ? undefined : this.#ctx.events.get(hEventRaw & ~1);
     if (cEvent) this.#ctx.w.WSASetEvent(cEvent);
     if (routine) this.#queueApc({ routine, error: 0, bytes: 0, overlapped: ovPtr, flags: 0 });
     if (!(hEventRaw & 1)) this.sink?.complete(socket, ovPtr, 0, 0);

@@ -90,7 +90,7 @@ export async function runTransfer(
         () => Promise.resolve(r),
         typeof routine === 'function' ? routine : null,
       );
-      return r.error ? ctx.failWith(r.error) : 0;
+      return r.error ? ctx.failWith(r.error) : succeeded(ctx);
     }
     ctx.overlapped.start(
       socket.handle,
@@ -101,7 +101,13 @@ export async function runTransfer(
     return ctx.failWith(WSA_IO_PENDING);
   }
   const r = await transfer(false);
-  return r.error ? ctx.failWith(r.error) : 0;
+  return r.error ? ctx.failWith(r.error) : succeeded(ctx);
+}
+
+/** A data call that succeeded clears the last error, as Windows (test_WSARecv, test_WSASendTo). */
+function succeeded(ctx: WinsockContext): 0 {
+  ctx.setLastError(0);
+  return 0;
 }
 
 export function dataCalls(ctx: WinsockContext) {
@@ -201,6 +207,9 @@ export function dataCalls(ctx: WinsockContext) {
   ): Promise<number> {
     const socket = lookup(s);
     if (typeof socket === 'number') return failWith(socket);
+    // Without an OVERLAPPED the byte count is where the result goes: required, as Windows
+    // (test_WSASendTo; nothing is sent).
+    if (!lpOverlapped && !isRef(lpNumberOfBytesSent)) return failWith(WSAEFAULT);
     const total = totalLength(lpBuffers, dwBufferCount);
     if (total < 0) return failWith(WSAEFAULT);
     const dest = destination(socket, lpTo, iTolen);

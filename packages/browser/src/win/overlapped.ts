@@ -50,7 +50,8 @@ export class OverlappedOperations {
 
   /**
    * Starts `run` as the operation of `ov` on `socket`. The event is reset now and set on
-   * completion, as Windows does.
+   * completion, as Windows does; with a completion routine the event is not touched (Windows
+   * leaves hEvent to the application then, test_WSARecv) and the routine is queued instead.
    */
   start(
     socket: number,
@@ -60,13 +61,13 @@ export class OverlappedOperations {
   ): void {
     ov.Internal = STATUS_PENDING;
     ov.InternalHigh = 0;
-    ov.hEvent?.reset();
+    if (!routine) ov.hEvent?.reset();
     const done = run().then((result) => {
       op.result = result;
       ov.Internal = result.error;
       ov.InternalHigh = result.bytes;
-      ov.hEvent?.set();
       if (routine) this.post(() => routine(result.error, result.bytes, ov, result.flags));
+      else ov.hEvent?.set();
       return result;
     });
     const op: Operation = { socket, result: null, done };
