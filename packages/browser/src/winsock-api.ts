@@ -113,10 +113,11 @@ export interface Winsock {
    * port is held at the relay (BIND, on a relay with an inbound policy) and a UDP socket opens
    * its relay socket, both in the background: a refusal (WSAEADDRINUSE, WSAEACCES…) is reported
    * by the next call that needs the address (listen, connect, accept, recvfrom…); `bindAsync`
-   * waits for it. Returns 0, or SOCKET_ERROR with WSAEFAULT (short or mismatched sockaddr),
-   * WSAEAFNOSUPPORT, WSAEINVAL (already bound).
+   * waits for it. Returns 0 (the last error set to 0), or SOCKET_ERROR with WSAEFAULT (no
+   * sockaddr, `null` as C's NULL, or a short or mismatched one), WSAEAFNOSUPPORT (a family
+   * other than AF_INET / AF_INET6), WSAEINVAL (already bound).
    */
-  bind(s: number, name: Uint8Array, namelen: number): number;
+  bind(s: number, name: Uint8Array | null, namelen: number): number;
 
   /**
    * bindAsync (ws2web): bind, settled as Windows' bind returns, once the relay holds the address:
@@ -124,7 +125,7 @@ export interface Winsock {
    * policy refuses it), WSAEADDRNOTAVAIL, WSAENOBUFS (a listener cap); the socket is then unbound
    * again. The errors of bind itself are returned as bind returns them.
    */
-  bindAsync(s: number, name: Uint8Array, namelen: number): Promise<number>;
+  bindAsync(s: number, name: Uint8Array | null, namelen: number): Promise<number>;
 
   /**
    * listen: a bound TCP socket becomes a listening socket at once; the relay listener opens in the

@@ -17,11 +17,16 @@ import {
   STATUS_PENDING,
   WSA_IO_INCOMPLETE,
   WSA_IO_PENDING,
+  ntSuccess,
   win32ErrorOf,
   wsaErrorOf,
 } from './ws2-overlapped-status.js';
 
 const ERROR_INVALID_PARAMETER = 87;
+const SOL_SOCKET = 0xffff;
+const SO_TYPE = 0x1008;
+const WSAENOTSOCK = 10038;
+const WSA_INFINITE = 0xffffffff;
 const ERROR_IO_INCOMPLETE = 996;
 const ERROR_NOT_FOUND = 1168;
 const SD_SEND = 1;
@@ -278,15 +283,46 @@ export function overlappedImports(ctx: GlueContext, data: ImportGroup): { ws2_32
     return status === 0 ? 1 : ctx.fail(errorOf(status), 0);
   }
 
+  /** True for a handle that is no socket of the program's (getsockopt answers WSAENOTSOCK). */
+  function notASocket(s: number): boolean {
+    const type = new Uint8Array(4);
+    return w.getsockopt(s >>> 0, SOL_SOCKET, SO_TYPE, type, { value: 4 }) !== 0 && w.WSAGetLastError() === WSAENOTSOCK;
+  }
+
+  /**
+   * WSAGetOverlappedResult as Windows (Wine's test_WSAGetOverlappedResult): a handle that is no
+   * socket → WSAENOTSOCK; Internal is read as the NTSTATUS it is: STATUS_PENDING → with fWait,
+   * the operation's end (or, when no operation of ours uses the OVERLAPPED, its hEvent), without
+   * it WSA_IO_INCOMPLETE; then any success status → TRUE with the last error 0, any other →
+   * FALSE with Windows' Winsock error for it (wsaErrorOf).
+   */
   async function WSAGetOverlappedResult(
-    _s: number,
+    s: number,
     lpOverlapped: number,
     lpcbTransfer: number,
     fWait: number,
     lpdwFlags: number,
   ): Promise<number> {
-    if (lpdwFlags !== 0 && ctx.m.inBounds(lpdwFlags, 4)) ctx.m.setU32(lpdwFlags, 0);
-    return overlappedResult(lpOverlapped, lpcbTransfer, fWait, WSA_IO_INCOMPLETE, wsaErrorOf);
+    if (notASocket(s)) return ctx.fail(WSAENOTSOCK, 0);
+    if (!validOverlapped(lpOverlapped) || lpcbTransfer === 0) return ctx.fail(WSAEFAULT, 0);
+    const m = ctx.m;
+    if (lpdwFlags !== 0 && m.inBounds(lpdwFlags, 4)) m.setU32(lpdwFlags, 0);
+    if (m.u32(lpOverlapped) === STATUS_PENDING) {
+      if (!fWait) return ctx.fail(WSA_IO_INCOMPLETE, 0);
+      const op = io.pending(lpOverlapped);
+      if (op) await op.done;
+      else {
+        // Windows waits on the event and reads Internal again (still pending: a success status).
+        const event = ctx.events.get(m.u32(lpOverlapped + 16) & ~1);
+        if (!event) return ctx.fail(WSA_IO_INCOMPLETE, 0);
+        await w.WSAWaitForMultipleEvents(1, [event], false, WSA_INFINITE, false);
+      }
+    }
+    const status = ctx.m.u32(lpOverlapped);
+    ctx.m.setU32(lpcbTransfer, ctx.m.u32(lpOverlapped + 4));
+    if (!ntSuccess(status)) return ctx.fail(wsaErrorOf(status), 0);
+    w.WSASetLastError(0);
+    return 1;
   }
 
   function GetOverlappedResult(_h: number, lpOverlapped: number, lpcb: number, bWait: number): Promise<number> {

@@ -57,9 +57,10 @@ export async function connectStream(
   remote: SockAddr,
   onConnected: (() => void) | null,
   forceWait = false,
+  byConnectEx = false,
 ): Promise<number> {
   if (isUnspecified(remote) || remote.port === 0) return WSAEADDRNOTAVAIL;
-  socket.startConnect(remote, onConnected);
+  socket.startConnect(remote, onConnected, byConnectEx);
   if (socket.nonBlocking && !forceWait) return WSAEWOULDBLOCK;
   return socket.waitConnected();
 }
@@ -159,8 +160,10 @@ export function connectCalls(ctx: WinsockContext) {
     lpOverlapped: WSAOVERLAPPED | null,
   ): Promise<boolean> {
     if (isOverlapped(lpOverlapped)) lpOverlapped.Internal = STATUS_PENDING;
-    const socket = streamToConnect(ctx, s);
+    const socket = lookupStream(ctx, s);
     if (typeof socket === 'number') return failWith(socket, false);
+    const error = socket.connectExError() || socket.bindError;
+    if (error) return failWith(error, false);
     if (!socket.bound || socket.isUnbound) return failWith(WSAEINVAL, false);
     if (lpOverlapped === null || lpOverlapped === undefined) return failWith(WSA_INVALID_PARAMETER, false);
     if (!isOverlapped(lpOverlapped)) return failWith(WSAEFAULT, false);
@@ -179,7 +182,7 @@ export function connectCalls(ctx: WinsockContext) {
       socket.handle,
       lpOverlapped,
       async () => {
-        const code = await connectStream(socket, remote, null, true);
+        const code = await connectStream(socket, remote, null, true, true);
         if (code) return { error: code, bytes: 0, flags: 0 };
         socket.connectedByConnectEx();
         if (!payload || payload.length === 0) return { error: 0, bytes: 0, flags: 0 };

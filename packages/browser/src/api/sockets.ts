@@ -71,14 +71,18 @@ export function socketCalls(ctx: WinsockContext) {
    * is reported by the next call that needs the address (listen, connect, accept, recvfrom…);
    * bindAsync waits for it.
    */
-  function bind(s: number, name: Uint8Array, namelen: number): number {
+  function bind(s: number, name: Uint8Array | null, namelen: number): number {
     const socket = lookup(s);
     if (typeof socket === 'number') return failWith(socket);
+    // Windows (Wine's test_bind): no address or a short one → WSAEFAULT, a family it has no
+    // provider for → WSAEAFNOSUPPORT; success sets the last error to 0.
     const addr = readSockaddr(name, namelen);
-    if (typeof addr === 'number' || addr.family !== socket.family) return failWith(WSAEFAULT);
+    if (typeof addr === 'number') return failWith(addr);
+    if (addr.family !== socket.family) return failWith(WSAEFAULT);
     const error = socket.stateError('bind');
     if (error) return failWith(error);
     socket.bind(addr);
+    ctx.setLastError(0);
     return 0;
   }
 
@@ -128,7 +132,7 @@ export function socketCalls(ctx: WinsockContext) {
      * SOCKET_ERROR with the relay's refusal (WSAEADDRINUSE, WSAEACCES, WSAEADDRNOTAVAIL,
      * WSAENOBUFS), the socket then unbound again, as if bind had never been called.
      */
-    async bindAsync(s: number, name: Uint8Array, namelen: number): Promise<number> {
+    async bindAsync(s: number, name: Uint8Array | null, namelen: number): Promise<number> {
       if (bind(s, name, namelen) !== 0) return SOCKET_ERROR;
       const socket = lookup(s);
       if (typeof socket === 'number') return failWith(socket);

@@ -58,6 +58,8 @@ export class StreamSocket extends SocketBase implements StreamSink {
   #onConnected: (() => void) | null = null;
   /** Connected by ConnectEx, SO_UPDATE_CONNECT_CONTEXT not set yet. */
   #awaitingConnectContext = false;
+  /** The connect in flight was started by ConnectEx (not connect / WSAConnect). */
+  #connectingByConnectEx = false;
   /** The sAcceptSocket of a pending AcceptEx: neither connect nor another AcceptEx may use it. */
   beingAcceptedInto = false;
   readonly #bytes = new TcpStream({
@@ -84,6 +86,9 @@ export class StreamSocket extends SocketBase implements StreamSink {
   }
 
   stateError(op: Operation): number {
+    // Windows (Wine's test_connecting_socket): while a connect is in flight getpeername reports
+    // the address it connects to; while a ConnectEx is, WSAENOTCONN (the table's answer).
+    if (op === 'getpeername' && this.#sm.is(TcpState.CONNECTING) && !this.#connectingByConnectEx) return 0;
     const rule = check(op, this.#sm.state);
     return rule === 'stored' ? this.#connError : rule;
   }
@@ -99,6 +104,17 @@ export class StreamSocket extends SocketBase implements StreamSink {
    */
   connectError(): number {
     if (this.beingAcceptedInto || (this.#awaitingConnectContext && this.isConnected)) return WSAEINVAL;
+    // A ConnectEx in flight makes connect WSAEINVAL, not WSAEALREADY (test_connecting_socket).
+    if (this.#connectingByConnectEx && this.#sm.is(TcpState.CONNECTING)) return WSAEINVAL;
+    return this.stateError('connect');
+  }
+
+  /**
+   * ConnectEx's state error: as connect's, but a connect or ConnectEx in flight is WSAEINVAL
+   * (Windows, test_connecting_socket), not WSAEALREADY.
+   */
+  connectExError(): number {
+    if (this.#sm.is(TcpState.CONNECTING)) return WSAEINVAL;
     return this.stateError('connect');
   }
 
@@ -243,7 +259,7 @@ export class StreamSocket extends SocketBase implements StreamSink {
    * readiness, and `waitConnected()`. `onConnected` runs at success, before anyone is woken
    * (WSAConnect fills lpCalleeData there).
    */
-  startConnect(remote: SockAddr, onConnected: (() => void) | null): void {
+  startConnect(remote: SockAddr, onConnected: (() => void) | null, byConnectEx = false): void {
     // The held address is released first: its CLOSE leaves before the OPEN that binds it.
     this.#reservation?.close();
     this.#reservation = null;
@@ -262,6 +278,7 @@ export class StreamSocket extends SocketBase implements StreamSink {
     this.#connectFailed = false;
     this.#connectResult = 0;
     this.#onConnected = onConnected;
+    this.#connectingByConnectEx = byConnectEx;
     this.events.reenable(FD_CONNECT); // each connect attempt has its own FD_CONNECT
     this.#sm.to(TcpState.CONNECTING);
     const conn = this.host.relay();
