@@ -28,7 +28,14 @@ import {
 } from './fixtures/examples.js';
 import { WineRunner, ensureWine } from './fixtures/native-run.js';
 import { PortHolder } from './fixtures/port-holder.js';
-import { ArtifactServer, ChatServer, HttpPageServer, LineClientsServer, UdpEchoServer } from './fixtures/servers.js';
+import {
+  ArtifactServer,
+  ChatServer,
+  EchoServer,
+  HttpPageServer,
+  LineClientsServer,
+  UdpEchoServer,
+} from './fixtures/servers.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -40,6 +47,7 @@ declare module 'vitest' {
     chatPort: number;
     refusedPort: number;
     udpEchoPort: number;
+    echoPort: number;
     heldPort: number;
     freePort: number;
     /** Native outputs by scenario id, or why there are none. */
@@ -83,6 +91,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const page = await HttpPageServer.start();
   const chat = await ChatServer.start();
   const udpEcho = await UdpEchoServer.start();
+  const echo = await EchoServer.start();
   const lineClients = await LineClientsServer.start();
   project.provide('lineClientsUrl', lineClients.url);
 
@@ -99,11 +108,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
     chatPort: chat.port,
     refusedPort: await refusedPort(),
     udpEchoPort: udpEcho.port,
+    echoPort: echo.port,
     heldPort: holder.heldPort,
     freePort: holder.freePort,
   };
   project.provide('refusedPort', ports.refusedPort);
   project.provide('udpEchoPort', ports.udpEchoPort);
+  project.provide('echoPort', ports.echoPort);
   project.provide('heldPort', holder.heldPort);
   project.provide('freePort', holder.freePort);
 
@@ -151,6 +162,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       chat.close(),
       lineClients.close(),
       udpEcho.close(),
+      echo.close(),
       holder.close(),
     ]);
     await teardownE2e();

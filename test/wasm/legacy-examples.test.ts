@@ -315,6 +315,7 @@ describe.skipIf(!native).each(MODES)('same output as the native Windows build (M
     chatPort: inject('chatPort'),
     refusedPort: inject('refusedPort'),
     udpEchoPort: inject('udpEchoPort'),
+    echoPort: inject('echoPort'),
     heldPort: inject('heldPort'),
     freePort: inject('freePort'),
   };

@@ -42,6 +42,11 @@ char *WSAAPI gai_strerrorA(int ecode) WS2WEB_IMPORT(gai_strerrorA);
 #define IN6_IS_ADDR_UNSPECIFIED(a) ((a)->s6_words[0] == 0 && (a)->s6_words[1] == 0 && (a)->s6_words[2] == 0 && (a)->s6_words[3] == 0 && (a)->s6_words[4] == 0 && (a)->s6_words[5] == 0 && (a)->s6_words[6] == 0 && (a)->s6_words[7] == 0)
 #define IN6_IS_ADDR_LOOPBACK(a) ((a)->s6_words[0] == 0 && (a)->s6_words[1] == 0 && (a)->s6_words[2] == 0 && (a)->s6_words[3] == 0 && (a)->s6_words[4] == 0 && (a)->s6_words[5] == 0 && (a)->s6_words[6] == 0 && (a)->s6_words[7] == 0x0100)
 #define IN6_IS_ADDR_V4MAPPED(a) ((a)->s6_words[0] == 0 && (a)->s6_words[1] == 0 && (a)->s6_words[2] == 0 && (a)->s6_words[3] == 0 && (a)->s6_words[4] == 0 && (a)->s6_words[5] == 0xffff)
+/** The SDK's ws2ipdef.h: the port of a SOCKADDR_IN or SOCKADDR_IN6 (same offset), network order. */
+#define SS_PORT(ssp) (((PSOCKADDR_IN)(ssp))->sin_port)
+static __inline BOOLEAN IN6_ADDR_EQUAL(const IN6_ADDR *x, const IN6_ADDR *y) {
+    return (BOOLEAN)(__builtin_memcmp(x, y, sizeof(IN6_ADDR)) == 0);
+}
 
 #ifdef __cplusplus
 }

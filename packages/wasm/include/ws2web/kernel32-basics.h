@@ -1,7 +1,7 @@
 /*
  * ws2web: the kernel32 basics network programs reach for beside Winsock, for <windows.h>.
  *
- *   heap          HeapAlloc/HeapReAlloc/HeapFree/HeapSize on GetProcessHeap(), LocalAlloc/LocalFree,
+ *   heap          HeapAlloc/HeapReAlloc/HeapFree on GetProcessHeap() (no HeapSize: malloc keeps no size), LocalAlloc/LocalFree,
  *                 GlobalAlloc/GlobalFree: all the C heap (malloc), so memory from FormatMessage
  *                 or getaddrinfo is freed the same way
  *   errors        GetLastError/SetLastError: the same per-program value as WSAGetLastError, as on
