@@ -14,7 +14,7 @@
  * (tools/libcxx-guard.mjs) and C++ is compiled without exceptions (see CXX_FLAGS).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BLOCKING_IMPORTS } from './async-imports.mjs';
@@ -25,7 +25,7 @@ import { findToolchain, missingMessage } from './toolchain.mjs';
 
 export const INCLUDE_DIR = fileURLToPath(new URL('../include', import.meta.url));
 /** C the port links into every program, each as a lazy member (see the files). */
-const RUNTIME_SOURCES = ['void-main.c'].map((f) => fileURLToPath(new URL(`../runtime/${f}`, import.meta.url)));
+const RUNTIME_SOURCES = ['void-main.c', 'dll.c'].map((f) => fileURLToPath(new URL(`../runtime/${f}`, import.meta.url)));
 
 const CXX_EXTENSIONS = new Set(['.cpp', '.cc', '.cxx', '.c++', '.cp']);
 
@@ -182,6 +182,20 @@ export function includeOverlay() {
   return join(generatedDir('include-overlay', new Map([['overlay.yaml', overlaySource(INCLUDE_DIR)]])), 'overlay.yaml');
 }
 
+/** Every header under `dir` with its text, in a stable order: a cache key for what includes them. */
+function headerContents(dir) {
+  const out = [];
+  const walk = (d) => {
+    for (const name of readdirSync(d).sort()) {
+      const path = join(d, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else out.push(`${relative(dir, path)}\n${readFileSync(path, 'utf8')}`);
+    }
+  };
+  walk(dir);
+  return out.join('\n');
+}
+
 /**
  * runtime/*.c compiled once per content and toolchain into the generated-file cache, with fixed
  * flags (a program's own flags, such as -std=c++20, must not apply to them).
@@ -189,6 +203,8 @@ export function includeOverlay() {
 export function runtimeObjects(tools) {
   const files = new Map(RUNTIME_SOURCES.map((p) => [basename(p), readFileSync(p, 'utf8')]));
   files.set('toolchain', `${tools.clang}\n`);
+  // The runtime includes the Windows headers: a change to them recompiles it.
+  files.set('headers', headerContents(INCLUDE_DIR));
   const dir = generatedDir('runtime', files);
   return RUNTIME_SOURCES.map((source) => {
     const object = join(dir, basename(source).replace(/\.c$/, '.o'));
@@ -202,6 +218,13 @@ export function runtimeObjects(tools) {
         '-O2',
         '-Wall',
         '-Werror',
+        '-I',
+        INCLUDE_DIR,
+        '-include',
+        join(INCLUDE_DIR, 'ws2web/prelude.h'),
+        '-D_WIN32',
+        '-DWIN32',
+        '-fdeclspec',
         '-c',
         '-x',
         'c',

@@ -9,6 +9,8 @@
  *   strings       lstrlenA/lstrcpyA/lstrcpynA/lstrcatA/lstrcmpA/lstrcmpiA
  *   time          QueryPerformanceCounter/Frequency (10 MHz, the page's monotonic clock),
  *                 GetSystemTimeAsFileTime (100 ns since 1601), GetCurrentProcessId
+ *   modules       LoadLibrary(Ex)A/W, GetModuleHandleA/W, GetProcAddress, FreeLibrary over ws2_32.dll
+ *                 and mswsock.dll only (runtime/dll.c: no DLL files, a table of what ws2web has)
  *   SEH           __try/__except/__finally/__leave as plain blocks (see below)
  */
 #ifndef WS2WEB_KERNEL32_BASICS_H
@@ -38,6 +40,8 @@ extern "C" {
 #define ERROR_OUTOFMEMORY 14L
 #define ERROR_INVALID_PARAMETER 87L
 #define ERROR_INSUFFICIENT_BUFFER 122L
+#define ERROR_MOD_NOT_FOUND 126L
+#define ERROR_PROC_NOT_FOUND 127L
 #define ERROR_MR_MID_NOT_FOUND 317L
 #define ERROR_IO_PENDING 997L
 #define ERROR_OPERATION_ABORTED 995L
@@ -62,6 +66,36 @@ typedef struct _FILETIME {
     DWORD dwLowDateTime;
     DWORD dwHighDateTime;
 } FILETIME, *PFILETIME, *LPFILETIME;
+
+/* ---- modules (runtime/dll.c) ----------------------------------------------------------------- */
+
+/* As Windows' (): in C any function pointer is assigned from it without a cast. */
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wstrict-prototypes"
+typedef INT_PTR (WINAPI *FARPROC)();
+#pragma clang diagnostic pop
+/**
+ * ws2_32.dll and mswsock.dll, in any letter case, with or without ".dll"; others: NULL with
+ * ERROR_MOD_NOT_FOUND. GetModuleHandle(NULL) is the program itself (a window class's hInstance).
+ */
+HMODULE WINAPI LoadLibraryA(LPCSTR lpLibFileName);
+HMODULE WINAPI LoadLibraryW(LPCWSTR lpLibFileName);
+HMODULE WINAPI LoadLibraryExA(LPCSTR lpLibFileName, HANDLE hFile, DWORD dwFlags);
+HMODULE WINAPI LoadLibraryExW(LPCWSTR lpLibFileName, HANDLE hFile, DWORD dwFlags);
+HMODULE WINAPI GetModuleHandleA(LPCSTR lpModuleName);
+HMODULE WINAPI GetModuleHandleW(LPCWSTR lpModuleName);
+/** A function ws2web has, by its exported name; else NULL with ERROR_PROC_NOT_FOUND (as Windows). */
+FARPROC WINAPI GetProcAddress(HMODULE hModule, LPCSTR lpProcName);
+BOOL WINAPI FreeLibrary(HMODULE hLibModule);
+#ifdef UNICODE
+#define LoadLibrary LoadLibraryW
+#define LoadLibraryEx LoadLibraryExW
+#define GetModuleHandle GetModuleHandleW
+#else
+#define LoadLibrary LoadLibraryA
+#define LoadLibraryEx LoadLibraryExA
+#define GetModuleHandle GetModuleHandleA
+#endif
 
 /* ---- errors ------------------------------------------------------------------------------- */
 

@@ -262,8 +262,6 @@ static __inline BOOL TranslateMessage(const MSG *lpMsg) { (void)lpMsg; return FA
 /** Nothing is drawn: the previous visibility (FALSE: hidden) and success. */
 static __inline BOOL ShowWindow(HWND hWnd, int nCmdShow) { (void)hWnd; (void)nCmdShow; return FALSE; }
 static __inline BOOL UpdateWindow(HWND hWnd) { (void)hWnd; return TRUE; }
-static __inline HINSTANCE GetModuleHandleA(LPCSTR lpModuleName) { (void)lpModuleName; return (HINSTANCE)0x400000; }
-#define GetModuleHandle GetModuleHandleA
 
 /* ANSI builds only (as tchar.h): the plain names are the A functions. */
 #define RegisterClass RegisterClassA
