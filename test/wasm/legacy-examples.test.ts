@@ -10,7 +10,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { Control } from '../fixtures/control.js';
 import { chooseMode, jspiSupported, type RunMode } from '../../packages/wasm/src/index.js';
 import { EXAMPLES, NATIVE_PROGRAMS, SCENARIOS, type NativeRun } from './fixtures/examples.js';
-import { runExample } from './run-example.js';
+import { runExample, scenarioPorts } from './run-example.js';
 
 const control = new Control();
 afterAll(() => control.releaseAll());
@@ -310,15 +310,7 @@ const native = 'unavailable' in nativeRuns ? null : (nativeRuns as Record<string
 if (!native) console.warn(`wasm: native comparison skipped: ${(nativeRuns as { unavailable: string }).unavailable}`);
 
 describe.skipIf(!native).each(MODES)('same output as the native Windows build (MinGW .exe under Wine), %s', (mode) => {
-  const ports = {
-    httpPagePort: inject('httpPagePort'),
-    chatPort: inject('chatPort'),
-    refusedPort: inject('refusedPort'),
-    udpEchoPort: inject('udpEchoPort'),
-    echoPort: inject('echoPort'),
-    heldPort: inject('heldPort'),
-    freePort: inject('freePort'),
-  };
+  const ports = scenarioPorts();
 
   const scenarios = SCENARIOS.filter((sc) => mode === 'jspi' || !sc.jspiOnly);
   it.each(scenarios.map((sc) => [sc.id, sc] as const))('%s', async (_id, sc) => {

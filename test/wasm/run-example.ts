@@ -6,7 +6,7 @@
 import { inject } from 'vitest';
 import { createWinsock } from '../../packages/browser/src/index.js';
 import { runWinsockProgram, type RunMode } from '../../packages/wasm/src/index.js';
-import type { ExampleName } from './fixtures/examples.js';
+import type { ExampleName, ScenarioPorts } from './fixtures/examples.js';
 
 export interface ExampleRun {
   exitCode: number;
@@ -70,4 +70,17 @@ export async function runExample(
     // A program that failed half-way may leave sockets open; release them with the object.
     while (winsock.WSACleanup() === 0);
   }
+}
+
+/** The loopback servers' ports global-setup.ts provides, as scenarios' args() take them. */
+export function scenarioPorts(): ScenarioPorts {
+  return {
+    httpPagePort: inject('httpPagePort'),
+    chatPort: inject('chatPort'),
+    refusedPort: inject('refusedPort'),
+    udpEchoPort: inject('udpEchoPort'),
+    echoPort: inject('echoPort'),
+    heldPort: inject('heldPort'),
+    freePort: inject('freePort'),
+  };
 }

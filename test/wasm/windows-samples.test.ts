@@ -12,7 +12,7 @@
 import { describe, expect, inject, it } from 'vitest';
 import type { RunMode } from '../../packages/wasm/src/index.js';
 import { SCENARIOS, type NativeRun, type Scenario } from './fixtures/examples.js';
-import { runExample } from './run-example.js';
+import { runExample, scenarioPorts } from './run-example.js';
 
 const MODES: RunMode[] = ['jspi', 'asyncify'];
 
@@ -45,15 +45,6 @@ const PORTS: Record<string, () => number> = {
 };
 
 const scenarios = SCENARIOS.filter((sc) => sc.program === 'ms-simple-client');
-const portsFor = () => ({
-  httpPagePort: inject('httpPagePort'),
-  chatPort: inject('chatPort'),
-  refusedPort: inject('refusedPort'),
-  udpEchoPort: inject('udpEchoPort'),
-  echoPort: inject('echoPort'),
-  heldPort: inject('heldPort'),
-  freePort: inject('freePort'),
-});
 
 const nativeRuns = inject('nativeRuns');
 const native = 'unavailable' in nativeRuns ? null : (nativeRuns as Record<string, NativeRun>);
@@ -84,7 +75,7 @@ describe('the native runs (MinGW .exe under Wine)', () => {
 
 describe.each(MODES)('Windows-classic-samples simplec.cpp, unmodified, with %s', (mode) => {
   it.each(scenarios.map((sc) => [sc.id, sc] as const))('%s', async (_id, sc) => {
-    const run = await runExample(sc.program, { args: sc.args(portsFor()), stdin: sc.stdin, mode });
+    const run = await runExample(sc.program, { args: sc.args(scenarioPorts()), stdin: sc.stdin, mode });
     expect(run.stdout).toBe(expectedText(sc));
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
