@@ -246,9 +246,14 @@ export class StreamSocket extends SocketBase implements StreamSink {
    */
   #sendHeldOptions(): void {
     const { noDelay, keepAlive, keepAliveTimeMs } = this.options;
-    if (keepAliveTimeMs !== null) this.applyOption(SocketOption.KEEPALIVE_TIME, keepAliveTimeMs);
-    if (noDelay) this.applyOption(SocketOption.NODELAY, 1);
-    if (keepAlive) this.applyOption(SocketOption.KEEPALIVE, 1);
+    if (keepAliveTimeMs !== null) this.#setopt(SocketOption.KEEPALIVE_TIME, keepAliveTimeMs);
+    if (noDelay) this.#setopt(SocketOption.NODELAY, 1);
+    if (keepAlive) this.#setopt(SocketOption.KEEPALIVE, 1);
+  }
+
+  /** One socket option for the relay's socket of this stream. */
+  #setopt(option: number, value: number): void {
+    this.#bytes.send({ type: FrameType.SETOPT, stream: this.#bytes.id, option, value });
   }
 
   // ------------------------------------------------------------------------------------------
@@ -308,14 +313,7 @@ export class StreamSocket extends SocketBase implements StreamSink {
     }));
     // The relay takes SETOPT before it answers OPEN and applies the time once it has the socket.
     const keepAliveMs = this.options.keepAliveTimeMs;
-    if (keepAliveMs !== null) {
-      this.#bytes.send({
-        type: FrameType.SETOPT,
-        stream: this.#bytes.id,
-        option: SocketOption.KEEPALIVE_TIME,
-        value: keepAliveMs,
-      });
-    }
+    if (keepAliveMs !== null) this.#setopt(SocketOption.KEEPALIVE_TIME, keepAliveMs);
   }
 
   /** Abandons a connect in flight (WSAConnectByName's timeout); the relay drops the dial. */
@@ -458,7 +456,7 @@ export class StreamSocket extends SocketBase implements StreamSink {
    * connect the first two ride in OPEN and the time follows it, see #sendOpen).
    */
   override applyOption(option: number, value: number): void {
-    if (this.isConnected) this.#bytes.send({ type: FrameType.SETOPT, stream: this.#bytes.id, option, value });
+    if (this.isConnected) this.#setopt(option, value);
   }
 
   /**
