@@ -65,11 +65,14 @@ export async function connectStream(
   return socket.waitConnected();
 }
 
-/** The socket for a connect-family call: a TCP socket that is not connected or listening. */
-export function streamToConnect(ctx: WinsockContext, s: number): StreamSocket | number {
+/**
+ * The socket for a connect-family call: a TCP socket that is not connected or listening (for
+ * ConnectEx, not connecting either: connectExError).
+ */
+export function streamToConnect(ctx: WinsockContext, s: number, byConnectEx = false): StreamSocket | number {
   const socket = lookupStream(ctx, s);
   if (typeof socket === 'number') return socket;
-  return socket.stateError('connect') || socket.bindError || socket;
+  return (byConnectEx ? socket.connectExError() : socket.stateError('connect')) || socket.bindError || socket;
 }
 
 export function connectCalls(ctx: WinsockContext) {
@@ -160,10 +163,8 @@ export function connectCalls(ctx: WinsockContext) {
     lpOverlapped: WSAOVERLAPPED | null,
   ): Promise<boolean> {
     if (isOverlapped(lpOverlapped)) lpOverlapped.Internal = STATUS_PENDING;
-    const socket = lookupStream(ctx, s);
+    const socket = streamToConnect(ctx, s, true);
     if (typeof socket === 'number') return failWith(socket, false);
-    const error = socket.connectExError() || socket.bindError;
-    if (error) return failWith(error, false);
     if (!socket.bound || socket.isUnbound) return failWith(WSAEINVAL, false);
     if (lpOverlapped === null || lpOverlapped === undefined) return failWith(WSA_INVALID_PARAMETER, false);
     if (!isOverlapped(lpOverlapped)) return failWith(WSAEFAULT, false);
