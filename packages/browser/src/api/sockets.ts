@@ -9,6 +9,7 @@ import {
   WSAEACCES,
   AF_INET,
   AF_INET6,
+  FROM_PROTOCOL_INFO,
   INVALID_SOCKET,
   IPPROTO_TCP,
   IPPROTO_UDP,
@@ -109,8 +110,8 @@ export function socketCalls(ctx: WinsockContext) {
       if (!lpProtocolInfo) return createSocket(af, type, protocol);
       const info = protocolInfoFields(lpProtocolInfo);
       if (!info) return failWith(WSAEFAULT, INVALID_SOCKET);
-      // Each argument given as 0 or FROM_PROTOCOL_INFO (-1) is taken from the protocol info.
-      const pick = (given: number, i: number) => (given === 0 || given === -1 ? info[i]! : given);
+      // Each argument given as 0 or FROM_PROTOCOL_INFO is taken from the protocol info.
+      const pick = (given: number, i: number) => (given === 0 || given === FROM_PROTOCOL_INFO ? info[i]! : given);
       const family = pick(af, 0);
       if (family !== AF_INET && family !== AF_INET6) return failWith(WSAEAFNOSUPPORT, INVALID_SOCKET);
       return createSocket(family, pick(type, 1), pick(protocol, 2));

@@ -44,11 +44,9 @@ import {
   WSAEFAULT,
   WSAEINVAL,
   WSAENOPROTOOPT,
-  WSAPROTOCOL_INFOA_SIZE,
-  WSAPROTOCOL_INFOW_SIZE,
 } from './constants.js';
 import { catalogEntry } from './protocol-catalog.js';
-import { writeProtocolInfo } from './protocol-info.js';
+import { protocolInfoSize, writeProtocolInfo } from './protocol-info.js';
 import type { SocketBase as Socket } from '../socket/base.js';
 
 interface OptionSpec {
@@ -68,7 +66,7 @@ const bool = (v: number) => v !== 0;
 /** SO_PROTOCOL_INFOA / W: the socket's catalog entry (read-only, as Windows). */
 function protocolInfo(wide: boolean): OptionSpec {
   return {
-    size: wide ? WSAPROTOCOL_INFOW_SIZE : WSAPROTOCOL_INFOA_SIZE,
+    size: protocolInfoSize(wide),
     write: (s, dest) => {
       const entry = catalogEntry(s.family, s.type, s.protocol);
       if (entry) writeProtocolInfo(dest, 0, entry, wide);
