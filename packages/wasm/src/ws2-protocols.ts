@@ -22,10 +22,7 @@ export function protocolImports(ctx: GlueContext): ImportGroup {
       if (lpiProtocols !== 0) {
         protocols = [];
         for (let i = 0; i < MAX_PROTOCOLS; i++) {
-          if (!m.inBounds(lpiProtocols + i * 4, 4)) {
-            w.WSASetLastError(WSAEFAULT);
-            return SOCKET_ERROR;
-          }
+          if (!m.inBounds(lpiProtocols + i * 4, 4)) return ctx.fail(WSAEFAULT, SOCKET_ERROR);
           const p = m.i32(lpiProtocols + i * 4);
           if (p === 0) break;
           protocols.push(p);
